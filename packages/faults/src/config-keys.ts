@@ -4,9 +4,16 @@
 // rules. The defaults here are the only ones: `defaultFaultConfig()` is built from them.
 import type { KeySpec } from '@medkit/kit';
 import { bool, float, int, list, str } from '@medkit/kit';
+import { FAULT_STORE_BACKENDS } from './storage/store-status.js';
 
 export const FAULT_KEYS = {
-  'faults.storage_type': str('sqlite', 'Fault store: `sqlite` (in the data dir) or `memory`; anything else falls back to memory.'),
+  'faults.storage_type': str('sqlite', 'Fault store: `sqlite` (in the data dir), `memory` (lost on exit) or `postgresql` (faults.postgresql.url; write-behind, docs/faults.md); any other value stops start-up.', { enum: FAULT_STORE_BACKENDS, policy: 'refuse' }),
+  'faults.store_probe_interval_sec': float(2, '[ours] How often the fault store checks its file (removed, replaced, unreadable) and, during an outage, whether it takes writes again.', { min: 0.1, max: 300, policy: 'clamp' }),
+  'faults.postgresql.url': str('', '[ours] Connection string of the PostgreSQL fault store (`postgres://user:password@host:5432/db`; one gateway per database or schema: `?options=-c%20search_path%3Drobot1`). The password is never logged.'),
+  'faults.postgresql.pool_size': int(4, '[ours] PostgreSQL connections of the fault store (start-up load in parallel; writes go one transaction at a time).', { min: 1, max: 64, policy: 'clamp' }),
+  'faults.postgresql.query_timeout_ms': int(5000, '[ours] Deadline of one PostgreSQL query or connection attempt of the fault store; past it the write is retried and the store shows `timeout`.', { min: 100, max: 60_000, policy: 'clamp' }),
+  'faults.postgresql.reconnect_max_ms': int(30_000, '[ours] Ceiling of the reconnect backoff (from 250 ms, doubling) while PostgreSQL cannot be reached.', { min: 250, max: 600_000, policy: 'clamp' }),
+  'faults.postgresql.max_pending_writes': int(10_000, '[ours] Statements accepted and not yet in PostgreSQL past which new fault writes are refused (503, report not accepted).', { min: 10, max: 1_000_000, policy: 'clamp' }),
   'faults.database_path': str('', 'SQLite file of the fault store (the reference\'s `database_path`; parent directory created, failure stops start-up); empty = the gateway store in the data dir.'),
   'faults.confirmation_threshold': int(-1, 'Debounce counter value at which a fault confirms (positive values are negated; 0 acts as -1).'),
   'faults.healing_enabled': bool(false, 'Whether PASSED reports can heal a fault (HEALED).'),

@@ -4,6 +4,8 @@ import type { FaultLogger } from './log.js';
 import { silentLogger } from './log.js';
 import { sanitizeDebounce } from './debounce.js';
 import { FAULT_KEYS, type FaultKeyName } from './config-keys.js';
+import { FAULT_STORE_BACKENDS } from './storage/store-status.js';
+import type { FaultStoreBackend } from './storage/store-status.js';
 
 export type QueueFullPolicy = 'reject_newest' | 'drop_oldest';
 export type RosbagTopicMode = 'entity' | 'config' | 'all' | 'explicit' | 'list';
@@ -49,8 +51,12 @@ export interface SnapshotConfig {
 }
 
 export interface FaultManagerConfig {
-  /** `sqlite` (default, in the data dir) or `memory`. */
-  storage_type: 'sqlite' | 'memory';
+  /** `sqlite` (default, in the data dir), `memory` or `postgresql`. */
+  storage_type: FaultStoreBackend;
+  /** Seconds between checks of the store's medium (file identity, recovery after an outage). */
+  store_probe_interval_sec: number;
+  /** The PostgreSQL store (storage_type `postgresql`). */
+  postgresql: { url: string; pool_size: number; query_timeout_ms: number; reconnect_max_ms: number; max_pending_writes: number };
   /** SQLite file of the fault store; '' = the gateway's store in the data dir. */
   database_path: string;
   confirmation_threshold: number;
@@ -157,7 +163,14 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
   const d = defaultFaultConfig();
   const r = new Reader(isObj(input) ? input : {}, '', log);
   const storage = r.str('storage_type', d.storage_type);
-  const storage_type = storage === 'memory' || storage === 'sqlite' ? storage : (log.error(`faults config: storage_type '${storage}' is unknown; using memory`), 'memory' as const);
+  // No fallback: a store other than the one configured would lose faults silently (the reference's #650).
+  if (!(FAULT_STORE_BACKENDS as readonly string[]).includes(storage)) {
+    throw new Error(`faults.storage_type '${storage}' is unknown; known: ${FAULT_STORE_BACKENDS.join(', ')}`);
+  }
+  const storage_type = storage as FaultStoreBackend;
+  const pg = r.section('postgresql');
+  const dpg = d.postgresql;
+  const atLeast = (min: number) => (n: number) => Math.max(min, Math.trunc(n));
   const deb = sanitizeDebounce({
     confirmation_threshold: r.num('confirmation_threshold', d.confirmation_threshold),
     healing_enabled: r.bool('healing_enabled', d.healing_enabled),
@@ -176,6 +189,14 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
   return {
     storage_type,
     database_path: r.str('database_path', d.database_path),
+    store_probe_interval_sec: r.fixed('store_probe_interval_sec', d.store_probe_interval_sec, (n) => Math.min(300, Math.max(0.1, n)), 'is out of 0.1..300'),
+    postgresql: {
+      url: pg.str('url', dpg.url),
+      pool_size: pg.fixed('pool_size', dpg.pool_size, atLeast(1), 'must be at least 1'),
+      query_timeout_ms: pg.fixed('query_timeout_ms', dpg.query_timeout_ms, atLeast(100), 'must be at least 100'),
+      reconnect_max_ms: pg.fixed('reconnect_max_ms', dpg.reconnect_max_ms, atLeast(250), 'must be at least 250'),
+      max_pending_writes: pg.fixed('max_pending_writes', dpg.max_pending_writes, atLeast(10), 'must be at least 10'),
+    },
     ...deb,
     auto_confirm_after_sec: r.fixed('auto_confirm_after_sec', d.auto_confirm_after_sec, (n) => Math.max(0, n), 'is negative'),
     entity_thresholds: { config_file: r.section('entity_thresholds').str('config_file', d.entity_thresholds.config_file) },

@@ -17,6 +17,7 @@ import { cloneRecord, correlationSeverityLabel } from './model.js';
 import type { CorrelationConfig } from './correlation/config.js';
 import { CorrelationEngine } from './correlation/engine.js';
 import type { FaultRepository } from './storage/repository.js';
+import { FaultStoreUnavailable } from './storage/store-status.js';
 import { type ReportFaultRequest, validateFaultCode, validateReport } from '@medkit/plugin-api';
 
 /** Evidence capture driven by fault transitions (snapshots docs/faults.md, black box docs/faults.md). Implementations never block. */
@@ -58,6 +59,8 @@ export interface ReportOutcome {
   event?: FaultEvent;
   /** The correlation engine muted this report's event. */
   muted?: boolean;
+  /** Rejected because the fault store could not store it (docs/faults.md "Storage outages"): nothing changed. */
+  storeUnavailable?: boolean;
 }
 
 export interface ClearOutcome {
@@ -72,11 +75,20 @@ export interface FaultManagerHealth {
   /** True while new codes are being rejected because the store is full of confirmed faults (Q7). */
   store_full: boolean;
   rejected_reports: number;
+  /** Reports refused because the store could not store them (included in rejected_reports). */
+  store_refused_reports: number;
   evicted_records: number;
   events_published: number;
 }
 
 const NS_PER_SEC = 1_000_000_000;
+
+/** What start-up maintenance changed (docs/faults.md). */
+export interface StartupMaintenance {
+  trimmed_near_misses: number;
+  trimmed_snapshots: number;
+  reclassified: string[];
+}
 
 export class FaultManager {
   readonly events: FaultEventStream;
@@ -90,6 +102,7 @@ export class FaultManager {
   private cleanupTimer: TimerHandle | undefined;
   private storeFull = false;
   private rejected = 0;
+  private storeRefused = 0;
   private evicted = 0;
   /** Every report() call, accepted or not (a monitoring counter: rate() gives reports per second). */
   private reports = 0;
@@ -129,7 +142,30 @@ export class FaultManager {
    * Start-up (docs/faults.md): near-miss and snapshot bounds, HEALED→CLEARED reclassification when healing is off,
    * then the auto-confirm and correlation cleanup timers.
    */
-  start(): { trimmed_near_misses: number; trimmed_snapshots: number; reclassified: string[] } {
+  start(): StartupMaintenance {
+    let result: StartupMaintenance = { trimmed_near_misses: 0, trimmed_snapshots: 0, reclassified: [] };
+    const maintain = () => {
+      try {
+        result = this.maintain();
+      } catch (err) {
+        if (!(err instanceof FaultStoreUnavailable)) throw err;
+        this.log.error(`start-up maintenance of the fault store skipped: ${err.message}`);
+      }
+    };
+    // A store that loads in the background (PostgreSQL) is maintained once it has loaded.
+    if (this.repository.whenReady) this.repository.whenReady(maintain);
+    else maintain();
+    const c = this.config;
+    if (c.auto_confirm_after_sec > 0 && !this.autoConfirmTimer) {
+      this.autoConfirmTimer = this.clock.setInterval(() => this.autoConfirmTick(), 1000);
+    }
+    if (this.correlation && !this.cleanupTimer) {
+      this.cleanupTimer = this.clock.setInterval(() => this.correlation?.cleanup(this.clock.monoMs()), c.correlation.cleanup_interval_sec * 1000);
+    }
+    return result;
+  }
+
+  private maintain(): StartupMaintenance {
     const repo = this.repository;
     const c = this.config;
     const trimmed_snapshots = repo.applySnapshotCap(c.snapshots.max_per_fault);
@@ -150,12 +186,6 @@ export class FaultManager {
         }
         this.log.info(`healing disabled: ${healed.length} HEALED faults reclassified as CLEARED`);
       }
-    }
-    if (c.auto_confirm_after_sec > 0 && !this.autoConfirmTimer) {
-      this.autoConfirmTimer = this.clock.setInterval(() => this.autoConfirmTick(), 1000);
-    }
-    if (this.correlation && !this.cleanupTimer) {
-      this.cleanupTimer = this.clock.setInterval(() => this.correlation?.cleanup(this.clock.monoMs()), c.correlation.cleanup_interval_sec * 1000);
     }
     return { trimmed_near_misses, trimmed_snapshots, reclassified };
   }
@@ -178,6 +208,19 @@ export class FaultManager {
    */
   report(req: ReportFaultRequest): ReportOutcome {
     this.reports++;
+    try {
+      return this.apply(req);
+    } catch (err) {
+      if (!(err instanceof FaultStoreUnavailable)) throw err;
+      // Nothing was stored, so nothing is shown or published: the reporter hears at once that it failed.
+      this.rejected++;
+      this.storeRefused++;
+      this.log.warn(`report_fault ${req.fault_code} refused: ${err.message}`);
+      return { accepted: false, reason: err.message, storeUnavailable: true };
+    }
+  }
+
+  private apply(req: ReportFaultRequest): ReportOutcome {
     const reason = validateReport(req);
     if (reason) {
       this.rejected++;
@@ -324,6 +367,17 @@ export class FaultManager {
    * old become CONFIRMED, publish `fault_confirmed` (unless muted) and trigger capture. Returns the count.
    */
   autoConfirmTick(): number {
+    try {
+      return this.confirmDue();
+    } catch (err) {
+      if (!(err instanceof FaultStoreUnavailable)) throw err;
+      // The due faults stay PREFAILED in the store; the next tick after the outage confirms them.
+      this.log.warn(`auto-confirm deferred: ${err.message}`);
+      return 0;
+    }
+  }
+
+  private confirmDue(): number {
     const after = this.config.auto_confirm_after_sec;
     if (after <= 0) return 0;
     const now = this.clock.wallNs();
@@ -346,17 +400,25 @@ export class FaultManager {
     return due.length;
   }
 
-  /** Reports handled since start-up: accepted (stored, or no change) and rejected (invalid, store full). */
-  reportCounts(): { accepted: number; rejected: number } {
-    return { accepted: this.reports - this.rejected, rejected: this.rejected };
+  /** Reports handled since start-up: accepted (stored, or no change) and rejected (invalid, store full, store unavailable). */
+  reportCounts(): { accepted: number; rejected: number; store_unavailable: number } {
+    return { accepted: this.reports - this.rejected, rejected: this.rejected, store_unavailable: this.storeRefused };
   }
 
   health(): FaultManagerHealth {
+    let count = 0;
+    try {
+      count = this.repository.faultCount();
+    } catch (err) {
+      // Not loaded yet (PostgreSQL connecting): the store's own status says so.
+      if (!(err instanceof FaultStoreUnavailable)) throw err;
+    }
     return {
-      fault_count: this.repository.faultCount(),
+      fault_count: count,
       max_fault_codes: this.config.max_fault_codes,
       store_full: this.storeFull,
       rejected_reports: this.rejected,
+      store_refused_reports: this.storeRefused,
       evicted_records: this.evicted,
       events_published: this.events.lastId,
     };

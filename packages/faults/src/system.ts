@@ -22,9 +22,10 @@ import { topicSelection } from './blackbox/topic-selection.js';
 import type { TopicGraph, TopicSampler } from './snapshots/sampler.js';
 import { allConfiguredTopics, parseSnapshotTopicConfig } from './snapshots/topic-config.js';
 import { AuditLog } from './storage/audit-log.js';
-import { openFaultRepository } from './storage/index.js';
+import { openFaultStore } from './storage/registry.js';
 import { countChanges } from './storage/change-counter.js';
 import type { FaultRepository } from './storage/repository.js';
+import type { FaultStoreStatus } from './storage/store-status.js';
 
 export interface FaultSystemOptions {
   /** Sanitised config (`sanitizeFaultConfig`). */
@@ -44,6 +45,8 @@ export interface FaultSystemOptions {
 export interface FaultSystem {
   manager: FaultManager;
   repository: FaultRepository;
+  /** What the store can do now (docs/faults.md "Storage outages"): /health, /metrics and 503s read it. */
+  store: FaultStoreStatus;
   capture: FaultCapture;
   /** Present when `snapshots.rosbag.enabled`. Feed it from the ROS layer (`onMessage`). */
   blackbox?: BlackBoxRecorder;
@@ -54,7 +57,7 @@ export interface FaultSystem {
   snapshotTopics: string[];
   /** Number of writes to the store so far: readers memoise views until it changes. */
   changes(): number;
-  /** Stops timers, drains capture, finalises an open recording, closes the audit log. */
+  /** Stops timers, drains capture, finalises an open recording, waits (bounded) for pending store writes, closes the audit log. */
   stop(): Promise<void>;
 }
 
@@ -86,7 +89,18 @@ export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
   const dbPath = cfg.database_path ? (cfg.database_path === ':memory:' ? ':memory:' : resolve(cfg.database_path)) : undefined;
   // The reference's database_path: a store file of its own (parent directory created, failure stops start-up).
   const ownDb = cfg.storage_type === 'sqlite' && dbPath ? openDatabase(dbPath === ':memory:' ? ':memory:' : dirname(dbPath), basename(dbPath)) : undefined;
-  const counted = countChanges(openFaultRepository({ storageType: cfg.storage_type, dataDir: o.dataDir, db: ownDb ?? o.db, log }));
+  const pg = cfg.postgresql;
+  const store = openFaultStore({
+    storageType: cfg.storage_type, dataDir: o.dataDir, db: ownDb ?? o.db, log,
+    postgresql: { url: pg.url, poolSize: pg.pool_size, queryTimeoutMs: pg.query_timeout_ms, reconnectMaxMs: pg.reconnect_max_ms, maxPendingWrites: pg.max_pending_writes },
+  });
+  const offStatus = store.status.onChange((r) => {
+    if (r.state === 'ok') log.info(`fault store (${r.backend}) works again`);
+    else log.error(`fault store (${r.backend}) ${r.state}${r.problem ? ` (${r.problem})` : ''}: ${r.last_error ?? ''}; fault reports are refused until it works again`);
+  });
+  const probe = store.probe;
+  const probeTimer = probe ? clock.setInterval(() => probe(clock.wallNs()), cfg.store_probe_interval_sec * 1000) : undefined;
+  const counted = countChanges(store.repository);
   const repository = counted.repository;
   const audit = cfg.audit_log.enabled
     ? new AuditLog({ ...auditLocation(cfg, o.dataDir, dbPath), transitions: cfg.audit_log.transitions, retentionMaxRecords: cfg.audit_log.retention_max_records, failClosed: cfg.audit_log.fail_closed, log })
@@ -120,10 +134,16 @@ export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
   manager.setCaptureHooks(capture);
   manager.start();
   return {
-    manager, repository, capture, blackbox, audit, rosbagDir, changes: counted.changes, snapshotTopics: allConfiguredTopics(topics),
+    manager, repository, store: store.status, capture, blackbox, audit, rosbagDir, changes: counted.changes, snapshotTopics: allConfiguredTopics(topics),
     async stop() {
       manager.stop();
+      clock.clear(probeTimer);
+      offStatus();
       await capture.stop();
+      // A write-behind store gets one query deadline to send what it accepted; what is left is logged, not hidden.
+      await repository.drain?.(cfg.postgresql.query_timeout_ms);
+      if (store.status.pending > 0) log.error(`fault store (${store.status.backend}): ${store.status.pending} accepted writes were not stored before stop`);
+      repository.close();
       audit?.close();
       ownDb?.close();
     },

@@ -21,7 +21,7 @@ describe('fault config sanitisation', () => {
   it('repairs out-of-range values with a warning each', () => {
     const log = new MemoryLogger();
     const c = sanitizeFaultConfig({
-      storage_type: 'postgres', confirmation_threshold: 3, healing_threshold: -2, auto_confirm_after_sec: -5,
+      confirmation_threshold: 3, healing_threshold: -2, auto_confirm_after_sec: -5,
       near_miss: { max_per_fault: -1 },
       snapshots: { timeout_sec: 0, max_message_size: -1, recapture_cooldown_sec: -1, max_per_fault: -3, capture_pool_size: 0, capture_queue_depth: 0,
         capture_queue_full_policy: 'yolo', default_topics: ['/a', '', ' /b '],
@@ -29,13 +29,18 @@ describe('fault config sanitisation', () => {
       correlation: { cleanup_interval_sec: 0 }, audit_log: { transitions: 'odd', retention_max_records: -1 },
     }, log);
     expect(c).toMatchObject({
-      storage_type: 'memory', confirmation_threshold: -3, healing_threshold: 2, auto_confirm_after_sec: 0, near_miss: { max_per_fault: 200 },
+      storage_type: 'sqlite', confirmation_threshold: -3, healing_threshold: 2, auto_confirm_after_sec: 0, near_miss: { max_per_fault: 200 },
       snapshots: { timeout_sec: 1, max_message_size: 65536, recapture_cooldown_sec: 0, max_per_fault: 0, capture_pool_size: 1, capture_queue_depth: 1,
         capture_queue_full_policy: 'reject_newest', default_topics: ['/a', '/b'],
         rosbag: { duration_sec: 5, duration_after_sec: 0, format: 'sqlite3', max_buffer_mb: 256, max_bag_size_mb: 50, max_total_storage_mb: 500, max_bags_per_fault: 0 } },
       correlation: { cleanup_interval_sec: 5 }, audit_log: { transitions: 'all', retention_max_records: 0 },
     });
-    expect(log.at('warn').length + log.at('error').length).toBeGreaterThanOrEqual(20);
+    expect(log.at('warn').length + log.at('error').length).toBeGreaterThanOrEqual(19);
+  });
+
+  it('refuses an unknown storage_type naming the known backends (no fallback to memory)', () => {
+    expect(() => sanitizeFaultConfig({ storage_type: 'postgres' })).toThrow(/'postgres' is unknown; known: sqlite, memory, postgresql/);
+    expect(sanitizeFaultConfig({ storage_type: 'postgresql', postgresql: { url: 'postgres://x', pool_size: 0 } }).postgresql).toMatchObject({ url: 'postgres://x', pool_size: 1 });
   });
 
   it('accepts string numbers and booleans from environment-style config', () => {

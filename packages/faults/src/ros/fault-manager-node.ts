@@ -39,21 +39,30 @@ export interface ServeFaultManagerOptions {
 /** Serves `mgr` on `node` (already created with its name and namespace). */
 export function serveFaultManager(node: RosNode, mgr: FaultManager, log: FaultLogger, opts: ServeFaultManagerOptions = {}): FaultManagerNode {
   const stats = { reports: 0, rejected: 0 };
-  const serve = (name: string, type: string, handler: (req: Record<string, unknown>) => unknown) =>
+  // `failed` answers a request the handler could not serve (the store is down): a reply that says so, never
+  // silence. Without it (ListFaults has no error field) no reply is sent rather than an empty list that would
+  // read as "no faults".
+  const serve = (name: string, type: string, handler: (req: Record<string, unknown>) => unknown, failed?: (message: string) => unknown) =>
     node.createService(`~/${name}`, `${PKG}/srv/${type}`, (req) => {
       try {
         return handler(req);
       } catch (err) {
         log.error(`fault manager service ${name} failed: ${(err as Error).message}`);
+        if (failed) return failed((err as Error).message);
         throw err;
       }
     });
+  const failure = (message: string) => ({ success: false, error_message: message });
 
   serve('report_fault', 'ReportFault', (req) => {
     stats.reports++;
     const out = mgr.report({ fault_code: str(req.fault_code), event_type: num(req.event_type), severity: num(req.severity), description: str(req.description), source_id: str(req.source_id) });
     if (!out.accepted) stats.rejected++;
+    // ReportFault's reply is only `accepted` (the reference's interface); the reason goes to the log and /health.
     return { accepted: out.accepted };
+  }, () => {
+    stats.rejected++;
+    return { accepted: false };
   });
   serve('list_faults', 'ListFaults', (req) => {
     const r = listFaultsRos(mgr, {
@@ -65,13 +74,14 @@ export function serveFaultManager(node: RosNode, mgr: FaultManager, log: FaultLo
   serve('get_fault', 'GetFault', (req) => {
     const r = getFaultService(mgr, str(req.fault_code));
     return { success: r.success, error_message: r.error_message, fault: faultMsg(r.fault ?? EMPTY_FAULT), environment_data: environmentDataMsg(r.environment_data) };
-  });
-  serve('clear_fault', 'ClearFault', (req) => mgr.clear(str(req.fault_code), { skipCorrelationAutoClear: Boolean(req.skip_correlation_auto_clear) }));
-  serve('get_snapshots', 'GetSnapshots', (req) => getSnapshotsService(mgr, str(req.fault_code), str(req.topic), opts.entityPathOf));
+  }, (m) => ({ ...failure(m), fault: faultMsg(EMPTY_FAULT), environment_data: environmentDataMsg(undefined) }));
+  serve('clear_fault', 'ClearFault', (req) => mgr.clear(str(req.fault_code), { skipCorrelationAutoClear: Boolean(req.skip_correlation_auto_clear) }),
+    (message) => ({ success: false, message, auto_cleared_codes: [] }));
+  serve('get_snapshots', 'GetSnapshots', (req) => getSnapshotsService(mgr, str(req.fault_code), str(req.topic), opts.entityPathOf), (m) => ({ ...failure(m), data: '' }));
   serve('get_rosbag', 'GetRosbag', (req) => {
     const r = getRosbag(mgr.repository, str(req.fault_code), str(req.recording_id));
     return { ...r, size_bytes: Math.max(0, Math.trunc(r.size_bytes)) };
-  });
+  }, failure);
   serve('list_rosbags', 'ListRosbags', (req) => {
     const r = listRosbagsService(mgr, str(req.entity_fqn));
     return {
@@ -80,11 +90,11 @@ export function serveFaultManager(node: RosNode, mgr: FaultManager, log: FaultLo
       formats: r.rows.map((x) => x.format), durations_sec: r.rows.map((x) => x.duration_sec), sizes_bytes: r.rows.map((x) => Math.max(0, Math.trunc(x.size_bytes))),
       created_at_ns: r.rows.map((x) => int64(x.created_at_ns)),
     };
-  });
+  }, failure);
   serve('list_faults_for_entity', 'ListFaultsForEntity', (req) => {
     const r = listFaultsForEntity(mgr, str(req.entity_id));
     return { success: r.success, error_message: r.error_message, faults: r.faults.map(faultMsg) };
-  });
+  }, failure);
 
   const events = node.createPublisher('~/events', `${PKG}/msg/FaultEvent`, FAULT_EVENTS_QOS);
   const off = mgr.events.subscribe((e) => {

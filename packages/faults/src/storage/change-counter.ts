@@ -3,7 +3,7 @@
 import type { FaultRepository } from './repository.js';
 
 /** Every method of FaultRepository that changes stored state. */
-const WRITES: ReadonlySet<keyof FaultRepository> = new Set<keyof FaultRepository>([
+export const WRITES: ReadonlySet<keyof FaultRepository> = new Set<keyof FaultRepository>([
   'putFault', 'putFaults', 'deleteFault', 'trimNearMisses', 'insertCaptureSet', 'deleteSnapshots', 'applySnapshotCap',
   'putFreezeFrame', 'addRosbagLinks', 'deleteRosbagLink', 'deleteRecording',
 ]);

@@ -5,8 +5,42 @@ import { cloneRecord } from '../model.js';
 import { countByStatusSeverity, type FaultRepository, type FreezeFrameRow, type RosbagLink, type SnapshotRow, type StatusSeverityCount } from './repository.js';
 import { newestCaptureFirst, newestLinkFirst, setsToEvict } from './ordering.js';
 
+/** Every row of a store, as a write-behind backend loads it into memory (rows in insertion order). */
+export interface StoreRows {
+  faults: FaultRecord[];
+  nearMisses: NearMiss[];
+  snapshots: SnapshotRow[];
+  frames: FreezeFrameRow[];
+  links: RosbagLink[];
+}
+
 export class MemoryFaultRepository implements FaultRepository {
   readonly kind = 'memory' as const;
+
+  /** A store holding `rows` (ids kept; new ones continue after the largest). */
+  static fromRows(rows: StoreRows): MemoryFaultRepository {
+    const m = new MemoryFaultRepository();
+    for (const r of rows.faults) m.faults.set(r.fault_code, cloneRecord(r));
+    for (const n of rows.nearMisses) {
+      const list = m.misses.get(n.fault_code) ?? [];
+      list.push({ ...n });
+      m.misses.set(n.fault_code, list);
+    }
+    for (const s of rows.snapshots) {
+      const list = m.snaps.get(s.fault_code) ?? [];
+      list.push({ ...s });
+      m.snaps.set(s.fault_code, list);
+    }
+    for (const f of rows.frames) m.frames.set(f.fault_code, { ...f });
+    m.links = rows.links.map((l) => ({ ...l }));
+    m.nextId = 1 + Math.max(0, ...rows.snapshots.map((s) => s.id ?? 0), ...rows.links.map((l) => l.id ?? 0));
+    return m;
+  }
+
+  /** Codes that have snapshot rows (a mirror computes what a cap evicted per code). */
+  snapshotCodes(): string[] {
+    return [...this.snaps.keys()];
+  }
 
   atomically<T>(fn: () => T): T {
     return fn();

@@ -76,4 +76,11 @@ export const faultMigrations: readonly Migration[] = [
       if (!hasColumn(db, 'rosbag_files', 'recording_id')) db.exec("ALTER TABLE rosbag_files ADD COLUMN recording_id TEXT NOT NULL DEFAULT ''");
     },
   },
+  {
+    // One row the outage probe rewrites to learn that the store takes writes again (docs/faults.md).
+    id: 'faults-002-store-probe',
+    up(db) {
+      db.exec('CREATE TABLE IF NOT EXISTS fault_store_probe (id INTEGER PRIMARY KEY, at_ns INTEGER NOT NULL)');
+    },
+  },
 ];

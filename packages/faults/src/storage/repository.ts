@@ -1,8 +1,9 @@
 // The fault store behind one small interface (docs/faults.md): SQLite by default, memory for tests and
-// `storage_type: memory`. A fleet deployment can add another implementation without touching the manager.
+// `storage_type: memory`, PostgreSQL as a write-behind mirror. Backends come from the registry (registry.ts).
 import type { SqliteDatabase } from '@medkit/kit';
 import type { NearMiss } from '../engine.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
+import type { FaultStoreBackend } from './store-status.js';
 
 /** One per-topic snapshot row (docs/faults.md `snapshots`). */
 export interface SnapshotRow {
@@ -59,10 +60,15 @@ export function countByStatusSeverity(records: Iterable<FaultRecord>): StatusSev
 
 /**
  * Storage of fault state. Every method is synchronous and atomic; multi-row writes run in one transaction.
- * Both implementations behave identically (the shared contract test runs against both).
+ * Every implementation behaves identically (the shared contract test runs against each). A method the store
+ * cannot serve throws FaultStoreUnavailable (through the guard, guarded-repository.ts).
  */
 export interface FaultRepository {
-  readonly kind: 'sqlite' | 'memory';
+  readonly kind: FaultStoreBackend;
+  /** Runs `fn` once reads and writes can be served (PostgreSQL: after the first load; others: now). */
+  whenReady?(fn: () => void): void;
+  /** Resolves once every accepted write is durable, or after `deadlineMs` (write-behind stores). */
+  drain?(deadlineMs: number): Promise<void>;
   /** The SQLite database the store writes to (undefined in memory): writers that share it can join {@link atomically}. */
   readonly database?: SqliteDatabase;
   /**

@@ -61,11 +61,51 @@ export class SqliteFaultRepository implements FaultRepository {
 
   atomically<T>(fn: () => T): T {
     // better-sqlite3 nests: the store's own transactions inside become savepoints of this one.
-    return this.db.transaction(fn)();
+    return this.tx(fn);
   }
   private readonly cache = new Map<string, FaultRecord>();
   private readonly missCount = new Map<string, number>();
   private readonly st;
+  /**
+   * Cache changes of the open outermost transaction. A nested write's savepoint can succeed and the outer
+   * COMMIT still fail (SQLITE_FULL as the WAL grows): the cache may follow only what the outermost commit
+   * made durable, or a fault that was never stored is shown and is gone after a restart.
+   */
+  private staged: (() => void)[] | undefined;
+
+  /** Runs `fn` in a transaction (a savepoint when nested); cache changes apply when the outermost one commits. */
+  private tx<T>(fn: () => T): T {
+    if (this.staged) return this.db.transaction(fn)();
+    const staged: (() => void)[] = [];
+    this.staged = staged;
+    let out: T;
+    try {
+      out = this.db.transaction(fn)();
+    } catch (err) {
+      this.recountMisses();
+      throw err;
+    } finally {
+      this.staged = undefined;
+    }
+    for (const apply of staged) apply();
+    return out;
+  }
+
+  /** The near-miss counts after a rollback; left empty (bounds applied late) when the database cannot say. */
+  private recountMisses(): void {
+    this.missCount.clear();
+    try {
+      for (const r of this.st.missCounts.all() as Row[]) this.missCount.set(String(r.fault_code), num(r.n));
+    } catch {
+      // The store is failing; the next start-up trim applies the bound.
+    }
+  }
+
+  /** Applies a cache change now, or when the open transaction commits (dropped when it rolls back). */
+  private afterCommit(apply: () => void): void {
+    if (this.staged) this.staged.push(apply);
+    else apply();
+  }
 
   constructor(private readonly db: SqliteDatabase) {
     const p = (sql: string) => db.prepare(sql);
@@ -115,7 +155,7 @@ export class SqliteFaultRepository implements FaultRepository {
       const rec = toRecord(r);
       this.cache.set(rec.fault_code, rec);
     }
-    for (const r of this.st.missCounts.all() as Row[]) this.missCount.set(String(r.fault_code), num(r.n));
+    this.recountMisses();
   }
 
   /** docs/faults.md repair: last_occurred never after last_failed; recording ids back-filled from the bag path. */
@@ -148,7 +188,8 @@ export class SqliteFaultRepository implements FaultRepository {
     return countByStatusSeverity(this.cache.values());
   }
   putFault(rec: FaultRecord, nearMiss?: NearMiss, maxNearMisses = 0): void {
-    this.db.transaction(() => {
+    const copy = cloneRecord(rec);
+    this.tx(() => {
       this.writeFault(rec);
       if (nearMiss) {
         const m = nearMiss;
@@ -158,25 +199,29 @@ export class SqliteFaultRepository implements FaultRepository {
           this.st.trimMiss.run(m.fault_code, n - maxNearMisses);
           n = maxNearMisses;
         }
+        // Counted eagerly (later writes in the transaction need it); a rollback recounts from the database.
         this.missCount.set(m.fault_code, n);
       }
-    })();
-    // The cache follows only a committed write.
-    this.cache.set(rec.fault_code, cloneRecord(rec));
+      // The cache follows only a committed write.
+      this.afterCommit(() => this.cache.set(copy.fault_code, copy));
+    });
   }
   putFaults(recs: readonly FaultRecord[]): void {
-    this.db.transaction(() => { for (const r of recs) this.writeFault(r); })();
-    for (const r of recs) this.cache.set(r.fault_code, cloneRecord(r));
+    const copies = recs.map(cloneRecord);
+    this.tx(() => {
+      for (const r of recs) this.writeFault(r);
+      this.afterCommit(() => { for (const r of copies) this.cache.set(r.fault_code, r); });
+    });
   }
   deleteFault(code: string): void {
-    this.db.transaction(() => {
+    this.tx(() => {
       this.st.deleteFault.run(code);
       this.st.deleteMisses.run(code);
       this.st.deleteSnaps.run(code);
       this.st.deleteFrame.run(code);
-    })();
-    this.cache.delete(code);
-    this.missCount.delete(code);
+      this.missCount.delete(code);
+      this.afterCommit(() => this.cache.delete(code));
+    });
   }
   nearMisses(code: string): NearMiss[] {
     return (this.st.misses.all(code) as Row[]).map(toNearMiss);
@@ -184,14 +229,14 @@ export class SqliteFaultRepository implements FaultRepository {
   trimNearMisses(maxPerFault: number): number {
     if (maxPerFault <= 0) return 0;
     let dropped = 0;
-    this.db.transaction(() => {
+    this.tx(() => {
       for (const [code, n] of this.missCount) {
         if (n <= maxPerFault) continue;
         this.st.trimMiss.run(code, n - maxPerFault);
         dropped += n - maxPerFault;
         this.missCount.set(code, maxPerFault);
       }
-    })();
+    });
     return dropped;
   }
   private capCode(code: string, maxRows: number): number {
@@ -202,10 +247,10 @@ export class SqliteFaultRepository implements FaultRepository {
   }
   insertCaptureSet(rows: readonly SnapshotRow[], maxRows: number): void {
     if (rows.length === 0) return;
-    this.db.transaction(() => {
+    this.tx(() => {
       for (const r of rows) this.st.insertSnap.run(r.fault_code, r.topic, r.message_type, r.data, r.captured_at_ns, r.capture_id, r.history);
       this.capCode(rows[0].fault_code, maxRows);
-    })();
+    });
   }
   snapshotRows(code: string): SnapshotRow[] {
     return (this.st.snaps.all(code) as Row[]).map(toSnapshot);
@@ -215,9 +260,9 @@ export class SqliteFaultRepository implements FaultRepository {
   }
   applySnapshotCap(maxRows: number): number {
     let dropped = 0;
-    this.db.transaction(() => {
+    this.tx(() => {
       for (const code of this.st.snapCodes.all() as string[]) dropped += this.capCode(code, maxRows);
-    })();
+    });
     return dropped;
   }
   maxCaptureId(): number {
@@ -231,9 +276,9 @@ export class SqliteFaultRepository implements FaultRepository {
     this.st.putFrame.run(f.fault_code, f.data, f.captured_at_ns);
   }
   addRosbagLinks(links: readonly RosbagLink[]): void {
-    this.db.transaction(() => {
+    this.tx(() => {
       for (const { id: _id, ...rest } of links) this.st.putLink.run(rest);
-    })();
+    });
   }
   rosbagLinksForFault(code: string): RosbagLink[] {
     return (this.st.linksByFault.all(code) as Row[]).map(toLink);

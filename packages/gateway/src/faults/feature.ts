@@ -177,9 +177,13 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const s = svc;
       ctx.health.add(() => {
         const h = s.manager.health();
+        const store = system.store.report();
+        const warnings = h.store_full ? [warning('fault_store_full', `fault store holds ${h.max_fault_codes} confirmed faults; new fault codes are rejected until some are cleared`)] : [];
+        // docs/faults.md "Storage outages": the store's own state, so an outage is not a healthy gateway with an empty list.
+        if (store.state !== 'ok') warnings.push(warning('fault_store_unavailable', `fault store (${store.backend}) ${store.state}${store.problem ? ` (${store.problem})` : ''}: ${store.last_error ?? 'not loaded yet'}; fault reports are refused`));
         return {
-          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, sse_clients: faultStream.fanout.clientCount, peer_events_relayed: faultStream.timeline.relayedCount, black_box: Boolean(system.blackbox) } },
-          warnings: h.store_full ? [warning('fault_store_full', `fault store holds ${h.max_fault_codes} confirmed faults; new fault codes are rejected until some are cleared`)] : [],
+          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, store, sse_clients: faultStream.fanout.clientCount, peer_events_relayed: faultStream.timeline.relayedCount, black_box: Boolean(system.blackbox) } },
+          warnings,
         };
       });
     },
@@ -239,6 +243,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
     },
     summary() {
       const s = need();
+      if (s.system.store.blocksReads()) return [['faults', `${s.system.repository.kind} store ${s.system.store.current} (loading in the background)`]];
       const all = s.system.repository.allFaults();
       const confirmed = all.filter((f) => f.status === 'CONFIRMED').length;
       return [['faults', `${all.length} faults stored (${confirmed} confirmed), ${s.system.repository.kind} store`]];

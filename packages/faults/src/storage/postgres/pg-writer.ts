@@ -1,0 +1,119 @@
+// The PostgreSQL store's write-behind queue (docs/faults.md "PostgreSQL"): batches (one per write or per
+// `atomically`) are sent in order, each inside one transaction (never split), one transaction at a time,
+// asynchronously (no report waits for it). Every query has the pool's deadline; a batch that fails is kept at the head and retried with exponential
+// backoff, so nothing accepted is dropped and the order is kept. The status shows connected, pending and the
+// last error.
+import type { Pool, PoolClient } from 'pg';
+import type { FaultLogger } from '../../log.js';
+import { storeProblemOf } from '../store-errors.js';
+import type { FaultStoreStatus } from '../store-status.js';
+import type { PgStatement } from './pg-statements.js';
+
+const MAX_STATEMENTS_PER_TX = 500;
+
+export interface PgWriterOptions {
+  pool: Pool;
+  status: FaultStoreStatus;
+  log: FaultLogger;
+  /** First retry delay and its ceiling. */
+  backoffMinMs: number;
+  backoffMaxMs: number;
+}
+
+export class PgWriteQueue {
+  private readonly batches: PgStatement[][] = [];
+  private running: Promise<void> | undefined;
+  private closed = false;
+  private backoff: number;
+  private wake: (() => void) | undefined;
+  private readonly emptied = new Set<() => void>();
+
+  constructor(private readonly o: PgWriterOptions) {
+    this.backoff = o.backoffMinMs;
+  }
+
+  /** Statements waiting to be written. */
+  get pending(): number {
+    return this.o.status.pending;
+  }
+
+  push(batch: PgStatement[]): void {
+    if (batch.length === 0) return;
+    this.batches.push(batch);
+    this.o.status.pending += batch.length;
+    this.running ??= this.run().finally(() => { this.running = undefined; });
+  }
+
+  /** Resolves when the queue is empty or after `deadlineMs`. */
+  async drain(deadlineMs: number): Promise<void> {
+    if (this.batches.length === 0) return;
+    let done!: () => void;
+    const empty = new Promise<void>((resolve) => { done = resolve; });
+    this.emptied.add(done);
+    const timer = setTimeout(done, deadlineMs);
+    await empty;
+    clearTimeout(timer);
+    this.emptied.delete(done);
+  }
+
+  /** Stops retrying (whatever is queued stays unwritten; the caller drained first). */
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closed && this.batches.length > 0) {
+      // Batches queued behind each other go in one transaction (fewer round trips under a burst of reports).
+      let take = 1;
+      let size = this.batches[0].length;
+      while (take < this.batches.length && size + this.batches[take].length <= MAX_STATEMENTS_PER_TX) size += this.batches[take++].length;
+      const batch = this.batches.slice(0, take).flat();
+      try {
+        await this.send(batch);
+        this.batches.splice(0, take);
+        this.o.status.pending -= batch.length;
+        this.backoff = this.o.backoffMinMs;
+        this.o.status.connected = true;
+        if (this.o.status.current === 'unavailable') this.o.status.recover();
+      } catch (err) {
+        const problem = storeProblemOf(err, true) ?? 'error';
+        this.o.status.connected = problem !== 'unreachable' && problem !== 'timeout';
+        this.o.status.fail(problem, (err as Error).message, false);
+        this.o.log.warn(`fault store (postgresql): ${this.batches.length} write batches pending, retrying in ${this.backoff} ms: ${(err as Error).message}`);
+        await this.sleep(this.backoff);
+        this.backoff = Math.min(this.backoff * 2, this.o.backoffMaxMs);
+      }
+    }
+    if (this.batches.length === 0) for (const done of this.emptied) done();
+  }
+
+  private async send(batch: PgStatement[]): Promise<void> {
+    const client: PoolClient = await this.o.pool.connect();
+    let broken: Error | undefined;
+    // A connection lost between two queries is emitted on the client; the next query fails and is retried.
+    const lost = (err: Error) => { broken = err; };
+    client.on('error', lost);
+    try {
+      await client.query('BEGIN');
+      for (const st of batch) await client.query(st.text, st.values);
+      await client.query('COMMIT');
+    } catch (err) {
+      broken = err as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.off('error', lost);
+      // A client whose query failed may have lost its connection: the pool replaces it.
+      client.release(broken);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
+      t.unref?.();
+      this.wake = () => { clearTimeout(t); this.wake = undefined; resolve(); };
+    });
+  }
+}

@@ -1,0 +1,184 @@
+// Fault store outages (docs/faults.md "Storage outages") on a real gateway over a real SQLite file: the data dir
+// on a 3 MB tmpfs filled mid-run under a load of reports and REST reads, and the database file replaced by a
+// directory. A report the store cannot take is refused at once with the reason and never shown; routes the
+// store cannot answer get 503 naming its state; /health and /metrics show it; the rest keeps serving; what
+// was stored survives a restart; the store recovers by itself once space or the file is back.
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FEATURE_KEYS } from '@medkit/cli';
+import { describeAsRoot } from '../../../../test-support/requirements.js';
+import { loadConfig } from '../../src/config/index.js';
+import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+
+const FLAGS = { 'faults.store_probe_interval_sec': 0.1 };
+/** A description that makes each new fault cost the store a few KB. */
+const BULK = 'x'.repeat(2048);
+
+/** Writes zeros to `path` until the file system is full; returns the bytes written. */
+function fillUp(path: string): number {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024);
+  let written = 0;
+  try {
+    for (;;) written += writeSync(fd, chunk);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}
+
+async function storeOf(g: FaultGateway) {
+  const h = await g.api('GET', '/health');
+  return { store: h.body['x-medkit-faults'].store, warnings: (h.body.warnings ?? []) as { code: string; message: string }[] };
+}
+
+async function metric(g: FaultGateway, line: RegExp): Promise<string | undefined> {
+  const text = await (await fetch(`${g.url}/metrics`)).text();
+  return text.split('\n').find((l) => line.test(l));
+}
+
+/** Codes the gateway lists (every status). */
+async function listed(g: FaultGateway): Promise<Set<string>> {
+  const r = await g.api('GET', '/faults?status=all');
+  expect(r.status).toBe(200);
+  return new Set((r.body.items as { fault_code: string }[]).map((i) => i.fault_code));
+}
+
+describeAsRoot('fault store outage: the data dir on a full tmpfs (real mount, real SQLite)', () => {
+  let mnt: string;
+  let g: FaultGateway | undefined;
+
+  beforeAll(() => {
+    mnt = mkdtempSync(join(tmpdir(), 'medkit-outage-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mnt]);
+  });
+  afterAll(async () => {
+    await g?.close();
+    execFileSync('umount', [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  });
+
+  it('refuses what it cannot store, answers 503 naming the state, keeps serving, recovers, and loses nothing across a restart', async () => {
+    const flags = { ...FLAGS, data_dir: mnt, 'metrics.enabled': true };
+    g = await startFaultGateway({ flags });
+    const stored: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      expect(g.fail(`BEFORE_${i}`, '/nav/planner', 3, BULK).accepted).toBe(true);
+      stored.push(`BEFORE_${i}`);
+    }
+
+    const filler = join(mnt, 'filler');
+    expect(fillUp(filler)).toBeGreaterThan(0);
+
+    // Under load: reports keep coming and REST reads run alongside, until the store refuses one.
+    const refused: { code: string; reason: string }[] = [];
+    const reads: Promise<number>[] = [];
+    for (let i = 0; i < 5000 && refused.length < 20; i++) {
+      const code = `DURING_${i}`;
+      const out = g.fail(code, '/nav/planner', 3, BULK);
+      if (out.accepted) stored.push(code);
+      else refused.push({ code, reason: out.reason ?? '' });
+      if (i % 10 === 0) reads.push(g.api('GET', '/faults').then((r) => r.status));
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(await Promise.all(reads))).toEqual(new Set([200]));
+    for (const r of refused) expect(r.reason).toMatch(/fault store unavailable \(sqlite: disk-full\)/);
+
+    // Never shown as stored: not listed, not found; everything acknowledged is listed.
+    const shown = await listed(g);
+    for (const r of refused) expect(shown.has(r.code)).toBe(false);
+    for (const c of stored) expect(shown.has(c)).toBe(true);
+    expect((await g.api('GET', `/faults/${refused[0].code}`)).status).toBe(404);
+
+    // A route that must write answers 503 naming the store's state.
+    const del = await g.api('DELETE', `/faults/${stored[0]}`);
+    expect(del.status).toBe(503);
+    expect(del.body).toMatchObject({ error_code: 'service-unavailable', parameters: { store: 'faults', backend: 'sqlite', state: 'unavailable', problem: 'disk-full' } });
+    expect(del.headers.get('retry-after')).toBe('5');
+
+    const during = await storeOf(g);
+    expect(during.store).toMatchObject({ backend: 'sqlite', state: 'unavailable', problem: 'disk-full', pending_writes: 0 });
+    expect(during.store.last_error).toMatch(/full/i);
+    expect(during.store.failed_writes).toBeGreaterThanOrEqual(refused.length);
+    expect(during.warnings.map((w) => w.code)).toContain('fault_store_unavailable');
+    expect(await metric(g, /^medkit_fault_store_up\{backend="sqlite"\}/)).toMatch(/ 0$/);
+    expect(await metric(g, /^medkit_fault_reports_total\{result="store_unavailable"\}/)).toMatch(new RegExp(` ${refused.length}$`));
+
+    // Everything else keeps serving.
+    expect((await g.api('GET', '/apps')).status).toBe(200);
+    expect((await g.api('GET', `/faults/${stored[0]}`)).status).toBe(200);
+
+    // Space comes back: the store recovers by itself and takes reports again.
+    rmSync(filler);
+    await until(async () => ((await storeOf(g!)).store.state === 'ok' ? true : undefined), 'the store to recover');
+    expect(g.fail('AFTER', '/nav/planner', 3).accepted).toBe(true);
+    stored.push('AFTER');
+    expect((await g.api('DELETE', `/faults/${stored[0]}`)).status).toBe(204);
+    expect(await metric(g, /^medkit_fault_store_up\{backend="sqlite"\}/)).toMatch(/ 1$/);
+
+    // A restart finds every acknowledged fault and none of the refused ones.
+    await g.close();
+    g = await startFaultGateway({ flags });
+    const again = await listed(g);
+    for (const c of stored) expect(again.has(c)).toBe(true);
+    for (const r of refused) expect(again.has(r.code)).toBe(false);
+    expect((await g.api('GET', '/faults/AFTER')).status).toBe(200);
+  }, 120_000);
+});
+
+describe('fault store outage: the database file replaced by a directory (real SQLite)', () => {
+  let g: FaultGateway | undefined;
+  afterEach(async () => {
+    await g?.close();
+    g = undefined;
+  });
+
+  it('refuses writes that would go to the removed file, keeps serving what it holds, and recovers when the file is back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medkit-outage-dir-'));
+    const flags = { ...FLAGS, data_dir: dir };
+    try {
+      g = await startFaultGateway({ flags });
+      expect(g.fail('KEPT', '/nav/planner', 3).accepted).toBe(true);
+      const db = join(dir, 'medkit.db');
+      renameSync(db, `${db}.aside`);
+      mkdirSync(db);
+
+      const out = g.fail('LOST', '/nav/planner', 3);
+      expect(out).toMatchObject({ accepted: false, storeUnavailable: true });
+      expect(out.reason).toMatch(/file-missing.*no longer a file/);
+      expect((await g.api('GET', '/faults/LOST')).status).toBe(404);
+      expect((await g.api('GET', '/faults/KEPT')).status).toBe(200);
+      const del = await g.api('DELETE', '/faults/KEPT');
+      expect(del.status).toBe(503);
+      expect(del.body.parameters).toMatchObject({ state: 'unavailable', problem: 'file-missing' });
+      const during = await storeOf(g);
+      expect(during.store).toMatchObject({ state: 'unavailable', problem: 'file-missing', connected: false });
+      expect(during.warnings.map((w) => w.code)).toContain('fault_store_unavailable');
+
+      rmdirSync(db);
+      renameSync(`${db}.aside`, db);
+      await until(async () => ((await storeOf(g!)).store.state === 'ok' ? true : undefined), 'the store to recover');
+      expect(g.fail('BACK', '/nav/planner', 3).accepted).toBe(true);
+
+      await g.close();
+      g = await startFaultGateway({ flags });
+      const again = await listed(g);
+      expect([...again].filter((c) => ['KEPT', 'LOST', 'BACK'].includes(c)).sort()).toEqual(['BACK', 'KEPT']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('fault store choice', () => {
+  it('an unknown faults.storage_type stops start-up naming the known backends (no fallback to memory)', () => {
+    expect(() => loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'faults.storage_type': 'postgres' } }))
+      .toThrow('faults.storage_type="postgres" is invalid: allowed values are sqlite, memory, postgresql; refusing to start');
+  });
+});
