@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_KEYS } from '@medkit/cli';
 import { describeAsRoot } from '../../../../test-support/requirements.js';
 import { loadConfig } from '../../src/config/index.js';
-import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const FLAGS = { 'faults.store_probe_interval_sec': 0.1 };
 /** A description that makes each new fault cost the store a few KB. */
