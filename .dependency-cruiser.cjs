@@ -11,12 +11,13 @@ const PACKAGES = {
   ros2: ['rtps'],
   'plugin-api': ['ros2'],
   'fleet-protocol': [],
-  kit: [],
+  client: ['fleet-protocol'],
+  // The API root comes from the client's own `api-base` entry (one definition of /api/v1).
+  kit: ['client'],
   // The HTTP server core both servers run on (features, config loading, the Fastify app and its stages, auth).
   server: ['kit', 'plugin-api'],
   faults: ['kit', 'plugin-api', 'ros2'],
   scripts: ['kit', 'plugin-api'],
-  client: ['fleet-protocol'],
   // The MCP server calls the gateway's REST API with the typed client, so it sits above it; the gateway
   // imports mcp, and everything mcp imports (client, fleet-protocol) is below the gateway too.
   mcp: ['client'],

@@ -41,7 +41,7 @@ Fleet options (medkit fleet; gateway options above apply too):
 Configuration reference: docs/configuration.md. Environment: MEDKIT_<KEY> with dots as
 underscores (MEDKIT_SERVER_PORT=9000), plus ROS_DOMAIN_ID and ROS_LOCALHOST_ONLY.`;
 
-export interface GatewayArgs {
+interface GatewayArgs {
   /** `--profile`: a shipped profile loaded under the config files. */
   profile?: ProfileName;
   /** `--config` files in the order given (later ones win). */

@@ -21,7 +21,7 @@ Usage:
   --host H          HTTP listen address (default 127.0.0.1)
   --port P          HTTP port (default 8765)`;
 
-export interface McpCommand {
+interface McpCommand {
   client: McpClientOptions;
   maxOutputChars: number;
   http?: { host: string; port: number };

@@ -13,8 +13,9 @@ import type { SseMessage } from './sse/parser.js';
 import { parseEnvelope, parseFaultEvent, type EventEnvelope, type FaultStreamEvent } from './sse/events.js';
 import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
-/** SOVD API base path (docs/api.md); the generated paths are relative to it. */
-export const API_BASE = '/api/v1';
+import { API_BASE } from './api-base.js';
+
+export { API_BASE };
 
 /** Default deadline of one call, ms. */
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -14,7 +14,7 @@ import type { TopicGraph, TopicSampler } from './snapshots/sampler.js';
 import type { SnapshotTopicConfig } from './snapshots/topic-config.js';
 import type { FaultRepository } from './storage/repository.js';
 
-export interface FaultCaptureOptions {
+interface FaultCaptureOptions {
   config: FaultManagerConfig;
   repository: FaultRepository;
   clock: FaultClock;

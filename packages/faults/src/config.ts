@@ -8,8 +8,6 @@ import { FAULT_STORE_BACKENDS } from './storage/store-status.js';
 import type { FaultStoreBackend } from './storage/store-status.js';
 
 export type QueueFullPolicy = 'reject_newest' | 'drop_oldest';
-export type RosbagTopicMode = 'entity' | 'config' | 'all' | 'explicit' | 'list';
-
 export interface RosbagConfig {
   enabled: boolean;
   duration_sec: number;

@@ -15,12 +15,6 @@ export interface DebounceConfig {
 /** Per-entity override: any subset of the thresholds (docs/faults.md). */
 export type DebounceOverride = Partial<DebounceConfig>;
 
-export const DEFAULT_DEBOUNCE: Readonly<DebounceConfig> = {
-  confirmation_threshold: -1,
-  healing_enabled: false,
-  healing_threshold: 3,
-};
-
 /** Applies the load-time normalisation of docs/faults.md; every change is logged as a warning. */
 export function sanitizeDebounce(cfg: DebounceConfig, log: FaultLogger = silentLogger, where = 'global'): DebounceConfig {
   let c = Math.trunc(Number(cfg.confirmation_threshold));

@@ -15,7 +15,7 @@ export interface NearMiss {
   resulting_status: FaultStatus;
 }
 
-export interface ReportInput {
+interface ReportInput {
   code: string;
   failed: boolean;
   severity: number;

@@ -27,7 +27,7 @@ export interface EntityFrame {
 }
 
 /** What one capture read: the entity's values and their provenance. */
-export interface EntityValues {
+interface EntityValues {
   data: Record<string, unknown>;
   connected?: boolean;
   source_timestamp?: unknown;
@@ -118,7 +118,7 @@ export class SqliteEntityFrameStore implements EntityFrameStore {
   }
 }
 
-export interface EntityFrameDeps {
+interface EntityFrameDeps {
   store: EntityFrameStore;
   /** The plugin-owned entity a reporting source belongs to, with the reader of its values; undefined otherwise. */
   ownerOf(source: string): { entityId: string; read(): Promise<EntityValues> } | undefined;

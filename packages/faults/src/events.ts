@@ -18,7 +18,7 @@ export interface FaultEvent {
   auto_cleared_codes: string[];
 }
 
-export type FaultEventListener = (event: FaultEvent) => void;
+type FaultEventListener = (event: FaultEvent) => void;
 
 export class FaultEventStream {
   private readonly listeners = new Set<FaultEventListener>();

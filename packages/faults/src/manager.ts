@@ -36,7 +36,7 @@ export interface AuditSink {
   record(kind: AuditKind, code: string, source: string, status: FaultStatus, atNs: bigint): void;
 }
 
-export interface FaultManagerOptions {
+interface FaultManagerOptions {
   config: FaultManagerConfig;
   repository: FaultRepository;
   clock?: FaultClock;
@@ -69,7 +69,7 @@ export interface ClearOutcome {
   auto_cleared_codes: string[];
 }
 
-export interface FaultManagerHealth {
+interface FaultManagerHealth {
   fault_count: number;
   max_fault_codes: number;
   /** True while new codes are being rejected because the store is full of confirmed faults (Q7). */
@@ -84,7 +84,7 @@ export interface FaultManagerHealth {
 const NS_PER_SEC = 1_000_000_000;
 
 /** What start-up maintenance changed (docs/faults.md). */
-export interface StartupMaintenance {
+interface StartupMaintenance {
   trimmed_near_misses: number;
   trimmed_snapshots: number;
   reclassified: string[];

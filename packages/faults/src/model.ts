@@ -2,16 +2,12 @@
 
 /** Fault severity, 0..3 (docs/faults.md). Stored severity only escalates. */
 export const Severity = { INFO: 0, WARN: 1, ERROR: 2, CRITICAL: 3 } as const;
-export type SeverityValue = (typeof Severity)[keyof typeof Severity];
-
 /** The five fault-manager statuses (docs/faults.md). PASSED is an event type, not a status. */
 export type FaultStatus = 'PREFAILED' | 'PREPASSED' | 'CONFIRMED' | 'HEALED' | 'CLEARED';
 export const FAULT_STATUSES: readonly FaultStatus[] = ['PREFAILED', 'PREPASSED', 'CONFIRMED', 'HEALED', 'CLEARED'];
 
 /** ReportFault event types (docs/faults.md). */
 export const EventType = { FAILED: 0, PASSED: 1 } as const;
-export type ReportEventType = (typeof EventType)[keyof typeof EventType];
-
 /** One fault record, keyed globally by `fault_code` (docs/faults.md). Times are wall-clock ns since the Unix epoch. */
 export interface FaultRecord {
   fault_code: string;

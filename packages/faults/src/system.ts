@@ -27,7 +27,7 @@ import { countChanges } from './storage/change-counter.js';
 import type { FaultRepository } from './storage/repository.js';
 import type { FaultStoreStatus } from './storage/store-status.js';
 
-export interface FaultSystemOptions {
+interface FaultSystemOptions {
   /** Sanitised config (`sanitizeFaultConfig`). */
   config: FaultManagerConfig;
   /** Data dir (SQLite file, audit log, default bag dir) or ':memory:'. */

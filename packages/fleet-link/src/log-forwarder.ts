@@ -7,7 +7,7 @@ import type { LogsBody } from '@medkit/fleet-protocol';
 /** ROS level of WARN; lower levels are never sent. */
 const WARN = 30;
 /** Characters of a message sent (a longer one is cut and flagged). */
-export const MAX_LOG_MESSAGE = 2048;
+const MAX_LOG_MESSAGE = 2048;
 
 function severityOf(level: number): LogsBody['severity'] {
   return level >= 50 ? 'fatal' : level >= 40 ? 'error' : 'warning';

@@ -111,7 +111,7 @@ export class RetryingSubscription {
   }
 }
 
-export interface FastPathOptions {
+interface FastPathOptions {
   fleet: string;
   /** Events written per PostgreSQL transaction at most. */
   batch: number;

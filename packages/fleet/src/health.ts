@@ -8,7 +8,7 @@ import { STALL_AFTER_MS, type FleetIngest } from './ingest.js';
 import type { FastPathStats } from './fast-path.js';
 import { robotCounts } from './queries.js';
 
-export interface FleetHealthSources {
+interface FleetHealthSources {
   fleet: string;
   pool(): Pool;
   ingest(): FleetIngest | undefined;

@@ -16,7 +16,7 @@ import { ConsumerWatch, type ConsumerState } from './consumer-watch.js';
 
 export const INGEST_CONSUMER = 'fleet-ingest';
 
-export interface IngestOptions {
+interface IngestOptions {
   stream: string;
   batch: number;
   maxAckPending: number;

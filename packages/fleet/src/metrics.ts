@@ -8,7 +8,7 @@ import type { FleetIngest, IngestStats } from './ingest.js';
 import type { FastPathIngest } from './fast-path.js';
 import { robotCounts } from './queries.js';
 
-export interface FleetMetricSources {
+interface FleetMetricSources {
   ingest(): FleetIngest | undefined;
   fastPath(): FastPathIngest | undefined;
   pool(): Pool;

@@ -75,14 +75,14 @@ export interface FaultRow extends Omit<FaultEventBody, 'event_type'> {
   robot_id: string;
 }
 
-export interface FaultPage {
+interface FaultPage {
   items: FaultRow[];
   total: number;
   next_cursor?: string;
 }
 
 /** Glob to a LIKE pattern with `\` as the escape character. */
-export function globToLike(glob: string): string {
+function globToLike(glob: string): string {
   return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
 }
 
@@ -92,7 +92,7 @@ interface Cursor {
   c: string;
 }
 
-export function encodeCursor(c: Cursor): string {
+function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.lo, c.r, c.c])).toString('base64url');
 }
 

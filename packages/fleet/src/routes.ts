@@ -17,7 +17,7 @@ import { decodeCursor, getRobot, listRobots, queryFaults, robotEntities, robotLo
 import { attachFleetStream, type FleetLiveFeed } from './http/live.js';
 import { rewriteFaultBody } from './http/robot-paths.js';
 
-export interface FleetRouteDeps {
+interface FleetRouteDeps {
   pool: () => Pool;
   feed: () => FleetLiveFeed | undefined;
   sse: SseHub;

@@ -2,7 +2,7 @@
 // advisory lock, so replicas starting together migrate exactly once; each version is recorded.
 import type { Pool } from 'pg';
 
-export interface PgMigration {
+interface PgMigration {
   version: number;
   name: string;
   sql: string;
@@ -11,7 +11,7 @@ export interface PgMigration {
 /** Key of the advisory lock that serialises migrations (any constant unique to medkit). */
 const MIGRATION_LOCK = 0x6d65646b; // 'medk'
 
-export const FLEET_MIGRATIONS: PgMigration[] = [
+const FLEET_MIGRATIONS: PgMigration[] = [
   {
     version: 1,
     name: 'events, robots, faults, entity snapshots',

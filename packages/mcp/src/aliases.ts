@@ -11,7 +11,7 @@ import type { Args } from './request.js';
 import { invalidArguments, invalidCombination, ToolInputError } from './tool-errors.js';
 
 /** The collection an entity_id without entity_type refers to (the reference's default). */
-export const DEFAULT_ENTITY_TYPE = 'components';
+const DEFAULT_ENTITY_TYPE = 'components';
 
 /** Our arguments an alias stands for. */
 export const targetsOf = (alias: ArgumentAlias): readonly string[] => (typeof alias === 'string' ? [alias] : 'spread' in alias ? alias.spread : [alias.to]);
@@ -33,7 +33,7 @@ function resolveAlias(tool: string, alias: string, spec: ArgumentAlias, value: u
   return 'spread' in spec ? spec.convert(checked.data[alias]) : { [spec.to]: spec.convert(checked.data[alias]) };
 }
 
-export interface NormalizedArguments {
+interface NormalizedArguments {
   args: Args;
   /** The name the caller used for each renamed argument (ours → alias), to name it in input errors. */
   callerName: (key: string) => string;

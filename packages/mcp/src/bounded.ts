@@ -2,7 +2,7 @@
 // valid JSON — long lists keep their head and say how many were dropped, then deep detail (such as
 // message schemas) is folded away level by level; a hard cut is the last resort.
 
-export interface BoundedText {
+interface BoundedText {
   text: string;
   truncated: boolean;
 }
@@ -24,7 +24,7 @@ export function trimLists(value: unknown, maxItems: number, depth = 0): unknown 
 }
 
 /** Replaces everything below `limit` levels with a short note of what was there. */
-export function foldBelow(value: unknown, limit: number, depth = 0): unknown {
+function foldBelow(value: unknown, limit: number, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= limit) return Array.isArray(value) ? `… ${value.length} items` : `… ${Object.keys(value).length} fields`;
   if (Array.isArray(value)) return value.map((v) => foldBelow(v, limit, depth + 1));

@@ -70,7 +70,7 @@ export function createMcpClient(opts: McpClientOptions): MedkitClient {
   });
 }
 
-export interface GatewayResponse {
+interface GatewayResponse {
   status: number;
   /** Parsed JSON (text when the answer is not JSON), or undefined for an empty body. */
   body: unknown;

@@ -12,7 +12,7 @@ import { gatewayCall, SovdCallError } from './gateway.js';
 /** MCP's code for a resource that does not exist (the spec's -32002; the SDK has no name for it). */
 export const RESOURCE_NOT_FOUND = -32002;
 /** Most entities listed as resources (a robot's tree is far smaller; a hostile peer's is not). */
-export const MAX_LISTED_ENTITIES = 5000;
+const MAX_LISTED_ENTITIES = 5000;
 
 const TREE_URI = 'medkit://entities';
 

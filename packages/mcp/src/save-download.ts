@@ -53,7 +53,7 @@ export async function downloadDirectory(base: string | null, outputDir: string |
 }
 
 /** A plain file name from the gateway's Content-Disposition, else the file id: no directories, no leading dots. */
-export function safeFileName(disposition: string | null, fallback: string): string {
+function safeFileName(disposition: string | null, fallback: string): string {
   const given = /filename="?([^";]+)"?/.exec(disposition ?? '')?.[1];
   for (const raw of [given, fallback, 'download']) {
     const name = (raw ?? '').split(/[/\\]/).pop()!.replace(/[^\w .()+,=@-]/g, '_').replace(/^[.\s]+/, '').slice(0, 200);
@@ -78,7 +78,7 @@ async function createNew(dir: string, name: string) {
 }
 
 /** A download as the tool answers it: the bytes when they fit the answer, else the file they were saved in. */
-export type FetchedFile = { status: number; filename: string; mimetype: string } & ({ bytes: Buffer } | { path: string; size: number });
+type FetchedFile = { status: number; filename: string; mimetype: string } & ({ bytes: Buffer } | { path: string; size: number });
 
 /** The stream's first chunks up to `limit` bytes; `rest` is the whole body again (those chunks, then the remainder) when it is longer. */
 async function peek(body: ReadableStream<Uint8Array>, limit: number): Promise<{ whole: Buffer } | { rest: ReadableStream<Uint8Array> }> {
@@ -122,7 +122,7 @@ async function writeNew(body: ReadableStream<Uint8Array>, dir: string, filename:
   return { path: target.path, size: (await stat(target.path)).size };
 }
 
-export interface FetchOptions {
+interface FetchOptions {
   /** Largest file taken at all (the transfer is refused past it). */
   maxBytes: number;
   /** Largest file answered inline; a longer one is saved. -1: always saved. */

@@ -224,7 +224,7 @@ export interface ScriptProvider {
   deleteScript?(entity: PluginEntityRef, scriptId: string): void | Promise<void>;
 }
 
-export interface UpdateReporterLike {
+interface UpdateReporterLike {
   progress(percent: number, message?: string | null): void;
 }
 

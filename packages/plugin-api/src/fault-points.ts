@@ -3,7 +3,7 @@
 
 export type PointSeverity = 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 
-export interface ThresholdRule {
+interface ThresholdRule {
   kind: 'threshold';
   fault_code: string;
   threshold: number;
@@ -28,7 +28,7 @@ export interface EnumRule {
   unknown_fault?: { fault_code: string; severity?: PointSeverity };
 }
 
-export type PointRule = ThresholdRule | StatusWordRule | EnumRule;
+type PointRule = ThresholdRule | StatusWordRule | EnumRule;
 
 export interface FaultSignal {
   fault_code: string;

@@ -6,8 +6,8 @@ const CODE_ALPHABET = /^[A-Za-z0-9_.-]+$/;
 export const MAX_FAULT_CODE_LENGTH = 256;
 export const MAX_RECORDING_ID_LENGTH = 160;
 /** [ours] Upper bounds on free-text fields, so one report cannot bloat the store (docs/faults.md). */
-export const MAX_DESCRIPTION_LENGTH = 4096;
-export const MAX_SOURCE_ID_LENGTH = 512;
+const MAX_DESCRIPTION_LENGTH = 4096;
+const MAX_SOURCE_ID_LENGTH = 512;
 
 function checkId(kind: string, value: unknown, max: number): string | null {
   if (typeof value !== 'string' || value.length === 0) return `${kind} is empty`;

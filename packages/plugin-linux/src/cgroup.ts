@@ -6,12 +6,12 @@ import { isMissing, pidLookupFailed, procReadFailed } from './errors.js';
 import { parseCgroupFile, type CgroupMembership } from './container-limits.js';
 
 /** The unified (v2) hierarchy path of a process, or undefined when the process has none (pure cgroup v1). */
-export async function cgroupV2Path(procDir: string, pid: number): Promise<string | undefined> {
+async function cgroupV2Path(procDir: string, pid: number): Promise<string | undefined> {
   const text = await readText(join(procDir, String(pid), 'cgroup'), 16 * 1024);
   return parseCgroupV2Path(text);
 }
 
-export function parseCgroupV2Path(text: string): string | undefined {
+function parseCgroupV2Path(text: string): string | undefined {
   const m = /^0::(\/[^\n]{0,4096})$/m.exec(text);
   return m ? m[1] : undefined;
 }

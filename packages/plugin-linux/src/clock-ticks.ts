@@ -2,7 +2,7 @@
 // `getconf CLK_TCK` once, with a deadline; 100 (every mainstream Linux architecture) when that fails.
 import { execFile } from 'node:child_process';
 
-export const DEFAULT_CLOCK_TICKS = 100;
+const DEFAULT_CLOCK_TICKS = 100;
 
 let cached: Promise<number> | undefined;
 

@@ -141,7 +141,7 @@ async function firstNumber(dirs: string[], file: string, scale = 1): Promise<num
   return null;
 }
 
-export interface ContainerFigures {
+interface ContainerFigures {
   cgroup_version: 'v1' | 'v2' | 'hybrid';
   memory_current_bytes: number | null;
   memory_limit: Limit;

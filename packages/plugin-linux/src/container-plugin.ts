@@ -14,7 +14,7 @@ import { stringSetting } from './settings.js';
 
 export const CONTAINER_PLUGIN = 'container_introspection';
 
-export interface ContainerInfo {
+interface ContainerInfo {
   pid: number;
   container_id: string;
   runtime: string;
@@ -44,7 +44,7 @@ export function parseCpuMax(text: string): { quota: number | null; period: numbe
   return { quota: m[1] === 'max' ? null : Number(m[1]), period: Number(m[2]) };
 }
 
-export class ContainerPlugin extends ProcessIntrospectionPlugin<ContainerInfo> {
+class ContainerPlugin extends ProcessIntrospectionPlugin<ContainerInfo> {
   constructor(hints?: ProcessIdHints) {
     super(CONTAINER_PLUGIN, 'x-medkit-container', 'containers', hints);
   }

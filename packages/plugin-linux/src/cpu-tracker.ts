@@ -3,7 +3,7 @@
 // read of a process answers null; a read within 1 s of the baseline answers the last computed figure.
 
 /** Minimum spacing of the two samples. */
-export const MIN_SPACING_MS = 1000;
+const MIN_SPACING_MS = 1000;
 /** Processes remembered at once; the least recently sampled is forgotten first. */
 const MAX_TRACKED = 8192;
 

@@ -2,7 +2,7 @@
 // fixture trees and hostile contents are tested without a process.
 
 /** The fields of /proc/<pid>/stat the plugins use. */
-export interface ProcStat {
+interface ProcStat {
   pid: number;
   comm: string;
   state: string;
@@ -44,7 +44,7 @@ export function parseStat(text: string): ProcStat {
 }
 
 /** The fields of /proc/<pid>/status the plugins use (bytes; null when the kernel omits them, e.g. zombies). */
-export interface ProcStatus {
+interface ProcStatus {
   rssBytes: number | null;
   vmSizeBytes: number | null;
   threads: number | null;

@@ -10,7 +10,7 @@ import type { IntrospectionSettings } from './settings.js';
 /** Caps of the small files read per process. */
 const SMALL_FILE_BYTES = 16 * 1024;
 /** Descriptors counted at most (a count at the cap is flagged `fd_count_truncated`). */
-export const MAX_FD_COUNT = 1 << 20;
+const MAX_FD_COUNT = 1 << 20;
 
 export interface ProcessInfo {
   pid: number;

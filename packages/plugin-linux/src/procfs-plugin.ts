@@ -12,7 +12,7 @@ import { numberSetting } from './settings.js';
 
 export const PROCFS_PLUGIN = 'procfs_introspection';
 
-export class ProcfsPlugin extends ProcessIntrospectionPlugin<ProcessInfo> {
+class ProcfsPlugin extends ProcessIntrospectionPlugin<ProcessInfo> {
   constructor(hints?: ProcessIdHints) {
     super(PROCFS_PLUGIN, 'x-medkit-procfs', 'processes', hints);
   }

@@ -4,7 +4,7 @@
 // extension of the reference, which reads only the global form).
 
 /** At most this many node names are taken from one command line. */
-export const MAX_NODES_PER_PROCESS = 64;
+const MAX_NODES_PER_PROCESS = 64;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 const NAMESPACE = /^\/?(?:[A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)*)?\/?$/;

@@ -12,7 +12,7 @@ import { numberSetting, stringSetting } from './settings.js';
 
 export const SYSTEMD_PLUGIN = 'systemd_introspection';
 
-export interface UnitInfo {
+interface UnitInfo {
   pid: number;
   unit: string;
   unit_type: string;
@@ -41,7 +41,7 @@ export function unitOfCgroup(path: string): { unit: string; manager: 'system' | 
 }
 
 /** `Key=Value` lines of `systemctl show`. */
-export function parseShow(text: string): Map<string, string> {
+function parseShow(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split('\n')) {
     const i = line.indexOf('=');

@@ -28,9 +28,9 @@ const HAS_PROPERTY = 46;
 /** References one Browse may return (the server is asked for no more; longer answers are cut). */
 export const MAX_REFERENCES = 1000;
 /** Objects one auto_browse walk may open, whatever the depth. */
-export const MAX_BROWSED_OBJECTS = 2000;
+const MAX_BROWSED_OBJECTS = 2000;
 /** References one auto_browse walk may look at in all (bounds the memory of its visited set). */
-export const MAX_SEEN_REFERENCES = 20_000;
+const MAX_SEEN_REFERENCES = 20_000;
 /** Attribute reads per Read request. */
 const READ_CHUNK = 500;
 /** Namespace-0 object types that are containers of process data; other standard types (the Server object, conditions) are infrastructure. */
@@ -114,7 +114,7 @@ export function deriveDataName(path: string[], nodeId: string, taken: Set<string
   return name;
 }
 
-export interface BrowseOptions {
+interface BrowseOptions {
   root: string;
   maxDepth: number;
   maxVariables: number;

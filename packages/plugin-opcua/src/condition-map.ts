@@ -27,7 +27,7 @@ export interface ConditionTarget {
 }
 
 /** The event fields the map reads (NodeIds as strings, EventId as hex). */
-export interface ConditionEventRef {
+interface ConditionEventRef {
   ConditionId?: unknown;
   SourceNode?: unknown;
   SourceName?: unknown;

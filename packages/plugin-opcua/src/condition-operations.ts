@@ -5,11 +5,11 @@
 import { MAX_FAULT_CODE_LENGTH, PluginError, validateFaultCode } from '@medkit/plugin-api';
 import type { ConditionMap } from './condition-map.js';
 
-export const CONDITION_OPERATIONS = ['acknowledge_fault', 'confirm_fault'] as const;
-export type ConditionOperation = (typeof CONDITION_OPERATIONS)[number];
+const CONDITION_OPERATIONS = ['acknowledge_fault', 'confirm_fault'] as const;
+type ConditionOperation = (typeof CONDITION_OPERATIONS)[number];
 
 /** The longest comment passed to the server. */
-export const MAX_COMMENT = 1024;
+const MAX_COMMENT = 1024;
 
 /** Refusals that are about the condition's state (409); access refusals are 403, the rest 502. */
 const STATE_REFUSALS = new Set([
@@ -27,7 +27,7 @@ export interface ConditionCaller {
 }
 
 /** The answer of a successful acknowledge_fault / confirm_fault. */
-export interface ConditionOperationResult {
+interface ConditionOperationResult {
   status: 'success';
   operation: ConditionOperation;
   fault_code: string;

@@ -9,7 +9,7 @@ import { plainEventValue, type AlarmEvent, type EventField } from './faults.js';
 import type { PluginLogger } from '@medkit/plugin-api';
 
 /** The condition variables a read-based replay reads (relative to the condition node). */
-export const REPLAY_FIELDS = [
+const REPLAY_FIELDS = [
   'ActiveState.Id', 'AckedState.Id', 'ConfirmedState.Id', 'EnabledState.Id', 'ShelvingState.CurrentState.Id',
   'Severity', 'Message', 'EventId', 'ConditionName', 'SourceName', 'SourceNode',
 ] as const satisfies readonly EventField[];

@@ -253,7 +253,7 @@ async function readNodeMap(path: string): Promise<Raw> {
 }
 
 /** Bounds of auto_browse (docs/opcua.md "auto_browse"): configurable below these hard caps. */
-export const BROWSE_CAPS = { depth: 10, variables: LIMITS.nodes } as const;
+const BROWSE_CAPS = { depth: 10, variables: LIMITS.nodes } as const;
 
 async function userCertificate(certPath: string, keyPath: string): Promise<UserCertificate> {
   try {

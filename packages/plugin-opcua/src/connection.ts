@@ -22,7 +22,7 @@ export interface LiveSession {
   subscription: ClientSubscription;
 }
 
-export interface ConnectionHandlers {
+interface ConnectionHandlers {
   /** Sets up monitored items on a fresh session; throwing fails the attempt (and it is retried). */
   onConnected(live: LiveSession): Promise<void>;
   onDisconnected(reason: string): void;

@@ -9,7 +9,7 @@ import { parseRegisterFaults, type RegisterFaults } from './register-faults.js';
 export type { KeyChecks } from './key-checks.js';
 
 /** Poll interval bounds: values outside are clamped (and the clamp is logged at start-up), not refused. */
-export const POLL_INTERVAL = { default: 1000, min: 100, max: 60_000 } as const;
+const POLL_INTERVAL = { default: 1000, min: 100, max: 60_000 } as const;
 
 export interface DataPathConfig {
   /** Values from monitored items of the subscription instead of polling (default false: polling). */

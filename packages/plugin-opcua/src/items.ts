@@ -25,7 +25,7 @@ export interface ItemState {
 }
 
 /** One value update from the server. */
-export interface ItemUpdate {
+interface ItemUpdate {
   value: unknown;
   status: string;
   sourceTimestamp?: string;

@@ -9,7 +9,7 @@ import { browseChildren, readAttributes } from './browse.js';
 import type { Deadline, OpcuaLib } from './lib.js';
 
 /** Devices under DeviceSet looked at (the first one with a nameplate is used). */
-export const MAX_DEVICES = 16;
+const MAX_DEVICES = 16;
 /** Children of one device looked at for nameplate properties. */
 const MAX_DEVICE_CHILDREN = 200;
 

@@ -7,12 +7,12 @@ import { evaluatePoint, type EnumRule, type FaultSignal, type PointSeverity, typ
 import type { KeyChecks } from './key-checks.js';
 
 /** Bounds on what one node may declare. */
-export const REGISTER_LIMITS = { bits: 64, enumEntries: 256 } as const;
+const REGISTER_LIMITS = { bits: 64, enumEntries: 256 } as const;
 
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 
-export interface StatusBit {
+interface StatusBit {
   /** 0 = least significant bit. */
   bit: number;
   fault_code: string;
@@ -21,7 +21,7 @@ export interface StatusBit {
   message: string;
 }
 
-export interface EnumEntry {
+interface EnumEntry {
   /** The register value (never 0: 0 is "no fault"). */
   value: bigint;
   fault_code: string;

@@ -4,7 +4,7 @@
 // topic) and counted, and the bridge carries on.
 import type { PluginLogger, PluginPublisher, PluginRosAccess } from '@medkit/plugin-api';
 
-export const FLOAT32_TYPE = 'std_msgs/msg/Float32';
+const FLOAT32_TYPE = 'std_msgs/msg/Float32';
 
 /** A sample as the Float32 `data` field: numbers, booleans as 0/1, 64-bit decimal strings; else undefined. */
 export function float32Of(json: unknown): number | undefined {

@@ -6,7 +6,7 @@ import { GENERIC_ERROR_RESPONSE, type PluginContext, type PluginRequest, type Pl
 import type { PlcData, PlcItem, SetResult } from './plc-bodies.js';
 
 /** What the routes need from the plugin. */
-export interface PlcRouteTarget {
+interface PlcRouteTarget {
   status(): Record<string, unknown>;
   /** True for the component and the Apps the node map creates. */
   bridges(entityId: string): boolean;

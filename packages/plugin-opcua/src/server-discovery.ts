@@ -11,7 +11,7 @@ import { autoBrowse, type BrowseOutcome } from './browse.js';
 import type { Deadline, OpcuaLib } from './lib.js';
 import { nameplateSource, readNameplate } from './nameplate.js';
 
-export interface DiscoveryHooks {
+interface DiscoveryHooks {
   /** New data items (auto_browse), before the monitored items are created. */
   addNodes(nodes: NodeConfig[]): void;
   /** The nameplate or the item set changed: re-run entity discovery. */

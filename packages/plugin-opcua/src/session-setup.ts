@@ -19,7 +19,7 @@ const SERVER_NODE = 'i=2253';
 const EVENT_QUEUE_SIZE = 1000;
 
 /** What set-up needs of the bridge (all of it exists once the bridge started). */
-export interface SessionSetupDeps {
+interface SessionSetupDeps {
   cfg: OpcuaConfig;
   lib: OpcuaLib;
   ctx: PluginContext;

@@ -4,7 +4,7 @@
 // BigInt only (never through a float).
 
 /** Built-in DataType ids of OPC-UA Part 6 docs/introspection.md that writes support (ns=0;i=<id>). */
-export const BUILTIN = {
+const BUILTIN = {
   Boolean: 1,
   SByte: 2,
   Byte: 3,

@@ -5,7 +5,7 @@
 // the node is read back and the outcome recorded, logged and shown in x-plc-status `write_checks`.
 
 /** What became of one write that timed out. */
-export interface WriteCheck {
+interface WriteCheck {
   data_id: string;
   node_id: string;
   value_sent: unknown;

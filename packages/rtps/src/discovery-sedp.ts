@@ -44,7 +44,7 @@ export const SECURE_BUILTIN_PAIRS = [
 
 export type BuiltinPair = (typeof BUILTIN_PAIRS)[number] | (typeof SECURE_BUILTIN_PAIRS)[number];
 
-export interface SedpHandlers {
+interface SedpHandlers {
   /** `secure`: it came over the secure SEDP endpoints. */
   onEndpoint(data: EndpointData, secure: boolean): void;
   onEndpointGone(guid: Guid): void;

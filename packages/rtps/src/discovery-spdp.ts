@@ -13,7 +13,7 @@ import { encodeData } from './submessages/data.js';
 import { encodeInfoTs } from './submessages/info.js';
 import { nowTime } from './time.js';
 
-export interface SpdpTargets {
+interface SpdpTargets {
   /** Multicast locators we announce to (empty when multicast is off). */
   multicast: Locator[];
   /** Initial peer addresses to sweep over participant indexes 0..peerIndexCount-1. */

@@ -18,12 +18,12 @@ import type { Writer } from './topic-writer.js';
 export type LocalEndpoint = { kind: 'writer'; w: Writer } | { kind: 'reader'; r: Reader };
 
 /** A remote endpoint appeared, changed or went away (SEDP). */
-export interface EndpointChange {
+interface EndpointChange {
   type: 'added' | 'changed' | 'removed';
   endpoint: EndpointData;
 }
 
-export interface EndpointMatcherOptions {
+interface EndpointMatcherOptions {
   localhostOnly: boolean;
   maxEndpointsPerParticipant: number;
   /** Our built-in reader / writer with this entity id (always present). */

@@ -44,7 +44,7 @@ interface Partial {
   started: number;
 }
 
-export interface CompletedSample {
+interface CompletedSample {
   payload: Buffer;
   inlineQos?: Buffer;
   inlineLe: boolean;

@@ -55,7 +55,7 @@ export function prefixToHex(prefix: Uint8Array): string {
   return Buffer.from(prefix.buffer, prefix.byteOffset, 12).toString('hex');
 }
 
-export function entityIdToHex(id: number): string {
+function entityIdToHex(id: number): string {
   return (id >>> 0).toString(16).padStart(8, '0');
 }
 
@@ -95,11 +95,6 @@ export function isKeyedEntity(id: number): boolean {
 /** The topic kind of an endpoint, from the entity kind in its GUID. */
 export function topicKind(guid: Guid): 'WITH_KEY' | 'NO_KEY' {
   return isKeyedEntity(guidEntityId(guid)) ? 'WITH_KEY' : 'NO_KEY';
-}
-
-export function isReaderEntity(id: number): boolean {
-  const kind = id & ENTITY_KIND_MASK;
-  return kind === EntityKind.USER_READER_NO_KEY || kind === EntityKind.USER_READER_WITH_KEY || kind === EntityKind.BUILTIN_READER_NO_KEY || kind === EntityKind.BUILTIN_READER_WITH_KEY;
 }
 
 /** A fresh random prefix that starts with our vendor id, as Fast DDS and Cyclone do. */

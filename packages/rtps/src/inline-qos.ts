@@ -91,7 +91,7 @@ function readIdentity(c: Cursor): SampleIdentity {
 }
 
 /** Options that shape the inline QoS we send with a sample. */
-export interface OutgoingInlineQos {
+interface OutgoingInlineQos {
   keyHash?: Uint8Array;
   statusInfo?: number;
   relatedSampleIdentity?: SampleIdentity;

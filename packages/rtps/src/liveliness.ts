@@ -4,8 +4,7 @@ import { ByteWriter } from './byte-writer.js';
 import { Encapsulation } from './parameter-list.js';
 
 /** Kind octets of an automatic liveliness update. */
-export const LIVELINESS_AUTOMATIC = Buffer.from([0, 0, 0, 1]);
-export const LIVELINESS_MANUAL = Buffer.from([0, 0, 0, 2]);
+const LIVELINESS_AUTOMATIC = Buffer.from([0, 0, 0, 1]);
 
 /** CDR_LE payload: guidPrefix(12), kind(4), uint32 length, data (one zero octet, like Cyclone). */
 export function encodeParticipantMessage(prefix: Buffer, kind = LIVELINESS_AUTOMATIC): Buffer {
@@ -17,8 +16,3 @@ export function encodeParticipantMessage(prefix: Buffer, kind = LIVELINESS_AUTOM
   return w.finish();
 }
 
-/** The participant prefix (hex) a participant message asserts, if well formed. */
-export function participantMessagePrefix(payload: Buffer): string | undefined {
-  if (payload.length < 4 + 16) return undefined;
-  return payload.toString('hex', 4, 16);
-}

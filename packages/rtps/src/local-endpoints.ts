@@ -19,7 +19,7 @@ import { Writer, type WriterConfig } from './topic-writer.js';
 const MAX_ENTITY_KEY = 0xfffffe;
 
 /** What our endpoints need of the participant. */
-export interface LocalEndpointsHost {
+interface LocalEndpointsHost {
   readonly guidPrefix: string;
   readonly vendorId: number;
   readonly opts: ResolvedOptions;

@@ -8,7 +8,7 @@ import type { Locator } from './locator.js';
 import { encodeInfoDst } from './submessages/info.js';
 
 /** Sends raw datagrams to locators (implemented by the participant over its transport). */
-export type DatagramSink = (data: Buffer, locators: readonly Locator[]) => void;
+type DatagramSink = (data: Buffer, locators: readonly Locator[]) => void;
 
 export class MessageBuilder {
   readonly w = new ByteWriter(16384, true);

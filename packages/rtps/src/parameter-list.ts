@@ -20,7 +20,7 @@ export const Encapsulation = {
 } as const;
 
 /** A parameter's location inside a buffer. */
-export interface ParameterRef {
+interface ParameterRef {
   pid: number;
   /** Offset of the value. */
   offset: number;

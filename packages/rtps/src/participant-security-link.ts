@@ -24,7 +24,7 @@ const MAX_STATELESS_SAMPLE = 1024 * 1024;
 const STATELESS_REASSEMBLY_TIMEOUT_MS = 5000;
 
 /** What the link needs of the participant. */
-export interface SecurityLinkHost {
+interface SecurityLinkHost {
   readonly guidPrefix: string;
   readonly remotes: ProxyParticipants;
   readonly matcher: EndpointMatcher;

@@ -12,10 +12,6 @@ export function spdpMulticastPort(domainId: number): number {
   return PortMapping.PB + PortMapping.DG * domainId + PortMapping.d0;
 }
 
-export function userMulticastPort(domainId: number): number {
-  return PortMapping.PB + PortMapping.DG * domainId + PortMapping.d2;
-}
-
 export function metatrafficUnicastPort(domainId: number, participantIndex: number): number {
   return PortMapping.PB + PortMapping.DG * domainId + PortMapping.d1 + PortMapping.PG * participantIndex;
 }

@@ -72,7 +72,7 @@ export interface ParticipantTableStats {
   underPressure: boolean;
 }
 
-export interface ProxyParticipantOptions {
+interface ProxyParticipantOptions {
   localhostOnly: boolean;
   maxParticipants: number;
   admission: AdmissionLimits;

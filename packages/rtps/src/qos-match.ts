@@ -38,7 +38,7 @@ function upper(s: string): string {
 }
 
 /** Two partition lists match when any name of one matches any of the other (wildcards allowed on one side). */
-export function partitionsMatch(a: string[], b: string[]): boolean {
+function partitionsMatch(a: string[], b: string[]): boolean {
   const aa = a.length === 0 ? [''] : a;
   const bb = b.length === 0 ? [''] : b;
   for (const x of aa) {

@@ -66,7 +66,7 @@ export interface WriterProxy {
   frags?: FragmentReassembly;
 }
 
-export interface ReaderOptions {
+interface ReaderOptions {
   entityId: number;
   prefixHex: string;
   qos: QoS;
@@ -98,7 +98,7 @@ const PRESYNC_PATIENCE_MS = 1000;
  * with those (and unknown vendors' TRANSIENT_LOCAL writers) we start after `last` as Cyclone's
  * own volatile readers do with non-Cyclone writers.
  */
-export function asksFromFirst(vendorId: number, writerTransientLocal: boolean): boolean {
+function asksFromFirst(vendorId: number, writerTransientLocal: boolean): boolean {
   return !writerTransientLocal || vendorId === VendorId.MEDKIT || vendorId === VendorId.FAST_DDS;
 }
 

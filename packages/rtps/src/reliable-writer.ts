@@ -22,7 +22,7 @@ const BATCH_BYTES = 14_000;
 const NACK_SUPPRESSION_MS = 200;
 
 /** A matched remote reader as seen by one of our writers. */
-export interface ReaderProxy {
+interface ReaderProxy {
   guid: Guid;
   prefix: Buffer;
   entityId: number;
@@ -42,7 +42,7 @@ export interface ReaderProxy {
   lastRepairHigh?: number;
 }
 
-export interface WriterOptions {
+interface WriterOptions {
   entityId: number;
   prefixHex: string;
   qos: QoS;

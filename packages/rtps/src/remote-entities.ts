@@ -7,7 +7,7 @@ import type { Guid } from './guid.js';
 import type { Locator } from './locator.js';
 import type { ReliableReader, WriterProxy } from './reliable-reader.js';
 
-export interface ReaderLink {
+interface ReaderLink {
   reader: ReliableReader;
   proxy: WriterProxy;
 }

@@ -3,7 +3,7 @@
 // how fast one address can push newcomers into the participant table, while a normal launch
 // (dozens of nodes on one host within a second) fits in the burst.
 
-export interface SourceRateLimits {
+interface SourceRateLimits {
   /** Sustained new participants per second per source address. */
   perSec: number;
   /** Bucket size: new participants one source may announce at once. */

@@ -6,8 +6,8 @@ export interface RtpsTime {
   nanosec: number;
 }
 
-export const TIME_INFINITE_SEC = 0x7fffffff;
-export const TIME_INFINITE_FRAC = 0xffffffff;
+const TIME_INFINITE_SEC = 0x7fffffff;
+const TIME_INFINITE_FRAC = 0xffffffff;
 
 export function fractionToNanos(frac: number): number {
   return Math.min(999_999_999, Math.round((frac >>> 0) * 1e9 / 4294967296));

@@ -26,10 +26,10 @@ export interface PacketSource {
   port: number;
 }
 
-export type PacketHandler = (data: Buffer, from: PacketSource) => void;
+type PacketHandler = (data: Buffer, from: PacketSource) => void;
 
 /** Where this participant can be reached. */
-export interface TransportLocators {
+interface TransportLocators {
   metatrafficUnicast: Locator[];
   defaultUnicast: Locator[];
   metatrafficMulticast: Locator[];
@@ -170,7 +170,7 @@ function bindSocket(port: number, address: string, reuse: boolean, rcvbuf: numbe
 }
 
 /** IPv4 addresses of the wanted interfaces (names or addresses); default every external IPv4. */
-export function interfaceAddresses(wanted?: string[]): string[] {
+function interfaceAddresses(wanted?: string[]): string[] {
   const all = os.networkInterfaces();
   const out: string[] = [];
   for (const [name, infos] of Object.entries(all)) {

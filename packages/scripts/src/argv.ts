@@ -3,7 +3,7 @@
 import { SovdError } from '@medkit/plugin-api';
 import type { ScriptArg } from './model.js';
 
-export const MAX_STDIN_BYTES = 64 * 1024;
+const MAX_STDIN_BYTES = 64 * 1024;
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value;

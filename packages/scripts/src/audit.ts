@@ -12,7 +12,7 @@ export type AuditAction = 'upload' | 'delete' | 'start' | 'stop' | 'forced_termi
 export const AUDIT_ACTIONS: readonly AuditAction[] = ['upload', 'delete', 'start', 'stop', 'forced_termination', 'finish', 'delete_execution'];
 
 /** One audit record as stored and served. */
-export interface AuditRecord {
+interface AuditRecord {
   seq: number;
   timestamp: string;
   action: AuditAction;
@@ -33,7 +33,7 @@ export interface AuditRecord {
 
 export type AuditEntry = Omit<AuditRecord, 'seq' | 'timestamp' | 'client_id' | 'subject' | 'role' | 'remote_ip'> & { actor: Actor | null };
 
-export interface AuditQuery {
+interface AuditQuery {
   entity_id?: string;
   script_id?: string;
   execution_id?: string;

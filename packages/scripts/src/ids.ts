@@ -14,7 +14,7 @@ export class IdGenerator {
 }
 
 /** Path-safe item ids: the entity-id alphabet (no `/`, `.`, `..`, NUL). */
-export const SAFE_ID = /^[A-Za-z0-9_-]{1,256}$/;
+const SAFE_ID = /^[A-Za-z0-9_-]{1,256}$/;
 
 export function isSafeId(id: string): boolean {
   return SAFE_ID.test(id);

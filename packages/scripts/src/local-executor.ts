@@ -31,7 +31,7 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 }
 
 /** True while any process of the group exists. */
-export function processGroupAlive(pgid: number): boolean {
+function processGroupAlive(pgid: number): boolean {
   return signalGroup(pgid, 0);
 }
 

@@ -6,7 +6,7 @@ import { compileParametersSchema } from './parameters.js';
 import { isSafeId } from './ids.js';
 
 /** Upload metadata after validation. */
-export interface UploadMetadata {
+interface UploadMetadata {
   /** The script id the uploader asks for (else the file stem, see ScriptsService.upload). */
   id?: string;
   name?: string;
@@ -19,7 +19,7 @@ export interface UploadMetadata {
 }
 
 /** Longest timeout a script may ask for (one day). */
-export const MAX_TIMEOUT_SEC = 86400;
+const MAX_TIMEOUT_SEC = 86400;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -63,7 +63,7 @@ export function forbiddenEnvName(name: string): boolean {
 }
 const FORBIDDEN_ENV = new Set(['NODE_OPTIONS', 'NODE_PATH', 'BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PS4', 'IFS', 'PATH', 'HOME', 'TMPDIR', 'PYTHONSTARTUP', 'PYTHONHOME', 'PYTHONPATH', 'PYTHONINSPECT', 'PERL5OPT', 'PERL5LIB', 'RUBYOPT', 'LOCPATH', 'NLSPATH', 'HOSTALIASES', 'RESOLV_HOST_CONF']);
 
-export function parseEnv(value: unknown): Record<string, string> {
+function parseEnv(value: unknown): Record<string, string> {
   if (value === undefined) return {};
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad('env', 'must be an object of string values');
   const env: Record<string, string> = {};
@@ -77,7 +77,7 @@ export function parseEnv(value: unknown): Record<string, string> {
 }
 
 /** What an env value is shown as wherever upload metadata is recorded (the values are often credentials). */
-export const HIDDEN_VALUE = '(hidden)';
+const HIDDEN_VALUE = '(hidden)';
 
 /**
  * Upload metadata as it may be recorded (the audit trail): the same, with every `env` value replaced by

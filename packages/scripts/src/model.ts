@@ -13,7 +13,7 @@ export interface ScriptArg {
 }
 
 /** Where a script comes from: an upload, a directory found in scripts_dir, or the manifest. */
-export type ScriptSource = 'upload' | 'deployed' | 'manifest';
+type ScriptSource = 'upload' | 'deployed' | 'manifest';
 
 /** Everything needed to list and run one script. */
 export interface ScriptDefinition {

@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 import type { ExecutionOutcome } from './executor.js';
 import type { ExecutionError, ExecutionStatus } from './model.js';
 
-export interface ExecutionResult {
+interface ExecutionResult {
   status: Extract<ExecutionStatus, 'completed' | 'failed' | 'terminated'>;
   parameters: Record<string, unknown> | null;
   error: ExecutionError | null;

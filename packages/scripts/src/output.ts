@@ -1,7 +1,7 @@
 // Captured script output: each stream is capped (1 MiB) and stdout is scanned line by line for the
 // progress protocol `MEDKIT_PROGRESS <0-100> [message]`; those lines update progress and are not kept.
 
-export const MAX_OUTPUT_BYTES = 1024 * 1024;
+const MAX_OUTPUT_BYTES = 1024 * 1024;
 const PREFIX = 'MEDKIT_PROGRESS';
 const PROGRESS_LINE = /^MEDKIT_PROGRESS[ \t]+(\d{1,3}(?:\.\d+)?)(?:[ \t]+(.*?))?[ \t]*\r?$/;
 /** A progress line longer than this is treated as ordinary output. */

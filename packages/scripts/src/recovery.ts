@@ -8,7 +8,7 @@ import type { ReclaimedCgroup } from './cgroups.js';
 import type { ExecutionManager } from './executions.js';
 
 /** Why an interrupted execution failed, with what the start-up found of it. */
-export function interruptedReason(killed: number | undefined): string {
+function interruptedReason(killed: number | undefined): string {
   const left =
     killed === undefined
       ? 'it had no cgroup left to look for processes in'

@@ -10,7 +10,7 @@ function withoutForbidden(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !forbiddenEnvName(k)));
 }
 
-export interface RunnerSettings {
+interface RunnerSettings {
   defaultTimeoutSec: number;
   killGraceMs: number;
   /** Names of gateway environment variables a script inherits. */

@@ -34,9 +34,9 @@ import { userInfo } from 'node:os';
 import { ConfigError } from '@medkit/kit';
 import { probeCgroups, type CgroupBackend, type CgroupProbe, type ExecutionLimits } from './cgroups.js';
 
-export type SandboxMode = 'auto' | 'strict' | 'off';
+type SandboxMode = 'auto' | 'strict' | 'off';
 /** `host`: the gateway's network; `none`: an own network namespace with only a loopback. */
-export type SandboxNetwork = 'host' | 'none';
+type SandboxNetwork = 'host' | 'none';
 
 export interface SandboxSettings {
   mode: SandboxMode;
@@ -90,7 +90,7 @@ export interface SandboxPlan {
 }
 
 /** What `wrap` needs of one execution beyond the command. */
-export interface SandboxRun {
+interface SandboxRun {
   /** The stored script file, copied into the private working directory by the wrapper. */
   source: string;
   /** cgroup.procs files the wrapper joins before anything else runs. */
@@ -137,7 +137,7 @@ const COVERED = ['/var/tmp', '/dev/shm', '/run/lock'];
  * Checks `scripts.sandbox.visible_paths` (fail closed) and returns those the private /tmp would hide: absolute,
  * existing, under /tmp but not /tmp itself nor the execution's HOME. Paths outside /tmp are visible anyway.
  */
-export function visibleUnderTmp(paths: string[], probe: Pick<SandboxProbe, 'exists'>): string[] {
+function visibleUnderTmp(paths: string[], probe: Pick<SandboxProbe, 'exists'>): string[] {
   const out: string[] = [];
   for (const raw of paths) {
     const bad = (why: string) => new SandboxError(`scripts.sandbox.visible_paths: '${raw.slice(0, 200)}' ${why}`);

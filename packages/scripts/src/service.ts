@@ -13,7 +13,7 @@ import type { ScriptRunner } from './runner.js';
 import type { ScriptStore } from './store.js';
 
 /** A file the HTTP layer received into the store's incoming directory. */
-export interface ReceivedFile {
+interface ReceivedFile {
   path: string;
   filename: string;
   size: number;

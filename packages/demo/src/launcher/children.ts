@@ -19,7 +19,7 @@ export interface RunningChild {
   exited: Promise<number | null>;
 }
 
-export interface ChildSetOptions {
+interface ChildSetOptions {
   logDir: string;
   /** Echo every line, not only stderr. */
   verbose: boolean;

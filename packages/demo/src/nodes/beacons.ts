@@ -11,7 +11,7 @@ import type { DemoNode } from './demo-node.js';
 const PREFIX = 'ros2_medkit.discovery';
 
 /** What a node says about itself (the parameter names of docs/beacons.md). */
-export interface DiscoveryHint {
+interface DiscoveryHint {
   entity_id: string;
   display_name?: string;
   function_ids?: string[];
@@ -19,7 +19,7 @@ export interface DiscoveryHint {
 }
 
 /** Declares the hint as `ros2_medkit.discovery.*` parameters of `node`. */
-export function declareDiscoveryHint(node: RosNode, h: DiscoveryHint): void {
+function declareDiscoveryHint(node: RosNode, h: DiscoveryHint): void {
   node.parameters.declare(`${PREFIX}.entity_id`, h.entity_id);
   if (h.display_name) node.parameters.declare(`${PREFIX}.display_name`, h.display_name);
   if (h.function_ids?.length) node.parameters.declare(`${PREFIX}.function_ids`, h.function_ids);
@@ -28,7 +28,7 @@ export function declareDiscoveryHint(node: RosNode, h: DiscoveryHint): void {
 }
 
 /** Publishes the hint on /ros2_medkit/discovery every `periodMs` until the returned closer runs. */
-export function publishTopicBeacon(node: RosNode, h: DiscoveryHint & { transport_type?: string }, periodMs = 1000): () => void {
+function publishTopicBeacon(node: RosNode, h: DiscoveryHint & { transport_type?: string }, periodMs = 1000): () => void {
   const pub = node.createPublisher('/ros2_medkit/discovery', 'ros2_medkit_msgs/msg/MedkitDiscoveryHint', { reliability: 'reliable', history: { kind: 'keep-last', depth: 10 } });
   const msg = {
     entity_id: h.entity_id,

@@ -11,7 +11,7 @@ import { QOS_DEFAULT, QOS_SENSOR_DATA, QOS_TRANSIENT_LOCAL, type QosInput, type 
 import { DemoFaultReporter, Severity } from '../faults/fault-reporter.js';
 import type { DemoNode } from './demo-node.js';
 
-export const ROBOT_SIDE_STOP = 'PROTECTIVE_STOP';
+const ROBOT_SIDE_STOP = 'PROTECTIVE_STOP';
 
 interface Relay {
   topic: string;

@@ -10,9 +10,9 @@
 import { QOS_SENSOR_DATA, type RosContext, type RosNode, type Subscription } from '@medkit/ros2';
 import type { DemoNode } from './demo-node.js';
 
-export const FILTERED_SCAN = '/perception/filtered_scan';
-export const TYPO_SCAN = '/perception/filterd_scan';
-export const SCAN_STATS = '/perception/scan_stats';
+const FILTERED_SCAN = '/perception/filtered_scan';
+const TYPO_SCAN = '/perception/filterd_scan';
+const SCAN_STATS = '/perception/scan_stats';
 
 /** Re-creates `sub` whenever one of the node's parameters named in `watch` is set (after the set is accepted). */
 function resubscribeOnSet(node: RosNode, watch: string, make: () => Subscription): () => Subscription {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { SIM_OPTIONS } from '../launcher/options.js';
 import { nodeRemapper, splitRosArgs } from './ros-args.js';
 
-export interface NodeProcessArgs {
+interface NodeProcessArgs {
   domain: number;
   islandDomain: number;
   speed: number;

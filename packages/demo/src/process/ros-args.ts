@@ -7,7 +7,7 @@
 import type { RosContext } from '@medkit/ros2';
 
 /** The nodes of a process: their names in code and their namespaces. */
-export type NodeNames = readonly (readonly [name: string, namespace: string])[];
+type NodeNames = readonly (readonly [name: string, namespace: string])[];
 
 /** The robot process's nodes. */
 export const ROBOT_NODES: NodeNames = [

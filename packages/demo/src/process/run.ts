@@ -7,7 +7,7 @@ import type { RosContext } from '@medkit/ros2';
 import type { DemoNode } from '../nodes/demo-node.js';
 import type { SimClock } from '../sim/sim-clock.js';
 
-export interface RunningProcess {
+interface RunningProcess {
   contexts: RosContext[];
   nodes: DemoNode[];
   clock: SimClock;

@@ -24,7 +24,7 @@ class FileWritable implements IWritable {
 interface FileStats { path: string; count: number; startNs: bigint; endNs: bigint }
 interface TopicStats { type: string; count: number }
 
-export interface BagSummary {
+interface BagSummary {
   files: string[];
   messageCount: number;
 }

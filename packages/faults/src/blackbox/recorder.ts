@@ -44,7 +44,7 @@ interface OpenRecording {
   failed: boolean;
 }
 
-export interface BlackBoxOptions {
+interface BlackBoxOptions {
   config: RosbagConfig;
   selection: TopicSelection;
   repository: FaultRepository;
@@ -300,7 +300,7 @@ export class BlackBoxRecorder implements TopicTap {
 }
 
 /** `size_bytes` = sum of regular files in the directory (docs/faults.md). */
-export function dirSize(dir: string): number {
+function dirSize(dir: string): number {
   if (!existsSync(dir)) return 0;
   let total = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {

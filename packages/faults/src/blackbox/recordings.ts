@@ -7,11 +7,11 @@ import { validateFaultCode, validateRecordingId } from '@medkit/plugin-api';
 import { inEntityScope } from '../query/list.js';
 import { isoFromNs } from '../query/time.js';
 
-export const ROSBAG_MIMETYPES = { mcap: 'application/x-mcap', sqlite3: 'application/x-sqlite3' } as const;
+const ROSBAG_MIMETYPES = { mcap: 'application/x-mcap', sqlite3: 'application/x-sqlite3' } as const;
 const EXTENSIONS = { mcap: 'mcap', sqlite3: 'db3' } as const;
 
 /** Bulk-data descriptor of one recording (docs/faults.md). */
-export interface RosbagDescriptor {
+interface RosbagDescriptor {
   id: string;
   name: string;
   mimetype: string;
@@ -77,7 +77,7 @@ export function listRosbagDescriptors(repo: FaultRepository, belongsToEntity?: (
   return out;
 }
 
-export interface RosbagFile {
+interface RosbagFile {
   recording_id: string;
   path: string;
   mimetype: string;

@@ -3,7 +3,7 @@
 import type { RosbagConfig } from '../config.js';
 import type { TopicGraph } from '../snapshots/sampler.js';
 
-export type TopicMode = 'broad' | 'config' | 'explicit' | 'list';
+type TopicMode = 'broad' | 'config' | 'explicit' | 'list';
 
 const SENSOR_MARKERS = ['/image', '/points', '/depth', '/compressed'];
 

@@ -9,11 +9,9 @@ import { sanitizeDiagnosticBridgeConfig, type DiagnosticBridgeConfig } from './d
 import { sanitizeLogBridgeConfig, type LogBridgeConfig } from './log-bridge.js';
 
 const MAX_INT32 = 2 ** 31 - 1;
-export const DIAG_PREFIX = 'faults.bridges.diagnostics';
-export const ROSOUT_PREFIX = 'faults.bridges.rosout';
-export const ACTION_PREFIX = 'faults.bridges.action_status';
+const DIAG_PREFIX = 'faults.bridges.diagnostics';
 /** Structured map `name_to_code.<diagnostic name>: <code>` (read from the raw config, not a scalar key). */
-export const NAME_TO_CODE_PREFIX = `${DIAG_PREFIX}.name_to_code`;
+const NAME_TO_CODE_PREFIX = `${DIAG_PREFIX}.name_to_code`;
 
 export const BRIDGE_KEYS = {
   'faults.bridges.diagnostics.enabled': bool(true, '[ours] Turn /diagnostics statuses into faults (diagnostic bridge, docs/faults.md) when connected to ROS. `name_to_code.<diagnostic name>: <code>` entries under this section map names to codes.'),
@@ -45,7 +43,7 @@ export const BRIDGE_KEYS = {
 
 /** What the bridges read from the gateway configuration (`GatewayConfig` satisfies it). */
 /** The loaded configuration (the gateway's). */
-export type BridgeConfigSource = Pick<ConfigReader, 'read' | 'section'>;
+type BridgeConfigSource = Pick<ConfigReader, 'read' | 'section'>;
 
 export interface BridgeConfigs {
   diagnostics: DiagnosticBridgeConfig;
@@ -54,7 +52,7 @@ export interface BridgeConfigs {
 }
 
 /** `name_to_code.<name>: <code>` entries; non-string or empty codes are skipped (reported through `warn`). */
-export function nameToCodeFrom(raw: Record<string, unknown>, warn: (m: string) => void = () => {}): Record<string, string> {
+function nameToCodeFrom(raw: Record<string, unknown>, warn: (m: string) => void = () => {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(raw)) {
     const name = key.slice(NAME_TO_CODE_PREFIX.length + 1);

@@ -5,7 +5,7 @@ import { Throttle, silentLogger } from '../log.js';
 import { clampInt, upperSnake } from './naming.js';
 import type { BridgeReport } from './report.js';
 
-export interface DiagnosticStatusMsg {
+interface DiagnosticStatusMsg {
   level: number;
   name: string;
   message: string;
@@ -40,7 +40,7 @@ export function sanitizeDiagnosticBridgeConfig(c: Partial<DiagnosticBridgeConfig
 }
 
 /** Severity for a diagnostic level: OK → PASSED (null), WARN 1, ERROR 2, STALE → CRITICAL 3, other 2. */
-export function diagnosticSeverity(level: number): number | null {
+function diagnosticSeverity(level: number): number | null {
   switch (level) {
     case 0: return null;
     case 1: return 1;

@@ -1,9 +1,9 @@
 // Correlation rules file (docs/faults.md): parse, validate, compile code globs.
 import { parse as parseYaml } from 'yaml';
 
-export type Representative = 'first' | 'most_recent' | 'highest_severity';
+type Representative = 'first' | 'most_recent' | 'highest_severity';
 
-export interface CodeMatcher {
+interface CodeMatcher {
   /** Source patterns, for messages. */
   readonly sources: string[];
   matches(code: string): boolean;
@@ -31,7 +31,7 @@ export interface ClusterRule {
   representative: Representative;
 }
 
-export type CorrelationRule = HierarchicalRule | ClusterRule;
+type CorrelationRule = HierarchicalRule | ClusterRule;
 
 export interface CorrelationConfig {
   enabled: boolean;

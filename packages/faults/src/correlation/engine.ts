@@ -25,7 +25,7 @@ export interface ClusterInfo {
   last_at_ns: bigint;
 }
 
-export interface CorrelationResult {
+interface CorrelationResult {
   shouldMute: boolean;
   isRootCause: boolean;
   /** Root cause this report was attributed to as a symptom. */

@@ -4,7 +4,7 @@ import type { ClearOutcome, FaultManager } from '../manager.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
 import { inEntityScope } from './list.js';
 
-export type EntityClearResult = { found: false } | ({ found: true } & ClearOutcome);
+type EntityClearResult = { found: false } | ({ found: true } & ClearOutcome);
 
 /**
  * `DELETE /{entity}/faults/{code}`: 404 semantics when the fault is unknown or out of the entity's scope;
@@ -16,7 +16,7 @@ export function clearEntityFault(mgr: FaultManager, code: string, belongsToEntit
   return { found: true, ...mgr.clear(code, { skipCorrelationAutoClear: true }) };
 }
 
-export interface CollectionClearOptions {
+interface CollectionClearOptions {
   /** From `statusesForFilter`; default PREFAILED + CONFIRMED. */
   statuses?: readonly FaultStatus[];
   /** Per-entity route: only in-scope faults, no cascade. Absent = global `DELETE /faults` (cascade on). */

@@ -10,7 +10,7 @@ const byLastOccurredDesc = (a: FaultRecord, b: FaultRecord): number =>
   a.last_occurred_ns === b.last_occurred_ns ? byCode(a, b) : a.last_occurred_ns < b.last_occurred_ns ? 1 : -1;
 
 /** ListFaults.srv request. */
-export interface ListFaultsRequest {
+interface ListFaultsRequest {
   filter_by_severity?: boolean;
   severity?: number;
   statuses?: readonly string[];
@@ -66,7 +66,7 @@ export function sourceMatcher(fqnsOrIds: readonly string[]): (source: string) =>
 }
 
 /** REST list query. `statuses` comes from `statusesForFilter`. */
-export interface FaultQuery {
+interface FaultQuery {
   statuses?: readonly FaultStatus[];
   /** Minimum severity (docs/faults.md [ours]). */
   minSeverity?: number;

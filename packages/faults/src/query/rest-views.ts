@@ -46,7 +46,7 @@ export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: Re
 }
 
 /** A list-sized snapshot entry: type, name, where to get it, when — without data. */
-export function summariseSnapshot(s: RestSnapshot): RestSnapshot {
+function summariseSnapshot(s: RestSnapshot): RestSnapshot {
   const { data: _data, ...rest } = s;
   const xm = (rest['x-medkit'] ?? {}) as Record<string, unknown>;
   const { full_data: _full, history: _history, ...xmRest } = xm;

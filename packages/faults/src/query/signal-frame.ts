@@ -35,7 +35,7 @@ function samples(text: string): Sample[] {
 }
 
 /** Signal name per topic: the last segment unless another topic of the frame shares it. */
-export function signalNames(topics: readonly string[]): Map<string, string> {
+function signalNames(topics: readonly string[]): Map<string, string> {
   const last = (t: string) => t.split('/').filter((s) => s !== '').at(-1) ?? t;
   const count = new Map<string, number>();
   for (const t of topics) count.set(last(t), (count.get(last(t)) ?? 0) + 1);

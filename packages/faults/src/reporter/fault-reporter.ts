@@ -14,14 +14,14 @@ export interface FaultTransport {
 }
 
 /** `fault_reporter.local_filtering.*` parameters. */
-export interface LocalFilterConfig {
+interface LocalFilterConfig {
   enabled: boolean;
   default_threshold: number;
   default_window_sec: number;
   bypass_severity: number;
 }
 
-export const DEFAULT_LOCAL_FILTER: Readonly<LocalFilterConfig> = { enabled: true, default_threshold: 3, default_window_sec: 10, bypass_severity: 2 };
+const DEFAULT_LOCAL_FILTER: Readonly<LocalFilterConfig> = { enabled: true, default_threshold: 3, default_window_sec: 10, bypass_severity: 2 };
 
 /** Applies docs/faults.md's rules: threshold < 1 → 1, window ≤ 0 → 1.0. */
 export function sanitizeLocalFilter(c: Partial<LocalFilterConfig> = {}): LocalFilterConfig {

@@ -12,7 +12,7 @@ const RULE = '='.repeat(80);
  * The rosbag2 `ros2msg` schema text of a type: its `.msg` text, then each nested type after a line of 80 `=`
  * and `MSG: pkg/Name`. Empty when the type is unknown.
  */
-export function concatenatedDefinition(types: TypeRegistry, typeName: string): string {
+function concatenatedDefinition(types: TypeRegistry, typeName: string): string {
   const m = types.message(typeName);
   if (!m) return '';
   const parts = [m.text.trim()];

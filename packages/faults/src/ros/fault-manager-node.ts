@@ -31,7 +31,7 @@ export interface FaultManagerNode {
   close(): void;
 }
 
-export interface ServeFaultManagerOptions {
+interface ServeFaultManagerOptions {
   /** Entity path of a fault's bulk data, for get_snapshots' `download_url` (none without the entity tree). */
   entityPathOf?: FaultEntityPath;
 }

@@ -4,7 +4,7 @@
 import type { RosGraph, Subscription } from '@medkit/ros2';
 import type { FaultLogger } from '../log.js';
 
-export interface TopicWatchOptions {
+interface TopicWatchOptions {
   graph: RosGraph;
   /** The topics to keep subscribed, given every topic name on the graph. */
   wanted(allTopics: string[]): Iterable<string>;

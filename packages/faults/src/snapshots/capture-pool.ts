@@ -4,9 +4,9 @@ import type { QueueFullPolicy } from '../config.js';
 import type { FaultLogger } from '../log.js';
 import { Throttle, silentLogger } from '../log.js';
 
-export type CaptureJob = (signal: AbortSignal) => Promise<void>;
+type CaptureJob = (signal: AbortSignal) => Promise<void>;
 
-export interface CapturePoolOptions {
+interface CapturePoolOptions {
   poolSize: number;
   queueDepth: number;
   policy: QueueFullPolicy;

@@ -11,7 +11,7 @@ import type { TopicGraph, TopicSampler } from './sampler.js';
 import type { SnapshotTopicConfig } from './topic-config.js';
 import { resolveSnapshotTopics } from './topic-config.js';
 
-export interface SnapshotCapturerOptions {
+interface SnapshotCapturerOptions {
   repository: FaultRepository;
   config: SnapshotConfig;
   topics: SnapshotTopicConfig;
@@ -21,7 +21,7 @@ export interface SnapshotCapturerOptions {
   log?: FaultLogger;
 }
 
-export interface CaptureSummary {
+interface CaptureSummary {
   captureId: number;
   topics: string[];
   stored: number;

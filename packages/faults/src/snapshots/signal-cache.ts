@@ -9,7 +9,7 @@ export const HISTORY_MAX_POINTS = 1000;
 /** Serialized bytes of the messages behind one topic's history at most (large messages keep short histories). */
 export const HISTORY_MAX_BYTES = 1 << 20;
 
-export interface SignalCacheOptions {
+interface SignalCacheOptions {
   /** History window (`snapshots.history_window_sec` × 1000); 0 keeps no history. */
   historyWindowMs: number;
   /** Messages larger than this are ignored (`snapshots.max_message_size`). */

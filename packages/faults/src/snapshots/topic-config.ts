@@ -54,10 +54,10 @@ export function allConfiguredTopics(cfg: SnapshotTopicConfig): string[] {
   return [...set];
 }
 
-export const ENTITY_DEFAULT_MAX_TOPICS = 16;
+const ENTITY_DEFAULT_MAX_TOPICS = 16;
 const ENTITY_EXCLUDED = new Set(['/rosout', '/parameter_events']);
 
-export interface ResolvedTopics {
+interface ResolvedTopics {
   topics: string[];
   /** True when the list came from the reporting nodes' publications (always sampled on demand). */
   entityDefault: boolean;

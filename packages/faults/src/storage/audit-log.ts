@@ -9,7 +9,7 @@ import { silentLogger } from '../log.js';
 import type { AuditKind, AuditSink } from '../manager.js';
 import type { FaultStatus } from '../model.js';
 
-export interface AuditLogOptions {
+interface AuditLogOptions {
   /** Data dir for `fault_audit.db`, or ':memory:'. */
   dataDir: string | ':memory:';
   /** File name inside `dataDir` (default `fault_audit.db`). */

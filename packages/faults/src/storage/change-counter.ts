@@ -8,7 +8,7 @@ export const WRITES: ReadonlySet<keyof FaultRepository> = new Set<keyof FaultRep
   'putFreezeFrame', 'addRosbagLinks', 'deleteRosbagLink', 'deleteRecording',
 ]);
 
-export interface CountedRepository {
+interface CountedRepository {
   repository: FaultRepository;
   /** Number of write calls so far (increases on every write, successful or not). */
   changes(): number;

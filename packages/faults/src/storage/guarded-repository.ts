@@ -10,7 +10,7 @@ const GUARDED_WRITES: ReadonlySet<PropertyKey> = new Set<PropertyKey>([...WRITES
 /** Reads and lifecycle calls that never touch the store's medium. */
 const PASS: ReadonlySet<PropertyKey> = new Set<PropertyKey>(['close', 'drain', 'whenReady', 'probe', 'constructor']);
 
-export interface GuardOptions {
+interface GuardOptions {
   /** Errors of a networked backend (SQLSTATEs, connection messages) count as outages too. */
   remote?: boolean;
   /** Runs before each outermost write; false refuses it (the check marked the status). */

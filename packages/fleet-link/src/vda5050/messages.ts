@@ -11,19 +11,19 @@ export interface Vda5050Header {
   serialNumber: string;
 }
 
-export interface Vda5050ErrorReference {
+interface Vda5050ErrorReference {
   referenceKey: string;
   referenceValue: string;
 }
 
-export interface Vda5050Error {
+interface Vda5050Error {
   errorType: string;
   errorLevel: 'WARNING' | 'FATAL';
   errorReferences: Vda5050ErrorReference[];
   errorDescription: string;
 }
 
-export interface Vda5050State extends Vda5050Header {
+interface Vda5050State extends Vda5050Header {
   headerId: number;
   timestamp: string;
   orderId: string;
@@ -43,7 +43,7 @@ export interface Vda5050State extends Vda5050Header {
 
 export type ConnectionState = 'ONLINE' | 'OFFLINE' | 'CONNECTIONBROKEN';
 
-export interface Vda5050Connection extends Vda5050Header {
+interface Vda5050Connection extends Vda5050Header {
   headerId: number;
   timestamp: string;
   connectionState: ConnectionState;
@@ -61,7 +61,7 @@ export function isActive(f: FaultRecord): boolean {
 
 /** Bounds of one error, so a state stays small whatever the faults carry (docs/fleet.md, VDA 5050). */
 export const MAX_REFERENCES = 8;
-export const MAX_REFERENCE_CHARS = 128;
+const MAX_REFERENCE_CHARS = 128;
 export const MAX_DESCRIPTION_CHARS = 512;
 /** errorType of the one extra error that stands for the active faults past `vda5050.max_errors`. */
 export const MORE_ERRORS_TYPE = 'MEDKIT_MORE_ACTIVE_FAULTS';

@@ -18,7 +18,7 @@ import { jetStreamReplayer, type FaultReplayer, type ResyncReason } from './repl
 import { RetryingSubscription, RobotRateLimit, robotToken } from '../fast-path.js';
 
 /** The SSE frame of one fleet fault event (without an id when it came by the fast path). */
-export function faultFrame(e: FleetFaultEvent): string {
+function faultFrame(e: FleetFaultEvent): string {
   return formatSseEvent({ id: e.id, event: e.body.event_type, data: { event_type: e.body.event_type, robot_id: e.robot_id, timestamp: e.time, fault: e.body, 'x-medkit': { robot_id: e.robot_id, event_id: e.event_id } } });
 }
 
@@ -211,7 +211,7 @@ const MAX_REPLAY_PASSES = 5;
 const RESYNC_STORE_WAIT_MS = 5000;
 
 /** The SSE frame telling a client its resume point cannot be honoured: re-list, then go on from this event's id. */
-export function resyncFrame(id: number, reason: ResyncReason, detail: string, lastEventId: string, storedThrough: number | undefined): string {
+function resyncFrame(id: number, reason: ResyncReason, detail: string, lastEventId: string, storedThrough: number | undefined): string {
   return formatSseEvent({
     id,
     event: 'x-medkit-resync',

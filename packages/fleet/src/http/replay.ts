@@ -12,7 +12,7 @@ export type ResyncReason = 'expired' | 'unknown-id' | 'invalid-id' | 'replay-fai
 
 export type ReplayOutcome = { ok: true } | { ok: false; reason: ResyncReason; detail: string };
 
-export interface StreamBounds {
+interface StreamBounds {
   first: number;
   last: number;
 }

@@ -84,8 +84,8 @@ export class AggregationConfigError extends ConfigError {
  * invalid (arrays of different lengths, duplicate or malformed names, bad URLs); `warn` gets the rest.
  */
 export function readAggregationSettings(config: GatewayConfig, warn: (msg: string) => void): AggregationSettings {
-  const urls = config.read(AGGREGATION_KEYS, 'aggregation.peer_urls') ?? [];
-  const names = config.read(AGGREGATION_KEYS, 'aggregation.peer_names') ?? [];
+  const urls = config.read(AGGREGATION_KEYS, 'aggregation.peer_urls');
+  const names = config.read(AGGREGATION_KEYS, 'aggregation.peer_names');
   if (urls.length !== names.length) {
     throw new AggregationConfigError(`aggregation.peer_urls has ${urls.length} entries but aggregation.peer_names has ${names.length}; they are parallel arrays`);
   }

@@ -9,7 +9,7 @@ import { faultGatewayTag, sortFaultTimeline } from './fault-timeline.js';
 export type FanOutKind = 'faults' | 'data' | 'operations' | 'configurations' | 'logs' | 'version-info';
 
 /** A fan-out target path: global, or `/{segment}/{id}/{collection}`. */
-export interface FanOutPath {
+interface FanOutPath {
   kind: FanOutKind;
   /** Set for entity paths. */
   entity?: { segment: string; id: string };
@@ -35,18 +35,18 @@ export function fanOutPath(pathname: string): FanOutPath | undefined {
  * it failed): `offline` known down and not asked, `not_responding` no answer in the budget, `unreachable`
  * no connection, `error_status` an answer other than 200, `bad_answer` an answer that is not a list.
  */
-export type PeerFailureReason = 'offline' | 'not_responding' | 'unreachable' | 'error_status' | 'bad_answer';
+type PeerFailureReason = 'offline' | 'not_responding' | 'unreachable' | 'error_status' | 'bad_answer';
 
 export type PeerItems = { peer: string; ok: true; items: unknown[] } | { peer: string; ok: false; failure: PeerFailureReason; reason: string };
 
 /** `x-medkit.peer_failures` entry. */
-export interface PeerFailureEntry {
+interface PeerFailureEntry {
   peer: string;
   reason: PeerFailureReason;
   detail?: string;
 }
 
-export interface DroppedItem {
+interface DroppedItem {
   peer: string;
   reason: string;
   source_id: string;
@@ -56,7 +56,7 @@ type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Why a peer item is unusable for this collection, or undefined when it is fine. */
-export function itemProblem(kind: FanOutKind, item: unknown): string | undefined {
+function itemProblem(kind: FanOutKind, item: unknown): string | undefined {
   if (!isObj(item)) return 'item is not an object';
   switch (kind) {
     case 'faults':
@@ -112,7 +112,7 @@ export function mergeCollection(kind: FanOutKind, local: Json, answers: readonly
   return out;
 }
 
-export interface FanOutRequest {
+interface FanOutRequest {
   /** Path and query as received (`/api/v1/...?...`). */
   pathAndQuery: string;
   peers: { name: string; url: string }[];

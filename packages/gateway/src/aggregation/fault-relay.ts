@@ -8,7 +8,7 @@ import { SseClient, type SseMessage } from './sse-client.js';
 
 type Json = Record<string, unknown>;
 
-export interface FaultRelayOptions {
+interface FaultRelayOptions {
   sink: FaultEventSink;
   /** This gateway's instance id. */
   instanceId: string;

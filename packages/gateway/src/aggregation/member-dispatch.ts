@@ -8,7 +8,7 @@ import { decodeSegment } from './url-paths.js';
 /** Item collections whose ids may be member-qualified. */
 const MEMBER_COLLECTIONS = new Set(['data', 'operations', 'configurations']);
 
-export interface MemberItem {
+interface MemberItem {
   collection: string;
   member: string;
   /** The member's own path below `/{collection}/`, still percent-encoded (item id plus any tail). */

@@ -17,11 +17,11 @@ export function callerHeaders(clientId: string | undefined, authorization: unkno
   return h;
 }
 
-export type PeerFailure = 'unreachable' | 'timeout' | 'too_large' | 'bad_json';
+type PeerFailure = 'unreachable' | 'timeout' | 'too_large' | 'bad_json';
 
-export type PeerJsonResult = { ok: true; status: number; body: unknown } | { ok: false; failure: PeerFailure; detail: string };
+type PeerJsonResult = { ok: true; status: number; body: unknown } | { ok: false; failure: PeerFailure; detail: string };
 
-export interface PeerRequest {
+interface PeerRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: Uint8Array;
@@ -45,7 +45,7 @@ export function deadline(timeoutMs: number, signal?: AbortSignal): AbortSignal {
 }
 
 /** Sends a request and reads the whole body (capped) within the deadline, giving raw bytes. */
-export async function peerRequest(url: string, r: PeerRequest): Promise<{ ok: true; status: number; body: Buffer } | { ok: false; failure: PeerFailure; detail: string }> {
+async function peerRequest(url: string, r: PeerRequest): Promise<{ ok: true; status: number; body: Buffer } | { ok: false; failure: PeerFailure; detail: string }> {
   const signal = deadline(r.timeoutMs, r.signal);
   try {
     const res = await outboundCall(url, { method: r.method, headers: r.headers, body: r.body, signal, agent: r.agent });

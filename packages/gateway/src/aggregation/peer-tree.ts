@@ -10,8 +10,8 @@ import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
 import { mapLimited } from '../map-limited.js';
 
 /** Safety limits of docs/aggregation.md. */
-export const MAX_ITEMS_PER_COLLECTION = 1000;
-export const MAX_ENTITIES_PER_PEER = 10000;
+const MAX_ITEMS_PER_COLLECTION = 1000;
+const MAX_ENTITIES_PER_PEER = 10000;
 const DETAIL_CONCURRENCY = 8;
 
 export interface PeerTree {
@@ -20,7 +20,7 @@ export interface PeerTree {
   notes: string[];
 }
 
-export class PeerReadError extends Error {
+class PeerReadError extends Error {
   readonly code: string = 'peer-read-failed';
 }
 
@@ -31,7 +31,7 @@ interface Pending {
   item: Json;
 }
 
-export interface TreeReadOptions {
+interface TreeReadOptions {
   peer: string;
   baseUrl: string;
   timeoutMs: number;

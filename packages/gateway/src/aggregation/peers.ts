@@ -30,7 +30,7 @@ export interface PeerLogger {
   warn(msg: string): void;
 }
 
-export interface PeerRegistryOptions {
+interface PeerRegistryOptions {
   peers: PeerConfig[];
   timeoutMs: number;
   /** TLS towards peers. */

@@ -86,7 +86,7 @@ export class SseParser {
   }
 }
 
-export interface SseClientOptions {
+interface SseClientOptions {
   url: string;
   headers?: Record<string, string>;
   /** TLS towards the server (CA, client certificate). */

@@ -13,7 +13,7 @@ import { ClearDataService } from './service.js';
 import type { EntityType } from '../entities/model.js';
 import { registerClearDataRoutes } from './routes.js';
 
-export const CLEAR_DATA_SERVICE: Token<ClearDataService> = token('clear-data');
+const CLEAR_DATA_SERVICE: Token<ClearDataService> = token('clear-data');
 
 /** Every status a fault record can be cleared from (the whole fault memory, healed history included). */
 const FAULT_MEMORY = ['PREFAILED', 'PREPASSED', 'CONFIRMED', 'HEALED'] as const;

@@ -7,20 +7,20 @@ import type { Entity, EntityType } from '../entities/model.js';
 export const CLEAR_KINDS = ['cached-data', 'learned-data', 'client-defined-resources'] as const;
 export type ClearKind = (typeof CLEAR_KINDS)[number];
 
-export interface ClearRef {
+interface ClearRef {
   type: EntityType;
   entity: Entity;
 }
 
 /** One thing a kind clears: `name` keys its count in the status (`faults`, `data_lists`, ...). */
-export interface Clearer {
+interface Clearer {
   kind: ClearKind;
   name: string;
   clear(ref: ClearRef): number;
 }
 
 /** `GET …/clear-data/status`. */
-export interface ClearStatus {
+interface ClearStatus {
   status: 'idle' | 'completed' | 'failed';
   kinds?: ClearKind[];
   started_at?: string;

@@ -25,7 +25,7 @@ export interface TrafficSource {
   watch(topic: string, type: string, cb: () => void): (() => void) | undefined;
 }
 
-export interface CommEvent {
+interface CommEvent {
   seq: number;
   timestamp: string;
   event: 'snapshot' | 'node_online' | 'node_offline' | 'endpoint_added' | 'endpoint_removed';
@@ -33,7 +33,7 @@ export interface CommEvent {
   endpoint?: string;
 }
 
-export interface TopicRate {
+interface TopicRate {
   topic: string;
   type?: string;
   messages: number;
@@ -50,7 +50,7 @@ const RATE_WINDOW_MS = 10_000;
 type Status = 'running' | 'stopped';
 
 /** A log as listed. */
-export interface CommLogSummary {
+interface CommLogSummary {
   id: string;
   protocol: 'dds';
   status: Status;
@@ -62,7 +62,7 @@ export interface CommLogSummary {
 }
 
 /** A log with its entries. */
-export interface CommLogDetail extends CommLogSummary {
+interface CommLogDetail extends CommLogSummary {
   events: CommEvent[];
   topics: TopicRate[];
 }

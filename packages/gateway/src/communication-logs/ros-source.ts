@@ -5,7 +5,7 @@ import { effectiveFqn, type App, type Entity, type EntityType } from '../entitie
 import type { DataService } from '../data/service.js';
 import type { NodeView, TrafficSource } from './recorder.js';
 
-export interface RosTrafficDeps {
+interface RosTrafficDeps {
   graph?: RosGraph;
   data?: DataService;
   members(type: EntityType, entity: Entity): App[];

@@ -34,7 +34,7 @@ const CreateBody = Type.Object({ protocol: Type.Optional(Type.Literal('dds', { d
 const UpdateBody = Type.Object({ status: Type.Union([Type.Literal('running'), Type.Literal('stopped')]) }, { title: 'UpdateCommunicationLog', examples: [{ status: 'stopped' }] });
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError } as const;
 
-export interface CommunicationLogRouteDeps {
+interface CommunicationLogRouteDeps {
   logs: CommunicationLogs;
   source(entity: ResolvedEntity): TrafficSource;
 }

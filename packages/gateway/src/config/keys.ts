@@ -64,6 +64,3 @@ export const ALL_KEYS = {
   ...ROS_SECURITY_KEYS,
   ...DISCOVERY_KEYS,
 };
-
-export type ConfigKeyName = keyof typeof ALL_KEYS;
-export type ConfigValues = { [K in ConfigKeyName]: (typeof ALL_KEYS)[K]['default'] };

@@ -50,7 +50,7 @@ const MultiStatus = Type.Object(
 
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
 
-export interface ConfigurationRouteDeps {
+interface ConfigurationRouteDeps {
   service: () => ConfigurationsService;
   resolver: EntityResolver;
 }

@@ -38,7 +38,7 @@ const DataListValues = Type.Object(
 );
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 503: GenericError } as const;
 
-export interface DataListRouteDeps {
+interface DataListRouteDeps {
   store: DataListStore;
   data: () => DataService | undefined;
 }

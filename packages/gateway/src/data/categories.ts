@@ -8,13 +8,13 @@ export const MAX_LIST_ITEMS = 10_000;
 /** Ids and categories longer than this are ignored. */
 const MAX_NAME = 256;
 
-export interface DataCategory {
+interface DataCategory {
   /** Category name, e.g. `currentData`. */
   item: string;
   'x-medkit': { item_count: number };
 }
 
-export interface DataGroup {
+interface DataGroup {
   /** The namespace the group's items share (`/` for top-level topics and ids without `/`). */
   id: string;
   category: string;

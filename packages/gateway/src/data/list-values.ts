@@ -4,9 +4,9 @@
 import type { TopicSample } from './topic-pool.js';
 
 /** A value whose JSON is longer than this is left off its list item. */
-export const LIST_VALUE_MAX_BYTES = 256 * 1024;
+const LIST_VALUE_MAX_BYTES = 256 * 1024;
 /** The values of one list response together stay under this. */
-export const LIST_VALUES_BUDGET_BYTES = 2 * 1024 * 1024;
+const LIST_VALUES_BUDGET_BYTES = 2 * 1024 * 1024;
 
 /** JSON length of a sample's message, measured once per sample (samples are immutable once cached). */
 const sizes = new WeakMap<TopicSample, number>();
@@ -26,7 +26,7 @@ function jsonSize(sample: TopicSample): number {
 }
 
 /** What a list item shows of a topic's cached sample. */
-export type ListValue = { value: Record<string, unknown>; sample: TopicSample } | { omitted: 'too_large' } | undefined;
+type ListValue = { value: Record<string, unknown>; sample: TopicSample } | { omitted: 'too_large' } | undefined;
 
 /** Hands out cached values for the items of one list response until its budget is spent. */
 export class ListValueBudget {

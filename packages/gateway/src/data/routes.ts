@@ -73,7 +73,7 @@ const WriteBody = Type.Object(
 // 403 x-medkit-ros2-permission-denied and 501 not-implemented: a topic the gateway's SROS2 permissions deny, or that needs a protection medkit lacks.
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
 
-export interface DataRouteDeps {
+interface DataRouteDeps {
   service: () => DataService;
   /** The data resource of a plugin-owned entity (docs/plugins.md); undefined: the built-in service serves it. */
   owned?: ReturnType<typeof pluginData>;

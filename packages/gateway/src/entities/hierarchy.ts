@@ -14,7 +14,7 @@ export interface HierarchySource {
 }
 
 /** One step of an upward walk; `entity` is absent for a dangling reference (the walk ends there). */
-export interface AncestorStep<T> {
+interface AncestorStep<T> {
   id: string;
   entity?: T;
 }
@@ -46,12 +46,12 @@ function walkDown(start: string, childrenOf: (id: string) => string[]): string[]
 }
 
 /** Component `id`, then its parent components, nearest first. */
-export function componentAncestry(get: EntityLookup, id: string | undefined): AncestorStep<Component>[] {
+function componentAncestry(get: EntityLookup, id: string | undefined): AncestorStep<Component>[] {
   return walkUp(id, (x) => get('component', x), (c) => c.parent_component_id);
 }
 
 /** Area `id`, then its parent areas, nearest first. */
-export function areaAncestry(get: EntityLookup, id: string | undefined): AncestorStep<EntityByType['area']>[] {
+function areaAncestry(get: EntityLookup, id: string | undefined): AncestorStep<EntityByType['area']>[] {
   return walkUp(id, (x) => get('area', x), (a) => a.parent_area_id);
 }
 
@@ -68,7 +68,7 @@ export function componentSubtree(src: HierarchySource, id: string): string[] {
 }
 
 /** Area `id` and all its subareas, breadth first. */
-export function areaSubtree(src: HierarchySource, id: string): string[] {
+function areaSubtree(src: HierarchySource, id: string): string[] {
   return walkDown(id, (x) => src.list('area').filter((a) => a.parent_area_id === x).map((a) => a.id));
 }
 

@@ -67,11 +67,6 @@ export function newFunction(id: string, source: string, init: Partial<SovdFuncti
   return { ...base(id, source, init), hosts: [], depends_on: [], ...init, source };
 }
 
-/** Deep copy of a snapshot (entities are plain data). */
-export function cloneSnapshot(s: EntitySnapshot): EntitySnapshot {
-  return structuredClone(s);
-}
-
 /** Splits a FQN into namespace and bare name. */
 export function splitFqn(fqn: string): { namespace: string; name: string } {
   const norm = normalizeNamespace(fqn);

@@ -3,7 +3,7 @@
 import { SovdError } from '@medkit/plugin-api';
 import type { EntityType } from './model.js';
 
-export interface EntityOwned {
+interface EntityOwned {
   entityType: EntityType;
   entityId: string;
 }

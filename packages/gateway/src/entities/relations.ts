@@ -13,7 +13,7 @@ export interface Related<T> {
 }
 
 /** `GET /apps/{id}/belongs-to` item. */
-export interface BelongsTo {
+interface BelongsTo {
   /** Area id; empty for the `<unknown area>` item. */
   id: string;
   /** Area name, the id when the area is missing, or `<unknown area>`. */
@@ -97,7 +97,7 @@ export function appDependsOn(c: EntityCache, appId: string): Related<App>[] {
 }
 
 /** A Function host: an App, or a Component whose Apps then count as members. */
-export interface FunctionHost extends Related<App | Component> {
+interface FunctionHost extends Related<App | Component> {
   type?: 'app' | 'component';
 }
 

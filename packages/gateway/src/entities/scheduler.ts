@@ -10,7 +10,7 @@ export const DEFAULT_REFRESH_INTERVAL_MS = 30000;
 
 export type RefreshReason = 'startup' | 'graph' | 'backstop' | 'manifest' | 'plugin' | 'manual' | 'aggregation';
 
-export interface RefreshSchedulerOptions {
+interface RefreshSchedulerOptions {
   /** 0–60000; out of range → default. */
   debounceMs?: number;
   /** 100–60000; out of range → default. */

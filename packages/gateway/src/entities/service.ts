@@ -83,7 +83,7 @@ export interface DiscoveryHealth {
 export const ENTITIES_SERVICE: Token<DiscoveryManager> = token('entities');
 
 /** An entity's capability names, exactly as its REST detail lists them. */
-export type EntityCapabilities = (type: EntityType, entity: Entity) => string[];
+type EntityCapabilities = (type: EntityType, entity: Entity) => string[];
 /** Published by the entities feature, which owns the detail; read by whoever reports capabilities elsewhere (the ROS service interface). */
 export const ENTITY_CAPABILITIES_SERVICE: Token<EntityCapabilities> = token('entity-capabilities');
 

@@ -8,14 +8,14 @@ export { ANONYMOUS, type ClientIdentity } from '@medkit/server';
 import type { ClientIdentity } from '@medkit/server';
 
 /** One mutating call on one entity's collection. */
-export interface MutationTarget {
+interface MutationTarget {
   type: EntityType;
   id: string;
   collection: Collection;
 }
 
 /** One check a mutation must pass; throws the SOVD error that refuses it (409 lock held, later 403 role). */
-export type MutationCheck = (client: ClientIdentity, target: MutationTarget) => void;
+type MutationCheck = (client: ClientIdentity, target: MutationTarget) => void;
 
 /** The access decision for mutating calls. */
 export class AccessControl {

@@ -35,7 +35,7 @@ export interface EntityRouteSpec {
 }
 
 /** Consulted after the entity is found: aggregation throws 504 here for an entity retained from a silent peer. */
-export interface EntityOwnerCheck {
+interface EntityOwnerCheck {
   (type: EntityType, entity: Entity): void;
 }
 

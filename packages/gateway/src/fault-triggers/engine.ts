@@ -16,7 +16,7 @@ export interface FaultSink {
   clear(code: string, opts: { skipCorrelationAutoClear?: boolean }): { success: boolean };
 }
 
-export interface FaultTriggerEngineDeps {
+interface FaultTriggerEngineDeps {
   store: FaultTriggerStore;
   /** The App now, or undefined while it is not in the entity tree (its rules then wait). */
   app(id: string): App | undefined;

@@ -9,7 +9,7 @@ export type Operator = (typeof OPERATORS)[number];
 
 /** Rule severity names and the ReportFault severity each one reports (INFO 0 … CRITICAL 3). */
 export const SEVERITIES = { INFO: 0, WARNING: 1, ERROR: 2, CRITICAL: 3 } as const;
-export type SeverityName = keyof typeof SEVERITIES;
+type SeverityName = keyof typeof SEVERITIES;
 
 export interface FaultTriggerRule {
   /** `ftr_<n>`, never reused. */

@@ -46,7 +46,7 @@ const CreateBody = Type.Object(
 
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 503: GenericError } as const;
 
-export interface FaultTriggerRouteDeps {
+interface FaultTriggerRouteDeps {
   engine: () => FaultTriggerEngine;
   enabled: boolean;
 }

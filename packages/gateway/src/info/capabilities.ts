@@ -29,7 +29,7 @@ export const CAPABILITY_NAMES = [
   'communication_logs',
 ] as const;
 
-export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
+type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 
 /** The route that proves each resource capability (an app-level route where the resource is per entity). */
 export const CAPABILITY_ROUTES = {
@@ -58,7 +58,7 @@ export const CAPABILITY_ROUTES = {
  * Entity-level resources whose capability entry (docs/api.md) follows the route index: listed on an
  * entity's detail exactly when the entity type's route answers. [resource, method proving it]
  */
-export const ENTITY_RESOURCE_ROUTES = [
+const ENTITY_RESOURCE_ROUTES = [
   // The reference's 0.7.0 advertises these on every entity type that serves them (fault-triggers: apps).
   ['data-categories', 'GET'],
   ['data-groups', 'GET'],
@@ -70,10 +70,10 @@ export const ENTITY_RESOURCE_ROUTES = [
 ] as const;
 
 /** Flags that describe configuration, not a resource: set by the subsystem that owns them. */
-export type ConfigCapabilityName = Exclude<CapabilityName, keyof typeof CAPABILITY_ROUTES>;
+type ConfigCapabilityName = Exclude<CapabilityName, keyof typeof CAPABILITY_ROUTES>;
 
 /** What the capabilities read routes from (the gateway's RouteIndex). */
-export interface ServedRoutes {
+interface ServedRoutes {
   serves(entry: string): boolean;
 }
 

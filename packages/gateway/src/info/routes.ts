@@ -6,7 +6,7 @@ import type { Capabilities } from './capabilities.js';
 import { WARNING_SCHEMA_VERSION, type HealthRegistry } from '@medkit/kit';
 import type { RouteIndex } from '@medkit/server';
 
-export interface InfoDeps {
+interface InfoDeps {
   name: string;
   version: string;
   sovdVersion: string;

@@ -31,7 +31,7 @@ const Accepted = Type.Object(
 );
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError } as const;
 
-export interface LifecycleRouteDeps {
+interface LifecycleRouteDeps {
   service: () => LifecycleService;
   resolver: EntityResolver;
 }

@@ -78,7 +78,7 @@ export function requireClientId(header: unknown): string {
 }
 
 /** Throws 400 for an over-long id or one with control characters. */
-export function checkClientId(id: string): void {
+function checkClientId(id: string): void {
   if (id.length > 256) throw new SovdError('invalid-parameter', 'X-Client-Id is longer than 256 characters', { parameter: 'X-Client-Id', details: 'at most 256 characters' });
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(id)) throw new SovdError('invalid-parameter', 'X-Client-Id contains control characters', { parameter: 'X-Client-Id', details: 'no control characters allowed' });

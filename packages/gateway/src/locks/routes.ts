@@ -31,7 +31,7 @@ const ClientHeader = Type.Object({ 'x-client-id': Type.Optional(Type.String({ de
 
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 501: GenericError } as const;
 
-export interface LockRouteDeps {
+interface LockRouteDeps {
   manager: LockManager;
   enabled: boolean;
 }

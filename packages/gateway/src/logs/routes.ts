@@ -65,7 +65,7 @@ const RosoutQuery = Type.Object({
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
 
-export interface LogRouteDeps {
+interface LogRouteDeps {
   service: () => LogsService;
   resolver: EntityResolver;
 }

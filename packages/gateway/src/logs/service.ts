@@ -15,7 +15,7 @@ export interface EntityRef {
 
 export const MAX_CONTEXT = 256;
 
-export interface LogsServiceDeps {
+interface LogsServiceDeps {
   manager: LogManager;
   members(type: EntityType, entity: Entity): App[];
   /** Components counted for an area's x-medkit.component_count. */

@@ -13,7 +13,7 @@ const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 /** A fetch that serves each call with the gateway's own request pipeline in-process; honours the caller's abort signal. */
-export function inProcessFetch(app: Pick<HttpApp, 'inject'>): typeof fetch {
+function inProcessFetch(app: Pick<HttpApp, 'inject'>): typeof fetch {
   return async (input, init = {}) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const signal = init.signal ?? undefined;

@@ -6,7 +6,7 @@ import { registerFaultMetrics } from './faults.js';
 import { registerRtpsMetrics } from './rtps.js';
 import type { MetricsService } from '@medkit/server';
 
-export interface GatewayMetricSources {
+interface GatewayMetricSources {
   /** Open SSE streams (every stream of the gateway's SSE hub: faults, triggers, subscriptions, the fleet feed). */
   sseClients(): number;
   faults?: FaultsService;

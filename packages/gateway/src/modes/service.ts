@@ -8,13 +8,13 @@ import type { LifecycleService } from '../lifecycle/service.js';
 import type { SovdTransition } from '../lifecycle/plan.js';
 import { LIFECYCLE_MODE, parseModeTable, type ModeDefinition } from './table.js';
 
-export interface ModeRef {
+interface ModeRef {
   type: EntityType;
   entity: Entity;
 }
 
 /** One mode as `GET …/modes/{id}` answers it. */
-export interface ModeView {
+interface ModeView {
   id: string;
   name: string;
   value: string;

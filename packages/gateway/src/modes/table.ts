@@ -13,7 +13,7 @@ export interface ModeDefinition {
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** At most this many modes per entity and values per mode. */
-export const MAX_MODES = 32;
+const MAX_MODES = 32;
 export const MAX_VALUES = 64;
 
 /** The mode table of a raw `modes` block; `problems` names what was skipped. */

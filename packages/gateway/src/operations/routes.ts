@@ -52,7 +52,7 @@ const ControlBody = Type.Object({ capability: Type.Optional(Type.String({ descri
 // 403 x-medkit-ros2-permission-denied and 501 not-implemented: a service or action the gateway's SROS2 permissions deny, or that needs a protection medkit lacks.
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
 
-export interface OperationRouteDeps {
+interface OperationRouteDeps {
   service: () => OperationsService;
   /** The operations of a plugin-owned entity (docs/plugins.md); undefined: the built-in service serves it. */
   owned?: ReturnType<typeof pluginOperations>;

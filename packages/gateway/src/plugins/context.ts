@@ -28,7 +28,7 @@ function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
 
 /** `hints`: the process ids plugins report, shared by every plugin of one host (docs/introspection.md). */
 /** What a plugin's context is built on: the gateway's log, services, samplers and entity resolver. */
-export interface PluginContextSources {
+interface PluginContextSources {
   log: Logger;
   services: ServiceRegistry;
   samplers: CollectionSamplerRegistry;

@@ -20,7 +20,7 @@ export interface PluginProviders {
 }
 
 /** One plugin as /health reports it. */
-export interface PluginHealth {
+interface PluginHealth {
   name: string;
   state: 'active' | 'disabled';
   /** Why it was disabled. */

@@ -7,7 +7,7 @@ import { token, type Token } from '@medkit/server';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
 
 /** The `ros.participants.*` keys. */
-export interface ParticipantTableOptions {
+interface ParticipantTableOptions {
   max: number;
   maxLeaseSec: number;
   newPerSourcePerSec: number;

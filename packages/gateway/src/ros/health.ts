@@ -43,7 +43,7 @@ export const MAX_SECURITY_PEERS = 64;
  * `x-medkit-ros.security`: on or off, the enclave, and each remote participant's authentication (bounded), with the
  * endpoints of authenticated participants refused on their topic (their permissions do not grant it, ...).
  */
-export function securityFields(sec: RosSecurityHealth | undefined) {
+function securityFields(sec: RosSecurityHealth | undefined) {
   if (!sec || sec.state === 'off') return { enabled: false, secured: false };
   if (sec.state === 'unsecured') return { enabled: true, secured: false, enclave: sec.enclave, reason: sec.reason };
   const all = sec.peers ?? [];
@@ -189,7 +189,7 @@ function participantTableFields(t: ParticipantTableStats) {
  * The table is (nearly) full or refusing newcomers: a flood of made-up SPDP announcements, or more
  * real participants than `ros.participants.max`. Proven participants keep their seats either way.
  */
-export function participantTablePressureWarning(t: ParticipantTableStats): HealthWarning {
+function participantTablePressureWarning(t: ParticipantTableStats): HealthWarning {
   return warning(
     'ros_discovery_pressure',
     `The DDS participant table is under pressure: ${t.tracked} of ${t.capacity} seats used (${t.proven} proven), ` +

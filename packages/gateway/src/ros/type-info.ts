@@ -5,7 +5,7 @@ import type { JsonSchema } from '@medkit/ros2';
 import type { RosConnection } from './connection.js';
 
 /** `{schema, default_value}` of one message-like type. */
-export interface MessageTypeInfo {
+interface MessageTypeInfo {
   schema: JsonSchema;
   default_value: Record<string, unknown>;
 }

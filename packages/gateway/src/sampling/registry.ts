@@ -13,9 +13,9 @@ export interface SampledEntity {
 }
 
 /** How a collection treats an item path below it (`/data/<topic>`, `/faults/<code>`). */
-export type ItemPathRule = 'required' | 'optional' | 'forbidden';
+type ItemPathRule = 'required' | 'optional' | 'forbidden';
 
-export interface CollectionSampler {
+interface CollectionSampler {
   /** The current value of the collection (or of one item), e.g. `{id, data}` for a topic. Throw a SovdError or Error on failure. */
   sample(entity: SampledEntity, itemPath: string | undefined, signal: AbortSignal): Promise<unknown>;
   /**
@@ -48,7 +48,7 @@ export class ResourcePendingError extends Error {
   }
 }
 
-export interface SamplerOptions {
+interface SamplerOptions {
   /** Item path rule for cyclic subscriptions; default: 'required' for `data`, 'forbidden' otherwise. */
   itemPath?: ItemPathRule;
   /** Entity types this collection exists on (default: all). */
@@ -57,7 +57,7 @@ export interface SamplerOptions {
   notifies?: boolean;
 }
 
-export interface RegisteredSampler {
+interface RegisteredSampler {
   collection: string;
   sampler: CollectionSampler;
   itemPath: ItemPathRule;
@@ -137,7 +137,7 @@ export class CollectionSamplerRegistry {
 }
 
 /** What {@link getSamplers} needs of the gateway context: only the registry (sampling stays below the feature contract). */
-export interface HasSamplers {
+interface HasSamplers {
   samplers: CollectionSamplerRegistry;
 }
 

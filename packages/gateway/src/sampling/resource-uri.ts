@@ -5,7 +5,7 @@ import { SovdError, isValidEntityId } from '@medkit/plugin-api';
 import { API_BASE } from '@medkit/kit';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/index.js';
 
-export type ParsedResource =
+type ParsedResource =
   | { kind: 'entity'; segment: EntitySegment; id: string; collection: string; itemPath?: string }
   | { kind: 'update-status'; updateId: string };
 

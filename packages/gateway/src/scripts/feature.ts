@@ -33,8 +33,8 @@ export interface ScriptsFeatureOptions {
   sandboxProbe?: SandboxProbe;
 }
 
-export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
-  const dir = ctx.config.read(SCRIPTS_KEYS, 'scripts.scripts_dir') ?? '';
+function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
+  const dir = ctx.config.read(SCRIPTS_KEYS, 'scripts.scripts_dir');
   return {
     scriptsDir: dir ? resolve(dir) : '',
     allowUploads: ctx.config.read(SCRIPTS_KEYS, 'scripts.allow_uploads'),

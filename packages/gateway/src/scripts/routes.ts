@@ -39,13 +39,13 @@ const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegmen
 const TITLE = { apps: 'App', components: 'Component' } as const;
 
 /** Who the audit records: with auth on, the token's subject and role (the client id is then the subject too). */
-export function actorOf(request: FastifyRequest): Actor {
+function actorOf(request: FastifyRequest): Actor {
   const { id: raw, subject, role } = request.client;
   const clientId = raw !== undefined && raw.length <= 256 ? raw : null;
   return { clientId, subject: subject ?? null, role: role ?? null, remoteIp: request.ip ?? null };
 }
 
-export function scriptView(ref: EntityRef, s: ScriptDefinition, defaultTimeoutSec: number) {
+function scriptView(ref: EntityRef, s: ScriptDefinition, defaultTimeoutSec: number) {
   return {
     id: s.id,
     name: s.name,

@@ -114,7 +114,7 @@ function placeOf(type: EntityType, e: Entity): { parent_id: string; fqn: string 
 }
 
 /** EntityInfo.msg. */
-export function entityInfo(src: ServiceInterfaceSources, type: EntityType, e: Entity): Record<string, unknown> {
+function entityInfo(src: ServiceInterfaceSources, type: EntityType, e: Entity): Record<string, unknown> {
   return { id: e.id, name: e.name || e.id, entity_type: type, ...placeOf(type, e), capabilities: src.capabilitiesOf(type, e) };
 }
 

@@ -19,7 +19,7 @@ import { ROS_KEYS } from '../config/keys.js';
 const LONGEST_SERVICE = '/list_entity_faults';
 
 /** An absolute ROS name whose services (`<prefix>/list_entity_faults` the longest) are valid ROS names. */
-export const PREFIX_CHECK: StringCheck = {
+const PREFIX_CHECK: StringCheck = {
   allowed: `an absolute ROS name such as /medkit (tokens of A-Z a-z 0-9 _, not starting with a digit), at most ${TOPIC_NAME_MAX_LENGTH - LONGEST_SERVICE.length} characters`,
   problem(prefix) {
     if (prefix === '/') return 'the root is not a prefix (name one, e.g. /medkit)';

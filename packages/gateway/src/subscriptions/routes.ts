@@ -51,7 +51,7 @@ const UpdateBody = Type.Object({ interval: Type.Optional(Type.String()), duratio
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 503: GenericError } as const;
 
-export interface SubscriptionRouteDeps {
+interface SubscriptionRouteDeps {
   manager: SubscriptionManager;
   samplers: CollectionSamplerRegistry;
   sse: SseHub;

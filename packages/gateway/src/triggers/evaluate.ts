@@ -4,7 +4,7 @@ import { resolvePointer } from './json.js';
 import type { Trigger } from './model.js';
 
 /** `skipped`: the change lacks the pointed-to value (previous unchanged); `error`: the condition threw. */
-export type EvaluationOutcome = { kind: 'skipped' } | { kind: 'error'; error: Error } | { kind: 'evaluated'; fired: boolean };
+type EvaluationOutcome = { kind: 'skipped' } | { kind: 'error'; error: Error } | { kind: 'evaluated'; fired: boolean };
 
 export function evaluateChange(t: Trigger, value: unknown): EvaluationOutcome {
   let current = value;

@@ -17,7 +17,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
 }
 
-export const MAX_POINTER_LENGTH = 1024;
+const MAX_POINTER_LENGTH = 1024;
 
 /** Parses a JSON Pointer into reference tokens; throws 400 invalid-parameter when malformed. */
 export function parsePointer(pointer: unknown): string[] {

@@ -72,7 +72,7 @@ const CreateBody = Type.Object(
 // 403 x-medkit-ros2-permission-denied: a topic the gateway's SROS2 permissions deny.
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 501: GenericError, 503: GenericError } as const;
 
-export interface TriggerRouteDeps {
+interface TriggerRouteDeps {
   engine: TriggerEngine;
   conditions: ConditionRegistry;
   sse: SseHub;

@@ -8,11 +8,11 @@ import { parsePointer } from './json.js';
 import { LOG_SEVERITIES, type LogSettings, type LogSeverity, type TriggerDefinition, type TriggerProtocol } from './model.js';
 
 /** Collections a trigger may observe (plus `x-*` vendor collections). */
-export const TRIGGER_COLLECTIONS = ['data', 'faults', 'operations', 'updates', 'logs'] as const;
+const TRIGGER_COLLECTIONS = ['data', 'faults', 'operations', 'updates', 'logs'] as const;
 
 const param = (name: string, message: string, extra: Record<string, unknown> = {}) => new SovdError('invalid-parameter', message, { parameter: name, ...extra });
 
-export type TriggerInput = Omit<TriggerDefinition, 'id' | 'createdAt' | 'expiresAt' | 'entityType'>;
+type TriggerInput = Omit<TriggerDefinition, 'id' | 'createdAt' | 'expiresAt' | 'entityType'>;
 
 /**
  * [ours] Longest trigger lifetime: ten years. SOVD sets no bound, but the expiry instant must stay a

@@ -7,7 +7,7 @@ import { onAbort } from '@medkit/ros2';
 import { callErrorDetail, drain, outboundCall } from '@medkit/kit';
 import type { EventEnvelope, Trigger } from './model.js';
 
-export interface WebhookOptions {
+interface WebhookOptions {
   /** Gateway-wide secret; a trigger's own secret wins. Empty = unsigned. */
   secret: string;
   maxAttempts: number;

@@ -36,8 +36,8 @@ function builtInProvider(ctx: GatewayContext): UpdateProvider {
     scripts?.runner ??
     new ScriptRunner(new LocalProcessExecutor(), {
       defaultTimeoutSec: ctx.config.read(UPDATES_KEYS, 'updates.step_timeout_sec'),
-      killGraceMs: Math.round((ctx.config.read(SCRIPTS_KEYS, 'scripts.kill_grace_sec') ?? 2) * 1000),
-      envPassthrough: ctx.config.read(SCRIPTS_KEYS, 'scripts.env_passthrough') ?? ['PATH', 'HOME', 'LANG'],
+      killGraceMs: Math.round(ctx.config.read(SCRIPTS_KEYS, 'scripts.kill_grace_sec') * 1000),
+      envPassthrough: ctx.config.read(SCRIPTS_KEYS, 'scripts.env_passthrough'),
     });
   return new ScriptUpdateProvider({
     runner,

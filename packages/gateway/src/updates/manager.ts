@@ -19,7 +19,7 @@ function isStringList(v: unknown): boolean {
 }
 
 /** Checks the conventional fields of a registration (docs/updates.md); unknown fields are kept as they are. */
-export function checkRegistration(body: unknown): Record<string, unknown> {
+function checkRegistration(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SovdError('invalid-request', 'Update registration must be a JSON object');
   const m = body as Record<string, unknown>;
   if (m.id === undefined) throw new SovdError('invalid-request', "Update registration needs an 'id'", { parameter: 'id' });

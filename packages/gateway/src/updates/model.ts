@@ -4,7 +4,7 @@ export type UpdateState = 'pending' | 'inProgress' | 'completed' | 'failed';
 /** `prepared` vs `executed` tells "prepare done" from "install done" (both are status completed). */
 export type UpdatePhase = 'none' | 'preparing' | 'prepared' | 'executing' | 'executed' | 'failed' | 'deleting';
 
-export interface SubProgress {
+interface SubProgress {
   name: string;
   progress: number;
 }

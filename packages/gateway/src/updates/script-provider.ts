@@ -24,7 +24,7 @@ export interface ScriptStep {
   format?: ScriptFormat;
 }
 
-export interface ScriptProviderDeps {
+interface ScriptProviderDeps {
   runner: ScriptRunner;
   /** Absolute directory `path` steps are resolved in. */
   packagesDir: string;

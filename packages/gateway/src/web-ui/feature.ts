@@ -12,9 +12,9 @@ export const WEB_UI_KEYS = {
 };
 
 /** packages/gateway/{src,dist}/web-ui → packages/web/dist */
-export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
-export interface WebUiOptions {
+interface WebUiOptions {
   /** The page served at `/`: the robot UI (index.html) or, for `medkit fleet`, the fleet console (fleet.html). */
   index?: 'index.html' | 'fleet.html';
 }

@@ -3,7 +3,7 @@
 // the generated configuration reference (docs/configuration.md) all read these descriptors.
 
 /** What to do with an out-of-range or malformed value. */
-export type RangePolicy = 'clamp' | 'reject' | 'refuse';
+type RangePolicy = 'clamp' | 'reject' | 'refuse';
 
 /**
  * What a key protects (issue 31): a `security` setting or a `limit` on what clients, scripts or peers may make

@@ -1,2 +1,2 @@
-/** The SOVD API root: every route, href and Location a medkit server builds starts with it. */
-export const API_BASE = '/api/v1';
+// The SOVD API root, defined once by the API's client (`@medkit/client/api-base`).
+export { API_BASE } from '@medkit/client/api-base';

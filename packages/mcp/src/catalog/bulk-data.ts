@@ -29,7 +29,7 @@ const bulkDataUri: ArgumentAlias = {
 /** The reference's bulk-data calls mean an app when entity_type is left out. */
 const onApps = { entity_type: 'apps' };
 /** Default and largest file a download takes (saved as a file past the answer's limit); bigger ones are refused with their URL. */
-export const DEFAULT_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+const DEFAULT_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 export const MAX_DOWNLOAD_BYTES = 1024 * 1024 * 1024;
 /** Where a download is saved, as the reference's `output_dir`: a directory under the server's download directory. */
 const outputDir = z

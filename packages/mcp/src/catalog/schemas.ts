@@ -42,7 +42,7 @@ export const jsonValue = z
 export const jsonObject = z.record(z.string(), z.unknown());
 
 /** What every answer carries besides the gateway's own fields. */
-export const McpMeta = z
+const McpMeta = z
   .object({
     http_status: z.number().int().optional().describe('the HTTP status the gateway answered (absent when no request was answered)'),
     location: z.string().optional().describe('absolute URL of the created or started resource (Location header)'),

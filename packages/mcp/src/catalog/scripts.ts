@@ -8,7 +8,7 @@ const one = { ...appOrComponent, script_id: id('script id') };
 const run = { ...one, execution_id: id('execution id') };
 const execution = { id: o.str, status: o.str, progress: o.numOrNull, started_at: o.str, completed_at: o.any, parameters: o.any, error: o.any };
 /** Largest script text accepted (the gateway's own cap is larger; an agent's script is small). */
-export const MAX_SCRIPT_CHARS = 256 * 1024;
+const MAX_SCRIPT_CHARS = 256 * 1024;
 const control = z.enum(['stop', 'forced_termination']);
 const START_FIELDS = ['execution_type', 'parameters', 'proximity_response'] as const;
 

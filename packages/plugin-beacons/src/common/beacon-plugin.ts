@@ -27,7 +27,7 @@ export function readStoreConfig(config: PluginConfig, defaultTtlSec: number): Be
 }
 
 /** The vendor route's body (docs/beacons.md). */
-export function hintBody(s: StoredHint): Record<string, unknown> {
+function hintBody(s: StoredHint): Record<string, unknown> {
   const h = s.hint;
   return {
     entity_id: h.entity_id,

@@ -37,7 +37,7 @@ const ID = /^[A-Za-z0-9_-]+$/;
 /** [ours] Metadata keys become part of `x-medkit-beacon-<key>`: 1–64 characters of `A-Z a-z 0-9 _ . -`. */
 const META_KEY = /^[A-Za-z0-9_.-]+$/;
 
-export function isValidHintId(v: unknown): v is string {
+function isValidHintId(v: unknown): v is string {
   return typeof v === 'string' && v.length >= 1 && v.length <= HINT_LIMITS.idLength && ID.test(v);
 }
 

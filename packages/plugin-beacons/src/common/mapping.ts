@@ -5,7 +5,7 @@ import type { App, IntrospectionInput, IntrospectionResult, PluginComponent, Plu
 import type { StoredHint } from './store.js';
 
 /** Metadata keys of docs/beacons.md [REF]. */
-export const META = {
+const META = {
   status: 'x-medkit-beacon-status',
   age: 'x-medkit-beacon-age-sec',
   transportType: 'x-medkit-beacon-transport-type',
@@ -22,13 +22,13 @@ export const META = {
 /** Skipped ids are logged once; the set is forgotten at this size so it stays bounded. */
 const SKIP_LOG_RESET = 1000;
 
-export interface MappingOptions {
+interface MappingOptions {
   allowNewEntities: boolean;
   log?: (msg: string) => void;
 }
 
 /** Metadata of one entity: free-form keys first so the structured keys win on a clash. */
-export function hintMetadata(s: StoredHint): Record<string, unknown> {
+function hintMetadata(s: StoredHint): Record<string, unknown> {
   const h = s.hint;
   const m: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(h.metadata)) m[`${META.freeForm}${k}`] = v;

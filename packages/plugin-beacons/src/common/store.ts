@@ -2,7 +2,7 @@
 // measured on a monotonic clock, bounded by `max_hints`. Both beacon plugins own one each.
 import type { BeaconHint } from './hint.js';
 
-export type HintStatus = 'active' | 'stale';
+type HintStatus = 'active' | 'stale';
 
 /** A hint as served: its state and age at the moment of the snapshot. */
 export interface StoredHint {
@@ -11,7 +11,7 @@ export interface StoredHint {
   ageSec: number;
 }
 
-export interface HintStoreOptions {
+interface HintStoreOptions {
   ttlSec: number;
   expirySec: number;
   maxHints: number;
@@ -22,7 +22,7 @@ export interface HintStoreOptions {
 }
 
 /** The store's settings after the clamps of docs/beacons.md. */
-export interface HintStoreLimits {
+interface HintStoreLimits {
   ttlSec: number;
   expirySec: number;
   maxHints: number;

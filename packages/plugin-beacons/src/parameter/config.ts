@@ -14,9 +14,9 @@ export interface ParameterBeaconConfig extends BeaconStoreConfig {
 }
 
 /** [OURS] at most this many nodes are polled at the same time. */
-export const MAX_CONCURRENT_POLLS = 4;
+const MAX_CONCURRENT_POLLS = 4;
 
-export interface ParsedParameterBeaconConfig {
+interface ParsedParameterBeaconConfig {
   config: ParameterBeaconConfig;
   /** What was changed or is suspicious, one sentence each (logged at configure). */
   corrections: string[];

@@ -42,7 +42,7 @@ export function backoffSkips(failures: number): number {
 }
 
 /** One node as the debug view shows it. */
-export interface NodePollState {
+interface NodePollState {
   fqn: string;
   /** Consecutive failures (capped at 100). */
   failures: number;
@@ -56,7 +56,7 @@ export interface NodePollState {
 }
 
 /** What one cycle did. */
-export interface CycleReport {
+interface CycleReport {
   targets: number;
   start_offset: number;
   polled: number;

@@ -14,7 +14,7 @@ export const TOPIC_BEACON_CAPABILITY = 'x-medkit-topic-beacon';
 export const HINT_TYPE = 'ros2_medkit_msgs/msg/MedkitDiscoveryHint';
 
 /** Info a transport gives with each message. */
-export interface BeaconMessageInfo {
+interface BeaconMessageInfo {
   /** Writer GUID of the publisher (rate-limit key). */
   publisher: string;
 }

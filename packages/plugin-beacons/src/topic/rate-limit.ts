@@ -27,7 +27,7 @@ export class TokenBucket {
   }
 }
 
-export interface RateLimiterOptions {
+interface RateLimiterOptions {
   /** Per publisher, clamped ≥ 1. */
   perPublisherPerSec: number;
   /** Publishers tracked at once (default 1024). */

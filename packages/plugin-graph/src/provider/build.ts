@@ -4,9 +4,9 @@ import { type App, effectiveFqn, type IntrospectionInput, type SovdFunction } fr
 import type { GraphThresholds } from './config.js';
 import type { TopicMetrics } from './metrics.js';
 
-export const GRAPH_SCHEMA_VERSION = '2.0.0';
+const GRAPH_SCHEMA_VERSION = '2.0.0';
 /** Edges drawn at most per graph (a Function of many Apps on one topic must not make a huge document). */
-export const MAX_EDGES = 4096;
+const MAX_EDGES = 4096;
 
 /** Topics never drawn: ROS plumbing, and REP-2009 negotiation topics (a path segment exactly `nitros`). */
 const EXCLUDED_TOPICS = new Set(['/parameter_events', '/rosout', '/diagnostics']);
@@ -22,7 +22,7 @@ export interface LiveTopology {
   publisherCount(topic: string): number;
 }
 
-export interface EdgeMetrics {
+interface EdgeMetrics {
   source?: string;
   publisher_count: number;
   rate_ambiguous?: true;
@@ -42,7 +42,7 @@ export interface GraphEdge {
   metrics: EdgeMetrics;
 }
 
-export interface GraphNodeDoc {
+interface GraphNodeDoc {
   entity_id: string;
   node_status: 'reachable' | 'unreachable';
   last_seen?: string;

@@ -7,8 +7,8 @@ import { bool, int, limit, mode, obj, P, strings, unknownKeys, type DetectorMode
 import { readLatency, readTfStale, readValue, type LatencyConfig, type TfStaleConfig, type ValueConfig } from './config-topics.js';
 
 export type { DetectorMode } from './config-fields.js';
-export const DETECTOR_IDS = ['qos_mismatch', 'orphan', 'param_drift', 'lifecycle_expectation', 'node_death', 'tf_stale', 'latency_budget', 'value'] as const;
-export type DetectorId = (typeof DETECTOR_IDS)[number];
+const DETECTOR_IDS = ['qos_mismatch', 'orphan', 'param_drift', 'lifecycle_expectation', 'node_death', 'tf_stale', 'latency_budget', 'value'] as const;
+type DetectorId = (typeof DETECTOR_IDS)[number];
 
 export interface WatchdogConfig {
   tickIntervalMs: number;

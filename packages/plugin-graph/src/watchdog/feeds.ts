@@ -6,7 +6,7 @@ import type { PluginMessageInfo, PluginRosAccess } from '@medkit/plugin-api';
 
 export type MessageHandler = (message: Record<string, unknown>, info: PluginMessageInfo) => void;
 
-export interface FeedWant {
+interface FeedWant {
   topic: string;
   /** ROS type (`tf2_msgs/msg/TFMessage`); undefined: whatever the publishers announce. */
   type?: string;
@@ -24,7 +24,7 @@ interface Feed {
   dropped: number;
 }
 
-export interface FeedLimits {
+interface FeedLimits {
   /** Topics subscribed at most (over all detectors). */
   maxTopics: number;
   /** Larger messages are ignored (the decoder already bounds what it reads). */

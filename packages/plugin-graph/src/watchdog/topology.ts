@@ -3,14 +3,14 @@
 import type { QoS } from '@medkit/rtps';
 import type { PluginRosGraph } from '@medkit/plugin-api';
 
-export interface EndpointView {
+interface EndpointView {
   /** Owning node FQN. */
   node: string;
   guid: string;
   qos: QoS;
 }
 
-export interface TopicView {
+interface TopicView {
   name: string;
   publishers: EndpointView[];
   subscribers: EndpointView[];

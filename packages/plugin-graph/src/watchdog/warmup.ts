@@ -2,7 +2,7 @@
 // finding about it may raise (raises are suppressed, clears never are). A node that leaves and comes back
 // warms up again; bookkeeping of a node gone longer than `pruneGrace` ticks is dropped.
 
-export interface Presence {
+interface Presence {
   firstSeen: number;
   lastSeen: number;
 }

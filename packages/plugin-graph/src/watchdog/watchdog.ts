@@ -20,7 +20,7 @@ import { takeTopology, type Topology, type TopologyLimits } from './topology.js'
 import { WarmupGate } from './warmup.js';
 
 export const WATCHDOG_SOURCE_ID = 'graph_watchdog';
-export const WATCHDOG_SCHEMA_VERSION = '1.0.0';
+const WATCHDOG_SCHEMA_VERSION = '1.0.0';
 /** Findings listed in one fault description at most, and its length cap. */
 const DESCRIPTION_ITEMS = 20;
 const DESCRIPTION_CHARS = 4000;
@@ -29,7 +29,7 @@ const SOURCES_PER_CODE = 8;
 /** Entities listed on the status route at most. */
 const STATUS_ENTITIES = 1024;
 
-export interface WatchdogDeps {
+interface WatchdogDeps {
   /** Live ROS access, or undefined (no ROS: the topology is empty). */
   ros(): PluginRosAccess | undefined;
   report(r: WatchdogReport): boolean;

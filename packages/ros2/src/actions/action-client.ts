@@ -34,7 +34,7 @@ export interface GoalResult {
   result: Record<string, unknown>;
 }
 
-export interface ClientGoalHandleEvents {
+interface ClientGoalHandleEvents {
   feedback: [Record<string, unknown>];
   status: [number];
 }

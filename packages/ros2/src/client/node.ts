@@ -36,7 +36,7 @@ export interface NodeOptions extends ParameterServerOptions {
 }
 
 /** @internal Hooks from node to context. */
-export interface NodeHooks {
+interface NodeHooks {
   changed(): void;
   localEndpoint(d: EndpointData): void;
   localEndpointGone(guid: string): void;

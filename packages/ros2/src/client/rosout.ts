@@ -27,7 +27,7 @@ export interface RosLogEntry {
   node?: string;
 }
 
-export interface RosoutEvents {
+interface RosoutEvents {
   log: [RosLogEntry];
 }
 

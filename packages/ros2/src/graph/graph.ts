@@ -49,7 +49,7 @@ export interface GraphQueryOptions {
   includeUnknown?: boolean;
 }
 
-export interface RosGraphEvents {
+interface RosGraphEvents {
   /** Something in the graph changed (debounced). */
   change: [];
 }

@@ -26,7 +26,7 @@ export interface LifecycleCallbacks {
   onError?: Callback;
 }
 
-export interface ManagedLifecycleEvents {
+interface ManagedLifecycleEvents {
   /** A state change: (new state, previous state). */
   transition: [IdLabel, IdLabel];
 }

@@ -39,7 +39,7 @@ export interface TransitionDescription {
   goal_state: IdLabel;
 }
 
-export const STATE_LABELS: Record<number, string> = {
+const STATE_LABELS: Record<number, string> = {
   0: 'unknown',
   1: 'unconfigured',
   2: 'inactive',

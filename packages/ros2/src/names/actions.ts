@@ -5,22 +5,22 @@
 import { serviceToDds, topicToDds, type ServiceDdsTopics } from './dds-topics.js';
 
 /** Path segment between the action name and its parts. */
-export const ACTION_INFIX = '/_action/';
+const ACTION_INFIX = '/_action/';
 
 /** Service parts of an action. */
-export const ACTION_SERVICES = ['send_goal', 'cancel_goal', 'get_result'] as const;
+const ACTION_SERVICES = ['send_goal', 'cancel_goal', 'get_result'] as const;
 /** Topic parts of an action. */
-export const ACTION_TOPICS = ['feedback', 'status'] as const;
+const ACTION_TOPICS = ['feedback', 'status'] as const;
 
 /** A service part of an action. */
-export type ActionServicePart = (typeof ACTION_SERVICES)[number];
+type ActionServicePart = (typeof ACTION_SERVICES)[number];
 /** A topic part of an action. */
-export type ActionTopicPart = (typeof ACTION_TOPICS)[number];
+type ActionTopicPart = (typeof ACTION_TOPICS)[number];
 /** Any part of an action. */
-export type ActionPart = ActionServicePart | ActionTopicPart;
+type ActionPart = ActionServicePart | ActionTopicPart;
 
 /** ROS names of the parts of action `/ns/fib`: `/ns/fib/_action/send_goal` etc. */
-export interface ActionRosNames {
+interface ActionRosNames {
   sendGoal: string;
   cancelGoal: string;
   getResult: string;
@@ -42,7 +42,7 @@ export function actionRosNames(actionName: string): ActionRosNames {
 }
 
 /** DDS topics of the parts of an action. */
-export interface ActionDdsTopics {
+interface ActionDdsTopics {
   sendGoal: ServiceDdsTopics;
   cancelGoal: ServiceDdsTopics;
   getResult: ServiceDdsTopics;
@@ -63,7 +63,7 @@ export function actionToDds(actionName: string): ActionDdsTopics {
 }
 
 /** An action part found in a service or topic name. */
-export interface ParsedActionPart {
+interface ParsedActionPart {
   /** The action's ROS name, e.g. `/ns/fib`. */
   action: string;
   part: ActionPart;

@@ -4,15 +4,15 @@
  */
 
 /** DDS topic prefix of ROS topics. */
-export const TOPIC_PREFIX = 'rt';
+const TOPIC_PREFIX = 'rt';
 /** DDS topic prefix of service requests. */
-export const REQUEST_PREFIX = 'rq';
+const REQUEST_PREFIX = 'rq';
 /** DDS topic prefix of service replies. */
-export const REPLY_PREFIX = 'rr';
+const REPLY_PREFIX = 'rr';
 /** Suffix of service request topics. */
-export const REQUEST_SUFFIX = 'Request';
+const REQUEST_SUFFIX = 'Request';
 /** Suffix of service reply topics. */
-export const REPLY_SUFFIX = 'Reply';
+const REPLY_SUFFIX = 'Reply';
 
 /** DDS topic of a ROS topic: `/chatter` → `rt/chatter`. The name must be fully qualified. */
 export function topicToDds(rosName: string): string {
@@ -32,7 +32,7 @@ export function serviceToDds(rosName: string): ServiceDdsTopics {
 }
 
 /** What a DDS topic name means on the ROS side. */
-export type ParsedDdsTopic =
+type ParsedDdsTopic =
   | { kind: 'topic'; rosName: string }
   | { kind: 'request'; rosName: string }
   | { kind: 'reply'; rosName: string };

@@ -8,7 +8,7 @@
 export type InterfaceKind = 'msg' | 'srv' | 'action';
 
 /** A ROS type name split in its parts: `geometry_msgs/msg/Twist` → `{pkg, kind: 'msg', name: 'Twist'}`. */
-export interface RosTypeName {
+interface RosTypeName {
   pkg: string;
   kind: InterfaceKind;
   name: string;
@@ -42,7 +42,7 @@ export function normalizeRosTypeName(typeName: string): string | undefined {
 }
 
 /** `{pkg, kind, name}` → `pkg/kind/name`. */
-export function formatRosTypeName(t: RosTypeName): string {
+function formatRosTypeName(t: RosTypeName): string {
   return `${t.pkg}/${t.kind}/${t.name}`;
 }
 
@@ -76,7 +76,7 @@ export function serviceTypeToDds(serviceType: string): { request: string; respon
 }
 
 /** Message-like types that make up an action `pkg/action/X` on the wire. */
-export interface ActionWireTypes {
+interface ActionWireTypes {
   sendGoalRequest: string;
   sendGoalResponse: string;
   getResultRequest: string;
@@ -106,7 +106,7 @@ export function actionWireTypes(actionType: string): ActionWireTypes {
 }
 
 /** What role a message-like type plays: a plain message, part of a service, or part of an action. */
-export type TypeRole =
+type TypeRole =
   | { role: 'message'; type: string }
   | { role: 'request' | 'response' | 'event'; service: string }
   | { role: 'goal' | 'result' | 'feedback' | 'feedbackMessage'; action: string }

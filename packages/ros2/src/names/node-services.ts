@@ -27,7 +27,7 @@ export const TYPE_DESCRIPTION_SERVICE = {
 } as const satisfies NodeScopedInterface;
 
 /** Logger level services (Iron+, only when the node enables them). */
-export const LOGGER_SERVICES = {
+const LOGGER_SERVICES = {
   getLoggerLevels: { suffix: 'get_logger_levels', type: 'rcl_interfaces/srv/GetLoggerLevels' },
   setLoggerLevels: { suffix: 'set_logger_levels', type: 'rcl_interfaces/srv/SetLoggerLevels' },
 } as const satisfies Record<string, NodeScopedInterface>;
@@ -69,7 +69,7 @@ export function parseNodeScopedName(
 }
 
 /** Every node-scoped service and topic above, in one list. */
-export const ALL_NODE_SCOPED: readonly NodeScopedInterface[] = [
+const ALL_NODE_SCOPED: readonly NodeScopedInterface[] = [
   ...Object.values(PARAMETER_SERVICES),
   TYPE_DESCRIPTION_SERVICE,
   ...Object.values(LOGGER_SERVICES),

@@ -5,14 +5,14 @@
  */
 
 /** Longest node name rmw accepts. */
-export const NODE_NAME_MAX_LENGTH = 255;
+const NODE_NAME_MAX_LENGTH = 255;
 /** Longest fully qualified topic or service name: 255 minus 8 reserved for DDS prefixes and suffixes. */
 export const TOPIC_NAME_MAX_LENGTH = 247;
 /** Longest namespace: room is kept for the shortest topic below it (`/x`). */
-export const NAMESPACE_MAX_LENGTH = TOPIC_NAME_MAX_LENGTH - 2;
+const NAMESPACE_MAX_LENGTH = TOPIC_NAME_MAX_LENGTH - 2;
 
 /** Why a name is invalid, or `undefined` when it is valid. */
-export type NameProblem = string | undefined;
+type NameProblem = string | undefined;
 
 /** Checks a bare node name (`talker`, no slashes). Returns the problem, or `undefined` if valid. */
 export function nodeNameProblem(name: string): NameProblem {
@@ -75,7 +75,7 @@ export function nodeFqn(namespace: string, name: string): string {
 }
 
 /** A node FQN split into namespace (`/` for the root) and bare name. */
-export interface NodeNameParts {
+interface NodeNameParts {
   namespace: string;
   name: string;
 }

@@ -19,7 +19,7 @@ export function conventionForVendor(vendorId: number): ServiceConvention | undef
 }
 
 /** Size of rmw_cyclonedds' request header. */
-export const CYCLONE_HEADER_SIZE = 16;
+const CYCLONE_HEADER_SIZE = 16;
 
 /** Inserts the Cyclone header after the encapsulation header of a serialized body. */
 export function withCycloneHeader(body: Uint8Array, clientId: bigint, sequence: bigint): Buffer {

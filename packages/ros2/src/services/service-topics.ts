@@ -4,7 +4,7 @@ import { normalizeRosTypeName, rosTypeToDds, serviceToDds } from '../names/index
 import type { EndpointHost } from '../client/endpoint-host.js';
 import { QOS_SERVICES_DEFAULT, resolveProfile, type QosInput } from '../client/qos-profiles.js';
 
-export interface ServiceWiring {
+interface ServiceWiring {
   /** Fully qualified service name. */
   service: string;
   /** `pkg/srv/X` (or an action's `pkg/action/X_SendGoal`). */

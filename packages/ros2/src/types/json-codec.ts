@@ -56,7 +56,7 @@ function scalarToJson(type: string, v: unknown): unknown {
 }
 
 /** The shortest decimal that reads back as the same float32 (0.10000000149011612 → 0.1). */
-export function shortestFloat32(v: number): number {
+function shortestFloat32(v: number): number {
   for (let digits = 1; digits <= 9; digits++) {
     const candidate = Number(v.toPrecision(digits));
     if (Math.fround(candidate) === v) return candidate;

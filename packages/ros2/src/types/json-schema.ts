@@ -23,7 +23,7 @@ const NON_FINITE = ['NaN', 'Infinity', '-Infinity'];
 const BASE64_PATTERN = '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$';
 
 /** `pkg/msg/Name` → the `$defs` key `pkg.msg.Name` (no `/`, so no JSON-pointer escaping). */
-export const defsKey = (typeName: string): string => typeName.replace(/\//g, '.');
+const defsKey = (typeName: string): string => typeName.replace(/\//g, '.');
 
 /** The JSON Schema of a resolved message type. */
 export function messageJsonSchema(type: MessageType, opts: JsonSchemaOptions = {}): JsonSchema {

@@ -62,7 +62,7 @@ const UNBOUNDED_SEQUENCE = 144;
 const PLACEHOLDER_MEMBER = 'structure_needs_at_least_one_member';
 
 /** One `.msg` line of a TypeDescription field. Throws on ids with no `.msg` equivalent. */
-export function fieldLine(field: TypeDescriptionField): string {
+function fieldLine(field: TypeDescriptionField): string {
   const id = field.type.type_id;
   const group = id > UNBOUNDED_SEQUENCE ? UNBOUNDED_SEQUENCE : id > BOUNDED_SEQUENCE ? BOUNDED_SEQUENCE : id > FIXED_ARRAY ? FIXED_ARRAY : 0;
   const base = id - group;
@@ -86,7 +86,7 @@ export function fieldLine(field: TypeDescriptionField): string {
 }
 
 /** The `.msg` text of one IndividualTypeDescription. */
-export function individualToMsgText(desc: IndividualTypeDescription): string {
+function individualToMsgText(desc: IndividualTypeDescription): string {
   const fields = desc.fields.filter((f, _i, all) => !(all.length === 1 && f.name === PLACEHOLDER_MEMBER));
   return fields.map(fieldLine).join('\n') + '\n';
 }

@@ -33,7 +33,7 @@ const BOUNDED_WSTRING = 22;
  * non-empty, non-comment line). The parser reads `byte` and `char` as `uint8`; the type
  * description keeps them apart.
  */
-export function writtenBaseTypes(text: string): string[] {
+function writtenBaseTypes(text: string): string[] {
   return text
     .split('\n')
     .map((l) => l.trim())
@@ -71,7 +71,7 @@ function describeField(field: MessageDefinitionField, written: string | undefine
 }
 
 /** The IndividualTypeDescription of one resolved type (empty types get rosidl's placeholder member). */
-export function individualDescription(type: MessageType): IndividualTypeDescription {
+function individualDescription(type: MessageType): IndividualTypeDescription {
   const written = writtenBaseTypes(type.text);
   const parsedOrder = type.definitions[0].definitions; // constants and fields, in text order
   const fields = parsedOrder

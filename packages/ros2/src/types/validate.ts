@@ -8,7 +8,7 @@ import type { MessageDefinitionField, TypeGraph } from './model.js';
 import { FLOAT32_MAX, INTEGER_RANGES, isFloat, isWideInteger, NON_FINITE_STRINGS } from './primitives.js';
 
 /** At most this many issues are reported; a huge wrong array should not produce a huge answer. */
-export const MAX_ISSUES = 50;
+const MAX_ISSUES = 50;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

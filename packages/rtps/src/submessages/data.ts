@@ -45,7 +45,7 @@ export function decodeData(c: Cursor, flags: number): DataSubmessage {
 }
 
 /** Pads payloads to 4 bytes; records the pad count in the encapsulation options (XTypes 7.6.3). */
-export function payloadPadding(payload: Uint8Array): number {
+function payloadPadding(payload: Uint8Array): number {
   return (4 - (payload.length & 3)) & 3;
 }
 

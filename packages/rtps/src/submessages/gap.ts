@@ -32,7 +32,3 @@ export function encodeGap(w: ByteWriter, m: Omit<GapSubmessage, 'kind'>, le: boo
   endSubmessage(w, at, le);
 }
 
-/** The SNs a GAP declares irrelevant, as [from, to) plus the extra set members. */
-export function gapMembers(g: GapSubmessage): { rangeFrom: number; rangeTo: number; extra: number[] } {
-  return { rangeFrom: g.gapStart, rangeTo: g.gapList.base, extra: g.gapList.set };
-}

@@ -38,4 +38,3 @@ export const DATA_FLAG_K = 0x08;
 export const DATA_FLAG_N = 0x10;
 export const DATAFRAG_FLAG_Q = 0x02;
 export const DATAFRAG_FLAG_K = 0x04;
-export const DATAFRAG_FLAG_N = 0x08;

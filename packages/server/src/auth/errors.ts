@@ -4,7 +4,7 @@ import { ConfigError } from '@medkit/kit';
 import type { SovdError } from '@medkit/plugin-api';
 
 /** OAuth2 error codes used by the auth endpoints and the request pipeline (RFC 6749 §5.2, RFC 6750 §3.1). */
-export type OAuthErrorCode =
+type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
   | 'invalid_grant'
@@ -16,7 +16,7 @@ export type OAuthErrorCode =
   | 'resource-not-found';
 
 /** The realm every `WWW-Authenticate` challenge names (docs/api.md, kept from the reference). */
-export const AUTH_REALM = 'ros2_medkit_gateway';
+const AUTH_REALM = 'ros2_medkit_gateway';
 
 /** An error answered with the OAuth2 body `{error, error_description}` instead of a SOVD GenericError. */
 export class OAuthError extends Error {

@@ -17,7 +17,7 @@ export interface Identification {
 }
 
 /** The identity headers of one request, and the client certificate its connection presented. */
-export interface IdentityHeaders {
+interface IdentityHeaders {
   /** `X-Client-Id` (first value). */
   clientId?: string;
   authorization?: string;

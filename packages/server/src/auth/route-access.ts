@@ -73,11 +73,6 @@ export class RoleTable {
   }
 }
 
-/** The role a row demands, or undefined for a rule that depends on the request. */
-export function rowRole(row: RoleTableRow): RouteAccess | undefined {
-  return typeof row.access === 'string' ? row.access : undefined;
-}
-
 /**
  * The rows docs/roles.md publishes: the API, /mcp and /metrics. The static files outside the API (the web UI, whose
  * file list depends on the build, and the /docs redirect) are public by the default rule above.

@@ -12,7 +12,7 @@ import { OAuthError } from './errors.js';
 import type { AuthService } from './service.js';
 
 /** Largest auth request body: three short fields and a token. */
-export const MAX_AUTH_BODY_BYTES = 16 * 1024;
+const MAX_AUTH_BODY_BYTES = 16 * 1024;
 
 const OAuthErrorBody = Type.Object(
   { error: Type.String({ examples: ['invalid_client'] }), error_description: Type.String() },

@@ -19,7 +19,7 @@ export interface TokenResponse {
 }
 
 /** Who a valid access token says is calling. */
-export interface Principal {
+interface Principal {
   subject: string;
   role: Role;
 }

@@ -9,12 +9,12 @@ import { ClientRegistry } from './clients.js';
 import { AuthConfigError } from './errors.js';
 
 export type RequireAuthFor = 'none' | 'write' | 'all';
-export type JwtAlgorithm = 'HS256' | 'RS256';
+type JwtAlgorithm = 'HS256' | 'RS256';
 
 /** Shortest HS256 secret accepted (docs/security.md). */
-export const MIN_SECRET_CHARS = 32;
+const MIN_SECRET_CHARS = 32;
 /** Smallest RSA modulus accepted for RS256. */
-export const MIN_RSA_BITS = 2048;
+const MIN_RSA_BITS = 2048;
 /** Largest key file read (a PEM of a 16384-bit key is ~13 KB). */
 const MAX_KEY_FILE_BYTES = 64 * 1024;
 

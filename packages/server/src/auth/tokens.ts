@@ -16,7 +16,7 @@ export const MAX_TOKEN_CHARS = 4096;
  */
 export const MAX_CLOCK_SKEW_SEC = 60;
 
-export type TokenType = 'access' | 'refresh';
+type TokenType = 'access' | 'refresh';
 
 // jose is loaded on the first token signed or checked: a gateway without authentication never loads it.
 let jose: Promise<typeof import('jose')> | undefined;
@@ -36,7 +36,7 @@ export interface VerifiedToken {
   expiresAt: number;
 }
 
-export interface IssuedToken {
+interface IssuedToken {
   token: string;
   jti: string;
   expiresAt: number;

@@ -9,7 +9,7 @@ import { checkHost, type HostAllowList } from '../transport/allowed-hosts.js';
 import { parseOrigin, sameOrigin } from '../transport/authority.js';
 import { originMatcher } from './cors.js';
 
-export interface BrowserGuardOptions {
+interface BrowserGuardOptions {
   allowedHosts: HostAllowList;
   /** `cors.allowed_origins` (empty = only same-origin pages may change state). */
   corsOrigins: string[];

@@ -11,20 +11,20 @@ import { SovdError } from '@medkit/plugin-api';
 import type { HttpApp } from './app-types.js';
 
 /** The uploaded file, already on disk at `path` (the caller moves or removes it). */
-export interface UploadedFile {
+interface UploadedFile {
   path: string;
   filename: string;
   mimetype: string;
   size: number;
 }
 
-export interface MultipartUpload {
+interface MultipartUpload {
   file: UploadedFile;
   /** The text fields asked for that were present. */
   fields: Record<string, string>;
 }
 
-export interface UploadReadOptions {
+interface UploadReadOptions {
   /** A fresh path for the incoming file. */
   incomingPath(): string;
   /** Text fields to keep; other fields and extra file parts are ignored. */

@@ -6,7 +6,7 @@ import type { OpenApiDocShape } from './openapi-components.js';
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 /** Descriptions of the gateway's tags, in the order the document lists them. */
-export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   server: 'Root overview, SOVD version info, health and this API description.',
   auth: 'Tokens: client-credentials authorization, refresh and revocation.',
   discovery: 'The entity tree: areas, components, apps, functions and their relations.',

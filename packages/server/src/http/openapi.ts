@@ -41,7 +41,7 @@ export interface OperationAuth {
 }
 
 /** How operations get their `security` and minimum role (auth/index.ts implements it). */
-export interface OperationSecurity {
+interface OperationSecurity {
   schemes: Record<string, unknown>;
   /** Of a registered route, from its method, URL and config. */
   of(method: string, url: string, config: unknown): OperationAuth;
@@ -80,7 +80,7 @@ export function rewriteDocsUrl(url: string): string {
  * Keeps the paths of `doc` under the scope segments, substituting concrete ids for template
  * parameters. Paths are relative to `servers[0].url` (the API base), as in the full document.
  */
-export function scopeDocument(doc: OpenApiDoc, scope: string[]): OpenApiDoc | undefined {
+function scopeDocument(doc: OpenApiDoc, scope: string[]): OpenApiDoc | undefined {
   const paths: OpenApiDoc['paths'] = {};
   for (const [template, item] of Object.entries(doc.paths)) {
     if (!template.startsWith('/')) continue;

@@ -20,14 +20,14 @@ interface Bucket {
   updated: number;
 }
 
-export interface EndpointLimit {
+interface EndpointLimit {
   pattern: string;
   regex: RegExp;
   rpm: number;
 }
 
 /** Parses "pattern:rpm" entries; malformed ones are returned in `invalid`. */
-export function parseEndpointLimits(entries: string[]): { limits: EndpointLimit[]; invalid: string[] } {
+function parseEndpointLimits(entries: string[]): { limits: EndpointLimit[]; invalid: string[] } {
   const limits: EndpointLimit[] = [];
   const invalid: string[] = [];
   for (const e of entries) {
@@ -47,7 +47,7 @@ export function parseEndpointLimits(entries: string[]): { limits: EndpointLimit[
   return { limits, invalid };
 }
 
-export class RateLimiter {
+class RateLimiter {
   private readonly clients = new Map<string, Bucket>();
   private readonly global?: Bucket;
   private readonly now: () => number;

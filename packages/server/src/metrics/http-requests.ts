@@ -4,7 +4,7 @@
 import type { Counter, Histogram } from 'prom-client';
 import type { MetricsService } from './service.js';
 
-export const UNMATCHED_ROUTE = '(unmatched)';
+const UNMATCHED_ROUTE = '(unmatched)';
 
 /** Seconds; finer than prom-client's default at the low end, where cached GETs answer. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -6,7 +6,7 @@
 import type { components, operations, paths } from '@medkit/client';
 
 /** Path templates of the document, relative to the API base (the document's servers[0].url). */
-export type ApiPath = keyof paths;
+type ApiPath = keyof paths;
 
 /** JSON body of a 200 response. */
 type OkJson<R> = R extends { 200: { content: { 'application/json': infer B } } } ? B : never;
@@ -19,25 +19,25 @@ export type EntityDetail = components['schemas']['EntityDetail'];
 export type GenericError = components['schemas']['GenericError'];
 export type LockItem = components['schemas']['Lock'];
 export type HealthBody = GetBody<'/health'>;
-export type VersionInfoBody = components['schemas']['VersionInfo'];
+type VersionInfoBody = components['schemas']['VersionInfo'];
 export type FaultListItem = components['schemas']['FaultListItem'];
 export type FaultDetail = components['schemas']['FaultDetail'];
 export type FaultSnapshot = components['schemas']['FaultSnapshot'];
 export type SovdFaultStatus = components['schemas']['SovdFaultStatus'];
 export type BulkDataDescriptor = components['schemas']['BulkDataDescriptor'];
-export type DataListBody = GetBody<'/apps/{app_id}/data'>;
+type DataListBody = GetBody<'/apps/{app_id}/data'>;
 export type DataItem = DataListBody['items'][number];
 export type DataValueBody = GetBody<'/apps/{app_id}/data/{data_id}'>;
-export type OperationListBody = GetBody<'/apps/{app_id}/operations'>;
+type OperationListBody = GetBody<'/apps/{app_id}/operations'>;
 export type OperationItem = OperationListBody['items'][number];
 export type ExecutionBody = GetBody<'/apps/{app_id}/operations/{operation_id}/executions/{execution_id}'>;
-export type ConfigurationListBody = GetBody<'/apps/{app_id}/configurations'>;
-export type ConfigurationBody = GetBody<'/apps/{app_id}/configurations/{config_id}'>;
-export type LogListBody = GetBody<'/apps/{app_id}/logs'>;
+type ConfigurationListBody = GetBody<'/apps/{app_id}/configurations'>;
+type ConfigurationBody = GetBody<'/apps/{app_id}/configurations/{config_id}'>;
+type LogListBody = GetBody<'/apps/{app_id}/logs'>;
 export type LogEntry = LogListBody['items'][number];
 export type StatusBody = GetBody<'/apps/{app_id}/status'>;
-export type BulkDataCategoriesBody = GetBody<'/apps/{app_id}/bulk-data'>;
-export type ServiceResultBody = OkJson<operations['executeAppOperation']['responses']>;
+type BulkDataCategoriesBody = GetBody<'/apps/{app_id}/bulk-data'>;
+type ServiceResultBody = OkJson<operations['executeAppOperation']['responses']>;
 
 /** Discovery and info routes the UI calls (docs/api.md). */
 export const USED_ROUTES = [

@@ -3,7 +3,7 @@
 // refuses more than a few such waits at once (503 x-medkit-cold-wait-cap-exceeded, default cap 4),
 // so the UI keeps its own concurrent reads below that.
 
-export interface Limiter {
+interface Limiter {
   /** Runs `task` when a slot is free; a task whose signal aborts while queued never runs. */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Tasks running now (for tests). */

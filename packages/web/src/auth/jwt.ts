@@ -4,7 +4,7 @@
 export type Role = 'viewer' | 'operator' | 'configurator' | 'admin';
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'configurator', 'admin'];
 
-export interface TokenClaims {
+interface TokenClaims {
   sub?: string;
   role?: Role;
   /** Expiry, epoch ms. */

@@ -23,7 +23,7 @@ export interface RobotView {
 }
 
 /** /health warning codes that state a configuration, not a fault (a robot run with `ros.enabled: false`). */
-export const INFORMATIONAL_WARNINGS = new Set(['ros_disabled']);
+const INFORMATIONAL_WARNINGS = new Set(['ros_disabled']);
 
 /**
  * The health a robot's row shows: `degraded` only because of informational warnings reads as healthy, the
@@ -133,7 +133,7 @@ export function timelineQuery(f: TimelineFilter, cursor?: string): FleetFaultQue
 }
 
 /** Rows fetched per page. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 /** Most rows the timeline holds (pages loaded plus live arrivals); the oldest go first past it. */
 export const MAX_ROWS = 2000;
 
@@ -217,7 +217,7 @@ export function mergeLive(rows: FleetFaultView[], total: number, live: Iterable<
 }
 
 /** Hash route of the console. */
-export type FleetRoute =
+type FleetRoute =
   | { view: 'robots' }
   | { view: 'faults'; filter: TimelineFilter }
   | { view: 'robot'; robot: string; entity?: string }

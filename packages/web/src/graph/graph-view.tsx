@@ -13,7 +13,7 @@ import { GraphViewport } from './graph-viewport';
 const FILL: Record<string, string> = { 'sev-critical': '#7a1410', 'sev-error': '#fde0dd', 'sev-warning': '#fff1c7', 'sev-info': '#e3ecf7' };
 const TEXT: Record<string, string> = { 'sev-critical': '#ffffff' };
 
-export interface GraphViewProps {
+interface GraphViewProps {
   nodes: GraphNode[];
   edges: GraphEdge[];
   /** Worst active fault per App id. */

@@ -31,7 +31,7 @@ const SWEEPS = 12;
 const PLACEMENT_PASSES = 8;
 
 /** Box size of a graph element: nodes are boxes, topics and services pills, sized to their label. */
-export function boxOf(n: GraphNode): { w: number; h: number } {
+function boxOf(n: GraphNode): { w: number; h: number } {
   const chars = n.label.length + (n.rateHz !== undefined ? 9 : 0);
   return { w: Math.min(300, Math.max(70, chars * CHAR_W + 20)), h: n.kind === 'node' ? 34 : 24 };
 }

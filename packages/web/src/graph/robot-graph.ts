@@ -5,7 +5,7 @@ import type { MedkitClient } from '@medkit/client';
 import { isObj, obj, str, xm } from '../model/json';
 
 /** rqt_graph's default "hide debug": topics every node has, which only clutter the picture. */
-export const HIDDEN_TOPICS = new Set(['/rosout', '/parameter_events', '/diagnostics', '/tf_static']);
+const HIDDEN_TOPICS = new Set(['/rosout', '/parameter_events', '/diagnostics', '/tf_static']);
 
 /** Lifecycle services every managed node serves (rqt_graph hides them too); counted, not drawn. */
 const LIFECYCLE_SERVICE = /\/(change_state|get_state|get_available_states|get_available_transitions|get_transition_graph)$/;
@@ -51,8 +51,8 @@ export interface AppResources {
   services: string[];
 }
 
-export const nodeKey = (appId: string) => `node:${appId}`;
-export const topicKey = (name: string) => `topic:${name}`;
+const nodeKey = (appId: string) => `node:${appId}`;
+const topicKey = (name: string) => `topic:${name}`;
 
 /** Builds the graph from each App's resources. */
 export function buildRobotGraph(apps: AppResources[]): Pick<RobotGraph, 'nodes' | 'edges'> {

@@ -8,7 +8,7 @@ const MAX_DEPTH = 8;
 
 export type FieldKind = 'scalar' | 'min' | 'mean' | 'length';
 
-export interface FlatField {
+interface FlatField {
   key: string;
   kind: FieldKind;
   value: number;

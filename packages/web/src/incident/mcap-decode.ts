@@ -9,7 +9,7 @@ import type { DecodedRecording, FieldSeries, TopicSeries } from './recording-typ
 /** Bytes handed to the MCAP reader at a time (progress is reported after each slice). */
 const SLICE = 1 << 20;
 /** Points kept per topic for plotting; above it every k-th message is kept. */
-export const MAX_POINTS_PER_TOPIC = 20_000;
+const MAX_POINTS_PER_TOPIC = 20_000;
 
 interface Channel {
   topic: string;

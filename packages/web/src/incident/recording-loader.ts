@@ -4,11 +4,11 @@ import type { MedkitClient } from '@medkit/client';
 import type { DecodedRecording, WorkerReply } from './recording-types';
 
 /** Largest recording decoded in the browser (the download link still serves bigger ones). */
-export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
+const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
 
 export type LoadProgress = { phase: 'download' | 'decode'; done: number; total?: number };
 
-export class RecordingTooLarge extends Error {
+class RecordingTooLarge extends Error {
   constructor(readonly bytes: number) {
     super(`The recording is ${(bytes / 1048576).toFixed(1)} MB; the browser decodes at most ${MAX_RECORDING_BYTES / 1048576} MB. Download it and open it in Foxglove or ros2 bag.`);
   }

@@ -7,7 +7,7 @@ import type { TopicSeries } from './recording-types';
 import { clockTime, defaultFields, pointsAround } from './plot-model';
 
 const COLORS = ['#1f5fbf', '#b3261e', '#2e7d32', '#8e24aa', '#e65100', '#00838f'];
-export const CURSOR_SYNC_KEY = 'medkit-incident';
+const CURSOR_SYNC_KEY = 'medkit-incident';
 
 function faultLine(atSec: number | undefined): uPlot.Plugin {
   return {

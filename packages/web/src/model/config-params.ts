@@ -2,7 +2,7 @@
 // type (docs/resources.md), so a wrong value is refused before the PUT.
 import { isObj, obj, str } from './json';
 
-export type ParamType = 'bool' | 'int' | 'double' | 'string' | 'byte_array' | 'bool_array' | 'int_array' | 'double_array' | 'string_array' | 'not_set' | string;
+type ParamType = 'bool' | 'int' | 'double' | 'string' | 'byte_array' | 'bool_array' | 'int_array' | 'double_array' | 'string_array' | 'not_set' | string;
 
 export interface ParamView {
   /** Configuration id to address (may be `<app>:<name>` on aggregates). */

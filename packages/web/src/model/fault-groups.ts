@@ -17,7 +17,7 @@ export function rootCausesOf(body: unknown): Map<string, string> {
   return out;
 }
 
-export interface GroupedRow {
+interface GroupedRow {
   fault: FaultView;
   /** 1 for a symptom listed under its root cause. */
   depth: 0 | 1;

@@ -8,7 +8,7 @@
 // capture are charted as one sample per signal at capture time.
 import { isObj, num, obj, str, xm } from './json';
 
-export interface SignalSeries {
+interface SignalSeries {
   /** Display name: the signal key, or a topic's last segment. */
   name: string;
   /** The key the gateway used when it differs from `name` (a topic path). */
@@ -88,7 +88,7 @@ export function toSignals(data: Record<string, { value?: unknown; history: unkno
 }
 
 /** Last path segment of each topic-like key, unless two keys share it (then the key itself). */
-export function displayNames(keys: string[]): Map<string, string> {
+function displayNames(keys: string[]): Map<string, string> {
   const last = (k: string) => k.split('/').filter((x) => x !== '').at(-1) ?? k;
   const count = new Map<string, number>();
   for (const k of keys) count.set(last(k), (count.get(last(k)) ?? 0) + 1);

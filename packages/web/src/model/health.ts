@@ -2,7 +2,7 @@
 // node count when the gateway reports them, peers, and the warnings that explain an empty tree.
 import { isObj, num, obj, str, items } from './json';
 
-export interface PeerView {
+interface PeerView {
   name: string;
   url?: string;
   online: boolean;

@@ -14,7 +14,7 @@ export interface LogView {
   where?: string;
 }
 
-export function normalizeLog(item: unknown, index = 0): LogView | null {
+function normalizeLog(item: unknown, index = 0): LogView | null {
   if (!isObj(item)) return null;
   const ctx = obj(item.context);
   const message = str(item.message) ?? str(item.msg);

@@ -1,7 +1,7 @@
 // Fault and log severities: one scale, a text label always shown next to the colour.
 
 /** Fault severity levels (docs/faults.md): 0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL; -1 unknown. */
-export type FaultLevel = -1 | 0 | 1 | 2 | 3;
+type FaultLevel = -1 | 0 | 1 | 2 | 3;
 
 export interface Severity {
   level: FaultLevel;

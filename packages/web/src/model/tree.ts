@@ -142,7 +142,7 @@ export function filterTree(nodes: TreeNode[], query: string): { nodes: TreeNode[
   return { nodes: walk(nodes), expand };
 }
 
-export interface VisibleRow {
+interface VisibleRow {
   node: TreeNode;
   depth: number;
   parentKey?: string;
@@ -166,7 +166,7 @@ export function visibleRows(nodes: TreeNode[], expanded: Set<string>): VisibleRo
   return rows;
 }
 
-export type TreeAction =
+type TreeAction =
   | { kind: 'focus'; key: string }
   | { kind: 'expand'; key: string }
   | { kind: 'collapse'; key: string }

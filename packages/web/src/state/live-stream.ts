@@ -7,9 +7,9 @@ import type { EventStream, EventStreamHandlers, EventStreamOptions } from '@medk
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unavailable';
 
 /** Wait before a refused stream is started again; also the reader's longest reconnect delay. */
-export const STREAM_RETRY_MS = 5000;
+const STREAM_RETRY_MS = 5000;
 
-export interface FollowStream<T> {
+interface FollowStream<T> {
   /** Opens the stream with these handlers and reader options (e.g. `client.events(...)`). */
   open(handlers: EventStreamHandlers<T>, options: EventStreamOptions): EventStream;
   onEvent(event: T): void;

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Dialog, FormFooter } from './dialog';
 import { normalizeGatewayUrl } from '../api/gateway-url';
 
-export interface ConnectionDialogProps {
+interface ConnectionDialogProps {
   open: boolean;
   current: string;
   onClose: () => void;

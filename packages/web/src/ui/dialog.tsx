@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
-export interface DialogProps {
+interface DialogProps {
   title: string;
   open: boolean;
   onClose: () => void;
@@ -70,7 +70,7 @@ export function Dialog({ title, open, onClose, children, class: cls }: DialogPro
   );
 }
 
-export interface ConfirmProps {
+interface ConfirmProps {
   title: string;
   open: boolean;
   message: ComponentChildren;

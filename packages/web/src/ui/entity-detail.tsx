@@ -21,7 +21,7 @@ import { countFaultsByEntity, countKey } from '../model/fault-counts';
 import { useMemo } from 'preact/hooks';
 import { FunctionGraphPanel } from './graph/function-graph-panel';
 
-export interface EntityDetailProps {
+interface EntityDetailProps {
   type: EntityType;
   id: string;
   tab?: string;

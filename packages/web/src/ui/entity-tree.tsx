@@ -7,7 +7,7 @@ import { countKey } from '../model/fault-counts';
 import type { EntityRef } from '../model/entities';
 import { FaultCountBadge, SourceTag, StateBadge } from './badges';
 
-export interface EntityTreeProps {
+interface EntityTreeProps {
   nodes: TreeNode[];
   counts: Map<string, FaultCount>;
   selected?: { type: string; id: string };

@@ -6,7 +6,7 @@ import type { StreamState } from '../state/live-stream';
 
 export type Connection = 'connecting' | 'connected' | 'unreachable' | 'unauthorized';
 
-export interface HeaderProps {
+interface HeaderProps {
   gatewayLabel: string;
   docsUrl: string;
   connection: Connection;

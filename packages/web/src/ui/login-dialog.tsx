@@ -6,7 +6,7 @@ import { Dialog, FormFooter } from './dialog';
 import { errorText } from './errors';
 import type { AuthSession } from '../auth/session';
 
-export interface LoginDialogProps {
+interface LoginDialogProps {
   open: boolean;
   session: AuthSession;
   onClose: () => void;

@@ -10,7 +10,7 @@ import { ErrorNote } from './errors';
 
 export const PROCFS_CAPABILITY = 'x-medkit-procfs';
 
-export interface ProcessMetrics {
+interface ProcessMetrics {
   pid: number;
   cpuPercent?: number;
   rssBytes?: number;
@@ -36,7 +36,7 @@ function toMetrics(v: unknown): ProcessMetrics {
 }
 
 /** The one fetch of this panel: an App answers one process, a Component `{processes: [...]}`. */
-export async function fetchProcessMetrics(client: MedkitClient, entityPath: string, signal: AbortSignal): Promise<ProcessMetrics[]> {
+async function fetchProcessMetrics(client: MedkitClient, entityPath: string, signal: AbortSignal): Promise<ProcessMetrics[]> {
   const body = await client.read(`${entityPath}/${PROCFS_CAPABILITY}`, { signal });
   const list = obj(body).processes;
   return Array.isArray(list) ? list.map(toMetrics) : isObj(body) ? [toMetrics(body)] : [];

@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { collectValue, initialState, inputCount, schemaToField, type Field, type FormState } from '../model/schema-form';
 
-export interface SchemaFormProps {
+interface SchemaFormProps {
   schema: unknown;
   initial: unknown;
   submitLabel: string;

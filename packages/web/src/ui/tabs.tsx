@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
 
-export interface TabsProps<T extends string> {
+interface TabsProps<T extends string> {
   label: string;
   tabs: { id: T; label: string }[];
   active: T;

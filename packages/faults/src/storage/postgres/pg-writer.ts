@@ -11,7 +11,7 @@ import type { PgStatement } from './pg-statements.js';
 
 const MAX_STATEMENTS_PER_TX = 500;
 
-export interface PgWriterOptions {
+interface PgWriterOptions {
   pool: Pool;
   status: FaultStoreStatus;
   log: FaultLogger;

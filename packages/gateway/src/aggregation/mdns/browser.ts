@@ -6,7 +6,7 @@ import { decodeMessage, encodeMessage, isResponse, sameName, TYPE_A, TYPE_PTR, T
 import type { Endpoint, MdnsTransport } from './transport.js';
 
 /** Query interval of the spec. */
-export const QUERY_INTERVAL_MS = 10_000;
+const QUERY_INTERVAL_MS = 10_000;
 
 /** A resolved instance, ready to become a peer. */
 export interface DiscoveredPeer {

@@ -7,13 +7,13 @@ export const TYPE_PTR = 12;
 export const TYPE_TXT = 16;
 export const TYPE_SRV = 33;
 export const TYPE_ANY = 255;
-export const CLASS_IN = 1;
+const CLASS_IN = 1;
 /** Top bit of the class: "unicast response wanted" in questions, "cache flush" in answers (RFC 6762 §5.4, §10.2). */
-export const CLASS_TOP_BIT = 0x8000;
+const CLASS_TOP_BIT = 0x8000;
 /** QR bit (response) plus AA (authoritative), the flags of every mDNS response. */
 export const FLAGS_RESPONSE = 0x8400;
 
-export interface DnsQuestion {
+interface DnsQuestion {
   name: string;
   type: number;
   /** True when the QU bit is set (RFC 6762 §5.4). */

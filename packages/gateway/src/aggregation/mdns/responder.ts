@@ -5,7 +5,7 @@ import { decodeMessage, encodeMessage, isResponse, sameName, FLAGS_RESPONSE, TYP
 import { MDNS_PORT, type Endpoint, type MdnsTransport } from './transport.js';
 
 /** Record TTL of the spec (120 s). */
-export const RECORD_TTL_S = 120;
+const RECORD_TTL_S = 120;
 /** RFC 6762 §6.7: legacy unicast answers carry TTLs of at most 10 s. */
 const LEGACY_TTL_S = 10;
 

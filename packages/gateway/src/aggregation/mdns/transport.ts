@@ -3,7 +3,7 @@
 import dgram from 'node:dgram';
 import os from 'node:os';
 
-export const MDNS_GROUP = '224.0.0.251';
+const MDNS_GROUP = '224.0.0.251';
 export const MDNS_PORT = 5353;
 
 export interface Endpoint {

@@ -12,7 +12,7 @@ import { PLUGINS_SERVICE } from '../../plugins/feature.js';
 import { registerDiscoveryRoutes } from './routes.js';
 import { capabilityNames, type DetailOptions } from './shapes.js';
 
-export interface EntitiesFeatureOptions {
+interface EntitiesFeatureOptions {
   /** The live ROS graph; when omitted, the `ros-graph` service published by the ROS feature is used if present. */
   source?: RuntimeGraphSource;
   plugins?: DiscoveryLayer[];

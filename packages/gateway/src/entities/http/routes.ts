@@ -157,7 +157,7 @@ function filterTags(items: ListItem[], tags?: string): ListItem[] {
   return want.length === 0 ? items : items.filter((i) => i.tags?.some((t) => want.includes(t)));
 }
 
-export interface DiscoveryRouteDeps {
+interface DiscoveryRouteDeps {
   cache: () => EntityCache;
   resolver: EntityResolver;
   detailOptions: () => DetailOptions;

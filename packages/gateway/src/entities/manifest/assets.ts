@@ -5,7 +5,7 @@ import { identityFrom } from '../identity.js';
 import { joinFqn, newComponent, normalizeNamespace, type Component, type IdentityField } from '../model.js';
 
 /** Asset key (lower-case) → nameplate field. Canonical names of the nameplate are accepted too. */
-export const ASSET_IDENTITY_KEYS: Readonly<Record<string, IdentityField>> = {
+const ASSET_IDENTITY_KEYS: Readonly<Record<string, IdentityField>> = {
   manufacturer: 'manufacturer',
   model: 'model',
   serial: 'serial_number',
@@ -24,7 +24,7 @@ export const ASSET_IDENTITY_KEYS: Readonly<Record<string, IdentityField>> = {
 };
 
 /** Asset keys that describe the Component itself rather than its nameplate. */
-export const ASSET_STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
+const ASSET_STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
   'id',
   'area',
   'namespace',
@@ -42,7 +42,7 @@ export const ASSET_STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** One asset as flat scalars plus its list/boolean keys. */
-export interface AssetRecord {
+interface AssetRecord {
   id: string;
   /** Every scalar key (already lower-cased for CSV), values as written. */
   scalars: Record<string, string>;

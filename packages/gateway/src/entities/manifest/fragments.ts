@@ -7,7 +7,7 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { RULE, type IssueSink } from './issues.js';
 
-export const MAX_FRAGMENT_BYTES = 1024 * 1024;
+const MAX_FRAGMENT_BYTES = 1024 * 1024;
 
 export interface FragmentFile {
   file: string;

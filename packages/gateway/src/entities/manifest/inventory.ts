@@ -10,10 +10,10 @@ import { CsvSyntaxError, parseCsv } from './csv.js';
 import { RULE, type IssueSink } from './issues.js';
 
 /** Per-file cap. */
-export const MAX_INVENTORY_BYTES = 1024 * 1024;
+const MAX_INVENTORY_BYTES = 1024 * 1024;
 
 /** Ids already taken, by type, so rows can fold in or be skipped. */
-export interface InventoryContext {
+interface InventoryContext {
   components: Map<string, Component>;
   /** Ids of areas. */
   areas: Set<string>;

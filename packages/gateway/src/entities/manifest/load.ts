@@ -13,7 +13,7 @@ import type { Manifest, ManifestDraft, ManifestLoadResult } from './types.js';
 import { validateDraft } from './validate.js';
 
 /** Cap on the base manifest file, like fragments. */
-export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export interface ManifestLoadOptions {
   /** `discovery.manifest_path`. */

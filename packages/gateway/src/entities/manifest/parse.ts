@@ -10,7 +10,7 @@ import { emptyDraft, type ManifestDraft } from './types.js';
 import { kindOf, MapReader, scalarText, YamlFile } from './yaml-reader.js';
 
 /** Top-level keys of a base manifest. */
-export const MANIFEST_KEYS = [
+const MANIFEST_KEYS = [
   'manifest_version',
   'metadata',
   'config',
@@ -25,12 +25,12 @@ export const MANIFEST_KEYS = [
 ] as const;
 
 /** Keys a fragment may not set; each occurrence is a FRAGMENT_FORBIDDEN_FIELD error. */
-export const FRAGMENT_FORBIDDEN_KEYS = ['areas', 'metadata', 'discovery', 'config', 'scripts', 'capabilities', 'lock_overrides'];
+const FRAGMENT_FORBIDDEN_KEYS = ['areas', 'metadata', 'discovery', 'config', 'scripts', 'capabilities', 'lock_overrides'];
 
 /** Keys a fragment contributes. */
-export const FRAGMENT_KEYS = ['manifest_version', 'apps', 'components', 'functions'];
+const FRAGMENT_KEYS = ['manifest_version', 'apps', 'components', 'functions'];
 
-export const SUPPORTED_MANIFEST_VERSION = '1.0';
+const SUPPORTED_MANIFEST_VERSION = '1.0';
 
 /**
  * Parses one file. `kind = 'fragment'` applies the fragment rules (no areas/config/..., version optional).

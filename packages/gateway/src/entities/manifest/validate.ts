@@ -29,7 +29,7 @@ function checkIdFormat(items: Located<{ id: string }>[], issues: IssueSink, what
 }
 
 /** Finds one cycle per strongly connected loop in a depends_on graph; returns each as an id path. */
-export function findCycles(edges: Map<string, string[]>): string[][] {
+function findCycles(edges: Map<string, string[]>): string[][] {
   const state = new Map<string, 1 | 2>(); // 1 = on stack, 2 = done
   const cycles: string[][] = [];
   const stack: string[] = [];

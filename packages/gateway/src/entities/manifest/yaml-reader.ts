@@ -38,7 +38,7 @@ export class YamlFile {
 }
 
 /** Reports a value of the wrong kind. */
-export type KindError = (loc: SourceLoc, message: string) => void;
+type KindError = (loc: SourceLoc, message: string) => void;
 
 /** Human name of a node's kind, for messages. */
 export function kindOf(node: Node | null | undefined): string {

@@ -23,7 +23,7 @@ export const DEFAULT_GAP_FILL: Readonly<GapFillOptions> = {
 };
 
 /** Namespace of the node an App stands for. */
-export function appNamespace(app: App): string {
+function appNamespace(app: App): string {
   if (app.bound_fqn) return splitFqn(app.bound_fqn).namespace;
   return app.ros_binding?.namespace ?? '/';
 }

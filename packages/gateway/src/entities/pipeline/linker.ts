@@ -9,7 +9,7 @@ import { mergeGroup, originKey, type EntityOrigin, type Rec } from './merge.js';
 import type { LayerPolicies } from './policies.js';
 import { healthWarning, type EntityLogger, type HealthWarning, type LinkingReport } from './report.js';
 
-export interface LinkerInput {
+interface LinkerInput {
   merged: EntitySnapshot;
   origin: Map<string, EntityOrigin>;
   /** The manifest layer's own Apps, in manifest order (what the manifest declared). */
@@ -23,7 +23,7 @@ export interface LinkerInput {
   skipInternalOrphans?: boolean;
 }
 
-export interface LinkerResult {
+interface LinkerResult {
   snapshot: EntitySnapshot;
   /** Node FQN → App id for every linked node and every surviving App bound to a node. */
   nodeToApp: Map<string, string>;
@@ -32,7 +32,7 @@ export interface LinkerResult {
 }
 
 /** Protected entities never fall to orphan suppression, dedup or takeover. */
-export function isProtected(type: EntityType, e: { id: string; source: string }, origin: Map<string, EntityOrigin>): boolean {
+function isProtected(type: EntityType, e: { id: string; source: string }, origin: Map<string, EntityOrigin>): boolean {
   if (e.source === 'manifest' || e.source === 'inventory' || e.source.startsWith('plugin')) return true;
   return origin.get(originKey(type, e.id))?.kind === 'plugin';
 }

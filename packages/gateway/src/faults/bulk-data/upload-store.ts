@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 
 /** Descriptor of one uploaded item (docs/faults.md). */
-export interface UploadDescriptor {
+interface UploadDescriptor {
   id: string;
   name: string;
   mimetype: string;

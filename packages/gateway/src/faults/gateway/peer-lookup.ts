@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { token, type Token } from '@medkit/server';
 
 /** Who asks: forwarded the way entity forwarding forwards it (the provider decides what goes to peers). */
-export interface PeerFaultCaller {
+interface PeerFaultCaller {
   /** The caller's identity as this gateway established it (sent as X-Client-Id). */
   clientId?: string;
   /** The request's headers (Authorization is passed on only when the provider is configured to). */

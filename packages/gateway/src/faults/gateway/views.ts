@@ -21,7 +21,7 @@ export interface FaultListQuery {
 const MEMO_LIMIT = 64;
 
 /** Where the views find entity freeze frames (set when plugin entities can have them). */
-export interface EntityFrameSource {
+interface EntityFrameSource {
   get(code: string): EntityFrame | undefined;
   /** Changes whenever a frame was captured or dropped (memoisation key). */
   readonly version: number;

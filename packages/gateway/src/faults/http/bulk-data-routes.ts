@@ -13,11 +13,11 @@ import type { BulkUploadStore } from '../bulk-data/upload-store.js';
 import type { FaultsService } from '../gateway/service.js';
 import { BulkDataCategoriesSchema, BulkDataDescriptorSchema } from './schemas.js';
 
-export const ROSBAGS_CATEGORY = 'rosbags';
+const ROSBAGS_CATEGORY = 'rosbags';
 const ERR = { 400: GenericError, 404: GenericError, 405: GenericError, 409: GenericError, 413: GenericError, 500: GenericError } as const;
 const tags = ['bulk-data'];
 
-export interface BulkDataDeps {
+interface BulkDataDeps {
   service: FaultsService;
   uploads: BulkUploadStore;
   /** Configured upload categories (without `rosbags`). */

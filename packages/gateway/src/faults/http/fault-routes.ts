@@ -24,7 +24,7 @@ import { adoptPeerDetail, adoptPeerSnapshots } from '../gateway/peer-faults.js';
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
 const tags = ['faults'];
 
-export interface FaultRouteDeps {
+interface FaultRouteDeps {
   service: FaultsService;
   resolver: EntityResolver;
   /** The faults of a plugin-owned entity (docs/plugins.md); undefined: the fault manager serves it. */

@@ -67,8 +67,8 @@ export const FaultListItemSchema = Type.Object(
   },
 );
 
-export const MutedFaultSchema = Type.Object({ fault_code: Type.String(), root_cause_code: Type.String(), rule_id: Type.String(), delay_ms: Type.Integer() });
-export const ClusterSchema = Type.Object({
+const MutedFaultSchema = Type.Object({ fault_code: Type.String(), root_cause_code: Type.String(), rule_id: Type.String(), delay_ms: Type.Integer() });
+const ClusterSchema = Type.Object({
   cluster_id: Type.String(), rule_id: Type.String(), rule_name: Type.String(), label: Type.String(), representative_code: Type.String(),
   representative_severity: Type.String(), fault_codes: Type.Array(Type.String()), count: Type.Integer(), first_at: Type.Number(), last_at: Type.Number(),
 });

@@ -21,7 +21,7 @@ interface Client {
 }
 
 /** How a `Last-Event-ID` reconnect was served. */
-export interface ReplayInfo {
+interface ReplayInfo {
   /** Events sent from the replay buffer. */
   replayed: number;
   /** True when events after the client's id were already evicted (or the id is from an earlier run). */

@@ -33,11 +33,11 @@ class Entry implements TimelineEntry {
 }
 
 /** Where relayed peer events come from (the aggregation feature's PeerFaultEventHub). */
-export interface PeerEventSource {
+interface PeerEventSource {
   subscribe(listener: (e: RelayedFaultEvent) => void): () => void;
 }
 
-export type TimelineListener = (e: TimelineEntry) => void;
+type TimelineListener = (e: TimelineEntry) => void;
 
 // A peer's event name goes onto an `event:` line: refuse anything that could break the framing.
 const EVENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;

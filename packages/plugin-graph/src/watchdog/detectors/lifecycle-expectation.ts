@@ -7,7 +7,7 @@ export const GRAPH_NODE_INACTIVE = 'GRAPH_NODE_INACTIVE';
 export const GRAPH_NODE_UNREADABLE = 'GRAPH_NODE_UNREADABLE';
 export const GRAPH_NODE_NOT_MANAGED = 'GRAPH_NODE_NOT_MANAGED';
 
-export interface LifecycleSettings {
+interface LifecycleSettings {
   requireActive: string[];
   grace: number;
   pruneGrace: number;

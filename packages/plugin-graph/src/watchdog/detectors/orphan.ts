@@ -7,7 +7,7 @@ import { FAULT_SEVERITY, SYSTEM_TOPICS, type Detector, type Finding, type SweepI
 
 export const GRAPH_ORPHAN = 'GRAPH_ORPHAN';
 
-export interface OrphanSettings {
+interface OrphanSettings {
   grace: number;
   maxEditDistance: number;
   namespaceEditDistance: number;
@@ -22,7 +22,7 @@ function split(topic: string): { ns: string; leaf: string } {
 const collapseDigits = (s: string) => s.replace(/[0-9]+/g, '#');
 
 /** Name comparisons per sweep at most (publisher-only × subscriber-only topics); beyond it the sweep is saturated. */
-export const MAX_COMPARISONS = 100_000;
+const MAX_COMPARISONS = 100_000;
 
 export class OrphanDetector implements Detector {
   readonly id = 'orphan';

@@ -6,7 +6,7 @@ import { FAULT_SEVERITY, type Detector, type Finding, type SweepInput } from './
 
 export const GRAPH_PARAM_DRIFT = 'GRAPH_PARAM_DRIFT';
 
-export interface ParamDriftSettings {
+interface ParamDriftSettings {
   baseline: boolean;
   /** Parameter name → pinned value. */
   expect: Record<string, unknown>;
@@ -30,7 +30,7 @@ interface NodeState {
 }
 
 /** A stable comparison key of a parameter value (bigints and byte arrays included). */
-export function valueKey(v: unknown): string {
+function valueKey(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Array.from(x) : x));
 }
 

@@ -9,7 +9,7 @@ export const GRAPH_QOS_MISMATCH = 'GRAPH_QOS_MISMATCH';
 /** Publisher × subscriber pairs checked per sweep at most; beyond it the sweep is saturated (topics by name). */
 export const MAX_PAIRS = 200_000;
 
-export interface QosMismatchSettings {
+interface QosMismatchSettings {
   grace: number;
   /** Exact topic names never checked. */
   allowlist: string[];

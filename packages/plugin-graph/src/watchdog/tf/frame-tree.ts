@@ -4,7 +4,7 @@
 // treated as hostile: names are bounded, walks stop at the frame count, and a cycle is a dead end.
 import { stampNanos, type EpochNanos } from '../stamp.js';
 
-export interface TfEdge {
+interface TfEdge {
   parent: string;
   /** Latest stamp seen for this child. */
   stamp: EpochNanos;
@@ -14,7 +14,7 @@ export interface TfEdge {
 }
 
 /** Why a frame's own edge left the tree. */
-export interface Vanished {
+interface Vanished {
   parent: string;
   why: string;
 }
@@ -22,7 +22,7 @@ export interface Vanished {
 /** Frame names longer than this are refused (tf2 frame ids are short). */
 export const MAX_FRAME_NAME = 256;
 
-export type PathResult =
+type PathResult =
   | { kind: 'path'; edges: [string, TfEdge][] }
   | { kind: 'unknown'; frame: string }
   | { kind: 'disconnected'; roots: [string, string] };

@@ -5,7 +5,7 @@ import type { PluginRequest, PluginResponse, PluginRoute } from '@medkit/plugin-
 import { RuleError, RULE_ID } from './rule.js';
 import { RuleRefused, type ValueDetector } from './value-detector.js';
 
-export const VALUE_RULES_PATH = 'x-medkit-watchdog/value-rules';
+const VALUE_RULES_PATH = 'x-medkit-watchdog/value-rules';
 
 function answerError(res: PluginResponse, err: unknown): void {
   if (err instanceof RuleError) res.sendError(400, 'invalid-parameter', err.message, { field: err.field });

@@ -4,7 +4,7 @@
 import { SampleWindow } from '../sample-window.js';
 import type { CompiledRule, Op } from './rule.js';
 
-export interface Verdict {
+interface Verdict {
   failed: boolean;
   samples: number;
   /** The statistic, when the window has enough samples for it. */
@@ -16,7 +16,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const compare = (a: number, op: Op, b: number) => (op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b);
 
 /** A number for a description: at most 6 significant digits, no exponent noise for ordinary values. */
-export function formatNumber(v: number): string {
+function formatNumber(v: number): string {
   return Number(v.toPrecision(6)).toString();
 }
 

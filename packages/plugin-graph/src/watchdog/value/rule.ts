@@ -6,7 +6,7 @@ import { ExpressionError, parseExpression, type Expression, type ExpressionLimit
 import { parseSource, type SourceSpec } from './source.js';
 
 export const STATS = ['min', 'max', 'mean', 'rate', 'stuck'] as const;
-export type Stat = (typeof STATS)[number];
+type Stat = (typeof STATS)[number];
 export const OPS = ['<', '<=', '>', '>='] as const;
 export type Op = (typeof OPS)[number];
 export const SEVERITIES = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;

@@ -6,7 +6,7 @@ export type SourceSpec =
   | { kind: 'field'; topic: string; path: (string | number)[] }
   | { kind: 'diag'; status: string; key: string };
 
-export const MAX_PATH_SEGMENTS = 16;
+const MAX_PATH_SEGMENTS = 16;
 const MAX_NAME = 256;
 const MAX_INDEX = 1_000_000;
 const TOPIC = /^\/[A-Za-z0-9_~/]*[A-Za-z0-9_]$/;

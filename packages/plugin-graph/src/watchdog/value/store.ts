@@ -5,7 +5,7 @@
 // writes (it would otherwise overwrite rules it could not read).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 
-export interface StoredRules {
+interface StoredRules {
   lastId: number;
   /** Rule bodies as they were created (re-checked when loaded). */
   rules: unknown[];

@@ -9,7 +9,7 @@ import { RuleWindow } from './rule-window.js';
 import { numeric, readField } from './source.js';
 import { MemoryRuleStore, type RuleStore } from './store.js';
 
-export const DIAGNOSTICS_TYPE = 'diagnostic_msgs/msg/DiagnosticArray';
+const DIAGNOSTICS_TYPE = 'diagnostic_msgs/msg/DiagnosticArray';
 /** Statuses read per `/diagnostics` message and key-values per status at most. */
 const MAX_STATUSES = 1024;
 const MAX_VALUES = 64;

@@ -85,7 +85,7 @@ function toArrayBuffer(b: Uint8Array): ArrayBuffer {
 }
 
 /** pkijs Certificate of a PEM or DER certificate. */
-export function pkijsCertificate(cert: X509Certificate): Certificate {
+function pkijsCertificate(cert: X509Certificate): Certificate {
   return Certificate.fromBER(toArrayBuffer(cert.raw));
 }
 

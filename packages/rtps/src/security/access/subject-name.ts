@@ -16,7 +16,7 @@ const ALIASES: Record<string, string> = {
 };
 
 /** Splits a DN into its attribute=value pairs. */
-export function dnPairs(dn: string): [string, string][] {
+function dnPairs(dn: string): [string, string][] {
   const parts: string[] = [];
   let cur = '';
   let quoted = false;

@@ -39,7 +39,7 @@ export function parseCertificate(data: string | Uint8Array, what: string): X509C
 }
 
 /** Dates of a certificate against `now`. */
-export function checkDates(cert: X509Certificate, now: Date, what: string): void {
+function checkDates(cert: X509Certificate, now: Date, what: string): void {
   if (now < new Date(cert.validFrom)) throw new SecurityError('not-yet-valid', `${what}: not valid before ${new Date(cert.validFrom).toISOString()}`);
   if (now > new Date(cert.validTo)) throw new SecurityError('expired', `${what}: expired ${new Date(cert.validTo).toISOString()}`);
 }

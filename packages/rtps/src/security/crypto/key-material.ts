@@ -25,7 +25,7 @@ export const keyBytes = (k: TransformKind): number => (k === 'NONE' ? 0 : k.star
 export const encrypts = (k: TransformKind): boolean => k === 'AES128_GCM' || k === 'AES256_GCM';
 
 export const CRYPTO_TOKEN_CLASS = 'DDS:Crypto:AES_GCM_GMAC';
-export const KEYMAT_PROPERTY = 'dds.cryp.keymat';
+const KEYMAT_PROPERTY = 'dds.cryp.keymat';
 
 export interface KeyMaterial {
   kind: TransformKind;

@@ -34,7 +34,7 @@ const BASE_BUILTIN_ENDPOINTS =
   // Cyclone DDS counts a participant as secure only when it announces this writer (nothing is sent on it).
   SecureBuiltinEndpoint.PARTICIPANT_SECURE_WRITER;
 
-export interface AccessControlOptions {
+interface AccessControlOptions {
   /** Our governance and permissions. */
   access: AccessControl;
   domainId: number;

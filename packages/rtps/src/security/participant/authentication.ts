@@ -30,7 +30,7 @@ const MAX_RESEND_MS = 4000;
 /** Replier: after a request is processed, further ones wait this long (ms). */
 const REQUEST_QUIET_MS = 1000;
 
-export interface AuthenticationOptions {
+interface AuthenticationOptions {
   identity: Identity;
   /** The signed permissions document (permissions.p7s text), sent as c.perm. */
   permissionsDocument: string;

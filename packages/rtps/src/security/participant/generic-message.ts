@@ -15,7 +15,6 @@ import { DATA_HOLDER_LIMITS, readDataHolderSeq, writeDataHolderSeq, type DataHol
 import { SecurityError } from '../errors.js';
 
 export const AUTH_MESSAGE_CLASS = 'dds.sec.auth';
-export const AUTH_REQUEST_MESSAGE_CLASS = 'dds.sec.auth_request';
 
 /** A message identity: the sending endpoint's GUID and a sequence number (kept as its 8 bytes on the wire). */
 export interface MessageIdentity {

@@ -73,7 +73,7 @@ export type HandshakeAction =
   | 'refuse'
   | 'revoke';
 
-export interface HandshakeTransition {
+interface HandshakeTransition {
   action: HandshakeAction;
   /** The states the action may move the peer to (none: it stays). */
   next: readonly HandshakeState[];

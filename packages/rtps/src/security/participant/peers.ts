@@ -61,7 +61,7 @@ export interface SecurePeer {
 }
 
 /** Authentication's part: the handshake with it (handshake-table.ts, authentication.ts). */
-export interface HandshakePeer {
+interface HandshakePeer {
   state: HandshakeState;
   initiator?: HandshakeInitiator;
   replier?: HandshakeReplier;
@@ -84,7 +84,7 @@ export interface HandshakePeer {
 }
 
 /** Access control's part: its permissions and the endpoints refused on their topic. */
-export interface RemoteAccess {
+interface RemoteAccess {
   /** Its permissions, once verified (remote endpoints are checked against them), and its certificate. */
   permissions?: { access: AccessControl; cert: X509Certificate };
   /** Keys (`kind topic`) of its endpoints refused on their topic, bounded by MAX_REFUSED_ENDPOINTS_COUNTED. */

@@ -23,7 +23,7 @@ const RESENDS_MS = [200, 800, 2000, 4000, 8000];
 const ASKED_AGAIN_MS = 100;
 
 /** A token message to one peer: its class, the endpoints it is for and from, the tokens. */
-export interface VolatileMessage {
+interface VolatileMessage {
   classId: string;
   destinationEndpoint: Buffer;
   sourceEndpoint: Buffer;

@@ -20,7 +20,7 @@ import { formatTime } from '../../model/time';
 
 export { formatTime };
 
-export interface FaultTableProps {
+interface FaultTableProps {
   faults: FaultView[];
   /** Resolves the entity a fault's detail is read through. */
   entityOf: (f: FaultView) => { type: EntityType; id: string } | undefined;

@@ -2,7 +2,7 @@
 // plugin, docs/graph.md). Kept alone so the fetch layer can be swapped without touching the view.
 import type { MedkitClient } from '@medkit/client';
 
-export interface GraphEdgeMetrics {
+interface GraphEdgeMetrics {
   source?: string;
   publisher_count: number;
   rate_ambiguous?: boolean;

@@ -1,7 +1,7 @@
 // Left-to-right layered layout of a pipeline graph: a node's column is the longest publisher chain leading to
 // it (cycles are cut by visiting each node once), rows in first-seen order. Pure, for the SVG view.
 
-export interface LaidOutNode {
+interface LaidOutNode {
   id: string;
   x: number;
   y: number;

@@ -3,7 +3,7 @@
 import { flattenMessage } from '../../incident/field-flatten';
 import { num, obj, xm } from '../../model/json';
 
-export const KEEP_SAMPLES = 120;
+const KEEP_SAMPLES = 120;
 
 export interface Sample {
   /** Epoch seconds of the message. */
