@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachFleetStream } from '../src/http/attach.js';
 import { FirstCopies } from '../src/http/live.js';
+import { FastPathOrder } from '../src/http/fast-order.js';
 import type { FleetFaultEvent } from '../src/http/fault-event.js';
 import type { FaultReplayer, ReplayOutcome } from '../src/http/replay.js';
 import type { SseStream } from '@medkit/server';
@@ -178,6 +179,39 @@ describe('attachFleetStream', () => {
     h.live(ev(8));
     expect(h.ids()).toEqual([2, 3, 4, 5, 6, 7, 8].map((id) => ({ id, event: 'fault_updated' })));
     expect(h.frames[0]).toMatch(/^id: 2\.r\.2$/m);
+  });
+
+  it('withholds a robot\'s fast-path events from a client until the stream brought the ones the feed showed before it came', async () => {
+    const h = harness([]);
+    // The feed delivered r:5 from the fast path before this client attached; its JetStream copy has not come.
+    await attachFleetStream(Object.assign(h.feed, { replayer: replayer(h), fastAhead: new Map([['r', 5]]) }), h.sse, undefined);
+    h.fromFast(6);
+    h.fromStream(5);
+    h.fromStream(6);
+    h.fromFast(7);
+    // r:6 waited for its JetStream copy, sent in full; once the stream caught up, r:7 went out from the fast path.
+    expect(h.sent()).toEqual([{ code: 'C5', id: '5' }, { code: 'C6', id: '6' }, { code: 'C7', id: '6' }]);
+  });
+
+  it('lets a robot\'s fast-path events out only while the fast path has missed none since the stream caught up', () => {
+    const o = new FastPathOrder();
+    // At start nothing is known: the stream goes first.
+    expect(o.fast('a', 1)).toBe(false);
+    o.stream('a', 1);
+    expect(o.fast('a', 2)).toBe(true);
+    // A message of a dropped unread: a, 4 and 5 wait until the stream brought 5.
+    o.missed('a');
+    expect([o.fast('a', 4), o.fast('a', 5)]).toEqual([false, false]);
+    expect(o.ahead().get('a')).toBe(5);
+    o.stream('a', 3);
+    o.stream('a', 4);
+    expect(o.fast('a', 6)).toBe(false);
+    o.stream('a', 5);
+    o.stream('a', 6);
+    expect(o.fast('a', 7)).toBe(true);
+    // The connection dropped: every robot waits again.
+    o.missedAll();
+    expect(o.fast('a', 8)).toBe(false);
   });
 
   it('remembers a bounded number of first copies, the oldest forgotten first', () => {

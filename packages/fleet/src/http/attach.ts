@@ -23,6 +23,8 @@ function idFrame(e: FleetFaultEvent & { id: number }): string {
   return `id: ${sseEventId(e.id, e)}\n\n`;
 }
 
+/** Robots one client waits for the stream to catch up with; past it a robot's fast-path events go out as they come. */
+const MAX_BEHIND = 10_000;
 /** Live events held for one client while its Last-Event-ID replay runs. */
 const MAX_HELD = 10_000;
 /**
@@ -52,7 +54,7 @@ export function resyncFrame(id: number, reason: ResyncReason, detail: string, la
  * cannot be done, an `x-medkit-resync` event first (never a silent gap), then live events. Fast-path events are sent
  * only while live: during a replay their JetStream copies, replayed or held, bring them.
  */
-export async function attachFleetStream(feed: Pick<FleetLiveFeed, 'subscribe' | 'replayer'> & { readonly fastTick?: number; readonly position?: number }, stream: SseStream, lastEventIdHeader: string | undefined, replayer: FaultReplayer = feed.replayer, replayRetryMs = REPLAY_RETRY_MS): Promise<() => void> {
+export async function attachFleetStream(feed: Pick<FleetLiveFeed, 'subscribe' | 'replayer'> & { readonly fastTick?: number; readonly position?: number; readonly fastAhead?: ReadonlyMap<string, number> }, stream: SseStream, lastEventIdHeader: string | undefined, replayer: FaultReplayer = feed.replayer, replayRetryMs = REPLAY_RETRY_MS): Promise<() => void> {
   let held: FleetFaultEvent[] = [];
   let overflow = false;
   let replaying = lastEventIdHeader !== undefined;
@@ -60,16 +62,30 @@ export async function attachFleetStream(feed: Pick<FleetLiveFeed, 'subscribe' | 
   let lastSent = lastEventIdHeader === undefined ? (feed.position ?? 0) : 0;
   // Fast-path events with a later tick than this were sent to this client (it was live when they came).
   let liveFromTick = feed.fastTick ?? 0;
+  // Robots whose fast-path events this client must not get yet, up to which robot seq: their earlier events (delivered
+  // by the feed before the client came, or during its replay) reach it by the stream, and a fast one would overtake them.
+  const behind = new Map(feed.fastAhead ?? []);
+  const withhold = (e: FleetFaultEvent) => {
+    const b = behind.get(e.robot_id);
+    if (behind.size < MAX_BEHIND || b !== undefined) behind.set(e.robot_id, Math.max(b ?? 0, e.seq));
+  };
   const send = (e: FleetFaultEvent) => {
-    if (e.id === undefined) return void stream.sendFrame(faultFrame(e, lastSent));
+    if (e.id === undefined) {
+      if (behind.has(e.robot_id)) return withhold(e);
+      return void stream.sendFrame(faultFrame(e, lastSent));
+    }
     if (e.id <= lastSent) return;
     lastSent = e.id;
+    const b = behind.get(e.robot_id);
+    const withheld = b !== undefined && e.seq <= b;
+    if (b !== undefined && e.seq >= b) behind.delete(e.robot_id);
     // The JetStream copy of an event this client has from the fast path: only its id.
-    stream.sendFrame(e.fastTick !== undefined && e.fastTick > liveFromTick ? idFrame({ ...e, id: e.id }) : faultFrame(e, lastSent));
+    stream.sendFrame(e.fastTick !== undefined && e.fastTick > liveFromTick && !withheld ? idFrame({ ...e, id: e.id }) : faultFrame(e, lastSent));
   };
   const off = feed.subscribe((e) => {
     if (!replaying) return send(e);
-    if (overflow || e.id === undefined) return;
+    if (e.id === undefined) return withhold(e);
+    if (overflow) return;
     // A replay slower than the live feed: drop what is held and replay again from where this pass ends.
     if (held.push(e) > MAX_HELD) {
       overflow = true;

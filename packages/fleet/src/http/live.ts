@@ -12,6 +12,7 @@ import { FAST_PATH_MAX_BYTES, fastSubjects } from '@medkit/fleet-protocol';
 import { decodeFaultEvent, faultSubjects, type FleetFaultEvent } from './fault-event.js';
 import { jetStreamReplayer, type FaultReplayer } from './replay.js';
 import { RetryingSubscription, RobotRateLimit, robotToken } from '../fast-path.js';
+import { FastPathOrder } from './fast-order.js';
 
 type Listener = (e: FleetFaultEvent) => void;
 
@@ -76,7 +77,7 @@ export class FleetLiveFeed {
   fastDelivered = 0;
   /** Fast-path fault messages dropped unread: too large or past their robot's rate. */
   fastDropped = 0;
-  private fast?: { sub: RetryingSubscription; limit: RobotRateLimit; copies: FirstCopies };
+  private fast?: { sub: RetryingSubscription; limit: RobotRateLimit; copies: FirstCopies; order: FastPathOrder };
   /** The stream sequence of the last fault event delivered (or the stream's end when the feed started; 0 before). */
   private lastSeq = 0;
   /** Reads the same stream for clients that resume with Last-Event-ID. */
@@ -94,13 +95,26 @@ export class FleetLiveFeed {
     if (this.stopped || this.fast) return;
     // Refusals are reported by the fast-path ingest, which asks for the same subjects.
     const sub = new RetryingSubscription(conn, fastSubjects(this.fleet, 'faults'), undefined, (subject, data) => this.fromFastPath(subject, data), (reason) => this.log.debug({ err: reason }, 'fleet live feed: fast path refused'));
-    this.fast = { sub, limit: new RobotRateLimit(robotRate), copies: new FirstCopies() };
+    const order = new FastPathOrder();
+    this.fast = { sub, limit: new RobotRateLimit(robotRate), copies: new FirstCopies(), order };
     sub.start();
+    // Whatever was published while the connection was down never reaches this subscription.
+    void (async () => {
+      for await (const st of conn.status()) {
+        if (this.stopped) return;
+        if (st.type === 'disconnect' || st.type === 'reconnect') order.missedAll();
+      }
+    })().catch(() => undefined);
   }
 
   /** The stream sequence up to which a client attached now has every fault event (it gets each later one live). */
   get position(): number {
     return this.lastSeq;
+  }
+
+  /** Robots whose fast-path events delivered so far the stream has not brought yet, up to which robot seq. */
+  get fastAhead(): ReadonlyMap<string, number> | undefined {
+    return this.fast?.order.ahead();
   }
 
   /** The tick of the newest fast-path event delivered: a client live from now has every later one. */
@@ -169,6 +183,7 @@ export class FleetLiveFeed {
           const e = decodeFaultEvent(m.seq, m.subject, m.data);
           if (!e) continue;
           this.delivered++;
+          this.fast?.order.stream(e.robot_id, e.seq);
           this.emit(this.fast ? this.fast.copies.fromStream(e) : e);
         }
       } catch (err) {
@@ -186,12 +201,16 @@ export class FleetLiveFeed {
   private fromFastPath(subject: string, data: Uint8Array): void {
     const fast = this.fast!;
     // Bounded before parsing, as in the fast-path ingest: a flood costs a subject scan per message, not a parse.
-    if (data.byteLength > FAST_PATH_MAX_BYTES || !fast.limit.take(robotToken(subject))) {
+    const robot = robotToken(subject);
+    if (data.byteLength > FAST_PATH_MAX_BYTES || !fast.limit.take(robot)) {
       this.fastDropped++;
+      fast.order.missed(robot);
       return;
     }
     const decoded = decodeFaultEvent(undefined, subject, data);
-    const e = decoded && fast.copies.fromFastPath(decoded);
+    // Withheld (not even remembered as a first copy) while the stream has to catch up with this robot.
+    if (!decoded || !fast.order.fast(decoded.robot_id, decoded.seq)) return;
+    const e = fast.copies.fromFastPath(decoded);
     if (!e) return;
     this.fastDelivered++;
     this.emit(e);
