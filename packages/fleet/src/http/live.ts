@@ -98,13 +98,6 @@ export class FleetLiveFeed {
     const order = new FastPathOrder();
     this.fast = { sub, limit: new RobotRateLimit(robotRate), copies: new FirstCopies(), order };
     sub.start();
-    // Whatever was published while the connection was down never reaches this subscription.
-    void (async () => {
-      for await (const st of conn.status()) {
-        if (this.stopped) return;
-        if (st.type === 'disconnect' || st.type === 'reconnect') order.missedAll();
-      }
-    })().catch(() => undefined);
   }
 
   /** The stream sequence up to which a client attached now has every fault event (it gets each later one live). */
