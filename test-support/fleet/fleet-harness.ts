@@ -29,6 +29,11 @@ export async function startFleetReplica(o: { nats: string[]; database: string; f
   };
 }
 
+/** The resume point an SSE id of the fleet stream starts with (`<stream seq>.<robot>.<robot seq>`, or a bare stream seq). */
+export function streamSeqOfId(id: string | undefined): string | undefined {
+  return id?.split('.')[0];
+}
+
 export interface SseEventRead {
   /** The event's own id line (none on an event the fast path brought first). */
   id?: string;

@@ -11,6 +11,7 @@ import { boundedResponse, onSettled } from './bounded-body.js';
 import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
 import type { SseMessage } from './sse/parser.js';
 import { parseEnvelope, parseFaultEvent, type EventEnvelope, type FaultStreamEvent } from './sse/events.js';
+import { FleetEventOrder } from './fleet-order.js';
 import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
 import { API_BASE } from './api-base.js';
@@ -220,10 +221,15 @@ export class MedkitClient {
 
   /**
    * A fleet's live fault stream with resume. Besides fault events it delivers `{kind: 'resync'}` when the
-   * fleet cannot resume after the last id: the caller lists again (`fleetFaults`) and keeps the stream.
+   * fleet cannot resume after the last id: the caller lists again (`fleetFaults`) and keeps the stream. Each fault
+   * event comes once, each robot's in order (`order` remembers what came; pass one to share it across streams).
    */
-  fleetFaultStream(handlers: EventStreamHandlers<FleetStreamEvent>, opts: EventStreamOptions = {}): EventStream {
-    return this.events('/faults/stream', parseFleetStreamEvent, handlers, opts);
+  fleetFaultStream(handlers: EventStreamHandlers<FleetStreamEvent>, opts: EventStreamOptions = {}, order = new FleetEventOrder()): EventStream {
+    // Repeats and events older than one already delivered from the same robot are skipped (docs/fleet.md, "Event ids").
+    return this.events('/faults/stream', (m) => {
+      const ev = parseFleetStreamEvent(m);
+      return ev?.kind === 'fault' && !order.accept(ev.event) ? undefined : ev;
+    }, handlers, opts);
   }
 
   /**

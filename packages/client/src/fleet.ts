@@ -95,9 +95,10 @@ export type FleetFaultEventBody = FaultEventBody;
 /** One event of the fleet's `GET /faults/stream`. */
 export interface FleetFaultEvent {
   /**
-   * The stream's resume point when the event came (a stream sequence; what a resume sends back). An event the fleet's
-   * fast path brought first has no id of its own: this is then the previous one, and its id follows as an id-only
-   * frame, which moves the stream's `lastEventId` without an event.
+   * `<resume point>.<robot>.<robot seq>` (docs/fleet.md, "Event ids"): the stream sequence a resume goes on from, and
+   * the event. An event the fleet's fast path brought first carries the resume point the client had; its JetStream
+   * copy follows as an id-only frame, which moves the stream's `lastEventId` without an event. Older fleets sent the
+   * stream sequence alone, and nothing on a fast-path event.
    */
   id?: string;
   event_type: FleetFaultEventBody['event_type'];
@@ -105,8 +106,11 @@ export interface FleetFaultEvent {
   /** ISO 8601, when the robot published it. */
   timestamp: string;
   fault: FleetFaultEventBody;
-  /** `event_id` (`<robot>:<seq>`) names the event on both paths: a resumed stream may repeat one the fast path brought. */
-  'x-medkit'?: { robot_id: string; event_id?: string };
+  /**
+   * `event_id` (`<robot>:<seq>`) names the event on both paths, `seq` is the robot's sequence number: a resumed stream
+   * may repeat one the fast path brought (`fleetFaultStream` drops those, FleetEventOrder).
+   */
+  'x-medkit'?: { robot_id: string; event_id?: string; seq?: number };
 }
 
 /**

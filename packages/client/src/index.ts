@@ -11,6 +11,7 @@ export type { SseMessage, SseLimits, SseSink } from './sse/parser.js';
 export { parseFaultEvent, parseEnvelope } from './sse/events.js';
 export type { FaultStreamEvent, FaultEventType, FaultListItem, EventEnvelope, EnvelopeError } from './sse/events.js';
 export { parseFleetStreamEvent, fleetFaultParams, FLEET_RESYNC_EVENT } from './fleet.js';
+export { FleetEventOrder, fleetEventPosition } from './fleet-order.js';
 export type { FleetRobot, FleetFault, FleetFaultPage, FleetFaultQuery, FleetRobotFaultDetail, FleetFaultEvent, FleetFaultEventBody, FleetResync, FleetStreamEvent } from './fleet.js';
 export type * from './types.js';
 export type { paths, components, operations } from './generated.js';

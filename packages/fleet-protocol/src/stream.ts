@@ -85,8 +85,10 @@ export interface StreamReplicas {
   replicas: number;
   /** What the fleet intends (intendedReplicas). */
   intended: number;
-  /** Replicas that are current now: the leader and each follower that has caught up (not offline). */
+  /** Replicas that are current now: the leader and each follower that has caught up (not offline); 0 without a leader. */
   current: number;
+  /** The node that leads the stream, null when none does (an election, a lost quorum) or none answered. */
+  leader: string | null;
 }
 
 /** Reads the stream's replica state (one JetStream API request, with the client's deadline). */
@@ -95,9 +97,12 @@ export async function streamReplicas(nc: NatsConnection, stream: string, configu
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs, checkAPI: false });
   const info = await jsm.streams.info(stream);
   const followers = info.cluster?.replicas ?? [];
+  const leader = info.cluster?.leader || null;
   return {
     replicas: info.config.num_replicas,
     intended: intendedReplicas(nc.info, configured),
-    current: (info.cluster?.leader ? 1 : 0) + followers.filter((r) => r.current && !r.offline).length,
+    // Followers are current with a leader: without one, none is.
+    current: leader ? 1 + followers.filter((r) => r.current && !r.offline).length : 0,
+    leader,
   };
 }

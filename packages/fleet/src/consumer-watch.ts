@@ -6,6 +6,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { streamReplicas, type StreamReplicas } from '@medkit/fleet-protocol';
 
+/** The stream's replicas as last read, when, and why the last read failed (then no leader is known, so none current). */
+export interface ReplicaState extends StreamReplicas {
+  /** When the stream last answered (ISO 8601). */
+  as_of: string;
+  /** Why the last read got no answer; the counts then say what is known: no leader, no replica current. */
+  error?: string;
+}
+
 export interface ConsumerState {
   /** Messages the consumer has not delivered yet (stream lag), as of the last check. */
   pending: number;
@@ -29,7 +37,7 @@ export class ConsumerWatch {
   private inFlight = false;
   private readonly s: ConsumerState = { pending: 0, ack_pending: 0, consumer_redelivered: 0 };
   private ackFloor = -1;
-  private replicaState?: StreamReplicas;
+  private replicaState?: ReplicaState;
 
   /** `configuredReplicas`: fleet.stream.replicas (0 = min(3, cluster size)). */
   constructor(private readonly nc: NatsConnection, private readonly stream: string, private readonly consumer: string, private readonly configuredReplicas = 0) {}
@@ -49,16 +57,18 @@ export class ConsumerWatch {
     return { ...this.s };
   }
 
-  /** The stream's replicas as of the last check that could read them; undefined before. */
-  replicas(): StreamReplicas | undefined {
+  /** The stream's replicas as of the last check (undefined before the stream first answered). */
+  replicas(): ReplicaState | undefined {
     return this.replicaState;
   }
 
   private async check(): Promise<void> {
     if (this.inFlight || this.nc.isClosed()) return;
     this.inFlight = true;
+    // Read apart from the consumer, with its own deadline, so a lost quorum shows on both at the same check.
+    const replicas = this.readReplicas();
     try {
-      const jsm = await jetstreamManager(this.nc, { timeout: CHECK_DEADLINE_MS });
+      const jsm = await jetstreamManager(this.nc, { timeout: CHECK_DEADLINE_MS, checkAPI: false });
       const info = await jsm.consumers.info(this.stream, this.consumer);
       this.s.pending = info.num_pending;
       this.s.ack_pending = info.num_ack_pending;
@@ -69,11 +79,20 @@ export class ConsumerWatch {
         this.s.consumer_progress_at = this.s.consumer_checked_at;
       }
       this.s.consumer_error = undefined;
-      this.replicaState = await streamReplicas(this.nc, this.stream, this.configuredReplicas, CHECK_DEADLINE_MS).catch(() => this.replicaState);
     } catch (err) {
       this.s.consumer_error = (err as Error).message.slice(0, 200);
     } finally {
+      await replicas;
       this.inFlight = false;
+    }
+  }
+
+  private async readReplicas(): Promise<void> {
+    try {
+      this.replicaState = { ...(await streamReplicas(this.nc, this.stream, this.configuredReplicas, CHECK_DEADLINE_MS)), as_of: new Date().toISOString() };
+    } catch (err) {
+      // No answer: whatever the last reading said, no leader can be confirmed now, and without one no replica is current.
+      if (this.replicaState) this.replicaState = { ...this.replicaState, current: 0, leader: null, error: (err as Error).message.slice(0, 200) };
     }
   }
 }

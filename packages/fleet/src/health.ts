@@ -6,7 +6,7 @@ import { warning, type HealthContribution, type HealthWarning } from '@medkit/ki
 import { streamName } from '@medkit/fleet-protocol';
 import { STALL_AFTER_MS, type FleetIngest } from './ingest.js';
 import type { FastPathStats } from './fast-path.js';
-import { robotCounts } from './queries.js';
+import { robotCounts, type RobotCounts } from './queries.js';
 
 interface FleetHealthSources {
   fleet: string;
@@ -28,9 +28,10 @@ export async function fleetHealth(src: FleetHealthSources): Promise<HealthContri
   const ingest = src.ingest();
   const st = ingest?.stats();
   const natsUp = src.natsConnected();
-  let robots: { online: number; offline: number } | null = null;
+  let robots: RobotCounts | null = null;
+  const unheardSince = ingest?.unheardSince();
   try {
-    robots = await robotCounts(src.pool());
+    robots = await robotCounts(src.pool(), unheardSince === undefined ? undefined : new Date(unheardSince));
   } catch {
     warnings.push(warning('fleet_database_unavailable', 'fleet database (PostgreSQL) is unreachable; ingest is paused and the API answers 503'));
   }
@@ -46,7 +47,13 @@ export async function fleetHealth(src: FleetHealthSources): Promise<HealthContri
   if ('error' in fast && fast.error) {
     warnings.push(warning('fleet_fast_path_refused', `the NATS server refuses this replica's fast-path subscription (${fast.error}); events are ingested by JetStream only, so a JetStream election delays them: allow subscribing to medkit-fast.${src.fleet}.> (docs/fleet.md)`));
   }
+  if (unheardSince !== undefined && robots && robots.unknown > 0) {
+    warnings.push(warning('fleet_robots_unheard', `the fleet cannot hear its robots through JetStream since ${new Date(unheardSince).toISOString()}: ${robots.unknown} robot${robots.unknown === 1 ? ' that was' : 's that were'} online then ${robots.unknown === 1 ? 'is' : 'are'} unknown until heard from again`));
+  }
   const replicas = ingest?.streamReplicas() ?? null;
+  if (replicas && replicas.leader === null) {
+    warnings.push(warning('fleet_stream_no_leader', `fleet stream ${streamName(src.fleet)} has no leader${replicas.error ? ` (no answer: ${replicas.error})` : ''}: an election, or a lost quorum of its nodes; JetStream stores nothing until it has one`));
+  }
   if (replicas && replicas.replicas < replicas.intended) {
     const stream = streamName(src.fleet);
     warnings.push(warning('fleet_stream_under_replicated', `fleet stream ${stream} has ${replicas.replicas} replica${replicas.replicas === 1 ? '' : 's'} where ${replicas.intended} are intended: losing ${replicas.replicas === 1 ? 'its NATS node' : 'a quorum of its nodes'} stops ingest and robots' publishing until ${replicas.replicas === 1 ? 'that node returns' : 'they return'}; raise it with \`nats stream edit ${stream} --replicas ${replicas.intended}\` (or set fleet.stream.replicas to the count wanted)`));
@@ -59,7 +66,7 @@ export async function fleetHealth(src: FleetHealthSources): Promise<HealthContri
         nats_connected: natsUp,
         database_ok: robots !== null && st?.db_ok !== false,
         schema_migrated: src.migrated(),
-        robots,
+        robots: robots && { ...robots, unheard_since: unheardSince === undefined ? null : new Date(unheardSince).toISOString() },
         ingest: st ?? null,
         fast_path: fast,
         stream_replicas: replicas,

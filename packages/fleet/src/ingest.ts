@@ -10,9 +10,9 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
-import { parseEnvelopeOn, WakeableSleep, type StreamReplicas } from '@medkit/fleet-protocol';
+import { parseEnvelopeOn, WakeableSleep } from '@medkit/fleet-protocol';
 import { writeBatch, type BatchOutcome, type IngestItem } from './ingest-writer.js';
-import { ConsumerWatch, type ConsumerState } from './consumer-watch.js';
+import { ConsumerWatch, type ConsumerState, type ReplicaState } from './consumer-watch.js';
 
 export const INGEST_CONSUMER = 'fleet-ingest';
 
@@ -117,8 +117,17 @@ export class FleetIngest {
   }
 
   /** The stream's replicas against the intended count, as of the last consumer check. */
-  streamReplicas(): StreamReplicas | undefined {
+  streamReplicas(): ReplicaState | undefined {
     return this.watch.replicas();
+  }
+
+  /**
+   * Since when the fleet cannot hear robots through JetStream: the last time the ingest consumer answered, while its
+   * last check got no answer (a lost quorum, an election, no broker). Undefined while it answers.
+   */
+  unheardSince(): number | undefined {
+    const w = this.watch.state();
+    return w.consumer_error === undefined ? undefined : (w.consumer_checked_at ?? this.startedAt);
   }
 
   /**

@@ -37,12 +37,29 @@ function robotOf(r: Record<string, unknown>): RobotRow {
   };
 }
 
-/** How many robots are online and offline (the liveness rule above), for /health and /metrics. */
-export async function robotCounts(pool: Pool): Promise<{ online: number; offline: number }> {
-  const r = await pool.query<{ online: string; offline: string }>(`SELECT
-    count(*) FILTER (WHERE (now() - last_seen) < make_interval(secs => 3 * interval_sec)) AS online,
-    count(*) FILTER (WHERE (now() - last_seen) >= make_interval(secs => 3 * interval_sec)) AS offline FROM fleet_robots`);
-  return { online: Number(r.rows[0].online), offline: Number(r.rows[0].offline) };
+/** Robots by what the fleet knows of them (/health, /metrics). */
+export interface RobotCounts {
+  online: number;
+  offline: number;
+  /** Online when the fleet stopped hearing robots and not heard from since: they may be running or not. */
+  unknown: number;
+}
+
+/**
+ * Counts robots by the liveness rule above. With `unheardSince` (the fleet cannot hear robots through JetStream since
+ * then, e.g. it lost its quorum), a robot is online only when heard from since (by the fast path), and one that was
+ * online then and has not been heard from since is unknown, not online or offline: its events may be waiting in its
+ * outbox. Robots already offline then stay offline.
+ */
+export async function robotCounts(pool: Pool, unheardSince?: Date): Promise<RobotCounts> {
+  const r = await pool.query<{ online: string; offline: string; unknown: string }>(`WITH r AS (SELECT
+      (now() - last_seen) < make_interval(secs => 3 * interval_sec) AS fresh,
+      $1::timestamptz IS NOT NULL AND last_seen < $1::timestamptz AND ($1::timestamptz - last_seen) < make_interval(secs => 3 * interval_sec) AS unheard,
+      $1::timestamptz IS NULL OR last_seen >= $1::timestamptz AS heard
+    FROM fleet_robots)
+    SELECT count(*) FILTER (WHERE fresh AND heard) AS online, count(*) FILTER (WHERE unheard) AS unknown,
+      count(*) FILTER (WHERE NOT (fresh AND heard) AND NOT unheard) AS offline FROM r`, [unheardSince ?? null]);
+  return { online: Number(r.rows[0].online), offline: Number(r.rows[0].offline), unknown: Number(r.rows[0].unknown) };
 }
 
 export async function listRobots(pool: Pool): Promise<RobotRow[]> {

@@ -14,7 +14,8 @@ import { API_BASE } from '@medkit/kit';
 import { type Role, type RouteAccess } from '@medkit/kit';
 import { isFleetId, type EntityNode } from '@medkit/fleet-protocol';
 import { decodeCursor, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
-import { attachFleetStream, type FleetLiveFeed } from './http/live.js';
+import { attachFleetStream } from './http/attach.js';
+import type { FleetLiveFeed } from './http/live.js';
 import { rewriteFaultBody } from './http/robot-paths.js';
 
 interface FleetRouteDeps {

@@ -17,7 +17,7 @@ import { startPostgres, type PgServer } from '../../../test-support/servers/post
 import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
 import { scrape, valueOf } from '../../../test-support/prometheus.js';
-import { openSse, startFleetReplica, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
+import { openSse, startFleetReplica, streamSeqOfId, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
 import type { FastPathStats } from '../src/fast-path.js';
 
 const FLEET = 'fast';
@@ -87,6 +87,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet fast path: visible while JetS
     const sse = await openSse(`${replicas[0].url}/api/v1/faults/stream`);
     expect(sse.status).toBe(200);
     const code = (e: { data: unknown }) => (e.data as { fault: { fault_code: string } }).fault.fault_code;
+    let liveAt: string | undefined;
     await nats.kill(leader);
     nats.freeze(frozen);
     const cutAt = new Date();
@@ -97,9 +98,10 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet fast path: visible while JetS
       const row = await db.query(`SELECT stream_seq FROM fleet_events WHERE body->>'fault_code' = 'FAST_NO_LEADER'`);
       expect(row.rows).toEqual([{ stream_seq: null }]);
       await expect(jetstreamManager(nc, { timeout: 2000 }).then((m) => m.streams.info(STREAM))).rejects.toThrow();
-      // Live too, once, without an SSE id (it has no stream sequence yet).
+      // Live too, once; it has no stream sequence yet, so its SSE id starts with the client's resume point.
       const live = await until(() => sse.events.find((e) => code(e) === 'FAST_NO_LEADER'), 'the fault on the live feed', 30_000);
-      expect(live.id).toBeUndefined();
+      liveAt = streamSeqOfId(live.id);
+      expect(live.id === undefined || /^\d+\.amr-f\.\d+$/.test(live.id)).toBe(true);
       // Heard from meanwhile by the fast path alone: its heartbeats keep it online.
       await until(async () => ((await db.query(`SELECT last_seen > $1 AS after FROM fleet_robots WHERE robot_id = 'amr-f'`, [cutAt])).rows[0]?.after ? true : undefined), 'a heartbeat from amr-f after the cut', 30_000);
       expect(await online(replicas[1], 'amr-f')).toBe(true);
@@ -112,7 +114,8 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet fast path: visible while JetS
     const hs = await Promise.all(replicas.map(health));
     expect(hs.reduce((n, h) => n + (h['x-medkit-fleet'].ingest?.confirmed ?? 0), 0)).toBeGreaterThan(0);
     // The live client gets only the id of the JetStream copy: the event once, its resume point past it.
-    await until(() => (sse.bareIds.includes(seq) ? true : undefined), 'the bare id of the JetStream copy', 30_000);
+    await until(() => (sse.bareIds.some((b) => streamSeqOfId(b) === seq) ? true : undefined), 'the bare id of the JetStream copy', 30_000);
+    expect(liveAt === undefined || Number(liveAt) < Number(seq)).toBe(true);
     await sse.close();
     expect(sse.events.filter((e) => code(e) === 'FAST_NO_LEADER')).toHaveLength(1);
     await nats.restart(leader);

@@ -12,7 +12,7 @@ import { freePort } from '../../../test-support/servers/ports.mjs';
 import { createMedkitClient, type FleetStreamEvent } from '@medkit/client';
 import { until } from '../../../test-support/gateway/faults-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
-import { startFleetReplica, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
+import { startFleetReplica, streamSeqOfId, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
 import { BATTERY_NODE, startFleetRobot, type FleetRobot } from '../../../test-support/fleet/fleet-robot.js';
 
 const FLEET = 'fwd';
@@ -132,8 +132,8 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet forwarding of fault details a
       expect(ev.kind === 'fault' && ev.event.robot_id).toBe('amr-live');
       // The stream resumes after the resync's id from now on, and past the live event once its stream id came (on the
       // event, or on the bare id frame that follows an event the fast path brought first).
-      expect(Number(ev.kind === 'fault' ? ev.event.id : NaN)).toBeGreaterThanOrEqual(Number(resync.kind === 'resync' ? resync.id : NaN));
-      await until(() => (Number(stream.lastEventId) > Number(resync.kind === 'resync' ? resync.id : NaN) ? true : undefined), 'the resume point past the live event', 20_000);
+      expect(Number(ev.kind === 'fault' ? streamSeqOfId(ev.event.id) : NaN)).toBeGreaterThanOrEqual(Number(resync.kind === 'resync' ? resync.id : NaN));
+      await until(() => (Number(streamSeqOfId(stream.lastEventId)) > Number(resync.kind === 'resync' ? resync.id : NaN) ? true : undefined), 'the resume point past the live event', 20_000);
     } finally {
       stream.close();
     }

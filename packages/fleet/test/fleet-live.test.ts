@@ -14,7 +14,7 @@ import { startNatsCluster, type NatsCluster } from '../../../test-support/server
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
 import { until } from '../../../test-support/gateway/faults-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
-import { openSse, startFleetReplica, type FleetReplica, type SseEventRead } from '../../../test-support/fleet/fleet-harness.js';
+import { openSse, startFleetReplica, streamSeqOfId, type FleetReplica, type SseEventRead } from '../../../test-support/fleet/fleet-harness.js';
 
 const FLEET = 'live';
 const STREAM = 'MEDKIT_LIVE';
@@ -128,9 +128,9 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet live view: gap-free resume, n
       await resumed.close();
       expect(resumed.events.some((e) => e.event === 'x-medkit-resync')).toBe(false);
       expect(resumed.events.map(seqOf)).toEqual([...backlog, ...live]);
-      const ids = resumed.events.map((e) => Number(e.id));
+      const ids = resumed.events.map((e) => Number(streamSeqOfId(e.id)));
       expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true);
-      expect(ids[0]).toBeGreaterThan(Number(seen.id));
+      expect(ids[0]).toBeGreaterThan(Number(streamSeqOfId(seen.id)));
     } finally {
       pgs.resume();
     }

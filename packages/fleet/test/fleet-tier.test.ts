@@ -14,7 +14,7 @@ import { startPostgres, type PgServer } from '../../../test-support/servers/post
 import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
 import { LOGS_SERVICE } from '@medkit/gateway';
-import { openSse, startFleetReplica, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
+import { openSse, startFleetReplica, streamSeqOfId, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
 import { samplesOf, scrape, valueOf } from '../../../test-support/prometheus.js';
 
 const FLEET = 'tier';
@@ -229,7 +229,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     // Its SSE id is its stream sequence: on the event, or (the fast path was first) on the bare id frame that follows.
     const streamSeqOf = (c: string) => until(async () => (await db.query(`SELECT stream_seq FROM fleet_events WHERE body->>'fault_code' = $1 AND stream_seq IS NOT NULL`, [c])).rows[0]?.stream_seq as string | undefined, `${c} stored from the stream`, 30_000);
     const one = await streamSeqOf('LIVE_ONE');
-    await until(() => (ev.id === one || sse.bareIds.includes(one) ? true : undefined), 'the live client given LIVE_ONE\'s stream id', 20_000);
+    await until(() => (streamSeqOfId(ev.id) === one || sse.bareIds.some((b) => streamSeqOfId(b) === one) ? true : undefined), 'the live client given LIVE_ONE\'s stream id', 20_000);
     robots[0].fail('LIVE_TWO', '/amr/lidar', 2, 'second');
     await until(() => sse.events.find((e) => code(e) === 'LIVE_TWO'), 'second live event', 20_000);
     await sse.close();
@@ -239,9 +239,9 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     const two = await streamSeqOf('LIVE_TWO');
     const resumed = await openSse(`${base}/faults/stream`, { 'last-event-id': one });
     const again = await until(() => resumed.events.find((e) => code(e) === 'LIVE_TWO'), 'replayed event', 20_000);
-    expect(again.id).toBe(two);
+    expect(streamSeqOfId(again.id)).toBe(two);
     // Nothing at or before the resume point again (a later LIVE_ONE update would be a new event, with a new id).
-    expect(resumed.events.every((e) => e.id === undefined || Number(e.id) > Number(one))).toBe(true);
+    expect(resumed.events.every((e) => e.id === undefined || Number(streamSeqOfId(e.id)) > Number(one))).toBe(true);
     expect(resumed.events.map(code)).not.toContain('LIVE_ONE');
     await resumed.close();
   });

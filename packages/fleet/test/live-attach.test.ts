@@ -5,12 +5,14 @@
 // client once, its JetStream copy as a bare id when the client has the fast one. The end-to-end cases on real
 // servers are in fleet-live.test.ts and fleet-fast-path.test.ts.
 import { describe, expect, it } from 'vitest';
-import { attachFleetStream, FirstCopies } from '../src/http/live.js';
+import { attachFleetStream } from '../src/http/attach.js';
+import { FirstCopies } from '../src/http/live.js';
+import { FastPathOrder } from '../src/http/fast-order.js';
 import type { FleetFaultEvent } from '../src/http/fault-event.js';
 import type { FaultReplayer, ReplayOutcome } from '../src/http/replay.js';
 import type { SseStream } from '@medkit/server';
 
-const ev = (id: number): FleetFaultEvent => ({ id, event_id: `r:${id}`, robot_id: 'r', time: '2026-11-23T00:00:00Z', body: { event_type: 'fault_updated', fault_code: `C${id}`, severity: 1, status: 'CONFIRMED', description: '', occurrence_count: id, reporting_sources: [], first_occurred: '2026-11-23T00:00:00Z', last_occurred: '2026-11-23T00:00:00Z' } });
+const ev = (id: number): FleetFaultEvent => ({ id, event_id: `r:${id}`, robot_id: 'r', seq: id, time: '2026-11-23T00:00:00Z', body: { event_type: 'fault_updated', fault_code: `C${id}`, severity: 1, status: 'CONFIRMED', description: '', occurrence_count: id, reporting_sources: [], first_occurred: '2026-11-23T00:00:00Z', last_occurred: '2026-11-23T00:00:00Z' } });
 
 /** The fast-path copy of event `id` of the scripted stream: the same event, no stream sequence. */
 const fastEv = (id: number): FleetFaultEvent => ({ ...ev(id), id: undefined });
@@ -26,9 +28,9 @@ function harness(stream: number[]) {
   const sse: SseStream = { send: () => true, sendFrame: (f) => (frames.push(String(f)), true), drained: async () => undefined, close: () => undefined, closed: false, done: new Promise(() => undefined) };
   // fastTick a getter, as on FleetLiveFeed (add the replayer with Object.assign: a spread would copy today's value).
   const feed = { subscribe: (l: (e: FleetFaultEvent) => void) => (listeners.add(l), () => listeners.delete(l)), get fastTick() { return copies.fastTick; } };
-  const ids = () => frames.map((f) => ({ id: Number(/^id: (\d+)$/m.exec(f)?.[1]), event: /^event: (.+)$/m.exec(f)?.[1] }));
+  const ids = () => frames.map((f) => ({ id: Number(/^id: (\d+)/m.exec(f)?.[1]), event: /^event: (.+)$/m.exec(f)?.[1] }));
   /** Each frame as the event's code (from its data) and its id; a bare id frame has no code. */
-  const sent = () => frames.map((f) => ({ code: /"fault_code":"([^"]+)"/.exec(f)?.[1], id: /^id: (\d+)$/m.exec(f)?.[1] }));
+  const sent = () => frames.map((f) => ({ code: /"fault_code":"([^"]+)"/.exec(f)?.[1], id: /^id: (\d+)/m.exec(f)?.[1] }));
   return { frames, ids, sent, live, fromFast, fromStream, sse, feed, stream };
 }
 
@@ -77,7 +79,8 @@ describe('attachFleetStream', () => {
   it('announces what it cannot replay with x-medkit-resync (its id the stream end), then sends the held live events', async () => {
     const h = harness([1, 2, 3]);
     const r = replayer(h, { fail: { ok: false, reason: 'replay-failed', detail: 'the fleet stream cannot be read' } });
-    const pending = attachFleetStream({ ...h.feed, replayer: r }, h.sse, '1');
+    // A stream that never answers: given up after the retry window (here 1 s).
+    const pending = attachFleetStream({ ...h.feed, replayer: r }, h.sse, '1', r, 1000);
     h.live(ev(4));
     await pending;
     expect(h.ids()).toEqual([{ id: 3, event: 'x-medkit-resync' }, { id: 4, event: 'fault_updated' }]);
@@ -119,8 +122,8 @@ describe('attachFleetStream', () => {
     h.fromStream(7);
     expect(h.sent()).toEqual([{ code: 'C5', id: undefined }, { code: 'C6', id: undefined }, { code: undefined, id: '5' }, { code: undefined, id: '6' }, { code: 'C7', id: '7' }]);
     // A bare id dispatches nothing in an EventSource: it only moves the resume point.
-    expect(h.frames[2]).toBe('id: 5\n\n');
-    expect(JSON.parse(h.frames[0].split('data: ')[1])['x-medkit']).toEqual({ robot_id: 'r', event_id: 'r:5' });
+    expect(h.frames[2]).toBe('id: 5.r.5\n\n');
+    expect(JSON.parse(h.frames[0].split('data: ')[1])['x-medkit']).toEqual({ robot_id: 'r', event_id: 'r:5', seq: 5 });
   });
 
   it('drops a fast-path copy that comes after its JetStream copy', async () => {
@@ -153,7 +156,57 @@ describe('attachFleetStream', () => {
     h.fromStream(5);
     h.fromFast(6);
     h.fromStream(6);
-    expect(h.sent()).toEqual([{ code: 'C2', id: '2' }, { code: 'C3', id: '3' }, { code: 'C4', id: '4' }, { code: 'C5', id: '5' }, { code: 'C6', id: undefined }, { code: undefined, id: '6' }]);
+    expect(h.sent()).toEqual([{ code: 'C2', id: '2' }, { code: 'C3', id: '3' }, { code: 'C4', id: '4' }, { code: 'C5', id: '5' }, { code: 'C6', id: '5' }, { code: undefined, id: '6' }]);
+    // The fast-path event's id: the client's resume point (5), then the event itself.
+    expect(h.frames.find((f) => f.includes('"C6"'))).toMatch(/^id: 5\.r\.6$/m);
+  });
+
+  it('asks again a stream that cannot answer for a while (an election) and sends every event once, without a resync', async () => {
+    const h = harness([1, 2, 3, 4]);
+    let fails = 3;
+    const inner = replayer(h);
+    const r: FaultReplayer = { ...inner, async replay(after, batch) {
+      if (fails-- > 0) {
+        // Part of the stream read before JetStream stopped answering, once.
+        if (fails === 2) await batch([ev(2)]);
+        h.live(ev(5 + (2 - fails)));
+        return { ok: false, reason: 'replay-failed', detail: 'no leader' };
+      }
+      h.stream.push(5, 6, 7);
+      return inner.replay(after, batch);
+    } };
+    await attachFleetStream({ ...h.feed, replayer: r }, h.sse, '1.r.1', r, 10_000);
+    h.live(ev(8));
+    expect(h.ids()).toEqual([2, 3, 4, 5, 6, 7, 8].map((id) => ({ id, event: 'fault_updated' })));
+    expect(h.frames[0]).toMatch(/^id: 2\.r\.2$/m);
+  });
+
+  it('withholds a robot\'s fast-path events from a client until the stream brought the ones the feed showed before it came', async () => {
+    const h = harness([]);
+    // The feed delivered r:5 from the fast path before this client attached; its JetStream copy has not come.
+    await attachFleetStream(Object.assign(h.feed, { replayer: replayer(h), fastAhead: new Map([['r', 5]]) }), h.sse, undefined);
+    h.fromFast(6);
+    h.fromStream(5);
+    h.fromStream(6);
+    h.fromFast(7);
+    // r:6 waited for its JetStream copy, sent in full; once the stream caught up, r:7 went out from the fast path.
+    expect(h.sent()).toEqual([{ code: 'C5', id: '5' }, { code: 'C6', id: '6' }, { code: 'C7', id: '6' }]);
+  });
+
+  it('lets a robot\'s fast-path events out unless the fast path missed one of its messages and the stream has not caught up', () => {
+    const o = new FastPathOrder();
+    o.stream('a', 1);
+    expect(o.fast('a', 2)).toBe(true);
+    // A message of a dropped unread: a, 4 and 5 wait until the stream brought 5; other robots go on.
+    o.missed('a');
+    expect([o.fast('a', 4), o.fast('a', 5), o.fast('b', 1)]).toEqual([false, false, true]);
+    expect(o.ahead().get('a')).toBe(5);
+    o.stream('a', 3);
+    o.stream('a', 4);
+    expect(o.fast('a', 6)).toBe(false);
+    o.stream('a', 5);
+    o.stream('a', 6);
+    expect(o.fast('a', 7)).toBe(true);
   });
 
   it('remembers a bounded number of first copies, the oldest forgotten first', () => {

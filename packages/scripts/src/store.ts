@@ -1,9 +1,9 @@
 // Where scripts live: uploaded and pre-deployed scripts as files under
 // `<scripts_dir>/<entity_id>/<script_id>/script.<ext>` + `metadata.json` (docs/scripts.md) with
-// one SQLite row each (the index the routes read), and manifest scripts kept in memory. metadata.json holds
-// the script's env values (often credentials): scripts_dir and everything the store makes in it are the
-// gateway user's alone (0700 directories, 0600 files), since executions run as another user that must not
-// read another script's secrets.
+// one SQLite row each (the index the routes read), and manifest scripts kept in memory. metadata.json alone
+// holds the script's env values (often credentials; the row keeps their names, env-secrets.ts): scripts_dir and
+// everything the store makes in it are the gateway user's alone (0700 directories, 0600 files), since executions
+// run as another user that must not read another script's secrets.
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Logger } from '@medkit/kit';
@@ -11,6 +11,7 @@ import type { ManifestScript } from './model.js';
 import type { Migration, SqliteDatabase } from '@medkit/kit';
 import { EXTENSION } from './format.js';
 import { isSafeId } from './ids.js';
+import { envNamesColumn, metadataPath, moveEnvValuesOut, readEnvValues } from './env-secrets.js';
 import { SCRIPT_FORMATS, type EntityRef, type ScriptArg, type ScriptDefinition, type ScriptFormat } from './model.js';
 
 export const STORE_MIGRATIONS: Migration[] = [
@@ -46,6 +47,7 @@ interface Row {
   rel_path: string;
   source: string;
   timeout_sec: number | null;
+  /** The env variables' names (a JSON array); rows of older versions: their values (a JSON object) until moved. */
   env: string;
   args: string;
   parameters_schema: string | null;
@@ -203,6 +205,7 @@ export class ScriptStore {
         this.importDeployed(entityId, scriptId);
       }
     }
+    if (moveEnvValuesOut(this.db, this.dir, this.log) > 0) this.parsed.clear();
   }
 
   private subdirs(dir: string): string[] {
@@ -253,7 +256,7 @@ export class ScriptStore {
         relPath.split(sep).join('/'),
         source,
         typeof meta.timeout_sec === 'number' && meta.timeout_sec > 0 ? meta.timeout_sec : null,
-        JSON.stringify(meta.env && typeof meta.env === 'object' ? meta.env : {}),
+        envNamesColumn(meta.env),
         JSON.stringify(Array.isArray(meta.args) ? meta.args : []),
         meta.parameters_schema && typeof meta.parameters_schema === 'object' ? JSON.stringify(meta.parameters_schema) : null,
         meta.proximity_proof_required ? 1 : 0,
@@ -274,7 +277,7 @@ export class ScriptStore {
       managed: false,
       proximityProofRequired: r.proximity_proof_required === 1,
       ...(r.timeout_sec !== null ? { timeoutSec: r.timeout_sec } : {}),
-      env: JSON.parse(r.env) as Record<string, string>,
+      env: readEnvValues(metadataPath(join(this.dir, r.rel_path)), this.log),
       args: JSON.parse(r.args) as ScriptArg[],
       ...(r.parameters_schema !== null ? { parametersSchema: JSON.parse(r.parameters_schema) as Record<string, unknown> } : {}),
       entityId: r.entity_id,

@@ -8,6 +8,8 @@ export interface FleetFaultEvent {
   /** `<robot>:<seq>`, the same on both paths. */
   event_id: string;
   robot_id: string;
+  /** The robot's own sequence number (one counter over all its event kinds): rises with every event it sends. */
+  seq: number;
   time: string;
   body: FaultEventBody;
   /**
@@ -29,5 +31,22 @@ export function faultSubjects(fleet: string): string {
 export function decodeFaultEvent(seq: number | undefined, subject: string, data: Uint8Array): FleetFaultEvent | undefined {
   const p = parseEnvelopeOn(subject, data);
   if (!p.ok || p.envelope.kind !== 'faults') return undefined;
-  return { id: seq, event_id: p.envelope.event_id, robot_id: p.envelope.robot_id, time: p.envelope.time, body: p.envelope.body as FaultEventBody };
+  return { id: seq, event_id: p.envelope.event_id, robot_id: p.envelope.robot_id, seq: p.envelope.seq, time: p.envelope.time, body: p.envelope.body as FaultEventBody };
+}
+
+/**
+ * The SSE id of a fault event (docs/fleet.md, "Event ids"): `<stream seq>.<robot>.<robot seq>`. The first part is the
+ * resume point (every fault event of the stream up to it was sent); the other two name the event, so a client tells a
+ * repeat (a resume replays what the fast path brought first) and keeps each robot's events in order. A fast-path
+ * event carries the resume point the client had when it was sent. Robot ids hold no `.` (FLEET_ID_PATTERN).
+ */
+export function sseEventId(resumePoint: number, e: Pick<FleetFaultEvent, 'robot_id' | 'seq'>): string {
+  return `${resumePoint}.${e.robot_id}.${e.seq}`;
+}
+
+/** The resume point of a Last-Event-ID: a stream sequence alone (as older replicas sent it) or an sseEventId. */
+export function resumePointOf(header: string): number | undefined {
+  // At most 15 digits (exact in a double); the rest as sseEventId writes it.
+  const m = /^(\d{1,15})(?:\.[A-Za-z0-9_-]{1,64}\.\d{1,15})?$/.exec(header.trim());
+  return m ? Number(m[1]) : undefined;
 }

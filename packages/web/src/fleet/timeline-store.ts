@@ -1,9 +1,11 @@
 // The fleet fault timeline's data: the first page of GET /faults for the filter, more pages on request
 // (cursor), and live changes from GET /faults/stream applied when they pass the filter. The client's
 // stream resumes with Last-Event-ID after a drop; when the fleet answers that it cannot honour that point
-// (`x-medkit-resync`), the list is fetched again so nothing missed stays missing.
+// (`x-medkit-resync`), the list is fetched again so nothing missed stays missing. A resume after the fleet replica
+// died replays events the page may have from the fast path: one FleetEventOrder for the page's life, across every
+// stream it opens, drops those and any event older than one already applied from its robot (a row never goes back).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { FleetStreamEvent, MedkitClient } from '@medkit/client';
+import { FleetEventOrder, type FleetStreamEvent, type MedkitClient } from '@medkit/client';
 import { applyLive, fleetEventView, fleetFaultView, MAX_ROWS, mergeLive, timelineQuery, type FleetFaultView, type TimelineFilter } from './model';
 import { followStream, type StreamState } from '../state/live-stream';
 
@@ -52,6 +54,7 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
   const loadSeq = useRef(0);
   /** The newest live copy of each fault seen since the page opened (bounded), merged into every fresh list. */
   const seen = useRef(new Map<string, FleetFaultView>());
+  const order = useRef(new FleetEventOrder());
   /**
    * The match count when a live change's effect on it is unknown (a fault not on the loaded pages may already be in
    * the fleet's total): asked again from the fleet, one request at a time, RECOUNT_AFTER_MS after the change; a
@@ -126,7 +129,7 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
     before: (first) => {
       if (!first) void load(null);
     },
-    open: (handlers, options) => client.fleetFaultStream(handlers, options),
+    open: (handlers, options) => client.fleetFaultStream(handlers, options, order.current),
     onEvent: (ev) => {
       if (ev.kind === 'resync') {
         setResync({ atMs: Date.now(), reason: ev.resync.reason });
