@@ -13,7 +13,7 @@ import type { FleetLiveFeed } from './live.js';
  * The SSE frame of one fleet fault event: its id from its stream sequence, or, for a fast-path event (none yet), from
  * the client's resume point (no id before the client has one).
  */
-export function faultFrame(e: FleetFaultEvent, resumePoint: number): string {
+function faultFrame(e: FleetFaultEvent, resumePoint: number): string {
   const id = e.id !== undefined ? sseEventId(e.id, e) : resumePoint > 0 ? sseEventId(resumePoint, e) : undefined;
   return formatSseEvent({ id, event: e.body.event_type, data: { event_type: e.body.event_type, robot_id: e.robot_id, timestamp: e.time, fault: e.body, 'x-medkit': { robot_id: e.robot_id, event_id: e.event_id, seq: e.seq } } });
 }
@@ -40,7 +40,7 @@ const MAX_REPLAY_PASSES = 5;
 const RESYNC_STORE_WAIT_MS = 5000;
 
 /** The SSE frame telling a client its resume point cannot be honoured: re-list, then go on from this event's id. */
-export function resyncFrame(id: number, reason: ResyncReason, detail: string, lastEventId: string, storedThrough: number | undefined): string {
+function resyncFrame(id: number, reason: ResyncReason, detail: string, lastEventId: string, storedThrough: number | undefined): string {
   return formatSseEvent({
     id,
     event: 'x-medkit-resync',
