@@ -514,7 +514,8 @@ describeAsRoot('a gateway killed with SIGKILL (as root)', () => {
 
       second = await startSandboxGateway('medkit-crash-', [], undefined, first.parent);
       await waitFor(() => (pidAlive(planted!.pid!) ? undefined : true), 'the planted left-over to be killed at start-up', 10_000);
-      expect(second.medkit.stderr()).toContain(`medkit-exec-${oldPid}-exec_planted_0`);
+      // The line naming the left-over is logged after its processes are killed: wait for it rather than race it.
+      await waitFor(() => (second!.medkit.stderr().includes(`medkit-exec-${oldPid}-exec_planted_0`) ? true : undefined), 'the start-up log to name the left-over cgroup', 10_000);
       const cgroupsOfOld = () => spawnSync('find', ['/sys/fs/cgroup', '-maxdepth', '5', '-name', `medkit-exec-${oldPid}-*`], { encoding: 'utf8' }).stdout.trim();
       await waitFor(() => (cgroupsOfOld() === '' ? true : undefined), "the dead gateway's execution cgroups to be removed", 15_000);
 

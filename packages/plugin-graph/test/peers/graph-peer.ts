@@ -1,5 +1,5 @@
 // The graph watchdog's Cyclone DDS test peer (graph_peer_cyclone.c): built and cached like the DDS peers
-// (packages/rtps/test/peers/build-peers.ts), run with the peers' loopback discovery config, and driven line by
+// (test-support/peers/build-peers.ts), run with the peers' loopback discovery config, and driven line by
 // line over stdin so a test decides every stamp and value it publishes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';

@@ -1,5 +1,5 @@
 // The service interface's test clients (si_client_cyclone.c, si_client_fastdds.cpp): built from IDL generated out
-// of the ros2_medkit_msgs files (srv-idl.ts), cached like the DDS peers (packages/rtps/test/peers/build-peers.ts),
+// of the ros2_medkit_msgs files (srv-idl.ts), cached like the DDS peers (test-support/peers/build-peers.ts),
 // run once per call with the peers' loopback discovery configs; their answer lines parsed.
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
