@@ -4621,6 +4621,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/x-medkit-topology": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every local App's ROS node, topics, services and actions in one answer (the robot's graph)
+         * @description Every local App's ROS node, topics, services and actions in one answer (the robot's graph)
+         */
+        get: operations["getTopology"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -7059,6 +7079,26 @@ export type components = {
             scope: string;
             /** @enum {string} */
             token_type: "Bearer";
+        };
+        /** Topology */
+        Topology: {
+            items: components["schemas"]["TopologyApp"][];
+            "x-medkit": {
+                remote_app_ids: string[];
+                total_count: number;
+            };
+        };
+        /** TopologyApp */
+        TopologyApp: {
+            actions: string[];
+            id: string;
+            is_online: boolean;
+            name: string;
+            /** @description The ROS node this App stands for (fully qualified). */
+            node?: string;
+            publishes: string[];
+            services: string[];
+            subscribes: string[];
         };
         /**
          * Trigger
@@ -39540,6 +39580,53 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    getTopology: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topology"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

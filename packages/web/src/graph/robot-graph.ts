@@ -141,12 +141,37 @@ async function appResources(client: MedkitClient, item: unknown, signal: AbortSi
   return { appId: id, fqn, online, topics, services };
 }
 
-/** The nodes, topics and services of every App with a ROS node (`/apps`, then each App's data and operations, in parallel). */
+/** One App of `GET /x-medkit-topology` as the graph needs it (undefined when it has no ROS node). */
+function topologyResources(item: unknown): AppResources | undefined {
+  const a = obj(item);
+  const id = str(a.id);
+  if (!id) return undefined;
+  const online = a.is_online === true;
+  const fqn = str(a.node);
+  if (!online && !fqn) return undefined;
+  const names = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const topics: AppResources['topics'] = [
+    ...names(a.publishes).map((name) => ({ name, direction: 'publish' as const })),
+    ...names(a.subscribes).map((name) => ({ name, direction: 'subscribe' as const })),
+  ];
+  return { appId: id, fqn, online, topics, services: [...names(a.services), ...names(a.actions)] };
+}
+
+/**
+ * The nodes, topics and services of every App with a ROS node: `GET /x-medkit-topology` in one read (docs/ui.md);
+ * Apps it does not cover (an aggregation peer's) and gateways without it (404) fall back to each App's data and
+ * operations lists.
+ */
 export async function fetchRobotTopology(client: MedkitClient, signal: AbortSignal): Promise<Pick<RobotGraph, 'nodes' | 'edges'>> {
-  const apps = await client.read('/apps', { signal });
+  const [apps, topology] = await Promise.all([client.read('/apps', { signal }), client.read('/x-medkit-topology', { signal }).catch(() => undefined)]);
   const list = Array.isArray(obj(apps).items) ? (obj(apps).items as unknown[]) : [];
-  const resources = (await Promise.all(list.map((i) => appResources(client, i, signal)))).filter((r): r is AppResources => r !== undefined);
-  return buildRobotGraph(resources);
+  const known = new Map<string, AppResources | undefined>();
+  for (const item of Array.isArray(obj(topology).items) ? (obj(topology).items as unknown[]) : []) known.set(str(obj(item).id) ?? '', topologyResources(item));
+  const resources = await Promise.all(list.map((i) => {
+    const id = str(obj(i).id) ?? '';
+    return known.has(id) ? known.get(id) : appResources(client, i, signal);
+  }));
+  return buildRobotGraph(resources.filter((r): r is AppResources => r !== undefined));
 }
 
 /** The graph watchdog's findings, or why there are none (`watchdog`: /health lists graph_watchdog active; its route is not asked otherwise). */

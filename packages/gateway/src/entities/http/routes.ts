@@ -23,6 +23,7 @@ import {
 } from '../relations.js';
 import { functionMemberApps } from '../hierarchy.js';
 import { detail, href, listItem, missingItem, type DetailOptions, type ListItem } from './shapes.js';
+import { registerTopologyRoute } from './topology-route.js';
 
 /** What the discovery routes read from the entity cache. */
 
@@ -167,6 +168,7 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
   return (app: HttpApp): void => {
     app.addSchema(ListItemSchema);
     app.addSchema(EntityDetail);
+    registerTopologyRoute(app, deps.cache);
     // Top-level lists are the hot path (UI polling, fleets): memoise the body per cache generation.
     const listCache = new Map<EntityType, { generation: number; body: string }>();
     // Detail bodies of one cache generation (at most one per entity; dropped when the generation moves).
