@@ -3,7 +3,8 @@
 // so no report waits on a network round trip. Until the first load has finished the store is `connecting`
 // (reads and writes refused); while PostgreSQL cannot be reached new writes are refused and the writes
 // already accepted stay queued and are sent, in order, once it answers again.
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { NearMiss } from '../../engine.js';
 import type { FaultLogger } from '../../log.js';
 import type { FaultRecord } from '../../model.js';
@@ -14,6 +15,11 @@ import type { FaultStoreStatus } from '../store-status.js';
 import { loadPgFaultStore, migratePgFaultStore } from './pg-schema.js';
 import * as sql from './pg-statements.js';
 import { PgWriteQueue } from './pg-writer.js';
+
+/** The PostgreSQL driver, loaded when a PostgreSQL store is opened: a gateway on SQLite never loads it. */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
 
 export interface PgStoreOptions {
   /** Connection string (`postgres://user@host:port/db`). */
@@ -40,7 +46,7 @@ export class PostgresFaultRepository implements FaultRepository {
   private closed = false;
 
   constructor(private readonly o: PgStoreOptions, private readonly status: FaultStoreStatus, private readonly log: FaultLogger) {
-    this.pool = new pg.Pool({
+    this.pool = new (loadPg().Pool)({
       connectionString: o.url, max: o.poolSize, connectionTimeoutMillis: o.queryTimeoutMs, query_timeout: o.queryTimeoutMs,
       statement_timeout: o.queryTimeoutMs, application_name: 'medkit-faults',
     });
