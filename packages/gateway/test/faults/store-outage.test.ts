@@ -4,7 +4,6 @@
 // the reason and never shown; routes the store cannot answer get 503 naming its state; /health and /metrics
 // show it; the rest keeps serving; what was stored survives a restart; the store recovers by itself once
 // space or the file is back.
-import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,27 +11,13 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_KEYS } from '@medkit/cli';
 import { describeAsRoot } from '../../../../test-support/requirements.js';
+import { fillUp, mountSmallDisk, type SmallDisk } from '../../../../test-support/full-disk.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const FLAGS = { 'faults.store_probe_interval_sec': 0.1 };
 /** A description that makes each new fault cost the store a few KB. */
 const BULK = 'x'.repeat(2048);
-
-/** Writes zeros to `path` until the file system is full; returns the bytes written. */
-function fillUp(path: string): number {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(64 * 1024);
-  let written = 0;
-  try {
-    for (;;) written += writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    closeSync(fd);
-  }
-  return written;
-}
 
 async function storeOf(g: FaultGateway) {
   const h = await g.api('GET', '/health');
@@ -52,20 +37,19 @@ async function listed(g: FaultGateway): Promise<Set<string>> {
 }
 
 describeAsRoot('fault store outage: the data dir on a full tmpfs (real mount, real SQLite)', () => {
-  let mnt: string;
+  let disk: SmallDisk | undefined;
   let g: FaultGateway | undefined;
 
   beforeAll(() => {
-    mnt = mkdtempSync(join(tmpdir(), 'medkit-outage-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mnt]);
+    disk = mountSmallDisk('3m', 'medkit-outage-');
   });
   afterAll(async () => {
     await g?.close();
-    execFileSync('umount', [mnt]);
-    rmSync(mnt, { recursive: true, force: true });
+    disk?.remove();
   });
 
   it('refuses what it cannot store, answers 503 naming the state, keeps serving, recovers, and loses nothing across a restart', async () => {
+    const mnt = disk!.dir;
     const flags = { ...FLAGS, data_dir: mnt, 'metrics.enabled': true };
     g = await startFaultGateway({ flags });
     const stored: string[] = [];
