@@ -5467,6 +5467,8 @@ export type components = {
             /** @description Raw status (docs/faults.md): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status */
             status: string;
             "x-medkit": {
+                /** @description true: the fault store could not read this fault's evidence (a corrupt file), so environment_data is left out */
+                environment_data_unavailable?: boolean;
                 sovd_status: components["schemas"]["SovdFaultStatus"];
                 /** @description Raw status again (kept for clients of the earlier shape) */
                 status: string;

@@ -1,36 +1,23 @@
 // Fault store outages (docs/faults.md "Storage outages") on a real gateway over a real SQLite file: the data dir
-// on a 3 MB tmpfs filled mid-run under a load of reports and REST reads, and the database file replaced by a
-// directory. A report the store cannot take is refused at once with the reason and never shown; routes the
-// store cannot answer get 503 naming its state; /health and /metrics show it; the rest keeps serving; what
-// was stored survives a restart; the store recovers by itself once space or the file is back.
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+// on a 3 MB tmpfs filled mid-run under a load of reports and REST reads, the database file replaced by a
+// directory, and its pages overwritten with garbage. A report the store cannot take is refused at once with
+// the reason and never shown; routes the store cannot answer get 503 naming its state; /health and /metrics
+// show it; the rest keeps serving; what was stored survives a restart; the store recovers by itself once
+// space or the file is back.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_KEYS } from '@medkit/cli';
 import { describeAsRoot } from '../../../../test-support/requirements.js';
+import { fillUp, mountSmallDisk, type SmallDisk } from '../../../../test-support/full-disk.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const FLAGS = { 'faults.store_probe_interval_sec': 0.1 };
 /** A description that makes each new fault cost the store a few KB. */
 const BULK = 'x'.repeat(2048);
-
-/** Writes zeros to `path` until the file system is full; returns the bytes written. */
-function fillUp(path: string): number {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(64 * 1024);
-  let written = 0;
-  try {
-    for (;;) written += writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    closeSync(fd);
-  }
-  return written;
-}
 
 async function storeOf(g: FaultGateway) {
   const h = await g.api('GET', '/health');
@@ -50,20 +37,19 @@ async function listed(g: FaultGateway): Promise<Set<string>> {
 }
 
 describeAsRoot('fault store outage: the data dir on a full tmpfs (real mount, real SQLite)', () => {
-  let mnt: string;
+  let disk: SmallDisk | undefined;
   let g: FaultGateway | undefined;
 
   beforeAll(() => {
-    mnt = mkdtempSync(join(tmpdir(), 'medkit-outage-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mnt]);
+    disk = mountSmallDisk('3m', 'medkit-outage-');
   });
   afterAll(async () => {
     await g?.close();
-    execFileSync('umount', [mnt]);
-    rmSync(mnt, { recursive: true, force: true });
+    disk?.remove();
   });
 
   it('refuses what it cannot store, answers 503 naming the state, keeps serving, recovers, and loses nothing across a restart', async () => {
+    const mnt = disk!.dir;
     const flags = { ...FLAGS, data_dir: mnt, 'metrics.enabled': true };
     g = await startFaultGateway({ flags });
     const stored: string[] = [];
@@ -170,6 +156,116 @@ describe('fault store outage: the database file replaced by a directory (real SQ
       g = await startFaultGateway({ flags });
       const again = await listed(g);
       expect([...again].filter((c) => ['KEPT', 'LOST', 'BACK'].includes(c)).sort()).toEqual(['BACK', 'KEPT']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+/**
+ * Checkpoints the WAL of `db` from a second connection, keeps a copy of the file (what an operator would
+ * restore: everything acknowledged so far), then overwrites every page after the first with garbage (the
+ * header and schema stay, every table's b-tree is gone). The TRUNCATE checkpoint rewrites the WAL header, so
+ * the gateway's connection drops its page cache at its next transaction and reads the damaged pages: the
+ * damage is met on the next write, not whenever a page happens to leave the cache. Synchronous, so no gateway
+ * write slips in between (the gateway runs on this thread).
+ */
+function corruptAfterCheckpoint(db: string): { good: Buffer; pages: number } {
+  const other = new Database(db);
+  try {
+    expect(other.pragma('wal_checkpoint(TRUNCATE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]);
+  } finally {
+    other.close();
+  }
+  const good = readFileSync(db);
+  const raw = good.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  const pages = good.length / pageSize;
+  const fd = openSync(db, 'r+');
+  try {
+    const garbage = Buffer.alloc(pageSize, 0xa5);
+    for (let p = 1; p < pages; p++) writeSync(fd, garbage, 0, pageSize, p * pageSize);
+  } finally {
+    closeSync(fd);
+  }
+  return { good, pages: pages - 1 };
+}
+
+describe('fault store outage: the database file corrupted mid-run (real SQLite)', () => {
+  let g: FaultGateway | undefined;
+  afterEach(async () => {
+    await g?.close();
+    g = undefined;
+  });
+
+  it('refuses reports, answers 503 naming the corruption, keeps serving, and recovers once a good copy is back in place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medkit-outage-corrupt-'));
+    const flags = { ...FLAGS, data_dir: dir, 'metrics.enabled': true };
+    try {
+      g = await startFaultGateway({ flags });
+      const stored: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        expect(g.fail(`BEFORE_${i}`, '/nav/planner', 3, BULK).accepted).toBe(true);
+        stored.push(`BEFORE_${i}`);
+      }
+      const db = join(dir, 'medkit.db');
+      const { good, pages } = corruptAfterCheckpoint(db);
+      expect(pages).toBeGreaterThan(5);
+
+      // Reports keep coming with REST reads alongside: every one is refused with the reason, none is shown.
+      const refused: { code: string; reason: string }[] = [];
+      const reads: Promise<number>[] = [];
+      for (let i = 0; i < 200; i++) {
+        const out = g.fail(`DURING_${i}`, '/nav/planner', 3, BULK);
+        expect(out).toMatchObject({ accepted: false, storeUnavailable: true });
+        refused.push({ code: `DURING_${i}`, reason: out.reason ?? '' });
+        if (i % 10 === 0) reads.push(g.api('GET', '/faults').then((r) => r.status));
+        if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+      }
+      expect(new Set(await Promise.all(reads))).toEqual(new Set([200]));
+      expect(refused[0].reason).toMatch(/fault store unavailable \(sqlite: corrupt\)/);
+      const shown = await listed(g);
+      for (const r of refused) expect(shown.has(r.code)).toBe(false);
+      for (const c of stored) expect(shown.has(c)).toBe(true);
+      expect((await g.api('GET', '/faults/DURING_0')).status).toBe(404);
+      // The list comes from the store's memory; evidence it cannot read is left out and said to be.
+      const list = await g.api('GET', '/faults');
+      expect(list.body.items.length).toBeGreaterThan(0);
+      for (const item of list.body.items) {
+        expect(item.environment_data).toBeUndefined();
+        expect(item['x-medkit'].environment_data_unavailable).toBe(true);
+      }
+      // A detail is its evidence: 503 naming the state.
+      const detail = await g.api('GET', `/faults/${stored[0]}`);
+      expect(detail.status).toBe(503);
+      expect(detail.body.parameters).toMatchObject({ state: 'unavailable', problem: 'corrupt' });
+
+      const del = await g.api('DELETE', `/faults/${stored[0]}`);
+      expect(del.status).toBe(503);
+      expect(del.body).toMatchObject({ error_code: 'service-unavailable', parameters: { store: 'faults', backend: 'sqlite', state: 'unavailable', problem: 'corrupt' } });
+      expect(del.body.parameters.last_error).toMatch(/malformed|corrupt|not a database|integrity check/i);
+      const during = await storeOf(g);
+      expect(during.store).toMatchObject({ backend: 'sqlite', state: 'unavailable', problem: 'corrupt' });
+      expect(during.warnings.map((w) => w.code)).toContain('fault_store_unavailable');
+      expect(await metric(g, /^medkit_fault_store_up\{backend="sqlite"\}/)).toMatch(/ 0$/);
+      expect((await g.api('GET', '/apps')).status).toBe(200);
+
+      // The probe keeps finding the damage (it re-reads the file) until a good copy is written back in place.
+      writeFileSync(db, good);
+      await until(async () => ((await storeOf(g!)).store.state === 'ok' ? true : undefined), 'the store to recover');
+      expect((await g.api('GET', '/faults')).body.items[0]).not.toHaveProperty(['x-medkit', 'environment_data_unavailable']);
+      expect(g.fail('AFTER', '/nav/planner', 3).accepted).toBe(true);
+      stored.push('AFTER');
+      expect((await g.api('DELETE', `/faults/${stored[0]}`)).status).toBe(204);
+
+      // Nothing acknowledged before the corruption is lost, nothing refused appears.
+      await g.close();
+      g = await startFaultGateway({ flags });
+      const again = await listed(g);
+      for (const c of stored) expect(again.has(c)).toBe(true);
+      for (const r of refused) expect(again.has(r.code)).toBe(false);
+      // The clear made after recovery was stored too.
+      expect((await g.api('GET', `/faults/${stored[0]}`)).body.item.status).toMatchObject({ aggregatedStatus: 'cleared' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@
 // envelopes per entity scope, and details — memoised until the store or the entity tree changes.
 import type { FaultRecord, FaultStatus } from '@medkit/faults';
 import type { FaultSystem } from '@medkit/faults';
-import { environmentData } from '@medkit/faults';
+import { environmentData, FaultStoreUnavailable } from '@medkit/faults';
 import { queryFaults } from '@medkit/faults';
 import { entityFrameSnapshot, faultDetail, faultListEnvelope, faultListItem, restSnapshots, type RestSnapshot } from '@medkit/faults';
 import type { EnvironmentData } from '@medkit/faults';
@@ -34,11 +34,27 @@ export class FaultViews {
 
   constructor(private readonly system: FaultSystem, private readonly entities: FaultEntityIndex) {}
 
-  /** List item (Q1 shape) with `entity_id` and, when `withEvidence`, summarised snapshots. */
+  /** Set when a list item was built without its evidence (the store could not read it): such a body is not memoised. */
+  private evidenceMissed = false;
+
+  /**
+   * List item (Q1 shape) with `entity_id` and, when `withEvidence`, summarised snapshots. The fault itself comes
+   * from the store's memory; when its evidence cannot be read (a corrupt file), the item is served without
+   * `environment_data` and says so, rather than the whole list answering 503 (docs/faults.md, outages).
+   */
   listItem(f: FaultRecord, withEvidence = true): Record<string, unknown> {
     const entity = f.reporting_sources.length > 0 ? this.entities.entityOf(f.reporting_sources[0]) : undefined;
     if (!withEvidence) return faultListItem(f, entity);
-    const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
+    let env: EnvironmentData | undefined;
+    try {
+      env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
+    } catch (err) {
+      if (!(err instanceof FaultStoreUnavailable)) throw err;
+      this.evidenceMissed = true;
+      const item = faultListItem(f, entity);
+      item['x-medkit'] = { ...(item['x-medkit'] as Record<string, unknown>), environment_data_unavailable: true };
+      return item;
+    }
     const path = entity ? `/${entity.entity_type}/${entity.entity_id}` : undefined;
     return faultListItem(f, entity, env ? [...this.extraFrames(f.fault_code, env), ...restSnapshots(env, path, { latest: true })] : []);
   }
@@ -70,7 +86,10 @@ export class FaultViews {
     const stamp = `${this.system.changes()}:${this.entities.generation}:${this.entityFrames?.version ?? 0}`;
     const hit = this.memo.get(key);
     if (hit?.stamp === stamp) return hit.body;
+    this.evidenceMissed = false;
     const body = JSON.stringify(this.list(q, scope?.()));
+    // Without a write the stamp stays the same after the store recovers: a body missing evidence is not kept.
+    if (this.evidenceMissed) return body;
     if (this.memo.size >= MEMO_LIMIT && !this.memo.has(key)) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(key, { stamp, body });
     return body;

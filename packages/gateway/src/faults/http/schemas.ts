@@ -49,6 +49,7 @@ export const FaultListItemSchema = Type.Object(
     'x-medkit': Type.Object({
       status: Type.String({ description: 'Raw status again (kept for clients of the earlier shape)' }),
       sovd_status: Type.Ref(SovdFaultStatusSchema),
+      environment_data_unavailable: Type.Optional(Type.Boolean({ description: 'true: the fault store could not read this fault\'s evidence (a corrupt file), so environment_data is left out' })),
     }),
     environment_data: Type.Optional(Type.Object({ snapshots: Type.Array(Type.Ref(FaultSnapshotSchema), { description: 'Summarised: no message bodies' }) })),
   },
