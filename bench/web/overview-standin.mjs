@@ -1,6 +1,7 @@
 // The overview of a Nav2-sized robot in chromium (bench/web/run.mjs --overview): a stand-in gateway serves the
 // built UI and a robot of 30 online Apps and 100 topics (synthetic.mjs) through the routes the overview reads
-// (/apps, each App's /data and /operations); the run measures navigation start → the graph drawn.
+// (/apps and /x-medkit-topology, as a gateway answers them; each App's /data and /operations too, which the UI reads
+// only for Apps the topology does not cover); the run measures navigation start → the graph drawn.
 /* global document -- the callbacks given to page.evaluate run in the browser */
 import { serveStandIn } from './standin-server.mjs';
 
@@ -15,6 +16,19 @@ export function serveOverview(dist, apps) {
     '/api/v1/components': { items: [] },
     '/api/v1/functions': { items: [] },
     '/api/v1/faults': { items: [], 'x-medkit': { count: 0 } },
+    '/api/v1/x-medkit-topology': {
+      items: apps.map((a) => ({
+        id: a.appId,
+        name: a.appId,
+        is_online: true,
+        node: a.fqn,
+        publishes: a.topics.filter((t) => t.direction === 'publish').map((t) => t.name),
+        subscribes: a.topics.filter((t) => t.direction === 'subscribe').map((t) => t.name),
+        services: a.services,
+        actions: [],
+      })),
+      'x-medkit': { total_count: apps.length, remote_app_ids: [] },
+    },
   };
   for (const a of apps) {
     api[`/api/v1/apps/${a.appId}/data`] = { items: a.topics.map((t) => ({ id: t.name, name: t.name, 'x-medkit': { ros2: { topic: t.name, direction: t.direction, type: 'std_msgs/msg/Float64' } } })) };
