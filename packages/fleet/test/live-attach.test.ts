@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachFleetStream } from '../src/http/attach.js';
 import { FirstCopies } from '../src/http/live.js';
-import { FastPathOrder } from '../src/http/fast-order.js';
+import { FastPathOrder, RECONNECT_HOLD_MS } from '../src/http/fast-order.js';
 import type { FleetFaultEvent } from '../src/http/fault-event.js';
 import type { FaultReplayer, ReplayOutcome } from '../src/http/replay.js';
 import type { SseStream } from '@medkit/server';
@@ -207,6 +207,25 @@ describe('attachFleetStream', () => {
     o.stream('a', 5);
     o.stream('a', 6);
     expect(o.fast('a', 7)).toBe(true);
+  });
+
+  it('after its own reconnect holds every robot\'s fast-path events until the stream brought them, for at most the hold time', () => {
+    let now = 1000;
+    const o = new FastPathOrder(100, () => now);
+    o.stream('a', 1);
+    expect(o.fast('a', 2)).toBe(true);
+    // The connection dropped: a:3 went by while it was down and only the stream will bring it.
+    o.reconnected();
+    expect([o.fast('a', 4), o.fast('b', 9)]).toEqual([false, false]);
+    o.stream('a', 3);
+    expect(o.fast('a', 5)).toBe(false);
+    // The stream reached a:5, the last held one: a is in sync, b still waits.
+    o.stream('a', 4);
+    o.stream('a', 5);
+    expect([o.fast('a', 6), o.fast('b', 10)]).toEqual([true, false]);
+    // A stream that stays without a leader: past the hold time the fast path shows events again.
+    now += RECONNECT_HOLD_MS;
+    expect(o.fast('b', 11)).toBe(true);
   });
 
   it('remembers a bounded number of first copies, the oldest forgotten first', () => {

@@ -4,10 +4,14 @@
 // the missed one, which only JetStream brings, later. So after such a miss (a message dropped past the robot's rate
 // or its size bound) a robot's fast-path events are withheld, left to their JetStream copies, until the stream has
 // brought every event the fast path has shown of it; from then on its fast-path events go out as they come.
-// Not counted as a miss: what robots sent while this replica's own connection was down (unknowable per robot; it
-// is the moment the fast path is for, a NATS node's death), see docs/fleet.md.
+// What robots sent while this replica's own connection was down is unknowable per robot, so after the replica
+// reconnects every robot's fast-path events are withheld until the stream has brought that robot (it normally
+// does within the election that follows a node's death), for at most RECONNECT_HOLD_MS: a stream that stays
+// without a leader longer lets the fast path show events again (the moment it is for), see docs/fleet.md.
 /** Robots tracked at once (as the fast path's rate limit); past it the oldest is forgotten. */
 const MAX_ROBOTS = 10_000;
+/** After this replica's own reconnect, how long fast-path events wait for the stream to bring their robot. */
+export const RECONNECT_HOLD_MS = 5000;
 
 export class FastPathOrder {
   /** Per robot: the highest robot seq the fast path brought (sent or withheld) whose JetStream copy has not come. */
@@ -15,12 +19,28 @@ export class FastPathOrder {
   /** Robots whose fast-path events wait for the stream: one of theirs was missed and the stream has not caught up. */
   private readonly gapped = new Set<string>();
 
-  constructor(private readonly max = MAX_ROBOTS) {}
+  /** Until when (ms, performance clock) every robot not yet brought by the stream is held after a reconnect. */
+  private holdUntil = 0;
+  /** Robots the stream has brought since the last reconnect. */
+  private readonly synced = new Set<string>();
+
+  constructor(private readonly max = MAX_ROBOTS, private readonly now: () => number = () => performance.now()) {}
+
+  /** This replica's NATS connection came back: what the fast path sent meanwhile never reached it. */
+  reconnected(): void {
+    this.holdUntil = this.now() + RECONNECT_HOLD_MS;
+    this.synced.clear();
+  }
 
   /** A fast-path event of `robot`: true when it may go out now, false when its JetStream copy is to bring it. */
   fast(robot: string, seq: number): boolean {
     const ahead = this.aheadOf.get(robot);
     if (ahead === undefined || seq > ahead) this.bounded(this.aheadOf, robot, seq);
+    if (this.holdUntil > 0 && !this.synced.has(robot)) {
+      if (this.now() < this.holdUntil) return false;
+      this.holdUntil = 0;
+      this.synced.clear();
+    }
     return !this.gapped.has(robot);
   }
 
@@ -28,6 +48,8 @@ export class FastPathOrder {
   stream(robot: string, seq: number): void {
     const ahead = this.aheadOf.get(robot);
     if (ahead !== undefined && seq < ahead) return;
+    // Caught up with a fast-path event held since the reconnect: everything the robot sent before it came too.
+    if (ahead !== undefined && this.holdUntil > 0 && this.synced.size < this.max) this.synced.add(robot);
     this.aheadOf.delete(robot);
     this.gapped.delete(robot);
   }

@@ -121,7 +121,10 @@ export class FleetLiveFeed {
     void (async () => {
       for await (const st of this.nc.status()) {
         if (this.stopped) return;
-        if (st.type === 'reconnect') this.stopIter?.();
+        if (st.type === 'reconnect') {
+          this.fast?.order.reconnected();
+          this.stopIter?.();
+        }
       }
     })().catch(() => undefined);
   }
