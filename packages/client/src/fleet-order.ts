@@ -10,7 +10,8 @@ const MAX_ROBOTS = 100_000;
 
 /** The robot and sequence number an event names, from its SSE id or its `x-medkit` (older fleets). */
 export function fleetEventPosition(e: Pick<FleetFaultEvent, 'id' | 'robot_id' | 'x-medkit'>): { robot: string; seq: number } | undefined {
-  const m = e.id ? /^\d+\.([A-Za-z0-9_-]+)\.(\d+)$/.exec(e.id) : null;
+  // Bounded like the server writes it: robot ids of at most 64 characters, sequence numbers exact in a double.
+  const m = e.id ? /^\d{1,15}\.([A-Za-z0-9_-]{1,64})\.(\d{1,15})$/.exec(e.id) : null;
   if (m) return { robot: m[1], seq: Number(m[2]) };
   const x = e['x-medkit'];
   const seq = x?.seq ?? (x?.event_id ? Number(x.event_id.slice(x.event_id.lastIndexOf(':') + 1)) : NaN);

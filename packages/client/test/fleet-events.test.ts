@@ -29,6 +29,10 @@ describe('fleet stream events', () => {
 
   it('names each event by its robot and sequence number, from the id or (older fleets) from x-medkit', () => {
     expect(fleetEventPosition({ id: '1207.amr-07.55', robot_id: 'amr-07' })).toEqual({ robot: 'amr-07', seq: 55 });
+    // Hostile ids: a sequence past 15 digits (not exact in a double), an over-long robot id, a huge id.
+    expect(fleetEventPosition({ id: '1.amr-07.12345678901234567890', robot_id: 'amr-07' })).toBeUndefined();
+    expect(fleetEventPosition({ id: `1.${'r'.repeat(65)}.5`, robot_id: 'amr-07' })).toBeUndefined();
+    expect(fleetEventPosition({ id: '9'.repeat(100_000), robot_id: 'amr-07' })).toBeUndefined();
     expect(fleetEventPosition({ id: '1207', robot_id: 'amr-07', 'x-medkit': { robot_id: 'amr-07', event_id: 'amr-07:55' } })).toEqual({ robot: 'amr-07', seq: 55 });
     expect(fleetEventPosition({ robot_id: 'amr-07' })).toBeUndefined();
   });

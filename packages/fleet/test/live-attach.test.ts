@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { attachFleetStream } from '../src/http/attach.js';
 import { FirstCopies } from '../src/http/live.js';
 import { FastPathOrder, RECONNECT_HOLD_MS } from '../src/http/fast-order.js';
+import { resumePointOf, sseEventId } from '../src/http/fault-event.js';
 import type { FleetFaultEvent } from '../src/http/fault-event.js';
 import type { FaultReplayer, ReplayOutcome } from '../src/http/replay.js';
 import type { SseStream } from '@medkit/server';
@@ -226,6 +227,14 @@ describe('attachFleetStream', () => {
     // A stream that stays without a leader: past the hold time the fast path shows events again.
     now += RECONNECT_HOLD_MS;
     expect(o.fast('b', 11)).toBe(true);
+  });
+
+  it('reads a Last-Event-ID resume point only in the forms the server writes, refusing hostile values', () => {
+    expect(resumePointOf('1207')).toBe(1207);
+    expect(resumePointOf(sseEventId(1207, { robot_id: 'amr-07', seq: 55 }))).toBe(1207);
+    for (const bad of ['1234567890123456', '-1', '1e9', '12.amr.1.2', `1.${'r'.repeat(65)}.1`, '1.amr.12345678901234567', '9'.repeat(1_000_000), '']) {
+      expect(resumePointOf(bad), bad.slice(0, 40)).toBeUndefined();
+    }
   });
 
   it('remembers a bounded number of first copies, the oldest forgotten first', () => {
