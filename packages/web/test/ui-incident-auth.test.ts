@@ -4,7 +4,8 @@
 // fed a battery voltage topic as the bulk-data and fleet tests do.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { HistoryPoint, SampledMessage, TopicGraph, TopicSampler } from '@medkit/gateway';
+import type { HistoryPoint } from '@medkit/gateway';
+import { oneTopicSource } from './support/one-topic-source.js';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
 import { startFaultGateway, until, type FaultGateway } from '../../../test-support/gateway/faults-gateway.js';
 import { buildUi } from './support/build-ui.js';
@@ -32,16 +33,8 @@ describeWith(CHROMIUM, 'incident view with authentication on', () => {
 
   beforeAll(async () => {
     dist = await buildUi();
-    const sampler: TopicSampler = {
-      async sample(topic) {
-        const last = points[points.length - 1];
-        return topic === TOPIC && last ? ({ type: 'std_msgs/msg/Float64', value: { data: last.value }, timestamp_ns: last.timestamp_ns, size_bytes: 12 } satisfies SampledMessage) : null;
-      },
-      history: (topic, windowMs) => (topic === TOPIC ? points.filter((p) => p.timestamp_ns >= BigInt(Date.now() - windowMs) * 1_000_000n) : []),
-    };
-    const graph: TopicGraph = { publishedTopics: (fqn) => (fqn === NODE ? [TOPIC] : []), allTopics: () => [TOPIC] };
     g = await startFaultGateway({
-      feature: { sampler, graph },
+      feature: oneTopicSource(TOPIC, NODE, points),
       flags: {
         'ui.dir': dist,
         'auth.enabled': true,

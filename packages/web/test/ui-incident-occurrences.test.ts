@@ -4,7 +4,8 @@
 // (ROS off); a sampler stands in for the ROS layer and the black box is fed a battery voltage topic.
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { HistoryPoint, SampledMessage, TopicGraph, TopicSampler } from '@medkit/gateway';
+import type { HistoryPoint } from '@medkit/gateway';
+import { oneTopicSource } from './support/one-topic-source.js';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
 import { startFaultGateway, until, type FaultGateway } from '../../../test-support/gateway/faults-gateway.js';
 import { buildUi } from './support/build-ui.js';
@@ -37,16 +38,8 @@ describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
 
   beforeAll(async () => {
     dist = await buildUi();
-    const sampler: TopicSampler = {
-      async sample(topic) {
-        const last = points[points.length - 1];
-        return topic === TOPIC && last ? ({ type: 'std_msgs/msg/Float64', value: { data: last.value }, timestamp_ns: last.timestamp_ns, size_bytes: 12 } satisfies SampledMessage) : null;
-      },
-      history: (topic, windowMs) => (topic === TOPIC ? points.filter((p) => p.timestamp_ns >= BigInt(Date.now() - windowMs) * 1_000_000n) : []),
-    };
-    const graph: TopicGraph = { publishedTopics: (fqn) => (fqn === NODE ? [TOPIC] : []), allTopics: () => [TOPIC] };
     g = await startFaultGateway({
-      feature: { sampler, graph },
+      feature: oneTopicSource(TOPIC, NODE, points),
       flags: {
         'ui.dir': dist,
         'faults.healing_enabled': true,
