@@ -2,33 +2,30 @@
 // feature contract and its ordering, configuration loading, the Fastify app with its request stages and error
 // table, authentication and roles, TLS and the Host allow-list, the SSE hub, OpenAPI, /metrics' registry.
 /** Composition: a server from its config and features. */
-export { createServer, boundUrl, type Server, type ServerOptions, type ServerIdentity, type CoreParts } from './create-server.js';
+export { createServer, type Server, type ServerOptions, type ServerIdentity, type CoreParts } from './create-server.js';
 export type { ServerContext, ServerFeature, RoutePhase } from './feature.js';
-export { token, type Token, type AnyToken, ServiceRegistry, MissingServiceError, orderFeatures, FeatureGraphError, type FeatureDeclaration } from './registry/index.js';
+export { token, type Token, type AnyToken, ServiceRegistry, MissingServiceError, orderFeatures, FeatureGraphError } from './registry/index.js';
 
 /** Configuration: the core's keys and the loader a server builds on. */
 export { ServerConfig, loadServerConfig, describeConfigOrigins, type ConfigProfile, type ConfigOrigin, type LoadOptions } from './config/load.js';
 export { SERVER_CORE_KEYS, SERVER_KEYS, TLS_KEYS, AUTH_KEYS, CORS_KEYS, RATE_LIMIT_KEYS, STORAGE_KEYS, type ServerKeyName, type ServerValues } from './config/keys.js';
-export { flatten, readConfigFile, readYamlConfig, readEnvConfig, expandSubstitutions, ROS_NODE_KEY_PREFIX, type ConfigFileValues, type FlatConfig } from './config/sources.js';
-export { coerce, type Adjustment } from './config/validate.js';
-export { nearestKey, judgeUnknownKey, type UnknownKeyVerdict } from './config/unknown-keys.js';
+export { flatten, type FlatConfig } from './config/sources.js';
+export { nearestKey } from './config/unknown-keys.js';
 export { renderConfigReference } from './config/reference.js';
 
 /** HTTP: the app type routes register on, schemas, stages and helpers route files use. */
 export { API_BASE, type HttpApp } from './http/app-types.js';
-export { createHttpServer, type HttpServer, type HttpServerOptions, type HttpLimits, type RouteModule } from './http/server.js';
-export { installRequestPipeline, clientOf, type RouteStage, type Stage, type AccessStages, type CertificateReader } from './http/pipeline.js';
+export { type HttpServer, type RouteModule } from './http/server.js';
+export { type RouteStage, type Stage } from './http/pipeline.js';
 export { RouteIndex, routeAvailability, type StandInRouteConfig } from './http/route-index.js';
-export { Collection, EntityId, GenericError, Links, Opaque, ENTITY_ID_PATTERN, ENTITY_ERRORS } from './http/schemas.js';
+export { Collection, EntityId, GenericError, Links, Opaque } from './http/schemas.js';
 export { MINIMUM_ROLE_KEY, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './http/openapi.js';
 export { pascal } from './http/openapi-components.js';
 export { checkBody } from './http/validation.js';
 export { sendResult } from './http/verbatim.js';
 export { Verbatim } from './sovd/verbatim.js';
 export { discardUpload, readMultipartUpload, withMultipart } from './http/multipart-upload.js';
-export { toSovdError, sendError } from './http/error-stage.js';
-export { FailureLog, type FailureLogDecision, type FailureLogOptions } from './http/failure-log.js';
-export { lazySerializerCompiler, lazyValidatorCompiler, reuseForEqualSchemas } from './http/lazy-compile.js';
+export { sendError } from './http/error-stage.js';
 export { servedResponses } from './http/response-schemas.js';
 export { SseHub, type SseStream } from './http/sse.js';
 export { forwardRequest, escapesPath, hasRequestBody, decodeSegment, MAX_FORWARD_RESPONSE_BYTES, type ForwardTarget, type ForwardOutcome, type ForwardOptions } from './http/forward.js';
@@ -36,30 +33,16 @@ export { forwardRequest, escapesPath, hasRequestBody, decodeSegment, MAX_FORWARD
 /** Authentication and roles. */
 export { ANONYMOUS, type ClientIdentity } from './auth/identity.js';
 export {
-  AUTH_MIGRATIONS,
   AuthConfigError,
   OAuthError,
-  readAuthSettings,
-  AccessPolicy,
-  BEARER_SCHEME,
-  SECURITY_SCHEMES,
-  RoleTable,
   renderRoleTable,
-  publishedRows,
   ROLE_TABLE_FLAGS,
-  accessOf,
   defaultAccess,
   stricter,
-  AuthService,
-  createGatewayAuth,
   MAX_CLOCK_SKEW_SEC,
-  type AuthSettings,
-  type RouteRole,
-  type RoleTableRow,
   type RoleResolver,
   type TokenResponse,
   type GatewayAuth,
-  type OperationAuth,
 } from './auth/index.js';
 export { isReadMethod } from './auth/route-access.js';
 
