@@ -2,7 +2,7 @@
 // as learned from that peer. Unknown or malformed fields are ignored; only the id is required.
 import { isValidEntityId } from '../entities/ids.js';
 import { decodeSegment } from './url-paths.js';
-import { newApp, newArea, newComponent, newFunction, type Entity, type EntityType } from '../entities/model.js';
+import { newApp, newArea, newComponent, newFunction, PEER_SOURCE_PREFIX, type Entity, type EntityType } from '../entities/model.js';
 
 type Json = Record<string, unknown>;
 
@@ -48,7 +48,7 @@ export function entityFromWire(type: EntityType, item: Json, detail: Json | unde
   };
   if (init.description === undefined) delete init.description;
   if (init.translation_id === undefined) delete init.translation_id;
-  const source = `peer:${peer}`;
+  const source = `${PEER_SOURCE_PREFIX}${peer}`;
   const ros2 = isObj(x.ros2) ? x.ros2 : {};
   switch (type) {
     case 'area':

@@ -84,3 +84,11 @@ export function namespaceCovers(prefix: string, ns: string): boolean {
   if (p === '/') return true;
   return n === p || n.startsWith(p + '/');
 }
+
+/** The `source` of an entity an aggregation peer declared (`peer:<name>`, set by aggregation/from-wire.ts). */
+export const PEER_SOURCE_PREFIX = 'peer:';
+
+/** The peer an entity came from, or undefined for a local one. */
+export function peerOfSource(source: string): string | undefined {
+  return source.startsWith(PEER_SOURCE_PREFIX) ? source.slice(PEER_SOURCE_PREFIX.length) : undefined;
+}

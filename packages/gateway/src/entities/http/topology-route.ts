@@ -4,7 +4,7 @@
 // by an aggregation peer are not in it (their topics are the peer's): `x-medkit.remote_app_ids` names them.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { effectiveFqn, type App } from '../model.js';
+import { effectiveFqn, peerOfSource, type App } from '../model.js';
 import type { EntityCache } from '../cache.js';
 
 const TopologyApp = Type.Object(
@@ -29,7 +29,7 @@ const TopologyBody = Type.Object(
   { $id: 'Topology', title: 'Topology' },
 );
 
-const isRemote = (a: App) => a.source.startsWith('peer:');
+const isRemote = (a: App) => peerOfSource(a.source) !== undefined;
 
 function topologyOf(apps: readonly App[]) {
   const local = apps.filter((a) => !isRemote(a));

@@ -3,11 +3,12 @@
  * `_param_client_node`...) are dropped in every mode, after merging. A peer App's `<peer>__` prefix is
  * stripped before the test.
  */
-import type { EntitySnapshot } from '../model.js';
+import { peerOfSource, type EntitySnapshot } from '../model.js';
 
 function isInternalId(id: string, source: string): boolean {
-  if (source.startsWith('peer:')) {
-    const prefix = `${source.slice(5)}__`;
+  const peer = peerOfSource(source);
+  if (peer !== undefined) {
+    const prefix = `${peer}__`;
     if (id.startsWith(prefix)) id = id.slice(prefix.length);
   }
   return id.startsWith('_');
