@@ -20,6 +20,18 @@ export const OUTBOX_MIGRATIONS: Migration[] = [
       );`);
     },
   },
+  {
+    // The last seq of each kind, for prev_seq (docs/fleet.md): a row that survives restarts like fleet_sequence.
+    id: 'fleet-link-002-kind-sequence',
+    up(db) {
+      db.exec(`CREATE TABLE fleet_kind_sequence (
+        robot_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        last_seq INTEGER NOT NULL,
+        PRIMARY KEY (robot_id, kind)
+      );`);
+    },
+  },
 ];
 
 /** Drop order past the bound: the least valuable kinds first, fault events last. */
@@ -42,6 +54,8 @@ export interface OutboxStats {
 export class Outbox {
   private readonly insert;
   private readonly bump;
+  private readonly lastOfKind;
+  private readonly setLastOfKind;
   private readonly head;
   private readonly after;
   private readonly remove;
@@ -59,6 +73,9 @@ export class Outbox {
     this.insert = db.prepare('INSERT INTO fleet_outbox (seq, kind, payload) VALUES (?, ?, ?)');
     this.bump = db.prepare(`INSERT INTO fleet_sequence (robot_id, last_seq) VALUES (?, 1)
       ON CONFLICT(robot_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`);
+    this.lastOfKind = db.prepare('SELECT last_seq FROM fleet_kind_sequence WHERE robot_id = ? AND kind = ?');
+    this.setLastOfKind = db.prepare(`INSERT INTO fleet_kind_sequence (robot_id, kind, last_seq) VALUES (?, ?, ?)
+      ON CONFLICT(robot_id, kind) DO UPDATE SET last_seq = excluded.last_seq`);
     this.head = db.prepare('SELECT seq, kind, payload FROM fleet_outbox ORDER BY seq LIMIT ?');
     this.after = db.prepare('SELECT seq, kind, payload FROM fleet_outbox WHERE seq > ? ORDER BY seq LIMIT ?');
     this.remove = db.prepare('DELETE FROM fleet_outbox WHERE seq = ?');
@@ -80,7 +97,9 @@ export class Outbox {
     return this.db.transaction(() => {
       while (this.count >= this.maxEvents) if (!this.dropOne()) break;
       const seq = (this.bump.get(this.robotId) as { last_seq: number }).last_seq;
-      const env: FleetEnvelope = { v: 1, robot_id: this.robotId, seq, event_id: eventId(this.robotId, seq), time: now.toISOString(), kind, body };
+      const prev = (this.lastOfKind.get(this.robotId, kind) as { last_seq: number } | undefined)?.last_seq;
+      this.setLastOfKind.run(this.robotId, kind, seq);
+      const env: FleetEnvelope = { v: 1, robot_id: this.robotId, seq, event_id: eventId(this.robotId, seq), time: now.toISOString(), kind, ...(prev === undefined ? {} : { prev_seq: prev }), body };
       this.insert.run(seq, kind, JSON.stringify(env));
       this.count++;
       return env;

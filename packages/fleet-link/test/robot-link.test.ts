@@ -211,7 +211,11 @@ it('outbox: seq survives a restart, and past the bound health events go before f
     runMigrations(db, OUTBOX_MIGRATIONS);
     box = new Outbox(db, 'r1', 4);
     expect(box.pending).toBe(0);
-    expect(box.enqueue('faults', {}).seq).toBe(8);
+    // prev_seq names the previous event of the same kind, across the restart too (health 4 was dropped, not forgotten).
+    const fault = box.enqueue('faults', {});
+    expect(fault).toMatchObject({ seq: 8, prev_seq: 7 });
+    expect(box.enqueue('health', {})).toMatchObject({ seq: 9, prev_seq: 4 });
+    expect(box.enqueue('entities', {})).not.toHaveProperty('prev_seq');
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

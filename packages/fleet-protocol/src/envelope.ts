@@ -25,6 +25,11 @@ export interface FleetEnvelope<B = unknown> {
   /** Robot wall time, ISO 8601. */
   time: string;
   kind: EventKind;
+  /**
+   * The `seq` of the robot's previous event of the same kind; absent on its first (and from robots before this field).
+   * `seq` counts all kinds, so this is what lets a receiver of the fast path see that it missed one of a kind.
+   */
+  prev_seq?: number;
   body: B;
 }
 
@@ -102,6 +107,7 @@ export function parseEnvelope(data: Uint8Array): ParseResult {
   if (typeof e.robot_id !== 'string' || !isFleetId(e.robot_id)) return { ok: false, reason: 'bad robot_id' };
   if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 1) return { ok: false, reason: 'bad seq' };
   if (e.event_id !== eventId(e.robot_id, e.seq)) return { ok: false, reason: 'event_id does not match robot_id:seq' };
+  if (e.prev_seq !== undefined && (typeof e.prev_seq !== 'number' || !Number.isSafeInteger(e.prev_seq) || e.prev_seq < 1 || e.prev_seq >= e.seq)) return { ok: false, reason: 'bad prev_seq' };
   if (typeof e.time !== 'string' || Number.isNaN(Date.parse(e.time))) return { ok: false, reason: 'bad time' };
   if (typeof e.kind !== 'string' || !(EVENT_KINDS as readonly string[]).includes(e.kind)) return { ok: false, reason: 'bad kind' };
   if (!e.body || typeof e.body !== 'object' || Array.isArray(e.body)) return { ok: false, reason: 'bad body' };

@@ -31,7 +31,8 @@ function startRobot(nc: NatsConnection, robot: string) {
       seq++;
       const time = new Date().toISOString();
       const body = { event_type: 'fault_updated', fault_code: `ELECT_${seq % 7}`, severity: 2, status: 'CONFIRMED', description: 'election', occurrence_count: seq, reporting_sources: ['/amr/motor'], first_occurred: time, last_occurred: time };
-      const env = JSON.stringify({ v: 1, robot_id: robot, seq, event_id: `${robot}:${seq}`, time, kind: 'faults', body });
+      // prev_seq as fleet-link sends it (its previous fault event): a replica sees a fast-path message lost unseen.
+      const env = JSON.stringify({ v: 1, robot_id: robot, seq, event_id: `${robot}:${seq}`, time, kind: 'faults', ...(seq > 1 ? { prev_seq: seq - 1 } : {}), body });
       nc.publish(fastSubjectFor(FLEET, robot, 'faults'), env);
       outbox.push(env);
       await sleep(100);

@@ -210,6 +210,24 @@ describe('attachFleetStream', () => {
     expect(o.fast('a', 7)).toBe(true);
   });
 
+  it('sees a fast-path message lost unseen by the prev_seq of the next, and withholds that robot until the stream caught up', () => {
+    const o = new FastPathOrder();
+    // a's fault events are 2, 5, 6, 9 (its other kinds take the numbers between): prev_seq chains them.
+    o.stream('a', 2);
+    expect(o.fast('a', 5, 2)).toBe(true);
+    // 6 is lost in flight (a NATS node died with it): 9 names 6 as its predecessor, which this replica never had.
+    expect([o.fast('a', 9, 6), o.fast('b', 3, 1)]).toEqual([false, true]);
+    expect(o.ahead().get('a')).toBe(9);
+    o.stream('a', 5);
+    o.stream('a', 6);
+    expect(o.fast('a', 12, 9)).toBe(false);
+    o.stream('a', 9);
+    o.stream('a', 12);
+    expect(o.fast('a', 14, 12)).toBe(true);
+    // A robot first heard now (or a link without prev_seq) cannot show a gap: its events go out.
+    expect([o.fast('c', 40, 33), o.fast('d', 7)]).toEqual([true, true]);
+  });
+
   it('after its own reconnect holds every robot\'s fast-path events until the stream brought them, for at most the hold time', () => {
     let now = 1000;
     const o = new FastPathOrder(100, () => now);

@@ -4,6 +4,9 @@
 // the missed one, which only JetStream brings, later. So after such a miss (a message dropped past the robot's rate
 // or its size bound) a robot's fast-path events are withheld, left to their JetStream copies, until the stream has
 // brought every event the fast path has shown of it; from then on its fast-path events go out as they come.
+// A fast-path message can also be lost unseen (the NATS node between robot and replica dies with it in flight): an
+// event whose prev_seq is above the highest seq this replica has of its robot (from either path) shows that gap, and
+// the robot's fast-path events are withheld the same way.
 // What robots sent while this replica's own connection was down is unknowable per robot, so after the replica
 // reconnects every robot's fast-path events are withheld until the stream has brought that robot (it normally
 // does within the election that follows a node's death), for at most RECONNECT_HOLD_MS: a stream that stays
@@ -18,6 +21,8 @@ export class FastPathOrder {
   private readonly aheadOf = new Map<string, number>();
   /** Robots whose fast-path events wait for the stream: one of theirs was missed and the stream has not caught up. */
   private readonly gapped = new Set<string>();
+  /** Per robot: the highest fault-event seq this replica has from either path (to see a gap by prev_seq). */
+  private readonly highest = new Map<string, number>();
 
   /** Until when (ms, performance clock) every robot not yet brought by the stream is held after a reconnect. */
   private holdUntil = 0;
@@ -32,8 +37,14 @@ export class FastPathOrder {
     this.synced.clear();
   }
 
-  /** A fast-path event of `robot`: true when it may go out now, false when its JetStream copy is to bring it. */
-  fast(robot: string, seq: number): boolean {
+  /**
+   * A fast-path event of `robot` (`prevSeq`: its previous fault event's seq, when the robot's link sends it): true when
+   * it may go out now, false when its JetStream copy is to bring it.
+   */
+  fast(robot: string, seq: number, prevSeq?: number): boolean {
+    const known = this.highest.get(robot);
+    if (prevSeq !== undefined && known !== undefined && prevSeq > known) this.missed(robot);
+    this.seen(robot, seq);
     const ahead = this.aheadOf.get(robot);
     if (ahead === undefined || seq > ahead) this.bounded(this.aheadOf, robot, seq);
     if (this.holdUntil > 0 && !this.synced.has(robot)) {
@@ -46,6 +57,7 @@ export class FastPathOrder {
 
   /** The JetStream copy of an event of `robot`: once it reaches everything the fast path showed, the robot is in sync. */
   stream(robot: string, seq: number): void {
+    this.seen(robot, seq);
     const ahead = this.aheadOf.get(robot);
     if (ahead !== undefined && seq < ahead) return;
     // Caught up with a fast-path event held since the reconnect: everything the robot sent before it came too.
@@ -63,6 +75,11 @@ export class FastPathOrder {
   /** Robots the stream has not caught up with, and up to which robot seq (a client attaching now waits for those). */
   ahead(): ReadonlyMap<string, number> {
     return this.aheadOf;
+  }
+
+  private seen(robot: string, seq: number): void {
+    const known = this.highest.get(robot);
+    if (known === undefined || seq > known) this.bounded(this.highest, robot, seq);
   }
 
   private bounded(m: Map<string, number>, k: string, v: number): void {

@@ -10,6 +10,8 @@ export interface FleetFaultEvent {
   robot_id: string;
   /** The robot's own sequence number (one counter over all its event kinds): rises with every event it sends. */
   seq: number;
+  /** The robot's previous fault event's seq, when its link sends it (prev_seq): a fast-path gap shows. */
+  prevSeq?: number;
   time: string;
   body: FaultEventBody;
   /**
@@ -31,7 +33,7 @@ export function faultSubjects(fleet: string): string {
 export function decodeFaultEvent(seq: number | undefined, subject: string, data: Uint8Array): FleetFaultEvent | undefined {
   const p = parseEnvelopeOn(subject, data);
   if (!p.ok || p.envelope.kind !== 'faults') return undefined;
-  return { id: seq, event_id: p.envelope.event_id, robot_id: p.envelope.robot_id, seq: p.envelope.seq, time: p.envelope.time, body: p.envelope.body as FaultEventBody };
+  return { id: seq, event_id: p.envelope.event_id, robot_id: p.envelope.robot_id, seq: p.envelope.seq, prevSeq: p.envelope.prev_seq, time: p.envelope.time, body: p.envelope.body as FaultEventBody };
 }
 
 /**

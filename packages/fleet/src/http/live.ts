@@ -205,7 +205,7 @@ export class FleetLiveFeed {
     }
     const decoded = decodeFaultEvent(undefined, subject, data);
     // Withheld (not even remembered as a first copy) while the stream has to catch up with this robot.
-    if (!decoded || !fast.order.fast(decoded.robot_id, decoded.seq)) return;
+    if (!decoded || !fast.order.fast(decoded.robot_id, decoded.seq, decoded.prevSeq)) return;
     const e = fast.copies.fromFastPath(decoded);
     if (!e) return;
     this.fastDelivered++;
