@@ -2,7 +2,7 @@
 // and clock: no ROS graph. Backoff 1, 2, 4, 8, 8 …; the budget; the rotating start offset; at most 4
 // polls at once; client eviction when a node leaves; configure-time auto-corrections.
 import { describe, expect, it } from 'vitest';
-import { backoffSkips, ParameterPoller, type ParamClient } from '../src/parameter/poller.js';
+import { backoffSkips, ParameterPoller, ParamServicesNotReadyError, type ParamClient } from '../src/parameter/poller.js';
 import { readParameterBeaconConfig } from '../src/parameter/config.js';
 import { hintFromParameters, type ParamValue } from '../src/parameter/parse.js';
 import { ParameterBeaconPlugin } from '../src/parameter/plugin.js';
@@ -10,7 +10,7 @@ import type { PluginContext } from '@medkit/plugin-api';
 import { newApp } from '@medkit/gateway';
 
 /** A fake world: node → behaviour; every read advances the fake clock by `costMs` before answering. */
-function world(opts: { costMs?: number; dead?: Set<string> } = {}) {
+function world(opts: { costMs?: number; dead?: Set<string>; notReady?: Set<string> } = {}) {
   let t = 0;
   let inFlight = 0;
   const w = {
@@ -29,6 +29,10 @@ function world(opts: { costMs?: number; dead?: Set<string> } = {}) {
           w.maxInFlight = Math.max(w.maxInFlight, inFlight);
           await new Promise((r) => setImmediate(r));
           inFlight--;
+          if (opts.notReady?.has(fqn)) {
+            t += timeoutMs;
+            throw new ParamServicesNotReadyError(`parameters of ${fqn}: unavailable (no server discovered)`);
+          }
           if (opts.dead?.has(fqn)) {
             t += timeoutMs;
             throw new Error(`timeout after ${timeoutMs} ms`);
@@ -68,6 +72,29 @@ describe('parameter poll loop (docs/beacons.md)', () => {
     dead.clear();
     for (let i = 0; i < 5; i++) await p.cycle();
     expect(p.nodes().find((n) => n.fqn === '/dead')).toMatchObject({ failures: 0, skip_remaining: 0, successes: 1 });
+  });
+
+  it('skips a node whose parameter services are not ready yet for one cycle only, without counting a failure', async () => {
+    const notReady = new Set(['/late']);
+    const w = world({ notReady });
+    const stored: string[] = [];
+    const p = new ParameterPoller({ ...base, factory: w.factory, targets: () => ['/a', '/late'], onParameters: (f) => stored.push(f), now: w.now });
+    const pattern: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const before = w.reads.filter((r) => r === '/late').length;
+      const report = await p.cycle();
+      pattern.push(w.reads.filter((r) => r === '/late').length > before ? 'P' : '-');
+      expect(report.failed).toBe(0);
+    }
+    // Every other cycle, never growing (a failing node would be at 'P-P--P--' by now).
+    expect(pattern.join('')).toBe('P-P-P-P-');
+    expect(p.nodes().find((n) => n.fqn === '/late')).toMatchObject({ failures: 0, not_ready: 4, successes: 0, last_error: 'parameters of /late: unavailable (no server discovered)' });
+    expect(p.lastCycle).toMatchObject({ not_ready: 0, skipped: 1 });
+    // Its services show: read on the next cycle it is due, its hint stored.
+    notReady.clear();
+    await p.cycle();
+    expect(stored).toContain('/late');
+    expect(p.nodes().find((n) => n.fqn === '/late')).toMatchObject({ failures: 0, successes: 1 });
   });
 
   it('stops starting polls when the budget is used, and the rotating offset reaches every node', async () => {
@@ -175,6 +202,7 @@ describe('parameter client on @medkit/ros2 (hostile node answers)', () => {
     const asked: { names?: string[]; timeouts: number[] } = { timeouts: [] };
     const fakeNode = {
       parameterClient: () => ({
+        waitForReadServices: async () => {},
         list: async (_p: string[], _d: number, o: { timeoutMs: number }) => {
           asked.timeouts.push(o.timeoutMs);
           return { names: ['other.x', ...Array.from({ length: 100_000 }, (_, i) => `ros2_medkit.discovery.metadata.k${i}`)], prefixes: [] };
@@ -197,5 +225,30 @@ describe('parameter client on @medkit/ros2 (hostile node answers)', () => {
     // One deadline for both calls: get_parameters gets what list_parameters left.
     expect(asked.timeouts[0]).toBe(60_000);
     expect(asked.timeouts[1]).toBeLessThanOrEqual(60_000);
+  });
+
+  it('tells services not discovered by the deadline (nothing asked) from a failed call', async () => {
+    const { RosUnavailableError, RosTimeoutError } = await import('@medkit/ros2');
+    const { rosParamClientFactory } = await import('../src/parameter/ros-client.js');
+    let listed = 0;
+    const node = (waitFails: boolean) => ({
+      parameterClient: () => ({
+        waitForReadServices: async () => {
+          if (waitFails) throw new RosUnavailableError('service /n/list_parameters', 'no server discovered');
+        },
+        list: async () => {
+          listed++;
+          throw new RosTimeoutError('service /n/list_parameters', 100);
+        },
+        get: async () => [],
+        close: () => {},
+      }),
+    });
+    const notReady = rosParamClientFactory(node(true) as never)('/n').read('ros2_medkit.discovery', 100);
+    await expect(notReady).rejects.toBeInstanceOf(ParamServicesNotReadyError);
+    expect(listed).toBe(0);
+    const failed = rosParamClientFactory(node(false) as never)('/n').read('ros2_medkit.discovery', 100);
+    await expect(failed).rejects.toBeInstanceOf(RosTimeoutError);
+    expect(listed).toBe(1);
   });
 });

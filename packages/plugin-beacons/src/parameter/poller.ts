@@ -12,6 +12,15 @@ export interface ParamClient {
   close(): void;
 }
 
+/**
+ * A client's read rejects with this when the node's parameter services were not discovered (or not matched) by
+ * the deadline: no request was sent, so the node is not backed off further than one cycle [OURS]. A node whose
+ * services show late (secured discovery under load) is read a cycle later, not 1 + 2 + 4 cycles later.
+ */
+export class ParamServicesNotReadyError extends Error {
+  override readonly name = 'ParamServicesNotReadyError';
+}
+
 /** Creates the client of one node (by FQN); called once per node while it stays a target. */
 export type ParamClientFactory = (nodeFqn: string) => ParamClient;
 
@@ -52,6 +61,8 @@ interface NodePollState {
   skipped_cycles: number;
   polls: number;
   successes: number;
+  /** Polls that found the node's parameter services not ready yet (not failures: nothing was asked). */
+  not_ready: number;
   last_error?: string;
 }
 
@@ -62,6 +73,8 @@ interface CycleReport {
   polled: number;
   succeeded: number;
   failed: number;
+  /** Polled nodes whose parameter services were not ready yet. */
+  not_ready: number;
   skipped: number;
   /** Targets the budget did not reach (they come first in a later cycle thanks to the rotating offset). */
   unreached: number;
@@ -113,7 +126,7 @@ export class ParameterPoller {
     const n = targets.length;
     const started = this.#now();
     const offset = n === 0 ? 0 : this.#startOffset % n;
-    const report: CycleReport = { targets: n, start_offset: offset, polled: 0, succeeded: 0, failed: 0, skipped: 0, unreached: 0, duration_ms: 0 };
+    const report: CycleReport = { targets: n, start_offset: offset, polled: 0, succeeded: 0, failed: 0, not_ready: 0, skipped: 0, unreached: 0, duration_ms: 0 };
     const budgetMs = o.pollBudgetSec * 1000;
     const timeoutMs = o.paramTimeoutSec * 1000;
     let next = 0;
@@ -142,9 +155,15 @@ export class ParameterPoller {
           report.succeeded++;
           o.onParameters(fqn, params);
         } catch (err) {
+          st.last_error = (err as Error)?.message ?? String(err);
+          if (err instanceof ParamServicesNotReadyError) {
+            st.not_ready++;
+            st.skip_remaining = 1;
+            report.not_ready++;
+            continue;
+          }
           st.failures = Math.min(st.failures + 1, MAX_FAILURES);
           st.skip_remaining = backoffSkips(st.failures);
-          st.last_error = (err as Error)?.message ?? String(err);
           report.failed++;
         }
       }
@@ -162,7 +181,7 @@ export class ParameterPoller {
 
   #state(fqn: string): NodeState {
     let st = this.#nodes.get(fqn);
-    if (!st) this.#nodes.set(fqn, (st = { fqn, failures: 0, skip_remaining: 0, skipped_cycles: 0, polls: 0, successes: 0 }));
+    if (!st) this.#nodes.set(fqn, (st = { fqn, failures: 0, skip_remaining: 0, skipped_cycles: 0, polls: 0, successes: 0, not_ready: 0 }));
     return st;
   }
 

@@ -40,6 +40,15 @@ export class ParameterClient {
     return this.#clients.get(key);
   }
 
+  /**
+   * Resolves once the node's list and get services have a ready server (they are created here if need be, so
+   * matching goes on between calls); rejects with RosUnavailableError at the deadline. Lets a caller tell
+   * "not discovered yet" (nothing sent) from a call that failed.
+   */
+  async waitForReadServices(opts?: CallOptions): Promise<void> {
+    await Promise.all((['listParameters', 'getParameters'] as const).map((k) => this.#client(k).waitForService(opts)));
+  }
+
   /** Names (and prefixes) of the node's parameters; `depth` 0 = all levels. */
   async list(prefixes: string[] = [], depth = 0, opts?: CallOptions): Promise<{ names: string[]; prefixes: string[] }> {
     const r = (await this.#client('listParameters').call({ prefixes, depth }, opts)) as { result: { names: string[]; prefixes: string[] } };
