@@ -8,8 +8,11 @@
 // receiver-MAC counts, token CDR, spliced, stripped or nested protection, swapped prefixes, plain RTPS in the
 // peer's name) from a worker thread, paced and capped. Every 2,000 datagrams the real peer writes a sample that
 // must arrive within 10 s; throughout, /health must answer; afterwards RSS growth is bounded, the peer is still
-// authenticated and its data still flows, and each kind of drop was counted by its reason.
+// authenticated and its data still flows, and each kind of drop was counted by its reason. Then a flood of fake
+// secured participants (the peer's captured SPDP under 400 made-up prefixes): a real peer joining behind it and the
+// one from before both stay on /health's bounded peer list (issue 42).
 // `npm run fuzz:rtps -- --secure --datagrams 200000` runs the same test longer (RTPS_FUZZ_DATAGRAMS).
+import dgram from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { createParticipant, type Participant } from '@medkit/rtps';
 import { enclaveSecurity, loadEnclave } from '@medkit/ros2/security';
@@ -22,6 +25,7 @@ import { healthSummary, pollHealth } from '../../../../test-support/rtps-fuzz/he
 import type { CapturedDatagram } from '../../../../test-support/rtps-fuzz/secure-mutator.js';
 import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { ROS_SERVICE, type RosConnection } from '../../src/ros/connection.js';
+import { MAX_SECURITY_PEERS } from '../../src/ros/health.js';
 import type { GatewayFeature } from '../../src/feature.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { eventually, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
@@ -188,6 +192,48 @@ describeWith(OPENSSL, 'secured RTPS fuzzing', () => {
       expect(health.failures).toEqual([]);
       expect(health.latencies.length).toBeGreaterThan(10);
       expect(report.maxHealthMs).toBeLessThan(HEALTH_BOUND_MS);
+    });
+
+    it('keeps the real authenticated peer listed on /health under a flood of 400 fake secured participants (its SPDP under made-up prefixes)', { timeout: 60_000 }, async () => {
+      const p = ros.context.participant;
+      const real = Buffer.from(peer!.guidPrefix, 'hex');
+      // The peer's SPDP announcement as it left for the gateway: clear, with its identity and permissions tokens.
+      const spdp = captured.find((c) => c.port === p.locators.metatrafficUnicast[0].port && c.data.includes(Buffer.from([0x00, 0x01, 0x00, 0xc2])) && c.data.includes(real, 20));
+      expect(spdp, 'a captured SPDP datagram of the secured peer').toBeDefined();
+      const sock = dgram.createSocket('udp4');
+      try {
+        for (let i = 0; i < 400; i++) {
+          const fake = Buffer.alloc(12);
+          fake.writeUInt32BE(0x0f5e0000 + i, 0);
+          fake.writeUInt32BE(i * 2654435761 >>> 0, 4);
+          fake.writeUInt32BE(0xc1, 8);
+          // Every copy of the real prefix (header, participant GUID) becomes the fake one.
+          const d = Buffer.from(spdp!.data);
+          for (let at = d.indexOf(real); at >= 0; at = d.indexOf(real, at + 12)) fake.copy(d, at);
+          await new Promise<void>((res, rej) => sock.send(d, p.locators.metatrafficUnicast[0].port, '127.0.0.1', (e) => (e ? rej(e) : res())));
+          if (i % 50 === 49) await new Promise((res) => setTimeout(res, 20));
+        }
+      } finally {
+        sock.close();
+      }
+      // The gateway meets those its per-source rate admits (hundreds: authenticating, then refused as their
+      // handshakes time out), far more than the list holds.
+      await eventually(async () => ((await http(`${g!.url}/api/v1/health`)).body['x-medkit-ros'].security.peers_not_listed >= 100 ? true : undefined), 'the fake participants counted on /health', 30_000);
+      // A real peer that joins after the flood, behind hundreds of fakes, and the one from before: both listed.
+      const late = await createParticipant({ domainId: DOMAIN, localhostOnly: true, peerIndexCount: 8, security: enclaveSecurity(await loadEnclave({ keystore: ks.keystore, enclave: '/fuzz/peer' }), DOMAIN) });
+      try {
+        const sec = await eventually(async () => {
+          const s = (await http(`${g!.url}/api/v1/health`)).body['x-medkit-ros'].security;
+          return s.peers_authenticated >= 2 ? s : undefined;
+        }, 'the late peer authenticated', 30_000);
+        expect(sec.peers).toHaveLength(MAX_SECURITY_PEERS);
+        for (const prefix of [peer!.guidPrefix, late.guidPrefix]) {
+          expect(sec.peers.find((x: { guid_prefix: string }) => x.guid_prefix === prefix), prefix).toMatchObject({ status: 'authenticated', subject: 'CN=/fuzz/peer' });
+        }
+        expect(sec.peers_not_listed_by_status.authenticated).toBe(0);
+      } finally {
+        await late.close();
+      }
     });
   });
 });
