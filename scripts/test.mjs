@@ -21,10 +21,12 @@ const jsonFile = join(outDir, `vitest-results.${process.pid}.json`);
  * responsiveness (/health within 100 ms while it is fuzzed): on a 2-core machine a parallel test file's
  * CPU would be counted against the gateway. The two whole-demo tests (the robot demo in a browser, the
  * local fleet) each run a launcher with many processes and rebuild or serve the web UI's files: run
- * beside each other they were seen to disturb one another. A run with explicit arguments (a filter) runs
- * as asked, in one pass.
+ * beside each other they were seen to disturb one another. The secured demo (five secured processes whose every
+ * handshake, token exchange and sample is crypto on the main thread) took minutes where it takes seconds alone,
+ * beside another file on two cores, and timed out. A run with explicit arguments (a filter) runs as asked, in
+ * one pass.
  */
-const EXCLUSIVE = ['packages/gateway/test/ros/rtps-fuzz.test.ts', 'packages/web/test/ui-demo.test.ts', 'packages/demo/test/fleet-mode.test.ts'];
+const EXCLUSIVE = ['packages/gateway/test/ros/rtps-fuzz.test.ts', 'packages/web/test/ui-demo.test.ts', 'packages/demo/test/fleet-mode.test.ts', 'packages/demo/test/scenario-secure-e2e.test.ts'];
 const extra = process.argv.slice(2);
 const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f}`), ['--no-file-parallelism', ...EXCLUSIVE]];
 const vitestArgs = (pass, out) => ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...pass];

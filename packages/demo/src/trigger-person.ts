@@ -12,7 +12,9 @@ async function main(): Promise<number> {
   const ctx = await RosContext.create({ domainId: Number(process.env.ROS_DOMAIN_ID ?? 0), localhostOnly: true, security });
   try {
     const node = ctx.createNode(`_trigger_person_${process.pid}`, '/', { rosout: false, parameterServices: false, parameterEvents: false });
-    const res = (await node.createClient(TRIGGER_SERVICE, 'std_srvs/srv/Trigger').call({}, { timeoutMs: 10_000 })) as { success: boolean; message: string };
+    // Secured, this fresh participant first authenticates with each of the robot's participants and gets the crypto
+    // tokens of the service's endpoints: on a loaded machine that alone can take more than 10 s.
+    const res = (await node.createClient(TRIGGER_SERVICE, 'std_srvs/srv/Trigger').call({}, { timeoutMs: security ? 30_000 : 10_000 })) as { success: boolean; message: string };
     console.log(`MEDKIT_PROGRESS 100 ${res.success ? 'done' : 'refused'}`);
     console.log(res.message);
     return res.success ? 0 : 1;

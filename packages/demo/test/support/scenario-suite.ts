@@ -100,7 +100,14 @@ export function scenarioSuite(title: string, domain: number, extraArgs: string[]
     }, 150_000);
 
     it('raises PROTECTIVE_STOP on the island, then the navigation faults on the robot, and heals the stop', async () => {
-      const r = await http(`${api}/apps/scenario/operations/trigger_person/executions`, { method: 'POST', json: {} });
+      // Secured, the gateway's first call of a service waits for its endpoints to be matched both ways (their crypto
+      // tokens exchanged): on a loaded machine that can outlast service_call_timeout_sec, and the call answers
+      // `unavailable` (the reference's 500) until it is done; the client stays, so a later call finds it ready.
+      const r = await eventually(async () => {
+        const res = await http(`${api}/apps/scenario/operations/trigger_person/executions`, { method: 'POST', json: {}, timeoutMs: 60_000 });
+        if (res.status === 500 && res.body?.parameters?.reason === 'unavailable') throw new Error(res.body.message);
+        return res;
+      }, 'the trigger_person service ready', 90_000);
       expect(r.status).toBe(200);
       expect(r.body.parameters.success).toBe(true);
 
@@ -166,7 +173,9 @@ export function scenarioSuite(title: string, domain: number, extraArgs: string[]
           await new Promise((res) => setTimeout(res, 200));
           r = (await http(`${script}/${start.body.id}`)).body;
         } while (r.status === 'running' || r.status === 'prepared');
-        return r.status === 'completed' ? r : undefined;
+        // A failed try is thrown, so a timeout says how the last one ended.
+        if (r.status !== 'completed') throw new Error(`last try ${r.status}: ${JSON.stringify({ error: r.error, stdout: r.parameters?.stdout, stderr: r['x-medkit']?.stderr }).slice(0, 600)}`);
+        return r;
       }, 'script execution completed', 120_000);
       expect(exec.parameters.stdout).toContain('a person steps into the path');
       await eventually(async () => {
