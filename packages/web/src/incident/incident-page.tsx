@@ -3,7 +3,7 @@
 // with one shared cursor, the freeze frame at confirmation, the correlation, the log lines of the window,
 // the faulting node's graph neighbourhood and the download. Each section says why when its data is missing.
 import { useEffect, useMemo } from 'preact/hooks';
-import { prewarmDecoder } from './recording-loader';
+import { prewarmDecoder } from './decoder-worker';
 import { entityPath, type EntityType } from '../model/entities';
 import { normalizeFaultDetail } from '../model/fault-detail';
 import { recordingsForFault, type FrameView } from '../model/freeze-frame';
@@ -22,6 +22,7 @@ import { TimeAxis } from './time-axis';
 import { CorrelationSection } from './correlation-section';
 import { LogsSection } from './logs-section';
 import { NeighbourhoodSection } from './neighbourhood-section';
+import { incidentReadPaths, takePrefetched } from './incident-prefetch';
 
 /** Seconds shown before and after the fault when there is no recording to span. */
 const FALLBACK_BEFORE = 10;
@@ -38,8 +39,10 @@ function framesAt(frames: FrameView[], atSec: number | undefined): FrameView[] {
 export function IncidentPage({ type, id, code, at }: { type: EntityType; id: string; code: string; at?: number }) {
   const { client, faults, tree } = useApp();
   const base = entityPath({ type, id });
-  const detail = usePoll((signal) => client.read(`${base}/faults/${encodeURIComponent(code)}`, { signal }), [client, base, code], 15_000);
-  const bags = usePoll((signal) => client.read(`${base}/bulk-data/rosbags`, { signal }).catch(() => undefined), [client, base], 0);
+  const paths = incidentReadPaths(base, code);
+  // The first of each read was started by the route while this chunk loaded (incident-prefetch.ts).
+  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? client.read(paths.detail, { signal }), [client, base, code], 15_000);
+  const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? client.read(paths.recordings, { signal })).catch(() => undefined), [client, base], 0);
   const list = usePoll((signal) => client.read('/faults', { signal, query: { status: 'all', include_muted: 'true' } }), [client, faults.version], 10_000);
   const d = useMemo(() => (detail.data ? normalizeFaultDetail(detail.data, code) : undefined), [detail.data, code]);
   const recordings = useMemo(() => {

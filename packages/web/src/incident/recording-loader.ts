@@ -2,6 +2,7 @@
 // Reports progress of both phases; refuses a file above the cap before and while reading it.
 import type { MedkitClient } from '@medkit/client';
 import type { DecodedRecording, WorkerReply } from './recording-types';
+import { prewarmDecoder, takeDecoder } from './decoder-worker';
 
 /** Largest recording decoded in the browser (the download link still serves bigger ones). */
 const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
@@ -50,18 +51,9 @@ async function download(client: MedkitClient, path: string, signal: AbortSignal,
   return all.buffer;
 }
 
-const newWorker = () => new Worker(new URL('./mcap-worker.ts', import.meta.url), { type: 'module' });
-let warm: Worker | undefined;
-
-/** Starts a decoder worker ahead of need (its script loads while the recording downloads). */
-export function prewarmDecoder(): void {
-  warm ??= newWorker();
-}
-
 function decodeInWorker(bytes: ArrayBuffer, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<DecodedRecording> {
   return new Promise((resolve, reject) => {
-    const worker = warm ?? newWorker();
-    warm = undefined;
+    const worker = takeDecoder();
     const stop = () => worker.terminate();
     signal.addEventListener('abort', () => {
       stop();

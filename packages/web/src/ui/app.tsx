@@ -8,10 +8,10 @@ import { countFaultsByEntity } from '../model/fault-counts';
 import { normalizeHealth } from '../model/health';
 import { isActive } from '../model/faults';
 import { parseRoute, routeHash } from '../model/route';
-import type { EntityType } from '../model/entities';
+import { entityPath, type EntityType } from '../model/entities';
 import { useEntityTree } from '../state/entity-tree';
 import { useFaultStore } from '../state/fault-store';
-import { Ctx, type AppContext } from './context';
+import { Ctx, useApp, type AppContext } from './context';
 import { Header, SignInBanner, type Connection } from './header';
 import { ConnectionDialog } from './connection-dialog';
 import { EntityTree } from './entity-tree';
@@ -20,12 +20,15 @@ import { EntityDetail } from './entity-detail';
 import { FaultDashboard } from './faults/dashboard';
 import { FaultDetail } from './faults/detail';
 import { useModule } from './lazy';
+import { prefetchIncident } from '../incident/incident-prefetch';
+import { prewarmDecoder } from '../incident/decoder-worker';
 
-const loadIncident = () => import('../incident/incident-page');
 import { useHash, usePoll } from './hooks';
 import { useAuth } from '../auth/use-auth';
 import { AuthStatus } from './auth-status';
 import { LoginDialog } from './login-dialog';
+
+const loadIncident = () => import('../incident/incident-page');
 
 function clientId(): string {
   try {
@@ -138,8 +141,12 @@ export function App({ initialGateway }: { initialGateway: string }) {
   );
 }
 
-/** The incident view, loaded with its own chunk (the recording decoder, plots) on first use. */
+/** The incident view, loaded with its own chunk (the recording decoder, plots) on first use; its first reads start meanwhile. */
 function Incident(props: { code: string; type: EntityType; id: string; at?: number }) {
+  const { client } = useApp();
+  useMemo(() => prefetchIncident(client, entityPath({ type: props.type, id: props.id }), props.code), [client, props.type, props.id, props.code]);
+  // The decoder's worker script loads beside the chunk and the reads, not after them.
+  useEffect(prewarmDecoder, []);
   const mod = useModule(loadIncident);
   return mod ? <mod.IncidentPage {...props} /> : <section class="panel"><h1>Loading the incident view…</h1></section>;
 }
