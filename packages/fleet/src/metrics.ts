@@ -63,16 +63,19 @@ export function registerFleetMetrics(m: MetricsService, src: FleetMetricSources)
   });
   new m.client.Gauge({
     name: 'medkit_fleet_robots',
-    help: 'Robots the fleet knows, by state: online while their heartbeats arrive, offline after 3 missed intervals.',
+    help: 'Robots the fleet knows, by state: online while their heartbeats arrive, offline after 3 missed intervals, unknown when they were online as the fleet stopped hearing robots through JetStream (quorum loss) and have not been heard since.',
     labelNames: ['state'],
     registers: reg,
     // Read at scrape time (the pool's statement deadline bounds it); no series while the database is away.
     async collect() {
       this.reset();
-      const counts = await robotCounts(src.pool()).catch(() => undefined);
+      // The same rule as /health: while JetStream cannot bring robots' events, the ones not heard since are unknown.
+      const unheardSince = src.ingest()?.unheardSince();
+      const counts = await robotCounts(src.pool(), unheardSince === undefined ? undefined : new Date(unheardSince)).catch(() => undefined);
       if (!counts) return;
       this.set({ state: 'online' }, counts.online);
       this.set({ state: 'offline' }, counts.offline);
+      this.set({ state: 'unknown' }, counts.unknown);
     },
   });
   return (seconds) => lag.observe(seconds);

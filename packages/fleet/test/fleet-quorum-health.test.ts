@@ -48,6 +48,11 @@ function heartbeats(nc: NatsConnection, robot: string) {
   return { stop: async () => { on = false; await loop; } };
 }
 
+/** medkit_fleet_robots by state, from a /metrics text. */
+function robotGauge(text: string): Record<string, number> {
+  return Object.fromEntries([...text.matchAll(/^medkit_fleet_robots\{state="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
 describeWith([...NATS_SERVER, ...POSTGRES], 'fleet /health through a loss of NATS quorum', () => {
   let nats: NatsCluster;
   let pgs: PgServer;
@@ -58,7 +63,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet /health through a loss of NAT
   beforeAll(async () => {
     buildGateway();
     [nats, pgs] = await Promise.all([startNatsCluster(3), startPostgres()]);
-    fleet = await startFleetReplica({ nats: nats.urls, database: pgs.url, fleet: FLEET, set: ['fleet.stream.replicas=3', 'fleet.fast_path.enabled=false'] });
+    fleet = await startFleetReplica({ nats: nats.urls, database: pgs.url, fleet: FLEET, set: ['fleet.stream.replicas=3', 'fleet.fast_path.enabled=false', 'metrics.enabled=true'] });
     nc = await connect({ servers: nats.urls, timeout: 5000, maxReconnectAttempts: -1 });
   }, 120_000);
 
@@ -89,6 +94,8 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet /health through a loss of NAT
       expect(lost['x-medkit-fleet'].robots?.unheard_since).toEqual(expect.any(String));
       expect(lost['x-medkit-fleet'].stream_replicas).toMatchObject({ replicas: 3, current: 0, leader: null });
       expect(lost.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['fleet_robots_unheard', 'fleet_stream_no_leader']));
+      // /metrics says the same.
+      expect(robotGauge(await (await fetch(`${fleet.url}/metrics`)).text())).toEqual({ online: 0, offline: 0, unknown: ROBOTS.length });
       // Long enough for ingest to count as stalled: the replica is degraded.
       await until(async () => ((await health()).status === 'degraded' ? true : undefined), 'degraded while the quorum is lost', 60_000);
       // A loss as long as the one measured in issue 42 (45 s): ingest sessions and checks have failed many times over.
@@ -109,6 +116,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet /health through a loss of NAT
       console.log(`fleet-quorum-health: /health clear ${Date.now() - back} ms after JetStream stored again`);
       expect(h.warnings).toEqual([]);
       expect(h['x-medkit-fleet'].robots?.unheard_since).toBeNull();
+      expect(robotGauge(await (await fetch(`${fleet.url}/metrics`)).text())).toEqual({ online: ROBOTS.length, offline: 0, unknown: 0 });
     } finally {
       await Promise.all(robots.map((r) => r.stop()));
     }
