@@ -112,23 +112,27 @@ export class FragmentReassembly {
     }
     if (timestamp && !p.timestamp) p.timestamp = timestamp;
     // Bounded by fragmentsInSubmessage (u16), by the sample's fragments and by the bytes the datagram carries.
+    // New fragments next to each other are copied in one go (Cyclone DDS sends ten or so in a DATA_FRAG).
     const have = p.have;
     const last = Math.min(start + count - 1, p.total);
     let offset = 0;
+    let runFrom = -1;
     for (let f = start; f <= last; f++) {
       const i = f - 1;
-      const at = i * fragmentSize;
-      const len = Math.min(fragmentSize, sampleSize - at);
+      const len = Math.min(fragmentSize, sampleSize - i * fragmentSize);
       if (offset + len > data.length) break; // truncated submessage: keep what is whole
       const bit = 1 << (i & 31);
       if ((have[i >>> 5] & bit) === 0) {
-        // The one copy of these bytes: from the datagram into the sample.
-        data.copy(p.payload, at, offset, offset + len);
         have[i >>> 5] |= bit;
         p.received++;
+        if (runFrom < 0) runFrom = offset;
+      } else if (runFrom >= 0) {
+        this.place(p, data, runFrom, offset, start);
+        runFrom = -1;
       }
       offset += len;
     }
+    if (runFrom >= 0) this.place(p, data, runFrom, offset, start);
     if (p.received < p.total) {
       let m = p.firstMissing;
       while (m < p.total && (have[m >>> 5] & (1 << (m & 31))) !== 0) m++;
@@ -140,11 +144,17 @@ export class FragmentReassembly {
     return { payload: p.payload, inlineQos: p.inlineQos, inlineLe: p.inlineLe, timestamp: p.timestamp, key: p.key };
   }
 
+  /** The one copy of fragments: data[from, to) of a DATA_FRAG whose first fragment is `start`, into the sample. */
+  private place(p: Partial, data: Buffer, from: number, to: number, start: number): void {
+    data.copy(p.payload, (start - 1) * p.fragmentSize + from, from, to);
+  }
+
   /** Missing fragment numbers of `sn` up to `lastFrag` (at most 256 from the first missing). */
   missing(sn: number, lastFrag?: number): { base: number; set: number[] } | undefined {
     const p = this.partials.get(sn);
     if (!p) return undefined;
     const upTo = Math.min(p.total, lastFrag ?? p.total);
+    if (p.firstMissing >= upTo) return undefined; // the usual answer to a HEARTBEAT_FRAG: nothing
     const set: number[] = [];
     let base = 0;
     for (let f = p.firstMissing + 1; f <= upTo; f++) {

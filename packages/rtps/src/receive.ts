@@ -5,8 +5,8 @@
 import { EntityId, makeGuid, prefixToHex } from './guid.js';
 import { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 import { EndpointSecurity } from './discovery-sedp-data.js';
-import { decodeHeader, RTPS_HEADER_SIZE } from './header.js';
-import { forEachSubmessage, forEachSubmessageFrom } from './message.js';
+import { checkHeader, RTPS_HEADER_SIZE } from './header.js';
+import { forEachSubmessageFrom } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
@@ -122,7 +122,7 @@ export class MessageReceiver {
       this.clearFromProtected = false;
       this.rtpsProtected = false;
       if (buf.length > RTPS_HEADER_SIZE + SUBMESSAGE_HEADER_SIZE && buf[RTPS_HEADER_SIZE] === SubmessageId.SRTPS_PREFIX && this.ctx.openMessage) {
-        decodeHeader(buf);
+        checkHeader(buf);
         // The submessages alone (no copy behind the header): offsets below are into them.
         const subs = this.ctx.openMessage(this.srcHex, buf);
         if (!subs || (subs.length > 0 && subs[0] === SubmessageId.SRTPS_PREFIX)) {
@@ -141,7 +141,8 @@ export class MessageReceiver {
       this.remote = this.ctx.remoteParticipant(this.srcHex);
       if (this.remote) this.remote.lastSeen = now;
       this.buf = buf;
-      forEachSubmessage(buf, this.visit, this.consume);
+      checkHeader(buf);
+      forEachSubmessageFrom(buf, RTPS_HEADER_SIZE, this.visit, this.consume);
     } catch (err) {
       this.stats.malformed++;
       this.stats.lastError = err instanceof Error ? err.message : String(err);
