@@ -87,7 +87,8 @@ export class SedpBuiltins {
           prefixHex,
           qos: BUILTIN_QOS,
           maxPendingPerWriter: opts.limits.maxPendingPerWriter,
-          reassembly: { maxSampleSize: 1024 * 1024, maxPerWriter: opts.limits.maxReassembliesPerWriter, timeoutMs: opts.limits.reassemblyTimeoutMs },
+          // Discovery samples are a few KB: one at most this large is reassembled at a time per writer.
+          reassembly: { maxSampleSize: 1024 * 1024, maxPerWriter: opts.limits.maxReassembliesPerWriter, maxBytesPerWriter: 1024 * 1024, timeoutMs: opts.limits.reassemblyTimeoutMs },
           budget,
           protect: prot,
         },

@@ -15,12 +15,17 @@ export interface RtpsHeader {
 }
 
 export function decodeHeader(buf: Buffer): RtpsHeader {
+  checkHeader(buf);
+  return { major: buf[4], minor: buf[5], vendorId: buf.readUInt16BE(6), guidPrefix: buf.subarray(8, 20) };
+}
+
+/** Throws RtpsParseError unless `buf` starts with an RTPS 2.x header; makes nothing (the receive path runs it per datagram). */
+export function checkHeader(buf: Buffer): void {
   if (buf.length < RTPS_HEADER_SIZE) throw new RtpsParseError(`message shorter than the RTPS header (${buf.length} bytes)`);
   // "RTPS" = 0x52 0x54 0x50 0x53
   if (buf[0] !== 0x52 || buf[1] !== 0x54 || buf[2] !== 0x50 || buf[3] !== 0x53) throw new RtpsParseError('not an RTPS message (bad magic)');
   const major = buf[4];
   if (major !== 2) throw new RtpsParseError(`unsupported RTPS major version ${major}`);
-  return { major, minor: buf[5], vendorId: buf.readUInt16BE(6), guidPrefix: buf.subarray(8, 20) };
 }
 
 export function encodeHeader(w: ByteWriter, vendorId: number, guidPrefix: Uint8Array, version = PROTOCOL_VERSION): void {

@@ -81,7 +81,7 @@ export class LocalEndpoints {
         prefixHex: h.guidPrefix,
         qos,
         maxPendingPerWriter: l.maxPendingPerWriter,
-        reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
+        reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, maxBytesPerWriter: l.maxReassemblyBytesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
         budget: h.budget,
         protect: crypto ? (sm) => crypto.protectReaderSubmessage(makeGuid(h.guidPrefix, entityId), cfg.topic, sm) : undefined,
       },

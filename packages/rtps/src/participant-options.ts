@@ -18,7 +18,13 @@ export interface ResourceLimits {
   maxSampleSize: number;
   /** Samples reassembled concurrently per writer. */
   maxReassembliesPerWriter: number;
-  /** Bytes of all reassembly buffers together. */
+  /**
+   * Bytes one writer's reassembly buffers may hold at once: a fragmented sample's buffer is its announced size,
+   * allocated at its first fragment (the writer's oldest incomplete samples make room for a new one). At least
+   * `maxSampleSize` for samples that large to be accepted.
+   */
+  maxReassemblyBytesPerWriter: number;
+  /** Bytes of all reassembly buffers together (announced sample sizes, as above). */
   reassemblyBudget: number;
   /** Incomplete fragmented samples are dropped after this (ms). */
   reassemblyTimeoutMs: number;
@@ -32,6 +38,7 @@ export const DEFAULT_LIMITS: ResourceLimits = {
   maxPendingPerWriter: 2048,
   maxSampleSize: 64 * 1024 * 1024,
   maxReassembliesPerWriter: 8,
+  maxReassemblyBytesPerWriter: 64 * 1024 * 1024,
   reassemblyBudget: 256 * 1024 * 1024,
   reassemblyTimeoutMs: 10_000,
   maxSamples: 10_000,

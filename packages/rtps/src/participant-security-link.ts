@@ -122,7 +122,7 @@ export class ParticipantSecurityLink {
     if (sm.key || srcHex === this.host.guidPrefix || !this.host.remotes.get(srcHex)) return;
     let frags = this.statelessFrags.get(srcHex);
     if (!frags) {
-      frags = new FragmentReassembly({ maxSampleSize: MAX_STATELESS_SAMPLE, maxPerWriter: 1, timeoutMs: STATELESS_REASSEMBLY_TIMEOUT_MS }, this.host.budget);
+      frags = new FragmentReassembly({ maxSampleSize: MAX_STATELESS_SAMPLE, maxPerWriter: 1, maxBytesPerWriter: MAX_STATELESS_SAMPLE, timeoutMs: STATELESS_REASSEMBLY_TIMEOUT_MS }, this.host.budget);
       this.statelessFrags.set(srcHex, frags);
     }
     const done = frags.add(sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, now, undefined, sm.le, undefined, false);

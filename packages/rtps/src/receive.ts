@@ -5,8 +5,8 @@
 import { EntityId, makeGuid, prefixToHex } from './guid.js';
 import { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 import { EndpointSecurity } from './discovery-sedp-data.js';
-import { decodeHeader, RTPS_HEADER_SIZE } from './header.js';
-import { forEachSubmessage, forEachSubmessageFrom } from './message.js';
+import { checkHeader, RTPS_HEADER_SIZE } from './header.js';
+import { forEachSubmessageFrom } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
@@ -79,6 +79,9 @@ export class MessageReceiver {
   private readonly ctx: ReceiveContext;
   private srcHex = '';
   private srcPrefix: Buffer = Buffer.alloc(12);
+  /** The header prefix of the previous datagram and its hex: a stream comes from one sender, whose hex (a Map key) is reused as is. */
+  private readonly lastPrefix = Buffer.alloc(12);
+  private lastHex = '';
   private vendor = 0;
   private forUs = true;
   private ts: RtpsTime | undefined;
@@ -104,9 +107,13 @@ export class MessageReceiver {
     this.stats.datagrams++;
     try {
       if (buf.length < 20) throw new RtpsParseError('datagram shorter than the RTPS header');
-      this.srcPrefix = buf.subarray(8, 20);
-      if (this.srcPrefix.equals(this.ctx.prefix)) return; // our own multicast/sweep echo
-      this.srcHex = buf.toString('hex', 8, 20);
+      if (prefixAt(buf, 8, this.ctx.prefix)) return; // our own multicast/sweep echo
+      if (this.lastHex === '' || !prefixAt(buf, 8, this.lastPrefix)) {
+        buf.copy(this.lastPrefix, 0, 8, 20);
+        this.lastHex = buf.toString('hex', 8, 20);
+      }
+      this.srcPrefix = this.lastPrefix;
+      this.srcHex = this.lastHex;
       this.vendor = (buf[6] << 8) | buf[7];
       this.forUs = true;
       this.ts = undefined;
@@ -115,7 +122,7 @@ export class MessageReceiver {
       this.clearFromProtected = false;
       this.rtpsProtected = false;
       if (buf.length > RTPS_HEADER_SIZE + SUBMESSAGE_HEADER_SIZE && buf[RTPS_HEADER_SIZE] === SubmessageId.SRTPS_PREFIX && this.ctx.openMessage) {
-        decodeHeader(buf);
+        checkHeader(buf);
         // The submessages alone (no copy behind the header): offsets below are into them.
         const subs = this.ctx.openMessage(this.srcHex, buf);
         if (!subs || (subs.length > 0 && subs[0] === SubmessageId.SRTPS_PREFIX)) {
@@ -134,7 +141,8 @@ export class MessageReceiver {
       this.remote = this.ctx.remoteParticipant(this.srcHex);
       if (this.remote) this.remote.lastSeen = now;
       this.buf = buf;
-      forEachSubmessage(buf, this.visit, this.consume);
+      checkHeader(buf);
+      forEachSubmessageFrom(buf, RTPS_HEADER_SIZE, this.visit, this.consume);
     } catch (err) {
       this.stats.malformed++;
       this.stats.lastError = err instanceof Error ? err.message : String(err);
@@ -280,13 +288,15 @@ export class MessageReceiver {
           this.ctx.onStatelessFrag?.(sm, this.srcHex, this.now);
           return;
         }
-        const links = this.links(sm.writerId);
-        if (!links) return;
-        const security = this.writerSecurity(sm.writerId);
+        const ep = this.remote?.endpoints.get(sm.writerId);
+        if (!ep || ep.readerLinks.length === 0) return;
+        const links = ep.readerLinks;
+        const security = ep.data?.securityInfo?.attributes ?? 0;
         if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
         // Protected payloads in fragments are not decoded yet: dropped rather than handed on encrypted.
         if (announces(security, PAYLOAD_PROTECTED)) return;
-        for (const l of links) {
+        for (let i = 0; i < links.length; i++) {
+          const l = links[i];
           if (sm.readerId === 0 || sm.readerId === l.reader.entityId) {
             l.reader.onDataFrag(l.proxy, sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, sm.inlineQos, sm.le, this.ts, sm.key, this.now);
           }
@@ -347,13 +357,19 @@ export class MessageReceiver {
 }
 
 
-/** Where the secured run starting at `at` ends: after its SEC_POSTFIX, or at the end of the datagram. */
 /** Endpoint security attribute masks (DDS-Security 1.1 §7.4.1.5; the top bit says the mask is valid). */
 const SUBMESSAGE_PROTECTED = (EndpointSecurity.VALID | EndpointSecurity.SUBMESSAGE_PROTECTED) >>> 0;
 const PAYLOAD_PROTECTED = (EndpointSecurity.VALID | EndpointSecurity.PAYLOAD_PROTECTED) >>> 0;
 /** Whether `attributes` has every bit of `mask` (unsigned: the valid bit is bit 31). */
 const announces = (attributes: number, mask: number): boolean => (attributes & mask) >>> 0 === mask;
 
+/** Whether the 12 bytes of `buf` at `at` are `prefix` (no view made: this runs per datagram). */
+function prefixAt(buf: Buffer, at: number, prefix: Buffer): boolean {
+  for (let i = 0; i < 12; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Where the secured run starting at `at` ends: after its SEC_POSTFIX, or at the end of the datagram. */
 function securedRunEnd(buf: Buffer, at: number): number {
   let pos = at;
   while (pos + 4 <= buf.length) {

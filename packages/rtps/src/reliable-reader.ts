@@ -377,9 +377,9 @@ export class ReliableReader {
     w.bytes(secured);
   }
 
-  /** Periodic work: expire stale reassemblies. */
+  /** Periodic work: expire stale reassemblies (and reassembly buffers kept unused). */
   tick(now: number): void {
-    for (const p of this.writers.values()) if (p.frags && p.frags.size > 0) p.frags.expire(now);
+    for (const p of this.writers.values()) if (p.frags && p.frags.heldBytes > 0) p.frags.expire(now);
   }
 
   /** Number of buffered out-of-order changes and partial samples (for bounds checks). */

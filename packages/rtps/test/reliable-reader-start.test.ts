@@ -31,7 +31,7 @@ function harness(durability: DurabilityKind, vendorId: number, writerTransientLo
       prefixHex: '01'.repeat(12),
       qos: resolveQos({ reliability: 'reliable', durability }),
       maxPendingPerWriter: 2048,
-      reassembly: { maxSampleSize: 1 << 20, maxPerWriter: 8, timeoutMs: 10_000 },
+      reassembly: { maxSampleSize: 1 << 20, maxPerWriter: 8, maxBytesPerWriter: 1 << 22, timeoutMs: 10_000 },
       budget: new ReassemblyBudget(1 << 24),
     },
     out,

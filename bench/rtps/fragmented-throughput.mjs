@@ -1,0 +1,43 @@
+// RTPS throughput of fragmented samples (DATA_FRAG): Cyclone DDS's `ddsperf pub size S` (topic KS, reliable, as
+// fast as its writer goes) on loopback, read by (A) Cyclone's own C reader (`ddsperf sub`) and (B) an @medkit/rtps
+// reader (keyed, reliable, KEEP_LAST 1), one after the other with the same publisher, for each size, `runs` times
+// alternating; prints each run and the medians (samples/s, Gb/s of payload, CPU, ratio) with the load average.
+// Copy the block into docs/benchmarks.md.
+//
+//   npm run build && node bench/rtps/fragmented-throughput.mjs [--seconds 10] [--runs 3] [--domain 43]
+//     [--sizes 65536,1048576] [--profile DIR]
+//
+// --profile DIR writes a V8 CPU profile of each of our reader's measured windows (as node --cpu-prof would).
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { fmt, median, pct, runCyclone, runOurs } from './ddsperf-pair.mjs';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, domain: { type: 'string', default: '43' }, sizes: { type: 'string', default: '65536,1048576' }, profile: { type: 'string' } },
+});
+const seconds = Number(values.seconds);
+const runs = Number(values.runs);
+const domain = Number(values.domain);
+const sizes = values.sizes.split(',').map(Number);
+const WARMUP_MS = 4000;
+
+const gbps = (rate, size) => (rate * size * 8) / 1e9;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+console.log(`${new Date().toISOString()}, ${seconds} s per reader after ${WARMUP_MS / 1000} s warm-up, ${runs} runs per size, domain ${domain}, load average ${load()}`);
+for (const size of sizes) {
+  const ratios = [];
+  const cycRates = [];
+  const ourRates = [];
+  for (let i = 0; i < runs; i++) {
+    const window = { domain, size, seconds, warmupMs: WARMUP_MS };
+    const cyc = await runCyclone(window);
+    const ours = await runOurs({ ...window, profile: values.profile, name: `medkit-frag-${size}` });
+    ratios.push(ours.rate / cyc.rate);
+    cycRates.push(cyc.rate);
+    ourRates.push(ours.rate);
+    console.log(`size ${size} run ${i + 1}: Cyclone ${fmt(cyc.rate)}/s ${gbps(cyc.rate, size).toFixed(2)} Gb/s (CPU ${pct(cyc.cpu)}, pub ${pct(cyc.pubCpu)}, lost ${cyc.lost}) | medkit ${fmt(ours.rate)}/s ${gbps(ours.rate, size).toFixed(2)} Gb/s (CPU ${pct(ours.cpu)}, pub ${pct(ours.pubCpu)}, datagrams in ${fmt(ours.datagramsIn)}/s out ${fmt(ours.datagramsOut)}/s, malformed ${ours.malformed}) | ratio ${pct(ours.rate / cyc.rate)} | load ${load()}`);
+  }
+  const r = median(ratios);
+  console.log(`size ${size} median: Cyclone ${gbps(median(cycRates), size).toFixed(2)} Gb/s, medkit ${gbps(median(ourRates), size).toFixed(2)} Gb/s, ratio ${pct(r)} (goal >= 80%): ${r >= 0.8 ? 'PASS' : 'FAIL'}`);
+}
