@@ -158,6 +158,9 @@ function filterTags(items: ListItem[], tags?: string): ListItem[] {
   return want.length === 0 ? items : items.filter((i) => i.tags?.some((t) => want.includes(t)));
 }
 
+/** The serializer of a body that is already JSON text. */
+const verbatimText = (b: string): string => b;
+
 interface DiscoveryRouteDeps {
   cache: () => EntityCache;
   resolver: EntityResolver;
@@ -171,15 +174,26 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
     registerTopologyRoute(app, deps.cache);
     // Top-level lists are the hot path (UI polling, fleets): memoise the body per cache generation.
     const listCache = new Map<EntityType, { generation: number; body: string }>();
-    // Detail bodies of one cache generation (at most one per entity; dropped when the generation moves).
+    // Detail bodies of one entity-cache generation and plugin revision (at most one per entity; dropped when either
+    // moves). Plugins decorate details from their own state (capabilities, hasData/hasOperations, metadata): the
+    // host's revision moves whenever that may have changed (plugins/host.ts), so a body is never served stale.
     const detailCache = {
       generation: -1,
+      revision: -1,
       bodies: new Map<string, string>(),
-      clear(generation: number) {
-        this.generation = generation;
-        this.bodies.clear();
+      /** The bodies valid for `generation` and `revision`, emptied first when either moved. */
+      at(generation: number, revision: number): Map<string, string> {
+        if (generation !== this.generation || revision !== this.revision) {
+          this.generation = generation;
+          this.revision = revision;
+          this.bodies.clear();
+        }
+        return this.bodies;
       },
     };
+    // Looked up on the first request (options are complete once every route is registered), not built per request.
+    let revisionOf: (() => number) | undefined;
+    const pluginsRevision = (): number => (revisionOf ??= deps.detailOptions().pluginsRevision ?? (() => 0))();
 
     for (const segment of Object.keys(SEGMENT_TO_TYPE) as EntitySegment[]) {
       const type = SEGMENT_TO_TYPE[segment];
@@ -229,21 +243,15 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
         },
         // detail() builds exactly the documented shape; the native JSON.stringify is ~10% of a request cheaper
         // than the schema serializer (its union and additionalProperties paths), which matters on this hot route.
-        // Without plugins the body depends only on the entity, so it is memoised per cache generation like the
-        // lists (plugins decorate details from their own state, so then it is built each time).
-        async (req: FastifyRequest, reply: FastifyReply) => {
-          const opts = deps.detailOptions();
+        // The body depends on the entity, the served features and the plugins' contributions, so it is memoised per
+        // cache generation and plugin revision like the lists. Not async: a promise per request is measurable here.
+        (req: FastifyRequest, reply: FastifyReply): void => {
           const entity = req.entity.entity;
-          let body: string | undefined;
-          if (opts.plugins) body = JSON.stringify(detail(type, entity, opts));
-          else {
-            const generation = deps.cache().generation;
-            if (detailCache.generation !== generation) detailCache.clear(generation);
-            const key = `${type}/${entity.id}`;
-            body = detailCache.bodies.get(key);
-            if (body === undefined) detailCache.bodies.set(key, (body = JSON.stringify(detail(type, entity, opts))));
-          }
-          return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(body);
+          const bodies = detailCache.at(deps.cache().generation, pluginsRevision());
+          const key = `${type}/${entity.id}`;
+          let body = bodies.get(key);
+          if (body === undefined) bodies.set(key, (body = JSON.stringify(detail(type, entity, deps.detailOptions()))));
+          void reply.type('application/json; charset=utf-8').serializer(verbatimText).send(body);
         },
       );
 
@@ -263,14 +271,14 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
           const tags = (req.query as { tags?: string }).tags;
           if (!tags) {
             const hit = listCache.get(type);
-            if (hit && hit.generation === q.generation) return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(hit.body);
+            if (hit && hit.generation === q.generation) return reply.type('application/json; charset=utf-8').serializer(verbatimText).send(hit.body);
           }
           const items = filterTags(q.list(type).filter((e) => isTopLevel(type, e)).map((e) => listItem(type, e)), tags);
           const body = { items, 'x-medkit': { total_count: items.length } };
           if (tags) return body;
           const text = JSON.stringify(body);
           listCache.set(type, { generation: q.generation, body: text });
-          return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(text);
+          return reply.type('application/json; charset=utf-8').serializer(verbatimText).send(text);
         },
       );
     }
