@@ -19,7 +19,7 @@ function capture(level: string) {
   parent.child = ((b: pino.Bindings, o?: pino.ChildLoggerOptions) => {
     children++;
     return child(b, o);
-  }) as typeof parent.child;
+  }) as unknown as typeof parent.child;
   return { parent, lines, children: () => children };
 }
 
