@@ -8,13 +8,13 @@
 // CPU, what the recorder held at most against its budget, and the loss counts; exits 1 when anything was lost.
 //
 //   npx tsc -b && BENCH_DOMAIN=150 node bench/faults/blackbox-soak.mjs [--seconds 600] [--fault-every 30]
-//     [--buffer-mb 192] [--queue-mb 64] [--before 3] [--after 2] [--depth 0]
+//     [--buffer-mb 192] [--queue-mb 64] [--before 3] [--after 2] [--depth 0] [--whc-mb 0]
 // (BENCH_NODE_FLAGS='--cpu-prof …' passes Node.js options to the gateway process.)
 //
 // The Cyclone peer is the one the interop tests build (packages/rtps/test/peers/build/cyclone-*/peer), or
 // MEDKIT_CYCLONE_PEER.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { McapIndexedReader } from '@mcap/core';
-import { cyclonePeer } from '../support/cyclone-peer.mjs';
+import { cycloneConfigWith, cyclonePeer } from '../support/cyclone-peer.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -34,6 +34,9 @@ const { values: a } = parseArgs({
     after: { type: 'string', default: '2' },
     // The talkers' history: 0 = KEEP_ALL (a reliable writer waits for the reader instead of discarding a sample).
     depth: { type: 'string', default: '0' },
+    // Cyclone's writer history cache limit in MB (Internal/Watermarks/WhcHigh, 0.5 by default): above it a reliable
+    // writer waits for acknowledgements, so with MB samples it bounds the publisher's rate by the round trip.
+    'whc-mb': { type: 'string', default: '0' },
   },
 });
 const SECONDS = Number(a.seconds);
@@ -76,10 +79,18 @@ gw.on('exit', (code) => {
 });
 let stopping = false;
 await readyP;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// The gateway's own RSS before anything is published (the baseline the black box adds to).
+await sleep(3000);
+const baselineRss = stats.at(-1).rss;
 
 // ---- the publishers ----
-const peers = TOPICS.map((t) => cyclonePeer(['talker', '--topic', t.dds, '--size', String(t.size), '--period-ms', String(t.periodMs), '--node', t.node, '--ns', '/sensors', '--depth', a.depth, '--reliability', 'reliable'], domain));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let peerConfig;
+if (Number(a['whc-mb']) > 0) {
+  peerConfig = join(dataDir, 'cyclone.xml');
+  writeFileSync(peerConfig, cycloneConfigWith(`<Watermarks><WhcHigh>${Number(a['whc-mb'])}MB</WhcHigh></Watermarks><SocketSendBufferSize min="4MB"/>`));
+}
+const peers = TOPICS.map((t) => cyclonePeer(['talker', '--topic', t.dds, '--size', String(t.size), '--period-ms', String(t.periodMs), '--node', t.node, '--ns', '/sensors', '--depth', a.depth, '--reliability', 'reliable'], domain, peerConfig));
 
 // ---- reading recordings back as they finish ----
 const checked = new Set();
@@ -171,7 +182,7 @@ console.log(`config: ${JSON.stringify(flags)}`);
 console.log(`run: ${wall.toFixed(0)} s, ${faults} faults, ${results.length} recordings read back (${results.reduce((n, r) => n + r.files, 0)} MCAP files), messages recorded ${JSON.stringify(perTopic)}`);
 console.log(`publish rate inside recordings (median): ${JSON.stringify(rates)}`);
 console.log(`lost: ${missing} samples missing inside recordings, ${dropped} dropped by the recorder (notes), ${last.recorder.dropped_messages} dropped (stats), ${results.filter((r) => Object.keys(r.topics).length < TOPICS.length).length} recordings without every topic`);
-console.log(`gateway RSS: peak ${mb(peakRss)} MB, range after the first recording ${mb(Math.min(...afterFirst.map((s) => s.rss)))}–${mb(Math.max(...afterFirst.map((s) => s.rss)))} MB; held by the black box at most ${mb(heldPeak)} MB of its ${mb(last.recorder.budget_bytes)} MB budget`);
+console.log(`gateway RSS: before publishing ${mb(baselineRss)} MB, peak ${mb(peakRss)} MB, range after the first recording ${mb(Math.min(...afterFirst.map((s) => s.rss)))}–${mb(Math.max(...afterFirst.map((s) => s.rss)))} MB; held by the black box at most ${mb(heldPeak)} MB of its ${mb(last.recorder.budget_bytes)} MB budget`);
 console.log(`gateway CPU: ${cpuSeconds.toFixed(0)} s over ${wall.toFixed(0)} s = ${((cpuSeconds / wall) * 100).toFixed(0)}% of one core`);
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(missing === 0 && dropped === 0 && last.recorder.dropped_messages === 0 && results.length > 0 ? 0 : 1);

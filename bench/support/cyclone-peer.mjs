@@ -1,7 +1,7 @@
 // The Cyclone DDS test peer for benchmarks (packages/rtps/test/peers, README.md there for its modes and flags): the
 // binary the interop tests built most recently, or MEDKIT_CYCLONE_PEER, started on loopback-only discovery.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +23,15 @@ export function cyclonePeerBinary() {
   return built.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 
-/** Starts the peer with `args` in `domain` on 127.0.0.1; `lines` collects its stdout. */
-export function cyclonePeer(args, domain) {
-  const env = { ...process.env, CYCLONEDDS_URI: `file://${join(peersDir, 'cyclone-lo.xml')}`, ROS_DOMAIN_ID: String(domain) };
+/** The peers' loopback configuration (cyclone-lo.xml) with `internal` (XML) added under Domain/Internal. */
+export function cycloneConfigWith(internal) {
+  const base = readFileSync(join(peersDir, 'cyclone-lo.xml'), 'utf8');
+  return base.replace('</Domain>', `  <Internal>${internal}</Internal>\n  </Domain>`);
+}
+
+/** Starts the peer with `args` in `domain` on 127.0.0.1 (configuration file `config`, default cyclone-lo.xml); `lines` collects its stdout. */
+export function cyclonePeer(args, domain, config = join(peersDir, 'cyclone-lo.xml')) {
+  const env = { ...process.env, CYCLONEDDS_URI: `file://${config}`, ROS_DOMAIN_ID: String(domain) };
   const child = spawn(cyclonePeerBinary(), [...args, '--domain', String(domain)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
