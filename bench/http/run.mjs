@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // HTTP benchmark: GET /api/v1/apps (cached list) and GET /api/v1/apps/app-7 (entity detail) on a manifest
-// with 200 apps vs plain node:http servers returning the same JSON bytes, in the same run, alternating rounds. Usage: node bench/http/run.mjs [seconds]
+// with 200 apps vs plain node:http servers returning the same JSON bytes, in the same run, alternating rounds; once
+// without plugins and once with the example outside plugin (examples/plugin-acme-sensors) loaded, which adds the
+// component list and its plugin-owned component's detail. Usage: node bench/http/run.mjs [seconds] [--rounds=2]
 // [--node-flags='…'] (build first: npm run build). Prints a Markdown table for docs/benchmarks.md. The gateway runs with the
 // Node.js options `medkit` has on its #! line (packages/cli/src/runtime-flags.ts) unless --node-flags says otherwise; the
 // plain node:http baselines with Node's defaults.
@@ -13,10 +15,11 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 
-const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' } } });
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' }, rounds: { type: 'string' } } });
 const seconds = Number(positionals[0] ?? 10);
 const gatewayFlags = opts['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : opts['node-flags'].split(/\s+/).filter(Boolean);
 const connections = 50;
+const rounds = Number(opts.rounds ?? 2);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'medkit-bench-http-'));
 
@@ -63,17 +66,16 @@ function load(srv, path) {
 }
 
 writeFileSync(join(dir, 'manifest.yaml'), manifest(200));
-const gw = await start('gateway');
 
 /** The gateway against plain node:http servers sending the same bytes, alternating rounds. */
-async function compare(path, label) {
+async function compare(gw, path, label) {
   const body = await (await fetch(`http://127.0.0.1:${gw.port}${path}`)).text();
   const file = join(dir, `body-${label}.json`);
   writeFileSync(file, body);
   const plain = await start('plain', file);
   const plainStatic = await start('plain-static', file);
   const results = { gateway: [], plain: [], 'plain-static': [] };
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const [name, srv] of [['plain', plain], ['plain-static', plainStatic], ['gateway', gw]]) results[name].push(await load(srv, path));
   }
   plain.child.kill();
@@ -81,11 +83,26 @@ async function compare(path, label) {
   return { body, results };
 }
 
-const list = await compare('/api/v1/apps', 'list');
-if (JSON.parse(list.body).items.length !== 200) throw new Error('gateway did not list 200 apps');
-const detail = await compare('/api/v1/apps/app-7', 'detail');
-if (JSON.parse(detail.body).id !== 'app-7') throw new Error('gateway did not serve the app-7 detail');
-gw.child.kill();
+// Each gateway variant with the routes it is measured on: the cached entity list (a collection route), an entity
+// detail, and with the ACME plugin loaded also the plugin-owned component's detail (its providers are asked
+// whether it serves data and operations) and the component list that includes it.
+const variants = [
+  { kind: 'gateway', label: 'no plugin', routes: ['/api/v1/apps', '/api/v1/apps/app-7'] },
+  { kind: 'gateway-acme', label: 'ACME plugin loaded', routes: ['/api/v1/apps', '/api/v1/apps/app-7', '/api/v1/components', '/api/v1/components/acme_sensor_hub'] },
+];
+const measured = [];
+for (const v of variants) {
+  const gw = await start(v.kind);
+  for (const path of v.routes) {
+    const r = await compare(gw, path, `${v.kind}-${measured.length}`);
+    const doc = JSON.parse(r.body);
+    if (path.endsWith('/apps') && doc.items?.length !== 200) throw new Error(`${v.kind} did not list 200 apps`);
+    if (path.endsWith('/app-7') && doc.id !== 'app-7') throw new Error(`${v.kind} did not serve the app-7 detail`);
+    if (path.endsWith('/acme_sensor_hub') && doc.id !== 'acme_sensor_hub') throw new Error(`${v.kind} did not serve the ACME hub detail`);
+    measured.push({ variant: v.label, route: `GET ${path}`, ...r });
+  }
+  gw.child.kill();
+}
 rmSync(dir, { recursive: true, force: true });
 
 const summary = (rs) => ({
@@ -95,16 +112,17 @@ const summary = (rs) => ({
   errors: rs.reduce((s, r) => s + r.errors + r.non2xx, 0),
   cpu: rs.reduce((s, r) => s + r.cpuUsPerRequest, 0) / rs.length,
 });
-console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 10)}, loadavg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, 2 rounds each; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'})\n`);
-console.log('| route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|');
-for (const [route, r] of [['GET /api/v1/apps', list], ['GET /api/v1/apps/app-7', detail]]) {
+console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 16)}, loadavg at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'})\n`);
+console.log('| gateway | route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|---|');
+const ratios = [];
+for (const r of measured) {
   const g = summary(r.results.gateway);
   const p = summary(r.results.plain);
   const ps = summary(r.results['plain-static']);
-  console.log(`| ${route} (${r.body.length} B) | plain node:http | ${p.rps.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${p.cpu.toFixed(1)} |`);
-  console.log(`| | plain node:http, prebuilt body | ${ps.rps.toFixed(0)} | ${ps.p50} | ${ps.p99} | ${ps.errors} | ${ps.cpu.toFixed(1)} |`);
-  console.log(`| | medkit | ${g.rps.toFixed(0)} | ${g.p50} | ${g.p99} | ${g.errors} | ${g.cpu.toFixed(1)} |`);
-  console.log(`\n${route}: ${((g.rps / p.rps) * 100).toFixed(1)}% of plain node:http serialising per request, ${((g.rps / ps.rps) * 100).toFixed(1)}% of plain node:http with a prebuilt body`);
-  console.log(`${route} by server CPU per request: ${((p.cpu / g.cpu) * 100).toFixed(1)}% of plain node:http serialising per request, ${((ps.cpu / g.cpu) * 100).toFixed(1)}% of a prebuilt body\n`);
+  console.log(`| ${r.variant} | ${r.route} (${r.body.length} B) | plain node:http, per request | ${p.rps.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${p.cpu.toFixed(1)} |`);
+  console.log(`| | | plain node:http, prebuilt body | ${ps.rps.toFixed(0)} | ${ps.p50} | ${ps.p99} | ${ps.errors} | ${ps.cpu.toFixed(1)} |`);
+  console.log(`| | | medkit | ${g.rps.toFixed(0)} | ${g.p50} | ${g.p99} | ${g.errors} | ${g.cpu.toFixed(1)} |`);
+  ratios.push(`${r.variant}, ${r.route}: ${((g.rps / ps.rps) * 100).toFixed(1)}% of a prebuilt body (${((g.rps / p.rps) * 100).toFixed(1)}% of serialising per request) by req/s; by server CPU per request ${((ps.cpu / g.cpu) * 100).toFixed(1)}% (${((p.cpu / g.cpu) * 100).toFixed(1)}%); medkit p99 ${g.p99} ms`);
 }
+console.log(`\n${ratios.join('\n')}`);

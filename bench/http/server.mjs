@@ -1,16 +1,19 @@
 // One server for the HTTP benchmark, in its own process so the load generator does not share its
-// event loop: `node bench/http/server.mjs gateway|plain <manifest> <dataDir>`. Prints "READY <port>".
+// event loop: `node bench/http/server.mjs gateway|gateway-acme|plain|plain-static <manifest> <dataDir> [bodyFile]`.
+// gateway-acme loads the example outside plugin (examples/plugin-acme-sensors) by path. Prints "READY <port>".
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, createGateway } from '@medkit/gateway';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 
 const [kind, manifest, dataDir, bodyFile] = process.argv.slice(2);
 
-if (kind === 'gateway') {
+if (kind === 'gateway' || kind === 'gateway-acme') {
+  const acme = kind === 'gateway-acme' ? { plugins: ['acme'], 'plugins.acme.path': fileURLToPath(new URL('../../examples/plugin-acme-sensors/index.js', import.meta.url)) } : {};
   const config = loadConfig({
     env: {},
     extraKeys: FEATURE_KEYS,
-    flags: { 'discovery.manifest_path': manifest, 'discovery.mode': 'manifest_only', data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false },
+    flags: { 'discovery.manifest_path': manifest, 'discovery.mode': 'manifest_only', data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, ...acme },
   });
   const gw = await createGateway({ config, features: defaultFeatures(config) });
   const url = await gw.listen(0);
@@ -28,3 +31,5 @@ if (kind === 'gateway') {
   });
   srv.listen(0, '127.0.0.1', () => console.log(`READY ${srv.address().port}`));
 }
+// A normal exit on SIGTERM, so `node --cpu-prof bench/http/server.mjs …` writes its profile when the bench stops it.
+process.on('SIGTERM', () => process.exit(0));

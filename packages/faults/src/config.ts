@@ -23,6 +23,8 @@ export interface RosbagConfig {
   /** Bag directory; '' = `<data dir>/rosbags` ([ours]: the data dir, not the temp dir, so bags survive reboots). */
   storage_path: string;
   max_buffer_mb: number;
+  /** [ours] Post-fault messages waiting for the disk beyond max_buffer_mb (docs/faults.md, "Heavy topics"). */
+  max_write_queue_mb: number;
   max_bag_size_mb: number;
   max_total_storage_mb: number;
   max_bags_per_fault: number;
@@ -231,6 +233,7 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
         qos_match: rb.bool('qos_match', drb.qos_match),
         storage_path: rb.str('storage_path', drb.storage_path),
         max_buffer_mb: rb.fixed('max_buffer_mb', drb.max_buffer_mb, (n) => (n <= 0 ? drb.max_buffer_mb : n), 'must be > 0'),
+        max_write_queue_mb: rb.fixed('max_write_queue_mb', drb.max_write_queue_mb, (n) => (n <= 0 ? drb.max_write_queue_mb : n), 'must be > 0'),
         max_bag_size_mb: rb.fixed('max_bag_size_mb', drb.max_bag_size_mb, (n) => (n <= 0 ? drb.max_bag_size_mb : n), 'must be > 0'),
         max_total_storage_mb: rb.fixed('max_total_storage_mb', drb.max_total_storage_mb, (n) => (n <= 0 ? drb.max_total_storage_mb : n), 'must be > 0'),
         max_bags_per_fault: rb.fixed('max_bags_per_fault', drb.max_bags_per_fault, (n) => Math.max(0, Math.trunc(n)), 'is negative'),

@@ -62,6 +62,18 @@ async function readBag(file: string) {
   return { reader, messages };
 }
 
+/** The black box's notes on how a recording was made (the `medkit_blackbox` metadata record). */
+async function readNotes(file: string): Promise<Record<string, string>> {
+  const readable = new FileReadable(file);
+  try {
+    const reader = await McapIndexedReader.Initialize({ readable });
+    for await (const m of reader.readMetadata({ name: 'medkit_blackbox' })) return Object.fromEntries(m.metadata);
+    return {};
+  } finally {
+    readable.close();
+  }
+}
+
 const fault = (code: string, sources = ['/talker']): FaultRecord => ({
   fault_code: code, severity: 2, description: '', first_occurred_ns: 1n, last_occurred_ns: 1n, last_passed_ns: 0n, occurrence_count: 1,
   status: 'CONFIRMED', reporting_sources: sources, debounce_counter: -1, last_failed_ns: 1n, confirmed_at_ns: 1n,
@@ -156,6 +168,58 @@ describe('black-box recording (docs/faults.md)', () => {
     expect(meta.relative_file_paths).toEqual([`${id}_0.mcap`]);
   });
 
+  it('loses nothing while the bag file is being created: messages arriving meanwhile are in the recording, in order', async () => {
+    const { rec, repo, clock, dir, pub } = setup({ duration_after_sec: 1 });
+    const sent = ['m0', 'm1', 'm2'];
+    for (const t of sent) pub('/chatter', t);
+    const confirmed = rec.onConfirmed(fault('OPENING'));
+    // Creating the directory and the file takes several turns of the event loop; publish on each of them.
+    for (let i = 3; i < 40; i++) {
+      await new Promise((r) => setImmediate(r));
+      sent.push(`m${i}`);
+      pub('/chatter', `m${i}`, 10);
+    }
+    await confirmed;
+    clock.advance(1000);
+    await rec.idle();
+    const id = repo.rosbagLinksForFault('OPENING')[0].recording_id;
+    const { messages } = await readBag(join(dir, id, `${id}_0.mcap`));
+    expect(messages.map((m) => m.text)).toEqual(sent);
+    expect(rec.stats()).toMatchObject({ dropped_messages: 0, written_messages: sent.length, recordings: 1, queued_bytes: 0 });
+  });
+
+  it('holds at most max_buffer_mb + max_write_queue_mb: post-fault messages beyond it are dropped, counted in the recording and the stats', async () => {
+    // 4 KiB of budget; 1 KiB messages arriving faster than anything can reach the disk (one synchronous burst).
+    const { rec, repo, clock, dir, pub } = setup({ duration_after_sec: 1, max_buffer_mb: 2 / 1024, max_write_queue_mb: 2 / 1024 });
+    for (let i = 0; i < 10; i++) pub('/chatter', `pre ${i}`.padEnd(1000, '.'), 1);
+    // The ring buffer kept what fits its 2 KiB.
+    expect(rec.stats().buffered_bytes).toBeLessThanOrEqual(2048);
+    await rec.onConfirmed(fault('FLOOD'));
+    const burst = 30;
+    let peak = 0;
+    for (let i = 0; i < burst; i++) {
+      rec.onMessage('/flood', 'std_msgs/msg/String', STRING_DEF, cdrString(`post ${i}`.padEnd(1000, '.')), clock.wallNs());
+      peak = Math.max(peak, rec.stats().queued_bytes);
+    }
+    expect(peak).toBeLessThanOrEqual(rec.stats().budget_bytes + 1100);
+    const dropped = rec.stats().dropped_messages;
+    expect(dropped).toBeGreaterThan(0);
+    clock.advance(1000);
+    await rec.idle();
+    const id = repo.rosbagLinksForFault('FLOOD')[0].recording_id;
+    const file = join(dir, id, `${id}_0.mcap`);
+    const { reader, messages } = await readBag(file);
+    const flood = messages.filter((m) => m.topic === '/flood');
+    expect(flood.length + dropped).toBe(burst);
+    // What was kept is a prefix: the queue refuses new messages, it never loses ones it took.
+    expect(flood.map((m) => m.text.replace(/\.+$/, ''))).toEqual(Array.from({ length: flood.length }, (_, i) => `post ${i}`));
+    expect(reader.header.profile).toBe('ros2');
+    expect(await readNotes(file)).toMatchObject({ dropped_messages: String(dropped), dropped_by_topic: JSON.stringify({ '/flood': dropped }) });
+    const meta = parseYaml(readFileSync(join(dir, id, 'metadata.yaml'), 'utf8')).rosbag2_bagfile_information;
+    expect(meta.custom_data).toMatchObject({ dropped_messages: String(dropped), max_write_queue_mb: String(2 / 1024) });
+    expect(rec.stats()).toMatchObject({ dropped_messages: dropped, queued_bytes: 0 });
+  });
+
   it('splits a recording into several valid MCAP files at max_bag_size_mb', async () => {
     const { rec, repo, pub, dir } = setup({ duration_after_sec: 0, max_bag_size_mb: 0.01 });
     const sent: string[] = [];
@@ -244,7 +308,7 @@ describe('black-box recording (docs/faults.md)', () => {
   });
 
   it('deletes the oldest recording when the storage quota is exceeded', async () => {
-    const { rec, repo, pub } = setup({ duration_after_sec: 0, max_total_storage_mb: 0.0025 });
+    const { rec, repo, pub } = setup({ duration_after_sec: 0, max_total_storage_mb: 0.004 });
     pub('/chatter', 'x'.repeat(1000));
     await rec.onConfirmed(fault('A'));
     pub('/chatter', 'y'.repeat(1000));

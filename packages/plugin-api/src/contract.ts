@@ -338,6 +338,14 @@ export interface PluginContext {
   registerConditionEvaluator(name: string, evaluator: ConditionEvaluator): void;
   /** The plugin added or removed entities: re-run discovery now (the scope is a hint). */
   notifyEntitiesChanged(scope?: { area_id?: string; component_id?: string }): Promise<void>;
+  /**
+   * [ours] Something this plugin contributes to entity details changed outside an introspection pass: what its
+   * `hasData()` / `hasOperations()` answer. The gateway caches each entity's detail (with the capabilities those
+   * answers add or remove) and asks the plugin again only after this call, a capability registration, an
+   * introspection pass or the plugin being disabled; the request after the call already sees the new answer.
+   * Synchronous and cheap: call it whenever the answers may have changed (docs/plugins.md, "Caching").
+   */
+  notifyDetailsChanged(): void;
   /** The ROS-flavoured part of the context (docs/faults.md); undefined when the gateway runs without ROS. */
   ros(): PluginRosAccess | undefined;
   /**

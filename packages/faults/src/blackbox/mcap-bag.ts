@@ -1,19 +1,23 @@
 // Writes a rosbag2-compatible MCAP bag (docs/faults.md): profile `ros2`, schemas `ros2msg` with the full
 // concatenated definition text, messages `cdr`, files split at `max_bag_size_mb`, plus a metadata.yaml so
 // `ros2 bag info/play` understand the directory.
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IWritable, McapWriter } from '@mcap/core';
 import { stringify as toYaml } from 'yaml';
 import type { TapMessage } from './ring-buffer.js';
 
-/** Synchronous file sink for McapWriter (writes land in the OS before the promise resolves). */
+/**
+ * File sink for McapWriter. Writes are asynchronous (the thread pool), so the event loop keeps receiving while a
+ * chunk goes to disk; McapWriter awaits each one before it reuses the buffer it passed.
+ */
 class FileWritable implements IWritable {
   private pos = 0n;
-  constructor(readonly fd: number) {}
+  constructor(readonly file: FileHandle) {}
   async write(buffer: Uint8Array): Promise<void> {
     let off = 0;
-    while (off < buffer.byteLength) off += writeSync(this.fd, buffer, off, buffer.byteLength - off);
+    while (off < buffer.byteLength) off += (await this.file.write(buffer, off, buffer.byteLength - off)).bytesWritten;
     this.pos += BigInt(buffer.byteLength);
   }
   position(): bigint {
@@ -28,6 +32,12 @@ interface BagSummary {
   files: string[];
   messageCount: number;
 }
+
+/** Facts about how a recording was made, stored with it (an MCAP metadata record and metadata.yaml `custom_data`). */
+export type RecordingNotes = Record<string, string>;
+
+/** The name of the MCAP metadata record that carries the RecordingNotes. */
+export const NOTES_RECORD = 'medkit_blackbox';
 
 export class McapBagWriter {
   private writer!: McapWriter;
@@ -53,7 +63,7 @@ export class McapBagWriter {
     // before anything below changes this writer's state.
     const { McapWriter: Writer } = await import('@mcap/core');
     const name = `${this.baseName}_${this.files.length}.mcap`;
-    this.sink = new FileWritable(openSync(join(this.dir, name), 'w'));
+    this.sink = new FileWritable(await openFile(join(this.dir, name), 'w'));
     // Chunks reach the file only when full, so a chunk must be well below the split size for splitting to
     // happen near `max_bag_size_mb`.
     const chunkSize = this.maxFileBytes > 0 ? Math.max(1024, Math.min(1 << 20, Math.floor(this.maxFileBytes / 8))) : 1 << 20;
@@ -67,7 +77,7 @@ export class McapBagWriter {
 
   private async endFile(): Promise<void> {
     await this.writer.end();
-    closeSync(this.sink.fd);
+    await this.sink.file.close();
   }
 
   private async channelFor(m: TapMessage): Promise<number> {
@@ -104,8 +114,9 @@ export class McapBagWriter {
     this.topics.set(m.topic, t);
   }
 
-  /** Finishes the last file and writes metadata.yaml. */
-  async close(): Promise<BagSummary> {
+  /** Finishes the last file (with `notes` as a metadata record) and writes metadata.yaml. */
+  async close(notes: RecordingNotes = {}): Promise<BagSummary> {
+    if (Object.keys(notes).length > 0) await this.writer.addMetadata({ name: NOTES_RECORD, metadata: new Map(Object.entries(notes)) });
     await this.endFile();
     const used = this.files.filter((f) => f.count > 0);
     const start = used.length > 0 ? used.reduce((a, f) => (f.startNs < a ? f.startNs : a), used[0].startNs) : 0n;
@@ -124,6 +135,7 @@ export class McapBagWriter {
         })),
         compression_format: '',
         compression_mode: '',
+        custom_data: notes,
         relative_file_paths: this.files.map((f) => f.path),
         files: this.files.map((f) => ({
           path: f.path,
@@ -140,7 +152,7 @@ export class McapBagWriter {
   /** Gives up: closes what is open and removes the directory (no partial bags are left, docs/faults.md step 5). */
   async abort(): Promise<void> {
     try {
-      closeSync(this.sink.fd);
+      await this.sink.file.close();
     } catch {
       // already closed
     }

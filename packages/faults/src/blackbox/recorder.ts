@@ -12,9 +12,10 @@ import { silentLogger } from '../log.js';
 import type { FaultRecord } from '../model.js';
 import type { TopicGraph } from '../snapshots/sampler.js';
 import type { FaultRepository, RosbagLink } from '../storage/repository.js';
-import { McapBagWriter } from './mcap-bag.js';
+import { McapBagWriter, type RecordingNotes } from './mcap-bag.js';
 import type { TapMessage } from './ring-buffer.js';
 import { RingBuffer } from './ring-buffer.js';
+import { BagWriteQueue } from './write-queue.js';
 import type { TopicSelection } from './topic-selection.js';
 import { entityScope } from './topic-selection.js';
 
@@ -26,10 +27,33 @@ export interface TopicTap {
 export const MAX_ATTACHED_FAULTS = 32;
 const MB = 1024 * 1024;
 
+/** What the black box holds and did (GET /health, /metrics, the soak benchmark). */
+export interface BlackBoxStats {
+  running: boolean;
+  recording: boolean;
+  /** Messages and bytes in the pre-fault buffer. */
+  buffered_messages: number;
+  buffered_bytes: number;
+  /** Bytes of recorded messages waiting for the disk. */
+  queued_bytes: number;
+  /** What the buffer and the write queue may hold together: max_buffer_mb + max_write_queue_mb. */
+  budget_bytes: number;
+  /** Messages pruned from the pre-fault buffer by age or by its byte limit (by design, not lost). */
+  evicted_messages: number;
+  /** Messages of a post-fault window that did not fit the write queue: lost to the recording. */
+  dropped_messages: number;
+  /** Messages written into recordings. */
+  written_messages: number;
+  recordings: number;
+  /** Recordings abandoned because a write failed. */
+  failed_recordings: number;
+}
+
 interface OpenRecording {
   id: string;
   dir: string;
-  writer: McapBagWriter;
+  writer: Promise<McapBagWriter>;
+  queue: BagWriteQueue;
   primary: string;
   attached: Set<string>;
   /** Codes attached beyond the limit: widen the filter, get no row. */
@@ -40,8 +64,6 @@ interface OpenRecording {
   startMono: number;
   createdAtNs: bigint;
   timer?: TimerHandle;
-  chain: Promise<void>;
-  failed: boolean;
 }
 
 interface BlackBoxOptions {
@@ -64,10 +86,14 @@ export class BlackBoxRecorder implements TopicTap {
   private readonly seen = new Set<string>();
   private readonly log: FaultLogger;
   private lastIdMs = 0;
+  /** The recording being finished (its queue still drains after the window closed), for the shared byte budget. */
+  private closing: OpenRecording | undefined;
+  private readonly totals = { dropped: 0, written: 0, recordings: 0, failed: 0 };
 
   constructor(private readonly o: BlackBoxOptions) {
     this.log = o.log ?? silentLogger;
-    this.buffer = new RingBuffer(o.config.duration_sec * 1000, o.config.max_buffer_mb * MB);
+    // The ring buffer and the write queues share one budget: the buffer gives way to bytes still waiting for the disk.
+    this.buffer = new RingBuffer(o.config.duration_sec * 1000, o.config.max_buffer_mb * MB, () => this.queuedBytes());
     this.running = o.config.enabled && !o.config.lazy_start;
     this.startedMono = o.clock.monoMs();
   }
@@ -77,6 +103,11 @@ export class BlackBoxRecorder implements TopicTap {
     return this.running;
   }
 
+  /** Whether the tap subscribes with a QoS matching the publishers (`qos_match`) rather than best effort. */
+  get qosMatch(): boolean {
+    return this.o.config.qos_match;
+  }
+
   /** Whether a post-fault window is open. */
   get recording(): boolean {
     return this.open !== undefined;
@@ -84,6 +115,27 @@ export class BlackBoxRecorder implements TopicTap {
 
   get bufferedMessages(): number {
     return this.buffer.size;
+  }
+
+  private queuedBytes(): number {
+    return (this.open?.queue.queuedBytes ?? 0) + (this.closing?.queue.queuedBytes ?? 0);
+  }
+
+  stats(): BlackBoxStats {
+    const live = [this.open, this.closing].filter((r): r is OpenRecording => r !== undefined);
+    return {
+      running: this.running,
+      recording: this.open !== undefined,
+      buffered_messages: this.buffer.size,
+      buffered_bytes: this.buffer.byteSize,
+      queued_bytes: this.queuedBytes(),
+      budget_bytes: (this.o.config.max_buffer_mb + this.o.config.max_write_queue_mb) * MB,
+      evicted_messages: this.buffer.evicted,
+      dropped_messages: this.totals.dropped + live.reduce((n, r) => n + r.queue.droppedCount, 0),
+      written_messages: this.totals.written + live.reduce((n, r) => n + r.queue.written, 0),
+      recordings: this.totals.recordings,
+      failed_recordings: this.totals.failed,
+    };
   }
 
   /** Topics the ROS layer should subscribe to, given the graph's topic names (re-evaluated every 500 ms). */
@@ -105,8 +157,8 @@ export class BlackBoxRecorder implements TopicTap {
     const m: TapMessage = { topic, typeName, definition: definitionText, data: cdrBytes, timestampNs, monoMs: this.o.clock.monoMs() };
     const rec = this.open;
     if (rec) {
-      // During a post-fault window messages go straight into the open bag.
-      if (!rec.failed && (rec.filter === null || rec.filter.has(topic))) rec.chain = rec.chain.then(() => rec.writer.write(m));
+      // During a post-fault window messages go into the open bag's queue (dropped and counted when it is full).
+      if (rec.filter === null || rec.filter.has(topic)) rec.queue.offer(m);
       return;
     }
     this.buffer.push(m);
@@ -150,39 +202,37 @@ export class BlackBoxRecorder implements TopicTap {
       return;
     }
     const after = this.o.config.duration_after_sec;
-    const buffered = this.buffer.drain();
-    if (buffered.length === 0 && after <= 0) {
+    if (this.buffer.size === 0 && after <= 0) {
       this.log.warn(`black box: nothing buffered for fault '${code}' and no post-fault window; no recording`);
       return;
     }
-    if (buffered.length === 0) this.log.info(`No pre-fault data buffered for fault '${code}' - recording post-fault window only`);
+    if (this.buffer.size === 0) this.log.info(`No pre-fault data buffered for fault '${code}' - recording post-fault window only`);
     const filter = this.o.selection.entityScoped ? this.scopeOf(fault) : null;
     const id = this.newRecordingId(code);
     const dir = join(this.o.storageDir, id);
-    let writer: McapBagWriter;
+    const now = this.o.clock.monoMs();
+    // From the drain to `this.open` nothing awaits: every message is either in the pre-fault backlog or arrives
+    // after the recording is open (while the bag file is still being created it waits in the queue).
+    const written = this.buffer.drain().filter((m) => filter === null || filter.has(m.topic));
+    const writer = McapBagWriter.open(dir, id, this.o.config.max_bag_size_mb * MB);
+    // The recording's span starts at its oldest written message, bounded by the recorder's uptime.
+    const startMono = written.length > 0 ? Math.max(written[0].monoMs, this.startedMono) : now;
+    const queue = new BagWriteQueue(writer, (this.o.config.max_buffer_mb + this.o.config.max_write_queue_mb) * MB);
+    const r: OpenRecording = {
+      id, dir, writer, queue, primary: code, attached: new Set(), unlinked: new Set(), cleared: new Set(), filter, startMono,
+      createdAtNs: this.o.clock.wallNs(),
+    };
+    this.open = r;
+    queue.backlog(written);
     try {
-      writer = await McapBagWriter.open(dir, id, this.o.config.max_bag_size_mb * MB);
+      await writer;
     } catch (err) {
       this.log.error(`black box: cannot create bag ${dir}: ${(err as Error).message}`);
+      this.open = undefined;
+      this.totals.failed++;
       rmSync(dir, { recursive: true, force: true });
       return;
     }
-    const now = this.o.clock.monoMs();
-    const written = buffered.filter((m) => filter === null || filter.has(m.topic));
-    // The recording's span starts at its oldest written message, bounded by the recorder's uptime.
-    const startMono = written.length > 0 ? Math.max(written[0].monoMs, this.startedMono) : now;
-    const r: OpenRecording = {
-      id, dir, writer, primary: code, attached: new Set(), unlinked: new Set(), cleared: new Set(), filter, startMono,
-      createdAtNs: this.o.clock.wallNs(), chain: Promise.resolve(), failed: false,
-    };
-    this.open = r;
-    // A module function, not a closure here: a closure would keep this scope (and so every buffered
-    // message) alive for as long as any closure of the scope lives.
-    r.chain = writeAll(writer, written);
-    r.chain = r.chain.catch((err) => {
-      r.failed = true;
-      this.log.error(`black box: writing ${id} failed: ${(err as Error).message}`);
-    });
     if (after > 0) r.timer = this.o.clock.setTimeout(() => { void this.serial(() => this.finalize()); }, after * 1000);
     else await this.finalize();
   }
@@ -201,16 +251,26 @@ export class BlackBoxRecorder implements TopicTap {
     if (!r) return;
     this.o.clock.clear(r.timer);
     this.open = undefined;
-    await r.chain;
+    // New messages go to the ring buffer again; what this recording still has queued keeps counting against the budget.
+    this.closing = r;
     const durationSec = Math.max(0, (this.o.clock.monoMs() - r.startMono) / 1000);
+    let writer: McapBagWriter | undefined;
     try {
-      if (r.failed) throw new Error('write failed');
-      await r.writer.close();
+      writer = await r.writer;
+      await r.queue.drained();
+      await writer.close(recordingNotes(r.queue, this.o.config));
     } catch (err) {
-      this.log.error(`black box: finishing ${r.id} failed: ${(err as Error).message}`);
-      await r.writer.abort();
+      this.log.error(`black box: writing ${r.id} failed: ${(err as Error).message}`);
+      this.totals.failed++;
+      await writer?.abort();
       return;
+    } finally {
+      this.closing = undefined;
+      this.totals.dropped += r.queue.droppedCount;
+      this.totals.written += r.queue.written;
     }
+    if (r.queue.droppedCount > 0) this.log.warn(`black box: recording ${r.id} lost ${r.queue.droppedCount} messages: the write queue was full (max_write_queue_mb)`);
+    this.totals.recordings++;
     const size = dirSize(r.dir);
     const codes = [r.primary, ...r.attached].filter((c) => !r.cleared.has(c));
     const links: RosbagLink[] = codes.map((c) => ({
@@ -309,9 +369,14 @@ function dirSize(dir: string): number {
   return total;
 }
 
-/** Writes messages to a bag in order. */
-async function writeAll(writer: McapBagWriter, messages: readonly TapMessage[]): Promise<void> {
-  for (const m of messages) await writer.write(m);
+/** What a recording says about how it was made: the limits it ran under and what it lost, by topic. */
+function recordingNotes(queue: BagWriteQueue, config: RosbagConfig): RecordingNotes {
+  return {
+    dropped_messages: String(queue.droppedCount),
+    dropped_by_topic: JSON.stringify(Object.fromEntries(queue.dropped)),
+    max_buffer_mb: String(config.max_buffer_mb),
+    max_write_queue_mb: String(config.max_write_queue_mb),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The black box's pre-fault ring buffer (docs/faults.md): serialized messages in arrival order, pruned on
-// arrival by age (`duration_sec`) and by bytes (`max_buffer_mb`), always keeping at least one message.
+// arrival by age (`duration_sec`) and by bytes (`max_buffer_mb`, shared with what the last recording still has
+// waiting for the disk), always keeping at least one message.
 
 /** One recorded message: raw CDR bytes plus what a rosbag2 MCAP file needs to describe it. */
 export interface TapMessage {
@@ -20,13 +21,20 @@ export class RingBuffer {
   private head = 0;
   private bytes = 0;
 
-  constructor(private readonly maxAgeMs: number, private readonly maxBytes: number) {}
+  /** Messages pruned so far to keep within the age and byte limits (the pre-fault window as configured or shorter). */
+  evicted = 0;
+
+  /**
+   * @param heldElsewhere bytes of messages held outside the buffer that count against `maxBytes` too (a
+   *   recording's write queue after a confirmation)
+   */
+  constructor(private readonly maxAgeMs: number, private readonly maxBytes: number, private readonly heldElsewhere: () => number = () => 0) {}
 
   push(m: TapMessage): void {
     this.items.push(m);
     this.bytes += m.data.byteLength;
     while (this.size > 1 && m.monoMs - this.items[this.head].monoMs > this.maxAgeMs) this.dropFront();
-    while (this.size > 1 && this.bytes > this.maxBytes) this.dropFront();
+    while (this.size > 1 && this.bytes + this.heldElsewhere() > this.maxBytes) this.dropFront();
     // Compact now and then so the array does not grow without bound.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
@@ -36,7 +44,10 @@ export class RingBuffer {
 
   private dropFront(): void {
     this.bytes -= this.items[this.head].data.byteLength;
+    // Released now, not at the next compaction: a buffer of 2 MB messages must not hold on to evicted ones.
+    this.items[this.head] = undefined as unknown as TapMessage;
     this.head++;
+    this.evicted++;
   }
 
   get size(): number {

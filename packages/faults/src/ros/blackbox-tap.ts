@@ -36,9 +36,11 @@ export class BlackBoxTap {
       wanted: (all) => recorder.topicsToSubscribe(all),
       subscribe: (topic, type) => {
         const definition = this.definition(type);
+        // qos_match: reliable when every publisher is, so a fragment lost on the way is sent again instead of
+        // costing the whole sample (a 2 MB point cloud is over a thousand fragments); best effort otherwise.
         return node.createSubscription(topic, type, (_m, info) => {
           recorder.onMessage(topic, type, definition, info.raw, BigInt(Date.now()) * 1_000_000n);
-        }, { reliability: 'best-effort', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } }, { raw: true });
+        }, recorder.qosMatch ? 'auto' : { reliability: 'best-effort', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } }, { raw: true });
       },
     });
   }

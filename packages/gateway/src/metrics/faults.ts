@@ -49,6 +49,37 @@ export function registerFaultMetrics(m: MetricsService, faults: FaultsService): 
     },
   });
   registerFaultStoreMetrics(m, faults);
+  registerBlackBoxMetrics(m, faults);
+}
+
+/** The black box's memory and losses (docs/faults.md "Heavy topics"), when it is enabled. */
+function registerBlackBoxMetrics(m: MetricsService, faults: FaultsService): void {
+  const recorder = faults.system.blackbox;
+  if (!recorder) return;
+  new m.client.Gauge({
+    name: 'medkit_blackbox_held_bytes',
+    help: 'Bytes of messages the black box holds, by where: the pre-fault buffer (buffer) or waiting for the disk (write_queue); together at most max_buffer_mb + max_write_queue_mb.',
+    labelNames: ['where'],
+    registers: [m.registry],
+    collect() {
+      const s = recorder.stats();
+      this.set({ where: 'buffer' }, s.buffered_bytes);
+      this.set({ where: 'write_queue' }, s.queued_bytes);
+    },
+  });
+  new m.client.Counter({
+    name: 'medkit_blackbox_messages_total',
+    help: 'Messages of the black box since start-up, by outcome: written into a recording, dropped (a post-fault message that did not fit the write queue: lost to its recording), evicted (pruned from the pre-fault buffer by age or size, by design).',
+    labelNames: ['outcome'],
+    registers: [m.registry],
+    collect() {
+      const s = recorder.stats();
+      this.reset();
+      this.inc({ outcome: 'written' }, s.written_messages);
+      this.inc({ outcome: 'dropped' }, s.dropped_messages);
+      this.inc({ outcome: 'evicted' }, s.evicted_messages);
+    },
+  });
 }
 
 /** The fault store's state (docs/faults.md "Storage outages"): up, pending writes, failed writes. */

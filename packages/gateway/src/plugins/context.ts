@@ -158,6 +158,7 @@ export function createPluginContext(ctx: PluginContextSources, host: PluginHost,
       if (discovery.manifest) await discovery.reloadManifest();
       else await discovery.refresh('manual');
     },
+    notifyDetailsChanged: () => host.invalidateDetails(),
     ros() {
       if (rosAccess) return rosAccess;
       const ros = ctx.services.find(ROS_SERVICE);

@@ -95,6 +95,13 @@ export class PluginHost {
   readonly conditions = new Map<string, ConditionEvaluator>();
   /** The plugin whose introspect is running (a notifyEntitiesChanged from inside it is skipped, docs/plugins.md). */
   introspecting?: string;
+  /**
+   * Moves whenever something plugins contribute to an entity's detail may have changed (see {@link detailOf}):
+   * a capability registered, an introspection pass (ownership, metadata), a plugin disabled, or a plugin's own
+   * `notifyDetailsChanged()`. Whoever caches what detailOf answered keys it by this, so a cached answer is
+   * never served once it moved.
+   */
+  private detailRevision = 0;
 
   constructor(private readonly log: Logger) {}
 
@@ -132,6 +139,7 @@ export class PluginHost {
 
   /** Marks a plugin disabled and logs why; the gateway and other plugins keep running (docs/plugins.md). */
   disable(p: LoadedPlugin, reason: string): void {
+    this.invalidateDetails();
     p.state = 'disabled';
     p.error = reason;
     p.owned.clear();
@@ -212,12 +220,14 @@ export class PluginHost {
               for (const e of list ?? []) if (e && typeof e.id === 'string' && !given?.has(e.id)) p.owned.set(e.id, type);
             }
             p.metadata = new Map(Object.entries(out?.metadata ?? {}));
+            this.invalidateDetails();
             // Nameplates carry their claimed source as per-field provenance (docs/manifest.md), checked and bounded.
             return { ...fresh, components: componentsWithIdentity(fresh.components) } as LayerOutput;
           } catch (err) {
             // Counts as a throw for this pass: ownership cleared, the layer skipped (docs/plugins.md).
             p.owned.clear();
             p.metadata.clear();
+            this.invalidateDetails();
             this.recordFailure(p, `introspect failed: ${(err as Error)?.message ?? String(err)}`);
             throw err;
           } finally {
@@ -247,13 +257,25 @@ export class PluginHost {
   registerTypeCapability(type: EntityType, name: string): void {
     let s = this.typeCaps.get(type);
     if (!s) this.typeCaps.set(type, (s = new Set()));
+    if (!s.has(name)) this.invalidateDetails();
     s.add(name);
   }
 
   registerEntityCapability(id: string, name: string): void {
     let s = this.entityCaps.get(id);
     if (!s) this.entityCaps.set(id, (s = new Set()));
+    if (!s.has(name)) this.invalidateDetails();
     s.add(name);
+  }
+
+  /** The current revision of what plugins contribute to entity details (see detailRevision). */
+  get detailsRevision(): number {
+    return this.detailRevision;
+  }
+
+  /** Something a plugin contributes to entity details may have changed: cached details are dropped on the next request. */
+  invalidateDetails(): void {
+    this.detailRevision++;
   }
 
   typeCapabilities(type: EntityType): string[] {
@@ -266,7 +288,9 @@ export class PluginHost {
 
   /**
    * How plugins change an entity's detail (docs/plugins.md, docs/beacons.md): capabilities to add, built-in ones to remove (data /
-   * operations of a plugin-owned entity no provider serves), and `x-medkit.plugins` metadata.
+   * operations of a plugin-owned entity no provider serves), and `x-medkit.plugins` metadata. The answer may be
+   * cached until {@link detailsRevision} moves: it asks the owner's hasData()/hasOperations(), whose answers a plugin
+   * that changes them announces with notifyDetailsChanged() (docs/plugins.md).
    */
   detailOf(type: EntityType, e: Entity): { add: string[]; remove: string[]; metadata?: Record<string, unknown> } {
     const add = [...this.typeCapabilities(type), ...this.entityCapabilities(e.id)];

@@ -2,12 +2,10 @@
 // (validated, listed under the reporting entity), clearFault clears only the plugin's own codes, including
 // codes its entities reported in an earlier run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
-import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginContext, type PluginModule } from '@medkit/plugin-api';
-import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { startPluginGateway } from '../support/plugin-gateway.js';
 import { eventually, http } from '../../../../test-support/gateway/ros-robot.js';
 
 class Reporter implements MedkitPlugin {
@@ -29,10 +27,7 @@ const module: PluginModule = { pluginApiVersion: PLUGIN_API_VERSION, createPlugi
 
 let g: TestGateway;
 beforeAll(async () => {
-  const flags = { 'ros.enabled': false, 'ui.enabled': false, 'logging.level': 'silent' };
-  const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags });
-  const features = defaultFeatures(config).map((f) => (f.name === 'plugins' ? createPluginsFeature({ plugins: [{ name: 'reporter', module }] }) : f));
-  g = await startTestGateway({ features, flags });
+  g = await startPluginGateway('reporter', module);
   await eventually(async () => (await http(`${g.url}/api/v1/components/cell_plc`)).status === 200, 'the plugin component');
 }, 120_000);
 afterAll(async () => {

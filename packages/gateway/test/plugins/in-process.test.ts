@@ -2,13 +2,12 @@
 // example does not use: fault and lifecycle providers on an owned entity, capability removal, the
 // context's samplers / condition evaluators / notifyEntitiesChanged, and the plugin configuration keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { readPluginSettings } from '../../src/plugins/config.js';
 import { PLUGIN_API_VERSION, PluginError, type MedkitPlugin, type PluginContext, type PluginModule } from '@medkit/plugin-api';
 import { TRIGGER_CONDITIONS_SERVICE } from '../../src/triggers/feature.js';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { startPluginGateway } from '../support/plugin-gateway.js';
 import { http } from '../../../../test-support/gateway/ros-robot.js';
 import { Writable } from 'node:stream';
 
@@ -62,10 +61,7 @@ const module: PluginModule = {
 
 let g: TestGateway;
 beforeAll(async () => {
-  const flags = { 'ros.enabled': false, 'ui.enabled': false, 'logging.level': 'silent' };
-  const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags });
-  const features = defaultFeatures(config).map((f) => (f.name === 'plugins' ? createPluginsFeature({ plugins: [{ name: 'plc', module }] }) : f));
-  g = await startTestGateway({ features, flags });
+  g = await startPluginGateway('plc', module);
 }, 60_000);
 afterAll(async () => {
   await g?.close();

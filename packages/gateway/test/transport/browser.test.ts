@@ -88,6 +88,14 @@ describe('browser-borne attacks', () => {
     }
   });
 
+  it('the Host check answers each request for its own Host, whatever the one before it was (it remembers the last one)', async () => {
+    const sequence = [host, 'evil.example', 'evil.example', host, host, 'localhost:1@evil.example', host, 'evil.example', 'localhost'];
+    const expected = [200, 421, 421, 200, 200, 400, 200, 421, 200];
+    const got: number[] = [];
+    for (const h of sequence) got.push((await raw(`${g.url}/api/v1/health`, 'GET', { host: h })).status);
+    expect(got).toEqual(expected);
+  });
+
   it('a cross-origin multipart upload is refused with 403, whatever its content type', async () => {
     for (const origin of ['http://evil.example', 'null', `https://${host}`]) {
       const form = await scriptForm(unique('cross'));

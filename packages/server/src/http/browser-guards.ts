@@ -5,7 +5,7 @@
 // without an Origin header are not from a browser page and pass.
 import type { HttpApp } from './app-types.js';
 import { SovdError } from '@medkit/plugin-api';
-import { checkHost, type HostAllowList } from '../transport/allowed-hosts.js';
+import { checkHost, type HostAllowList, type HostCheck } from '../transport/allowed-hosts.js';
 import { parseOrigin, sameOrigin } from '../transport/authority.js';
 import { originMatcher } from './cors.js';
 
@@ -21,10 +21,22 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function installBrowserGuards(app: HttpApp, opts: BrowserGuardOptions): void {
   const corsAllowed = opts.corsOrigins.some((o) => o.trim() !== '') ? originMatcher(opts.corsOrigins) : () => false;
+  // The last Host header that was checked and its answer: clients send the same one on every request, so it is
+  // parsed once (one entry, whatever a client sends: an alternating Host is just checked each time).
+  let lastHeader: string | undefined;
+  let lastCheck: HostCheck = {};
+  const hostOf = (header: string | undefined): HostCheck => {
+    if (header === undefined) return checkHost(opts.allowedHosts, header);
+    if (header !== lastHeader) {
+      lastCheck = checkHost(opts.allowedHosts, header);
+      lastHeader = header;
+    }
+    return lastCheck;
+  };
   // Callback style, not async: this runs on every request and a promise per request is measurable.
   app.addHook('onRequest', (request, _reply, done) => {
     // Never quote the headers back: a 3 KB Host would double into the body, and headers are the caller's.
-    const host = checkHost(opts.allowedHosts, request.headers.host);
+    const host = hostOf(request.headers.host);
     if ('refused' in host) {
       done(
         host.refused === 'malformed'

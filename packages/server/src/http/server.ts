@@ -16,6 +16,7 @@ import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, 
 import { SovdError } from '@medkit/plugin-api';
 import { installRequestPipeline, type AccessStages, type CertificateReader, type RouteStage } from './pipeline.js';
 import { installBrowserGuards } from './browser-guards.js';
+import { deferredRequestLoggers } from './request-logger.js';
 import type { HostAllowList } from '../transport/allowed-hosts.js';
 
 export interface HttpLimits {
@@ -70,6 +71,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     // https.createServer takes the same server options as http.createServer next to the TLS ones.
     ...(opts.https ? { https: { ...serverOptions, ...opts.https } } : { http: serverOptions }),
     clientErrorHandler,
+    // A request's child logger is made only when it writes a line (http/request-logger.ts).
+    childLoggerFactory: deferredRequestLoggers,
     rewriteUrl: (req) => {
       routeHeadAsGet(req);
       return rewriteDocsUrl(req.url ?? '/');

@@ -27,7 +27,9 @@ export { ENTITIES_SERVICE };
  */
 function detailOptionsOf(ctx: GatewayContext): () => DetailOptions {
   const plugins = ctx.services.find(PLUGINS_SERVICE);
-  const decorate = plugins && plugins.list.length > 0 ? plugins.detailOf.bind(plugins) : undefined;
+  const withPlugins = plugins && plugins.list.length > 0 ? plugins : undefined;
+  const decorate = withPlugins?.detailOf.bind(withPlugins);
+  const pluginsRevision = withPlugins ? () => withPlugins.detailsRevision : undefined;
   // Read from the route index on first use (every route is registered before the server listens).
   const served = new Map<EntityType, readonly string[]>();
   const resources = (type: EntityType): readonly string[] => {
@@ -35,7 +37,7 @@ function detailOptionsOf(ctx: GatewayContext): () => DetailOptions {
     if (!r) served.set(type, (r = ctx.capabilities.entityResources(TYPE_TO_SEGMENT[type], ID_PARAM[TYPE_TO_SEGMENT[type]])));
     return r;
   };
-  return () => ({ scripts: ctx.capabilities.has('scripts'), locking: ctx.capabilities.has('locking'), resources, plugins: decorate });
+  return () => ({ scripts: ctx.capabilities.has('scripts'), locking: ctx.capabilities.has('locking'), resources, plugins: decorate, pluginsRevision });
 }
 
 export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): GatewayFeature {

@@ -23,6 +23,11 @@ export interface DetailOptions {
   resources?: (type: EntityType) => readonly string[];
   /** Plugin contributions (docs/plugins.md, docs/beacons.md): capabilities to add or remove, `x-medkit.plugins` metadata. */
   plugins?: (type: EntityType, e: Entity) => { add: string[]; remove: string[]; metadata?: Record<string, unknown> };
+  /**
+   * Moves whenever what `plugins` answers may have changed (PluginHost.detailsRevision): a detail built with plugins
+   * may be reused only while it stays the same.
+   */
+  pluginsRevision?: () => number;
 }
 
 export const href = (type: EntityType, id: string): string => `${API_BASE}/${TYPE_TO_SEGMENT[type]}/${id}`;
