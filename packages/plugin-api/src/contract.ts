@@ -343,9 +343,10 @@ export interface PluginContext {
    * `hasData()` / `hasOperations()` answer. The gateway caches each entity's detail (with the capabilities those
    * answers add or remove) and asks the plugin again only after this call, a capability registration, an
    * introspection pass or the plugin being disabled; the request after the call already sees the new answer.
-   * Synchronous and cheap: call it whenever the answers may have changed (docs/plugins.md, "Caching").
+   * Synchronous and cheap: call it whenever the answers may have changed (docs/plugins.md, "Caching"). Optional
+   * (`ctx.notifyDetailsChanged?.()`): absent on gateways before this contract, which cache nothing.
    */
-  notifyDetailsChanged(): void;
+  notifyDetailsChanged?(): void;
   /** The ROS-flavoured part of the context (docs/faults.md); undefined when the gateway runs without ROS. */
   ros(): PluginRosAccess | undefined;
   /**

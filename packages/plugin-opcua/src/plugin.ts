@@ -116,7 +116,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
         this.items.add(nodes);
         if (this.writableOf(cfg.component_id).length > 0) ctx.registerEntityCapability(cfg.component_id, 'x-plc-operations');
         // New items change what hasData()/hasOperations() answer for their entities: cached details must go.
-        ctx.notifyDetailsChanged();
+        ctx.notifyDetailsChanged?.();
       },
       changed: () => void ctx.notifyEntitiesChanged({ component_id: cfg.component_id }).catch((err: Error) => ctx.log.warn(`re-discovery failed: ${err.message}`)),
     });

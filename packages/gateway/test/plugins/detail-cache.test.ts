@@ -86,7 +86,7 @@ describe('the entity detail with a plugin loaded', () => {
     for (let round = 0; round < 6; round++) {
       hub.withData = round % 2 === 1;
       hub.withOperations = round % 3 === 0;
-      hub.ctx!.notifyDetailsChanged();
+      hub.ctx!.notifyDetailsChanged!();
       const { caps, body } = await detail();
       expect(caps.includes('data'), `round ${round}: data`).toBe(hub.withData);
       expect(caps.includes('operations'), `round ${round}: operations`).toBe(hub.withOperations);
