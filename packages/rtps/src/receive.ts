@@ -7,9 +7,9 @@ import { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 import { EndpointSecurity } from './discovery-sedp-data.js';
 import { checkHeader, RTPS_HEADER_SIZE } from './header.js';
 import { forEachSubmessageFrom } from './message.js';
-import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
+import type { ReceivedChange } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
-import type { RemoteParticipant } from './remote-entities.js';
+import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
 import { decodeSubmessage, type AckNackSubmessage, type DataFragSubmessage, type DataSubmessage, type GapSubmessage, type HeartbeatSubmessage, type Submessage } from './submessages/index.js';
 import { SUBMESSAGE_HEADER_SIZE, SubmessageId } from './submessages/ids.js';
 import type { RtpsTime } from './time.js';
@@ -250,10 +250,10 @@ export class MessageReceiver {
           return;
         }
         // One look-up per sample: the endpoint holds our readers' links, its security attributes and its GUID.
-        const ep = this.remote?.endpoints.get(sm.writerId);
-        if (!ep || ep.readerLinks.length === 0) return;
+        const ep = this.linkedWriter(sm.writerId);
+        if (!ep) return;
         const links = ep.readerLinks;
-        const security = ep.data?.securityInfo?.attributes ?? 0;
+        const security = securityOf(ep);
         // A writer whose submessages are protected is never heard in the clear (a forged one would be).
         if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
         const writerGuid = ep.guid;
@@ -288,10 +288,10 @@ export class MessageReceiver {
           this.ctx.onStatelessFrag?.(sm, this.srcHex, this.now);
           return;
         }
-        const ep = this.remote?.endpoints.get(sm.writerId);
-        if (!ep || ep.readerLinks.length === 0) return;
+        const ep = this.linkedWriter(sm.writerId);
+        if (!ep) return;
         const links = ep.readerLinks;
-        const security = ep.data?.securityInfo?.attributes ?? 0;
+        const security = securityOf(ep);
         if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
         // Protected payloads in fragments are not decoded yet: dropped rather than handed on encrypted.
         if (announces(security, PAYLOAD_PROTECTED)) return;
@@ -305,25 +305,25 @@ export class MessageReceiver {
       }
       case 'HEARTBEAT': {
         if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
-        const links = this.links(sm.writerId);
-        if (!links) return;
-        if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
-        for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeat(l.proxy, sm.firstSN, sm.lastSN, sm.count, sm.final);
+        const ep = this.linkedWriter(sm.writerId);
+        if (!ep) return;
+        if (at >= 0 && announces(securityOf(ep), SUBMESSAGE_PROTECTED)) return;
+        for (const l of ep.readerLinks) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeat(l.proxy, sm.firstSN, sm.lastSN, sm.count, sm.final);
         return;
       }
       case 'HEARTBEAT_FRAG': {
-        const links = this.links(sm.writerId);
-        if (!links) return;
-        if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
-        for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeatFrag(l.proxy, sm.writerSN, sm.lastFragmentNum, sm.count);
+        const ep = this.linkedWriter(sm.writerId);
+        if (!ep) return;
+        if (at >= 0 && announces(securityOf(ep), SUBMESSAGE_PROTECTED)) return;
+        for (const l of ep.readerLinks) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeatFrag(l.proxy, sm.writerSN, sm.lastFragmentNum, sm.count);
         return;
       }
       case 'GAP': {
         if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
-        const links = this.links(sm.writerId);
-        if (!links) return;
-        if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
-        for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onGap(l.proxy, sm.gapStart, sm.gapList.base, sm.gapList.set);
+        const ep = this.linkedWriter(sm.writerId);
+        if (!ep) return;
+        if (at >= 0 && announces(securityOf(ep), SUBMESSAGE_PROTECTED)) return;
+        for (const l of ep.readerLinks) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onGap(l.proxy, sm.gapStart, sm.gapList.base, sm.gapList.set);
         return;
       }
       case 'ACKNACK': {
@@ -346,13 +346,10 @@ export class MessageReceiver {
   }
 
   /** The endpoint security attributes the remote writer announced in SEDP (PID_ENDPOINT_SECURITY_INFO; 0: none). */
-  private writerSecurity(writerId: number): number {
-    return this.remote?.endpoints.get(writerId)?.data?.securityInfo?.attributes ?? 0;
-  }
-
-  private links(writerId: number): { reader: ReliableReader; proxy: WriterProxy }[] | undefined {
+  /** The sending participant's writer `writerId` when one of our readers is linked to it (one look-up per submessage). */
+  private linkedWriter(writerId: number): RemoteEndpoint | undefined {
     const ep = this.remote?.endpoints.get(writerId);
-    return ep && ep.readerLinks.length > 0 ? ep.readerLinks : undefined;
+    return ep && ep.readerLinks.length > 0 ? ep : undefined;
   }
 }
 
@@ -362,6 +359,9 @@ const SUBMESSAGE_PROTECTED = (EndpointSecurity.VALID | EndpointSecurity.SUBMESSA
 const PAYLOAD_PROTECTED = (EndpointSecurity.VALID | EndpointSecurity.PAYLOAD_PROTECTED) >>> 0;
 /** Whether `attributes` has every bit of `mask` (unsigned: the valid bit is bit 31). */
 const announces = (attributes: number, mask: number): boolean => (attributes & mask) >>> 0 === mask;
+
+/** A remote endpoint's security attributes (0 when it announced none). */
+const securityOf = (ep: RemoteEndpoint): number => ep.data?.securityInfo?.attributes ?? 0;
 
 /** Whether the 12 bytes of `buf` at `at` are `prefix` (no view made: this runs per datagram). */
 function prefixAt(buf: Buffer, at: number, prefix: Buffer): boolean {
