@@ -20,12 +20,13 @@ export function rosParamClientFactory(node: RosNode): ParamClientFactory {
           if (err instanceof RosUnavailableError) throw new ParamServicesNotReadyError(`parameters of ${fqn}: ${err.message}`);
           throw err;
         }
-        const listed = await client.list([prefix], 0, { timeoutMs: Math.max(0, deadline - Date.now()) });
+        // The budget, not the time left, names the deadline in a timeout's message (param_timeout_sec).
+        const listed = await client.list([prefix], 0, { timeoutMs: Math.max(0, deadline - Date.now()), budgetMs: timeoutMs });
         const names = (listed.names ?? []).filter((n) => typeof n === 'string' && n.startsWith(`${prefix}.`)).slice(0, MAX_PARAMETER_NAMES);
         if (names.length === 0) return [];
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`parameters of ${fqn}: no time left for get_parameters within ${timeoutMs} ms`);
-        return client.get(names, { timeoutMs: left });
+        return client.get(names, { timeoutMs: left, budgetMs: timeoutMs });
       },
       close: () => client.close(),
     };
