@@ -10,50 +10,20 @@
 //
 // The peer binary is the one the interop tests build (packages/rtps/test/peers/build/cyclone-*/peer;
 // run `npx vitest run packages/rtps/test/interop-cyclone.test.ts` once), or MEDKIT_CYCLONE_PEER.
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createParticipant } from '@medkit/rtps';
 import { startCpuProfile } from '../support/cpu-profile.mjs';
+import { cyclonePeer } from '../support/cyclone-peer.mjs';
 import { procCpu } from '../support/proc-cpu.mjs';
 import { median } from './ddsperf-pair.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const peersDir = join(root, 'packages/rtps/test/peers');
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, profile: { type: 'string' } } });
 const seconds = Number(positionals[0] ?? 10);
 const domain = Number(positionals[1] ?? 39);
 const SIZE = 1024;
 
-function peerBinary() {
-  if (process.env.MEDKIT_CYCLONE_PEER) return process.env.MEDKIT_CYCLONE_PEER;
-  const build = join(peersDir, 'build');
-  const dirs = readdirSync(build).filter((d) => /^cyclone-[0-9a-f]+$/.test(d)).map((d) => join(build, d, 'peer'));
-  const ok = dirs.filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
-  if (ok.length === 0) throw new Error('no Cyclone peer built: run the interop-cyclone test once');
-  return ok.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-}
-
-const env = { ...process.env, CYCLONEDDS_URI: `file://${join(peersDir, 'cyclone-lo.xml')}`, ROS_DOMAIN_ID: String(domain) };
-const bin = peerBinary();
-
-function spawnPeer(args) {
-  const child = spawn(bin, [...args, '--domain', String(domain)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = [];
-  let buf = '';
-  child.stdout.on('data', (d) => {
-    buf += d;
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      lines.push(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-    }
-  });
-  return { child, lines };
-}
+const spawnPeer = (args) => cyclonePeer(args, domain);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
