@@ -256,7 +256,7 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
 
 /**
  * Builds the sanitised fault config from the gateway config: `value(key)` returns the loaded value of a
- * `faults.*` key (e.g. `GatewayConfig.value`).
+ * `faults.*` key (the gateway reads it with `config.read(FAULT_KEYS, key)`).
  */
 export function faultConfigFromKeys(value: (key: FaultKeyName) => unknown, log?: FaultLogger): FaultManagerConfig {
   return sanitizeFaultConfig(nest(value), log);
