@@ -125,8 +125,10 @@ module.exports = {
     ...tierRules,
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|bundle|node_modules)/' },
+    // Built output is not followed rather than excluded: an excluded module drops the edges into it too, so an
+    // import of another package's dist/ by path from a test, benchmark or script would pass unseen.
+    doNotFollow: { path: ['node_modules', '(^|/)dist/'] },
+    exclude: { path: '(^|/)(bundle|node_modules)/' },
     tsConfig: { fileName: 'tsconfig.deps.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs'] },

@@ -61,6 +61,21 @@ describe('dependency rules', () => {
     ).toEqual(['support-bench-scripts-use-public-entries', 'tests-use-public-entries']);
   });
 
+  it("refuse them reaching into another package's built output (dist/) too", () => {
+    // Built files are not cruised themselves, but an import of one by path is still seen (and refused).
+    expect(
+      violations(
+        {
+          'packages/gateway/dist/index.js': 'export const core = 1;\n',
+          'packages/plugin-linux/test/built.test.ts': "import { core } from '../../gateway/dist/index.js';\nexport const a = core;\n",
+          'bench/y/run.mjs': "import { core } from '../../packages/gateway/dist/index.js';\nexport const b = core;\n",
+          'scripts/z.mjs': "import { core } from '../packages/gateway/dist/index.js';\nexport const c = core;\n",
+        },
+        ['packages', 'bench', 'scripts'],
+      ),
+    ).toEqual(['support-bench-scripts-use-public-entries', 'tests-use-public-entries']);
+  });
+
   it('refuse an import cycle', () => {
     expect(
       violations({

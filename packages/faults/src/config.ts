@@ -99,16 +99,24 @@ export function defaultFaultConfig(): FaultManagerConfig {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Reads typed values from a loosely shaped section, logging every replaced value. */
-class Reader {
+/** The keys of `T` whose values are of type `V` (a string-valued key for `str`, a map for `section`, ...). */
+type KeysOf<T, V> = { [K in keyof T]-?: T[K] extends V ? K : never }[keyof T] & string;
+/** The keys of `T` that hold a nested map (not a list). */
+type SectionKeys<T> = { [K in keyof T]-?: T[K] extends readonly unknown[] ? never : T[K] extends object ? K : never }[keyof T] & string;
+
+/**
+ * Reads typed values from a loosely shaped section, logging every replaced value. `T` is the section's shape in
+ * FaultManagerConfig: a misspelt key, or a key read as the wrong type, does not compile.
+ */
+class Reader<T> {
   constructor(private readonly src: Obj, private readonly prefix: string, private readonly log: FaultLogger) {}
   private warn(key: string, value: unknown, used: unknown, why: string): void {
     this.log.warn(`faults config: ${this.prefix}${key} = ${JSON.stringify(value)} ${why}; using ${JSON.stringify(used)}`);
   }
-  has(key: string): boolean {
+  has(key: keyof T & string): boolean {
     return this.src[key] !== undefined;
   }
-  bool(key: string, def: boolean): boolean {
+  bool(key: KeysOf<T, boolean>, def: boolean): boolean {
     const v = this.src[key];
     if (v === undefined) return def;
     if (typeof v === 'boolean') return v;
@@ -116,7 +124,7 @@ class Reader {
     this.warn(key, v, def, 'is not a boolean');
     return def;
   }
-  num(key: string, def: number): number {
+  num(key: KeysOf<T, number>, def: number): number {
     const v = this.src[key];
     if (v === undefined) return def;
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
@@ -125,20 +133,20 @@ class Reader {
     return def;
   }
   /** A number with a repair rule: `fix(n)` returns the value to use (warns when it differs). */
-  fixed(key: string, def: number, fix: (n: number) => number, why: string): number {
+  fixed(key: KeysOf<T, number>, def: number, fix: (n: number) => number, why: string): number {
     const n = this.num(key, def);
     const f = fix(n);
     if (f !== n) this.warn(key, n, f, why);
     return f;
   }
-  str(key: string, def: string): string {
+  str(key: KeysOf<T, string>, def: string): string {
     const v = this.src[key];
     if (v === undefined) return def;
     if (typeof v === 'string') return v;
     this.warn(key, v, def, 'is not a string');
     return def;
   }
-  list(key: string): string[] {
+  list(key: KeysOf<T, string[]>): string[] {
     const v = this.src[key];
     if (v === undefined) return [];
     const arr = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;
@@ -148,10 +156,10 @@ class Reader {
     }
     return arr.map((x) => String(x).trim()).filter((x) => x !== '');
   }
-  section(key: string): Reader {
+  section<K extends SectionKeys<T>>(key: K): Reader<T[K]> {
     const v = this.src[key];
     if (v !== undefined && !isObj(v)) this.log.warn(`faults config: ${this.prefix}${key} is not a map; ignored`);
-    return new Reader(isObj(v) ? v : {}, `${this.prefix}${key}.`, this.log);
+    return new Reader<T[K]>(isObj(v) ? v : {}, `${this.prefix}${key}.`, this.log);
   }
 }
 
@@ -161,7 +169,7 @@ class Reader {
  */
 export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = silentLogger): FaultManagerConfig {
   const d = defaultFaultConfig();
-  const r = new Reader(isObj(input) ? input : {}, '', log);
+  const r = new Reader<FaultManagerConfig>(isObj(input) ? input : {}, '', log);
   const storage = r.str('storage_type', d.storage_type);
   // No fallback: a store other than the one configured would lose faults silently (the reference's #650).
   if (!(FAULT_STORE_BACKENDS as readonly string[]).includes(storage)) {
@@ -256,7 +264,7 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
 
 /**
  * Builds the sanitised fault config from the gateway config: `value(key)` returns the loaded value of a
- * `faults.*` key (e.g. `GatewayConfig.value`).
+ * `faults.*` key (the gateway reads it with `config.read(FAULT_KEYS, key)`).
  */
 export function faultConfigFromKeys(value: (key: FaultKeyName) => unknown, log?: FaultLogger): FaultManagerConfig {
   return sanitizeFaultConfig(nest(value), log);

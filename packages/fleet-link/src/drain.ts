@@ -85,6 +85,8 @@ export interface DrainStats {
 type FailureKind = 'disconnected' | 'timeout' | 'leaderless' | 'other';
 
 class ConnectionLost extends Error {
+  readonly code: string = 'nats-connection-lost';
+
   constructor() {
     super('the connection to the NATS server dropped; sending again on the next one');
     this.name = 'ConnectionLost';

@@ -23,6 +23,7 @@ export class RtpsParseError extends Error {
  */
 export class RtpsProtocolViolation extends RtpsParseError {
   override name = 'RtpsProtocolViolation';
+  override readonly code: string = 'rtps-protocol-violation';
 }
 
 export class Cursor {

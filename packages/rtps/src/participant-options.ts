@@ -46,7 +46,7 @@ export const DEFAULT_LIMITS: ResourceLimits = {
 
 /**
  * How the remote-participant table resists SPDP floods (SPDP is unauthenticated: anyone can
- * announce made-up participants). See docs/rtps.md "Discovery under flood".
+ * announce made-up participants). See docs/ros2.md "Discovery under flood".
  */
 export interface AdmissionLimits {
   /** Longest lease honoured, in seconds: a longer announced lease (up to 0x7fffffff s) is cut to this. */

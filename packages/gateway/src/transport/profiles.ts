@@ -27,8 +27,8 @@ export const MIN_JWT_SECRET_LENGTH = 32;
 export function secureProfileProblems(config: GatewayConfig): string[] {
   const problems: string[] = [];
   if (!config.get('auth.enabled')) problems.push('auth.enabled is false (the secure profile needs authentication)');
-  const algorithm = config.get('auth.jwt_algorithm') ?? 'HS256';
-  const secret = config.get('auth.jwt_secret') ?? '';
+  const algorithm = config.get('auth.jwt_algorithm');
+  const secret = config.get('auth.jwt_secret');
   if (algorithm === 'HS256') {
     if (secret === '') problems.push(`auth.jwt_secret is missing (at least ${MIN_JWT_SECRET_LENGTH} characters; set MEDKIT_AUTH_JWT_SECRET from a secret store)`);
     else if (secret.length < MIN_JWT_SECRET_LENGTH) problems.push(`auth.jwt_secret is too weak: ${secret.length} characters, at least ${MIN_JWT_SECRET_LENGTH} needed`);

@@ -3,14 +3,15 @@
 // directory, and its pages overwritten with garbage. A report the store cannot take is refused at once with
 // the reason and never shown; routes the store cannot answer get 503 naming its state; /health and /metrics
 // show it; the rest keeps serving; what was stored survives a restart; the store recovers by itself once
-// space or the file is back.
+// space or the file is back. The same through a gateway on PostgreSQL (a real server stopped and started).
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_KEYS } from '@medkit/cli';
-import { describeAsRoot } from '../../../../test-support/requirements.js';
+import { describeAsRoot, describeWith, POSTGRES } from '../../../../test-support/requirements.js';
+import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.mjs';
 import { fillUp, mountSmallDisk, type SmallDisk } from '../../../../test-support/full-disk.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
@@ -270,6 +271,70 @@ describe('fault store outage: the database file corrupted mid-run (real SQLite)'
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describeWith(POSTGRES, 'fault store outage: PostgreSQL stopped under a running gateway (a real server)', () => {
+  let pgs: PgServer | undefined;
+  let g: FaultGateway | undefined;
+  afterAll(async () => {
+    await g?.close();
+    pgs?.stop();
+  });
+
+  it('keeps what it accepted, refuses new reports while the server is down, writes the backlog once it is back, and reads it all after a restart', async () => {
+    pgs = await startPostgres();
+    const flags = {
+      ...FLAGS, data_dir: mkdtempSync(join(tmpdir(), 'medkit-outage-pg-')), 'metrics.enabled': true,
+      'faults.storage_type': 'postgresql', 'faults.postgresql.url': pgs.url, 'faults.postgresql.query_timeout_ms': 1000, 'faults.postgresql.reconnect_max_ms': 500,
+    };
+    try {
+      g = await startFaultGateway({ flags });
+      const settled = async () => {
+        const { store } = await storeOf(g!);
+        return store.state === 'ok' && store.pending_writes === 0 ? store : undefined;
+      };
+      await until(settled, 'the store to load');
+      expect(g.fail('PG_KEPT', '/nav/planner', 3).accepted).toBe(true);
+      expect(await until(settled, 'the report to reach PostgreSQL')).toMatchObject({ backend: 'postgresql', connected: true });
+
+      // The server stops: the first writes may be accepted (queued); from the first failed transaction on, reports are refused.
+      pgs.pause();
+      const accepted: string[] = [];
+      let refused: { code: string; reason: string } | undefined;
+      for (let i = 0; i < 200 && !refused; i++) {
+        const out = g.fail(`PG_DURING_${i}`, '/nav/planner', 3);
+        if (out.accepted) accepted.push(`PG_DURING_${i}`);
+        else refused = { code: `PG_DURING_${i}`, reason: out.reason ?? '' };
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(refused, 'a report refused while PostgreSQL is down').toBeDefined();
+      expect(refused!.reason).toMatch(/fault store unavailable \(postgresql: (unreachable|timeout)\)/);
+      expect((await g.api('GET', `/faults/${refused!.code}`)).status).toBe(404);
+      const del = await g.api('DELETE', '/faults/PG_KEPT');
+      expect(del.status).toBe(503);
+      expect(del.body.parameters).toMatchObject({ store: 'faults', backend: 'postgresql', state: 'unavailable' });
+      expect((await storeOf(g)).warnings.map((w) => w.code)).toContain('fault_store_unavailable');
+      expect(await metric(g, /^medkit_fault_store_up\{backend="postgresql"\}/)).toMatch(/ 0$/);
+      // Everything else keeps serving, and what was stored is still read.
+      expect((await g.api('GET', '/apps')).status).toBe(200);
+      expect((await g.api('GET', '/faults/PG_KEPT')).status).toBe(200);
+
+      // Back: the backlog is written by itself and reports are taken again.
+      pgs.resume();
+      await until(settled, 'the store to write its backlog', 30_000);
+      expect(g.fail('PG_AFTER', '/nav/planner', 3).accepted).toBe(true);
+      await until(settled, 'the last report to reach PostgreSQL');
+
+      await g.close();
+      g = await startFaultGateway({ flags });
+      await until(settled, 'the store to load again');
+      const again = await listed(g);
+      for (const c of ['PG_KEPT', ...accepted, 'PG_AFTER']) expect(again.has(c), c).toBe(true);
+      expect(again.has(refused!.code)).toBe(false);
+    } finally {
+      rmSync(flags.data_dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('fault store choice', () => {

@@ -19,6 +19,7 @@ export interface ParamClient {
  */
 export class ParamServicesNotReadyError extends Error {
   override readonly name = 'ParamServicesNotReadyError';
+  readonly code: string = 'param-services-not-ready';
 }
 
 /** Creates the client of one node (by FQN); called once per node while it stays a target. */

@@ -136,11 +136,6 @@ export function readConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   return out;
 }
 
-/** The settings of a YAML config file as dotted medkit keys (see `readConfigFile`). */
-export function readYamlConfig(file: string): FlatConfig {
-  return readConfigFile(file).values;
-}
-
 /** What a server built on the core reads from the environment besides MEDKIT_<KEY> (the robot's ROS variables). */
 export interface EnvironmentProfile {
   /** Settings from other variables (ROS_DOMAIN_ID, ...), read first so MEDKIT_* ones override them. */

@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import type { HttpApp } from './app-types.js';
 import type { StandInRouteConfig } from './route-index.js';
 import { SovdError } from '@medkit/plugin-api';
-import { ANONYMOUS, type ClientIdentity } from '../auth/identity.js';
+import type { ClientIdentity } from '../auth/identity.js';
 import { accessOf, type RoleTable, type RouteRole } from '../auth/route-access.js';
 import type { AccessPolicy, Identification } from '../auth/policy.js';
 import type { CertificateIdentity } from '@medkit/kit';
@@ -28,12 +28,6 @@ declare module 'fastify' {
 }
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
-/** `X-Client-Id` of a request: the first value when repeated, none when empty. */
-export function clientOf(headers: FastifyRequest['headers']): ClientIdentity {
-  const id = first(headers['x-client-id']);
-  return id ? { id } : ANONYMOUS;
-}
 
 /**
  * The path as the router matched it (duplicate slashes collapsed, percent-decoded), so a route that decides

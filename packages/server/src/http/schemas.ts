@@ -46,10 +46,3 @@ export function Collection<T extends TSchema>(item: T, opts: { title?: string; d
 
 /** A path parameter holding an entity id. */
 export const EntityId = (description: string) => Type.String({ pattern: ENTITY_ID_PATTERN, description, maxLength: 256, minLength: 1 });
-
-/** Standard error responses every entity-scoped route can answer. */
-export const ENTITY_ERRORS = {
-  400: GenericError,
-  404: GenericError,
-  500: GenericError,
-} as const;

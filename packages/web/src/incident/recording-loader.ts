@@ -10,6 +10,8 @@ const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
 export type LoadProgress = { phase: 'download' | 'decode'; done: number; total?: number };
 
 class RecordingTooLarge extends Error {
+  readonly code: string = 'recording-too-large';
+
   constructor(readonly bytes: number) {
     super(`The recording is ${(bytes / 1048576).toFixed(1)} MB; the browser decodes at most ${MAX_RECORDING_BYTES / 1048576} MB. Download it and open it in Foxglove or ros2 bag.`);
   }

@@ -130,7 +130,9 @@ export function encodeMessage(m: Partial<DnsMessage>): Buffer {
 
 // ---- decoding ----
 
-class Malformed extends Error {}
+class Malformed extends Error {
+  readonly code: string = 'dns-malformed';
+}
 
 /** Reads a (possibly compressed) name at `offset`; returns it and the offset after its in-place part. */
 function readName(buf: Buffer, offset: number): { name: string; next: number } {

@@ -1,6 +1,7 @@
 // The mDNS announcer (docs/aggregation.md, RFC 6762/6763): answers queries for the service type with
 // PTR → instance, SRV (host, port), TXT (path, instance id) and A records; announces at start and says goodbye
 // (TTL 0) at stop.
+import { API_BASE } from '@medkit/kit';
 import { decodeMessage, encodeMessage, isResponse, sameName, FLAGS_RESPONSE, TYPE_A, TYPE_ANY, TYPE_PTR, TYPE_SRV, TYPE_TXT, type DnsRecord } from './dns-message.js';
 import { MDNS_PORT, type Endpoint, type MdnsTransport } from './transport.js';
 
@@ -67,7 +68,7 @@ export class MdnsResponder {
     return [
       { name: o.service, type: TYPE_PTR, ttl, data: this.instanceName },
       { name: this.instanceName, type: TYPE_SRV, ttl, flush: true, data: { priority: 0, weight: 0, port: o.port, target: this.target } },
-      { name: this.instanceName, type: TYPE_TXT, ttl, flush: true, data: [`path=${o.path ?? '/api/v1'}`, `id=${o.instanceId}`] },
+      { name: this.instanceName, type: TYPE_TXT, ttl, flush: true, data: [`path=${o.path ?? API_BASE}`, `id=${o.instanceId}`] },
       ...o.addresses.map((a): DnsRecord => ({ name: this.target, type: TYPE_A, ttl, flush: true, data: a })),
     ];
   }

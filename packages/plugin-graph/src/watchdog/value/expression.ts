@@ -32,6 +32,7 @@ type FnName = keyof typeof FUNCTIONS;
 
 export class ExpressionError extends Error {
   override name = 'ExpressionError';
+  readonly code: string = 'value-expression-invalid';
 }
 
 /** A parsed expression: the names it reads and an evaluator over their current values. */

@@ -50,6 +50,7 @@ export interface RuleLimits extends ExpressionLimits {
 /** A rule that does not pass its checks; `field` is the offending key. */
 export class RuleError extends Error {
   override name = 'RuleError';
+  readonly code: string = 'value-rule-invalid';
   constructor(
     readonly field: string,
     message: string,
