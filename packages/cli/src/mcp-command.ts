@@ -74,6 +74,9 @@ export function parseMcpCommand(argv: string[], env: NodeJS.ProcessEnv): McpComm
   return { client, maxOutputChars, http };
 }
 
+/** [ours] How long `medkit mcp --http` keeps an idle client connection open. */
+const MCP_KEEP_ALIVE_MS = 65_000;
+
 /** Runs the command until stdin closes (stdio) or SIGINT/SIGTERM (HTTP). */
 export async function runMcpCommand(cmd: McpCommand, log: (line: string) => void): Promise<number> {
   const opts = { client: createMcpClient(cmd.client), maxOutputChars: cmd.maxOutputChars, version: GATEWAY_VERSION };
@@ -99,6 +102,9 @@ export async function runMcpCommand(cmd: McpCommand, log: (line: string) => void
         res.end(JSON.stringify({ error_code: known ? err.errorCode : 'internal-error', message: known ? err.message : 'the MCP request failed' }));
       });
   });
+  // An agent pauses for seconds between calls: with Node's 5 s the server closed idle connections just as a client
+  // reused them, and fetch does not retry a POST on a socket closed under it ("other side closed").
+  server.keepAliveTimeout = MCP_KEEP_ALIVE_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cmd.http!.port, cmd.http!.host, () => resolve());
