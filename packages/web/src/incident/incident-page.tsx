@@ -6,7 +6,7 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { prewarmDecoder } from './decoder-worker';
 import { entityPath, type EntityType } from '../model/entities';
 import { normalizeFaultDetail } from '../model/fault-detail';
-import { recordingsForFault, type FrameView } from '../model/freeze-frame';
+import type { FrameView } from '../model/freeze-frame';
 import { isObj, str } from '../model/json';
 import { routeHash } from '../model/route';
 import { useApp } from '../ui/context';
@@ -15,14 +15,15 @@ import { ErrorNote, errorText } from '../ui/errors';
 import { FaultHead, FrameList, RecordingList } from '../ui/faults/detail';
 import { worstActiveByEntity } from '../graph/worst-fault';
 import { axisMarks, correlationOf, faultInstantSec } from './incident-model';
-import { occurrencesOf, pickOccurrence } from './occurrences';
+import { faultRecordings, occurrencesOf, pickOccurrence } from './occurrences';
 import { OccurrencePicker } from './occurrence-picker';
 import { RecordingPlots, useRecording } from './recording-section';
 import { TimeAxis } from './time-axis';
 import { CorrelationSection } from './correlation-section';
 import { LogsSection } from './logs-section';
 import { NeighbourhoodSection } from './neighbourhood-section';
-import { incidentReadPaths, takePrefetched } from './incident-prefetch';
+import { incidentReadPaths, incidentSettled, takePrefetched } from './incident-prefetch';
+import { backgroundTurn } from '../api/foreground';
 
 /** Seconds shown before and after the fault when there is no recording to span. */
 const FALLBACK_BEFORE = 10;
@@ -43,18 +44,26 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   // The first of each read was started by the route while this chunk loaded (incident-prefetch.ts).
   const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? client.read(paths.detail, { signal }), [client, base, code], 15_000);
   const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? client.read(paths.recordings, { signal })).catch(() => undefined), [client, base], 0);
-  const list = usePoll((signal) => client.read('/faults', { signal, query: { status: 'all', include_muted: 'true' } }), [client, faults.version], 10_000);
+  // Read again on each fault event without dropping the last answer meanwhile (the correlation and the
+  // log lines it selects stay put).
+  const list = usePoll((signal) => backgroundTurn(signal).then(() => client.read('/faults', { signal, query: { status: 'all', include_muted: 'true' } })), [client], 10_000);
+  const reloadList = list.reload;
+  useEffect(() => {
+    if (faults.version > 0) reloadList();
+  }, [faults.version]);
   const d = useMemo(() => (detail.data ? normalizeFaultDetail(detail.data, code) : undefined), [detail.data, code]);
-  const recordings = useMemo(() => {
-    const all = [...(d?.recordings ?? []), ...recordingsForFault(bags.data, base, code)];
-    return all.filter((r, i) => all.findIndex((x) => x.path === r.path) === i);
-  }, [d, bags.data, base, code]);
+  const recordings = useMemo(() => faultRecordings(d, bags.data, base, code), [d, bags.data, base, code]);
   const occurrences = useMemo(() => occurrencesOf(d?.frames ?? [], recordings), [d, recordings]);
   const chosen = pickOccurrence(occurrences, at);
   const rec = chosen?.recording;
   // The recording is fetched as soon as either the detail or the bulk-data listing names it.
   const recording = useRecording(client, rec);
   useEffect(prewarmDecoder, []);
+  // The recording drawn (effects run after the paint), failed or absent: the UI's background reads may go.
+  const settled = (!!detail.error && !detail.data) || (d !== undefined && (recording.kind === 'ready' || recording.kind === 'failed' || (recording.kind === 'none' && !bags.loading)));
+  useEffect(() => {
+    if (settled) incidentSettled();
+  }, [settled]);
   const correlation = useMemo(() => (list.data ? correlationOf(list.data, code) : undefined), [list.data, code]);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
 
