@@ -12,7 +12,15 @@ export interface Occurrence {
 }
 
 /** A recording is written when its window closes, seconds after the confirmation the capture was taken at. */
-const SAME_OCCURRENCE_MS = 30_000;
+export const SAME_OCCURRENCE_MS = 30_000;
+
+/**
+ * True while the occurrence may still get its recording: it has none, it is younger than a recording takes to be
+ * written, and the gateway records (another occurrence has one).
+ */
+export function recordingDue(o: Occurrence | undefined, all: Occurrence[], nowMs: number): boolean {
+  return !!o && !o.recording && o.captureMs !== undefined && nowMs - o.captureMs < SAME_OCCURRENCE_MS && all.some((x) => x.recording);
+}
 
 /** The recording's own time: as listed, else the `_<unix ms>` its name ends with (`fault_<CODE>_<ms>`). */
 function recordingMs(r: RecordingView): number | undefined {
