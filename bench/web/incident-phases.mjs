@@ -3,7 +3,7 @@
 // connection, when its headers and its last byte came), the page's long main-thread tasks, and the UI's marks
 // (recording asked, bytes in the page, decoded) — so a slow run says where its time went. With `traceFile` the
 // whole chromium performance trace is written there too (open it in DevTools' Performance panel).
-/* global window, document -- the callbacks given to page.evaluate and addInitScript run in the browser */
+/* global window, document, requestAnimationFrame -- the callbacks given to page.evaluate and addInitScript run in the browser */
 import { writeFileSync } from 'node:fs';
 
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'loading', 'blink.user_timing', 'netlog', 'disabled-by-default-network'];
@@ -24,6 +24,15 @@ export async function measureIncident(browser, url, opts) {
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
     }).observe({ type: 'longtask', buffered: true });
+    // The page itself says when every plot is drawn (or the recording failed), checked once a frame: playwright's
+    // waitForFunction would inject its own script into the page, 70-100 ms of the main thread while it loads.
+    const check = () => {
+      const plots = document.querySelectorAll('[data-testid="topic-plot"]');
+      const drawn = plots.length > 0 && [...plots].every((p) => p.querySelector('canvas') || !p.querySelector('.chart-box'));
+      if (drawn || document.querySelector('[data-testid="recording-error"]')) console.log(`medkit-bench:plotted ${performance.now()}`);
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
   });
   const cdp = await page.context().newCDPSession(page);
   /** @type {Map<string, any>} */
@@ -52,21 +61,15 @@ export async function measureIncident(browser, url, opts) {
   await cdp.send('Network.enable');
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
   if (opts.traceFile) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  const timeout = opts.timeoutMs ?? 30_000;
+  let timer;
+  const plotted = new Promise((resolve) => {
+    page.on('console', (m) => m.text().startsWith('medkit-bench:plotted ') && resolve(Number(m.text().split(' ')[1])));
+    timer = setTimeout(resolve, timeout);
+  });
   await page.goto(url);
-  // The predicate notes the time itself: the first animation frame with every plot drawn, not when the answer
-  // has made its way back to this process.
-  const plotted = await page
-    .waitForFunction(
-      () => {
-        const plots = document.querySelectorAll('[data-testid="topic-plot"]');
-        const drawn = plots.length > 0 && [...plots].every((p) => p.querySelector('canvas') || !p.querySelector('.chart-box'));
-        return (drawn || document.querySelector('[data-testid="recording-error"]')) && performance.now();
-      },
-      undefined,
-      { timeout: opts.timeoutMs ?? 30_000, polling: 'raf' },
-    )
-    .then((h) => h.jsonValue())
-    .catch(() => undefined);
+  await plotted;
+  clearTimeout(timer);
   const ui = await page.evaluate((plottedMs) => {
     const mark = (n) => performance.getEntriesByName(n)[0]?.startTime;
     return {
@@ -81,7 +84,7 @@ export async function measureIncident(browser, url, opts) {
       longTasks: window.__longTasks,
       marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('medkit:')).map((m) => [m.name.slice(7), Math.round(m.startTime)]),
     };
-  }, plotted);
+  }, await plotted);
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   if (opts.traceFile) writeFileSync(opts.traceFile, await browser.stopTracing());
   await page.close();
