@@ -6,7 +6,7 @@
 /* global window, document, requestAnimationFrame -- the callbacks given to page.evaluate and addInitScript run in the browser */
 import { writeFileSync } from 'node:fs';
 
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'loading', 'blink.user_timing', 'netlog', 'disabled-by-default-network'];
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'loading', 'blink.user_timing', 'netlog', 'disabled-by-default-network', 'disabled-by-default-v8.cpu_profiler'];
 
 /** Milliseconds, rounded; -1 when unknown. */
 const ms = (x) => (x === undefined || Number.isNaN(x) ? -1 : Math.round(x));

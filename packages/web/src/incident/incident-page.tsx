@@ -66,11 +66,19 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   // The recording is fetched as soon as either the detail or the bulk-data listing names it.
   const recording = useRecording(client, rec);
   useEffect(prewarmDecoder, []);
-  // The recording drawn (effects run after the paint), failed or absent: the UI's background reads may go.
+  // The recording drawn, failed or absent: the UI's background reads may go — once the plots are on screen (the
+  // frame after this render's), so their answers do not compete with drawing them. Leaving the view lets them go too.
   const settled = (!!detail.error && !detail.data) || (d !== undefined && (recording.kind === 'ready' || recording.kind === 'failed' || (recording.kind === 'none' && !bags.loading)));
   useEffect(() => {
-    if (settled) incidentSettled();
+    if (!settled) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(incidentSettled)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [settled]);
+  useEffect(() => incidentSettled, []);
   const correlation = useMemo(() => (list.data ? correlationOf(list.data, code) : undefined), [list.data, code]);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
 
