@@ -5,16 +5,20 @@
 //    the person, waits for the main gateway's PROTECTIVE_STOP recording (10 s before + 2 s after at --speed 1,
 //    6 topics), then opens #/incident/apps/island_link/PROTECTIVE_STOP in Debian's chromium --runs times, each
 //    in a fresh page, and reads the time from navigation start until every topic has its plot drawn, and the
-//    UI's own mark of the recording decoded (fetch + worker).
+//    UI's own mark of the recording decoded (fetch + worker). Each run's phases (incident-phases.mjs: chunk in,
+//    detail in, recording asked / sent / headers / last byte / in the page, decoded, plotted, all since navigation
+//    start) are printed as a table on stderr and kept in the JSON; --phases adds every gateway request's timing and
+//    the long tasks, --trace DIR writes each run's chromium performance trace (DevTools' Performance panel).
+//    --baseline REF also builds the UI of that git commit and alternates its runs with this checkout's, on the same
+//    demo and recording, so both sides are measured in one run under the same load.
 // 2. In Node.js, the same code the browser runs: a 50 MB recording decoded, a 30-node/100-topic graph laid out.
 // 3. With --big: a 50 MB recording opened in chromium from a stand-in gateway (big-recording.mjs): time to the
 //    plot, whether progress was shown, and the longest main-thread task meanwhile.
 // 4. With --overview: the overview of a 30-node, 100-topic robot from a stand-in gateway (overview-standin.mjs):
 //    navigation start → the graph drawn.
-/* global document -- the callbacks given to page.evaluate run in the browser */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,20 +28,35 @@ import { freePort } from '../../test-support/servers/ports.mjs';
 import { loadUiModules, syntheticGraphInput, syntheticRecording } from './synthetic.mjs';
 import { measureBig, serveBig } from './big-recording.mjs';
 import { measureOverview, serveOverview } from './overview-standin.mjs';
+import { measureIncident } from './incident-phases.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, trace: { type: 'string' }, baseline: { type: 'string' } } });
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(o.runs);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** From one person stepping in to the next: the walk (12 s), the stop it causes coming back as the person leaves, its recording written, and the black box's 10 s refilled. */
+const PERSON_CYCLE_MS = 30_000;
 const results = { date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, loadBefore: loadavg() };
 
-async function buildUi() {
+/** Builds the UI of this checkout, or with `ref` the UI of that git commit (its web, client and fleet-protocol sources). */
+async function buildUi(ref) {
   const outDir = mkdtempSync(join(tmpdir(), 'medkit-bench-ui-'));
   process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
-  const root = join(ROOT, 'packages/web');
-  await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  let src = ROOT;
+  if (ref) {
+    // Inside the checkout (ignored by git), so the sources resolve this checkout's node_modules.
+    mkdirSync(join(ROOT, '.test-artifacts'), { recursive: true });
+    src = mkdtempSync(join(ROOT, '.test-artifacts/bench-ui-'));
+    execFileSync('sh', ['-c', `git -C "${ROOT}" archive "$1" packages/web packages/client packages/fleet-protocol tsconfig.base.json | tar -x -C "${src}"`, 'sh', ref]);
+  }
+  const root = join(src, 'packages/web');
+  try {
+    await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  } finally {
+    if (ref) rmSync(src, { recursive: true, force: true });
+  }
   return outDir;
 }
 
@@ -57,63 +76,101 @@ function serve(dir) {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
 }
 
+/** Each run's phases as a table on stderr (ms since navigation start), then the medians. */
+function printPhases(title, runs) {
+  const keys = Object.keys(runs[0].phases);
+  const row = (cells) => `| ${cells.join(' | ')} |`;
+  const lines = [title, row(['run', ...keys, 'open at ask', 'load']), row(['---', ...keys.map(() => '---'), '---', '---'])];
+  runs.forEach((r, i) => lines.push(row([`${i + 1}${r.excluded ? ` (${r.excluded})` : ''}`, ...keys.map((k) => r.phases[k]), r.openAtAsk.length, r.load])));
+  const kept = runs.filter((r) => !r.excluded);
+  if (kept.length) lines.push(row(['median', ...keys.map((k) => median(kept.map((r) => r.phases[k]))), median(kept.map((r) => r.openAtAsk.length)), '']));
+  console.error(lines.join('\n'));
+}
+
+/** Medians of the runs that opened the recording the bench waited for. */
+function summary(runs) {
+  const kept = runs.filter((r) => !r.excluded);
+  if (!kept.length) return { runs, kept: 0 };
+  const keys = Object.keys(kept[0].phases);
+  return { runs, kept: kept.length, medianPlottedMs: median(kept.map((x) => x.plottedMs)), rangePlottedMs: [Math.min(...kept.map((x) => x.plottedMs)), Math.max(...kept.map((x) => x.plottedMs))], medianPhases: Object.fromEntries(keys.map((k) => [k, median(kept.map((x) => x.phases[k]))])) };
+}
+
 async function json(url, init) {
   const r = await fetch(url, init);
   return r.json();
 }
 
 async function demoRun() {
+  // The UI builds and the browser first, so the runs follow the recording at once: the demo's stop comes back
+  // about a minute later, and the new occurrence's recording replaces this one (max_bags_per_fault 1).
+  const builds = [{ name: 'this checkout', dist: await buildUi() }];
+  if (o.baseline) builds.push({ name: o.baseline, dist: await buildUi(o.baseline) });
+  for (const b of builds) b.ui = await serve(b.dist);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   const [port, islandPort] = [await freePort(), await freePort()];
   const d = Number(o.domain);
   const demo = spawn(process.execPath, [join(ROOT, 'packages/demo/dist/launch.js'), '--port', String(port), '--island-port', String(islandPort), '--domain', String(d), '--island-domain', String(d + 1), '--no-autoplay'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   demo.stdout.on('data', (b) => (out += b));
-  const api = `http://127.0.0.1:${port}/api/v1`;
+  const gateway = `http://127.0.0.1:${port}`;
+  const api = `${gateway}/api/v1`;
   try {
     for (let i = 0; !out.includes('Press Ctrl-C to stop everything'); i++) {
       if (i > 1800) throw new Error('demo did not start');
       await sleep(100);
     }
-    // Let the ring buffer fill its 10 s before the stop.
-    await sleep(15_000);
-    await json(`${api}/apps/scenario/operations/trigger_person/executions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    let rec;
-    for (let i = 0; !rec; i++) {
-      if (i > 120) throw new Error('no recording');
-      await sleep(500);
-      const dtl = await json(`${api}/apps/island_link/faults/PROTECTIVE_STOP`).catch(() => undefined);
-      rec = dtl?.environment_data?.snapshots?.find((s) => s.type === 'rosbag');
+    // A person steps in; the recording of the stop it causes is the one measured. The robot stops again as the
+    // person walks off (a second occurrence about 13 s after the step-in, whose recording replaces the first:
+    // max_bags_per_fault 1), so the pages are opened in the window before that, and a run that opened another
+    // recording is left out of the medians and followed by a new person once the scene is quiet again.
+    const detail = () => json(`${api}/apps/island_link/faults/PROTECTIVE_STOP`).catch(() => undefined);
+    const recordings = [];
+    let stepIn = 0;
+    const newRecording = async () => {
+      // The ring buffer refills its 10 s after the last stop's recording before the next person.
+      await sleep(Math.max(0, stepIn + PERSON_CYCLE_MS - Date.now()));
+      const previous = (await detail())?.environment_data?.snapshots?.find((x) => x.type === 'rosbag')?.bulk_data_uri;
+      await json(`${api}/apps/scenario/operations/trigger_person/executions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      stepIn = Date.now();
+      for (let i = 0; i < 120; i++) {
+        await sleep(500);
+        const rec = (await detail())?.environment_data?.snapshots?.find((x) => x.type === 'rosbag');
+        if (rec && rec.bulk_data_uri !== previous) {
+          recordings.push({ path: rec.bulk_data_uri, size_bytes: rec.size_bytes, duration_sec: rec.duration_sec });
+          return rec.bulk_data_uri;
+        }
+      }
+      throw new Error('no recording');
+    };
+    // Let the ring buffer fill its 10 s before the first stop.
+    stepIn = Date.now() - PERSON_CYCLE_MS + 25_000;
+    let current = await newRecording();
+    if (o.trace) mkdirSync(o.trace, { recursive: true });
+    const runs = builds.map(() => []);
+    const kept = (i) => runs[i].filter((x) => !x.excluded).length;
+    // Builds alternate (the one with fewer kept runs first), so both see the same load and recordings.
+    for (let attempt = 0; builds.some((_, i) => kept(i) < RUNS); attempt++) {
+      if (attempt > 4 * RUNS * builds.length) throw new Error('too many runs opened another recording');
+      const i = builds.findIndex((_, j) => kept(j) === Math.min(...builds.map((__, k) => kept(k))));
+      const b = builds[i];
+      const url = `${b.ui.url}/?gateway=${encodeURIComponent(gateway)}#/incident/apps/island_link/PROTECTIVE_STOP`;
+      const m = await measureIncident(browser, url, { gatewayOrigin: gateway, traceFile: o.trace ? join(o.trace, `incident-${i ? 'baseline-' : ''}${runs[i].length + 1}.json`) : undefined, keepBodies: o.phases });
+      const opened = m.recording?.path;
+      const excluded = opened === current ? undefined : opened ? 'another recording' : 'no recording';
+      const run = o.phases ? m : { plottedMs: m.plottedMs, fetchedAtMs: m.fetchedAtMs, decodedAtMs: m.decodedAtMs, topics: m.topics, messages: m.messages, phases: m.phases, openAtAsk: m.openAtAsk };
+      runs[i].push({ ...run, recording: recordings.length, load: loadavg()[0].toFixed(2), ...(excluded ? { excluded } : {}) });
+      if (excluded && builds.some((_, j) => kept(j) < RUNS)) current = await newRecording();
     }
-    results.recording = { size_bytes: rec.size_bytes, duration_sec: rec.duration_sec };
-    const dist = await buildUi();
-    const ui = await serve(dist);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-    const runs = [];
-    for (let r = 0; r < RUNS; r++) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`${ui.url}/?gateway=${encodeURIComponent(`http://127.0.0.1:${port}`)}#/incident/apps/island_link/PROTECTIVE_STOP`);
-      await page.waitForFunction(() => {
-        const plots = document.querySelectorAll('[data-testid="topic-plot"]');
-        return plots.length > 0 && [...plots].every((p) => p.querySelector('canvas') || !p.querySelector('.chart-box'));
-      }, undefined, { timeout: 30_000, polling: 'raf' });
-      runs.push(
-        await page.evaluate(() => ({
-          plottedMs: Math.round(performance.now()),
-          decodedMs: Math.round(performance.getEntriesByName('medkit:incident-decoded')[0]?.detail?.loadMs ?? -1),
-          // Since navigation start: the recording's bytes in hand, and decoded by the worker.
-          fetchedAtMs: Math.round(performance.getEntriesByName('medkit:recording-fetched')[0]?.startTime ?? -1),
-          decodedAtMs: Math.round(performance.getEntriesByName('medkit:incident-decoded')[0]?.startTime ?? -1),
-          topics: document.querySelectorAll('[data-testid="topic-plot"]').length,
-          messages: Number(document.querySelector('[data-testid="topic-plots"]')?.getAttribute('data-message-count')),
-        })),
-      );
-      await page.close();
-    }
-    results.incident = { runs, medianPlottedMs: median(runs.map((x) => x.plottedMs)), medianDecodedMs: median(runs.map((x) => x.decodedMs)) };
-    await browser.close();
-    ui.close();
-    rmSync(dist, { recursive: true, force: true });
+    results.recordings = recordings;
+    builds.forEach((b, i) => printPhases(`${b.name} (ms since navigation start):`, runs[i]));
+    results.incident = summary(runs[0]);
+    if (o.baseline) results.baseline = { ref: o.baseline, ...summary(runs[1]) };
   } finally {
+    await browser.close();
+    for (const b of builds) {
+      b.ui.close();
+      rmSync(b.dist, { recursive: true, force: true });
+    }
     demo.kill('SIGINT');
     await new Promise((r) => demo.once('exit', r));
   }

@@ -159,7 +159,7 @@ describe('robot graph', () => {
 });
 
 describe('occurrences of a fault', async () => {
-  const { occurrencesOf, pickOccurrence } = await import('../src/incident/occurrences');
+  const { occurrencesOf, pickOccurrence, recordingDue, recordingToOpen } = await import('../src/incident/occurrences');
   const { parseRoute, routeHash } = await import('../src/model/route');
   const frame = (ms: number) => ({ name: 'f', kind: 'signals' as const, capturedAtMs: ms, data: {}, signals: [], charts: [] });
   const rec = (ms: number, capturedAtMs?: number) => ({ name: `r${ms}`, path: `/apps/a/bulk-data/rosbags/fault_X_${ms}`, capturedAtMs });
@@ -177,6 +177,28 @@ describe('occurrences of a fault', async () => {
     expect(pickOccurrence(list, b)?.recording?.name).toBe(`r${b}`);
     expect(pickOccurrence(list, 42)?.atMs).toBe(d);
     expect(pickOccurrence([], undefined)).toBeUndefined();
+  });
+
+  it('expects a recording for a newest occurrence younger than its writing takes, when the gateway records', () => {
+    const [a, b] = [1_774_232_400_000, 1_774_232_460_000];
+    const list = occurrencesOf([frame(a), frame(b)], [rec(a, a + 2_000)]);
+    expect(list[0].atMs).toBe(b);
+    expect(recordingDue(list[0], list, b + 3_000)).toBe(true);
+    // Too old to be still written, or no occurrence has a recording (the gateway does not record).
+    expect(recordingDue(list[0], list, b + 30_000)).toBe(false);
+    expect(recordingDue(list[0], occurrencesOf([frame(a), frame(b)], []), b + 3_000)).toBe(false);
+    // The older one has its recording.
+    expect(recordingDue(list[1], list, b + 3_000)).toBe(false);
+  });
+
+  it('names the recording the view opens from the raw answers, either of them alone', () => {
+    const detail = { item: { code: 'X' }, environment_data: { snapshots: [{ type: 'rosbag', name: 'r', bulk_data_uri: '/api/v1/apps/a/bulk-data/rosbags/fault_X_1774232402000', 'x-medkit': { captured_at: '2026-03-23T02:20:02.000Z' } }] } };
+    const listing = { items: [{ id: 'fault_X_1774232402000', name: 'r', creation_date: '2026-03-23T02:20:02.000Z', 'x-medkit': { fault_codes: ['X'] } }, { id: 'fault_Y_1', 'x-medkit': { fault_codes: ['Y'] } }] };
+    const path = '/apps/a/bulk-data/rosbags/fault_X_1774232402000';
+    expect(recordingToOpen(detail, undefined, '/apps/a', 'X', undefined)?.path).toBe(path);
+    expect(recordingToOpen(undefined, listing, '/apps/a', 'X', undefined)?.path).toBe(path);
+    expect(recordingToOpen(detail, listing, '/apps/a', 'X', undefined)?.path).toBe(path);
+    expect(recordingToOpen(undefined, listing, '/apps/a', 'Z', undefined)).toBeUndefined();
   });
 
   it('carries the occurrence in the incident URL', () => {

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createMedkitClient, SovdClientError, type MedkitClient } from '@medkit/client';
 import { AuthSession, type SessionState } from './session';
 import { refusal, type AuthMode, type Control } from './permissions';
+import { backgroundTurn } from '../api/foreground';
 
 export interface AuthView {
   /** Token enforcement of the gateway; undefined while auth is off (or not yet known). */
@@ -45,6 +46,7 @@ export function useAuth(gateway: string, clientId: string): { auth: AuthView; cl
     let stopped = false;
     const read = async () => {
       try {
+        await backgroundTurn();
         const root = await client.read<{ auth?: { enabled?: boolean; require_auth_for?: string } }>('/');
         const m = root?.auth?.enabled ? root.auth.require_auth_for : undefined;
         if (!stopped) setMode(m === 'none' || m === 'write' || m === 'all' ? m : undefined);

@@ -2,11 +2,11 @@
 // recording's span with the fault's instants, the recording decoded in the browser and plotted per topic
 // with one shared cursor, the freeze frame at confirmation, the correlation, the log lines of the window,
 // the faulting node's graph neighbourhood and the download. Each section says why when its data is missing.
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { prewarmDecoder } from './decoder-worker';
 import { entityPath, type EntityType } from '../model/entities';
 import { normalizeFaultDetail } from '../model/fault-detail';
-import { recordingsForFault, type FrameView } from '../model/freeze-frame';
+import type { FrameView } from '../model/freeze-frame';
 import { isObj, str } from '../model/json';
 import { routeHash } from '../model/route';
 import { useApp } from '../ui/context';
@@ -15,14 +15,18 @@ import { ErrorNote, errorText } from '../ui/errors';
 import { FaultHead, FrameList, RecordingList } from '../ui/faults/detail';
 import { worstActiveByEntity } from '../graph/worst-fault';
 import { axisMarks, correlationOf, faultInstantSec } from './incident-model';
-import { occurrencesOf, pickOccurrence } from './occurrences';
+import { faultRecordings, occurrencesOf, pickOccurrence, recordingDue } from './occurrences';
 import { OccurrencePicker } from './occurrence-picker';
 import { RecordingPlots, useRecording } from './recording-section';
 import { TimeAxis } from './time-axis';
 import { CorrelationSection } from './correlation-section';
 import { LogsSection } from './logs-section';
 import { NeighbourhoodSection } from './neighbourhood-section';
-import { incidentReadPaths, takePrefetched } from './incident-prefetch';
+import { incidentReadPaths, incidentSettled, takePrefetched } from './incident-prefetch';
+import { backgroundTurn } from '../api/foreground';
+
+/** How often the detail and the recordings are read while the chosen occurrence's recording is being written. */
+const DUE_POLL_MS = 2000;
 
 /** Seconds shown before and after the fault when there is no recording to span. */
 const FALLBACK_BEFORE = 10;
@@ -40,21 +44,41 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   const { client, faults, tree } = useApp();
   const base = entityPath({ type, id });
   const paths = incidentReadPaths(base, code);
+  // The newest occurrence's recording is written seconds after it: until it is listed, both are read every 2 s.
+  const [due, setDue] = useState(false);
   // The first of each read was started by the route while this chunk loaded (incident-prefetch.ts).
-  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? client.read(paths.detail, { signal }), [client, base, code], 15_000);
-  const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? client.read(paths.recordings, { signal })).catch(() => undefined), [client, base], 0);
-  const list = usePoll((signal) => client.read('/faults', { signal, query: { status: 'all', include_muted: 'true' } }), [client, faults.version], 10_000);
+  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? client.read(paths.detail, { signal }), [client, base, code], due ? DUE_POLL_MS : 15_000);
+  const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? client.read(paths.recordings, { signal })).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0);
+  // Read again on each fault event without dropping the last answer meanwhile (the correlation and the
+  // log lines it selects stay put).
+  const list = usePoll((signal) => backgroundTurn(signal).then(() => client.read('/faults', { signal, query: { status: 'all', include_muted: 'true' } })), [client], 10_000);
+  const reloadList = list.reload;
+  useEffect(() => {
+    if (faults.version > 0) reloadList();
+  }, [faults.version]);
   const d = useMemo(() => (detail.data ? normalizeFaultDetail(detail.data, code) : undefined), [detail.data, code]);
-  const recordings = useMemo(() => {
-    const all = [...(d?.recordings ?? []), ...recordingsForFault(bags.data, base, code)];
-    return all.filter((r, i) => all.findIndex((x) => x.path === r.path) === i);
-  }, [d, bags.data, base, code]);
+  const recordings = useMemo(() => faultRecordings(d, bags.data, base, code), [d, bags.data, base, code]);
   const occurrences = useMemo(() => occurrencesOf(d?.frames ?? [], recordings), [d, recordings]);
   const chosen = pickOccurrence(occurrences, at);
   const rec = chosen?.recording;
+  const dueNow = recordingDue(chosen, occurrences, Date.now());
+  useEffect(() => setDue(dueNow), [dueNow]);
   // The recording is fetched as soon as either the detail or the bulk-data listing names it.
   const recording = useRecording(client, rec);
   useEffect(prewarmDecoder, []);
+  // The recording drawn, failed or absent: the UI's background reads may go — once the plots are on screen (the
+  // frame after this render's), so their answers do not compete with drawing them. Leaving the view lets them go too.
+  const settled = (!!detail.error && !detail.data) || (d !== undefined && (recording.kind === 'ready' || recording.kind === 'failed' || (recording.kind === 'none' && !bags.loading)));
+  useEffect(() => {
+    if (!settled) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(incidentSettled)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [settled]);
+  useEffect(() => incidentSettled, []);
   const correlation = useMemo(() => (list.data ? correlationOf(list.data, code) : undefined), [list.data, code]);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
 
@@ -91,7 +115,7 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
       <TimeAxis range={range} marks={marks} source={ready ? 'the recording' : 'around the fault, no recording decoded'} />
 
       <h2>Black-box recording</h2>
-      <RecordingPlots state={recording} range={range} faultSec={faultAt} otherOccurrence={!rec && recordings.length > 0} />
+      <RecordingPlots state={recording} range={range} faultSec={faultAt} otherOccurrence={!rec && recordings.length > 0} due={dueNow} />
       <RecordingList recordings={recordings} client={client} />
 
       <div class="two-col">

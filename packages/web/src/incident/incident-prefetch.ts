@@ -1,42 +1,132 @@
-// The incident view's first reads (the fault's detail, the entity's recordings), started by the route as soon as it
-// is known, so they run while the view's own chunk loads instead of after it (docs/ui.md). Each read is handed to
-// the view once; one not taken within PREFETCH_TTL_MS is dropped, so a view opened later reads afresh.
+// The incident view's first reads (the fault's detail, the entity's recordings) and the recording's download,
+// started by the route as soon as it is known, so they run while the view's own chunk loads instead of after it
+// (docs/ui.md). The download starts as soon as either read names the recording the view will open. Each read and
+// download is handed to the view once; one not taken within PREFETCH_TTL_MS is dropped (a download aborted), so a
+// view opened later reads afresh. From the route until the view has drawn the recording, the incident is a
+// foreground task: the UI's background reads wait for it (api/foreground.ts).
 import type { MedkitClient } from '@medkit/client';
+import { foregroundTask } from '../api/foreground';
+import { recordingToOpen } from './occurrences';
+import { startDownload, type RecordingDownload } from './recording-download';
 
 const PREFETCH_TTL_MS = 10_000;
 
-interface Prefetched {
-  read: Promise<unknown>;
+interface Prefetched<T> {
+  value: T;
   at: number;
 }
 
-const byClient = new WeakMap<MedkitClient, Map<string, Prefetched>>();
+interface Prefetches {
+  reads: Map<string, Prefetched<Promise<unknown>>>;
+  downloads: Map<string, Prefetched<RecordingDownload>>;
+}
+
+const byClient = new WeakMap<MedkitClient, Prefetches>();
+/** Ends the open incident's foreground task. */
+let endForeground: (() => void) | undefined;
+
+function prefetchesOf(client: MedkitClient): Prefetches {
+  let p = byClient.get(client);
+  if (!p) byClient.set(client, (p = { reads: new Map(), downloads: new Map() }));
+  return p;
+}
 
 /** The paths the incident view reads first: the fault's detail and the entity's recording list. */
 export function incidentReadPaths(base: string, code: string): { detail: string; recordings: string } {
   return { detail: `${base}/faults/${encodeURIComponent(code)}`, recordings: `${base}/bulk-data/rosbags` };
 }
 
-/** Starts the incident view's first reads for the fault `code` of the entity at `base`. */
-export function prefetchIncident(client: MedkitClient, base: string, code: string): void {
-  let reads = byClient.get(client);
-  if (!reads) byClient.set(client, (reads = new Map()));
+function prefetchRead(client: MedkitClient, path: string, now: number): Promise<unknown> {
+  const { reads } = prefetchesOf(client);
+  const old = reads.get(path);
+  if (old && now - old.at < PREFETCH_TTL_MS) return old.value;
+  const read = client.read(path);
+  // Nobody may take it: its failure is the view's to report when it does, not an unhandled rejection.
+  read.catch(() => undefined);
+  reads.set(path, { value: read, at: now });
+  return read;
+}
+
+function prefetchDownload(client: MedkitClient, path: string, sizeBytes: number | undefined, now: number): RecordingDownload {
+  const { downloads } = prefetchesOf(client);
+  const old = downloads.get(path);
+  if (old) return old.value;
+  const download = startDownload(client, path, sizeBytes);
+  download.bytes.catch(() => undefined);
+  downloads.set(path, { value: download, at: now });
+  // Not taken in time: nobody will, so the bytes are not kept.
+  setTimeout(() => {
+    if (downloads.get(path)?.value === download) dropDownload(client, path);
+  }, PREFETCH_TTL_MS);
+  return download;
+}
+
+/** Aborts the prefetched download of `path` unless the view took it. */
+function dropDownload(client: MedkitClient, path: string): void {
+  const { downloads } = prefetchesOf(client);
+  downloads.get(path)?.value.abort();
+  downloads.delete(path);
+}
+
+/**
+ * Starts the incident view's first reads for the fault `code` of the entity at `base`, and the download of the
+ * recording the view will open (occurrence `atMs`, else the newest) as soon as either read names it.
+ */
+export function prefetchIncident(client: MedkitClient, base: string, code: string, atMs?: number): void {
+  endForeground?.();
+  const end = (endForeground = foregroundTask());
   const now = performance.now();
-  for (const path of Object.values(incidentReadPaths(base, code))) {
-    const old = reads.get(path);
-    if (old && now - old.at < PREFETCH_TTL_MS) continue;
-    const read = client.read(path);
-    // Nobody may take it: its failure is the view's to report when it does, not an unhandled rejection.
-    read.catch(() => undefined);
-    reads.set(path, { read, at: now });
-  }
+  const paths = incidentReadPaths(base, code);
+  const answers: { detail?: unknown; listing?: unknown } = {};
+  let settled = 0;
+  let started: string | undefined;
+  const consider = () => {
+    const rec = recordingToOpen(answers.detail, answers.listing, base, code, atMs);
+    if (rec && rec.path === started) return;
+    // The second answer chose another occurrence's recording: the first one's download is not needed.
+    if (started !== undefined) dropDownload(client, started);
+    started = rec?.path;
+    // The view ends the task once the recording is drawn; with none to open there is nothing to wait for.
+    if (rec) void prefetchDownload(client, rec.path, rec.sizeBytes, now).bytes.catch(end);
+    else if (settled === 2) end();
+  };
+  const follow = (read: Promise<unknown>, key: 'detail' | 'listing') =>
+    void read.then(
+      (body) => {
+        answers[key] = body;
+        settled++;
+        consider();
+      },
+      () => {
+        settled++;
+        consider();
+      },
+    );
+  follow(prefetchRead(client, paths.detail, now), 'detail');
+  follow(prefetchRead(client, paths.recordings, now), 'listing');
+}
+
+/** Ends the incident's foreground task: its recording is drawn, failed or absent. */
+export function incidentSettled(): void {
+  endForeground?.();
+  endForeground = undefined;
+}
+
+function take<T>(map: Map<string, Prefetched<T>>, path: string, stale?: (value: T) => void): T | undefined {
+  const p = map.get(path);
+  if (!p) return undefined;
+  map.delete(path);
+  if (performance.now() - p.at < PREFETCH_TTL_MS) return p.value;
+  stale?.(p.value);
+  return undefined;
 }
 
 /** The prefetched read of `path`, once (undefined when none is pending or it is too old). */
 export function takePrefetched<T>(client: MedkitClient, path: string): Promise<T> | undefined {
-  const reads = byClient.get(client);
-  const p = reads?.get(path);
-  if (!p) return undefined;
-  reads!.delete(path);
-  return performance.now() - p.at < PREFETCH_TTL_MS ? (p.read as Promise<T>) : undefined;
+  return take(prefetchesOf(client).reads, path) as Promise<T> | undefined;
+}
+
+/** The download of the recording at `path` the route started, once (undefined when none). */
+export function takePrefetchedDownload(client: MedkitClient, path: string): RecordingDownload | undefined {
+  return take(prefetchesOf(client).downloads, path, (d) => d.abort());
 }

@@ -4,10 +4,12 @@ import type { MedkitClient } from '@medkit/client';
 import { normalizeLogList, logTime, type LogView } from '../model/logs';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
+import { backgroundTurn } from '../api/foreground';
 
 const MARGIN_SEC = 2;
 
 async function windowLogs(client: MedkitClient, appIds: string[], range: [number, number], signal: AbortSignal): Promise<{ lines: (LogView & { app: string })[]; failed: string[] }> {
+  await backgroundTurn(signal);
   const failed: string[] = [];
   const per = await Promise.all(
     appIds.map(async (id) => {

@@ -7,11 +7,12 @@ import { fetchRobotGraph, neighbourhood } from '../graph/robot-graph';
 import { GraphView } from '../graph/graph-view';
 import type { Severity } from '../model/severity';
 import { useApp } from '../ui/context';
+import { backgroundTurn } from '../api/foreground';
 
 export function NeighbourhoodSection({ client, appId, worst }: { client: MedkitClient; appId: string; worst: Map<string, Severity> }) {
   const { health } = useApp();
   const watchdog = health ? health.plugins.includes('graph_watchdog') : undefined;
-  const graph = usePoll((signal) => fetchRobotGraph(client, signal, watchdog!), [client, watchdog], 10_000, watchdog !== undefined);
+  const graph = usePoll((signal) => backgroundTurn(signal).then(() => fetchRobotGraph(client, signal, watchdog!)), [client, watchdog], 10_000, watchdog !== undefined);
   if (graph.error && !graph.data) return <ErrorNote error={graph.error} what="Graph" />;
   const g = graph.data;
   if (!g) return <p class="muted">Loading the graph…</p>;

@@ -1,7 +1,8 @@
 // A fault's occurrences as the incident view offers them: each capture set (the freeze frames taken at one
 // confirmation) and each black-box recording, a recording joined to the capture it was made for. The
 // occurrence's instant (epoch ms) is its address in the URL (`#/incident/…/<code>/<ms>`).
-import type { FrameView, RecordingView } from '../model/freeze-frame';
+import { recordingsForFault, type FrameView, type RecordingView } from '../model/freeze-frame';
+import { normalizeFaultDetail, type FaultDetailView } from '../model/fault-detail';
 
 export interface Occurrence {
   /** The capture's time, else the recording's. */
@@ -11,7 +12,15 @@ export interface Occurrence {
 }
 
 /** A recording is written when its window closes, seconds after the confirmation the capture was taken at. */
-const SAME_OCCURRENCE_MS = 30_000;
+export const SAME_OCCURRENCE_MS = 30_000;
+
+/**
+ * True while the occurrence may still get its recording: it has none, it is younger than a recording takes to be
+ * written, and the gateway records (another occurrence has one).
+ */
+export function recordingDue(o: Occurrence | undefined, all: Occurrence[], nowMs: number): boolean {
+  return !!o && !o.recording && o.captureMs !== undefined && nowMs - o.captureMs < SAME_OCCURRENCE_MS && all.some((x) => x.recording);
+}
 
 /** The recording's own time: as listed, else the `_<unix ms>` its name ends with (`fault_<CODE>_<ms>`). */
 function recordingMs(r: RecordingView): number | undefined {
@@ -36,4 +45,19 @@ export function occurrencesOf(frames: FrameView[], recordings: RecordingView[]):
 /** The occurrence the URL names, else the newest. */
 export function pickOccurrence(list: Occurrence[], atMs: number | undefined): Occurrence | undefined {
   return list.find((o) => o.atMs === atMs) ?? list[0];
+}
+
+/** The fault's recordings the detail and the entity's recording listing name, each once (either may be missing yet). */
+export function faultRecordings(detail: FaultDetailView | undefined, listing: unknown, base: string, code: string): RecordingView[] {
+  const all = [...(detail?.recordings ?? []), ...recordingsForFault(listing, base, code)];
+  return all.filter((r, i) => all.findIndex((x) => x.path === r.path) === i);
+}
+
+/**
+ * The recording the incident view opens for these answers (raw bodies, either may be missing yet): the chosen
+ * occurrence's, as the view picks it — so the route can start its download before the view is loaded.
+ */
+export function recordingToOpen(detailBody: unknown, listing: unknown, base: string, code: string, atMs: number | undefined): RecordingView | undefined {
+  const d = detailBody === undefined ? undefined : normalizeFaultDetail(detailBody, code);
+  return pickOccurrence(occurrencesOf(d?.frames ?? [], faultRecordings(d, listing, base, code)), atMs)?.recording;
 }

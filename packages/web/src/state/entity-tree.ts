@@ -5,6 +5,7 @@ import { MedkitError, SovdClientError, type MedkitClient } from '@medkit/client'
 import { normalizeEntityList, type EntityRef, type EntityType } from '../model/entities';
 import { emptyTreeInput, type TreeInput } from '../model/tree';
 import { usePageVisible } from '../ui/hooks';
+import { backgroundTurn } from '../api/foreground';
 
 export interface EntityTreeState {
   input: TreeInput;
@@ -98,6 +99,9 @@ export function useEntityTree(client: MedkitClient, intervalMs = 5000): EntityTr
     let timer: ReturnType<typeof setTimeout> | undefined;
     const controller = new AbortController();
     const run = async () => {
+      // Behind what the user is waiting for (an incident's recording): thirty-odd reads otherwise queue before it.
+      await backgroundTurn();
+      if (stopped) return;
       const missing: string[] = [];
       let failure: MedkitError | undefined;
       const lists = await Promise.all(

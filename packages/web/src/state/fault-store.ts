@@ -8,6 +8,7 @@ import { applyFaultEvent, normalizeFaultList, parseFaultEvent, type FaultEvent, 
 import type { StatusChange } from '../model/fault-detail';
 import { isMissingRoute } from './entity-tree';
 import { rootCausesOf } from '../model/fault-groups';
+import { backgroundTurn } from '../api/foreground';
 import { followStream, type StreamState } from './live-stream';
 
 export interface FaultStore {
@@ -47,6 +48,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
 
     const loadList = async (): Promise<boolean> => {
       try {
+        await backgroundTurn(controller.signal);
         // Muted symptoms too: they are grouped under their root cause, and send no events of their own.
         const body = await client.get('/faults', { signal: controller.signal, params: { query: { status: 'all', include_muted: true } } });
         if (controller.signal.aborted) return false;

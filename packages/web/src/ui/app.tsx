@@ -22,6 +22,7 @@ import { FaultDetail } from './faults/detail';
 import { useModule } from './lazy';
 import { prefetchIncident } from '../incident/incident-prefetch';
 import { prewarmDecoder } from '../incident/decoder-worker';
+import { backgroundTurn } from '../api/foreground';
 
 import { useHash, usePoll } from './hooks';
 import { useAuth } from '../auth/use-auth';
@@ -50,6 +51,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
 
   const health = usePoll(
     async (signal) => {
+      await backgroundTurn(signal);
       const [h, v] = await Promise.all([client.get('/health', { signal }), client.get('/version-info', { signal }).catch(() => undefined)]);
       return normalizeHealth(h, v);
     },
@@ -141,10 +143,13 @@ export function App({ initialGateway }: { initialGateway: string }) {
   );
 }
 
-/** The incident view, loaded with its own chunk (the recording decoder, plots) on first use; its first reads start meanwhile. */
+/**
+ * The incident view, loaded with its own chunk (the recording decoder, plots) on first use; its first reads and
+ * the recording's download start meanwhile, and the UI's background reads wait until the recording is drawn.
+ */
 function Incident(props: { code: string; type: EntityType; id: string; at?: number }) {
   const { client } = useApp();
-  useMemo(() => prefetchIncident(client, entityPath({ type: props.type, id: props.id }), props.code), [client, props.type, props.id, props.code]);
+  useMemo(() => prefetchIncident(client, entityPath({ type: props.type, id: props.id }), props.code, props.at), [client, props.type, props.id, props.code]);
   // The decoder's worker script loads beside the chunk and the reads, not after them.
   useEffect(prewarmDecoder, []);
   const mod = useModule(loadIncident);

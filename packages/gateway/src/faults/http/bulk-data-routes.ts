@@ -63,6 +63,13 @@ function disposition(filename: string): string {
   return `attachment; filename="${safe}"`;
 }
 
+/**
+ * Bytes read from the file per turn of the event loop. Node's default (64 KiB) made a 300 KB recording five turns
+ * of a gateway busy with its robot: 100-180 ms between the headers and the last byte in the incident view
+ * (docs/benchmarks.md). 1 MiB per download in flight at most.
+ */
+const FILE_READ_CHUNK = 1 << 20;
+
 /** Streams a file with Content-Disposition and single-range support (RFC 9110 §14). */
 function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, mimetype: string, filename: string): FastifyReply {
   let size: number;
@@ -83,10 +90,10 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, mi
     start = Math.max(0, start);
     end = Math.max(start, end);
     reply.code(206).header('Content-Range', `bytes ${start}-${end}/${size}`).header('Content-Length', String(end - start + 1));
-    return reply.send(createReadStream(path, { start, end }));
+    return reply.send(createReadStream(path, { start, end, highWaterMark: FILE_READ_CHUNK }));
   }
   reply.header('Content-Length', String(size));
-  return reply.send(createReadStream(path));
+  return reply.send(createReadStream(path, { highWaterMark: FILE_READ_CHUNK }));
 }
 
 /** The file bytes of a download (documented only: a stream is sent as it is). */
