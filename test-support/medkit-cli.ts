@@ -71,3 +71,21 @@ export function runMedkit(args: string[], env: NodeJS.ProcessEnv = {}): MedkitPr
 
 /** A free TCP port on 127.0.0.1 (one mechanism for every test: test-support/servers/ports.mjs). */
 export { freePort } from './servers/ports.mjs';
+
+/** Starts `medkit mcp --http <args>` and resolves with the process and the /mcp URL it prints once listening. */
+export function startMcpHttp(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [MEDKIT_BIN, 'mcp', '--http', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`medkit mcp --http did not start: ${err}`)), 60_000);
+    child.stderr!.on('data', (d) => {
+      err += d;
+      const m = /streamable HTTP at (http:\/\/\S+\/mcp)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`medkit mcp --http exited ${code}: ${err}`)));
+  });
+}

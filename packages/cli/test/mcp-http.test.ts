@@ -1,9 +1,9 @@
 // `medkit mcp --http` as an MCP client meets it: a connection kept alive across an agent's pause is still the
 // server's to use (fetch does not retry a POST on a connection the server closed under it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { MEDKIT_BIN, buildGateway } from '../../../test-support/medkit-cli.js';
+import { buildGateway, startMcpHttp } from '../../../test-support/medkit-cli.js';
 
 let child: ChildProcess;
 let url: URL;
@@ -11,20 +11,9 @@ let url: URL;
 beforeAll(async () => {
   buildGateway();
   // No gateway behind it: initialize is answered by the MCP server itself.
-  child = spawn(process.execPath, [MEDKIT_BIN, 'mcp', '--http', '--port', '0', '--url', 'http://127.0.0.1:9/api/v1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  url = await new Promise<URL>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`medkit mcp --http did not start: ${err}`)), 60_000);
-    child.stderr!.on('data', (d) => {
-      err += d;
-      const m = /streamable HTTP at (http:\/\/\S+\/mcp)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(new URL(m[1]));
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`medkit mcp --http exited ${code}: ${err}`)));
-  });
+  const started = await startMcpHttp(['--port', '0', '--url', 'http://127.0.0.1:9/api/v1']);
+  child = started.child;
+  url = new URL(started.url);
 }, 120_000);
 
 afterAll(() => {

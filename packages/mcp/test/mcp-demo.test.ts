@@ -3,7 +3,7 @@
 // (ROS domains testDomain(53)/(54), loopback). The protective-stop scenario is driven through MCP only, and
 // every tool name of the reference server is called with that server's own arguments. Every tool result of
 // the run is held to the default --max-output (docs/mcp.md, "Bounded output"), downloads included.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../../test-support/demo/demo.js';
-import { MEDKIT_BIN } from '../../../test-support/medkit-cli.js';
+import { MEDKIT_BIN, startMcpHttp } from '../../../test-support/medkit-cli.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { CATALOG, declarationNames, DEFAULT_MAX_OUTPUT_CHARS, REFERENCE_TOOL_NAMES, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';
 
@@ -50,23 +50,6 @@ async function ok(name: string, args: Record<string, unknown>, client: Client = 
   return r.json;
 }
 
-/** Waits for `medkit mcp --http` to print where it listens. */
-function waitForListening(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`medkit mcp --http did not start: ${err}`)), 60_000);
-    child.stderr!.on('data', (d) => {
-      err += d;
-      const m = /streamable HTTP at (http:\/\/\S+\/mcp)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`medkit mcp --http exited ${code}: ${err}`)));
-  });
-}
-
 beforeAll(async () => {
   buildDemo();
   const [port, islandPort, mcpPort] = [await freePort(), await freePort(), await freePort()];
@@ -77,8 +60,9 @@ beforeAll(async () => {
   stdio = new Client({ name: 'medkit-test-agent', version: '1.0.0' });
   await stdio.connect(new StdioClientTransport({ command: process.execPath, args: [MEDKIT_BIN, 'mcp', '--url', api, '--client-id', 'agent-stdio'], stderr: 'pipe' }));
 
-  httpServer = spawn(process.execPath, [MEDKIT_BIN, 'mcp', '--http', '--port', String(mcpPort), '--url', api, '--client-id', 'agent-http'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const url = await waitForListening(httpServer);
+  const started = await startMcpHttp(['--port', String(mcpPort), '--url', api, '--client-id', 'agent-http']);
+  httpServer = started.child;
+  const url = started.url;
   web = new Client({ name: 'medkit-test-agent', version: '1.0.0' });
   await web.connect(new StreamableHTTPClientTransport(new URL(url)));
 
