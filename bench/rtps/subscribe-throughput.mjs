@@ -11,6 +11,7 @@
 // The peer binary is the one the interop tests build (packages/rtps/test/peers/build/cyclone-*/peer;
 // run `npx vitest run packages/rtps/test/interop-cyclone.test.ts` once), or MEDKIT_CYCLONE_PEER.
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createParticipant } from '@medkit/rtps';
 import { startCpuProfile } from '../support/cpu-profile.mjs';
@@ -66,6 +67,18 @@ async function runOurs() {
   const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1']);
   await sleep(2000 + 2000);
   const stopProfile = await startCpuProfile(values.profile, 'medkit-1k-reader');
+  // Where the reader is not reading: event-loop stalls and GC pauses in the measured window.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const gc = { count: 0, totalMs: 0, maxMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  loop.enable();
   const n0 = n;
   const c0 = process.cpuUsage();
   const t0 = Date.now();
@@ -73,10 +86,14 @@ async function runOurs() {
   const n1 = n;
   const c = process.cpuUsage(c0);
   const dt = (Date.now() - t0) / 1000;
+  loop.disable();
+  gcObserver.disconnect();
   await stopProfile();
   await stop(pub);
   await p.close();
-  return { rate: (n1 - n0) / dt, cpu: (c.user + c.system) / 1e6 / dt, avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed };
+  const ms = (ns) => ns / 1e6;
+  const stalls = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
+  return { rate: (n1 - n0) / dt, cpu: (c.user + c.system) / 1e6 / dt, avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed, stalls, gc, dt };
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -90,6 +107,7 @@ for (let i = 0; i < Number(values.runs); i++) {
   console.log(`run ${i + 1} (load ${load()}):
 - Cyclone C reader (peer throughput-sub): ${Math.round(cyc.rate).toLocaleString('en')} samples/s, CPU ${(cyc.cpu * 100).toFixed(0)}% of one core, lost ${cyc.lost}
 - @medkit/rtps reader: ${Math.round(ours.rate).toLocaleString('en')} samples/s, CPU ${(ours.cpu * 100).toFixed(0)}% of one core (whole Node process), payload ${Math.round(ours.avgBytes)} B
+  event-loop delay p50 ${ours.stalls.p50.toFixed(1)} / p99 ${ours.stalls.p99.toFixed(1)} / max ${ours.stalls.max.toFixed(1)} ms; GC ${ours.gc.count} pauses (${(ours.gc.count / ours.dt).toFixed(0)}/s), ${((100 * ours.gc.totalMs) / (ours.dt * 1000)).toFixed(1)}% of the window, longest ${ours.gc.maxMs.toFixed(1)} ms
 - ratio: ${pct.toFixed(0)}% of Cyclone`);
 }
 const m = median(ratios);
