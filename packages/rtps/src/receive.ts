@@ -345,7 +345,6 @@ export class MessageReceiver {
     if (at < 0) this.ctx.onVolatileControl?.(sm, this.srcHex, this.now);
   }
 
-  /** The endpoint security attributes the remote writer announced in SEDP (PID_ENDPOINT_SECURITY_INFO; 0: none). */
   /** The sending participant's writer `writerId` when one of our readers is linked to it (one look-up per submessage). */
   private linkedWriter(writerId: number): RemoteEndpoint | undefined {
     const ep = this.remote?.endpoints.get(writerId);
@@ -360,7 +359,7 @@ const PAYLOAD_PROTECTED = (EndpointSecurity.VALID | EndpointSecurity.PAYLOAD_PRO
 /** Whether `attributes` has every bit of `mask` (unsigned: the valid bit is bit 31). */
 const announces = (attributes: number, mask: number): boolean => (attributes & mask) >>> 0 === mask;
 
-/** A remote endpoint's security attributes (0 when it announced none). */
+/** The security attributes a remote endpoint announced in SEDP (PID_ENDPOINT_SECURITY_INFO; 0 when none). */
 const securityOf = (ep: RemoteEndpoint): number => ep.data?.securityInfo?.attributes ?? 0;
 
 /** Whether the 12 bytes of `buf` at `at` are `prefix` (no view made: this runs per datagram). */

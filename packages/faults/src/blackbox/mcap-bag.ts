@@ -37,7 +37,7 @@ interface BagSummary {
 export type RecordingNotes = Record<string, string>;
 
 /** The name of the MCAP metadata record that carries the RecordingNotes. */
-export const NOTES_RECORD = 'medkit_blackbox';
+const NOTES_RECORD = 'medkit_blackbox';
 
 export class McapBagWriter {
   private writer!: McapWriter;

@@ -5,7 +5,7 @@
 // recording made its download queue behind them (docs/benchmarks.md, incident view).
 
 /** Longest a foreground task holds the background reads back, ms. */
-export const FOREGROUND_MAX_MS = 2000;
+const FOREGROUND_MAX_MS = 2000;
 
 /** Open tasks, each with the promise its end resolves. */
 const open = new Map<object, Promise<void>>();

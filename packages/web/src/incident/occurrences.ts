@@ -12,7 +12,7 @@ export interface Occurrence {
 }
 
 /** A recording is written when its window closes, seconds after the confirmation the capture was taken at. */
-export const SAME_OCCURRENCE_MS = 30_000;
+const SAME_OCCURRENCE_MS = 30_000;
 
 /**
  * True while the occurrence may still get its recording: it has none, it is younger than a recording takes to be
