@@ -25,17 +25,24 @@ describe('fault config sanitisation', () => {
       near_miss: { max_per_fault: -1 },
       snapshots: { timeout_sec: 0, max_message_size: -1, recapture_cooldown_sec: -1, max_per_fault: -3, capture_pool_size: 0, capture_queue_depth: 0,
         capture_queue_full_policy: 'yolo', default_topics: ['/a', '', ' /b '],
-        rosbag: { duration_sec: 0, duration_after_sec: -1, format: 'bag', max_buffer_mb: 0, max_bag_size_mb: -1, max_total_storage_mb: 0, max_bags_per_fault: -1 } },
+        rosbag: { duration_sec: 0, duration_after_sec: -1, format: 'bag', max_buffer_mb: 0, max_write_queue_mb: -5, max_bag_size_mb: -1, max_total_storage_mb: 0, max_bags_per_fault: -1 } },
       correlation: { cleanup_interval_sec: 0 }, audit_log: { transitions: 'odd', retention_max_records: -1 },
     }, log);
     expect(c).toMatchObject({
       storage_type: 'sqlite', confirmation_threshold: -3, healing_threshold: 2, auto_confirm_after_sec: 0, near_miss: { max_per_fault: 200 },
       snapshots: { timeout_sec: 1, max_message_size: 65536, recapture_cooldown_sec: 0, max_per_fault: 0, capture_pool_size: 1, capture_queue_depth: 1,
         capture_queue_full_policy: 'reject_newest', default_topics: ['/a', '/b'],
-        rosbag: { duration_sec: 5, duration_after_sec: 0, format: 'sqlite3', max_buffer_mb: 256, max_bag_size_mb: 50, max_total_storage_mb: 500, max_bags_per_fault: 0 } },
+        rosbag: { duration_sec: 5, duration_after_sec: 0, format: 'sqlite3', max_buffer_mb: 256, max_write_queue_mb: 64, max_bag_size_mb: 50, max_total_storage_mb: 500, max_bags_per_fault: 0 } },
       correlation: { cleanup_interval_sec: 5 }, audit_log: { transitions: 'all', retention_max_records: 0 },
     });
     expect(log.at('warn').length + log.at('error').length).toBeGreaterThanOrEqual(19);
+  });
+
+  it('keeps the black box budget finite: a write queue size that is not a finite number falls back to its default', () => {
+    for (const hostile of ['lots', Infinity, Number.NaN, '1e400', null, { mb: 1 }]) {
+      const c = sanitizeFaultConfig({ snapshots: { rosbag: { max_write_queue_mb: hostile } } });
+      expect(c.snapshots.rosbag.max_write_queue_mb, String(hostile)).toBe(64);
+    }
   });
 
   it('refuses an unknown storage_type naming the known backends (no fallback to memory)', () => {
