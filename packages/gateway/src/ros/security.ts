@@ -38,5 +38,8 @@ export async function checkRosSecurity(config: GatewayConfig, log: Log): Promise
     return { state: 'unsecured', enclave: settings.enclave, warning };
   }
   log.info(`ros.security: SROS2 enclave '${settings.enclave}' (${enclave.dir}) validated; joining ROS secured`);
+  const { aesGcmBackend, aesGcmAddonError } = await import('@medkit/rtps/security');
+  // Correct either way; without the addon each protected sample costs several times more CPU (docs/sros2.md, "Speed").
+  if (aesGcmBackend !== 'addon') log.warn(`ros.security: protected samples are opened with Node.js's crypto, not @medkit/rtps's AES-GCM addon (${aesGcmAddonError}); rebuild with a C compiler (npm run build) for full speed`);
   return { state: 'secured', enclave };
 }

@@ -59,6 +59,7 @@ export {
   type KeyMaterial,
   type TransformKind,
 } from './crypto/key-material.js';
+export { aesGcmAddonError, aesGcmBackend, aesGcmKey, type AesGcmBackend, type AesGcmKey } from './crypto/aes-gcm.js';
 export { cryptoHeaderAt, CryptoSender, CryptoReceiver, newCryptoStats, SEC_BODY, SEC_PREFIX, SEC_POSTFIX, SRTPS_PREFIX, SRTPS_POSTFIX, type CryptoStats } from './crypto/transform.js';
 export { encodeGenericMessage, decodeGenericMessage, AUTH_MESSAGE_CLASS, type GenericMessage, type MessageIdentity } from './participant/generic-message.js';
 export { participantSecurity, SecureParticipant, type ParticipantSecurityOptions } from './participant/secure-participant.js';

@@ -10,10 +10,11 @@
 // IV = session_id | iv_suffix. GCM encrypts without AAD; GMAC is GCM with the plaintext as AAD and nothing
 // encrypted; each receiver-specific MAC is GMAC over the common MAC with the receiver's session key. The
 // receiving side drops (and counts) anything malformed, tampered, replayed or for a key it does not have.
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { ByteWriter } from '../../byte-writer.js';
 import { RTPS_HEADER_SIZE } from '../../header.js';
 import { FLAG_E, SubmessageId } from '../../submessages/ids.js';
+import { aesGcmKey, type AesGcmKey } from './aes-gcm.js';
 import { ReplayCheck } from './replay.js';
 import { encrypts, keyBytes, sessionKey, sessionReceiverKey, transformKindCode, transformKindOf, type KeyMaterial } from './key-material.js';
 
@@ -60,46 +61,16 @@ function gcm(key: Buffer, iv: Buffer, plaintext: Buffer | undefined, aad: Buffer
   return { ciphertext, tag: c.getAuthTag() };
 }
 
-const EMPTY = Buffer.alloc(0);
-
-/** The IV and tag of the message being opened, copied out of it (no views to allocate; read before gcmOpen returns). */
-const IV = Buffer.alloc(12);
-const TAG = Buffer.alloc(MAC_BYTES);
-
-/** Copies `n` bytes of `buf` from `at` into `to` (a byte loop: cheaper than a view or Buffer.copy for 12 or 16). */
-function take(to: Buffer, buf: Buffer, at: number, n: number): Buffer {
-  for (let i = 0; i < n; i++) to[i] = buf[at + i];
-  return to;
-}
-
-/**
- * Decrypts (or, without ciphertext, checks the GMAC of `aad`) with the IV at `ivAt` and the tag at `tagAt` of
- * `buf`; undefined when the tag does not verify.
- */
-function gcmOpen(key: Buffer, buf: Buffer, ivAt: number, ciphertext: Buffer | undefined, aad: Buffer | undefined, tagAt: number): Buffer | undefined {
-  try {
-    const d = createDecipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', key, take(IV, buf, ivAt, 12));
-    d.setAuthTag(take(TAG, buf, tagAt, MAC_BYTES));
-    if (aad) d.setAAD(aad);
-    const out = ciphertext ? d.update(ciphertext) : EMPTY;
-    const rest = d.final();
-    // GCM is a stream mode: final() verifies the tag and has nothing more to give (no copy of the plaintext then).
-    return rest.length === 0 ? out : Buffer.concat([out, rest]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Session keys of one key material by session id: an HMAC per protected message otherwise. */
-class SessionKeys {
-  private readonly keys = new Map<number, Buffer>();
+/** Session keys of one key material by session id (raw, or set up for opening): an HMAC per protected message otherwise. */
+class SessionKeys<K> {
+  private readonly keys = new Map<number, K>();
   private lastId = -1;
-  private last: Buffer = EMPTY;
+  private last: K | undefined;
 
-  constructor(private readonly derive: (sessionId: number) => Buffer) {}
+  constructor(private readonly derive: (sessionId: number) => K) {}
 
-  get(sessionId: number): Buffer {
-    if (sessionId === this.lastId) return this.last;
+  get(sessionId: number): K {
+    if (sessionId === this.lastId) return this.last!;
     let k = this.keys.get(sessionId);
     if (!k) {
       // Bounded: a peer's sessions change rarely; forged session ids must not grow this.
@@ -123,7 +94,7 @@ export class CryptoSender {
   // A random start: the Kx keys are the same both ways (two senders with one key).
   private ivSuffix = randomBytes(8).readBigUInt64BE(0) >> 12n;
   private blocks = 0n;
-  private readonly keys: SessionKeys;
+  private readonly keys: SessionKeys<Buffer>;
 
   constructor(
     private readonly km: KeyMaterial,
@@ -227,8 +198,8 @@ function subEnd(buf: Buffer, pos: number): number {
 export class CryptoReceiver {
   readonly stats: CryptoStats;
   private readonly replay = new ReplayCheck();
-  private readonly keys: SessionKeys;
-  private readonly receiverKeys: SessionKeys;
+  private readonly keys: SessionKeys<AesGcmKey>;
+  private readonly receiverKeys: SessionKeys<AesGcmKey>;
 
   constructor(
     /** The remote sender's key material as its crypto token gave it (with our receiver-specific key, if any). */
@@ -237,8 +208,8 @@ export class CryptoReceiver {
     stats?: CryptoStats,
   ) {
     this.stats = stats ?? newCryptoStats();
-    this.keys = new SessionKeys((id) => sessionKey(km, id));
-    this.receiverKeys = new SessionKeys((id) => sessionReceiverKey(km, id));
+    this.keys = new SessionKeys((id) => aesGcmKey(sessionKey(km, id)));
+    this.receiverKeys = new SessionKeys((id) => aesGcmKey(sessionReceiverKey(km, id)));
   }
 
   private drop(what: keyof Omit<CryptoStats, 'accepted'>): undefined {
@@ -291,15 +262,15 @@ export class CryptoReceiver {
     if (count > MAX_RECEIVER_MACS || postfixLen < MAC_BYTES + 4 + count * 20) return this.drop('malformed');
     const key = this.keys.get(sessionId);
     const clear = enc ? undefined : buf.subarray(clearStart, at);
-    const plain = enc ? gcmOpen(key, buf, hb + 8, ciphertext, undefined, pb) : gcmOpen(key, buf, hb + 8, undefined, clear, pb) && clear;
+    const plain = enc ? key.open(buf, hb + 8, buf, pb, ciphertext, undefined) : key.open(buf, hb + 8, buf, pb, undefined, clear) && clear;
     if (plain === undefined) return this.drop('tampered');
     if (this.km.receiverSpecificKeyId !== 0) {
       let ok = false;
       for (let i = 0; i < count; i++) {
         const off = pb + MAC_BYTES + 4 + i * 20;
         if (buf.readUInt32BE(off) !== this.km.receiverSpecificKeyId) continue;
-        const expect = gcm(this.receiverKeys.get(sessionId), buf.subarray(hb + 8, hb + 20), undefined, buf.subarray(pb, pb + MAC_BYTES)).tag;
-        ok = timingSafeEqual(expect, buf.subarray(off + 4, off + 20));
+        // The receiver MAC is a GMAC of the common MAC: verified by the same opening (a constant-time tag check).
+        ok = this.receiverKeys.get(sessionId).open(buf, hb + 8, buf, off + 4, undefined, buf.subarray(pb, pb + MAC_BYTES)) !== undefined;
       }
       if (!ok) return this.drop('tampered');
     }
@@ -328,7 +299,7 @@ export class CryptoReceiver {
     if (macAt + MAC_BYTES + 4 > payload.length) return this.drop('malformed');
     const count = payload.readUInt32BE(macAt + MAC_BYTES);
     if (count > MAX_RECEIVER_MACS || macAt + MAC_BYTES + 4 + count * 20 > payload.length || payload.length - (macAt + MAC_BYTES + 4 + count * 20) > 3) return this.drop('malformed');
-    const plain = gcmOpen(this.keys.get(sessionId), payload, 8, payload.subarray(HEADER_BYTES + 4, macAt), undefined, macAt);
+    const plain = this.keys.get(sessionId).open(payload, 8, payload, macAt, payload.subarray(HEADER_BYTES + 4, macAt), undefined);
     if (plain === undefined) return this.drop('tampered');
     if (this.replay.seen(sessionId, payload.readUInt32BE(12), payload.readUInt32BE(16))) return this.drop('replayed');
     this.stats.accepted++;
