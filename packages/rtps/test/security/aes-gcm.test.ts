@@ -121,12 +121,13 @@ describe.runIf(aesGcmBackend === 'addon')('the addon and Node.js agree', () => {
 });
 
 describe.runIf(aesGcmBackend === 'addon')('the addon called directly', () => {
-  const addon = createRequire(import.meta.url)('../../native/build/Release/medkit_aes_gcm.node') as {
+  // Loaded only when the backend is the addon (a describe's body runs even when it is skipped).
+  const addon = (aesGcmBackend === 'addon' ? createRequire(import.meta.url)('../../native/build/Release/medkit_aes_gcm.node') : undefined) as {
     createDecryptContext(key: unknown): unknown;
     open(...args: unknown[]): boolean;
   };
   const s = seal(32, 48);
-  const ctx = addon.createDecryptContext(s.key);
+  const ctx = addon?.createDecryptContext(s.key);
   const ct = s.wire.subarray(s.ctAt, s.tagAt);
 
   it('opens with a context it made', () => {
