@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Builds the optional native addons (run by `npm run build`): today one, @medkit/rtps's AES-GCM
-// (packages/rtps/native), which opens SROS2-protected samples several times cheaper than Node.js 20's crypto can
-// (docs/sros2.md, "Speed"). It is compiled with node-gyp (npm's own copy) against the headers of the Node.js that
+// Builds the optional native addons (run by `npm run build`): today one, @medkit/rtps's (packages/rtps/native),
+// which opens SROS2-protected samples several times cheaper than Node.js 20's crypto can (docs/sros2.md, "Speed")
+// and receives UDP datagrams in batches (packages/rtps/README.md, "Native receive"). It is compiled with node-gyp (npm's own copy) against the headers of the Node.js that
 // runs this script, which ship with its OpenSSL's headers, so no download and no library beyond a C compiler and
 // Python (what better-sqlite3's build needs too).
 //
 // Optional by design: when the build cannot run (no compiler, no headers), the script says so loudly and exits 0,
 // and @medkit/rtps uses Node.js's crypto instead (same results, slower). Under CI=true a test fails when the addon
-// is missing (packages/rtps/test/security/aes-gcm.test.ts), so CI always proves the fast path.
+// is missing (packages/rtps/test/security/aes-gcm.test.ts, packages/rtps/test/native-udp.test.ts), so CI always proves the fast path.
 // Skipped when the built addon is newer than its sources (`--force` builds anyway).
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync, statSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ADDONS = [{ dir: join(ROOT, 'packages/rtps/native'), sources: ['aes_gcm.c', 'binding.gyp'], output: 'build/Release/medkit_aes_gcm.node' }];
+const ADDONS = [{ dir: join(ROOT, 'packages/rtps/native'), sources: ['addon.c', 'aes_gcm.c', 'udp_receive.c', 'native.h', 'binding.gyp'], output: 'build/Release/medkit_rtps.node' }];
 
 /** npm's bundled node-gyp: next to the npm running this script, or next to this Node.js. */
 function nodeGyp() {
@@ -36,7 +36,7 @@ const newer = (a, b) => statSync(a).mtimeMs >= statSync(b).mtimeMs;
 
 function warn(addon, why) {
   process.stderr.write(
-    `\n*** build-native: ${addon.dir}: ${why}\n*** The addon is optional: secured RTPS traffic (SROS2) falls back to Node.js's crypto, which is correct but several\n*** times slower per protected sample. Install a C compiler and Python (Debian: build-essential python3) and run \`npm run build\`.\n\n`,
+    `\n*** build-native: ${addon.dir}: ${why}\n*** The addon is optional: RTPS falls back to Node.js's dgram and crypto, which are correct but slower per datagram and\n*** several times slower per SROS2-protected sample. Install a C compiler and Python (Debian: build-essential python3) and run \`npm run build\`.\n\n`,
   );
 }
 

@@ -73,8 +73,10 @@ describe('the npm tarballs', () => {
       expect(files.filter((f) => f.endsWith('.tsbuildinfo'))).toEqual([]);
     }
     expect(tarList(rtps)).toContain('package/dist/security/index.js');
-    // The compiled AES-GCM addon (docs/sros2.md, "Speed") and its sources, not its object files.
-    expect(tarList(rtps).filter((f) => f.startsWith('package/native/')).sort()).toEqual(['package/native/aes_gcm.c', 'package/native/binding.gyp', 'package/native/build/Release/medkit_aes_gcm.node']);
+    // The compiled addon (AES-GCM, batched UDP receive: docs/sros2.md, "Speed") and its sources, not its object files.
+    expect(tarList(rtps).filter((f) => f.startsWith('package/native/')).sort()).toEqual(
+      ['addon.c', 'aes_gcm.c', 'binding.gyp', 'build/Release/medkit_rtps.node', 'native.h', 'udp_receive.c'].map((f) => `package/native/${f}`),
+    );
     expect(tarList(ros2).some((f) => f.startsWith('package/interfaces/'))).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-// AES-GCM with a key set up once (the optional native part of @medkit/rtps, src/security/crypto/aes-gcm.ts).
+// AES-GCM with a key set up once (part of @medkit/rtps's optional addon, for src/security/crypto/aes-gcm.ts).
 //
 // Why: Node.js 20's crypto has no way to give an existing cipher a new IV, so opening a protected message with
 // createDecipheriv expands the key and precomputes GHASH's tables every time; for 1 KiB samples that set-up is
@@ -10,6 +10,8 @@
 #include <limits.h>
 #include <node_api.h>
 #include <openssl/evp.h>
+
+#include "native.h"
 
 #define IV_BYTES 12
 #define TAG_BYTES 16
@@ -40,7 +42,7 @@ static int offset_of(napi_env env, napi_value v, int64_t* out) {
 }
 
 // createDecryptContext(key: Buffer of 16 or 32 bytes) -> external context
-static napi_value create_decrypt_context(napi_env env, napi_callback_info info) {
+napi_value create_decrypt_context(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1) return throw_type(env, "createDecryptContext(key)");
@@ -65,7 +67,7 @@ static napi_value create_decrypt_context(napi_env env, napi_callback_info info) 
 // open(context, ivBuf, ivAt, tagBuf, tagAt, ciphertext | null, aad | null, out | null) -> boolean
 // Decrypts `ciphertext` into `out` (at least as long) and checks the tag over aad and ciphertext; with no
 // ciphertext, checks a GMAC of `aad`. False when the tag does not verify: `out` then holds nothing to use.
-static napi_value open_message(napi_env env, napi_callback_info info) {
+napi_value open_message(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value a[8];
   if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 8) return throw_type(env, "open(context, iv, ivAt, tag, tagAt, ciphertext, aad, out)");
@@ -96,13 +98,4 @@ static napi_value open_message(napi_env env, napi_callback_info info) {
   napi_value result;
   napi_get_boolean(env, ok, &result);
   return result;
-}
-
-NAPI_MODULE_INIT() {
-  napi_value f;
-  napi_create_function(env, "createDecryptContext", NAPI_AUTO_LENGTH, create_decrypt_context, NULL, &f);
-  napi_set_named_property(env, exports, "createDecryptContext", f);
-  napi_create_function(env, "open", NAPI_AUTO_LENGTH, open_message, NULL, &f);
-  napi_set_named_property(env, exports, "open", f);
-  return exports;
 }

@@ -1,9 +1,12 @@
 // UDP transport: metatraffic and user-data unicast sockets on the first free participant index,
-// plus the shared SPDP multicast socket. Every socket error is contained here.
+// plus the shared SPDP multicast socket. Every socket error is contained here. The user-data socket, where
+// samples arrive, is read by the addon in batches when it is built (native-udp.ts), else by dgram like the others;
+// sending then goes out of the metatraffic socket (a peer replies to our locators, never to a source port).
 
 import dgram from 'node:dgram';
 import os from 'node:os';
 import { udpv4, type Locator } from './locator.js';
+import { NativeUdpReceiver, nativeReceiveAvailable, type DatagramSource } from './native-udp.js';
 import { metatrafficUnicastPort, SPDP_MULTICAST_ADDRESS, spdpMulticastPort, userUnicastPort } from './port-mapping.js';
 import type { SendCounters } from './traffic-stats.js';
 
@@ -19,12 +22,15 @@ export interface UdpTransportOptions {
   maxParticipantIndex: number;
   /** Socket receive buffer wanted (bytes). */
   receiveBufferSize: number;
+  /**
+   * Read the user-data socket with the addon, in batches (default: when the addon is loaded, unless the
+   * environment sets MEDKIT_RTPS_NATIVE_RECEIVE=0). False: dgram, one callback per datagram.
+   */
+  nativeReceive?: boolean;
 }
 
-export interface PacketSource {
-  address: string;
-  port: number;
-}
+/** A datagram's sender. */
+export type PacketSource = DatagramSource;
 
 type PacketHandler = (data: Buffer, from: PacketSource) => void;
 
@@ -38,7 +44,9 @@ interface TransportLocators {
 export class UdpTransport {
   readonly participantIndex: number;
   readonly locators: TransportLocators;
-  private readonly sockets: dgram.Socket[];
+  /** Whether the user-data socket is read by the addon. */
+  readonly nativeReceive: boolean;
+  private readonly sockets: (dgram.Socket | NativeUdpReceiver)[];
   private readonly sender: dgram.Socket;
   private closed = false;
   /** One callback for every send (not a closure per datagram). */
@@ -48,10 +56,11 @@ export class UdpTransport {
   /** What was sent, and send errors (unreachable destinations and the like), for diagnostics and metrics. */
   readonly sent: SendCounters = { datagrams: 0, bytes: 0, errors: 0 };
 
-  private constructor(index: number, sockets: dgram.Socket[], locators: TransportLocators) {
+  private constructor(index: number, sockets: (dgram.Socket | NativeUdpReceiver)[], locators: TransportLocators) {
     this.participantIndex = index;
     this.sockets = sockets;
-    this.sender = sockets[1];
+    this.nativeReceive = sockets[1] instanceof NativeUdpReceiver;
+    this.sender = (this.nativeReceive ? sockets[0] : sockets[1]) as dgram.Socket;
     this.locators = locators;
   }
 
@@ -59,17 +68,18 @@ export class UdpTransport {
   static async open(opts: UdpTransportOptions, onPacket: PacketHandler): Promise<UdpTransport> {
     const bindAddress = opts.localhostOnly ? '127.0.0.1' : '0.0.0.0';
     const addresses = opts.localhostOnly ? ['127.0.0.1'] : interfaceAddresses(opts.interfaces);
+    const native = (opts.nativeReceive ?? process.env.MEDKIT_RTPS_NATIVE_RECEIVE !== '0') && nativeReceiveAvailable;
     for (let index = 0; index <= opts.maxParticipantIndex; index++) {
       const metaPort = metatrafficUnicastPort(opts.domainId, index);
       const userPort = userUnicastPort(opts.domainId, index);
       const meta = await bindSocket(metaPort, bindAddress, false, opts.receiveBufferSize, onPacket);
       if (!meta) continue;
-      const user = await bindSocket(userPort, bindAddress, false, opts.receiveBufferSize, onPacket);
+      const user = native ? NativeUdpReceiver.open(userPort, bindAddress, opts.receiveBufferSize, onPacket) : await bindSocket(userPort, bindAddress, false, opts.receiveBufferSize, onPacket);
       if (!user) {
         meta.close();
         continue;
       }
-      const sockets = [meta, user];
+      const sockets: (dgram.Socket | NativeUdpReceiver)[] = [meta, user];
       const metatrafficMulticast: Locator[] = [];
       if (opts.multicast && !opts.localhostOnly) {
         const mc = await bindSocket(spdpMulticastPort(opts.domainId), '0.0.0.0', true, opts.receiveBufferSize, onPacket);

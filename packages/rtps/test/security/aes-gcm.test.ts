@@ -122,7 +122,7 @@ describe.runIf(aesGcmBackend === 'addon')('the addon and Node.js agree', () => {
 
 describe.runIf(aesGcmBackend === 'addon')('the addon called directly', () => {
   // Loaded only when the backend is the addon (a describe's body runs even when it is skipped).
-  const addon = (aesGcmBackend === 'addon' ? createRequire(import.meta.url)('../../native/build/Release/medkit_aes_gcm.node') : undefined) as {
+  const addon = (aesGcmBackend === 'addon' ? createRequire(import.meta.url)('../../native/build/Release/medkit_rtps.node') : undefined) as {
     createDecryptContext(key: unknown): unknown;
     open(...args: unknown[]): boolean;
   };

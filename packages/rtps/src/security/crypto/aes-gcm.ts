@@ -1,10 +1,10 @@
 // Opening AES-GCM protected data with one key for many messages. Two backends with the same results:
-// - the addon (packages/rtps/native, built by `npm run build`): the key is set up once per key and each message
+// - the addon (native-addon.ts): the key is set up once per key and each message
 //   only sets its IV, which for 1 KiB samples is several times cheaper (docs/sros2.md, "Speed");
 // - Node.js's crypto, when the addon is not built or cannot load: a createDecipheriv per message (Node.js 20
 //   cannot give a cipher a new IV, so the key is expanded every time).
 import { createDecipheriv } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { rtpsAddon, rtpsAddonError, type RtpsAddon } from '../../native-addon.js';
 
 /** Which implementation opens protected data in this process. */
 export type AesGcmBackend = 'addon' | 'node-crypto';
@@ -20,32 +20,15 @@ export interface AesGcmKey {
   open(iv: Buffer, ivAt: number, tag: Buffer, tagAt: number, ciphertext: Buffer | undefined, aad: Buffer | undefined): Buffer | undefined;
 }
 
-interface Addon {
-  createDecryptContext(key: Buffer): unknown;
-  open(context: unknown, iv: Buffer, ivAt: number, tag: Buffer, tagAt: number, ciphertext: Buffer | null, aad: Buffer | null, out: Buffer | null): boolean;
-}
-
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const EMPTY = Buffer.alloc(0);
 
-/** The built addon, or why it is not used (a missing build is normal on a machine without a C compiler). */
-function loadAddon(): { addon: Addon } | { error: string } {
-  try {
-    // From dist/security/crypto/ (or src/… under a TypeScript loader) to the package's native/ folder.
-    return { addon: createRequire(import.meta.url)('../../../native/build/Release/medkit_aes_gcm.node') as Addon };
-  } catch (err) {
-    return { error: (err as Error).message.split('\n')[0] };
-  }
-}
-
-const loaded = loadAddon();
-
 /** The backend `aesGcmKey` uses by default: the addon when it loaded. */
-export const aesGcmBackend: AesGcmBackend = 'addon' in loaded ? 'addon' : 'node-crypto';
+export const aesGcmBackend: AesGcmBackend = rtpsAddon ? 'addon' : 'node-crypto';
 
 /** Why the addon is not in use (undefined when it is): for start-up diagnostics and tests. */
-export const aesGcmAddonError: string | undefined = 'error' in loaded ? loaded.error : undefined;
+export const aesGcmAddonError: string | undefined = rtpsAddonError;
 
 /** The IV and tag copied out of the message (createDecipheriv keeps no reference to them). */
 const IV = Buffer.alloc(IV_BYTES);
@@ -84,7 +67,7 @@ class AddonKey implements AesGcmKey {
   private readonly context: unknown;
 
   constructor(
-    private readonly addon: Addon,
+    private readonly addon: RtpsAddon,
     key: Buffer,
   ) {
     this.context = addon.createDecryptContext(key);
@@ -107,6 +90,6 @@ class AddonKey implements AesGcmKey {
 export function aesGcmKey(key: Buffer, backend: AesGcmBackend = aesGcmBackend): AesGcmKey {
   if (key.length !== 16 && key.length !== 32) throw new RangeError(`an AES-GCM key is 16 or 32 bytes, not ${key.length}`);
   if (backend === 'node-crypto') return new NodeCryptoKey(key);
-  if (!('addon' in loaded)) throw new Error(`the AES-GCM addon is not loaded: ${loaded.error}`);
-  return new AddonKey(loaded.addon, key);
+  if (!rtpsAddon) throw new Error(`the AES-GCM addon is not loaded: ${rtpsAddonError}`);
+  return new AddonKey(rtpsAddon, key);
 }

@@ -1,0 +1,221 @@
+// Receiving UDP datagrams in batches (part of @medkit/rtps's optional addon, for src/native-udp.ts).
+//
+// Why: Node.js 20's dgram hands JavaScript one datagram per callback, and for each it allocates and zero-fills a
+// buffer, copies the datagram into a second one, builds the sender's address string and object, and enters
+// JavaScript through a callback scope; at 64 KiB samples (13 KB datagrams) that is about half of a reader's time.
+// Here one recvmmsg takes up to BATCH datagrams, they are packed into one new Buffer (one allocation, one copy),
+// and JavaScript is entered once per batch with their lengths and senders in typed arrays it gave us.
+//
+// Bounds: a datagram is at most SLOT bytes (larger ones are cut, MSG_TRUNC, and reported with length -1); at most
+// ROUNDS batches are read per readiness event before the event loop gets its turn back.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <node_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "native.h"
+
+#define BATCH 64
+#define SLOT 65536
+#define ROUNDS 8
+
+typedef struct {
+  uv_poll_t poll;
+  int fd;
+  int closed;
+  int handle_closed;  // libuv has let go of the poll handle
+  int finalized;      // JavaScript has let go of the receiver (its external was collected)
+  int in_callback;    // JavaScript is running a batch: a close from there leaves the async context to on_readable
+  napi_env env;
+  napi_ref callback;
+  napi_ref arrays[3];  // lengths (Int32Array), addresses (Uint32Array), ports (Uint16Array): BATCH entries each
+  int32_t* lengths;
+  uint32_t* addresses;
+  uint16_t* ports;
+  napi_async_context async;
+  unsigned char* scratch;  // BATCH slots of SLOT bytes
+  struct mmsghdr msgs[BATCH];
+  struct iovec iov[BATCH];
+  struct sockaddr_in from[BATCH];
+} Receiver;
+
+static const napi_type_tag RECEIVER_TAG = {0x6d65646b69745544ULL, 0x5052656365697665ULL};
+
+// The struct goes when both libuv and JavaScript are done with it (a closed receiver may still be named in JS).
+static void receiver_closed(uv_handle_t* h) {
+  Receiver* r = (Receiver*)h->data;
+  free(r->scratch);
+  r->scratch = NULL;
+  r->handle_closed = 1;
+  if (r->finalized) free(r);
+}
+
+static void receiver_finalize(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)hint;
+  Receiver* r = (Receiver*)data;
+  r->finalized = 1;
+  if (r->handle_closed) free(r);
+}
+
+// Stops receiving and closes the socket; the memory goes once libuv has let go of the handle.
+static void receiver_stop(Receiver* r) {
+  if (r->closed) return;
+  r->closed = 1;
+  uv_poll_stop(&r->poll);
+  close(r->fd);
+  for (int i = 0; i < 3; i++) napi_delete_reference(r->env, r->arrays[i]);
+  napi_delete_reference(r->env, r->callback);
+  if (!r->in_callback) napi_async_destroy(r->env, r->async);
+  uv_close((uv_handle_t*)&r->poll, receiver_closed);
+}
+
+static void on_readable(uv_poll_t* h, int status, int events) {
+  (void)events;
+  Receiver* r = (Receiver*)h->data;
+  if (r->closed || status < 0) return;
+  napi_env env = r->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  for (int round = 0; round < ROUNDS && !r->closed; round++) {
+    for (int i = 0; i < BATCH; i++) r->msgs[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
+    int n = recvmmsg(r->fd, r->msgs, BATCH, MSG_DONTWAIT, NULL);
+    if (n <= 0) break;  // EAGAIN: drained; any other error: try again at the next readiness
+    // Pack the datagrams at the front of the scratch slots, in order, then copy them out once.
+    size_t total = 0;
+    for (int i = 0; i < n; i++) {
+      size_t len = r->msgs[i].msg_len;
+      int cut = (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+      r->lengths[i] = cut ? -1 : (int32_t)len;
+      r->addresses[i] = ntohl(r->from[i].sin_addr.s_addr);
+      r->ports[i] = ntohs(r->from[i].sin_port);
+      if (cut) continue;
+      if (total != (size_t)i * SLOT) memmove(r->scratch + total, r->scratch + (size_t)i * SLOT, len);
+      total += len;
+    }
+    napi_value buffer, callback, recv, argv[2], result;
+    void* copy;
+    if (napi_create_buffer_copy(env, total, r->scratch, &copy, &buffer) != napi_ok) break;
+    napi_create_int32(env, n, &argv[1]);
+    argv[0] = buffer;
+    napi_get_reference_value(env, r->callback, &callback);
+    napi_get_global(env, &recv);  // a receiver object is required; the callback is an arrow function anyway
+    // Through a callback scope, as dgram does: promise jobs and process.nextTick run after each batch.
+    r->in_callback = 1;
+    napi_status s = napi_make_callback(env, r->async, recv, callback, 2, argv, &result);
+    r->in_callback = 0;
+    if (r->closed) napi_async_destroy(env, r->async);
+    bool pending = false;
+    if (s != napi_ok && napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+      // Thrown by the batch's JavaScript: an uncaught exception, as one thrown by a dgram 'message' listener is.
+      napi_value err;
+      napi_get_and_clear_last_exception(env, &err);
+      napi_fatal_exception(env, err);
+      break;
+    }
+    if (n < BATCH) break;
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static napi_value fail(napi_env env, const char* code, const char* message) {
+  napi_throw_error(env, code, message);
+  return NULL;
+}
+
+static int array_data(napi_env env, napi_value v, napi_typedarray_type want, void** data) {
+  bool is = false;
+  napi_typedarray_type type;
+  size_t length;
+  napi_value ab;
+  size_t offset;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
+  if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) != napi_ok) return 0;
+  return type == want && length >= BATCH;
+}
+
+// openUdpReceiver(port, ipv4 (host order), receiveBufferSize, lengths: Int32Array, addresses: Uint32Array,
+//   ports: Uint16Array, onBatch(buffer, count)) -> receiver; throws with the errno's name when it cannot bind.
+napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value a[7];
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 7) return fail(env, "ERR_MEDKIT_UDP", "openUdpReceiver(port, address, rcvbuf, lengths, addresses, ports, onBatch)");
+  int32_t port, rcvbuf;
+  uint32_t address;
+  if (napi_get_value_int32(env, a[0], &port) != napi_ok || port < 0 || port > 65535) return fail(env, "ERR_MEDKIT_UDP", "port: 0..65535");
+  if (napi_get_value_uint32(env, a[1], &address) != napi_ok) return fail(env, "ERR_MEDKIT_UDP", "address: an IPv4 address as a uint32");
+  if (napi_get_value_int32(env, a[2], &rcvbuf) != napi_ok || rcvbuf < 0) return fail(env, "ERR_MEDKIT_UDP", "rcvbuf: a byte count");
+  void *lengths, *addresses, *ports;
+  if (!array_data(env, a[3], napi_int32_array, &lengths) || !array_data(env, a[4], napi_uint32_array, &addresses) || !array_data(env, a[5], napi_uint16_array, &ports))
+    return fail(env, "ERR_MEDKIT_UDP", "lengths, addresses, ports: an Int32Array, a Uint32Array and a Uint16Array of 64 entries at least");
+  napi_valuetype t;
+  if (napi_typeof(env, a[6], &t) != napi_ok || t != napi_function) return fail(env, "ERR_MEDKIT_UDP", "onBatch: a function");
+
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(env, "ERR_MEDKIT_UDP", strerror(errno));
+  if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);  // capped by net.core.rmem_max
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((uint16_t)port);
+  sa.sin_addr.s_addr = htonl(address);
+  if (bind(fd, (struct sockaddr*)&sa, sizeof sa) != 0) {
+    int e = errno;
+    close(fd);
+    return fail(env, e == EADDRINUSE ? "EADDRINUSE" : "ERR_MEDKIT_UDP", strerror(e));
+  }
+  Receiver* r = calloc(1, sizeof(Receiver));
+  unsigned char* scratch = malloc((size_t)BATCH * SLOT);
+  if (r == NULL || scratch == NULL) {
+    free(r);
+    free(scratch);
+    close(fd);
+    return fail(env, "ERR_MEDKIT_UDP", "out of memory");
+  }
+  r->fd = fd;
+  r->env = env;
+  r->scratch = scratch;
+  r->lengths = lengths;
+  r->addresses = addresses;
+  r->ports = ports;
+  for (int i = 0; i < BATCH; i++) {
+    r->iov[i].iov_base = scratch + (size_t)i * SLOT;
+    r->iov[i].iov_len = SLOT;
+    r->msgs[i].msg_hdr.msg_iov = &r->iov[i];
+    r->msgs[i].msg_hdr.msg_iovlen = 1;
+    r->msgs[i].msg_hdr.msg_name = &r->from[i];
+  }
+  // The typed arrays stay referenced (so their memory stays where it is) for as long as the receiver is open.
+  for (int i = 0; i < 3; i++) napi_create_reference(env, a[3 + i], 1, &r->arrays[i]);
+  napi_create_reference(env, a[6], 1, &r->callback);
+  napi_value name;
+  napi_create_string_utf8(env, "medkit.udp", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, NULL, name, &r->async);
+  uv_loop_t* loop;
+  napi_get_uv_event_loop(env, &loop);
+  uv_poll_init(loop, &r->poll, fd);
+  r->poll.data = r;
+  uv_poll_start(&r->poll, UV_READABLE, on_readable);
+  napi_value external;
+  napi_create_external(env, r, receiver_finalize, NULL, &external);
+  napi_type_tag_object(env, external, &RECEIVER_TAG);
+  return external;
+}
+
+// closeUdpReceiver(receiver): stops it and closes its socket; closing twice is harmless.
+napi_value close_udp_receiver(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value a[1];
+  bool tagged = false;
+  Receiver* r = NULL;
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 1 || napi_check_object_type_tag(env, a[0], &RECEIVER_TAG, &tagged) != napi_ok || !tagged ||
+      napi_get_value_external(env, a[0], (void**)&r) != napi_ok)
+    return fail(env, "ERR_MEDKIT_UDP", "not a UDP receiver");
+  receiver_stop(r);
+  return NULL;
+}

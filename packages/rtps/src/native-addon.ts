@@ -1,0 +1,29 @@
+// @medkit/rtps's optional addon (native/: AES-GCM with a key set up once, batched UDP receive), built by the
+// workspace's `npm run build` (scripts/build-native.mjs). Every user of it has a pure JavaScript fallback: a
+// machine without a C compiler, or another CPU architecture than the packaged build's, runs slower, not wrong.
+import { createRequire } from 'node:module';
+
+/** The addon's functions (native/addon.c). Arguments are checked again on the C side. */
+export interface RtpsAddon {
+  createDecryptContext(key: Buffer): unknown;
+  open(context: unknown, iv: Buffer, ivAt: number, tag: Buffer, tagAt: number, ciphertext: Buffer | null, aad: Buffer | null, out: Buffer | null): boolean;
+  openUdpReceiver(port: number, address: number, receiveBufferSize: number, lengths: Int32Array, addresses: Uint32Array, ports: Uint16Array, onBatch: (packed: Buffer, count: number) => void): unknown;
+  closeUdpReceiver(receiver: unknown): void;
+}
+
+function load(): { addon: RtpsAddon } | { error: string } {
+  try {
+    // From dist/ (or src/ under a TypeScript loader) to the package's native/ folder.
+    return { addon: createRequire(import.meta.url)('../native/build/Release/medkit_rtps.node') as RtpsAddon };
+  } catch (err) {
+    return { error: (err as Error).message.split('\n')[0] };
+  }
+}
+
+const loaded = load();
+
+/** The addon, or undefined when it is not built or does not load here. */
+export const rtpsAddon: RtpsAddon | undefined = 'addon' in loaded ? loaded.addon : undefined;
+
+/** Why the addon is not in use (undefined when it is): for start-up diagnostics and tests. */
+export const rtpsAddonError: string | undefined = 'error' in loaded ? loaded.error : undefined;

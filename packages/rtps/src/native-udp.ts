@@ -1,0 +1,98 @@
+// A UDP socket read by the addon in batches (native/udp_receive.c): one recvmmsg takes up to BATCH datagrams, the
+// addon packs them into one new Buffer and calls back once with their count; their lengths and senders are in typed
+// arrays given to it once. Each datagram is then handed on as a view of that Buffer, as dgram hands on its own
+// Buffer per datagram; the sender's address object is made once per sender, not per datagram.
+import { rtpsAddon } from './native-addon.js';
+
+/** Datagrams the addon reads per batch (its BATCH); the typed arrays it fills have this many entries. */
+const BATCH = 64;
+/** Senders whose address objects are kept; past it the cache starts again (a sender is a peer's socket). */
+const MAX_SOURCES = 256;
+
+/** A datagram's sender, as dgram's rinfo gives it (address and port only). */
+export interface DatagramSource {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Whether the addon can receive here (it is built and loaded). */
+export const nativeReceiveAvailable = rtpsAddon !== undefined;
+
+export class NativeUdpReceiver {
+  /** Datagrams longer than the addon's 64 KiB slots: cut by the kernel, dropped here. */
+  truncated = 0;
+  private readonly lengths = new Int32Array(BATCH);
+  private readonly addresses = new Uint32Array(BATCH);
+  private readonly ports = new Uint16Array(BATCH);
+  private readonly sources = new Map<number, DatagramSource>();
+  private readonly handle: unknown;
+  private closed = false;
+
+  private constructor(
+    port: number,
+    address: number,
+    receiveBufferSize: number,
+    private readonly onDatagram: (data: Buffer, from: DatagramSource) => void,
+  ) {
+    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, (packed, count) => this.onBatch(packed, count));
+  }
+
+  /**
+   * Binds `port` on `address` (an IPv4 address in dotted form) and starts receiving; null when the addon is not
+   * loaded or the port cannot be bound (in use, or the address is not this host's), as the dgram path does.
+   */
+  static open(port: number, address: string, receiveBufferSize: number, onDatagram: (data: Buffer, from: DatagramSource) => void): NativeUdpReceiver | null {
+    const ip = ipv4ToUint32(address);
+    if (!rtpsAddon || ip === undefined) return null;
+    try {
+      return new NativeUdpReceiver(port, ip, Math.min(receiveBufferSize, 0x7fffffff), onDatagram);
+    } catch {
+      return null;
+    }
+  }
+
+  private onBatch(packed: Buffer, count: number): void {
+    let at = 0;
+    const n = Math.min(count, BATCH);
+    for (let i = 0; i < n && !this.closed; i++) {
+      const length = this.lengths[i];
+      if (length < 0) {
+        this.truncated++;
+        continue;
+      }
+      this.onDatagram(packed.subarray(at, at + length), this.source(this.addresses[i], this.ports[i]));
+      at += length;
+    }
+  }
+
+  private source(address: number, port: number): DatagramSource {
+    // 48 bits: exact as a double.
+    const key = address * 65536 + port;
+    let s = this.sources.get(key);
+    if (!s) {
+      if (this.sources.size >= MAX_SOURCES) this.sources.clear();
+      s = Object.freeze({ address: `${address >>> 24}.${(address >>> 16) & 255}.${(address >>> 8) & 255}.${address & 255}`, port });
+      this.sources.set(key, s);
+    }
+    return s;
+  }
+
+  /** Stops receiving and closes the socket (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    rtpsAddon!.closeUdpReceiver(this.handle);
+  }
+}
+
+/** A dotted IPv4 address as an unsigned 32-bit number, or undefined when it is not one. */
+function ipv4ToUint32(address: string): number | undefined {
+  const parts = address.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
+    n = n * 256 + Number(p);
+  }
+  return n;
+}
