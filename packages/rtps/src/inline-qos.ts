@@ -42,29 +42,16 @@ const MAX_PARAMS = 64;
  */
 class ReceivedInlineQos implements InlineQos {
   statusInfo?: number;
+  keyHash?: string;
   relatedSampleIdentity?: SampleIdentity;
   topicName?: string;
   readonly #buf: Buffer;
   readonly #le: boolean;
   #raw: RawParameter[] | undefined;
-  /** Where PID_KEY_HASH's 16 bytes start (-1: none); its hex string is made on first read (a keyed reader hashes the key itself). */
-  #keyHashAt = -1;
-  #keyHash: string | undefined;
 
   constructor(buf: Buffer, le: boolean) {
     this.#buf = buf;
     this.#le = le;
-  }
-
-  /** Records where the key hash is, without reading it. */
-  keyHashAt(offset: number): void {
-    this.#keyHashAt = offset;
-    this.#keyHash = undefined;
-  }
-
-  get keyHash(): string | undefined {
-    if (this.#keyHash === undefined && this.#keyHashAt >= 0) this.#keyHash = this.#buf.toString('hex', this.#keyHashAt, this.#keyHashAt + 16);
-    return this.#keyHash;
   }
 
   get parameters(): RawParameter[] {
@@ -78,10 +65,9 @@ class ReceivedInlineQos implements InlineQos {
     return raw;
   }
 
-  /** Plain fields for JSON and equality in tests: the key hash and the raw list too. */
+  /** Plain fields for JSON and equality in tests: the raw list too. */
   toJSON(): InlineQos {
-    const keyHash = this.keyHash;
-    return { ...this, ...(keyHash === undefined ? {} : { keyHash }), parameters: this.parameters };
+    return { ...this, parameters: this.parameters };
   }
 }
 
@@ -89,7 +75,7 @@ export function parseInlineQos(buf: Buffer, le: boolean, vendorId: number): Inli
   const out = new ReceivedInlineQos(buf, le);
   forEachParameter(buf, 0, buf.length, le, (pid, offset, length) => {
     if (pid === PID.STATUS_INFO && length >= 4) out.statusInfo = buf[offset + 3];
-    else if (pid === PID.KEY_HASH && length >= 16) out.keyHashAt(offset);
+    else if (pid === PID.KEY_HASH && length >= 16) out.keyHash = buf.toString('hex', offset, offset + 16);
     else if (pid === PID.TOPIC_NAME) out.topicName = new Cursor(buf, offset, offset + length, le).string();
     else if (pid === PID.RELATED_SAMPLE_IDENTITY && length >= 24) out.relatedSampleIdentity = readIdentity(new Cursor(buf, offset, offset + length, le));
     else if ((pid & PID_VENDOR_SPECIFIC) !== 0 && vendorId === VendorId.FAST_DDS && pid === FASTDDS_PID.RELATED_SAMPLE_IDENTITY && length >= 24) {
