@@ -12,7 +12,7 @@ import { silentLogger } from '../log.js';
 import type { FaultRecord } from '../model.js';
 import type { TopicGraph } from '../snapshots/sampler.js';
 import type { FaultRepository, RosbagLink } from '../storage/repository.js';
-import { McapBagWriter, type RecordingNotes } from './mcap-bag.js';
+import { McapBagWriter, preloadMcap, type RecordingNotes } from './mcap-bag.js';
 import type { TapMessage } from './ring-buffer.js';
 import { RingBuffer } from './ring-buffer.js';
 import { BagWriteQueue } from './write-queue.js';
@@ -108,6 +108,7 @@ export class BlackBoxRecorder implements TopicTap {
     this.buffer = new RingBuffer(o.config.duration_sec * 1000, o.config.max_buffer_mb * MB, () => this.queuedBytes());
     this.losses = new TransportLosses(o.config.duration_sec * 1000);
     this.running = o.config.enabled && !o.config.lazy_start;
+    if (this.running) preloadMcap();
     this.startedMono = o.clock.monoMs();
   }
 
@@ -161,6 +162,7 @@ export class BlackBoxRecorder implements TopicTap {
   onPrefailed(): void {
     if (this.o.config.enabled && !this.running) {
       this.running = true;
+      preloadMcap();
       this.log.info('black box: lazy start on first PREFAILED fault');
     }
   }
