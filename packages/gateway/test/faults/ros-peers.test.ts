@@ -250,13 +250,17 @@ function heavyTopicsSuite(domain: number): void {
   // every missing fragment of every incomplete sample (Cyclone DDS answers each request and heartbeats after each),
   // a storm of repairs that starved the live data. Now a sliding window of fragments is asked, topped up as they
   // arrive. What a KEEP_LAST writer overwrites before its repair (the gateway short of CPU for too long) is lost by
-  // design: it must be counted in the recording's notes (and the stats, and /metrics), never silent — and rare. This
-  // in-process gateway shares its CPU with the test runner, and the box with other suites: 1–2.5% of the samples were
-  // missing in the runs here (the gateway in its own process: 0, docs/benchmarks.md); the bound leaves room for load.
-  it('records them from KEEP_LAST 10 publishers with the gateway stalled 150 ms every 2 s: at most 5% lost, every loss counted', async () => {
+  // design: it must be counted in the recording's notes (and the stats, and /metrics), never silent. How much is
+  // lost depends on the CPU the box leaves this in-process gateway (it shares it with the test runner and, in the
+  // suite, other files): 1–2.5% of the samples at load 4–6, 1.4–9% at load 10. The storm's own signature does not:
+  // the datagrams the gateway sends (its ACKNACKs and NACK_FRAGs), 7,183 a second before the fix, 72 after (load 10).
+  it('records them from KEEP_LAST 10 publishers with the gateway stalled 150 ms every 2 s: no repair storm, every loss counted', async () => {
     await killAllPeers();
     const recorder = g.faults.system.blackbox!;
     const before = recorder.stats();
+    const sentDatagrams = async () => Number(/^medkit_rtps_sent_datagrams_total (\d+)$/m.exec(await (await fetch(`${g.url}/metrics`)).text())?.[1]);
+    const sent0 = await sentDatagrams();
+    const t0 = Date.now();
     const stall = setInterval(() => {
       const end = Date.now() + 150;
       while (Date.now() < end); // the gateway gets no CPU
@@ -279,13 +283,16 @@ function heavyTopicsSuite(domain: number): void {
     let recorded = 0;
     let missing = 0;
     let unaccounted = 0;
+    const sentPerSecond = ((await sentDatagrams()) - sent0) / ((Date.now() - t0) / 1000);
+    expect(sentPerSecond, `${sentPerSecond.toFixed(0)} datagrams sent a second`).toBeLessThan(500);
     for (const code of ['LAST_1', 'LAST_2', 'LAST_3']) {
       const r = await expectWholeRecording(code, true);
       recorded += r.recorded;
       missing += r.missing;
       unaccounted += r.unaccounted;
     }
-    expect(missing, `${missing} of ${recorded + missing} samples missing from the recordings`).toBeLessThanOrEqual(0.05 * (recorded + missing));
+    // The storm lost 55–70%; what the box's load costs now stays well under that.
+    expect(missing, `${missing} of ${recorded + missing} samples missing from the recordings`).toBeLessThanOrEqual(0.25 * (recorded + missing));
     expect(unaccounted, 'samples missing from a recording and not in its notes').toBe(0);
     const s = recorder.stats();
     expect(s).toMatchObject({ dropped_messages: 0, failed_recordings: 0 });
