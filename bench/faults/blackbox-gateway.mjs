@@ -3,6 +3,7 @@
 // `fault <code> <source>` lines on stdin (a CRITICAL report, which confirms at once, as ReportFault would hand it
 // over) and prints `READY <port>`, then once a second `STATS <json>`: RSS, heap, CPU time, the recorder's counters.
 // Usage: node bench/faults/blackbox-gateway.mjs <dataDir> <domain> <flags-json>
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { loadConfig, createGateway, FAULTS_SERVICE } from '@medkit/gateway';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
@@ -28,8 +29,22 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   } else if (cmd === 'stop') void gw.close().then(() => process.exit(0));
 });
 
+// BENCH_STALL=<every ms>,<ms>: the event loop is held up that long that often, as on a busy host (another process
+// on the CPU, a long GC pause).
+if (process.env.BENCH_STALL) {
+  const [every, ms] = process.env.BENCH_STALL.split(',').map(Number);
+  setInterval(() => {
+    const end = Date.now() + ms;
+    while (Date.now() < end);
+  }, every).unref();
+}
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 setInterval(() => {
   const m = process.memoryUsage();
+  const loopMaxMs = loopDelay.max / 1e6;
+  loopDelay.reset();
   const cpu = process.cpuUsage();
-  console.log(`STATS ${JSON.stringify({ t: Date.now(), rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, cpuMs: (cpu.user + cpu.system) / 1000, recorder: recorder.stats() })}`);
+  console.log(`STATS ${JSON.stringify({ t: Date.now(), rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, cpuMs: (cpu.user + cpu.system) / 1000, loopMaxMs, recorder: recorder.stats() })}`);
 }, 1000).unref();

@@ -9,7 +9,8 @@
 //
 //   npx tsc -b && BENCH_DOMAIN=150 node bench/faults/blackbox-soak.mjs [--seconds 600] [--fault-every 30]
 //     [--buffer-mb 192] [--queue-mb 64] [--before 3] [--after 2] [--depth 0] [--whc-mb 0]
-// (BENCH_NODE_FLAGS='--cpu-prof …' passes Node.js options to the gateway process.)
+// (BENCH_NODE_FLAGS='--cpu-prof …' passes Node.js options to the gateway process; BENCH_STALL=<every ms>,<ms> holds
+// the gateway's event loop that long that often, as a busy host does; BENCH_VERBOSE=1 prints its STATS lines.)
 //
 // The Cyclone peer is the one the interop tests build (packages/rtps/test/peers/build/cyclone-*/peer), or
 // MEDKIT_CYCLONE_PEER.
@@ -68,7 +69,10 @@ let ready;
 const readyP = new Promise((r) => (ready = r));
 createInterface({ input: gw.stdout }).on('line', (line) => {
   if (line.startsWith('READY')) ready();
-  else if (line.startsWith('STATS ')) stats.push(JSON.parse(line.slice(6)));
+  else if (line.startsWith('STATS ')) {
+    stats.push(JSON.parse(line.slice(6)));
+    if (process.env.BENCH_VERBOSE) console.log(line.slice(0, 300));
+  }
   else if (line.startsWith('FAULT') && !line.includes('accepted')) console.log(line);
 });
 gw.on('exit', (code) => {
@@ -127,7 +131,7 @@ async function readRecording(dir) {
     const seconds = Number(samples.at(-1)[1] - samples[0][1]) / 1e9;
     topics[topic] = { messages: ns.length, first: ns[0], last: ns.at(-1), gaps, missing, hz: seconds > 0 ? (ns.at(-1) - ns[0]) / seconds : 0 };
   }
-  return { id: dir.split('/').at(-1), files: files.length, topics, dropped: Number(notes.dropped_messages ?? NaN) };
+  return { id: dir.split('/').at(-1), files: files.length, topics, dropped: Number(notes.dropped_messages ?? NaN), lostInTransport: Number(notes.lost_in_transport_messages ?? NaN) };
 }
 
 async function checkFinished() {
@@ -138,7 +142,7 @@ async function checkFinished() {
     checked.add(id);
     const r = await readRecording(dir);
     results.push(r);
-    console.log(`recording ${r.id}: ${Object.entries(r.topics).map(([t, s]) => `${t} ${s.messages} msgs #${s.first}..#${s.last} ${s.hz.toFixed(1)} Hz missing ${s.missing}`).join('; ')}; dropped ${r.dropped}`);
+    console.log(`recording ${r.id}: ${Object.entries(r.topics).map(([t, s]) => `${t} ${s.messages} msgs #${s.first}..#${s.last} ${s.hz.toFixed(1)} Hz missing ${s.missing}`).join('; ')}; dropped ${r.dropped}, lost before the recorder ${r.lostInTransport}`);
   }
 }
 
@@ -173,6 +177,7 @@ const cpuSeconds = (last.cpuMs - runStats[0].cpuMs) / 1000;
 const wall = (last.t - runStats[0].t) / 1000;
 const missing = results.reduce((n, r) => n + Object.values(r.topics).reduce((m, t) => m + t.missing, 0), 0);
 const dropped = results.reduce((n, r) => n + (Number.isFinite(r.dropped) ? r.dropped : 0), 0);
+const lostInTransport = results.reduce((n, r) => n + (Number.isFinite(r.lostInTransport) ? r.lostInTransport : 0), 0);
 const perTopic = Object.fromEntries(TOPICS.map((t) => [t.ros, results.reduce((n, r) => n + (r.topics[t.ros]?.messages ?? 0), 0)]));
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
 const rates = Object.fromEntries(TOPICS.map((t) => [t.ros, `${median(results.map((r) => r.topics[t.ros]?.hz).filter((x) => x > 0)).toFixed(1)} Hz (nominal ${(1000 / t.periodMs).toFixed(0)} Hz, ${t.size / 1048576} MB)`]));
@@ -181,7 +186,8 @@ console.log(`command: BENCH_DOMAIN=${domain} node bench/faults/blackbox-soak.mjs
 console.log(`config: ${JSON.stringify(flags)}`);
 console.log(`run: ${wall.toFixed(0)} s, ${faults} faults, ${results.length} recordings read back (${results.reduce((n, r) => n + r.files, 0)} MCAP files), messages recorded ${JSON.stringify(perTopic)}`);
 console.log(`publish rate inside recordings (median): ${JSON.stringify(rates)}`);
-console.log(`lost: ${missing} samples missing inside recordings, ${dropped} dropped by the recorder (notes), ${last.recorder.dropped_messages} dropped (stats), ${results.filter((r) => Object.keys(r.topics).length < TOPICS.length).length} recordings without every topic`);
+console.log(`lost: ${missing} samples missing inside recordings, ${dropped} dropped by the recorder (notes), ${last.recorder.dropped_messages} dropped (stats), ${results.filter((r) => Object.keys(r.topics).length < TOPICS.length).length} recordings without every topic; lost before the recorder (the DDS reader's lost samples: a KEEP_LAST publisher overwrote them first) ${lostInTransport} in the recordings' notes, ${last.recorder.lost_in_transport_messages} over the run (stats)`);
+console.log(`gateway event loop: longest delay per second, median ${median(runStats.map((s) => s.loopMaxMs)).toFixed(0)} ms, max ${Math.max(...runStats.map((s) => s.loopMaxMs)).toFixed(0)} ms${process.env.BENCH_STALL ? ` (BENCH_STALL=${process.env.BENCH_STALL})` : ''}`);
 console.log(`gateway RSS: before publishing ${mb(baselineRss)} MB, peak ${mb(peakRss)} MB, range after the first recording ${mb(Math.min(...afterFirst.map((s) => s.rss)))}–${mb(Math.max(...afterFirst.map((s) => s.rss)))} MB; held by the black box at most ${mb(heldPeak)} MB of its ${mb(last.recorder.budget_bytes)} MB budget`);
 console.log(`gateway CPU: ${cpuSeconds.toFixed(0)} s over ${wall.toFixed(0)} s = ${((cpuSeconds / wall) * 100).toFixed(0)}% of one core`);
 rmSync(dataDir, { recursive: true, force: true });

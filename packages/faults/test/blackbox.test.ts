@@ -13,6 +13,7 @@ import { BlackBoxRecorder, recordingIdOf } from '../src/blackbox/recorder.js';
 import { MAX_RECORDING_ID_LENGTH, validateRecordingId } from '@medkit/plugin-api';
 import { RingBuffer } from '../src/blackbox/ring-buffer.js';
 import { topicSelection } from '../src/blackbox/topic-selection.js';
+import { TransportLosses } from '../src/blackbox/transport-losses.js';
 import { getRosbag, listRosbagDescriptors, resolveRosbagFile } from '../src/blackbox/recordings.js';
 import { parseSnapshotTopicConfig } from '../src/snapshots/topic-config.js';
 import type { TopicGraph } from '../src/snapshots/sampler.js';
@@ -218,6 +219,45 @@ describe('black-box recording (docs/faults.md)', () => {
     const meta = parseYaml(readFileSync(join(dir, id, 'metadata.yaml'), 'utf8')).rosbag2_bagfile_information;
     expect(meta.custom_data).toMatchObject({ dropped_messages: String(dropped), max_write_queue_mb: String(2 / 1024) });
     expect(rec.stats()).toMatchObject({ dropped_messages: dropped, queued_bytes: 0 });
+  });
+
+  it('messages lost before the recorder (a KEEP_LAST publisher overwrote them) are charged to the recording whose window they fall in: notes and stats', async () => {
+    const { rec, repo, clock, dir, pub } = setup({ duration_sec: 5, duration_after_sec: 1, topics: '/chatter,/other' });
+    rec.onLost('/chatter', 7); // before the pre-fault window of the recording below: nobody's
+    clock.advance(6000);
+    pub('/chatter', 'a');
+    rec.onLost('/chatter', 2);
+    rec.onLost('/other', 1);
+    rec.onLost('/not-selected', 50); // not a recorded topic: ignored
+    pub('/chatter', 'b');
+    await rec.onConfirmed(fault('LOSSY'));
+    rec.onLost('/chatter', 3); // during the post-fault window
+    pub('/chatter', 'c');
+    clock.advance(1000);
+    await rec.idle();
+    const id = repo.rosbagLinksForFault('LOSSY')[0].recording_id;
+    const notes = await readNotes(join(dir, id, `${id}_0.mcap`));
+    expect(notes).toMatchObject({ lost_in_transport_messages: '6', lost_in_transport_by_topic: JSON.stringify({ '/chatter': 5, '/other': 1 }), dropped_messages: '0' });
+    expect(rec.stats().lost_in_transport_messages).toBe(13);
+    // The next recording starts from nothing.
+    pub('/chatter', 'd');
+    await rec.onConfirmed(fault('CLEAN'));
+    clock.advance(1000);
+    await rec.idle();
+    const next = repo.rosbagLinksForFault('CLEAN')[0].recording_id;
+    expect(await readNotes(join(dir, next, `${next}_0.mcap`))).toMatchObject({ lost_in_transport_messages: '0' });
+  });
+
+  it('keeps losses in a bounded log: a storm of loss reports from many instants still counts every message', () => {
+    const losses = new TransportLosses(10_000);
+    for (let i = 0; i < 5000; i++) losses.note(i % 2 ? '/a' : '/b', 1, i);
+    const got = losses.take(0);
+    expect((got.get('/a') ?? 0) + (got.get('/b') ?? 0)).toBe(5000);
+    expect(losses.take(0).size).toBe(0);
+    // Older than the window when the next loss comes: forgotten.
+    losses.note('/a', 4, 0);
+    losses.note('/a', 1, 20_000);
+    expect(losses.take(0).get('/a')).toBe(1);
   });
 
   it('splits a recording into several valid MCAP files at max_bag_size_mb', async () => {

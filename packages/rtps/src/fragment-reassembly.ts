@@ -149,15 +149,18 @@ export class FragmentReassembly {
     data.copy(p.payload, (start - 1) * p.fragmentSize + from, from, to);
   }
 
-  /** Missing fragment numbers of `sn` up to `lastFrag` (at most 256 from the first missing). */
-  missing(sn: number, lastFrag?: number): { base: number; set: number[] } | undefined {
+  /**
+   * Missing fragment numbers of `sn` from `from` up to `lastFrag`: at most `max` of them, all within 256 of the
+   * first one (what one NACK_FRAG can name).
+   */
+  missing(sn: number, lastFrag?: number, max = 256, from = 1): { base: number; set: number[] } | undefined {
     const p = this.partials.get(sn);
     if (!p) return undefined;
     const upTo = Math.min(p.total, lastFrag ?? p.total);
     if (p.firstMissing >= upTo) return undefined; // the usual answer to a HEARTBEAT_FRAG: nothing
     const set: number[] = [];
     let base = 0;
-    for (let f = p.firstMissing + 1; f <= upTo; f++) {
+    for (let f = Math.max(p.firstMissing + 1, from); f <= upTo && set.length < max; f++) {
       const i = f - 1;
       if ((p.have[i >>> 5] & (1 << (i & 31))) !== 0) continue;
       if (base === 0) base = f;
@@ -165,6 +168,33 @@ export class FragmentReassembly {
       set.push(f);
     }
     return base === 0 ? undefined : { base, set };
+  }
+
+  /**
+   * The oldest sample from `fromSn` on that misses fragments the writer has sent, and the first `max` of those:
+   * `eligible(sn)` says whether sample `sn` may be asked for and up to which fragment (undefined: not at all;
+   * Infinity: all of it). Walks the samples being reassembled (at most maxPerWriter), allocating nothing when nothing
+   * is missing (it runs on each HEARTBEAT_FRAG, which Cyclone DDS sends with each datagram).
+   */
+  oldestMissing(fromSn: number, max: number, eligible: (sn: number) => number | undefined): { sn: number; base: number; set: number[] } | undefined {
+    let best: number | undefined;
+    let bestUpTo = 0;
+    for (const [sn, p] of this.partials) {
+      if (sn < fromSn || (best !== undefined && sn > best)) continue;
+      const upTo = eligible(sn);
+      if (upTo === undefined || p.firstMissing >= Math.min(p.total, upTo)) continue;
+      best = sn;
+      bestUpTo = upTo;
+    }
+    if (best === undefined) return undefined;
+    const m = this.missing(best, bestUpTo === Infinity ? undefined : bestUpTo, max);
+    return m && { sn: best, ...m };
+  }
+
+  /** The first fragment number of `sn` not received; undefined when `sn` is not being reassembled. */
+  firstMissing(sn: number): number | undefined {
+    const p = this.partials.get(sn);
+    return p ? p.firstMissing + 1 : undefined;
   }
 
   has(sn: number): boolean {

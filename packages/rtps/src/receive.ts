@@ -315,7 +315,7 @@ export class MessageReceiver {
         const ep = this.linkedWriter(sm.writerId);
         if (!ep) return;
         if (at >= 0 && announces(securityOf(ep), SUBMESSAGE_PROTECTED)) return;
-        for (const l of ep.readerLinks) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeatFrag(l.proxy, sm.writerSN, sm.lastFragmentNum, sm.count);
+        for (const l of ep.readerLinks) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeatFrag(l.proxy, sm.writerSN, sm.lastFragmentNum, sm.count, this.now);
         return;
       }
       case 'GAP': {

@@ -5,6 +5,7 @@
 // `sn + 256` are exact; every loop over SNs below walks at most 256 of them (one ACKNACK's worth).
 
 import { FragmentReassembly, type ReassemblyBudget, type ReassemblyLimits } from './fragment-reassembly.js';
+import { nextFragmentRequest, repairOverdue, type FragmentRepair } from './fragment-repair.js';
 import { makeGuid, type Guid } from './guid.js';
 import type { Locator } from './locator.js';
 import type { MessageBuilder } from './outgoing.js';
@@ -57,8 +58,27 @@ export interface WriterProxy {
   /** A GAP range [start, base) too long to stash that came before the first HEARTBEAT. */
   earlyGap?: { start: number; base: number };
   lastHeartbeatCount: number;
+  /** HEARTBEAT_FRAGs count on their own (RTPS 8.3.7.6; Cyclone DDS keeps a counter apart from its HEARTBEATs'). */
+  lastHeartbeatFragCount: number;
+  /**
+   * The sample the writer's latest HEARTBEAT_FRAG was about and the fragments it said were sent (0: none heard):
+   * fragments past them may still be on their way, samples after it are not asked for between HEARTBEATs.
+   */
+  liveSn: number;
+  liveLastFrag: number;
+  /** The fragment repair under way with this writer (fragment-repair.ts). */
+  repair?: FragmentRepair;
+  /**
+   * Samples of this writer we passed over without receiving them, after the start point: a HEARTBEAT said the
+   * writer no longer has them (a KEEP_LAST history overwrote them before they were repaired) or a GAP said it will
+   * not send them. DDS calls these lost samples.
+   */
+  lost: number;
   ackNackCount: number;
-  /** When we last asked this writer for missing samples, and the highest SN asked (NACK suppression). */
+  /**
+   * When we last asked this writer for every missing sample, and the highest SN asked since (NACK suppression:
+   * only SNs above it are asked before NACK_REPEAT_MS has passed).
+   */
   lastNackAt?: number;
   lastNackHigh?: number;
   nackFragCount: number;
@@ -111,6 +131,10 @@ export class ReliableReader {
   deliver: (change: ReceivedChange, proxy: WriterProxy) => void = () => {};
   /** Called on the first HEARTBEAT from a matched writer: evidence that it matched us. */
   onWriterHeard?: (writerGuid: Guid) => void;
+  /** Called when samples of a writer are lost (see WriterProxy.lost), with how many. */
+  onSamplesLost?: (writerGuid: Guid, count: number) => void;
+  /** Samples lost from every writer since the reader was made (writers gone included). */
+  samplesLost = 0;
   private readonly out: MessageBuilder;
   private readonly opts: ReaderOptions;
 
@@ -141,6 +165,10 @@ export class ReliableReader {
       presyncProgressAt: 0,
       pending: new Map(),
       lastHeartbeatCount: -Infinity,
+      lastHeartbeatFragCount: -Infinity,
+      liveSn: 0,
+      liveLastFrag: 0,
+      lost: 0,
       ackNackCount: 0,
       nackFragCount: 0,
     };
@@ -184,6 +212,13 @@ export class ReliableReader {
     }
   }
 
+  /** Marks `sn` irrelevant (GAP), counting it lost when `counted` and it had not arrived. */
+  private stashGap(p: WriterProxy, sn: number, counted: boolean): void {
+    if (p.pending.has(sn)) return;
+    this.stash(p, sn, null);
+    if (counted && p.pending.has(sn)) this.countLost(p, 1);
+  }
+
   private stash(p: WriterProxy, sn: number, c: ReceivedChange | null): void {
     if (p.pending.has(sn)) {
       if (c !== null && p.pending.get(sn) === null) p.pending.set(sn, c);
@@ -221,8 +256,17 @@ export class ReliableReader {
     if (p.pending.get(sn)) return;
     p.frags ??= new FragmentReassembly(this.opts.reassembly, this.opts.budget);
     const done = p.frags.add(sn, start, count, fragmentSize, sampleSize, data, now, inlineQos, inlineLe, timestamp, key);
+    // A repair arriving asks for more at once, not at the next HEARTBEAT, so that it runs at the pace of the round
+    // trip (a KEEP_LAST writer overwrites what waits).
+    if (p.repair?.sn === sn) this.repairFragments(p, now, false);
     if (!done) return;
     this.onData(p, { writerGuid: p.guid, sn, payload: done.payload, key: done.key, inlineQos: done.inlineQos, inlineLe: done.inlineLe, timestamp: done.timestamp, vendorId: p.vendorId });
+  }
+
+  /** Asks the writer for the fragments fragment-repair.ts says to ask for now, if any. */
+  private repairFragments(p: WriterProxy, now: number, fromHeartbeat: boolean): void {
+    const m = nextFragmentRequest(p, now, fromHeartbeat);
+    if (m) this.sendNackFrag(p, m.sn, m);
   }
 
   onHeartbeat(p: WriterProxy, first: number, last: number, count: number, final: boolean): void {
@@ -233,34 +277,62 @@ export class ReliableReader {
     if (first < 1) first = 1;
     const now = Date.now();
     if (!p.synced) this.sync(p, first, last, now);
-    if (first > p.nextExpected) {
-      p.nextExpected = first;
-      p.frags?.dropBelow(first);
-    }
+    if (first > p.nextExpected) this.skipTo(p, first);
     this.flush(p);
     if (p.presyncHigh !== undefined) this.checkPresync(p, now);
     const missing: number[] = [];
-    const partial: number[] = [];
     const top = Math.min(last, p.nextExpected + MAX_SET_BITS - 1);
-    for (let sn = p.nextExpected; sn <= top; sn++) {
-      if (p.pending.has(sn)) continue;
-      if (p.frags?.has(sn)) partial.push(sn);
-      else missing.push(sn);
-    }
-    for (const sn of partial) this.sendNackFrag(p, sn);
+    for (let sn = p.nextExpected; sn <= top; sn++) if (!p.pending.has(sn) && !p.frags?.has(sn)) missing.push(sn);
+    this.repairFragments(p, now, true);
     // Do not ask again, for a short while, for what we just asked for: the repair is probably
-    // still in our socket buffer, and asking again would double a catch-up's traffic.
+    // still in our socket buffer, and asking again would double a catch-up's traffic. Only a
+    // request for everything missing restarts that while: asking for newer SNs alone does not
+    // postpone asking again for the older ones (a KEEP_LAST writer would overwrite them meanwhile).
     let request = missing;
-    if (missing.length > 0 && p.lastNackAt !== undefined && now - p.lastNackAt < NACK_REPEAT_MS) {
+    const full = p.lastNackAt === undefined || now - p.lastNackAt >= NACK_REPEAT_MS;
+    if (missing.length > 0 && !full) {
       const high = p.lastNackHigh ?? 0;
       request = missing.filter((sn) => sn > high);
       if (request.length === 0) return;
     }
     if (request.length > 0) {
-      p.lastNackAt = now;
-      p.lastNackHigh = request[request.length - 1];
+      if (full) p.lastNackAt = now;
+      p.lastNackHigh = Math.max(p.lastNackHigh ?? 0, request[request.length - 1]);
     }
     if (request.length > 0 || !final) this.sendAckNack(p, p.nextExpected, request, missing.length === 0);
+  }
+
+  /**
+   * The writer no longer has the SNs below `to` (a HEARTBEAT's `first`, a GAP's end): delivers, in order, those of
+   * them that did arrive and moves on to `to`, counting the others as lost (not those a volatile reader may not be
+   * owed: presync; nor those a GAP said were irrelevant).
+   */
+  private skipTo(p: WriterProxy, to: number): void {
+    const counted = p.presyncHigh === undefined;
+    let lost = 0;
+    if (p.pending.size > 0) {
+      // At most maxPendingPerWriter entries, only when the writer moved on without us.
+      const held = [...p.pending.keys()].filter((k) => k >= p.nextExpected && k < to).sort((a, b) => a - b);
+      for (const k of held) {
+        lost += k - p.nextExpected;
+        const c = p.pending.get(k);
+        p.pending.delete(k);
+        p.nextExpected = k + 1;
+        p.frags?.drop(k);
+        if (c) this.deliver(c, p);
+      }
+    }
+    lost += to - p.nextExpected;
+    p.nextExpected = to;
+    p.frags?.dropBelow(to);
+    if (counted) this.countLost(p, lost);
+  }
+
+  private countLost(p: WriterProxy, n: number): void {
+    if (n <= 0) return;
+    p.lost += n;
+    this.samplesLost += n;
+    this.onSamplesLost?.(p.guid, n);
   }
 
   /** Sets the start point from the first HEARTBEAT(first, last) of a writer. */
@@ -315,9 +387,14 @@ export class ReliableReader {
     this.flush(p);
   }
 
-  onHeartbeatFrag(p: WriterProxy, sn: number, lastFrag: number, count: number): void {
-    if (!p.reliable || count <= p.lastHeartbeatCount) return;
-    if (p.frags?.has(sn)) this.sendNackFrag(p, sn, lastFrag);
+  onHeartbeatFrag(p: WriterProxy, sn: number, lastFrag: number, count: number, now: number): void {
+    if (!p.reliable || count <= p.lastHeartbeatFragCount) return;
+    p.lastHeartbeatFragCount = count;
+    if (sn > p.liveSn || (sn === p.liveSn && lastFrag > p.liveLastFrag)) {
+      p.liveSn = sn;
+      p.liveLastFrag = lastFrag;
+    }
+    this.repairFragments(p, now, false);
   }
 
   onGap(p: WriterProxy, start: number, base: number, extra: number[]): void {
@@ -334,15 +411,20 @@ export class ReliableReader {
       p.synced = true;
       p.nextExpected = 1;
     }
+    // After the start point, SNs a GAP takes away that we had not received are lost to us (a KEEP_LAST writer
+    // answers a request for a sample it overwrote with a GAP, which may span samples we did receive: those are
+    // delivered); before it (presync), the writer may not owe them.
+    const counted = p.presyncHigh === undefined;
     if (start <= p.nextExpected && base > p.nextExpected) {
-      p.nextExpected = base;
-      p.frags?.dropBelow(base);
+      this.skipTo(p, base);
     } else if (start > p.nextExpected && base - start <= 256) {
-      for (let sn = start; sn < base; sn++) this.stash(p, sn, null);
+      for (let sn = start; sn < base; sn++) this.stashGap(p, sn, counted);
     }
     for (const sn of extra) {
-      if (sn === p.nextExpected) p.nextExpected++;
-      else if (sn > p.nextExpected) this.stash(p, sn, null);
+      if (sn === p.nextExpected) {
+        if (counted) this.countLost(p, 1);
+        p.nextExpected++;
+      } else if (sn > p.nextExpected) this.stashGap(p, sn, counted);
     }
     this.flush(p);
   }
@@ -355,9 +437,7 @@ export class ReliableReader {
     this.out.send(p.locators);
   }
 
-  private sendNackFrag(p: WriterProxy, sn: number, lastFrag?: number): void {
-    const m = p.frags?.missing(sn, lastFrag);
-    if (!m) return;
+  private sendNackFrag(p: WriterProxy, sn: number, m: { base: number; set: number[] }): void {
     const w = this.out.begin(p.prefix);
     const numBits = m.set.length === 0 ? 0 : m.set[m.set.length - 1] - m.base + 1;
     const at = w.pos;
@@ -377,9 +457,12 @@ export class ReliableReader {
     w.bytes(secured);
   }
 
-  /** Periodic work: expire stale reassemblies (and reassembly buffers kept unused). */
+  /** Periodic work: expire stale reassemblies (and reassembly buffers kept unused), ask again for unanswered repairs. */
   tick(now: number): void {
-    for (const p of this.writers.values()) if (p.frags && p.frags.heldBytes > 0) p.frags.expire(now);
+    for (const p of this.writers.values()) {
+      if (p.frags && p.frags.heldBytes > 0) p.frags.expire(now);
+      if (p.repair && repairOverdue(p.repair, now)) this.repairFragments(p, now, false);
+    }
   }
 
   /** Number of buffered out-of-order changes and partial samples (for bounds checks). */

@@ -67,6 +67,14 @@ export interface ReaderEvents {
   incompatible: [IncompatibleEvent];
   /** First HEARTBEAT from a matched writer (its GUID): proof that it matched us. */
   heard: [Guid];
+  /** Samples of a reliable writer that will never arrive (see {@link Reader.samplesLost}). */
+  lost: [SamplesLost];
+}
+
+/** Samples a writer sent that this reader passed over without receiving them. */
+export interface SamplesLost {
+  writerGuid: Guid;
+  count: number;
 }
 
 /**
@@ -115,6 +123,16 @@ export class Reader extends EventEmitter<ReaderEvents> {
     }
     core.deliver = (c) => this.onChange(c);
     core.onWriterHeard = (g) => this.emit('heard', g);
+    core.onSamplesLost = (writerGuid, count) => this.emit('lost', { writerGuid, count });
+  }
+
+  /**
+   * Samples of reliable writers this reader will never receive (DDS's SAMPLE_LOST): the writer no longer had them
+   * when they were asked for again (a KEEP_LAST history overwrote them first) or sent a GAP for them. A reliable
+   * KEEP_ALL writer waits for us instead, so this stays 0 with it.
+   */
+  get samplesLost(): number {
+    return this.core.samplesLost;
   }
 
   /** True once the matched writer `writerGuid` sent a HEARTBEAT (it has matched us too). */

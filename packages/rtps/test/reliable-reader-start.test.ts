@@ -2,59 +2,8 @@
 // is decoded from the datagrams it builds). The wire scenarios are in loopback-late-match and
 // interop-late-match; this covers the vendor rules and the give-up on unanswered SNs.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ReassemblyBudget } from '../src/fragment-reassembly.js';
-import { makeGuid } from '../src/guid.js';
-import { decodeMessage } from '../src/message.js';
-import { MessageBuilder } from '../src/outgoing.js';
-import { resolveQos, type DurabilityKind } from '../src/qos.js';
-import { ReliableReader, type WriterProxy } from '../src/reliable-reader.js';
 import { VendorId } from '../src/vendor.js';
-
-const WRITER_PREFIX = '0a0b0c0d0e0f101112131415';
-
-interface Harness {
-  proxy: WriterProxy;
-  delivered: number[];
-  /** SNs requested by each ACKNACK the reader sent since the last call. */
-  nacks(): number[][];
-  data(sn: number): void;
-  hb(first: number, last: number): void;
-  gap(start: number, base: number): void;
-}
-
-function harness(durability: DurabilityKind, vendorId: number, writerTransientLocal: boolean): Harness {
-  const sent: Buffer[] = [];
-  const out = new MessageBuilder(Buffer.alloc(12, 1), VendorId.MEDKIT, (d) => sent.push(Buffer.from(d)), 65000);
-  const reader = new ReliableReader(
-    {
-      entityId: 0x107,
-      prefixHex: '01'.repeat(12),
-      qos: resolveQos({ reliability: 'reliable', durability }),
-      maxPendingPerWriter: 2048,
-      reassembly: { maxSampleSize: 1 << 20, maxPerWriter: 8, maxBytesPerWriter: 1 << 22, timeoutMs: 10_000 },
-      budget: new ReassemblyBudget(1 << 24),
-    },
-    out,
-  );
-  const delivered: number[] = [];
-  reader.deliver = (c) => delivered.push(c.sn);
-  const guid = makeGuid(WRITER_PREFIX, 0x103);
-  const proxy = reader.matchWriter({ guid, prefix: Buffer.from(WRITER_PREFIX, 'hex'), entityId: 0x103, vendorId, locators: [{ kind: 1, address: '127.0.0.1', port: 1 }], reliable: true, writerTransientLocal });
-  let hbCount = 0;
-  return {
-    proxy,
-    delivered,
-    nacks: () =>
-      sent.splice(0).flatMap((d) =>
-        decodeMessage(d)
-          .submessages.filter((s) => s.kind === 'ACKNACK')
-          .map((s) => (s.kind === 'ACKNACK' ? s.readerSNState.set : [])),
-      ),
-    data: (sn) => reader.onData(proxy, { writerGuid: guid, sn, payload: Buffer.from([0, 1, 0, 0]), key: false, inlineLe: true, vendorId }),
-    hb: (first, last) => reader.onHeartbeat(proxy, first, last, ++hbCount, false),
-    gap: (start, base) => reader.onGap(proxy, start, base, []),
-  };
-}
+import { readerHarness as harness } from './support/reader-harness.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -39,6 +39,15 @@ export type RecordingNotes = Record<string, string>;
 /** The name of the MCAP metadata record that carries the RecordingNotes. */
 const NOTES_RECORD = 'medkit_blackbox';
 
+/**
+ * Loads the MCAP library ahead of the first recording: evaluating it holds the event loop for 0.2–0.5 s, and at a
+ * confirmation that is when 50 MB/s of heavy topics must keep flowing (a KEEP_LAST publisher overwrites what the
+ * gateway is late for). A gateway whose black box never runs never loads it.
+ */
+export function preloadMcap(): void {
+  void import('@mcap/core').catch(() => undefined); // a failure shows at the first recording
+}
+
 export class McapBagWriter {
   private writer!: McapWriter;
   private sink!: FileWritable;
@@ -59,8 +68,8 @@ export class McapBagWriter {
   }
 
   private async startFile(): Promise<void> {
-    // The MCAP library is loaded with the first recording (a gateway that never records never loads it),
-    // before anything below changes this writer's state.
+    // The MCAP library is loaded once the black box runs (preloadMcap), else here, before anything below changes
+    // this writer's state.
     const { McapWriter: Writer } = await import('@mcap/core');
     const name = `${this.baseName}_${this.files.length}.mcap`;
     this.sink = new FileWritable(await openFile(join(this.dir, name), 'w'));

@@ -12,16 +12,19 @@ import { silentLogger } from '../log.js';
 import type { FaultRecord } from '../model.js';
 import type { TopicGraph } from '../snapshots/sampler.js';
 import type { FaultRepository, RosbagLink } from '../storage/repository.js';
-import { McapBagWriter, type RecordingNotes } from './mcap-bag.js';
+import { McapBagWriter, preloadMcap, type RecordingNotes } from './mcap-bag.js';
 import type { TapMessage } from './ring-buffer.js';
 import { RingBuffer } from './ring-buffer.js';
 import { BagWriteQueue } from './write-queue.js';
+import { TransportLosses } from './transport-losses.js';
 import type { TopicSelection } from './topic-selection.js';
 import { entityScope } from './topic-selection.js';
 
 /** What the ROS layer calls for every message of a subscribed topic. */
 export interface TopicTap {
   onMessage(topic: string, typeName: string, definitionText: string, cdrBytes: Uint8Array, timestampNs: bigint): void;
+  /** `count` messages of `topic` were published but will never arrive (the DDS reader's lost samples). */
+  onLost?(topic: string, count: number): void;
 }
 
 export const MAX_ATTACHED_FAULTS = 32;
@@ -44,6 +47,11 @@ export interface BlackBoxStats {
   dropped_messages: number;
   /** Messages written into recordings. */
   written_messages: number;
+  /**
+   * Messages of recorded topics that never reached the black box: the publisher no longer had them when the DDS
+   * reader asked for them again (a KEEP_LAST history overwrote them first). Each recording's notes say its own.
+   */
+  lost_in_transport_messages: number;
   recordings: number;
   /** Recordings abandoned because a write failed. */
   failed_recordings: number;
@@ -63,6 +71,8 @@ interface OpenRecording {
   filter: Set<string> | null;
   startMono: number;
   createdAtNs: bigint;
+  /** Messages of this recording's topics lost before the recorder (TopicTap.onLost), by topic. */
+  lost: Map<string, number>;
   timer?: TimerHandle;
 }
 
@@ -88,13 +98,17 @@ export class BlackBoxRecorder implements TopicTap {
   private lastIdMs = 0;
   /** The recording being finished (its queue still drains after the window closed), for the shared byte budget. */
   private closing: OpenRecording | undefined;
-  private readonly totals = { dropped: 0, written: 0, recordings: 0, failed: 0 };
+  private readonly totals = { dropped: 0, written: 0, recordings: 0, failed: 0, lostInTransport: 0 };
+  /** Losses while only buffering, charged to the next recording when they fall in its pre-fault window. */
+  private readonly losses: TransportLosses;
 
   constructor(private readonly o: BlackBoxOptions) {
     this.log = o.log ?? silentLogger;
     // The ring buffer and the write queues share one budget: the buffer gives way to bytes still waiting for the disk.
     this.buffer = new RingBuffer(o.config.duration_sec * 1000, o.config.max_buffer_mb * MB, () => this.queuedBytes());
+    this.losses = new TransportLosses(o.config.duration_sec * 1000);
     this.running = o.config.enabled && !o.config.lazy_start;
+    if (this.running) preloadMcap();
     this.startedMono = o.clock.monoMs();
   }
 
@@ -135,6 +149,7 @@ export class BlackBoxRecorder implements TopicTap {
       written_messages: this.totals.written + live.reduce((n, r) => n + r.queue.written, 0),
       recordings: this.totals.recordings,
       failed_recordings: this.totals.failed,
+      lost_in_transport_messages: this.totals.lostInTransport,
     };
   }
 
@@ -147,6 +162,7 @@ export class BlackBoxRecorder implements TopicTap {
   onPrefailed(): void {
     if (this.o.config.enabled && !this.running) {
       this.running = true;
+      preloadMcap();
       this.log.info('black box: lazy start on first PREFAILED fault');
     }
   }
@@ -162,6 +178,17 @@ export class BlackBoxRecorder implements TopicTap {
       return;
     }
     this.buffer.push(m);
+  }
+
+  onLost(topic: string, count: number): void {
+    if (!this.running || !this.o.selection.accepts(topic) || !(count > 0)) return;
+    this.totals.lostInTransport += count;
+    const rec = this.open;
+    if (rec) {
+      if (rec.filter === null || rec.filter.has(topic)) rec.lost.set(topic, (rec.lost.get(topic) ?? 0) + count);
+      return;
+    }
+    this.losses.note(topic, count, this.o.clock.monoMs());
   }
 
   /** Serialises the rosbag part of capture jobs (single writer, docs/faults.md). */
@@ -218,9 +245,11 @@ export class BlackBoxRecorder implements TopicTap {
     // The recording's span starts at its oldest written message, bounded by the recorder's uptime.
     const startMono = written.length > 0 ? Math.max(written[0].monoMs, this.startedMono) : now;
     const queue = new BagWriteQueue(writer, (this.o.config.max_buffer_mb + this.o.config.max_write_queue_mb) * MB);
+    const lost = this.losses.take(startMono);
+    if (filter !== null) for (const t of lost.keys()) if (!filter.has(t)) lost.delete(t);
     const r: OpenRecording = {
       id, dir, writer, queue, primary: code, attached: new Set(), unlinked: new Set(), cleared: new Set(), filter, startMono,
-      createdAtNs: this.o.clock.wallNs(),
+      createdAtNs: this.o.clock.wallNs(), lost,
     };
     this.open = r;
     queue.backlog(written);
@@ -258,7 +287,7 @@ export class BlackBoxRecorder implements TopicTap {
     try {
       writer = await r.writer;
       await r.queue.drained();
-      await writer.close(recordingNotes(r.queue, this.o.config));
+      await writer.close(recordingNotes(r, this.o.config));
     } catch (err) {
       this.log.error(`black box: writing ${r.id} failed: ${(err as Error).message}`);
       this.totals.failed++;
@@ -270,6 +299,8 @@ export class BlackBoxRecorder implements TopicTap {
       this.totals.written += r.queue.written;
     }
     if (r.queue.droppedCount > 0) this.log.warn(`black box: recording ${r.id} lost ${r.queue.droppedCount} messages: the write queue was full (max_write_queue_mb)`);
+    const lostInTransport = sum(r.lost);
+    if (lostInTransport > 0) this.log.warn(`black box: recording ${r.id} misses ${lostInTransport} messages its publishers no longer had when asked again (lost before the recorder: ${JSON.stringify(Object.fromEntries(r.lost))})`);
     this.totals.recordings++;
     const size = dirSize(r.dir);
     const codes = [r.primary, ...r.attached].filter((c) => !r.cleared.has(c));
@@ -369,11 +400,19 @@ function dirSize(dir: string): number {
   return total;
 }
 
-/** What a recording says about how it was made: the limits it ran under and what it lost, by topic. */
-function recordingNotes(queue: BagWriteQueue, config: RosbagConfig): RecordingNotes {
+const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+
+/**
+ * What a recording says about how it was made: the limits it ran under and what it lost, by topic: dropped by the
+ * recorder (its write queue was full), and lost before it (published, never received: see TopicTap.onLost).
+ */
+function recordingNotes(r: OpenRecording, config: RosbagConfig): RecordingNotes {
+  const queue = r.queue;
   return {
     dropped_messages: String(queue.droppedCount),
     dropped_by_topic: JSON.stringify(Object.fromEntries(queue.dropped)),
+    lost_in_transport_messages: String(sum(r.lost)),
+    lost_in_transport_by_topic: JSON.stringify(Object.fromEntries(r.lost)),
     max_buffer_mb: String(config.max_buffer_mb),
     max_write_queue_mb: String(config.max_write_queue_mb),
   };

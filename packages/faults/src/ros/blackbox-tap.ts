@@ -38,9 +38,12 @@ export class BlackBoxTap {
         const definition = this.definition(type);
         // qos_match: reliable when every publisher is, so a fragment lost on the way is sent again instead of
         // costing the whole sample (a 2 MB point cloud is over a thousand fragments); best effort otherwise.
-        return node.createSubscription(topic, type, (_m, info) => {
+        const sub = node.createSubscription(topic, type, (_m, info) => {
           recorder.onMessage(topic, type, definition, info.raw, BigInt(Date.now()) * 1_000_000n);
         }, recorder.qosMatch ? 'auto' : { reliability: 'best-effort', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } }, { raw: true });
+        // Samples a reliable publisher sent that will never arrive: in the recordings' notes, not silent.
+        sub.reader.on('lost', (e) => recorder.onLost(topic, e.count));
+        return sub;
       },
     });
   }

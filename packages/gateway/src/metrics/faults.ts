@@ -69,7 +69,7 @@ function registerBlackBoxMetrics(m: MetricsService, faults: FaultsService): void
   });
   new m.client.Counter({
     name: 'medkit_blackbox_messages_total',
-    help: 'Messages of the black box since start-up, by outcome: written into a recording, dropped (a post-fault message that did not fit the write queue: lost to its recording), evicted (pruned from the pre-fault buffer by age or size, by design).',
+    help: 'Messages of the black box since start-up, by outcome: written into a recording, dropped (a post-fault message that did not fit the write queue: lost to its recording), evicted (pruned from the pre-fault buffer by age or size, by design), lost_in_transport (published but never received: the publisher, KEEP_LAST, no longer had it when asked again).',
     labelNames: ['outcome'],
     registers: [m.registry],
     collect() {
@@ -78,6 +78,7 @@ function registerBlackBoxMetrics(m: MetricsService, faults: FaultsService): void
       this.inc({ outcome: 'written' }, s.written_messages);
       this.inc({ outcome: 'dropped' }, s.dropped_messages);
       this.inc({ outcome: 'evicted' }, s.evicted_messages);
+      this.inc({ outcome: 'lost_in_transport' }, s.lost_in_transport_messages);
     },
   });
 }
