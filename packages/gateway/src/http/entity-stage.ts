@@ -28,12 +28,13 @@ export function entityStage(resolver: EntityResolver): RouteStage {
       const { segment, collection, parentParam } = spec;
       const idParam = spec.idParam ?? ID_PARAM[segment];
       const mutating = spec.mutating ?? false;
+      // Only a mutating call's access decision reads the caller, so a reading route resolves with one options object.
+      const reading = { collection, mutating: false };
       return (request, _reply, done) => {
         try {
           const params = request.params as Record<string, string>;
-          request.entity = parentParam
-            ? resolver.resolveChild(segment, params[parentParam], params[idParam], { collection, mutating, client: request.client })
-            : resolver.resolve(segment, params[idParam], { collection, mutating, client: request.client });
+          const opts = mutating ? { collection, mutating, client: request.client } : reading;
+          request.entity = parentParam ? resolver.resolveChild(segment, params[parentParam], params[idParam], opts) : resolver.resolve(segment, params[idParam], opts);
           done();
         } catch (err) {
           done(err as Error);

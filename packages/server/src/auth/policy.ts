@@ -1,7 +1,7 @@
 // The authentication and role decision of every request (docs/security.md): who the caller is (identity
 // stage) and whether the route's minimum role lets them through (role stage). The HTTP pipeline calls
 // both; nothing else decides access by role.
-import type { ClientIdentity } from './identity.js';
+import { ANONYMOUS, type ClientIdentity } from './identity.js';
 import type { CertificateIdentity } from '@medkit/kit';
 import { insufficientScope, invalidToken, type OAuthError } from './errors.js';
 import { isReadMethod, meets } from './route-access.js';
@@ -25,6 +25,12 @@ interface IdentityHeaders {
   certificate?: CertificateIdentity;
 }
 
+/** A caller with no identity header, certificate or token: one shared (frozen) answer, not two objects per request. */
+const ANONYMOUS_CALLER: Identification = Object.freeze({ client: ANONYMOUS });
+
+/** `client` as an identification, the shared one for the anonymous caller. */
+const identification = (client: ClientIdentity): Identification => (client === ANONYMOUS ? ANONYMOUS_CALLER : { client });
+
 export class AccessPolicy {
   constructor(
     /** Undefined when authentication is off: identities are self-declared and nothing is enforced. */
@@ -44,12 +50,12 @@ export class AccessPolicy {
    */
   identify(h: IdentityHeaders): Identification | Promise<Identification> {
     const cert = h.certificate;
-    const certFields: ClientIdentity = cert ? { certificateSubject: cert.subject, ...(cert.role ? { certificateRole: cert.role } : {}) } : {};
+    const certFields: ClientIdentity = cert ? { certificateSubject: cert.subject, ...(cert.role ? { certificateRole: cert.role } : {}) } : ANONYMOUS;
     const declared: ClientIdentity = h.clientId ? { id: h.clientId, ...certFields } : certFields;
-    if (!this.auth) return { client: declared };
+    if (!this.auth) return identification(declared);
     // Auth on: a mapped certificate stands for its subject (never a self-declared id).
     const fallback: ClientIdentity = cert?.role ? { id: cert.subject, subject: cert.subject, role: cert.role, ...certFields } : declared;
-    if (h.authorization === undefined) return { client: fallback };
+    if (h.authorization === undefined) return identification(fallback);
     return this.auth.authenticate(h.authorization).then(
       (p) => ({ client: { id: p.subject, subject: p.subject, role: p.role, ...certFields } }),
       (err) => ({ client: fallback, refused: err as OAuthError }),

@@ -71,6 +71,8 @@ const SCOPED = new RegExp(`^${API_BASE}/(.+?)/docs/?(\\?.*)?$`);
 /** Fastify `rewriteUrl`: `/api/v1/<scope>/docs` → `/api/v1/docs?scope=<scope>`, before any routing, so
  * the suffix wins over data/configuration routes whose last parameter spans segments. */
 export function rewriteDocsUrl(url: string): string {
+  // Every request passes here (Fastify's rewriteUrl): the substring test spares the others the pattern.
+  if (!url.includes('/docs')) return url;
   const m = SCOPED.exec(url);
   if (!m) return url;
   return `${API_BASE}/docs?scope=${encodeURIComponent(m[1])}`;

@@ -16,7 +16,7 @@ import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, 
 import { SovdError } from '@medkit/plugin-api';
 import { installRequestPipeline, type AccessStages, type CertificateReader, type RouteStage } from './pipeline.js';
 import { installBrowserGuards } from './browser-guards.js';
-import { deferredRequestLoggers } from './request-logger.js';
+import { deferredRequestLoggers, quietRequestLines } from './request-logger.js';
 import type { HostAllowList } from '../transport/allowed-hosts.js';
 
 export interface HttpLimits {
@@ -73,6 +73,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     clientErrorHandler,
     // A request's child logger is made only when it writes a line (http/request-logger.ts).
     childLoggerFactory: deferredRequestLoggers,
+    logController: quietRequestLines(opts.logger),
     rewriteUrl: (req) => {
       routeHeadAsGet(req);
       return rewriteDocsUrl(req.url ?? '/');
