@@ -4,7 +4,7 @@
 // buffer, copies the datagram into a second one, builds the sender's address string and object, and enters
 // JavaScript through a callback scope; at 64 KiB samples (13 KB datagrams) that is about half of a reader's time.
 // Here one recvmmsg takes up to BATCH datagrams, they are packed into one new Buffer (one allocation, one copy),
-// and JavaScript is entered once per batch with their lengths and senders in typed arrays it gave us.
+// and each is handed to JavaScript as its index in the batch, its length and sender in typed arrays it gave us.
 //
 // Bounds: a datagram is at most SLOT bytes (larger ones are cut, MSG_TRUNC, and reported with length -1); at most
 // ROUNDS batches are read per readiness event before the event loop gets its turn back.
@@ -30,7 +30,7 @@ typedef struct {
   int closed;
   int handle_closed;  // libuv has let go of the poll handle
   int finalized;      // JavaScript has let go of the receiver (its external was collected)
-  int in_callback;    // JavaScript is running a batch: a close from there leaves the async context to on_readable
+  int in_callback;    // JavaScript is handling a datagram: a close from there leaves the async context to on_readable
   napi_env env;
   napi_ref callback;
   napi_ref arrays[3];  // lengths (Int32Array), addresses (Uint32Array), ports (Uint16Array): BATCH entries each
@@ -101,21 +101,27 @@ static void on_readable(uv_poll_t* h, int status, int events) {
     napi_value buffer, callback, recv, argv[2], result;
     void* copy;
     if (napi_create_buffer_copy(env, total, r->scratch, &copy, &buffer) != napi_ok) break;
-    napi_create_int32(env, n, &argv[1]);
     argv[0] = buffer;
     napi_get_reference_value(env, r->callback, &callback);
     napi_get_global(env, &recv);  // a receiver object is required; the callback is an arrow function anyway
-    // Through a callback scope, as dgram does: promise jobs and process.nextTick run after each batch.
-    r->in_callback = 1;
-    napi_status s = napi_make_callback(env, r->async, recv, callback, 2, argv, &result);
-    r->in_callback = 0;
-    if (r->closed) napi_async_destroy(env, r->async);
-    bool pending = false;
-    if (s != napi_ok && napi_is_exception_pending(env, &pending) == napi_ok && pending) {
-      // Thrown by the batch's JavaScript: an uncaught exception, as one thrown by a dgram 'message' listener is.
-      napi_value err;
-      napi_get_and_clear_last_exception(env, &err);
-      napi_fatal_exception(env, err);
+    // One call per datagram through a callback scope, as dgram makes: promise jobs and process.nextTick run between
+    // two datagrams, so what one datagram's handling leaves to a promise is done before the next is read (a goal's
+    // acceptance before its status, for instance). A handler that throws is an uncaught exception, as in dgram, and
+    // the other datagrams are still delivered.
+    for (int i = 0; i < n && !r->closed; i++) {
+      napi_create_int32(env, i, &argv[1]);
+      r->in_callback = 1;
+      napi_status s = napi_make_callback(env, r->async, recv, callback, 2, argv, &result);
+      r->in_callback = 0;
+      bool pending = false;
+      if (s != napi_ok && napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+        napi_value err;
+        napi_get_and_clear_last_exception(env, &err);
+        napi_fatal_exception(env, err);
+      }
+    }
+    if (r->closed) {
+      napi_async_destroy(env, r->async);
       break;
     }
     if (n < BATCH) break;
@@ -140,11 +146,11 @@ static int array_data(napi_env env, napi_value v, napi_typedarray_type want, voi
 }
 
 // openUdpReceiver(port, ipv4 (host order), receiveBufferSize, lengths: Int32Array, addresses: Uint32Array,
-//   ports: Uint16Array, onBatch(buffer, count)) -> receiver; throws with the errno's name when it cannot bind.
+//   ports: Uint16Array, onDatagram(packed, index)) -> receiver; throws with the errno's name when it cannot bind.
 napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value a[7];
-  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 7) return fail(env, "ERR_MEDKIT_UDP", "openUdpReceiver(port, address, rcvbuf, lengths, addresses, ports, onBatch)");
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 7) return fail(env, "ERR_MEDKIT_UDP", "openUdpReceiver(port, address, rcvbuf, lengths, addresses, ports, onDatagram)");
   int32_t port, rcvbuf;
   uint32_t address;
   if (napi_get_value_int32(env, a[0], &port) != napi_ok || port < 0 || port > 65535) return fail(env, "ERR_MEDKIT_UDP", "port: 0..65535");
@@ -154,7 +160,7 @@ napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
   if (!array_data(env, a[3], napi_int32_array, &lengths) || !array_data(env, a[4], napi_uint32_array, &addresses) || !array_data(env, a[5], napi_uint16_array, &ports))
     return fail(env, "ERR_MEDKIT_UDP", "lengths, addresses, ports: an Int32Array, a Uint32Array and a Uint16Array of 64 entries at least");
   napi_valuetype t;
-  if (napi_typeof(env, a[6], &t) != napi_ok || t != napi_function) return fail(env, "ERR_MEDKIT_UDP", "onBatch: a function");
+  if (napi_typeof(env, a[6], &t) != napi_ok || t != napi_function) return fail(env, "ERR_MEDKIT_UDP", "onDatagram: a function");
 
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return fail(env, "ERR_MEDKIT_UDP", strerror(errno));

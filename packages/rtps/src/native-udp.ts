@@ -1,7 +1,8 @@
 // A UDP socket read by the addon in batches (native/udp_receive.c): one recvmmsg takes up to BATCH datagrams, the
-// addon packs them into one new Buffer and calls back once with their count; their lengths and senders are in typed
-// arrays given to it once. Each datagram is then handed on as a view of that Buffer, as dgram hands on its own
-// Buffer per datagram; the sender's address object is made once per sender, not per datagram.
+// addon packs them into one new Buffer and calls back once per datagram with its index, through a callback scope as
+// dgram does (promise jobs run between two datagrams: handlers see the same ordering as with dgram); lengths and
+// senders are in typed arrays given to it once. Each datagram is handed on as a view of that Buffer, as dgram hands
+// on a Buffer per datagram; the sender's address object is made once per sender, not per datagram.
 import { rtpsAddon } from './native-addon.js';
 
 /** Datagrams the addon reads per batch (its BATCH); the typed arrays it fills have this many entries. */
@@ -27,6 +28,8 @@ export class NativeUdpReceiver {
   private readonly sources = new Map<number, DatagramSource>();
   private readonly handle: unknown;
   private closed = false;
+  /** Where the next datagram of the current batch starts in its packed Buffer. */
+  private at = 0;
 
   private constructor(
     port: number,
@@ -34,7 +37,7 @@ export class NativeUdpReceiver {
     receiveBufferSize: number,
     private readonly onDatagram: (data: Buffer, from: DatagramSource) => void,
   ) {
-    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, (packed, count) => this.onBatch(packed, count));
+    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, (packed, index) => this.onDatagramAt(packed, index));
   }
 
   /**
@@ -51,18 +54,17 @@ export class NativeUdpReceiver {
     }
   }
 
-  private onBatch(packed: Buffer, count: number): void {
-    let at = 0;
-    const n = Math.min(count, BATCH);
-    for (let i = 0; i < n && !this.closed; i++) {
-      const length = this.lengths[i];
-      if (length < 0) {
-        this.truncated++;
-        continue;
-      }
-      this.onDatagram(packed.subarray(at, at + length), this.source(this.addresses[i], this.ports[i]));
-      at += length;
+  private onDatagramAt(packed: Buffer, index: number): void {
+    if (this.closed || index < 0 || index >= BATCH) return;
+    if (index === 0) this.at = 0;
+    const length = this.lengths[index];
+    if (length < 0) {
+      this.truncated++;
+      return;
     }
+    const at = this.at;
+    this.at = at + length;
+    this.onDatagram(packed.subarray(at, at + length), this.source(this.addresses[index], this.ports[index]));
   }
 
   private source(address: number, port: number): DatagramSource {

@@ -1,6 +1,6 @@
 // Batched UDP receive through the addon (src/native-udp.ts, native/udp_receive.c), on real loopback sockets:
 // every datagram arrives once, whole and in order, with its sender; views handed on stay valid after later
-// batches; a port in use gives null like the dgram path; close stops delivery, also from inside a batch, and is
+// batches; promise jobs run between two datagrams of a batch; a port in use gives null like the dgram path; close stops delivery, also from inside a batch, and is
 // idempotent; a participant's transport uses it unless MEDKIT_RTPS_NATIVE_RECEIVE=0. Under CI=true it must be built.
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -87,6 +87,23 @@ describe.runIf(nativeReceiveAvailable)('NativeUdpReceiver on loopback', () => {
       expect(d.readUInt32LE(0)).toBe(i);
       expect(d.length).toBe(100 + (i % 900));
     });
+  });
+
+  it('runs promise jobs between two datagrams of a batch, as dgram does (what a handler leaves to a promise is done before the next)', async () => {
+    const port = await freePort();
+    const order: string[] = [];
+    open.push(
+      NativeUdpReceiver.open(port, '127.0.0.1', 4 << 20, (d) => {
+        const n = d.readUInt8(0);
+        order.push(`datagram ${n}`);
+        void Promise.resolve().then(() => order.push(`job ${n}`));
+      })!,
+    );
+    const s = await sender();
+    // Sent back to back: they wait in the socket and are read in one recvmmsg.
+    await sendAll(s, port, Array.from({ length: 20 }, (_, i) => Buffer.from([i])));
+    await until('20 datagrams and their jobs', () => order.length === 40);
+    expect(order).toEqual(Array.from({ length: 20 }, (_, i) => [`datagram ${i}`, `job ${i}`]).flat());
   });
 
   it('gives null for a port that is taken, or an address that is not IPv4, as the dgram path does', async () => {
