@@ -58,8 +58,9 @@ describe('web UI build on start', () => {
 
   it('is what `npm run build` (and so `npm start`) uses for the web UI', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-    // After the UI: the command's bundle (scripts/bundle-cli.mjs) copies the built UI into itself.
-    expect(pkg.scripts.build).toBe('tsc -b && node scripts/build-web.mjs && node scripts/bundle-cli.mjs');
+    // After the UI: the command's bundle (scripts/bundle-cli.mjs) copies the built UI into itself. The optional
+    // native addon (scripts/build-native.mjs) comes first: the bundle loads @medkit/rtps from its own package.
+    expect(pkg.scripts.build).toBe('tsc -b && node scripts/build-native.mjs && node scripts/build-web.mjs && node scripts/bundle-cli.mjs');
     expect(pkg.scripts.start).toMatch(/^npm run build && /);
   });
 });

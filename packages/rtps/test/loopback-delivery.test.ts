@@ -1,10 +1,14 @@
 // Reliable and best-effort delivery between two of our participants over UDP on 127.0.0.1,
-// loss repair under injected drops, KEEP_LAST history, transient-local late joiners.
+// loss repair under injected drops, KEEP_LAST history, transient-local late joiners; the transport with and
+// without its native user-data receive.
+import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../src/index.js';
 import { SubmessageId } from '../src/submessages/ids.js';
 import { cdrString, closeAll, hasSubmessage, participant, prng, readCdrString, until } from './support/loopback.js';
 import { testDomain } from '../../../test-support/domains.js';
+import { nativeReceiveAvailable } from '../src/native-udp.js';
+import { UdpTransport } from '../src/transport-udp.js';
 
 const DOMAIN = testDomain(1);
 const TYPE = 'std_msgs::msg::dds_::String_';
@@ -134,5 +138,28 @@ describe('delivery between two participants on loopback', () => {
     expect(got[0].sequenceNumber).toBe(id.sequenceNumber);
     expect(got[0].relatedSampleIdentity).toEqual(related);
     expect(got[0].sourceTimestamp).toEqual({ sec: 1700000000, nanosec: 0 });
+  });
+});
+
+describe.runIf(nativeReceiveAvailable)('the transport reads its user-data socket natively (native-udp.ts)', () => {
+  const options = { domainId: DOMAIN, localhostOnly: true, multicast: false, maxParticipantIndex: 119, receiveBufferSize: 1 << 20 };
+
+  it('reads its user-data socket natively unless told not to, and receives either way', async () => {
+    for (const nativeReceive of [undefined, false]) {
+      const got: Buffer[] = [];
+      const t = await UdpTransport.open({ ...options, nativeReceive }, (d) => got.push(d));
+      expect(t.nativeReceive).toBe(nativeReceive !== false && process.env.MEDKIT_RTPS_NATIVE_RECEIVE !== '0');
+      const s = dgram.createSocket('udp4');
+      try {
+        for (const [text, port] of [['user data', t.locators.defaultUnicast[0].port], ['metatraffic', t.locators.metatrafficUnicast[0].port]] as const) {
+          await new Promise<void>((resolve, reject) => s.send(Buffer.from(text), port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+        }
+        await until(() => got.length === 2, 'both datagrams');
+      } finally {
+        s.close();
+        t.close();
+      }
+      expect(got.map(String).sort()).toEqual(['metatraffic', 'user data']);
+    }
   });
 });

@@ -1,13 +1,11 @@
 // Batched UDP receive through the addon (src/native-udp.ts, native/udp_receive.c), on real loopback sockets:
 // every datagram arrives once, whole and in order, with its sender; views handed on stay valid after later
 // batches; promise jobs run between two datagrams of a batch; a port in use gives null like the dgram path; close stops delivery, also from inside a batch, and is
-// idempotent; a participant's transport uses it unless MEDKIT_RTPS_NATIVE_RECEIVE=0. Under CI=true it must be built.
+// idempotent. (A participant's transport with and without it: loopback-delivery.test.ts.) Under CI=true it must be built.
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NativeUdpReceiver, nativeReceiveAvailable, type DatagramSource } from '../src/native-udp.js';
 import { rtpsAddonError } from '../src/native-addon.js';
-import { UdpTransport } from '../src/transport-udp.js';
-import { testDomain } from '../../../test-support/domains.js';
 
 const open: { close(): void }[] = [];
 afterEach(() => {
@@ -130,24 +128,5 @@ describe.runIf(nativeReceiveAvailable)('NativeUdpReceiver on loopback', () => {
     const again = NativeUdpReceiver.open(port, '127.0.0.1', 1 << 20, () => {});
     expect(again).not.toBeNull();
     again!.close();
-  });
-});
-
-describe.runIf(nativeReceiveAvailable)('a participant transport', () => {
-  // loopback-delivery's domain: a transport takes the first free participant index, so sharing it is harmless.
-  const options = { domainId: testDomain(1), localhostOnly: true, multicast: false, maxParticipantIndex: 119, receiveBufferSize: 1 << 20 };
-
-  it('reads its user-data socket natively unless told not to, and receives either way', async () => {
-    for (const nativeReceive of [undefined, false]) {
-      const got: Buffer[] = [];
-      const t = await UdpTransport.open({ ...options, nativeReceive }, (d) => got.push(d));
-      open.push(t);
-      expect(t.nativeReceive).toBe(nativeReceive !== false);
-      const s = await sender();
-      await sendAll(s, t.locators.defaultUnicast[0].port, [Buffer.from('user data')]);
-      await sendAll(s, t.locators.metatrafficUnicast[0].port, [Buffer.from('metatraffic')]);
-      await until('both datagrams', () => got.length === 2);
-      expect(got.map(String).sort()).toEqual(['metatraffic', 'user data']);
-    }
   });
 });
