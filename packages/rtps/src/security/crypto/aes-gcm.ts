@@ -14,8 +14,8 @@ export interface AesGcmKey {
   /**
    * Decrypts `ciphertext` and verifies the tag over `aad` and `ciphertext` with the 12-byte IV at `ivAt` of `iv`
    * and the 16-byte tag at `tagAt` of `tag`; without ciphertext it verifies a GMAC of `aad`. Returns the plaintext
-   * (its own bytes, not a view of the input; empty without ciphertext), or undefined when the tag does not verify. The IV and tag are read
-   * before it returns: their Buffers may be reused.
+   * (its own bytes, not a view of the input; empty without ciphertext), or undefined when the tag does not verify
+   * or the IV or tag lies outside its Buffer. The IV and tag are read before it returns: their Buffers may be reused.
    */
   open(iv: Buffer, ivAt: number, tag: Buffer, tagAt: number, ciphertext: Buffer | undefined, aad: Buffer | undefined): Buffer | undefined;
 }
@@ -34,6 +34,10 @@ export const aesGcmAddonError: string | undefined = rtpsAddonError;
 const IV = Buffer.alloc(IV_BYTES);
 const TAG = Buffer.alloc(TAG_BYTES);
 
+/** Whether the IV at `ivAt` or the tag at `tagAt` does not fit in its Buffer (offsets come from peer data). */
+const outOfBounds = (iv: Buffer, ivAt: number, tag: Buffer, tagAt: number): boolean =>
+  !(ivAt >= 0 && ivAt + IV_BYTES <= iv.length && tagAt >= 0 && tagAt + TAG_BYTES <= tag.length);
+
 /** Copies `n` bytes of `buf` from `at` into `to` (a byte loop: cheaper than a view or Buffer.copy for 12 or 16). */
 function take(to: Buffer, buf: Buffer, at: number, n: number): Buffer {
   for (let i = 0; i < n; i++) to[i] = buf[at + i];
@@ -48,7 +52,7 @@ class NodeCryptoKey implements AesGcmKey {
   }
 
   open(iv: Buffer, ivAt: number, tag: Buffer, tagAt: number, ciphertext: Buffer | undefined, aad: Buffer | undefined): Buffer | undefined {
-    if (ivAt < 0 || ivAt + IV_BYTES > iv.length || tagAt < 0 || tagAt + TAG_BYTES > tag.length) return undefined;
+    if (outOfBounds(iv, ivAt, tag, tagAt)) return undefined;
     try {
       const d = createDecipheriv(this.algorithm, this.key, take(IV, iv, ivAt, IV_BYTES));
       d.setAuthTag(take(TAG, tag, tagAt, TAG_BYTES));
@@ -74,7 +78,7 @@ class AddonKey implements AesGcmKey {
   }
 
   open(iv: Buffer, ivAt: number, tag: Buffer, tagAt: number, ciphertext: Buffer | undefined, aad: Buffer | undefined): Buffer | undefined {
-    if (ivAt < 0 || ivAt + IV_BYTES > iv.length || tagAt < 0 || tagAt + TAG_BYTES > tag.length) return undefined;
+    if (outOfBounds(iv, ivAt, tag, tagAt)) return undefined;
     // From Node.js's pool below 4 KiB: an ArrayBuffer per message cost half as much as opening it. A kept sample
     // pins its pool slab (8 KiB) as an unprotected one pins the datagram it came in.
     const out = ciphertext && ciphertext.length > 0 ? Buffer.allocUnsafe(ciphertext.length) : null;
