@@ -4,7 +4,8 @@
 // buffer, copies the datagram into a second one, builds the sender's address string and object, and enters
 // JavaScript through a callback scope; at 64 KiB samples (13 KB datagrams) that is about half of a reader's time.
 // Here one recvmmsg takes up to BATCH datagrams, they are packed into one new Buffer (one allocation, one copy),
-// and each is handed to JavaScript as its index in the batch, its length and sender in typed arrays it gave us.
+// and each is handed to JavaScript as its index in the batch and its offset in the Buffer, its length and sender in
+// typed arrays it gave us.
 //
 // Bounds: a datagram is at most SLOT bytes (larger ones are cut, MSG_TRUNC, and reported with length -1); at most
 // ROUNDS batches are read per readiness event before the event loop gets its turn back.
@@ -98,7 +99,7 @@ static void on_readable(uv_poll_t* h, int status, int events) {
       if (total != (size_t)i * SLOT) memmove(r->scratch + total, r->scratch + (size_t)i * SLOT, len);
       total += len;
     }
-    napi_value buffer, callback, recv, argv[2], result;
+    napi_value buffer, callback, recv, argv[3], result;
     void* copy;
     if (napi_create_buffer_copy(env, total, r->scratch, &copy, &buffer) != napi_ok) break;
     argv[0] = buffer;
@@ -108,10 +109,13 @@ static void on_readable(uv_poll_t* h, int status, int events) {
     // two datagrams, so what one datagram's handling leaves to a promise is done before the next is read (a goal's
     // acceptance before its status, for instance). A handler that throws is an uncaught exception, as in dgram, and
     // the other datagrams are still delivered.
+    size_t offset = 0;
     for (int i = 0; i < n && !r->closed; i++) {
       napi_create_int32(env, i, &argv[1]);
+      napi_create_uint32(env, (uint32_t)offset, &argv[2]);
+      if (r->lengths[i] > 0) offset += (size_t)r->lengths[i];
       r->in_callback = 1;
-      napi_status s = napi_make_callback(env, r->async, recv, callback, 2, argv, &result);
+      napi_status s = napi_make_callback(env, r->async, recv, callback, 3, argv, &result);
       r->in_callback = 0;
       bool pending = false;
       if (s != napi_ok && napi_is_exception_pending(env, &pending) == napi_ok && pending) {
@@ -146,7 +150,7 @@ static int array_data(napi_env env, napi_value v, napi_typedarray_type want, voi
 }
 
 // openUdpReceiver(port, ipv4 (host order), receiveBufferSize, lengths: Int32Array, addresses: Uint32Array,
-//   ports: Uint16Array, onDatagram(packed, index)) -> receiver; throws with the errno's name when it cannot bind.
+//   ports: Uint16Array, onDatagram(packed, index, offset)) -> receiver; throws with the errno's name when it cannot bind.
 napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value a[7];

@@ -1,8 +1,8 @@
 // A UDP socket read by the addon in batches (native/udp_receive.c): one recvmmsg takes up to BATCH datagrams, the
-// addon packs them into one new Buffer and calls back once per datagram with its index, through a callback scope as
-// dgram does (promise jobs run between two datagrams: handlers see the same ordering as with dgram); lengths and
-// senders are in typed arrays given to it once. Each datagram is handed on as a view of that Buffer, as dgram hands
-// on a Buffer per datagram; the sender's address object is made once per sender, not per datagram.
+// addon packs them into one new Buffer and calls back once per datagram with its index and offset, through a
+// callback scope as dgram does (promise jobs run between two datagrams: handlers see the same ordering as with
+// dgram); lengths and senders are in typed arrays given to it once. Each datagram is handed on as a view of that
+// Buffer, as dgram hands on a Buffer per datagram; the sender's address object is made once per sender.
 import { rtpsAddon } from './native-addon.js';
 
 /** Datagrams the addon reads per batch (its BATCH); the typed arrays it fills have this many entries. */
@@ -28,8 +28,6 @@ export class NativeUdpReceiver {
   private readonly sources = new Map<number, DatagramSource>();
   private readonly handle: unknown;
   private closed = false;
-  /** Where the next datagram of the current batch starts in its packed Buffer. */
-  private at = 0;
 
   private constructor(
     port: number,
@@ -37,7 +35,7 @@ export class NativeUdpReceiver {
     receiveBufferSize: number,
     private readonly onDatagram: (data: Buffer, from: DatagramSource) => void,
   ) {
-    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, (packed, index) => this.onDatagramAt(packed, index));
+    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, (packed, index, offset) => this.onDatagramAt(packed, index, offset));
   }
 
   /**
@@ -54,17 +52,14 @@ export class NativeUdpReceiver {
     }
   }
 
-  private onDatagramAt(packed: Buffer, index: number): void {
+  private onDatagramAt(packed: Buffer, index: number, offset: number): void {
     if (this.closed || index < 0 || index >= BATCH) return;
-    if (index === 0) this.at = 0;
     const length = this.lengths[index];
     if (length < 0) {
       this.truncated++;
       return;
     }
-    const at = this.at;
-    this.at = at + length;
-    this.onDatagram(packed.subarray(at, at + length), this.source(this.addresses[index], this.ports[index]));
+    this.onDatagram(packed.subarray(offset, offset + length), this.source(this.addresses[index], this.ports[index]));
   }
 
   private source(address: number, port: number): DatagramSource {
