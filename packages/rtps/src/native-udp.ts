@@ -46,7 +46,9 @@ export class NativeUdpReceiver {
     const ip = ipv4ToUint32(address);
     if (!rtpsAddon || ip === undefined) return null;
     try {
-      return new NativeUdpReceiver(port, ip, Math.min(receiveBufferSize, 0x7fffffff), onDatagram);
+      // A size the kernel cannot take is left to its default, as dgram's setRecvBufferSize failing is.
+      const size = Number.isFinite(receiveBufferSize) ? Math.max(0, Math.min(Math.floor(receiveBufferSize), 0x7fffffff)) : 0;
+      return new NativeUdpReceiver(port, ip, size, onDatagram);
     } catch {
       return null;
     }

@@ -109,6 +109,12 @@ describe.runIf(nativeReceiveAvailable)('NativeUdpReceiver on loopback', () => {
     expect(NativeUdpReceiver.open(taken.address().port, '127.0.0.1', 1 << 20, () => {})).toBeNull();
     expect(NativeUdpReceiver.open(await freePort(), 'localhost', 1 << 20, () => {})).toBeNull();
     expect(NativeUdpReceiver.open(await freePort(), '127.0.0.256', 1 << 20, () => {})).toBeNull();
+    // A receive buffer size the kernel cannot take leaves its default, as with dgram; the socket still opens.
+    for (const size of [-1, NaN, Infinity, 2 ** 40]) {
+      const r = NativeUdpReceiver.open(await freePort(), '127.0.0.1', size, () => {});
+      expect(r, String(size)).not.toBeNull();
+      r!.close();
+    }
   });
 
   it('stops delivering once closed, also when closed from inside a batch, and closing twice is harmless', async () => {
