@@ -5,8 +5,14 @@
 // component list and its plugin-owned component's detail. Usage: node bench/http/run.mjs [seconds] [--rounds=2]
 // [--node-flags='…'] (build first: npm run build). Prints a Markdown table for docs/benchmarks.md. The gateway runs with the
 // Node.js options `medkit` has on its #! line (packages/cli/src/runtime-flags.ts) unless --node-flags says otherwise; the
-// plain node:http baselines with Node's defaults.
-import { spawn } from 'node:child_process';
+// plain node:http baselines with Node's defaults, or with --baseline-node-flags='…' (--baseline-node-flags=same: the
+// gateway's, which leaves only the cost of the code: the young generation the footprint options cap makes every Node.js
+// server scavenge ~10 times as often). On a machine with taskset and at least two CPUs the load generator
+// runs on CPU 0 and every server on CPU 1 (--no-pin to leave placement to the scheduler): a server then never shares its
+// core with the load generator, which otherwise moved the plain baseline by up to 50% between runs on a 2-core VM.
+// Each server gets an unrecorded 3 s warm-up round before the measured ones (its JIT and caches warm, as in service); a
+// figure is the median of the rounds.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +21,17 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 
-const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' }, rounds: { type: 'string' } } });
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' }, rounds: { type: 'string' }, 'no-pin': { type: 'boolean' }, 'baseline-node-flags': { type: 'string' } } });
+const canPin = !opts['no-pin'] && cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+if (canPin && process.env.MEDKIT_BENCH_PINNED !== '1') {
+  // Re-run this script on CPU 0; the servers it starts go to CPU 1.
+  const r = spawnSync('taskset', ['-c', '0', process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, MEDKIT_BENCH_PINNED: '1' } });
+  process.exit(r.status ?? 1);
+}
 const seconds = Number(positionals[0] ?? 10);
 const gatewayFlags = opts['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : opts['node-flags'].split(/\s+/).filter(Boolean);
+const baselineOpt = opts['baseline-node-flags'];
+const baselineFlags = baselineOpt === 'same' ? gatewayFlags : (baselineOpt ?? '').split(/\s+/).filter(Boolean);
 const connections = 50;
 const rounds = Number(opts.rounds ?? 2);
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,7 +49,8 @@ function manifest(apps) {
 
 function start(kind, bodyFile) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(kind === 'gateway' ? gatewayFlags : []), join(here, 'server.mjs'), kind, join(dir, 'manifest.yaml'), join(dir, `data-${kind}`), bodyFile ?? ''], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [...(kind.startsWith('gateway') ? gatewayFlags : baselineFlags), join(here, 'server.mjs'), kind, join(dir, 'manifest.yaml'), join(dir, `data-${kind}`), bodyFile ?? ''];
+    const child = canPin ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d) => {
       const m = /READY (\d+)/.exec(d.toString());
       if (m) resolve({ child, port: Number(m[1]) });
@@ -54,10 +69,10 @@ function cpuMs(pid) {
  * One round against a server; also the server process's CPU time per request (µs), which other load on a
  * shared machine changes much less than throughput does.
  */
-function load(srv, path) {
+function load(srv, path, duration = seconds) {
   const before = cpuMs(srv.child.pid);
   return new Promise((resolve, reject) => {
-    autocannon({ url: `http://127.0.0.1:${srv.port}${path}`, connections, duration: seconds, pipelining: 1 }, (err, r) => {
+    autocannon({ url: `http://127.0.0.1:${srv.port}${path}`, connections, duration, pipelining: 1 }, (err, r) => {
       if (err) return reject(err);
       r.cpuUsPerRequest = ((cpuMs(srv.child.pid) - before) * 1000) / Math.max(1, r.requests.total);
       resolve(r);
@@ -75,6 +90,7 @@ async function compare(gw, path, label) {
   const plain = await start('plain', file);
   const plainStatic = await start('plain-static', file);
   const results = { gateway: [], plain: [], 'plain-static': [] };
+  for (const srv of [plain, plainStatic, gw]) await load(srv, path, 3);
   for (let round = 0; round < rounds; round++) {
     for (const [name, srv] of [['plain', plain], ['plain-static', plainStatic], ['gateway', gw]]) results[name].push(await load(srv, path));
   }
@@ -105,15 +121,19 @@ for (const v of variants) {
 }
 rmSync(dir, { recursive: true, force: true });
 
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const summary = (rs) => ({
-  rps: rs.reduce((s, r) => s + r.requests.average, 0) / rs.length,
-  p50: Math.max(...rs.map((r) => r.latency.p50)),
-  p99: Math.max(...rs.map((r) => r.latency.p99)),
+  rps: median(rs.map((r) => r.requests.average)),
+  p50: median(rs.map((r) => r.latency.p50)),
+  p99: median(rs.map((r) => r.latency.p99)),
   errors: rs.reduce((s, r) => s + r.errors + r.non2xx, 0),
-  cpu: rs.reduce((s, r) => s + r.cpuUsPerRequest, 0) / rs.length,
+  cpu: median(rs.map((r) => r.cpuUsPerRequest)),
 });
 console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 16)}, loadavg at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'})\n`);
+console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each after a 3 s warm-up, medians; ${canPin ? 'load generator on CPU 0, servers on CPU 1' : 'not pinned'}; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'}; plain servers' options: ${baselineFlags.join(' ') || 'none'})\n`);
 console.log('| gateway | route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|---|');
 const ratios = [];
 for (const r of measured) {
