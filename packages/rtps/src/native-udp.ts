@@ -2,7 +2,8 @@
 // addon packs them into one new Buffer and calls back once per datagram with its index and offset, through a
 // callback scope as dgram does (promise jobs run between two datagrams: handlers see the same ordering as with
 // dgram); lengths and senders are in typed arrays given to it once. Each datagram is handed on as a view of that
-// Buffer, as dgram hands on a Buffer per datagram; the sender's address object is made once per sender.
+// Buffer, as dgram hands on a Buffer per datagram; a sample a reader keeps gets its own bytes when the batch is much
+// larger (receive.ts, ownBytes), so it never holds the batch. The sender's address object is made once per sender.
 import { rtpsAddon } from './native-addon.js';
 
 /** Datagrams the addon reads per batch (its BATCH); the typed arrays it fills have this many entries. */

@@ -36,6 +36,26 @@ describe('delivery between two participants on loopback', () => {
     expect(got).toEqual(want);
   });
 
+  it('a sample the reader keeps holds its own bytes, never the rest of the batch of datagrams it came in', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN);
+    const w = a.createWriter({ topic: 'rt/kept', typeName: TYPE, qos: { history: { kind: 'keep-all' } } });
+    const r = b.createReader({ topic: 'rt/kept', typeName: TYPE, qos: { reliability: 'reliable', history: { kind: 'keep-all' } } });
+    const kept: Sample[] = [];
+    r.on('sample', (smp) => kept.push(smp));
+    expect(await w.waitForMatch(1, 10_000)).toBe(true);
+    await r.waitForMatch(1, 10_000);
+    // A burst of 1 KiB samples: the native receiver reads them 64 datagrams at a time into one buffer.
+    for (let i = 0; i < 2000; i++) w.write(cdrString(`${i} `.padEnd(1024, '.')));
+    expect(await w.waitForAcknowledgments(20_000)).toBe(true);
+    await until(() => kept.length === 2000, 'all samples');
+    for (const k of kept) {
+      const backing = k.payload.buffer.byteLength;
+      // At most 16 KiB, or the sample's own size, of other bytes (src/receive.ts, ownBytes).
+      expect(backing - k.payload.length <= 16 * 1024 || backing <= 2 * k.payload.length).toBe(true);
+    }
+  });
+
   it('traffic counters: bytes both ways, own readers and writers, remote participants, filtered datagrams dropped', async () => {
     let refuse = false;
     const a = await participant(DOMAIN, { packetFilter: { incoming: () => !refuse } });
