@@ -44,15 +44,17 @@ async function runCyclone() {
   };
   const n0 = total();
   const c0 = procCpu(sub.child.pid);
+  const w0 = procCpu(pub.child.pid);
   const t0 = Date.now();
   await sleep(seconds * 1000);
   const n1 = total();
   const c1 = procCpu(sub.child.pid);
+  const w1 = procCpu(pub.child.pid);
   const dt = (Date.now() - t0) / 1000;
   const lost = [...sub.lines].reverse().find((l) => l.startsWith('rate '))?.match(/lost=(\d+)/)?.[1];
   await stop(pub);
   await stop(sub);
-  return { rate: (n1 - n0) / dt, cpu: (c1 - c0) / dt, lost: Number(lost ?? 0) };
+  return { rate: (n1 - n0) / dt, cpu: (c1 - c0) / dt, writerCpu: (w1 - w0) / dt, lost: Number(lost ?? 0) };
 }
 
 async function runOurs() {
@@ -81,10 +83,14 @@ async function runOurs() {
   loop.enable();
   const n0 = n;
   const c0 = process.cpuUsage();
+  const w0 = procCpu(pub.child.pid);
+  const acks0 = p.transport.sent.datagrams;
   const t0 = Date.now();
   await sleep(seconds * 1000);
   const n1 = n;
   const c = process.cpuUsage(c0);
+  const w1 = procCpu(pub.child.pid);
+  const acks1 = p.transport.sent.datagrams;
   const dt = (Date.now() - t0) / 1000;
   loop.disable();
   gcObserver.disconnect();
@@ -93,7 +99,7 @@ async function runOurs() {
   await p.close();
   const ms = (ns) => ns / 1e6;
   const stalls = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
-  return { rate: (n1 - n0) / dt, cpu: (c.user + c.system) / 1e6 / dt, avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed, stalls, gc, dt };
+  return { rate: (n1 - n0) / dt, cpu: (c.user + c.system) / 1e6 / dt, writerCpu: (w1 - w0) / dt, sentPerSecond: (acks1 - acks0) / dt, avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed, stalls, gc, dt };
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -105,8 +111,8 @@ for (let i = 0; i < Number(values.runs); i++) {
   const pct = (100 * ours.rate) / cyc.rate;
   ratios.push(pct);
   console.log(`run ${i + 1} (load ${load()}):
-- Cyclone C reader (peer throughput-sub): ${Math.round(cyc.rate).toLocaleString('en')} samples/s, CPU ${(cyc.cpu * 100).toFixed(0)}% of one core, lost ${cyc.lost}
-- @medkit/rtps reader: ${Math.round(ours.rate).toLocaleString('en')} samples/s, CPU ${(ours.cpu * 100).toFixed(0)}% of one core (whole Node process), payload ${Math.round(ours.avgBytes)} B
+- Cyclone C reader (peer throughput-sub): ${Math.round(cyc.rate).toLocaleString('en')} samples/s, CPU ${(cyc.cpu * 100).toFixed(0)}% of one core, lost ${cyc.lost}; the writer's CPU ${(cyc.writerCpu * 100).toFixed(0)}%
+- @medkit/rtps reader: ${Math.round(ours.rate).toLocaleString('en')} samples/s, CPU ${(ours.cpu * 100).toFixed(0)}% of one core (whole Node process), payload ${Math.round(ours.avgBytes)} B; the writer's CPU ${(ours.writerCpu * 100).toFixed(0)}%; ${Math.round(ours.sentPerSecond)} datagrams/s sent (ACKNACKs and discovery)
   event-loop delay p50 ${ours.stalls.p50.toFixed(1)} / p99 ${ours.stalls.p99.toFixed(1)} / max ${ours.stalls.max.toFixed(1)} ms; GC ${ours.gc.count} pauses (${(ours.gc.count / ours.dt).toFixed(0)}/s), ${((100 * ours.gc.totalMs) / (ours.dt * 1000)).toFixed(1)}% of the window, longest ${ours.gc.maxMs.toFixed(1)} ms
 - ratio: ${pct.toFixed(0)}% of Cyclone`);
 }
