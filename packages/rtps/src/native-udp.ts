@@ -1,9 +1,10 @@
 // A UDP socket read by the addon in batches (native/udp_receive.c): one recvmmsg takes up to BATCH datagrams, the
-// addon packs them into one new Buffer and calls back once per datagram with its index and offset, through a
+// addon copies them into its current slab Buffer (512 KiB, a new one when full) and calls back once per datagram with
+// the slab, its index and its offset, through a
 // callback scope as dgram does (promise jobs run between two datagrams: handlers see the same ordering as with
 // dgram); lengths and senders are in typed arrays given to it once. Each datagram is handed on as a view of that
-// Buffer, as dgram hands on a Buffer per datagram; a sample a reader keeps gets its own bytes when the batch is much
-// larger (receive.ts, ownBytes), so it never holds the batch. The sender's address object is made once per sender.
+// Buffer, as dgram hands on a Buffer per datagram; a sample a reader keeps gets its own bytes when the slab is much
+// larger (receive.ts, ownBytes), so it never holds the slab. The sender's address object is made once per sender.
 import { rtpsAddon } from './native-addon.js';
 
 /** Datagrams the addon reads per batch (its BATCH); the typed arrays it fills have this many entries. */
@@ -36,7 +37,7 @@ export class NativeUdpReceiver {
     receiveBufferSize: number,
     private readonly onDatagram: (data: Buffer, from: DatagramSource) => void,
   ) {
-    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, (packed, index, offset) => this.onDatagramAt(packed, index, offset));
+    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, (slab, index, offset) => this.onDatagramAt(slab, index, offset));
   }
 
   /**
@@ -55,14 +56,14 @@ export class NativeUdpReceiver {
     }
   }
 
-  private onDatagramAt(packed: Buffer, index: number, offset: number): void {
+  private onDatagramAt(slab: Buffer, index: number, offset: number): void {
     if (this.closed || index < 0 || index >= BATCH) return;
     const length = this.lengths[index];
     if (length < 0) {
       this.truncated++;
       return;
     }
-    this.onDatagram(packed.subarray(offset, offset + length), this.source(this.addresses[index], this.ports[index]));
+    this.onDatagram(slab.subarray(offset, offset + length), this.source(this.addresses[index], this.ports[index]));
   }
 
   private source(address: number, port: number): DatagramSource {
