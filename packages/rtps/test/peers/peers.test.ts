@@ -43,8 +43,11 @@ async function talkerToListener(talkerVendor: PeerVendor, listenerVendor: PeerVe
 
 async function serviceRoundTrip(vendor: PeerVendor, domain: number): Promise<void> {
   const server = await spawnPeer(vendor, 'server', { domain });
-  const other = await spawnPeer(vendor, 'client', { domain, count: 3, a: 100, b: 1, node: 'other_client' });
-  const client = await spawnPeer(vendor, 'client', { domain, count: 4, a: 1, b: 40 });
+  // A client sends once it matched both service endpoints, but the server's reply writer may not have matched the
+  // client's reader yet: a reply to that first request is lost (volatile) and the client fails on its timeout. The
+  // client waits its period before the first request; 1 s instead of 0.2 leaves the server time on a loaded box.
+  const other = await spawnPeer(vendor, 'client', { domain, count: 3, a: 100, b: 1, node: 'other_client', periodMs: 1000 });
+  const client = await spawnPeer(vendor, 'client', { domain, count: 4, a: 1, b: 40, periodMs: 1000 });
   expect(await client.exited).toEqual({ code: 0, signal: null });
   expect(await other.exited).toEqual({ code: 0, signal: null });
   expect(client.matches(/^response seq=(\d+) sum=(\d+)$/).map((m) => [m[1], m[2]])).toEqual([
