@@ -1,10 +1,10 @@
 // A UDP socket read by the addon in batches (native/udp_receive.c): one recvmmsg takes up to BATCH datagrams, the
 // addon copies them into its current slab Buffer (512 KiB, a new one when full) and calls back once per datagram with
-// the slab, its index and its offset, through a
-// callback scope as dgram does (promise jobs run between two datagrams: handlers see the same ordering as with
-// dgram); lengths and senders are in typed arrays given to it once. Each datagram is handed on as a view of that
-// Buffer, as dgram hands on a Buffer per datagram; a sample a reader keeps gets its own bytes when the slab is much
-// larger (receive.ts, ownBytes), so it never holds the slab. The sender's address object is made once per sender.
+// the slab, its index and its offset, through a callback scope as dgram does (promise jobs run between two datagrams:
+// handlers see the same ordering as with dgram); lengths and senders are in typed arrays given to it once. Each
+// datagram is handed on as a view of the slab, as dgram hands on a Buffer per datagram; a sample a reader keeps gets
+// its own bytes when the slab is much larger (receive.ts, ownBytes), so it never holds the slab. The sender's address
+// object is made once per sender.
 import { rtpsAddon } from './native-addon.js';
 
 /** Datagrams the addon reads per batch (its BATCH); the typed arrays it fills have this many entries. */
