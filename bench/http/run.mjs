@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
+import { median } from '../support/median.mjs';
 
 const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' }, rounds: { type: 'string' }, 'no-pin': { type: 'boolean' }, 'baseline-node-flags': { type: 'string' } } });
 const canPin = !opts['no-pin'] && cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -121,10 +122,6 @@ for (const v of variants) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const summary = (rs) => ({
   rps: median(rs.map((r) => r.requests.average)),
   p50: median(rs.map((r) => r.latency.p50)),

@@ -130,9 +130,5 @@ export async function runOurs({ domain, size, seconds, warmupMs, pubUri, partici
 export const fmt = (x) => Math.round(x).toLocaleString('en');
 /** A share (0..1) as a whole percentage. */
 export const pct = (x) => `${(x * 100).toFixed(0)}%`;
-/** The median of some numbers. */
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+// The median of some numbers (shared with the other benches).
+export { median } from '../support/median.mjs';
