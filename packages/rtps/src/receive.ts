@@ -371,8 +371,8 @@ const RETAIN_SLACK = 16 * 1024;
 /**
  * A sample's payload or inline QoS as a reader may keep it (history, out-of-order stash, the application): its own
  * bytes when the buffer under the view is much larger than the view. The native receiver hands on each datagram as a
- * view of its whole batch (up to 64 datagrams, 4 MiB), and one datagram may carry far more than one small sample;
- * without this, one kept 1 KiB sample could hold megabytes of other traffic. Fragmented samples are assembled in
+ * view of its 512 KiB slab (native-udp.ts), and one datagram may carry far more than one small sample; without this,
+ * one kept 1 KiB sample could hold a slab of other traffic. Fragmented samples are assembled in
  * buffers of their own and need nothing here.
  */
 export function ownBytes(view: Buffer): Buffer {
