@@ -9,6 +9,11 @@ export interface FleetReplica {
   proc: MedkitProcess;
   url: string;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * GET `path` on the replica and parse its JSON; when the request fails, the error says whether the process is
+   * still running and ends with its stderr, so a replica that died under a test is not just "fetch failed".
+   */
+  getJson<T>(path: string): Promise<T>;
 }
 
 /** `env`: extra environment, e.g. NATS credentials (MEDKIT_FLEET_NATS_USER, …), which never go on the command line. */
@@ -21,6 +26,15 @@ export async function startFleetReplica(o: { nats: string[]; database: string; f
   return {
     proc,
     url: m[1],
+    async getJson<T>(path: string): Promise<T> {
+      try {
+        return (await (await fetch(`${m[1]}${path}`)).json()) as T;
+      } catch (e) {
+        const c = proc.child;
+        const state = c.exitCode !== null || c.signalCode !== null ? `exited (code ${c.exitCode}, signal ${c.signalCode})` : 'still running';
+        throw new Error(`GET ${m[1]}${path} failed (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}); the replica is ${state}; its stderr ends: ${proc.stderr().slice(-4000)}`);
+      }
+    },
     async kill(signal = 'SIGTERM') {
       if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
       proc.child.kill(signal);

@@ -5,6 +5,7 @@
 // brings an event first). Every statement touches rows in (robot, key) order so concurrent replicas cannot
 // deadlock on each other. One transaction per batch; the caller acks after it commits.
 import type { Pool } from 'pg';
+import { withPgTransaction } from '@medkit/kit';
 import type { FleetEnvelope } from '@medkit/fleet-protocol';
 
 export interface IngestItem {
@@ -94,9 +95,7 @@ const UPSERT_ENTITIES = `
 export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Promise<BatchOutcome> {
   if (items.length === 0) return { fresh: 0, confirmed: 0 };
   const json = JSON.stringify(items.map((i) => ({ ...i.envelope, stream_seq: i.streamSeq, stored_at: i.storedAt })));
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withPgTransaction(() => pool.connect(), async (client) => {
     const written = await client.query<{ event_id: string; inserted: boolean }>(INSERT_EVENTS, [json]);
     // Only new events say a robot was heard from (a duplicate's robot has its row since the event was first written).
     const byId = new Map(items.map((i) => [i.envelope.event_id, i]));
@@ -105,12 +104,6 @@ export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Prom
     await client.query(UPSERT_HEALTH, [json]);
     await client.query(UPSERT_FAULTS, [json]);
     await client.query(UPSERT_ENTITIES, [json]);
-    await client.query('COMMIT');
     return { fresh: fresh.length, confirmed: written.rows.length - fresh.length };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

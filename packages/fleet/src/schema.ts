@@ -1,6 +1,7 @@
 // The fleet's PostgreSQL schema, as versioned migrations (docs/fleet.md). They run under a transaction-scoped
 // advisory lock, so replicas starting together migrate exactly once; each version is recorded.
 import type { Pool } from 'pg';
+import { withPgTransaction } from '@medkit/kit';
 
 interface PgMigration {
   version: number;
@@ -71,9 +72,7 @@ const FLEET_MIGRATIONS: PgMigration[] = [
 
 /** Applies the migrations not yet recorded; returns the versions applied by this call. */
 export async function migrateFleetSchema(pool: Pool, migrations: readonly PgMigration[] = FLEET_MIGRATIONS): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withPgTransaction(() => pool.connect(), async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS fleet_schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
@@ -85,12 +84,6 @@ export async function migrateFleetSchema(pool: Pool, migrations: readonly PgMigr
       await client.query('INSERT INTO fleet_schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       applied.push(m.version);
     }
-    await client.query('COMMIT');
     return applied;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -41,7 +41,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet fast path: visible while JetS
   let frozen = -1;
   let survivor = -1;
 
-  const health = async (r: FleetReplica): Promise<Health> => (await fetch(`${r.url}/api/v1/health`)).json() as Promise<Health>;
+  const health = (r: FleetReplica): Promise<Health> => r.getJson<Health>('/api/v1/health');
   const total = async (r: FleetReplica, code: string): Promise<number> => {
     const body = (await (await fetch(`${r.url}/api/v1/faults?fault_code=${code}&status=all`)).json()) as { 'x-medkit'?: { total: number } };
     return body['x-medkit']?.total ?? -1;

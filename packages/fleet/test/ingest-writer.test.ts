@@ -81,3 +81,45 @@ describeWith(POSTGRES, 'fleet ingest writer: one event, two paths', () => {
     expect(rows).toEqual([{ seq: '1', stream_seq: '60' }, { seq: '2', stream_seq: '61' }, { seq: '3', stream_seq: '62' }]);
   });
 });
+
+// PostgreSQL going down while a write holds a client: node-postgres emits the lost connection on the client, which
+// the pool does not listen on while the client is out; unheard, that 'error' event killed the fleet replica.
+describeWith(POSTGRES, 'fleet ingest writer: PostgreSQL shut down in the middle of a write', () => {
+  let pgs: PgServer;
+  let pool: pg.Pool;
+  let blocker: pg.Client;
+
+  beforeAll(async () => {
+    pgs = await startPostgres();
+    pool = new pg.Pool({ connectionString: pgs.url, max: 1 });
+    pool.on('error', () => undefined); // the idle clients' loss, as the fleet feature handles it
+    await migrateFleetSchema(pool);
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    pgs?.stop();
+  });
+
+  it('rejects the write, keeps the process alive, and writes again once PostgreSQL is back', async () => {
+    // Another session holds the events table, so the write waits inside its transaction, its client checked out.
+    blocker = new pg.Client({ connectionString: pgs.url });
+    blocker.on('error', () => undefined);
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE fleet_events IN ACCESS EXCLUSIVE MODE');
+    const write = writeBatch(pool, [fast(fault('down', 1, 1), T0)]);
+    const settled = write.then(() => 'written', (err: Error) => err.message);
+    const waiting = async () => (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO fleet_events%'`)).rows[0].n as number;
+    for (let i = 0; i < 200 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await waiting()).toBe(1);
+    pgs.pause();
+    expect(await settled).toMatch(/terminat/i);
+    // The connection's end arrives after the query's error: give it time to be emitted (and, unheard, to throw).
+    await new Promise((r) => setTimeout(r, 500));
+    pgs.resume();
+    // The one client of the pool was handed back broken: it is replaced, not lent out again.
+    expect(await writeBatch(pool, [fast(fault('down', 2, 1), T0 + 1)])).toEqual({ fresh: 1, confirmed: 0 });
+    expect((await pool.query(`SELECT seq FROM fleet_events WHERE robot_id = 'down'`)).rows).toEqual([{ seq: '2' }]);
+  });
+});

@@ -5,6 +5,7 @@ export type { ConfigReader } from './config/reader.js';
 export { openDatabase, openStoreFile, prepareDataDir, runMigrations, StorageError, storageFailure, SQLITE_CACHE_KIB } from './storage/database.js';
 export type { Migration, SqliteDatabase } from './storage/database.js';
 export { MigrationRegistry, openStore } from './storage/registry.js';
+export { withPgTransaction, type PgTransactionClient } from './storage/pg-transaction.js';
 export { API_BASE } from './http/api-base.js';
 export { ConfigError } from './config/errors.js';
 export { warning, HealthRegistry, WARNING_SCHEMA_VERSION, type HealthContribution, type HealthContributor, type HealthWarning } from './health.js';

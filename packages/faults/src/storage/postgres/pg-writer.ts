@@ -3,7 +3,8 @@
 // asynchronously (no report waits for it). Every query has the pool's deadline; a batch that fails is kept at the head and retried with exponential
 // backoff, so nothing accepted is dropped and the order is kept. The status shows connected, pending and the
 // last error.
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { withPgTransaction } from '@medkit/kit';
 import type { FaultLogger } from '../../log.js';
 import { storeProblemOf } from '../store-errors.js';
 import type { FaultStoreStatus } from '../store-status.js';
@@ -89,24 +90,9 @@ export class PgWriteQueue {
   }
 
   private async send(batch: PgStatement[]): Promise<void> {
-    const client: PoolClient = await this.o.pool.connect();
-    let broken: Error | undefined;
-    // A connection lost between two queries is emitted on the client; the next query fails and is retried.
-    const lost = (err: Error) => { broken = err; };
-    client.on('error', lost);
-    try {
-      await client.query('BEGIN');
+    await withPgTransaction(() => this.o.pool.connect(), async (client) => {
       for (const st of batch) await client.query(st.text, st.values);
-      await client.query('COMMIT');
-    } catch (err) {
-      broken = err as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.off('error', lost);
-      // A client whose query failed may have lost its connection: the pool replaces it.
-      client.release(broken);
-    }
+    });
   }
 
   private sleep(ms: number): Promise<void> {
