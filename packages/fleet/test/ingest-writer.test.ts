@@ -97,6 +97,8 @@ describeWith(POSTGRES, 'fleet ingest writer: PostgreSQL shut down in the middle 
   });
 
   afterAll(async () => {
+    // First the blocker: a write still waiting on its lock (a failed run) would keep pool.end() waiting.
+    await Promise.race([blocker?.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
     await pool?.end();
     pgs?.stop();
   });
@@ -109,10 +111,11 @@ describeWith(POSTGRES, 'fleet ingest writer: PostgreSQL shut down in the middle 
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE fleet_events IN ACCESS EXCLUSIVE MODE');
     const write = writeBatch(pool, [fast(fault('down', 1, 1), T0)]);
-    const settled = write.then(() => 'written', (err: Error) => err.message);
+    let state = 'pending';
+    const settled = write.then(() => (state = 'written'), (err: Error) => (state = `failed: ${err.message}`));
     const waiting = async () => (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO fleet_events%'`)).rows[0].n as number;
-    for (let i = 0; i < 200 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(await waiting()).toBe(1);
+    for (let i = 0; i < 600 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect({ waiting: await waiting(), write: state }).toEqual({ waiting: 1, write: 'pending' });
     pgs.pause();
     expect(await settled).toMatch(/terminat/i);
     // The connection's end arrives after the query's error: give it time to be emitted (and, unheard, to throw).
