@@ -12,7 +12,6 @@
 // core with the load generator, which otherwise moved the plain baseline by up to 50% between runs on a 2-core VM.
 // Each server gets an unrecorded 3 s warm-up round before the measured ones (its JIT and caches warm, as in service); a
 // figure is the median of the rounds.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -21,14 +20,12 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { median } from '../support/median.mjs';
+import { canPin, runPinnedOn, spawnOn } from '../support/pin.mjs';
 
 const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' }, rounds: { type: 'string' }, 'no-pin': { type: 'boolean' }, 'baseline-node-flags': { type: 'string' } } });
-const canPin = !opts['no-pin'] && cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-if (canPin && process.env.MEDKIT_BENCH_PINNED !== '1') {
-  // Re-run this script on CPU 0; the servers it starts go to CPU 1.
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, MEDKIT_BENCH_PINNED: '1' } });
-  process.exit(r.status ?? 1);
-}
+const pin = canPin(!opts['no-pin']);
+// This script (the load generator) on CPU 0; the servers it starts go to CPU 1.
+runPinnedOn(0, pin);
 const seconds = Number(positionals[0] ?? 10);
 const gatewayFlags = opts['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : opts['node-flags'].split(/\s+/).filter(Boolean);
 const baselineOpt = opts['baseline-node-flags'];
@@ -51,7 +48,7 @@ function manifest(apps) {
 function start(kind, bodyFile) {
   return new Promise((resolve, reject) => {
     const args = [...(kind.startsWith('gateway') ? gatewayFlags : baselineFlags), join(here, 'server.mjs'), kind, join(dir, 'manifest.yaml'), join(dir, `data-${kind}`), bodyFile ?? ''];
-    const child = canPin ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnOn(1, pin, process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d) => {
       const m = /READY (\d+)/.exec(d.toString());
       if (m) resolve({ child, port: Number(m[1]) });
@@ -130,7 +127,7 @@ const summary = (rs) => ({
   cpu: median(rs.map((r) => r.cpuUsPerRequest)),
 });
 console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 16)}, loadavg at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each after a 3 s warm-up, medians; ${canPin ? 'load generator on CPU 0, servers on CPU 1' : 'not pinned'}; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'}; plain servers' options: ${baselineFlags.join(' ') || 'none'})\n`);
+console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each after a 3 s warm-up, medians; ${pin ? 'load generator on CPU 0, servers on CPU 1' : 'not pinned'}; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'}; plain servers' options: ${baselineFlags.join(' ') || 'none'})\n`);
 console.log('| gateway | route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|---|');
 const ratios = [];
 for (const r of measured) {

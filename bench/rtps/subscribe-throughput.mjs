@@ -4,9 +4,10 @@
 // the same publisher settings, `--runs` times alternating. Prints samples/s and CPU for both, each
 // run and the median ratio, with the load average; copy the printed block into docs/benchmarks.md.
 //
-//   npx tsc -b packages/rtps && node bench/rtps/subscribe-throughput.mjs [seconds=10] [domain=39] [--runs 1] [--profile DIR]
+//   npx tsc -b packages/rtps && node bench/rtps/subscribe-throughput.mjs [seconds=10] [domain=39] [--runs 1] [--profile DIR] [--no-pin]
 //
-// --profile DIR writes a V8 CPU profile of each of our reader's measured windows.
+// --profile DIR writes a V8 CPU profile of each of our reader's measured windows. With two CPUs or more and taskset,
+// the writer runs on CPU 0 and both readers on CPU 1 (--no-pin: the scheduler places them).
 //
 // The peer binary is the one the interop tests build (packages/rtps/test/peers/build/cyclone-*/peer;
 // run `npx vitest run packages/rtps/test/interop-cyclone.test.ts` once), or MEDKIT_CYCLONE_PEER.
@@ -18,13 +19,20 @@ import { startCpuProfile } from '../support/cpu-profile.mjs';
 import { cyclonePeer } from '../support/cyclone-peer.mjs';
 import { procCpu } from '../support/proc-cpu.mjs';
 import { median } from './ddsperf-pair.mjs';
+import { canPin, runPinnedOn } from '../support/pin.mjs';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, profile: { type: 'string' } } });
+const WRITER_CPU = 0;
+const READER_CPU = 1;
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, profile: { type: 'string' }, 'no-pin': { type: 'boolean' } } });
+// Both readers (this process, Cyclone's subscriber) on CPU 1, the writer on CPU 0: unpinned, the writer and a reader,
+// each near a whole core, shared both cores at random, and Cyclone's own rate moved between 92k and 139k samples/s.
+const pin = canPin(!values['no-pin']);
+runPinnedOn(READER_CPU, pin);
 const seconds = Number(positionals[0] ?? 10);
 const domain = Number(positionals[1] ?? 39);
 const SIZE = 1024;
 
-const spawnPeer = (args) => cyclonePeer(args, domain);
+const spawnPeer = (args, cpu) => cyclonePeer(args, domain, undefined, pin ? cpu : undefined);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,8 +43,8 @@ async function stop(p) {
 
 // Warm-up excluded: measure between t0 = 2 s after the first sample and t0 + seconds.
 async function runCyclone() {
-  const sub = spawnPeer(['throughput-sub', '--size', String(SIZE)]);
-  const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1']);
+  const sub = spawnPeer(['throughput-sub', '--size', String(SIZE)], READER_CPU);
+  const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1'], WRITER_CPU);
   await sleep(2000 + 2000);
   const total = () => {
     const last = [...sub.lines].reverse().find((l) => l.startsWith('rate '));
@@ -66,7 +74,7 @@ async function runOurs() {
     n++;
     bytes += s.payload.length;
   });
-  const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1']);
+  const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1'], WRITER_CPU);
   await sleep(2000 + 2000);
   const stopProfile = await startCpuProfile(values.profile, 'medkit-1k-reader');
   // Where the reader is not reading: event-loop stalls and GC pauses in the measured window.
@@ -103,7 +111,7 @@ async function runOurs() {
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-console.log(`${new Date().toISOString()}, ${seconds} s per reader after a 2 s warm-up, ${values.runs} runs, domain ${domain}, load average ${load()}`);
+console.log(`${new Date().toISOString()}, ${seconds} s per reader after a 2 s warm-up, ${values.runs} runs, domain ${domain}, ${pin ? `readers on CPU ${READER_CPU}, the writer on CPU ${WRITER_CPU}` : 'not pinned'}, load average ${load()}`);
 const ratios = [];
 for (let i = 0; i < Number(values.runs); i++) {
   const cyc = await runCyclone();

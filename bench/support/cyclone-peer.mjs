@@ -1,10 +1,10 @@
 // The Cyclone DDS test peer for benchmarks (packages/rtps/test/peers, README.md there for its modes and flags): the
 // binary the interop tests built most recently, or MEDKIT_CYCLONE_PEER, started on loopback-only discovery.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { spawnOn } from './pin.mjs';
 
 const peersDir = fileURLToPath(new URL('../../packages/rtps/test/peers', import.meta.url));
 
@@ -29,10 +29,13 @@ export function cycloneConfigWith(internal) {
   return base.replace('</Domain>', `  <Internal>${internal}</Internal>\n  </Domain>`);
 }
 
-/** Starts the peer with `args` in `domain` on 127.0.0.1 (configuration file `config`, default cyclone-lo.xml); `lines` collects its stdout. */
-export function cyclonePeer(args, domain, config = join(peersDir, 'cyclone-lo.xml')) {
+/**
+ * Starts the peer with `args` in `domain` on 127.0.0.1 (configuration file `config`, default cyclone-lo.xml); `lines`
+ * collects its stdout. `cpu`: run it on that CPU only (bench/support/pin.mjs).
+ */
+export function cyclonePeer(args, domain, config = join(peersDir, 'cyclone-lo.xml'), cpu = undefined) {
   const env = { ...process.env, CYCLONEDDS_URI: `file://${config}`, ROS_DOMAIN_ID: String(domain) };
-  const child = spawn(cyclonePeerBinary(), [...args, '--domain', String(domain)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnOn(cpu ?? 0, cpu !== undefined, cyclonePeerBinary(), [...args, '--domain', String(domain)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     // The talker prints a line per sample: keep the last ones only.
