@@ -225,7 +225,7 @@ export class ReliableReader {
       return;
     }
     if (p.pending.size >= this.opts.maxPendingPerWriter) return; // repaired later via ACKNACK
-    // A change's payload may be a view of the datagram buffer: keep it, the buffer is per datagram.
+    // A change's payload is its own bytes, or a view the receive path allows to be kept (receive.ts, ownBytes).
     p.pending.set(sn, c);
   }
 
