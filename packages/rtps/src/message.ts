@@ -9,21 +9,18 @@ import { FLAG_E, SubmessageId } from './submessages/ids.js';
  * Visits each submessage of a datagram (with the offset of its header); throws RtpsParseError on malformed
  * framing or bodies. A visitor may return the offset to continue at (past a secured run it consumed).
  */
-export function forEachSubmessage(buf: Buffer, visit: (sm: Submessage, at: number) => number | void, consume?: SubmessageConsumer): RtpsHeader {
+export function forEachSubmessage(buf: Buffer, visit: (sm: Submessage, at: number) => number | void, consume?: (id: number, at: number) => number): RtpsHeader {
   const header = decodeHeader(buf);
   forEachSubmessageFrom(buf, RTPS_HEADER_SIZE, visit, consume);
   return header;
 }
-
-/** Sees a submessage (its id, header offset, flags and body [start, end)) before it is decoded; see forEachSubmessageFrom. */
-export type SubmessageConsumer = (id: number, at: number, flags: number, start: number, end: number) => number;
 
 /**
  * forEachSubmessage from `pos` on, without a header (the submessages of an opened SRTPS message). `consume`, when
  * given, sees each submessage's id first and may take it undecoded: it returns the offset to go on at (past what
  * it took), or -1 to have it decoded and visited as usual.
  */
-export function forEachSubmessageFrom(buf: Buffer, pos: number, visit: (sm: Submessage, at: number) => number | void, consume?: SubmessageConsumer): void {
+export function forEachSubmessageFrom(buf: Buffer, pos: number, visit: (sm: Submessage, at: number) => number | void, consume?: (id: number, at: number) => number): void {
   const total = buf.length;
   while (pos < total) {
     if (pos + 4 > total) throw new RtpsParseError(`truncated submessage header at ${pos}`);
@@ -36,7 +33,7 @@ export function forEachSubmessageFrom(buf: Buffer, pos: number, visit: (sm: Subm
     if (len === 0 && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS) len = total - start;
     const end = start + len;
     if (end > total) throw new RtpsParseError(`submessage 0x${id.toString(16)} length ${len} runs past the datagram (${total - start} left)`);
-    const taken = consume ? consume(id, pos, flags, start, end) : -1;
+    const taken = consume ? consume(id, pos) : -1;
     if (taken > pos) {
       pos = taken;
       continue;

@@ -10,7 +10,7 @@ import { forEachSubmessageFrom } from './message.js';
 import type { ReceivedChange } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
-import { decodeSubmessage, newDataLayout, readDataLayoutAt, type AckNackSubmessage, type DataFragSubmessage, type DataSubmessage, type GapSubmessage, type HeartbeatSubmessage, type Submessage } from './submessages/index.js';
+import { decodeSubmessage, type AckNackSubmessage, type DataFragSubmessage, type DataSubmessage, type GapSubmessage, type HeartbeatSubmessage, type Submessage } from './submessages/index.js';
 import { SUBMESSAGE_HEADER_SIZE, SubmessageId } from './submessages/ids.js';
 import type { RtpsTime } from './time.js';
 
@@ -88,15 +88,8 @@ export class MessageReceiver {
   private remote: RemoteParticipant | undefined;
   private now = 0;
   private readonly visit = (sm: Submessage, at: number) => this.onSubmessage(sm, at);
-  /**
-   * Taken undecoded: a SEC_PREFIX … SEC_POSTFIX run as a whole (see onSecured), and a DATA, read in place (see
-   * onDataAt): per sample, no submessage object and no views but the bytes a reader keeps.
-   */
-  private readonly consume = (id: number, at: number, flags: number, start: number, end: number): number => {
-    if (id === SubmessageId.DATA) return this.onDataAt(at, flags, start, end);
-    return id === SubmessageId.SEC_PREFIX && this.ctx.unprotect ? this.onSecured(at) : -1;
-  };
-  private readonly layout = newDataLayout();
+  /** A SEC_PREFIX … SEC_POSTFIX run is taken as a whole, undecoded (see onSecured). */
+  private readonly consume = (id: number, at: number): number => (id === SubmessageId.SEC_PREFIX && this.ctx.unprotect ? this.onSecured(at) : -1);
   private buf: Buffer = Buffer.alloc(0);
   /** Submessages taken out of secured runs (DDS-Security); clear submessages refused where RTPS protection is required. */
   secured = { opened: 0, dropped: 0, clearRefused: 0 };
@@ -256,8 +249,38 @@ export class MessageReceiver {
           if (at < 0) this.ctx.onVolatile?.(sm, this.srcHex, this.now);
           return;
         }
-        const payload = sm.payload;
-        this.onUserData(sm.readerId, sm.writerId, sm.writerSN, sm.key, sm.le, payload ?? EMPTY, payload ? 0 : -1, payload?.length ?? 0, false, sm.inlineQos, at);
+        // One look-up per sample: the endpoint holds our readers' links, its security attributes and its GUID.
+        const ep = this.linkedWriter(sm.writerId);
+        if (!ep) return;
+        const links = ep.readerLinks;
+        const security = securityOf(ep);
+        // A writer whose submessages are protected is never heard in the clear (a forged one would be).
+        if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
+        const writerGuid = ep.guid;
+        let payload = sm.payload;
+        if (payload && announces(security, PAYLOAD_PROTECTED)) {
+          // Never handed on encrypted: without the writer's key (its token may still be on its way) the
+          // sample is dropped, and a reliable reader asks for it again.
+          payload = this.ctx.decodePayload?.(this.srcHex, writerGuid, payload);
+          if (!payload) {
+            this.secured.dropped++;
+            return;
+          }
+        }
+        const change: ReceivedChange = {
+          writerGuid,
+          sn: sm.writerSN,
+          payload: payload && ownBytes(payload),
+          key: sm.key,
+          inlineQos: sm.inlineQos && ownBytes(sm.inlineQos),
+          inlineLe: sm.le,
+          timestamp: this.ts,
+          vendorId: this.vendor,
+        };
+        for (let i = 0; i < links.length; i++) {
+          const l = links[i];
+          if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onData(l.proxy, change);
+        }
         return;
       }
       case 'DATA_FRAG': {
@@ -322,71 +345,6 @@ export class MessageReceiver {
     if (at < 0) this.ctx.onVolatileControl?.(sm, this.srcHex, this.now);
   }
 
-  /**
-   * A DATA read in place (the receive path's per-sample work): the checks onSubmessage makes before its DATA case,
-   * then onUserData with offsets. The built-in writers' DATA (discovery, the security handshake) returns -1 and is
-   * decoded and visited as usual.
-   */
-  private onDataAt(at: number, flags: number, start: number, end: number): number {
-    const d = readDataLayoutAt(this.buf, flags, start, end, this.layout);
-    const w = d.writerId;
-    if (w === EntityId.SPDP_WRITER || w === EntityId.STATELESS_WRITER || w === EntityId.VOLATILE_SECURE_WRITER) return -1;
-    if (this.clearFromProtected) {
-      this.secured.clearRefused++;
-      return end;
-    }
-    if (this.forUs) {
-      const qos = d.hasQos ? this.buf.subarray(d.qosStart, d.qosEnd) : undefined;
-      this.onUserData(d.readerId, w, d.writerSN, d.key, d.le, this.buf, d.hasPayload ? d.payloadStart : -1, d.payloadEnd, true, qos, at);
-    }
-    return end;
-  }
-
-  /**
-   * A sample of a user writer, to the readers linked to it. Its payload is buf[payloadStart, payloadEnd) (none when
-   * payloadStart < 0): a part of the message (`inMessage`: a small one is copied without a view made first, see
-   * ownRange) or the whole of `buf` (a view from a decoded submessage, kept unless ownBytes says to copy it).
-   */
-  private onUserData(readerId: number, writerId: number, sn: number, key: boolean, le: boolean, buf: Buffer, payloadStart: number, payloadEnd: number, inMessage: boolean, inlineQos: Buffer | undefined, at: number): void {
-    // One look-up per sample: the endpoint holds our readers' links, its security attributes and its GUID.
-    const ep = this.linkedWriter(writerId);
-    if (!ep) return;
-    const links = ep.readerLinks;
-    const security = securityOf(ep);
-    // A writer whose submessages are protected is never heard in the clear (a forged one would be).
-    if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
-    const writerGuid = ep.guid;
-    let payload: Buffer | undefined;
-    if (payloadStart >= 0) {
-      if (announces(security, PAYLOAD_PROTECTED)) {
-        // Never handed on encrypted: without the writer's key (its token may still be on its way) the
-        // sample is dropped, and a reliable reader asks for it again.
-        const clear = this.ctx.decodePayload?.(this.srcHex, writerGuid, buf.subarray(payloadStart, payloadEnd));
-        if (!clear) {
-          this.secured.dropped++;
-          return;
-        }
-        payload = ownBytes(clear);
-      } else {
-        payload = inMessage ? ownRange(buf, payloadStart, payloadEnd) : ownBytes(buf);
-      }
-    }
-    const change: ReceivedChange = {
-      writerGuid,
-      sn,
-      payload,
-      key,
-      inlineQos: inlineQos && ownBytes(inlineQos),
-      inlineLe: le,
-      timestamp: this.ts,
-      vendorId: this.vendor,
-    };
-    for (let i = 0; i < links.length; i++) {
-      const l = links[i];
-      if (readerId === 0 || readerId === l.reader.entityId) l.reader.onData(l.proxy, change);
-    }
-  }
-
   /** The sending participant's writer `writerId` when one of our readers is linked to it (one look-up per submessage). */
   private linkedWriter(writerId: number): RemoteEndpoint | undefined {
     const ep = this.remote?.endpoints.get(writerId);
@@ -410,9 +368,6 @@ const securityOf = (ep: RemoteEndpoint): number => ep.data?.securityInfo?.attrib
  */
 const RETAIN_SLACK = 16 * 1024;
 
-/** The buffer of a DATA without payload (never read: its payload range says none). */
-const EMPTY = Buffer.alloc(0);
-
 /**
  * A sample's payload or inline QoS as a reader may keep it (history, out-of-order stash, the application): its own
  * bytes when the buffer under the view is much larger than the view. The native receiver hands on each datagram as a
@@ -423,19 +378,6 @@ const EMPTY = Buffer.alloc(0);
 export function ownBytes(view: Buffer): Buffer {
   const backing = view.buffer.byteLength;
   return backing - view.length > RETAIN_SLACK && backing > 2 * view.length ? Buffer.from(view) : view;
-}
-
-/**
- * buf[start, end) as ownBytes would keep it, without making the view first when it is small: a small one is copied
- * whatever it is a view of (the copy is what a small sample from the native receiver's slab costs anyway, and
- * asking a view for its buffer's size is a call into the engine), a larger one is left to ownBytes.
- */
-export function ownRange(buf: Buffer, start: number, end: number): Buffer {
-  const n = end - start;
-  if (n >= RETAIN_SLACK) return ownBytes(buf.subarray(start, end));
-  const own = Buffer.allocUnsafe(n);
-  buf.copy(own, 0, start, end);
-  return own;
 }
 
 /** Whether the 12 bytes of `buf` at `at` are `prefix` (no view made: this runs per datagram). */

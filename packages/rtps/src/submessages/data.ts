@@ -3,7 +3,7 @@
 import type { ByteWriter } from '../byte-writer.js';
 import type { Cursor } from '../cursor.js';
 import { readPositiveSN, writeSN } from '../sequence-number.js';
-import { beginSubmessage, endSubmessage, skipInlineQos } from './frame.js';
+import { beginSubmessage, endSubmessage, readInlineQos } from './frame.js';
 import { DATA_FLAG_D, DATA_FLAG_K, DATA_FLAG_N, DATA_FLAG_Q, SubmessageId } from './ids.js';
 
 export interface DataSubmessage {
@@ -21,66 +21,26 @@ export interface DataSubmessage {
   le: boolean;
 }
 
-/**
- * Where the parts of one DATA lie in its buffer: what the receive path reads per sample, into one object it reuses,
- * so a sample costs no submessage object and no views before the reader knows it wants it.
- */
-export interface DataLayout {
-  readerId: number;
-  writerId: number;
-  writerSN: number;
-  /** The inline QoS parameter list is [qosStart, qosEnd) when hasQos. */
-  hasQos: boolean;
-  qosStart: number;
-  qosEnd: number;
-  /** The serialized payload is [payloadStart, payloadEnd) when hasPayload (D or K). */
-  hasPayload: boolean;
-  payloadStart: number;
-  payloadEnd: number;
-  key: boolean;
-  nonStandardPayload: boolean;
-  le: boolean;
-}
-
-/** An empty layout, to be filled by readDataLayout. */
-export function newDataLayout(): DataLayout {
-  return { readerId: 0, writerId: 0, writerSN: 0, hasQos: false, qosStart: 0, qosEnd: 0, hasPayload: false, payloadStart: 0, payloadEnd: 0, key: false, nonStandardPayload: false, le: false };
-}
-
-/** Reads a DATA body at `c` into `out` (validated as decodeData validates it) and returns `out`. */
-export function readDataLayout(c: Cursor, flags: number, out: DataLayout): DataLayout {
+export function decodeData(c: Cursor, flags: number): DataSubmessage {
   c.skip(2); // extraFlags
   const octetsToInlineQos = c.u16();
   const afterOctets = c.pos;
-  out.readerId = c.entityId();
-  out.writerId = c.entityId();
-  out.writerSN = readPositiveSN(c, 'DATA writerSN');
-  out.hasQos = (flags & DATA_FLAG_Q) !== 0;
-  out.qosStart = skipInlineQos(c, afterOctets + octetsToInlineQos, out.hasQos);
-  out.qosEnd = c.pos;
-  out.hasPayload = (flags & (DATA_FLAG_D | DATA_FLAG_K)) !== 0;
-  out.payloadStart = c.pos;
-  out.payloadEnd = c.end;
-  out.key = (flags & DATA_FLAG_K) !== 0 && (flags & DATA_FLAG_D) === 0;
-  out.nonStandardPayload = (flags & DATA_FLAG_N) !== 0;
-  out.le = c.le;
-  return out;
-}
-
-const layout = newDataLayout();
-
-export function decodeData(c: Cursor, flags: number): DataSubmessage {
-  const d = readDataLayout(c, flags, layout);
+  const readerId = c.entityId();
+  const writerId = c.entityId();
+  const writerSN = readPositiveSN(c, 'DATA writerSN');
+  const inlineQos = readInlineQos(c, afterOctets + octetsToInlineQos, (flags & DATA_FLAG_Q) !== 0);
+  const hasPayload = (flags & (DATA_FLAG_D | DATA_FLAG_K)) !== 0;
+  const payload = hasPayload ? c.buf.subarray(c.pos, c.end) : undefined;
   return {
     kind: 'DATA',
-    readerId: d.readerId,
-    writerId: d.writerId,
-    writerSN: d.writerSN,
-    inlineQos: d.hasQos ? c.buf.subarray(d.qosStart, d.qosEnd) : undefined,
-    payload: d.hasPayload ? c.buf.subarray(d.payloadStart, d.payloadEnd) : undefined,
-    key: d.key,
-    nonStandardPayload: d.nonStandardPayload,
-    le: d.le,
+    readerId,
+    writerId,
+    writerSN,
+    inlineQos,
+    payload,
+    key: (flags & DATA_FLAG_K) !== 0 && (flags & DATA_FLAG_D) === 0,
+    nonStandardPayload: (flags & DATA_FLAG_N) !== 0,
+    le: c.le,
   };
 }
 

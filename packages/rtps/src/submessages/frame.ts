@@ -24,18 +24,15 @@ export function endSubmessage(w: ByteWriter, lengthAt: number, le: boolean): voi
 }
 
 /**
- * Moves `c` to where DATA/DATA_FRAG inline QoS starts (octetsToInlineQos) and, when the Q flag is set, past the
- * parameter list (sentinel included); returns where `c` was moved to first, the list being [that, c.pos).
+ * Moves `c` to where DATA/DATA_FRAG inline QoS starts (octetsToInlineQos) and, when the Q flag
+ * is set, returns the parameter list (sentinel included) leaving `c` after it.
  */
-export function skipInlineQos(c: Cursor, qosStart: number, present: boolean): number {
+export function readInlineQos(c: Cursor, qosStart: number, present: boolean): Buffer | undefined {
   if (qosStart > c.end || qosStart < c.pos) throw new RtpsParseError(`octetsToInlineQos points outside the submessage`);
   c.pos = qosStart;
-  if (present) c.pos = parameterListEnd(c.buf, qosStart, c.end, c.le);
-  return qosStart;
-}
-
-/** skipInlineQos, returning the parameter list (sentinel included) as a view, or undefined without the Q flag. */
-export function readInlineQos(c: Cursor, qosStart: number, present: boolean): Buffer | undefined {
-  const start = skipInlineQos(c, qosStart, present);
-  return present ? c.buf.subarray(start, c.pos) : undefined;
+  if (!present) return undefined;
+  const end = parameterListEnd(c.buf, c.pos, c.end, c.le);
+  const q = c.buf.subarray(c.pos, end);
+  c.pos = end;
+  return q;
 }

@@ -3,7 +3,7 @@
 import { Cursor, RtpsParseError } from '../cursor.js';
 import { decodeAckNack, type AckNackSubmessage } from './acknack.js';
 import { decodeDataFrag, type DataFragSubmessage } from './data-frag.js';
-import { decodeData, readDataLayout, type DataLayout, type DataSubmessage } from './data.js';
+import { decodeData, type DataSubmessage } from './data.js';
 import { decodeGap, type GapSubmessage } from './gap.js';
 import { decodeHeartbeatFrag, type HeartbeatFragSubmessage } from './heartbeat-frag.js';
 import { decodeHeartbeat, type HeartbeatSubmessage } from './heartbeat.js';
@@ -35,24 +35,13 @@ export type Submessage =
 
 const scratch = new Cursor(Buffer.alloc(0));
 
-/** Reads the body buf[start, end) of a DATA into `out` (see DataLayout), as decodeSubmessage would decode it. */
-export function readDataLayoutAt(buf: Buffer, flags: number, start: number, end: number, out: DataLayout): DataLayout {
-  return readDataLayout(cursorAt(buf, flags, start, end), flags, out);
-}
-
-/** The one cursor decoding reuses, set to buf[start, end) in the endianness of `flags`. */
-function cursorAt(buf: Buffer, flags: number, start: number, end: number): Cursor {
+/** Decodes the body buf[start, end) of a submessage with the given id and flags. */
+export function decodeSubmessage(id: number, flags: number, buf: Buffer, start: number, end: number): Submessage {
   const c = scratch;
   c.buf = buf;
   c.pos = start;
   c.end = end;
   c.le = (flags & FLAG_E) !== 0;
-  return c;
-}
-
-/** Decodes the body buf[start, end) of a submessage with the given id and flags. */
-export function decodeSubmessage(id: number, flags: number, buf: Buffer, start: number, end: number): Submessage {
-  const c = cursorAt(buf, flags, start, end);
   switch (id) {
     case SubmessageId.DATA:
       return decodeData(c, flags);
@@ -82,5 +71,4 @@ export function decodeSubmessage(id: number, flags: number, buf: Buffer, start: 
   }
 }
 
-export { newDataLayout } from './data.js';
-export type { AckNackSubmessage, DataFragSubmessage, DataLayout, DataSubmessage, GapSubmessage, HeartbeatFragSubmessage, HeartbeatSubmessage, InfoDstSubmessage, InfoSrcSubmessage, InfoTsSubmessage, NackFragSubmessage, PadSubmessage };
+export type { AckNackSubmessage, DataFragSubmessage, DataSubmessage, GapSubmessage, HeartbeatFragSubmessage, HeartbeatSubmessage, InfoDstSubmessage, InfoSrcSubmessage, InfoTsSubmessage, NackFragSubmessage, PadSubmessage };
