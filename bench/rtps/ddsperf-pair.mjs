@@ -2,12 +2,12 @@
 // octet sequence of the given size, as fast as its writer goes) on loopback, read first by Cyclone's own C reader
 // (`ddsperf sub`) and then by an @medkit/rtps reader (keyed, reliable, KEEP_LAST 1), each for the same window after
 // the same warm-up. Shared by the RTPS throughput benches; each says what it measures.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParticipant } from '@medkit/rtps';
 import { startCpuProfile } from '../support/cpu-profile.mjs';
 import { procCpu } from '../support/proc-cpu.mjs';
+import { spawnOn } from '../support/pin.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The loopback config of the interop tests (127.0.0.1, no multicast, formula ports). */
@@ -15,9 +15,12 @@ export const CYCLONE_LO_URI = `file://${join(root, 'packages/rtps/test/peers/cyc
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts ddsperf with `args` on `domain` (topic KS); `uri` is its CYCLONEDDS_URI. Keeps its last output lines. */
-export function ddsperf(domain, args, uri = CYCLONE_LO_URI) {
-  const child = spawn('ddsperf', ['-i', String(domain), '-T', 'KS', ...args], { env: { ...process.env, CYCLONEDDS_URI: uri }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts ddsperf with `args` on `domain` (topic KS); `uri` is its CYCLONEDDS_URI; `cpu`: on that CPU only
+ * (bench/support/pin.mjs). Keeps its last output lines.
+ */
+export function ddsperf(domain, args, uri = CYCLONE_LO_URI, cpu = undefined) {
+  const child = spawnOn(cpu ?? 0, cpu !== undefined, 'ddsperf', ['-i', String(domain), '-T', 'KS', ...args], { env: { ...process.env, CYCLONEDDS_URI: uri }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   let buf = '';
   const take = (d) => {
@@ -43,6 +46,9 @@ export async function stop(p) {
   await new Promise((r) => (p.child.exitCode !== null ? r() : p.child.on('exit', r)));
 }
 
+/** `ddsperf pub` of `size`-byte samples, as fast as it goes or at `rate` samples a second. */
+const pubArgs = (size, rate) => ['pub', ...(rate ? [`${rate}Hz`] : []), 'size', String(size)];
+
 /** Samples `ddsperf sub` has received in all: its per-second lines carry `total N` (or `size … total N`). */
 function subTotal(lines) {
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -54,11 +60,12 @@ function subTotal(lines) {
 
 /**
  * Cyclone's reader of `ddsperf pub size <size>`: samples/s over `seconds` after `warmupMs`, its CPU (share of one
- * core), the publisher's CPU and the samples it lost. `pubUri`/`subUri`: CYCLONEDDS_URI of each (security).
+ * core), the publisher's CPU and the samples it lost. `pubUri`/`subUri`: CYCLONEDDS_URI of each (security). `rate`:
+ * samples a second the publisher is held to (default: as fast as it goes); `cpus`: { writer, reader } to pin them.
  */
-export async function runCyclone({ domain, size, seconds, warmupMs, pubUri, subUri }) {
-  const sub = ddsperf(domain, ['sub'], subUri);
-  const pub = ddsperf(domain, ['pub', 'size', String(size)], pubUri);
+export async function runCyclone({ domain, size, seconds, warmupMs, pubUri, subUri, rate, cpus }) {
+  const sub = ddsperf(domain, ['sub'], subUri, cpus?.reader);
+  const pub = ddsperf(domain, pubArgs(size, rate), pubUri, cpus?.writer);
   await sleep(warmupMs);
   const n0 = subTotal(sub.lines);
   const c0 = procCpu(sub.child.pid);
@@ -91,10 +98,12 @@ const KEYED_SEQ = {
 /**
  * Our reader of `ddsperf pub size <size>`: samples/s over the same window, the Node process's CPU, the publisher's
  * CPU, datagrams in/out per second. `participant`: extra participant options (security); `profile`: a directory
- * to write a V8 CPU profile of the measured window to; `name` names that file.
+ * to write a V8 CPU profile of the measured window to; `name` names that file. `rate`, `cpus`: as for runCyclone
+ * (this process is the reader: pinned by whoever runs it); `rtps`: the @medkit/rtps build to read with (another
+ * build's module, for an A/B of two builds).
  */
-export async function runOurs({ domain, size, seconds, warmupMs, pubUri, participant = {}, profile, name = 'medkit-reader' }) {
-  const p = await createParticipant({ domainId: domain, localhostOnly: true, peerIndexCount: 20, ...participant });
+export async function runOurs({ domain, size, seconds, warmupMs, pubUri, participant = {}, profile, name = 'medkit-reader', rate, cpus, rtps = { createParticipant } }) {
+  const p = await rtps.createParticipant({ domainId: domain, localhostOnly: true, peerIndexCount: 20, ...participant });
   const r = p.createReader({ topic: 'DDSPerfRDataKS', typeName: 'KeyedSeq', key: KEYED_SEQ, qos: { reliability: 'reliable', history: { kind: 'keep-last', depth: 1 } } });
   let n = 0;
   let bytes = 0;
@@ -102,7 +111,7 @@ export async function runOurs({ domain, size, seconds, warmupMs, pubUri, partici
     n++;
     bytes += s.payload.length;
   });
-  const pub = ddsperf(domain, ['pub', 'size', String(size)], pubUri);
+  const pub = ddsperf(domain, pubArgs(size, rate), pubUri, cpus?.writer);
   await sleep(warmupMs);
   const stopProfile = await startCpuProfile(profile, name);
   const n0 = n;
