@@ -48,7 +48,7 @@ function manifest(apps) {
 function start(kind, bodyFile) {
   return new Promise((resolve, reject) => {
     const args = [...(kind.startsWith('gateway') ? gatewayFlags : baselineFlags), join(here, 'server.mjs'), kind, join(dir, 'manifest.yaml'), join(dir, `data-${kind}`), bodyFile ?? ''];
-    const child = spawnOn(1, pin, process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnOn(pin ? 1 : undefined, process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d) => {
       const m = /READY (\d+)/.exec(d.toString());
       if (m) resolve({ child, port: Number(m[1]) });

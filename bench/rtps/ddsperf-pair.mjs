@@ -20,7 +20,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * (bench/support/pin.mjs). Keeps its last output lines.
  */
 export function ddsperf(domain, args, uri = CYCLONE_LO_URI, cpu = undefined) {
-  const child = spawnOn(cpu ?? 0, cpu !== undefined, 'ddsperf', ['-i', String(domain), '-T', 'KS', ...args], { env: { ...process.env, CYCLONEDDS_URI: uri }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnOn(cpu, 'ddsperf', ['-i', String(domain), '-T', 'KS', ...args], { env: { ...process.env, CYCLONEDDS_URI: uri }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   let buf = '';
   const take = (d) => {

@@ -35,7 +35,7 @@ export function cycloneConfigWith(internal) {
  */
 export function cyclonePeer(args, domain, config = join(peersDir, 'cyclone-lo.xml'), cpu = undefined) {
   const env = { ...process.env, CYCLONEDDS_URI: `file://${config}`, ROS_DOMAIN_ID: String(domain) };
-  const child = spawnOn(cpu ?? 0, cpu !== undefined, cyclonePeerBinary(), [...args, '--domain', String(domain)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnOn(cpu, cyclonePeerBinary(), [...args, '--domain', String(domain)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     // The talker prints a line per sample: keep the last ones only.

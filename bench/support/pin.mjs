@@ -22,7 +22,7 @@ export function runPinnedOn(cpu, pin) {
   process.exit(r.status ?? 1);
 }
 
-/** `spawn(file, args, options)`, on CPU `cpu` when `pin`. */
-export function spawnOn(cpu, pin, file, args, options) {
-  return pin ? spawn('taskset', ['-c', String(cpu), file, ...args], options) : spawn(file, args, options);
+/** `spawn(file, args, options)`, on CPU `cpu` only; wherever the scheduler puts it when `cpu` is undefined. */
+export function spawnOn(cpu, file, args, options) {
+  return cpu === undefined ? spawn(file, args, options) : spawn('taskset', ['-c', String(cpu), file, ...args], options);
 }

@@ -42,14 +42,10 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet fast path: visible while JetS
   let survivor = -1;
 
   const health = (r: FleetReplica): Promise<Health> => r.getJson<Health>('/api/v1/health');
-  const total = async (r: FleetReplica, code: string): Promise<number> => {
-    const body = (await (await fetch(`${r.url}/api/v1/faults?fault_code=${code}&status=all`)).json()) as { 'x-medkit'?: { total: number } };
-    return body['x-medkit']?.total ?? -1;
-  };
-  const online = async (r: FleetReplica, id: string): Promise<boolean | undefined> => {
-    const body = (await (await fetch(`${r.url}/api/v1/components`)).json()) as { items?: { id: string; 'x-medkit': { online: boolean } }[] };
-    return body.items?.find((c) => c.id === id)?.['x-medkit'].online;
-  };
+  const total = async (r: FleetReplica, code: string): Promise<number> =>
+    (await r.getJson<{ 'x-medkit'?: { total: number } }>(`/api/v1/faults?fault_code=${code}&status=all`))['x-medkit']?.total ?? -1;
+  const online = async (r: FleetReplica, id: string): Promise<boolean | undefined> =>
+    (await r.getJson<{ items?: { id: string; 'x-medkit': { online: boolean } }[] }>('/api/v1/components')).items?.find((c) => c.id === id)?.['x-medkit'].online;
 
   beforeAll(async () => {
     buildGateway();

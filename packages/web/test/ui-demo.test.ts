@@ -130,11 +130,10 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     // may be the only one on the page for a moment, so the value tables (in the page, open or not) are read again
     // until the person's capture is among them.
     const charts = page.locator('[data-testid="freeze-chart"][data-signal="min_range_m"]');
-    let ranges: number[] = [];
     let thresholds: number[] = [];
     const readCharts = async () => {
       const rows = await charts.locator('details tbody tr').evaluateAll((trs) => trs.map((r) => [...r.querySelectorAll('td')].slice(1).map((c) => c.textContent ?? '')));
-      ranges = rows.map((r) => r[0]).filter((v) => v !== '').map(Number);
+      const ranges = rows.map((r) => r[0]).filter((v) => v !== '').map(Number);
       thresholds = rows.map((r) => Number(r[1]));
       return ranges.length > 0 ? Math.min(...ranges) : Infinity;
     };
