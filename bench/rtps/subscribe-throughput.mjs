@@ -2,7 +2,8 @@
 // reliable, KEEP_ALL) on loopback, received by (A) Cyclone's own C reader (the peer in
 // throughput-sub mode) and (B) our TypeScript reader, one after the other in the same run with
 // the same publisher settings, `--runs` times alternating. Prints samples/s and CPU for both, each
-// run and the median ratio, with the load average; copy the printed block into docs/benchmarks.md.
+// run and the median ratio, with the load average, and for each half the box's UDP counters and how the writer's CPU
+// spent the window (idle, softirq); copy the printed block into docs/benchmarks.md.
 //
 //   npx tsc -b packages/rtps && node bench/rtps/subscribe-throughput.mjs [seconds=10] [domain=39] [--runs 1] [--profile DIR] [--no-pin]
 //
@@ -17,9 +18,10 @@ import { parseArgs } from 'node:util';
 import { createParticipant } from '@medkit/rtps';
 import { startCpuProfile } from '../support/cpu-profile.mjs';
 import { cyclonePeer } from '../support/cyclone-peer.mjs';
-import { procCpu } from '../support/proc-cpu.mjs';
+import { cpuShares, cpuTimes, procCpu } from '../support/proc-cpu.mjs';
 import { median } from './ddsperf-pair.mjs';
 import { canPin, runPinnedOn } from '../support/pin.mjs';
+import { udpCounters, udpDelta } from '../support/udp-counters.mjs';
 
 const WRITER_CPU = 0;
 const READER_CPU = 1;
@@ -53,16 +55,20 @@ async function runCyclone() {
   const n0 = total();
   const c0 = procCpu(sub.child.pid);
   const w0 = procCpu(pub.child.pid);
+  const u0 = udpCounters();
+  const k0 = cpuTimes(WRITER_CPU);
   const t0 = Date.now();
   await sleep(seconds * 1000);
   const n1 = total();
+  const u1 = udpCounters();
+  const k1 = cpuTimes(WRITER_CPU);
   const c1 = procCpu(sub.child.pid);
   const w1 = procCpu(pub.child.pid);
   const dt = (Date.now() - t0) / 1000;
   const lost = [...sub.lines].reverse().find((l) => l.startsWith('rate '))?.match(/lost=(\d+)/)?.[1];
   await stop(pub);
   await stop(sub);
-  return { rate: (n1 - n0) / dt, cpu: (c1 - c0) / dt, writerCpu: (w1 - w0) / dt, lost: Number(lost ?? 0) };
+  return { rate: (n1 - n0) / dt, cpu: (c1 - c0) / dt, writerCpu: (w1 - w0) / dt, lost: Number(lost ?? 0), udp: udpDelta(u0, u1), samples: n1 - n0, writerCore: cpuShares(k0, k1), dt };
 }
 
 async function runOurs() {
@@ -93,9 +99,13 @@ async function runOurs() {
   const c0 = process.cpuUsage();
   const w0 = procCpu(pub.child.pid);
   const acks0 = p.transport.sent.datagrams;
+  const u0 = udpCounters();
+  const k0 = cpuTimes(WRITER_CPU);
   const t0 = Date.now();
   await sleep(seconds * 1000);
   const n1 = n;
+  const u1 = udpCounters();
+  const k1 = cpuTimes(WRITER_CPU);
   const c = process.cpuUsage(c0);
   const w1 = procCpu(pub.child.pid);
   const acks1 = p.transport.sent.datagrams;
@@ -107,11 +117,18 @@ async function runOurs() {
   await p.close();
   const ms = (ns) => ns / 1e6;
   const stalls = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
-  return { rate: (n1 - n0) / dt, cpu: (c.user + c.system) / 1e6 / dt, writerCpu: (w1 - w0) / dt, sentPerSecond: (acks1 - acks0) / dt, avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed, stalls, gc, dt };
+  return { rate: (n1 - n0) / dt, cpu: (c.user + c.system) / 1e6 / dt, writerCpu: (w1 - w0) / dt, sentPerSecond: (acks1 - acks0) / dt, udp: udpDelta(u0, u1), samples: n1 - n0, writerCore: cpuShares(k0, k1), avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed, stalls, gc, dt };
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`${new Date().toISOString()}, ${seconds} s per reader after a 2 s warm-up, ${values.runs} runs, domain ${domain}, ${pin ? `readers on CPU ${READER_CPU}, the writer on CPU ${WRITER_CPU}` : 'not pinned'}, load average ${load()}`);
+// Box-wide datagrams per received sample (the writer's DATA, HEARTBEATs, retransmissions; the reader's ACKNACKs) and
+// datagrams the kernel dropped because a receive buffer was full, for the measured window.
+// With the writer pinned, its CPU's softirq time is the kernel's loopback delivery of what it sends (charged to the
+// sending CPU), in µs per received sample; idle is when the writer waited (for ACKNACKs, its history cache full).
+const wire = (r) =>
+  (r.udp ? `; box UDP: ${(r.udp.out / r.samples).toFixed(3)} datagrams sent per sample, ${r.udp.rcvbufErrors} dropped at a full receive buffer` : '') +
+  (pin ? `; the writer's CPU ${(100 * r.writerCore.idle).toFixed(1)}% idle, softirq ${((r.writerCore.softirq * r.dt * 1e6) / r.samples).toFixed(2)} µs per sample` : '');
 const ratios = [];
 for (let i = 0; i < Number(values.runs); i++) {
   const cyc = await runCyclone();
@@ -119,8 +136,8 @@ for (let i = 0; i < Number(values.runs); i++) {
   const pct = (100 * ours.rate) / cyc.rate;
   ratios.push(pct);
   console.log(`run ${i + 1} (load ${load()}):
-- Cyclone C reader (peer throughput-sub): ${Math.round(cyc.rate).toLocaleString('en')} samples/s, CPU ${(cyc.cpu * 100).toFixed(0)}% of one core, lost ${cyc.lost}; the writer's CPU ${(cyc.writerCpu * 100).toFixed(0)}%
-- @medkit/rtps reader: ${Math.round(ours.rate).toLocaleString('en')} samples/s, CPU ${(ours.cpu * 100).toFixed(0)}% of one core (whole Node process), payload ${Math.round(ours.avgBytes)} B; the writer's CPU ${(ours.writerCpu * 100).toFixed(0)}%; ${Math.round(ours.sentPerSecond)} datagrams/s sent (ACKNACKs and discovery)
+- Cyclone C reader (peer throughput-sub): ${Math.round(cyc.rate).toLocaleString('en')} samples/s, CPU ${(cyc.cpu * 100).toFixed(0)}% of one core, lost ${cyc.lost}; the writer's CPU ${(cyc.writerCpu * 100).toFixed(0)}%${wire(cyc)}
+- @medkit/rtps reader: ${Math.round(ours.rate).toLocaleString('en')} samples/s, CPU ${(ours.cpu * 100).toFixed(0)}% of one core (whole Node process), payload ${Math.round(ours.avgBytes)} B; the writer's CPU ${(ours.writerCpu * 100).toFixed(0)}%; ${Math.round(ours.sentPerSecond)} datagrams/s sent (ACKNACKs and discovery)${wire(ours)}
   event-loop delay p50 ${ours.stalls.p50.toFixed(1)} / p99 ${ours.stalls.p99.toFixed(1)} / max ${ours.stalls.max.toFixed(1)} ms; GC ${ours.gc.count} pauses (${(ours.gc.count / ours.dt).toFixed(0)}/s), ${((100 * ours.gc.totalMs) / (ours.dt * 1000)).toFixed(1)}% of the window, longest ${ours.gc.maxMs.toFixed(1)} ms
 - ratio: ${pct.toFixed(0)}% of Cyclone`);
 }
