@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // HTTP benchmark: GET /api/v1/apps (cached list) and GET /api/v1/apps/app-7 (entity detail) on a manifest
-// with 200 apps vs plain node:http servers returning the same JSON bytes, in the same run, alternating rounds; once
+// with 200 apps vs plain node:http servers and a bare Fastify app returning the same JSON bytes, in the same run, alternating rounds; once
 // without plugins and once with the example outside plugin (examples/plugin-acme-sensors) loaded, which adds the
 // component list and its plugin-owned component's detail. Usage: node bench/http/run.mjs [seconds] [--rounds=2]
 // [--node-flags='…'] (build first: npm run build). Prints a Markdown table for docs/benchmarks.md. The gateway runs with the
@@ -87,13 +87,16 @@ async function compare(gw, path, label) {
   writeFileSync(file, body);
   const plain = await start('plain', file);
   const plainStatic = await start('plain-static', file);
-  const results = { gateway: [], plain: [], 'plain-static': [] };
-  for (const srv of [plain, plainStatic, gw]) await load(srv, path, 3);
+  const fastifyStatic = await start('fastify-static', file);
+  const results = { gateway: [], plain: [], 'plain-static': [], 'fastify-static': [] };
+  const servers = [['plain', plain], ['plain-static', plainStatic], ['fastify-static', fastifyStatic], ['gateway', gw]];
+  for (const [, srv] of servers) await load(srv, path, 3);
   for (let round = 0; round < rounds; round++) {
-    for (const [name, srv] of [['plain', plain], ['plain-static', plainStatic], ['gateway', gw]]) results[name].push(await load(srv, path));
+    for (const [name, srv] of servers) results[name].push(await load(srv, path));
   }
   plain.child.kill();
   plainStatic.child.kill();
+  fastifyStatic.child.kill();
   return { body, results };
 }
 
@@ -134,9 +137,11 @@ for (const r of measured) {
   const g = summary(r.results.gateway);
   const p = summary(r.results.plain);
   const ps = summary(r.results['plain-static']);
+  const f = summary(r.results['fastify-static']);
   console.log(`| ${r.variant} | ${r.route} (${r.body.length} B) | plain node:http, per request | ${p.rps.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${p.cpu.toFixed(1)} |`);
   console.log(`| | | plain node:http, prebuilt body | ${ps.rps.toFixed(0)} | ${ps.p50} | ${ps.p99} | ${ps.errors} | ${ps.cpu.toFixed(1)} |`);
+  console.log(`| | | bare Fastify, prebuilt body | ${f.rps.toFixed(0)} | ${f.p50} | ${f.p99} | ${f.errors} | ${f.cpu.toFixed(1)} |`);
   console.log(`| | | medkit | ${g.rps.toFixed(0)} | ${g.p50} | ${g.p99} | ${g.errors} | ${g.cpu.toFixed(1)} |`);
-  ratios.push(`${r.variant}, ${r.route}: ${((g.rps / ps.rps) * 100).toFixed(1)}% of a prebuilt body (${((g.rps / p.rps) * 100).toFixed(1)}% of serialising per request) by req/s; by server CPU per request ${((ps.cpu / g.cpu) * 100).toFixed(1)}% (${((p.cpu / g.cpu) * 100).toFixed(1)}%); medkit p99 ${g.p99} ms`);
+  ratios.push(`${r.variant}, ${r.route}: ${((g.rps / ps.rps) * 100).toFixed(1)}% of a prebuilt body (${((g.rps / p.rps) * 100).toFixed(1)}% of serialising per request) by req/s; by server CPU per request ${((ps.cpu / g.cpu) * 100).toFixed(1)}% (${((p.cpu / g.cpu) * 100).toFixed(1)}%); medkit p99 ${g.p99} ms; a bare Fastify app ${((f.rps / ps.rps) * 100).toFixed(1)}% of the prebuilt body (by CPU ${((ps.cpu / f.cpu) * 100).toFixed(1)}%), medkit ${((g.rps / f.rps) * 100).toFixed(1)}% of bare Fastify`);
 }
 console.log(`\n${ratios.join('\n')}`);

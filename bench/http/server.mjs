@@ -1,6 +1,8 @@
 // One server for the HTTP benchmark, in its own process so the load generator does not share its
-// event loop: `node bench/http/server.mjs gateway|gateway-acme|plain|plain-static <manifest> <dataDir> [bodyFile]`.
-// gateway-acme loads the example outside plugin (examples/plugin-acme-sensors) by path. Prints "READY <port>".
+// event loop: `node bench/http/server.mjs gateway|gateway-acme|plain|plain-static|fastify-static <manifest> <dataDir>
+// [bodyFile]`. gateway-acme loads the example outside plugin (examples/plugin-acme-sensors) by path. fastify-static is a
+// bare Fastify app (the framework the gateway is built on, no hooks, no plugins) sending the prebuilt body: the ceiling
+// any Fastify-based server has against plain node:http on the same route. Prints "READY <port>".
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, createGateway } from '@medkit/gateway';
@@ -17,6 +19,20 @@ if (kind === 'gateway' || kind === 'gateway-acme') {
   });
   const gw = await createGateway({ config, features: defaultFeatures(config) });
   const url = await gw.listen(0);
+  console.log(`READY ${new URL(url).port}`);
+} else if (kind === 'fastify-static') {
+  const { readFileSync } = await import('node:fs');
+  const { default: Fastify } = await import('fastify');
+  // Sent as a Buffer, as the gateway sends its memoised bodies.
+  const body = Buffer.from(JSON.stringify(JSON.parse(readFileSync(bodyFile, 'utf8'))));
+  const app = Fastify({ logger: false });
+  const send = (_request, reply) => {
+    reply.header('content-type', 'application/json; charset=utf-8').send(body);
+  };
+  // The gateway's route shapes, so the router does the same kind of match.
+  app.get('/api/v1/:collection', send);
+  app.get('/api/v1/:collection/:id', send);
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(`READY ${new URL(url).port}`);
 } else {
   // The same JSON document the gateway serves, serialised per request like a minimal JSON API would.
