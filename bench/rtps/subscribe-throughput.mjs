@@ -19,7 +19,7 @@ import { createParticipant } from '@medkit/rtps';
 import { startCpuProfile } from '../support/cpu-profile.mjs';
 import { cyclonePeer } from '../support/cyclone-peer.mjs';
 import { cpuShares, cpuTimes, procCpu } from '../support/proc-cpu.mjs';
-import { median } from './ddsperf-pair.mjs';
+import { median, sleep, stop } from './ddsperf-pair.mjs';
 import { canPin, runPinnedOn } from '../support/pin.mjs';
 import { udpCounters, udpDelta } from '../support/udp-counters.mjs';
 
@@ -35,13 +35,6 @@ const domain = Number(positionals[1] ?? 39);
 const SIZE = 1024;
 
 const spawnPeer = (args, cpu) => cyclonePeer(args, domain, undefined, pin ? cpu : undefined);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function stop(p) {
-  p.child.kill('SIGTERM');
-  await new Promise((r) => (p.child.exitCode !== null ? r() : p.child.on('exit', r)));
-}
 
 // Warm-up excluded: measure between t0 = 2 s after the first sample and t0 + seconds.
 async function runCyclone() {
