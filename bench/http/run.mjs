@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // HTTP benchmark: GET /api/v1/apps (cached list) and GET /api/v1/apps/app-7 (entity detail) on a manifest
-// with 200 apps vs plain node:http servers and a bare Fastify app returning the same JSON bytes, in the same run, alternating rounds; once
-// without plugins and once with the example outside plugin (examples/plugin-acme-sensors) loaded, which adds the
-// component list and its plugin-owned component's detail. Usage: node bench/http/run.mjs [seconds] [--rounds=2]
+// with 200 apps vs plain node:http servers and a bare Fastify app returning the same JSON bytes, in the same run,
+// alternating rounds; two gateways, one without plugins and one with the example outside plugin
+// (examples/plugin-acme-sensors) loaded, both measured in the same rounds on the routes they share, the second also on
+// the component list and its plugin-owned component's detail. Usage: node bench/http/run.mjs [seconds] [--rounds=2]
 // [--node-flags='…'] (build first: npm run build). Prints a Markdown table for docs/benchmarks.md. The gateway runs with the
 // Node.js options `medkit` has on its #! line (packages/cli/src/runtime-flags.ts) unless --node-flags says otherwise; the
 // plain node:http baselines with Node's defaults, or with --baseline-node-flags='…' (--baseline-node-flags=same: the
@@ -80,46 +81,54 @@ function load(srv, path, duration = seconds) {
 
 writeFileSync(join(dir, 'manifest.yaml'), manifest(200));
 
-/** The gateway against plain node:http servers sending the same bytes, alternating rounds. */
-async function compare(gw, path, label) {
-  const body = await (await fetch(`http://127.0.0.1:${gw.port}${path}`)).text();
+/**
+ * The gateways serving `path` against plain node:http servers and a bare Fastify app sending the same bytes (the first
+ * gateway's body), every server once per round, rounds alternating.
+ */
+async function compare(gateways, path, label) {
+  const bodies = [];
+  for (const g of gateways) bodies.push(await (await fetch(`http://127.0.0.1:${g.srv.port}${path}`)).text());
   const file = join(dir, `body-${label}.json`);
-  writeFileSync(file, body);
-  const plain = await start('plain', file);
-  const plainStatic = await start('plain-static', file);
-  const fastifyStatic = await start('fastify-static', file);
-  const results = { gateway: [], plain: [], 'plain-static': [], 'fastify-static': [] };
-  const servers = [['plain', plain], ['plain-static', plainStatic], ['fastify-static', fastifyStatic], ['gateway', gw]];
+  writeFileSync(file, bodies[0]);
+  const baselines = [];
+  for (const kind of ['plain', 'plain-static', 'fastify-static']) baselines.push([kind, await start(kind, file)]);
+  const servers = [...baselines, ...gateways.map((g) => [g.kind, g.srv])];
+  const results = Object.fromEntries(servers.map(([name]) => [name, []]));
   for (const [, srv] of servers) await load(srv, path, 3);
   for (let round = 0; round < rounds; round++) {
     for (const [name, srv] of servers) results[name].push(await load(srv, path));
   }
-  plain.child.kill();
-  plainStatic.child.kill();
-  fastifyStatic.child.kill();
-  return { body, results };
+  for (const [, srv] of baselines) srv.child.kill();
+  return { bodies, results };
 }
 
-// Each gateway variant with the routes it is measured on: the cached entity list (a collection route), an entity
-// detail, and with the ACME plugin loaded also the plugin-owned component's detail (its providers are asked
-// whether it serves data and operations) and the component list that includes it.
+// The gateway variants: without plugins, and with the ACME plugin loaded. Both run for the whole bench and are
+// measured in the same rounds on the routes both serve, so what the plugin costs is read within one minute, not
+// across runs (the order of two runs had moved a route's ratio by up to 7 points). The routes: the cached entity
+// list (a collection route), an entity detail, and with the plugin also the plugin-owned component's detail (its
+// providers are asked whether it serves data and operations) and the component list that includes it.
 const variants = [
-  { kind: 'gateway', label: 'no plugin', routes: ['/api/v1/apps', '/api/v1/apps/app-7'] },
-  { kind: 'gateway-acme', label: 'ACME plugin loaded', routes: ['/api/v1/apps', '/api/v1/apps/app-7', '/api/v1/components', '/api/v1/components/acme_sensor_hub'] },
+  { kind: 'gateway', label: 'no plugin' },
+  { kind: 'gateway-acme', label: 'ACME plugin loaded' },
 ];
+const routes = [
+  { path: '/api/v1/apps', check: (doc) => doc.items?.length === 200, kinds: ['gateway', 'gateway-acme'] },
+  { path: '/api/v1/apps/app-7', check: (doc) => doc.id === 'app-7', kinds: ['gateway', 'gateway-acme'] },
+  { path: '/api/v1/components', check: (doc) => Array.isArray(doc.items), kinds: ['gateway-acme'] },
+  { path: '/api/v1/components/acme_sensor_hub', check: (doc) => doc.id === 'acme_sensor_hub', kinds: ['gateway-acme'] },
+];
+const running = [];
+for (const v of variants) running.push({ ...v, srv: await start(v.kind) });
 const measured = [];
-for (const v of variants) {
-  const gw = await start(v.kind);
-  for (const path of v.routes) {
-    const r = await compare(gw, path, `${v.kind}-${measured.length}`);
-    const doc = JSON.parse(r.body);
-    if (path.endsWith('/apps') && doc.items?.length !== 200) throw new Error(`${v.kind} did not list 200 apps`);
-    if (path.endsWith('/app-7') && doc.id !== 'app-7') throw new Error(`${v.kind} did not serve the app-7 detail`);
-    if (path.endsWith('/acme_sensor_hub') && doc.id !== 'acme_sensor_hub') throw new Error(`${v.kind} did not serve the ACME hub detail`);
-    measured.push({ variant: v.label, route: `GET ${path}`, ...r });
-  }
-  gw.child.kill();
+for (const route of routes) {
+  const gateways = running.filter((g) => route.kinds.includes(g.kind));
+  const r = await compare(gateways, route.path, `route-${measured.length}`);
+  gateways.forEach((g, i) => {
+    if (!route.check(JSON.parse(r.bodies[i]))) throw new Error(`${g.kind} did not serve ${route.path} as expected`);
+    measured.push({ variant: g.label, kind: g.kind, route: `GET ${route.path}`, body: r.bodies[i], results: r.results });
+  });
 }
+for (const g of running) g.srv.child.kill();
 rmSync(dir, { recursive: true, force: true });
 
 const summary = (rs) => ({
@@ -131,17 +140,22 @@ const summary = (rs) => ({
 });
 console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 16)}, loadavg at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each after a 3 s warm-up, medians; ${pin ? 'load generator on CPU 0, servers on CPU 1' : 'not pinned'}; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'}; plain servers' options: ${baselineFlags.join(' ') || 'none'})\n`);
-console.log('| gateway | route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|---|');
+console.log('| route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|');
+const row = (label, x) => `| ${label} | ${x.rps.toFixed(0)} | ${x.p50} | ${x.p99} | ${x.errors} | ${x.cpu.toFixed(1)} |`;
 const ratios = [];
+let lastRoute;
 for (const r of measured) {
-  const g = summary(r.results.gateway);
+  const g = summary(r.results[r.kind]);
   const p = summary(r.results.plain);
   const ps = summary(r.results['plain-static']);
   const f = summary(r.results['fastify-static']);
-  console.log(`| ${r.variant} | ${r.route} (${r.body.length} B) | plain node:http, per request | ${p.rps.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${p.cpu.toFixed(1)} |`);
-  console.log(`| | | plain node:http, prebuilt body | ${ps.rps.toFixed(0)} | ${ps.p50} | ${ps.p99} | ${ps.errors} | ${ps.cpu.toFixed(1)} |`);
-  console.log(`| | | bare Fastify, prebuilt body | ${f.rps.toFixed(0)} | ${f.p50} | ${f.p99} | ${f.errors} | ${f.cpu.toFixed(1)} |`);
-  console.log(`| | | medkit | ${g.rps.toFixed(0)} | ${g.p50} | ${g.p99} | ${g.errors} | ${g.cpu.toFixed(1)} |`);
+  if (r.route !== lastRoute) {
+    lastRoute = r.route;
+    console.log(`| ${r.route} (${r.body.length} B) ${row('| plain node:http, per request', p).slice(2)}`);
+    console.log(`| ${row('| plain node:http, prebuilt body', ps).slice(2)}`);
+    console.log(`| ${row('| bare Fastify, prebuilt body', f).slice(2)}`);
+  }
+  console.log(`| ${row(`| medkit, ${r.variant}`, g).slice(2)}`);
   ratios.push(`${r.variant}, ${r.route}: ${((g.rps / ps.rps) * 100).toFixed(1)}% of a prebuilt body (${((g.rps / p.rps) * 100).toFixed(1)}% of serialising per request) by req/s; by server CPU per request ${((ps.cpu / g.cpu) * 100).toFixed(1)}% (${((p.cpu / g.cpu) * 100).toFixed(1)}%); medkit p99 ${g.p99} ms; a bare Fastify app ${((f.rps / ps.rps) * 100).toFixed(1)}% of the prebuilt body (by CPU ${((ps.cpu / f.cpu) * 100).toFixed(1)}%), medkit ${((g.rps / f.rps) * 100).toFixed(1)}% of bare Fastify`);
 }
 console.log(`\n${ratios.join('\n')}`);
