@@ -13,7 +13,7 @@
 // core with the load generator, which otherwise moved the plain baseline by up to 50% between runs on a 2-core VM.
 // Each server gets an unrecorded 3 s warm-up round before the measured ones (its JIT and caches warm, as in service); a
 // figure is the median of the rounds.
-import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { median } from '../support/median.mjs';
+import { procCpu } from '../support/proc-cpu.mjs';
 import { canPin, runPinnedOn, spawnOn } from '../support/pin.mjs';
 
 const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' }, rounds: { type: 'string' }, 'no-pin': { type: 'boolean' }, 'baseline-node-flags': { type: 'string' } } });
@@ -58,22 +59,16 @@ function start(kind, bodyFile) {
   });
 }
 
-/** CPU time (user + system) of a server process so far, ms, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /**
  * One round against a server; also the server process's CPU time per request (µs), which other load on a
  * shared machine changes much less than throughput does.
  */
 function load(srv, path, duration = seconds) {
-  const before = cpuMs(srv.child.pid);
+  const before = procCpu(srv.child.pid);
   return new Promise((resolve, reject) => {
     autocannon({ url: `http://127.0.0.1:${srv.port}${path}`, connections, duration, pipelining: 1 }, (err, r) => {
       if (err) return reject(err);
-      r.cpuUsPerRequest = ((cpuMs(srv.child.pid) - before) * 1000) / Math.max(1, r.requests.total);
+      r.cpuUsPerRequest = ((procCpu(srv.child.pid) - before) * 1e6) / Math.max(1, r.requests.total);
       resolve(r);
     });
   });
@@ -141,7 +136,7 @@ const summary = (rs) => ({
 console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 16)}, loadavg at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each after a 3 s warm-up, medians; ${pin ? 'load generator on CPU 0, servers on CPU 1' : 'not pinned'}; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'}; plain servers' options: ${baselineFlags.join(' ') || 'none'})\n`);
 console.log('| route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|');
-const row = (label, x) => `| ${label} | ${x.rps.toFixed(0)} | ${x.p50} | ${x.p99} | ${x.errors} | ${x.cpu.toFixed(1)} |`;
+const row = (route, server, x) => `| ${route} | ${server} | ${x.rps.toFixed(0)} | ${x.p50} | ${x.p99} | ${x.errors} | ${x.cpu.toFixed(1)} |`;
 const ratios = [];
 let lastRoute;
 for (const r of measured) {
@@ -151,11 +146,11 @@ for (const r of measured) {
   const f = summary(r.results['fastify-static']);
   if (r.route !== lastRoute) {
     lastRoute = r.route;
-    console.log(`| ${r.route} (${r.body.length} B) ${row('| plain node:http, per request', p).slice(2)}`);
-    console.log(`| ${row('| plain node:http, prebuilt body', ps).slice(2)}`);
-    console.log(`| ${row('| bare Fastify, prebuilt body', f).slice(2)}`);
+    console.log(row(`${r.route} (${r.body.length} B)`, 'plain node:http, per request', p));
+    console.log(row('', 'plain node:http, prebuilt body', ps));
+    console.log(row('', 'bare Fastify, prebuilt body', f));
   }
-  console.log(`| ${row(`| medkit, ${r.variant}`, g).slice(2)}`);
+  console.log(row('', `medkit, ${r.variant}`, g));
   ratios.push(`${r.variant}, ${r.route}: ${((g.rps / ps.rps) * 100).toFixed(1)}% of a prebuilt body (${((g.rps / p.rps) * 100).toFixed(1)}% of serialising per request) by req/s; by server CPU per request ${((ps.cpu / g.cpu) * 100).toFixed(1)}% (${((p.cpu / g.cpu) * 100).toFixed(1)}%); medkit p99 ${g.p99} ms; a bare Fastify app ${((f.rps / ps.rps) * 100).toFixed(1)}% of the prebuilt body (by CPU ${((ps.cpu / f.cpu) * 100).toFixed(1)}%), medkit ${((g.rps / f.rps) * 100).toFixed(1)}% of bare Fastify`);
 }
 console.log(`\n${ratios.join('\n')}`);
