@@ -36,6 +36,21 @@ const SIZE = 1024;
 
 const spawnPeer = (args, cpu) => cyclonePeer(args, domain, undefined, pin ? cpu : undefined);
 
+/**
+ * One measured window of `seconds`, the same for both halves: `read` gives the counters that move (samples received,
+ * the reader's CPU seconds, datagrams it sent), read at both ends with the writer's CPU, its core and the box's UDP
+ * counters. Returns the differences per second of window.
+ */
+async function measureWindow(writerPid, read) {
+  const at = () => ({ ...read(), writer: procCpu(writerPid), udp: udpCounters(), core: cpuTimes(WRITER_CPU), t: Date.now() });
+  const a = at();
+  await sleep(seconds * 1000);
+  const b = at();
+  const dt = (b.t - a.t) / 1000;
+  const samples = b.samples - a.samples;
+  return { dt, samples, rate: samples / dt, cpu: (b.readerCpu - a.readerCpu) / dt, writerCpu: (b.writer - a.writer) / dt, sentPerSecond: ((b.sent ?? 0) - (a.sent ?? 0)) / dt, udp: udpDelta(a.udp, b.udp), writerCore: cpuShares(a.core, b.core) };
+}
+
 // Warm-up excluded: measure between t0 = 2 s after the first sample and t0 + seconds.
 async function runCyclone() {
   const sub = spawnPeer(['throughput-sub', '--size', String(SIZE)], READER_CPU);
@@ -45,23 +60,11 @@ async function runCyclone() {
     const last = [...sub.lines].reverse().find((l) => l.startsWith('rate '));
     return last ? Number(/total=(\d+)/.exec(last)[1]) : 0;
   };
-  const n0 = total();
-  const c0 = procCpu(sub.child.pid);
-  const w0 = procCpu(pub.child.pid);
-  const u0 = udpCounters();
-  const k0 = cpuTimes(WRITER_CPU);
-  const t0 = Date.now();
-  await sleep(seconds * 1000);
-  const n1 = total();
-  const u1 = udpCounters();
-  const k1 = cpuTimes(WRITER_CPU);
-  const c1 = procCpu(sub.child.pid);
-  const w1 = procCpu(pub.child.pid);
-  const dt = (Date.now() - t0) / 1000;
+  const w = await measureWindow(pub.child.pid, () => ({ samples: total(), readerCpu: procCpu(sub.child.pid) }));
   const lost = [...sub.lines].reverse().find((l) => l.startsWith('rate '))?.match(/lost=(\d+)/)?.[1];
   await stop(pub);
   await stop(sub);
-  return { rate: (n1 - n0) / dt, cpu: (c1 - c0) / dt, writerCpu: (w1 - w0) / dt, lost: Number(lost ?? 0), udp: udpDelta(u0, u1), samples: n1 - n0, writerCore: cpuShares(k0, k1), dt };
+  return { ...w, lost: Number(lost ?? 0) };
 }
 
 async function runOurs() {
@@ -88,21 +91,11 @@ async function runOurs() {
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   loop.enable();
-  const n0 = n;
-  const c0 = process.cpuUsage();
-  const w0 = procCpu(pub.child.pid);
-  const acks0 = p.transport.sent.datagrams;
-  const u0 = udpCounters();
-  const k0 = cpuTimes(WRITER_CPU);
-  const t0 = Date.now();
-  await sleep(seconds * 1000);
-  const n1 = n;
-  const u1 = udpCounters();
-  const k1 = cpuTimes(WRITER_CPU);
-  const c = process.cpuUsage(c0);
-  const w1 = procCpu(pub.child.pid);
-  const acks1 = p.transport.sent.datagrams;
-  const dt = (Date.now() - t0) / 1000;
+  const ownCpu = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1e6;
+  };
+  const w = await measureWindow(pub.child.pid, () => ({ samples: n, readerCpu: ownCpu(), sent: p.transport.sent.datagrams }));
   loop.disable();
   gcObserver.disconnect();
   await stopProfile();
@@ -110,7 +103,7 @@ async function runOurs() {
   await p.close();
   const ms = (ns) => ns / 1e6;
   const stalls = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
-  return { rate: (n1 - n0) / dt, cpu: (c.user + c.system) / 1e6 / dt, writerCpu: (w1 - w0) / dt, sentPerSecond: (acks1 - acks0) / dt, udp: udpDelta(u0, u1), samples: n1 - n0, writerCore: cpuShares(k0, k1), avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed, stalls, gc, dt };
+  return { ...w, avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed, stalls, gc };
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
