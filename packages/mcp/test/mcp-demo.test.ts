@@ -43,6 +43,29 @@ async function call(client: Client, name: string, args: Record<string, unknown> 
   return { isError: r.isError === true, text, json };
 }
 
+/** What each link of the demo's drive chain last showed through REST, and the drive nodes' last log lines (a failed drive's report). */
+async function driveChain(rest: (path: string) => Promise<any>): Promise<string> {
+  const links: Array<[string, string]> = [
+    ['/plan', '/apps/controller_server/data/%2Fplan'],
+    ['/cmd_vel', '/apps/controller_server/data/%2Fcmd_vel'],
+    ['/cmd_vel_safe', '/apps/motor_controller/data/%2Fcmd_vel_safe'],
+    ['/safety/protective_stop', '/apps/bt_navigator/data/%2Fsafety%2Fprotective_stop'],
+    ['/odom', '/apps/motor_controller/data/%2Fodom'],
+  ];
+  const lines: string[] = [];
+  for (const [topic, path] of links) {
+    const r = await rest(path).catch((e) => ({ error: String(e) }));
+    lines.push(`${topic}: ${JSON.stringify({ data: r?.data, timestamp: r?.['x-medkit']?.timestamp, error: r?.error ?? r?.message }).slice(0, 300)}`);
+  }
+  for (const app of ['controller_server', 'motor_controller', 'bt_navigator', 'island_link']) {
+    const logs = await rest(`/apps/${app}/logs`).catch(() => undefined);
+    const items: Array<{ severity?: string; message?: string }> = logs?.items ?? [];
+    lines.push(`${app} logs: ${items.slice(-5).map((l) => `[${l.severity}] ${l.message}`).join(' | ')}`);
+  }
+  lines.push(`faults: ${JSON.stringify(((await rest('/faults').catch(() => undefined))?.items ?? []).map((f: { fault_code: string; status?: unknown }) => [f.fault_code, f.status]))}`);
+  return lines.join('\n');
+}
+
 /** A call over HTTP that must succeed; its JSON answer. */
 async function ok(name: string, args: Record<string, unknown>, client: Client = web): Promise<any> {
   const r = await call(client, name, args);
@@ -446,7 +469,12 @@ describe('MCP server on the demo robot', () => {
     const x0 = await eventually(async () => (typeof (await odomX()) === 'number' ? odomX() : undefined), 'odometry', 15_000);
     const pose = { header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' }, pose: { position: { x: x0 + 0.5, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
     await ref('ros2_medkit_publish_topic', { entity_id: 'controller_server', entity_type: 'apps', topic_name: '/plan', data: { header: pose.header, poses: [pose] } });
-    await eventually(async () => ((await odomX()) > x0 + 0.3 ? true : undefined), 'the robot driven by the published plan', 30_000);
+    try {
+      await eventually(async () => ((await odomX()) > x0 + 0.3 ? true : undefined), 'the robot driven by the published plan', 30_000);
+    } catch (e) {
+      // The chain is plan → controller (/cmd_vel) → island link → safety gate (/cmd_vel_safe) → motor (/odom): say where it stopped.
+      throw new Error(`${(e as Error).message} (from x=${x0}):\n${await driveChain(rest)}`);
+    }
 
     // Configurations.
     const noise = '/apps/lidar/configurations/noise_stddev';
