@@ -94,6 +94,13 @@ describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
       return r.length === 2 ? r : undefined;
     }, 'the second recording', 15_000);
 
+    // Every read of the fault list (GET /faults?…) from the moment the page opens, by when it was sent: the incident
+    // view's correlation comes from the fault store's list, so opening the view does not ask for the same list twice.
+    const listReads: number[] = [];
+    browser.context.on('request', (r) => {
+      const u = new URL(r.url());
+      if (r.method() === 'GET' && u.pathname === '/api/v1/faults') listReads.push(Date.now());
+    });
     const page = await pages.open(`${g.url}/#/incident/apps/battery-monitor/BATTERY_SAG`);
     const picker = page.getByTestId('occurrences');
     await picker.waitFor({ timeout: 20_000 });
@@ -121,5 +128,9 @@ describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
     expect(t).toBeLessThanOrEqual(Number(await axis.getAttribute('data-end')));
     expect(t * 1000).toBeLessThan(newest);
     expect(bags.map((b) => b.bulk_data_uri)).toHaveLength(2);
+    // The store reads the list at most every 1.5 s (after an event) or 10 s: never two reads together.
+    expect(listReads.length).toBeGreaterThan(0);
+    const closest = Math.min(...listReads.slice(1).map((t, i) => t - listReads[i]));
+    expect(closest, `list reads at ${listReads.map((t) => t - listReads[0]).join(', ')} ms`).toBeGreaterThanOrEqual(1000);
   });
 });

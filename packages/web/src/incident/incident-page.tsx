@@ -11,7 +11,7 @@ import { isObj, str } from '../model/json';
 import { routeHash } from '../model/route';
 import { useApp } from '../ui/context';
 import { usePoll } from '../ui/hooks';
-import { ErrorNote, errorText } from '../ui/errors';
+import { ErrorNote } from '../ui/errors';
 import { FaultHead, FrameList, RecordingList } from '../ui/faults/detail';
 import { worstActiveByEntity } from '../graph/worst-fault';
 import { axisMarks, correlationOf, faultInstantSec } from './incident-model';
@@ -23,7 +23,6 @@ import { CorrelationSection } from './correlation-section';
 import { LogsSection } from './logs-section';
 import { NeighbourhoodSection } from './neighbourhood-section';
 import { incidentReadPaths, incidentSettled, takePrefetched } from './incident-prefetch';
-import { backgroundTurn } from '../api/foreground';
 
 /** How often the detail and the recordings are read while the chosen occurrence's recording is being written. */
 const DUE_POLL_MS = 2000;
@@ -49,13 +48,6 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   // The first of each read was started by the route while this chunk loaded (incident-prefetch.ts).
   const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? client.read(paths.detail, { signal }), [client, base, code], due ? DUE_POLL_MS : 15_000);
   const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? client.read(paths.recordings, { signal })).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0);
-  // Read again on each fault event without dropping the last answer meanwhile (the correlation and the
-  // log lines it selects stay put).
-  const list = usePoll((signal) => backgroundTurn(signal).then(() => client.read('/faults', { signal, query: { status: 'all', include_muted: 'true' } })), [client], 10_000);
-  const reloadList = list.reload;
-  useEffect(() => {
-    if (faults.version > 0) reloadList();
-  }, [faults.version]);
   const d = useMemo(() => (detail.data ? normalizeFaultDetail(detail.data, code) : undefined), [detail.data, code]);
   const recordings = useMemo(() => faultRecordings(d, bags.data, base, code), [d, bags.data, base, code]);
   const occurrences = useMemo(() => occurrencesOf(d?.frames ?? [], recordings), [d, recordings]);
@@ -79,7 +71,9 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
     };
   }, [settled]);
   useEffect(() => incidentSettled, []);
-  const correlation = useMemo(() => (list.data ? correlationOf(list.data, code) : undefined), [list.data, code]);
+  // The fault store's list (muted symptoms included), read again after each fault event and every 10 s; the last
+  // answer stays until the next arrives, so the correlation and the log lines it selects stay put meanwhile.
+  const correlation = useMemo(() => (faults.listBody !== undefined ? correlationOf(faults.listBody, code) : undefined), [faults.listBody, code]);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
 
   if (detail.error && !detail.data) {
@@ -121,7 +115,7 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
       <div class="two-col">
         <section>
           <h2>Correlation</h2>
-          <CorrelationSection correlation={correlation} error={list.error && !list.data ? errorText(list.error) : undefined} />
+          <CorrelationSection correlation={correlation} error={faults.listBody === undefined ? (faults.unsupported ? 'this gateway serves no fault list' : faults.error) : undefined} />
         </section>
         <section>
           <h2>Freeze frame at confirmation</h2>

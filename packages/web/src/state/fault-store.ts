@@ -25,6 +25,12 @@ export interface FaultStore {
   liveHistory: Map<string, StatusChange[]>;
   /** Correlation: symptom code → root cause code (muted symptoms, listed with include_muted). */
   rootCauses: Map<string, string>;
+  /**
+   * The last list as the gateway answered it (GET /faults?status=all&include_muted=true), kept until the next one
+   * arrives: views that need more of it than the fault views (the incident's correlation) read it here rather
+   * than asking the gateway for the same list again.
+   */
+  listBody?: unknown;
   reload: () => void;
 }
 
@@ -39,6 +45,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
   const [version, setVersion] = useState(0);
   const [tick, setTick] = useState(0);
   const [rootCauses, setRootCauses] = useState<Map<string, string>>(new Map());
+  const [listBody, setListBody] = useState<unknown>(undefined);
   const history = useRef(new Map<string, StatusChange[]>());
 
   useEffect(() => {
@@ -56,6 +63,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         for (const f of normalizeFaultList(body)) m.set(f.key, f);
         setFaults(m);
         setRootCauses(rootCausesOf(body));
+        setListBody(body);
         setMeta({ loaded: true, unsupported: false });
         return true;
       } catch (err) {
@@ -99,6 +107,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
     version,
     liveHistory: history.current,
     rootCauses,
+    listBody,
     reload: () => setTick((t) => t + 1),
   };
 }
