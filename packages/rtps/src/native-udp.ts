@@ -1,6 +1,7 @@
 // A UDP socket read by the addon in batches (native/udp_receive.c): one recvmmsg takes up to BATCH datagrams, the
-// addon copies them into its current slab Buffer (512 KiB, a new one when full) and calls back once per datagram with
-// the slab, its index and its offset, through a callback scope as dgram does (promise jobs run between two datagrams:
+// addon copies them into its current slab Buffer (512 KiB, a new one when full), or after a batch of large datagrams of
+// about one size receives the next batch straight into it (a longer datagram then comes in a Buffer of its own), and
+// calls back once per datagram with that Buffer, its index and its offset, through a callback scope as dgram does (promise jobs run between two datagrams:
 // handlers see the same ordering as with dgram); lengths and senders are in typed arrays given to it once. Each
 // datagram is handed on as a view of the slab, as dgram hands on a Buffer per datagram; a sample a reader keeps gets
 // its own bytes when the slab is much larger (receive.ts, ownBytes), so it never holds the slab. The sender's address
