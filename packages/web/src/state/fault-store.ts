@@ -2,7 +2,7 @@
 // the typed client's event stream, which reconnects by itself and resumes with Last-Event-ID, so
 // the gateway replays what was missed; when the stream is refused outright (503 over the client
 // cap, 404 on a gateway without faults) the store retries later with a fresh list (state/live-stream.ts).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MedkitClient } from '@medkit/client';
 import { applyFaultEvent, normalizeFaultList, parseFaultEvent, type FaultEvent, type FaultView } from '../model/faults';
 import type { StatusChange } from '../model/fault-detail';
@@ -44,8 +44,9 @@ export function useFaultStore(client: MedkitClient): FaultStore {
   const [stream, setStream] = useState<StreamState>('connecting');
   const [version, setVersion] = useState(0);
   const [tick, setTick] = useState(0);
-  const [rootCauses, setRootCauses] = useState<Map<string, string>>(new Map());
   const [listBody, setListBody] = useState<unknown>(undefined);
+  // Read off the last list, so the two cannot disagree.
+  const rootCauses = useMemo(() => (listBody === undefined ? new Map<string, string>() : rootCausesOf(listBody)), [listBody]);
   const history = useRef(new Map<string, StatusChange[]>());
 
   useEffect(() => {
@@ -62,7 +63,6 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         const m = new Map<string, FaultView>();
         for (const f of normalizeFaultList(body)) m.set(f.key, f);
         setFaults(m);
-        setRootCauses(rootCausesOf(body));
         setListBody(body);
         setMeta({ loaded: true, unsupported: false });
         return true;
