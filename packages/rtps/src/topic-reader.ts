@@ -5,7 +5,7 @@ import type { EndpointData } from './discovery-sedp-data.js';
 import type { Guid } from './guid.js';
 import { parseInlineQos, type InlineQos, type SampleIdentity } from './inline-qos.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
-import { instanceStatus, keyHashOf, type InstanceStatus, type TopicKey } from './instance-key.js';
+import { instanceStatus, keyHashHexOf, type InstanceStatus, type TopicKey } from './instance-key.js';
 import type { QoS } from './qos.js';
 import { InstanceHistoryCache } from './instance-history-cache.js';
 import { ReaderHistoryCache } from './reader-history-cache.js';
@@ -181,7 +181,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
   /** Key hash by the topic's key description; undefined when it has none or the payload does not fit it. */
   private computeKeyHash(payload: Buffer, keyOnly: boolean): string | undefined {
     try {
-      return keyHashOf(this.key, payload, keyOnly)?.toString('hex');
+      return keyHashHexOf(this.key, payload, keyOnly);
     } catch {
       return undefined; // a payload the key description cannot read: no hash, the sample still counts
     }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EntityKind, guidEntityId, keyHash, topicKind, type IncompatibleEvent, type InstanceChange, type Sample } from '../src/index.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { InstanceHistoryCache } from '../src/instance-history-cache.js';
+import { keyHashHex } from '../src/instance-key.js';
 import { KEYED_KEY, KEYED_TYPE, keyedHash, keyedKeyBE, keyedSample, readKeyed } from './support/keyed-type.js';
 import { closeAll, participant, until } from './support/loopback.js';
 
@@ -20,6 +21,16 @@ describe('key hash', () => {
     const short = keyedKeyBE(1, 'a');
     expect(keyHash(short).toString('hex')).toBe(createHash('md5').update(short).digest('hex'));
     expect(keyHash(short, 17).toString('hex')).toBe(createHash('md5').update(short).digest('hex'));
+  });
+
+  it('in hex (what readers key instances by) is keyHash in hex, for every key length and bound', () => {
+    const keys = [0, 1, 4, 15, 16, 17, 40].map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + 200) & 255)));
+    // A key held in V8's heap (a small Uint8Array) and one in a view of a larger buffer give the same answer.
+    keys.push(new Uint8Array([0xff, 0, 0xab]) as Buffer, Buffer.from(Buffer.alloc(64, 0x5a).subarray(10, 26)));
+    for (const key of keys) {
+      for (const bound of [4, 16, 17, Infinity]) expect(keyHashHex(key, bound), `${key.length} bytes, bound ${bound}`).toBe(keyHash(key, bound).toString('hex'));
+    }
+    expect(keyHashHex(Buffer.from([0, 0, 0, 7]), 4)).toBe(`00000007${'0'.repeat(24)}`);
   });
 });
 
