@@ -24,9 +24,9 @@ describe('key hash', () => {
   });
 
   it('in hex (what readers key instances by) is keyHash in hex, for every key length and bound', () => {
-    const keys = [0, 1, 4, 15, 16, 17, 40].map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + 200) & 255)));
+    const keys: Uint8Array[] = [0, 1, 4, 15, 16, 17, 40].map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + 200) & 255)));
     // A key held in V8's heap (a small Uint8Array) and one in a view of a larger buffer give the same answer.
-    keys.push(new Uint8Array([0xff, 0, 0xab]) as Buffer, Buffer.from(Buffer.alloc(64, 0x5a).subarray(10, 26)));
+    keys.push(new Uint8Array([0xff, 0, 0xab]), Buffer.alloc(64, 0x5a).subarray(10, 26));
     for (const key of keys) {
       for (const bound of [4, 16, 17, Infinity]) expect(keyHashHex(key, bound), `${key.length} bytes, bound ${bound}`).toBe(keyHash(key, bound).toString('hex'));
     }
