@@ -1,8 +1,8 @@
 // RTPS throughput of fragmented samples (DATA_FRAG): Cyclone DDS's `ddsperf pub size S` (topic KS, reliable, as
 // fast as its writer goes) on loopback, read by (A) Cyclone's own C reader (`ddsperf sub`) and (B) an @medkit/rtps
 // reader (keyed, reliable, KEEP_LAST 1), one after the other with the same publisher, for each size, `runs` times
-// alternating; prints each run and the medians (samples/s, Gb/s of payload, CPU, ratio) with the load average.
-// Copy the block into docs/benchmarks.md.
+// alternating; prints each run and the medians (samples/s, Gb/s of payload, CPU, CPU per sample, ratio) with the load
+// average. Copy the block into docs/benchmarks.md.
 //
 //   npm run build && node bench/rtps/fragmented-throughput.mjs [--seconds 10] [--runs 3] [--domain 43]
 //     [--sizes 65536,1048576] [--profile DIR] [--pin]
@@ -29,6 +29,9 @@ runPinnedOn(1, pin);
 const cpus = pin ? { writer: 0, reader: 1 } : undefined;
 
 const gbps = (rate, size) => (rate * size * 8) / 1e9;
+// CPU time per sample (µs): what a reader costs whatever its writer's pace, the figure an A/B of two builds should
+// compare (a rate also moves with the writer). On a VM it still moves with the CPU's speed (bench/support/cpu-speed.mjs).
+const usPer = (r) => (r.cpu * 1e6) / r.rate;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 console.log(`${new Date().toISOString()}, ${seconds} s per reader after ${WARMUP_MS / 1000} s warm-up, ${runs} runs per size, domain ${domain}, ${pin ? 'readers on CPU 1, the writer on CPU 0' : 'unpinned'}, load average ${load()}`);
@@ -36,6 +39,7 @@ for (const size of sizes) {
   const ratios = [];
   const cycRates = [];
   const ourRates = [];
+  const ourCosts = [];
   for (let i = 0; i < runs; i++) {
     const window = { domain, size, seconds, warmupMs: WARMUP_MS, cpus };
     const cyc = await runCyclone(window);
@@ -43,8 +47,9 @@ for (const size of sizes) {
     ratios.push(ours.rate / cyc.rate);
     cycRates.push(cyc.rate);
     ourRates.push(ours.rate);
-    console.log(`size ${size} run ${i + 1}: Cyclone ${fmt(cyc.rate)}/s ${gbps(cyc.rate, size).toFixed(2)} Gb/s (CPU ${pct(cyc.cpu)}, pub ${pct(cyc.pubCpu)}, lost ${cyc.lost}) | medkit ${fmt(ours.rate)}/s ${gbps(ours.rate, size).toFixed(2)} Gb/s (CPU ${pct(ours.cpu)}, pub ${pct(ours.pubCpu)}, datagrams in ${fmt(ours.datagramsIn)}/s out ${fmt(ours.datagramsOut)}/s, malformed ${ours.malformed}) | ratio ${pct(ours.rate / cyc.rate)} | load ${load()}`);
+    ourCosts.push(usPer(ours));
+    console.log(`size ${size} run ${i + 1}: Cyclone ${fmt(cyc.rate)}/s ${gbps(cyc.rate, size).toFixed(2)} Gb/s (CPU ${pct(cyc.cpu)}, ${usPer(cyc).toFixed(1)} µs/sample, pub ${pct(cyc.pubCpu)}, lost ${cyc.lost}) | medkit ${fmt(ours.rate)}/s ${gbps(ours.rate, size).toFixed(2)} Gb/s (CPU ${pct(ours.cpu)}, ${usPer(ours).toFixed(1)} µs/sample, pub ${pct(ours.pubCpu)}, datagrams in ${fmt(ours.datagramsIn)}/s out ${fmt(ours.datagramsOut)}/s, malformed ${ours.malformed}) | ratio ${pct(ours.rate / cyc.rate)} | load ${load()}`);
   }
   const r = median(ratios);
-  console.log(`size ${size} median: Cyclone ${gbps(median(cycRates), size).toFixed(2)} Gb/s, medkit ${gbps(median(ourRates), size).toFixed(2)} Gb/s, ratio ${pct(r)} (goal >= 80%): ${r >= 0.8 ? 'PASS' : 'FAIL'}`);
+  console.log(`size ${size} median: Cyclone ${gbps(median(cycRates), size).toFixed(2)} Gb/s, medkit ${gbps(median(ourRates), size).toFixed(2)} Gb/s at ${median(ourCosts).toFixed(1)} µs of CPU per sample, ratio ${pct(r)} (goal >= 80%): ${r >= 0.8 ? 'PASS' : 'FAIL'}`);
 }
