@@ -33,24 +33,14 @@ export interface InstanceStatus {
 
 const KEY_HASH_SIZE = 16;
 
-/** The key hash of a serialized key (big-endian CDR), as the 16 bytes of PID_KEY_HASH. */
-export function keyHash(serializedKey: Uint8Array, maxSize = Infinity): Buffer {
-  if (maxSize <= KEY_HASH_SIZE) {
-    const out = Buffer.alloc(KEY_HASH_SIZE);
-    // No view unless it must cut: a view of a small key's bytes makes V8 move them out of its heap.
-    out.set(serializedKey.length > KEY_HASH_SIZE ? serializedKey.subarray(0, KEY_HASH_SIZE) : serializedKey);
-    return out;
-  }
-  return createHash('md5').update(serializedKey).digest();
-}
-
 /** Two hex digits per byte value. */
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /**
- * keyHash in hex, as readers key instances by it. A key of up to 16 bytes is written out digit by digit: no buffer
- * is made, where `keyHash(...).toString('hex')` allocated one, and views of a small key's bytes made V8 move them
- * out of its heap (3% of a 64 KiB reader's time, for one instance key per sample).
+ * The key hash of a serialized key (big-endian CDR), in hex, as readers key instances by it: the key zero-padded to
+ * 16 bytes when the type bounds it to 16, else its MD5. A bounded key is written out digit by digit: no buffer and no
+ * view of the key is made (a view of a small key's bytes made V8 move them out of its heap, 3% of a 64 KiB reader's
+ * time for one key per sample).
  */
 export function keyHashHex(serializedKey: Uint8Array, maxSize = Infinity): string {
   if (maxSize > KEY_HASH_SIZE) return createHash('md5').update(serializedKey).digest('hex');
@@ -58,6 +48,11 @@ export function keyHashHex(serializedKey: Uint8Array, maxSize = Infinity): strin
   let hex = '';
   for (let i = 0; i < n; i++) hex += HEX[serializedKey[i]];
   return n === KEY_HASH_SIZE ? hex : hex + '00'.repeat(KEY_HASH_SIZE - n);
+}
+
+/** The key hash of a serialized key as the 16 bytes of PID_KEY_HASH (keyHashHex's bytes). */
+export function keyHash(serializedKey: Uint8Array, maxSize = Infinity): Buffer {
+  return Buffer.from(keyHashHex(serializedKey, maxSize), 'hex');
 }
 
 /** The key hash (hex) of a sample or key payload by the topic's key description; undefined when it cannot say. */

@@ -23,12 +23,18 @@ describe('key hash', () => {
     expect(keyHash(short, 17).toString('hex')).toBe(createHash('md5').update(short).digest('hex'));
   });
 
-  it('in hex (what readers key instances by) is keyHash in hex, for every key length and bound', () => {
+  it('in hex (what readers key instances by) is the padded key or its MD5, and keyHash is its bytes, for every key length and bound', () => {
     const keys: Uint8Array[] = [0, 1, 4, 15, 16, 17, 40].map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + 200) & 255)));
     // A key held in V8's heap (a small Uint8Array) and one in a view of a larger buffer give the same answer.
     keys.push(new Uint8Array([0xff, 0, 0xab]), Buffer.alloc(64, 0x5a).subarray(10, 26));
     for (const key of keys) {
-      for (const bound of [4, 16, 17, Infinity]) expect(keyHashHex(key, bound), `${key.length} bytes, bound ${bound}`).toBe(keyHash(key, bound).toString('hex'));
+      for (const bound of [4, 16, 17, Infinity]) {
+        const padded = Buffer.alloc(16);
+        Buffer.from(key).copy(padded, 0, 0, Math.min(16, key.length));
+        const expected = bound <= 16 ? padded.toString('hex') : createHash('md5').update(key).digest('hex');
+        expect(keyHashHex(key, bound), `${key.length} bytes, bound ${bound}`).toBe(expected);
+        expect(keyHash(key, bound).toString('hex'), `${key.length} bytes, bound ${bound}`).toBe(expected);
+      }
     }
     expect(keyHashHex(Buffer.from([0, 0, 0, 7]), 4)).toBe(`00000007${'0'.repeat(24)}`);
   });
