@@ -18,8 +18,8 @@ function copyRate(seconds, fresh) {
   const reused = Buffer.allocUnsafe(BLOCK);
   let n = 0;
   let sink = 0;
-  const end = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   const start = process.hrtime.bigint();
+  const end = start + BigInt(Math.round(seconds * 1e9));
   while (process.hrtime.bigint() < end) {
     const dst = fresh ? Buffer.allocUnsafe(BLOCK) : reused;
     src.copy(dst);
