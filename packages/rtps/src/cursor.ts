@@ -26,6 +26,10 @@ export class RtpsProtocolViolation extends RtpsParseError {
   override readonly code: string = 'rtps-protocol-violation';
 }
 
+/**
+ * Reads are written out byte by byte rather than with Buffer's readUInt32LE and kin: this runs several times per
+ * submessage on the receive path, and the Buffer methods each validate their offset again (issue 40).
+ */
 export class Cursor {
   buf: Buffer;
   pos: number;
@@ -54,38 +58,35 @@ export class Cursor {
 
   u16(): number {
     this.need(2);
-    const v = this.le ? this.buf.readUInt16LE(this.pos) : this.buf.readUInt16BE(this.pos);
-    this.pos += 2;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return this.le ? b[p] | (b[p + 1] << 8) : (b[p] << 8) | b[p + 1];
   }
 
   i16(): number {
-    this.need(2);
-    const v = this.le ? this.buf.readInt16LE(this.pos) : this.buf.readInt16BE(this.pos);
-    this.pos += 2;
-    return v;
+    return (this.u16() << 16) >> 16;
   }
 
   u32(): number {
-    this.need(4);
-    const v = this.le ? this.buf.readUInt32LE(this.pos) : this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    return this.i32() >>> 0;
   }
 
   i32(): number {
     this.need(4);
-    const v = this.le ? this.buf.readInt32LE(this.pos) : this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return this.le ? b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24) : (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
   }
 
   /** Entity ids are octet arrays: big-endian regardless of the E flag. */
   entityId(): number {
     this.need(4);
-    const v = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
   }
 
   bytes(n: number): Buffer {

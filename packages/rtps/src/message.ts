@@ -27,7 +27,7 @@ export function forEachSubmessageFrom(buf: Buffer, pos: number, visit: (sm: Subm
     const id = buf[pos];
     const flags = buf[pos + 1];
     const le = (flags & FLAG_E) !== 0;
-    let len = le ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);
+    let len = le ? buf[pos + 2] | (buf[pos + 3] << 8) : (buf[pos + 2] << 8) | buf[pos + 3];
     const start = pos + 4;
     // Length 0 means "to the end of the message" except for PAD and INFO_TS, which can be empty.
     if (len === 0 && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS) len = total - start;

@@ -29,6 +29,8 @@ export class NativeUdpReceiver {
   private readonly addresses = new Uint32Array(BATCH);
   private readonly ports = new Uint16Array(BATCH);
   private readonly sources = new Map<number, DatagramSource>();
+  private lastKey = -1;
+  private lastSource: DatagramSource | undefined;
   private readonly handle: unknown;
   private closed = false;
 
@@ -70,12 +72,16 @@ export class NativeUdpReceiver {
   private source(address: number, port: number): DatagramSource {
     // 48 bits: exact as a double.
     const key = address * 65536 + port;
+    // A stream comes from one sender: its datagrams skip the look-up.
+    if (key === this.lastKey) return this.lastSource!;
     let s = this.sources.get(key);
     if (!s) {
       if (this.sources.size >= MAX_SOURCES) this.sources.clear();
       s = Object.freeze({ address: `${address >>> 24}.${(address >>> 16) & 255}.${(address >>> 8) & 255}.${address & 255}`, port });
       this.sources.set(key, s);
     }
+    this.lastKey = key;
+    this.lastSource = s;
     return s;
   }
 

@@ -68,6 +68,19 @@ describe.runIf(nativeReceiveAvailable)('NativeUdpReceiver on loopback', () => {
     expect(r.truncated).toBe(0);
   });
 
+  it('gives each of three interleaved senders its own source, however their datagrams alternate', async () => {
+    const port = await freePort();
+    const got: [Buffer, DatagramSource][] = [];
+    open.push(NativeUdpReceiver.open(port, '127.0.0.1', 4 << 20, (d, from) => got.push([d, from]))!);
+    const senders = [await sender(), await sender(), await sender()];
+    // Runs of one sender (what the last-sender shortcut serves) and single datagrams alternating between them.
+    const order = [0, 0, 0, 1, 1, 2, 0, 1, 2, 2, 2, 1, 0, 2, 1];
+    for (const [i, k] of order.entries()) await sendAll(senders[k], port, [Buffer.from([k, i])]);
+    await until(`${order.length} datagrams`, () => got.length === order.length);
+    for (const [d, from] of got) expect(from).toEqual({ address: '127.0.0.1', port: senders[d[0]].address().port });
+    expect(new Set(got.map(([, from]) => from)).size).toBe(3);
+  });
+
   it('keeps up with a burst of 2,000 datagrams (batches of up to 64), and what it handed on stays as it was', async () => {
     const port = await freePort();
     const got: Buffer[] = [];
