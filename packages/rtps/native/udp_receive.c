@@ -18,6 +18,9 @@
 // ROUNDS batches are read per readiness event before the event loop gets its turn back.
 #define _GNU_SOURCE
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <node_api.h>
 #include <stdlib.h>
@@ -36,6 +39,26 @@
 // datagrams fill at least half of the regions that size makes; a new slab when fewer than DIRECT_ROOM regions fit.
 #define DIRECT_MIN 4096
 #define DIRECT_ROOM 8
+
+// Heavy data churns memory: every slab and every reassembled sample (src/fragment-reassembly.ts) is a fresh
+// allocation, and V8's garbage collector frees them in bulk, tens of megabytes a second at 64 KiB samples. glibc then
+// hands the free top of its heap back to the kernel once more than about 1 MiB is free there, and the next allocations
+// fault those pages in again, zero-filled by the kernel: a tenth of a 64 KiB reader's CPU (issue 40). So once a
+// receiver opens, up to KEEP_FREED bytes of freed heap stay with the process for reuse, and blocks up to MMAP_FROM
+// bytes (the slabs, samples up to 4 MiB) come from the heap rather than from mmap, whose memory goes back at each free.
+// The cost: after a burst the process's RSS stays up to KEEP_FREED above what it holds. Process-wide, glibc only.
+#define KEEP_FREED (32 * 1024 * 1024)
+#define MMAP_FROM (4 * 1024 * 1024)
+
+static void keep_freed_heap(void) {
+#ifdef __GLIBC__
+  static int done = 0;
+  if (done) return;
+  done = 1;
+  mallopt(M_MMAP_THRESHOLD, MMAP_FROM);
+  mallopt(M_TRIM_THRESHOLD, KEEP_FREED);
+#endif
+}
 
 typedef struct {
   uv_poll_t poll;
@@ -273,6 +296,7 @@ napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
     close(fd);
     return fail(env, "ERR_MEDKIT_UDP", "out of memory");
   }
+  keep_freed_heap();
   r->fd = fd;
   r->env = env;
   r->scratch = scratch;
