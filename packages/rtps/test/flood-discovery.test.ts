@@ -40,8 +40,13 @@ describeWith(FASTDDS, 'discovery under an SPDP flood', () => {
     });
 
     let floodDone = false;
-    const flood = floodSpdp({ ports: [p.locators.metatrafficUnicast[0].port], domainId: DOMAIN, count: FAKES, sources: SOURCES, batch: 25, pauseMs: 20 }).finally(() => {
+    const t0 = Date.now();
+    let floodEndedAt = 0;
+    // 200 batches, 35 ms apart: about 7.5 s on a quiet box, where the node is in through SEDP some 1 s after the start.
+    // With 20 ms (4.3 s) a full test run on two busy cores once saw the flood end before the node's SEDP.
+    const flood = floodSpdp({ ports: [p.locators.metatrafficUnicast[0].port], domainId: DOMAIN, count: FAKES, sources: SOURCES, batch: 25, pauseMs: 35 }).finally(() => {
       floodDone = true;
+      floodEndedAt = Date.now() - t0;
     });
     // Start the real node once the fakes have filled the table.
     await until(() => p.participantStats().tracked >= cap - 24 || floodDone, 'the flood to fill the table', 20_000);
@@ -56,7 +61,8 @@ describeWith(FASTDDS, 'discovery under an SPDP flood', () => {
     expect(tookMs, `discovered ${tookMs} ms after it started; table ${JSON.stringify(p.participantStats())}`).toBeLessThan(DISCOVERY_BOUND_MS);
     // It proves itself through SEDP, so later fakes cannot evict it.
     await until(() => p.endpoints().some((e) => e.topicName === 'rt/chatter' && e.guid.startsWith(node.guid.slice(0, 24))), 'the node endpoints (SEDP)', 10_000);
-    expect(floodDone, 'the node was discovered while the flood was still going').toBe(false);
+    const sedpAt = Date.now() - t0;
+    expect(floodDone, `the node was discovered while the flood was still going (started ${startedAt - t0} ms, SEDP ${sedpAt} ms, flood ended ${floodEndedAt} ms after the flood began)`).toBe(false);
 
     expect(await flood).toBe(FAKES);
     const during = p.participantStats();
