@@ -2,6 +2,7 @@
 // octet sequence of the given size, as fast as its writer goes) on loopback, read first by Cyclone's own C reader
 // (`ddsperf sub`) and then by an @medkit/rtps reader (keyed, reliable, KEEP_LAST 1), each for the same window after
 // the same warm-up. Shared by the RTPS throughput benches; each says what it measures.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParticipant } from '@medkit/rtps';
@@ -139,5 +140,12 @@ export async function runOurs({ domain, size, seconds, warmupMs, pubUri, partici
 export const fmt = (x) => Math.round(x).toLocaleString('en');
 /** A share (0..1) as a whole percentage. */
 export const pct = (x) => `${(x * 100).toFixed(0)}%`;
+/**
+ * A reader's CPU time per sample (µs) from runCyclone's or runOurs's result: what it costs whatever its writer's pace,
+ * the figure an A/B of two builds should compare (a rate also moves with the writer).
+ */
+export const usPerSample = (r) => (r.cpu * 1e6) / r.rate;
+/** The load average, three figures, for a bench's lines. */
+export const loadText = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 // The median of some numbers (shared with the other benches).
 export { median } from '../support/median.mjs';

@@ -10,9 +10,8 @@
 // --profile DIR writes a V8 CPU profile of each of our reader's measured windows (as node --cpu-prof would). --pin: with
 // two CPUs or more and taskset, the writer on CPU 0 and both readers on CPU 1 (bench/support/pin.mjs), as the 1 KiB
 // bench does by default; without it the scheduler places them, as in the figures recorded before it existed.
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { fmt, median, pct, runCyclone, runOurs } from './ddsperf-pair.mjs';
+import { fmt, loadText as load, median, pct, runCyclone, runOurs, usPerSample as usPer } from './ddsperf-pair.mjs';
 import { canPin, runPinnedOn } from '../support/pin.mjs';
 
 const { values } = parseArgs({
@@ -29,10 +28,7 @@ runPinnedOn(1, pin);
 const cpus = pin ? { writer: 0, reader: 1 } : undefined;
 
 const gbps = (rate, size) => (rate * size * 8) / 1e9;
-// CPU time per sample (µs): what a reader costs whatever its writer's pace, the figure an A/B of two builds should
-// compare (a rate also moves with the writer). On a VM it still moves with the CPU's speed (bench/support/cpu-speed.mjs).
-const usPer = (r) => (r.cpu * 1e6) / r.rate;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+// CPU time per sample moves with the CPU's speed on a VM still (bench/support/cpu-speed.mjs).
 
 console.log(`${new Date().toISOString()}, ${seconds} s per reader after ${WARMUP_MS / 1000} s warm-up, ${runs} runs per size, domain ${domain}, ${pin ? 'readers on CPU 1, the writer on CPU 0' : 'unpinned'}, load average ${load()}`);
 for (const size of sizes) {

@@ -12,11 +12,10 @@
 // `git worktree add /tmp/base <commit>`, build it there, `cp -r /tmp/base/packages/rtps DIR`), placed inside this
 // checkout (e.g. under .ab/) so that its dependencies resolve from node_modules.
 import { execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median, runOurs } from './ddsperf-pair.mjs';
+import { loadText as load, median, runOurs, usPerSample } from './ddsperf-pair.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -34,7 +33,7 @@ if (a.child) {
   const { createParticipant } = await import(pathToFileURL(resolve(a.child, 'dist/index.js')).href);
   const r = await runOurs({ domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, rtps: { createParticipant } });
   const usage = process.resourceUsage();
-  console.log(JSON.stringify({ rate: r.rate, us: (r.cpu * 1e6) / r.rate, faults: usage.minorPageFault, rssMB: process.memoryUsage().rss / 2 ** 20 }));
+  console.log(JSON.stringify({ rate: r.rate, us: usPerSample(r), faults: usage.minorPageFault, rssMB: process.memoryUsage().rss / 2 ** 20 }));
   process.exit(0);
 }
 
@@ -42,7 +41,6 @@ if (!a.base) throw new Error('--base DIR: a copy of packages/rtps with the base 
 const self = fileURLToPath(import.meta.url);
 const builds = { base: resolve(a.base), this: fileURLToPath(new URL('../../packages/rtps', import.meta.url)) };
 const window = (dir) => JSON.parse(execFileSync(process.execPath, [self, '--child', dir, '--size', a.size, '--seconds', a.seconds, '--domain', a.domain], { encoding: 'utf8' }).trim().split('\n').pop());
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 console.log(`${new Date().toISOString()}: ${a.size} B samples, ${a.seconds} s windows after 4 s, ${a.pairs} pairs (base, then this build), domain ${a.domain}, load average ${load()}`);
 const costs = { base: [], this: [] };

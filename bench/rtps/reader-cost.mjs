@@ -11,12 +11,11 @@
 // addon is found the same way), for an A/B of two builds in one run: its figure is printed as a third column (the
 // two builds' order is swapped every run).
 // With two CPUs or more and taskset, the writer runs on CPU 0 and both readers on CPU 1.
-import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { canPin, runPinnedOn } from '../support/pin.mjs';
-import { median, runCyclone, runOurs } from './ddsperf-pair.mjs';
+import { loadText as load, median, runCyclone, runOurs, usPerSample as us } from './ddsperf-pair.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -34,8 +33,6 @@ const pin = canPin(!a['no-pin']);
 runPinnedOn(cpus.reader, pin);
 const common = { domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, rate: Number(a.rate), cpus: pin ? cpus : undefined };
 const other = a.rtps ? await import(pathToFileURL(resolve(a.rtps, 'index.js')).href) : undefined;
-const us = (r) => (r.cpu / r.rate) * 1e6;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 console.log(`${new Date().toISOString()}: ${a.size} B samples at ${a.rate}/s, ${a.seconds} s per reader after 4 s, ${a.runs} runs, domain ${a.domain}, ${pin ? 'the writer on CPU 0, the readers on CPU 1' : 'not pinned'}, load average ${load()}`);
 const cols = { cyclone: [], medkit: [], other: [] };

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { canPin } from './pin.mjs';
 
 const BLOCK = 65536;
 
@@ -38,8 +39,7 @@ if (values.child) {
   const cold = copyRate(seconds, true);
   console.log(JSON.stringify({ warm: warm.gbps, cold: cold.gbps }));
 } else {
-  const pinnable = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-  const list = pinnable ? cpus().map((_, i) => i) : [undefined];
+  const list = canPin() ? cpus().map((_, i) => i) : [undefined];
   for (const cpu of list) {
     const args = [process.argv[1], '--child', '--seconds', String(seconds)];
     const r = cpu === undefined ? spawnSync(process.execPath, args, { encoding: 'utf8' }) : spawnSync('taskset', ['-c', String(cpu), process.execPath, ...args], { encoding: 'utf8' });
