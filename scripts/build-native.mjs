@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ADDONS = [{ dir: join(ROOT, 'packages/rtps/native'), sources: ['addon.c', 'aes_gcm.c', 'udp_receive.c', 'native.h', 'binding.gyp'], output: 'build/Release/medkit_rtps.node' }];
+const ADDONS = [{ dir: join(ROOT, 'packages/rtps/native'), sources: ['addon.c', 'aes_gcm.c', 'udp_receive.c', 'udp_placement.c', 'native.h', 'udp_receive.h', 'binding.gyp'], output: 'build/Release/medkit_rtps.node' }];
 
 /** npm's bundled node-gyp: next to the npm running this script, or next to this Node.js. */
 function nodeGyp() {

@@ -75,7 +75,7 @@ describe('the npm tarballs', () => {
     expect(tarList(rtps)).toContain('package/dist/security/index.js');
     // The compiled addon (AES-GCM, batched UDP receive: docs/sros2.md, "Speed") and its sources, not its object files.
     expect(tarList(rtps).filter((f) => f.startsWith('package/native/')).sort()).toEqual(
-      ['addon.c', 'aes_gcm.c', 'binding.gyp', 'build/Release/medkit_rtps.node', 'native.h', 'udp_receive.c'].map((f) => `package/native/${f}`),
+      ['addon.c', 'aes_gcm.c', 'binding.gyp', 'build/Release/medkit_rtps.node', 'native.h', 'udp_placement.c', 'udp_receive.c', 'udp_receive.h'].map((f) => `package/native/${f}`),
     );
     expect(tarList(ros2).some((f) => f.startsWith('package/interfaces/'))).toBe(true);
   });

@@ -13,5 +13,6 @@ NAPI_MODULE_INIT() {
   define(env, exports, "open", open_message);
   define(env, exports, "openUdpReceiver", open_udp_receiver);
   define(env, exports, "closeUdpReceiver", close_udp_receiver);
+  define(env, exports, "aimUdpReceiver", aim_udp_receiver);
   return exports;
 }

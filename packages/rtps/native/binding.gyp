@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "medkit_rtps",
-      "sources": ["addon.c", "aes_gcm.c", "udp_receive.c"],
+      "sources": ["addon.c", "aes_gcm.c", "udp_receive.c", "udp_placement.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Werror"],
       "defines": ["NAPI_VERSION=8"]
     }

@@ -7,5 +7,6 @@ napi_value create_decrypt_context(napi_env env, napi_callback_info info);
 napi_value open_message(napi_env env, napi_callback_info info);
 napi_value open_udp_receiver(napi_env env, napi_callback_info info);
 napi_value close_udp_receiver(napi_env env, napi_callback_info info);
+napi_value aim_udp_receiver(napi_env env, napi_callback_info info);
 
 #endif

@@ -14,8 +14,11 @@
 // size (a second iovec into its receive slot takes whatever is longer; such a datagram is put together in a Buffer of
 // its own). Gaps between regions are the price; at 64 KiB samples the copy was an eighth of the reader's time.
 //
+// Fragments received in place (udp_placement.c): aimed at a sample being reassembled, the next batch reads the
+// predicted DATA_FRAG payloads straight into it.
+//
 // Bounds: a datagram is at most SLOT bytes (larger ones are cut, MSG_TRUNC, and reported with length -1); at most
-// ROUNDS batches are read per readiness event before the event loop gets its turn back.
+// ROUNDS full batches' worth of datagrams are read per readiness event before the event loop gets its turn back.
 #define _GNU_SOURCE
 #include <errno.h>
 #ifdef __GLIBC__
@@ -30,15 +33,7 @@
 #include <uv.h>
 
 #include "native.h"
-
-#define BATCH 64
-#define SLOT 65536
-#define ROUNDS 8
-#define SLAB (512 * 1024)
-// Received straight into the slab: after a batch whose largest datagram is DIRECT_MIN bytes or more and whose
-// datagrams fill at least half of the regions that size makes; a new slab when fewer than DIRECT_ROOM regions fit.
-#define DIRECT_MIN 4096
-#define DIRECT_ROOM 8
+#include "udp_receive.h"
 
 // Heavy data churns memory: every slab and every reassembled sample (src/fragment-reassembly.ts) is a fresh
 // allocation, and V8's garbage collector frees them in bulk, tens of megabytes a second at 64 KiB samples. glibc then
@@ -59,30 +54,6 @@ static void keep_freed_heap(void) {
   mallopt(M_TRIM_THRESHOLD, KEEP_FREED);
 #endif
 }
-
-typedef struct {
-  uv_poll_t poll;
-  int fd;
-  int closed;
-  int handle_closed;  // libuv has let go of the poll handle
-  int finalized;      // JavaScript has let go of the receiver (its external was collected)
-  int in_callback;    // JavaScript is handling a datagram: a close from there leaves the async context to on_readable
-  napi_env env;
-  napi_ref callback;
-  napi_ref arrays[3];  // lengths (Int32Array), addresses (Uint32Array), ports (Uint16Array): BATCH entries each
-  int32_t* lengths;
-  uint32_t* addresses;
-  uint16_t* ports;
-  napi_async_context async;
-  unsigned char* scratch;  // BATCH slots of SLOT bytes
-  napi_ref slab;           // the Buffer datagrams are copied into (NULL until the first batch)
-  unsigned char* slab_data;
-  size_t slab_size, slab_used;
-  size_t stride;  // > 0: the next batch goes straight into the slab, one region of this many bytes per datagram
-  struct mmsghdr msgs[BATCH];
-  struct iovec iov[BATCH][2];
-  struct sockaddr_in from[BATCH];
-} Receiver;
 
 static const napi_type_tag RECEIVER_TAG = {0x6d65646b69745544ULL, 0x5052656365697665ULL};
 
@@ -109,7 +80,8 @@ static void receiver_stop(Receiver* r) {
   r->closed = 1;
   uv_poll_stop(&r->poll);
   close(r->fd);
-  for (int i = 0; i < 3; i++) napi_delete_reference(r->env, r->arrays[i]);
+  drop_aim(r);
+  for (int i = 0; i < 5; i++) napi_delete_reference(r->env, r->arrays[i]);
   napi_delete_reference(r->env, r->callback);
   if (r->slab != NULL) napi_delete_reference(r->env, r->slab);
   r->slab = NULL;
@@ -118,7 +90,7 @@ static void receiver_stop(Receiver* r) {
 }
 
 // Makes a new slab the current one; the old one stays alive only through the views JavaScript still holds.
-static int new_slab(Receiver* r, size_t size, napi_value* buffer) {
+int new_slab(Receiver* r, size_t size, napi_value* buffer) {
   void* data;
   if (napi_create_buffer(r->env, size, &data, buffer) != napi_ok) return 0;
   if (r->slab != NULL) napi_delete_reference(r->env, r->slab);
@@ -129,6 +101,12 @@ static int new_slab(Receiver* r, size_t size, napi_value* buffer) {
   return 1;
 }
 
+int ensure_slab(Receiver* r, size_t need, napi_value* buffer) {
+  if (r->slab == NULL || r->slab_size - r->slab_used < need) return new_slab(r, need > SLAB ? need : SLAB, buffer);
+  napi_get_reference_value(r->env, r->slab, buffer);
+  return 1;
+}
+
 static void on_readable(uv_poll_t* h, int status, int events) {
   (void)events;
   Receiver* r = (Receiver*)h->data;
@@ -136,13 +114,27 @@ static void on_readable(uv_poll_t* h, int status, int events) {
   napi_env env = r->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  for (int round = 0; round < ROUNDS && !r->closed; round++) {
+  for (int read = 0; read < PER_EVENT && !r->closed;) {
     napi_value buffer, callback, recv, argv[3], result;
     napi_value own[BATCH];  // a datagram longer than its region, put together on its own
-    size_t stride = r->stride;
-    int vlen = BATCH;
+    Slot slots[BATCH];
+    int nslots = r->aim.buffer != NULL ? plan_slots(&r->aim, slots) : 0;
+    size_t stride = nslots > 0 ? 0 : r->stride;
+    int vlen = nslots > 0 ? nslots : BATCH;
     size_t base = 0;
-    if (stride > 0) {
+    if (nslots > 0) {
+      // Each predicted datagram: its header into a scratch slot, its payload into the sample, the rest behind the header.
+      for (int i = 0; i < vlen; i++) {
+        unsigned char* slot = r->scratch + (size_t)i * SLOT;
+        r->iov[i][0].iov_base = slot;
+        r->iov[i][0].iov_len = slots[i].head;
+        r->iov[i][1].iov_base = r->aim.data + slots[i].offset;
+        r->iov[i][1].iov_len = slots[i].length;
+        r->iov[i][2].iov_base = slot + slots[i].head;
+        r->iov[i][2].iov_len = SLOT - slots[i].head - slots[i].length;
+        r->msgs[i].msg_hdr.msg_iovlen = 3;
+      }
+    } else if (stride > 0) {
       // Straight into the slab: a region of `stride` bytes per datagram, the rest of its receive slot behind it.
       if (r->slab == NULL || r->slab_size - r->slab_used < (size_t)DIRECT_ROOM * stride) {
         if (!new_slab(r, SLAB, &buffer)) break;
@@ -169,21 +161,25 @@ static void on_readable(uv_poll_t* h, int status, int events) {
     for (int i = 0; i < vlen; i++) r->msgs[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
     int n = recvmmsg(r->fd, r->msgs, (unsigned)vlen, MSG_DONTWAIT, NULL);
     if (n <= 0) break;  // EAGAIN: drained; any other error: try again at the next readiness
+    read += n;
     size_t total = 0, largest = 0;
     for (int i = 0; i < n; i++) {
       int cut = (r->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
       r->lengths[i] = cut ? -1 : (int32_t)r->msgs[i].msg_len;
       r->addresses[i] = ntohl(r->from[i].sin_addr.s_addr);
       r->ports[i] = ntohs(r->from[i].sin_port);
+      r->placed[i] = 0;
+      own[i] = NULL;
       if (cut) continue;
       total += r->msgs[i].msg_len;
       if (r->msgs[i].msg_len > largest) largest = r->msgs[i].msg_len;
     }
     size_t offsets[BATCH];
-    if (stride > 0) {
+    if (nslots > 0) {
+      if (!lay_out_placed(r, slots, n, offsets, &buffer)) break;
+    } else if (stride > 0) {
       r->slab_used = base + (size_t)n * stride;
       for (int i = 0; i < n; i++) {
-        own[i] = NULL;
         offsets[i] = base + (size_t)i * stride;
         size_t len = r->lengths[i] > 0 ? (size_t)r->lengths[i] : 0;
         if (len <= stride) continue;
@@ -197,22 +193,19 @@ static void on_readable(uv_poll_t* h, int status, int events) {
         offsets[i] = 0;
       }
     } else {
-      if (r->slab == NULL || r->slab_size - r->slab_used < total) {
-        if (!new_slab(r, total > SLAB ? total : SLAB, &buffer)) break;
-      } else {
-        napi_get_reference_value(env, r->slab, &buffer);
-      }
+      if (!ensure_slab(r, total, &buffer)) break;
       for (int i = 0; i < n; i++) {
-        own[i] = NULL;
         offsets[i] = r->slab_used;
         if (r->lengths[i] <= 0) continue;
         memcpy(r->slab_data + r->slab_used, r->scratch + (size_t)i * SLOT, (size_t)r->lengths[i]);
         r->slab_used += (size_t)r->lengths[i];
       }
     }
-    // The next batch's layout: straight into the slab after a batch of large datagrams of about one size.
-    size_t region = (largest + 63) & ~(size_t)63;
-    r->stride = largest >= DIRECT_MIN && region <= SLOT && total * 2 >= (size_t)n * region ? region : 0;
+    if (nslots == 0) {
+      // The next batch's layout: straight into the slab after a batch of large datagrams of about one size.
+      size_t region = (largest + 63) & ~(size_t)63;
+      r->stride = largest >= DIRECT_MIN && region <= SLOT && total * 2 >= (size_t)n * region ? region : 0;
+    }
     napi_get_reference_value(env, r->callback, &callback);
     napi_get_global(env, &recv);  // a receiver object is required; the callback is an arrow function anyway
     // One call per datagram through a callback scope, as dgram makes: promise jobs and process.nextTick run between
@@ -242,12 +235,13 @@ static void on_readable(uv_poll_t* h, int status, int events) {
   napi_close_handle_scope(env, scope);
 }
 
-static napi_value fail(napi_env env, const char* code, const char* message) {
+napi_value fail(napi_env env, const char* code, const char* message) {
   napi_throw_error(env, code, message);
   return NULL;
 }
 
-static int array_data(napi_env env, napi_value v, napi_typedarray_type want, void** data) {
+
+static int array_entries(napi_env env, napi_value v, napi_typedarray_type want, size_t entries, void** data) {
   bool is = false;
   napi_typedarray_type type;
   size_t length;
@@ -255,25 +249,28 @@ static int array_data(napi_env env, napi_value v, napi_typedarray_type want, voi
   size_t offset;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
   if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) != napi_ok) return 0;
-  return type == want && length >= BATCH;
+  return type == want && length >= entries;
 }
 
 // openUdpReceiver(port, ipv4 (host order), receiveBufferSize, lengths: Int32Array, addresses: Uint32Array,
-//   ports: Uint16Array, onDatagram(slab, index, offset)) -> receiver; throws with the errno's name when it cannot bind.
+//   ports: Uint16Array, placed: Int32Array, aim: Uint32Array, onDatagram(slab, index, offset)) -> receiver; throws with
+//   the errno's name when it cannot bind. placed[i]: payload bytes of datagram i received in place (0: none).
 napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value a[7];
-  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 7) return fail(env, "ERR_MEDKIT_UDP", "openUdpReceiver(port, address, rcvbuf, lengths, addresses, ports, onDatagram)");
+  size_t argc = 9;
+  napi_value a[9];
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 9) return fail(env, "ERR_MEDKIT_UDP", "openUdpReceiver(port, address, rcvbuf, lengths, addresses, ports, placed, aim, onDatagram)");
   int32_t port, rcvbuf;
   uint32_t address;
   if (napi_get_value_int32(env, a[0], &port) != napi_ok || port < 0 || port > 65535) return fail(env, "ERR_MEDKIT_UDP", "port: 0..65535");
   if (napi_get_value_uint32(env, a[1], &address) != napi_ok) return fail(env, "ERR_MEDKIT_UDP", "address: an IPv4 address as a uint32");
   if (napi_get_value_int32(env, a[2], &rcvbuf) != napi_ok || rcvbuf < 0) return fail(env, "ERR_MEDKIT_UDP", "rcvbuf: a byte count");
-  void *lengths, *addresses, *ports;
-  if (!array_data(env, a[3], napi_int32_array, &lengths) || !array_data(env, a[4], napi_uint32_array, &addresses) || !array_data(env, a[5], napi_uint16_array, &ports))
-    return fail(env, "ERR_MEDKIT_UDP", "lengths, addresses, ports: an Int32Array, a Uint32Array and a Uint16Array of 64 entries at least");
+  void *lengths, *addresses, *ports, *placed, *aim;
+  if (!array_entries(env, a[3], napi_int32_array, BATCH, &lengths) || !array_entries(env, a[4], napi_uint32_array, BATCH, &addresses) ||
+      !array_entries(env, a[5], napi_uint16_array, BATCH, &ports) || !array_entries(env, a[6], napi_int32_array, BATCH, &placed) ||
+      !array_entries(env, a[7], napi_uint32_array, AIM_WORDS, &aim))
+    return fail(env, "ERR_MEDKIT_UDP", "lengths, addresses, ports, placed: an Int32Array, a Uint32Array, a Uint16Array and an Int32Array of 64 entries at least; aim: a Uint32Array of 16");
   napi_valuetype t;
-  if (napi_typeof(env, a[6], &t) != napi_ok || t != napi_function) return fail(env, "ERR_MEDKIT_UDP", "onDatagram: a function");
+  if (napi_typeof(env, a[8], &t) != napi_ok || t != napi_function) return fail(env, "ERR_MEDKIT_UDP", "onDatagram: a function");
 
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return fail(env, "ERR_MEDKIT_UDP", strerror(errno));
@@ -303,13 +300,15 @@ napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
   r->lengths = lengths;
   r->addresses = addresses;
   r->ports = ports;
+  r->placed = placed;
+  r->aim_words = aim;
   for (int i = 0; i < BATCH; i++) {
     r->msgs[i].msg_hdr.msg_iov = r->iov[i];
     r->msgs[i].msg_hdr.msg_name = &r->from[i];
   }
   // The typed arrays stay referenced (so their memory stays where it is) for as long as the receiver is open.
-  for (int i = 0; i < 3; i++) napi_create_reference(env, a[3 + i], 1, &r->arrays[i]);
-  napi_create_reference(env, a[6], 1, &r->callback);
+  for (int i = 0; i < 5; i++) napi_create_reference(env, a[3 + i], 1, &r->arrays[i]);
+  napi_create_reference(env, a[8], 1, &r->callback);
   napi_value name;
   napi_create_string_utf8(env, "medkit.udp", NAPI_AUTO_LENGTH, &name);
   napi_async_init(env, NULL, name, &r->async);
@@ -324,15 +323,20 @@ napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
   return external;
 }
 
+Receiver* receiver_of(napi_env env, napi_value v) {
+  bool tagged = false;
+  Receiver* r = NULL;
+  if (napi_check_object_type_tag(env, v, &RECEIVER_TAG, &tagged) != napi_ok || !tagged || napi_get_value_external(env, v, (void**)&r) != napi_ok) return NULL;
+  return r;
+}
+
 // closeUdpReceiver(receiver): stops it and closes its socket; closing twice is harmless.
 napi_value close_udp_receiver(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value a[1];
-  bool tagged = false;
   Receiver* r = NULL;
-  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 1 || napi_check_object_type_tag(env, a[0], &RECEIVER_TAG, &tagged) != napi_ok || !tagged ||
-      napi_get_value_external(env, a[0], (void**)&r) != napi_ok)
-    return fail(env, "ERR_MEDKIT_UDP", "not a UDP receiver");
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 1 || (r = receiver_of(env, a[0])) == NULL) return fail(env, "ERR_MEDKIT_UDP", "not a UDP receiver");
   receiver_stop(r);
   return NULL;
 }
+
