@@ -7,7 +7,15 @@
 // for its next sample (the largest one, charged as before): a peer starting sample after sample that
 // it never finishes, with a lying sampleSize, makes no allocation after its first one, so it cannot
 // churn external memory into a storm of full garbage collections.
+//
+// Fragments in place (fragment-placement.ts): read by the native receiver, a writer's next datagrams can be
+// received straight into the sample being put together. After each DATA_FRAG the reassembly aims the receiver at
+// that sample's fragments from the first missing one on, while every fragment received so far is a prefix (none
+// beyond it, so the aim covers only fragments not received); after a sample completes, at the next SN with a
+// buffer made ready for it (kept as the spare, as a given-up buffer is). Every path that hands a buffer on, gives it
+// up or gives it to another sample takes the aim back first.
 
+import { LayoutLearner, layoutFollowable, type FragmentOrigin, type FragmentPlacement } from './fragment-placement.js';
 import type { RtpsTime } from './time.js';
 
 /**
@@ -35,6 +43,8 @@ export class ReassemblyBudget {
 }
 
 interface Partial {
+  /** This sample's hold on its buffer: what an aim at it names (a buffer given to another sample gets a new one). */
+  tenure: object;
   /** The sample's bytes: `backing` itself, or its start when a larger kept buffer was reused. */
   payload: Buffer;
   /** The allocation behind `payload` (what is charged). */
@@ -69,6 +79,13 @@ export class FragmentReassembly {
   /** A given-up buffer kept for the next sample, and since when it waits (ms). */
   private spare: Buffer | undefined;
   private spareSince = 0;
+  /** How this writer lays out its datagrams (learned, not announced). */
+  private readonly layouts = new LayoutLearner();
+  /** The sample and buffer the receiver was last aimed at for this writer (a partial's backing, or the spare). */
+  private aimed: { sn: number; backing: Buffer; placement: FragmentPlacement } | undefined;
+  /** The spare's tenure and the sample it was made ready for (aimAtNext): a sample taking it for itself keeps both. */
+  private spareTenure: object | undefined;
+  private spareFor = -1;
 
   constructor(
     private readonly limits: ReassemblyLimits,
@@ -78,17 +95,28 @@ export class FragmentReassembly {
   /**
    * Adds fragments [start, start+count) of sample `sn`, copied from `data` (a view of the datagram) into the
    * sample's buffer. Returns the sample when complete. Inconsistent or over-limit input is dropped silently.
+   * `origin`: the DATA_FRAG came through a receiver this writer may aim (its first `origin.placedBytes` of payload
+   * bytes are not in `data`: the receiver put them in place, in the buffer it was aimed at, when that was this one).
    */
-  add(sn: number, start: number, count: number, fragmentSize: number, sampleSize: number, data: Buffer, now: number, inlineQos: Buffer | undefined, inlineLe: boolean, timestamp: RtpsTime | undefined, key: boolean): CompletedSample | undefined {
+  add(sn: number, start: number, count: number, fragmentSize: number, sampleSize: number, data: Buffer, now: number, inlineQos: Buffer | undefined, inlineLe: boolean, timestamp: RtpsTime | undefined, key: boolean, origin?: FragmentOrigin): CompletedSample | undefined {
     if (sampleSize <= 0 || sampleSize > this.limits.maxSampleSize || fragmentSize <= 0 || count <= 0 || start < 1) return undefined;
+    if (origin && origin.head >= 0) this.layouts.observe(origin.head, start, count, Math.ceil(sampleSize / fragmentSize));
+    // Fragments the receiver put in place: counted only when they went into this sample's buffer (the aim still stands).
+    let placed = origin && origin.placedBytes > 0 ? Math.min(count, Math.ceil(origin.placedBytes / fragmentSize)) : 0;
+    // The buffer's tenure the receiver was aimed at when it read this datagram (its batch's aim).
+    const into = placed > 0 && origin!.placedBytes === Math.min(placed * fragmentSize, sampleSize - (start - 1) * fragmentSize) ? origin!.placement.batchTenure() : undefined;
     let p = this.partials.get(sn);
     if (!p) {
       const total = Math.ceil(sampleSize / fragmentSize);
       // Nothing is reserved for a fragment that brings nothing usable: past the sample, or cut short.
-      if (total > MAX_FRAGMENTS_PER_SAMPLE || start > total || data.length < Math.min(fragmentSize, sampleSize - (start - 1) * fragmentSize)) return undefined;
-      const backing = this.acquire(sampleSize);
-      if (!backing) return undefined;
+      if (total > MAX_FRAGMENTS_PER_SAMPLE || start > total) return undefined;
+      const usable = (into !== undefined && into === this.spareTenure && this.spareFor === sn) || (count > placed && start + placed <= total && data.length >= Math.min(fragmentSize, sampleSize - (start + placed - 1) * fragmentSize));
+      if (!usable) return undefined;
+      const got = this.acquire(sampleSize, sn);
+      if (!got) return undefined;
+      const { backing, tenure } = got;
       p = {
+        tenure,
         payload: backing.length === sampleSize ? backing : backing.subarray(0, sampleSize),
         backing,
         sampleSize,
@@ -111,9 +139,24 @@ export class FragmentReassembly {
       p.inlineLe = inlineLe;
     }
     if (timestamp && !p.timestamp) p.timestamp = timestamp;
+    const have = p.have;
+    if (placed > 0) {
+      // Counted only when they went into this sample's buffer while this sample held it.
+      if (into !== undefined && into === p.tenure) {
+        for (let i = start - 1, end = Math.min(start - 1 + placed, p.total); i < end; i++) {
+          const bit = 1 << (i & 31);
+          if ((have[i >>> 5] & bit) !== 0) continue; // also received in a datagram of the same batch: its copy came after
+          have[i >>> 5] |= bit;
+          p.received++;
+        }
+      }
+      // Not in `data` either way: fragments placed elsewhere are asked for again like lost ones.
+      start += placed;
+      count -= placed;
+      placed = 0;
+    }
     // Bounded by fragmentsInSubmessage (u16), by the sample's fragments and by the bytes the datagram carries.
     // New fragments next to each other are copied in one go (Cyclone DDS sends ten or so in a DATA_FRAG).
-    const have = p.have;
     const last = Math.min(start + count - 1, p.total);
     let offset = 0;
     let runFrom = -1;
@@ -137,11 +180,69 @@ export class FragmentReassembly {
       let m = p.firstMissing;
       while (m < p.total && (have[m >>> 5] & (1 << (m & 31))) !== 0) m++;
       p.firstMissing = m;
+      // Aimed on while what was received is a prefix: the aim then covers only fragments still missing.
+      if (origin && p.received === m) this.aim(origin, sn, p.backing, p.tenure, m + 1, p);
+      else this.unaim(p.backing);
       return undefined;
     }
     this.partials.delete(sn);
     this.charge(-p.backing.length);
+    this.unaim(p.backing);
+    if (origin) this.aimAtNext(origin, sn + 1, p);
     return { payload: p.payload, inlineQos: p.inlineQos, inlineLe: p.inlineLe, timestamp: p.timestamp, key: p.key };
+  }
+
+  /** Aims the receiver at sample `sn`'s fragments from `next` on, in `backing`, when the layouts are known and followable. */
+  private aim(origin: FragmentOrigin, sn: number, backing: Buffer, tenure: object, next: number, p: { sampleSize: number; fragmentSize: number; key: boolean }): void {
+    const { first, rest } = this.layouts;
+    const fs = p.fragmentSize;
+    if (!layoutFollowable(rest, fs) || (next === 1 && !layoutFollowable(first, fs))) {
+      this.unaim(backing);
+      return;
+    }
+    this.aimed = { sn, backing, placement: origin.placement };
+    origin.placement.aim(this, backing, tenure, {
+      prefix: origin.prefix,
+      writerId: origin.writerId,
+      readerId: origin.readerId,
+      sn,
+      fragmentSize: fs,
+      sampleSize: p.sampleSize,
+      next,
+      first: first ?? rest,
+      rest,
+      le: origin.le,
+      key: p.key,
+    });
+  }
+
+  /**
+   * After sample `sn - 1` completed: a buffer for sample `sn` made ready (the spare), within the writer's cap and the
+   * budget without giving anything up, and the receiver aimed at it from fragment 1, so that the next sample too is
+   * received in place from its first datagram.
+   */
+  private aimAtNext(origin: FragmentOrigin, sn: number, done: Partial): void {
+    if (!layoutFollowable(this.layouts.first, done.fragmentSize) || !layoutFollowable(this.layouts.rest, done.fragmentSize) || this.partials.has(sn)) return;
+    const size = done.sampleSize;
+    if (!this.spare || this.spare.length < size) {
+      const freed = this.spare?.length ?? 0;
+      if (this.bytes - freed + size > this.limits.maxBytesPerWriter || this.budget.used - freed + size > this.budget.limit) return;
+      this.releaseSpare();
+      this.charge(size);
+      this.spare = Buffer.allocUnsafe(size);
+    }
+    this.spareSince = Date.now();
+    this.spareTenure = {};
+    this.spareFor = sn;
+    this.aim(origin, sn, this.spare, this.spareTenure, 1, done);
+  }
+
+  /** Takes the aim back when it is at `backing` (before that buffer is handed on, given up or given to another sample). */
+  private unaim(backing: Buffer | undefined): void {
+    const a = this.aimed;
+    if (!a || a.backing !== backing) return;
+    this.aimed = undefined;
+    a.placement.release(this);
   }
 
   /** The one copy of fragments: data[from, to) of a DATA_FRAG whose first fragment is `start`, into the sample. */
@@ -215,6 +316,7 @@ export class FragmentReassembly {
     const p = this.partials.get(sn);
     if (!p) return;
     this.partials.delete(sn);
+    this.unaim(p.backing);
     this.recycle(p.backing);
   }
 
@@ -226,6 +328,7 @@ export class FragmentReassembly {
 
   /** Releases everything (the writer is gone). */
   clear(): void {
+    if (this.aimed) this.unaim(this.aimed.backing);
     for (const p of this.partials.values()) this.charge(-p.backing.length);
     this.partials.clear();
     this.releaseSpare();
@@ -245,19 +348,25 @@ export class FragmentReassembly {
    * allocation within the writer's cap and the budget, making room by giving up this writer's oldest samples
    * (never another writer's). Undefined when even that does not make room.
    */
-  private acquire(size: number): Buffer | undefined {
+  private acquire(size: number, sn: number): { backing: Buffer; tenure: object } | undefined {
     if (this.partials.size >= this.limits.maxPerWriter) this.dropOldest();
     for (;;) {
       const spare = this.spare;
       if (spare && spare.length >= size) {
+        // The spare made ready for sample `sn` (aimAtNext) keeps its aim and tenure for it; for any other, neither.
+        const mine = this.spareFor === sn && this.spareTenure !== undefined;
+        const tenure = mine ? this.spareTenure! : {};
+        if (!mine) this.unaim(spare);
         this.spare = undefined;
-        return spare;
+        this.spareTenure = undefined;
+        this.spareFor = -1;
+        return { backing: spare, tenure };
       }
       const freed = spare?.length ?? 0;
       if (this.bytes - freed + size <= this.limits.maxBytesPerWriter && this.budget.used - freed + size <= this.budget.limit) {
         this.releaseSpare();
         this.charge(size);
-        return Buffer.allocUnsafe(size);
+        return { backing: Buffer.allocUnsafe(size), tenure: {} };
       }
       if (this.partials.size === 0) return undefined;
       this.dropOldest();
@@ -266,6 +375,7 @@ export class FragmentReassembly {
 
   /** Keeps a given-up buffer for reuse (the larger of it and the kept one), releasing the other. */
   private recycle(backing: Buffer): void {
+    this.unaim(backing);
     const spare = this.spare;
     if (spare && spare.length >= backing.length) {
       this.charge(-backing.length);
@@ -278,6 +388,9 @@ export class FragmentReassembly {
 
   private releaseSpare(): void {
     if (!this.spare) return;
+    this.unaim(this.spare);
+    this.spareTenure = undefined;
+    this.spareFor = -1;
     this.charge(-this.spare.length);
     this.spare = undefined;
   }

@@ -8,6 +8,7 @@ import { decodeKeyPayload, type EndpointData } from './discovery-sedp-data.js';
 import { SpdpAnnouncer } from './discovery-spdp.js';
 import { decodeParticipantData, encodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
 import { EndpointMatcher } from './endpoint-matching.js';
+import { FragmentPlacement } from './fragment-placement.js';
 import { ReassemblyBudget } from './fragment-reassembly.js';
 import { EntityId, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
 import { parseInlineQos } from './inline-qos.js';
@@ -81,7 +82,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Remote participants or endpoints refused because a limit was reached. */
   readonly refused = { participants: 0, endpoints: 0 };
   /** Receive-side traffic (the send side is the transport's): bumped per datagram, read by trafficStats(). */
-  private readonly received = { datagrams: 0, bytes: 0, filtered: 0 };
+  private readonly received = { datagrams: 0, bytes: 0, filtered: 0, placed: 0 };
 
   private constructor(opts: ResolvedOptions) {
     super();
@@ -133,8 +134,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const o = this.opts;
     this.transport = await UdpTransport.open(
       { domainId: o.domainId, localhostOnly: o.localhostOnly, interfaces: o.interfaces, multicast: o.multicast, maxParticipantIndex: o.maxParticipantIndex, receiveBufferSize: 4 * 1024 * 1024 },
-      (data, from) => this.onPacket(data, from),
+      (data, from, placed) => this.onPacket(data, from, placed),
     );
+    // Fragments in place only where nothing must be verified before it is read: no DDS-Security.
+    const aimable = this.transport.aimableReceiver;
+    if (aimable && !this.security) this.receiver.placeFragmentsWith(new FragmentPlacement(aimable));
     this.out = new MessageBuilder(this.prefix, this.vendorId, (data, locs) => this.sendDatagram(data, locs), 65000);
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
       onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
@@ -201,6 +205,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       writers: this.local.user.size - readers,
       datagramsIn: this.received.datagrams,
       bytesIn: this.received.bytes,
+      placedIn: this.received.placed,
       datagramsOut: sent.datagrams,
       bytesOut: sent.bytes,
       droppedIn: this.received.filtered + this.receiver.stats.malformed,
@@ -230,10 +235,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   // ---- transport ------------------------------------------------------------------------
 
-  private onPacket(data: Buffer, from: PacketSource): void {
+  private onPacket(data: Buffer, from: PacketSource, placed?: number): void {
     if (this.closed) return;
     this.received.datagrams++;
     this.received.bytes += data.length;
+    if (placed !== undefined && placed > 0) {
+      this.received.bytes += placed; // its payload went straight into a sample
+      this.received.placed++;
+    }
     // The receive path runs synchronously below; SPDP admission reads the source address from here.
     this.packetSource = from;
     const f = this.opts.packetFilter?.incoming;
@@ -249,7 +258,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         return;
       }
     }
-    this.receiver.handle(data);
+    this.receiver.handle(data, Date.now(), placed);
   }
 
   private sendDatagram(data: Buffer, locators: readonly Locator[]): void {

@@ -10,6 +10,7 @@ import { forEachSubmessageFrom } from './message.js';
 import type { ReceivedChange } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
+import type { FragmentOrigin, FragmentPlacement } from './fragment-placement.js';
 import { decodeSubmessage, type AckNackSubmessage, type DataFragSubmessage, type DataSubmessage, type GapSubmessage, type HeartbeatSubmessage, type Submessage } from './submessages/index.js';
 import { SUBMESSAGE_HEADER_SIZE, SubmessageId } from './submessages/ids.js';
 import type { RtpsTime } from './time.js';
@@ -97,14 +98,30 @@ export class MessageReceiver {
   private clearFromProtected = false;
   /** The current message was SRTPS-protected by its source (opened with its participant key). */
   private rtpsProtected = false;
+  /**
+   * For the datagram being handled: -1 when it was not read by an aimable receiver; else the payload bytes that
+   * receiver put in place for its first DATA_FRAG (0: none), taken by that DATA_FRAG (fragment-placement.ts).
+   */
+  private placedBytes = -1;
+  /** Filled in for each DATA_FRAG a reassembly may aim for (one object, read synchronously). */
+  private origin: FragmentOrigin | undefined;
 
   constructor(ctx: ReceiveContext) {
     this.ctx = ctx;
   }
 
-  /** Handles one datagram. Never throws. */
-  handle(buf: Buffer, now = Date.now()): void {
+  /** DATA_FRAGs read by `placement`'s receiver may aim it (fragment-placement.ts); only where nothing is protected. */
+  placeFragmentsWith(placement: FragmentPlacement): void {
+    this.origin = { placement, prefix: this.lastPrefix, writerId: 0, readerId: 0, head: -1, le: true, placedBytes: 0 };
+  }
+
+  /**
+   * Handles one datagram. Never throws. `placed`: given when it was read by the receiver of placeFragmentsWith, the
+   * payload bytes of its first DATA_FRAG that receiver put in place (they are not in `buf`).
+   */
+  handle(buf: Buffer, now = Date.now(), placed?: number): void {
     this.stats.datagrams++;
+    this.placedBytes = placed ?? -1;
     try {
       if (buf.length < 20) throw new RtpsParseError('datagram shorter than the RTPS header');
       if (prefixAt(buf, 8, this.ctx.prefix)) return; // our own multicast/sweep echo
@@ -200,6 +217,12 @@ export class MessageReceiver {
   }
 
   private onSubmessage(sm: Submessage, at: number): void {
+    // Placed bytes belong to the datagram's first DATA_FRAG (the addon checks that only INFO_TS / INFO_DST come before it).
+    let placed = -1;
+    if (sm.kind === 'DATA_FRAG') {
+      placed = this.placedBytes;
+      if (placed > 0) this.placedBytes = 0;
+    }
     // Under RTPS protection a clear message may carry only SPDP, the stateless handshake and secured runs (opened
     // and verified above, at < 0): anything else in it could be forged by anyone who knows the peer's prefix.
     if (this.clearFromProtected && at >= 0 && !(sm.kind === 'DATA' && (sm.writerId === EntityId.SPDP_WRITER || sm.writerId === EntityId.STATELESS_WRITER))) {
@@ -295,10 +318,21 @@ export class MessageReceiver {
         if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
         // Protected payloads in fragments are not decoded yet: dropped rather than handed on encrypted.
         if (announces(security, PAYLOAD_PROTECTED)) return;
+        // The receiver is aimed only for a writer linked to one reader, in a message read in the clear.
+        const origin = placed >= 0 && links.length === 1 && at >= 0 && !this.rtpsProtected ? this.originOf(sm, links[0].reader.entityId, placed) : undefined;
+        let start = sm.fragmentStartingNum;
+        let count = sm.fragmentsInSubmessage;
+        if (placed > 0 && !origin) {
+          // Placed, but no longer for one reader alone: those fragments are not in the datagram; they will be asked again.
+          const skip = Math.ceil(placed / sm.fragmentSize);
+          start += skip;
+          count -= skip;
+          if (count <= 0) return;
+        }
         for (let i = 0; i < links.length; i++) {
           const l = links[i];
           if (sm.readerId === 0 || sm.readerId === l.reader.entityId) {
-            l.reader.onDataFrag(l.proxy, sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, sm.inlineQos, sm.le, this.ts, sm.key, this.now);
+            l.reader.onDataFrag(l.proxy, sm.writerSN, start, count, sm.fragmentSize, sm.sampleSize, sm.data, sm.inlineQos, sm.le, this.ts, sm.key, this.now, origin);
           }
         }
         return;
@@ -338,6 +372,20 @@ export class MessageReceiver {
         return;
       }
     }
+  }
+
+  /** The shared origin filled in for `sm` (undefined when no receiver may be aimed). */
+  private originOf(sm: DataFragSubmessage, readerId: number, placed: number): FragmentOrigin | undefined {
+    const o = this.origin;
+    if (!o) return undefined;
+    o.prefix = this.srcPrefix;
+    o.writerId = sm.writerId;
+    o.readerId = readerId;
+    // Where the payload starts in the datagram; a DATA_FRAG with inline QoS has no fixed layout to predict.
+    o.head = sm.inlineQos ? -1 : sm.data.byteOffset - this.buf.byteOffset;
+    o.le = sm.le;
+    o.placedBytes = placed;
+    return o;
   }
 
   /** The volatile secure channel's reliable protocol: only ever taken once its Kx protection was removed (at < 0). */

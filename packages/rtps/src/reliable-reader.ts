@@ -4,6 +4,7 @@
 // Every SN reaching this file is in 0..SN_MAX (2^52-1, checked by the parser), so `sn + 1` and
 // `sn + 256` are exact; every loop over SNs below walks at most 256 of them (one ACKNACK's worth).
 
+import type { FragmentOrigin } from './fragment-placement.js';
 import { FragmentReassembly, type ReassemblyBudget, type ReassemblyLimits } from './fragment-reassembly.js';
 import { nextFragmentRequest, repairOverdue, type FragmentRepair } from './fragment-repair.js';
 import { makeGuid, type Guid } from './guid.js';
@@ -251,11 +252,12 @@ export class ReliableReader {
     }
   }
 
-  onDataFrag(p: WriterProxy, sn: number, start: number, count: number, fragmentSize: number, sampleSize: number, data: Buffer, inlineQos: Buffer | undefined, inlineLe: boolean, timestamp: RtpsTime | undefined, key: boolean, now: number): void {
+  /** `origin`: where it came from, when the receiver may be aimed for this writer (fragment-placement.ts). */
+  onDataFrag(p: WriterProxy, sn: number, start: number, count: number, fragmentSize: number, sampleSize: number, data: Buffer, inlineQos: Buffer | undefined, inlineLe: boolean, timestamp: RtpsTime | undefined, key: boolean, now: number, origin?: FragmentOrigin): void {
     if (p.synced && sn < p.nextExpected) return;
     if (p.pending.get(sn)) return;
     p.frags ??= new FragmentReassembly(this.opts.reassembly, this.opts.budget);
-    const done = p.frags.add(sn, start, count, fragmentSize, sampleSize, data, now, inlineQos, inlineLe, timestamp, key);
+    const done = p.frags.add(sn, start, count, fragmentSize, sampleSize, data, now, inlineQos, inlineLe, timestamp, key, origin);
     // A repair arriving asks for more at once, not at the next HEARTBEAT, so that it runs at the pace of the round
     // trip (a KEEP_LAST writer overwrites what waits).
     if (p.repair?.sn === sn) this.repairFragments(p, now, false);

@@ -11,6 +11,8 @@ export interface TrafficStats {
   /** Datagrams and bytes received on every socket (multicast included), before any filter. */
   datagramsIn: number;
   bytesIn: number;
+  /** Received datagrams whose DATA_FRAG payload went straight into its sample (fragments received in place). */
+  placedIn: number;
   /** Datagrams and bytes handed to the socket. */
   datagramsOut: number;
   bytesOut: number;

@@ -32,7 +32,8 @@ export interface UdpTransportOptions {
 /** A datagram's sender. */
 export type PacketSource = DatagramSource;
 
-type PacketHandler = (data: Buffer, from: PacketSource) => void;
+/** `placed`: payload bytes the native receiver put in place for the datagram's DATA_FRAG (undefined: not read by it). */
+type PacketHandler = (data: Buffer, from: PacketSource, placed?: number) => void;
 
 /** Where this participant can be reached. */
 interface TransportLocators {
@@ -114,6 +115,11 @@ export class UdpTransport {
       return new UdpTransport(index, sockets, locators);
     }
     throw new Error(`no free participant index 0..${opts.maxParticipantIndex} in domain ${opts.domainId}`);
+  }
+
+  /** The native user-data receiver, which a reassembly may aim (fragment-placement.ts); undefined with dgram. */
+  get aimableReceiver(): NativeUdpReceiver | undefined {
+    return this.nativeReceive ? (this.sockets[1] as NativeUdpReceiver) : undefined;
   }
 
   /** Sends one datagram; errors are counted, never thrown. */

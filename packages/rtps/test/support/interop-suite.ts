@@ -48,6 +48,8 @@ export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: numbe
     await until(() => got.length === 3, 'three 256 KiB samples', 20_000);
     expect(got.map((s) => readCdrString(s.payload).slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
     for (const s of got) expect(s.payload.length).toBeGreaterThanOrEqual(256 * 1024);
+    // Every byte: the fragments may have been received straight into the sample (fragment-placement.ts).
+    got.forEach((s, i) => expect(readCdrString(s.payload) === `Hello World: ${i + 1}`.padEnd(256 * 1024, '.'), `sample ${i + 1} whole`).toBe(true));
     expect(got[0].writerGuid).toBe(ep.guid);
   });
 
