@@ -80,7 +80,10 @@ export const DEFAULT_ADMISSION: AdmissionLimits = {
   pressureHoldMs: 10_000,
 };
 
-/** A hook that sees every datagram; return false to drop it (tests inject loss with it). */
+/**
+ * A hook that sees every datagram; return false to drop it (tests inject loss with it). An incoming datagram whose
+ * fragment payload was received in place (packages/rtps/README.md, "Fragments received in place") is seen without it.
+ */
 export interface PacketFilter {
   outgoing?(data: Buffer, to: Locator): boolean;
   incoming?(data: Buffer, from: PacketSource): boolean;
