@@ -135,14 +135,18 @@ napi_value aim_udp_receiver(napi_env env, napi_callback_info info) {
   Receiver* r = NULL;
   if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc != 2 || (r = receiver_of(env, a[0])) == NULL) return fail(env, "ERR_MEDKIT_UDP", "not a UDP receiver");
   if (r->closed) return NULL;
-  drop_aim(r);
   napi_valuetype t;
-  if (napi_typeof(env, a[1], &t) != napi_ok) return NULL;
-  if (t == napi_null || t == napi_undefined) return NULL;
+  if (napi_typeof(env, a[1], &t) != napi_ok || t == napi_null || t == napi_undefined) {
+    drop_aim(r);
+    return NULL;
+  }
   bool is = false;
   void* data = NULL;
   size_t length = 0;
-  if (napi_is_buffer(env, a[1], &is) != napi_ok || !is || napi_get_buffer_info(env, a[1], &data, &length) != napi_ok) return fail(env, "ERR_MEDKIT_UDP", "aim: a Buffer or null");
+  if (napi_is_buffer(env, a[1], &is) != napi_ok || !is || napi_get_buffer_info(env, a[1], &data, &length) != napi_ok) {
+    drop_aim(r);
+    return fail(env, "ERR_MEDKIT_UDP", "aim: a Buffer or null");
+  }
   const uint32_t* w = r->aim_words;
   Aim m;
   memset(&m, 0, sizeof m);
@@ -159,12 +163,21 @@ napi_value aim_udp_receiver(napi_env env, napi_callback_info info) {
   m.head = w[AIM_HEAD];
   m.per = w[AIM_PER];
   m.flags = w[AIM_FLAGS] & (AIM_LE | AIM_KEY);
-  if (m.frag_size < 1 || m.frag_size > 65535 || m.sample_size < 1 || length < m.sample_size || m.sn_high > 0x7fffffff) return fail(env, "ERR_MEDKIT_UDP", "aim: sizes or SN out of range");
-  m.total = (uint32_t)(((uint64_t)m.sample_size + m.frag_size - 1) / m.frag_size);
-  if (m.next < 1 || m.next > m.total || !head_ok(m.head, m.per, m.frag_size) || (m.next == 1 && !head_ok(m.head1, m.per1, m.frag_size)))
-    return fail(env, "ERR_MEDKIT_UDP", "aim: fragment or layout out of range");
+  m.total = m.frag_size < 1 ? 0 : (uint32_t)(((uint64_t)m.sample_size + m.frag_size - 1) / m.frag_size);
+  if (m.frag_size < 1 || m.frag_size > 65535 || m.sample_size < 1 || length < m.sample_size || m.sn_high > 0x7fffffff || m.next < 1 || m.next > m.total ||
+      !head_ok(m.head, m.per, m.frag_size) || (m.next == 1 && !head_ok(m.head1, m.per1, m.frag_size))) {
+    drop_aim(r);
+    return fail(env, "ERR_MEDKIT_UDP", "aim: sizes, SN, fragment or layout out of range");
+  }
   m.data = data;
-  if (napi_create_reference(env, a[1], 1, &m.buffer) != napi_ok) return fail(env, "ERR_MEDKIT_UDP", "aim: cannot hold the buffer");
+  if (r->aim.buffer != NULL && r->aim.data == data) {
+    // The same sample aimed on (after each DATA_FRAG): its buffer is held already.
+    m.buffer = r->aim.buffer;
+    r->aim.buffer = NULL;
+  } else {
+    drop_aim(r);
+    if (napi_create_reference(env, a[1], 1, &m.buffer) != napi_ok) return fail(env, "ERR_MEDKIT_UDP", "aim: cannot hold the buffer");
+  }
   r->aim = m;
   return NULL;
 }
