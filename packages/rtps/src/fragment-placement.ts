@@ -4,12 +4,12 @@
 // from which each was then copied (at 64 KiB samples that copy into cold memory was a seventh of the reader's CPU).
 //
 // The rule that keeps it safe: an aim only ever covers fragments of its sample that were not received yet, and
-// is taken back before that buffer is handed on, given up or reused. Placed bytes count only for the sample that
-// held the buffer when they were read (its tenure, recorded by the receiver at the start of each batch): the
-// reassembly may re-aim, or give the buffer to another sample, while it handles the earlier datagrams of a batch. The addon checks every predicted datagram
+// is taken back before that buffer is handed on, given up or reused. The addon checks every predicted datagram
 // against the aim after reading it; a datagram that is not what was predicted is handed on whole, as it came,
 // so its bytes that landed in the sample only ever sit in fragments still missing, which a later fragment
-// overwrites before the sample can complete.
+// overwrites before the sample can complete. Placed bytes count only for the sample that held the buffer when
+// they were read (its tenure, recorded by the receiver at the start of each batch): the reassembly may re-aim, or
+// give the buffer to another sample, while it handles the earlier datagrams of a batch.
 
 /** A native receiver that can be aimed (NativeUdpReceiver). */
 export interface AimableReceiver {
