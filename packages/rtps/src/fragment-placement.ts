@@ -53,8 +53,8 @@ export interface FragmentAim {
 }
 
 /** The smallest and largest payload offset the addon follows (header 20, INFO_TS / INFO_DST up to 64, DATA_FRAG 36). */
-export const MIN_HEAD = 56;
-export const MAX_HEAD = MIN_HEAD + 64;
+const MIN_HEAD = 56;
+const MAX_HEAD = MIN_HEAD + 64;
 /** The addon's largest datagram. */
 const SLOT = 65536;
 

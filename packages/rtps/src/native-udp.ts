@@ -30,8 +30,6 @@ export const nativeReceiveAvailable = rtpsAddon !== undefined;
 export class NativeUdpReceiver implements AimableReceiver {
   /** Datagrams longer than the addon's 64 KiB slots: cut by the kernel, dropped here. */
   truncated = 0;
-  /** Datagrams whose DATA_FRAG payload was received in place (fragment-placement.ts). */
-  placedDatagrams = 0;
   private readonly lengths = new Int32Array(BATCH);
   private readonly addresses = new Uint32Array(BATCH);
   private readonly ports = new Uint16Array(BATCH);
@@ -81,9 +79,7 @@ export class NativeUdpReceiver implements AimableReceiver {
       this.truncated++;
       return;
     }
-    const placed = this.placed[index];
-    if (placed > 0) this.placedDatagrams++;
-    this.onDatagram(slab.subarray(offset, offset + length), this.source(this.addresses[index], this.ports[index]), placed);
+    this.onDatagram(slab.subarray(offset, offset + length), this.source(this.addresses[index], this.ports[index]), this.placed[index]);
   }
 
   /**

@@ -130,7 +130,7 @@ describe.runIf(nativeReceiveAvailable)('DATA_FRAG payloads received in place', (
     expect(got[1].data.equals(withoutPayload(sent[1], 56, 4000))).toBe(true);
     expect(got[2].data.equals(withoutPayload(sent[2], 56, 3500))).toBe(true);
     expect(buffer.equals(sample)).toBe(true);
-    expect(r.placedDatagrams).toBe(3);
+    expect(got.filter((g) => g.placed > 0)).toHaveLength(3);
   });
 
   it('follows INFO_DST before INFO_TS, big-endian DATA_FRAGs, keys, and a DATA_FRAG naming our reader', async () => {
@@ -168,17 +168,19 @@ describe.runIf(nativeReceiveAvailable)('DATA_FRAG payloads received in place', (
       ['empty', Buffer.alloc(0)],
     ];
     const { r, exchange } = await setUp();
+    let placedDatagrams = 0;
     for (const [what, sent] of cases) {
       const buffer = Buffer.alloc(SAMPLE, 0xee);
       r.aim(buffer, aim(4));
       const [g] = await exchange([sent]);
+      if (g.placed > 0) placedDatagrams++;
       expect(g.placed, what).toBe(0);
       expect(g.data.equals(sent), what).toBe(true);
       // Fragments 1-3 (received, say) untouched; whatever landed, landed in fragments 4-7.
       expect(buffer.subarray(0, 3000).every((b) => b === 0xee), what).toBe(true);
       expect(buffer.subarray(7000).every((b) => b === 0xee), what).toBe(true);
     }
-    expect(r.placedDatagrams).toBe(0);
+    expect(placedDatagrams).toBe(0);
   });
 
   it('drops its aim after a batch in which no prediction held, and stops when told to', async () => {
