@@ -74,15 +74,33 @@ static int matches(const Aim* a, const Slot* s, const unsigned char* h, size_t l
   return rd16(m + 30, le) == a->frag_size && rd32(m + 32, le) == a->sample_size;
 }
 
+// Trailing submessages looked at to call a placed datagram quiet; past it, it is not.
+#define QUIET_MAX 8
+
+// Whether only HEARTBEAT_FRAGs follow the DATA_FRAG at `m` in the kept datagram `h` (keep bytes).
+static int only_heartbeat_frags(const unsigned char* h, size_t keep, const unsigned char* m) {
+  uint32_t octets = rd16(m + 2, m[1] & 1);
+  if (octets == 0) return 1;  // the DATA_FRAG runs to the end
+  size_t pos = (size_t)(m - h) + 4 + octets;
+  for (int k = 0; k < QUIET_MAX && pos < keep; k++) {
+    if (pos + 4 > keep || h[pos] != 0x13) return 0;
+    uint32_t len = rd16(h + pos + 2, h[pos + 1] & 1);
+    if (len == 0) return 1;
+    pos += 4 + (size_t)len;
+  }
+  return pos >= keep;
+}
+
 // After a batch of predicted datagrams: a match goes into the slab without its placed payload (its DATA_FRAG's
 // octetsToNextHeader shortened by as much), a mismatch as it came. Returns 0 when the slab cannot be made.
-int lay_out_placed(Receiver* r, const Slot* slots, int n, size_t* offsets, napi_value* buffer) {
+int lay_out_placed(Receiver* r, const Slot* slots, int n, size_t* offsets, int* quiet, napi_value* buffer) {
   int ok[BATCH];
   size_t need = 0;
   int any = 0;
   for (int i = 0; i < n; i++) {
     r->placed[i] = 0;
     ok[i] = 0;
+    quiet[i] = 0;
     if (r->lengths[i] < 0) continue;
     size_t len = (size_t)r->lengths[i];
     ok[i] = matches(&r->aim, &slots[i], r->scratch + (size_t)i * SLOT, len);
@@ -103,6 +121,7 @@ int lay_out_placed(Receiver* r, const Slot* slots, int n, size_t* offsets, napi_
       unsigned char* m = out + s->head - 36;
       uint32_t octets = rd16(m + 2, m[1] & 1);
       if (octets != 0) wr16(m + 2, m[1] & 1, octets - (uint32_t)s->length);
+      quiet[i] = only_heartbeat_frags(out, keep, m);
       r->placed[i] = (int32_t)s->length;
       r->lengths[i] = (int32_t)keep;
       r->slab_used += keep;

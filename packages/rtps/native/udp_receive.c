@@ -115,7 +115,7 @@ static void on_readable(uv_poll_t* h, int status, int events) {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   for (int read = 0; read < PER_EVENT && !r->closed;) {
-    napi_value buffer, callback, recv, argv[3], result;
+    napi_value buffer, callback, recv, argv[5], result;
     napi_value own[BATCH];  // a datagram longer than its region, put together on its own
     Slot slots[BATCH];
     int nslots = r->aim.buffer != NULL ? plan_slots(&r->aim, slots) : 0;
@@ -175,8 +175,9 @@ static void on_readable(uv_poll_t* h, int status, int events) {
       if (r->msgs[i].msg_len > largest) largest = r->msgs[i].msg_len;
     }
     size_t offsets[BATCH];
+    int quiet[BATCH];
     if (nslots > 0) {
-      if (!lay_out_placed(r, slots, n, offsets, &buffer)) break;
+      if (!lay_out_placed(r, slots, n, offsets, quiet, &buffer)) break;
     } else if (stride > 0) {
       r->slab_used = base + (size_t)n * stride;
       for (int i = 0; i < n; i++) {
@@ -208,16 +209,26 @@ static void on_readable(uv_poll_t* h, int status, int events) {
     }
     napi_get_reference_value(env, r->callback, &callback);
     napi_get_global(env, &recv);  // a receiver object is required; the callback is an arrow function anyway
-    // One call per datagram through a callback scope, as dgram makes: promise jobs and process.nextTick run between
-    // two datagrams, so what one datagram's handling leaves to a promise is done before the next is read (a goal's
-    // acceptance before its status, for instance). A handler that throws is an uncaught exception, as in dgram, and
-    // the other datagrams are still delivered.
-    for (int i = 0; i < n && !r->closed; i++) {
+    // Calls through a callback scope, as dgram makes: promise jobs and process.nextTick run between two calls, so what
+    // one datagram's handling leaves to a promise is done before the next is read (a goal's acceptance before its
+    // status, for instance). A call is one datagram, or a run of placed ones in which each but the last is quiet: their
+    // handling can deliver only the aimed sample, and JavaScript ends the call after the datagram that does (it
+    // writes the index of each datagram it hands on at WORD_HANDING). The batch's count goes with each call: an aim
+    // made while the batch is handed on takes effect after its last datagram (the next read is the first to use it),
+    // so JavaScript sends it once per batch. A handler that throws is an uncaught exception, as in dgram, and the
+    // datagrams after the one it threw on are still delivered.
+    napi_create_int32(env, n, &argv[3]);
+    for (int i = 0; i < n && !r->closed;) {
+      int last = i;
+      if (nslots > 0)
+        while (last + 1 < n && r->placed[last] > 0 && quiet[last] && r->placed[last + 1] > 0) last++;
       argv[0] = own[i] != NULL ? own[i] : buffer;
       napi_create_int32(env, i, &argv[1]);
       napi_create_uint32(env, (uint32_t)offsets[i], &argv[2]);
+      napi_create_int32(env, last, &argv[4]);
+      r->aim_words[WORD_HANDING] = (uint32_t)i;
       r->in_callback = 1;
-      napi_status s = napi_make_callback(env, r->async, recv, callback, 3, argv, &result);
+      napi_status s = napi_make_callback(env, r->async, recv, callback, 5, argv, &result);
       r->in_callback = 0;
       bool pending = false;
       if (s != napi_ok && napi_is_exception_pending(env, &pending) == napi_ok && pending) {
@@ -225,6 +236,8 @@ static void on_readable(uv_poll_t* h, int status, int events) {
         napi_get_and_clear_last_exception(env, &err);
         napi_fatal_exception(env, err);
       }
+      uint32_t handed = r->aim_words[WORD_HANDING];
+      i = handed > (uint32_t)i && handed <= (uint32_t)last ? (int)handed + 1 : i + 1;
     }
     if (r->closed) {
       napi_async_destroy(env, r->async);
@@ -253,8 +266,9 @@ static int array_entries(napi_env env, napi_value v, napi_typedarray_type want, 
 }
 
 // openUdpReceiver(port, ipv4 (host order), receiveBufferSize, lengths: Int32Array, addresses: Uint32Array,
-//   ports: Uint16Array, placed: Int32Array, aim: Uint32Array, onDatagram(slab, index, offset)) -> receiver; throws with
-//   the errno's name when it cannot bind. placed[i]: payload bytes of datagram i received in place (0: none).
+//   ports: Uint16Array, placed: Int32Array, aim: Uint32Array, onDatagrams(slab, index, offset, count, last)) -> receiver;
+//   throws with the errno's name when it cannot bind. onDatagrams hands on datagrams index..last of a batch of count
+//   (those after index lie one after the other in the slab), writing each one's index at aim[WORD_HANDING] first. placed[i]: payload bytes of datagram i received in place (0: none).
 napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value a[9];
@@ -267,7 +281,7 @@ napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
   void *lengths, *addresses, *ports, *placed, *aim;
   if (!array_entries(env, a[3], napi_int32_array, BATCH, &lengths) || !array_entries(env, a[4], napi_uint32_array, BATCH, &addresses) ||
       !array_entries(env, a[5], napi_uint16_array, BATCH, &ports) || !array_entries(env, a[6], napi_int32_array, BATCH, &placed) ||
-      !array_entries(env, a[7], napi_uint32_array, AIM_WORDS, &aim))
+      !array_entries(env, a[7], napi_uint32_array, SHARED_WORDS, &aim))
     return fail(env, "ERR_MEDKIT_UDP", "lengths, addresses, ports, placed: an Int32Array, a Uint32Array, a Uint16Array and an Int32Array of 64 entries at least; aim: a Uint32Array of 16");
   napi_valuetype t;
   if (napi_typeof(env, a[8], &t) != napi_ok || t != napi_function) return fail(env, "ERR_MEDKIT_UDP", "onDatagram: a function");

@@ -20,9 +20,13 @@
 // A predicted header: the RTPS header (20), at most HEAD_EXTRA bytes of INFO_TS / INFO_DST, the DATA_FRAG's own 36.
 #define HEAD_MIN 56
 #define HEAD_EXTRA 64
-// The fields of an aim, in the Uint32Array given at open (AIM_WORDS entries); the writer's GUID prefix is its first
+// The fields of an aim, in the Uint32Array given at open (SHARED_WORDS entries); the writer's GUID prefix is its first
 // three words' bytes as they are on the wire.
 enum { AIM_PREFIX = 0, AIM_WRITER = 3, AIM_READER, AIM_SN_HIGH, AIM_SN_LOW, AIM_FRAG_SIZE, AIM_SAMPLE_SIZE, AIM_NEXT, AIM_HEAD1, AIM_PER1, AIM_HEAD, AIM_PER, AIM_FLAGS, AIM_WORDS };
+// After the aim, in the same array, the one word JavaScript writes: the index of the datagram it is handing on, so
+// that a call handing on a run of them says how far it got even when it threw.
+#define WORD_HANDING AIM_WORDS
+#define SHARED_WORDS (AIM_WORDS + 1)
 // AIM_FLAGS: the DATA_FRAG's byte order (its E flag) and whether it carries a key (its K flag).
 #define AIM_LE 1
 #define AIM_KEY 2
@@ -51,7 +55,7 @@ typedef struct {
   napi_env env;
   napi_ref callback;
   napi_ref arrays[5];  // lengths (Int32Array), addresses (Uint32Array), ports (Uint16Array), placed (Int32Array): BATCH
-                       // entries each; aim (Uint32Array): AIM_WORDS
+                       // entries each; aim (Uint32Array): SHARED_WORDS
   int32_t* lengths;
   uint32_t* addresses;
   uint16_t* ports;
@@ -77,6 +81,8 @@ napi_value fail(napi_env env, const char* code, const char* message);
 // udp_placement.c
 void drop_aim(Receiver* r);
 int plan_slots(const Aim* a, Slot* slots);
-int lay_out_placed(Receiver* r, const Slot* slots, int n, size_t* offsets, napi_value* buffer);
+// quiet[i]: datagram i was placed and nothing but HEARTBEAT_FRAGs follows its DATA_FRAG (its handling can deliver no
+// sample but the aimed one).
+int lay_out_placed(Receiver* r, const Slot* slots, int n, size_t* offsets, int* quiet, napi_value* buffer);
 
 #endif

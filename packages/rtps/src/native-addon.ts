@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 export interface RtpsAddon {
   createDecryptContext(key: Buffer): unknown;
   open(context: unknown, iv: Buffer, ivAt: number, tag: Buffer, tagAt: number, ciphertext: Buffer | null, aad: Buffer | null, out: Buffer | null): boolean;
-  openUdpReceiver(port: number, address: number, receiveBufferSize: number, lengths: Int32Array, addresses: Uint32Array, ports: Uint16Array, placed: Int32Array, aim: Uint32Array, onDatagram: (slab: Buffer, index: number, offset: number) => void): unknown;
+  openUdpReceiver(port: number, address: number, receiveBufferSize: number, lengths: Int32Array, addresses: Uint32Array, ports: Uint16Array, placed: Int32Array, aim: Uint32Array, onDatagrams: (slab: Buffer, index: number, offset: number, count: number, last: number) => void): unknown;
   closeUdpReceiver(receiver: unknown): void;
   /** Aims the receiver with the fields in its aim array at `buffer`, or stops it (null); throws on an aim it cannot follow. */
   aimUdpReceiver(receiver: unknown, buffer: Buffer | null): void;

@@ -1,8 +1,10 @@
 // A UDP socket read by the addon in batches (native/udp_receive.c): one recvmmsg takes up to BATCH datagrams, the
 // addon copies them into its current slab Buffer (512 KiB, a new one when full), or after a batch of large datagrams of
 // about one size receives the next batch straight into it (a longer datagram then comes in a Buffer of its own), and
-// calls back once per datagram with that Buffer, its index and its offset, through a callback scope as dgram does (promise jobs run between two datagrams:
-// handlers see the same ordering as with dgram); lengths and senders are in typed arrays given to it once. Each
+// calls back with that Buffer, a datagram's index and its offset, through a callback scope as dgram does (promise jobs
+// run between two calls: handlers see the same ordering as with dgram). A call is one datagram, or a run of placed
+// ones that can deliver only the aimed sample, ended after the one that does; lengths and senders are in typed arrays
+// given to it once. Each
 // datagram is handed on as a view of the slab, as dgram hands on a Buffer per datagram; a sample a reader keeps gets
 // its own bytes when the slab is much larger (receive.ts, ownBytes), so it never holds the slab. The sender's address
 // object is made once per sender. Aimed at a sample being reassembled (fragment-placement.ts), it receives the predicted
@@ -14,7 +16,9 @@ import { rtpsAddon } from './native-addon.js';
 const BATCH = 64;
 /** The aim's fields in the array the addon reads (udp_receive.h's AIM_* order); the prefix is the first 12 bytes. */
 const AIM_WRITER = 3;
-const AIM_WORDS = 16;
+/** In the same array, after the aim: the index of the datagram being handed on (udp_receive.h's WORD_HANDING). */
+const WORD_HANDING = 15;
+const SHARED_WORDS = 16;
 /** Senders whose address objects are kept; past it the cache starts again (a sender is a peer's socket). */
 const MAX_SOURCES = 256;
 
@@ -34,11 +38,21 @@ export class NativeUdpReceiver implements AimableReceiver {
   private readonly addresses = new Uint32Array(BATCH);
   private readonly ports = new Uint16Array(BATCH);
   private readonly placed = new Int32Array(BATCH);
-  private readonly aimWords = new Uint32Array(AIM_WORDS);
+  private readonly aimWords = new Uint32Array(SHARED_WORDS);
   private readonly aimPrefix = new Uint8Array(this.aimWords.buffer, 0, 12);
   /** The tenure of the latest aim, and of the aim in effect when the current batch was read. */
   private aimTenure: object | undefined;
   batchTenure: object | undefined;
+  /**
+   * While a batch is handed on, aims only change the words and this buffer: the addon reads the aim at its next read,
+   * so it is told once, after the batch's last datagram (a sample aims again after each of its DATA_FRAGs).
+   */
+  private inBatch = false;
+  private aimPending = false;
+  private aimBuffer: Buffer | null = null;
+  /** The buffer of the latest aim, and how often that changed: a run of placed datagrams ends where it does. */
+  private aimedAt: Buffer | null = null;
+  private aimSwitches = 0;
   private readonly sources = new Map<number, DatagramSource>();
   private lastKey = -1;
   private lastSource: DatagramSource | undefined;
@@ -51,7 +65,7 @@ export class NativeUdpReceiver implements AimableReceiver {
     receiveBufferSize: number,
     private readonly onDatagram: (data: Buffer, from: DatagramSource, placed: number) => void,
   ) {
-    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, this.placed, this.aimWords, (slab, index, offset) => this.onDatagramAt(slab, index, offset));
+    this.handle = rtpsAddon!.openUdpReceiver(port, address, receiveBufferSize, this.lengths, this.addresses, this.ports, this.placed, this.aimWords, (slab, index, offset, count, last) => this.onDatagramsAt(slab, index, offset, count, last));
   }
 
   /**
@@ -70,16 +84,39 @@ export class NativeUdpReceiver implements AimableReceiver {
     }
   }
 
-  private onDatagramAt(slab: Buffer, index: number, offset: number): void {
+  /**
+   * Datagrams index..last of a batch of `count`, one after the other in the slab from `offset`. The addon gives more
+   * than one only for placed datagrams whose handling can deliver no sample but the aimed one; the call ends after the
+   * datagram whose handling moved the aim (the sample was done or given up), so promise jobs run before the next
+   * datagram, as between any two calls. Each datagram's index is written at WORD_HANDING before it is handed on: the
+   * addon goes on after it, even when its handler threw.
+   */
+  private onDatagramsAt(slab: Buffer, index: number, offset: number, count: number, last: number): void {
     if (this.closed || index < 0 || index >= BATCH) return;
-    // A batch's first datagram: its datagrams were read under the aim set before it (aims come only from handlers).
-    if (index === 0) this.batchTenure = this.aimTenure;
-    const length = this.lengths[index];
-    if (length < 0) {
-      this.truncated++;
-      return;
+    if (index === 0) {
+      // A batch's first datagram: its datagrams were read under the aim told to the addon before it.
+      this.batchTenure = this.aimTenure;
+      this.inBatch = true;
     }
-    this.onDatagram(slab.subarray(offset, offset + length), this.source(this.addresses[index], this.ports[index]), this.placed[index]);
+    const switches = this.aimSwitches;
+    let i = index;
+    try {
+      for (;;) {
+        this.aimWords[WORD_HANDING] = i;
+        const length = this.lengths[i];
+        if (length < 0) this.truncated++;
+        else this.onDatagram(slab.subarray(offset, offset + length), this.source(this.addresses[i], this.ports[i]), this.placed[i]);
+        if (i >= last || i >= BATCH - 1 || this.closed || this.aimSwitches !== switches) break;
+        offset += Math.max(length, 0);
+        i++;
+      }
+    } finally {
+      // The batch's last datagram (also when its handler threw): the aim made meanwhile goes to the addon.
+      if (i >= count - 1) {
+        this.inBatch = false;
+        if (this.aimPending) this.tellAim();
+      }
+    }
   }
 
   /**
@@ -90,9 +127,16 @@ export class NativeUdpReceiver implements AimableReceiver {
   aim(buffer: Buffer | null, aim?: FragmentAim, tenure?: object): void {
     if (this.closed) return;
     this.aimTenure = buffer && aim ? tenure : undefined;
+    this.aimBuffer = buffer && aim ? buffer : null;
+    if (this.aimBuffer !== this.aimedAt) {
+      this.aimedAt = this.aimBuffer;
+      this.aimSwitches++;
+    }
     if (buffer && aim) {
       const w = this.aimWords;
-      this.aimPrefix.set(aim.prefix.subarray(0, 12));
+      // Byte by byte: a view of the prefix to copy from would be made after every DATA_FRAG.
+      const prefix = aim.prefix;
+      for (let k = 0; k < 12; k++) this.aimPrefix[k] = prefix[k];
       let i = AIM_WRITER;
       w[i++] = aim.writerId;
       w[i++] = aim.readerId;
@@ -107,10 +151,22 @@ export class NativeUdpReceiver implements AimableReceiver {
       w[i++] = aim.rest.per;
       w[i] = (aim.le ? 1 : 0) | (aim.key ? 2 : 0);
     }
+    if (this.inBatch) this.aimPending = true;
+    else this.tellAim();
+  }
+
+  /** Gives the addon the latest aim (it holds the buffer from then on); one it cannot follow clears the aim. */
+  private tellAim(): void {
+    const buffer = this.aimBuffer;
+    this.aimBuffer = null;
+    this.aimPending = false;
+    if (this.closed) return;
     try {
-      rtpsAddon!.aimUdpReceiver(this.handle, buffer && aim ? buffer : null);
+      rtpsAddon!.aimUdpReceiver(this.handle, buffer);
     } catch {
       this.aimTenure = undefined;
+      this.aimedAt = null;
+      this.aimSwitches++;
       rtpsAddon!.aimUdpReceiver(this.handle, null);
     }
   }

@@ -3,7 +3,8 @@
 // sample's buffer and is handed on without it (its DATA_FRAG shortened to match, with the count of bytes placed);
 // every other datagram, whatever it differs in, is handed on byte for byte as it was sent, and its bytes that landed
 // in the sample lie only in the fragments the aim covered; a batch where no prediction held drops the aim; an aim
-// the addon cannot follow is refused.
+// the addon cannot follow is refused. A run of placed datagrams followed by nothing but HEARTBEAT_FRAGs is handed on in
+// one call, ended early where the aim moved; aims made meanwhile reach the addon once per batch.
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ByteWriter } from '../src/byte-writer.js';
@@ -13,6 +14,7 @@ import { rtpsAddon } from '../src/native-addon.js';
 import { NativeUdpReceiver, nativeReceiveAvailable } from '../src/native-udp.js';
 import { encodeDataFrag } from '../src/submessages/data-frag.js';
 import { encodeHeartbeat } from '../src/submessages/heartbeat.js';
+import { encodeHeartbeatFrag } from '../src/submessages/heartbeat-frag.js';
 import { encodeInfoDst, encodeInfoTs } from '../src/submessages/info.js';
 
 const open: { close(): void }[] = [];
@@ -47,6 +49,8 @@ interface FragOptions {
   sampleSize?: number;
   /** Bytes cut off the end of the datagram. */
   cut?: number;
+  /** What follows the DATA_FRAG (default a HEARTBEAT). */
+  trailing?: 'heartbeat' | 'heartbeatFrag' | 'none';
 }
 
 /** An RTPS datagram carrying fragments [start, start+count) of the sample, followed by a HEARTBEAT. */
@@ -60,7 +64,9 @@ function datagram(o: FragOptions): Buffer {
   const from = (o.start - 1) * FRAG;
   const to = Math.min((o.start - 1 + o.count) * FRAG, SAMPLE);
   encodeDataFrag(w, { readerId: o.readerId ?? 0, writerId: o.writerId ?? WRITER, writerSN: o.sn ?? SN, fragmentStartingNum: o.start, fragmentsInSubmessage: o.count, fragmentSize: o.fragmentSize ?? FRAG, sampleSize: o.sampleSize ?? SAMPLE, inlineQos: o.inlineQos, data: sample.subarray(from, to), key: o.key ?? false }, le);
-  encodeHeartbeat(w, { readerId: 0, writerId: WRITER, firstSN: 1, lastSN: 5, count: 2, final: false, liveliness: false }, le);
+  const trailing = o.trailing ?? 'heartbeat';
+  if (trailing === 'heartbeat') encodeHeartbeat(w, { readerId: 0, writerId: WRITER, firstSN: 1, lastSN: 5, count: 2, final: false, liveliness: false }, le);
+  if (trailing === 'heartbeatFrag') encodeHeartbeatFrag(w, { readerId: 0, writerId: WRITER, writerSN: o.sn ?? SN, lastFragmentNum: o.start + o.count - 1, count: 3 }, le);
   const d = w.finish();
   return o.cut ? d.subarray(0, d.length - o.cut) : d;
 }
@@ -88,7 +94,8 @@ const aim = (next: number, more: Partial<FragmentAim> = {}): FragmentAim => ({
   ...more,
 });
 
-async function setUp() {
+/** `onEach`: called as each datagram is handed on (after it is recorded), with its place in the exchange. */
+async function setUp(onEach?: (index: number) => void) {
   const s = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
   open.push(s);
@@ -97,7 +104,10 @@ async function setUp() {
   const port = probe.address().port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   const got: { data: Buffer; placed: number }[] = [];
-  const r = NativeUdpReceiver.open(port, '127.0.0.1', 4 << 20, (data, _from, placed) => got.push({ data: Buffer.from(data), placed }))!;
+  const r = NativeUdpReceiver.open(port, '127.0.0.1', 4 << 20, (data, _from, placed) => {
+    got.push({ data: Buffer.from(data), placed });
+    onEach?.(got.length - 1);
+  })!;
   expect(r).not.toBeNull();
   open.push(r);
   /**
@@ -229,5 +239,108 @@ describe.runIf(nativeReceiveAvailable)('DATA_FRAG payloads received in place', (
     expect(g.placed).toBe(0);
     expect(g.data.equals(sent)).toBe(true);
     expect(buffer.every((b) => b === 0xee)).toBe(true);
+  });
+});
+
+describe.runIf(nativeReceiveAvailable)('handing placed datagrams on', () => {
+  /** A receiver whose handler logs each datagram handed on, and a promise job it leaves, for the order of the two. */
+  async function logged(onEach?: (index: number, r: NativeUdpReceiver) => void) {
+    const events: string[] = [];
+    const made: { r?: NativeUdpReceiver } = {};
+    const set = await setUp((i) => {
+      events.push(`d${i}`);
+      void Promise.resolve().then(() => events.push(`p${i}`));
+      onEach?.(i, made.r!);
+    });
+    made.r = set.r;
+    return { ...set, events };
+  }
+
+  const run = (trailing: ('heartbeat' | 'heartbeatFrag' | 'none')[]) => [
+    datagram({ start: 1, count: 3, infoTs: true, trailing: trailing[0] }),
+    datagram({ start: 4, count: 4, trailing: trailing[1] }),
+    datagram({ start: 8, count: 4, trailing: trailing[2] }),
+  ];
+
+  it('hands on a run of placed datagrams followed by nothing but HEARTBEAT_FRAGs in one call, promise jobs after it', async () => {
+    const { r, exchange, events } = await logged();
+    const buffer = Buffer.alloc(SAMPLE, 0xee);
+    r.aim(buffer, aim(1));
+    const got = await exchange(run(['heartbeatFrag', 'none', 'heartbeat']));
+    expect(got.map((g) => g.placed)).toEqual([3000, 4000, 3500]);
+    expect(buffer.equals(sample)).toBe(true);
+    // The last one may be followed by anything: it ends the run.
+    expect(events).toEqual(['d0', 'd1', 'd2', 'p0', 'p1', 'p2']);
+  });
+
+  it('ends a run after a datagram followed by more than HEARTBEAT_FRAGs, and after one whose handling moved the aim', async () => {
+    const a = await logged();
+    a.r.aim(Buffer.alloc(SAMPLE, 0xee), aim(1));
+    await a.exchange(run(['heartbeatFrag', 'heartbeat', 'none']));
+    // A HEARTBEAT can deliver samples (the writer no longer has the ones missing): the promise jobs of what came
+    // before it run before the next datagram.
+    expect(a.events).toEqual(['d0', 'd1', 'p0', 'p1', 'd2', 'p2']);
+
+    // The sample done (here: given up) after the first datagram: what its delivery left to promises runs first.
+    const b = await logged((i, r) => {
+      if (i === 0) r.aim(null);
+    });
+    const buffer = Buffer.alloc(SAMPLE, 0xee);
+    b.r.aim(buffer, aim(1));
+    const got = await b.exchange(run(['heartbeatFrag', 'heartbeatFrag', 'none']));
+    expect(b.events).toEqual(['d0', 'p0', 'd1', 'd2', 'p1', 'p2']);
+    // Read before the aim was taken back: all three were placed.
+    expect(got.map((g) => g.placed)).toEqual([3000, 4000, 3500]);
+    expect(buffer.equals(sample)).toBe(true);
+
+    // Not placed: one call per datagram.
+    const c = await logged();
+    await c.exchange(run(['heartbeatFrag', 'heartbeatFrag', 'none']));
+    expect(c.events).toEqual(['d0', 'p0', 'd1', 'p1', 'd2', 'p2']);
+  });
+
+  it('tells the addon the aims made while a batch is handed on once, after its last datagram', async () => {
+    const told: string[] = [];
+    const addon = rtpsAddon!;
+    const original = addon.aimUdpReceiver;
+    const buffer = Buffer.alloc(SAMPLE, 0xee);
+    const { r, exchange, events } = await logged((i, rr) => rr.aim(buffer, aim([4, 8, 11][i])));
+    addon.aimUdpReceiver = (handle, b) => {
+      told.push(`aim after ${events.at(-1)}`);
+      original(handle, b);
+    };
+    try {
+      r.aim(buffer, aim(1));
+      await exchange(run(['heartbeat', 'heartbeat', 'heartbeat']));
+    } finally {
+      addon.aimUdpReceiver = original;
+    }
+    expect(events).toEqual(['d0', 'p0', 'd1', 'p1', 'd2', 'p2']);
+    // The aim made before the exchange, then one for the batch's three, after its last datagram was handed on.
+    expect(told).toEqual(['aim after undefined', 'aim after d2']);
+  });
+
+  it('goes on after a handler that throws in the middle of a run: an uncaught exception, the rest still handed on', async () => {
+    const boom = new Error('handler failed');
+    const { r, exchange, events } = await logged((i) => {
+      if (i === 1) throw boom;
+    });
+    const caught: unknown[] = [];
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', (err) => caught.push(err));
+    const buffer = Buffer.alloc(SAMPLE, 0xee);
+    try {
+      r.aim(buffer, aim(1));
+      const got = await exchange(run(['heartbeatFrag', 'heartbeatFrag', 'none']));
+      expect(got.map((g) => g.placed)).toEqual([3000, 4000, 3500]);
+    } finally {
+      process.removeAllListeners('uncaughtException');
+      for (const l of listeners) process.on('uncaughtException', l);
+    }
+    expect(caught).toEqual([boom]);
+    // Each datagram handed on once; the one after the throw in a call of its own.
+    expect(events.filter((e) => e.startsWith('d'))).toEqual(['d0', 'd1', 'd2']);
+    expect(buffer.equals(sample)).toBe(true);
   });
 });
