@@ -188,7 +188,7 @@ export class FragmentReassembly {
     this.partials.delete(sn);
     this.charge(-p.backing.length);
     this.unaim(p.backing);
-    if (origin) this.aimAtNext(origin, sn + 1, p);
+    if (origin) this.aimAtNext(origin, sn + 1, p, now);
     return { payload: p.payload, inlineQos: p.inlineQos, inlineLe: p.inlineLe, timestamp: p.timestamp, key: p.key };
   }
 
@@ -221,7 +221,7 @@ export class FragmentReassembly {
    * budget without giving anything up, and the receiver aimed at it from fragment 1, so that the next sample too is
    * received in place from its first datagram.
    */
-  private aimAtNext(origin: FragmentOrigin, sn: number, done: Partial): void {
+  private aimAtNext(origin: FragmentOrigin, sn: number, done: Partial, now: number): void {
     if (!layoutFollowable(this.layouts.first, done.fragmentSize) || !layoutFollowable(this.layouts.rest, done.fragmentSize) || this.partials.has(sn)) return;
     const size = done.sampleSize;
     if (!this.spare || this.spare.length < size) {
@@ -231,7 +231,7 @@ export class FragmentReassembly {
       this.charge(size);
       this.spare = Buffer.allocUnsafe(size);
     }
-    this.spareSince = Date.now();
+    this.spareSince = now;
     this.spareTenure = {};
     this.spareFor = sn;
     this.aim(origin, sn, this.spare, this.spareTenure, 1, done);

@@ -49,9 +49,11 @@ interface FragOptions {
   sampleSize?: number;
   /** Bytes cut off the end of the datagram. */
   cut?: number;
-  /** What follows the DATA_FRAG (default a HEARTBEAT). */
-  trailing?: 'heartbeat' | 'heartbeatFrag' | 'none';
+  /** What follows the DATA_FRAG (default a HEARTBEAT); nine HEARTBEAT_FRAGs, or one claiming more than the datagram holds. */
+  trailing?: Trailing;
 }
+
+type Trailing = 'heartbeat' | 'heartbeatFrag' | 'none' | 'nineHeartbeatFrags' | 'overlongHeartbeatFrag';
 
 /** An RTPS datagram carrying fragments [start, start+count) of the sample, followed by a HEARTBEAT. */
 function datagram(o: FragOptions): Buffer {
@@ -66,8 +68,11 @@ function datagram(o: FragOptions): Buffer {
   encodeDataFrag(w, { readerId: o.readerId ?? 0, writerId: o.writerId ?? WRITER, writerSN: o.sn ?? SN, fragmentStartingNum: o.start, fragmentsInSubmessage: o.count, fragmentSize: o.fragmentSize ?? FRAG, sampleSize: o.sampleSize ?? SAMPLE, inlineQos: o.inlineQos, data: sample.subarray(from, to), key: o.key ?? false }, le);
   const trailing = o.trailing ?? 'heartbeat';
   if (trailing === 'heartbeat') encodeHeartbeat(w, { readerId: 0, writerId: WRITER, firstSN: 1, lastSN: 5, count: 2, final: false, liveliness: false }, le);
-  if (trailing === 'heartbeatFrag') encodeHeartbeatFrag(w, { readerId: 0, writerId: WRITER, writerSN: o.sn ?? SN, lastFragmentNum: o.start + o.count - 1, count: 3 }, le);
+  const heartbeatFrags = trailing === 'nineHeartbeatFrags' ? 9 : trailing === 'heartbeatFrag' || trailing === 'overlongHeartbeatFrag' ? 1 : 0;
+  for (let k = 0; k < heartbeatFrags; k++) encodeHeartbeatFrag(w, { readerId: 0, writerId: WRITER, writerSN: o.sn ?? SN, lastFragmentNum: o.start + o.count - 1, count: 3 + k }, le);
   const d = w.finish();
+  // The HEARTBEAT_FRAG (24 bytes after its header) says it runs far past the datagram's end.
+  if (trailing === 'overlongHeartbeatFrag') d.writeUInt16LE(0xfff0, d.length - 28 + 2);
   return o.cut ? d.subarray(0, d.length - o.cut) : d;
 }
 
@@ -256,7 +261,7 @@ describe.runIf(nativeReceiveAvailable)('handing placed datagrams on', () => {
     return { ...set, events };
   }
 
-  const run = (trailing: ('heartbeat' | 'heartbeatFrag' | 'none')[]) => [
+  const run = (trailing: Trailing[]) => [
     datagram({ start: 1, count: 3, infoTs: true, trailing: trailing[0] }),
     datagram({ start: 4, count: 4, trailing: trailing[1] }),
     datagram({ start: 8, count: 4, trailing: trailing[2] }),
@@ -292,6 +297,13 @@ describe.runIf(nativeReceiveAvailable)('handing placed datagrams on', () => {
     // Read before the aim was taken back: all three were placed.
     expect(got.map((g) => g.placed)).toEqual([3000, 4000, 3500]);
     expect(buffer.equals(sample)).toBe(true);
+
+    // Hostile trailers: more HEARTBEAT_FRAGs than the addon looks at end the run; one that claims more bytes than the
+    // datagram has does not (its datagram is malformed for the receive path, which delivers nothing from it).
+    const many = await logged();
+    many.r.aim(Buffer.alloc(SAMPLE, 0xee), aim(1));
+    await many.exchange(run(['nineHeartbeatFrags', 'overlongHeartbeatFrag', 'none']));
+    expect(many.events).toEqual(['d0', 'p0', 'd1', 'd2', 'p1', 'p2']);
 
     // Not placed: one call per datagram.
     const c = await logged();
