@@ -268,7 +268,8 @@ static int array_entries(napi_env env, napi_value v, napi_typedarray_type want, 
 // openUdpReceiver(port, ipv4 (host order), receiveBufferSize, lengths: Int32Array, addresses: Uint32Array,
 //   ports: Uint16Array, placed: Int32Array, aim: Uint32Array, onDatagrams(slab, index, offset, count, last)) -> receiver;
 //   throws with the errno's name when it cannot bind. onDatagrams hands on datagrams index..last of a batch of count
-//   (those after index lie one after the other in the slab), writing each one's index at aim[WORD_HANDING] first. placed[i]: payload bytes of datagram i received in place (0: none).
+//   (those after index lie one after the other in the slab), writing each one's index at aim[WORD_HANDING] first.
+//   placed[i]: payload bytes of datagram i received in place (0: none).
 napi_value open_udp_receiver(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value a[9];
