@@ -44,12 +44,11 @@ export class NativeUdpReceiver implements AimableReceiver {
   private aimTenure: object | undefined;
   batchTenure: object | undefined;
   /**
-   * While a batch is handed on, aims only change the words and this buffer: the addon reads the aim at its next read,
-   * so it is told once, after the batch's last datagram (a sample aims again after each of its DATA_FRAGs).
+   * While a batch is handed on, aims only change the words and aimedAt: the addon reads the aim at its next read, so
+   * it is told once, after the batch's last datagram (a sample aims again after each of its DATA_FRAGs).
    */
   private inBatch = false;
   private aimPending = false;
-  private aimBuffer: Buffer | null = null;
   /** The buffer of the latest aim, and how often that changed: a run of placed datagrams ends where it does. */
   private aimedAt: Buffer | null = null;
   private aimSwitches = 0;
@@ -127,9 +126,9 @@ export class NativeUdpReceiver implements AimableReceiver {
   aim(buffer: Buffer | null, aim?: FragmentAim, tenure?: object): void {
     if (this.closed) return;
     this.aimTenure = buffer && aim ? tenure : undefined;
-    this.aimBuffer = buffer && aim ? buffer : null;
-    if (this.aimBuffer !== this.aimedAt) {
-      this.aimedAt = this.aimBuffer;
+    const at = buffer && aim ? buffer : null;
+    if (at !== this.aimedAt) {
+      this.aimedAt = at;
       this.aimSwitches++;
     }
     if (buffer && aim) {
@@ -157,12 +156,10 @@ export class NativeUdpReceiver implements AimableReceiver {
 
   /** Gives the addon the latest aim (it holds the buffer from then on); one it cannot follow clears the aim. */
   private tellAim(): void {
-    const buffer = this.aimBuffer;
-    this.aimBuffer = null;
     this.aimPending = false;
     if (this.closed) return;
     try {
-      rtpsAddon!.aimUdpReceiver(this.handle, buffer);
+      rtpsAddon!.aimUdpReceiver(this.handle, this.aimedAt);
     } catch {
       this.aimTenure = undefined;
       this.aimedAt = null;
