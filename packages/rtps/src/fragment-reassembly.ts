@@ -14,6 +14,11 @@
 // beyond it, so the aim covers only fragments not received); after a sample completes, at the next SN with a
 // buffer made ready for it (kept as the spare, as a given-up buffer is). Every path that hands a buffer on, gives it
 // up or gives it to another sample takes the aim back first.
+//
+// Lent payloads (ReaderConfig.lendPayloads): a reader that only looks at a sample while its listeners run gives the
+// buffer back (giveBack) once they returned, and it is kept as the reserve for the sample after next (the spare already
+// waits for the next one). A writer's samples then go into the same two buffers, still in the CPU's cache, instead of a
+// new allocation each that the kernel copies into cold memory.
 
 import { LayoutLearner, layoutFollowable, type FragmentOrigin, type FragmentPlacement } from './fragment-placement.js';
 import type { RtpsTime } from './time.js';
@@ -66,6 +71,8 @@ interface Partial {
 
 interface CompletedSample {
   payload: Buffer;
+  /** The allocation behind `payload` (what a lending reader gives back). */
+  backing: Buffer;
   inlineQos?: Buffer;
   inlineLe: boolean;
   timestamp?: RtpsTime;
@@ -86,6 +93,11 @@ export class FragmentReassembly {
   /** The spare's tenure and the sample it was made ready for (aimAtNext): a sample taking it for itself keeps both. */
   private spareTenure: object | undefined;
   private spareFor = -1;
+  /** A lent buffer given back (giveBack), kept for the sample after the one the spare waits for; charged like it. */
+  private reserve: Buffer | undefined;
+  private reserveSince = 0;
+  /** After clear(): the writer is gone, and a buffer given back is not kept (nor charged). */
+  private cleared = false;
 
   constructor(
     private readonly limits: ReassemblyLimits,
@@ -189,7 +201,7 @@ export class FragmentReassembly {
     this.charge(-p.backing.length);
     this.unaim(p.backing);
     if (origin) this.aimAtNext(origin, sn + 1, p, now);
-    return { payload: p.payload, inlineQos: p.inlineQos, inlineLe: p.inlineLe, timestamp: p.timestamp, key: p.key };
+    return { payload: p.payload, backing: p.backing, inlineQos: p.inlineQos, inlineLe: p.inlineLe, timestamp: p.timestamp, key: p.key };
   }
 
   /** Aims the receiver at sample `sn`'s fragments from `next` on, in `backing`, when the layouts are known and followable. */
@@ -225,11 +237,17 @@ export class FragmentReassembly {
     if (!layoutFollowable(this.layouts.first, done.fragmentSize) || !layoutFollowable(this.layouts.rest, done.fragmentSize) || this.partials.has(sn)) return;
     const size = done.sampleSize;
     if (!this.spare || this.spare.length < size) {
-      const freed = this.spare?.length ?? 0;
-      if (this.bytes - freed + size > this.limits.maxBytesPerWriter || this.budget.used - freed + size > this.budget.limit) return;
-      this.releaseSpare();
-      this.charge(size);
-      this.spare = Buffer.allocUnsafe(size);
+      const kept = this.takeReserve(size);
+      if (kept) {
+        this.releaseSpare();
+        this.spare = kept;
+      } else {
+        const freed = this.spare?.length ?? 0;
+        if (this.bytes - freed + size > this.limits.maxBytesPerWriter || this.budget.used - freed + size > this.budget.limit) return;
+        this.releaseSpare();
+        this.charge(size);
+        this.spare = Buffer.allocUnsafe(size);
+      }
     }
     this.spareSince = now;
     this.spareTenure = {};
@@ -320,31 +338,51 @@ export class FragmentReassembly {
     this.recycle(p.backing);
   }
 
-  /** Drops partials older than the timeout, and the kept buffer when unused as long. */
+  /**
+   * Takes back the buffer of a sample this reassembly completed (`CompletedSample.backing`), once the reader that
+   * lent its payload is done with it, and keeps it as the reserve for a later sample, charged again. Not kept (left to
+   * the garbage collector) after clear(), when the reserve is already as large, or when the writer's cap or the
+   * budget has no room for it.
+   */
+  giveBack(backing: Buffer, now: number): void {
+    if (this.cleared || backing === this.reserve || backing === this.spare) return;
+    const freed = this.reserve?.length ?? 0;
+    if (freed >= backing.length) return;
+    if (this.bytes - freed + backing.length > this.limits.maxBytesPerWriter || this.budget.used - freed + backing.length > this.budget.limit) return;
+    this.releaseReserve();
+    this.charge(backing.length);
+    this.reserve = backing;
+    this.reserveSince = now;
+  }
+
+  /** Drops partials older than the timeout, and the kept buffers when unused as long. */
   expire(now: number): void {
     for (const [sn, p] of this.partials) if (now - p.started > this.limits.timeoutMs) this.drop(sn);
     if (this.spare && now - this.spareSince > this.limits.timeoutMs) this.releaseSpare();
+    if (this.reserve && now - this.reserveSince > this.limits.timeoutMs) this.releaseReserve();
   }
 
   /** Releases everything (the writer is gone). */
   clear(): void {
+    this.cleared = true;
     if (this.aimed) this.unaim(this.aimed.backing);
     for (const p of this.partials.values()) this.charge(-p.backing.length);
     this.partials.clear();
     this.releaseSpare();
+    this.releaseReserve();
   }
 
   get size(): number {
     return this.partials.size;
   }
 
-  /** Bytes this writer's reassembly holds (partial samples and the kept buffer). */
+  /** Bytes this writer's reassembly holds (partial samples and the kept buffers). */
   get heldBytes(): number {
     return this.bytes;
   }
 
   /**
-   * A buffer of at least `size` bytes for a new sample, charged: the kept one when large enough, else a new
+   * A buffer of at least `size` bytes for a new sample, charged: a kept one (the spare, else the reserve) when large enough, else a new
    * allocation within the writer's cap and the budget, making room by giving up this writer's oldest samples
    * (never another writer's). Undefined when even that does not make room.
    */
@@ -362,6 +400,8 @@ export class FragmentReassembly {
         this.spareFor = -1;
         return { backing: spare, tenure };
       }
+      const kept = this.takeReserve(size);
+      if (kept) return { backing: kept, tenure: {} };
       const freed = spare?.length ?? 0;
       if (this.bytes - freed + size <= this.limits.maxBytesPerWriter && this.budget.used - freed + size <= this.budget.limit) {
         this.releaseSpare();
@@ -384,6 +424,20 @@ export class FragmentReassembly {
     this.releaseSpare();
     this.spare = backing;
     this.spareSince = Date.now();
+  }
+
+  /** The reserve when it holds `size` bytes, taken out of it (still charged: the caller keeps it); else undefined. */
+  private takeReserve(size: number): Buffer | undefined {
+    const r = this.reserve;
+    if (!r || r.length < size) return undefined;
+    this.reserve = undefined;
+    return r;
+  }
+
+  private releaseReserve(): void {
+    if (!this.reserve) return;
+    this.charge(-this.reserve.length);
+    this.reserve = undefined;
   }
 
   private releaseSpare(): void {

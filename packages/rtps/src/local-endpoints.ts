@@ -70,6 +70,7 @@ export class LocalEndpoints {
   /** Creates a reader and announces it through SEDP. */
   createReader(cfg: ReaderConfig): Reader {
     const h = this.host;
+    if (cfg.lendPayloads && cfg.keepHistory) throw new Error(`reader of ${cfg.topic}: lendPayloads and keepHistory exclude each other (a kept sample's payload would be overwritten)`);
     this.assertSecurityAllows('reader', cfg.topic);
     const qos = resolveQos(cfg.qos);
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);

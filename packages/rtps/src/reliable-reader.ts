@@ -28,6 +28,8 @@ export interface ReceivedChange {
   inlineLe: boolean;
   timestamp?: RtpsTime;
   vendorId: number;
+  /** A reassembled sample's buffer (`payload` is it or its start): what a lending reader gives back (giveBack). */
+  backing?: Buffer;
 }
 
 /** A matched remote writer as seen by one of our readers. */
@@ -179,6 +181,14 @@ export class ReliableReader {
     return proxy;
   }
 
+  /**
+   * A lending reader's listeners are done with `c` (ReaderConfig.lendPayloads): a reassembled sample's buffer goes back
+   * to the writer's reassembly for a later sample. Nothing for other changes, or once the writer was unmatched.
+   */
+  giveBack(p: WriterProxy, c: ReceivedChange): void {
+    if (c.backing) p.frags?.giveBack(c.backing, Date.now());
+  }
+
   unmatchWriter(guid: Guid): boolean {
     const p = this.writers.get(guid);
     if (!p) return false;
@@ -262,7 +272,7 @@ export class ReliableReader {
     // trip (a KEEP_LAST writer overwrites what waits).
     if (p.repair?.sn === sn) this.repairFragments(p, now, false);
     if (!done) return;
-    this.onData(p, { writerGuid: p.guid, sn, payload: done.payload, key: done.key, inlineQos: done.inlineQos, inlineLe: done.inlineLe, timestamp: done.timestamp, vendorId: p.vendorId });
+    this.onData(p, { writerGuid: p.guid, sn, payload: done.payload, key: done.key, inlineQos: done.inlineQos, inlineLe: done.inlineLe, timestamp: done.timestamp, vendorId: p.vendorId, backing: done.backing });
   }
 
   /** Asks the writer for the fragments fragment-repair.ts says to ask for now, if any. */

@@ -27,6 +27,15 @@ export interface ReaderConfig {
    * takes from only holds payloads (and the datagrams they are views of) in memory.
    */
   keepHistory?: boolean;
+  /**
+   * Lend payloads instead of giving them: a sample's `payload` is valid only until the `sample` listeners return
+   * (an async listener: until its first `await`); then its memory may receive a later sample of the same writer.
+   * Copy what you keep (`Buffer.from(s.payload)`). For readers that look at each sample and let it go (count,
+   * decode, forward): a writer's fragmented samples then go into the same two buffers, warm in the CPU's cache,
+   * instead of a new allocation each (packages/rtps/README.md, "Lent payloads"). Not with `keepHistory`, which keeps
+   * samples. Off by default.
+   */
+  lendPayloads?: boolean;
 }
 
 /** The history of a reader that keeps none: take() and read() give nothing. */
@@ -93,6 +102,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
   /** Keyless: one ring; keyed: KEEP_LAST per instance. */
   private readonly cache: { take(): Sample[]; read(): Sample[] };
   private readonly keep: (s: Sample) => void;
+  private readonly lend: boolean;
   private closed = false;
 
   /** @internal */
@@ -109,6 +119,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
     this.key = config.key;
     this.qos = core.qos;
     const depth = this.qos.history.kind === 'keep-last' ? this.qos.history.depth : Infinity;
+    this.lend = config.lendPayloads === true;
     if (!config.keepHistory) {
       this.cache = NO_HISTORY;
       this.keep = () => {};
@@ -121,7 +132,11 @@ export class Reader extends EventEmitter<ReaderEvents> {
       this.cache = cache;
       this.keep = (s) => cache.push(s);
     }
-    core.deliver = (c) => this.onChange(c);
+    core.deliver = (c, p) => {
+      this.onChange(c);
+      // After every listener returned (one that threw leaves the buffer to the garbage collector).
+      if (this.lend) core.giveBack(p, c);
+    };
     core.onWriterHeard = (g) => this.emit('heard', g);
     core.onSamplesLost = (writerGuid, count) => this.emit('lost', { writerGuid, count });
   }

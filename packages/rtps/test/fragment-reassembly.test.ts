@@ -145,3 +145,85 @@ describe('fragment reassembly', () => {
     expect(budget.used).toBe(12_000);
   });
 });
+
+describe('lent payloads given back', () => {
+  /** Sample `sn` of `s` in two DATA_FRAGs, the second completing it. */
+  const whole = (r: FragmentReassembly, sn: number, s: Buffer, now = 0) => {
+    add(r, sn, 1, 1, 1000, s.length, piece(s, 1, 1, 1000), now);
+    return add(r, sn, 2, Math.ceil(s.length / 1000) - 1, 1000, s.length, piece(s, 2, 100, 1000), now);
+  };
+
+  it('a completed sample\'s buffer given back receives a later sample, charged while kept; the writer\'s samples alternate between two buffers', () => {
+    const { r, budget } = make();
+    const first = whole(r, 1, sample(4000, 1))!;
+    expect(budget.used).toBe(0); // handed on: the reader holds it, not the reassembly
+    r.giveBack(first.backing, 0);
+    expect(r.heldBytes).toBe(4000);
+    expect(budget.used).toBe(4000);
+    // The next sample goes into it, and has its own bytes.
+    const second = whole(r, 2, sample(4000, 2))!;
+    expect(second.backing).toBe(first.backing);
+    expect(second.payload.equals(sample(4000, 2))).toBe(true);
+    expect(budget.used).toBe(0);
+    // Given back, and again.
+    r.giveBack(second.backing, 0);
+    const third = whole(r, 3, sample(4000, 3))!;
+    expect(third.backing).toBe(first.backing);
+    expect(third.payload.equals(sample(4000, 3))).toBe(true);
+  });
+
+  it('a smaller sample goes into a larger buffer given back (its payload the buffer\'s start), a larger one into a new buffer', () => {
+    const { r, budget } = make();
+    const big = whole(r, 1, sample(8000, 1))!;
+    r.giveBack(big.backing, 0);
+    const small = whole(r, 2, sample(3000, 2))!;
+    expect(small.backing).toBe(big.backing);
+    expect(small.payload.length).toBe(3000);
+    expect(small.payload.equals(sample(3000, 2))).toBe(true);
+    r.giveBack(small.backing, 0);
+    const larger = whole(r, 3, sample(9000, 3))!;
+    expect(larger.backing).not.toBe(big.backing);
+    expect(larger.payload.equals(sample(9000, 3))).toBe(true);
+    expect(budget.used).toBe(8000); // the 8000-byte buffer is still kept
+  });
+
+  it('keeps one buffer given back, the larger; none past the writer\'s cap or the budget, none after clear()', () => {
+    const { r, budget } = make({ maxBytesPerWriter: 10_000 });
+    const a = whole(r, 1, sample(6000, 1))!;
+    const b = whole(r, 2, sample(4000, 2))!;
+    r.giveBack(a.backing, 0);
+    r.giveBack(b.backing, 0); // smaller than the one kept: left to the garbage collector
+    expect(budget.used).toBe(6000);
+    r.giveBack(a.backing, 0); // the same buffer twice: kept once
+    expect(budget.used).toBe(6000);
+    // A sample in progress holds 6000 of the cap (the buffer given back); one of 5000 more would pass it.
+    add(r, 3, 1, 1, 1000, 6000, piece(sample(6000, 3), 1, 1, 1000), 0);
+    expect(budget.used).toBe(6000);
+    const c = Buffer.allocUnsafe(5000);
+    r.giveBack(c, 0);
+    expect(r.heldBytes).toBe(6000);
+    // Nor past the participant's budget.
+    const tight = make({}, new ReassemblyBudget(5000));
+    const d = whole(tight.r, 1, sample(4000, 1))!;
+    tight.budget.used = 2000; // another writer's
+    tight.r.giveBack(d.backing, 0);
+    expect(tight.r.heldBytes).toBe(0);
+    // The writer gone: nothing more is kept, nothing charged.
+    r.clear();
+    expect(budget.used).toBe(0);
+    r.giveBack(a.backing, 0);
+    expect(budget.used).toBe(0);
+    expect(r.heldBytes).toBe(0);
+  });
+
+  it('a buffer given back and unused for the timeout is released', () => {
+    const { r, budget } = make({ timeoutMs: 1000 });
+    const a = whole(r, 1, sample(4000, 1))!;
+    r.giveBack(a.backing, 100);
+    r.expire(1000);
+    expect(budget.used).toBe(4000);
+    r.expire(1200);
+    expect(budget.used).toBe(0);
+    expect(r.heldBytes).toBe(0);
+  });
+});
