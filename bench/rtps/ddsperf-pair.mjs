@@ -100,12 +100,13 @@ const KEYED_SEQ = {
  * Our reader of `ddsperf pub size <size>`: samples/s over the same window, the Node process's CPU, the publisher's
  * CPU, datagrams in/out per second. `participant`: extra participant options (security); `profile`: a directory
  * to write a V8 CPU profile of the measured window to; `name` names that file. `rate`, `cpus`: as for runCyclone
- * (this process is the reader: pinned by whoever runs it); `rtps`: the @medkit/rtps build to read with (another
- * build's module, for an A/B of two builds).
+ * (this process is the reader: pinned by whoever runs it); `lend`: the reader lends its payloads (lendPayloads);
+ * `rtps`: the @medkit/rtps build to read with (another build's module, for an A/B of two builds).
  */
-export async function runOurs({ domain, size, seconds, warmupMs, pubUri, participant = {}, profile, name = 'medkit-reader', rate, cpus, rtps = { createParticipant } }) {
+export async function runOurs({ domain, size, seconds, warmupMs, pubUri, participant = {}, profile, name = 'medkit-reader', rate, cpus, lend = false, rtps = { createParticipant } }) {
   const p = await rtps.createParticipant({ domainId: domain, localhostOnly: true, peerIndexCount: 20, ...participant });
-  const r = p.createReader({ topic: 'DDSPerfRDataKS', typeName: 'KeyedSeq', key: KEYED_SEQ, qos: { reliability: 'reliable', history: { kind: 'keep-last', depth: 1 } } });
+  // lend: the reader lends payloads (ReaderConfig.lendPayloads); this one only counts them, so it may.
+  const r = p.createReader({ topic: 'DDSPerfRDataKS', typeName: 'KeyedSeq', key: KEYED_SEQ, qos: { reliability: 'reliable', history: { kind: 'keep-last', depth: 1 } }, lendPayloads: lend });
   let n = 0;
   let bytes = 0;
   r.on('sample', (s) => {

@@ -5,8 +5,11 @@
 // average. Copy the block into docs/benchmarks.md.
 //
 //   npm run build && node bench/rtps/fragmented-throughput.mjs [--seconds 10] [--runs 3] [--domain 43]
-//     [--sizes 65536,1048576] [--profile DIR] [--pin]
+//     [--sizes 65536,1048576] [--payloads lent|given] [--profile DIR] [--pin]
 //
+// --payloads: `lent` (the default) reads with ReaderConfig.lendPayloads, as a reader that only looks at each sample
+// may (this one counts them; Cyclone's reader too takes its samples into memory it reuses); `given` hands each
+// sample its own buffer, as a reader that keeps samples needs.
 // --profile DIR writes a V8 CPU profile of each of our reader's measured windows (as node --cpu-prof would). --pin: with
 // two CPUs or more and taskset, the writer on CPU 0 and both readers on CPU 1 (bench/support/pin.mjs), as the 1 KiB
 // bench does by default; without it the scheduler places them, as in the figures recorded before it existed.
@@ -15,12 +18,14 @@ import { fmt, loadText as load, median, pct, runCyclone, runOurs, usPerSample as
 import { canPin, runPinnedOn } from '../support/pin.mjs';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, domain: { type: 'string', default: '43' }, sizes: { type: 'string', default: '65536,1048576' }, profile: { type: 'string' }, pin: { type: 'boolean' } },
+  options: { payloads: { type: 'string', default: 'lent' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, domain: { type: 'string', default: '43' }, sizes: { type: 'string', default: '65536,1048576' }, profile: { type: 'string' }, pin: { type: 'boolean' } },
 });
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const domain = Number(values.domain);
 const sizes = values.sizes.split(',').map(Number);
+if (values.payloads !== 'lent' && values.payloads !== 'given') throw new Error(`--payloads is lent or given, not '${values.payloads}'`);
+const lend = values.payloads === 'lent';
 const WARMUP_MS = 4000;
 const pin = canPin(values.pin === true);
 // This process is our reader: on CPU 1 with Cyclone's reader, the writer on CPU 0.
@@ -30,7 +35,7 @@ const cpus = pin ? { writer: 0, reader: 1 } : undefined;
 const gbps = (rate, size) => (rate * size * 8) / 1e9;
 // CPU time per sample moves with the CPU's speed on a VM still (bench/support/cpu-speed.mjs).
 
-console.log(`${new Date().toISOString()}, ${seconds} s per reader after ${WARMUP_MS / 1000} s warm-up, ${runs} runs per size, domain ${domain}, ${pin ? 'readers on CPU 1, the writer on CPU 0' : 'unpinned'}, load average ${load()}`);
+console.log(`${new Date().toISOString()}, ${seconds} s per reader after ${WARMUP_MS / 1000} s warm-up, ${runs} runs per size, payloads ${values.payloads}, domain ${domain}, ${pin ? 'readers on CPU 1, the writer on CPU 0' : 'unpinned'}, load average ${load()}`);
 for (const size of sizes) {
   const ratios = [];
   const cycRates = [];
@@ -39,7 +44,7 @@ for (const size of sizes) {
   for (let i = 0; i < runs; i++) {
     const window = { domain, size, seconds, warmupMs: WARMUP_MS, cpus };
     const cyc = await runCyclone(window);
-    const ours = await runOurs({ ...window, profile: values.profile, name: `medkit-frag-${size}` });
+    const ours = await runOurs({ ...window, lend, profile: values.profile, name: `medkit-frag-${size}` });
     ratios.push(ours.rate / cyc.rate);
     cycRates.push(cyc.rate);
     ourRates.push(ours.rate);

@@ -6,8 +6,11 @@
 // addon's malloc settings) does not reach the other.
 //
 //   npx tsc -b packages/rtps && node bench/rtps/reader-ab.mjs --base DIR [--pairs 6] [--size 65536] [--seconds 8]
-//     [--domain 224]
+//     [--domain 224] [--payloads given|lent] [--base-payloads given|lent]
 //
+// --payloads, --base-payloads: whether this build's and the base's reader lends its payloads (lendPayloads; a build
+// before it ignores the option), `given` for both by default. `--base packages/rtps --base-payloads given --payloads
+// lent` measures what lending saves in one build.
 // DIR: a copy of packages/rtps holding the base build: its dist/ and native/build/Release/medkit_rtps.node (e.g.
 // `git worktree add /tmp/base <commit>`, build it there, `cp -r /tmp/base/packages/rtps DIR`), placed inside this
 // checkout (e.g. under .ab/) so that its dependencies resolve from node_modules.
@@ -25,30 +28,34 @@ const { values: a } = parseArgs({
     seconds: { type: 'string', default: '8' },
     domain: { type: 'string', default: '224' },
     child: { type: 'string' },
+    payloads: { type: 'string', default: 'given' },
+    'base-payloads': { type: 'string', default: 'given' },
   },
 });
 
 if (a.child) {
   // One window in this process, with the build at a.child; one JSON line out.
   const { createParticipant } = await import(pathToFileURL(resolve(a.child, 'dist/index.js')).href);
-  const r = await runOurs({ domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, rtps: { createParticipant } });
+  const r = await runOurs({ domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, lend: a.payloads === 'lent', rtps: { createParticipant } });
   const usage = process.resourceUsage();
   console.log(JSON.stringify({ rate: r.rate, us: usPerSample(r), faults: usage.minorPageFault, rssMB: process.memoryUsage().rss / 2 ** 20 }));
   process.exit(0);
 }
 
 if (!a.base) throw new Error('--base DIR: a copy of packages/rtps with the base build (see the head of this file)');
+for (const k of ['payloads', 'base-payloads']) if (a[k] !== 'given' && a[k] !== 'lent') throw new Error(`--${k} is given or lent, not '${a[k]}'`);
+const payloads = { base: a['base-payloads'], this: a.payloads };
 const self = fileURLToPath(import.meta.url);
 const builds = { base: resolve(a.base), this: fileURLToPath(new URL('../../packages/rtps', import.meta.url)) };
-const window = (dir) => JSON.parse(execFileSync(process.execPath, [self, '--child', dir, '--size', a.size, '--seconds', a.seconds, '--domain', a.domain], { encoding: 'utf8' }).trim().split('\n').pop());
+const window = (name) => JSON.parse(execFileSync(process.execPath, [self, '--child', builds[name], '--payloads', payloads[name], '--size', a.size, '--seconds', a.seconds, '--domain', a.domain], { encoding: 'utf8' }).trim().split('\n').pop());
 
-console.log(`${new Date().toISOString()}: ${a.size} B samples, ${a.seconds} s windows after 4 s, ${a.pairs} pairs (base, then this build), domain ${a.domain}, load average ${load()}`);
+console.log(`${new Date().toISOString()}: ${a.size} B samples, ${a.seconds} s windows after 4 s, ${a.pairs} pairs (base with payloads ${payloads.base}, then this build with payloads ${payloads.this}), domain ${a.domain}, load average ${load()}`);
 const costs = { base: [], this: [] };
 const ratios = [];
 for (let i = 1; i <= Number(a.pairs); i++) {
   const pair = {};
   for (const name of ['base', 'this']) {
-    const w = window(builds[name]);
+    const w = window(name);
     pair[name] = w;
     costs[name].push(w.us);
     console.log(`pair ${i} ${name.padEnd(4)}: ${Math.round(w.rate).toLocaleString('en')}/s, ${w.us.toFixed(1)} µs/sample, ${w.faults.toLocaleString('en')} minor faults, RSS ${w.rssMB.toFixed(0)} MB (load ${load()})`);
