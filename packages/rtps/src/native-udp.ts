@@ -5,7 +5,7 @@
 // run between two calls: handlers see the same ordering as with dgram). A call is one datagram, or a run of placed
 // ones that can deliver only the aimed sample, ended after the one that does; lengths and senders are in typed arrays
 // given to it once. Each datagram is handed on as a view of the slab, as dgram hands on a Buffer per datagram; a sample
-// a reader keeps gets its own bytes when the slab is much larger (receive.ts, ownBytes), so it never holds the slab.
+// a reader keeps gets its own bytes when the slab is much larger (own-bytes.ts), so it never holds the slab.
 // The sender's address object is made once per sender. Aimed at a sample being reassembled (fragment-placement.ts),
 // it receives the predicted DATA_FRAG payloads straight into the sample and hands on the rest of each datagram with the
 // count of bytes placed.

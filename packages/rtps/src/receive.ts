@@ -7,6 +7,7 @@ import { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 import { EndpointSecurity } from './discovery-sedp-data.js';
 import { checkHeader, RTPS_HEADER_SIZE } from './header.js';
 import { forEachSubmessageFrom } from './message.js';
+import { ownBytes } from './own-bytes.js';
 import type { ReceivedChange } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
@@ -293,7 +294,8 @@ export class MessageReceiver {
         const change: ReceivedChange = {
           writerGuid,
           sn: sm.writerSN,
-          payload: payload && ownBytes(payload),
+          // A view of the datagram: whoever keeps it takes its own bytes (own-bytes.ts), a lending reader not at all.
+          payload,
           key: sm.key,
           inlineQos: sm.inlineQos && ownBytes(sm.inlineQos),
           inlineLe: sm.le,
@@ -409,24 +411,6 @@ const announces = (attributes: number, mask: number): boolean => (attributes & m
 
 /** The security attributes a remote endpoint announced in SEDP (PID_ENDPOINT_SECURITY_INFO; 0 when none). */
 const securityOf = (ep: RemoteEndpoint): number => ep.data?.securityInfo?.attributes ?? 0;
-
-/**
- * What a view may leave shared with the rest of its buffer when a reader keeps it (bytes, and at most as much again
- * as the view itself): past that, a kept sample holds its own copy.
- */
-const RETAIN_SLACK = 16 * 1024;
-
-/**
- * A sample's payload or inline QoS as a reader may keep it (history, out-of-order stash, the application): its own
- * bytes when the buffer under the view is much larger than the view. The native receiver hands on each datagram as a
- * view of its 512 KiB slab (native-udp.ts), and one datagram may carry far more than one small sample; without this,
- * one kept 1 KiB sample could hold a slab of other traffic. Fragmented samples are assembled in
- * buffers of their own and need nothing here.
- */
-export function ownBytes(view: Buffer): Buffer {
-  const backing = view.buffer.byteLength;
-  return backing - view.length > RETAIN_SLACK && backing > 2 * view.length ? Buffer.from(view) : view;
-}
 
 /** Whether the 12 bytes of `buf` at `at` are `prefix` (no view made: this runs per datagram). */
 function prefixAt(buf: Buffer, at: number, prefix: Buffer): boolean {

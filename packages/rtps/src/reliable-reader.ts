@@ -11,6 +11,7 @@ import { makeGuid, type Guid } from './guid.js';
 import type { Locator } from './locator.js';
 import type { MessageBuilder } from './outgoing.js';
 import type { QoS } from './qos.js';
+import { ownBytes } from './own-bytes.js';
 import { makeSet, MAX_SET_BITS } from './sequence-number.js';
 import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
@@ -30,6 +31,16 @@ export interface ReceivedChange {
   vendorId: number;
   /** A reassembled sample's buffer (`payload` is it or its start): what a lending reader gives back (giveBack). */
   backing?: Buffer;
+}
+
+/**
+ * `c` as the stash keeps it past the datagram's handling: a DATA's payload is a view of the datagram, taken as
+ * own-bytes.ts says (a reassembled sample's buffer is its own already).
+ */
+function kept(c: ReceivedChange): ReceivedChange {
+  if (!c.payload || c.backing) return c;
+  const own = ownBytes(c.payload);
+  return own === c.payload ? c : { ...c, payload: own };
 }
 
 /** A matched remote writer as seen by one of our readers. */
@@ -232,12 +243,11 @@ export class ReliableReader {
 
   private stash(p: WriterProxy, sn: number, c: ReceivedChange | null): void {
     if (p.pending.has(sn)) {
-      if (c !== null && p.pending.get(sn) === null) p.pending.set(sn, c);
+      if (c !== null && p.pending.get(sn) === null) p.pending.set(sn, kept(c));
       return;
     }
     if (p.pending.size >= this.opts.maxPendingPerWriter) return; // repaired later via ACKNACK
-    // A change's payload is its own bytes, or a view the receive path allows to be kept (receive.ts, ownBytes).
-    p.pending.set(sn, c);
+    p.pending.set(sn, c && kept(c));
   }
 
   /** Delivers consecutive pending changes. */

@@ -8,6 +8,7 @@ import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { instanceStatus, keyHashHexOf, type InstanceStatus, type TopicKey } from './instance-key.js';
 import type { QoS } from './qos.js';
 import { InstanceHistoryCache } from './instance-history-cache.js';
+import { ownBytes } from './own-bytes.js';
 import { ReaderHistoryCache } from './reader-history-cache.js';
 import type { ReceivedChange, ReliableReader } from './reliable-reader.js';
 import type { RtpsTime } from './time.js';
@@ -32,8 +33,9 @@ export interface ReaderConfig {
    * (an async listener: until its first `await`); then its memory may receive a later sample of the same writer.
    * Copy what you keep (`Buffer.from(s.payload)`). For readers that look at each sample and let it go (count,
    * decode, forward): a writer's fragmented samples then go into the same two buffers, warm in the CPU's cache,
-   * instead of a new allocation each (packages/rtps/README.md, "Lent payloads"). Not with `keepHistory`, which keeps
-   * samples. Off by default.
+   * instead of a new allocation each, and a small sample is handed on as a view of its datagram, not copied into
+   * bytes of its own (packages/rtps/README.md, "Lent payloads"). Not with `keepHistory`, which keeps samples. Off by
+   * default.
    */
   lendPayloads?: boolean;
 }
@@ -172,7 +174,9 @@ export class Reader extends EventEmitter<ReaderEvents> {
       if (this.key && (c.key || statusInfo !== 0)) this.onInstanceChange(c, inlineQos, statusInfo);
       return;
     }
-    const s: Sample = { payload: c.payload, writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp };
+    // A DATA's payload is a view of the datagram: a reader that gives its payloads gives one it may keep.
+    const payload = this.lend || c.backing ? c.payload : ownBytes(c.payload);
+    const s: Sample = { payload, writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp };
     if (inlineQos) {
       s.inlineQos = inlineQos;
       if (inlineQos.relatedSampleIdentity) s.relatedSampleIdentity = inlineQos.relatedSampleIdentity;
@@ -187,7 +191,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
     const status = statusInfo !== 0 ? instanceStatus(statusInfo) : { disposed: true, unregistered: true };
     const change: InstanceChange = { writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp, status };
     const keyPayload = c.key ? c.payload : undefined;
-    if (keyPayload) change.key = keyPayload;
+    if (keyPayload) change.key = ownBytes(keyPayload);
     const hash = inlineQos?.keyHash ?? (keyPayload ? this.computeKeyHash(keyPayload, true) : c.payload ? this.computeKeyHash(c.payload, false) : undefined);
     if (hash) change.keyHash = hash;
     this.emit('instance', change);

@@ -154,6 +154,28 @@ describe('lent payloads (lendPayloads)', () => {
     await until(() => b.internalSizes().reassemblyBytes === 0, 'reassembly memory given back', REASSEMBLY_TIMEOUT_MS + 10_000);
   });
 
+  it('a sample that is not fragmented: a giving reader\'s payload is its own bytes, a lending reader\'s is not copied', async () => {
+    const a = await participant(DOMAIN, {});
+    const b = await participant(DOMAIN, {});
+    const w = a.createWriter({ topic: 'rt/small', typeName: 'Blob', qos: { reliability: 'reliable', history: { kind: 'keep-all' } } });
+    const given = b.createReader({ topic: 'rt/small', typeName: 'Blob', qos: { reliability: 'reliable', history: { kind: 'keep-all' } } });
+    const lending = b.createReader({ topic: 'rt/small', typeName: 'Blob', qos: { reliability: 'reliable', history: { kind: 'keep-all' } }, lendPayloads: true });
+    const sent = Array.from({ length: 10 }, (_, i) => bigPayload(500 + i, 1024));
+    const kept: Sample[] = [];
+    const lent: { whole: boolean; backing: number }[] = [];
+    given.on('sample', (s) => kept.push(s));
+    lending.on('sample', (s) => lent.push({ whole: s.payload.equals(sent[s.sequenceNumber - 1]), backing: s.payload.buffer.byteLength }));
+    await until(() => w.matchedReaders().length === 2 && given.matchedWriters().includes(w.guid) && lending.matchedWriters().includes(w.guid), 'match', 15_000);
+    await writeAll(w, sent);
+    await until(() => kept.length === sent.length && lent.length === sent.length, 'ten samples at both readers', 15_000);
+    kept.forEach((s, i) => expect(s.payload.equals(sent[i]), `sample ${i}`).toBe(true));
+    expect(lent.every((x) => x.whole)).toBe(true);
+    // A kept 1 KiB sample holds no more than its own bytes and their slack (own-bytes.ts), never a receive slab.
+    for (const s of kept) expect(s.payload.buffer.byteLength).toBeLessThanOrEqual(1024 + 16 * 1024);
+    // The lending reader was handed the views themselves: with the addon, views of its 512 KiB slab.
+    if (nativeReceiveAvailable) for (const x of lent) expect(x.backing).toBeGreaterThanOrEqual(512 * 1024);
+  });
+
   it('refuses a reader that would both lend payloads and keep them', async () => {
     const a = await participant(DOMAIN, {});
     expect(() => a.createReader({ topic: 'rt/x', typeName: 'Blob', keepHistory: true, lendPayloads: true })).toThrow(/lendPayloads and keepHistory/);
