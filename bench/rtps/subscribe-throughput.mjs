@@ -5,8 +5,11 @@
 // run and the median ratio, with the load average, and for each half the box's UDP counters and how the writer's CPU
 // spent the window (idle, softirq); copy the printed block into docs/benchmarks.md.
 //
-//   npx tsc -b packages/rtps && node bench/rtps/subscribe-throughput.mjs [seconds=10] [domain=39] [--runs 1] [--profile DIR] [--no-pin]
+//   npx tsc -b packages/rtps && node bench/rtps/subscribe-throughput.mjs [seconds=10] [domain=39] [--runs 1] [--payloads lent|given] [--profile DIR] [--no-pin]
 //
+// --payloads: `lent` (the default) reads with ReaderConfig.lendPayloads, as a reader that only looks at each sample
+// may (this one counts them): each payload is handed on as a view of the datagram; `given` copies each into bytes
+// of its own, as a reader that keeps samples needs.
 // --profile DIR writes a V8 CPU profile of each of our reader's measured windows. With two CPUs or more and taskset,
 // the writer runs on CPU 0 and both readers on CPU 1 (--no-pin: the scheduler places them).
 //
@@ -25,7 +28,7 @@ import { udpCounters, udpDelta } from '../support/udp-counters.mjs';
 
 const WRITER_CPU = 0;
 const READER_CPU = 1;
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, profile: { type: 'string' }, 'no-pin': { type: 'boolean' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, payloads: { type: 'string', default: 'lent' }, profile: { type: 'string' }, 'no-pin': { type: 'boolean' } } });
 // Both readers (this process, Cyclone's subscriber) on CPU 1, the writer on CPU 0: unpinned, the writer and a reader,
 // each near a whole core, shared both cores at random, and Cyclone's own rate moved between 92k and 139k samples/s.
 const pin = canPin(!values['no-pin']);
@@ -33,6 +36,7 @@ runPinnedOn(READER_CPU, pin);
 const seconds = Number(positionals[0] ?? 10);
 const domain = Number(positionals[1] ?? 39);
 const SIZE = 1024;
+if (values.payloads !== 'lent' && values.payloads !== 'given') throw new Error(`--payloads is lent or given, not '${values.payloads}'`);
 
 const spawnPeer = (args, cpu) => cyclonePeer(args, domain, undefined, pin ? cpu : undefined);
 
@@ -69,7 +73,7 @@ async function runCyclone() {
 
 async function runOurs() {
   const p = await createParticipant({ domainId: domain, localhostOnly: true });
-  const r = p.createReader({ topic: 'rt/throughput', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable', history: { kind: 'keep-last', depth: 1 } } });
+  const r = p.createReader({ topic: 'rt/throughput', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable', history: { kind: 'keep-last', depth: 1 } }, lendPayloads: values.payloads === 'lent' });
   let n = 0;
   let bytes = 0;
   r.on('sample', (s) => {
@@ -107,7 +111,7 @@ async function runOurs() {
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-console.log(`${new Date().toISOString()}, ${seconds} s per reader after a 2 s warm-up, ${values.runs} runs, domain ${domain}, ${pin ? `readers on CPU ${READER_CPU}, the writer on CPU ${WRITER_CPU}` : 'not pinned'}, load average ${load()}`);
+console.log(`${new Date().toISOString()}, ${seconds} s per reader after a 2 s warm-up, ${values.runs} runs, payloads ${values.payloads}, domain ${domain}, ${pin ? `readers on CPU ${READER_CPU}, the writer on CPU ${WRITER_CPU}` : 'not pinned'}, load average ${load()}`);
 // Box-wide datagrams per received sample (the writer's DATA, HEARTBEATs, retransmissions; the reader's ACKNACKs) and
 // datagrams the kernel dropped because a receive buffer was full, for the measured window.
 // With the writer pinned, its CPU's softirq time is the kernel's loopback delivery of what it sends (charged to the
