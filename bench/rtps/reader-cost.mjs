@@ -5,8 +5,9 @@
 // 2-core box, so that bench's ratio says as much about the writer's pace as about either reader; this one does not.
 //
 //   npx tsc -b packages/rtps && node bench/rtps/reader-cost.mjs [--rate 60000] [--size 1024] [--seconds 6] [--runs 5]
-//       [--domain 227] [--rtps DIR] [--no-pin]
+//       [--domain 227] [--rtps DIR] [--payloads given|lent] [--no-pin]
 //
+// --payloads: whether our reader gives its payloads (the default reader) or lends them (lendPayloads).
 // --rtps DIR: read with another build of @medkit/rtps (its dist/ directory, next to packages/rtps/dist so that the
 // addon is found the same way), for an A/B of two builds in one run: its figure is printed as a third column (the
 // two builds' order is swapped every run).
@@ -25,23 +26,25 @@ const { values: a } = parseArgs({
     runs: { type: 'string', default: '5' },
     domain: { type: 'string', default: '227' },
     rtps: { type: 'string' },
+    payloads: { type: 'string', default: 'given' },
     'no-pin': { type: 'boolean' },
   },
 });
 const cpus = { writer: 0, reader: 1 };
 const pin = canPin(!a['no-pin']);
 runPinnedOn(cpus.reader, pin);
+if (a.payloads !== 'given' && a.payloads !== 'lent') throw new Error(`--payloads is given or lent, not '${a.payloads}'`);
 const common = { domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, rate: Number(a.rate), cpus: pin ? cpus : undefined };
 const other = a.rtps ? await import(pathToFileURL(resolve(a.rtps, 'index.js')).href) : undefined;
 
-console.log(`${new Date().toISOString()}: ${a.size} B samples at ${a.rate}/s, ${a.seconds} s per reader after 4 s, ${a.runs} runs, domain ${a.domain}, ${pin ? 'the writer on CPU 0, the readers on CPU 1' : 'not pinned'}, load average ${load()}`);
+console.log(`${new Date().toISOString()}: ${a.size} B samples at ${a.rate}/s, ${a.seconds} s per reader after 4 s, ${a.runs} runs, our payloads ${a.payloads}, domain ${a.domain}, ${pin ? 'the writer on CPU 0, the readers on CPU 1' : 'not pinned'}, load average ${load()}`);
 const cols = { cyclone: [], medkit: [], other: [] };
 for (let i = 0; i < Number(a.runs); i++) {
   const c = await runCyclone(common);
   // The two builds in turn, which goes first swapped every run (the second reader of a process found it warm).
   const swap = other && i % 2 === 1;
   const o0 = swap ? await runOurs({ ...common, rtps: other }) : undefined;
-  const m = await runOurs(common);
+  const m = await runOurs({ ...common, lend: a.payloads === 'lent' });
   const o = other ? (o0 ?? (await runOurs({ ...common, rtps: other }))) : undefined;
   cols.cyclone.push(us(c));
   cols.medkit.push(us(m));
