@@ -85,6 +85,7 @@ export class LocalEndpoints {
         reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, maxBytesPerWriter: l.maxReassemblyBytesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
         budget: h.budget,
         protect: crypto ? (sm) => crypto.protectReaderSubmessage(makeGuid(h.guidPrefix, entityId), cfg.topic, sm) : undefined,
+        lendPayloads: cfg.lendPayloads === true,
       },
       h.out(),
     );

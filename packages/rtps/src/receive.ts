@@ -8,7 +8,7 @@ import { EndpointSecurity } from './discovery-sedp-data.js';
 import { checkHeader, RTPS_HEADER_SIZE } from './header.js';
 import { forEachSubmessageFrom } from './message.js';
 import { ownBytes } from './own-bytes.js';
-import type { ReceivedChange } from './reliable-reader.js';
+import { keptChange, type ReceivedChange } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
 import type { FragmentOrigin, FragmentPlacement } from './fragment-placement.js';
@@ -294,7 +294,6 @@ export class MessageReceiver {
         const change: ReceivedChange = {
           writerGuid,
           sn: sm.writerSN,
-          // A view of the datagram: whoever keeps it takes its own bytes (own-bytes.ts), a lending reader not at all.
           payload,
           key: sm.key,
           inlineQos: sm.inlineQos && ownBytes(sm.inlineQos),
@@ -302,9 +301,12 @@ export class MessageReceiver {
           timestamp: this.ts,
           vendorId: this.vendor,
         };
+        // The payload is a view of the datagram: copied once (own-bytes.ts) for the readers that give their payloads,
+        // handed on as it is to those that lend them.
+        let given: ReceivedChange | undefined;
         for (let i = 0; i < links.length; i++) {
           const l = links[i];
-          if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onData(l.proxy, change);
+          if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onData(l.proxy, l.reader.lendsPayloads ? change : (given ??= keptChange(change)));
         }
         return;
       }

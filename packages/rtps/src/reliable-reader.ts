@@ -33,11 +33,8 @@ export interface ReceivedChange {
   backing?: Buffer;
 }
 
-/**
- * `c` as the stash keeps it past the datagram's handling: a DATA's payload is a view of the datagram, taken as
- * own-bytes.ts says (a reassembled sample's buffer is its own already).
- */
-function kept(c: ReceivedChange): ReceivedChange {
+/** `c` as it may be kept (the stash, a giving reader): a DATA's payload, a view of the datagram, as own-bytes.ts says. */
+export function keptChange(c: ReceivedChange): ReceivedChange {
   if (!c.payload || c.backing) return c;
   const own = ownBytes(c.payload);
   return own === c.payload ? c : { ...c, payload: own };
@@ -112,6 +109,8 @@ interface ReaderOptions {
    * Absent: always clear.
    */
   protect?: (submessage: Buffer) => Buffer | undefined;
+  /** The reader lends its payloads (ReaderConfig.lendPayloads): DATA payloads come as views, buffers go back (giveBack). */
+  lendPayloads?: boolean;
 }
 
 /** How long a requested SN is not requested again from the same writer (ms). */
@@ -140,6 +139,8 @@ export class ReliableReader {
   readonly entityId: number;
   readonly guid: Guid;
   readonly qos: QoS;
+  /** See ReaderOptions.lendPayloads: the receive path hands this reader DATA payloads as views, not copies. */
+  readonly lendsPayloads: boolean;
   readonly writers = new Map<Guid, WriterProxy>();
   /** Called for every in-order change (samples, keys, disposes). */
   deliver: (change: ReceivedChange, proxy: WriterProxy) => void = () => {};
@@ -157,6 +158,7 @@ export class ReliableReader {
     this.entityId = opts.entityId;
     this.guid = makeGuid(opts.prefixHex, opts.entityId);
     this.qos = opts.qos;
+    this.lendsPayloads = opts.lendPayloads === true;
     this.out = out;
   }
 
@@ -243,11 +245,11 @@ export class ReliableReader {
 
   private stash(p: WriterProxy, sn: number, c: ReceivedChange | null): void {
     if (p.pending.has(sn)) {
-      if (c !== null && p.pending.get(sn) === null) p.pending.set(sn, kept(c));
+      if (c !== null && p.pending.get(sn) === null) p.pending.set(sn, keptChange(c));
       return;
     }
     if (p.pending.size >= this.opts.maxPendingPerWriter) return; // repaired later via ACKNACK
-    p.pending.set(sn, c && kept(c));
+    p.pending.set(sn, c && keptChange(c));
   }
 
   /** Delivers consecutive pending changes. */

@@ -104,7 +104,6 @@ export class Reader extends EventEmitter<ReaderEvents> {
   /** Keyless: one ring; keyed: KEEP_LAST per instance. */
   private readonly cache: { take(): Sample[]; read(): Sample[] };
   private readonly keep: (s: Sample) => void;
-  private readonly lend: boolean;
   private closed = false;
 
   /** @internal */
@@ -121,7 +120,6 @@ export class Reader extends EventEmitter<ReaderEvents> {
     this.key = config.key;
     this.qos = core.qos;
     const depth = this.qos.history.kind === 'keep-last' ? this.qos.history.depth : Infinity;
-    this.lend = config.lendPayloads === true;
     if (!config.keepHistory) {
       this.cache = NO_HISTORY;
       this.keep = () => {};
@@ -137,7 +135,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
     core.deliver = (c, p) => {
       this.onChange(c);
       // After every listener returned (one that threw leaves the buffer to the garbage collector).
-      if (this.lend) core.giveBack(p, c);
+      if (core.lendsPayloads) core.giveBack(p, c);
     };
     core.onWriterHeard = (g) => this.emit('heard', g);
     core.onSamplesLost = (writerGuid, count) => this.emit('lost', { writerGuid, count });
@@ -174,9 +172,8 @@ export class Reader extends EventEmitter<ReaderEvents> {
       if (this.key && (c.key || statusInfo !== 0)) this.onInstanceChange(c, inlineQos, statusInfo);
       return;
     }
-    // A DATA's payload is a view of the datagram: a reader that gives its payloads gives one it may keep.
-    const payload = this.lend || c.backing ? c.payload : ownBytes(c.payload);
-    const s: Sample = { payload, writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp };
+    // Its own bytes for a reader that gives its payloads, the datagram's view for one that lends them (receive.ts).
+    const s: Sample = { payload: c.payload, writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp };
     if (inlineQos) {
       s.inlineQos = inlineQos;
       if (inlineQos.relatedSampleIdentity) s.relatedSampleIdentity = inlineQos.relatedSampleIdentity;
@@ -191,6 +188,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
     const status = statusInfo !== 0 ? instanceStatus(statusInfo) : { disposed: true, unregistered: true };
     const change: InstanceChange = { writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp, status };
     const keyPayload = c.key ? c.payload : undefined;
+    // Its own bytes for any reader: instance changes are rare and keys small (nothing for a giving reader's).
     if (keyPayload) change.key = ownBytes(keyPayload);
     const hash = inlineQos?.keyHash ?? (keyPayload ? this.computeKeyHash(keyPayload, true) : c.payload ? this.computeKeyHash(c.payload, false) : undefined);
     if (hash) change.keyHash = hash;
