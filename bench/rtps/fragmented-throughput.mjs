@@ -15,6 +15,7 @@
 // bench does by default; without it the scheduler places them, as in the figures recorded before it existed.
 import { parseArgs } from 'node:util';
 import { fmt, loadText as load, median, pct, runCyclone, runOurs, usPerSample as usPer } from './ddsperf-pair.mjs';
+import { lendsPayloads } from '../support/payloads.mjs';
 import { canPin, runPinnedOn } from '../support/pin.mjs';
 
 const { values } = parseArgs({
@@ -24,8 +25,7 @@ const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const domain = Number(values.domain);
 const sizes = values.sizes.split(',').map(Number);
-if (values.payloads !== 'lent' && values.payloads !== 'given') throw new Error(`--payloads is lent or given, not '${values.payloads}'`);
-const lend = values.payloads === 'lent';
+const lend = lendsPayloads(values.payloads);
 const WARMUP_MS = 4000;
 const pin = canPin(values.pin === true);
 // This process is our reader: on CPU 1 with Cyclone's reader, the writer on CPU 0.

@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { lendsPayloads } from '../support/payloads.mjs';
 import { loadText as load, median, runOurs, usPerSample } from './ddsperf-pair.mjs';
 
 const { values: a } = parseArgs({
@@ -36,14 +37,14 @@ const { values: a } = parseArgs({
 if (a.child) {
   // One window in this process, with the build at a.child; one JSON line out.
   const { createParticipant } = await import(pathToFileURL(resolve(a.child, 'dist/index.js')).href);
-  const r = await runOurs({ domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, lend: a.payloads === 'lent', rtps: { createParticipant } });
+  const r = await runOurs({ domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, lend: lendsPayloads(a.payloads), rtps: { createParticipant } });
   const usage = process.resourceUsage();
   console.log(JSON.stringify({ rate: r.rate, us: usPerSample(r), faults: usage.minorPageFault, rssMB: process.memoryUsage().rss / 2 ** 20 }));
   process.exit(0);
 }
 
 if (!a.base) throw new Error('--base DIR: a copy of packages/rtps with the base build (see the head of this file)');
-for (const k of ['payloads', 'base-payloads']) if (a[k] !== 'given' && a[k] !== 'lent') throw new Error(`--${k} is given or lent, not '${a[k]}'`);
+for (const k of ['payloads', 'base-payloads']) lendsPayloads(a[k], `--${k}`);
 const payloads = { base: a['base-payloads'], this: a.payloads };
 const self = fileURLToPath(import.meta.url);
 const builds = { base: resolve(a.base), this: fileURLToPath(new URL('../../packages/rtps', import.meta.url)) };

@@ -15,6 +15,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { lendsPayloads } from '../support/payloads.mjs';
 import { canPin, runPinnedOn } from '../support/pin.mjs';
 import { loadText as load, median, runCyclone, runOurs, usPerSample as us } from './ddsperf-pair.mjs';
 
@@ -33,7 +34,7 @@ const { values: a } = parseArgs({
 const cpus = { writer: 0, reader: 1 };
 const pin = canPin(!a['no-pin']);
 runPinnedOn(cpus.reader, pin);
-if (a.payloads !== 'given' && a.payloads !== 'lent') throw new Error(`--payloads is given or lent, not '${a.payloads}'`);
+const lend = lendsPayloads(a.payloads);
 const common = { domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, rate: Number(a.rate), cpus: pin ? cpus : undefined };
 const other = a.rtps ? await import(pathToFileURL(resolve(a.rtps, 'index.js')).href) : undefined;
 
@@ -44,7 +45,7 @@ for (let i = 0; i < Number(a.runs); i++) {
   // The two builds in turn, which goes first swapped every run (the second reader of a process found it warm).
   const swap = other && i % 2 === 1;
   const o0 = swap ? await runOurs({ ...common, rtps: other }) : undefined;
-  const m = await runOurs({ ...common, lend: a.payloads === 'lent' });
+  const m = await runOurs({ ...common, lend });
   const o = other ? (o0 ?? (await runOurs({ ...common, rtps: other }))) : undefined;
   cols.cyclone.push(us(c));
   cols.medkit.push(us(m));

@@ -23,6 +23,7 @@ import { startCpuProfile } from '../support/cpu-profile.mjs';
 import { cyclonePeer } from '../support/cyclone-peer.mjs';
 import { cpuShares, cpuTimes, procCpu } from '../support/proc-cpu.mjs';
 import { median, sleep, stop } from './ddsperf-pair.mjs';
+import { lendsPayloads } from '../support/payloads.mjs';
 import { canPin, runPinnedOn } from '../support/pin.mjs';
 import { udpCounters, udpDelta } from '../support/udp-counters.mjs';
 
@@ -36,7 +37,7 @@ runPinnedOn(READER_CPU, pin);
 const seconds = Number(positionals[0] ?? 10);
 const domain = Number(positionals[1] ?? 39);
 const SIZE = 1024;
-if (values.payloads !== 'lent' && values.payloads !== 'given') throw new Error(`--payloads is lent or given, not '${values.payloads}'`);
+const lend = lendsPayloads(values.payloads);
 
 const spawnPeer = (args, cpu) => cyclonePeer(args, domain, undefined, pin ? cpu : undefined);
 
@@ -73,7 +74,7 @@ async function runCyclone() {
 
 async function runOurs() {
   const p = await createParticipant({ domainId: domain, localhostOnly: true });
-  const r = p.createReader({ topic: 'rt/throughput', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable', history: { kind: 'keep-last', depth: 1 } }, lendPayloads: values.payloads === 'lent' });
+  const r = p.createReader({ topic: 'rt/throughput', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable', history: { kind: 'keep-last', depth: 1 } }, lendPayloads: lend });
   let n = 0;
   let bytes = 0;
   r.on('sample', (s) => {
