@@ -9,6 +9,10 @@ export const ROS_KEYS = {
   'ros.localhost_only': bool(false, 'Only talk to peers on 127.0.0.1 (as ROS_LOCALHOST_ONLY=1 / ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).'),
   'ros.initial_peers': list([], 'Extra unicast discovery peers (IP addresses) besides multicast.'),
   'ros.interfaces': list([], 'Network interface addresses to use (empty = all).'),
+  'ros.distro': str('auto', '[ours] The robot\'s ROS 2 distribution (as ROS_DISTRO): auto | foxy | galactic | humble | iron | jazzy | kilted | rolling. Decides the ros_discovery_info Gid layout and whether endpoints announce type hashes; auto learns it from the peers and writes no graph snapshot to a peer whose layout is not yet known (docs/ros2.md "Distro").', {
+    enum: ['auto', 'foxy', 'galactic', 'humble', 'iron', 'jazzy', 'kilted', 'rolling'],
+    policy: 'refuse',
+  }),
   'ros.enabled': bool(true, '[ours] Join the ROS 2 graph at all (false = manifest-only gateway without DDS).'),
   'ros.participants.max': guarded('limit', int(1024, '[ours] Remote DDS participants tracked at once; when full, one that only announced itself makes room for a newcomer (docs/ros2.md "Discovery under flood").', { min: 16, max: 65536, policy: 'refuse' })),
   'ros.participants.max_lease_sec': guarded('limit', int(300, '[ours] Longest participant lease honoured; a longer announced lease (up to 0x7fffffff s) is cut to this, so spoofed participants go away.', { min: 10, max: 86400, policy: 'refuse' })),

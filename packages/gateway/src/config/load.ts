@@ -1,7 +1,7 @@
 // Loading a robot gateway's configuration: the server core's loader with the gateway's own keys (ROS 2,
 // SROS2, discovery), its structured settings and its derived defaults.
 import { loadServerConfig, type FlatConfig, type LoadOptions, type ServerConfig } from '@medkit/server';
-import { securitySettingsFromEnv } from '@medkit/ros2';
+import { isRosDistro, securitySettingsFromEnv } from '@medkit/ros2';
 import { ALL_KEYS } from './keys.js';
 
 /** A robot gateway's effective configuration (the server core's, loaded with the gateway's keys). */
@@ -24,6 +24,9 @@ function rosEnvironment(env: NodeJS.ProcessEnv): FlatConfig {
   if (env.ROS_DOMAIN_ID !== undefined && env.ROS_DOMAIN_ID !== '') out['ros.domain_id'] = env.ROS_DOMAIN_ID;
   if (env.ROS_LOCALHOST_ONLY === '1' || env.ROS_AUTOMATIC_DISCOVERY_RANGE === 'LOCALHOST') out['ros.localhost_only'] = true;
   if (env.ROS_STATIC_PEERS) out['ros.initial_peers'] = env.ROS_STATIC_PEERS;
+  // A sourced ROS install exports its distro; an unknown name (a fork, a typo) is left to `auto`.
+  const distro = env.ROS_DISTRO?.trim().toLowerCase();
+  if (distro && isRosDistro(distro)) out['ros.distro'] = distro;
   const sros2 = securitySettingsFromEnv(env);
   if (sros2.enabled !== undefined) out['ros.security.enabled'] = sros2.enabled;
   if (sros2.strategy !== undefined) out['ros.security.strategy'] = sros2.strategy;

@@ -1,7 +1,7 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
 import type { ParticipantTableStats, ProtocolViolationReport, TrafficStats } from '@medkit/rtps';
-import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption } from '@medkit/ros2';
+import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption, type RosDistro } from '@medkit/ros2';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { token, type Token } from '@medkit/server';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
@@ -20,6 +20,8 @@ export interface RosConnectionOptions {
   localhostOnly: boolean;
   initialPeers: string[];
   interfaces: string[];
+  /** The robot's distribution (`ros.distro`; default `auto`). */
+  distro?: RosDistro;
   /** Flood defences of the participant table (`ros.participants.*`; defaults of @medkit/rtps when absent). */
   participants?: ParticipantTableOptions;
   /** Name of the gateway's node (default `medkit_gateway`). */
@@ -66,6 +68,7 @@ export class RosConnection {
       localhostOnly: opts.localhostOnly,
       initialPeers: opts.initialPeers.length > 0 ? opts.initialPeers : undefined,
       interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
+      ...(opts.distro ? { distro: opts.distro } : {}),
       ...(opts.security ? { security: opts.security } : {}),
       rtps: { ...participantTableRtps(opts.participants), ...(opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : {}) },
     });

@@ -9,6 +9,7 @@ import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState }
 import { warning } from '@medkit/kit';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
 import { ROS_KEYS } from '../config/keys.js';
+import type { RosDistro } from '@medkit/ros2';
 
 export interface RosFeatureOptions {
   /** How to connect (tests may hand in an already open connection). */
@@ -22,6 +23,7 @@ export function rosOptionsFromConfig(config: GatewayConfig): RosConnectionOption
     localhostOnly: config.read(ROS_KEYS, 'ros.localhost_only'),
     initialPeers: config.read(ROS_KEYS, 'ros.initial_peers'),
     interfaces: config.read(ROS_KEYS, 'ros.interfaces'),
+    distro: config.read(ROS_KEYS, 'ros.distro') as RosDistro,
     participants: {
       max: config.read(ROS_KEYS, 'ros.participants.max'),
       maxLeaseSec: config.read(ROS_KEYS, 'ros.participants.max_lease_sec'),

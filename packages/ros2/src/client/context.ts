@@ -9,7 +9,8 @@ import type { LoadedEnclave } from '../security/keystore.js';
 import { RosGraph } from '../graph/graph.js';
 import type { NodeEntities } from '../graph/discovery-info.js';
 import { TypeRegistry } from '../types/index.js';
-import { DiscoveryInfoPublisher, type GidLayout } from './discovery-publisher.js';
+import { DiscoveryInfoPublisher } from './discovery-publisher.js';
+import { generationOfDistro, type RosDistro, type WireGeneration } from '../graph/distro.js';
 import { RosNode, type NodeOptions } from './node.js';
 import { RosoutReader } from './rosout.js';
 import { TypeLookup } from './type-lookup.js';
@@ -26,8 +27,11 @@ export interface RosContextOptions {
   interfaces?: string[];
   /** Security enclave announced in USER_DATA (default `/`). */
   enclave?: string;
-  /** Gid layout of our ros_discovery_info: 16 (Iron+), 24 (Humble) or `auto` (default: 16 until a Humble peer is seen). */
-  gidSize?: GidLayout;
+  /**
+   * The robot's ROS 2 distribution (`ros.distro`, default `auto`): decides the Gid layout of our ros_discovery_info
+   * and whether our endpoints announce their type hash. `auto` learns it from the peers (docs/ros2.md "Distro").
+   */
+  distro?: RosDistro;
   /** Type registry (default: the shared one). */
   types?: TypeRegistry;
   /**
@@ -63,6 +67,8 @@ export class RosContext {
   readonly graph: RosGraph;
   readonly types: TypeRegistry;
   readonly enclave: string;
+  /** The configured distribution (`auto`: learnt from the peers). */
+  readonly distro: RosDistro;
   /** The participant's DDS-Security object (undefined: the participant is not secured). */
   readonly security: ParticipantSecurity | undefined;
   /** Log messages of every node on the domain (`rosout.on('log', ...)`). */
@@ -79,6 +85,7 @@ export class RosContext {
     this.security = security;
     this.types = opts.types ?? TypeRegistry.default();
     this.enclave = enclave;
+    this.distro = opts.distro ?? 'auto';
     this.graph = new RosGraph();
     this.graph.upsertParticipant({ guid: participant.guid, vendorId: VendorId.MEDKIT, userData: Buffer.from(`enclave=${this.enclave};`) }, true);
     for (const p of participant.participants()) this.graph.upsertParticipant(p);
@@ -91,7 +98,7 @@ export class RosContext {
       if (ev.type === 'removed') this.graph.removeEndpoint(ev.endpoint.guid);
       else this.graph.upsertEndpoint(ev.endpoint);
     });
-    this.#discovery = new DiscoveryInfoPublisher(participant, this.graph, this.types, opts.gidSize ?? 'auto', () => this.#nodeEntities());
+    this.#discovery = new DiscoveryInfoPublisher(participant, this.graph, this.types, this.distro, () => this.#nodeEntities());
     this.rosout = new RosoutReader(this);
     this.typeLookup = new TypeLookup(this);
   }
@@ -130,9 +137,17 @@ export class RosContext {
     return this.participant.domainId;
   }
 
-  /** Gid size we write on ros_discovery_info now (16 or 24). */
-  get gidSize(): 16 | 24 {
-    return this.#discovery.gidSize;
+  /**
+   * The wire generation our endpoints follow: the configured distro's, else `iron+` (type hashes announced: Humble
+   * peers ignore endpoint USER_DATA, so announcing is harmless there, and Iron+ peers warn without it).
+   */
+  get generation(): WireGeneration {
+    return generationOfDistro(this.distro) ?? 'iron+';
+  }
+
+  /** True when our endpoints announce `typehash=RIHS01_…;` in USER_DATA (every generation but Humble's). */
+  get announcesTypeHashes(): boolean {
+    return this.generation !== 'humble';
   }
 
   /** Creates a node: it shows in `ros2 node list`, with /rosout, /parameter_events and parameter services unless turned off. */

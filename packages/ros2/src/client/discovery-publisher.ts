@@ -8,6 +8,7 @@ import type { Participant, Reader, Writer } from '@medkit/rtps';
 import { DISCOVERY_INFO_DDS_TYPE, DISCOVERY_INFO_TOPIC, decodeDiscoveryInfo, encodeDiscoveryInfo, type NodeEntities } from '../graph/discovery-info.js';
 import type { RosGraph } from '../graph/graph.js';
 import type { GidSize, TypeRegistry } from '../types/index.js';
+import { generationOfDistro, gidSizeOfGeneration, type RosDistro } from '../graph/distro.js';
 import { QOS_DISCOVERY_INFO_READER, QOS_DISCOVERY_INFO_WRITER } from './qos-profiles.js';
 
 /** Gid layout choice: fixed, or `auto` (16 until a 24-byte snapshot is seen). */
@@ -19,6 +20,7 @@ export class DiscoveryInfoPublisher {
   /** Samples that fit neither Gid layout. */
   badSamples = 0;
   #gidSize: GidSize;
+  private readonly layout: GidLayout;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -26,10 +28,12 @@ export class DiscoveryInfoPublisher {
     private readonly participant: Participant,
     private readonly graph: RosGraph,
     private readonly types: TypeRegistry,
-    private readonly layout: GidLayout,
+    distro: RosDistro,
     private readonly nodes: () => NodeEntities[],
   ) {
-    this.#gidSize = layout === 'auto' ? 16 : layout;
+    const g = generationOfDistro(distro);
+    this.layout = g === undefined ? 'auto' : gidSizeOfGeneration(g);
+    this.#gidSize = this.layout === 'auto' ? 16 : this.layout;
     this.writer = participant.createWriter({ topic: DISCOVERY_INFO_TOPIC, typeName: DISCOVERY_INFO_DDS_TYPE, qos: QOS_DISCOVERY_INFO_WRITER });
     this.reader = participant.createReader({ topic: DISCOVERY_INFO_TOPIC, typeName: DISCOVERY_INFO_DDS_TYPE, qos: QOS_DISCOVERY_INFO_READER });
     this.reader.on('sample', (s) => {
