@@ -21,7 +21,7 @@
 //            gateway     56 ros/sros2-denied (a secured gateway whose permissions deny some topics: 403s)
 //            plugin-graph 57 topic-detectors-e2e (tf_stale, latency_budget, value rules with Cyclone peers).
 //            No suite offset is free any more (180..227 are all handed out too).
-//   180..227 offsets handed out to new tests by task; they map to domains base+60..base+107:
+//   180..234 offsets handed out to new tests by task; they map to domains base+60..base+114:
 //            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,
 //            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
@@ -47,6 +47,8 @@
 //            ros/sros2-peers (223: a talker whose certificate expired, 224: a talker without a grant for /chatter).
 //            225..226 demo scenario-secure-e2e (the demo over SROS2: robot, island); 227 gateway
 //            ros/rtps-fuzz-secure (a secured gateway fuzzed with mutations of captured secured traffic).
+//            Real-ROS safety (issue 52): 228..229 ros2 discovery-info-layout (careless Fast DDS readers of
+//            ros_discovery_info), 230..231 discovery server, 232..233 type hashes, 234 spare.
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';
