@@ -14,7 +14,7 @@ import type { ActionType, MessageType, ServiceType, TypeLookup } from './model.j
 import { parseMsgText, TypeResolver } from './resolver.js';
 import { amentSources, bundledInterfacesDir, DirectorySource, type DefinitionSource } from './sources.js';
 import { typeDescriptionToMsgTexts, type TypeDescription } from './type-description.js';
-import { rihs01, typeDescriptionOf } from './type-hash.js';
+import { rihs01, serviceTypeDescriptionOf, typeDescriptionOf } from './type-hash.js';
 import { validateMessage } from './validate.js';
 
 /** Options of {@link TypeRegistry}. */
@@ -29,6 +29,9 @@ export interface TypeRegistryOptions {
 
 let defaultRegistry: TypeRegistry | undefined;
 
+/** Type hashes remembered per registry (a graph rarely has more types; past this the memo starts over). */
+const MAX_REMEMBERED_HASHES = 4096;
+
 /**
  * ROS 2 interface types by name (`pkg/msg/Name`, `pkg/srv/Name`, `pkg/action/Name`; the short form
  * `pkg/Name` and DDS names `pkg::msg::dds_::Name_` are accepted too). Unknown types give
@@ -40,6 +43,7 @@ export class TypeRegistry {
   readonly #store: DefinitionStore;
   readonly #resolver: TypeResolver;
   readonly #codecs = new Map<string, MessageCodec>();
+  readonly #hashes = new Map<string, string>();
   /** Registered texts in order, so {@link withOverrides} can replay them. */
   readonly #registered: Array<[string, string, string]> = [];
 
@@ -156,15 +160,31 @@ export class TypeRegistry {
 
   /**
    * The type_description_interfaces/msg/TypeDescription of a message-like type (what a node's
-   * `~/get_type_description` answers; default values are left empty).
+   * `~/get_type_description` answers; default values are left empty), or of a service
+   * (`pkg/srv/X`, an action's `X_SendGoal` / `X_GetResult`) with its implicit `X_Event`.
    */
   typeDescription(type: string): TypeDescription {
-    return typeDescriptionOf(this.requireMessage(type), (name) => this.#resolver.resolve(name));
+    const resolve = (name: string) => this.#resolver.resolve(name);
+    const name = normalizeRosTypeName(type);
+    if (name && this.#kindOf(name) === 'srv') {
+      const srv = this.#service(name);
+      return serviceTypeDescriptionOf(srv.name, srv.request, srv.response, resolve);
+    }
+    return typeDescriptionOf(this.requireMessage(type), resolve);
   }
 
-  /** The RIHS01 type hash (`RIHS01_<64 hex>`) that Iron+ endpoints announce in USER_DATA. */
+  /**
+   * The RIHS01 type hash (`RIHS01_<64 hex>`) of a message-like type or a service: what Iron+ endpoints
+   * announce in USER_DATA. Remembered until a registration changes what a name means.
+   */
   typeHash(type: string): string {
-    return rihs01(this.typeDescription(type));
+    let hash = this.#hashes.get(type);
+    if (hash === undefined) {
+      hash = rihs01(this.typeDescription(type));
+      if (this.#hashes.size >= MAX_REMEMBERED_HASHES) this.#hashes.clear();
+      this.#hashes.set(type, hash);
+    }
+    return hash;
   }
 
   /**
@@ -285,6 +305,7 @@ export class TypeRegistry {
   #invalidate(): void {
     this.#resolver.clear();
     this.#codecs.clear();
+    this.#hashes.clear();
   }
 }
 
