@@ -13,6 +13,8 @@ export interface ContextServices {
   readonly participant: Participant;
   readonly types: TypeRegistry;
   readonly graph: RosGraph;
+  /** Whether endpoints announce `typehash=RIHS01_…;` in USER_DATA (not for a configured Humble). */
+  readonly announcesTypeHashes: boolean;
   /** The context's hidden node (created on first use). */
   internalNode(): NodeHost;
 }

@@ -18,6 +18,7 @@ import { ServiceServer, type ServiceHandler, type ServiceServerOptions } from '.
 import { Publisher } from '../topics/publisher.js';
 import { Subscription, type MessageCallback, type SubscriptionOptions } from '../topics/subscription.js';
 import type { ContextServices } from './context-services.js';
+import { withTypeHash } from './endpoint-type-hash.js';
 import { NodeLogger } from './logger.js';
 import { serveTypeDescription } from './type-description-service.js';
 import type { NodeHost } from './node-host.js';
@@ -110,18 +111,25 @@ export class RosNode implements NodeHost {
     return formatRmwId(id);
   }
 
-  createWriter(cfg: WriterConfig): Writer {
+  createWriter(config: WriterConfig): Writer {
     this.#assertAlive();
+    const cfg = this.#announcingTypeHash(config);
     const w = this.participant.createWriter(cfg);
     this.#track('writer', w, cfg);
     return w;
   }
 
-  createReader(cfg: ReaderConfig): Reader {
+  createReader(config: ReaderConfig): Reader {
     this.#assertAlive();
+    const cfg = this.#announcingTypeHash(config);
     const r = this.participant.createReader(cfg);
     this.#track('reader', r, cfg);
     return r;
+  }
+
+  #announcingTypeHash<T extends WriterConfig | ReaderConfig>(cfg: T): T {
+    const userData = withTypeHash(cfg.userData, cfg.typeName, this.types, this.context.announcesTypeHashes);
+    return userData === cfg.userData ? cfg : { ...cfg, userData };
   }
 
   #track(kind: 'writer' | 'reader', ep: Writer | Reader, cfg: WriterConfig | ReaderConfig): void {
