@@ -162,6 +162,22 @@ export class EndpointMatcher {
     for (const ep of this.remotesByTopic.list(topic)) this.tryMatch(local, ep.owner, ep);
   }
 
+  /**
+   * Asks a writer's reader filter again: remote readers it now declines are unmatched, those it now
+   * accepts are matched (the others keep their state).
+   */
+  refreshLocal(local: LocalEndpoint): void {
+    if (local.kind !== 'writer' || !local.w.acceptReader) return;
+    for (const ep of this.remotesByTopic.list(local.w.topic)) {
+      const d = ep.data;
+      if (!d || ep.isWriter) continue;
+      const accepted = local.w.acceptReader(d);
+      if (local.w.matches.has(d.guid)) {
+        if (!accepted) this.unmatch(local, ep, true);
+      } else if (accepted) this.tryMatch(local, ep.owner, ep);
+    }
+  }
+
   /** A local endpoint closed: unmatches it (silently; it is gone). */
   removeLocal(local: LocalEndpoint): void {
     // Only remote endpoints on our topic can be matched to us.
@@ -178,6 +194,8 @@ export class EndpointMatcher {
     const mine = local.kind === 'writer' ? local.w : local.r;
     if (d.topicName !== mine.topic) return;
     if ((local.kind === 'writer') === ep.isWriter) return;
+    // Held back by the writer's own filter: not a conflict, asked again on rematch().
+    if (local.kind === 'writer' && local.w.acceptReader && !local.w.acceptReader(d)) return;
     let reason: string | null = null;
     if (d.typeName !== mine.typeName) reason = `type: ours is ${mine.typeName}, theirs is ${d.typeName}`;
     // A NO_KEY endpoint and a WITH_KEY one never exchange data (Cyclone matches and sends nothing, Fast DDS refuses): say so.

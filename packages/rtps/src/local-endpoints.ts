@@ -55,7 +55,10 @@ export class LocalEndpoints {
     const transforms = crypto?.writerTransforms(writerGuid, cfg.topic);
     const o = h.opts;
     const core = new ReliableWriter({ entityId, prefixHex: h.guidPrefix, qos, fragmentSize: o.fragmentSize, maxSamples: o.limits.maxSamples, heartbeatPeriodMs: o.heartbeatPeriodMs, ...transforms }, h.out());
-    const w = new Writer(core, cfg, (x) => this.close(x.guid));
+    const w = new Writer(core, cfg, (x) => this.close(x.guid), (x) => {
+      const l = this.user.get(x.guid);
+      if (l) h.matcher.refreshLocal(l);
+    });
     // A protected writer's key goes to each reader it matches (its datawriter crypto token).
     if (transforms) w.on('matched', (e) => crypto!.writerMatched(writerGuid, e.remoteGuid));
     this.writers.set(entityId, core);

@@ -24,6 +24,12 @@ export interface WriterConfig {
    * carries its key hash (PID_KEY_HASH) and keep-last history is kept per instance.
    */
   key?: TopicKey;
+  /**
+   * Which remote readers this writer may match, beyond topic, type and QoS. A reader it declines is held
+   * unmatched (no `incompatible` event: it is not a QoS conflict) until {@link Writer.rematch} asks again.
+   * For data whose layout depends on the peer: a careless reader must never get a sample it would misread.
+   */
+  acceptReader?: (reader: EndpointData) => boolean;
 }
 
 export interface WriteOptions {
@@ -74,6 +80,8 @@ export class Writer extends EventEmitter<WriterEvents> {
   readonly matches = new Map<Guid, EndpointData>();
   /** The key description of a keyed topic (undefined: keyless). */
   readonly key?: TopicKey;
+  /** {@link WriterConfig.acceptReader}. */
+  readonly acceptReader?: (reader: EndpointData) => boolean;
   private closed = false;
 
   /** @internal */
@@ -81,12 +89,14 @@ export class Writer extends EventEmitter<WriterEvents> {
     /** @internal */ readonly core: ReliableWriter,
     config: WriterConfig,
     private readonly onClose: (w: Writer) => void,
+    private readonly onRematch: (w: Writer) => void = () => undefined,
   ) {
     super();
     this.guid = core.guid;
     this.topic = config.topic;
     this.typeName = config.typeName;
     this.key = config.key;
+    this.acceptReader = config.acceptReader;
     this.qos = core.qos;
     core.onReaderHeard = (g) => this.emit('heard', g);
   }
@@ -148,6 +158,14 @@ export class Writer extends EventEmitter<WriterEvents> {
   /** Resolves once at least `count` readers match (false on timeout). */
   waitForMatch(count = 1, timeoutMs = 5000): Promise<boolean> {
     return waitFor(this, () => this.matches.size >= count, timeoutMs);
+  }
+
+  /**
+   * Asks {@link WriterConfig.acceptReader} again for every remote reader on the topic: newly accepted ones
+   * match, matched ones now declined are unmatched (`unmatched` event).
+   */
+  rematch(): void {
+    if (!this.closed) this.onRematch(this);
   }
 
   /** Removes the writer: peers get an SEDP dispose. */

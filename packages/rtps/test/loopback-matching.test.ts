@@ -53,3 +53,36 @@ describe('matching across many topics', () => {
     expect(localR[3].matchedWriters()).toEqual([remoteW[3].guid]);
   });
 });
+
+describe('a writer that chooses its readers (acceptReader)', () => {
+  it('holds a declined reader unmatched without an incompatible event, and matches or unmatches on rematch', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN);
+    const allowed = new Set<string>();
+    const w = a.createWriter({ topic: 'rt/chosen', typeName: TYPE, acceptReader: (d) => allowed.has(d.guid) });
+    const incompatible: string[] = [];
+    const unmatched: string[] = [];
+    w.on('incompatible', (e) => incompatible.push(e.remoteGuid));
+    w.on('unmatched', (e) => unmatched.push(e.remoteGuid));
+    const r1 = b.createReader({ topic: 'rt/chosen', typeName: TYPE });
+    const r2 = b.createReader({ topic: 'rt/chosen', typeName: TYPE });
+    await until(() => a.endpoints().filter((d) => d.topicName === 'rt/chosen').length === 2, 'both remote readers known');
+    expect(w.matchedReaders()).toEqual([]);
+    allowed.add(r2.guid);
+    w.rematch();
+    expect(w.matchedReaders()).toEqual([r2.guid]);
+    // The chosen reader gets what is written; the other hears nothing.
+    const got: string[] = [];
+    r2.on('sample', () => got.push('r2'));
+    r1.on('sample', () => got.push('r1'));
+    w.write(new Uint8Array([0, 1, 0, 0, 7, 7, 7, 7]));
+    await until(() => got.length > 0, 'the sample at the chosen reader');
+    expect(got).toEqual(['r2']);
+    allowed.delete(r2.guid);
+    allowed.add(r1.guid);
+    w.rematch();
+    expect(w.matchedReaders()).toEqual([r1.guid]);
+    expect(unmatched).toEqual([r2.guid]);
+    expect(incompatible).toEqual([]);
+  });
+});
