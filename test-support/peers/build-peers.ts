@@ -10,10 +10,10 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Which peer binary: Cyclone with Iron/Jazzy (16-byte) or Humble (24-byte) Gids, or Fast DDS;
+ * Which peer binary: Cyclone or Fast DDS with Iron/Jazzy (16-byte) or Humble (24-byte, `*24`) Gids;
  * `*-keyed`: the keyed-topic peers (keyed/, modes keyed-pub and keyed-sub).
  */
-export type PeerVendor = 'cyclone' | 'cyclone24' | 'fastdds' | 'cyclone-keyed' | 'fastdds-keyed';
+export type PeerVendor = 'cyclone' | 'cyclone24' | 'fastdds' | 'fastdds24' | 'cyclone-keyed' | 'fastdds-keyed';
 
 /** Absolute paths of the built peer programs. */
 export interface PeerBinaries {
@@ -66,6 +66,24 @@ function cycloneRecipe(gidSize: 16 | 24): Recipe {
   };
 }
 
+/**
+ * The Fast DDS peer; with 24, its Gid_ holds 24 octets (the IDL copied with that one change: fastddsgen has no
+ * defines) and the program is built with GID_SIZE=24.
+ */
+function fastddsRecipe(gidSize: 16 | 24): Recipe {
+  const idl = join(PEERS_DIR, 'fastdds/ros_types.idl');
+  return {
+    sources: ['common/peer_common.h', 'fastdds/fastdds_peer.cpp', 'fastdds/ros_types.idl'],
+    steps: async (out) => [
+      ['sed', '-e', `s/struct Gid_ { octet data\\[16\\]; };/struct Gid_ { octet data[${gidSize}]; };/`, '-e', `w ${join(out, 'ros_types.idl')}`, '-n', idl],
+      ['fastddsgen', '-replace', '-d', out, join(out, 'ros_types.idl')],
+      ['g++', '-O1', '-std=c++17', '-Wall', `-DGID_SIZE=${gidSize}`, `-I${common}`, `-I${out}`, '-o', join(out, 'peer'),
+        join(PEERS_DIR, 'fastdds/fastdds_peer.cpp'), join(out, 'ros_types.cxx'), join(out, 'ros_typesPubSubTypes.cxx'),
+        '-lfastrtps', '-lfastcdr'],
+    ],
+  };
+}
+
 const keyed = join(PEERS_DIR, 'keyed');
 
 const RECIPES: Record<PeerVendor, Recipe> = {
@@ -89,15 +107,8 @@ const RECIPES: Record<PeerVendor, Recipe> = {
         join(keyed, 'keyed_fastdds.cpp'), join(out, 'keyed.cxx'), join(out, 'keyedPubSubTypes.cxx'), '-lfastrtps', '-lfastcdr'],
     ],
   },
-  fastdds: {
-    sources: ['common/peer_common.h', 'fastdds/fastdds_peer.cpp', 'fastdds/ros_types.idl'],
-    steps: async (out) => [
-      ['fastddsgen', '-replace', '-d', out, join(PEERS_DIR, 'fastdds/ros_types.idl')],
-      ['g++', '-O1', '-std=c++17', '-Wall', `-I${common}`, `-I${out}`, '-o', join(out, 'peer'),
-        join(PEERS_DIR, 'fastdds/fastdds_peer.cpp'), join(out, 'ros_types.cxx'), join(out, 'ros_typesPubSubTypes.cxx'),
-        '-lfastrtps', '-lfastcdr'],
-    ],
-  },
+  fastdds: fastddsRecipe(16),
+  fastdds24: fastddsRecipe(24),
 };
 
 /** Runs one command; rejects with a PeerBuildError holding its stdout and stderr. */

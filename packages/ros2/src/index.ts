@@ -9,7 +9,7 @@ export * from './names/index.js';
 
 export { RosContext, type RosContextOptions, type RosSecurityOption } from './client/context.js';
 export { RosNode, type NodeOptions } from './client/node.js';
-export type { GidLayout } from './client/discovery-publisher.js';
+export type { GidLayout, DiscoveryInfoStatus, HeldDiscoveryReader } from './client/discovery-publisher.js';
 export { ROS_DISTROS, generationOfDistro, gidSizeOfGeneration, isRosDistro, type RosDistro, type WireGeneration } from './graph/distro.js';
 export { RosCallError, RosTimeoutError, RosUnavailableError, RosAbortedError, RosRemoteError } from './client/errors.js';
 export { rosFailure, type RosFailure } from './client/failure.js';

@@ -131,15 +131,15 @@ describeWith(CYCLONE, 'ros2 client against a Humble-layout (24-byte Gid) cyclone
     await buildPeer('cyclone24');
   }, 300_000);
 
-  it('reads the Humble snapshot and switches our own ros_discovery_info to 24 bytes', async () => {
+  it('reads the Humble snapshot and writes our ros_discovery_info to it in 24 bytes', async () => {
     const domain = testDomain(28);
     const talker = await spawnPeer('cyclone24', 'talker', { domain, node: 'old_talker', count: 0, periodMs: 500 });
     const ros = await context(domain);
     ros.createNode('humble_observer');
     await ros.graph.waitFor((g) => (g.node('/old_talker')?.publishers.length ?? 0) > 0, { timeoutMs: 15_000 });
     expect(ros.graph.node('/old_talker')).toMatchObject({ gidSize: 24, vendorId: VendorId.CYCLONE_DDS });
-    expect(ros.gidSize).toBe(24);
-    // The Humble peer decodes our (now 24-byte) snapshot and lists our node.
+    expect(ros.discoveryInfoStatus().readers).toEqual({ gid16: 0, gid24: 1 });
+    // The Humble peer decodes our 24-byte snapshot and lists our node.
     await talker.waitForLine(new RegExp(`^graph gid=${ros.participant.guid} ns=/ name=humble_observer readers=\\d+ writers=\\d+$`), 15_000);
   });
 });

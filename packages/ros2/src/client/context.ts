@@ -9,7 +9,7 @@ import type { LoadedEnclave } from '../security/keystore.js';
 import { RosGraph } from '../graph/graph.js';
 import type { NodeEntities } from '../graph/discovery-info.js';
 import { TypeRegistry } from '../types/index.js';
-import { DiscoveryInfoPublisher } from './discovery-publisher.js';
+import { DiscoveryInfoPublisher, type DiscoveryInfoStatus } from './discovery-publisher.js';
 import { generationOfDistro, type RosDistro, type WireGeneration } from '../graph/distro.js';
 import { RosNode, type NodeOptions } from './node.js';
 import { RosoutReader } from './rosout.js';
@@ -98,7 +98,7 @@ export class RosContext {
       if (ev.type === 'removed') this.graph.removeEndpoint(ev.endpoint.guid);
       else this.graph.upsertEndpoint(ev.endpoint);
     });
-    this.#discovery = new DiscoveryInfoPublisher(participant, this.graph, this.types, this.distro, () => this.#nodeEntities());
+    this.#discovery = new DiscoveryInfoPublisher(participant, this.graph, this.types, this.distro, () => this.#nodeEntities(), this.announcesTypeHashes);
     this.rosout = new RosoutReader(this);
     this.typeLookup = new TypeLookup(this);
   }
@@ -143,6 +143,11 @@ export class RosContext {
    */
   get generation(): WireGeneration {
     return generationOfDistro(this.distro) ?? 'iron+';
+  }
+
+  /** How our ros_discovery_info serves each remote reader (layouts, readers held back, a mixed graph). */
+  discoveryInfoStatus(): DiscoveryInfoStatus {
+    return this.#discovery.status();
   }
 
   /** True when our endpoints announce `typehash=RIHS01_…;` in USER_DATA (every generation but Humble's). */

@@ -24,12 +24,21 @@
 extern "C" {
 #endif
 
+#if defined(GID_SIZE) && GID_SIZE == 24
+/* The Humble builds (24-byte Gids) announce no type hash, as Humble's rmw does not: medkit tells the
+   two generations apart by this (docs/ros2.md "ros_discovery_info"). */
+#define PEER_TYPEHASH_STRING ""
+#define PEER_TYPEHASH_REQUEST ""
+#define PEER_TYPEHASH_RESPONSE ""
+#define PEER_TYPEHASH_DISCOVERY ""
+#else
 /* The RIHS01 hash of std_msgs/msg/String (docs/ros2.md 3.4). The service hashes are fixed
    placeholders: type hashes are informational on the wire, matching is by type name. */
 #define PEER_TYPEHASH_STRING "typehash=RIHS01_df668c740482bbd48fb39d76a70dfd4bd59db1288021743503259e948f6b1a18;"
 #define PEER_TYPEHASH_REQUEST "typehash=RIHS01_0000000000000000000000000000000000000000000000000000000000000001;"
 #define PEER_TYPEHASH_RESPONSE "typehash=RIHS01_0000000000000000000000000000000000000000000000000000000000000002;"
 #define PEER_TYPEHASH_DISCOVERY "typehash=RIHS01_0000000000000000000000000000000000000000000000000000000000000003;"
+#endif
 
 #define PEER_TYPE_STRING "std_msgs::msg::dds_::String_"
 #define PEER_TYPE_REQUEST "example_interfaces::srv::dds_::AddTwoInts_Request_"

@@ -10,13 +10,20 @@
  *   - data sharing off, so even Fast DDS to Fast DDS traffic goes over UDP.
  * Modes and stdout line formats: see ../README.md and ../common/peer_common.h.
  * Build: fastddsgen -replace ros_types.idl && g++ -std=c++17 fastdds_peer.cpp ros_types*.cxx -lfastrtps -lfastcdr
+ * The Humble build (-DGID_SIZE=24, from an IDL whose Gid_ holds 24 octets) writes and reads ros_discovery_info
+ * with Humble's 24-byte Gids and announces no type hashes: a careless Humble reader, as rmw_fastrtps is (the
+ * generated code resizes a sequence to whatever length it reads).
  */
+#ifndef GID_SIZE
+#define GID_SIZE 16
+#endif
 #include <array>
 #include <chrono>
 #include <cinttypes>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -248,6 +255,65 @@ void publish_discovery_info(DataWriter* w)
   info.node_entities_info_seq().push_back(node);
   if (!w->write(&info)) die("write ros_discovery_info");
 }
+
+/* ros_discovery_info as rmw_fastrtps' own type support reads it: each sequence is resized to the length read
+   before its elements are checked against the bytes left, so a length that is garbage (a sample written in the
+   other Gid layout) allocates without bound, and std::bad_alloc ends the process, as it ends a real node. A sample
+   that runs short only fails: printed as "discovery-misread bytes=<n> reason=<why>". Writing is the generated
+   code's. */
+class CarelessDiscoveryInfoType : public rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_PubSubType
+{
+public:
+  bool deserialize(eprosima::fastrtps::rtps::SerializedPayload_t* payload, void* data) override
+  {
+    auto* info = static_cast<ParticipantEntitiesInfo_*>(data);
+    const uint8_t* p = payload->data;
+    const size_t len = payload->length;
+    size_t pos = 4;
+    const bool le = len >= 2 && p[1] == 1;
+    auto need = [&](size_t n) {
+      if (pos + n > len) throw std::runtime_error("runs past the sample");
+    };
+    auto u32 = [&]() {
+      pos = 4 + ((pos - 4 + 3) & ~size_t(3));
+      need(4);
+      uint32_t v;
+      memcpy(&v, p + pos, 4);
+      if (!le) v = __builtin_bswap32(v);
+      pos += 4;
+      return v;
+    };
+    auto octets = [&](uint8_t* out, size_t n) {
+      need(n);
+      memcpy(out, p + pos, n);
+      pos += n;
+    };
+    auto str = [&]() {
+      uint32_t n = u32();
+      need(n);
+      std::string out(reinterpret_cast<const char*>(p + pos), n > 0 ? n - 1 : 0);
+      pos += n;
+      return out;
+    };
+    try {
+      octets(info->gid().data().data(), GID_SIZE);
+      auto& nodes = info->node_entities_info_seq();
+      nodes.resize(u32()); /* careless, as rmw: no check against the bytes left */
+      for (NodeEntitiesInfo_& n : nodes) {
+        n.node_namespace(str());
+        n.node_name(str());
+        n.reader_gid_seq().resize(u32());
+        for (Gid_& g : n.reader_gid_seq()) octets(g.data().data(), GID_SIZE);
+        n.writer_gid_seq().resize(u32());
+        for (Gid_& g : n.writer_gid_seq()) octets(g.data().data(), GID_SIZE);
+      }
+      return true;
+    } catch (const std::runtime_error& e) {
+      peer_line("discovery-misread bytes=%zu reason=%s", len, e.what());
+      return false;
+    }
+  }
+};
 
 /* Prints "graph gid=<hex> ns=<ns> name=<name> readers=<n> writers=<m>" per node of every
    other participant's snapshot ("graph gid=<hex> nodes=0" for an empty one). */
@@ -825,13 +891,13 @@ int main(int argc, char** argv)
   }
 
   /* Participant-level graph endpoints, not listed under the node (like rmw). */
-  Topic* t_info = make_topic(PEER_TOPIC_DISCOVERY, new rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_PubSubType());
+  Topic* t_info = make_topic(PEER_TOPIC_DISCOVERY, new CarelessDiscoveryInfoType());
   DataWriter* info_writer = make_writer(t_info, true, true, 1, PEER_TYPEHASH_DISCOVERY, false);
   DataReader* info_reader = make_reader(t_info, true, true, 0, PEER_TYPEHASH_DISCOVERY, false);
   publish_discovery_info(info_writer);
 
-  peer_line("ready guid=%s vendor=fastdds gid=16 domain=%d node=%s%s%s", guid_hex(participant->guid()).c_str(),
-            opt.domain, opt.ns, strcmp(opt.ns, "/") == 0 ? "" : "/", opt.node_name);
+  peer_line("ready guid=%s vendor=fastdds gid=%d domain=%d node=%s%s%s", guid_hex(participant->guid()).c_str(),
+            GID_SIZE, opt.domain, opt.ns, strcmp(opt.ns, "/") == 0 ? "" : "/", opt.node_name);
 
   double start = monotonic_s();
   peer_pacer pacer = {0, 0};
