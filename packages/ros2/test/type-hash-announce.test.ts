@@ -50,6 +50,22 @@ describe('type hashes in our endpoints USER_DATA', () => {
     expect(userDataText(find('rr/add_remoteReply', 'reader'))).toBe(`clientid=${clientId};typehash=${RESPONSE_HASH};`);
   });
 
+  it('reports a peer that announces another hash for a type we decode, over SEDP', async () => {
+    const [peer, observer] = await Promise.all([context(testDomain(232)), context(testDomain(232))]);
+    const wrong = `RIHS01_${'0f'.repeat(32)}`;
+    // A raw DDS writer, not a node's: it carries exactly the USER_DATA we give it.
+    peer.participant.createWriter({ topic: 'rt/hash_clash', typeName: 'std_msgs::msg::dds_::String_', userData: `typehash=${wrong};` });
+    peer.participant.createWriter({ topic: 'rt/hash_junk', typeName: 'std_msgs::msg::dds_::String_', userData: `typehash=${'x'.repeat(4000)};` });
+    const ours = (t: string) => (observer.types.has(t) ? observer.types.typeHash(t) : undefined);
+    await observer.graph.waitFor((g) => g.typeHashMismatches(ours).mismatches.some((m) => m.topic === '/hash_clash'), { timeoutMs: 10_000 });
+    await observer.graph.waitFor((g) => g.endpoints().some((e) => e.ddsTopic === 'rt/hash_junk'), { timeoutMs: 10_000 });
+    const check = observer.graph.typeHashMismatches(ours);
+    expect(check.mismatches.filter((m) => m.topic.startsWith('/hash_'))).toEqual([
+      { topic: '/hash_clash', role: 'topic', type: 'std_msgs/msg/String', announced: wrong, ours: STRING_HASH, endpoints: 1, nodes: [] },
+    ]);
+    expect(check.malformed).toBeGreaterThanOrEqual(1);
+  });
+
   it('announces no type hash when configured for Humble', async () => {
     const [talker, observer] = await Promise.all([context(testDomain(233), { distro: 'humble' }), context(testDomain(233))]);
     expect(talker.announcesTypeHashes).toBe(false);

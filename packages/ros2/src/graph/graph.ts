@@ -20,6 +20,7 @@ import {
   type RosServiceInfo,
   type RuntimeGraphSnapshot,
 } from './model.js';
+import { checkTypeHashes, type TypeHashCheck } from './type-hash-mismatch.js';
 import { parseUserData } from './user-data.js';
 
 interface ParticipantEntry {
@@ -259,6 +260,14 @@ export class RosGraph extends EventEmitter<RosGraphEvents> {
   nodeOfEndpoint(guid: string): RosNodeInfo | undefined {
     this.#rebuild();
     return this.#ownerOf.get(guid);
+  }
+
+  /**
+   * Remote endpoints that announce a type hash other than ours for the same type name (see
+   * type-hash-mismatch.ts); `hashOf` gives our hash of a type, or `undefined` when we do not know it.
+   */
+  typeHashMismatches(hashOf: (rosType: string) => string | undefined, limit?: number): TypeHashCheck {
+    return checkTypeHashes(this.endpoints(), hashOf, limit);
   }
 
   /** Writers of a ROS topic (`/chatter`). */
