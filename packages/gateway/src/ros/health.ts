@@ -5,6 +5,8 @@ import type { ParticipantTableStats } from '@medkit/rtps';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { warning, type HealthContribution, type HealthWarning } from '@medkit/kit';
 import type { RosConnectionOptions } from './connection.js';
+import type { DiscoveryInfoStatus } from '@medkit/ros2';
+import { discoveryInfoFields, discoveryInfoWarnings } from './discovery-info-health.js';
 
 /** What the ROS graph looks like right now, reduced to counts. */
 export interface RosGraphCounts {
@@ -30,7 +32,7 @@ export type RosSecurityHealth =
 export type RosState =
   | { state: 'disabled' }
   | { state: 'failed'; error: string; options: RosConnectionOptions; security?: RosSecurityHealth }
-  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth };
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus };
 
 /**
  * Peers listed in `x-medkit-ros.security.peers` at most; the rest are counted by status. Authenticated peers come
@@ -134,9 +136,10 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
       humble_participants: c.humble_participants,
       uptime_ms: Math.max(0, now - s.startedAt),
       ...(s.table ? { participant_table: participantTableFields(s.table) } : {}),
+      ...(s.discoveryInfo ? { discovery_info: discoveryInfoFields(s.discoveryInfo) } : {}),
     },
   };
-  const warnings: HealthWarning[] = [];
+  const warnings: HealthWarning[] = s.discoveryInfo ? discoveryInfoWarnings(s.discoveryInfo, now) : [];
   if (s.table?.underPressure) warnings.push(participantTablePressureWarning(s.table));
   const refused = refusedPeersWarning(s.security);
   if (refused) warnings.push(refused);
