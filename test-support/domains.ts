@@ -47,8 +47,9 @@
 //            ros/sros2-peers (223: a talker whose certificate expired, 224: a talker without a grant for /chatter).
 //            225..226 demo scenario-secure-e2e (the demo over SROS2: robot, island); 227 gateway
 //            ros/rtps-fuzz-secure (a secured gateway fuzzed with mutations of captured secured traffic).
-//            Real-ROS safety (issue 52): 228..229 ros2 discovery-info-layout (careless Fast DDS readers of
-//            ros_discovery_info), 230..231 discovery server, 232..233 type hashes, 234 spare.
+//            Real-ROS safety (issue 52): 228 ros2 discovery-info-layout, 229 and 234 gateway
+//            ros/discovery-info-layout (plain, SROS2) (careless Fast DDS readers of ros_discovery_info),
+//            230..231 discovery server, 232..233 type hashes.
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

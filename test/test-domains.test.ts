@@ -28,23 +28,24 @@ function testFiles(dir: string): string[] {
 }
 
 describe('testDomain', () => {
-  it('adds the run base to compact offsets; the offsets handed out for new tests (180..227) follow the suite', () => {
+  it('adds the run base to compact offsets; the offsets handed out for new tests (180..234) follow the suite', () => {
     process.env.MEDKIT_TEST_DOMAIN_BASE = '100';
     expect(testDomain(0)).toBe(100);
     expect(testDomain(59)).toBe(159);
     expect(testDomain(180)).toBe(160);
     expect(testDomain(227)).toBe(207);
-    expect(DOMAIN_SPAN).toBe(108);
+    expect(testDomain(234)).toBe(214);
+    expect(DOMAIN_SPAN).toBe(115);
   });
 
   it('rejects offsets outside the table and bases that would leave the valid domain ids', () => {
-    for (const bad of [-1, 60, 179, 228, 1.5]) expect(() => testDomain(bad)).toThrow(/offset/);
+    for (const bad of [-1, 60, 179, 235, 1.5]) expect(() => testDomain(bad)).toThrow(/offset/);
     for (const bad of ['-1', 'x', '1.5', String(MAX_BASE + 1)]) {
       process.env.MEDKIT_TEST_DOMAIN_BASE = bad;
       expect(() => domainBase()).toThrow(/MEDKIT_TEST_DOMAIN_BASE/);
     }
     process.env.MEDKIT_TEST_DOMAIN_BASE = String(MAX_BASE);
-    expect(testDomain(227)).toBe(MAX_DOMAIN);
+    expect(testDomain(234)).toBe(MAX_DOMAIN);
   });
 
   it('every test file takes its ROS domains from testDomain, and no two files share an offset', () => {
