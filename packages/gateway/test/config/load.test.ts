@@ -56,6 +56,15 @@ describe('configuration loading', () => {
     expect(c.get('ros.localhost_only')).toBe(true);
   });
 
+  it('takes ROS_DISTRO as ros.distro (an unknown name stays auto); an unknown ros.distro stops start-up', () => {
+    expect(loadConfig({ env: {} }).get('ros.distro')).toBe('auto');
+    expect(loadConfig({ env: { ROS_DISTRO: 'humble' } }).get('ros.distro')).toBe('humble');
+    expect(loadConfig({ env: { ROS_DISTRO: ' Jazzy\n' } }).get('ros.distro')).toBe('jazzy');
+    expect(loadConfig({ env: { ROS_DISTRO: 'my-fork' } }).get('ros.distro')).toBe('auto');
+    expect(loadConfig({ env: { ROS_DISTRO: 'humble' }, flags: { 'ros.distro': 'jazzy' } }).get('ros.distro')).toBe('jazzy');
+    expect(() => loadConfig({ env: {}, flags: { 'ros.distro': 'ardent' } })).toThrow(/ros\.distro.*refusing to start/);
+  });
+
   it('rejects an out-of-range port and keeps the default, naming key, value and range', () => {
     const c = loadConfig({ env: {}, flags: { 'server.port': '80' } });
     expect(c.get('server.port')).toBe(8080);
