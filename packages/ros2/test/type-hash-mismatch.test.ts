@@ -2,31 +2,13 @@
 // type we know is reported once per topic, type and hash; malformed and over-long values are counted,
 // never compared; the list is bounded. The same over the network is in type-hash-announce.test.ts.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QOS, VendorId, type EndpointData } from '@medkit/rtps';
 import { RosGraph, TypeRegistry } from '../src/index.js';
+import { sedpEndpoint } from '../../../test-support/sedp-endpoints.js';
 
-const P = '0110aabbccddeeff00112233';
 const types = new TypeRegistry({ amentPrefixPath: '' });
 const ours = (t: string) => (types.has(t) ? types.typeHash(t) : undefined);
 const WRONG = `RIHS01_${'ab'.repeat(32)}`;
-let n = 0;
-
-function ep(topic: string, type: string, userData: string | number[], kind: 'writer' | 'reader' = 'writer'): EndpointData {
-  n++;
-  return {
-    kind,
-    guid: `${P}${n.toString(16).padStart(6, '0')}${kind === 'writer' ? '03' : '04'}`,
-    participantGuidPrefix: P,
-    topicName: topic,
-    typeName: type,
-    qos: DEFAULT_QOS,
-    userData: Buffer.from(userData),
-    unicastLocators: [],
-    multicastLocators: [],
-    expectsInlineQos: false,
-    vendorId: VendorId.CYCLONE_DDS,
-  };
-}
+const ep = sedpEndpoint;
 
 describe('type hash mismatches', () => {
   it('reports a peer whose hash differs from ours, not those that agree or that we cannot check', () => {

@@ -8,6 +8,7 @@ import { rosGraphSource } from './graph-source.js';
 import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState } from './health.js';
 import { warning } from '@medkit/kit';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
+import { typeHashHealth } from './type-hash-health.js';
 import { ROS_KEYS } from '../config/keys.js';
 import type { RosDistro } from '@medkit/ros2';
 
@@ -91,6 +92,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus() };
         return rosHealth(state);
       });
+      ctx.health.add(() => (ros ? typeHashHealth(ros.graph, ros.types) : {}));
     },
     async stop() {
       await ros?.close();
