@@ -32,7 +32,7 @@
 //            205..208 rtps keyed topics, 217..218 demo process-metrics-e2e (robot, island).
 //            213 gateway graph-e2e (graph provider + watchdog), 214, 216 demo graph defects / ui graph,
 //            189 plugin-graph node-death-e2e (Cyclone peers); 215 gateway plugins/example-plugin.
-//            182 gateway opcua ros-topic (ros2_topic republishing); 183 reserved for opcua.
+//            182 gateway opcua ros-topic (ros2_topic republishing); 183 rtps hostile-stream (forged counts and SNs).
 //            184 ros2 node-clients, 188 gateway ros/node-clients (per-node clients bounded by the graph).
 //            197 demo:plc runner (test/demo-plc.test.ts).
 //            219 demo data-list-scan (the lidar's /scan on data lists).

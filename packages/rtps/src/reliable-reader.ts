@@ -4,6 +4,8 @@
 // Every SN reaching this file is in 0..SN_MAX (2^52-1, checked by the parser), so `sn + 1` and
 // `sn + 256` are exact; every loop over SNs below walks at most 256 of them (one ACKNACK's worth).
 
+import { CountGate } from './count-gate.js';
+import { beyondWindow, PendingChanges } from './pending-changes.js';
 import type { FragmentOrigin } from './fragment-placement.js';
 import { FragmentReassembly, type ReassemblyBudget, type ReassemblyLimits } from './fragment-reassembly.js';
 import { nextFragmentRequest, repairOverdue, type FragmentRepair } from './fragment-repair.js';
@@ -64,13 +66,13 @@ export interface WriterProxy {
   presyncAt: number;
   presyncStalls: number;
   presyncProgressAt: number;
-  /** Out-of-order samples (null = known irrelevant, from GAP). */
-  pending: Map<number, ReceivedChange | null>;
+  /** Out-of-order samples (null = known irrelevant, from GAP), bounded in count and bytes (pending-changes.ts). */
+  pending: PendingChanges<ReceivedChange>;
   /** A GAP range [start, base) too long to stash that came before the first HEARTBEAT. */
   earlyGap?: { start: number; base: number };
-  lastHeartbeatCount: number;
-  /** HEARTBEAT_FRAGs count on their own (RTPS 8.3.7.6; Cyclone DDS keeps a counter apart from its HEARTBEATs'). */
-  lastHeartbeatFragCount: number;
+  /** HEARTBEAT and HEARTBEAT_FRAG counts, apart (RTPS 8.3.7.6; Cyclone DDS keeps two counters); count-gate.ts. */
+  heartbeatCounts: CountGate;
+  heartbeatFragCounts: CountGate;
   /**
    * The sample the writer's latest HEARTBEAT_FRAG was about and the fragments it said were sent (0: none heard):
    * fragments past them may still be on their way, samples after it are not asked for between HEARTBEATs.
@@ -179,9 +181,9 @@ export class ReliableReader {
       presyncAt: 0,
       presyncStalls: 0,
       presyncProgressAt: 0,
-      pending: new Map(),
-      lastHeartbeatCount: -Infinity,
-      lastHeartbeatFragCount: -Infinity,
+      pending: new PendingChanges<ReceivedChange>(this.opts.maxPendingPerWriter, this.opts.reassembly.maxBytesPerWriter, this.opts.budget),
+      heartbeatCounts: new CountGate(),
+      heartbeatFragCounts: new CountGate(),
       liveSn: 0,
       liveLastFrag: 0,
       lost: 0,
@@ -206,6 +208,7 @@ export class ReliableReader {
     const p = this.writers.get(guid);
     if (!p) return false;
     p.frags?.clear();
+    p.pending.clear();
     this.writers.delete(guid);
     return true;
   }
@@ -248,7 +251,7 @@ export class ReliableReader {
       if (c !== null && p.pending.get(sn) === null) p.pending.set(sn, keptChange(c));
       return;
     }
-    if (p.pending.size >= this.opts.maxPendingPerWriter) return; // repaired later via ACKNACK
+    if (beyondWindow(p, sn, this.opts.maxPendingPerWriter)) return; // as past the count or byte bounds: repaired later
     p.pending.set(sn, c && keptChange(c));
   }
 
@@ -276,7 +279,7 @@ export class ReliableReader {
 
   /** `origin`: where it came from, when the receiver may be aimed for this writer (fragment-placement.ts). */
   onDataFrag(p: WriterProxy, sn: number, start: number, count: number, fragmentSize: number, sampleSize: number, data: Buffer, inlineQos: Buffer | undefined, inlineLe: boolean, timestamp: RtpsTime | undefined, key: boolean, now: number, origin?: FragmentOrigin): void {
-    if (p.synced && sn < p.nextExpected) return;
+    if ((p.synced && sn < p.nextExpected) || beyondWindow(p, sn, this.opts.maxPendingPerWriter)) return;
     if (p.pending.get(sn)) return;
     p.frags ??= new FragmentReassembly(this.opts.reassembly, this.opts.budget);
     const done = p.frags.add(sn, start, count, fragmentSize, sampleSize, data, now, inlineQos, inlineLe, timestamp, key, origin);
@@ -295,9 +298,9 @@ export class ReliableReader {
 
   onHeartbeat(p: WriterProxy, first: number, last: number, count: number, final: boolean): void {
     if (!p.reliable) return;
-    if (count <= p.lastHeartbeatCount) return;
-    if (p.lastHeartbeatCount === -Infinity) this.onWriterHeard?.(p.guid);
-    p.lastHeartbeatCount = count;
+    const firstHeard = !p.heartbeatCounts.heard;
+    if (!p.heartbeatCounts.accept(count)) return;
+    if (firstHeard) this.onWriterHeard?.(p.guid);
     if (first < 1) first = 1;
     const now = Date.now();
     if (!p.synced) this.sync(p, first, last, now);
@@ -377,7 +380,7 @@ export class ReliableReader {
     p.nextExpected = last + 1;
     // Keep samples that raced ahead of the first heartbeat.
     let min = Infinity;
-    for (const [k, v] of p.pending) if (v && k < min) min = k;
+    for (const [k, v] of p.pending.entries()) if (v && k < min) min = k;
     if (min < p.nextExpected && min >= first) p.nextExpected = min;
   }
 
@@ -412,8 +415,7 @@ export class ReliableReader {
   }
 
   onHeartbeatFrag(p: WriterProxy, sn: number, lastFrag: number, count: number, now: number): void {
-    if (!p.reliable || count <= p.lastHeartbeatFragCount) return;
-    p.lastHeartbeatFragCount = count;
+    if (!p.reliable || !p.heartbeatFragCounts.accept(count)) return;
     if (sn > p.liveSn || (sn === p.liveSn && lastFrag > p.liveLastFrag)) {
       p.liveSn = sn;
       p.liveLastFrag = lastFrag;

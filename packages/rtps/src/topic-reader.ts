@@ -153,7 +153,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
   /** True once the matched writer `writerGuid` sent a HEARTBEAT (it has matched us too). */
   heardFrom(writerGuid: Guid): boolean {
     const p = this.core.writers.get(writerGuid);
-    return p !== undefined && p.lastHeartbeatCount !== -Infinity;
+    return p !== undefined && p.heartbeatCounts.heard;
   }
 
   private onChange(c: ReceivedChange): void {

@@ -4,12 +4,12 @@
 // own instance handles) and see / send disposes. ROS domains: offsets 205-207.
 import { spawn } from 'node:child_process';
 import { afterEach, expect, it } from 'vitest';
-import type { IncompatibleEvent, InstanceChange, Sample, TopicKey } from '../src/index.js';
+import type { IncompatibleEvent, InstanceChange, Sample } from '../src/index.js';
 import { CYCLONE, FASTDDS, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { peerEnv, spawnPeer, type PeerVendor } from '../../../test-support/peers/harness.js';
 import { peerHooks } from './support/interop-suite.js';
-import { KEYED_KEY, KEYED_TYPE, keyedHash, keyedSample, readKeyed } from './support/keyed-type.js';
+import { KEYED_KEY, KEYED_SEQ, KEYED_TYPE, keyedHash, keyedSample, readKeyed } from './support/keyed-type.js';
 import { closeAll, participant, until } from './support/loopback.js';
 
 const TOPIC = 'medkit/keyed';
@@ -71,17 +71,6 @@ function keyedSuite(vendor: PeerVendor, domain: number): void {
 describeWith(CYCLONE, 'keyed topics with Cyclone DDS', () => keyedSuite('cyclone-keyed', testDomain(205)));
 describeWith(FASTDDS, 'keyed topics with Fast DDS', () => keyedSuite('fastdds-keyed', testDomain(206)));
 
-/** ddsperf's KeyedSeq (`uint32 seq; @key uint32 keyval; sequence<octet> baggage`): a 4-byte key, so the hash is the key itself. */
-const KEYED_SEQ: TopicKey = {
-  maxSize: 4,
-  serializeKey(payload, keyOnly) {
-    const le = (payload[1] & 1) === 1;
-    const at = keyOnly ? 4 : 8;
-    const key = Buffer.alloc(4);
-    key.writeUInt32BE(le ? payload.readUInt32LE(at) : payload.readUInt32BE(at));
-    return key;
-  },
-};
 
 describeWith(CYCLONE, 'keyed topics with ddsperf', () => {
   afterEach(closeAll);

@@ -53,3 +53,15 @@ export const KEYED_KEY: TopicKey = {
   },
   maxSize: Infinity,
 };
+
+/** ddsperf's KeyedSeq (`uint32 seq; @key uint32 keyval; sequence<octet> baggage`): a 4-byte key, so the hash is the key itself. */
+export const KEYED_SEQ: TopicKey = {
+  maxSize: 4,
+  serializeKey(payload, keyOnly) {
+    const le = (payload[1] & 1) === 1;
+    const at = keyOnly ? 4 : 8;
+    const key = Buffer.alloc(4);
+    key.writeUInt32BE(le ? payload.readUInt32LE(at) : payload.readUInt32BE(at));
+    return key;
+  },
+};

@@ -1,0 +1,158 @@
+// A real Cyclone DDS stream (ddsperf, reliable, 200 samples/s of 16 KiB, so its writer stalls once a few
+// hundred kilobytes go unacknowledged) attacked by someone on the robot's network who
+// read the writer's GUID from discovery (issue 54), on both receive paths (the addon's batches and dgram):
+// - one HEARTBEAT in the writer's name with count 0x7fffffff: every later real count looked old, the reader
+//   stopped acknowledging and the writer stalled for good (200/s before, 0 after). Now it costs one heartbeat;
+// - forged fragmented samples at future sequence numbers: each completed one left the reassembly budget and was
+//   kept whole in the out-of-order stash (1,000 forged 1 MiB samples took the process from 55 to 1,081 MiB). Now
+//   SNs far ahead are not kept and the stash is charged to the byte budgets.
+// After each attack the stream is still delivered at its rate and memory is back within a bound. Offset 183.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CYCLONE, describeWith } from '../../../test-support/requirements.js';
+import { testDomain } from '../../../test-support/domains.js';
+import { peerEnv } from '../../../test-support/peers/harness.js';
+import { Bytes, dataFrag, header, heartbeat, sn } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { FakePeer } from '../../../test-support/rtps-fuzz/fake-peer.js';
+import { nativeReceiveAvailable } from '../src/native-udp.js';
+import { CountGate } from '../src/count-gate.js';
+import { PendingChanges } from '../src/pending-changes.js';
+import { ReassemblyBudget } from '../src/fragment-reassembly.js';
+import type { Participant, Reader } from '../src/index.js';
+import { closeAll, participant, until } from './support/loopback.js';
+import { KEYED_SEQ } from './support/keyed-type.js';
+
+const DOMAIN = testDomain(183);
+const RATE = 200;
+let perf: ChildProcess | undefined;
+let attacker: FakePeer | undefined;
+
+afterEach(async () => {
+  perf?.kill('SIGKILL');
+  perf = undefined;
+  attacker?.close();
+  attacker = undefined;
+  await closeAll();
+});
+
+/** Our reader of ddsperf's KeyedSeq topic, ddsperf publishing to it, and the stream flowing. */
+async function stream(nativeReceive: boolean): Promise<{ p: Participant; r: Reader; count: () => number; writer: string }> {
+  // The transport reads the user-data socket with the addon unless the environment says 0.
+  const saved = process.env.MEDKIT_RTPS_NATIVE_RECEIVE;
+  process.env.MEDKIT_RTPS_NATIVE_RECEIVE = nativeReceive ? '1' : '0';
+  const p = await participant(DOMAIN, { peerIndexCount: 32 }).finally(() => {
+    if (saved === undefined) delete process.env.MEDKIT_RTPS_NATIVE_RECEIVE;
+    else process.env.MEDKIT_RTPS_NATIVE_RECEIVE = saved;
+  });
+  const r = p.createReader({ topic: 'DDSPerfRDataKS', typeName: 'KeyedSeq', key: KEYED_SEQ, qos: { reliability: 'reliable' } });
+  let n = 0;
+  r.on('sample', () => n++);
+  perf = spawn('ddsperf', ['-D', '60', '-i', String(DOMAIN), 'pub', `${RATE}Hz`, 'size', '16384'], { env: peerEnv(DOMAIN), stdio: 'ignore' });
+  await until(() => n >= 50, 'the ddsperf stream', 20_000);
+  const writer = r.matchedWriters()[0];
+  return { p, r, count: () => n, writer };
+}
+
+/** Samples delivered over `ms` (the stream's rate times the window when healthy). */
+async function deliveredOver(count: () => number, ms: number): Promise<number> {
+  const before = count();
+  await new Promise((res) => setTimeout(res, ms));
+  return count() - before;
+}
+
+function userPort(p: Participant): number {
+  return p.locators.defaultUnicast[0].port;
+}
+
+const paths = [
+  { name: 'the addon', native: true },
+  { name: 'dgram', native: false },
+].filter((x) => !x.native || nativeReceiveAvailable);
+
+describeWith(CYCLONE, 'a ddsperf stream under forged datagrams', () => {
+  for (const path of paths) {
+    it(`${path.name}: a forged HEARTBEAT count of 0x7fffffff costs at most a heartbeat, not the stream`, async () => {
+      const { p, count, writer, r } = await stream(path.native);
+      attacker = await FakePeer.open();
+      const prefix = Buffer.from(writer.slice(0, 24), 'hex');
+      const writerId = parseInt(writer.slice(24), 16);
+      const forged = header(new Bytes(), prefix, 0x0110);
+      heartbeat(forged, { readerId: parseInt(r.guid.slice(24), 16), writerId, first: sn(1n), last: sn(1n), count: 0x7fffffff });
+      await attacker.send(forged.done(), userPort(p));
+      // Give the forged count time to land, then the stream must run at its rate (half of it, for a loaded machine).
+      await new Promise((res) => setTimeout(res, 500));
+      expect(await deliveredOver(count, 3000)).toBeGreaterThan(RATE * 1.5);
+    }, 60_000);
+
+    it(`${path.name}: forged fragmented samples far ahead and just ahead hold bounded memory, and the stream goes on`, async () => {
+      const { p, count, writer, r } = await stream(path.native);
+      attacker = await FakePeer.open();
+      const prefix = Buffer.from(writer.slice(0, 24), 'hex');
+      const writerId = parseInt(writer.slice(24), 16);
+      const readerId = parseInt(r.guid.slice(24), 16);
+      const proxy = r.core.writers.get(writer)!;
+      const next = BigInt(proxy.nextExpected);
+      const FRAG = 60_000;
+      const SAMPLE = 4 * FRAG; // 240 KB each, four datagrams
+      const payload = Buffer.alloc(FRAG, 0x5a);
+      const rssBefore = process.memoryUsage().rss;
+      // 300 samples far in the future (72 MB), then 300 just ahead of the next expected SN (inside the window).
+      for (const base of [next + 1_000_000n, next + 10n]) {
+        for (let i = 0n; i < 300n; i++) {
+          for (let f = 0; f < 4; f++) {
+            const b = header(new Bytes(), prefix, 0x0110);
+            dataFrag(b, { readerId, writerId, sn: sn(base + i), start: f + 1, count: 1, fragmentSize: FRAG, sampleSize: SAMPLE, data: payload });
+            await attacker.send(b.done(), userPort(p));
+          }
+        }
+      }
+      await new Promise((res) => setTimeout(res, 500));
+      // Nothing far ahead kept; what is kept just ahead fits the writer's byte cap.
+      expect([...proxy.pending.keys()].some((k) => k > proxy.nextExpected + 100_000)).toBe(false);
+      expect(proxy.pending.bytes).toBeLessThanOrEqual(64 * 1024 * 1024);
+      expect(await deliveredOver(count, 3000)).toBeGreaterThan(RATE * 1.5);
+      // The real stream overtook the forged SNs just ahead: they were delivered or passed, and the stash is empty
+      // again (or nearly: what arrived in the last moment).
+      await until(() => proxy.pending.bytes < 4 * 1024 * 1024, 'the stash drained');
+      global.gc?.();
+      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 * 1024);
+    }, 90_000);
+  }
+});
+
+describe('the HEARTBEAT count gate', () => {
+  it('takes growing counts, drops duplicates and reordered ones, and resynchronises after a forged high count', () => {
+    const g = new CountGate();
+    expect(g.heard).toBe(false);
+    expect([1, 2, 2, 1, 3].map((c) => g.accept(c))).toEqual([true, true, false, false, true]);
+    expect(g.accept(0x7fffffff)).toBe(true);
+    // The writer's next two: the first looks old, the second follows it and resynchronises.
+    expect(g.accept(4)).toBe(false);
+    expect(g.accept(5)).toBe(true);
+    expect(g.accept(6)).toBe(true);
+    // A forged count far from the last stale one does not resynchronise by itself.
+    expect(g.accept(0x7fffffff)).toBe(true);
+    expect(g.accept(7)).toBe(false);
+    expect(g.accept(8)).toBe(true);
+  });
+});
+
+describe('the out-of-order stash', () => {
+  it('charges kept samples to the writer cap and the shared budget, and gives them back', () => {
+    const budget = new ReassemblyBudget(1000);
+    const a = new PendingChanges<{ payload?: Buffer }>(10, 600, budget);
+    const b = new PendingChanges<{ payload?: Buffer }>(10, 600, budget);
+    expect(a.set(1, { payload: Buffer.alloc(500) })).toBe(true);
+    expect(a.set(2, { payload: Buffer.alloc(200) })).toBe(false); // the writer's cap
+    expect(a.set(2, null)).toBe(true); // a GAP's mark costs nothing
+    expect(b.set(1, { payload: Buffer.alloc(500) })).toBe(true);
+    expect(b.set(2, { payload: Buffer.alloc(100) })).toBe(false); // the shared budget
+    expect(budget.used).toBe(1000);
+    expect(a.delete(1)).toBe(true);
+    expect(budget.used).toBe(500);
+    b.clear();
+    expect([budget.used, b.bytes, b.size]).toEqual([0, 0, 0]);
+    const c = new PendingChanges<{ payload?: Buffer }>(2, 1e9, budget);
+    expect([c.set(1, null), c.set(2, null), c.set(3, null)]).toEqual([true, true, false]);
+  });
+});
