@@ -15,7 +15,7 @@ import { ReliableReader, type ReceivedChange } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
 import { nowTime } from './time.js';
 
-const BUILTIN_QOS: QoS = resolveQos({ reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 1 } });
+export const BUILTIN_QOS: QoS = resolveQos({ reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 1 } });
 
 /** Which of a remote participant's built-in endpoints pair with which of ours. */
 export const BUILTIN_PAIRS = [

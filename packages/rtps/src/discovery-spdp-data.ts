@@ -198,6 +198,18 @@ export function encodeParticipantData(d: ParticipantData, form: 'spdp' | 'pdata'
   for (const l of d.metatrafficUnicastLocators) writeParameter(w, PID.METATRAFFIC_UNICAST_LOCATOR, (w) => writeLocator(w, l));
   for (const l of d.metatrafficMulticastLocators) writeParameter(w, PID.METATRAFFIC_MULTICAST_LOCATOR, (w) => writeLocator(w, l));
   if (d.entityName !== undefined) writeParameter(w, PID.ENTITY_NAME, (w) => w.string(d.entityName!));
+  const props = Object.entries(d.properties);
+  if (props.length > 0) {
+    // PID_PROPERTY_LIST: a sequence of (name, value) string pairs (e.g. a Fast DDS discovery server client's type).
+    writeParameter(w, PID.PROPERTY_LIST, (w) => {
+      const start = w.pos;
+      w.u32(props.length);
+      for (const [name, value] of props) {
+        w.align(4, start).string(name);
+        w.align(4, start).string(value);
+      }
+    });
+  }
   for (const p of d.security?.parameters ?? []) writeParameter(w, p.pid, (w) => w.bytes(p.body));
   writeSentinel(w);
   return w.finish();

@@ -2,11 +2,15 @@
 // sweep of initial peers (ports 7410+2i style), and every known participant; plus the dispose
 // sent on close.
 
-import { encodeParticipantData, encodeParticipantKey, type ParticipantData } from './discovery-spdp-data.js';
+import { SUPER_CLIENT_PROPERTIES } from './discovery-server.js';
+import { encodeParticipantData, encodeParticipantKey, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
 import { EntityId, guidToBytes, makeGuid } from './guid.js';
 import { encodeInlineQos } from './inline-qos.js';
 import { locatorKey, udpv4, type Locator } from './locator.js';
 import type { MessageBuilder } from './outgoing.js';
+import type { ResolvedOptions } from './participant-options.js';
+import type { ParticipantSecurity } from './participant-security.js';
+import type { ParticipantSecurityLink } from './participant-security-link.js';
 import { metatrafficUnicastPort } from './port-mapping.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { encodeData } from './submessages/data.js';
@@ -22,6 +26,34 @@ interface SpdpTargets {
   domainId: number;
   /** Our own metatraffic locators (never swept). */
   own: Locator[];
+}
+
+/** Our participant data as announced: locators, lease, user data, the DDS-Security parts, the discovery server client type. */
+export function ourParticipantData(a: {
+  guidPrefix: string;
+  vendorId: number;
+  opts: ResolvedOptions;
+  locators: { defaultUnicast: Locator[]; metatrafficUnicast: Locator[]; metatrafficMulticast: Locator[] };
+  security?: ParticipantSecurity;
+  secured?: ParticipantSecurityLink;
+}): ParticipantData {
+  const o = a.opts;
+  return {
+    guidPrefix: a.guidPrefix,
+    vendorId: a.vendorId,
+    protocolVersion: { major: 2, minor: 3 },
+    leaseDurationSec: o.leaseDurationSec,
+    builtinEndpoints: (OUR_BUILTIN_ENDPOINTS | (a.security?.accessControl.builtinEndpoints ?? 0)) >>> 0,
+    domainId: o.domainId,
+    defaultUnicastLocators: a.locators.defaultUnicast,
+    defaultMulticastLocators: [],
+    metatrafficUnicastLocators: a.locators.metatrafficUnicast,
+    metatrafficMulticastLocators: a.locators.metatrafficMulticast,
+    userData: o.userData,
+    entityName: o.name,
+    properties: o.discoveryServers.length > 0 ? { ...SUPER_CLIENT_PROPERTIES } : {},
+    ...(a.secured ? { security: { le: true, parameters: a.secured.spdpParameters(true) } } : {}),
+  };
 }
 
 export class SpdpAnnouncer {

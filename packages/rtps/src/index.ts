@@ -3,6 +3,9 @@
 export { createParticipant, Participant } from './participant.js';
 export type { DiscoveredParticipant, ParticipantEvent, EndpointEvent, ChangeType, ParticipantEvents, ParticipantTableStats } from './participant.js';
 export type { ParticipantOptions, ResourceLimits, AdmissionLimits, PacketFilter } from './participant-options.js';
+export type { DiscoveryServerStatus } from './discovery-server.js';
+export type { DiscoveryServerAddress } from './discovery-server-list.js';
+export { parseDiscoveryServerList, discoveryServerPrefix, DEFAULT_DISCOVERY_SERVER_PORT, MAX_DISCOVERY_SERVERS } from './discovery-server-list.js';
 export { DEFAULT_LIMITS, DEFAULT_ADMISSION } from './participant-options.js';
 export type { ParticipantSecurity, LocalEndpointRefusal } from './participant-security.js';
 export { EndpointRefusedError } from './participant-security.js';

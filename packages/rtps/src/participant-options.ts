@@ -5,6 +5,7 @@ import type { Locator } from './locator.js';
 import type { ProtocolViolationReport } from './receive.js';
 import { domainIdFromEnv, localhostOnlyFromEnv } from './port-mapping.js';
 import type { ParticipantSecurity } from './participant-security.js';
+import { MAX_DISCOVERY_SERVERS, type DiscoveryServerAddress } from './discovery-server-list.js';
 
 /** Caps on everything a remote peer can make us allocate. */
 export interface ResourceLimits {
@@ -129,6 +130,11 @@ export interface ParticipantOptions {
    * participants before matching them. Default: none, the participant is plain RTPS.
    */
   security?: ParticipantSecurity;
+  /**
+   * Fast DDS Discovery Servers to be a super client of (the whole graph is relayed to us); docs/ros2.md "Fast DDS
+   * Discovery Server". Default none. With servers, `multicast` defaults to false, as for a Fast DDS client.
+   */
+  discoveryServers?: DiscoveryServerAddress[];
 }
 
 export interface ResolvedOptions {
@@ -149,6 +155,7 @@ export interface ResolvedOptions {
   packetFilter?: PacketFilter;
   onProtocolViolation: (violation: ProtocolViolationReport) => void;
   security?: ParticipantSecurity;
+  discoveryServers: DiscoveryServerAddress[];
 }
 
 function warnViolation(v: ProtocolViolationReport): void {
@@ -162,13 +169,16 @@ export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
   if (localhostOnly && !peers.includes('127.0.0.1')) peers.push('127.0.0.1');
   const domainId = o.domainId ?? domainIdFromEnv();
   if (!Number.isInteger(domainId) || domainId < 0 || domainId > 232) throw new RangeError(`domain id ${domainId} out of range 0..232`);
+  const discoveryServers = [...(o.discoveryServers ?? [])];
+  if (discoveryServers.length > MAX_DISCOVERY_SERVERS) throw new RangeError(`${discoveryServers.length} discovery servers: at most ${MAX_DISCOVERY_SERVERS} are supported`);
+  if (discoveryServers.length > 0 && o.security) throw new Error('discovery servers together with DDS-Security are not supported');
   return {
     domainId,
     localhostOnly,
     initialPeers: peers,
     peerIndexCount: o.peerIndexCount ?? 32,
     interfaces: o.interfaces,
-    multicast: o.multicast ?? !localhostOnly,
+    multicast: o.multicast ?? (!localhostOnly && discoveryServers.length === 0),
     userData: o.userData === undefined ? Buffer.alloc(0) : typeof o.userData === 'string' ? Buffer.from(o.userData) : Buffer.from(o.userData),
     leaseDurationSec: o.leaseDurationSec ?? 20,
     name: o.name,
@@ -180,6 +190,7 @@ export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
     packetFilter: o.packetFilter,
     onProtocolViolation: o.onProtocolViolation ?? warnViolation,
     security: o.security,
+    discoveryServers,
   };
 }
 

@@ -5,8 +5,9 @@
 import { EventEmitter } from 'node:events';
 import { SedpBuiltins } from './discovery-sedp.js';
 import { decodeKeyPayload, type EndpointData } from './discovery-sedp-data.js';
-import { SpdpAnnouncer } from './discovery-spdp.js';
-import { decodeParticipantData, encodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
+import { DiscoveryServerClient, type DiscoveryServerStatus } from './discovery-server.js';
+import { ourParticipantData, SpdpAnnouncer } from './discovery-spdp.js';
+import { decodeParticipantData, encodeParticipantData, type ParticipantData } from './discovery-spdp-data.js';
 import { EndpointMatcher } from './endpoint-matching.js';
 import { FragmentPlacement } from './fragment-placement.js';
 import { ReassemblyBudget } from './fragment-reassembly.js';
@@ -49,6 +50,7 @@ export interface EndpointEvent {
 export interface ParticipantEvents {
   participant: [ParticipantEvent];
   endpoint: [EndpointEvent];
+  discoveryServer: [DiscoveryServerStatus];
 }
 
 /** A DDS-RTPS domain participant. Create with createParticipant(). */
@@ -64,6 +66,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private out!: MessageBuilder;
   private spdp!: SpdpAnnouncer;
   private sedp!: SedpBuiltins;
+  private ds?: DiscoveryServerClient;
   private readonly budget: ReassemblyBudget;
   private readonly remotes: ProxyParticipants;
   private readonly matcher: EndpointMatcher;
@@ -154,13 +157,16 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     for (const w of this.sedp.writers()) this.local.writers.set(w.entityId, w);
     for (const r of this.sedp.readers()) this.local.readers.set(r.entityId, r);
     const t = this.transport.locators;
-    this.spdp = new SpdpAnnouncer(this.out, this.participantData(), {
+    const data = { guidPrefix: this.guidPrefix, vendorId: this.vendorId, opts: o, locators: t, security: this.security, secured: this.secured };
+    this.spdp = new SpdpAnnouncer(this.out, ourParticipantData(data), {
       multicast: t.metatrafficMulticast,
       peers: o.initialPeers,
       peerIndexCount: o.peerIndexCount,
       domainId: o.domainId,
       own: t.metatrafficUnicast,
     });
+    const host = { admit: this.upsertParticipant.bind(this), remove: (h: string) => this.removeParticipant(h, 'disposed'), endpoint: this.onRemoteEndpoint.bind(this), changed: (s: DiscoveryServerStatus) => this.emit('discoveryServer', s) };
+    this.ds = await DiscoveryServerClient.attach(this.spdp.participantData, { opts: o, out: this.out, budget: this.budget, local: this.local, remotes: this.remotes, matcher: this.matcher, host });
     this.secured?.start(() => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.secured!.spdpParameters(false) } }, 'pdata'));
     this.announce();
     this.updateLivelinessPeriod();
@@ -210,26 +216,6 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       bytesOut: sent.bytes,
       droppedIn: this.received.filtered + this.receiver.stats.malformed,
       droppedOut: sent.errors,
-    };
-  }
-
-  private participantData(): ParticipantData {
-    const t = this.transport.locators;
-    return {
-      guidPrefix: this.guidPrefix,
-      vendorId: this.vendorId,
-      protocolVersion: { major: 2, minor: 3 },
-      leaseDurationSec: this.opts.leaseDurationSec,
-      builtinEndpoints: (OUR_BUILTIN_ENDPOINTS | (this.security?.accessControl.builtinEndpoints ?? 0)) >>> 0,
-      domainId: this.opts.domainId,
-      defaultUnicastLocators: t.defaultUnicast,
-      defaultMulticastLocators: [],
-      metatrafficUnicastLocators: t.metatrafficUnicast,
-      metatrafficMulticastLocators: t.metatrafficMulticast,
-      userData: this.opts.userData,
-      entityName: this.opts.name,
-      properties: {},
-      ...(this.secured ? { security: { le: true, parameters: this.secured.spdpParameters(true) } } : {}),
     };
   }
 
@@ -283,10 +269,16 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private announce(): void {
     if (this.closed) return;
     this.lastAnnounce = Date.now();
-    this.spdp.announce(this.remotes.metaLocators());
+    this.spdp.announce(this.ds?.spdpLocators() ?? this.remotes.metaLocators());
+  }
+
+  /** The configured Fast DDS Discovery Servers and whether each answers (empty without ParticipantOptions.discoveryServers). */
+  discoveryServers(): DiscoveryServerStatus[] {
+    return this.ds?.status() ?? [];
   }
 
   private onSpdp(sm: DataSubmessage, srcHex: string, vendor: number, now: number, rtpsProtected: boolean): void {
+    if (this.ds?.isServer(srcHex)) return this.ds.onServerData(sm, srcHex, vendor, now);
     let status = 0;
     let keyHash: string | undefined;
     if (sm.inlineQos) {
@@ -319,8 +311,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.upsertParticipant(d, Buffer.from(sm.payload), now);
   }
 
-  private upsertParticipant(d: ParticipantData, payload: Buffer, now: number): void {
-    const a = this.remotes.admit(d, payload, now, this.packetSource?.address);
+  /** `via` a discovery server (its own DATA(p), or one it relays): no rate limit, no SPDP of ours (discovery-server.ts). */
+  private upsertParticipant(d: ParticipantData, payload: Buffer, now: number, via?: 'server' | 'relayed'): RemoteParticipant | undefined {
+    const a = this.remotes.admit(d, payload, now, via ? undefined : this.packetSource?.address);
     if (a.kind === 'refused') {
       this.refused.participants++;
       return;
@@ -329,30 +322,32 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (a.kind === 'changed') {
       if (a.moved && !this.isHeld(a.remote.prefixHex)) this.matcher.relinkBuiltins(a.remote);
       this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
-      return;
+      return a.remote;
     }
     const r = a.remote;
     this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
+    if (via === 'relayed') return r;
     // Answer at once so the newcomer does not wait for our next periodic announcement.
-    this.spdp.announceTo(r.metaLocators);
+    if (!via) this.spdp.announceTo(r.metaLocators);
     // Under DDS-Security its builtin endpoints wait until it authenticated (onAuthenticated).
     if (this.secured && !this.secured.admit(r, now)) return;
     // A newcomer admitted under flood pressure (or past maxUnprovenLinked) is on probation: we
     // hear its SEDP and liveliness but our writers do not heartbeat it until it proves itself
     // (thousands of fakes would otherwise cost some 30 datagrams/s each).
     this.matcher.linkBuiltins(r, now, r.probation);
+    return r;
   }
 
   /** A participant proved itself (SEDP, liveliness, an ACKNACK): it leaves probation. */
   private onProof(prefixHex: string, flag: number): void {
     const r = this.remotes.prove(prefixHex, flag);
-    if (r && !this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(r, Date.now());
+    if (r && !this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(this.ds?.builtinView(r) ?? r, Date.now());
   }
 
   /** Probation follows the table's pressure; each is one bounded pass, and O(1) when idle. */
   private checkProbation(now: number): void {
     for (const r of this.remotes.probate(now)) if (!this.isHeld(r.prefixHex)) this.matcher.unlinkBuiltinWriters(r);
-    for (const r of this.remotes.release(now)) if (!this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(r, now);
+    for (const r of this.remotes.release(now)) if (!this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(this.ds?.builtinView(r) ?? r, now);
   }
 
   /** Under DDS-Security: the participant's builtin endpoints wait for its authentication. */
@@ -369,6 +364,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
     this.secured?.forget(r.prefixHex);
+    this.ds?.forget(r.prefixHex, Date.now());
     this.matcher.dropParticipant(r);
     this.emit('participant', { type: 'removed', participant: this.remotes.describe(r), reason });
   }
@@ -377,7 +373,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private onRemoteEndpoint(d: EndpointData, secure: boolean): void {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
-    if (!r) return;
+    if (!r) return this.ds?.hold(d, secure, Date.now());
     this.onProof(r.prefixHex, ProofFlag.SEDP);
     if (this.security && !this.security.accessControl.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName, secure)) {
       this.refused.endpoints++;
@@ -451,6 +447,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
       this.secured?.tick(now);
+      this.ds?.tick(now);
       for (const w of this.local.writers.values()) w.tick(now);
       for (const r of this.local.readers.values()) r.tick(now);
     } catch {
@@ -466,7 +463,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (this.closed) return;
     this.closing = true;
     this.local.disposeAll();
-    this.spdp.dispose(this.remotes.metaLocators());
+    this.ds?.dispose();
+    this.spdp.dispose(this.ds?.spdpLocators() ?? this.remotes.metaLocators());
     if (this.security) {
       // Peers that authenticated us accept our dispose only RTPS-protected (a clear one can be forged): once more so.
       this.protectAll = true;
