@@ -1,7 +1,7 @@
 // What our endpoints put in USER_DATA, read back from SEDP by a second participant of our own on
 // 127.0.0.1: `typehash=RIHS01_…;` after rmw_cyclonedds' client/service id, as Jazzy's rmws announce it,
-// and nothing of the kind when the context is configured for Humble (ROS domains 232 and 233).
-import { afterAll, describe, expect, it } from 'vitest';
+// and nothing of the kind when the context is configured for Humble (ROS domain 232).
+import { afterEach, describe, expect, it } from 'vitest';
 import { formatUserData } from '../src/graph/user-data.js';
 import type { RosContext, RosEndpointInfo } from '../src/index.js';
 import { closeContexts, context } from './support/contexts.js';
@@ -11,7 +11,7 @@ const STRING_HASH = 'RIHS01_df668c740482bbd48fb39d76a70dfd4bd59db128802174350325
 const REQUEST_HASH = 'RIHS01_000c5fd92d6b2e1a05949348f584d6d652adea1e92d691792011ac2273508302';
 const RESPONSE_HASH = 'RIHS01_de5c030d4af33cba2749310b249737b631594703f9300495f48bffb2b44dcc2f';
 
-afterAll(closeContexts);
+afterEach(closeContexts);
 
 /** The node's endpoints as the observer heard them in SEDP, once all `count` are there. */
 async function heardEndpoints(observer: RosContext, fqn: string, count: number): Promise<RosEndpointInfo[]> {
@@ -67,7 +67,7 @@ describe('type hashes in our endpoints USER_DATA', () => {
   });
 
   it('announces no type hash when configured for Humble', async () => {
-    const [talker, observer] = await Promise.all([context(testDomain(233), { distro: 'humble' }), context(testDomain(233))]);
+    const [talker, observer] = await Promise.all([context(testDomain(232), { distro: 'humble' }), context(testDomain(232))]);
     expect(talker.announcesTypeHashes).toBe(false);
     populate(talker, 'humble_talker');
     const eps = await heardEndpoints(observer, '/humble_talker', 6);
