@@ -8,6 +8,7 @@ export { MigrationRegistry, openStore } from './storage/registry.js';
 export { withPgTransaction, type PgTransactionClient } from './storage/pg-transaction.js';
 export { API_BASE } from './http/api-base.js';
 export { ConfigError } from './config/errors.js';
+export { isSecretKey, redactUrlCredentials, redactingDestination, shownConfigValue } from './config/secrets.js';
 export { warning, HealthRegistry, WARNING_SCHEMA_VERSION, type HealthContribution, type HealthContributor, type HealthWarning } from './health.js';
 export type { EventStream, StreamEvent } from './sse/events.js';
 export { formatSseEvent, type SseEvent } from './sse/format.js';

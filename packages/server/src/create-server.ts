@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { ServerConfig } from './config/load.js';
 import { createHttpServer, type HttpServer, type RouteModule } from './http/server.js';
 import { SseHub } from './http/sse.js';
-import { HealthRegistry, MigrationRegistry, openStore, prepareDataDir, reloadServerTls, type TlsReloadResult } from '@medkit/kit';
+import { HealthRegistry, MigrationRegistry, openStore, prepareDataDir, redactingDestination, reloadServerTls, type TlsReloadResult } from '@medkit/kit';
 import { RouteIndex } from './http/route-index.js';
 import type { RouteStage } from './http/pipeline.js';
 import type { ExtraDocPaths } from './http/openapi.js';
@@ -75,7 +75,8 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
   const transport = readServerTransport(config);
   // Also before anything is opened: auth settings that cannot be honoured refuse start-up (fail closed).
   const authSettings = readAuthSettings(config);
-  const log = pino({ level: config.get('logging.level'), base: undefined }, (opts.logStream ?? process.stderr) as pino.DestinationStream);
+  // Every line passes the URL-password filter: an error may quote a connection string (docs/configuration.md "Secrets").
+  const log = pino({ level: config.get('logging.level'), base: undefined }, redactingDestination(opts.logStream ?? process.stderr) as pino.DestinationStream);
   const dataDir = prepareDataDir(config.get('data_dir'));
   const migrations = new MigrationRegistry();
   migrations.register(...AUTH_MIGRATIONS);

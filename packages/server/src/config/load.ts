@@ -2,7 +2,7 @@
 import type { ConfigReader, KeySpec, ValueOf } from '@medkit/kit';
 import { SERVER_CORE_KEYS, type ServerKeyName, type ServerValues } from './keys.js';
 import { readConfigFile, readEnvConfig, type EnvironmentProfile, type FlatConfig } from './sources.js';
-import { ConfigError } from '@medkit/kit';
+import { ConfigError, shownConfigValue } from '@medkit/kit';
 import { judgeUnknownKey, type UnknownKeyVerdict } from './unknown-keys.js';
 import { coerce, type Adjustment } from './validate.js';
 
@@ -150,15 +150,12 @@ function sourceSuffix(origin: ConfigOrigin | undefined): string {
   return origin.source === 'file' ? ` in ${origin.file}` : ` (${origin.source})`;
 }
 
-/** Keys whose values are not printed (credentials). */
-const SECRET_KEY = /secret|password|token|credential|seed|^auth\.clients$|private_key|auth_header/i;
-
 /** Start-up lines naming where each explicitly set key came from, grouped by source in load order. */
 export function describeConfigOrigins(config: ServerConfig): string[] {
   const groups = new Map<string, string[]>();
   for (const [key, origin] of config.origins) {
     const title = origin.source === 'file' ? origin.file : origin.source;
-    const shown = SECRET_KEY.test(key) ? '(hidden)' : JSON.stringify(config.raw[key]);
+    const shown = shownConfigValue(key, config.raw[key]);
     const line = origin.source === 'file' && origin.written !== key ? `${key} = ${shown}  (as ${origin.written})` : `${key} = ${shown}`;
     groups.set(title, [...(groups.get(title) ?? []), line]);
   }

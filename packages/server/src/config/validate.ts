@@ -2,7 +2,7 @@
 // out-of-range policy of docs/configuration.md: clamp (warn), reject (warn, keep default) or refuse (stop).
 // A key that guards security or a limit (key-spec.ts Guard) always refuses: its protection is never
 // replaced by a default or a clamped value other than the one asked for.
-import type { KeySpec } from '@medkit/kit';
+import { shownConfigValue, type KeySpec } from '@medkit/kit';
 
 export interface Adjustment {
   key: string;
@@ -22,9 +22,9 @@ function rangeText(spec: { min?: number; max?: number }): string {
 /** Characters of a refused value quoted in its message (a value can be as long as an environment variable). */
 const SHOWN_CHARS = 200;
 
-/** The value as the message quotes it: JSON, cut at SHOWN_CHARS. */
-function shown(raw: unknown): string {
-  const s = JSON.stringify(raw) ?? String(raw);
+/** The value as the message quotes it: JSON (a secret key's hidden, URL passwords hidden), cut at SHOWN_CHARS. */
+function shown(key: string, raw: unknown): string {
+  const s = shownConfigValue(key, raw);
   return s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}… (${s.length} characters)` : s;
 }
 
@@ -68,8 +68,8 @@ export function coerce(key: string, spec: KeySpec, raw: unknown): { value: unkno
         action: policy === 'refuse' ? ('refused' as const) : ('rejected' as const),
         message:
           policy === 'refuse'
-            ? `${key}=${shown(raw)} is invalid: ${why}; refusing to start${guard}`
-            : `${key}=${shown(raw)} is invalid: ${why}; using the default ${JSON.stringify(spec.default)}`,
+            ? `${key}=${shown(key, raw)} is invalid: ${why}; refusing to start${guard}`
+            : `${key}=${shown(key, raw)} is invalid: ${why}; using the default ${JSON.stringify(spec.default)}`,
       },
     };
   };
