@@ -30,13 +30,12 @@ interface CaptureSummary {
 }
 
 export class SnapshotCapturer {
-  private captureSeq: number;
+  /** The last capture id handed out; read from the store at the first capture, not at start-up. */
+  private captureSeq: number | undefined;
   private readonly log: FaultLogger;
 
   constructor(private readonly o: SnapshotCapturerOptions) {
     this.log = o.log ?? silentLogger;
-    // Capture ids continue after the largest stored one (docs/faults.md).
-    this.captureSeq = o.repository.maxCaptureId();
   }
 
   /** Runs the capture procedure for `fault`. Returns null when no topics resolved (nothing stored). */
@@ -44,6 +43,9 @@ export class SnapshotCapturer {
     const { config, repository: repo } = this.o;
     const resolved = resolveSnapshotTopics(fault.fault_code, fault.reporting_sources, this.o.topics, config.entity_default, this.o.graph, this.log);
     if (!resolved) return null;
+    // Capture ids continue after the largest stored one (docs/faults.md). Read now rather than at start-up: a
+    // networked store (PostgreSQL) may still be connecting then, and the gateway must start all the same.
+    this.captureSeq ??= repo.maxCaptureId();
     const captureId = ++this.captureSeq;
     const rows: SnapshotRow[] = [];
     const frame: Record<string, unknown> = {};

@@ -51,10 +51,26 @@ const BACKENDS: Record<FaultStoreBackend, Opener> = {
   },
   postgresql: (o, log) => {
     if (!o.postgresql?.url) throw new Error('faults.storage_type postgresql needs faults.postgresql.url (a connection string)');
+    const bad = connectionStringProblem(o.postgresql.url);
+    if (bad) throw new Error(`faults.postgresql.url is not a usable connection string: ${bad} (expected postgres://user:password@host:5432/database)`);
     const status = new FaultStoreStatus('postgresql', 'connecting');
     return { repository: guardRepository(new PostgresFaultRepository(o.postgresql, status, log), status, { remote: true }), status };
   },
 };
+
+/** Why `url` cannot be a PostgreSQL connection string, or undefined; never quotes the string (it may hold a password). */
+function connectionStringProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'it does not parse as a URL';
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return `the scheme is '${u.protocol.replace(/:$/, '')}', not postgres or postgresql`;
+  // A Unix socket is named by ?host=/run/postgresql with an empty host part (libpq's form).
+  if (!u.hostname && !u.searchParams.get('host')) return 'it names no host';
+  return undefined;
+}
 
 function isBackend(t: string): t is FaultStoreBackend {
   return (FAULT_STORE_BACKENDS as readonly string[]).includes(t);
