@@ -49,7 +49,7 @@
 //            ros/rtps-fuzz-secure (a secured gateway fuzzed with mutations of captured secured traffic).
 //            Real-ROS safety (issue 52): 228 ros2 discovery-info-layout, 229 and 234 gateway
 //            ros/discovery-info-layout (plain, SROS2) (careless Fast DDS readers of ros_discovery_info),
-//            230..231 discovery server, 232..233 type hashes.
+//            230..231 discovery server, 232 type hashes, 233 gateway faults/postgres-ros (PostgreSQL with ROS).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';
