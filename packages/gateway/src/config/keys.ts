@@ -3,12 +3,27 @@
 // are medkit additions. Features declare their own key tables.
 import { bool, float, guardAll, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 import { SERVER_CORE_KEYS } from '@medkit/server';
+import { parseDiscoveryServerList } from '@medkit/rtps';
+
+/** Why a `ros.discovery_server` value cannot be used (bad host, port out of range, too many servers), or undefined. */
+function discoveryServerProblem(value: string): string | undefined {
+  try {
+    parseDiscoveryServerList(value);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
 
 export const ROS_KEYS = {
   'ros.domain_id': int(0, 'ROS_DOMAIN_ID to join (defaults to the ROS_DOMAIN_ID environment variable).', { min: 0, max: 232, policy: 'refuse' }),
   'ros.localhost_only': bool(false, 'Only talk to peers on 127.0.0.1 (as ROS_LOCALHOST_ONLY=1 / ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).'),
   'ros.initial_peers': list([], 'Extra unicast discovery peers (IP addresses) besides multicast.'),
   'ros.interfaces': list([], 'Network interface addresses to use (empty = all).'),
+  'ros.discovery_server': str('', 'Fast DDS Discovery Server(s) the robot runs, in ROS_DISCOVERY_SERVER syntax: `host[:port]` entries separated by `;`, the position being the server id (`;;10.0.0.5:11888` is server 2); port 11811 by default, at most 16 servers, IPv4 or host names. The gateway becomes their super client and sees the whole graph (docs/ros2.md "Fast DDS Discovery Server"). Empty = none (the ROS_DISCOVERY_SERVER environment variable is read when the key is not set).', {
+    check: { allowed: 'host[:port] entries separated by ;', problem: discoveryServerProblem },
+    policy: 'refuse',
+  }),
   'ros.distro': str('auto', '[ours] The robot\'s ROS 2 distribution (as ROS_DISTRO): auto | foxy | galactic | humble | iron | jazzy | kilted | rolling. Decides the ros_discovery_info Gid layout and whether endpoints announce type hashes; auto learns it from the peers and writes no graph snapshot to a peer whose layout is not yet known (docs/ros2.md "Distro").', {
     enum: ['auto', 'foxy', 'galactic', 'humble', 'iron', 'jazzy', 'kilted', 'rolling'],
     policy: 'refuse',

@@ -24,6 +24,7 @@ function rosEnvironment(env: NodeJS.ProcessEnv): FlatConfig {
   if (env.ROS_DOMAIN_ID !== undefined && env.ROS_DOMAIN_ID !== '') out['ros.domain_id'] = env.ROS_DOMAIN_ID;
   if (env.ROS_LOCALHOST_ONLY === '1' || env.ROS_AUTOMATIC_DISCOVERY_RANGE === 'LOCALHOST') out['ros.localhost_only'] = true;
   if (env.ROS_STATIC_PEERS) out['ros.initial_peers'] = env.ROS_STATIC_PEERS;
+  if (env.ROS_DISCOVERY_SERVER?.trim()) out['ros.discovery_server'] = env.ROS_DISCOVERY_SERVER.trim();
   // A sourced ROS install exports its distro; an unknown name (a fork, a typo) is left to `auto`.
   const distro = env.ROS_DISTRO?.trim().toLowerCase();
   if (distro && isRosDistro(distro)) out['ros.distro'] = distro;

@@ -1,6 +1,6 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
-import type { ParticipantTableStats, ProtocolViolationReport, TrafficStats } from '@medkit/rtps';
+import type { DiscoveryServerAddress, DiscoveryServerStatus, ParticipantTableStats, ProtocolViolationReport, TrafficStats } from '@medkit/rtps';
 import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption, type RosDistro } from '@medkit/ros2';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { token, type Token } from '@medkit/server';
@@ -20,6 +20,8 @@ export interface RosConnectionOptions {
   localhostOnly: boolean;
   initialPeers: string[];
   interfaces: string[];
+  /** Fast DDS Discovery Servers to be a super client of (`ros.discovery_server`; none when absent). */
+  discoveryServers?: DiscoveryServerAddress[];
   /** The robot's distribution (`ros.distro`; default `auto`). */
   distro?: RosDistro;
   /** Flood defences of the participant table (`ros.participants.*`; defaults of @medkit/rtps when absent). */
@@ -70,7 +72,11 @@ export class RosConnection {
       interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
       ...(opts.distro ? { distro: opts.distro } : {}),
       ...(opts.security ? { security: opts.security } : {}),
-      rtps: { ...participantTableRtps(opts.participants), ...(opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : {}) },
+      rtps: {
+        ...participantTableRtps(opts.participants),
+        ...(opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : {}),
+        ...(opts.discoveryServers?.length ? { discoveryServers: opts.discoveryServers } : {}),
+      },
     });
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
     try {
@@ -99,6 +105,11 @@ export class RosConnection {
   /** Counters of the remote-participant table (size, cap, evicted / dropped / rate-limited newcomers, pressure). */
   participantTable(): ParticipantTableStats {
     return this.context.participant.participantStats();
+  }
+
+  /** The configured discovery servers and whether each answers (empty without `ros.discovery_server`). */
+  discoveryServers(): DiscoveryServerStatus[] {
+    return this.context.participant.discoveryServers();
   }
 
   /** Whether the participant joined with DDS-Security. */

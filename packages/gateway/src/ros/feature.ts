@@ -11,6 +11,7 @@ import { checkRosSecurity, type RosSecurityState } from './security.js';
 import { typeHashHealth } from './type-hash-health.js';
 import { ROS_KEYS } from '../config/keys.js';
 import type { RosDistro } from '@medkit/ros2';
+import { parseDiscoveryServerList } from '@medkit/rtps';
 
 export interface RosFeatureOptions {
   /** How to connect (tests may hand in an already open connection). */
@@ -24,6 +25,7 @@ export function rosOptionsFromConfig(config: GatewayConfig): RosConnectionOption
     localhostOnly: config.read(ROS_KEYS, 'ros.localhost_only'),
     initialPeers: config.read(ROS_KEYS, 'ros.initial_peers'),
     interfaces: config.read(ROS_KEYS, 'ros.interfaces'),
+    discoveryServers: parseDiscoveryServerList(config.read(ROS_KEYS, 'ros.discovery_server')),
     distro: config.read(ROS_KEYS, 'ros.distro') as RosDistro,
     participants: {
       max: config.read(ROS_KEYS, 'ros.participants.max'),
@@ -89,7 +91,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
       }
       ctx.health.add(() => {
-        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus() };
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers() };
         return rosHealth(state);
       });
       ctx.health.add(() => (ros ? typeHashHealth(ros.graph, ros.types) : {}));

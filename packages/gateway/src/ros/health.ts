@@ -7,6 +7,7 @@ import { warning, type HealthContribution, type HealthWarning } from '@medkit/ki
 import type { RosConnectionOptions } from './connection.js';
 import type { DiscoveryInfoStatus } from '@medkit/ros2';
 import { discoveryInfoFields, discoveryInfoWarnings } from './discovery-info-health.js';
+import { discoveryServerFields, discoveryServerWarnings, type DiscoveryServerStatus } from './discovery-server-health.js';
 
 /** What the ROS graph looks like right now, reduced to counts. */
 export interface RosGraphCounts {
@@ -32,7 +33,7 @@ export type RosSecurityHealth =
 export type RosState =
   | { state: 'disabled' }
   | { state: 'failed'; error: string; options: RosConnectionOptions; security?: RosSecurityHealth }
-  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus };
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[] };
 
 /**
  * Peers listed in `x-medkit-ros.security.peers` at most; the rest are counted by status. Authenticated peers come
@@ -137,9 +138,10 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
       uptime_ms: Math.max(0, now - s.startedAt),
       ...(s.table ? { participant_table: participantTableFields(s.table) } : {}),
       ...(s.discoveryInfo ? { discovery_info: discoveryInfoFields(s.discoveryInfo) } : {}),
+      ...(s.discoveryServers?.length ? { discovery_servers: discoveryServerFields(s.discoveryServers) } : {}),
     },
   };
-  const warnings: HealthWarning[] = s.discoveryInfo ? discoveryInfoWarnings(s.discoveryInfo, now) : [];
+  const warnings: HealthWarning[] = [...(s.discoveryInfo ? discoveryInfoWarnings(s.discoveryInfo, now) : []), ...discoveryServerWarnings(s.discoveryServers ?? [], now)];
   if (s.table?.underPressure) warnings.push(participantTablePressureWarning(s.table));
   const refused = refusedPeersWarning(s.security);
   if (refused) warnings.push(refused);
