@@ -125,8 +125,8 @@ export class DiscoveryServerClient {
   readonly pdpWriter: ReliableWriter;
   readonly pdpReader: ReliableReader;
   private readonly servers = new Map<string, ServerState>();
-  /** Relayed participant -> the server that relayed it (entries only for participants in the table). */
-  private readonly relayedBy = new Map<string, string>();
+  /** Relayed participant -> the servers that relayed it (entries only for participants in the table; at most one per server). */
+  private readonly relayedBy = new Map<string, Set<string>>();
   private readonly stash = new Map<string, { at: number; items: { d: EndpointData; secure: boolean }[] }>();
   private stashed = 0;
   private lastVouch = 0;
@@ -280,9 +280,9 @@ export class DiscoveryServerClient {
     if (!known) {
       // New through the server: it talks discovery with the server only, so of its built-in endpoints only the
       // liveliness pair is ours to link.
-      this.relayedBy.set(d.guidPrefix, serverHex);
+      this.relayedBy.set(d.guidPrefix, new Set([serverHex]));
       this.ctx.matcher.linkBuiltins(livelinessOnly(r), now);
-    } else if (this.relayedBy.has(d.guidPrefix)) this.relayedBy.set(d.guidPrefix, serverHex);
+    } else this.relayedBy.get(d.guidPrefix)?.add(serverHex);
     this.replay(d.guidPrefix);
   }
 
@@ -326,10 +326,13 @@ export class DiscoveryServerClient {
     }
     if (now - this.lastVouch < VOUCH_PERIOD_MS) return;
     this.lastVouch = now;
-    for (const [prefix, serverHex] of this.relayedBy) {
+    for (const [prefix, by] of this.relayedBy) {
       const r = this.ctx.remotes.get(prefix);
-      const server = this.servers.get(serverHex)?.remote;
-      if (r && server && server.lastSeen > r.lastSeen) r.lastSeen = server.lastSeen;
+      if (!r) continue;
+      for (const serverHex of by) {
+        const server = this.servers.get(serverHex)?.remote;
+        if (server && server.lastSeen > r.lastSeen) r.lastSeen = server.lastSeen;
+      }
     }
     for (const [prefix, entry] of this.stash) {
       if (now - entry.at <= STASH_MS) continue;
@@ -375,7 +378,7 @@ export class DiscoveryServerClient {
 
   private statusOf(s: ServerState): DiscoveryServerStatus {
     let relayed = 0;
-    for (const serverHex of this.relayedBy.values()) if (serverHex === s.prefixHex) relayed++;
+    for (const by of this.relayedBy.values()) if (by.has(s.prefixHex)) relayed++;
     return {
       id: s.id,
       host: s.host,

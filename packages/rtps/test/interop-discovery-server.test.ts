@@ -99,6 +99,22 @@ describeWith([...FASTDDS, ...FASTDDS_DISCOVERY_SERVER], 'super client of a Fast 
     await until(() => removed.includes(`${listener.guid} disposed`), `the listener ${listener.guid} relayed dispose; removed: ${removed.join()}`);
   });
 
+  it('is a client of two servers at once: each relays the clients that use it (the position in the list is the id)', async () => {
+    const port1 = discoveryServerPort(domain, 1);
+    await startDiscoveryServer(0, port);
+    await startDiscoveryServer(1, port1);
+    const onFirst = await spawnPeer('fastdds', 'talker', { domain, node: 'on_first', env: clientEnv(port) });
+    const onSecond = await spawnPeer('fastdds', 'listener', { domain, node: 'on_second', env: { ROS_DISCOVERY_SERVER: `;127.0.0.1:${port1}` } });
+    const p = await participant(domain, { userData: 'enclave=/;', peerIndexCount: 0, discoveryServers: parseDiscoveryServerList(`127.0.0.1:${port};127.0.0.1:${port1}`) });
+    await until(() => p.participants().some((x) => x.guid === onFirst.guid) && p.participants().some((x) => x.guid === onSecond.guid), 'a client of each server', 20_000);
+    const servers = p.discoveryServers();
+    expect(servers.map((s) => [s.id, s.guidPrefix, s.connected])).toEqual([
+      [0, discoveryServerPrefix(0), true],
+      [1, discoveryServerPrefix(1), true],
+    ]);
+    expect(servers.every((s) => s.relayed >= 1)).toBe(true);
+  });
+
   it('recovers from a server restart and from a server gone longer than its lease', async () => {
     let srv = await startDiscoveryServer(0, port);
     const talker = await spawnPeer('fastdds', 'talker', { domain, periodMs: 200, env: clientEnv(port) });
