@@ -84,13 +84,19 @@ describe('latency_budget detector', () => {
     expect(few.sweep()).toEqual([]);
   });
 
-  it('counts messages without a valid stamp instead of guessing; future stamps are negative ages', () => {
+  it('counts messages without a valid stamp instead of guessing: missing, zero, simulation time, far future (issue 54)', () => {
     const s = setup();
     s.t.emit('/cmd', { header: { stamp: { sec: 1, nanosec: 2_000_000_000 } } });
     s.t.emit('/cmd', { point: {} });
+    // An unset header (zero) used to be an age of 56 years and a latency fault; simulation time the same.
+    s.t.emit('/cmd', { header: { stamp: { sec: 0, nanosec: 0 } } });
+    s.t.emit('/cmd', { header: { stamp: { sec: 120, nanosec: 0 } } });
+    // An hour ahead used to be a negative age that pulled the percentiles down.
+    s.send(-3_600_000);
+    // Half a second ahead is clock skew: age 0, never negative.
     for (let i = 0; i < 3; i++) s.send(-500);
     expect(s.sweep()).toEqual([]);
-    expect(s.det.status()).toMatchObject({ chains: [{ unstamped_messages: 2, samples: 3, p99_ms: -500 }] });
+    expect(s.det.status()).toMatchObject({ chains: [{ unstamped_messages: 5, invalid_stamps: { zero: 1, not_wall_clock: 1, future: 1 }, samples: 3, p99_ms: 0 }] });
   });
 
   it('a flood keeps at most max_window_samples', () => {

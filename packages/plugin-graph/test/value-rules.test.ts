@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExpression } from '../src/watchdog/value/expression.js';
-import { parseSource, readField } from '../src/watchdog/value/source.js';
+import { INVALID, parseSource, readField, readFieldOrInvalid } from '../src/watchdog/value/source.js';
 import { compileRule, RuleError, type RuleLimits } from '../src/watchdog/value/rule.js';
 import { RuleWindow } from '../src/watchdog/value/rule-window.js';
 import { checkConfigRules, RuleRefused, ValueDetector, type ValueSettings } from '../src/watchdog/value/value-detector.js';
@@ -82,7 +82,7 @@ const BASE = { fault_code: 'LOC_GPS_REJECTING', sources: { r: 'diag:gps_gate/rej
 describe('rule checks', () => {
   it('fill defaults and keep the body as given', () => {
     const c = compileRule(BASE, 'vr_1', 'rest', LIMITS);
-    expect(c.rule).toEqual({ id: 'vr_1', origin: 'rest', fault_code: 'LOC_GPS_REJECTING', severity: 'ERROR', sources: { r: 'diag:gps_gate/rejected' }, value: 'r', stat: 'mean', op: '>', threshold: 0.5, window_ms: 1000, min_samples: 1 });
+    expect(c.rule).toEqual({ id: 'vr_1', origin: 'rest', fault_code: 'LOC_GPS_REJECTING', severity: 'ERROR', sources: { r: 'diag:gps_gate/rejected' }, value: 'r', stat: 'mean', op: '>', threshold: 0.5, window_ms: 1000, min_samples: 1, on_invalid: 'hold' });
   });
 
   it('name the offending field', () => {
@@ -118,6 +118,69 @@ describe('rule checks', () => {
 function windowOf(body: Record<string, unknown>) {
   return new RuleWindow(compileRule({ ...BASE, ...body }, 'r1', 'config', LIMITS), 100);
 }
+
+describe('invalid and missing data (issue 54)', () => {
+  const feed = (w: RuleWindow, at: number, v: number) => w.update(new Map([['v', v]]), at);
+
+  it('an active fault does not heal on silence or invalid values by default', () => {
+    const w = windowOf({ sources: { v: '/t.v' }, stat: 'max', op: '>', threshold: 2 });
+    feed(w, 0, 5);
+    expect(w.judge(100).failed).toBe(true);
+    // The sensor turns NaN: its values are invalid, nothing valid arrives, the window empties.
+    w.invalid(200);
+    w.invalid(600);
+    const v = w.judge(1500);
+    expect(v).toMatchObject({ failed: true, samples: 0 });
+    expect(v.text).toBe('rule r1: no valid data from /t.v in the last 1000 ms; the fault stays until valid data says otherwise (2 invalid values so far)');
+    expect(w.invalidSamples).toBe(2);
+    // Valid data that passes heals it.
+    feed(w, 1600, 1);
+    expect(w.judge(1700).failed).toBe(false);
+    // A rule that never failed does not raise on silence alone.
+    expect(windowOf({ sources: { v: '/t.v' }, stat: 'max', op: '>', threshold: 2 }).judge(5000).failed).toBe(false);
+  });
+
+  it('while enable does not hold the check does not apply: that heals, and is not silence', () => {
+    const w = new RuleWindow(compileRule({ ...BASE, sources: { v: '/t.v', on: '/t.on' }, value: 'v', enable: 'on > 0', stat: 'max', op: '>', threshold: 2, stale_after_ms: 800 }, 'r1', 'config', LIMITS), 100);
+    w.update(new Map([['v', 5], ['on', 1]]), 0);
+    expect(w.judge(10).failed).toBe(true);
+    w.update(new Map([['on', 0]]), 500);
+    w.update(new Map([['on', 0]]), 1200);
+    expect(w.judge(1300)).toMatchObject({ failed: false, samples: 0 });
+  });
+
+  it('on_invalid violate raises for a window after an invalid value', () => {
+    const w = windowOf({ sources: { v: '/t.v' }, stat: 'max', op: '>', threshold: 2, on_invalid: 'violate' });
+    feed(w, 0, 1);
+    expect(w.judge(10).failed).toBe(false);
+    w.invalid(20);
+    expect(w.judge(30)).toMatchObject({ failed: true });
+    expect(w.judge(30).text).toMatch(/^rule r1: \/t\.v was not a finite number/);
+    feed(w, 1100, 1);
+    expect(w.judge(1100).failed).toBe(false);
+  });
+
+  it('stale_after_ms raises when no valid value came for that long, from the first judgement on', () => {
+    const w = windowOf({ sources: { v: '/t.v' }, stat: 'max', op: '>', threshold: 2, stale_after_ms: 500 });
+    expect(w.judge(0).failed).toBe(false);
+    expect(w.judge(499).failed).toBe(false);
+    expect(w.judge(500).text).toBe('rule r1: no valid value of /t.v for 500 ms (stale_after_ms 500)');
+    feed(w, 600, 1);
+    expect(w.judge(700).failed).toBe(false);
+  });
+
+  it('NaN, infinities and text are invalid; a missing field is absent', () => {
+    for (const v of ['NaN', 'Infinity', '-Infinity', 'nan', 'abc', '1e400', NaN, Infinity]) expect(readFieldOrInvalid({ a: v }, ['a'])).toBe(INVALID);
+    expect(readFieldOrInvalid({ a: '2.5' }, ['a'])).toBe(2.5);
+    expect(readFieldOrInvalid({}, ['a'])).toBeUndefined();
+    expect(readFieldOrInvalid({ a: null }, ['a'])).toBeUndefined();
+  });
+
+  it('on_invalid and stale_after_ms are checked', () => {
+    expect(() => compileRule({ ...BASE, on_invalid: 'ignore' }, 'x', 'rest', LIMITS)).toThrow(/on_invalid/);
+    expect(() => compileRule({ ...BASE, stale_after_ms: 0 }, 'x', 'rest', LIMITS)).toThrow(/stale_after_ms/);
+  });
+});
 
 describe('window statistics', () => {
   const feed = (w: RuleWindow, points: [number, Record<string, number>][]) => points.forEach(([at, v]) => w.update(new Map(Object.entries(v)), at));
@@ -282,8 +345,13 @@ describe('value rules in the watchdog tick', () => {
     expect(fm.reports[0].description).toBe('LOC_GPS_REJECTING: 1 finding: rule vr_1: mean of diag:gps_gate/rejected over 1000 ms is 1 (> 0.5; 1 sample)');
     s.advance(2000);
     fm.reports.length = 0;
+    // The window emptied: no valid data is not health, the fault stays (issue 54)...
     await wd.runTick();
-    expect(fm.reports).toEqual([expect.objectContaining({ code: 'LOC_GPS_REJECTING', passed: true })]);
+    expect(fm.reports.filter((r) => r.passed)).toEqual([]);
+    // ...until valid data says the check holds.
+    s.t.emit('/diagnostics', { status: [{ name: 'gps_gate', values: [{ key: 'rejected', value: '0' }] }] });
+    await wd.runTick();
+    expect(fm.reports).toContainEqual(expect.objectContaining({ code: 'LOC_GPS_REJECTING', passed: true }));
     s.t.emit('/diagnostics', { status: [{ name: 'gps_gate', values: [{ key: 'rejected', value: '1' }] }] });
     await wd.runTick();
     s.det.remove('vr_1');

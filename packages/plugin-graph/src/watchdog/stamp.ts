@@ -25,6 +25,28 @@ export function stampNanos(stamp: unknown): EpochNanos | undefined {
   return s * NS_PER_S + ns;
 }
 
+/** Stamps before 2001-01-01: an unset header (zero) or simulation time, not the wall clock ages are taken against. */
+const MIN_WALL_STAMP = 978_307_200n * NS_PER_S;
+/** A stamp this far ahead of our clock is not a clock skew between two machines of one robot (ns). */
+const MAX_AHEAD = 2n * NS_PER_S;
+
+/** Why a stamp cannot give an age (docs/graph.md "latency_budget"). */
+export type InvalidStamp = 'missing' | 'zero' | 'not_wall_clock' | 'future';
+
+/**
+ * A message's age in microseconds against `now`, or why it has none: no valid Time, zero, before 2001 (simulation
+ * time), or more than 2 s ahead. A stamp up to 2 s ahead (clock skew) is age 0, never a negative age that would
+ * pull the percentiles down.
+ */
+export function stampAge(stamp: unknown, now: EpochNanos): number | InvalidStamp {
+  const t = stampNanos(stamp);
+  if (t === undefined) return 'missing';
+  if (t === 0n) return 'zero';
+  if (t < MIN_WALL_STAMP) return 'not_wall_clock';
+  if (t - now > MAX_AHEAD) return 'future';
+  return Math.max(0, ageMicros(now, t));
+}
+
 /** The wall clock as epoch nanoseconds (Date.now() is an exact integer of milliseconds). */
 export function wallNanos(): EpochNanos {
   return BigInt(Date.now()) * 1_000_000n;

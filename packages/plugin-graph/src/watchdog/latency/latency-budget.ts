@@ -7,7 +7,7 @@ import { isExcludedTopic } from '../../provider/build.js';
 import { FAULT_SEVERITY, type Detector, type Finding, type SweepInput } from '../detectors/detector.js';
 import { TopicFeeds } from '../feeds.js';
 import { percentile, SampleWindow } from '../sample-window.js';
-import { ageMicros, formatMs, stampNanos, wallNanos, type EpochNanos } from '../stamp.js';
+import { formatMs, stampAge, wallNanos, type EpochNanos, type InvalidStamp } from '../stamp.js';
 import type { Topology } from '../topology.js';
 
 export const GRAPH_LATENCY_BUDGET = 'GRAPH_LATENCY_BUDGET';
@@ -42,7 +42,9 @@ interface ChainState {
   chain: LatencyChain;
   window: SampleWindow;
   lastTopics: string[];
+  /** Messages without a usable stamp, in all and by reason (stamp.ts stampAge). */
   unstamped: number;
+  invalid: Record<Exclude<InvalidStamp, 'missing'>, number>;
   p50?: number;
   p99?: number;
   over: boolean;
@@ -74,7 +76,7 @@ export class LatencyBudgetDetector implements Detector {
   ) {
     this.now = settings.now ?? wallNanos;
     this.monoMs = settings.monoMs ?? (() => performance.now());
-    this.states = settings.chains.map((chain) => ({ chain, window: new SampleWindow(settings.maxWindowSamples), lastTopics: [], unstamped: 0, over: false }));
+    this.states = settings.chains.map((chain) => ({ chain, window: new SampleWindow(settings.maxWindowSamples), lastTopics: [], unstamped: 0, invalid: { zero: 0, not_wall_clock: 0, future: 0 }, over: false }));
     for (const s of this.states) if (s.chain.topics.length > 0) this.listen(s, [s.chain.topics[s.chain.topics.length - 1]]);
   }
 
@@ -89,12 +91,13 @@ export class LatencyBudgetDetector implements Detector {
   }
 
   private take(s: ChainState, m: Record<string, unknown>): void {
-    const stamp = stampNanos((m.header as { stamp?: unknown } | undefined)?.stamp);
-    if (stamp === undefined) {
+    const age = stampAge((m.header as { stamp?: unknown } | undefined)?.stamp, this.now());
+    if (typeof age !== 'number') {
       s.unstamped++;
+      if (age !== 'missing') s.invalid[age]++;
       return;
     }
-    s.window.push(this.monoMs(), ageMicros(this.now(), stamp));
+    s.window.push(this.monoMs(), age);
   }
 
   sweep({ tick, topology, ros }: SweepInput): Finding[] {
@@ -146,6 +149,7 @@ export class LatencyBudgetDetector implements Detector {
         p99_ms: ms(s.p99),
         over_budget: s.over,
         unstamped_messages: s.unstamped,
+        invalid_stamps: { ...s.invalid },
         dropped_samples: s.window.overflowed,
         ...(s.problem ? { problem: s.problem } : {}),
       })),

@@ -17,6 +17,8 @@ const body = {
     threshold: { type: 'number', description: 'Compared with the statistic; for stuck the tolerance (default 0)' },
     window_ms: { type: 'integer', minimum: 1, default: 5000 },
     min_samples: { type: 'integer', minimum: 1 },
+    on_invalid: { type: 'string', enum: ['hold', 'violate'], default: 'hold', description: 'A value that is NaN, infinite or not numeric: hold (no valid data; an active fault does not heal) or violate (a violation for a window)' },
+    stale_after_ms: { type: 'integer', minimum: 1, description: 'Raise when no valid value arrived for this long' },
     description: { type: 'string', maxLength: 512 },
   },
   example: { fault_code: 'LOC_GPS_REJECTING', sources: { r: 'diag:gps_gate/rejected_fixes' }, stat: 'mean', op: '>', threshold: 0.5, window_ms: 10000 },

@@ -31,6 +31,13 @@ export interface ValueRule {
   threshold: number;
   window_ms: number;
   min_samples: number;
+  /**
+   * A present value that is not a finite number (NaN, infinity, unparsable text): `hold` (default) counts it as
+   * no valid data, which never heals an active fault; `violate` counts it as a violation for a window.
+   */
+  on_invalid: 'hold' | 'violate';
+  /** Raise when no valid sample arrived for this long (ms); absent: silence only keeps the last verdict. */
+  stale_after_ms?: number;
   description?: string;
 }
 
@@ -59,7 +66,7 @@ export class RuleError extends Error {
   }
 }
 
-const KNOWN_KEYS = ['id', 'fault_code', 'severity', 'sources', 'value', 'enable', 'stat', 'op', 'threshold', 'window_ms', 'min_samples', 'description'];
+const KNOWN_KEYS = ['id', 'fault_code', 'severity', 'sources', 'value', 'enable', 'stat', 'op', 'threshold', 'window_ms', 'min_samples', 'on_invalid', 'stale_after_ms', 'description'];
 const SOURCE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 const RESERVED = new Set(['and', 'or', 'not', 'true', 'false', 'abs', 'sign', 'sqrt', 'min', 'max', 'hypot']);
 export const RULE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -129,6 +136,9 @@ export function compileRule(raw: unknown, id: string, origin: ValueRule['origin'
   const minSamples = positiveInt('min_samples', r.min_samples, stat === 'rate' || stat === 'stuck' ? 2 : 1, 1_000_000);
   if ((stat === 'rate' || stat === 'stuck') && minSamples < 2) throw new RuleError('min_samples', `stat ${stat} needs at least 2`);
   if (r.description !== undefined && (typeof r.description !== 'string' || r.description.length > MAX_DESCRIPTION)) throw new RuleError('description', `must be a string of at most ${MAX_DESCRIPTION} characters`);
+  const onInvalid = r.on_invalid ?? 'hold';
+  if (onInvalid !== 'hold' && onInvalid !== 'violate') throw new RuleError('on_invalid', 'must be hold or violate');
+  const staleAfter = r.stale_after_ms === undefined ? undefined : positiveInt('stale_after_ms', r.stale_after_ms, 0, limits.maxWindowMs);
   const rule: ValueRule = {
     id,
     origin,
@@ -142,6 +152,8 @@ export function compileRule(raw: unknown, id: string, origin: ValueRule['origin'
     threshold,
     window_ms: window,
     min_samples: minSamples,
+    on_invalid: onInvalid,
+    ...(staleAfter !== undefined ? { stale_after_ms: staleAfter } : {}),
     ...(typeof r.description === 'string' ? { description: r.description } : {}),
   };
   return { rule, sources, value, ...(enable ? { enable } : {}) };

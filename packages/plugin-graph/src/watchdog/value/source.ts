@@ -62,18 +62,40 @@ export function numeric(v: unknown): number | undefined {
   return undefined;
 }
 
-/** The number at `path` in a message's JSON form, or undefined. */
-export function readField(message: unknown, path: readonly (string | number)[]): number | undefined {
+/** A value that is there but is no finite number: NaN, an infinity, text that is not a number (docs/graph.md). */
+export const INVALID = Symbol('invalid');
+
+/** `v` as a number, INVALID when it is present but not a finite number, undefined when absent. */
+export function numericOrInvalid(v: unknown): number | typeof INVALID | undefined {
+  if (v === undefined || v === null) return undefined;
+  return numeric(v) ?? INVALID;
+}
+
+/** The number at `path` in a message's JSON form: INVALID for a value that is no finite number, undefined when absent. */
+export function readFieldOrInvalid(message: unknown, path: readonly (string | number)[]): number | typeof INVALID | undefined {
+  const v = valueAt(message, path);
+  return v === ABSENT ? undefined : numericOrInvalid(v);
+}
+
+const ABSENT = Symbol('absent');
+
+function valueAt(message: unknown, path: readonly (string | number)[]): unknown {
   let v: unknown = message;
   for (const seg of path) {
-    if (v === null || typeof v !== 'object') return undefined;
+    if (v === null || typeof v !== 'object') return ABSENT;
     if (typeof seg === 'number') {
-      if (!Array.isArray(v) || seg >= v.length) return undefined;
+      if (!Array.isArray(v) || seg >= v.length) return ABSENT;
       v = v[seg];
     } else {
-      if (Array.isArray(v) || !Object.hasOwn(v, seg)) return undefined;
+      if (Array.isArray(v) || !Object.hasOwn(v, seg)) return ABSENT;
       v = (v as Record<string, unknown>)[seg];
     }
   }
-  return numeric(v);
+  return v;
+}
+
+/** The number at `path` in a message's JSON form, or undefined. */
+export function readField(message: unknown, path: readonly (string | number)[]): number | undefined {
+  const v = valueAt(message, path);
+  return v === ABSENT ? undefined : numeric(v);
 }

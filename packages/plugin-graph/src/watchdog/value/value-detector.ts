@@ -6,7 +6,7 @@ import { FAULT_SEVERITY, type Detector, type Finding, type SweepInput } from '..
 import { TopicFeeds, type MessageHandler } from '../feeds.js';
 import { compileRule, RuleError, type CompiledRule, type RuleLimits, type ValueRule } from './rule.js';
 import { RuleWindow } from './rule-window.js';
-import { numeric, readField } from './source.js';
+import { INVALID, numericOrInvalid, readFieldOrInvalid } from './source.js';
 import { MemoryRuleStore, type RuleStore } from './store.js';
 
 const DIAGNOSTICS_TYPE = 'diagnostic_msgs/msg/DiagnosticArray';
@@ -182,11 +182,15 @@ export class ValueDetector implements Detector {
   private fieldHandler(w: RuleWindow, fields: [string, (string | number)[]][]): MessageHandler {
     return (m) => {
       const values = new Map<string, number>();
+      let invalid = false;
       for (const [name, path] of fields) {
-        const v = readField(m, path);
-        if (v !== undefined) values.set(name, v);
+        const v = readFieldOrInvalid(m, path);
+        if (v === INVALID) invalid = true;
+        else if (v !== undefined) values.set(name, v);
       }
-      if (values.size > 0) w.update(values, this.monoMs());
+      const at = this.monoMs();
+      if (invalid) w.invalid(at);
+      if (values.size > 0) w.update(values, at);
     };
   }
 
@@ -194,20 +198,23 @@ export class ValueDetector implements Detector {
     return (m) => {
       const statuses = Array.isArray(m.status) ? m.status.slice(0, MAX_STATUSES) : [];
       const updates = new Map<RuleWindow, Map<string, number>>();
+      const invalid = new Set<RuleWindow>();
       for (const st of statuses as { name?: unknown; values?: unknown }[]) {
         const wanted = typeof st?.name === 'string' ? index.get(st.name) : undefined;
         if (!wanted || !Array.isArray(st.values)) continue;
         const kv = st.values.slice(0, MAX_VALUES) as { key?: unknown; value?: unknown }[];
         for (const { w, name, key } of wanted) {
           const hit = kv.find((x) => x?.key === key);
-          const v = hit ? numeric(hit.value) : undefined;
-          if (v === undefined) continue;
+          const v = hit ? numericOrInvalid(hit.value) : undefined;
+          if (v === INVALID) invalid.add(w);
+          if (v === undefined || v === INVALID) continue;
           const u = updates.get(w) ?? new Map<string, number>();
           u.set(name, v);
           updates.set(w, u);
         }
       }
       const at = this.monoMs();
+      for (const w of invalid) w.invalid(at);
       for (const [w, values] of updates) w.update(values, at);
     };
   }
@@ -235,6 +242,7 @@ export class ValueDetector implements Detector {
       failing_rules: [...this.failing],
       store: { kind: this.settings.store.kind, ...(this.settings.store.broken ? { error: this.settings.store.broken } : {}), unreadable_rules: this.unreadable.length },
       disabled_updates: Object.fromEntries([...this.rules].filter(([, w]) => w.disabled > 0).slice(0, 256).map(([id, w]) => [id, w.disabled])),
+      invalid_samples: Object.fromEntries([...this.rules].filter(([, w]) => w.invalidSamples > 0).slice(0, 256).map(([id, w]) => [id, w.invalidSamples])),
       subscriptions: this.feeds.status(this.id),
     };
   }
