@@ -142,7 +142,12 @@ export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
       await capture.stop();
       // A write-behind store gets one query deadline to send what it accepted; what is left is logged, not hidden.
       await repository.drain?.(cfg.postgresql.query_timeout_ms);
-      if (store.status.pending > 0) log.error(`fault store (${store.status.backend}): ${store.status.pending} accepted writes were not stored before stop`);
+      if (store.status.pending > 0) {
+        // PostgreSQL's accepted writes are in its write-ahead journal in the data dir (pg-journal.ts) unless there is none.
+        const kept = store.status.backend === 'postgresql' && o.dataDir !== ':memory:';
+        if (kept) log.warn(`fault store (postgresql): ${store.status.pending} accepted writes were not committed before stop; they are kept in the journal and sent at the next start`);
+        else log.error(`fault store (${store.status.backend}): ${store.status.pending} accepted writes were not stored before stop`);
+      }
       repository.close();
       audit?.close();
       ownDb?.close();

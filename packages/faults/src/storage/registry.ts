@@ -54,7 +54,7 @@ const BACKENDS: Record<FaultStoreBackend, Opener> = {
     const bad = connectionStringProblem(o.postgresql.url);
     if (bad) throw new Error(`faults.postgresql.url is not a usable connection string: ${bad} (expected postgres://user:password@host:5432/database)`);
     const status = new FaultStoreStatus('postgresql', 'connecting');
-    return { repository: guardRepository(new PostgresFaultRepository(o.postgresql, status, log), status, { remote: true }), status };
+    return { repository: guardRepository(new PostgresFaultRepository({ ...o.postgresql, journalDir: o.dataDir ?? ':memory:' }, status, log), status, { remote: true }), status };
   },
 };
 

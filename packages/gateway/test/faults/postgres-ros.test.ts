@@ -1,7 +1,9 @@
 // The PostgreSQL fault store with ROS on and freeze frames on (their default), issue 54: the gateway exited at
 // start-up ("fault store unavailable (postgresql: connecting): not connected yet", thrown while the snapshot
 // capturer read the largest capture id) 5 times of 5. A real PostgreSQL up, down and back, and a real Cyclone DDS
-// talker whose /chatter the freeze frame captures. Domain offset 233.
+// talker whose /chatter the freeze frame captures. And what "accepted" means: a fault acknowledged to a reporting
+// node (ReportFault `accepted: 1`) survives the gateway's SIGKILL while PostgreSQL is down (the write-ahead
+// journal). Domain offset 233.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,8 @@ import { testDomain } from '../../../../test-support/domains.js';
 import { buildPeer, killAllPeers, spawnPeer } from '../../../../test-support/peers/harness.js';
 import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
+import { buildGateway, runMedkit, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
+import { freePort } from '../../../../test-support/servers/ports.mjs';
 
 const DOMAIN = testDomain(233);
 let pgs: PgServer | undefined;
@@ -74,4 +78,46 @@ describeWith([...POSTGRES, ...CYCLONE], 'the PostgreSQL store with ROS and freez
     await until(async () => ((await storeState(g!)).state === 'ok' ? true : undefined), 'the store once PostgreSQL is back', 30_000);
     await freezeFrameOfChatter(g, 'PG_ROS_LATE');
   }, 120_000);
+
+  it('an acknowledged report survives a SIGKILL of the gateway while PostgreSQL is down (the journal), and is in PostgreSQL after both are back', async () => {
+    buildGateway();
+    await buildPeer('cyclone');
+    pgs = await startPostgres();
+    const dataDir = mkdtempSync(join(tmpdir(), 'medkit-pg-journal-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const start = (): MedkitProcess =>
+      runMedkit(['gateway', '--domain', String(DOMAIN), '--localhost-only', '--port', String(port), '--data-dir', dataDir,
+        '--set', 'faults.storage_type=postgresql', '--set', `faults.postgresql.url=${pgs!.url}`, '--set', 'faults.postgresql.query_timeout_ms=1000',
+        '--set', 'faults.postgresql.reconnect_max_ms=300', '--set', 'faults.snapshots.enabled=false']);
+    const health = async () => (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as { 'x-medkit-faults': { store: { state: string } } };
+    const report = async (code: string) => {
+      const peer = await spawnPeer('cyclone', 'report', { domain: DOMAIN, node: 'reporter', code, count: 1, timeoutMs: 10_000 });
+      const m = await peer.waitForLine(/^response seq=1 accepted=([01])$/, 30_000);
+      await peer.stop();
+      return m[1] === '1';
+    };
+    let g = start();
+    try {
+      await g.waitFor(/medkit gateway ready/);
+      await until(async () => ((await health())['x-medkit-faults'].store.state === 'ok' ? true : undefined), 'the store to load', 30_000);
+      expect(await report('PG_J_BEFORE')).toBe(true);
+      // PostgreSQL stops; the next report is acknowledged (queued, and journalled) before any transaction failed.
+      pgs.pause();
+      const acknowledged = ['PG_J_BEFORE'];
+      if (await report('PG_J_DURING')) acknowledged.push('PG_J_DURING');
+      expect(acknowledged).toContain('PG_J_DURING');
+      g.child.kill('SIGKILL');
+      await g.exited;
+      pgs.resume();
+      g = start();
+      await g.waitFor(/medkit gateway ready/);
+      await until(async () => ((await health())['x-medkit-faults'].store.state === 'ok' ? true : undefined), 'the store to load again', 30_000);
+      const listed = (await (await fetch(`http://127.0.0.1:${port}/api/v1/faults?status=all`)).json()) as { items: { fault_code: string }[] };
+      for (const code of acknowledged) expect(listed.items.map((i) => i.fault_code), code).toContain(code);
+    } finally {
+      g.child.kill('SIGKILL');
+      await g.exited;
+    }
+  }, 180_000);
 });

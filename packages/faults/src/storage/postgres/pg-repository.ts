@@ -14,7 +14,9 @@ import { storeProblemOf } from '../store-errors.js';
 import type { FaultStoreStatus } from '../store-status.js';
 import { loadPgFaultStore, migratePgFaultStore } from './pg-schema.js';
 import * as sql from './pg-statements.js';
+import { PgJournal } from './pg-journal.js';
 import { PgWriteQueue } from './pg-writer.js';
+import { withPgTransaction } from '@medkit/kit';
 
 /** The PostgreSQL driver, loaded when a PostgreSQL store is opened: a gateway on SQLite never loads it. */
 function loadPg(): typeof pg {
@@ -31,6 +33,8 @@ export interface PgStoreOptions {
   reconnectMaxMs: number;
   /** Statements accepted and not yet written past which new writes are refused. */
   maxPendingWrites: number;
+  /** Where the write-ahead journal lives (the data dir; `:memory:`: not across a crash, for tests). */
+  journalDir?: string | ':memory:';
 }
 
 const BACKOFF_MIN_MS = 250;
@@ -40,6 +44,7 @@ export class PostgresFaultRepository implements FaultRepository {
   private mem = new MemoryFaultRepository();
   private readonly pool: pg.Pool;
   private readonly queue: PgWriteQueue;
+  private readonly journal: PgJournal;
   private batch: sql.PgStatement[] | undefined;
   private ready = false;
   private readonly waiting: (() => void)[] = [];
@@ -52,7 +57,8 @@ export class PostgresFaultRepository implements FaultRepository {
     });
     // An idle client losing its server must not crash the gateway; the next write finds out and retries.
     this.pool.on('error', (err) => { this.status.connected = false; log.warn(`fault store (postgresql): idle connection lost: ${err.message}`); });
-    this.queue = new PgWriteQueue({ pool: this.pool, status, log, backoffMinMs: BACKOFF_MIN_MS, backoffMaxMs: o.reconnectMaxMs });
+    this.journal = PgJournal.open(o.journalDir ?? ':memory:');
+    this.queue = new PgWriteQueue({ pool: this.pool, status, log, backoffMinMs: BACKOFF_MIN_MS, backoffMaxMs: o.reconnectMaxMs, journal: this.journal });
     void this.connect();
   }
 
@@ -62,6 +68,7 @@ export class PostgresFaultRepository implements FaultRepository {
     while (!this.closed) {
       try {
         await migratePgFaultStore(this.pool);
+        await this.replayJournal();
         this.mem = MemoryFaultRepository.fromRows(await loadPgFaultStore(this.pool));
         this.ready = true;
         this.status.recover();
@@ -76,6 +83,29 @@ export class PostgresFaultRepository implements FaultRepository {
         delay = Math.min(delay * 2, this.o.reconnectMaxMs);
       }
     }
+  }
+
+  /**
+   * Sends what the journal kept from before the last stop (acknowledged, never committed), in order and before the
+   * store loads, so the memory copy holds it too. Upserts come out the same if some were committed after all.
+   */
+  private async replayJournal(): Promise<void> {
+    let replayed = 0;
+    for (;;) {
+      const entries = this.journal.oldest(100);
+      if (entries.length === 0) break;
+      await withPgTransaction(() => this.pool.connect(), async (client) => {
+        for (const e of entries) for (const st of e.statements) await client.query(st.text, st.values);
+      });
+      this.journal.removeThrough(entries[entries.length - 1].id);
+      replayed += entries.length;
+    }
+    if (replayed > 0) this.log.info(`fault store (postgresql): ${replayed} journalled write batches from before the last stop sent to PostgreSQL`);
+  }
+
+  /** Write batches acknowledged and not yet committed to PostgreSQL, as the journal holds them. */
+  get journalled(): number {
+    return this.journal.size;
   }
 
   whenReady(fn: () => void): void {
@@ -205,6 +235,7 @@ export class PostgresFaultRepository implements FaultRepository {
   close(): void {
     this.closed = true;
     this.queue.close();
+    this.journal.close();
     void this.pool.end().catch(() => undefined);
   }
 }

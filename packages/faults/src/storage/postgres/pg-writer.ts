@@ -8,6 +8,7 @@ import { withPgTransaction } from '@medkit/kit';
 import type { FaultLogger } from '../../log.js';
 import { storeProblemOf } from '../store-errors.js';
 import type { FaultStoreStatus } from '../store-status.js';
+import type { PgJournal } from './pg-journal.js';
 import type { PgStatement } from './pg-statements.js';
 
 const MAX_STATEMENTS_PER_TX = 500;
@@ -19,10 +20,18 @@ interface PgWriterOptions {
   /** First retry delay and its ceiling. */
   backoffMinMs: number;
   backoffMaxMs: number;
+  /** The write-ahead journal: each batch is in it before push returns, and leaves it once committed. */
+  journal?: PgJournal;
+}
+
+interface QueuedBatch {
+  statements: PgStatement[];
+  /** Its journal entry. */
+  journalId?: number;
 }
 
 export class PgWriteQueue {
-  private readonly batches: PgStatement[][] = [];
+  private readonly batches: QueuedBatch[] = [];
   private running: Promise<void> | undefined;
   private closed = false;
   private backoff: number;
@@ -38,9 +47,11 @@ export class PgWriteQueue {
     return this.o.status.pending;
   }
 
+  /** Queues a batch; with a journal, it is on disk when this returns (throws when it cannot be: not acknowledged). */
   push(batch: PgStatement[]): void {
     if (batch.length === 0) return;
-    this.batches.push(batch);
+    const journalId = this.o.journal?.append(batch);
+    this.batches.push({ statements: batch, journalId });
     this.o.status.pending += batch.length;
     this.running ??= this.run().finally(() => { this.running = undefined; });
   }
@@ -67,12 +78,15 @@ export class PgWriteQueue {
     while (!this.closed && this.batches.length > 0) {
       // Batches queued behind each other go in one transaction (fewer round trips under a burst of reports).
       let take = 1;
-      let size = this.batches[0].length;
-      while (take < this.batches.length && size + this.batches[take].length <= MAX_STATEMENTS_PER_TX) size += this.batches[take++].length;
-      const batch = this.batches.slice(0, take).flat();
+      let size = this.batches[0].statements.length;
+      while (take < this.batches.length && size + this.batches[take].statements.length <= MAX_STATEMENTS_PER_TX) size += this.batches[take++].statements.length;
+      const taken = this.batches.slice(0, take);
+      const batch = taken.flatMap((b) => b.statements);
       try {
         await this.send(batch);
         this.batches.splice(0, take);
+        const lastJournalled = taken[taken.length - 1].journalId;
+        if (lastJournalled !== undefined) this.forget(lastJournalled);
         this.o.status.pending -= batch.length;
         this.backoff = this.o.backoffMinMs;
         this.o.status.connected = true;
@@ -87,6 +101,15 @@ export class PgWriteQueue {
       }
     }
     if (this.batches.length === 0) for (const done of this.emptied) done();
+  }
+
+  /** Committed: out of the journal (a failure here only means it is sent again after a restart: upserts). */
+  private forget(journalId: number): void {
+    try {
+      this.o.journal?.removeThrough(journalId);
+    } catch (err) {
+      this.o.log.warn(`fault store (postgresql): journal entries up to ${journalId} committed but not removed (${(err as Error).message}); they are sent again at the next start`);
+    }
   }
 
   private async send(batch: PgStatement[]): Promise<void> {
