@@ -304,6 +304,12 @@ export interface PluginFaultReport {
 /** A cyclic-subscription / trigger sampler of a whole collection (docs/faults.md). */
 export type Sampler = (entityId: string, resourcePath: string | undefined) => unknown | Promise<unknown>;
 
+/** A `/health` warning from a plugin ({@link PluginContext.reportWarnings}); `code` is the plugin's own, snake_case. */
+export interface PluginWarning {
+  code: string;
+  message: string;
+}
+
 export interface PluginContext {
   /** Logger `plugin.<name>`. */
   readonly log: PluginLogger;
@@ -355,6 +361,12 @@ export interface PluginContext {
    * (process introspection) read them with processIdOf. Optional: absent on gateways before this contract.
    */
   reportProcessIds?(pids: ReadonlyMap<string, number>): void;
+  /**
+   * [ours] What this plugin wants on `/health` as warnings, asked each time `/health` is read (cheap, synchronous;
+   * at most 16 are shown, messages cut at 500 characters). A plugin that works but with part of its configuration
+   * refused or waiting (a rule whose topic does not exist yet) says so here. Optional: absent on older gateways.
+   */
+  reportWarnings?(source: () => PluginWarning[]): void;
   /** [ours] The process another plugin reported for an entity, with the reporting plugin's name (first reporter wins). */
   processIdOf?(entityId: string): { pid: number; source: string } | undefined;
 }

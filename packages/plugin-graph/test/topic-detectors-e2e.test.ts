@@ -197,4 +197,12 @@ describeWith(CYCLONE, 'topic detectors against Cyclone DDS peers', () => {
     expect(items).toEqual([expect.objectContaining({ id: 'lateral', origin: 'config' }), created]);
     expect((await http(`${g.url}${RULES}`, { method: 'POST', json: { fault_code: 'NEXT_RULE', sources: { v: '/pipe/out.point.y' }, stat: 'max', op: '>', threshold: 1 } })).body.id).toBe('vr_3');
   }, 60_000);
+
+  it('a rule on a topic nobody publishes: 201 with a warning, and /health says so until it appears (issue 54)', async () => {
+    const r = await http(`${g.url}${RULES}`, { method: 'POST', json: { fault_code: 'NOBODY_RULE', sources: { v: '/nobody/here.x' }, stat: 'max', op: '>', threshold: 1 } });
+    expect(r.status).toBe(201);
+    expect(r.body.warnings).toEqual(['no node publishes /nobody/here yet: the rule waits for it']);
+    const health = (await http(`${g.url}/api/v1/health`)).body;
+    expect(health.warnings).toContainEqual(expect.objectContaining({ code: 'graph_watchdog.value_rule_topic_unknown', message: expect.stringContaining('/nobody/here') }));
+  }, 60_000);
 });

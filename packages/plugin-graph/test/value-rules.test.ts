@@ -9,7 +9,7 @@ import { parseExpression } from '../src/watchdog/value/expression.js';
 import { INVALID, parseSource, readField, readFieldOrInvalid } from '../src/watchdog/value/source.js';
 import { compileRule, RuleError, type RuleLimits } from '../src/watchdog/value/rule.js';
 import { RuleWindow } from '../src/watchdog/value/rule-window.js';
-import { checkConfigRules, RuleRefused, ValueDetector, type ValueSettings } from '../src/watchdog/value/value-detector.js';
+import { configRuleProblems, RuleRefused, ValueDetector, type ValueSettings } from '../src/watchdog/value/value-detector.js';
 import { FileRuleStore, MemoryRuleStore } from '../src/watchdog/value/store.js';
 import { TopicFeeds } from '../src/watchdog/feeds.js';
 import type { SweepInput } from '../src/watchdog/detectors/detector.js';
@@ -264,13 +264,13 @@ describe('value detector', () => {
 
   it('create, get, list and delete; deleting clears the fault; config rules stay; ids are never reused', () => {
     const s = detector({ configRules: [{ id: 'from_cfg', ...BASE, fault_code: 'CFG_RULE' }] });
-    const a = s.det.create(BASE);
+    const a = s.det.create(BASE).rule;
     expect(a.id).toBe('vr_1');
     expect(s.det.get('vr_1')).toEqual(a);
     expect(s.det.list().map((r) => [r.id, r.origin])).toEqual([['from_cfg', 'config'], ['vr_1', 'rest']]);
     s.det.remove('vr_1');
     expect(s.cleared).toEqual(['LOC_GPS_REJECTING']);
-    expect(s.det.create(BASE).id).toBe('vr_2');
+    expect(s.det.create(BASE).rule.id).toBe('vr_2');
     const refused = (f: () => unknown) => {
       try {
         f();
@@ -298,7 +298,7 @@ describe('value detector', () => {
     s.det.remove('vr_1');
     const again = s.make({ store: new FileRuleStore(path) });
     expect(again.list()).toEqual([{ ...compileRule({ ...BASE, fault_code: 'OTHER', enable: 'r > 0' }, 'vr_2', 'rest', LIMITS).rule }]);
-    expect(again.create({ ...BASE, fault_code: 'THIRD' }).id).toBe('vr_3');
+    expect(again.create({ ...BASE, fault_code: 'THIRD' }).rule.id).toBe('vr_3');
     // A stored rule the current limits refuse is kept in the file, not evaluated.
     const tight = s.make({ store: new FileRuleStore(path), limits: { ...LIMITS, maxLength: 3 } });
     expect(tight.list().map((r) => r.id)).toEqual(['vr_3']);
@@ -323,11 +323,31 @@ describe('value detector', () => {
     expect(s.sweep()).toEqual([]);
   });
 
-  it('a bad configuration rule is refused at start-up, naming the key', () => {
-    expect(() => checkConfigRules([{ ...BASE, stat: 'median' }], LIMITS, 8)).toThrow('plugins.graph_watchdog.detectors.value.rules[0].stat: must be one of min, max, mean, rate, stuck');
-    expect(() => checkConfigRules([BASE, BASE], LIMITS, 8)).toThrow(/rules\[1\]: a value rule with id LOC_GPS_REJECTING exists/);
-    expect(() => checkConfigRules([{ ...BASE, id: 'a b' }], LIMITS, 8)).toThrow(/rules\[0\]\.id/);
-    expect(() => checkConfigRules([{ ...BASE, id: 'one' }], LIMITS, 8)).not.toThrow();
+  it('a bad configuration rule is named at start-up and left out; the others run (issue 54)', () => {
+    expect(configRuleProblems([{ ...BASE, stat: 'median' }], LIMITS, 8)).toEqual(['plugins.graph_watchdog.detectors.value.rules[0].stat: must be one of min, max, mean, rate, stuck']);
+    expect(configRuleProblems([BASE, BASE], LIMITS, 8)).toEqual([expect.stringMatching(/rules\[1\]: a value rule with id LOC_GPS_REJECTING exists/)]);
+    expect(configRuleProblems([{ ...BASE, id: 'a b' }], LIMITS, 8)).toEqual([expect.stringMatching(/rules\[0\]\.id/)]);
+    expect(configRuleProblems([{ ...BASE, id: 'one' }], LIMITS, 8)).toEqual([]);
+    const s = detector({ configRules: [{ ...BASE, stat: 'median' }, { ...BASE, id: 'good', fault_code: 'GOOD_RULE' }] });
+    expect(s.det.list().map((r) => r.id)).toEqual(['good']);
+    expect(s.det.warnings()).toEqual([{ code: 'value_rules_rejected', message: expect.stringContaining('rules[0].stat: must be one of') }]);
+  });
+
+  it('a rule on a topic nobody publishes is accepted with a warning, shown until the topic appears', () => {
+    const s = detector();
+    s.sweep();
+    const { rule, warnings } = s.det.create({ fault_code: 'NO_TOPIC_YET', sources: { v: '/not/yet.x' }, stat: 'max', op: '>', threshold: 1 });
+    expect(rule.id).toBe('vr_1');
+    expect(warnings).toEqual(['no node publishes /not/yet yet: the rule waits for it']);
+    expect(s.det.warnings()).toEqual([{ code: 'value_rule_topic_unknown', message: expect.stringContaining('vr_1 (/not/yet)') }]);
+    s.t.publish('/not/yet', 'w', 'geometry_msgs/msg/Point');
+    s.sweep();
+    expect(s.det.warnings()).toEqual([]);
+  });
+
+  it('an unreadable rule store is a warning', () => {
+    const s = detector({ store: Object.assign(new MemoryRuleStore(), { broken: 'the file is not JSON' }) });
+    expect(s.det.warnings()).toEqual([{ code: 'value_rule_store', message: 'the value rule store cannot be used: the file is not JSON' }]);
   });
 });
 

@@ -168,6 +168,9 @@ export function createPluginContext(ctx: PluginContextSources, host: PluginHost,
       return rosAccess;
     },
     reportProcessIds: (pids) => hints.set(p.name, pids),
+    reportWarnings: (source) => {
+      p.warningSource = source;
+    },
     processIdOf: (id) => hints.pidOf(id),
   };
 }

@@ -62,9 +62,11 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
         const plugins = h.health();
         return {
           fields: { 'x-medkit-plugins': plugins },
-          warnings: plugins.flatMap((p) =>
-            p.state === 'disabled' ? [warning('plugin_disabled', `plugin '${p.name}' is disabled: ${p.error ?? 'unknown error'}`)] : p.last_error ? [warning('plugin_call_failed', `plugin '${p.name}': ${p.last_error}`)] : [],
-          ),
+          warnings: plugins.flatMap((p) => [
+            ...(p.state === 'disabled' ? [warning('plugin_disabled', `plugin '${p.name}' is disabled: ${p.error ?? 'unknown error'}`)] : p.last_error ? [warning('plugin_call_failed', `plugin '${p.name}': ${p.last_error}`)] : []),
+            // The plugin's own: its code, prefixed with the plugin's name so two plugins never share one.
+            ...p.warnings.map((w) => warning(`${p.name}.${w.code}`, `plugin '${p.name}': ${w.message}`)),
+          ]),
         };
       });
     },

@@ -4,7 +4,7 @@
 import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
 import type { DiscoveryLayer, LayerOutput } from '../entities/pipeline/layer.js';
 import type { Logger } from '@medkit/kit';
-import { type ConditionEvaluator, type DataProvider, type FaultProvider, type IntrospectionProvider, type LifecycleProvider, type LogProvider, type MedkitPlugin, type OperationProvider, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, type PluginEntityRef, type PluginModule, type PluginRoute, providerFailure, type ScriptProvider, type UpdateProvider, withDeadline } from '@medkit/plugin-api';
+import { type ConditionEvaluator, type DataProvider, type FaultProvider, type IntrospectionProvider, type LifecycleProvider, type LogProvider, type MedkitPlugin, type OperationProvider, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, type PluginEntityRef, type PluginModule, type PluginRoute, type PluginWarning, providerFailure, type ScriptProvider, type UpdateProvider, withDeadline } from '@medkit/plugin-api';
 import { DEFAULT_CALL_TIMEOUT_MS } from './config.js';
 import { componentsWithIdentity } from './identity.js';
 
@@ -30,7 +30,13 @@ interface PluginHealth {
   last_error?: string;
   providers: string[];
   owned_entities: number;
+  /** What the plugin itself reports (PluginContext.reportWarnings), bounded. */
+  warnings: PluginWarning[];
 }
+
+/** Plugin warnings shown per plugin, and the length a message is cut to: a plugin cannot flood /health. */
+const MAX_PLUGIN_WARNINGS = 16;
+const MAX_WARNING_MESSAGE = 500;
 
 export class LoadedPlugin {
   state: 'active' | 'disabled' = 'active';
@@ -38,6 +44,8 @@ export class LoadedPlugin {
   failedCalls = 0;
   lastError?: string;
   routes: PluginRoute[] = [];
+  /** PluginContext.reportWarnings' source. */
+  warningSource?: () => PluginWarning[];
   /** Entity id → type, from the last successful introspect (docs/plugins.md). */
   owned = new Map<string, EntityType>();
   /** Entity id → metadata, from the last successful introspect (docs/beacons.md). */
@@ -320,8 +328,22 @@ export class PluginHost {
       ...(p.lastError ? { last_error: p.lastError } : {}),
       providers: Object.keys(p.providers),
       owned_entities: p.owned.size,
+      warnings: p.state === 'active' ? pluginWarnings(p) : [],
     }));
   }
+}
+
+/** A plugin's own warnings, bounded; a source that throws is itself the warning. */
+function pluginWarnings(p: LoadedPlugin): PluginWarning[] {
+  if (!p.warningSource) return [];
+  let list: PluginWarning[];
+  try {
+    list = p.warningSource();
+  } catch (err) {
+    return [{ code: 'warnings_failed', message: `reading its warnings failed: ${(err as Error)?.message ?? String(err)}` }];
+  }
+  if (!Array.isArray(list)) return [];
+  return list.slice(0, MAX_PLUGIN_WARNINGS).map((w) => ({ code: String(w?.code ?? 'warning').slice(0, 64), message: String(w?.message ?? '').slice(0, MAX_WARNING_MESSAGE) }));
 }
 
 function safeBool(fn: () => boolean): boolean {

@@ -16,7 +16,7 @@ import { GRAPH_WATCHDOG_PATHS } from './openapi.js';
 import { TfStaleDetector } from './tf/tf-stale.js';
 import { valueRuleRoutes } from './value/routes.js';
 import { FileRuleStore, MemoryRuleStore } from './value/store.js';
-import { checkConfigRules, ValueDetector } from './value/value-detector.js';
+import { configRuleProblems, ValueDetector } from './value/value-detector.js';
 import { GraphWatchdog, WATCHDOG_SOURCE_ID } from './watchdog.js';
 import { scopedApps } from '../provider/build.js';
 
@@ -44,14 +44,15 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
 
   configure(config: PluginConfig): void {
     this.cfg = readWatchdogConfig(config, (m) => this.warnings.push(m));
-    // Value rules of the configuration decide raises: a bad one refuses the configuration, naming it.
+    // A bad value rule of the configuration is left out and named at start-up and on /health; the others run.
     const v = this.cfg.detectors.value;
-    if (v.mode !== 'off') checkConfigRules(v.rules, v.limits, v.maxRules);
+    if (v.mode !== 'off') for (const problem of configRuleProblems(v.rules, v.limits, v.maxRules)) this.warnings.push(`value rule left out: ${problem}`);
   }
 
   setContext(ctx: PluginContext): void {
     this.ctx = ctx;
     for (const w of this.warnings.splice(0)) ctx.log.warn(w);
+    ctx.reportWarnings?.(() => this.value?.warnings() ?? []);
     const c = this.cfg;
     const d = c.detectors;
     const timeout = readTimeout(c.tickIntervalMs);
@@ -93,7 +94,7 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
 
   /**
    * The detectors that subscribe to topics (only those not off: an off detector subscribes to nothing). A bad
-   * value rule in the configuration throws here, naming it, so the plugin does not start.
+   * value rule of the configuration is left out here (the value detector names it on /health).
    */
   private topicDetectors(ctx: PluginContext): { detector: Detector; mode: WatchdogConfig['detectors']['value']['mode'] }[] {
     const c = this.cfg;

@@ -39,7 +39,7 @@ export const VALUE_RULE_PATHS: Record<string, unknown> = {
       summary: 'Add a value rule: a window statistic of topic fields or /diagnostics keys that raises its fault code',
       description: 'Kept in `detectors.value.storage_path` when set (else until restart). 400 names the field; 409 when the id or fault code is taken; 503 at max_rules or when the rule file cannot be written.',
       requestBody: { required: true, content: { 'application/json': { schema: body } } },
-      responses: { 201: json(rule, 'The rule as stored'), 400: error, 404: error, 409: error, 503: error },
+      responses: { 201: json({ ...rule, properties: { ...rule.properties, warnings: { type: 'array', items: { type: 'string' }, description: 'What is accepted but not working yet, e.g. a source topic no node publishes (the rule waits for it; /health says so too)' } } }, 'The rule as stored'), 400: error, 404: error, 409: error, 503: error },
     },
   },
   'x-medkit-watchdog/value-rules/{rule_id}': {

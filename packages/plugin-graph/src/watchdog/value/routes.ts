@@ -55,7 +55,8 @@ export function valueRuleRoutes(detector: () => ValueDetector | undefined): Plug
         const d = live(res);
         if (!d) return;
         try {
-          res.sendJson(d.create(req.body()), 201);
+          const { rule, warnings } = d.create(req.body());
+          res.sendJson(warnings.length > 0 ? { ...rule, warnings } : rule, 201);
         } catch (err) {
           answerError(res, err);
         }

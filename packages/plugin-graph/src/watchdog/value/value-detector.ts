@@ -19,7 +19,10 @@ export interface ValueSettings {
   limits: RuleLimits;
   maxRules: number;
   maxWindowSamples: number;
-  /** Rule bodies from the configuration (checked here: a bad one throws RuleError naming it). */
+  /**
+   * Rule bodies from the configuration, checked here: a bad one is left out (the others run) and named in
+   * {@link ValueDetector.rejectedConfigRules} and {@link ValueDetector.warnings}.
+   */
   configRules: unknown[];
   store: RuleStore;
   clearFault?: (code: string) => void;
@@ -50,6 +53,11 @@ export class ValueDetector implements Detector {
   private failing = new Set<string>();
   /** Feed owners of the rules now (one per rule). */
   private owners = new Set<string>();
+  /** Configuration rules left out, each as `rules[i].<key>: why`. */
+  readonly rejectedConfigRules: string[] = [];
+  /** Per rule, its topics no node publishes (as of the last sweep), and the ROS access that sweep had. */
+  private missingTopics = new Map<string, string[]>();
+  private lastRos: SweepInput['ros'];
 
   constructor(
     private readonly settings: ValueSettings,
@@ -59,12 +67,16 @@ export class ValueDetector implements Detector {
     settings.configRules.forEach((raw, i) => {
       const id = (raw as { id?: unknown } | null)?.id ?? (raw as { fault_code?: unknown } | null)?.fault_code;
       const where = `rules[${i}]`;
-      if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw new RuleError(`${where}.id`, 'a rule needs an id (or a fault_code) of 1–64 characters of A-Z a-z 0-9 _ . -');
+      if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(id)) {
+        this.rejectedConfigRules.push(`${where}.id: a rule needs an id (or a fault_code) of 1–64 characters of A-Z a-z 0-9 _ . -`);
+        return;
+      }
       try {
         this.admit(compileRule(raw, id, 'config', settings.limits));
       } catch (err) {
-        if (err instanceof RuleError) throw new RuleError(`${where}.${err.field}`, err.message.slice(err.field.length + 2));
-        throw new RuleError(where, (err as Error).message);
+        const e = err instanceof RuleError ? new RuleError(`${where}.${err.field}`, err.message.slice(err.field.length + 2)) : new RuleError(where, (err as Error).message);
+        // One bad rule disables only itself (issue 54): named at start-up and on /health.
+        this.rejectedConfigRules.push(e.message);
       }
     });
     const stored = settings.store.load();
@@ -113,8 +125,11 @@ export class ValueDetector implements Detector {
     return this.rules.get(id)?.compiled.rule;
   }
 
-  /** Checks, stores and starts a rule from a REST body. Throws RuleError (400) or RuleRefused. */
-  create(body: unknown): ValueRule {
+  /**
+   * Checks, stores and starts a rule from a REST body. Throws RuleError (400) or RuleRefused. `warnings`: what is
+   * accepted but not working yet (a topic no node publishes: the rule starts when one does).
+   */
+  create(body: unknown): { rule: ValueRule; warnings: string[] } {
     const broken = this.settings.store.broken;
     if (broken) throw new RuleRefused(503, 'service-unavailable', `the value rule store cannot be written: ${broken}`);
     const id = `vr_${this.lastId + 1}`;
@@ -128,7 +143,35 @@ export class ValueDetector implements Detector {
     }
     this.lastId++;
     this.listen();
-    return compiled.rule;
+    const missing = this.unpublished(compiled.rule.id);
+    if (missing.length > 0) this.missingTopics.set(compiled.rule.id, missing);
+    return { rule: compiled.rule, warnings: missing.map((t) => `no node publishes ${t} yet: the rule waits for it`) };
+  }
+
+  /** The rule's source topics (`/diagnostics` for its status keys) that no node publishes now; [] before the first sweep. */
+  private unpublished(id: string): string[] {
+    const w = this.rules.get(id);
+    const ros = this.lastRos;
+    if (!w || !ros) return [];
+    const topics = new Set([...w.compiled.sources.values()].map((s) => (s.kind === 'diag' ? '/diagnostics' : s.topic)));
+    return [...topics].filter((t) => ros.graph.publishersOf(t).length === 0);
+  }
+
+  /** What /health should say: rules left out of the configuration, an unreadable store, rules waiting for a topic. */
+  warnings(): { code: string; message: string }[] {
+    const out: { code: string; message: string }[] = [];
+    if (this.rejectedConfigRules.length > 0) {
+      out.push({ code: 'value_rules_rejected', message: `${this.rejectedConfigRules.length} value rule(s) of the configuration left out (the others run): ${this.rejectedConfigRules.slice(0, 3).join('; ')}` });
+    }
+    const store = this.settings.store;
+    if (store.broken || this.unreadable.length > 0) {
+      out.push({ code: 'value_rule_store', message: store.broken ? `the value rule store cannot be used: ${store.broken}` : `${this.unreadable.length} stored value rule(s) cannot be read and are not evaluated (kept in the file)` });
+    }
+    if (this.missingTopics.size > 0) {
+      const shown = [...this.missingTopics].slice(0, 3).map(([id, topics]) => `${id} (${topics.join(', ')})`);
+      out.push({ code: 'value_rule_topic_unknown', message: `${this.missingTopics.size} value rule(s) wait for a topic no node publishes: ${shown.join(', ')}${this.missingTopics.size > 3 ? ', ...' : ''}` });
+    }
+    return out;
   }
 
   /** Deletes a REST rule and clears the fault it raised. */
@@ -221,6 +264,13 @@ export class ValueDetector implements Detector {
 
   sweep({ tick, ros }: SweepInput): Finding[] {
     this.feeds.sync(ros, tick);
+    this.lastRos = ros;
+    const missing = new Map<string, string[]>();
+    for (const id of this.rules.keys()) {
+      const m = this.unpublished(id);
+      if (m.length > 0) missing.set(id, m);
+    }
+    this.missingTopics = missing;
     const now = this.monoMs();
     const out: Finding[] = [];
     const failing = new Set<string>();
@@ -255,12 +305,9 @@ export class ValueDetector implements Detector {
 
 /**
  * Checks the configuration's rules exactly as the detector will (each rule, then unique ids and fault codes,
- * and their count): throws an Error naming `plugins.graph_watchdog.detectors.value.rules[i].<key>`.
+ * and their count): what is wrong with each rule it leaves out, as `plugins.graph_watchdog.detectors.value.rules[i].<key>: why`.
  */
-export function checkConfigRules(rules: unknown[], limits: RuleLimits, maxRules: number): void {
-  try {
-    new ValueDetector({ grace: 1, limits, maxRules, maxWindowSamples: 2, configRules: rules, store: new MemoryRuleStore() }, new TopicFeeds({ maxTopics: 1, maxMessageBytes: 1 }));
-  } catch (err) {
-    throw new Error(`plugins.graph_watchdog.detectors.value.${(err as Error).message}`);
-  }
+export function configRuleProblems(rules: unknown[], limits: RuleLimits, maxRules: number): string[] {
+  const d = new ValueDetector({ grace: 1, limits, maxRules, maxWindowSamples: 2, configRules: rules, store: new MemoryRuleStore() }, new TopicFeeds({ maxTopics: 1, maxMessageBytes: 1 }));
+  return d.rejectedConfigRules.map((m) => `plugins.graph_watchdog.detectors.value.${m}`);
 }
