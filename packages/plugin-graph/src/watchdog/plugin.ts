@@ -122,6 +122,8 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
         },
         feeds,
       );
+      // An unusable rule file is named at start-up too (the rejected configuration rules were, in configure()).
+      for (const w of this.value.warnings()) if (w.code === 'value_rule_store') ctx.log.warn(w.message);
       out.push({ detector: this.value, mode: v.mode });
     }
     return out;
