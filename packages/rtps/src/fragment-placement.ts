@@ -23,6 +23,8 @@ export interface AimableReceiver {
    * bytes went into, as held then. A later aim in the same batch (after one of its datagrams) does not change it.
    */
   readonly batchTenure: object | undefined;
+  /** The aim it was last given, a copy (undefined: none): for hostile tests and the fuzzer. */
+  readonly currentAim?: FragmentAim;
 }
 
 /** How a writer lays out a DATA_FRAG datagram: where the payload starts in it, and how many fragments it carries. */
@@ -63,44 +65,99 @@ export function layoutFollowable(layout: DatagramLayout | undefined, fragmentSiz
   return layout !== undefined && layout.head >= MIN_HEAD && layout.head <= MAX_HEAD && (layout.head - MIN_HEAD) % 4 === 0 && layout.per >= 1 && layout.per * fragmentSize + layout.head <= SLOT;
 }
 
-/** Datagrams in a row with fewer fragments before a writer's layout is taken to have changed (see LayoutLearner). */
-const LAYOUT_PATIENCE = 3;
+/**
+ * Regular samples in a row that must agree on a new layout before it replaces the one learned (the first one learned
+ * is taken from one sample): a single forged datagram can make at most one sample look regular in another layout.
+ */
+export const LAYOUT_CONFIRMATIONS = 2;
 
 /**
- * How one writer lays out its DATA_FRAG datagrams, from their payload offsets and fragment counts: the first
- * datagram's from one carrying fragment 1, the others' from one not carrying the last fragment (when there is one).
- * A layout takes a new payload offset or a larger count at once, a smaller count only after LAYOUT_PATIENCE
- * datagrams in a row agree: a repair carries as few fragments as were missing, and must not make every later
- * prediction fail.
+ * How the datagrams of one sample were laid out, noted while it is reassembled. The sample is regular while every
+ * DATA_FRAG that brought anything brought exactly the fragments it claimed, all new, each datagram starting where the
+ * one before ended, and the datagrams between the first and the last agree (payload offset and count). A repair, a
+ * duplicate that overlaps, fragments out of order, or a DATA_FRAG claiming more fragments than it carries (a forged
+ * count of 65,535) makes it irregular: it then teaches nothing. A datagram that brought nothing is not looked at.
+ */
+export class SampleShape {
+  regular = true;
+  /** The fragment the next datagram must start at. */
+  private next = 1;
+  /** Payload offset and fragment count of the datagram carrying fragment 1, of those between, and of the last (-1: none). */
+  firstHead = -1;
+  firstPer = -1;
+  restHead = -1;
+  restPer = -1;
+  lastHead = -1;
+  lastPer = -1;
+
+  /**
+   * One DATA_FRAG of the sample (`total` fragments): its payload starts `head` bytes into its datagram (-1: not known,
+   * or not fixed), it claimed fragments [start, start+count) and `brought` of them were new and whole.
+   */
+  note(head: number, start: number, count: number, brought: number, total: number): void {
+    if (brought === 0 || !this.regular) return;
+    if (head < 0 || brought !== count || start !== this.next) {
+      this.regular = false;
+      return;
+    }
+    this.next = start + count;
+    if (start === 1) {
+      this.firstHead = head;
+      this.firstPer = count;
+    } else if (this.next <= total) {
+      if (this.restPer >= 0 && (this.restHead !== head || this.restPer !== count)) this.regular = false;
+      this.restHead = head;
+      this.restPer = count;
+    } else {
+      this.lastHead = head;
+      this.lastPer = count;
+    }
+  }
+}
+
+/**
+ * How one writer lays out its DATA_FRAG datagrams: the payload offset and fragment count of the datagram carrying
+ * fragment 1 (`first`) and of the others (`rest`). Learned from completed samples only, never from what one DATA_FRAG
+ * claims: a regular sample (SampleShape) of two datagrams or more shows both (`rest` from the datagrams between the
+ * first and the last, or from the last when there are none: a writer sends at most `rest.per` fragments in it). The
+ * first regular sample sets the layout; a sample that disagrees with it proposes its own, which replaces it once
+ * LAYOUT_CONFIRMATIONS regular samples in a row propose it. A repair's few fragments, a forged DATA_FRAG's count
+ * (fragment 1 of 65,535) or a sample put together out of order therefore change nothing.
  */
 export class LayoutLearner {
   first: DatagramLayout | undefined;
   rest: DatagramLayout | undefined;
-  /** Datagrams in a row (first's, others') that carried fewer fragments than the layout says, and how many. */
-  private readonly fewer = [0, 0];
-  private readonly fewerCount = [0, 0];
+  /** A layout proposed by the latest regular samples that disagreed, and how many in a row proposed it. */
+  private proposed: { first: DatagramLayout; rest: DatagramLayout } | undefined;
+  private proposals = 0;
 
-  /** A DATA_FRAG whose payload starts `head` bytes into its datagram, carrying fragments [start, start+count) of `total`. */
-  observe(head: number, start: number, count: number, total: number): void {
-    if (start === 1) this.first = this.adjust(this.first, head, count, 0);
-    else if (start + count <= total || !this.rest) this.rest = this.adjust(this.rest, head, count, 1);
+  /** A completed sample's shape. */
+  learn(s: SampleShape): void {
+    if (!s.regular || s.firstPer < 0 || (s.restPer < 0 && s.lastPer < 0)) return; // one datagram: nothing about the others
+    if (s.restPer >= 0 && s.lastPer >= 0 && (s.lastHead !== s.restHead || s.lastPer > s.restPer)) return;
+    if (this.first && this.rest && agrees(s, this.first, this.rest)) {
+      this.proposed = undefined;
+      this.proposals = 0;
+      return;
+    }
+    if (this.proposed && agrees(s, this.proposed.first, this.proposed.rest)) this.proposals++;
+    else {
+      this.proposed = { first: { head: s.firstHead, per: s.firstPer }, rest: s.restPer >= 0 ? { head: s.restHead, per: s.restPer } : { head: s.lastHead, per: s.lastPer } };
+      this.proposals = 1;
+    }
+    if (this.first && this.proposals < LAYOUT_CONFIRMATIONS) return;
+    this.first = this.proposed.first;
+    this.rest = this.proposed.rest;
+    this.proposed = undefined;
+    this.proposals = 0;
   }
+}
 
-  private adjust(layout: DatagramLayout | undefined, head: number, count: number, which: 0 | 1): DatagramLayout {
-    if (!layout || layout.head !== head || count > layout.per) {
-      this.fewer[which] = 0;
-      return { head, per: count };
-    }
-    if (count === layout.per) {
-      this.fewer[which] = 0;
-      return layout;
-    }
-    if (this.fewerCount[which] !== count) {
-      this.fewerCount[which] = count;
-      this.fewer[which] = 0;
-    }
-    return ++this.fewer[which] >= LAYOUT_PATIENCE ? { head, per: count } : layout;
-  }
+/** Whether a regular sample's datagrams are what `first` and `rest` predict (a last datagram may carry fewer). */
+function agrees(s: SampleShape, first: DatagramLayout, rest: DatagramLayout): boolean {
+  if (s.firstHead !== first.head || s.firstPer !== first.per) return false;
+  if (s.restPer >= 0) return s.restHead === rest.head && s.restPer === rest.per;
+  return s.lastHead === rest.head && s.lastPer <= rest.per;
 }
 
 /**
@@ -121,6 +178,11 @@ export class FragmentPlacement {
     if (this.holder !== holder) return;
     this.holder = undefined;
     this.receiver.aim(null);
+  }
+
+  /** The aim the receiver was last given, a copy (AimableReceiver.currentAim). */
+  get currentAim(): FragmentAim | undefined {
+    return this.receiver.currentAim;
   }
 
   /** The tenure the current datagram's placed bytes went into (AimableReceiver.batchTenure). */

@@ -13,14 +13,15 @@
 // that sample's fragments from the first missing one on, while every fragment received so far is a prefix (none
 // beyond it, so the aim covers only fragments not received); after a sample completes, at the next SN with a
 // buffer made ready for it (kept as the spare, as a given-up buffer is). Every path that hands a buffer on, gives it
-// up or gives it to another sample takes the aim back first.
+// up or gives it to another sample takes the aim back first. How the writer lays out its datagrams is learned from its
+// completed samples (LayoutLearner), never from what one DATA_FRAG claims.
 //
 // Lent payloads (ReaderConfig.lendPayloads): a reader that only looks at a sample while its listeners run gives the
 // buffer back (giveBack) once they returned, and it is kept as the reserve for the sample after next (the spare already
 // waits for the next one). A writer's samples then go into the same two buffers, still in the CPU's cache, instead of a
 // new allocation each that the kernel copies into cold memory.
 
-import { LayoutLearner, layoutFollowable, type FragmentOrigin, type FragmentPlacement } from './fragment-placement.js';
+import { LayoutLearner, SampleShape, layoutFollowable, type FragmentOrigin, type FragmentPlacement } from './fragment-placement.js';
 import type { RtpsTime } from './time.js';
 
 /**
@@ -67,6 +68,8 @@ interface Partial {
   timestamp?: RtpsTime;
   key: boolean;
   started: number;
+  /** How its datagrams were laid out: learned from once it completes (LayoutLearner). */
+  shape: SampleShape;
 }
 
 interface CompletedSample {
@@ -86,8 +89,8 @@ export class FragmentReassembly {
   /** A given-up buffer kept for the next sample, and since when it waits (ms). */
   private spare: Buffer | undefined;
   private spareSince = 0;
-  /** How this writer lays out its datagrams (learned, not announced). */
-  private readonly layouts = new LayoutLearner();
+  /** How this writer lays out its datagrams (learned from its completed samples, not announced). */
+  readonly layouts = new LayoutLearner();
   /** The sample and buffer the receiver was last aimed at for this writer (a partial's backing, or the spare). */
   private aimed: { sn: number; backing: Buffer; placement: FragmentPlacement } | undefined;
   /** The spare's tenure and the sample it was made ready for (aimAtNext): a sample taking it for itself keeps both. */
@@ -112,7 +115,6 @@ export class FragmentReassembly {
    */
   add(sn: number, start: number, count: number, fragmentSize: number, sampleSize: number, data: Buffer, now: number, inlineQos: Buffer | undefined, inlineLe: boolean, timestamp: RtpsTime | undefined, key: boolean, origin?: FragmentOrigin): CompletedSample | undefined {
     if (sampleSize <= 0 || sampleSize > this.limits.maxSampleSize || fragmentSize <= 0 || count <= 0 || start < 1) return undefined;
-    if (origin && origin.head >= 0) this.layouts.observe(origin.head, start, count, Math.ceil(sampleSize / fragmentSize));
     // Fragments the receiver put in place: counted only when they went into this sample's buffer (the aim still stands).
     let placed = origin && origin.placedBytes > 0 ? Math.min(count, Math.ceil(origin.placedBytes / fragmentSize)) : 0;
     // The buffer's tenure the receiver was aimed at when it read this datagram (its batch's aim).
@@ -141,6 +143,7 @@ export class FragmentReassembly {
         timestamp,
         key,
         started: now,
+        shape: new SampleShape(),
       };
       this.partials.set(sn, p);
     } else if (p.sampleSize !== sampleSize || p.fragmentSize !== fragmentSize) {
@@ -152,6 +155,9 @@ export class FragmentReassembly {
     }
     if (timestamp && !p.timestamp) p.timestamp = timestamp;
     const have = p.have;
+    const claimedStart = start;
+    const claimedCount = count;
+    const before = p.received;
     if (placed > 0) {
       // Counted only when they went into this sample's buffer while this sample held it.
       if (into !== undefined && into === p.tenure) {
@@ -188,6 +194,7 @@ export class FragmentReassembly {
       offset += len;
     }
     if (runFrom >= 0) this.place(p, data, runFrom, offset, start);
+    p.shape.note(origin ? origin.head : -1, claimedStart, claimedCount, p.received - before, p.total);
     if (p.received < p.total) {
       let m = p.firstMissing;
       while (m < p.total && (have[m >>> 5] & (1 << (m & 31))) !== 0) m++;
@@ -200,6 +207,7 @@ export class FragmentReassembly {
     this.partials.delete(sn);
     this.charge(-p.backing.length);
     this.unaim(p.backing);
+    this.layouts.learn(p.shape);
     if (origin) this.aimAtNext(origin, sn + 1, p, now);
     return { payload: p.payload, backing: p.backing, inlineQos: p.inlineQos, inlineLe: p.inlineLe, timestamp: p.timestamp, key: p.key };
   }

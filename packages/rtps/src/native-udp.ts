@@ -52,6 +52,8 @@ export class NativeUdpReceiver implements AimableReceiver {
   /** The buffer of the latest aim, and how often that changed: a run of placed datagrams ends where it does. */
   private aimedAt: Buffer | null = null;
   private aimSwitches = 0;
+  /** The latest aim (its prefix is in aimWords). */
+  private lastAim: FragmentAim | undefined;
   private readonly sources = new Map<number, DatagramSource>();
   private lastKey = -1;
   private lastSource: DatagramSource | undefined;
@@ -126,6 +128,7 @@ export class NativeUdpReceiver implements AimableReceiver {
   aim(buffer: Buffer | null, aim?: FragmentAim, tenure?: object): void {
     if (this.closed) return;
     this.aimTenure = buffer && aim ? tenure : undefined;
+    this.lastAim = buffer && aim ? aim : undefined;
     const at = buffer && aim ? buffer : null;
     if (at !== this.aimedAt) {
       this.aimedAt = at;
@@ -162,10 +165,20 @@ export class NativeUdpReceiver implements AimableReceiver {
       rtpsAddon!.aimUdpReceiver(this.handle, this.aimedAt);
     } catch {
       this.aimTenure = undefined;
+      this.lastAim = undefined;
       this.aimedAt = null;
       this.aimSwitches++;
       rtpsAddon!.aimUdpReceiver(this.handle, null);
     }
+  }
+
+  /**
+   * The aim last given (what the next batch is read with, unless the addon dropped it since: a batch in which no
+   * prediction held, or a buffer no longer valid), a copy; undefined when not aimed. For hostile tests and the fuzzer.
+   */
+  get currentAim(): FragmentAim | undefined {
+    const a = this.lastAim;
+    return a && { ...a, prefix: Buffer.from(this.aimPrefix) };
   }
 
   private source(address: number, port: number): DatagramSource {

@@ -11,7 +11,7 @@ import { ownBytes } from './own-bytes.js';
 import { keptChange, type ReceivedChange } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
-import type { FragmentOrigin, FragmentPlacement } from './fragment-placement.js';
+import type { FragmentAim, FragmentOrigin, FragmentPlacement } from './fragment-placement.js';
 import { decodeSubmessage, type AckNackSubmessage, type DataFragSubmessage, type DataSubmessage, type GapSubmessage, type HeartbeatSubmessage, type Submessage } from './submessages/index.js';
 import { SUBMESSAGE_HEADER_SIZE, SubmessageId } from './submessages/ids.js';
 import type { RtpsTime } from './time.js';
@@ -109,6 +109,11 @@ export class MessageReceiver {
 
   constructor(ctx: ReceiveContext) {
     this.ctx = ctx;
+  }
+
+  /** @internal The aim the receiver of placeFragmentsWith was last given (a copy): for hostile tests and the fuzzer. */
+  get placementAim(): FragmentAim | undefined {
+    return this.origin?.placement.currentAim;
   }
 
   /** DATA_FRAGs read by `placement`'s receiver may aim it (fragment-placement.ts); only where nothing is protected. */

@@ -5,7 +5,7 @@
 // drops and expiry, every sample delivered is exactly its bytes, also at the end of the run (nothing was written
 // into a buffer after it was handed on), and most datagrams of a clean stream are placed.
 import { describe, expect, it } from 'vitest';
-import { FragmentPlacement, LayoutLearner, type AimableReceiver, type FragmentAim, type FragmentOrigin } from '../src/fragment-placement.js';
+import { FragmentPlacement, LAYOUT_CONFIRMATIONS, LayoutLearner, SampleShape, type AimableReceiver, type FragmentAim, type FragmentOrigin } from '../src/fragment-placement.js';
 import { FragmentReassembly, ReassemblyBudget } from '../src/fragment-reassembly.js';
 import { prng } from '../../../test-support/rtps-fuzz/prng.js';
 
@@ -154,16 +154,13 @@ describe('fragments received in place', () => {
     const feed = (d: Datagram, now = 0) => r.add(d.sn, d.start, d.count, FS, SIZE, content(d.sn).subarray((d.start - 1) * FS, Math.min((d.start - 1 + d.count) * FS, SIZE)), now, undefined, true, undefined, false, origin(d));
     const [d1, d2, d3] = datagramsOf(1);
     feed(d1);
-    // Only the first datagram's layout is known: no aim yet.
-    expect(model.current).toBeUndefined();
     feed(d2);
-    expect(model.current).toMatchObject({ sn: 1, next: 8, first: { head: HEAD_FIRST, per: PER_FIRST }, rest: { head: HEAD, per: PER } });
-    const aimedAt = model.buffer;
+    // The layout is learned from a completed sample, not from its datagrams as they come: no aim yet.
+    expect(model.current).toBeUndefined();
     const done = feed(d3);
     expect(done?.payload.equals(content(1))).toBe(true);
     // Handed on: the aim moved to a buffer of its own for sample 2, from fragment 1, charged to the writer.
-    expect(model.current).toMatchObject({ sn: 2, next: 1 });
-    expect(model.buffer).not.toBe(aimedAt);
+    expect(model.current).toMatchObject({ sn: 2, next: 1, first: { head: HEAD_FIRST, per: PER_FIRST }, rest: { head: HEAD, per: PER } });
     const [x, y] = [model.buffer!, done!.payload];
     expect(x.buffer !== y.buffer || x.byteOffset + x.length <= y.byteOffset || y.byteOffset + y.length <= x.byteOffset).toBe(true);
     expect(r.heldBytes).toBe(SIZE);
@@ -192,27 +189,46 @@ describe('fragments received in place', () => {
     expect(budget.used).toBe(0);
   });
 
-  it("learns a writer's layouts: a repair's few fragments change nothing, three datagrams in a row that agree do", () => {
+  it("learns a writer's layouts from completed regular samples: no claimed count, repair or reordering moves it", () => {
+    /** A sample's shape from its datagrams: [head, start, count] and, when not all of them were new, what they brought. */
+    const shape = (total: number, ...ds: [number, number, number, number?][]) => {
+      const s = new SampleShape();
+      for (const [head, start, count, brought] of ds) s.note(head, start, count, brought ?? count, total);
+      return s;
+    };
     const l = new LayoutLearner();
-    l.observe(68, 1, 3, 11);
-    expect(l.first).toEqual({ head: 68, per: 3 });
-    expect(l.rest).toBeUndefined();
-    l.observe(56, 8, 4, 11); // carries the last fragment: taken only while nothing else is known
-    expect(l.rest).toEqual({ head: 56, per: 4 });
-    l.observe(56, 4, 4, 11);
-    l.observe(56, 5, 1, 11); // a repair
-    l.observe(56, 6, 1, 11);
-    expect(l.rest).toEqual({ head: 56, per: 4 });
-    l.observe(56, 4, 2, 11);
-    l.observe(56, 4, 2, 11);
-    expect(l.rest).toEqual({ head: 56, per: 4 });
-    l.observe(56, 4, 2, 11);
-    expect(l.rest).toEqual({ head: 56, per: 2 });
-    l.observe(56, 4, 4, 11); // more fragments, or another payload offset: at once
-    expect(l.rest).toEqual({ head: 56, per: 4 });
-    l.observe(84, 4, 4, 11);
-    expect(l.rest).toEqual({ head: 84, per: 4 });
-    l.observe(56, 10, 2, 11); // the last datagram, now that another is known: ignored
-    expect(l.rest).toEqual({ head: 84, per: 4 });
+    // One datagram: nothing about the others.
+    l.learn(shape(3, [68, 1, 3]));
+    expect(l.first).toBeUndefined();
+    // The first regular sample sets it; a duplicate that brought nothing is not looked at.
+    l.learn(shape(11, [68, 1, 3], [56, 4, 4], [56, 4, 4, 0], [56, 8, 4]));
+    expect([l.first, l.rest]).toEqual([{ head: 68, per: 3 }, { head: 56, per: 4 }]);
+    const learned = [l.first, l.rest];
+    // Forged counts (fragment 1 or 2 of 65,535, carrying one fragment), a repair, fragments out of order, a DATA_FRAG
+    // with inline QoS (no fixed head), middle datagrams that disagree: each sample is irregular and teaches nothing,
+    // however often it comes.
+    for (let i = 0; i < 2 * LAYOUT_CONFIRMATIONS; i++) {
+      l.learn(shape(11, [68, 1, 65535, 1], [56, 2, 2], [56, 4, 4], [56, 8, 4]));
+      l.learn(shape(11, [68, 1, 3], [56, 4, 65535, 8]));
+      l.learn(shape(11, [68, 1, 3], [56, 4, 4], [56, 8, 1], [56, 9, 1], [56, 10, 2]));
+      l.learn(shape(11, [68, 1, 3], [56, 8, 4], [56, 4, 4]));
+      l.learn(shape(11, [68, 1, 3], [-1, 4, 4], [56, 8, 4]));
+      l.learn(shape(11, [68, 1, 3], [56, 4, 2], [56, 6, 4], [56, 10, 2]));
+      l.learn(shape(11, [68, 1, 3], [56, 4, 4], [84, 8, 4]));
+      expect([l.first, l.rest]).toEqual(learned);
+    }
+    // A sample of two datagrams agrees when its last one carries no more than the others do.
+    l.learn(shape(5, [68, 1, 3], [56, 4, 2]));
+    expect([l.first, l.rest]).toEqual(learned);
+    // A new layout needs LAYOUT_CONFIRMATIONS regular samples in a row: one (a forged first datagram that covered two
+    // of the writer's could make one sample look so) is not enough, and a sample agreeing with the old one starts over.
+    const moved = shape(11, [68, 1, 7], [56, 8, 4]);
+    l.learn(moved);
+    expect([l.first, l.rest]).toEqual(learned);
+    l.learn(shape(11, [68, 1, 3], [56, 4, 4], [56, 8, 4]));
+    l.learn(moved);
+    expect([l.first, l.rest]).toEqual(learned);
+    for (let i = 1; i < LAYOUT_CONFIRMATIONS; i++) l.learn(shape(11, [68, 1, 7], [56, 8, 4]));
+    expect([l.first, l.rest]).toEqual([{ head: 68, per: 7 }, { head: 56, per: 4 }]);
   });
 });
