@@ -23,6 +23,22 @@ void drop_aim(Receiver* r) {
   r->aim.data = NULL;
 }
 
+// Whether the aimed Buffer still holds the bytes the aim was made for: the lending contract (src/fragment-reassembly.ts)
+// keeps it so, but JavaScript can detach its ArrayBuffer (transfer it, and the memory goes with the new owner) or shrink
+// a resizable one after the aim was given. Checked before each batch is planned; a buffer that moved, was detached or no
+// longer covers the sample drops the aim, and the batch is read as usual.
+int aim_still_valid(Receiver* r) {
+  napi_value v = NULL, ab = NULL;
+  napi_typedarray_type type;
+  void* data = NULL;
+  size_t length = 0, offset = 0;
+  bool detached = true;
+  if (r->aim.buffer == NULL || napi_get_reference_value(r->env, r->aim.buffer, &v) != napi_ok || v == NULL) return 0;
+  if (napi_get_typedarray_info(r->env, v, &type, &length, &data, &ab, &offset) != napi_ok || type != napi_uint8_array) return 0;
+  if (napi_is_detached_arraybuffer(r->env, ab, &detached) != napi_ok || detached) return 0;
+  return data == (void*)r->aim.data && length >= r->aim.sample_size;
+}
+
 static uint32_t rd16(const unsigned char* p, int le) { return le ? (uint32_t)p[0] | (uint32_t)p[1] << 8 : (uint32_t)p[0] << 8 | p[1]; }
 
 static uint32_t rd32(const unsigned char* p, int le) {

@@ -118,6 +118,8 @@ static void on_readable(uv_poll_t* h, int status, int events) {
     napi_value buffer, callback, recv, argv[5], result;
     napi_value own[BATCH];  // a datagram longer than its region, put together on its own
     Slot slots[BATCH];
+    // JavaScript ran since the aim was given (and between two batches): its buffer may have been detached or shrunk.
+    if (r->aim.buffer != NULL && !aim_still_valid(r)) drop_aim(r);
     int nslots = r->aim.buffer != NULL ? plan_slots(&r->aim, slots) : 0;
     size_t stride = nslots > 0 ? 0 : r->stride;
     int vlen = nslots > 0 ? nslots : BATCH;

@@ -80,6 +80,8 @@ int ensure_slab(Receiver* r, size_t need, napi_value* buffer);
 napi_value fail(napi_env env, const char* code, const char* message);
 // udp_placement.c
 void drop_aim(Receiver* r);
+// Whether the aimed Buffer is still attached, in place and long enough for the aim (checked before each batch).
+int aim_still_valid(Receiver* r);
 int plan_slots(const Aim* a, Slot* slots);
 // quiet[i]: datagram i was placed and nothing but HEARTBEAT_FRAGs follows its DATA_FRAG (its handling can deliver no
 // sample but the aimed one).

@@ -3,8 +3,9 @@
 // sample's buffer and is handed on without it (its DATA_FRAG shortened to match, with the count of bytes placed);
 // every other datagram, whatever it differs in, is handed on byte for byte as it was sent, and its bytes that landed
 // in the sample lie only in the fragments the aim covered; a batch where no prediction held drops the aim; an aim
-// the addon cannot follow is refused. A run of placed datagrams followed by nothing but HEARTBEAT_FRAGs is handed on in
-// one call, ended early where the aim moved; aims made meanwhile reach the addon once per batch.
+// the addon cannot follow is refused, and one whose buffer was detached or shrunk after it was given is dropped. A
+// run of placed datagrams followed by nothing but HEARTBEAT_FRAGs is handed on in one call, ended early where the aim
+// moved; aims made meanwhile reach the addon once per batch.
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ByteWriter } from '../src/byte-writer.js';
@@ -214,6 +215,34 @@ describe.runIf(nativeReceiveAvailable)('DATA_FRAG payloads received in place', (
     const [h] = await exchange([sent]);
     expect(h.placed).toBe(0);
     expect(untouched.every((b) => b === 0xee)).toBe(true);
+  });
+
+  it('drops an aim whose buffer was detached or shrunk since it was given: nothing is written through it, every datagram is handed on as sent', async () => {
+    const { r, exchange } = await setUp();
+    const sent = [datagram({ start: 1, count: 3, infoTs: true }), datagram({ start: 4, count: 4 }), datagram({ start: 8, count: 4 })];
+    // Transferred (what a listener breaking the lending contract could do): the memory now belongs to another
+    // ArrayBuffer, which an aim still standing would write into.
+    const buffer = Buffer.from(new ArrayBuffer(SAMPLE)).fill(0xee);
+    r.aim(buffer, aim(1));
+    const moved = new Uint8Array(structuredClone(buffer.buffer, { transfer: [buffer.buffer] }));
+    expect([buffer.length, moved.length]).toEqual([0, SAMPLE]);
+    let got = await exchange(sent);
+    expect(got.map((g) => g.placed)).toEqual([0, 0, 0]);
+    got.forEach((g, i) => expect(g.data.equals(sent[i]), `datagram ${i}`).toBe(true));
+    expect(moved.every((b) => b === 0xee)).toBe(true);
+    // Shrunk: a resizable ArrayBuffer under the Buffer no longer covers the sample.
+    const resizable = new ArrayBuffer(SAMPLE, { maxByteLength: SAMPLE } as object) as ArrayBuffer & { resize(n: number): void };
+    r.aim(Buffer.from(resizable), aim(1));
+    resizable.resize(100);
+    got = await exchange(sent);
+    expect(got.map((g) => g.placed)).toEqual([0, 0, 0]);
+    got.forEach((g, i) => expect(g.data.equals(sent[i]), `datagram ${i}`).toBe(true));
+    // Aimed again at a buffer that holds: placed as before.
+    const fresh = Buffer.alloc(SAMPLE, 0xee);
+    r.aim(fresh, aim(1));
+    got = await exchange(sent);
+    expect(got.map((g) => g.placed)).toEqual([3000, 4000, 3500]);
+    expect(fresh.equals(sample)).toBe(true);
   });
 
   it('refuses an aim it cannot follow, and the receiver goes on without one', async () => {
