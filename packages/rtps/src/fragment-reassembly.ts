@@ -147,7 +147,11 @@ export class FragmentReassembly {
       };
       this.partials.set(sn, p);
     } else if (p.sampleSize !== sampleSize || p.fragmentSize !== fragmentSize) {
-      return undefined;
+      // The same SN in other sizes: one of the two is forged (a writer never changes a sample). Keeping the first
+      // would let one forged DATA_FRAG sent ahead of a sample hold its SN until it expires (10 s of a reliable stream);
+      // the newer one starts over instead, and what the dropped one had received is repaired like a loss.
+      this.drop(sn);
+      return this.add(sn, start, count, fragmentSize, sampleSize, data, now, inlineQos, inlineLe, timestamp, key, origin);
     }
     if (inlineQos && !p.inlineQos) {
       p.inlineQos = Buffer.from(inlineQos);

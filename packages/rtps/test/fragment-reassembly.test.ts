@@ -52,15 +52,23 @@ describe('fragment reassembly', () => {
     expect(done?.payload.equals(s)).toBe(true);
   });
 
-  it('a fragment with another sampleSize or fragmentSize than the sample it names is dropped (lying sampleSize)', () => {
+  it('a fragment with another sampleSize or fragmentSize than the sample it names starts the sample over: a forged one ahead of it cannot hold the SN', () => {
     const { r, budget } = make();
     const s = sample(4000);
+    // Forged, ahead of the writer's own fragments and in other sizes: the writer's first fragment takes the SN back.
+    add(r, 1, 1, 1, 500, 4000, Buffer.alloc(500, 0x5a));
     add(r, 1, 1, 1, 1000, 4000, piece(s, 1, 1, 1000));
-    expect(add(r, 1, 2, 3, 1000, 3000, piece(s, 2, 3, 1000))).toBeUndefined();
-    expect(add(r, 1, 2, 3, 500, 4000, piece(s, 2, 3, 1000))).toBeUndefined();
     expect(r.missing(1)?.set).toEqual([2, 3, 4]);
-    expect(budget.used).toBe(4000);
-    expect(add(r, 1, 2, 3, 1000, 4000, piece(s, 2, 3, 1000))?.payload.equals(s)).toBe(true);
+    // Forged in the middle (another sampleSize, then another fragmentSize): what the sample had is asked for again.
+    add(r, 1, 2, 2, 1000, 3000, piece(s, 2, 2, 1000));
+    expect(r.missing(1)?.set).toEqual([1]);
+    add(r, 1, 2, 3, 500, 4000, piece(s, 2, 3, 1000));
+    expect(r.missing(1)?.set).toEqual([1, 5, 6, 7, 8]);
+    expect(add(r, 1, 2, 3, 1000, 4000, piece(s, 2, 3, 1000))).toBeUndefined();
+    expect(r.missing(1)?.set).toEqual([1]);
+    expect(add(r, 1, 1, 1, 1000, 4000, piece(s, 1, 1, 1000))?.payload.equals(s)).toBe(true);
+    // One buffer served every start: nothing charged once the sample is out but the buffer kept for the next.
+    expect(budget.used).toBeLessThanOrEqual(4000);
   });
 
   it('reserves nothing for fragments past the sample, huge fragment numbers, cut-short data, oversize or over-fine samples', () => {

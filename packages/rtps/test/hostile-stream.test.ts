@@ -9,6 +9,8 @@
 // - on the addon's path, with 64 KiB samples received in place: a DATA_FRAG claiming fragment 1 of 65,535 (and
 //   variants) taught the layout learner a layout the addon cannot follow, and placement was off until three real
 //   datagrams agreed again. Now layouts are learned from completed samples: the forged one changes nothing.
+// - a forged DATA_FRAG in other sizes sent ahead of a sample held its SN until the reassembly expired (10 s without
+//   the stream); now the writer's own fragments start the sample over.
 // After each attack the stream is still delivered at its rate and memory is back within a bound. Offset 183.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -171,6 +173,13 @@ describeWith(CYCLONE, 'a ddsperf stream of 64 KiB samples received in place, und
       await attacker.send(forged, userPort(p));
       await until(() => seen.length > i, 'the forged datagram handled');
       expect(seen[i], JSON.stringify({ ...v, data: undefined })).toBe(learned);
+    }
+    // Fragments of the next samples in other sizes, some sent ahead of the real ones: the first of a sample's DATA_FRAGs
+    // used to hold its SN until the reassembly expired (10 s without the stream).
+    for (let i = 1; i <= 40; i++) {
+      const b = header(new Bytes(), aim.prefix, 0x0110);
+      dataFrag(b, { readerId, writerId, sn: sn(BigInt(proxy.nextExpected + i)), start: 1, count: 1, fragmentSize: aim.fragmentSize, sampleSize: aim.sampleSize + 4, data: fragment });
+      await attacker.send(b.done(), userPort(p));
     }
     // Right after the last one: placed at the rate of before (a forged count used to turn placement off for the
     // writer's next samples), and every sample delivered.
