@@ -21,10 +21,37 @@ export interface HealthContribution {
   fields?: Record<string, unknown>;
   warnings?: HealthWarning[];
   /**
-   * The subsystem cannot do its job (e.g. the fleet cannot ingest): /health reports `status: "degraded"`. The
-   * robot gateway's own contributors never set it, so its /health stays `"healthy"` as docs/api.md has it.
+   * The subsystem cannot do its job (e.g. the fleet cannot ingest): /health reports `status: "degraded"`. A
+   * warning whose code is in {@link DEGRADING_WARNINGS} degrades it as well, whoever contributes it.
    */
   degraded?: boolean;
+}
+
+/**
+ * Warning codes that mean the gateway cannot do part of its job (docs/api.md "Health"): `/health` then says
+ * `status: "degraded"` (HTTP 200). Every other warning is a notice: the status stays `"healthy"`. One table, so a
+ * monitor's view never depends on which subsystem happens to report.
+ */
+export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
+  // Faults are refused: the store cannot write (down, full, corrupt, PostgreSQL unreachable).
+  'fault_store_unavailable',
+  'fault_store_full',
+  // ROS is configured and the gateway is not on the graph, or cannot reach a configured discovery server.
+  'ros_unavailable',
+  'ros_discovery_server_not_answering',
+  'ros_service_interface_unavailable',
+  // A configured plugin could not start; a configured peer gateway does not answer.
+  'plugin_disabled',
+  'peer_offline',
+  'peer_discovery_unavailable',
+  // The uplinks a robot was configured with.
+  'fleet_broker_unreachable',
+  'vda5050_broker_unreachable',
+]);
+
+/** True when a warning with this code makes /health `degraded`. */
+export function degradesHealth(code: string): boolean {
+  return DEGRADING_WARNINGS.has(code);
 }
 
 export type HealthContributor = () => HealthContribution | Promise<HealthContribution>;
@@ -57,7 +84,7 @@ export class HealthRegistry {
     for (const p of parts) {
       Object.assign(fields, p.fields ?? {});
       warnings.push(...(p.warnings ?? []));
-      degraded ||= p.degraded === true;
+      degraded ||= p.degraded === true || (p.warnings ?? []).some((w) => degradesHealth(w.code));
     }
     return { fields, warnings, degraded };
   }

@@ -9,7 +9,7 @@ export { withPgTransaction, type PgTransactionClient } from './storage/pg-transa
 export { API_BASE } from './http/api-base.js';
 export { ConfigError } from './config/errors.js';
 export { isSecretKey, redactUrlCredentials, redactingDestination, shownConfigValue } from './config/secrets.js';
-export { warning, HealthRegistry, WARNING_SCHEMA_VERSION, type HealthContribution, type HealthContributor, type HealthWarning } from './health.js';
+export { warning, HealthRegistry, WARNING_SCHEMA_VERSION, DEGRADING_WARNINGS, degradesHealth, type HealthContribution, type HealthContributor, type HealthWarning } from './health.js';
 export type { EventStream, StreamEvent } from './sse/events.js';
 export { formatSseEvent, type SseEvent } from './sse/format.js';
 export { ROLES, hasRole, isRole, parseRole, type Role, type RouteAccess } from './auth/roles.js';

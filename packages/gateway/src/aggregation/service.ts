@@ -218,6 +218,10 @@ export class AggregationService {
       }),
     );
     if (this.mdnsProblem) warnings.push(warning('peer_discovery_unavailable', `mDNS peer discovery unavailable: ${this.mdnsProblem}`));
+    // A peer checked and found not answering (not one still waiting for its first check).
+    for (const p of this.registry.list()) {
+      if (p.status === 'offline' && p.lastError !== undefined) warnings.push(warning('peer_offline', `peer gateway ${p.name} (${p.url}) does not answer: ${p.lastError}`, { peer_names: [p.name] }));
+    }
     return { fields: { peers, [INSTANCE_HEALTH_FIELD]: { instance_id: this.instanceId } }, warnings };
   }
 

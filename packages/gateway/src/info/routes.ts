@@ -72,7 +72,7 @@ const VersionInfoSchema = Type.Object(
 
 const HealthSchema = Type.Object(
   {
-    status: Type.String({ examples: ['healthy'], description: '"healthy"; the fleet (`medkit fleet`) answers "degraded" while it cannot ingest or its store is down, with the reason in warnings' }),
+    status: Type.String({ examples: ['healthy'], description: '"healthy" when nothing is wrong; "degraded" (still HTTP 200) when the gateway cannot do part of its job: the fault store cannot write, ROS is down, a configured peer, plugin, discovery server or uplink fails (the warnings say which; docs/api.md "Health"). The fleet (`medkit fleet`) also while it cannot ingest' }),
     timestamp: Type.Integer({ description: 'ns since the Unix epoch' }),
     warning_schema_version: Type.Integer(),
     warnings: Type.Array(Type.Ref(HealthWarningSchema)),

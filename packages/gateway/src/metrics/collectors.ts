@@ -12,10 +12,31 @@ interface GatewayMetricSources {
   faults?: FaultsService;
   /** The ROS participant's counters; undefined while it is not connected. */
   rtps?: () => TrafficStats | undefined;
+  /** What /health says (the same registry): status and warnings. */
+  health?: () => Promise<{ degraded: boolean; warnings: { code: string }[] }>;
 }
 
 export function registerGatewayMetrics(m: MetricsService, src: GatewayMetricSources): void {
   new m.client.Gauge({ name: 'medkit_sse_clients', help: 'Server-sent event streams open now.', registers: [m.registry], collect() { this.set(src.sseClients()); } });
+  if (src.health) {
+    const health = src.health;
+    // Read once per scrape for both series; /health and /metrics agree because they read one registry.
+    let last: Promise<{ degraded: boolean; warnings: { code: string }[] }> | undefined;
+    const read = () => (last ??= health().finally(() => setImmediate(() => (last = undefined))));
+    new m.client.Gauge({ name: 'medkit_health_degraded', help: '1 while /health says "degraded" (the gateway cannot do part of its job), else 0.', registers: [m.registry], async collect() { this.set((await read()).degraded ? 1 : 0); } });
+    new m.client.Gauge({
+      name: 'medkit_health_warnings',
+      help: 'Warnings /health carries now, by code.',
+      labelNames: ['code'],
+      registers: [m.registry],
+      async collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const w of (await read()).warnings) counts.set(w.code, (counts.get(w.code) ?? 0) + 1);
+        for (const [code, n] of counts) this.set({ code }, n);
+      },
+    });
+  }
   if (src.faults) registerFaultMetrics(m, src.faults);
   if (src.rtps) registerRtpsMetrics(m, src.rtps);
 }

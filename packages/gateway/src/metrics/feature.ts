@@ -39,6 +39,7 @@ export function createMetricsFeature(): GatewayFeature {
         sseClients: () => ctx.sse.clients,
         faults: ctx.services.find(FAULTS_SERVICE),
         rtps: ros ? () => ros.trafficStats() : undefined,
+        health: () => ctx.health.collect(),
       });
       ctx.services.provide(METRICS_SERVICE, metrics);
     },

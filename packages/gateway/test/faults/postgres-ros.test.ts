@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, describeWith, POSTGRES } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { buildPeer, killAllPeers, spawnPeer } from '../../../../test-support/peers/harness.js';
@@ -59,9 +59,13 @@ async function freezeFrameOfChatter(gw: FaultGateway, code: string): Promise<unk
 }
 
 describeWith([...POSTGRES, ...CYCLONE], 'the PostgreSQL store with ROS and freeze frames on', () => {
-  it('starts with PostgreSQL up, and captures a freeze frame from a real talker', async () => {
+  // The talker every test's freeze frame captures.
+  beforeAll(async () => {
     await buildPeer('cyclone');
     await spawnPeer('cyclone', 'talker', { domain: DOMAIN, node: 'talker', count: 0, periodMs: 100 });
+  }, 300_000);
+
+  it('starts with PostgreSQL up, and captures a freeze frame from a real talker', async () => {
     pgs = await startPostgres();
     g = await startFaultGateway({ flags: flags(pgs.url) });
     await until(async () => ((await storeState(g!)).state === 'ok' ? true : undefined), 'the store to load');
@@ -71,17 +75,23 @@ describeWith([...POSTGRES, ...CYCLONE], 'the PostgreSQL store with ROS and freez
   it('starts with PostgreSQL down, says so, and works once it is back', async () => {
     pgs = await startPostgres();
     pgs.pause();
-    g = await startFaultGateway({ flags: flags(pgs.url) });
-    expect((await g.api('GET', '/health')).status).toBe(200);
+    g = await startFaultGateway({ flags: { ...flags(pgs.url), 'metrics.enabled': true } });
+    const down = await g.api('GET', '/health');
+    expect(down.status).toBe(200);
     expect((await storeState(g)).state).not.toBe('ok');
+    // /health tells the truth (issue 55): a store that refuses every fault is not a healthy gateway; /metrics agrees.
+    expect(down.body.status).toBe('degraded');
+    const metrics = async () => (await (await fetch(`${g!.url}/metrics`)).text()).split('\n').find((l) => l.startsWith('medkit_health_degraded '));
+    expect(await metrics()).toBe('medkit_health_degraded 1');
     pgs.resume();
     await until(async () => ((await storeState(g!)).state === 'ok' ? true : undefined), 'the store once PostgreSQL is back', 30_000);
+    expect((await g.api('GET', '/health')).body.status).toBe('healthy');
+    expect(await metrics()).toBe('medkit_health_degraded 0');
     await freezeFrameOfChatter(g, 'PG_ROS_LATE');
   }, 120_000);
 
   it('an acknowledged report survives a SIGKILL of the gateway while PostgreSQL is down (the journal), and is in PostgreSQL after both are back', async () => {
     buildGateway();
-    await buildPeer('cyclone');
     pgs = await startPostgres();
     const dataDir = mkdtempSync(join(tmpdir(), 'medkit-pg-journal-'));
     dirs.push(dataDir);
