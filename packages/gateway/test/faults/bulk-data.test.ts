@@ -108,6 +108,22 @@ describe('bulk data (docs/faults.md)', () => {
     expect(JSON.parse(getSnapshotsService(g.faults.manager, 'BATTERY_DEAD', '', () => undefined).data).rosbag).not.toHaveProperty('download_url');
   });
 
+  it('a fault no entity reported links its recording at /bulk-data/rosbags/{id}, which serves it (issue 55)', async () => {
+    const tap = g.faults.system.blackbox!;
+    tap.onMessage('/base/battery_state', 'std_msgs/msg/String', STRING_DEF, cdrString('orphan'), BigInt(Date.now()) * 1_000_000n);
+    expect(g.fail('ORPHAN_BAG', '/nobody/reports_this', 3, 'from no entity').status).toBe('CONFIRMED');
+    const bag = await until(async () => {
+      const r = await g.api('GET', '/faults/ORPHAN_BAG');
+      return (r.body?.environment_data?.snapshots ?? []).find((x: { type: string }) => x.type === 'rosbag');
+    }, 'the orphan fault\'s recording');
+    expect(bag.bulk_data_uri).toMatch(/^\/bulk-data\/rosbags\/fault_ORPHAN_BAG_\d+$/);
+    const res = await fetch(`${g.url}/api/v1${bag.bulk_data_uri}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-mcap');
+    expect((await res.arrayBuffer()).byteLength).toBe(bag.size_bytes);
+    expect((await g.api('GET', '/bulk-data/rosbags/fault_NONE_1')).status).toBe(404);
+  });
+
   it('emits every recording link in the reference form, which each of the reference clients follows to the download', async () => {
     expect(recordingId).not.toBe('');
     const api = `${g.url}/api/v1`;
@@ -127,7 +143,7 @@ describe('bulk data (docs/faults.md)', () => {
       collect(r.body.environment_data?.snapshots);
     }
     for (const path of ['/faults', '/apps/battery-monitor/faults']) {
-      for (const i of (await g.api('GET', path)).body.items) collect(i.environment_data?.snapshots);
+      for (const i of (await g.api('GET', path)).body.items) if (i.fault_code === 'BATTERY_DEAD') collect(i.environment_data?.snapshots);
     }
     for (const path of ['/faults/BATTERY_DEAD/snapshots', '/apps/battery-monitor/faults/BATTERY_DEAD/snapshots']) {
       const r = await g.api('GET', path);

@@ -170,6 +170,24 @@ export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): 
     );
   }
 
+  // A fault no entity reported (its source is no App) links its recording here: every bulk_data_uri a fault detail
+  // hands out resolves (docs/faults.md "Black box"). Any recording by id, as the global /faults route shows any fault.
+  app.get(
+    `${API_BASE}/bulk-data/rosbags/:file_id`,
+    {
+      schema: {
+        operationId: 'downloadRosbag', summary: '[ours] Download a fault recording by id (or a fault code, for its newest), whatever entity reported it', tags,
+        params: Type.Object({ file_id: Type.String({ minLength: 1, maxLength: 256 }) }), produces: ['application/octet-stream', 'application/x-mcap'], response: { 200: BinaryFile, ...ERR },
+      },
+    },
+    async (request, reply) => {
+      const { file_id: fileId } = request.params as { file_id: string };
+      const file = resolveRosbagFile(repo(), fileId);
+      if (!file) throw new SovdError('resource-not-found', `Recording not found: ${fileId}`, { category: ROSBAGS_CATEGORY, file_id: fileId });
+      return sendFile(request, reply, file.path, file.mimetype, file.filename);
+    },
+  );
+
   await registerWrites(app, deps, categories, DescriptorRef);
 }
 
