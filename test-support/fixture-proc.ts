@@ -19,6 +19,8 @@ export interface FixtureProcess {
   fds?: number;
   cgroup?: string;
   exe?: string;
+  /** /proc/<pid>/environ as variables (NUL-separated on disk); absent: no environ file (unreadable). */
+  environ?: Record<string, string>;
 }
 
 export class FixtureProc {
@@ -52,6 +54,7 @@ export class FixtureProc {
     const cmd = Buffer.isBuffer(p.cmdline) ? p.cmdline : Buffer.from((p.cmdline ?? ['node']).map((a) => `${a}\0`).join(''));
     writeFileSync(join(dir, 'cmdline'), cmd);
     writeFileSync(join(dir, 'cgroup'), `0::${p.cgroup ?? '/user.slice/user-1000.slice/session-1.scope'}\n`);
+    if (p.environ) writeFileSync(join(dir, 'environ'), Object.entries(p.environ).map(([k, v]) => `${k}=${v}\0`).join(''));
   }
 
   /** A cgroup v2 directory under sys/fs/cgroup with the given files. */

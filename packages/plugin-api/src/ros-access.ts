@@ -33,6 +33,8 @@ export interface PluginPublisher {
 
 export interface PluginRosAccess {
   readonly graph: PluginRosGraph;
+  /** [ours] The ROS domain the gateway joined (optional: absent on older gateways). */
+  readonly domainId?: number;
   /**
    * Subscribes on the gateway's node; the returned function unsubscribes. The gateway closes what is left at
    * shutdown, and a callback that throws is counted as a failed plugin call instead of crashing the gateway.

@@ -1,6 +1,7 @@
 // Process ↔ entity mapping (docs/introspection.md): which process hosts an App. First a process-id hint (the
 // beacons' `process_id`, through ProcessIdHints), then the ROS node names on the command lines of
-// /proc/*/cmdline. The command-line map is cached for `pid_cache_ttl_seconds`, refreshed on each
+// /proc/*/cmdline, from processes on the gateway's ROS domain only (ROS_DOMAIN_ID in /proc/<pid>/environ): a second
+// robot or simulation on the same host has nodes of the same names and must not lend its processes. The command-line map is cached for `pid_cache_ttl_seconds`, refreshed on each
 // introspection and lazily on lookup when expired; one scan reads at most `max_processes` command lines.
 import { join } from 'node:path';
 import { effectiveFqn, type App } from '@medkit/plugin-api';
@@ -16,6 +17,42 @@ export interface ProcessMatch {
   pid: number;
   /** How the process was found. */
   source: 'hint' | 'cmdline';
+  /**
+   * For a command-line match: `same` when the process's ROS_DOMAIN_ID is the gateway's, `unknown` when its
+   * environment cannot be read (another user's process) or the gateway's domain is not known.
+   */
+  domain?: 'same' | 'unknown';
+}
+
+/**
+ * Domains a command line names with `--domain N` / `--domain-id N` (or `=N`): a process that joins several domains
+ * (a bridge, the demo's safety island) is on those too, whatever its ROS_DOMAIN_ID says.
+ */
+export function domainsFromArgs(args: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < args.length && out.length < 8; i++) {
+    const m = /^--domain(?:-id)?(?:=(\d{1,3}))?$/.exec(args[i]);
+    if (!m) continue;
+    const v = m[1] ?? (/^\d{1,3}$/.test(args[i + 1] ?? '') ? args[i + 1] : undefined);
+    if (v !== undefined) out.push(Number(v));
+  }
+  return out;
+}
+
+/** Bytes of /proc/<pid>/environ read to find ROS_DOMAIN_ID. */
+const MAX_ENVIRON_BYTES = 64 * 1024;
+
+/** A process's ROS domain from its environment (ROS's default 0 when unset); undefined when it is no number. */
+export function rosDomainFromEnviron(environ: Buffer): number | undefined {
+  let domain = 0;
+  for (const entry of environ.toString('utf8').split('\0')) {
+    if (!entry.startsWith('ROS_DOMAIN_ID=')) continue;
+    const v = entry.slice('ROS_DOMAIN_ID='.length).trim();
+    if (v === '') return 0;
+    if (!/^\d{1,3}$/.test(v)) return undefined;
+    domain = Number(v);
+  }
+  return domain;
 }
 
 /** Where process ids reported by other plugins are looked up (the context's processIdOf, docs/introspection.md). */
@@ -24,7 +61,9 @@ export interface ProcessIdHints {
 }
 
 export class PidMap {
-  private byFqn = new Map<string, number>();
+  private byFqn = new Map<string, { pid: number; domain: 'same' | 'unknown' }>();
+  /** Command-line claims left out because the process is on another ROS domain (last scan). */
+  otherDomain = 0;
   private scannedAt = -Infinity;
   private scanning?: Promise<void>;
   /** The last scan stopped at `max_processes` (reported once in the log, and on the plugin's routes). */
@@ -34,6 +73,8 @@ export class PidMap {
     private readonly settings: IntrospectionSettings,
     private readonly hints: ProcessIdHints | undefined,
     private readonly now: () => number = () => performance.now(),
+    /** The gateway's ROS domain (undefined: not known, nothing is left out). */
+    private readonly domain: () => number | undefined = () => undefined,
   ) {}
 
   /** Rescans now (one scan at a time: concurrent callers share it). */
@@ -54,8 +95,8 @@ export class PidMap {
     const fqn = effectiveFqn(app);
     if (!fqn) return undefined;
     await this.ensureFresh();
-    const pid = this.byFqn.get(fqn);
-    return pid === undefined ? undefined : { pid, source: 'cmdline' };
+    const hit = this.byFqn.get(fqn);
+    return hit === undefined ? undefined : { pid: hit.pid, source: 'cmdline', domain: hit.domain };
   }
 
   private async scan(): Promise<void> {
@@ -63,23 +104,58 @@ export class PidMap {
     const { pids, truncated } = await listPids(procDir, maxProcesses);
     this.truncated = truncated;
     const claims = new Map<string, number[]>();
+    const argDomains = new Map<number, number[]>();
     for (let i = 0; i < pids.length; i += SCAN_CONCURRENCY) {
       await Promise.all(
         pids.slice(i, i + SCAN_CONCURRENCY).map(async (pid) => {
-          let fqns: string[];
+          let args: string[];
           try {
-            fqns = nodeFqnsFromArgs(parseCmdline((await readBounded(join(procDir, String(pid), 'cmdline'), maxCmdlineBytes)).data));
+            args = parseCmdline((await readBounded(join(procDir, String(pid), 'cmdline'), maxCmdlineBytes)).data);
           } catch {
             return; // gone, or not ours to read
           }
+          const fqns = nodeFqnsFromArgs(args);
           for (const fqn of fqns) claims.set(fqn, [...(claims.get(fqn) ?? []), pid]);
+          if (fqns.length > 0) argDomains.set(pid, domainsFromArgs(args));
         }),
       );
     }
-    const byFqn = new Map<string, number>();
-    for (const [fqn, claimants] of claims) byFqn.set(fqn, claimants.length === 1 ? claimants[0] : await this.newest(claimants));
+    const domains = await this.domainsOf(new Set([...claims.values()].flat()), argDomains);
+    const byFqn = new Map<string, { pid: number; domain: 'same' | 'unknown' }>();
+    let otherDomain = 0;
+    for (const [fqn, all] of claims) {
+      const claimants = all.filter((pid) => domains.get(pid) !== 'other');
+      otherDomain += all.length - claimants.length;
+      if (claimants.length === 0) continue;
+      const pid = claimants.length === 1 ? claimants[0] : await this.newest(claimants);
+      byFqn.set(fqn, { pid, domain: domains.get(pid) === 'same' ? 'same' : 'unknown' });
+    }
     this.byFqn = byFqn;
+    this.otherDomain = otherDomain;
     this.scannedAt = this.now();
+  }
+
+  /** For each claiming process: on the gateway's domain, on another, or unknown (environment unreadable). */
+  private async domainsOf(pids: Set<number>, argDomains: Map<number, number[]>): Promise<Map<number, 'same' | 'other' | 'unknown'>> {
+    const ours = this.domain();
+    const out = new Map<number, 'same' | 'other' | 'unknown'>();
+    const list = [...pids];
+    for (let i = 0; i < list.length; i += SCAN_CONCURRENCY) {
+      await Promise.all(
+        list.slice(i, i + SCAN_CONCURRENCY).map(async (pid) => {
+          if (ours === undefined) return out.set(pid, 'unknown');
+          if (argDomains.get(pid)?.includes(ours)) return out.set(pid, 'same');
+          let d: number | undefined;
+          try {
+            d = rosDomainFromEnviron((await readBounded(join(this.settings.procDir, String(pid), 'environ'), MAX_ENVIRON_BYTES)).data);
+          } catch {
+            return out.set(pid, 'unknown'); // not ours to read
+          }
+          return out.set(pid, d === undefined ? 'unknown' : d === ours ? 'same' : 'other');
+        }),
+      );
+    }
+    return out;
   }
 
   /**

@@ -41,7 +41,7 @@ export abstract class ProcessIntrospectionPlugin<T extends object> implements Me
   async configure(config: PluginConfig): Promise<void> {
     this.settings = readIntrospectionSettings(config);
     // Without hints of its own (tests give some), the plugin asks the context: set by the time it introspects.
-    this.pids = new PidMap(this.settings, this.hints ?? { pidOf: (id) => this.ctx?.processIdOf?.(id) });
+    this.pids = new PidMap(this.settings, this.hints ?? { pidOf: (id) => this.ctx?.processIdOf?.(id) }, undefined, () => this.ctx?.ros?.()?.domainId);
     this.probe = await this.createProbe(config);
   }
 
@@ -102,10 +102,10 @@ export abstract class ProcessIntrospectionPlugin<T extends object> implements Me
     throw new PluginError('invalid-parameter', `${this.capability} exists on apps and components only`, 400, { entity_id: entityId });
   }
 
-  private async appView(app: App): Promise<T & { pid_source: ProcessMatch['source'] }> {
+  private async appView(app: App): Promise<T & { pid_source: ProcessMatch['source']; pid_domain?: ProcessMatch['domain'] }> {
     const match = await this.pids.lookup(app);
-    if (!match) throw pidLookupFailed(`no process found for '${app.id}' (no process id hint and no ROS node name on a command line)`, { entity_id: app.id });
-    return { ...(await this.probe.read(match)), pid_source: match.source };
+    if (!match) throw pidLookupFailed(`no process found for '${app.id}' (no process id hint and no ROS node name on a command line of this ROS domain)`, { entity_id: app.id });
+    return { ...(await this.probe.read(match)), pid_source: match.source, ...(match.domain ? { pid_domain: match.domain } : {}) };
   }
 
   private async componentView(componentId: string): Promise<Record<string, unknown>> {

@@ -6,7 +6,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFqnsFromArgs } from '../src/ros-cmdline.js';
 import { parseStat, parseStatus } from '../src/proc-parse.js';
-import { PidMap } from '../src/pid-map.js';
+import { domainsFromArgs, PidMap, rosDomainFromEnviron } from '../src/pid-map.js';
 import { readIntrospectionSettings } from '../src/settings.js';
 import { CpuTracker } from '../src/cpu-tracker.js';
 import { ProcessReader } from '../src/process-info.js';
@@ -68,8 +68,8 @@ describe('the process map over a fixture proc_root', () => {
     proc.add({ pid: 102, cmdline: ['listener', '--ros-args', '-r', '__node:=listener'] });
     const hints = new ProcessIdHints();
     const map = new PidMap(readIntrospectionSettings({ proc_root: proc.root }), hints);
-    expect(await map.lookup(app('talker', 'talker', '/demo'))).toEqual({ pid: 101, source: 'cmdline' });
-    expect(await map.lookup(app('listener', 'listener'))).toEqual({ pid: 102, source: 'cmdline' });
+    expect(await map.lookup(app('talker', 'talker', '/demo'))).toEqual({ pid: 101, source: 'cmdline', domain: 'unknown' });
+    expect(await map.lookup(app('listener', 'listener'))).toEqual({ pid: 102, source: 'cmdline', domain: 'unknown' });
     expect(await map.lookup(app('ghost', 'ghost'))).toBeUndefined();
     hints.set('topic_beacon', new Map([['ghost', 102], ['bad', -1], ['huge', 2 ** 40]]));
     expect(await map.lookup(app('ghost', 'ghost'))).toEqual({ pid: 102, source: 'hint' });
@@ -77,6 +77,32 @@ describe('the process map over a fixture proc_root', () => {
     expect(await map.lookup(app('huge', 'huge'))).toBeUndefined();
     hints.set('topic_beacon', new Map());
     expect(await map.lookup(app('ghost', 'ghost'))).toBeUndefined();
+  });
+
+  it('maps only processes on the gateway\'s ROS domain: another robot on the host never lends its PIDs (issue 56)', async () => {
+    proc = new FixtureProc();
+    proc.add({ pid: 200, cmdline: ['robot', 'safety_gate:__node:=safety_gate', 'planner:__node:=planner'], environ: { ROS_DOMAIN_ID: '150', HOME: '/root' }, startTime: 90 });
+    proc.add({ pid: 201, cmdline: ['robot', 'safety_gate:__node:=safety_gate'], environ: { ROS_DOMAIN_ID: '42' }, startTime: 10 });
+    proc.add({ pid: 202, cmdline: ['talker', '__node:=talker'], environ: { PATH: '/usr/bin' } });
+    proc.add({ pid: 203, cmdline: ['lister', '__node:=lister'] });
+    proc.add({ pid: 204, cmdline: ['odd', '__node:=odd'], environ: { ROS_DOMAIN_ID: 'x1' } });
+    // A process on two domains (a bridge): its default is another, its command line names ours.
+    proc.add({ pid: 205, cmdline: ['bridge', '--domain', '42', '--island-domain', '43', 'link:__node:=link'], environ: { ROS_DOMAIN_ID: '43' } });
+    const map = new PidMap(readIntrospectionSettings({ proc_root: proc.root }), undefined, undefined, () => 42);
+    // The later-started claimant is on domain 150: it is not this robot's, the domain-42 one is.
+    expect(await map.lookup(app('safety_gate', 'safety_gate'))).toEqual({ pid: 201, source: 'cmdline', domain: 'same' });
+    expect(await map.lookup(app('planner', 'planner'))).toBeUndefined();
+    // No ROS_DOMAIN_ID is ROS's default, 0: another domain than 42.
+    expect(await map.lookup(app('talker', 'talker'))).toBeUndefined();
+    // An environment that cannot be read (no file here), or a value that is no domain: kept, marked unknown.
+    expect(await map.lookup(app('lister', 'lister'))).toEqual({ pid: 203, source: 'cmdline', domain: 'unknown' });
+    expect(await map.lookup(app('odd', 'odd'))).toEqual({ pid: 204, source: 'cmdline', domain: 'unknown' });
+    expect(await map.lookup(app('link', 'link'))).toEqual({ pid: 205, source: 'cmdline', domain: 'same' });
+    expect(map.otherDomain).toBe(3);
+    expect(domainsFromArgs(['x', '--domain=7', '--domain-id', '9', '--domain', 'abc'])).toEqual([7, 9]);
+    expect(rosDomainFromEnviron(Buffer.from('A=1\0ROS_DOMAIN_ID=7\0'))).toBe(7);
+    expect(rosDomainFromEnviron(Buffer.from('A=1\0'))).toBe(0);
+    expect(rosDomainFromEnviron(Buffer.from('ROS_DOMAIN_ID=99999\0'))).toBeUndefined();
   });
 
   it('reads at most max_processes command lines and max_cmdline_bytes of each', async () => {
@@ -92,7 +118,7 @@ describe('the process map over a fixture proc_root', () => {
     expect(found).toBeLessThanOrEqual(5);
     const wide = new PidMap(readIntrospectionSettings({ proc_root: proc.root, max_cmdline_bytes: 64 }), undefined);
     expect(await wide.lookup(app('far', 'far'))).toBeUndefined();
-    expect(await wide.lookup(app('n7', 'n7'))).toEqual({ pid: 7, source: 'cmdline' });
+    expect(await wide.lookup(app('n7', 'n7'))).toEqual({ pid: 7, source: 'cmdline', domain: 'unknown' });
   });
 
   it('survives hostile command lines (binary junk, a huge file)', async () => {
@@ -101,7 +127,7 @@ describe('the process map over a fixture proc_root', () => {
     proc.add({ pid: 8, cmdline: Buffer.alloc(4 << 20, 0x41) });
     proc.add({ pid: 9, cmdline: ['ok', '__node:=ok'] });
     const map = new PidMap(readIntrospectionSettings({ proc_root: proc.root }), undefined);
-    expect(await map.lookup(app('ok', 'ok'))).toEqual({ pid: 9, source: 'cmdline' });
+    expect(await map.lookup(app('ok', 'ok'))).toEqual({ pid: 9, source: 'cmdline', domain: 'unknown' });
   });
 });
 

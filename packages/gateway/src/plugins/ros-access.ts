@@ -17,6 +17,7 @@ export function createPluginRosAccess(ros: RosConnection, onCallbackError: (mess
   const pubs = new Set<Publisher>();
   const helpers = new Set<RosNode>();
   return {
+    domainId: ros.domainId,
     graph: {
       get version() {
         return ros.graph.version;
