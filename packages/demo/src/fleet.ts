@@ -34,18 +34,44 @@ const SCENARIOS: [string, number, string, string][] = [
   ['NAV_PLAN_FAILED', 2, '/navigation/controller_server', 'No path to goal'],
 ];
 
+/** `npm start -- fleet --help`. */
+export const FLEET_USAGE = `Usage: npm start -- fleet [options]   (node packages/demo/dist/launch.js fleet [options])
+
+A local fleet: simulated robots (real medkit gateways with the fleet link, no ROS) reporting to one fleet
+gateway that serves the fleet console (docs/fleet.md "A local fleet").
+
+Options:
+  --robots N        simulated robots, 1..100 (default 5)
+  --port P          the fleet console and API port (default 8090)
+  --nats URL        an existing NATS JetStream server (default: a throw-away nats-server)
+  --database URL    an existing PostgreSQL database (default: a throw-away cluster in a temp dir)
+  --fleet ID        the fleet id (default demo)
+  -h, --help        this text`;
+
 /** Runs the fleet demo until SIGINT/SIGTERM; resolves with the exit code. */
 export async function fleetDemo(argv: string[]): Promise<number> {
-  const { values: v } = parseArgs({
-    args: argv,
-    options: {
-      robots: { type: 'string', default: '5' },
-      port: { type: 'string', default: '8090' },
-      nats: { type: 'string' },
-      database: { type: 'string' },
-      fleet: { type: 'string', default: 'demo' },
-    },
-  });
+  let v: { robots?: string; port?: string; nats?: string; database?: string; fleet?: string; help?: boolean };
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        robots: { type: 'string', default: '5' },
+        port: { type: 'string', default: '8090' },
+        nats: { type: 'string' },
+        database: { type: 'string' },
+        fleet: { type: 'string', default: 'demo' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    // A bad option is a one-line error, not a stack trace.
+    console.error(`medkit demo fleet: ${(err as Error).message} (npm start -- fleet --help lists the options)`);
+    return 2;
+  }
+  if (v.help) {
+    console.log(FLEET_USAGE);
+    return 0;
+  }
   const count = Number(v.robots);
   if (!Number.isInteger(count) || count < 1 || count > 100) {
     console.error('medkit demo fleet: --robots must be 1..100');

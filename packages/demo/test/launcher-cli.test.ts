@@ -33,6 +33,15 @@ describe('medkit demo launcher', () => {
     expect(r.stdout).toContain('--no-autoplay');
   });
 
+  it('fleet mode prints its own options on --help, and a bad option is one line, not a stack trace (issue 56)', async () => {
+    const help = await run(['fleet', '--help']);
+    expect(help.code).toBe(0);
+    for (const o of ['--robots N', '--port P', '--nats URL', '--database URL', '--fleet ID']) expect(help.stdout).toContain(o);
+    const bad = await run(['fleet', '--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual(["medkit demo fleet: Unknown option '--bogus' (npm start -- fleet --help lists the options)"]);
+  });
+
   it('refuses a port that is in use and names the option to change', async () => {
     const r = await run(['--port', String(busyPort)]);
     expect(r.code).toBe(2);
