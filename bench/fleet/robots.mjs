@@ -5,7 +5,7 @@
 // Prints `ready` when every robot is connected, then on finish one JSON line {produced: {robot: n}, drains: {counter: sum}}.
 import { join } from 'node:path';
 const { openDatabase, runMigrations } = await import('@medkit/kit');
-const link = await import(new URL('@medkit/fleet-link', import.meta.url).href);
+const link = await import('@medkit/fleet-link');
 const { Outbox, OUTBOX_MIGRATIONS, OutboxDrain, FLEET_LINK_KEYS } = link;
 // A robot gateway's own settings (client options, publish deadline, backoff). Builds from before these were
 // exported (for a before/after run) get the values those builds hardcoded.
