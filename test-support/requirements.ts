@@ -100,6 +100,25 @@ export const FASTDDS: Requirement[] = [
   { kind: 'bin', name: 'fastddsgen', debian: 'fastddsgen' },
   { kind: 'bin', name: 'g++', debian: 'g++' },
 ];
+/** gcc's sanitizer runtime (libasan), which scripts/fuzz-native-asan.mjs preloads; looked up when checked. */
+function gccLibasan(): string {
+  try {
+    return execFileSync('gcc', ['-print-file-name=libasan.so'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'libasan.so'; // no gcc: the gcc requirement names what is missing
+  }
+}
+/** gcc with AddressSanitizer and UBSan runtimes (the addon's sanitizer build). */
+export const GCC_SANITIZERS: Requirement[] = [
+  { kind: 'bin', name: 'gcc', debian: 'gcc' },
+  {
+    kind: 'file',
+    get name() {
+      return gccLibasan();
+    },
+    debian: 'libasan8',
+  },
+];
 export const CHROMIUM: Requirement[] = [{ kind: 'bin', name: 'chromium', debian: 'chromium' }];
 export const NATS_SERVER: Requirement[] = [{ kind: 'bin', name: 'nats-server', debian: 'nats-server' }];
 export const POSTGRES: Requirement[] = [{ kind: 'bin', name: '/usr/lib/postgresql/15/bin/initdb', debian: 'postgresql' }];

@@ -146,8 +146,9 @@ export class FragmentReassembly {
         shape: new SampleShape(),
       };
       this.partials.set(sn, p);
-    } else if (p.sampleSize !== sampleSize || p.fragmentSize !== fragmentSize) {
-      // The same SN in other sizes: one of the two is forged (a writer never changes a sample). Keeping the first
+    } else if (p.sampleSize !== sampleSize || p.fragmentSize !== fragmentSize || p.key !== key) {
+      // The same SN in other sizes, or a key where the other has data: one of the two is forged (a writer never changes
+      // a sample; a forged K flag would make the sample a key-only change, ignored or taken for a dispose). Keeping the first
       // would let one forged DATA_FRAG sent ahead of a sample hold its SN until it expires (10 s of a reliable stream);
       // the newer one starts over instead, and what the dropped one had received is repaired like a loss.
       this.drop(sn);

@@ -13,10 +13,16 @@ export interface RtpsAddon {
   aimUdpReceiver(receiver: unknown, buffer: Buffer | null): void;
 }
 
+/**
+ * Where the addon is loaded from: the file MEDKIT_RTPS_ADDON_PATH names when set (another build of the same sources,
+ * such as the sanitizer build of scripts/fuzz-native-asan.mjs), else the package's own build.
+ */
+export const rtpsAddonPath = process.env.MEDKIT_RTPS_ADDON_PATH || '../native/build/Release/medkit_rtps.node';
+
 function load(): { addon: RtpsAddon } | { error: string } {
   try {
     // From dist/ (or src/ under a TypeScript loader) to the package's native/ folder.
-    return { addon: createRequire(import.meta.url)('../native/build/Release/medkit_rtps.node') as RtpsAddon };
+    return { addon: createRequire(import.meta.url)(rtpsAddonPath) as RtpsAddon };
   } catch (err) {
     return { error: (err as Error).message.split('\n')[0] };
   }

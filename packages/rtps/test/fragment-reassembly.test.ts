@@ -52,7 +52,7 @@ describe('fragment reassembly', () => {
     expect(done?.payload.equals(s)).toBe(true);
   });
 
-  it('a fragment with another sampleSize or fragmentSize than the sample it names starts the sample over: a forged one ahead of it cannot hold the SN', () => {
+  it('a fragment with another sampleSize, fragmentSize or K flag than the sample it names starts the sample over: a forged one ahead of it cannot hold the SN', () => {
     const { r, budget } = make();
     const s = sample(4000);
     // Forged, ahead of the writer's own fragments and in other sizes: the writer's first fragment takes the SN back.
@@ -66,7 +66,12 @@ describe('fragment reassembly', () => {
     expect(r.missing(1)?.set).toEqual([1, 5, 6, 7, 8]);
     expect(add(r, 1, 2, 3, 1000, 4000, piece(s, 2, 3, 1000))).toBeUndefined();
     expect(r.missing(1)?.set).toEqual([1]);
-    expect(add(r, 1, 1, 1, 1000, 4000, piece(s, 1, 1, 1000))?.payload.equals(s)).toBe(true);
+    // A forged K flag (the sample would become a key-only change) starts it over too.
+    r.add(1, 1, 1, 1000, 4000, piece(s, 1, 1, 1000), 0, undefined, true, undefined, true);
+    expect(r.missing(1)?.set).toEqual([2, 3, 4]);
+    add(r, 1, 2, 3, 1000, 4000, piece(s, 2, 3, 1000));
+    const done = add(r, 1, 1, 1, 1000, 4000, piece(s, 1, 1, 1000));
+    expect([done?.payload.equals(s), done?.key]).toEqual([true, false]);
     // One buffer served every start: nothing charged once the sample is out but the buffer kept for the next.
     expect(budget.used).toBeLessThanOrEqual(4000);
   });

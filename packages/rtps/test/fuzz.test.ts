@@ -1,8 +1,12 @@
 // Fuzzing the receive path with mutated real captures: bit flips, truncation, length-field
 // corruption, splicing, extreme sequence numbers. Seeded, so a failure names its case and
 // reproduces. Checks: nothing escapes the handler, tables and reassembly memory stay within
-// their limits, and the participant still works afterwards. ROS domain 15.
+// their limits, and the participant still works afterwards. The placed path: forged DATA_FRAGs from the addon's live
+// aim against a real fragmented stream (test-support/rtps-fuzz/placed-campaign.ts; RTPS_FUZZ_PLACED_DATAGRAMS,
+// RTPS_FUZZ_REPORT for the long run of `npm run fuzz:rtps -- --placed`). Domain offset 4.
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EntityId } from '../src/guid.js';
 import { decodeMessage } from '../src/message.js';
@@ -12,14 +16,20 @@ import { PID } from '../src/pids.js';
 import { spdpDatagram } from '../../../test-support/rtps-fuzz/datagrams.js';
 import { fakePrefix } from '../../../test-support/rtps-fuzz/fake-peer.js';
 import { RtpsMutator } from '../../../test-support/rtps-fuzz/mutator.js';
+import { runPlacedCampaign } from '../../../test-support/rtps-fuzz/placed-campaign.js';
+import { rtpsAddonPath } from '../src/native-addon.js';
+import { nativeReceiveAvailable } from '../src/native-udp.js';
 import { readRtpsDatagrams } from './support/pcapng.js';
 import { cdrString, closeAll, participant, prng, readCdrString, until } from './support/loopback.js';
 import { ALL_CAPTURES } from './support/vectors.js';
 import { testDomain } from '../../../test-support/domains.js';
+import { GCC_SANITIZERS, describeWith } from '../../../test-support/requirements.js';
 
 const DOMAIN = testDomain(4);
 const SEED = Number(process.env.RTPS_FUZZ_SEED ?? 20240611);
 const CASES = Number(process.env.RTPS_FUZZ_CASES ?? 6000);
+/** The participant-wide reassembly budget by default (256 MiB). */
+const DEFAULT_REASSEMBLY_BUDGET = 256 * 1024 * 1024;
 const LIMITS = { maxParticipants: 32, maxEndpointsPerParticipant: 64, maxPendingPerWriter: 64, maxSampleSize: 2 * 1024 * 1024, maxReassembliesPerWriter: 4, reassemblyBudget: 8 * 1024 * 1024, maxSamples: 100 };
 
 afterAll(closeAll);
@@ -196,3 +206,56 @@ describe(`fuzzing the receive path (seed ${SEED}, ${CASES} cases)`, () => {
     expect(got).toEqual(['still alive']);
   });
 });
+
+describe.runIf(nativeReceiveAvailable)(`fuzzing the placed path (seed ${SEED})`, () => {
+  it('forged DATA_FRAGs from the live aim, among a real fragmented stream: data received in place, every delivered byte the writer\'s, the stream whole afterwards', async () => {
+    const datagrams = Number(process.env.RTPS_FUZZ_PLACED_DATAGRAMS ?? 5000);
+    // Forged sizes up to 4 MiB are taken (larger ones are refused before any allocation).
+    const p = await participant(DOMAIN, { limits: { maxSampleSize: 4 * 1024 * 1024 }, onProtocolViolation: () => {} });
+    const q = await participant(DOMAIN);
+    const qos = { reliability: 'reliable', history: { kind: 'keep-last', depth: 200 } } as const;
+    const w = q.createWriter({ topic: 'rt/placed_fuzz', typeName: 'Blob', qos });
+    const r = p.createReader({ topic: 'rt/placed_fuzz', typeName: 'Blob', qos, lendPayloads: true });
+    expect(await w.waitForMatch(1, 15_000)).toBe(true);
+    await r.waitForMatch(1, 15_000);
+    const t0 = Date.now();
+    const result = await runPlacedCampaign({
+      seed: SEED,
+      datagrams,
+      target: {
+        port: p.locators.defaultUnicast[0].port,
+        aim: () => p.receiver.placementAim,
+        placedIn: () => p.trafficStats().placedIn,
+        datagramsIn: () => p.trafficStats().datagramsIn,
+        write: (payload) => void w.write(payload),
+        onSample: (listener) => r.on('sample', (x) => listener(x.sequenceNumber, x.payload)),
+      },
+      onProgress: datagrams >= 100_000 ? (n, ms) => n % 10_000 === 0 && console.log(`placed-path fuzz: ${n} forged in ${(ms / 1000).toFixed(0)} s`) : undefined,
+    });
+    const report = { ...result, addon: rtpsAddonPath, startedAt: new Date(t0).toISOString(), malformed: p.stats.malformed, violations: p.stats.violations, rssBytes: process.memoryUsage.rss() };
+    console.log(`placed-path fuzz, seed ${SEED}: ${result.forged} forged in ${(result.durationMs / 1000).toFixed(1)} s, ${result.placedIn} of ${result.datagramsIn} datagrams placed, ${result.delivered} samples delivered (${result.exact} at the real size, ${result.otherSize} forged sizes), ${result.wrong.length} wrong, tail ${result.tailDelivered}/${result.tailWritten} (missing ${result.tailMissing.join(', ') || 'none'}, ${result.tailNamed} named by forged datagrams; ${r.samplesLost} counted lost)`);
+    if (process.env.RTPS_FUZZ_REPORT) writeFileSync(process.env.RTPS_FUZZ_REPORT, JSON.stringify(report, null, 2));
+    expect(result.wrong, `seed ${SEED}: samples with a byte the writer did not write`).toEqual([]);
+    expect(result.forged).toBe(datagrams);
+    // The mode runs the placed path: the real stream's datagrams, and forged ones where they matched, in place.
+    expect(result.placedIn).toBeGreaterThan(0);
+    expect(result.exact).toBeGreaterThan(0);
+    expect(result.tailWhole, `the ${result.tailWritten} samples written after the forging (from SN ${result.tailFrom}; missing ${result.tailMissing.join(', ')}; ${result.tailNamed} named by forged datagrams)`).toBe(true);
+    expect(p.internalSizes().reassemblyBytes).toBeLessThanOrEqual(DEFAULT_REASSEMBLY_BUDGET);
+  }, 600_000);
+});
+
+// The same campaign against the addon built with AddressSanitizer and UBSan (scripts/fuzz-native-asan.mjs), briefly:
+// the script runs it in a vitest of its own under the preloaded sanitizer runtime, on this file's domain (the tests of
+// one file run one after another). `npm run fuzz:native-asan` is the long run.
+describeWith(GCC_SANITIZERS, 'the placed path under AddressSanitizer and UBSan', () => {
+  it.runIf(nativeReceiveAvailable)('a short campaign against the sanitized addon: no sanitizer report, data placed', () => {
+    const script = new URL('../../../scripts/fuzz-native-asan.mjs', import.meta.url).pathname;
+    const run = spawnSync(process.execPath, [script, '--datagrams', '2000'], { encoding: 'utf8', timeout: 240_000 });
+    const output = `${run.stdout}${run.stderr}`;
+    expect(run.status, output.split('\n').slice(-40).join('\n')).toBe(0);
+    expect(output).toMatch(/sanitizer reports: 0/);
+    expect(output).toMatch(/placed [1-9]/);
+  }, 300_000);
+});
+
