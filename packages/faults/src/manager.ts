@@ -346,6 +346,32 @@ export class FaultManager {
   }
 
   /**
+   * A peer gateway's fault confirmed (correlation over federation, docs/faults.md): it takes part in this gateway's
+   * correlation like a report of its own, as a root cause of local symptoms or as a symptom of a local root cause
+   * (hidden from the merged list). Nothing is stored: the fault is the peer's.
+   */
+  correlatePeerFault(code: string, severity: number, gateway: string): void {
+    if (!this.correlation || validateFaultCode(code) || !Number.isInteger(severity)) return;
+    this.correlation.processFailed(code, correlationSeverityLabel(severity), this.clock.monoMs(), this.clock.wallNs(), gateway);
+  }
+
+  /**
+   * A peer gateway's fault was cleared: as a root cause whose rule says `auto_clear_with_root`, it clears the local
+   * symptoms it muted, as a local clear would. Returns the local codes cleared.
+   */
+  peerFaultCleared(code: string): string[] {
+    if (!this.correlation || validateFaultCode(code)) return [];
+    const cascade = this.correlation.clear(code).filter((s) => s !== code && this.repository.getFault(s));
+    for (const s of cascade) this.clear(s, { skipCorrelationAutoClear: true });
+    return cascade;
+  }
+
+  /** A peer gateway went offline: its root causes release the symptoms they muted (shown again). */
+  releasePeerGateway(gateway: string): string[] {
+    return this.correlation?.releaseGateway(gateway) ?? [];
+  }
+
+  /**
    * Removes `source` from the fault's reporting sources when another source remains (a provisional source a
    * later report superseded); publishes a `fault_updated`. False when nothing changed.
    */

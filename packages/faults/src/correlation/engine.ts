@@ -35,7 +35,8 @@ interface CorrelationResult {
   retroMuted: string[];
 }
 
-interface PendingRoot { code: string; rule: HierarchicalRule; startMs: number }
+/** `gateway`: the peer gateway whose fault it is (correlation over federation); absent for this gateway's own. */
+interface PendingRoot { code: string; rule: HierarchicalRule; startMs: number; gateway?: string }
 interface Member { code: string; rank: number; label: string }
 interface Cluster {
   id: string;
@@ -54,6 +55,8 @@ export class CorrelationEngine {
   private readonly symptoms = new Map<string, Set<string>>();
   /** Hierarchically muted symptoms. */
   private readonly muted = new Map<string, MutedFaultInfo>();
+  /** Root code → the peer gateway it came from (roots of this gateway are not listed). */
+  private readonly rootGateway = new Map<string, string>();
   /** Current (newest) cluster per rule, pending or active. */
   private readonly current = new Map<string, Cluster>();
   /** Every cluster that activated and still has members. */
@@ -66,8 +69,12 @@ export class CorrelationEngine {
     return this.config.enabled;
   }
 
-  /** Processes one accepted FAILED report (docs/faults.md). `severity` is the report's severity (number or label). */
-  processFailed(code: string, severity: number | string, nowMs: number, wallNs: bigint): CorrelationResult {
+  /**
+   * Processes one accepted FAILED report (docs/faults.md). `severity` is the report's severity (number or label).
+   * `gateway`: a peer gateway's fault (docs/faults.md "Correlation over federation"): it may be a root cause of this
+   * gateway's symptoms, or a symptom of this gateway's root cause.
+   */
+  processFailed(code: string, severity: number | string, nowMs: number, wallNs: bigint, gateway?: string): CorrelationResult {
     const none: CorrelationResult = { shouldMute: false, isRootCause: false, retroMuted: [] };
     if (!this.enabled) return none;
     this.dropExpiredRoots(nowMs);
@@ -86,7 +93,11 @@ export class CorrelationEngine {
     }
     for (const rule of this.config.rules) {
       if (rule.mode === 'hierarchical' && rule.root.matches(code)) {
-        this.pendingRoots.push({ code, rule, startMs: nowMs });
+        // A root cause reported again restarts its window rather than being listed twice.
+        this.pendingRoots = this.pendingRoots.filter((r) => r.code !== code);
+        this.pendingRoots.push({ code, rule, startMs: nowMs, ...(gateway ? { gateway } : {}) });
+        if (gateway) this.rootGateway.set(code, gateway);
+        else this.rootGateway.delete(code);
         return { ...none, isRootCause: true };
       }
     }
@@ -164,6 +175,7 @@ export class CorrelationEngine {
       }
     }
     this.pendingRoots = this.pendingRoots.filter((r) => r.code !== code);
+    this.rootGateway.delete(code);
     this.removeFromClusters(code);
     this.muted.delete(code);
     return cascade;
@@ -182,6 +194,33 @@ export class CorrelationEngine {
       }
       if (c.representative.code === code) c.representative = pickRepresentative(c);
     }
+  }
+
+  /**
+   * A peer gateway went away (docs/faults.md "Correlation over federation"): its root causes stop waiting for
+   * symptoms and the symptoms they muted are shown again, so nothing stays muted behind a root nobody can see.
+   * Returns the codes shown again.
+   */
+  releaseGateway(gateway: string): string[] {
+    this.pendingRoots = this.pendingRoots.filter((r) => r.gateway !== gateway);
+    const released: string[] = [];
+    for (const [root, g] of this.rootGateway) {
+      if (g !== gateway) continue;
+      this.rootGateway.delete(root);
+      for (const s of this.symptoms.get(root) ?? []) {
+        if (this.muted.get(s)?.root_cause_code === root) {
+          this.muted.delete(s);
+          released.push(s);
+        }
+      }
+      this.symptoms.delete(root);
+    }
+    return released.sort();
+  }
+
+  /** Root causes waiting for symptoms now, with the peer gateway each came from (absent: this gateway's). */
+  pendingRootCauses(): { code: string; gateway?: string }[] {
+    return this.pendingRoots.map((r) => ({ code: r.code, ...(r.gateway ? { gateway: r.gateway } : {}) }));
   }
 
   /** Hierarchically muted symptom? */

@@ -78,7 +78,7 @@ function sourceId(item: unknown): string {
  * Merges peer answers into the local body. `unreachable` peers (known offline, not asked) count as failed.
  * The body keeps every local field; counts are updated to the merged item count.
  */
-export function mergeCollection(kind: FanOutKind, local: Json, answers: readonly PeerItems[], unreachable: readonly string[] = []): Json {
+export function mergeCollection(kind: FanOutKind, local: Json, answers: readonly PeerItems[], unreachable: readonly string[] = [], hideFault?: (code: string) => boolean): Json {
   const localItems = Array.isArray(local.items) ? local.items : [];
   const failed = new Set(unreachable);
   const failures: PeerFailureEntry[] = unreachable.map((peer) => ({ peer, reason: 'offline' }));
@@ -93,6 +93,8 @@ export function mergeCollection(kind: FanOutKind, local: Json, answers: readonly
     for (const item of a.items) {
       const problem = itemProblem(kind, item);
       if (problem) dropped.push({ peer: a.peer, reason: problem, source_id: sourceId(item) });
+      // A peer's symptom this gateway's correlation muted: counted in the local muted_count already.
+      else if (kind === 'faults' && hideFault?.(sourceId(item))) continue;
       else items.push(kind === 'faults' ? faultGatewayTag(item, a.peer) : item);
     }
   }

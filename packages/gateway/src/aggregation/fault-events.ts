@@ -31,6 +31,14 @@ export const PEER_FAULT_EVENTS_SERVICE: Token<PeerFaultEventHub> = token('aggreg
 /** Fan-in point for relayed events; synchronous delivery, a throwing listener does not affect others. */
 export class PeerFaultEventHub implements FaultEventSink {
   private readonly listeners = new Set<RelayedFaultListener>();
+  private readonly goneListeners = new Set<(peer: string) => void>();
+  /**
+   * Whether a peer's fault is hidden from merged lists (a symptom this gateway's correlation muted); the faults
+   * feature sets it (docs/faults.md "Correlation over federation").
+   */
+  hiddenInMerge: (code: string) => boolean = () => false;
+  /** Peers whose events come in now (online), to tell when one goes away. */
+  private readonly online = new Set<string>();
 
   constructor(private readonly onListenerError: (err: Error) => void = () => {}) {}
 
@@ -42,6 +50,34 @@ export class PeerFaultEventHub implements FaultEventSink {
         this.onListenerError(err as Error);
       }
     }
+  }
+
+  /**
+   * The peers online now; a peer that was online and is no more is told to the {@link onPeerGone} listeners (its
+   * faults stop coming in: whatever this gateway derived from them, correlation muting, is released).
+   */
+  setOnline(peers: Iterable<string>): void {
+    const now = new Set(peers);
+    for (const p of this.online) {
+      if (now.has(p)) continue;
+      this.online.delete(p);
+      for (const l of this.goneListeners) {
+        try {
+          l(p);
+        } catch (err) {
+          this.onListenerError(err as Error);
+        }
+      }
+    }
+    for (const p of now) this.online.add(p);
+  }
+
+  /** Adds a listener for peers that went offline; returns the function that removes it. */
+  onPeerGone(listener: (peer: string) => void): () => void {
+    this.goneListeners.add(listener);
+    return () => {
+      this.goneListeners.delete(listener);
+    };
   }
 
   /** Adds a listener; returns the function that removes it. */

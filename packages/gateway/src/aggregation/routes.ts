@@ -152,7 +152,10 @@ export function registerAggregationHooks(svc: AggregationService) {
         peerHeaders: (peer) => svc.registry.credentialOf(peer),
         agent: s.agent,
       });
-      return JSON.stringify(mergeCollection(target.kind, body as Record<string, unknown>, answers, offline));
+      // Unless muted faults are asked for, peers' symptoms that this gateway's correlation muted are left out.
+      const includeMuted = /[?&]include_muted=(true|1)(&|$)/.test(request.url);
+      const hide = target.kind === 'faults' && !includeMuted ? (code: string) => svc.faultEvents.hiddenInMerge(code) : undefined;
+      return JSON.stringify(mergeCollection(target.kind, body as Record<string, unknown>, answers, offline, hide));
     });
 
     // Proxied event streams would otherwise hold the server open until the shutdown grace runs out.

@@ -227,6 +227,7 @@ export class AggregationService {
 
   private peersChanged(): void {
     this.relay?.sync(this.registry.list());
+    this.faultEvents.setOnline(this.registry.list().filter((p) => p.status === 'online').map((p) => p.name));
     void this.host?.refresh('aggregation');
   }
 }

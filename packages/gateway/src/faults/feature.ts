@@ -3,6 +3,7 @@
 // 'faults' service other features (aggregation, triggers, subscriptions, the ROS wiring) build on.
 import { join } from 'node:path';
 import { PEER_FAULT_EVENTS_SERVICE } from '../aggregation/fault-events.js';
+import { correlatePeerFaults } from './gateway/peer-correlation.js';
 import type { GatewayConfig } from '../config/index.js';
 import { bool, list, str } from '@medkit/kit';
 import type { RosNode } from '@medkit/ros2';
@@ -143,6 +144,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   let signals: SignalCache | undefined;
   let signalTap: SnapshotSignalTap | undefined;
   let stopFrames: (() => void) | undefined;
+  let stopPeerCorrelation: (() => void) | undefined;
   const need = (): FaultsService => {
     if (!svc) throw new Error('faults feature used before init');
     return svc;
@@ -208,7 +210,10 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const s = need();
       // With aggregation, peers' fault events join this gateway's /faults/stream (same ids, same replay buffer).
       const peerEvents = ctx.services.find(PEER_FAULT_EVENTS_SERVICE);
-      if (peerEvents) stream!.timeline.connectPeers(peerEvents);
+      if (peerEvents) {
+        stream!.timeline.connectPeers(peerEvents);
+        stopPeerCorrelation = correlatePeerFaults(peerEvents, s.manager);
+      }
       stopFrames = startEntityFrames(ctx, s, faultLogger(ctx));
       if (!ros) return;
       const log = faultLogger(ctx);
@@ -233,6 +238,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
     },
     async stop() {
       stopFrames?.();
+      stopPeerCorrelation?.();
       tap?.stop();
       signalTap?.stop();
       bridges?.stop();

@@ -1,0 +1,27 @@
+// Correlation over federation (docs/faults.md "Correlation over federation"): the fault events this gateway relays
+// from its aggregation peers take part in its correlation rules like its own reports. A peer's root cause (the
+// safety island's PROTECTIVE_STOP) mutes this gateway's symptoms within the rule's window, and this gateway's root
+// cause mutes a peer's symptoms in the merged list. A peer's cleared root clears the local symptoms it muted (with
+// `auto_clear_with_root`); a peer that goes offline releases what its roots muted.
+import type { FaultManager } from '@medkit/faults';
+import type { PeerFaultEventHub } from '../../aggregation/fault-events.js';
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Subscribes `manager` to the peers' fault events; returns the function that stops it. */
+export function correlatePeerFaults(hub: PeerFaultEventHub, manager: FaultManager): () => void {
+  const offEvents = hub.subscribe((e) => {
+    const fault = isObj(e.data.fault) ? e.data.fault : undefined;
+    const code = typeof fault?.fault_code === 'string' ? fault.fault_code : undefined;
+    if (!fault || !code) return;
+    if (e.event === 'fault_confirmed') manager.correlatePeerFault(code, Number(fault.severity), e.peer);
+    else if (e.event === 'fault_cleared') manager.peerFaultCleared(code);
+  });
+  const offGone = hub.onPeerGone((peer) => manager.releasePeerGateway(peer));
+  hub.hiddenInMerge = (code) => manager.correlation?.isMuted(code) ?? false;
+  return () => {
+    offEvents();
+    offGone();
+    hub.hiddenInMerge = () => false;
+  };
+}

@@ -1,0 +1,130 @@
+// Correlation over federation (docs/faults.md "Correlation over federation", issue 55), between two real default
+// gateways over loopback: the main gateway's correlation rules see its aggregation peer's faults. The island's
+// PROTECTIVE_STOP (root cause) mutes the main gateway's abort that follows; the main gateway's root cause mutes
+// an island symptom in the merged list; the island's cleared root clears the local symptom it muted; and an island
+// that goes away (black-holed) releases what its roots muted, and mutes again once it is back.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
+import { PEER_FAULT_EVENTS_SERVICE } from '../../src/aggregation/index.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { eventually, http, PausableProxy } from './support.js';
+
+type Json = Record<string, unknown>;
+
+const RULES = `correlation:
+  enabled: true
+  rules:
+    - id: stop_aborts_navigation
+      mode: hierarchical
+      root_cause: { codes: [PROTECTIVE_STOP] }
+      symptoms: [{ codes: [NAV_ABORTED] }]
+      window_ms: 60000
+      mute_symptoms: true
+      auto_clear_with_root: true
+    - id: localization_breaks_island
+      mode: hierarchical
+      root_cause: { codes: [LOCAL_ROOT] }
+      symptoms: [{ codes: [ISLAND_SYMPTOM] }]
+      window_ms: 60000
+      mute_symptoms: true
+`;
+
+const faultsOf = (g: TestGateway) => g.gateway.ctx.services.get(FAULTS_SERVICE);
+const fail = (g: TestGateway, code: string, source: string) => faultsOf(g).report({ fault_code: code, event_type: 0, severity: 3, description: `${code} happened`, source_id: source });
+
+describe('correlation over federation', () => {
+  let island: TestGateway;
+  let main: TestGateway;
+  let proxy: PausableProxy;
+  let dir: string;
+  const relayed: string[] = [];
+  const list = async (query = '') => (await http(`${main.url}/api/v1/faults${query}`)).body as { items: Json[]; 'x-medkit': Json };
+  const codes = (body: { items: Json[] }) => body.items.map((i) => i.fault_code as string);
+  /** Main's correlation took the island's fault as a root cause (its relayed event arrived). */
+  const isPeerRoot = (code: string) => faultsOf(main).manager.correlation?.pendingRootCauses().some((r) => r.code === code && r.gateway === 'island') ?? false;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'medkit-corr-fed-'));
+    writeFileSync(join(dir, 'rules.yaml'), RULES);
+    island = await startTestGateway({ defaults: true });
+    proxy = new PausableProxy(Number(new URL(island.url).port));
+    await proxy.start();
+    main = await startTestGateway({
+      defaults: true,
+      flags: {
+        'aggregation.enabled': true,
+        'aggregation.peer_names': ['island'],
+        'aggregation.peer_urls': [proxy.url],
+        'aggregation.health_check_interval_ms': 200,
+        'aggregation.timeout_ms': 1000,
+        'faults.correlation.config_file': join(dir, 'rules.yaml'),
+      },
+    });
+    // The relay connects once the first health check passed: report on the island until one event is relayed.
+    main.gateway.ctx.services.get(PEER_FAULT_EVENTS_SERVICE).subscribe((e) => relayed.push(String((e.data.fault as Json | undefined)?.fault_code)));
+    let n = 0;
+    await eventually(async () => {
+      fail(island, `WARMUP_${n++}`, '/safety/safety_gate');
+      return relayed.some((c) => c.startsWith('WARMUP_'));
+    }, 100, 100);
+  });
+  afterAll(async () => {
+    await main?.close();
+    await proxy?.close();
+    await island?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a peer's root cause mutes this gateway's symptom: one PROTECTIVE_STOP (the island's) and the abort as its symptom", async () => {
+    fail(island, 'PROTECTIVE_STOP', '/safety/safety_gate');
+    // The island's event reaches main's correlation over the relayed stream.
+    await eventually(async () => isPeerRoot('PROTECTIVE_STOP'));
+    fail(main, 'NAV_ABORTED', '/navigation/bt_navigator');
+    const shown = await list();
+    expect(codes(shown)).not.toContain('NAV_ABORTED');
+    expect(shown.items.filter((i) => i.fault_code === 'PROTECTIVE_STOP')).toEqual([expect.objectContaining({ 'x-medkit': expect.objectContaining({ gateway: 'island' }) })]);
+    const all = await list('?include_muted=true');
+    expect(codes(all).filter((c) => c === 'PROTECTIVE_STOP' || c === 'NAV_ABORTED').sort()).toEqual(['NAV_ABORTED', 'PROTECTIVE_STOP']);
+    expect(all['x-medkit'].muted_faults).toContainEqual(expect.objectContaining({ fault_code: 'NAV_ABORTED', root_cause_code: 'PROTECTIVE_STOP', rule_id: 'stop_aborts_navigation' }));
+  });
+
+  it("this gateway's root cause mutes a peer's symptom in the merged list", async () => {
+    fail(main, 'LOCAL_ROOT', '/localization/amcl');
+    fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
+    await eventually(async () => codes(await list('?include_muted=true')).includes('ISLAND_SYMPTOM') && faultsOf(main).manager.correlation?.isMuted('ISLAND_SYMPTOM'));
+    expect(codes(await list())).not.toContain('ISLAND_SYMPTOM');
+    expect((await list('?include_muted=true'))['x-medkit'].muted_faults).toContainEqual(expect.objectContaining({ fault_code: 'ISLAND_SYMPTOM', root_cause_code: 'LOCAL_ROOT' }));
+  });
+
+  it("the peer's root cleared clears the local symptom it muted (auto_clear_with_root)", async () => {
+    faultsOf(island).manager.clear('PROTECTIVE_STOP');
+    await eventually(async () => faultsOf(main).manager.repository.getFault('NAV_ABORTED')?.status === 'CLEARED', 100, 100);
+  });
+
+  it('a peer that goes away releases what its roots muted; back, the stops it confirms mute again', async () => {
+    fail(island, 'PROTECTIVE_STOP', '/safety/safety_gate');
+    await eventually(async () => isPeerRoot('PROTECTIVE_STOP'), 100, 100);
+    fail(main, 'NAV_ABORTED', '/navigation/bt_navigator');
+    expect(codes(await list())).not.toContain('NAV_ABORTED');
+    proxy.pause();
+    // Offline after a failed health check: the abort is shown again, not hidden behind a root nobody can see.
+    await eventually(async () => codes(await list()).includes('NAV_ABORTED'), 100, 100);
+    expect(isPeerRoot('PROTECTIVE_STOP')).toBe(false);
+    proxy.resume();
+    // Back: its stream is relayed again; a stop it confirms from now on is a root cause again.
+    const before = relayed.length;
+    let n = 0;
+    await eventually(async () => {
+      fail(island, `BACK_${n++}`, '/safety/safety_gate');
+      return relayed.slice(before).some((c) => c.startsWith('BACK_'));
+    }, 100, 100);
+    faultsOf(island).manager.clear('PROTECTIVE_STOP');
+    fail(island, 'PROTECTIVE_STOP', '/safety/safety_gate');
+    await eventually(async () => isPeerRoot('PROTECTIVE_STOP'), 100, 100);
+    fail(main, 'NAV_ABORTED', '/navigation/bt_navigator');
+    await eventually(async () => !codes(await list()).includes('NAV_ABORTED'), 100, 100);
+  });
+});
