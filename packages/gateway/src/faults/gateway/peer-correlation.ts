@@ -4,12 +4,19 @@
 // cause mutes a peer's symptoms in the merged list. A peer's cleared root clears the local symptoms it muted (with
 // `auto_clear_with_root`); a peer that goes offline releases what its roots muted.
 import type { FaultManager } from '@medkit/faults';
-import type { PeerFaultEventHub } from '../../aggregation/fault-events.js';
+
+/** What this needs of the aggregation feature's peer fault event hub (the seam; wired in faults/feature.ts). */
+export interface PeerFaultFeed {
+  subscribe(listener: (e: { peer: string; event: string; data: Record<string, unknown> }) => void): () => void;
+  onPeerGone(listener: (peer: string) => void): () => void;
+  /** Set here: whether a peer's fault is left out of merged lists. */
+  hiddenInMerge: (code: string) => boolean;
+}
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Subscribes `manager` to the peers' fault events; returns the function that stops it. */
-export function correlatePeerFaults(hub: PeerFaultEventHub, manager: FaultManager): () => void {
+export function correlatePeerFaults(hub: PeerFaultFeed, manager: FaultManager): () => void {
   const offEvents = hub.subscribe((e) => {
     const fault = isObj(e.data.fault) ? e.data.fault : undefined;
     const code = typeof fault?.fault_code === 'string' ? fault.fault_code : undefined;
