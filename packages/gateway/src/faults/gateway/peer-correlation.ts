@@ -21,8 +21,12 @@ export function correlatePeerFaults(hub: PeerFaultFeed, manager: FaultManager): 
     const fault = isObj(e.data.fault) ? e.data.fault : undefined;
     const code = typeof fault?.fault_code === 'string' ? fault.fault_code : undefined;
     if (!fault || !code) return;
-    if (e.event === 'fault_confirmed') manager.correlatePeerFault(code, Number(fault.severity), e.peer);
-    else if (e.event === 'fault_cleared') manager.peerFaultCleared(code);
+    // A confirmation, or an update of a confirmed fault (a new occurrence: what a local FAILED report of a confirmed
+    // fault is to correlation).
+    if (e.event === 'fault_confirmed' || (e.event === 'fault_updated' && fault.status === 'CONFIRMED')) manager.correlatePeerFault(code, Number(fault.severity), e.peer);
+    // `fault_cleared` also announces a heal (status HEALED): only an explicit clear clears what the root muted, as
+    // locally.
+    else if (e.event === 'fault_cleared' && fault.status === 'CLEARED') manager.peerFaultCleared(code);
   });
   const offGone = hub.onPeerGone((peer) => manager.releasePeerGateway(peer));
   hub.hiddenInMerge = (code) => manager.correlation?.isMuted(code) ?? false;
