@@ -25,12 +25,13 @@ const PACKAGES = {
   'plugin-beacons': ['plugin-api', 'ros2'],
   'plugin-graph': ['plugin-api', 'ros2', 'rtps'],
   'plugin-linux': ['plugin-api'],
+  'plugin-otlp': ['plugin-api'],
   'plugin-opcua': ['plugin-api', 'ros2'],
   // The fleet tier builds on the server core, not on the robot gateway: the fleet link declares the gateway
   // services it reads (robot-services.ts) and the composition root (cli) passes the gateway's tokens.
   'fleet-link': ['kit', 'server', 'faults', 'fleet-protocol', 'plugin-api', 'ros2'],
   fleet: ['kit', 'server', 'faults', 'fleet-link', 'fleet-protocol', 'plugin-api'],
-  cli: ['kit', 'server', 'faults', 'scripts', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
+  cli: ['kit', 'server', 'faults', 'scripts', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'plugin-otlp', 'fleet-link', 'fleet', 'fleet-protocol'],
   web: ['client'],
   demo: ['kit', 'server', 'faults', 'scripts', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
 };

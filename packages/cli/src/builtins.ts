@@ -1,7 +1,7 @@
 // The plugins the `medkit` command ships (docs/plugins.md), enabled by naming them in `plugins`. Each is its
 // own package built on @medkit/plugin-api alone, imported only when a configuration enables it: a gateway
 // that does not name OPC-UA never loads node-opcua.
-import type { BuiltinPluginCatalog } from '@medkit/gateway';
+import { GATEWAY_VERSION, type BuiltinPluginCatalog } from '@medkit/gateway';
 
 export const BUILTIN_PLUGINS: BuiltinPluginCatalog = {
   parameter_beacon: async () => (await import('@medkit/plugin-beacons')).parameterBeaconModule(),
@@ -12,6 +12,7 @@ export const BUILTIN_PLUGINS: BuiltinPluginCatalog = {
   graph_provider: async () => (await import('@medkit/plugin-graph')).graphProviderModule,
   graph_watchdog: async () => (await import('@medkit/plugin-graph')).graphWatchdogModule,
   opcua: () => import('@medkit/plugin-opcua'),
+  otlp_export: async () => (await import('@medkit/plugin-otlp')).otlpExportModule({ serviceVersion: GATEWAY_VERSION }),
 };
 
 export const BUILTIN_PLUGIN_NAMES: readonly string[] = Object.keys(BUILTIN_PLUGINS);

@@ -24,6 +24,7 @@ const DOMAIN = testDomain(55);
  */
 const HEAVY: Record<string, RegExp> = {
   opcua: /\/node_modules\/node-opcua[\w-]*\/|\/packages\/plugin-opcua\/|\/packages\/cli\/bundle\/plugin-opcua-/,
+  otlp: /\/node_modules\/@opentelemetry\/(sdk-logs|exporter-logs-[\w-]+|otlp-[\w-]+)\/|\/packages\/plugin-otlp\/|\/packages\/cli\/bundle\/plugin-otlp-/,
   mcp: /\/node_modules\/@modelcontextprotocol\//,
   nats: /\/node_modules\/@nats-io\//,
   mqtt: /\/node_modules\/mqtt\//,
@@ -97,6 +98,12 @@ describe('modules a gateway loads', () => {
   it('OPC-UA when plugins names it', async () => {
     const loaded = await loadedBy(['gateway'], { plugins: ['opcua'], 'plugins.opcua.endpoint_url': 'opc.tcp://127.0.0.1:1', 'plugins.opcua.nodes': [{ node_id: 'ns=2;s=T', data_name: 't' }] }, (u) => HEAVY.opcua.test(u) && /node-opcua-client/.test(u));
     expect(loaded).toEqual(['opcua']);
+  });
+
+  it('the OpenTelemetry SDK and exporter when plugins names otlp_export', async () => {
+    // Nothing listens on the port: the exporter is loaded when the plugin starts, before it sends anything.
+    const loaded = await loadedBy(['gateway'], { plugins: ['otlp_export'], 'plugins.otlp_export.url': 'http://127.0.0.1:1/v1/logs' }, (u) => /\/node_modules\/@opentelemetry\/exporter-logs-otlp-proto\//.test(u));
+    expect(loaded).toEqual(['otlp']);
   });
 
   it('prom-client only when /metrics is on (metrics.enabled), in a robot gateway and a fleet replica', async () => {

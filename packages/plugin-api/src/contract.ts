@@ -193,6 +193,10 @@ export interface PluginLogEntry {
   source: string;
   logger: string;
   message: string;
+  /** [ours] Where a `/rosout` line was logged (empty / 0 for programmatic entries); absent on older gateways. */
+  file?: string;
+  line?: number;
+  function?: string;
 }
 
 export interface LogProvider {
@@ -304,6 +308,40 @@ export interface PluginFaultReport {
 /** A cyclic-subscription / trigger sampler of a whole collection (docs/faults.md). */
 export type Sampler = (entityId: string, resourcePath: string | undefined) => unknown | Promise<unknown>;
 
+/**
+ * [ours] One fault event of the gateway's fault manager as a plugin observes it ({@link PluginContext.subscribeFaultEvents}):
+ * the event of `/faults/stream` (docs/faults.md), with the entity the fault belongs to and the path of its detail.
+ */
+export interface PluginFaultEvent {
+  /** Increasing per gateway run. */
+  id: number;
+  /** `fault_cleared` is sent both for a heal (`fault.status` HEALED) and an explicit clear (CLEARED). */
+  event_type: 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
+  /** ISO 8601 (milliseconds). */
+  timestamp: string;
+  fault: {
+    fault_code: string;
+    description: string;
+    /** 0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL. */
+    severity: number;
+    /** `info`, `warning`, `error`, `critical`. */
+    severity_label: string;
+    /** PREFAILED, PREPASSED, CONFIRMED, HEALED or CLEARED. */
+    status: string;
+    occurrence_count: number;
+    reporting_sources: string[];
+    /** ISO 8601. */
+    first_occurred: string;
+    last_occurred: string;
+  };
+  /** The entity of the fault's first reporting source, when the gateway knows it. */
+  entity?: { type: EntityType; id: string };
+  /** Path of the fault's detail under the gateway's base URL: `/api/v1/apps/<id>/faults/<code>` (or `/api/v1/faults/<code>`). */
+  path: string;
+  /** Symptoms cleared together with this root cause (a `fault_cleared` from a clear). */
+  auto_cleared_codes?: string[];
+}
+
 /** A `/health` warning from a plugin ({@link PluginContext.reportWarnings}); `code` is the plugin's own, snake_case. */
 export interface PluginWarning {
   code: string;
@@ -367,6 +405,13 @@ export interface PluginContext {
    * refused or waiting (a rule whose topic does not exist yet) says so here. Optional: absent on older gateways.
    */
   reportWarnings?(source: () => PluginWarning[]): void;
+  /**
+   * [ours] Every fault event of the gateway's fault manager from now on (delivered synchronously on the fault path:
+   * keep the listener cheap, queue work); returns the function that stops it. Events start once the fault manager runs
+   * (a subscription made in `setContext` sees the first one); a gateway without a fault manager delivers none; a
+   * listener that throws counts as a failed call. Optional: absent on older gateways.
+   */
+  subscribeFaultEvents?(listener: (event: PluginFaultEvent) => void): () => void;
   /** [ours] The process another plugin reported for an entity, with the reporting plugin's name (first reporter wins). */
   processIdOf?(entityId: string): { pid: number; source: string } | undefined;
 }

@@ -19,6 +19,7 @@ import { triggerCondition } from './dispatch.js';
 import { ROS_SERVICE } from '../ros/connection.js';
 import { createPluginRosAccess, type ClosablePluginRosAccess } from './ros-access.js';
 import type { ProcessIdHints } from './process-hints.js';
+import type { PluginFaultEventHub } from './fault-events.js';
 
 function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   const fqn = (e as { fqn?: string; bound_fqn?: string }).bound_fqn ?? (e as { fqn?: string }).fqn;
@@ -35,7 +36,7 @@ interface PluginContextSources {
   resolver: EntityResolver;
 }
 
-export function createPluginContext(ctx: PluginContextSources, host: PluginHost, p: LoadedPlugin, hints: ProcessIdHints): PluginContext {
+export function createPluginContext(ctx: PluginContextSources, host: PluginHost, p: LoadedPlugin, hints: ProcessIdHints, faultEvents: PluginFaultEventHub): PluginContext {
   const log = ctx.log.child({ component: `plugin.${p.name}` });
   let rosAccess: ClosablePluginRosAccess | undefined;
   const cache = () => ctx.services.find(ENTITIES_SERVICE)?.cache;
@@ -172,5 +173,17 @@ export function createPluginContext(ctx: PluginContextSources, host: PluginHost,
       p.warningSource = source;
     },
     processIdOf: (id) => hints.pidOf(id),
+    subscribeFaultEvents(listener) {
+      const off = faultEvents.subscribe((e) => {
+        if (!p.active) return;
+        try {
+          listener(e);
+        } catch (err) {
+          host.noteFailure(p, `fault event listener failed: ${(err as Error)?.message ?? String(err)}`);
+        }
+      });
+      p.onShutdown(off);
+      return off;
+    },
   };
 }

@@ -183,6 +183,9 @@ function toPluginEntry(e: StoredLog): PluginLogEntry {
     source: e.source,
     logger: e.logger,
     message: e.message,
+    file: e.file,
+    line: e.line,
+    function: e.function,
   };
 }
 

@@ -11,6 +11,8 @@ import { createPluginContext } from './context.js';
 import { PluginHost } from './host.js';
 import { loadPlugins } from './loader.js';
 import { ProcessIdHints } from './process-hints.js';
+import { PluginFaultEventHub } from './fault-events.js';
+import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { pluginDocPaths, registerPluginRoutes } from './routes.js';
 
 /** The plugin host, for features that hand entities to their owner's providers. */
@@ -40,6 +42,7 @@ export interface PluginsFeatureOptions {
 
 export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayFeature {
   let host: PluginHost | undefined;
+  const faultEvents = new PluginFaultEventHub();
   return {
     name: 'plugins',
     provides: [PLUGINS_SERVICE],
@@ -57,7 +60,7 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
       // Zero overhead without plugins (docs/plugins.md): nothing else is installed.
       if (h.list.length === 0) return;
       const hints = new ProcessIdHints();
-      await h.start((p) => createPluginContext(ctx, h, p, hints));
+      await h.start((p) => createPluginContext(ctx, h, p, hints, faultEvents));
       ctx.health.add(() => {
         const plugins = h.health();
         return {
@@ -74,7 +77,13 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
       if (host) registerPluginRoutes(host)(app);
     },
     docsPaths: () => [() => (host ? pluginDocPaths(host) : {})],
+    start(ctx) {
+      // The faults feature initialises after this one (it uses the plugin host): connect its events now.
+      const faults = ctx.services.find(FAULTS_SERVICE);
+      if (faults && host && host.list.length > 0) faultEvents.connect({ events: faults.manager.events, entityOf: (s) => faults.entities.entityOf(s) });
+    },
     async stop() {
+      faultEvents.close();
       await host?.shutdown();
     },
     summary: () => (host && host.list.length > 0 ? [['plugins', host.list.map((p) => `${p.name} (${p.state})`).join(', ')]] : []),

@@ -1,0 +1,151 @@
+// The otlp_export plugin's configuration (docs/logs-export.md): `plugins.otlp_export.*`, checked here so a wrong
+// value stops the plugin at configure() with a message naming the key, never a silent default.
+import { readFileSync } from 'node:fs';
+import { PluginError, type LogSeverity, type PluginConfig } from '@medkit/plugin-api';
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+export interface OtlpEndpoint {
+  /** The logs URL, e.g. `http://collector:4318/v1/logs` (no path is added). */
+  url: string;
+  protocol: OtlpProtocol;
+  /** Sent with every request (API keys, tenant ids). */
+  headers: Record<string, string>;
+}
+
+export interface OtlpSettings {
+  endpoints: OtlpEndpoint[];
+  /** PEM material for `https:` endpoints (`tls.ca_file`, `tls.cert_file` + `tls.key_file`). */
+  tls: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  logs: { enabled: boolean; minSeverity: LogSeverity };
+  faults: { enabled: boolean };
+  /** Per endpoint: records (and estimated bytes) accepted and not yet delivered or given up, in-flight included. */
+  queue: { maxRecords: number; maxBytes: number };
+  batch: { maxRecords: number; delayMs: number };
+  export: { timeoutMs: number; concurrency: number };
+  resource: { robotId?: string; fleetId?: string; attributes: Record<string, string> };
+  /** Base URL prefixed to a fault's detail path in `medkit.fault.url` (empty: the path alone). */
+  publicUrl: string;
+}
+
+/** The groups of keys and what each holds; the plugin checks the keys inside a group itself. */
+const GROUPS: Readonly<Record<string, readonly string[]>> = {
+  tls: ['ca_file', 'cert_file', 'key_file'],
+  logs: ['enabled', 'min_severity'],
+  faults: ['enabled'],
+  queue: ['max_records', 'max_bytes'],
+  batch: ['max_records', 'delay_ms'],
+  export: ['timeout_ms', 'concurrency'],
+  resource: ['robot_id', 'fleet_id', 'attributes'],
+};
+
+/**
+ * The keys the module declares (docs/plugins.md, "Declare your keys"): a group (`queue.*`) is declared whole and
+ * its keys are checked by {@link readOtlpSettings}, so `queue.max_record` is refused all the same.
+ */
+export const OTLP_CONFIG_KEYS: readonly string[] = ['url', 'endpoints', 'protocol', 'public_url', 'headers.*', ...Object.keys(GROUPS).map((g) => `${g}.*`)];
+
+const SEVERITIES: readonly LogSeverity[] = ['debug', 'info', 'warning', 'error', 'fatal'];
+
+function bad(key: string, why: string): never {
+  throw new PluginError('invalid-parameter', `plugins.otlp_export.${key}: ${why}`, 400);
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function int(c: Record<string, unknown>, key: string, dflt: number, min: number, max: number): number {
+  const v = c[key];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(key, `an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+  return v;
+}
+
+function bool(v: unknown, key: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') bad(key, `true or false (got ${JSON.stringify(v)})`);
+  return v;
+}
+
+function strings(v: unknown, key: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(obj(v))) {
+    if (typeof x !== 'string' && typeof x !== 'number') bad(`${key}.${k}`, 'a string');
+    out[k] = String(x);
+  }
+  return out;
+}
+
+function endpoint(v: unknown, key: string, protocol: OtlpProtocol, headers: Record<string, string>): OtlpEndpoint {
+  const e = typeof v === 'string' ? { url: v } : obj(v);
+  const url = e.url;
+  if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url)) bad(key, `an http:// or https:// URL of the OTLP logs endpoint (got ${JSON.stringify(url)})`);
+  try {
+    new URL(url);
+  } catch {
+    bad(key, `not a URL: ${url}`);
+  }
+  const p = e.protocol ?? protocol;
+  if (p !== 'http/protobuf' && p !== 'http/json') bad(`${key}.protocol`, `http/protobuf or http/json (got ${JSON.stringify(p)})`);
+  return { url, protocol: p, headers: { ...headers, ...strings(e.headers, `${key}.headers`) } };
+}
+
+function pem(key: string, file: unknown): Buffer | undefined {
+  if (file === undefined || file === '') return undefined;
+  if (typeof file !== 'string') bad(key, 'a file path');
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    bad(key, `cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Reads and checks the plugin's configuration (dotted keys arrive nested). */
+export function readOtlpSettings(c: PluginConfig): OtlpSettings {
+  for (const [group, keys] of Object.entries(GROUPS)) {
+    if (c[group] === undefined) continue;
+    if (typeof c[group] !== 'object' || c[group] === null || Array.isArray(c[group])) bad(group, `a group of ${keys.join(', ')}`);
+    for (const k of Object.keys(c[group] as object)) if (!keys.includes(k)) bad(`${group}.${k}`, `unknown key (the group ${group} has ${keys.join(', ')})`);
+  }
+  const logs = obj(c.logs);
+  const faults = obj(c.faults);
+  const queue = obj(c.queue);
+  const batch = obj(c.batch);
+  const exp = obj(c.export);
+  const resource = obj(c.resource);
+  const tls = obj(c.tls);
+  const protocol = (c.protocol ?? 'http/protobuf') as OtlpProtocol;
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json') bad('protocol', `http/protobuf or http/json (got ${JSON.stringify(protocol)})`);
+  const headers = strings(c.headers, 'headers');
+  const endpoints: OtlpEndpoint[] = [];
+  if (c.url !== undefined) endpoints.push(endpoint(c.url, 'url', protocol, headers));
+  if (c.endpoints !== undefined) {
+    if (!Array.isArray(c.endpoints)) bad('endpoints', 'a list of {url, protocol?, headers?}');
+    c.endpoints.forEach((e, i) => endpoints.push(endpoint(e, `endpoints[${i}]`, protocol, headers)));
+  }
+  if (endpoints.length === 0) bad('url', 'set url (or endpoints): where to send the records, e.g. http://127.0.0.1:4318/v1/logs');
+  const minSeverity = (logs.min_severity ?? 'info') as LogSeverity;
+  if (!SEVERITIES.includes(minSeverity)) bad('logs.min_severity', `one of ${SEVERITIES.join(', ')}`);
+  const certFile = tls.cert_file;
+  const keyFile = tls.key_file;
+  if (Boolean(certFile) !== Boolean(keyFile)) bad('tls.cert_file', 'tls.cert_file and tls.key_file go together');
+  const maxRecords = int(queue, 'max_records', 2048, 1, 1_000_000);
+  const text = (v: unknown, key: string): string | undefined => {
+    if (v === undefined || v === '') return undefined;
+    if (typeof v !== 'string' && typeof v !== 'number') bad(key, 'a string');
+    return String(v);
+  };
+  const publicUrl = text(c.public_url, 'public_url') ?? '';
+  return {
+    endpoints,
+    tls: { ca: pem('tls.ca_file', tls.ca_file), cert: pem('tls.cert_file', certFile), key: pem('tls.key_file', keyFile) },
+    logs: { enabled: bool(logs.enabled, 'logs.enabled', true), minSeverity },
+    faults: { enabled: bool(faults.enabled, 'faults.enabled', true) },
+    queue: { maxRecords, maxBytes: int(queue, 'max_bytes', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
+    batch: { maxRecords: Math.min(int(batch, 'max_records', 512, 1, 100_000), maxRecords), delayMs: int(batch, 'delay_ms', 1000, 10, 600_000) },
+    export: { timeoutMs: int(exp, 'timeout_ms', 10_000, 100, 600_000), concurrency: int(exp, 'concurrency', 2, 1, 64) },
+    resource: { robotId: text(resource.robot_id, 'resource.robot_id'), fleetId: text(resource.fleet_id, 'resource.fleet_id'), attributes: strings(resource.attributes, 'resource.attributes') },
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+  };
+}

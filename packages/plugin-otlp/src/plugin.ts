@@ -1,0 +1,143 @@
+// The otlp_export built-in plugin (docs/logs-export.md): every log entry the gateway sees (the nodes' /rosout lines
+// and its own programmatic entries) and every fault event, as OpenTelemetry log records over OTLP/HTTP to one or
+// more collectors. A LogProvider that only observes (it never keeps an entry out of the ring buffer), a fault event
+// subscriber, `GET /x-medkit-otlp` with its counters, and `/health` warnings while an endpoint fails or drops.
+import { hostname } from 'node:os';
+import type { Logger } from '@opentelemetry/api-logs';
+import type { LoggerProvider, LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { LogProvider, LogSeverity, MedkitPlugin, PluginConfig, PluginContext, PluginLogEntry, PluginRoute, PluginWarning } from '@medkit/plugin-api';
+import { readOtlpSettings, type OtlpEndpoint, type OtlpSettings } from './config.js';
+import { EndpointSink, type EndpointStatus } from './pipeline.js';
+import { faultRecordOf, logRecordOf } from './records.js';
+
+export const OTLP_PLUGIN = 'otlp_export';
+
+/** How long a drop keeps the `records_dropped` warning on /health. */
+const DROP_WARNING_MS = 10 * 60_000;
+
+const RANK: Readonly<Record<LogSeverity, number>> = { debug: 0, info: 1, warning: 2, error: 3, fatal: 4 };
+
+export interface OtlpPluginOptions {
+  /** `service.version` of the resource: the medkit version (the `medkit` command passes its own). */
+  serviceVersion?: string;
+}
+
+export interface OtlpStatus {
+  observed: { logs: number; faults: number; below_min_severity: number };
+  endpoints: EndpointStatus[];
+}
+
+async function exporterFor(e: OtlpEndpoint, s: OtlpSettings): Promise<LogRecordExporter> {
+  const config = {
+    url: e.url,
+    headers: e.headers,
+    timeoutMillis: s.export.timeoutMs,
+    concurrencyLimit: s.export.concurrency,
+    ...(e.url.startsWith('https:') && (s.tls.ca || s.tls.cert) ? { httpAgentOptions: { keepAlive: true, ...s.tls } } : {}),
+  };
+  // Only the protocol configured is loaded.
+  if (e.protocol === 'http/json') return new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(config);
+  return new (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter(config);
+}
+
+export class OtlpExportPlugin implements MedkitPlugin, LogProvider {
+  private settings?: OtlpSettings;
+  private provider?: LoggerProvider;
+  private logger?: Logger;
+  private sinks: EndpointSink[] = [];
+  private offFaults?: () => void;
+  private readonly observed = { logs: 0, faults: 0, below_min_severity: 0 };
+
+  constructor(private readonly opts: OtlpPluginOptions = {}) {}
+
+  name(): string {
+    return OTLP_PLUGIN;
+  }
+
+  configure(config: PluginConfig): void {
+    this.settings = readOtlpSettings(config);
+  }
+
+  async setContext(ctx: PluginContext): Promise<void> {
+    const s = this.settings!;
+    const [{ LoggerProvider }, { resourceFromAttributes }] = await Promise.all([import('@opentelemetry/sdk-logs'), import('@opentelemetry/resources')]);
+    const domain = ctx.ros()?.domainId;
+    const resource = resourceFromAttributes({
+      'service.name': 'medkit',
+      ...(this.opts.serviceVersion ? { 'service.version': this.opts.serviceVersion } : {}),
+      'host.name': hostname(),
+      ...(s.resource.fleetId ? { 'medkit.fleet.id': s.resource.fleetId } : {}),
+      ...(s.resource.robotId ? { 'medkit.robot.id': s.resource.robotId } : {}),
+      ...(domain !== undefined ? { 'ros.domain_id': domain } : {}),
+      ...s.resource.attributes,
+    });
+    this.sinks = await Promise.all(
+      s.endpoints.map(async (e) => new EndpointSink({
+        url: e.url,
+        protocol: e.protocol,
+        exporter: await exporterFor(e, s),
+        maxRecords: s.queue.maxRecords,
+        maxBytes: s.queue.maxBytes,
+        batchRecords: s.batch.maxRecords,
+        delayMs: s.batch.delayMs,
+        exportTimeoutMs: s.export.timeoutMs,
+      })),
+    );
+    this.provider = new LoggerProvider({ resource, processors: this.sinks });
+    this.logger = this.provider.getLogger('medkit', this.opts.serviceVersion);
+    if (s.faults.enabled && ctx.subscribeFaultEvents) {
+      this.offFaults = ctx.subscribeFaultEvents((e) => {
+        this.observed.faults++;
+        this.logger?.emit(faultRecordOf(e, s.publicUrl));
+      });
+    } else if (s.faults.enabled) {
+      ctx.log.warn('this gateway does not hand fault events to plugins: only log entries are exported');
+    }
+    ctx.reportWarnings?.(() => this.warnings());
+    ctx.log.info(`exporting ${[s.logs.enabled ? `log entries (${s.logs.minSeverity} and above)` : '', s.faults.enabled ? 'fault events' : ''].filter(Boolean).join(' and ') || 'nothing'} to ${s.endpoints.map((e) => e.url).join(', ')}`);
+  }
+
+  /** LogProvider: observes every entry, never keeps one out of the ring buffer. */
+  onLogEntry(entry: PluginLogEntry): boolean {
+    const s = this.settings;
+    if (!s?.logs.enabled || !this.logger) return false;
+    if (RANK[entry.severity] < RANK[s.logs.minSeverity]) {
+      this.observed.below_min_severity++;
+      return false;
+    }
+    this.observed.logs++;
+    this.logger.emit(logRecordOf(entry));
+    return false;
+  }
+
+  status(): OtlpStatus {
+    return { observed: { ...this.observed }, endpoints: this.sinks.map((k) => k.status()) };
+  }
+
+  private warnings(): PluginWarning[] {
+    const out: PluginWarning[] = [];
+    const now = Date.now();
+    for (const k of this.sinks) {
+      const st = k.status();
+      if (st.failing) out.push({ code: 'endpoint_failing', message: `OTLP endpoint ${st.url} fails: ${st.last_error?.message ?? 'unknown error'}${st.last_error?.status ? ` (HTTP ${st.last_error.status})` : ''}; ${st.queued_records} records queued` });
+      const last = k.lastDropAt;
+      if (last !== undefined && now - last < DROP_WARNING_MS) {
+        const reasons = Object.entries(st.dropped_records).map(([r, n]) => `${r} ${n}`).join(', ');
+        out.push({ code: 'records_dropped', message: `OTLP endpoint ${st.url}: ${k.droppedTotal} records dropped since start (${reasons}), the last ${Math.round((now - last) / 1000)} s ago` });
+      }
+    }
+    return out;
+  }
+
+  getRoutes(): PluginRoute[] {
+    return [{ method: 'GET', pattern: 'x-medkit-otlp', handler: (_req, res) => res.sendJson(this.status()) }];
+  }
+
+  async shutdown(): Promise<void> {
+    this.offFaults?.();
+    this.logger = undefined;
+    // Each endpoint flushes for a bounded time; what is left is counted dropped (shutdown). The provider's own
+    // shutdown would flush again without a bound.
+    await Promise.all(this.sinks.map((k) => k.shutdown()));
+  }
+}
