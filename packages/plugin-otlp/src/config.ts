@@ -55,10 +55,10 @@ function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-function int(c: Record<string, unknown>, key: string, dflt: number, min: number, max: number): number {
+function int(c: Record<string, unknown>, group: string, key: string, dflt: number, min: number, max: number): number {
   const v = c[key];
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(key, `an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(`${group}.${key}`, `an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
   return v;
 }
 
@@ -68,11 +68,12 @@ function bool(v: unknown, key: string, dflt: boolean): boolean {
   return v;
 }
 
-function strings(v: unknown, key: string): Record<string, string> {
-  const out: Record<string, string> = {};
+/** A map of strings; nested groups (dotted keys arrive nested: `deployment.environment`) are joined with dots again. */
+function strings(v: unknown, key: string, out: Record<string, string> = {}, prefix = ''): Record<string, string> {
   for (const [k, x] of Object.entries(obj(v))) {
-    if (typeof x !== 'string' && typeof x !== 'number') bad(`${key}.${k}`, 'a string');
-    out[k] = String(x);
+    if (typeof x === 'object' && x !== null && !Array.isArray(x)) strings(x, `${key}.${k}`, out, `${prefix}${k}.`);
+    else if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[`${prefix}${k}`] = String(x);
+    else bad(`${key}.${k}`, 'a string');
   }
   return out;
 }
@@ -130,7 +131,7 @@ export function readOtlpSettings(c: PluginConfig): OtlpSettings {
   const certFile = tls.cert_file;
   const keyFile = tls.key_file;
   if (Boolean(certFile) !== Boolean(keyFile)) bad('tls.cert_file', 'tls.cert_file and tls.key_file go together');
-  const maxRecords = int(queue, 'max_records', 2048, 1, 1_000_000);
+  const maxRecords = int(queue, 'queue', 'max_records', 2048, 1, 1_000_000);
   const text = (v: unknown, key: string): string | undefined => {
     if (v === undefined || v === '') return undefined;
     if (typeof v !== 'string' && typeof v !== 'number') bad(key, 'a string');
@@ -142,9 +143,9 @@ export function readOtlpSettings(c: PluginConfig): OtlpSettings {
     tls: { ca: pem('tls.ca_file', tls.ca_file), cert: pem('tls.cert_file', certFile), key: pem('tls.key_file', keyFile) },
     logs: { enabled: bool(logs.enabled, 'logs.enabled', true), minSeverity },
     faults: { enabled: bool(faults.enabled, 'faults.enabled', true) },
-    queue: { maxRecords, maxBytes: int(queue, 'max_bytes', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
-    batch: { maxRecords: Math.min(int(batch, 'max_records', 512, 1, 100_000), maxRecords), delayMs: int(batch, 'delay_ms', 1000, 10, 600_000) },
-    export: { timeoutMs: int(exp, 'timeout_ms', 10_000, 100, 600_000), concurrency: int(exp, 'concurrency', 2, 1, 64) },
+    queue: { maxRecords, maxBytes: int(queue, 'queue', 'max_bytes', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
+    batch: { maxRecords: Math.min(int(batch, 'batch', 'max_records', 512, 1, 100_000), maxRecords), delayMs: int(batch, 'batch', 'delay_ms', 1000, 10, 600_000) },
+    export: { timeoutMs: int(exp, 'export', 'timeout_ms', 10_000, 100, 600_000), concurrency: int(exp, 'export', 'concurrency', 2, 1, 64) },
     resource: { robotId: text(resource.robot_id, 'resource.robot_id'), fleetId: text(resource.fleet_id, 'resource.fleet_id'), attributes: strings(resource.attributes, 'resource.attributes') },
     publicUrl: publicUrl.replace(/\/+$/, ''),
   };

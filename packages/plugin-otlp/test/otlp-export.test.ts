@@ -123,7 +123,7 @@ async function until<T>(what: string, probe: () => T | undefined | false, ms = 1
 
 interface Status {
   observed: { logs: number; faults: number };
-  endpoints: { url: string; queued_records: number; queued_bytes: number; sent_records: number; dropped_records: Record<string, number>; failing: boolean }[];
+  endpoints: { url: string; queued_records: number; queued_bytes: number; sent_records: number; dropped_records: Record<string, number>; failing: boolean; last_error?: { status?: number } }[];
 }
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -160,6 +160,7 @@ describe('otlp_export', () => {
       'headers.x-api-key': 'secret-key',
       'resource.robot_id': 'amr-07',
       'resource.fleet_id': 'warehouse-3',
+      'resource.attributes.deployment.environment': 'test',
       'batch.delay_ms': 20,
       public_url: 'https://robot-07.example:8080',
       endpoints: [{ url: rx.url('/json/v1/logs'), protocol: 'http/json' }],
@@ -177,7 +178,7 @@ describe('otlp_export', () => {
 
     const log = events('medkit.log')[0];
     expect(log.headers['x-api-key']).toBe('secret-key');
-    expect(log.resource).toMatchObject({ 'service.name': 'medkit', 'service.version': GATEWAY_VERSION, 'host.name': hostname(), 'medkit.robot.id': 'amr-07', 'medkit.fleet.id': 'warehouse-3' });
+    expect(log.resource).toMatchObject({ 'service.name': 'medkit', 'service.version': GATEWAY_VERSION, 'host.name': hostname(), 'medkit.robot.id': 'amr-07', 'medkit.fleet.id': 'warehouse-3', 'deployment.environment': 'test' });
     expect(log.severityNumber).toBe(13);
     expect(log.severityText).toBe('WARN');
     expect(log.body).toBe('battery at 9 %');
@@ -209,6 +210,21 @@ describe('otlp_export', () => {
     const status = (await (await fetch(`${gw.url}/api/v1/x-medkit-otlp`)).json()) as Status;
     expect(status.observed).toMatchObject({ logs: 1, faults: 2, below_min_severity: 1 });
     expect(status.endpoints.map((e) => [e.sent_records, e.queued_records])).toEqual([[3, 0], [3, 0]]);
+  });
+
+  it('a collector that refuses the API key: the batch is dropped as rejected with the status, not retried', async () => {
+    const rx = new Receiver();
+    await rx.start();
+    cleanup.push(() => rx.stop());
+    rx.status = 401;
+    const gw = await gatewayWith({ url: rx.url(), 'headers.x-api-key': 'wrong', 'batch.delay_ms': 20 });
+    for (let i = 0; i < 3; i++) gw.gateway.ctx.services.get(LOGS_SERVICE).ingestRosout(rosout(i));
+    const st = await untilAsync(async () => {
+      const s = ((await (await fetch(`${gw.url}/api/v1/x-medkit-otlp`)).json()) as Status).endpoints[0];
+      return s.dropped_records.rejected === 3 ? s : undefined;
+    });
+    expect(st).toMatchObject({ sent_records: 0, queued_records: 0, failing: true, last_error: { status: 401 } });
+    expect(rx.requests.length, 'a 401 is not retried').toBe(1);
   });
 
   it('a collector that is down: bounded queue, drops counted by reason on /x-medkit-otlp and /health, delivery resumes when it is back', async () => {
