@@ -13,6 +13,7 @@ export const BUILTIN_PLUGINS: BuiltinPluginCatalog = {
   graph_watchdog: async () => (await import('@medkit/plugin-graph')).graphWatchdogModule,
   opcua: () => import('@medkit/plugin-opcua'),
   otlp_export: async () => (await import('@medkit/plugin-otlp')).otlpExportModule({ serviceVersion: GATEWAY_VERSION }),
+  syslog_export: async () => (await import('@medkit/plugin-otlp')).syslogExportModule(),
 };
 
 export const BUILTIN_PLUGIN_NAMES: readonly string[] = Object.keys(BUILTIN_PLUGINS);

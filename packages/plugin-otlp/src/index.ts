@@ -26,3 +26,4 @@ export function otlpExportModule(opts: OtlpPluginOptions = {}): PluginModule {
     configKeys: OTLP_CONFIG_KEYS,
   };
 }
+export { SYSLOG_PLUGIN, SD_ID, formatRfc5424, syslogExportModule } from './syslog.js';
