@@ -10,7 +10,7 @@ Usage:
   medkit fleet [options]       run a fleet replica: NATS JetStream → PostgreSQL, SOVD API over
                                every robot (docs/fleet.md)
   medkit --help                show this help
-  medkit --version             print the version
+  medkit --version             print the version, the Node.js runtime and whether the native parts load
 
 Gateway options (each overrides the config file and MEDKIT_* environment variables):
   --profile NAME       shipped settings under your own: default | secure (auth for all,

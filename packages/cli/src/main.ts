@@ -1,6 +1,6 @@
 // `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
 // and shut down cleanly on SIGINT/SIGTERM.
-import { checkSecureProfile, createGateway, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, profileFile } from '@medkit/gateway';
+import { checkSecureProfile, createGateway, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, nativePartsReport, profileFile } from '@medkit/gateway';
 import { ConfigError } from '@medkit/kit';
 import { StorageError } from '@medkit/kit';
 import { defaultFeatures, FEATURE_KEYS, loadFleetServer } from './compose.js';
@@ -29,7 +29,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return 0;
   }
   if (command.kind === 'version') {
-    out.write(`medkit ${GATEWAY_VERSION}\n`);
+    // The version, then the runtime and whether the native parts load on it (an installed copy's quick check).
+    out.write(`medkit ${GATEWAY_VERSION}\n${(await nativePartsReport()).join('\n')}\n`);
     return 0;
   }
   if (command.kind === 'mcp') {

@@ -13,6 +13,7 @@ export function formatSummary(gateway: Gateway, url: string): string {
     ['listening', wildcard ? `${url}/api/v1 (all interfaces; on this machine ${base}/api/v1)` : `${url}/api/v1`],
     ['docs', config.get('docs.enabled') ? `${base}/docs (OpenAPI: ${base}/api/v1/docs)` : 'disabled'],
     ['data dir', gateway.ctx.dataDir],
+    ['runtime', `Node.js ${process.version} ${process.platform}-${process.arch}`],
     [
       'ROS domain',
       rosEnabled ? `${config.read(ROS_KEYS, 'ros.domain_id')}${config.read(ROS_KEYS, 'ros.localhost_only') ? ' (localhost only)' : ''}` : 'not joined (--no-ros)',

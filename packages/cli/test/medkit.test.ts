@@ -28,7 +28,11 @@ describe('medkit command', () => {
     expect(help.stdout()).toContain('--data-dir');
     const version = runMedkit(['--version']);
     expect(await version.exited).toBe(0);
-    expect(version.stdout()).toMatch(/^medkit \d+\.\d+\.\d+/);
+    expect(version.stdout()).toMatch(/^medkit \d+\.\d+\.\d+\n/);
+    // The runtime running it and its native parts (the store cannot work without the SQLite driver).
+    expect(version.stdout()).toContain(`\nruntime  Node.js ${process.version} linux-${process.arch} (`);
+    expect(version.stdout()).toMatch(/\nsqlite {3}better-sqlite3 driver loaded \(SQLite 3\.\d+/);
+    expect(version.stdout()).toMatch(/\nrtps {5}native addon (loaded|NOT loaded, JavaScript fallback)/);
   });
 
   it('rejects an unknown command and unknown flags with exit code 2', async () => {
@@ -112,6 +116,7 @@ describe('medkit command', () => {
     expect(p.stdout()).toMatch(/docs\s+http:\/\/127\.0\.0\.1:\d+\/docs/);
     expect(p.stdout()).toContain(join(dir, 'data'));
     expect(p.stdout()).toMatch(/ROS domain\s+not joined/);
+    expect(p.stdout()).toMatch(new RegExp(`runtime\\s+Node\\.js ${process.version.replaceAll('.', '\\.')} linux-${process.arch}`));
     expect(p.stdout()).toMatch(/discovery\s+runtime_only/);
     expect(p.stderr()).toMatch(/entity_cache\.capacity=5 is outside the allowed range 16–1000000; clamped to 16/);
     const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
