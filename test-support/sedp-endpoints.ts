@@ -6,20 +6,24 @@ import { DEFAULT_QOS, VendorId, type EndpointData } from '@medkit/rtps';
 export const SEDP_PEER_PREFIX = '0110aabbccddeeff00112233';
 let next = 0;
 
-/** A Cyclone DDS endpoint of {@link SEDP_PEER_PREFIX} on `topic` with `type`, carrying `userData`. */
-export function sedpEndpoint(topic: string, type: string, userData: string | number[] = '', kind: 'writer' | 'reader' = 'writer'): EndpointData {
-  next++;
+/** Endpoint `n` (entity key) of participant `prefix`: what its SEDP announcement says. */
+export function endpointData(o: { prefix: string; n: number; kind: 'writer' | 'reader'; topic: string; type: string; userData?: string | number[]; vendorId?: number }): EndpointData {
   return {
-    kind,
-    guid: `${SEDP_PEER_PREFIX}${next.toString(16).padStart(6, '0')}${kind === 'writer' ? '03' : '04'}`,
-    participantGuidPrefix: SEDP_PEER_PREFIX,
-    topicName: topic,
-    typeName: type,
+    kind: o.kind,
+    guid: `${o.prefix}${o.n.toString(16).padStart(6, '0')}${o.kind === 'writer' ? '03' : '04'}`,
+    participantGuidPrefix: o.prefix,
+    topicName: o.topic,
+    typeName: o.type,
     qos: DEFAULT_QOS,
-    userData: Buffer.from(userData),
+    userData: Buffer.from(o.userData ?? ''),
     unicastLocators: [],
     multicastLocators: [],
     expectsInlineQos: false,
-    vendorId: VendorId.CYCLONE_DDS,
+    vendorId: o.vendorId ?? VendorId.CYCLONE_DDS,
   };
+}
+
+/** A Cyclone DDS endpoint of {@link SEDP_PEER_PREFIX} on `topic` with `type`, carrying `userData`. */
+export function sedpEndpoint(topic: string, type: string, userData: string | number[] = '', kind: 'writer' | 'reader' = 'writer'): EndpointData {
+  return endpointData({ prefix: SEDP_PEER_PREFIX, n: ++next, kind, topic, type, userData });
 }

@@ -10,6 +10,7 @@ import { VendorId, type EndpointData } from '@medkit/rtps';
 import { CYCLONE, describeWith, FASTDDS } from '../../../test-support/requirements.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess, type PeerVendor } from '../../../test-support/peers/harness.js';
 import { testDomain } from '../../../test-support/domains.js';
+import { endpointData } from '../../../test-support/sedp-endpoints.js';
 import { GidLayoutEvidence } from '../src/graph/gid-layout-evidence.js';
 import type { RosContext } from '../src/index.js';
 import { closeContexts, context, until } from './support/contexts.js';
@@ -109,19 +110,7 @@ describeWith(FASTDDS, 'ros.distro decides only while a peer has said nothing', (
 
 /** A remote endpoint as SEDP delivers it. */
 function ep(prefix: string, n: number, topic: string, kind: 'reader' | 'writer', userData = '', vendorId: number = VendorId.FAST_DDS): EndpointData {
-  return {
-    kind,
-    guid: `${prefix}${n.toString(16).padStart(6, '0')}${kind === 'reader' ? '04' : '03'}`,
-    participantGuidPrefix: prefix,
-    topicName: topic,
-    typeName: 't',
-    qos: {} as EndpointData['qos'],
-    userData: Buffer.from(userData),
-    unicastLocators: [],
-    multicastLocators: [],
-    expectsInlineQos: false,
-    vendorId,
-  };
+  return endpointData({ prefix, n, kind, topic, type: 't', userData, vendorId });
 }
 
 describe('the layout evidence rules', () => {

@@ -2,26 +2,15 @@
 // ros_discovery_info, the unknown-node bucket, services and actions per node, participant removal,
 // and the debounced change event. The real-network behaviour is in peers-interop and client-loopback.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QOS, VendorId, type EndpointData } from '@medkit/rtps';
+import { VendorId, type EndpointData } from '@medkit/rtps';
+import { endpointData } from '../../../test-support/sedp-endpoints.js';
 import { RosGraph, UNKNOWN_NODE_NAME, decodeDiscoveryInfo, encodeDiscoveryInfo } from '../src/index.js';
 
 const P = '0110aabbccddeeff00112233';
 const guid = (n: number) => `${P}${n.toString(16).padStart(6, '0')}${n % 2 ? '03' : '04'}`;
 
 function ep(n: number, kind: 'writer' | 'reader', topic: string, type: string, userData = ''): EndpointData {
-  return {
-    kind,
-    guid: guid(n),
-    participantGuidPrefix: P,
-    topicName: topic,
-    typeName: type,
-    qos: DEFAULT_QOS,
-    userData: Buffer.from(userData),
-    unicastLocators: [],
-    multicastLocators: [],
-    expectsInlineQos: false,
-    vendorId: VendorId.CYCLONE_DDS,
-  };
+  return { ...endpointData({ prefix: P, n, kind, topic, type, userData }), guid: guid(n) };
 }
 
 function graphWithEndpoints(): RosGraph {
