@@ -13,17 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeGyp } from './package-tools.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADDONS = [{ dir: join(ROOT, 'packages/rtps/native'), sources: ['addon.c', 'aes_gcm.c', 'udp_receive.c', 'udp_placement.c', 'native.h', 'udp_receive.h', 'binding.gyp'], output: 'build/Release/medkit_rtps.node' }];
-
-/** npm's bundled node-gyp: next to the npm running this script, or next to this Node.js. */
-function nodeGyp() {
-  const candidates = [];
-  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), '../node_modules/node-gyp/bin/node-gyp.js'));
-  candidates.push(join(dirname(realpathSync(process.execPath)), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'));
-  return candidates.find((c) => existsSync(c));
-}
 
 /** Where this Node.js's headers are (include/node with node_api.h and openssl/), so node-gyp downloads nothing. */
 function nodeDir() {

@@ -2,28 +2,34 @@
 // `npm run package`: builds what a user installs, from a checkout, into dist-packages/ (gitignored):
 //
 //   dist-packages/npm/    medkit-<v>.tgz (the `medkit` command) and the packages shared with outside plugins:
-//                         medkit-rtps-<v>.tgz, medkit-ros2-<v>.tgz, medkit-plugin-api-<v>.tgz
-//   dist-packages/tree/   those tarballs installed (node_modules/, bin/medkit), better-sqlite3 compiled: what the
-//                         Debian package and the image ship
-//   dist-packages/medkit_<v>_<arch>.deb                          (dpkg-deb; step `deb`)
-//   dist-packages/medkit-image-<v>.tar                           (an OCI archive, Debian's buildah; step `oci`)
+//                         medkit-rtps-<v>.tgz, medkit-ros2-<v>.tgz, medkit-plugin-api-<v>.tgz          (step npm)
+//   dist-packages/tree/   those tarballs installed, JavaScript only (no install script runs)         (step tree)
+//   dist-packages/linux-<arch>/medkit-<v>/   the self-contained tree of amd64 and arm64: the pinned Node.js
+//                         runtime (packaging/runtime.json), the tree, the native parts compiled for the
+//                         architecture, bin/medkit                                      (step linux-<arch>)
+//   dist-packages/medkit_<v>_<arch>.deb                  (dpkg-deb; step deb-<arch>)
+//   dist-packages/medkit-<v>-linux-<arch>.tar.gz         (the tree for hosts without dpkg; step tar-<arch>)
+//   dist-packages/medkit-image-<v>-<arch>.tar            (a docker archive, Debian's buildah; step oci-<arch>)
 //
-// `node scripts/package.mjs [npm|deb|oci ...]` runs the steps named and the ones they need (deb and oci need
-// the tree). A step whose inputs did not change since it last ran is skipped (`--force` runs it anyway).
+// `node scripts/package.mjs [step ...]` runs the steps named and the ones they need; `deb`, `tar` and `oci` name
+// both architectures' steps. A step whose inputs did not change since it last ran is skipped (`--force` runs it
+// anyway). Without step names, what this machine cannot build is skipped with one line naming what to install.
 // docs/deploy.md describes the artefacts; test/packaging/ proves each on the machine.
-import { spawnSync } from 'node:child_process';
-import { MissingToolError, toolsMissing } from './package-tools.mjs';
+import { MissingToolError, run, toolsMissing } from './package-tools.mjs';
 import { builtinModules } from 'node:module';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDirLock } from './dir-lock.mjs';
+import { buildArchTree, buildTarball, nativePlan } from './package-arch.mjs';
+import { buildDeb } from './package-deb.mjs';
+import { buildImage } from './package-image.mjs';
+import { archTreeDir, OUT, PACKAGING, readJson, ROOT, tarFile, treeDir, version } from './package-layout.mjs';
+import { ARCHES, hostArch, RUNTIME_FILE, TRIPLET } from './package-runtime.mjs';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const OUT = join(ROOT, 'dist-packages');
+export { archTreeDir, buildahStore, commandNodeFlags, debFile, IMAGE_UID, imageFile, imageName, OUT, ROOT, SIZE_BUDGET, tarFile, treeDir, version } from './package-layout.mjs';
 const BUNDLE = join(ROOT, 'packages/cli/bundle');
-const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 /** The workspace packages an outside plugin imports, packed as they are (their dist/, types and data files). */
 export const SHARED = [
@@ -39,9 +45,7 @@ export const SHARED = [
  */
 export const ALLOW_SCRIPTS = { 'better-sqlite3': true, '@scarf/scarf': false };
 
-export const version = () => readJson(join(ROOT, 'packages/cli/package.json')).version;
 export const npmDir = () => join(OUT, 'npm');
-export const treeDir = () => join(OUT, 'tree');
 export const tarballName = (name, v = version()) => `${name.replace(/^@/, '').replace('/', '-')}-${v}.tgz`;
 /** The tarballs to install, the command's first. */
 export const tarballs = () => ['medkit', ...SHARED.map((s) => s.name)].map((n) => join(npmDir(), tarballName(n)));
@@ -107,15 +111,6 @@ export function commandManifest() {
     optionalDependencies,
     allowScripts: ALLOW_SCRIPTS,
   };
-}
-
-/** Runs a command; returns its stdout and stderr together, throws with them when it fails. */
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}:\n${output}`);
-  return output;
 }
 
 /** Newest modification time under `path` (a file or a folder, walked; node_modules is skipped). */
@@ -203,7 +198,8 @@ function shrinkwrap(manifest) {
 export function installGlobal(prefix) {
   const allowed = Object.entries(ALLOW_SCRIPTS).filter(([, v]) => v).map(([n]) => n).join(',');
   mkdirSync(join(prefix, 'lib'), { recursive: true });
-  return inTempDir((cwd) => run('npm', ['install', '-g', '--prefix', prefix, `--allow-scripts=${allowed}`, ...INSTALL_FLAGS, ...tarballs()], { cwd, env: NPM_ENV }));
+  // build-from-source: prebuild-install would ask GitHub for a prebuilt driver; this machine compiles it.
+  return inTempDir((cwd) => run('npm', ['install', '-g', '--prefix', prefix, `--allow-scripts=${allowed}`, ...INSTALL_FLAGS, ...tarballs()], { cwd, env: { ...NPM_ENV, npm_config_build_from_source: 'true' } }));
 }
 
 const INSTALL_FLAGS = ['--strict-allow-scripts', '--prefer-offline', '--no-fund', '--no-audit'];
@@ -218,11 +214,13 @@ function inTempDir(fn) {
 }
 
 /**
- * Step tree: the tarballs installed into dist-packages/tree/node_modules, with tree/bin/medkit: what the
- * Debian package and the image ship. A project install (in a temp dir, then copied in) whose package.json
- * names the tarballs and carries the workspace's `overrides` and `allowScripts` (npm applies no shrinkwrap of a
- * package installed from a file, npm/cli#5325, but a project's overrides reach its whole tree), started from
- * the workspace's lockfile so every version is the one the workspace runs; `--strict-allow-scripts`.
+ * Step tree: the tarballs installed into dist-packages/tree/node_modules, JavaScript only: the start of every
+ * architecture's tree (package-arch.mjs compiles the native parts for each). A project install (in a temp dir,
+ * then copied in) whose package.json names the tarballs and carries the workspace's `overrides` and
+ * `allowScripts` (npm applies no shrinkwrap of a package installed from a file, npm/cli#5325, but a project's
+ * overrides reach its whole tree), started from the workspace's lockfile so every version is the one the
+ * workspace runs. `--ignore-scripts`: better-sqlite3's script would build its driver for the Node.js running npm
+ * (and first ask GitHub for a prebuilt one), not for the runtime and the architecture packaged.
  */
 function installTree() {
   const root = readJson(join(ROOT, 'package.json'));
@@ -230,212 +228,56 @@ function installTree() {
     const dependencies = Object.fromEntries(['medkit', ...SHARED.map((s) => s.name)].map((n, i) => [n, `file:${tarballs()[i]}`]));
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'medkit-install', private: true, dependencies, overrides: root.overrides, allowScripts: ALLOW_SCRIPTS }, null, 2)}\n`);
     cpSync(join(ROOT, 'package-lock.json'), join(dir, 'package-lock.json'));
-    const log = run('npm', ['install', '--omit=dev', ...INSTALL_FLAGS], { cwd: dir, env: NPM_ENV });
+    const log = run('npm', ['install', '--omit=dev', '--ignore-scripts', ...INSTALL_FLAGS], { cwd: dir, env: NPM_ENV });
     writeFileSync(join(dir, 'npm-install.log'), log);
     rmSync(join(dir, 'package-lock.json'));
-    trimSqlite(join(dir, 'node_modules/better-sqlite3'));
     rmSync(treeDir(), { recursive: true, force: true });
     cpSync(dir, treeDir(), { recursive: true, verbatimSymlinks: true });
   });
-  mkdirSync(join(treeDir(), 'bin'));
-  symlinkSync('../node_modules/medkit/bin/medkit.js', join(treeDir(), 'bin/medkit'));
-}
-
-/**
- * better-sqlite3 after its build: the compiled driver (build/Release/better_sqlite3.node, which it finds with
- * `bindings`) and lib/ stay; SQLite's sources, the object files and the build files (26 MB) go.
- */
-function trimSqlite(dir) {
-  for (const name of ['deps', 'src']) rmSync(join(dir, name), { recursive: true, force: true });
-  for (const name of readdirSync(join(dir, 'build'))) if (name !== 'Release') rmSync(join(dir, 'build', name), { recursive: true, force: true });
-  for (const name of readdirSync(join(dir, 'build/Release'))) if (name !== 'better_sqlite3.node') rmSync(join(dir, 'build/Release', name), { recursive: true, force: true });
-}
-
-export const debFile = () => join(OUT, `medkit_${version()}_${debArch()}.deb`);
-const debArch = () => run('dpkg', ['--print-architecture']).trim();
-const PACKAGING = join(ROOT, 'packaging');
-
-/**
- * Step deb: dist-packages/medkit_<v>_<arch>.deb (dpkg-deb). /usr/lib/medkit is the installed tree,
- * /usr/bin/medkit a link to its command, /etc/medkit/{gateway,fleet}.yaml conffiles, the two hardened units,
- * maintainer scripts that make the medkit system user (postinst) and remove its state on purge (postrm).
- * Architecture-specific: better-sqlite3 is compiled for this machine's Node.js ABI, which `Depends: nodejs
- * (>= 20.19)` and the engines range bound (docs/deploy.md).
- */
-function buildDeb() {
-  const root = join(OUT, 'deb-root');
-  rmSync(root, { recursive: true, force: true });
-  const put = (from, to, mode = 0o644) => {
-    mkdirSync(join(root, to, '..'), { recursive: true });
-    cpSync(from, join(root, to));
-    chmodSync(join(root, to), mode);
-  };
-  mkdirSync(join(root, 'usr/lib/medkit'), { recursive: true });
-  cpSync(join(treeDir(), 'node_modules'), join(root, 'usr/lib/medkit/node_modules'), { recursive: true, verbatimSymlinks: true });
-  mkdirSync(join(root, 'usr/bin'), { recursive: true });
-  symlinkSync('../lib/medkit/node_modules/medkit/bin/medkit.js', join(root, 'usr/bin/medkit'));
-  for (const f of ['gateway.yaml', 'fleet.yaml']) put(join(PACKAGING, f), `etc/medkit/${f}`);
-  for (const u of ['medkit-gateway.service', 'medkit-fleet.service']) put(join(PACKAGING, u), `lib/systemd/system/${u}`);
-  for (const d of ['docs/deploy.md', 'docs/configuration.md', 'docs/fleet.md', 'docs/security.md', 'README.md']) put(join(ROOT, d), `usr/share/doc/medkit/${d.replace(/^docs\//, '')}`);
-  writeFileSync(join(root, 'usr/share/doc/medkit/copyright'), 'medkit\nLicense: Apache-2.0 (/usr/share/common-licenses/Apache-2.0)\nThe npm packages under /usr/lib/medkit/node_modules carry their own licenses.\n');
-  for (const s of ['postinst', 'prerm', 'postrm']) put(join(PACKAGING, 'debian', s), `DEBIAN/${s}`, 0o755);
-  writeFileSync(join(root, 'DEBIAN/conffiles'), '/etc/medkit/gateway.yaml\n/etc/medkit/fleet.yaml\n');
-  const size = run('du', ['-sk', '--exclude=DEBIAN', root]).split('\t')[0];
-  const engines = readJson(join(ROOT, 'package.json')).engines.node.replace(/^>=\s*/, '');
-  writeFileSync(
-    join(root, 'DEBIAN/control'),
-    [
-      'Package: medkit',
-      `Version: ${version()}-1`,
-      `Architecture: ${debArch()}`,
-      'Maintainer: medkit developers <medkit@localhost>',
-      `Installed-Size: ${size}`,
-      `Depends: nodejs (>= ${engines}), passwd`,
-      'Recommends: nats-server, postgresql',
-      'Section: net',
-      'Priority: optional',
-      'Description: SOVD (ISO 17978-3) diagnostic gateway for ROS 2 robots',
-      ' medkit speaks DDS-RTPS itself and serves the robot\'s diagnostics (faults, data, operations,',
-      ' configurations, logs) over the SOVD REST API with a web UI; `medkit fleet` serves a fleet of',
-      ' robots from NATS JetStream and PostgreSQL. Services: medkit-gateway, medkit-fleet (not enabled).',
-      '',
-    ].join('\n'),
-  );
-  run('dpkg-deb', ['--root-owner-group', '-Zxz', '-z6', '--build', root, debFile()]);
-  rmSync(root, { recursive: true, force: true });
-}
-
-export const imageName = () => `localhost/medkit:${version()}`;
-export const imageFile = () => join(OUT, `medkit-image-${version()}.tar`);
-/** The image's user (no name service in the image: /etc/passwd names it). */
-export const IMAGE_UID = 10001;
-/** buildah's arguments for a private store under `dir` (vfs: no overlay mounts, nothing left in /var/lib/containers). */
-export const buildahStore = (dir) => ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--storage-driver', 'vfs'];
-
-/**
- * What the image leaves out of the tree: node-opcua (optional) and type packages, and files nothing loads at
- * run time (type declarations, source maps, Markdown).
- */
-const IMAGE_LEAVES_OUT = /[\\/]node_modules[\\/](node-opcua[^\\/]*|@types)$|\.(d\.[cm]?ts|map|md|markdown)$/i;
-
-/** Libraries an ELF file loads (ldd), as absolute paths. */
-function sharedLibraries(file) {
-  return run('ldd', [file])
-    .split('\n')
-    .map((l) => l.match(/(?:=>\s*)?(\/\S+)\s+\(0x/)?.[1])
-    .filter(Boolean);
-}
-
-/**
- * Step oci: dist-packages/medkit-image-<v>.tar, a docker-archive (`podman load`, `docker load`, `buildah pull
- * docker-archive:`) of localhost/medkit:<v>, built FROM scratch with Debian's buildah (no registry is
- * needed): this machine's node binary and the libraries it and better-sqlite3 load (ldd), the installed tree
- * under /usr/lib/medkit, user medkit (uid 10001), /var/lib/medkit a volume, a HEALTHCHECK (docker format:
- * OCI image configs have none) and the entrypoint `medkit` with its Node.js options, default command `gateway`.
- * Without node-opcua (optional; an image for the opcua plugin adds it, docs/deploy.md), type declarations,
- * source maps and Markdown; the node binary without debug information.
- */
-function buildImage() {
-  const rootfs = join(OUT, 'oci-root');
-  rmSync(rootfs, { recursive: true, force: true });
-  const node = realpathSync(process.execPath);
-  const app = join(rootfs, 'usr/lib/medkit/node_modules');
-  cpSync(join(treeDir(), 'node_modules'), app, {
-    recursive: true,
-    verbatimSymlinks: true,
-    filter: (src) => !IMAGE_LEAVES_OUT.test(src),
-  });
-  const addon = join(app, 'better-sqlite3/build/Release/better_sqlite3.node');
-  for (const file of new Set([node, ...sharedLibraries(node), ...sharedLibraries(addon)])) {
-    const dest = join(rootfs, file === node ? 'usr/bin/node' : file);
-    mkdirSync(dirname(dest), { recursive: true });
-    cpSync(realpathSync(file), dest);
-  }
-  // NodeSource's node binary keeps its symbol table and some debug information: 12 MB that nothing reads at run
-  // time (the dynamic symbols addons link against stay).
-  run('strip', [join(rootfs, 'usr/bin/node')]);
-  // The shebang of bin/medkit.js carries the command's Node.js options: the entrypoint passes the same.
-  const shebang = readFileSync(join(app, 'medkit/bin/medkit.js'), 'utf8').split('\n')[0];
-  const nodeFlags = shebang.replace(/^#!\/usr\/bin\/env -S node\s*/, '').split(/\s+/).filter(Boolean);
-  writeFileSync(
-    join(rootfs, 'usr/lib/medkit/healthcheck.mjs'),
-    [
-      '// The image\'s HEALTHCHECK: exit 0 when the gateway (or fleet replica) in this container answers /api/v1/health.',
-      "const port = process.env.MEDKIT_SERVER_PORT || '8080';",
-      'const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(4000) }).then((r) => r.ok, () => false);',
-      'process.exit(ok ? 0 : 1);',
-      '',
-    ].join('\n'),
-  );
-  mkdirSync(join(rootfs, 'etc'), { recursive: true });
-  writeFileSync(join(rootfs, 'etc/passwd'), `root:x:0:0:root:/root:/sbin/nologin\nmedkit:x:${IMAGE_UID}:${IMAGE_UID}:medkit:/var/lib/medkit:/sbin/nologin\n`);
-  writeFileSync(join(rootfs, 'etc/group'), `root:x:0:\nmedkit:x:${IMAGE_UID}:\n`);
-  writeFileSync(join(rootfs, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\n');
-  mkdirSync(join(rootfs, 'tmp'), { mode: 0o1777 });
-  chmodSync(join(rootfs, 'tmp'), 0o1777);
-  mkdirSync(join(rootfs, 'var/lib/medkit'), { recursive: true });
-  chownSync(join(rootfs, 'var/lib/medkit'), IMAGE_UID, IMAGE_UID);
-  chmodSync(join(rootfs, 'var/lib/medkit'), 0o750);
-
-  const store = mkdtempSync(join(tmpdir(), 'medkit-buildah-'));
-  const buildah = (...args) => run('buildah', [...buildahStore(store), ...args]).trim();
-  try {
-    const ctr = buildah('from', 'scratch');
-    const mnt = buildah('mount', ctr);
-    run('cp', ['-a', `${rootfs}/.`, `${mnt}/`]);
-    buildah('umount', ctr);
-    // A file, not `node -e '…'`: buildah 1.28 mangles a JSON-array health check and refuses quotes in a plain one.
-    const health = 'CMD /usr/bin/node /usr/lib/medkit/healthcheck.mjs';
-    buildah(
-      'config',
-      '--user', `${IMAGE_UID}:${IMAGE_UID}`,
-      '--workingdir', '/var/lib/medkit',
-      '--volume', '/var/lib/medkit',
-      '--env', 'MEDKIT_SERVER_HOST=0.0.0.0',
-      '--env', 'MEDKIT_DATA_DIR=/var/lib/medkit',
-      '--port', '8080',
-      '--entrypoint', JSON.stringify(['/usr/bin/node', ...nodeFlags, '/usr/lib/medkit/node_modules/medkit/bin/medkit.js']),
-      '--cmd', 'gateway',
-      '--healthcheck', health,
-      '--healthcheck-interval', '30s',
-      '--healthcheck-timeout', '5s',
-      '--healthcheck-start-period', '20s',
-      '--label', `org.opencontainers.image.version=${version()}`,
-      '--label', 'org.opencontainers.image.title=medkit',
-      '--label', 'org.opencontainers.image.licenses=Apache-2.0',
-      ctr,
-    );
-    buildah('commit', '--format', 'docker', '--rm', ctr, imageName());
-    rmSync(imageFile(), { force: true });
-    buildah('push', imageName(), `docker-archive:${imageFile()}:${imageName()}`);
-  } finally {
-    spawnSync('buildah', [...buildahStore(store), 'rm', '--all'], { stdio: 'ignore' });
-    rmSync(store, { recursive: true, force: true });
-    rmSync(rootfs, { recursive: true, force: true });
-  }
 }
 
 const SCRIPT = fileURLToPath(import.meta.url);
+const script = (f) => join(ROOT, 'scripts', f);
 // A step runs when an input changed since it last did. The tree's input is the tarballs (unchanged bytes keep
 // their files): after changing how the tree is installed, run it with --force.
 // `tools`: the programs a step runs, each with the Debian package that has it, so that a machine without one
 // skips that artefact with a line saying what to install instead of failing half-way.
+const perArch = (make) => Object.fromEntries(ARCHES.map((arch) => make(arch)));
 const STEPS = {
-  npm: { needs: [], tools: [], inputs: () => [BUNDLE, join(ROOT, 'packages/cli/bin'), join(ROOT, 'package-lock.json'), ...SHARED.map((s) => join(ROOT, s.dir)), SCRIPT], run: packNpm },
-  tree: { needs: ['npm'], tools: [], inputs: () => tarballs(), run: installTree },
-  oci: { needs: ['tree'], tools: [['buildah', 'buildah'], ['ldd', 'libc-bin'], ['strip', 'binutils']], inputs: () => [treeDir(), SCRIPT], run: buildImage },
-  deb: { needs: ['tree'], tools: [['dpkg-deb', 'dpkg'], ['dpkg', 'dpkg'], ['du', 'coreutils']], inputs: () => [treeDir(), PACKAGING, join(ROOT, 'docs'), SCRIPT], run: buildDeb },
+  npm: { needs: [], tools: () => [], inputs: () => [BUNDLE, join(ROOT, 'packages/cli/bin'), join(ROOT, 'package-lock.json'), ...SHARED.map((s) => join(ROOT, s.dir)), SCRIPT], run: packNpm },
+  tree: { needs: ['npm'], tools: () => [], inputs: () => tarballs(), run: installTree },
+  ...perArch((arch) => [`linux-${arch}`, { needs: ['tree'], tools: () => nativePlan(arch).tools, inputs: () => [treeDir(), RUNTIME_FILE, ...['package-arch.mjs', 'package-runtime.mjs', 'package-buildroot.mjs', 'package-tools.mjs'].map(script)], run: () => buildArchTree(arch) }]),
+  ...perArch((arch) => [`deb-${arch}`, { needs: [`linux-${arch}`], tools: () => [['dpkg-deb', 'dpkg'], ['du', 'coreutils']], inputs: () => [archTreeDir(arch), PACKAGING, join(ROOT, 'docs'), script('package-deb.mjs')], run: () => buildDeb(arch) }]),
+  ...perArch((arch) => [`tar-${arch}`, { needs: [`linux-${arch}`], tools: () => [['tar', 'tar'], ['gzip', 'gzip']], inputs: () => [archTreeDir(arch), script('package-arch.mjs')], run: () => buildTarball(arch, tarFile(arch)) }]),
+  ...perArch((arch) => [
+    `oci-${arch}`,
+    {
+      needs: [`linux-${arch}`],
+      // The libraries of another architecture come from its cross toolchain's C library (crossbuild-essential-<arch>).
+      tools: () => [['buildah', 'buildah'], ['readelf', 'binutils'], ...(arch === hostArch() ? [] : [[`/usr/${TRIPLET[arch]}/lib/libc.so.6`, `crossbuild-essential-${arch}`]])],
+      inputs: () => [archTreeDir(arch), script('package-image.mjs')],
+      run: () => buildImage(arch),
+    },
+  ]),
 };
+/** Names for several steps: each kind of artefact for both architectures. */
+const ALIASES = { deb: ARCHES.map((a) => `deb-${a}`), tar: ARCHES.map((a) => `tar-${a}`), oci: ARCHES.map((a) => `oci-${a}`), linux: ARCHES.map((a) => `linux-${a}`) };
+const expand = (steps) => steps.flatMap((s) => ALIASES[s] ?? [s]);
 
-const missingTools = (step) => toolsMissing(STEPS[step].tools); // those not on this machine's PATH
+const missingTools = (step) => toolsMissing(STEPS[step].tools()); // those not on this machine's PATH
 
 /**
  * Runs `steps` and what they need, each unless up to date; returns the steps that ran. One packager at a time
  * (test files package in parallel workers): the others wait for the lock, then find the steps up to date.
  */
 export async function packageSteps(steps, { force = false } = {}) {
+  // Checked first, before waiting for another packager: a missing tool is known at once, not after minutes of packing.
+  for (const step of closure(expand(steps))) {
+    const missing = missingTools(step);
+    if (missing.length > 0) throw new MissingToolError(step, missing);
+  }
   mkdirSync(OUT, { recursive: true });
-  return withDirLock(join(OUT, '.lock'), { waitMs: 30 * 60_000, pollMs: 500, name: 'medkit package' }, () => runSteps(steps, force));
+  return withDirLock(join(OUT, '.lock'), { waitMs: 40 * 60_000, pollMs: 500, name: 'medkit package' }, () => runSteps(expand(steps), force));
 }
 
 function closure(steps) { // `steps` and every step they need
@@ -451,10 +293,6 @@ function closure(steps) { // `steps` and every step they need
 }
 
 async function runSteps(steps, force) {
-  for (const step of closure(steps)) { // checked first: a missing tool is known at once, not after minutes of packing
-    const missing = missingTools(step);
-    if (missing.length > 0) throw new MissingToolError(step, missing);
-  }
   const ran = [];
   const done = new Set();
   const visit = async (name) => {
@@ -475,12 +313,20 @@ async function runSteps(steps, force) {
 
 // The command: the steps named, or every step; without a name, an artefact whose tools are missing is skipped
 // with one line naming the Debian package. A named step that cannot run, or any failure: its message, exit 1.
-/** What the command builds for `named` steps: the steps to run, and a line for each artefact skipped. */
+/**
+ * What the command builds for `named` steps (aliases expanded): the steps to run, and for each step that cannot
+ * run here one line naming what to install (the steps that need it are left out with it).
+ */
 export function commandPlan(named, missing = missingTools) {
-  if (named.length > 0) return { run: named, skipped: [] };
+  if (named.length > 0) return { run: expand(named), skipped: [] };
   const all = Object.keys(STEPS);
   const cannot = all.filter((step) => missing(step).length > 0);
-  return { run: all.filter((s) => !cannot.includes(s)), skipped: cannot.map((s) => `medkit package: skipping ${new MissingToolError(s, missing(s)).message}`) };
+  const blocked = all.filter((step) => closure([step]).some((s) => cannot.includes(s)));
+  const skipped = cannot.map((s) => {
+    const after = blocked.filter((b) => b !== s && closure([b]).includes(s));
+    return `medkit package: skipping ${s}${after.length > 0 ? ` (and ${after.join(', ')})` : ''}: ${new MissingToolError(s, missing(s)).message.slice(s.length + 1)}`;
+  });
+  return { run: all.filter((s) => !blocked.includes(s)), skipped };
 }
 
 async function main(args) {

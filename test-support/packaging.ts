@@ -2,25 +2,27 @@
 // run whichever test file asks first (the script skips steps that are up to date and serialises packagers),
 // and a `medkit gateway` started from an installed copy until /health answers.
 import { execFileSync, spawn } from 'node:child_process';
+import { nativePlan } from '../scripts/package-arch.mjs';
 import { buildGateway, freePort, REPO_ROOT } from './medkit-cli.js';
+import type { Requirement } from './requirements.js';
 
 /** Builds the command and runs the packaging steps named (and those they need) unless up to date. */
 export function packageArtefacts(steps: string[]): void {
   buildGateway();
-  execFileSync(process.execPath, ['scripts/package.mjs', ...steps], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 25 * 60_000 });
+  execFileSync(process.execPath, ['scripts/package.mjs', ...steps], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 40 * 60_000 });
 }
 
 /**
  * Runs `command args… gateway --no-ros --port <free> <extra…>` (the `medkit` of an installed copy, or a wrapper
  * that runs one) until /api/v1/health answers, then `check(base URL)`; stops it afterwards. Throws with the
- * process's output when it does not answer within a minute.
+ * process's output when it does not answer within `waitMs` (a minute).
  */
 export async function withInstalledGateway(
   command: string,
   args: string[],
   extra: string[],
   check: (base: string) => Promise<void>,
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; port?: number } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; port?: number; waitMs?: number } = {},
 ): Promise<void> {
   const port = opts.port ?? (await freePort());
   const child = spawn(command, [...args, 'gateway', '--no-ros', '--port', String(port), '--log-level', 'warn', ...extra], {
@@ -46,7 +48,7 @@ export async function withInstalledGateway(
   try {
     for (let i = 0; ; i++) {
       if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
-      if (gone || i > 600) throw new Error(`${command} ${args.join(' ')}: /health did not answer${gone ? ' (it exited)' : ''}; output: ${output}`);
+      if (gone || i * 100 > (opts.waitMs ?? 60_000)) throw new Error(`${command} ${args.join(' ')}: /health did not answer${gone ? ' (it exited)' : ''}; output: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     await check(base);
@@ -67,3 +69,54 @@ export async function expectHealthAndUi(base: string): Promise<void> {
   const html = await ui.text();
   if (!ui.ok || !/<html/i.test(html)) throw new Error(`/ answered ${ui.status} without the web UI: ${html.slice(0, 200)}`);
 }
+
+/**
+ * Makes a persistent trigger on the fault list of the gateway's host component over REST (`persistent: true` is
+ * stored in the gateway's SQLite store, docs/triggers.md); returns its path, for {@link expectStored} after a restart.
+ */
+export async function createPersistentTrigger(base: string): Promise<string> {
+  const components = (await (await fetch(`${base}/api/v1/components`)).json()) as { items: { id: string }[] };
+  const host = components.items[0]?.id;
+  if (!host) throw new Error('the gateway lists no host component');
+  const r = await fetch(`${base}/api/v1/components/${host}/triggers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ resource: `/api/v1/components/${host}/faults`, trigger_condition: { condition_type: 'OnChange' }, multishot: true, persistent: true }),
+  });
+  const body = (await r.json()) as { id?: string };
+  if (r.status !== 201 || !body.id) throw new Error(`creating a persistent trigger answered ${r.status}: ${JSON.stringify(body)}`);
+  return `/api/v1/components/${host}/triggers/${body.id}`;
+}
+
+/** Checks the trigger `path` made by {@link createPersistentTrigger} is there (read back from the store after a restart). */
+export async function expectStored(base: string, path: string): Promise<void> {
+  const r = await fetch(`${base}${path}`);
+  if (r.status !== 200) throw new Error(`${path} after a restart answered ${r.status}: ${await r.text()}`);
+}
+
+/** Checks `medkit --version` output: the version, the pinned runtime of `arch` (linux-x64 / linux-arm64), both native parts loaded. */
+export function expectVersionReport(out: string, version: string, node: string, arch: 'x64' | 'arm64'): void {
+  const lines = out.trim().split('\n');
+  const want = [`medkit ${version}`, `runtime  Node.js v${node} linux-${arch} (`, 'sqlite   better-sqlite3 driver loaded (SQLite 3.', 'rtps     native addon loaded'];
+  want.forEach((w, i) => {
+    if (!lines[i]?.startsWith(w)) throw new Error(`medkit --version line ${i + 1} is not "${w}…":\n${out}`);
+  });
+}
+
+/** What `npm run package` needs here to compile for `arch` (scripts/package-arch.mjs, nativePlan), as test requirements. */
+export function nativeRequirements(arch: string): Requirement[] {
+  return (nativePlan(arch).tools as [string, string][]).map(([name, debian]) => ({ kind: name.startsWith('/') ? 'file' : 'bin', name, debian }));
+}
+
+/** The newest glibc symbol version an ELF file (any architecture: readelf) needs, e.g. '2.29'. */
+export function newestGlibc(file: string): string {
+  const versions = [...execFileSync('readelf', ['-W', '--dyn-syms', file], { encoding: 'utf8', maxBuffer: 64 << 20 }).matchAll(/@GLIBC_(\d+)\.(\d+)(?:\.\d+)?/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+  const [major, minor] = versions.reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a), [0, 0] as const);
+  return `${major}.${minor}`;
+}
+
+/** True when `a` (e.g. '2.29') is at most `b` ('2.31'). */
+export const glibcAtMost = (a: string, b: string): boolean => {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  return x[0] < y[0] || (x[0] === y[0] && x[1] <= y[1]);
+};

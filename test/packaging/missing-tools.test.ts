@@ -27,19 +27,27 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('npm run package without buildah', () => {
   it('refuses a named step it cannot build with one line naming the Debian package, exit 1, before building anything', () => {
-    const r = spawnSync(process.execPath, ['scripts/package.mjs', 'oci'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, PATH: pathWithout(['buildah']) }, timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['scripts/package.mjs', 'oci-amd64'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, PATH: pathWithout(['buildah']) }, timeout: 60_000 });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toEqual(['medkit package: oci needs buildah (Debian package buildah): apt-get install buildah']);
+    expect(r.stderr.trim().split('\n')).toEqual(['medkit package: oci-amd64 needs buildah (Debian package buildah): apt-get install buildah']);
   });
 
   it('without step names, builds the others and skips the image with one line', () => {
-    const missing = (step: string) => (step === 'oci' ? ([['buildah', 'buildah']] as [string, string][]) : []);
-    expect(commandPlan([], missing)).toEqual({ run: ['npm', 'tree', 'deb'], skipped: ['medkit package: skipping oci needs buildah (Debian package buildah): apt-get install buildah'] });
-    const none = commandPlan([], (step: string) => (step === 'oci' || step === 'deb' ? ([['x', 'y']] as [string, string][]) : []));
-    expect(none.run).toEqual(['npm', 'tree']);
-    expect(none.skipped).toHaveLength(2);
-    expect(commandPlan(['deb'], missing)).toEqual({ run: ['deb'], skipped: [] });
+    const missing = (step: string) => (step.startsWith('oci-') ? ([['buildah', 'buildah']] as [string, string][]) : []);
+    const plan = commandPlan([], missing);
+    expect(plan.run).toEqual(['npm', 'tree', 'linux-amd64', 'linux-arm64', 'deb-amd64', 'deb-arm64', 'tar-amd64', 'tar-arm64']);
+    expect(plan.skipped).toEqual(['oci-amd64', 'oci-arm64'].map((s) => `medkit package: skipping ${s}: needs buildah (Debian package buildah): apt-get install buildah`));
+    expect(commandPlan(['deb'], missing)).toEqual({ run: ['deb-amd64', 'deb-arm64'], skipped: [] });
+  });
+
+  it('without the cross toolchain, builds its own architecture and says in one line what to install for the other', () => {
+    const cross = [['aarch64-linux-gnu-gcc', 'crossbuild-essential-arm64']] as [string, string][];
+    const plan = commandPlan([], (step: string) => (step === 'linux-arm64' ? cross : []));
+    expect(plan.run).toEqual(['npm', 'tree', 'linux-amd64', 'deb-amd64', 'tar-amd64', 'oci-amd64']);
+    expect(plan.skipped).toEqual([
+      'medkit package: skipping linux-arm64 (and deb-arm64, tar-arm64, oci-arm64): needs aarch64-linux-gnu-gcc (Debian package crossbuild-essential-arm64): apt-get install crossbuild-essential-arm64',
+    ]);
   });
 
   it('finds a tool only on PATH and names each package once', () => {
