@@ -10,7 +10,7 @@
  */
 import type { EndpointData, Participant, Reader, Writer } from '@medkit/rtps';
 import { DISCOVERY_INFO_DDS_TYPE, DISCOVERY_INFO_TOPIC, decodeDiscoveryInfo, encodeDiscoveryInfo, type NodeEntities } from '../graph/discovery-info.js';
-import { generationOfDistro, type RosDistro } from '../graph/distro.js';
+import { generationOfDistro, gidSizeOfGeneration, type RosDistro } from '../graph/distro.js';
 import { GidLayoutEvidence, type ReaderLayout } from '../graph/gid-layout-evidence.js';
 import type { RosGraph } from '../graph/graph.js';
 import { formatUserData } from '../graph/user-data.js';
@@ -65,7 +65,8 @@ export class DiscoveryInfoPublisher {
     private readonly nodes: () => NodeEntities[],
     announceTypeHash: boolean,
   ) {
-    this.#evidence = new GidLayoutEvidence(generationOfDistro(distro));
+    const configured = generationOfDistro(distro);
+    this.#evidence = new GidLayoutEvidence(configured);
     this.#typeHash = announceTypeHash ? typeHashOf(types) : undefined;
     this.reader = participant.createReader({
       topic: DISCOVERY_INFO_TOPIC,
@@ -106,6 +107,10 @@ export class DiscoveryInfoPublisher {
       this.#evidence.endpoint(d);
       this.#track(d);
     }
+    // The writer of the likely layout is made now, not when its first reader appears: a participant whose DDS-Security
+    // permissions deny publishing ros_discovery_info is refused at start-up (fail closed), and it matches nobody until
+    // evidence says who reads that layout.
+    this.#createWriter(configured ? gidSizeOfGeneration(configured) : 16);
     this.#reclassifyAll();
     this.#recordOwn();
   }
