@@ -43,7 +43,7 @@ export const SHARED = [
  * The same policy is the workspace's package.json `allowScripts` (npm 11); test/packaging/npm.test.ts
  * checks the two agree with the lockfile.
  */
-export const ALLOW_SCRIPTS = { 'better-sqlite3': true, '@scarf/scarf': false };
+export const ALLOW_SCRIPTS = { 'better-sqlite3': true, '@scarf/scarf': false, protobufjs: false };
 
 export const npmDir = () => join(OUT, 'npm');
 export const tarballName = (name, v = version()) => `${name.replace(/^@/, '').replace('/', '-')}-${v}.tgz`;
