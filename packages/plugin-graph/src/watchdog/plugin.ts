@@ -119,6 +119,7 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
           store: v.storagePath ? new FileRuleStore(v.storagePath) : new MemoryRuleStore(),
           clearFault: (code) => ctx.clearFault(code),
           warn: (m: string) => ctx.log.warn(m),
+          ros: () => ctx.ros(),
         },
         feeds,
       );

@@ -28,6 +28,8 @@ export interface ValueSettings {
   clearFault?: (code: string) => void;
   warn?: (message: string) => void;
   monoMs?: () => number;
+  /** The ROS access, to tell at once whether a new rule's topics exist (else known from the first sweep). */
+  ros?: () => SweepInput['ros'];
 }
 
 /** A request the rule set refuses: `status` and SOVD `code` for the REST answer. */
@@ -151,7 +153,7 @@ export class ValueDetector implements Detector {
   /** The rule's source topics (`/diagnostics` for its status keys) that no node publishes now; [] before the first sweep. */
   private unpublished(id: string): string[] {
     const w = this.rules.get(id);
-    const ros = this.lastRos;
+    const ros = this.lastRos ?? this.settings.ros?.();
     if (!w || !ros) return [];
     const topics = new Set([...w.compiled.sources.values()].map((s) => (s.kind === 'diag' ? '/diagnostics' : s.topic)));
     return [...topics].filter((t) => ros.graph.publishersOf(t).length === 0);
