@@ -2201,6 +2201,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/bulk-data/rosbags/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [ours] Download a fault recording by id (or a fault code, for its newest), whatever entity reported it
+         * @description [ours] Download a fault recording by id (or a fault code, for its newest), whatever entity reported it
+         */
+        get: operations["downloadRosbag"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/components": {
         parameters: {
             query?: never;
@@ -5111,6 +5131,7 @@ export type components = {
         DownloadAreaBulkDataResponse: components["schemas"]["BinaryFile"];
         DownloadComponentBulkDataResponse: components["schemas"]["BinaryFile"];
         DownloadFunctionBulkDataResponse: components["schemas"]["BinaryFile"];
+        DownloadRosbagResponse: components["schemas"]["BinaryFile"];
         DownloadSubareaBulkDataResponse: components["schemas"]["BinaryFile"];
         DownloadSubcomponentBulkDataResponse: components["schemas"]["BinaryFile"];
         /**
@@ -5966,7 +5987,7 @@ export type components = {
         /** @description Gateway health; discovery, peers and subsystem counters are added as present. */
         GetHealthResponse: {
             /**
-             * @description "healthy"; the fleet (`medkit fleet`) answers "degraded" while it cannot ingest or its store is down, with the reason in warnings
+             * @description "healthy" when nothing is wrong; "degraded" (still HTTP 200) when the gateway cannot do part of its job: the fault store cannot write, ROS is down, a configured peer, plugin, discovery server or uplink fails (the warnings say which; docs/api.md "Health"). The fleet (`medkit fleet`) also while it cannot ingest
              * @example healthy
              */
             status: string;
@@ -22838,6 +22859,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    downloadRosbag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["DownloadRosbagResponse"];
+                    "application/x-mcap": components["schemas"]["DownloadRosbagResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
                 };
             };
         };
