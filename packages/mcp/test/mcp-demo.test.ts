@@ -465,12 +465,14 @@ describe('MCP server on the demo robot', () => {
     }
 
     // Publishing: a plan half a metre ahead on /plan makes the controller drive the robot there, as /odom shows through REST.
+    // The patrol keeps sending goals (ten times real speed here), and bt_navigator publishes each goal's plan over
+    // the test's: the test's plan is published again on every look at /odom, so the latest plan is the test's.
     const odomX = async () => (await rest('/apps/motor_controller/data/%2Fodom'))?.data?.pose?.pose?.position?.x as number;
     const x0 = await eventually(async () => (typeof (await odomX()) === 'number' ? odomX() : undefined), 'odometry', 15_000);
     const pose = { header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' }, pose: { position: { x: x0 + 0.5, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
-    await ref('ros2_medkit_publish_topic', { entity_id: 'controller_server', entity_type: 'apps', topic_name: '/plan', data: { header: pose.header, poses: [pose] } });
+    const publishPlan = () => ref('ros2_medkit_publish_topic', { entity_id: 'controller_server', entity_type: 'apps', topic_name: '/plan', data: { header: pose.header, poses: [pose] } });
     try {
-      await eventually(async () => ((await odomX()) > x0 + 0.3 ? true : undefined), 'the robot driven by the published plan', 30_000);
+      await eventually(async () => (await publishPlan(), (await odomX()) > x0 + 0.3 ? true : undefined), 'the robot driven by the published plan', 30_000);
     } catch (e) {
       // The chain is plan → controller (/cmd_vel) → island link → safety gate (/cmd_vel_safe) → motor (/odom): say where it stopped.
       throw new Error(`${(e as Error).message} (from x=${x0}):\n${await driveChain(rest)}`);
