@@ -23,6 +23,7 @@
 
 import { LayoutLearner, SampleShape, layoutFollowable, type FragmentOrigin, type FragmentPlacement } from './fragment-placement.js';
 import type { RtpsTime } from './time.js';
+import { ownBuffer, ownCopy } from './own-bytes.js';
 
 /**
  * Fragments per sample accepted: a 64 MiB sample in 1 KiB fragments. Bounds the per-sample
@@ -155,7 +156,7 @@ export class FragmentReassembly {
       return this.add(sn, start, count, fragmentSize, sampleSize, data, now, inlineQos, inlineLe, timestamp, key, origin);
     }
     if (inlineQos && !p.inlineQos) {
-      p.inlineQos = Buffer.from(inlineQos);
+      p.inlineQos = ownCopy(inlineQos);
       p.inlineLe = inlineLe;
     }
     if (timestamp && !p.timestamp) p.timestamp = timestamp;
@@ -259,7 +260,7 @@ export class FragmentReassembly {
         if (this.bytes - freed + size > this.limits.maxBytesPerWriter || this.budget.used - freed + size > this.budget.limit) return;
         this.releaseSpare();
         this.charge(size);
-        this.spare = Buffer.allocUnsafe(size);
+        this.spare = ownBuffer(size);
       }
     }
     this.spareSince = now;
@@ -419,7 +420,7 @@ export class FragmentReassembly {
       if (this.bytes - freed + size <= this.limits.maxBytesPerWriter && this.budget.used - freed + size <= this.budget.limit) {
         this.releaseSpare();
         this.charge(size);
-        return { backing: Buffer.allocUnsafe(size), tenure: {} };
+        return { backing: ownBuffer(size), tenure: {} };
       }
       if (this.partials.size === 0) return undefined;
       this.dropOldest();

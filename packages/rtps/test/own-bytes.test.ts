@@ -1,7 +1,7 @@
 // What a reader keeps of a received view (own-bytes.ts): never a large buffer held by a small view, whether kept by
 // the application (a reader that gives its payloads) or by the out-of-order stash, which keeps it for any reader.
 import { describe, expect, it } from 'vitest';
-import { ownBytes } from '../src/own-bytes.js';
+import { ownBuffer, ownBytes, ownCopy } from '../src/own-bytes.js';
 import { VendorId } from '../src/vendor.js';
 import { readerHarness } from './support/reader-harness.js';
 
@@ -19,6 +19,30 @@ describe('own bytes', () => {
     expect(ownBytes(most)).toBe(most);
     const little = Buffer.allocUnsafeSlow(4096).subarray(0, 1024);
     expect(ownBytes(little)).toBe(little);
+  });
+
+  it('a copy holds no more than its own size or an 8 KiB chunk, whatever Buffer.poolSize the runtime has (64 KiB on Node 24)', () => {
+    const was = Buffer.poolSize;
+    try {
+      for (const poolSize of [8 * 1024, 64 * 1024]) {
+        Buffer.poolSize = poolSize;
+        const slab = Buffer.allocUnsafeSlow(SLAB).fill(5);
+        for (const n of [0, 1, 100, 1024, 4096, 4097, 20_000, 40_000]) {
+          const copy = ownBytes(slab.subarray(10, 10 + n));
+          expect(copy.equals(slab.subarray(10, 10 + n))).toBe(true);
+          expect(copy.buffer.byteLength, `${n} bytes, pool ${poolSize}`).toBeLessThanOrEqual(Math.max(n, 8 * 1024));
+          expect(copy.byteOffset % 8).toBe(0);
+        }
+        // A sample being reassembled: exactly its size, so the budget charged for it is what it holds.
+        for (const n of [100, 10_000, 30_000]) expect(ownBuffer(n).buffer.byteLength).toBe(n);
+      }
+    } finally {
+      Buffer.poolSize = was;
+    }
+    // Copies cut from one chunk do not overlap.
+    const a = ownCopy(Buffer.alloc(100, 1));
+    const b = ownCopy(Buffer.alloc(100, 2));
+    expect(a.every((x) => x === 1) && b.every((x) => x === 2)).toBe(true);
   });
 
   it('a DATA stashed out of order is kept as its own bytes; one delivered in order is handed on as it came', () => {
