@@ -40,10 +40,13 @@ export const SHARED = [
 /**
  * Install scripts of the dependency tree: better-sqlite3's builds the SQLite driver (a native addon) and must
  * run; @scarf/scarf's (a development-only dependency of the workspace) only reports installs and must not.
+ * protobufjs's (under the OpenTelemetry exporter) was read: it compares its version scheme with its dependents'
+ * package.json and prints a warning, nothing else; allowed, because a global install (a flag, not package.json)
+ * can only allow by name, never deny, and `--strict-allow-scripts` would then refuse the install.
  * The same policy is the workspace's package.json `allowScripts` (npm 11); test/packaging/npm.test.ts
  * checks the two agree with the lockfile.
  */
-export const ALLOW_SCRIPTS = { 'better-sqlite3': true, '@scarf/scarf': false, protobufjs: false };
+export const ALLOW_SCRIPTS = { 'better-sqlite3': true, '@scarf/scarf': false, protobufjs: true };
 
 export const npmDir = () => join(OUT, 'npm');
 export const tarballName = (name, v = version()) => `${name.replace(/^@/, '').replace('/', '-')}-${v}.tgz`;
