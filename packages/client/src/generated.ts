@@ -547,7 +547,7 @@ export type paths = {
         get: operations["readAppData"];
         /**
          * Publish one message on a topic of a app
-         * @description Publish one message on a topic of a app
+         * @description Publishes one message. Writes are deliberate (docs/resources.md): a topic outside data.write.allow is 403 forbidden (parameters.key names the key); a topic other nodes publish, or matching data.write.confirm_patterns, needs "confirm": "<topic>" in the body, else 409 precondition-not-fulfilled with parameters.topic_name, publishers and matched_pattern. Plugin-owned items: data.write.allow applies, the plugin answers the rest.
          */
         put: operations["writeAppData"];
         post?: never;
@@ -1751,7 +1751,7 @@ export type paths = {
         get: operations["readAreaData"];
         /**
          * Publish one message on a topic of a area
-         * @description Publish one message on a topic of a area
+         * @description Publishes one message. Writes are deliberate (docs/resources.md): a topic outside data.write.allow is 403 forbidden (parameters.key names the key); a topic other nodes publish, or matching data.write.confirm_patterns, needs "confirm": "<topic>" in the body, else 409 precondition-not-fulfilled with parameters.topic_name, publishers and matched_pattern. Plugin-owned items: data.write.allow applies, the plugin answers the rest.
          */
         put: operations["writeAreaData"];
         post?: never;
@@ -2727,7 +2727,7 @@ export type paths = {
         get: operations["readComponentData"];
         /**
          * Publish one message on a topic of a component
-         * @description Publish one message on a topic of a component
+         * @description Publishes one message. Writes are deliberate (docs/resources.md): a topic outside data.write.allow is 403 forbidden (parameters.key names the key); a topic other nodes publish, or matching data.write.confirm_patterns, needs "confirm": "<topic>" in the body, else 409 precondition-not-fulfilled with parameters.topic_name, publishers and matched_pattern. Plugin-owned items: data.write.allow applies, the plugin answers the rest.
          */
         put: operations["writeComponentData"];
         post?: never;
@@ -4103,7 +4103,7 @@ export type paths = {
         get: operations["readFunctionData"];
         /**
          * Publish one message on a topic of a function
-         * @description Publish one message on a topic of a function
+         * @description Publishes one message. Writes are deliberate (docs/resources.md): a topic outside data.write.allow is 403 forbidden (parameters.key names the key); a topic other nodes publish, or matching data.write.confirm_patterns, needs "confirm": "<topic>" in the body, else 409 precondition-not-fulfilled with parameters.topic_name, publishers and matched_pattern. Plugin-owned items: data.write.allow applies, the plugin answers the rest.
          */
         put: operations["writeFunctionData"];
         post?: never;
@@ -6166,7 +6166,7 @@ export type components = {
                 subscriber_count?: number;
                 /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
                 value?: unknown;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids, publishers (names of the nodes publishing the topic, the gateway not counted; with ROS); with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -6279,7 +6279,7 @@ export type components = {
                 subscriber_count?: number;
                 /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
                 value?: unknown;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids, publishers (names of the nodes publishing the topic, the gateway not counted; with ROS); with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -6389,7 +6389,7 @@ export type components = {
                 subscriber_count?: number;
                 /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
                 value?: unknown;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids, publishers (names of the nodes publishing the topic, the gateway not counted; with ROS); with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -6502,7 +6502,7 @@ export type components = {
                 subscriber_count?: number;
                 /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
                 value?: unknown;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids, publishers (names of the nodes publishing the topic, the gateway not counted; with ROS); with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -6649,7 +6649,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -6658,7 +6658,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -6667,7 +6667,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -6676,7 +6676,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -7297,6 +7297,8 @@ export type components = {
             };
         };
         WriteAppDataRequest: {
+            /** @description [ours] The topic name, confirming a deliberate write: required on a topic other nodes publish or one matching data.write.confirm_patterns (default *cmd_vel*, …); without it such a write is 409 precondition-not-fulfilled naming the topic and its publishers; naming another topic is 400 invalid-parameter (docs/resources.md "Writes are deliberate") */
+            confirm?: string;
             /** @description Message content (required) */
             data?: unknown;
             /** @description Message type pkg/msg/Type (required) */
@@ -7306,12 +7308,14 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
         };
         WriteAreaDataRequest: {
+            /** @description [ours] The topic name, confirming a deliberate write: required on a topic other nodes publish or one matching data.write.confirm_patterns (default *cmd_vel*, …); without it such a write is 409 precondition-not-fulfilled naming the topic and its publishers; naming another topic is 400 invalid-parameter (docs/resources.md "Writes are deliberate") */
+            confirm?: string;
             /** @description Message content (required) */
             data?: unknown;
             /** @description Message type pkg/msg/Type (required) */
@@ -7321,12 +7325,14 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
         };
         WriteComponentDataRequest: {
+            /** @description [ours] The topic name, confirming a deliberate write: required on a topic other nodes publish or one matching data.write.confirm_patterns (default *cmd_vel*, …); without it such a write is 409 precondition-not-fulfilled naming the topic and its publishers; naming another topic is 400 invalid-parameter (docs/resources.md "Writes are deliberate") */
+            confirm?: string;
             /** @description Message content (required) */
             data?: unknown;
             /** @description Message type pkg/msg/Type (required) */
@@ -7336,12 +7342,14 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
         };
         WriteFunctionDataRequest: {
+            /** @description [ours] The topic name, confirming a deliberate write: required on a topic other nodes publish or one matching data.write.confirm_patterns (default *cmd_vel*, …); without it such a write is 409 precondition-not-fulfilled naming the topic and its publishers; naming another topic is 400 invalid-parameter (docs/resources.md "Writes are deliberate") */
+            confirm?: string;
             /** @description Message content (required) */
             data?: unknown;
             /** @description Message type pkg/msg/Type (required) */
@@ -7351,7 +7359,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -10993,7 +11001,8 @@ export interface operations {
                  *         "angular": {
                  *           "z": 0.3
                  *         }
-                 *       }
+                 *       },
+                 *       "confirm": "/cmd_vel"
                  *     }
                  */
                 "application/json": components["schemas"]["WriteAppDataRequest"];
@@ -19546,7 +19555,8 @@ export interface operations {
                  *         "angular": {
                  *           "z": 0.3
                  *         }
-                 *       }
+                 *       },
+                 *       "confirm": "/cmd_vel"
                  *     }
                  */
                 "application/json": components["schemas"]["WriteAreaDataRequest"];
@@ -26464,7 +26474,8 @@ export interface operations {
                  *         "angular": {
                  *           "z": 0.3
                  *         }
-                 *       }
+                 *       },
+                 *       "confirm": "/cmd_vel"
                  *     }
                  */
                 "application/json": components["schemas"]["WriteComponentDataRequest"];
@@ -36048,7 +36059,8 @@ export interface operations {
                  *         "angular": {
                  *           "z": 0.3
                  *         }
-                 *       }
+                 *       },
+                 *       "confirm": "/cmd_vel"
                  *     }
                  */
                 "application/json": components["schemas"]["WriteFunctionDataRequest"];

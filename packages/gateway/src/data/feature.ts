@@ -2,7 +2,7 @@
 // 'data' sampler for triggers and cyclic subscriptions, and `x-medkit-data-provider` on /health.
 import { qosForWriters } from '@medkit/ros2';
 import { type GatewayConfig } from '../config/index.js';
-import { float, int } from '@medkit/kit';
+import { float, guarded, int, list } from '@medkit/kit';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
@@ -23,6 +23,7 @@ import type { PluginHost } from '../plugins/host.js';
 import { TopicPool, type TopicTransport } from './topic-pool.js';
 import { token, type Token } from '@medkit/server';
 import { ROS_KEYS } from '../config/keys.js';
+import { ALLOW_KEY, CONFIRM_KEY, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS, WriteRules } from './write-rules.js';
 
 export const DATA_KEYS = {
   'data_provider.max_parallel_samples': int(8, 'Accepted for compatibility; medkit samples without worker threads, so reads are not queued (no-op).', { min: 1, max: 256, policy: 'clamp' }),
@@ -30,6 +31,8 @@ export const DATA_KEYS = {
   'data_provider.cold_wait_cap': int(4, 'Reads waiting for a first message at once; more → 503 x-medkit-cold-wait-cap-exceeded (0 = no cap).', { min: 0, max: 1024, policy: 'clamp' }),
   'data_provider.idle_safety_net_sec': float(900, 'A pooled subscription unused this long is closed.', { min: 1, max: 86400, policy: 'clamp' }),
   'data_provider.idle_sweep_tick_sec': float(60, 'How often idle pooled subscriptions are swept.', { min: 1, max: 3600, policy: 'clamp' }),
+  [ALLOW_KEY]: guarded('security', list(DEFAULT_ALLOW, "[ours] Topic patterns data writes may publish on (`*` = any run of characters, matched on the whole topic name, e.g. `/plan` or `/demo/*`); any other write is `403 forbidden` naming this key. Default `*`: every topic; an empty list allows none. Also applies to plugin-owned data items (their id as `/id`). An invalid pattern stops start-up (docs/resources.md \"Writes are deliberate\").")),
+  [CONFIRM_KEY]: guarded('security', list(DEFAULT_CONFIRM_PATTERNS, "[ours] Command topic patterns (as data.write.allow) whose writes need `\"confirm\": \"<topic>\"` in the request body, like writes on a topic other nodes publish; without it `409 precondition-not-fulfilled` names the topic and its publishers. An empty list leaves only the publisher rule. An invalid pattern stops start-up.")),
   'data_provider.stale_after_sec': float(0, '[ours] A read marks its sample `stale: true` when older than this; 0 = 3 × the topic\'s observed period (at least 1 s).', { min: 0, max: 86400, policy: 'clamp' }),
 };
 
@@ -49,12 +52,16 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
   let service: DataService | undefined;
   let pool: TopicPool | undefined;
   let publishers: PublisherCache | undefined;
+  let rules: WriteRules | undefined;
   return {
     name: 'data',
     provides: [DATA_SERVICE],
     uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
     keys: DATA_KEYS,
     init(ctx) {
+      // Fail closed: an invalid pattern stops start-up before anything is served.
+      const writeRules = new WriteRules(ctx.config.read(DATA_KEYS, ALLOW_KEY), ctx.config.read(DATA_KEYS, CONFIRM_KEY));
+      rules = writeRules;
       const ros = ctx.services.find(ROS_SERVICE);
       if (ros) {
         pool = new TopicPool(rosTopicTransport(ros), {
@@ -71,6 +78,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
         publishers,
         typeInfo: ros ? new TypeInfoCache(ros) : undefined,
         members: membersVia(ctx),
+        rules: writeRules,
         sampleTimeoutMs: secToMs(ctx.config.read(ROS_KEYS, 'topic_sample_timeout_sec')),
         staleAfterMs: Math.round(ctx.config.read(DATA_KEYS, 'data_provider.stale_after_sec') * 1000),
       });
@@ -82,6 +90,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
     routes(ctx) {
       return registerDataRoutes({
         service: afterInit(() => service, 'data'),
+        rules: afterInit(() => rules, 'data'),
         owned: pluginData(ctx.services.find(PLUGINS_SERVICE)),
       });
     },

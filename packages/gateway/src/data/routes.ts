@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from './service.js';
 import { dataCategories, dataGroups } from './categories.js';
+import type { WriteRules } from './write-rules.js';
 
 const DataListItem = Type.Object(
   {
@@ -21,7 +22,7 @@ const DataListItem = Type.Object(
     value: Type.Optional(Type.Unknown({ description: 'The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted)' })),
     publisher_count: Type.Optional(Type.Integer({ minimum: 0, description: 'Publishers on the ROS graph (the gateway not counted); omitted without ROS' })),
     subscriber_count: Type.Optional(Type.Integer({ minimum: 0, description: 'Subscribers on the ROS graph (the gateway not counted); omitted without ROS' })),
-    'x-medkit': Type.Optional(Opaque('ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large')),
+    'x-medkit': Type.Optional(Opaque('ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids, publishers (names of the nodes publishing the topic, the gateway not counted; with ROS); with a value: timestamp (ns), age_sec, stale; value_omitted: too_large')),
   },
   {
     examples: [
@@ -37,7 +38,7 @@ const DataValue = Type.Object(
   {
     id: Type.String(),
     data: Type.Unknown({ description: 'The message in JSON form ({} when nothing arrived)' }),
-    'x-medkit': Type.Optional(Opaque('ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample)')),
+    'x-medkit': Type.Optional(Opaque('ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample)')),
   },
   { examples: [{ id: '/battery/voltage', data: { data: 23.8 }, 'x-medkit': { ros2: { topic: '/battery/voltage', type: 'std_msgs/msg/Float64' }, status: 'data', timestamp: 1774232073000000000 } }] },
 );
@@ -66,15 +67,29 @@ const WriteBody = Type.Object(
   {
     type: Type.Optional(Type.String({ description: 'Message type pkg/msg/Type (required)' })),
     data: Type.Optional(Type.Unknown({ description: 'Message content (required)' })),
+    confirm: Type.Optional(
+      Type.String({
+        maxLength: 256,
+        description:
+          '[ours] The topic name, confirming a deliberate write: required on a topic other nodes publish or one matching data.write.confirm_patterns (default *cmd_vel*, …); without it such a write is 409 precondition-not-fulfilled naming the topic and its publishers; naming another topic is 400 invalid-parameter (docs/resources.md "Writes are deliberate")',
+      }),
+    ),
   },
-  { examples: [{ type: 'geometry_msgs/msg/Twist', data: { linear: { x: 0.1 }, angular: { z: 0.3 } } }] },
+  { examples: [{ type: 'geometry_msgs/msg/Twist', data: { linear: { x: 0.1 }, angular: { z: 0.3 } }, confirm: '/cmd_vel' }] },
 );
+
+const WRITE_DESCRIPTION =
+  'Publishes one message. Writes are deliberate (docs/resources.md): a topic outside data.write.allow is 403 forbidden (parameters.key names the key); ' +
+  'a topic other nodes publish, or matching data.write.confirm_patterns, needs "confirm": "<topic>" in the body, else 409 precondition-not-fulfilled ' +
+  'with parameters.topic_name, publishers and matched_pattern. Plugin-owned items: data.write.allow applies, the plugin answers the rest.';
 
 // 403 x-medkit-ros2-permission-denied and 501 not-implemented: a topic the gateway's SROS2 permissions deny, or that needs a protection medkit lacks.
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
 
 interface DataRouteDeps {
   service: () => DataService;
+  /** data.write.allow and data.write.confirm_patterns. */
+  rules: () => WriteRules;
   /** The data resource of a plugin-owned entity (docs/plugins.md); undefined: the built-in service serves it. */
   owned?: ReturnType<typeof pluginData>;
 }
@@ -128,12 +143,16 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       const write = async (request: FastifyRequest, reply: FastifyReply) => {
         const id = dataId(request.params as Record<string, string>);
         const owned = deps.owned?.(request.entity);
-        if (owned) return sendResult(reply, await owned.write(id, (request.body as { data?: unknown } | undefined)?.data));
-        return deps.service().write(request.entity, id, (request.body ?? {}) as { type?: unknown; data?: unknown });
+        if (owned) {
+          deps.rules().checkAllowed(id, { entity_id: request.entity.entity.id });
+          return sendResult(reply, await owned.write(id, (request.body as { data?: unknown } | undefined)?.data));
+        }
+        return deps.service().write(request.entity, id, (request.body ?? {}) as { type?: unknown; data?: unknown; confirm?: unknown });
       };
       const writeSchema = (params: typeof ItemParams | typeof WildParams, suffix: string, hide: boolean) => ({
         operationId: `write${Title}Data${suffix}`,
         summary: `Publish one message on a topic of a ${type}`,
+        description: WRITE_DESCRIPTION,
         tags,
         params,
         body: WriteBody,

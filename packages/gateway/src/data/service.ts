@@ -12,6 +12,7 @@ import { ColdWaitCapError, type TopicPool } from './topic-pool.js';
 import { freshness } from './staleness.js';
 import type { PublisherCache } from './publishers.js';
 import { ListValueBudget } from './list-values.js';
+import { publisherNames, WriteRules, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS } from './write-rules.js';
 
 export interface DataServiceDeps {
   /** Undefined when the gateway runs without ROS. */
@@ -20,6 +21,8 @@ export interface DataServiceDeps {
   publishers?: PublisherCache;
   typeInfo?: TypeInfoCache;
   members(type: EntityType, entity: Entity): App[];
+  /** data.write.allow and data.write.confirm_patterns; their defaults when not given. */
+  rules?: WriteRules;
   /** topic_sample_timeout_sec in ms. */
   sampleTimeoutMs: number;
   /** data_provider.stale_after_sec in ms; 0 = from the topic's observed period. */
@@ -46,7 +49,11 @@ export interface EntityRef {
 const TOPIC_CATEGORY = 'currentData';
 
 export class DataService {
-  constructor(private readonly deps: DataServiceDeps) {}
+  private readonly rules: WriteRules;
+
+  constructor(private readonly deps: DataServiceDeps) {
+    this.rules = deps.rules ?? new WriteRules(DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS);
+  }
 
   /** `GET /{entity}/data` body. */
   list(ref: EntityRef): { items: Record<string, unknown>[]; 'x-medkit': Record<string, unknown> } {
@@ -79,7 +86,11 @@ export class DataService {
       xm.timestamp = Number(shown.sample.timestampNs);
       Object.assign(xm, freshness(shown.sample, (this.deps.now ?? Date.now)(), this.deps.staleAfterMs ?? 0));
     } else if (shown) xm.value_omitted = shown.omitted;
-    if (this.deps.ros) Object.assign(item, this.counts(i.topic));
+    if (this.deps.ros) {
+      const { publishers, ...counts } = this.counts(i.topic);
+      Object.assign(item, counts);
+      xm.publishers = publishers;
+    }
     item['x-medkit'] = xm;
     return item;
   }
@@ -125,9 +136,11 @@ export class DataService {
     return info.ensure(type, { timeoutMs: this.deps.sampleTimeoutMs });
   }
 
-  private counts(topic: string): { publisher_count: number; subscriber_count: number } {
+  /** The topic's publishers and subscribers on the graph, the gateway's own not counted, and the publishing nodes' names. */
+  private counts(topic: string): { publisher_count: number; subscriber_count: number; publishers: string[] } {
     const g = this.deps.ros!.graph;
-    return { publisher_count: g.publishersOf(topic).filter((e) => !e.local).length, subscriber_count: g.subscribersOf(topic).filter((e) => !e.local).length };
+    const pubs = g.publishersOf(topic).filter((e) => !e.local);
+    return { publisher_count: pubs.length, subscriber_count: g.subscribersOf(topic).filter((e) => !e.local).length, publishers: publisherNames(pubs) };
   }
 
   /** `GET /{entity}/data/{data_id}` body. */
@@ -167,7 +180,7 @@ export class DataService {
   }
 
   /** `PUT /{entity}/data/{data_id}` body. */
-  async write(ref: EntityRef, id: string, body: { type?: unknown; data?: unknown }): Promise<DataValueBody> {
+  async write(ref: EntityRef, id: string, body: { type?: unknown; data?: unknown; confirm?: unknown }): Promise<DataValueBody> {
     const missing = ['type', 'data'].filter((k) => (body as Record<string, unknown>)[k] === undefined);
     if (missing.length > 0) throw new SovdError('invalid-request', `Missing field(s): ${missing.join(', ')}`, { details: `${missing.join(', ')} required`, missing });
     if (typeof body.type !== 'string' || !MSG_TYPE.test(body.type)) {
@@ -177,6 +190,10 @@ export class DataService {
     const item = findDataItem(this.deps.members(ref.type, ref.entity), ref.entity.id, id, isAggregating(ref.type));
     const { ros, publishers, typeInfo } = this.deps;
     if (!ros || !publishers || !typeInfo) throw new SovdError('service-unavailable', 'Publishing is not available (ROS access is off)', { entity_id: ref.entity.id, topic_name: item.topic });
+    const where = { entity_id: ref.entity.id };
+    this.rules.checkAllowed(item.topic, where);
+    const counts = this.counts(item.topic);
+    this.rules.checkConfirmed(item.topic, counts.publishers, body.confirm, where);
     const advertised = [...new Set([...ros.graph.publishersOf(item.topic), ...ros.graph.subscribersOf(item.topic)].filter((e) => !e.local).map((e) => e.rosType))];
     if (advertised.length > 0 && !advertised.includes(type)) {
       throw new SovdError('invalid-parameter', `Topic ${item.topic} carries ${advertised.join(', ')}, not ${type}`, { details: 'type does not match the topic', type, expected: advertised });
@@ -186,7 +203,7 @@ export class DataService {
     }
     let created: boolean;
     try {
-      created = await publishers.publish(item.topic, type, body.data, { waitForSubscribers: this.counts(item.topic).subscriber_count, timeoutMs: this.deps.sampleTimeoutMs });
+      created = await publishers.publish(item.topic, type, body.data, { waitForSubscribers: counts.subscriber_count, timeoutMs: this.deps.sampleTimeoutMs });
     } catch (err) {
       if (rosFailure(err) === 'validation') {
         const issues = validationIssues(err);

@@ -142,3 +142,65 @@ describe('data on a ROS node in another process', () => {
     expect(unknownMember.body.error_code).toBe('resource-not-found');
   });
 });
+
+describe('deliberate writes (issue 56)', () => {
+  const voltage = () => `${app()}/data/demo%2Fbattery%2Fvoltage`;
+  const float = (confirm?: unknown) => ({ type: 'std_msgs/msg/Float64', data: { data: 1.5 }, ...(confirm === undefined ? {} : { confirm }) });
+
+  it('asks confirmation to write a topic another node publishes, naming the topic and its publishers', async () => {
+    const list = (await http(`${app()}/data`)).body.items;
+    const publishers = list.find((i: any) => i.id === '/demo/battery/voltage')['x-medkit'].publishers as string[];
+    expect(publishers).toHaveLength(1);
+    expect(publishers[0]).toMatch(/battery_monitor$/);
+    expect(list.find((i: any) => i.id === '/demo/cmd')['x-medkit'].publishers).toEqual([]);
+
+    const refused = await http(voltage(), { method: 'PUT', json: float() });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      error_code: 'precondition-not-fulfilled',
+      parameters: { entity_id: 'battery_monitor', topic_name: '/demo/battery/voltage', publishers, confirm_field: 'confirm' },
+    });
+    expect(refused.body.message).toContain(`${publishers[0]} publishes it`);
+    // A confirmation of another topic, or of no topic in particular, is not one.
+    for (const wrong of ['/demo/cmd', '*', '/demo/battery', '/DEMO/BATTERY/VOLTAGE']) {
+      const r = await http(voltage(), { method: 'PUT', json: float(wrong) });
+      expect(r.status, wrong).toBe(400);
+      expect(r.body.error_code).toBe('invalid-parameter');
+    }
+    // Not a string: the body schema refuses it (400, never a 500).
+    for (const wrong of [true, 1, ['/demo/battery/voltage'], 'x'.repeat(300)]) expect((await http(voltage(), { method: 'PUT', json: float(wrong) })).status).toBe(400);
+    const ok = await http(voltage(), { method: 'PUT', json: float('/demo/battery/voltage') });
+    expect(ok.status).toBe(200);
+    expect(ok.body['x-medkit'].status).toBe('published');
+    // Through an aggregate and a member-qualified id the confirmation still names the topic.
+    const fn = `${g.url}/api/v1/functions/demo/data/battery_monitor:demo%2Fbattery%2Fvoltage`;
+    expect((await http(fn, { method: 'PUT', json: float() })).status).toBe(409);
+    expect((await http(fn, { method: 'PUT', json: float('demo/battery/voltage') })).status).toBe(200);
+  });
+
+  it('limits writes to data.write.allow (403 naming the key) and asks confirmation on data.write.confirm_patterns', async () => {
+    const strict = await startRosGateway(DOMAIN, [createDataFeature()], { 'data.write.allow': ['/demo/cmd'], 'data.write.confirm_patterns': ['*/cmd'] });
+    try {
+      await waitForApp(strict, 'battery_monitor');
+      const at = (topic: string) => `${strict.url}/api/v1/apps/battery_monitor/data/${encodeURIComponent(topic)}`;
+      await eventually(async () => ((await http(at('/demo/cmd'), { method: 'PUT', json: { type: 'std_msgs/msg/String', data: { data: 'x' } } })).status === 409 ? true : undefined), 'topic on the strict gateway');
+      // Outside the allowlist: 403 before any confirmation is asked, even with one.
+      for (const confirm of [undefined, '/demo/battery/voltage']) {
+        const r = await http(at('/demo/battery/voltage'), { method: 'PUT', json: float(confirm) });
+        expect(r.status).toBe(403);
+        expect(r.body).toMatchObject({ error_code: 'forbidden', parameters: { key: 'data.write.allow', topic_name: '/demo/battery/voltage', allowed: ['/demo/cmd'] } });
+        expect(r.body.message).toContain('data.write.allow');
+      }
+      // Inside it, a command pattern asks confirmation (the first gateway's publisher from the writes above, another
+      // process here, is named too).
+      const cmd = await http(at('/demo/cmd'), { method: 'PUT', json: { type: 'std_msgs/msg/String', data: { data: 'x' } } });
+      expect(cmd.body).toMatchObject({ error_code: 'precondition-not-fulfilled', parameters: { topic_name: '/demo/cmd', matched_pattern: '*/cmd', key: 'data.write.confirm_patterns' } });
+      expect(cmd.body.message).toContain("it matches data.write.confirm_patterns '*/cmd'");
+      const ok = await http(at('/demo/cmd'), { method: 'PUT', json: { type: 'std_msgs/msg/String', data: { data: 'deliberate' }, confirm: '/demo/cmd' } });
+      expect(ok.status).toBe(200);
+      await robot.waitForLine(/^cmd deliberate$/);
+    } finally {
+      await strict.close();
+    }
+  });
+});

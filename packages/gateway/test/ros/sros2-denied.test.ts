@@ -58,7 +58,8 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the gateway secured
   it('a denied topic: data read and write answer 403 x-medkit-ros2-permission-denied; an allowed topic is read as usual', async () => {
     await topicListed('forbidden_talker', '/forbidden/chatter');
     expectDenied(await api('/apps/forbidden_talker/data/forbidden%2Fchatter'), 'rt/forbidden/chatter', 'reader');
-    const put = await api('/apps/forbidden_talker/data/forbidden%2Fchatter', { method: 'PUT', json: { type: 'std_msgs/msg/String', data: { data: 'hello' } } });
+    // forbidden_talker publishes the topic: the write confirms it (docs/resources.md "Writes are deliberate") to reach the publish.
+    const put = await api('/apps/forbidden_talker/data/forbidden%2Fchatter', { method: 'PUT', json: { type: 'std_msgs/msg/String', data: { data: 'hello' }, confirm: '/forbidden/chatter' } });
     expectDenied(put, 'rt/forbidden/chatter', 'writer');
     expect(put.body.parameters).toMatchObject({ entity_id: 'forbidden_talker', topic_name: '/forbidden/chatter' });
     // Asked again: the same answer (the refusal is final, nothing half-made is left to get in the way).
