@@ -673,6 +673,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/faults/{fault_code}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * [x-medkit] Acknowledge an in-scope fault of the app
+         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         */
+        put: operations["acknowledgeAppFault"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -1809,6 +1829,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/areas/{area_id}/faults/{fault_code}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * [x-medkit] Acknowledge an in-scope fault of the area
+         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         */
+        put: operations["acknowledgeAreaFault"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/areas/{area_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -2805,6 +2845,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/components/{component_id}/faults/{fault_code}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * [x-medkit] Acknowledge an in-scope fault of the component
+         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         */
+        put: operations["acknowledgeComponentFault"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/components/{component_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -3557,6 +3617,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/faults/{fault_code}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * [x-medkit] Acknowledge a fault of the local fault manager
+         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         */
+        put: operations["acknowledgeFault"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -4161,6 +4241,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/functions/{function_id}/faults/{fault_code}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * [x-medkit] Acknowledge an in-scope fault of the function
+         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         */
+        put: operations["acknowledgeFunctionFault"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/functions/{function_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -4665,6 +4765,26 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        AcknowledgeAppFaultRequest: {
+            /** @description What the operator is doing about it (kept in the history) */
+            note?: string;
+        };
+        AcknowledgeAreaFaultRequest: {
+            /** @description What the operator is doing about it (kept in the history) */
+            note?: string;
+        };
+        AcknowledgeComponentFaultRequest: {
+            /** @description What the operator is doing about it (kept in the history) */
+            note?: string;
+        };
+        AcknowledgeFaultRequest: {
+            /** @description What the operator is doing about it (kept in the history) */
+            note?: string;
+        };
+        AcknowledgeFunctionFaultRequest: {
+            /** @description What the operator is doing about it (kept in the history) */
+            note?: string;
+        };
         AcquireAppLockRequest: {
             /** @description replace another client's breakable lock */
             break_lock?: boolean;
@@ -5282,6 +5402,17 @@ export type components = {
             /** @description new TTL in seconds from now, ≤ the entity maximum */
             lock_expiration: number;
         };
+        /** FaultAcknowledgement */
+        FaultAcknowledgement: {
+            /** @description ISO 8601 time */
+            acknowledged_at: string;
+            /** @description The client that acknowledged: the token subject with sign-in on, else its X-Client-Id, else "anonymous" */
+            acknowledged_by: string;
+            /** @description The note given, at most 500 characters */
+            note?: string;
+            /** @description The occurrence acknowledged; a new occurrence (the fault heals and comes back, or is cleared and comes back) is not acknowledged */
+            occurrence: number;
+        };
         /**
          * FaultDetail
          * @example {
@@ -5345,7 +5476,30 @@ export type components = {
          *         ],
          *         "severity_label": "warning",
          *         "status": "CONFIRMED",
-         *         "status_raw": "CONFIRMED"
+         *         "status_raw": "CONFIRMED",
+         *         "status_history": [
+         *           {
+         *             "change": "confirmed",
+         *             "status": "CONFIRMED",
+         *             "timestamp": "2026-03-23T02:14:33.512Z",
+         *             "occurrence": 4,
+         *             "source": "/base/battery_monitor"
+         *           },
+         *           {
+         *             "change": "acknowledged",
+         *             "status": "CONFIRMED",
+         *             "timestamp": "2026-03-23T02:16:02.300Z",
+         *             "occurrence": 4,
+         *             "source": "alice",
+         *             "note": "swapping the pack"
+         *           }
+         *         ],
+         *         "acknowledgement": {
+         *           "acknowledged_by": "alice",
+         *           "acknowledged_at": "2026-03-23T02:16:02.300Z",
+         *           "occurrence": 4,
+         *           "note": "swapping the pack"
+         *         }
          *       }
          *     }
          */
@@ -5381,12 +5535,27 @@ export type components = {
                 status: components["schemas"]["SovdFaultStatus"];
             };
             "x-medkit": {
+                acknowledgement?: components["schemas"]["FaultAcknowledgement"];
                 /** @description Aggregation: the peer gateway that holds the fault (robot-wide read answered by a peer); absent for local faults */
                 gateway?: string;
                 occurrence_count: number;
                 reporting_sources: string[];
                 severity_label: string;
                 status: string;
+                /** @description Stored status changes, oldest first, the newest faults.history.max_per_fault of them (docs/faults.md "Status history"); kept across restarts */
+                status_history: {
+                    /** @description occurred | confirmed | healed | cleared | muted | unmuted | acknowledged */
+                    change: string;
+                    note?: string;
+                    /** @description The occurrence the change belongs to */
+                    occurrence: number;
+                    /** @description Who or what: the reporting node, auto_heal, auto_confirm, the clearing or acknowledging client, clear_service, startup_reclassify, the root cause (muted), the offline peer (unmuted) */
+                    source: string;
+                    /** @description The raw status after the change */
+                    status: string;
+                    /** @description ISO 8601 time */
+                    timestamp: string;
+                }[];
                 status_raw: string;
             };
         };
@@ -5488,6 +5657,7 @@ export type components = {
             /** @description Raw status (docs/faults.md): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status */
             status: string;
             "x-medkit": {
+                acknowledgement?: components["schemas"]["FaultAcknowledgement"];
                 /** @description true: the fault store could not read this fault's evidence (a corrupt file), so environment_data is left out */
                 environment_data_unavailable?: boolean;
                 sovd_status: components["schemas"]["SovdFaultStatus"];
@@ -11928,6 +12098,98 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    acknowledgeAppFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeAppFaultRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultAcknowledgement"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20068,6 +20330,98 @@ export interface operations {
             };
         };
     };
+    acknowledgeAreaFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeAreaFaultRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultAcknowledgement"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     getAreaFaultSnapshots: {
         parameters: {
             query?: {
@@ -27058,6 +27412,98 @@ export interface operations {
             };
         };
     };
+    acknowledgeComponentFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeComponentFaultRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultAcknowledgement"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     getComponentFaultSnapshots: {
         parameters: {
             query?: {
@@ -32405,6 +32851,96 @@ export interface operations {
             };
         };
     };
+    acknowledgeFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeFaultRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultAcknowledgement"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     getFaultSnapshots: {
         parameters: {
             query?: {
@@ -36554,6 +37090,98 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    acknowledgeFunctionFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeFunctionFaultRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultAcknowledgement"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -21,6 +21,7 @@ export const FAULT_KEYS = {
   'faults.auto_confirm_after_sec': float(0, 'Confirm PREFAILED faults quiet for this long (0 = off; negative → 0).'),
   'faults.entity_thresholds.config_file': str('', 'YAML map of entity prefix → thresholds (longest path prefix wins).'),
   'faults.near_miss.max_per_fault': int(200, 'Near-miss entries kept per code (0 = unlimited; negative → 200).'),
+  'faults.history.max_per_fault': int(100, '[ours] Status-history entries kept per fault code (occurred, confirmed, healed, cleared, muted, unmuted, acknowledged; the oldest go first). With max_fault_codes it bounds the whole history. 0 = unlimited.', { min: 0, max: 100_000, policy: 'clamp' }),
   'faults.max_fault_codes': int(10000, '[ours] Distinct fault codes kept; the oldest cleared/healed records are evicted, confirmed ones never (0 = unlimited).'),
   'faults.event_replay_buffer': int(100, '[ours] Fault events kept for SSE Last-Event-ID replay.'),
   'faults.stream_flush_ms': int(50, '[ours] /faults/stream clients get the events of each window of this many ms in one write (fewer system calls under a burst of reports); 0 = every event-loop turn.', { min: 0, max: 1000, policy: 'refuse' }),

@@ -65,6 +65,8 @@ export interface FaultManagerConfig {
   auto_confirm_after_sec: number;
   entity_thresholds: { config_file: string };
   near_miss: { max_per_fault: number };
+  /** Status-history entries kept per code (docs/faults.md "Status history"); 0 = unlimited. */
+  history: { max_per_fault: number };
   /** Q7: cap on distinct fault codes; evicts cleared/healed records, never confirmed ones. 0 = unlimited. */
   max_fault_codes: number;
   /** Events kept for SSE `Last-Event-ID` replay (docs/faults.md). */
@@ -209,6 +211,7 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
     auto_confirm_after_sec: r.fixed('auto_confirm_after_sec', d.auto_confirm_after_sec, (n) => Math.max(0, n), 'is negative'),
     entity_thresholds: { config_file: r.section('entity_thresholds').str('config_file', d.entity_thresholds.config_file) },
     near_miss: { max_per_fault: nm.fixed('max_per_fault', d.near_miss.max_per_fault, (n) => (n < 0 ? d.near_miss.max_per_fault : Math.trunc(n)), 'is negative') },
+    history: { max_per_fault: r.section('history').fixed('max_per_fault', d.history.max_per_fault, (n) => (n < 0 ? d.history.max_per_fault : Math.trunc(n)), 'is negative') },
     max_fault_codes: r.fixed('max_fault_codes', d.max_fault_codes, (n) => (n < 0 ? d.max_fault_codes : Math.trunc(n)), 'is negative'),
     event_replay_buffer: r.fixed('event_replay_buffer', d.event_replay_buffer, (n) => (n < 1 ? d.event_replay_buffer : Math.trunc(n)), 'must be at least 1'),
     stream_flush_ms: r.num('stream_flush_ms', d.stream_flush_ms),

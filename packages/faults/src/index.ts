@@ -49,3 +49,4 @@ export { BlackBoxTap } from './ros/blackbox-tap.js';
 export { SnapshotSignalTap } from './ros/signal-tap.js';
 export { rosTopicGraph, rosTopicSampler } from './ros/topic-access.js';
 export { faultMsg, rosTime } from './ros/messages.js';
+export * from './history/model.js';

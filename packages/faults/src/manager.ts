@@ -19,6 +19,9 @@ import { CorrelationEngine } from './correlation/engine.js';
 import type { FaultRepository } from './storage/repository.js';
 import { FaultStoreUnavailable } from './storage/store-status.js';
 import { type ReportFaultRequest, validateFaultCode, validateReport } from '@medkit/plugin-api';
+import { TransitionLog, type AuditSink } from './history/transitions.js';
+import type { Acknowledgement } from './history/model.js';
+import { evictionVictim } from './storage/eviction.js';
 
 /** Evidence capture driven by fault transitions (snapshots docs/faults.md, black box docs/faults.md). Implementations never block. */
 export interface FaultCaptureHooks {
@@ -30,11 +33,7 @@ export interface FaultCaptureHooks {
   onCleared(codes: readonly string[]): void;
 }
 
-/** Transition log (docs/faults.md). */
-export type AuditKind = 'occurred' | 'confirmed' | 'healed' | 'cleared';
-export interface AuditSink {
-  record(kind: AuditKind, code: string, source: string, status: FaultStatus, atNs: bigint): void;
-}
+export type { AuditKind, AuditSink } from './history/transitions.js';
 
 interface FaultManagerOptions {
   config: FaultManagerConfig;
@@ -97,7 +96,8 @@ export class FaultManager {
   readonly clock: FaultClock;
   private readonly log: FaultLogger;
   private capture: FaultCaptureHooks | undefined;
-  private readonly audit: AuditSink | undefined;
+  /** The status history and the audit log: every kept change goes through here. */
+  private readonly transitions: TransitionLog;
   private autoConfirmTimer: TimerHandle | undefined;
   private cleanupTimer: TimerHandle | undefined;
   private storeFull = false;
@@ -122,7 +122,7 @@ export class FaultManager {
     }
     this.correlation = opts.correlation?.enabled ? new CorrelationEngine(opts.correlation) : undefined;
     this.capture = opts.capture;
-    this.audit = opts.audit;
+    this.transitions = new TransitionLog(opts.repository, () => this.config.history.max_per_fault, opts.audit);
   }
 
   get config(): FaultManagerConfig {
@@ -181,7 +181,7 @@ export class FaultManager {
         repo.putFaults(healed);
         for (const r of healed) {
           if (!c.snapshots.retain_on_clear) repo.deleteSnapshots(r.fault_code);
-          this.audit?.record('cleared', r.fault_code, 'startup_reclassify', 'CLEARED', now);
+          this.transitions.record('cleared', r, 'startup_reclassify', now, 'healing is disabled');
           reclassified.push(r.fault_code);
         }
         this.log.info(`healing disabled: ${healed.length} HEALED faults reclassified as CLEARED`);
@@ -250,8 +250,8 @@ export class FaultManager {
       const correlation = failed && this.correlation
         ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now)
         : undefined;
-      this.auditReport(res, req.source_id, now);
       const muted = Boolean(correlation?.shouldMute) && (type === 'fault_confirmed' || type === 'fault_updated');
+      this.recordReport(res, req.source_id, now, type === 'fault_confirmed' && muted ? correlation?.rootCause ?? '' : undefined);
       return { event: type && !muted ? this.journal(type, rec, now) : undefined, muted };
     });
     if (event) this.events.deliver(event);
@@ -260,12 +260,41 @@ export class FaultManager {
     return { accepted: true, status: rec.status, event, muted: muted || undefined };
   }
 
-  private auditReport(res: ApplyResult, source: string, now: bigint): void {
-    if (!this.audit || !res.record) return;
-    const after = res.record.status;
-    if (res.isNew) this.audit.record('occurred', res.record.fault_code, source, after, now);
-    if (after === 'CONFIRMED' && res.prev !== 'CONFIRMED') this.audit.record('confirmed', res.record.fault_code, source, after, now);
-    if (after === 'HEALED' && res.prev !== 'HEALED') this.audit.record('healed', res.record.fault_code, 'auto_heal', after, now);
+  /** The history of one applied report; `mutedUnder` names the root cause whose symptom it confirmed as. */
+  private recordReport(res: ApplyResult, source: string, now: bigint, mutedUnder?: string): void {
+    const rec = res.record;
+    if (!rec) return;
+    if (res.isNew) this.transitions.record('occurred', rec, source, now);
+    if (rec.status === 'CONFIRMED' && res.prev !== 'CONFIRMED') this.transitions.record('confirmed', rec, source, now);
+    if (mutedUnder !== undefined) this.transitions.record('muted', rec, mutedUnder, now, `a symptom of ${mutedUnder || 'a root cause'}`);
+    if (rec.status === 'HEALED' && res.prev !== 'HEALED') this.transitions.record('healed', rec, 'auto_heal', now, `last PASSED from ${source}`);
+  }
+
+  /** The code's stored status history, oldest first (docs/faults.md "Status history"). */
+  history(code: string): ReturnType<FaultRepository['history']> {
+    return this.repository.history(code);
+  }
+
+  /** The acknowledgement of the fault's current occurrence, if someone gave one. */
+  acknowledgement(rec: FaultRecord): Acknowledgement | undefined {
+    return this.transitions.acknowledgement(rec);
+  }
+
+  /**
+   * An operator says "I have this one" (docs/faults.md "Acknowledge"): kept in the history with who and a note,
+   * published as a `fault_updated`; it lasts while the occurrence does. A cleared fault has nothing to acknowledge.
+   */
+  acknowledge(code: string, by: string, note = ''): { acknowledgement: Acknowledgement } | { refused: 'not-found' | 'not-active' } {
+    const rec = this.repository.getFault(code);
+    if (!rec) return { refused: 'not-found' };
+    if (rec.status === 'CLEARED') return { refused: 'not-active' };
+    const now = this.clock.wallNs();
+    const event = this.repository.atomically(() => {
+      this.transitions.record('acknowledged', rec, by, now, note);
+      return this.journal('fault_updated', rec, now);
+    });
+    this.events.deliver(event);
+    return { acknowledgement: this.acknowledgement(rec)! };
   }
 
   /**
@@ -298,13 +327,7 @@ export class FaultManager {
       this.storeFull = false;
       return true;
     }
-    const order: FaultStatus[] = ['CLEARED', 'HEALED', 'PREPASSED', 'PREFAILED'];
-    let victim: FaultRecord | undefined;
-    for (const r of this.repository.allFaults()) {
-      const rank = order.indexOf(r.status);
-      if (rank < 0) continue;
-      if (!victim || rank < order.indexOf(victim.status) || (rank === order.indexOf(victim.status) && r.last_occurred_ns < victim.last_occurred_ns)) victim = r;
-    }
+    const victim = evictionVictim(this.repository.allFaults());
     if (!victim) {
       if (!this.storeFull) this.log.warn(`fault store holds ${max} confirmed faults; new codes are rejected until some are cleared`);
       this.storeFull = true;
@@ -321,7 +344,7 @@ export class FaultManager {
    * `clear_fault` (docs/fleet.md). `skipCorrelationAutoClear` (per-entity REST deletes) leaves the correlation
    * engine untouched: no cascade, symptoms stay muted.
    */
-  clear(code: string, opts: { skipCorrelationAutoClear?: boolean } = {}): ClearOutcome {
+  clear(code: string, opts: { skipCorrelationAutoClear?: boolean; by?: string } = {}): ClearOutcome {
     const invalid = validateFaultCode(code);
     if (invalid) return { success: false, message: invalid, auto_cleared_codes: [] };
     const cascadeAsked = this.correlation && !opts.skipCorrelationAutoClear ? this.correlation.clear(code) : [];
@@ -335,7 +358,7 @@ export class FaultManager {
       this.repository.putFaults(changed);
       for (const r of changed) {
         if (!this.config.snapshots.retain_on_clear) this.repository.deleteSnapshots(r.fault_code);
-        this.audit?.record('cleared', r.fault_code, 'clear_service', 'CLEARED', now);
+        this.transitions.record('cleared', r, opts.by ?? 'clear_service', now, r === rec ? '' : `with its root cause ${code}`);
       }
       return this.journal('fault_cleared', rec, now, cascade);
     });
@@ -368,7 +391,17 @@ export class FaultManager {
 
   /** A peer gateway went offline: its root causes release the symptoms they muted (shown again). */
   releasePeerGateway(gateway: string): string[] {
-    return this.correlation?.releaseGateway(gateway) ?? [];
+    const released = this.correlation?.releaseGateway(gateway) ?? [];
+    const local = released.map((c) => this.repository.getFault(c)).filter((r): r is FaultRecord => r !== undefined);
+    if (local.length === 0) return released;
+    const now = this.clock.wallNs();
+    try {
+      this.repository.atomically(() => { for (const r of local) this.transitions.record('unmuted', r, gateway, now, `its root cause's gateway ${gateway} went offline`); });
+    } catch (err) {
+      // The release itself stands (the symptoms show again); only its history entry is lost.
+      if (!(err instanceof FaultStoreUnavailable)) throw err;
+    }
+    return released;
   }
 
   /**
@@ -417,7 +450,7 @@ export class FaultManager {
     const events = this.repository.atomically(() => {
       this.repository.putFaults(due);
       return due.flatMap((r) => {
-        this.audit?.record('confirmed', r.fault_code, 'auto_confirm', 'CONFIRMED', now);
+        this.transitions.record('confirmed', r, 'auto_confirm', now);
         return this.correlation?.isMuted(r.fault_code) ? [] : [this.journal('fault_confirmed', r, now)];
       });
     });

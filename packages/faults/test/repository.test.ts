@@ -73,6 +73,25 @@ function contract(s: Subject): void {
     });
   });
 
+  it('keeps the status history per code, oldest first, bounded to the newest entries, and drops it with the record', async () => {
+    const repo = await s.open();
+    const h = (code: string, i: number) => ({ fault_code: code, at_ns: 1735312456123456789n + BigInt(i), change: 'confirmed' as const, status: 'CONFIRMED' as const, occurrence: i, source: `/s${i}`, note: i % 2 ? 'n' : '' });
+    repo.putFaults([rec('X'), rec('Y')]);
+    for (let i = 1; i <= 5; i++) repo.appendHistory(h('X', i), 3);
+    repo.atomically(() => repo.appendHistory({ ...h('Y', 1), change: 'acknowledged', note: 'on it' }, 0));
+    repo.putFault(rec('Z'));
+    repo.appendHistory(h('Z', 1), 0);
+    repo.deleteFault('Z');
+    await holds(s, repo, (r) => {
+      const x = r.history('X');
+      expect(x.map((e) => e.occurrence)).toEqual([3, 4, 5]);
+      expect(x[2]).toMatchObject({ fault_code: 'X', at_ns: 1735312456123456794n, change: 'confirmed', status: 'CONFIRMED', source: '/s5', note: 'n' });
+      expect(x[0].id! < x[1].id! && x[1].id! < x[2].id!).toBe(true);
+      expect(r.history('Y')).toMatchObject([{ change: 'acknowledged', note: 'on it' }]);
+      expect(r.history('Z')).toEqual([]);
+    });
+  });
+
   it('bounds near misses per code, oldest first, and trims with a smaller bound', async () => {
     const h = harness('memory', { repo: await s.open(), config: { confirmation_threshold: -100, near_miss: { max_per_fault: 3 } } });
     for (let i = 0; i < 5; i++) h.F('X');

@@ -10,6 +10,20 @@ import type { EnvironmentData, SnapshotEntry } from './environment.js';
 import { isoFromNs, secondsFromNs } from './time.js';
 import type { EntityFrame } from '../entity-frames.js';
 import { hasSignalHistory, signalWindowFrame } from './signal-frame.js';
+import type { Acknowledgement, HistoryEntry } from '../history/model.js';
+
+/** One stored status change as REST shows it (`x-medkit.status_history`, docs/faults.md "Status history"). */
+export function historyEntryView(h: HistoryEntry): Record<string, unknown> {
+  return {
+    change: h.change, status: h.status, timestamp: isoFromNs(h.at_ns), occurrence: h.occurrence, source: h.source,
+    ...(h.note ? { note: h.note } : {}),
+  };
+}
+
+/** An acknowledgement as REST shows it (`x-medkit.acknowledgement`, docs/faults.md "Acknowledge"). */
+export function acknowledgementView(a: Acknowledgement): Record<string, unknown> {
+  return { acknowledged_by: a.by, acknowledged_at: isoFromNs(a.at_ns), occurrence: a.occurrence, ...(a.note ? { note: a.note } : {}) };
+}
 
 /** Where a fault belongs in the entity tree (resolved by the gateway from its first reporting source). */
 export interface EntityRef {
@@ -25,7 +39,7 @@ export type RestSnapshot = Record<string, unknown>;
  * methods on it; the SOVD status object moves to `x-medkit.sovd_status`). `snapshots` (optional) are summarised:
  * no message bodies.
  */
-export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: RestSnapshot[]): Record<string, unknown> {
+export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: RestSnapshot[], ack?: Acknowledgement): Record<string, unknown> {
   const item: Record<string, unknown> = {
     fault_code: f.fault_code,
     ...(f.description ? { fault_name: f.description } : {}),
@@ -39,7 +53,7 @@ export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: Re
     last_occurred: secondsFromNs(f.last_occurred_ns),
     ...(f.last_passed_ns > 0n ? { last_passed: secondsFromNs(f.last_passed_ns) } : {}),
     occurrence_count: f.occurrence_count,
-    'x-medkit': { status: f.status, sovd_status: sovdStatus(f.status) },
+    'x-medkit': { status: f.status, sovd_status: sovdStatus(f.status), ...(ack ? { acknowledgement: acknowledgementView(ack) } : {}) },
   };
   if (snapshots) item.environment_data = { snapshots: snapshots.map(summariseSnapshot) };
   return item;
@@ -134,7 +148,11 @@ export function entityFrameSnapshot(f: EntityFrame): RestSnapshot {
 }
 
 /** Fault detail (docs/faults.md with the Q1 fields added to `item`; `item.status` is the SOVD object here, as SOVD wants). */
-export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity?: EntityRef; entityPath?: string; extraFrames?: RestSnapshot[] } = {}): Record<string, unknown> {
+export function faultDetail(
+  f: FaultRecord,
+  env: EnvironmentData,
+  opts: { entity?: EntityRef; entityPath?: string; extraFrames?: RestSnapshot[]; history?: readonly HistoryEntry[]; acknowledgement?: Acknowledgement } = {},
+): Record<string, unknown> {
   const status: SovdFaultStatus = sovdStatus(f.status);
   const item = faultListItem(f, opts.entity);
   delete item['x-medkit'];
@@ -153,6 +171,8 @@ export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity
       severity_label: restSeverityLabel(f.severity),
       status: f.status,
       status_raw: f.status,
+      status_history: (opts.history ?? []).map(historyEntryView),
+      ...(opts.acknowledgement ? { acknowledgement: acknowledgementView(opts.acknowledgement) } : {}),
     },
   };
 }

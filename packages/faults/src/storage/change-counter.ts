@@ -5,7 +5,7 @@ import type { FaultRepository } from './repository.js';
 /** Every method of FaultRepository that changes stored state. */
 export const WRITES: ReadonlySet<keyof FaultRepository> = new Set<keyof FaultRepository>([
   'putFault', 'putFaults', 'deleteFault', 'trimNearMisses', 'insertCaptureSet', 'deleteSnapshots', 'applySnapshotCap',
-  'putFreezeFrame', 'addRosbagLinks', 'deleteRosbagLink', 'deleteRecording',
+  'putFreezeFrame', 'addRosbagLinks', 'deleteRosbagLink', 'deleteRecording', 'appendHistory',
 ]);
 
 interface CountedRepository {

@@ -4,6 +4,7 @@ import type { FaultRecord } from '../model.js';
 import { cloneRecord } from '../model.js';
 import { countByStatusSeverity, type FaultRepository, type FreezeFrameRow, type RosbagLink, type SnapshotRow, type StatusSeverityCount } from './repository.js';
 import { newestCaptureFirst, newestLinkFirst, setsToEvict } from './ordering.js';
+import type { HistoryEntry } from '../history/model.js';
 
 /** Every row of a store, as a write-behind backend loads it into memory (rows in insertion order). */
 export interface StoreRows {
@@ -12,6 +13,7 @@ export interface StoreRows {
   snapshots: SnapshotRow[];
   frames: FreezeFrameRow[];
   links: RosbagLink[];
+  history: HistoryEntry[];
 }
 
 export class MemoryFaultRepository implements FaultRepository {
@@ -33,7 +35,8 @@ export class MemoryFaultRepository implements FaultRepository {
     }
     for (const f of rows.frames) m.frames.set(f.fault_code, { ...f });
     m.links = rows.links.map((l) => ({ ...l }));
-    m.nextId = 1 + Math.max(0, ...rows.snapshots.map((s) => s.id ?? 0), ...rows.links.map((l) => l.id ?? 0));
+    for (const h of rows.history) m.appendHistory(h, 0);
+    m.nextId = 1 + Math.max(0, ...rows.snapshots.map((s) => s.id ?? 0), ...rows.links.map((l) => l.id ?? 0), ...rows.history.map((h) => h.id ?? 0));
     return m;
   }
 
@@ -50,6 +53,7 @@ export class MemoryFaultRepository implements FaultRepository {
   private readonly snaps = new Map<string, SnapshotRow[]>();
   private readonly frames = new Map<string, FreezeFrameRow>();
   private links: RosbagLink[] = [];
+  private readonly changes = new Map<string, HistoryEntry[]>();
   private nextId = 1;
 
   getFault(code: string): FaultRecord | undefined {
@@ -82,6 +86,16 @@ export class MemoryFaultRepository implements FaultRepository {
     this.misses.delete(code);
     this.snaps.delete(code);
     this.frames.delete(code);
+    this.changes.delete(code);
+  }
+  appendHistory(entry: HistoryEntry, maxPerFault: number): void {
+    const list = this.changes.get(entry.fault_code) ?? [];
+    list.push({ ...entry, id: entry.id ?? this.nextId++ });
+    if (maxPerFault > 0 && list.length > maxPerFault) list.splice(0, list.length - maxPerFault);
+    this.changes.set(entry.fault_code, list);
+  }
+  history(code: string): HistoryEntry[] {
+    return (this.changes.get(code) ?? []).map((h) => ({ ...h }));
   }
   nearMisses(code: string): NearMiss[] {
     return (this.misses.get(code) ?? []).map((m) => ({ ...m }));

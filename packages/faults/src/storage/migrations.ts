@@ -83,4 +83,14 @@ export const faultMigrations: readonly Migration[] = [
       db.exec('CREATE TABLE IF NOT EXISTS fault_store_probe (id INTEGER PRIMARY KEY, at_ns INTEGER NOT NULL)');
     },
   },
+  {
+    // The status history of each fault (docs/faults.md "Status history").
+    id: 'faults-003-history',
+    up(db) {
+      db.exec(`CREATE TABLE IF NOT EXISTS fault_history (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, fault_code TEXT NOT NULL, at_ns INTEGER NOT NULL, change TEXT NOT NULL,
+          status TEXT NOT NULL, occurrence INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '');
+        CREATE INDEX IF NOT EXISTS fault_history_code_id ON fault_history (fault_code, id);`);
+    },
+  },
 ];

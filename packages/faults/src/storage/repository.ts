@@ -4,6 +4,7 @@ import type { SqliteDatabase } from '@medkit/kit';
 import type { NearMiss } from '../engine.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
 import type { FaultStoreBackend } from './store-status.js';
+import type { HistoryEntry } from '../history/model.js';
 
 /** One per-topic snapshot row (docs/faults.md `snapshots`). */
 export interface SnapshotRow {
@@ -86,10 +87,14 @@ export interface FaultRepository {
   putFault(rec: FaultRecord, nearMiss?: NearMiss, maxNearMisses?: number): void;
   /** Writes several records in one transaction (timer auto-confirm, cascades). */
   putFaults(recs: readonly FaultRecord[]): void;
-  /** Removes a record and everything attached except rosbag links (Q7 eviction only; faults are otherwise never deleted). */
+  /** Removes a record and everything attached (its history included) except rosbag links (Q7 eviction only; faults are otherwise never deleted). */
   deleteFault(code: string): void;
 
   nearMisses(code: string): NearMiss[];
+  /** Appends one status-history entry, keeping the code's newest `maxPerFault` (0 = unlimited). */
+  appendHistory(entry: HistoryEntry, maxPerFault: number): void;
+  /** The code's status history, oldest first. */
+  history(code: string): HistoryEntry[];
   /** Applies a (smaller) bound to every code's series; returns how many rows were dropped. */
   trimNearMisses(maxPerFault: number): number;
 

@@ -7,6 +7,7 @@ import type { FaultRecord, FaultStatus } from '../model.js';
 import { cloneRecord } from '../model.js';
 import { countByStatusSeverity, type FaultRepository, type FreezeFrameRow, type RosbagLink, type SnapshotRow, type StatusSeverityCount } from './repository.js';
 import { setsToEvict } from './ordering.js';
+import type { HistoryChange, HistoryEntry } from '../history/model.js';
 
 type Row = Record<string, unknown>;
 const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v ?? 0))));
@@ -49,6 +50,11 @@ const toNearMiss = (r: Row): NearMiss => ({
   fault_code: String(r.fault_code), occurred_at_ns: big(r.occurred_at_ns), debounce_counter: num(r.debounce_counter),
   confirmation_threshold: num(r.confirmation_threshold), severity: num(r.severity), source_id: String(r.source_id),
   resulting_status: String(r.resulting_status) as FaultStatus,
+});
+
+const toHistory = (r: Row): HistoryEntry => ({
+  id: num(r.id), fault_code: String(r.fault_code), at_ns: big(r.at_ns), change: String(r.change) as HistoryChange,
+  status: String(r.status) as FaultStatus, occurrence: num(r.occurrence), source: String(r.source), note: String(r.note),
 });
 
 /** SQLite-backed repository over a database that already ran `faultMigrations`. */
@@ -149,6 +155,12 @@ export class SqliteFaultRepository implements FaultRepository {
       allLinks: q('SELECT * FROM rosbag_files ORDER BY created_at_ns DESC, id DESC'),
       deleteLink: p('DELETE FROM rosbag_files WHERE fault_code = ? AND recording_id = ?'),
       deleteRec: p('DELETE FROM rosbag_files WHERE recording_id = ?'),
+      putHistory: p('INSERT INTO fault_history (fault_code, at_ns, change, status, occurrence, source, note) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      // Everything of the code up to the newest row that falls outside the bound.
+      trimHistory: p(`DELETE FROM fault_history WHERE fault_code = ? AND id <= (SELECT id FROM fault_history WHERE fault_code = ?
+          ORDER BY id DESC LIMIT 1 OFFSET ?)`),
+      history: q('SELECT * FROM fault_history WHERE fault_code = ? ORDER BY id'),
+      deleteHistory: p('DELETE FROM fault_history WHERE fault_code = ?'),
     };
     this.repairOnOpen();
     for (const r of this.st.allFaults.all() as Row[]) {
@@ -219,12 +231,22 @@ export class SqliteFaultRepository implements FaultRepository {
       this.st.deleteMisses.run(code);
       this.st.deleteSnaps.run(code);
       this.st.deleteFrame.run(code);
+      this.st.deleteHistory.run(code);
       this.missCount.delete(code);
       this.afterCommit(() => this.cache.delete(code));
     });
   }
   nearMisses(code: string): NearMiss[] {
     return (this.st.misses.all(code) as Row[]).map(toNearMiss);
+  }
+  appendHistory(h: HistoryEntry, maxPerFault: number): void {
+    this.tx(() => {
+      this.st.putHistory.run(h.fault_code, h.at_ns, h.change, h.status, h.occurrence, h.source, h.note);
+      if (maxPerFault > 0) this.st.trimHistory.run(h.fault_code, h.fault_code, maxPerFault);
+    });
+  }
+  history(code: string): HistoryEntry[] {
+    return (this.st.history.all(code) as Row[]).map(toHistory);
   }
   trimNearMisses(maxPerFault: number): number {
     if (maxPerFault <= 0) return 0;

@@ -30,6 +30,7 @@ import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { ENTITY_FRAME_MIGRATIONS, EntityFrames, entityValuesOf, SqliteEntityFrameStore, type EntityFrameStore } from '@medkit/faults';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
+import { registerAcknowledgeRoutes } from './http/acknowledge-routes.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
 import { FaultStream } from './http/fault-stream.js';
 import { BlackBoxTap } from '@medkit/faults';
@@ -203,6 +204,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         // With aggregation, robot-wide reads by code also find the faults peer gateways hold.
         registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver, peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE) });
         registerEntityFaultRoutes(app, { service, resolver: ctx.resolver, owned: pluginFaults(ctx.services.find(PLUGINS_SERVICE)) });
+        registerAcknowledgeRoutes(app, { service, resolver: ctx.resolver });
         await registerBulkDataRoutes(app, { service, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };
     },

@@ -132,7 +132,12 @@ describe('fault routes (docs/faults.md)', () => {
     });
     expect(r.body.environment_data.extended_data_records.first_occurrence).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(r.body.environment_data.snapshots).toEqual([]);
-    expect(r.body['x-medkit']).toEqual({ occurrence_count: 1, reporting_sources: [BATTERY], severity_label: 'warning', status: 'CONFIRMED', status_raw: 'CONFIRMED' });
+    const { status_history: history, ...xm } = r.body['x-medkit'];
+    expect(xm).toEqual({ occurrence_count: 1, reporting_sources: [BATTERY], severity_label: 'warning', status: 'CONFIRMED', status_raw: 'CONFIRMED' });
+    expect(history.map((h: { change: string; status: string; source: string; occurrence: number }) => [h.change, h.status, h.source, h.occurrence])).toEqual([
+      ['occurred', 'PREFAILED', BATTERY, 1], ['confirmed', 'CONFIRMED', BATTERY, 1],
+    ]);
+    expect(history[1].timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect((await g.api('GET', '/functions/power-management/faults/BATTERY_LOW')).status).toBe(200);
   });
 

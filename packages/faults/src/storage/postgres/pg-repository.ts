@@ -17,6 +17,7 @@ import * as sql from './pg-statements.js';
 import { PgJournal } from './pg-journal.js';
 import { PgWriteQueue } from './pg-writer.js';
 import { withPgTransaction } from '@medkit/kit';
+import type { HistoryEntry } from '../../history/model.js';
 
 /** The PostgreSQL driver, loaded when a PostgreSQL store is opened: a gateway on SQLite never loads it. */
 function loadPg(): typeof pg {
@@ -149,6 +150,7 @@ export class PostgresFaultRepository implements FaultRepository {
   faultCount(): number { return this.mem.faultCount(); }
   statusSeverityCounts(): StatusSeverityCount[] { return this.mem.statusSeverityCounts(); }
   nearMisses(code: string): NearMiss[] { return this.mem.nearMisses(code); }
+  history(code: string): HistoryEntry[] { return this.mem.history(code); }
   snapshotRows(code: string): SnapshotRow[] { return this.mem.snapshotRows(code); }
   maxCaptureId(): number { return this.mem.maxCaptureId(); }
   freezeFrame(code: string): FreezeFrameRow | undefined { return this.mem.freezeFrame(code); }
@@ -173,6 +175,13 @@ export class PostgresFaultRepository implements FaultRepository {
     this.admit();
     this.mem.deleteFault(code);
     this.send(...sql.deleteFaultRows(code));
+  }
+  appendHistory(entry: HistoryEntry, maxPerFault: number): void {
+    this.admit();
+    this.mem.appendHistory(entry, maxPerFault);
+    // The memory copy assigned the id; the row goes to PostgreSQL with it.
+    const stored = this.mem.history(entry.fault_code).at(-1)!;
+    this.send(sql.insertHistory(stored), ...(maxPerFault > 0 ? [sql.keepNewestHistory(entry.fault_code, maxPerFault)] : []));
   }
   trimNearMisses(maxPerFault: number): number {
     const dropped = this.mem.trimNearMisses(maxPerFault);

@@ -4,6 +4,7 @@
 import type { Pool } from 'pg';
 import type { NearMiss } from '../../engine.js';
 import type { FaultRecord, FaultStatus } from '../../model.js';
+import type { HistoryChange } from '../../history/model.js';
 import type { StoreRows } from '../memory-repository.js';
 
 const DDL = `
@@ -25,6 +26,10 @@ CREATE TABLE IF NOT EXISTS fault_rosbag_files (
   id BIGSERIAL PRIMARY KEY, fault_code TEXT NOT NULL, recording_id TEXT NOT NULL DEFAULT '', file_path TEXT NOT NULL,
   format TEXT NOT NULL, duration_sec DOUBLE PRECISION NOT NULL, size_bytes BIGINT NOT NULL, created_at_ns BIGINT NOT NULL,
   UNIQUE (fault_code, file_path));
+CREATE TABLE IF NOT EXISTS fault_history (
+  id BIGINT PRIMARY KEY, fault_code TEXT NOT NULL, at_ns BIGINT NOT NULL, change TEXT NOT NULL, status TEXT NOT NULL,
+  occurrence INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS fault_history_code_id ON fault_history (fault_code, id);
 `;
 
 type Row = Record<string, unknown>;
@@ -61,12 +66,13 @@ export async function migratePgFaultStore(pool: Pool): Promise<void> {
 
 /** Every row of the store, in the orders the memory store keeps (insertion order = id order). */
 export async function loadPgFaultStore(pool: Pool): Promise<StoreRows> {
-  const [faults, misses, snaps, frames, links] = await Promise.all([
+  const [faults, misses, snaps, frames, links, history] = await Promise.all([
     pool.query('SELECT * FROM fault_records'),
     pool.query('SELECT * FROM fault_near_misses ORDER BY id'),
     pool.query('SELECT * FROM fault_snapshots ORDER BY id'),
     pool.query('SELECT * FROM fault_freeze_frames'),
     pool.query('SELECT * FROM fault_rosbag_files ORDER BY id'),
+    pool.query('SELECT * FROM fault_history ORDER BY id'),
   ]);
   return {
     faults: (faults.rows as Row[]).map(toRecord),
@@ -79,6 +85,10 @@ export async function loadPgFaultStore(pool: Pool): Promise<StoreRows> {
     links: (links.rows as Row[]).map((r) => ({
       id: num(r.id), fault_code: String(r.fault_code), recording_id: String(r.recording_id), file_path: String(r.file_path),
       format: r.format === 'sqlite3' ? 'sqlite3' : 'mcap', duration_sec: Number(r.duration_sec), size_bytes: num(r.size_bytes), created_at_ns: big(r.created_at_ns),
+    })),
+    history: (history.rows as Row[]).map((r) => ({
+      id: num(r.id), fault_code: String(r.fault_code), at_ns: big(r.at_ns), change: String(r.change) as HistoryChange,
+      status: String(r.status) as FaultStatus, occurrence: num(r.occurrence), source: String(r.source), note: String(r.note),
     })),
   };
 }

@@ -3,6 +3,7 @@
 import type { NearMiss } from '../../engine.js';
 import type { FaultRecord } from '../../model.js';
 import type { FreezeFrameRow, RosbagLink, SnapshotRow } from '../repository.js';
+import type { HistoryEntry } from '../../history/model.js';
 
 export interface PgStatement {
   text: string;
@@ -41,7 +42,18 @@ export function keepNewestNearMissesAll(max: number): PgStatement {
 }
 
 export function deleteFaultRows(code: string): PgStatement[] {
-  return ['fault_records', 'fault_near_misses', 'fault_snapshots', 'fault_freeze_frames'].map((t) => s(`DELETE FROM ${t} WHERE fault_code = $1`, code));
+  return ['fault_records', 'fault_near_misses', 'fault_snapshots', 'fault_freeze_frames', 'fault_history'].map((t) => s(`DELETE FROM ${t} WHERE fault_code = $1`, code));
+}
+
+/** One history row with the id the memory copy gave it, so both hold the same ids. */
+export function insertHistory(h: HistoryEntry): PgStatement {
+  return s(`INSERT INTO fault_history (id, fault_code, at_ns, change, status, occurrence, source, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (id) DO NOTHING`, h.id, h.fault_code, n(h.at_ns), h.change, h.status, h.occurrence, h.source, h.note);
+}
+
+/** Keeps the newest `max` history rows of one code. */
+export function keepNewestHistory(code: string, max: number): PgStatement {
+  return s('DELETE FROM fault_history WHERE id IN (SELECT id FROM fault_history WHERE fault_code = $1 ORDER BY id DESC OFFSET $2)', code, max);
 }
 
 export function insertSnapshot(r: SnapshotRow): PgStatement {

@@ -57,6 +57,11 @@ export class FaultsService {
     return this.entitiesOfFault(f).some((e) => !this.resolver.access.mayMutate(client, { type: e.type, id: e.entity_id, collection: 'faults' }));
   }
 
+  /** Who a client is in the fault history: the token subject with sign-in on, else its X-Client-Id, else `anonymous`. */
+  actor(client: ClientIdentity): string {
+    return client.subject ?? client.id ?? 'anonymous';
+  }
+
   /** `DELETE /faults`: every matching local fault, skipping faults locked by other clients. */
   clearAll(statuses: readonly FaultStatus[], client: ClientIdentity): string[] {
     return clearFaults(this.system.manager, { statuses, skip: (f) => this.lockedForClient(f, client) });

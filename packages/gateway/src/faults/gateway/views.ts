@@ -1,6 +1,6 @@
 // REST views of the fault store for the gateway: list items with their entity and summarised evidence, list
 // envelopes per entity scope, and details — memoised until the store or the entity tree changes.
-import type { FaultRecord, FaultStatus } from '@medkit/faults';
+import type { Acknowledgement, FaultRecord, FaultStatus } from '@medkit/faults';
 import type { FaultSystem } from '@medkit/faults';
 import { environmentData, FaultStoreUnavailable } from '@medkit/faults';
 import { queryFaults } from '@medkit/faults';
@@ -44,19 +44,31 @@ export class FaultViews {
    */
   listItem(f: FaultRecord, withEvidence = true): Record<string, unknown> {
     const entity = f.reporting_sources.length > 0 ? this.entities.entityOf(f.reporting_sources[0]) : undefined;
-    if (!withEvidence) return faultListItem(f, entity);
+    const ack = this.acknowledgement(f);
+    if (!withEvidence) return faultListItem(f, entity, undefined, ack);
     let env: EnvironmentData | undefined;
     try {
       env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
     } catch (err) {
       if (!(err instanceof FaultStoreUnavailable)) throw err;
       this.evidenceMissed = true;
-      const item = faultListItem(f, entity);
+      const item = faultListItem(f, entity, undefined, ack);
       item['x-medkit'] = { ...(item['x-medkit'] as Record<string, unknown>), environment_data_unavailable: true };
       return item;
     }
     const path = entity ? `/${entity.entity_type}/${entity.entity_id}` : undefined;
-    return faultListItem(f, entity, env ? [...this.extraFrames(f.fault_code, env), ...restSnapshots(env, path, { latest: true })] : []);
+    return faultListItem(f, entity, env ? [...this.extraFrames(f.fault_code, env), ...restSnapshots(env, path, { latest: true })] : [], ack);
+  }
+
+  /** The fault's acknowledgement; none shown while the store cannot be read (the list still answers). */
+  private acknowledgement(f: FaultRecord): Acknowledgement | undefined {
+    try {
+      return this.system.manager.acknowledgement(f);
+    } catch (err) {
+      if (!(err instanceof FaultStoreUnavailable)) throw err;
+      this.evidenceMissed = true;
+      return undefined;
+    }
   }
 
   /** The entity frame of `code` as a REST entry, when it has one and the fault manager captured no frame. */
@@ -100,7 +112,11 @@ export class FaultViews {
     const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
     if (!env) return undefined;
     const own = this.entities.entityOfFault(f.reporting_sources);
-    return faultDetail(f, env, { entity: own?.entity, entityPath: scope?.entityPath ?? own?.path, extraFrames: this.extraFrames(f.fault_code, env) });
+    const manager = this.system.manager;
+    return faultDetail(f, env, {
+      entity: own?.entity, entityPath: scope?.entityPath ?? own?.path, extraFrames: this.extraFrames(f.fault_code, env),
+      history: manager.history(f.fault_code), acknowledgement: manager.acknowledgement(f),
+    });
   }
 
   /**

@@ -14,7 +14,7 @@ import type { FaultsService } from '../gateway/service.js';
 import type { FaultListQuery } from '../gateway/views.js';
 import { severityParam, statusesParam } from './params.js';
 import {
-  FaultClearQuerySchema, FaultCode, FaultDetailSchema, FaultListItemSchema, FaultListQuerySchema, FaultListSchema, FaultSnapshotSchema,
+  FaultAcknowledgementSchema, FaultClearQuerySchema, FaultCode, FaultDetailSchema, FaultListItemSchema, FaultListQuerySchema, FaultListSchema, FaultSnapshotSchema,
   FaultSnapshotsQuerySchema, FaultSnapshotsSchema, GlobalFaultListQuerySchema, SovdFaultStatusSchema,
 } from './schemas.js';
 import type { FaultScope } from '../gateway/entity-scope.js';
@@ -66,6 +66,7 @@ async function fromPeers(
 /** Registers the fault schemas once (other route modules of the feature reference them). */
 export function addFaultSchemas(app: HttpApp): void {
   app.addSchema(SovdFaultStatusSchema);
+  app.addSchema(FaultAcknowledgementSchema);
   app.addSchema(FaultSnapshotSchema);
   app.addSchema(FaultListItemSchema);
   app.addSchema(FaultListSchema);
@@ -184,7 +185,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
       if (!f) throw notFound(code);
       // Each entity the fault belongs to gets the lock check of a mutating route (409 when another client holds it).
       for (const e of svc.entitiesOfFault(f)) deps.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, client: request.client });
-      const out = svc.manager.clear(code);
+      const out = svc.manager.clear(code, { by: svc.actor(request.client) });
       if (!out.success) throw notFound(code);
       return reply.code(204).header('X-Medkit-Local-Only', 'true').send(null);
     },

@@ -28,6 +28,27 @@ export const FaultSnapshotSchema = Type.Object(
   { $id: 'FaultSnapshot', title: 'FaultSnapshot', additionalProperties: true },
 );
 
+/** The acknowledgement of a fault's current occurrence (docs/faults.md "Acknowledge"). */
+export const FaultAcknowledgementSchema = Type.Object(
+  {
+    acknowledged_by: Type.String({ description: 'The client that acknowledged: the token subject with sign-in on, else its X-Client-Id, else "anonymous"' }),
+    acknowledged_at: Type.String({ description: 'ISO 8601 time' }),
+    occurrence: Type.Integer({ description: 'The occurrence acknowledged; a new occurrence (the fault heals and comes back, or is cleared and comes back) is not acknowledged' }),
+    note: Type.Optional(Type.String({ description: 'The note given, at most 500 characters' })),
+  },
+  { $id: 'FaultAcknowledgement', title: 'FaultAcknowledgement' },
+);
+
+/** One stored status change (docs/faults.md "Status history"). */
+const FaultStatusChangeSchema = Type.Object({
+  change: Type.String({ description: 'occurred | confirmed | healed | cleared | muted | unmuted | acknowledged' }),
+  status: Type.String({ description: 'The raw status after the change' }),
+  timestamp: Type.String({ description: 'ISO 8601 time' }),
+  occurrence: Type.Integer({ description: 'The occurrence the change belongs to' }),
+  source: Type.String({ description: 'Who or what: the reporting node, auto_heal, auto_confirm, the clearing or acknowledging client, clear_service, startup_reclassify, the root cause (muted), the offline peer (unmuted)' }),
+  note: Type.Optional(Type.String()),
+});
+
 const ListItemFields = {
   fault_code: Type.String({ minLength: 1, maxLength: 256 }),
   fault_name: Type.Optional(Type.String({ description: 'The description; omitted when empty' })),
@@ -50,6 +71,7 @@ export const FaultListItemSchema = Type.Object(
       status: Type.String({ description: 'Raw status again (kept for clients of the earlier shape)' }),
       sovd_status: Type.Ref(SovdFaultStatusSchema),
       environment_data_unavailable: Type.Optional(Type.Boolean({ description: 'true: the fault store could not read this fault\'s evidence (a corrupt file), so environment_data is left out' })),
+      acknowledgement: Type.Optional(Type.Ref(FaultAcknowledgementSchema)),
     }),
     environment_data: Type.Optional(Type.Object({ snapshots: Type.Array(Type.Ref(FaultSnapshotSchema), { description: 'Summarised: no message bodies' }) })),
   },
@@ -112,6 +134,8 @@ export const FaultDetailSchema = Type.Object(
       severity_label: Type.String(),
       status: Type.String(),
       status_raw: Type.String(),
+      status_history: Type.Array(FaultStatusChangeSchema, { description: 'Stored status changes, oldest first, the newest faults.history.max_per_fault of them (docs/faults.md "Status history"); kept across restarts' }),
+      acknowledgement: Type.Optional(Type.Ref(FaultAcknowledgementSchema)),
       gateway: Type.Optional(Type.String({ description: 'Aggregation: the peer gateway that holds the fault (robot-wide read answered by a peer); absent for local faults' })),
     }),
   },
@@ -132,7 +156,14 @@ export const FaultDetailSchema = Type.Object(
             { type: 'rosbag', name: 'rosbag_fault_BATTERY_LOW_1774232073512', bulk_data_uri: '/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512', size_bytes: 2097152, duration_sec: 6, format: 'mcap', 'x-medkit': { captured_at: '2026-03-23T02:14:28.512Z' } },
           ],
         },
-        'x-medkit': { occurrence_count: 4, reporting_sources: ['/base/battery_monitor'], severity_label: 'warning', status: 'CONFIRMED', status_raw: 'CONFIRMED' },
+        'x-medkit': {
+          occurrence_count: 4, reporting_sources: ['/base/battery_monitor'], severity_label: 'warning', status: 'CONFIRMED', status_raw: 'CONFIRMED',
+          status_history: [
+            { change: 'confirmed', status: 'CONFIRMED', timestamp: '2026-03-23T02:14:33.512Z', occurrence: 4, source: '/base/battery_monitor' },
+            { change: 'acknowledged', status: 'CONFIRMED', timestamp: '2026-03-23T02:16:02.300Z', occurrence: 4, source: 'alice', note: 'swapping the pack' },
+          ],
+          acknowledgement: { acknowledged_by: 'alice', acknowledged_at: '2026-03-23T02:16:02.300Z', occurrence: 4, note: 'swapping the pack' },
+        },
       },
     ],
   },
