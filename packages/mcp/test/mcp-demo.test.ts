@@ -219,7 +219,8 @@ describe('MCP server on the demo robot', () => {
       ['faults_list', { entity_id: 'safety_gate', entity_type: 'apps' }, (j) => expect(j.items).toBeInstanceOf(Array)],
       ['faults_get', { entity_id: 'safety_gate', entity_type: 'apps', fault_id: 'PROTECTIVE_STOP' }, (j) => expect(j.item.code).toBe('PROTECTIVE_STOP')],
       ['entity_topic_data', { entity_id: 'lidar', entity_type: 'apps', topic_name: '/scan' }, (j) => expect(JSON.stringify(j)).toContain('/scan')],
-      ['publish_topic', { entity_id: 'safety_gate', entity_type: 'apps', topic_name: '/cmd_vel', data: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } }, (j) => expect(j['x-medkit-mcp'].http_status).toBe(200)],
+      // /cmd_vel is a command topic the controller publishes: the write names it in confirm (docs/mcp.md, issue 56).
+      ['publish_topic', { entity_id: 'safety_gate', entity_type: 'apps', topic_name: '/cmd_vel', data: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } }, confirm: '/cmd_vel' }, (j) => expect(j['x-medkit-mcp'].http_status).toBe(200)],
       ['list_operations', { entity_id: 'bt_navigator', entity_type: 'apps' }, (j) => expect(ids(j.items)).toContain('navigate_to_pose')],
       ['list_executions', nav, (j) => expect(j.items).toBeInstanceOf(Array)],
       ['list_configurations', { entity_id: 'lidar', entity_type: 'apps' }, (j) => expect(ids(j.items)).toContain('noise_stddev')],
@@ -330,7 +331,13 @@ describe('MCP server on the demo robot', () => {
       return r.json?.items?.length ? r.json.items : undefined;
     }, 'battery_monitor log lines', 30_000);
     expect(logs[0].message).toBeTypeOf('string');
-    await ok('sovd_publish_topic', { entity_type: 'apps', entity_id: 'safety_gate', data_id: '/cmd_vel', type: 'geometry_msgs/msg/Twist', data: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } });
+    const twist = { entity_type: 'apps', entity_id: 'safety_gate', data_id: '/cmd_vel', type: 'geometry_msgs/msg/Twist', data: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } };
+    // Without confirm the gateway refuses the command topic, naming it; the agent is to ask first.
+    const unconfirmed = await call(web, 'sovd_publish_topic', twist);
+    expect(unconfirmed.isError, unconfirmed.text).toBe(true);
+    expect(unconfirmed.text).toContain('precondition-not-fulfilled');
+    expect(unconfirmed.text).toContain('Writing /cmd_vel needs confirmation');
+    await ok('sovd_publish_topic', { ...twist, confirm: '/cmd_vel' });
     const trigger = await ok('sovd_triggers_create', { entity_type: 'apps', entity_id: 'safety_gate', trigger: { resource: '/api/v1/apps/safety_gate/faults', trigger_condition: { condition_type: 'OnChange' }, multishot: true } });
     expect(trigger.id).toBeTypeOf('string');
 
@@ -470,7 +477,7 @@ describe('MCP server on the demo robot', () => {
     const odomX = async () => (await rest('/apps/motor_controller/data/%2Fodom'))?.data?.pose?.pose?.position?.x as number;
     const x0 = await eventually(async () => (typeof (await odomX()) === 'number' ? odomX() : undefined), 'odometry', 15_000);
     const pose = { header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' }, pose: { position: { x: x0 + 0.5, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
-    const publishPlan = () => ref('ros2_medkit_publish_topic', { entity_id: 'controller_server', entity_type: 'apps', topic_name: '/plan', data: { header: pose.header, poses: [pose] } });
+    const publishPlan = () => ref('ros2_medkit_publish_topic', { entity_id: 'controller_server', entity_type: 'apps', topic_name: '/plan', data: { header: pose.header, poses: [pose] }, confirm: '/plan' });
     try {
       await eventually(async () => (await publishPlan(), (await odomX()) > x0 + 0.3 ? true : undefined), 'the robot driven by the published plan', 30_000);
     } catch (e) {

@@ -28,14 +28,23 @@ export const DATA_TOOLS: ToolDeclaration[] = [
   {
     name: 'publish_topic',
     title: 'Publish data',
-    description: "Publishes one message on a data item's topic. type is the ROS message type (pkg/msg/Type; default: the type the entity's data list gives the topic); data is the message as a JSON value of that type.",
+    description:
+      "Publishes one message on a data item's topic. type is the ROS message type (pkg/msg/Type; default: the type the entity's data list gives the topic); data is the message as a JSON value of that type. " +
+      'Writes are deliberate: a topic other nodes publish, or a command topic (cmd_vel and the like), is refused (409, naming the topic and its publishers) unless confirm names the topic; ' +
+      'ask the user before calling again with confirm. A topic outside the gateway\'s data.write.allow is refused (403).',
     method: 'PUT',
     path: '/{entity_type}/{entity_id}/data/{data_id}',
-    input: { ...anyEntity, data_id: dataId, type: z.string().min(1).max(256).optional().describe('ROS message type, e.g. geometry_msgs/msg/Twist (default: the topic\'s type)'), data: jsonValue },
+    input: {
+      ...anyEntity,
+      data_id: dataId,
+      type: z.string().min(1).max(256).optional().describe('ROS message type, e.g. geometry_msgs/msg/Twist (default: the topic\'s type)'),
+      data: jsonValue,
+      confirm: z.string().min(1).max(256).optional().describe('The topic name again (e.g. /cmd_vel), confirming a deliberate write on a topic other nodes publish or a command topic; only after the user agreed'),
+    },
     aliases: { topic_name: 'data_id' },
     // The reference's publish call names no type: the one the data list gives the topic is used.
     lookup: { arg: 'type', path: '/{entity_type}/{entity_id}/data', find: topicType },
-    body: { kind: 'json', fields: { type: 'type', data: 'data' } },
+    body: { kind: 'json', fields: { type: 'type', data: 'data', confirm: 'confirm' } },
     output: { id: o.str, data: o.any },
     mutating: true,
   },
