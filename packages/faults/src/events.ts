@@ -3,6 +3,7 @@
 // `Last-Event-ID` (docs/faults.md) is the /faults/stream timeline's job, which also numbers relayed events.
 import type { FaultEventType } from './engine.js';
 import type { FaultRecord } from './model.js';
+import type { Acknowledgement } from './history/model.js';
 import type { FaultLogger } from './log.js';
 import { silentLogger } from './log.js';
 
@@ -16,6 +17,8 @@ export interface FaultEvent {
   timestamp_ns: bigint;
   /** Symptoms cleared together with this root cause; non-empty only on a `fault_cleared` from clear. */
   auto_cleared_codes: string[];
+  /** The acknowledgement of the fault's current occurrence when the event happened, if any. */
+  acknowledgement?: Acknowledgement;
 }
 
 type FaultEventListener = (event: FaultEvent) => void;

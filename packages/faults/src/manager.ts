@@ -312,7 +312,8 @@ export class FaultManager {
 
   /** Prepares an event and runs the journals on it; call inside `repository.atomically`, deliver after. */
   private journal(type: FaultEventType, rec: FaultRecord, now: bigint, cascade: string[] = []): FaultEvent {
-    const event = this.events.prepare({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, auto_cleared_codes: cascade });
+    const acknowledgement = this.transitions.acknowledgement(rec);
+    const event = this.events.prepare({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, auto_cleared_codes: cascade, ...(acknowledgement ? { acknowledgement } : {}) });
     for (const write of this.journals) write(event);
     return event;
   }

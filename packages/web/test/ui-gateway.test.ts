@@ -15,6 +15,7 @@ import { buildUi, bundleSizes } from './support/build-ui.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { treeItem } from './support/pages.js';
+import { FAULTS_SERVICE } from '@medkit/gateway';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const ARTIFACTS = join(REPO, '.test-artifacts', 'ui');
@@ -225,6 +226,29 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     await expect.poll(() => page.locator('.entity-head h1').textContent()).toContain('Battery Monitor');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
     await page.screenshot({ path: join(ARTIFACTS, 'tablet-768.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows a fault\'s stored history, changes before the page opened included, and acknowledges it with a note', async () => {
+    const faults = gw.gateway.ctx.services.get(FAULTS_SERVICE);
+    const report = (event_type: number) => faults.report({ fault_code: 'BATTERY_LOW', event_type, severity: 3, description: 'Battery below 15 %', source_id: '/base/battery_monitor' });
+    report(0);
+    faults.manager.clear('BATTERY_LOW', { by: 'night-shift' });
+    report(0); // the second occurrence
+    const page = await open('#/fault/apps/battery-monitor/BATTERY_LOW');
+    const history = page.getByTestId('status-history');
+    await expect.poll(() => history.locator('li').count()).toBe(5);
+    // Newest first: the second occurrence's confirmation on top, the night shift's clear below it.
+    expect(await history.locator('li').first().textContent()).toMatch(/confirmed.*by \/base\/battery_monitor.*occurrence 2/);
+    expect(await history.locator('li[data-change="cleared"]').textContent()).toMatch(/by night-shift.*occurrence 1/);
+    await page.getByTestId('acknowledge').click();
+    await page.getByTestId('acknowledge-note').fill('swapping the pack');
+    await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await expect.poll(() => page.getByTestId('acknowledgement').textContent()).toMatch(/Acknowledged by .+: “swapping the pack”/);
+    await expect.poll(() => history.locator('li').first().textContent()).toMatch(/acknowledged.*swapping the pack/);
+    await page.screenshot({ path: join(ARTIFACTS, 'fault-history-acknowledged.png'), fullPage: true });
+    await page.goto(`${ui.url}/?gateway=${encodeURIComponent(gw.url)}#/faults`);
+    await expect.poll(() => page.locator('tr[data-code="BATTERY_LOW"] [data-testid="acknowledged-by"]').count()).toBe(1);
     await page.close();
   });
 });

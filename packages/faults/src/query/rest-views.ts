@@ -193,7 +193,7 @@ export function faultListEnvelope(result: FaultListResult, items: unknown[], opt
 export function faultSseMessage(e: FaultEvent, entity?: EntityRef): { id: string; event: string; data: string } {
   const data: Record<string, unknown> = {
     event_type: e.event_type,
-    fault: faultListItem(e.fault, entity),
+    fault: faultListItem(e.fault, entity, undefined, e.acknowledgement),
     timestamp: secondsFromNs(e.timestamp_ns),
   };
   if (e.auto_cleared_codes.length > 0) data.auto_cleared_codes = e.auto_cleared_codes;

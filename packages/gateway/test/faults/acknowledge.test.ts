@@ -18,13 +18,13 @@ describe('fault acknowledgements and status history over REST', () => {
   it('acknowledges through the entity route: who (X-Client-Id), when and a note on the detail, the list item and the history', async () => {
     g.fail('BATTERY_LOW', BATTERY, 3, 'Battery below 15 %');
     const events: string[] = [];
-    const off = g.faults.manager.events.subscribe((e) => events.push(`${e.event_type}:${e.fault.fault_code}`));
+    const off = g.faults.manager.events.subscribe((e) => events.push(`${e.event_type}:${e.fault.fault_code}:${e.acknowledgement?.by}`));
     const r = await g.api('PUT', '/apps/battery-monitor/faults/BATTERY_LOW/acknowledgement', { headers: { 'x-client-id': 'alice' }, body: { note: 'swapping the pack' } });
     off();
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ acknowledged_by: 'alice', occurrence: 1, note: 'swapping the pack' });
     expect(r.body.acknowledged_at).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(events).toEqual(['fault_updated:BATTERY_LOW']);
+    expect(events).toEqual(['fault_updated:BATTERY_LOW:alice']);
     const detail = (await g.api('GET', '/faults/BATTERY_LOW')).body['x-medkit'];
     expect(detail.acknowledgement).toEqual(r.body);
     expect(detail.status_history.at(-1)).toMatchObject({ change: 'acknowledged', source: 'alice', note: 'swapping the pack', status: 'CONFIRMED', occurrence: 1 });

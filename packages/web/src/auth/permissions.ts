@@ -5,7 +5,7 @@
 import { roleAtLeast, type Role } from './jwt';
 
 /** The UI's mutating controls. */
-export type Control = 'data.publish' | 'operation.execute' | 'operation.cancel' | 'fault.clear' | 'config.write' | 'config.reset' | 'lifecycle.operate' | 'lifecycle.shutdown';
+export type Control = 'data.publish' | 'operation.execute' | 'operation.cancel' | 'fault.clear' | 'fault.acknowledge' | 'config.write' | 'config.reset' | 'lifecycle.operate' | 'lifecycle.shutdown';
 
 /** Minimum role per control. */
 export const CONTROL_ROLES: Record<Control, Role> = {
@@ -13,6 +13,7 @@ export const CONTROL_ROLES: Record<Control, Role> = {
   'operation.execute': 'operator',
   'operation.cancel': 'operator',
   'fault.clear': 'operator',
+  'fault.acknowledge': 'operator',
   'config.write': 'configurator',
   'config.reset': 'configurator',
   // start, restart, force-restart

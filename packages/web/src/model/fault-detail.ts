@@ -9,6 +9,26 @@ export interface StatusChange {
   atMs?: number;
   /** Where the entry came from: the gateway's record, or an SSE event seen in this session. */
   origin: 'gateway' | 'live';
+  /** The stored change (occurred, confirmed, healed, cleared, muted, unmuted, acknowledged), its source and note. */
+  change?: string;
+  source?: string;
+  note?: string;
+  occurrence?: number;
+}
+
+/** Who acknowledged the fault's current occurrence (x-medkit.acknowledgement). */
+export interface AcknowledgementView {
+  by: string;
+  atMs?: number;
+  note?: string;
+  occurrence?: number;
+}
+
+/** The acknowledgement of a fault detail or list item, if it carries one. */
+export function acknowledgementOf(xmedkit: Record<string, unknown>): AcknowledgementView | undefined {
+  const a = obj(xmedkit.acknowledgement);
+  const by = str(a.acknowledged_by);
+  return by ? { by, atMs: toEpochMs(a.acknowledged_at), note: str(a.note), occurrence: num(a.occurrence) } : undefined;
 }
 
 export interface FaultDetailView {
@@ -24,6 +44,7 @@ export interface FaultDetailView {
   lastMs?: number;
   /** Status changes the gateway reports (x-medkit.status_history), oldest first. */
   history: StatusChange[];
+  acknowledgement?: AcknowledgementView;
   frames: FrameView[];
   recordings: RecordingView[];
 }
@@ -43,6 +64,10 @@ export function normalizeFaultDetail(body: unknown, fallbackCode: string): Fault
     status: (str(h.status) ?? 'UNKNOWN').toUpperCase(),
     atMs: toEpochMs(h.timestamp ?? h.at ?? h.time),
     origin: 'gateway' as const,
+    change: str(h.change),
+    source: str(h.source),
+    note: str(h.note),
+    occurrence: num(h.occurrence),
   }));
   return {
     code: str(item.code) ?? str(item.fault_code) ?? fallbackCode,
@@ -55,6 +80,7 @@ export function normalizeFaultDetail(body: unknown, fallbackCode: string): Fault
     firstMs: toEpochMs(records.first_occurrence ?? item.first_occurred),
     lastMs: toEpochMs(records.last_occurrence ?? item.last_occurred),
     history,
+    acknowledgement: acknowledgementOf(x),
     frames,
     recordings,
   };

@@ -21,6 +21,8 @@ export interface FaultView {
   firstMs?: number;
   lastMs?: number;
   occurrences?: number;
+  /** Who acknowledged the current occurrence (x-medkit.acknowledgement), if anyone. */
+  acknowledgedBy?: string;
 }
 
 const RAW = ['PREFAILED', 'PREPASSED', 'CONFIRMED', 'HEALED', 'CLEARED'];
@@ -66,6 +68,7 @@ export function normalizeFault(item: unknown, eventXm?: unknown): FaultView | nu
     firstMs: toEpochMs(item.first_occurred ?? item.first_occurrence),
     lastMs: toEpochMs(item.last_occurred ?? item.last_occurrence),
     occurrences: num(item.occurrence_count) ?? num(x.occurrence_count),
+    acknowledgedBy: str(obj(x.acknowledgement).acknowledged_by),
   };
 }
 

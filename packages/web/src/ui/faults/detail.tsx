@@ -45,6 +45,8 @@ export function FaultDetail({ code, type, id }: { code: string; type?: EntityTyp
 function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id: string }) {
   const { client, faults, auth } = useApp();
   const clearDenied = auth.refusal('fault.clear');
+  const ackDenied = auth.refusal('fault.acknowledge');
+  const [ack, setAck] = useState<{ open: boolean; note: string; busy?: boolean; error?: string }>({ open: false, note: '' });
   const base = entityPath({ type, id });
   const path = `${base}/faults/${encodeURIComponent(code)}`;
   // Freeze frames are captured after the confirmation that brought the user here: poll briskly until
@@ -80,7 +82,19 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
 
   const d = normalizeFaultDetail(detail.data, code);
   const recordings = mergeRecordings(d.recordings, recordingsForFault(bags.data, base, code));
-  const history: StatusChange[] = [...d.history, ...(faults.liveHistory.get(code) ?? [])];
+  // The gateway's stored history reloads with every fault event; a gateway without one (an older peer) leaves what this page saw live.
+  const history: StatusChange[] = d.history.length > 0 ? d.history : (faults.liveHistory.get(code) ?? []);
+
+  const doAck = async () => {
+    setAck((a) => ({ ...a, busy: true }));
+    try {
+      await client.request('PUT', `${path}/acknowledgement`, { body: ack.note.trim() ? { note: ack.note.trim() } : {} });
+      setAck({ open: false, note: '' });
+      detail.reload();
+    } catch (err) {
+      setAck((a) => ({ ...a, busy: false, error: errorText(err) }));
+    }
+  };
 
   const doClear = async () => {
     setClear({ open: true, busy: true });
@@ -102,6 +116,11 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
         <a class="button" data-testid="open-incident" href={routeHash({ view: 'incident', type, id, code })}>
           Incident view
         </a>
+        {d.rawStatus !== 'CLEARED' && (
+          <button type="button" data-testid="acknowledge" onClick={() => setAck({ open: true, note: '' })} disabled={!!ackDenied} title={ackDenied}>
+            {d.acknowledgement ? 'Acknowledge again…' : 'Acknowledge…'}
+          </button>
+        )}
         <button type="button" class="danger push-right" onClick={() => setClear({ open: true })} disabled={!!clearDenied} title={clearDenied}>
           Clear fault…
         </button>
@@ -112,18 +131,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
           <h2>Status</h2>
           <StatusFacts firstMs={d.firstMs} lastMs={d.lastMs} flags={d.statusFlags} />
           <h3>History</h3>
-          {history.length === 0 ? (
-            <p class="muted small">No status changes recorded yet; changes seen live appear here.</p>
-          ) : (
-            <ol class="history" data-testid="status-history">
-              {history.map((h, i) => (
-                <li key={i}>
-                  <span>{formatTime(h.atMs)}</span> <StatusBadge raw={h.status} />
-                  {h.origin === 'live' && <span class="muted small"> (seen live)</span>}
-                </li>
-              ))}
-            </ol>
-          )}
+          <StatusHistory history={history} />
         </section>
         <section>
           <h2>Reporting sources</h2>
@@ -135,6 +143,27 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
 
       <h2>Freeze frames</h2>
       <FrameList frames={d.frames} />
+
+      <Confirm
+        title={`Acknowledge ${d.code}?`}
+        open={ack.open}
+        message={
+          <>
+            <p>
+              Tells everyone who opens this fault that you are on it, until this occurrence ends (occurrence {d.occurrences ?? 1}). Kept in the fault's history.
+            </p>
+            <label class="stack">
+              Note (optional)
+              <textarea data-testid="acknowledge-note" maxLength={500} rows={3} value={ack.note} onInput={(e) => setAck((a) => ({ ...a, note: (e.target as HTMLTextAreaElement).value }))} />
+            </label>
+          </>
+        }
+        confirmLabel="Acknowledge"
+        busy={ack.busy}
+        error={ack.error}
+        onConfirm={doAck}
+        onClose={() => setAck({ open: false, note: '' })}
+      />
 
       <Confirm
         title={`Clear ${d.code}?`}
@@ -169,30 +198,68 @@ export function FaultHead({ detail: d, children, after }: { detail: FaultDetailV
         {d.occurrences !== undefined && <span>{d.occurrences} occurrence{d.occurrences === 1 ? '' : 's'}</span>}
         {children}
       </div>
+      {d.acknowledgement && (
+        <p class="note" data-testid="acknowledgement">
+          Acknowledged by <strong>{d.acknowledgement.by}</strong> at {formatTime(d.acknowledgement.atMs)}
+          {d.acknowledgement.note ? <>: “{d.acknowledgement.note}”</> : null}
+        </p>
+      )}
       {after}
     </header>
   );
 }
 
-/** First and last occurrence and the SOVD status flags of a fault. */
-export function StatusFacts({ firstMs, lastMs, flags }: { firstMs?: number; lastMs?: number; flags: Record<string, string> }) {
+const CHANGE_LABEL: Record<string, string> = {
+  occurred: 'occurred', confirmed: 'confirmed', healed: 'healed', cleared: 'cleared', muted: 'muted as a symptom', unmuted: 'shown again', acknowledged: 'acknowledged',
+};
+
+/** The fault's status changes, newest first: what changed, when, by whom, in which occurrence. */
+export function StatusHistory({ history }: { history: StatusChange[] }) {
+  if (history.length === 0) return <p class="muted small">No status changes recorded yet.</p>;
   return (
-    <dl class="facts">
-      <div>
-        <dt>First occurrence</dt>
-        <dd>{formatTime(firstMs)}</dd>
-      </div>
-      <div>
-        <dt>Last occurrence</dt>
-        <dd>{formatTime(lastMs)}</dd>
-      </div>
-      {Object.entries(flags).map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
+    <ol class="history" data-testid="status-history" reversed>
+      {[...history].reverse().map((h, i) => (
+        <li key={i} data-change={h.change}>
+          <span>{formatTime(h.atMs)}</span> {h.change ? <strong>{CHANGE_LABEL[h.change] ?? h.change}</strong> : null} <StatusBadge raw={h.status} />
+          {h.source && <span class="small"> by <code>{h.source}</code></span>}
+          {h.occurrence !== undefined && <span class="muted small"> · occurrence {h.occurrence}</span>}
+          {h.note && <span class="small"> · {h.note}</span>}
+          {h.origin === 'live' && <span class="muted small"> (seen live)</span>}
+        </li>
       ))}
-    </dl>
+    </ol>
+  );
+}
+
+/** First and last occurrence of a fault, and its SOVD status flags behind a disclosure (the raw status says it plainly). */
+export function StatusFacts({ firstMs, lastMs, flags }: { firstMs?: number; lastMs?: number; flags: Record<string, string> }) {
+  const entries = Object.entries(flags);
+  return (
+    <>
+      <dl class="facts">
+        <div>
+          <dt>First occurrence</dt>
+          <dd>{formatTime(firstMs)}</dd>
+        </div>
+        <div>
+          <dt>Last occurrence</dt>
+          <dd>{formatTime(lastMs)}</dd>
+        </div>
+      </dl>
+      {entries.length > 0 && (
+        <details class="small" data-testid="sovd-status">
+          <summary>SOVD status</summary>
+          <dl class="facts">
+            {entries.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      )}
+    </>
   );
 }
 

@@ -64,6 +64,7 @@ export function FaultTable({ faults, entityOf, caption, rootCauses, all }: Fault
               <FaultCodeCell fault={f} href={href} incident={ent ? routeHash({ view: 'incident', code: f.code, type: ent.type, id: ent.id }) : undefined} note={depth === 1 ? `symptom of ${rootCause}` : isRoot ? 'root cause' : undefined} />
               <td>
                 <StatusBadge raw={f.rawStatus} />
+                {f.acknowledgedBy && <span class="muted small" data-testid="acknowledged-by"> · ack. {f.acknowledgedBy}</span>}
               </td>
               <td>{f.entityId ?? f.reportingSources.join(', ')}</td>
               <td class="num">{f.occurrences ?? '—'}</td>
