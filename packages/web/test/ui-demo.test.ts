@@ -15,6 +15,8 @@ import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages, treeItem } from './support/pages.js';
 import type { Locator } from 'playwright-core';
 import { testDomain } from '../../../test-support/domains.js';
+import { startTestGateway } from '../../../test-support/gateway/gateway.js';
+import { demoGraphGatewayFlags } from '../../../test-support/demo/robot-process.js';
 
 /** Moves the mouse to the middle of a plot's drawing area (uPlot's cursor layer). */
 async function hover(over: Locator) {
@@ -247,5 +249,75 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     expect(await cmd.locator('button', { hasText: 'Write' }).isEnabled()).toBe(true);
     expect(await page.locator('tr[data-item="/scan"] button', { hasText: 'Write' }).count()).toBe(0);
     expect(await page.locator('tr[data-item="/cmd_vel_safe"] button', { hasText: 'Write' }).count()).toBe(0);
+  });
+
+  it('asks confirmation naming /cmd_vel_safe and its publisher before writing it; an allowlist refusal shows as 403', async () => {
+    // The REST API refuses the unconfirmed write (409), as it does for every client.
+    const put = (base: string, confirm?: string) =>
+      http(`${base}/apps/motor_controller/data/%2Fcmd_vel_safe`, { method: 'PUT', json: { type: 'geometry_msgs/msg/Twist', data: {}, ...(confirm ? { confirm } : {}) } });
+    const refused = await eventually(async () => {
+      const r = await put(api);
+      return r.status === 409 && r.body.parameters?.publishers?.length > 0 ? r : undefined;
+    }, '/cmd_vel_safe published by the island link', 30_000);
+    expect(refused.body).toMatchObject({ error_code: 'precondition-not-fulfilled', parameters: { topic_name: '/cmd_vel_safe', confirm_field: 'confirm' } });
+    const publishers = refused.body.parameters.publishers as string[];
+
+    const gw = encodeURIComponent(api.replace(/\/api\/v1$/, ''));
+    const page = await pages.open(`${ui.url}/?gateway=${gw}#/entity/apps/motor_controller/data`);
+    const puts: unknown[] = [];
+    page.on('request', (r) => void (r.method() === 'PUT' && r.url().includes('/data/') && puts.push(r.postDataJSON())));
+    const row = page.locator('tr[data-item="/cmd_vel_safe"]');
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator('button', { hasText: 'Write' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('button', { hasText: 'Review' }).click();
+    // The confirmation step: the topic and who publishes it now; nothing sent yet.
+    const step = dialog.getByTestId('write-confirm');
+    await expect.poll(() => step.getByTestId('write-publishers').textContent(), SLOW).toContain(publishers[0]);
+    expect(await step.textContent()).toContain('Publish this message on /cmd_vel_safe?');
+    expect(puts).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-write-confirm.png'), fullPage: true });
+    await step.locator('button', { hasText: 'Publish on /cmd_vel_safe' }).click();
+    await expect.poll(() => dialog.getByTestId('write-result').textContent(), SLOW).toMatch(/^Published on \/cmd_vel_safe/);
+    expect(puts).toEqual([{ type: 'geometry_msgs/msg/Twist', data: expect.any(Object), confirm: '/cmd_vel_safe' }]);
+
+    // A gateway on the same robot whose data.write.allow names only /plan: the confirmed write is refused with 403.
+    const strict = await startTestGateway({ defaults: true, flags: { ...demoGraphGatewayFlags(DOMAIN), plugins: [], 'data.write.allow': ['/plan'] } });
+    try {
+      const strictApi = `${strict.url}/api/v1`;
+      const forbidden = await eventually(async () => {
+        const r = await put(strictApi, '/cmd_vel_safe');
+        return r.status === 403 ? r : undefined;
+      }, 'motor_controller on the strict gateway', 30_000);
+      expect(forbidden.body).toMatchObject({ error_code: 'forbidden', parameters: { key: 'data.write.allow', topic_name: '/cmd_vel_safe' } });
+      await page.goto(`${ui.url}/?gateway=${encodeURIComponent(strict.url)}#/entity/apps/motor_controller/data`);
+      await row.waitFor({ timeout: 30_000 });
+      await row.locator('button', { hasText: 'Write' }).click();
+      await dialog.locator('button', { hasText: 'Review' }).click();
+      const answer = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/data/'));
+      await dialog.getByTestId('write-confirm').locator('button', { hasText: 'Publish on /cmd_vel_safe' }).click();
+      expect((await answer).status()).toBe(403);
+      expect(await dialog.getByTestId('write-result').textContent()).toMatch(/^Not allowed on this gateway \(data\.write\.allow\): Writing \/cmd_vel_safe is not allowed by data\.write\.allow/);
+      await page.screenshot({ path: join(ARTIFACTS, 'demo-write-refused.png'), fullPage: true });
+      // The browser logs the refused PUT; nothing else went wrong (a route the plugin-less gateway lacks may 404).
+      const errors = await pages.closeAll();
+      expect(errors.some((e) => e.includes('status of 403'))).toBe(true);
+      expect(errors.filter((e) => !/status of 40[34]/.test(e))).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it("shows parameters' descriptions in the list and offers no Edit or Reset on ros2_medkit.* parameters", async () => {
+    const gw = encodeURIComponent(api.replace(/\/api\/v1$/, ''));
+    const page = await pages.open(`${ui.url}/?gateway=${gw}#/entity/apps/battery_monitor/configurations`);
+    const low = page.locator('tr[data-param="low_voltage"]');
+    await low.waitFor({ timeout: 30_000 });
+    expect(await low.getByTestId('param-description').textContent()).toBe('BATTERY_LOW below this voltage (V)');
+    expect(await low.locator('button', { hasText: 'Edit' }).count()).toBe(1);
+    const hint = page.locator('tr[data-param="ros2_medkit.discovery.entity_id"]');
+    await hint.waitFor();
+    expect(await hint.locator('button').count()).toBe(0);
+    expect(await hint.getByTestId('param-locked').textContent()).toBe('read-only');
   });
 });

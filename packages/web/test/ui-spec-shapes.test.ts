@@ -138,8 +138,13 @@ describeWith(CHROMIUM, 'web UI on the spec example bodies (stand-in gateway)', (
     await expect.poll(() => page.locator('dialog[open] .field-error').textContent()).toContain('not a number');
     await page.locator('dialog[open] input').first().fill('0.42');
     await page.locator('dialog[open] button[type="submit"]').click();
+    // The confirmation step names the topic (the list names no publisher) before anything is sent.
+    const step = page.locator('dialog[open] [data-testid="write-confirm"]');
+    await expect.poll(() => step.getByTestId('write-publishers').textContent()).toBe('No other node publishes /safety/min_range now.');
+    expect(spec.writes.some((w) => w.call.startsWith('PUT /apps/safety_gate/data'))).toBe(false);
+    await step.locator('button', { hasText: 'Publish on /safety/min_range' }).click();
     await expect.poll(() => page.locator('dialog[open] [role="status"]').textContent()).toContain('Published');
-    expect(spec.writes.find((w) => w.call === 'PUT /apps/safety_gate/data//safety/min_range')?.body).toEqual({ type: 'std_msgs/msg/Float64', data: { data: 0.42 } });
+    expect(spec.writes.find((w) => w.call === 'PUT /apps/safety_gate/data//safety/min_range')?.body).toEqual({ type: 'std_msgs/msg/Float64', data: { data: 0.42 }, confirm: '/safety/min_range' });
     await page.close();
   });
 

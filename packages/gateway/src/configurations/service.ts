@@ -84,7 +84,10 @@ export class ConfigurationsService {
       for (const v of r.ok.values) {
         const id = aggregate ? `${t.app.id}:${v.name}` : v.name;
         items.push(aggregate ? { id, name: v.name, type: 'parameter', 'x-medkit': { source: t.app.id } } : { id, name: v.name, type: 'parameter' });
-        parameters.push({ name: v.name, value: toJsonValue(v.value), type: PARAMETER_TYPE_STRINGS[v.type], 'x-medkit': { source: t.app.id, node: t.fqn } });
+        // What the node declared (issue 56): a client shows the description and offers no edit of a read-only one.
+        const d = r.ok.descriptors.get(v.name);
+        const declared = { ...(d?.read_only ? { read_only: true } : {}), ...(d?.description ? { description: d.description } : {}) };
+        parameters.push({ name: v.name, value: toJsonValue(v.value), type: PARAMETER_TYPE_STRINGS[v.type], ...declared, 'x-medkit': { source: t.app.id, node: t.fqn } });
       }
     }
     if (targets.length > 0 && queried.length === 0 && worst) {

@@ -39,7 +39,10 @@ describe('configurations of a ROS node in another process', () => {
     expect(r.body.items.find((i: { id: string }) => i.id === 'mode')).toEqual({ id: 'mode', name: 'mode', type: 'parameter' });
     expect(r.body['x-medkit']).toMatchObject({ entity_id: 'battery_monitor', source: 'runtime', is_aggregated: false, queried_nodes: ['/demo/battery_monitor'] });
     const p = r.body['x-medkit'].parameters.find((x: { name: string }) => x.name === 'scan_frequency');
-    expect(p).toEqual({ name: 'scan_frequency', value: 15, type: 'double', 'x-medkit': { source: 'battery_monitor', node: '/demo/battery_monitor' } });
+    // What the node declared rides along (issue 56: the UI shows descriptions in the list, offers no edit of a read-only one).
+    expect(p).toEqual({ name: 'scan_frequency', value: 15, type: 'double', description: 'Rotation rate in Hz', 'x-medkit': { source: 'battery_monitor', node: '/demo/battery_monitor' } });
+    expect(r.body['x-medkit'].parameters.find((x: { name: string }) => x.name === 'serial')).toMatchObject({ read_only: true });
+    expect(r.body['x-medkit'].parameters.find((x: { name: string }) => x.name === 'mode')).not.toHaveProperty('read_only');
   });
 
   it('reads one parameter with its descriptor', async () => {

@@ -43,9 +43,32 @@ export function normalizeConfigurations(body: unknown): ParamView[] {
     const name = str(it.name) ?? id;
     const p = byKey.get(id) ?? (itemSrc ? byKey.get(`${itemSrc}:${name}`) : undefined) ?? byKey.get(name);
     const px = obj(p?.['x-medkit']);
-    rows.push({ id, name, type: str(p?.type) ?? 'not_set', value: p?.value, source: itemSrc ?? str(px.source), node: str(px.node) });
+    rows.push({
+      id,
+      name,
+      type: str(p?.type) ?? 'not_set',
+      value: p?.value,
+      source: itemSrc ?? str(px.source),
+      node: str(px.node),
+      readOnly: p?.read_only === true ? true : undefined,
+      description: str(p?.description) || undefined,
+    });
   }
   return rows;
+}
+
+/**
+ * Parameter prefixes the UI never edits (issue 56): `ros2_medkit.*` is what medkit itself reads from the robot's
+ * nodes (the parameter beacon's discovery hints), `qos_overrides.*` is fixed by ROS when a node starts.
+ */
+export const INTERNAL_PARAM_PREFIXES = ['ros2_medkit.', 'qos_overrides.'] as const;
+
+/** Why the UI offers no Edit/Reset for `row`, or undefined when it does. */
+export function lockedReason(row: Pick<ParamView, 'name' | 'readOnly'>): string | undefined {
+  const prefix = INTERNAL_PARAM_PREFIXES.find((p) => row.name.startsWith(p));
+  if (prefix) return `${prefix}* parameters are read-only here: ${prefix === 'ros2_medkit.' ? 'the gateway reads them from the node' : 'ROS fixes them when the node starts'}`;
+  if (row.readOnly) return 'The node declares this parameter read-only';
+  return undefined;
 }
 
 /** Merges GET /{entity}/configurations/{id} (x-medkit.parameter) into a row. */

@@ -1,7 +1,7 @@
 // Configurations (ROS parameters, docs/resources.md): values with their types, inline edit checked
 // against the parameter type before the PUT, reset one, reset all (with the 207 per-node report).
 import { useState } from 'preact/hooks';
-import { formatParam, normalizeConfigurations, parseParam, withDetail, type ParamView } from '../../model/config-params';
+import { formatParam, lockedReason, normalizeConfigurations, parseParam, withDetail, type ParamView } from '../../model/config-params';
 import { isObj, obj, str } from '../../model/json';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
@@ -91,6 +91,7 @@ function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onCh
   const [edit, setEdit] = useState<{ text: string; error?: string; busy?: boolean; param: ParamView }>();
   const [note, setNote] = useState<string>();
   const inputId = `cfg-${row.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const locked = lockedReason(row);
 
   const startEdit = async () => {
     setNote(undefined);
@@ -137,6 +138,11 @@ function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onCh
       <th scope="row">
         <code>{row.name}</code>
         {row.source && <span class="muted small"> ({row.source})</span>}
+        {row.description && (
+          <div class="help" data-testid="param-description">
+            {row.description}
+          </div>
+        )}
       </th>
       <td>
         <code class="small">{row.type}</code>
@@ -180,7 +186,12 @@ function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onCh
         )}
       </td>
       <td class="actions">
-        {!edit && (
+        {!edit && locked && (
+          <span class="note small" title={locked} data-testid="param-locked">
+            read-only
+          </span>
+        )}
+        {!edit && !locked && (
           <>
             <button type="button" onClick={startEdit} disabled={!!writeDenied} title={writeDenied}>
               Edit

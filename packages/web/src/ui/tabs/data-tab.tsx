@@ -6,15 +6,14 @@ import { createLimiter } from '../../api/limiter';
 import { useApp } from '../context';
 import { useOnScreen, usePoll } from '../hooks';
 import { ErrorNote, errorText } from '../errors';
-import { Dialog } from '../dialog';
-import { SchemaForm } from '../schema-form';
 import { TableHead } from '../table-head';
 import { addRead, observedRate, type ItemHistory } from './data-history';
-import { writable } from './data-write';
+import { itemPath, writable } from './data-write';
+import { WriteDialog, type WritableItem } from './data-write-dialog';
 import { isScan, LivePlot, ScanView } from './data-plot';
 import { flattenMessage } from '../../incident/field-flatten';
 
-interface DataItem {
+interface DataItem extends WritableItem {
   id: string;
   name: string;
   direction?: string;
@@ -39,6 +38,8 @@ function normalizeDataItems(body: unknown): DataItem[] {
         direction: str(ros2.direction),
         type: str(ros2.type) ?? str(i.data_type),
         publishers: num(i.publisher_count) ?? num(x.publisher_count),
+        topic: str(ros2.topic) ?? str(i.id) ?? '',
+        publisherNames: Array.isArray(x.publishers) ? x.publishers.map(String) : undefined,
         schema: ti.schema,
         defaultValue: ti.default_value,
         available: x.available !== false,
@@ -51,8 +52,6 @@ function normalizeDataItems(body: unknown): DataItem[] {
 const VALUE_READS = createLimiter(3);
 const COLD_POLL_MS = 5000;
 
-/** Item path: topic ids keep their slashes percent-encoded (docs/api.md). */
-const itemPath = (base: string, id: string) => `${base}/data/${encodeURIComponent(id)}`;
 
 export function DataTab({ path }: { path: string }) {
   const { client } = useApp();
@@ -188,43 +187,4 @@ function formatValue(v: unknown): string {
   }
   const shown = fields.slice(0, 6).map((f) => `${f.key} ${Number.isInteger(f.value) ? f.value : f.value.toPrecision(4)}`);
   return `${shown.join(' · ')}${fields.length > 6 ? ` · … (${fields.length - 6} more)` : ''}`;
-}
-
-function WriteDialog({ path, item, onClose }: { path: string; item?: DataItem; onClose: () => void }) {
-  const { client } = useApp();
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string }>();
-  const send = async (value: unknown) => {
-    if (!item) return;
-    setBusy(true);
-    try {
-      const res = await client.request('PUT', itemPath(path, item.id), { body: { type: item.type, data: value } });
-      setResult({ ok: true, text: `Published (${str(xm(res.data).status) ?? res.status}).` });
-    } catch (err) {
-      setResult({ ok: false, text: errorText(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const close = () => {
-    setResult(undefined);
-    onClose();
-  };
-  return (
-    <Dialog title={item ? `Write ${item.name}` : 'Write'} open={!!item} onClose={close}>
-      {item && (
-        <>
-          <p class="muted small">
-            Publishes one <code>{item.type}</code> message.
-          </p>
-          <SchemaForm schema={item.schema ?? {}} initial={item.defaultValue ?? {}} submitLabel="Publish" busy={busy} idPrefix="write" onSubmit={send} onCancel={close} />
-          {result && (
-            <p class={result.ok ? 'success' : 'error'} role="status">
-              {result.text}
-            </p>
-          )}
-        </>
-      )}
-    </Dialog>
-  );
 }

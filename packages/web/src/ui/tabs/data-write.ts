@@ -15,3 +15,6 @@ export function writable(item: { direction?: string; name: string; type?: string
   if (!item.type || item.direction === 'publish' || NEVER_WRITTEN.has(item.name)) return false;
   return !(MEASUREMENT.test(item.type) && (item.publishers ?? 0) > 0);
 }
+
+/** Item path: topic ids keep their slashes percent-encoded (docs/api.md). */
+export const itemPath = (base: string, id: string) => `${base}/data/${encodeURIComponent(id)}`;
