@@ -256,14 +256,14 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       const item = faultItem(f);
       try {
         const out = await toRobot(req, reply, r, `${API_BASE}/faults/${encodeURIComponent(f.fault_code)}`, r.robot_id);
-        const body = parseJson(out.body) as { environment_data?: unknown; item?: { entity_id?: unknown } } | undefined;
+        const body = parseJson(out.body) as { environment_data?: unknown; item?: { entity_id?: unknown }; 'x-medkit'?: Record<string, unknown> } | undefined;
         if (out.status !== 200 || !body || typeof body.environment_data !== 'object') {
           const e = body as { error_code?: unknown; message?: unknown } | undefined;
           throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' answered HTTP ${out.status}: ${typeof e?.message === 'string' ? e.message.slice(0, 200) : 'no fault detail'}`, { peer: r.robot_id });
         }
         rewriteFaultBody(r.robot_id, body);
         const entity = typeof body.item?.entity_id === 'string' && isFleetId(body.item.entity_id) ? `${r.robot_id}__${body.item.entity_id}` : null;
-        return { item, environment_data: body.environment_data, 'x-medkit': { ...item['x-medkit'], environment_data: 'robot', robot_entity_id: entity } };
+        return { item, environment_data: body.environment_data, 'x-medkit': { ...item['x-medkit'], ...robotHistory(body['x-medkit']), environment_data: 'robot', robot_entity_id: entity } };
       } catch (err) {
         if (!(err instanceof SovdError)) throw err;
         // The stored state is still worth showing at 2 AM when the robot is down: say why the rest is missing.
@@ -312,5 +312,18 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
     for (const suffix of ['', '/*']) {
       app.route({ method: ['GET', 'PUT', 'POST', 'DELETE'], url: `${API_BASE}/components/:robot/:collection/:id/:resource${suffix}`, schema: { hide: true } as object, config: { role: fleetForwardRole }, handler: forward });
     }
+  };
+}
+
+/** Entries of a robot's status history the fleet passes on (the robot keeps at most faults.history.max_per_fault). */
+const MAX_RELAYED_HISTORY = 1000;
+
+/** The robot's stored status history and acknowledgement of a fault (docs/faults.md), passed on as the robot gave them. */
+function robotHistory(xm: Record<string, unknown> | undefined): Record<string, unknown> {
+  const history = xm?.status_history;
+  const ack = xm?.acknowledgement;
+  return {
+    ...(Array.isArray(history) ? { status_history: history.slice(-MAX_RELAYED_HISTORY) } : {}),
+    ...(ack && typeof ack === 'object' && !Array.isArray(ack) ? { acknowledgement: ack } : {}),
   };
 }

@@ -96,6 +96,8 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet forwarding of fault details a
     expect(r.status).toBe(200);
     expect(r.body.item).toMatchObject({ code: 'BATTERY_DEAD', severity: 3, 'x-medkit': { robot_id: 'amr-live' } });
     expect(r.body['x-medkit']).toMatchObject({ environment_data: 'robot', robot_entity_id: 'amr-live__battery-monitor' });
+    // The robot's stored status history comes along (docs/faults.md "Status history").
+    expect(r.body['x-medkit'].status_history.map((h: { change: string }) => h.change)).toEqual(expect.arrayContaining(['occurred', 'confirmed']));
     const bag = r.body.environment_data.snapshots.find((s: { type: string }) => s.type === 'rosbag');
     // The robot list counts each robot's active faults and their worst severity.
     const robots = await getJson(`${base}/components`);

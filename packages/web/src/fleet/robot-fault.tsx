@@ -7,7 +7,7 @@ import { normalizeFaultDetail } from '../model/fault-detail';
 import { toEpochMs } from '../model/json';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
-import { FaultHead, FrameList, RecordingList, SourceList, StatusFacts } from '../ui/faults/detail';
+import { FaultHead, FrameList, RecordingList, SourceList, StatusFacts, StatusHistory } from '../ui/faults/detail';
 import { fleetRouteHash } from './model';
 import { RecordingPanel } from '../incident/recording-panel';
 
@@ -65,6 +65,8 @@ export function RobotFaultPage({ client, robotId, code }: { client: MedkitClient
         <section>
           <h2>Status</h2>
           <StatusFacts firstMs={d.firstMs ?? toEpochMs(x.first_occurred)} lastMs={d.lastMs ?? toEpochMs(x.last_occurred)} flags={d.statusFlags} />
+          <h3>History</h3>
+          {x.environment_data === 'robot' ? <StatusHistory history={d.history} /> : <p class="muted">Kept on the robot; not available while it cannot be asked.</p>}
         </section>
         <section>
           <h2>Reporting sources</h2>
