@@ -78,4 +78,26 @@ describe('the demo records the protective stop', () => {
     expect(counts.get('/scan') ?? 0).toBeGreaterThan(3);
     expect(bag.duration_sec).toBeGreaterThanOrEqual(2);
   }, 180_000);
+
+  it('records the robot\'s two aborts in one recording named after the island\'s stop, with the stop in it (one recording per incident)', async () => {
+    // The person of the first test stopped the robot; its navigation aborts confirmed on the main gateway as symptoms of the stop.
+    const rosbagOf = async (app: string, code: string) => {
+      const d = (await http(`${base}/api/v1/apps/${app}/faults/${code}`)).body;
+      return (d?.environment_data?.snapshots as any[] | undefined)?.find((s) => s.type === 'rosbag');
+    };
+    const nav = await eventually(() => rosbagOf('bt_navigator', 'NAVIGATION_GOAL_ABORTED'), 'a recording of NAVIGATION_GOAL_ABORTED', 60_000);
+    const action = await eventually(() => rosbagOf('bt_navigator', 'ACTION_NAVIGATE_TO_POSE_ABORTED'), 'a recording of ACTION_NAVIGATE_TO_POSE_ABORTED', 60_000);
+    expect(nav.bulk_data_uri).toMatch(/\/bulk-data\/rosbags\/fault_PROTECTIVE_STOP_\d+$/);
+    expect(action.bulk_data_uri.split('/').pop()).toBe(nav.bulk_data_uri.split('/').pop());
+    const res = await fetch(`${base}/api/v1${nav.bulk_data_uri}`, { signal: AbortSignal.timeout(20_000) });
+    expect(res.status).toBe(200);
+    const reader = await McapIndexedReader.Initialize({ readable: readable(new Uint8Array(await res.arrayBuffer())) });
+    const seen = new Map<string, number>();
+    for await (const m of reader.readMessages()) {
+      const topic = reader.channelsById.get(m.channelId)!.topic;
+      seen.set(topic, (seen.get(topic) ?? 0) + 1);
+    }
+    expect(seen.get('/safety/protective_stop') ?? 0).toBeGreaterThan(0);
+    expect(seen.get('/cmd_vel') ?? 0).toBeGreaterThan(3);
+  }, 120_000);
 });

@@ -49,7 +49,7 @@ export class FaultCapture implements FaultCaptureHooks {
   /** Last enqueue result per code (diagnostics and tests). */
   readonly lastResult = new Map<string, EnqueueResult>();
 
-  onConfirmed(fault: FaultRecord): void {
+  onConfirmed(fault: FaultRecord, context: { rootCause?: string } = {}): void {
     if (!this.pool) return;
     const result = this.pool.enqueue(fault.fault_code, async (signal) => {
       if (this.snapshots) {
@@ -59,7 +59,7 @@ export class FaultCapture implements FaultCaptureHooks {
           this.log.error(`freeze frame for '${fault.fault_code}' failed: ${(err as Error).message}`);
         }
       }
-      if (this.o.blackbox) await this.o.blackbox.onConfirmed(fault);
+      if (this.o.blackbox) await this.o.blackbox.onConfirmed(fault, context);
     });
     this.lastResult.set(fault.fault_code, result);
   }

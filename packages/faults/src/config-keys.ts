@@ -42,6 +42,7 @@ export const FAULT_KEYS = {
   'faults.snapshots.rosbag.enabled': bool(false, 'Black-box recording of topics around each confirmed fault (MCAP).'),
   'faults.snapshots.rosbag.duration_sec': float(5, 'Pre-fault ring-buffer age (≤0 → 5).'),
   'faults.snapshots.rosbag.duration_after_sec': float(1, 'Post-fault window (0 = none).'),
+  'faults.snapshots.rosbag.max_incident_sec': float(30, '[ours] One recording per incident: each fault confirming while a recording is open joins it and keeps it open until duration_after_sec after the last one, at most this long after it opened (counted when hit). 0 = no extension (duration_after_sec after the first).', { min: 0, max: 3600, policy: 'clamp' }),
   'faults.snapshots.rosbag.topics': str('entity', '`entity`, `config`, `all`, `auto`, `explicit` or a comma-separated topic list.'),
   'faults.snapshots.rosbag.include_topics': list([], 'Topics added to the selection.'),
   'faults.snapshots.rosbag.exclude_topics': list([], 'Topics removed from the selection.'),

@@ -29,6 +29,8 @@ export interface RosbagConfig {
   max_total_storage_mb: number;
   max_bags_per_fault: number;
   auto_cleanup: boolean;
+  /** [ours] Longest a recording is kept open by faults joining it, from its opening (docs/faults.md "One recording per incident"). */
+  max_incident_sec: number;
 }
 
 export interface SnapshotConfig {
@@ -249,6 +251,7 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
         max_total_storage_mb: rb.fixed('max_total_storage_mb', drb.max_total_storage_mb, (n) => (n <= 0 ? drb.max_total_storage_mb : n), 'must be > 0'),
         max_bags_per_fault: rb.fixed('max_bags_per_fault', drb.max_bags_per_fault, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
         auto_cleanup: rb.bool('auto_cleanup', drb.auto_cleanup),
+        max_incident_sec: rb.fixed('max_incident_sec', drb.max_incident_sec, (n) => Math.max(0, n), 'is negative'),
       },
     },
     correlation: {

@@ -25,8 +25,8 @@ import { evictionVictim } from './storage/eviction.js';
 
 /** Evidence capture driven by fault transitions (snapshots docs/faults.md, black box docs/faults.md). Implementations never block. */
 export interface FaultCaptureHooks {
-  /** A `fault_confirmed` condition occurred (also when the event itself was muted, and for auto-confirm). */
-  onConfirmed(fault: FaultRecord): void;
+  /** A `fault_confirmed` condition occurred (also when the event itself was muted, and for auto-confirm); `context.rootCause`: the root cause it is a symptom of. */
+  onConfirmed(fault: FaultRecord, context?: { rootCause?: string }): void;
   /** A fault became PREFAILED (new, reactivated or by transition): starts a lazy black-box buffer (docs/faults.md). */
   onPrefailed(fault: FaultRecord): void;
   /** Codes were cleared (the cleared code first, then its cascade): cooldown reset and rosbag auto-cleanup. */
@@ -245,17 +245,17 @@ export class FaultManager {
     const rec = res.record;
     const type = eventForReport(res);
     // The fault and its event's journal entries (the fleet outbox) commit together (docs/fleet.md).
-    const { event, muted } = this.repository.atomically(() => {
+    const { event, muted, rootCause } = this.repository.atomically(() => {
       this.repository.putFault(rec, res.nearMiss, this.config.near_miss.max_per_fault);
       const correlation = failed && this.correlation
         ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now)
         : undefined;
       const muted = Boolean(correlation?.shouldMute) && (type === 'fault_confirmed' || type === 'fault_updated');
       this.recordReport(res, req.source_id, now, type === 'fault_confirmed' && muted ? correlation?.rootCause ?? '' : undefined);
-      return { event: type && !muted ? this.journal(type, rec, now) : undefined, muted };
+      return { event: type && !muted ? this.journal(type, rec, now) : undefined, muted, rootCause: correlation?.rootCause };
     });
     if (event) this.events.deliver(event);
-    if (type === 'fault_confirmed') this.capture?.onConfirmed(cloneRecord(rec));
+    if (type === 'fault_confirmed') this.capture?.onConfirmed(cloneRecord(rec), { rootCause });
     if (rec.status === 'PREFAILED' && res.prev !== 'PREFAILED') this.capture?.onPrefailed(cloneRecord(rec));
     return { accepted: true, status: rec.status, event, muted: muted || undefined };
   }

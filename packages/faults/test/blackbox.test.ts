@@ -291,6 +291,65 @@ describe('black-box recording (docs/faults.md)', () => {
     expect(d[0].name).toBe(`${ids[0][1]} recording ${d[0].creation_date}`);
   });
 
+  it('one recording per incident: each joining fault keeps it open duration_after_sec longer, named after the root cause', async () => {
+    const { rec, repo, pub, clock } = setup({ duration_after_sec: 1, max_incident_sec: 30 });
+    pub('/chatter', 'before');
+    await rec.onConfirmed(fault('GOAL_ABORTED'), { rootCause: 'PROTECTIVE_STOP' });
+    pub('/chatter', 'at 0.1 s', 100);
+    clock.advance(800);
+    await rec.onConfirmed(fault('ACTION_ABORTED')); // 0.9 s after the first: the window now ends 1 s after this one
+    pub('/chatter', 'at 1.5 s', 600);
+    clock.advance(300);
+    expect(rec.recording).toBe(true); // the first fault's window (1 s) alone would have closed
+    pub('/chatter', 'at 1.85 s', 50);
+    clock.advance(100);
+    await rec.idle();
+    expect(rec.recording).toBe(false);
+    const links = repo.allRosbagLinks();
+    expect(new Set(links.map((l) => l.recording_id)).size).toBe(1);
+    expect(links[0].recording_id).toMatch(/^fault_PROTECTIVE_STOP_\d+$/);
+    expect(links.map((l) => l.fault_code).sort()).toEqual(['ACTION_ABORTED', 'GOAL_ABORTED']);
+    expect(links[0].duration_sec).toBeCloseTo(1.95, 1); // from the oldest message written to the end of the window
+    const file = resolveRosbagFile(repo, 'ACTION_ABORTED')!;
+    expect((await readBag(file.path)).messages.map((m) => m.text)).toEqual(['before', 'at 0.1 s', 'at 1.5 s', 'at 1.85 s']);
+    expect(rec.stats()).toMatchObject({ recordings: 1, joined_faults: 1, capped_recordings: 0 });
+  });
+
+  it('a fault confirming after the recording closed gets its whole pre-fault window again, the first fault included', async () => {
+    const { rec, repo, pub, clock } = setup({ duration_sec: 5, duration_after_sec: 1 });
+    pub('/chatter', 'stop begins');
+    await rec.onConfirmed(fault('GOAL_ABORTED'));
+    pub('/chatter', 'during the first window', 500);
+    clock.advance(600);
+    await rec.idle();
+    pub('/chatter', 'after it', 900);
+    await rec.onConfirmed(fault('RE_ABORTED'));
+    clock.advance(1000);
+    await rec.idle();
+    const second = resolveRosbagFile(repo, 'RE_ABORTED')!;
+    expect((await readBag(second.path)).messages.map((m) => m.text)).toEqual(['stop begins', 'during the first window', 'after it']);
+    expect(repo.rosbagLinksForFault('RE_ABORTED')[0].duration_sec).toBeGreaterThanOrEqual(2.4);
+  });
+
+  it('a burst of 50 faults in 2 s: bounded recordings (max_incident_sec, counted), 32 linked per recording and the rest counted, none silently', async () => {
+    const { rec, repo, pub, clock, log } = setup({ duration_after_sec: 1, max_incident_sec: 1.5 });
+    pub('/chatter', 'x');
+    for (let i = 0; i < 50; i++) {
+      await rec.onConfirmed(fault(`BURST_${i}`));
+      clock.advance(40);
+    }
+    clock.advance(1000);
+    await rec.idle();
+    expect(rec.recording).toBe(false);
+    // The first recording is kept open 1.5 s (faults 0..37: 33 linked, 5 counted as unlinked); the faults after it open the second.
+    const byRecording = new Map<string, string[]>();
+    for (const l of repo.allRosbagLinks()) byRecording.set(l.recording_id, [...(byRecording.get(l.recording_id) ?? []), l.fault_code]);
+    expect([...byRecording.values()].map((codes) => codes.length).sort((a, b) => a - b)).toEqual([12, 33]);
+    expect(rec.stats()).toMatchObject({ recordings: 2, joined_faults: 48, unlinked_faults: 5, capped_recordings: 1 });
+    expect(log.at('warn').filter((w) => w.includes('max_incident_sec'))).toHaveLength(1);
+    expect(log.at('warn').filter((w) => w.includes('gets no link'))).toHaveLength(5);
+  });
+
   it('records a post-fault-only bag when nothing was buffered, and nothing without a post window', async () => {
     const a = setup();
     await a.rec.onConfirmed(fault('A'));

@@ -55,6 +55,18 @@ export interface BlackBoxStats {
   recordings: number;
   /** Recordings abandoned because a write failed. */
   failed_recordings: number;
+  /** Faults that joined an open recording (one recording per incident) instead of opening their own. */
+  joined_faults: number;
+  /** Faults that confirmed while a recording already covered MAX_ATTACHED_FAULTS others: recorded in it, not linked to it. */
+  unlinked_faults: number;
+  /** Recordings whose post-fault window stopped growing at max_incident_sec. */
+  capped_recordings: number;
+}
+
+/** What the manager knows about a confirmation when it hands it to the recorder. */
+export interface ConfirmContext {
+  /** The root cause the fault confirmed as a symptom of (correlation, local or a peer's): the incident's name. */
+  rootCause?: string;
 }
 
 interface OpenRecording {
@@ -70,6 +82,10 @@ interface OpenRecording {
   /** null = write every topic. */
   filter: Set<string> | null;
   startMono: number;
+  /** When the recording opened, and when its post-fault window closes now (monotonic ms). */
+  openedMono: number;
+  closesMono: number;
+  capped: boolean;
   createdAtNs: bigint;
   /** Messages of this recording's topics lost before the recorder (TopicTap.onLost), by topic. */
   lost: Map<string, number>;
@@ -98,7 +114,7 @@ export class BlackBoxRecorder implements TopicTap {
   private lastIdMs = 0;
   /** The recording being finished (its queue still drains after the window closed), for the shared byte budget. */
   private closing: OpenRecording | undefined;
-  private readonly totals = { dropped: 0, written: 0, recordings: 0, failed: 0, lostInTransport: 0 };
+  private readonly totals = { dropped: 0, written: 0, recordings: 0, failed: 0, lostInTransport: 0, joined: 0, unlinked: 0, capped: 0 };
   /** Losses while only buffering, charged to the next recording when they fall in its pre-fault window. */
   private readonly losses: TransportLosses;
 
@@ -150,6 +166,9 @@ export class BlackBoxRecorder implements TopicTap {
       recordings: this.totals.recordings,
       failed_recordings: this.totals.failed,
       lost_in_transport_messages: this.totals.lostInTransport,
+      joined_faults: this.totals.joined,
+      unlinked_faults: this.totals.unlinked,
+      capped_recordings: this.totals.capped,
     };
   }
 
@@ -172,11 +191,9 @@ export class BlackBoxRecorder implements TopicTap {
     this.seen.add(topic);
     const m: TapMessage = { topic, typeName, definition: definitionText, data: cdrBytes, timestampNs, monoMs: this.o.clock.monoMs() };
     const rec = this.open;
-    if (rec) {
-      // During a post-fault window messages go into the open bag's queue (dropped and counted when it is full).
-      if (rec.filter === null || rec.filter.has(topic)) rec.queue.offer(m);
-      return;
-    }
+    // During a post-fault window messages go into the open bag's queue (dropped and counted when it is full), and
+    // stay in the ring buffer too: a fault confirming after this recording closed gets its whole pre-fault window.
+    if (rec && (rec.filter === null || rec.filter.has(topic))) rec.queue.offer(m);
     this.buffer.push(m);
   }
 
@@ -199,25 +216,28 @@ export class BlackBoxRecorder implements TopicTap {
   }
 
   /** The confirmation step of the state machine (docs/faults.md). Resolves once the bag is open (or nothing was done). */
-  onConfirmed(fault: FaultRecord): Promise<void> {
-    return this.serial(() => this.confirm(fault));
+  onConfirmed(fault: FaultRecord, context: ConfirmContext = {}): Promise<void> {
+    return this.serial(() => this.confirm(fault, context));
   }
 
   private scopeOf(fault: FaultRecord): Set<string> | null {
     return entityScope(fault.reporting_sources, this.o.graph, this.seen);
   }
 
-  private async confirm(fault: FaultRecord): Promise<void> {
+  private async confirm(fault: FaultRecord, context: ConfirmContext): Promise<void> {
     if (!this.o.config.enabled || !this.running) return;
     const code = fault.fault_code;
     const rec = this.open;
     if (rec) {
+      this.totals.joined++;
+      this.extend(rec);
       if (rec.primary === code) return;
       if (!rec.attached.has(code)) {
         if (rec.attached.size < MAX_ATTACHED_FAULTS) rec.attached.add(code);
-        else {
+        else if (!rec.unlinked.has(code)) {
           rec.unlinked.add(code);
-          this.log.warn(`black box: recording ${rec.id} already covers ${MAX_ATTACHED_FAULTS} extra faults; '${code}' gets no link`);
+          this.totals.unlinked++;
+          this.log.warn(`black box: recording ${rec.id} already covers ${MAX_ATTACHED_FAULTS} extra faults; '${code}' is in it but gets no link`);
         }
         rec.cleared.delete(code);
       }
@@ -235,12 +255,12 @@ export class BlackBoxRecorder implements TopicTap {
     }
     if (this.buffer.size === 0) this.log.info(`No pre-fault data buffered for fault '${code}' - recording post-fault window only`);
     const filter = this.o.selection.entityScoped ? this.scopeOf(fault) : null;
-    const id = this.newRecordingId(code);
+    const id = this.newRecordingId(context.rootCause || code);
     const dir = join(this.o.storageDir, id);
     const now = this.o.clock.monoMs();
     // From the drain to `this.open` nothing awaits: every message is either in the pre-fault backlog or arrives
     // after the recording is open (while the bag file is still being created it waits in the queue).
-    const written = this.buffer.drain().filter((m) => filter === null || filter.has(m.topic));
+    const written = this.buffer.snapshot().filter((m) => filter === null || filter.has(m.topic));
     const writer = McapBagWriter.open(dir, id, this.o.config.max_bag_size_mb * MB);
     // The recording's span starts at its oldest written message, bounded by the recorder's uptime.
     const startMono = written.length > 0 ? Math.max(written[0].monoMs, this.startedMono) : now;
@@ -249,7 +269,7 @@ export class BlackBoxRecorder implements TopicTap {
     if (filter !== null) for (const t of lost.keys()) if (!filter.has(t)) lost.delete(t);
     const r: OpenRecording = {
       id, dir, writer, queue, primary: code, attached: new Set(), unlinked: new Set(), cleared: new Set(), filter, startMono,
-      createdAtNs: this.o.clock.wallNs(), lost,
+      openedMono: now, closesMono: now + after * 1000, capped: false, createdAtNs: this.o.clock.wallNs(), lost,
     };
     this.open = r;
     queue.backlog(written);
@@ -262,8 +282,30 @@ export class BlackBoxRecorder implements TopicTap {
       rmSync(dir, { recursive: true, force: true });
       return;
     }
-    if (after > 0) r.timer = this.o.clock.setTimeout(() => { void this.serial(() => this.finalize()); }, after * 1000);
+    if (after > 0) this.closeAt(r, r.closesMono);
     else await this.finalize();
+  }
+
+  /** (Re)arms the end of `r`'s post-fault window at monotonic `atMs`. */
+  private closeAt(r: OpenRecording, atMs: number): void {
+    this.o.clock.clear(r.timer);
+    r.closesMono = atMs;
+    r.timer = this.o.clock.setTimeout(() => { void this.serial(() => this.finalize()); }, Math.max(0, atMs - this.o.clock.monoMs()));
+  }
+
+  /** A fault joined `r`: its window now ends duration_after_sec after this one, at most max_incident_sec after it opened. */
+  private extend(r: OpenRecording): void {
+    const after = this.o.config.duration_after_sec * 1000;
+    if (after <= 0 || !r.timer) return;
+    const wanted = this.o.clock.monoMs() + after;
+    const limit = r.openedMono + this.o.config.max_incident_sec * 1000;
+    if (wanted > limit && !r.capped) {
+      r.capped = true;
+      this.totals.capped++;
+      this.log.warn(`black box: recording ${r.id} reached max_incident_sec (${this.o.config.max_incident_sec} s); faults confirming after it closes open a new recording`);
+    }
+    const end = Math.min(wanted, Math.max(limit, r.closesMono));
+    if (end > r.closesMono) this.closeAt(r, end);
   }
 
   private newRecordingId(code: string): string {

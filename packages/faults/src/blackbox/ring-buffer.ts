@@ -58,6 +58,11 @@ export class RingBuffer {
     return this.bytes;
   }
 
+  /** Everything, oldest first, left in place (a later recording may need the same pre-fault window). */
+  snapshot(): TapMessage[] {
+    return this.items.slice(this.head);
+  }
+
   /** Removes and returns everything, oldest first. */
   drain(): TapMessage[] {
     const out = this.items.slice(this.head);

@@ -13,7 +13,7 @@ import type { EntityCache } from '../entities/cache.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { warning } from '@medkit/kit';
 import { getSamplers } from '../sampling/index.js';
-import type { FaultClock } from '@medkit/faults';
+import type { BlackBoxStats, FaultClock } from '@medkit/faults';
 import { FAULT_KEYS, faultConfigFromKeys } from '@medkit/faults';
 import { BRIDGE_KEYS, bridgeConfigsFrom } from '@medkit/faults';
 import type { FaultLogger } from '@medkit/faults';
@@ -185,7 +185,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         // docs/faults.md "Storage outages": the store's own state, so an outage is not a healthy gateway with an empty list.
         if (store.state !== 'ok') warnings.push(warning('fault_store_unavailable', `fault store (${store.backend}) ${store.state}${store.problem ? ` (${store.problem})` : ''}: ${store.last_error ?? 'not loaded yet'}; fault reports are refused`));
         return {
-          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, store, sse_clients: faultStream.fanout.clientCount, peer_events_relayed: faultStream.timeline.relayedCount, black_box: Boolean(system.blackbox) } },
+          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, store, sse_clients: faultStream.fanout.clientCount, peer_events_relayed: faultStream.timeline.relayedCount, black_box: Boolean(system.blackbox), ...blackBoxHealth(system.blackbox) } },
           warnings,
         };
       });
@@ -257,4 +257,11 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       return [['faults', `${all.length} faults stored (${confirmed} confirmed), ${s.system.repository.kind} store`]];
     },
   };
+}
+
+/** The black box's recording counters on /health (docs/faults.md "One recording per incident"). */
+function blackBoxHealth(recorder: { stats(): BlackBoxStats } | undefined): { black_box_recordings?: Record<string, number> } {
+  if (!recorder) return {};
+  const s = recorder.stats();
+  return { black_box_recordings: { recordings: s.recordings, failed: s.failed_recordings, capped: s.capped_recordings, joined_faults: s.joined_faults, unlinked_faults: s.unlinked_faults } };
 }

@@ -81,6 +81,21 @@ function registerBlackBoxMetrics(m: MetricsService, faults: FaultsService): void
       this.inc({ outcome: 'lost_in_transport' }, s.lost_in_transport_messages);
     },
   });
+  new m.client.Counter({
+    name: 'medkit_blackbox_recordings_total',
+    help: 'Black-box recordings since start-up and the faults they took (docs/faults.md "One recording per incident"), by outcome: written, failed (a write failed), capped (kept open max_incident_sec and closed), joined_fault (a fault joined an open recording), unlinked_fault (a fault in a recording that already linked 32 others).',
+    labelNames: ['outcome'],
+    registers: [m.registry],
+    collect() {
+      const s = recorder.stats();
+      this.reset();
+      this.inc({ outcome: 'written' }, s.recordings);
+      this.inc({ outcome: 'failed' }, s.failed_recordings);
+      this.inc({ outcome: 'capped' }, s.capped_recordings);
+      this.inc({ outcome: 'joined_fault' }, s.joined_faults);
+      this.inc({ outcome: 'unlinked_fault' }, s.unlinked_faults);
+    },
+  });
 }
 
 /** The fault store's state (docs/faults.md "Storage outages"): up, pending writes, failed writes. */
