@@ -32,6 +32,17 @@ function readable(bytes: Uint8Array): IReadable {
   };
 }
 
+/** Messages per topic of an MCAP file. */
+async function topicCounts(bytes: Uint8Array): Promise<Map<string, number>> {
+  const reader = await McapIndexedReader.Initialize({ readable: readable(bytes) });
+  const counts = new Map<string, number>();
+  for await (const m of reader.readMessages()) {
+    const topic = reader.channelsById.get(m.channelId)!.topic;
+    counts.set(topic, (counts.get(topic) ?? 0) + 1);
+  }
+  return counts;
+}
+
 describe('the demo records the protective stop', () => {
   it('lists a recording in the fault detail that downloads as an MCAP of the stop', async () => {
     await eventually(async () => {
@@ -67,11 +78,7 @@ describe('the demo records the protective stop', () => {
     for (const t of ['/safety/safety_gate/min_range_m', '/safety/safety_gate/commanded_vx', '/scan', '/cmd_vel_safe', '/safety/protective_stop']) {
       expect(topics, t).toContain(t);
     }
-    const counts = new Map<string, number>();
-    for await (const m of reader.readMessages()) {
-      const topic = reader.channelsById.get(m.channelId)!.topic;
-      counts.set(topic, (counts.get(topic) ?? 0) + 1);
-    }
+    const counts = await topicCounts(bytes);
     // A window of the gate's inputs around the stop (seconds at 10 Hz), not a single sample; counted
     // loosely, a loaded machine delivers fewer scans.
     expect(counts.get('/safety/safety_gate/min_range_m') ?? 0).toBeGreaterThan(3);
@@ -91,12 +98,7 @@ describe('the demo records the protective stop', () => {
     expect(action.bulk_data_uri.split('/').pop()).toBe(nav.bulk_data_uri.split('/').pop());
     const res = await fetch(`${base}/api/v1${nav.bulk_data_uri}`, { signal: AbortSignal.timeout(20_000) });
     expect(res.status).toBe(200);
-    const reader = await McapIndexedReader.Initialize({ readable: readable(new Uint8Array(await res.arrayBuffer())) });
-    const seen = new Map<string, number>();
-    for await (const m of reader.readMessages()) {
-      const topic = reader.channelsById.get(m.channelId)!.topic;
-      seen.set(topic, (seen.get(topic) ?? 0) + 1);
-    }
+    const seen = await topicCounts(new Uint8Array(await res.arrayBuffer()));
     expect(seen.get('/safety/protective_stop') ?? 0).toBeGreaterThan(0);
     expect(seen.get('/cmd_vel') ?? 0).toBeGreaterThan(3);
   }, 120_000);
