@@ -13,7 +13,8 @@ export type DropReason =
   | 'queue_full' // max_records accepted and not yet settled
   | 'queue_bytes' // max_bytes accepted and not yet settled
   | 'retries_exhausted' // 429 / 502 / 503 / 504 or no answer until export.timeout_ms
-  | 'rejected' // another HTTP error status (400, 401, 403, 413, …): retrying cannot help
+  | 'rejected' // another HTTP error status (400, 401, 403, 413, 500, …): retrying cannot help
+  | 'tls' // the TLS handshake failed (unknown CA, wrong name, client certificate refused): a setting to fix
   | 'network' // the connection failed and retrying until the deadline did not help
   | 'timeout' // the last attempt timed out
   | 'concurrency_limit' // export.concurrency batches already in flight
@@ -36,11 +37,19 @@ interface Clock {
   now(): number;
 }
 
-/** The reason a failed export is counted under, from the exporter's error. */
+/** TLS failures of Node (an unknown CA, a wrong name, an expired or refused certificate): a setting, not the network. */
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+
+/**
+ * The reason a failed export is counted under, from the exporter's error. The exporter retries only 429, 502, 503,
+ * 504, timeouts and refused or reset connections (the OTLP specification's list); any other HTTP status (500
+ * included) arrives here at once, with its code, and retrying it cannot help.
+ */
 export function dropReasonOf(error: unknown): { reason: DropReason; status?: number } {
   const e = error as { code?: unknown; message?: unknown } | undefined;
   const message = String(e?.message ?? '');
-  if (typeof e?.code === 'number') return { reason: e.code === 429 || e.code >= 500 ? 'retries_exhausted' : 'rejected', status: e.code };
+  if (typeof e?.code === 'number') return { reason: 'rejected', status: e.code };
+  if (typeof e?.code === 'string' && TLS_CODES.test(e.code)) return { reason: 'tls' };
   if (/retryable status/i.test(message)) return { reason: 'retries_exhausted' };
   if (/timed out|timeout/i.test(message)) return { reason: 'timeout' };
   if (/concurrent export limit/i.test(message)) return { reason: 'concurrency_limit' };

@@ -5,150 +5,12 @@
 // under test encodes with its own serializer, so the two sides share no code). A /rosout line and a fault's
 // confirm and clear come out as log records with the fields a query uses; a collector that is down costs bounded
 // memory, every record ends up delivered or counted dropped, and delivery resumes when the collector is back.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAULTS_SERVICE, GATEWAY_VERSION, LOGS_SERVICE } from '@medkit/gateway';
-import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { cleanup, gatewayWith, Receiver, rosout, runCleanup, until, untilAsync, type Status } from './otlp-receiver.js';
 
-const require = createRequire(import.meta.url);
-const root = require('otlp-proto-root/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } } };
-const ExportLogsServiceRequest = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-
-interface ProtoType {
-  decode(buf: Uint8Array): unknown;
-  toObject(m: unknown, o: Record<string, unknown>): Record<string, unknown>;
-}
-
-interface KeyValue {
-  key: string;
-  value: { stringValue?: string; intValue?: string; boolValue?: boolean; arrayValue?: { values?: { stringValue?: string }[] } };
-}
-
-/** One decoded record with its resource, attributes flattened to plain values. */
-interface Received {
-  resource: Record<string, unknown>;
-  eventName?: string;
-  severityNumber?: number;
-  severityText?: string;
-  body?: string;
-  timeUnixNano?: string;
-  attributes: Record<string, unknown>;
-  headers: IncomingMessage['headers'];
-}
-
-function plain(kvs: KeyValue[] | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const { key, value } of kvs ?? []) {
-    out[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.boolValue ?? value.arrayValue?.values?.map((v) => v.stringValue);
-  }
-  return out;
-}
-
-function decode(body: Buffer, headers: IncomingMessage['headers']): Received[] {
-  const msg = ExportLogsServiceRequest.toObject(ExportLogsServiceRequest.decode(body), { longs: String, enums: Number });
-  const out: Received[] = [];
-  for (const rl of (msg.resourceLogs ?? []) as { resource?: { attributes?: KeyValue[] }; scopeLogs?: { logRecords?: Record<string, unknown>[] }[] }[]) {
-    const resource = plain(rl.resource?.attributes);
-    for (const sl of rl.scopeLogs ?? []) {
-      for (const r of sl.logRecords ?? []) {
-        out.push({
-          resource,
-          eventName: r.eventName as string | undefined,
-          severityNumber: r.severityNumber as number | undefined,
-          severityText: r.severityText as string | undefined,
-          body: (r.body as { stringValue?: string } | undefined)?.stringValue,
-          timeUnixNano: r.timeUnixNano as string | undefined,
-          attributes: plain(r.attributes as KeyValue[]),
-          headers,
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** A collector: records what it decodes; answers `status` (200 by default). */
-class Receiver {
-  readonly records: Received[] = [];
-  readonly requests: { url: string; contentType?: string }[] = [];
-  status = 200;
-  private server?: Server;
-  port = 0;
-
-  async start(port = 0): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.requests.push({ url: req.url ?? '', contentType: req.headers['content-type'] });
-        const body = Buffer.concat(chunks);
-        if (this.status === 200) {
-          if (req.headers['content-type'] === 'application/x-protobuf') this.records.push(...decode(body, req.headers));
-          else this.json.push(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
-        }
-        res.writeHead(this.status, { 'content-type': 'application/x-protobuf' }).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  readonly json: Record<string, unknown>[] = [];
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
-  url(path = '/v1/logs'): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-interface Status {
-  observed: { logs: number; faults: number };
-  endpoints: { url: string; queued_records: number; queued_bytes: number; sent_records: number; dropped_records: Record<string, number>; failing: boolean; last_error?: { status?: number } }[];
-}
-
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c();
-});
-
-async function gatewayWith(config: Record<string, unknown>): Promise<TestGateway> {
-  const flags: Record<string, unknown> = { plugins: ['otlp_export'] };
-  for (const [k, v] of Object.entries(config)) flags[`plugins.otlp_export.${k}`] = v;
-  const gw = await startTestGateway({ defaults: true, flags: flags as never });
-  cleanup.push(() => gw.close());
-  return gw;
-}
-
-const rosout = (i: number, level = 30) => ({
-  stamp: { sec: 1_790_000_000 + i, nanosec: 5_000_000 },
-  level,
-  name: 'demo.battery_monitor',
-  msg: `battery at ${10 - (i % 10)} %`,
-  file: 'battery_monitor.cpp',
-  function: 'on_timer',
-  line: 42,
-  node: '/demo/battery_monitor',
-});
+afterEach(runCleanup);
 
 describe('otlp_export', () => {
   it('sends a /rosout line and a fault confirm and clear as OTLP log records with the fields queries use', async () => {
@@ -270,13 +132,3 @@ describe('otlp_export', () => {
     expect(rx.records.filter((r) => /^battery/.test(r.body ?? '')).length).toBe(after.sent_records);
   });
 });
-
-async function untilAsync<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
