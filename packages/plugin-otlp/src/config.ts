@@ -92,15 +92,21 @@ function endpoint(v: unknown, key: string, protocol: OtlpProtocol, headers: Reco
   return { url, protocol: p, headers: { ...headers, ...strings(e.headers, `${key}.headers`) } };
 }
 
-function pem(key: string, file: unknown): Buffer | undefined {
+/**
+ * A PEM file of a plugin's `tls.*` keys, read now (at configure): a file that cannot be read stops the plugin with
+ * the key and the file named, so it never falls back to sending in the clear or unverified. Empty: not set.
+ */
+export function readPemFile(plugin: string, key: string, file: unknown): Buffer | undefined {
   if (file === undefined || file === '') return undefined;
-  if (typeof file !== 'string') bad(key, 'a file path');
+  if (typeof file !== 'string') throw new PluginError('invalid-parameter', `plugins.${plugin}.${key}: a file path`, 400);
   try {
     return readFileSync(file);
   } catch (err) {
-    bad(key, `cannot read ${file}: ${(err as Error).message}`);
+    throw new PluginError('invalid-parameter', `plugins.${plugin}.${key}: cannot read ${file}: ${(err as Error).message}`, 400);
   }
 }
+
+const pem = (key: string, file: unknown) => readPemFile('otlp_export', key, file);
 
 /** Reads and checks the plugin's configuration (dotted keys arrive nested). */
 export function readOtlpSettings(c: PluginConfig): OtlpSettings {

@@ -1,10 +1,14 @@
 // The syslog_export built-in plugin (docs/logs-export.md, "syslog"): log entries and fault events as RFC 5424
-// messages with structured data, over UDP (one datagram each) or TCP (octet counting, RFC 6587), for rsyslog,
-// syslog-ng and the SIEMs behind them. The queue is bounded in records; a dead or slow server drops, counted.
+// messages with structured data, over UDP (one datagram each), TCP (octet counting, RFC 6587) or TLS (RFC 5425:
+// the same octet-counted frames inside TLS, the server verified against tls.ca_file, a client certificate when
+// configured), for rsyslog, syslog-ng and the SIEMs behind them. The queue is bounded in records; a dead or slow
+// server drops, counted.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { hostname } from 'node:os';
 import { PluginError, PLUGIN_API_VERSION, type LogProvider, type LogSeverity, type MedkitPlugin, type PluginConfig, type PluginContext, type PluginFaultEvent, type PluginLogEntry, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
+import { readPemFile } from './config.js';
 import { faultEventName } from './records.js';
 
 export const SYSLOG_PLUGIN = 'syslog_export';
@@ -20,7 +24,9 @@ const RANK: Readonly<Record<LogSeverity, number>> = { debug: 0, info: 1, warning
 interface SyslogSettings {
   host: string;
   port: number;
-  transport: 'udp' | 'tcp';
+  transport: 'udp' | 'tcp' | 'tls';
+  /** PEM material for `tls` (read at configure: a file that cannot be read stops the plugin). */
+  tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; serverName?: string };
   facility: number;
   appName: string;
   minSeverity: LogSeverity;
@@ -28,17 +34,32 @@ interface SyslogSettings {
   maxQueue: number;
 }
 
-export const SYSLOG_CONFIG_KEYS: readonly string[] = ['host', 'port', 'transport', 'facility', 'app_name', 'min_severity', 'faults', 'max_queue'];
+const TLS_KEYS = ['ca_file', 'cert_file', 'key_file', 'server_name'];
+
+/** The keys the module declares; `tls.*` is a group whose keys {@link readSettings} checks. */
+export const SYSLOG_CONFIG_KEYS: readonly string[] = ['host', 'port', 'transport', 'facility', 'app_name', 'min_severity', 'faults', 'max_queue', 'tls.*'];
 
 function bad(key: string, why: string): never {
   throw new PluginError('invalid-parameter', `plugins.${SYSLOG_PLUGIN}.${key}: ${why}`, 400);
 }
 
+function readTls(c: PluginConfig, transport: SyslogSettings['transport']): SyslogSettings['tls'] {
+  if (c.tls === undefined) return {};
+  if (typeof c.tls !== 'object' || c.tls === null || Array.isArray(c.tls)) bad('tls', `a group of ${TLS_KEYS.join(', ')}`);
+  const t = c.tls as Record<string, unknown>;
+  for (const k of Object.keys(t)) if (!TLS_KEYS.includes(k)) bad(`tls.${k}`, `unknown key (the group tls has ${TLS_KEYS.join(', ')})`);
+  if (transport !== 'tls') bad('tls', `set for transport ${transport}: tls.* is for transport tls`);
+  if (Boolean(t.cert_file) !== Boolean(t.key_file)) bad('tls.cert_file', 'tls.cert_file and tls.key_file go together');
+  if (t.server_name !== undefined && typeof t.server_name !== 'string') bad('tls.server_name', 'a host name');
+  const pem = (k: string) => readPemFile(SYSLOG_PLUGIN, `tls.${k}`, t[k]);
+  return { ca: pem('ca_file'), cert: pem('cert_file'), key: pem('key_file'), ...(t.server_name ? { serverName: t.server_name as string } : {}) };
+}
+
 function readSettings(c: PluginConfig): SyslogSettings {
-  const port = c.port ?? 514;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) bad('port', 'a port number');
   const transport = c.transport ?? 'udp';
-  if (transport !== 'udp' && transport !== 'tcp') bad('transport', 'udp or tcp');
+  if (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls') bad('transport', 'udp, tcp or tls');
+  const port = c.port ?? (transport === 'tls' ? 6514 : 514);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) bad('port', 'a port number');
   const facility = c.facility ?? 16;
   if (typeof facility !== 'number' || !Number.isInteger(facility) || facility < 0 || facility > 23) bad('facility', 'a facility number 0..23 (16 = local0)');
   const minSeverity = (c.min_severity ?? 'info') as LogSeverity;
@@ -48,7 +69,7 @@ function readSettings(c: PluginConfig): SyslogSettings {
   const appName = String(c.app_name ?? 'medkit');
   if (!/^[!-~]{1,48}$/.test(appName)) bad('app_name', '1 to 48 printable ASCII characters, no space');
   if (c.faults !== undefined && typeof c.faults !== 'boolean') bad('faults', 'true or false');
-  return { host: String(c.host ?? '127.0.0.1'), port, transport, facility, appName, minSeverity, faults: c.faults !== false, maxQueue };
+  return { host: String(c.host ?? '127.0.0.1'), port, transport, tls: readTls(c, transport), facility, appName, minSeverity, faults: c.faults !== false, maxQueue };
 }
 
 /** An SD-PARAM value: `"`, `\` and `]` escaped (RFC 5424 §6.3.3). */
@@ -92,15 +113,20 @@ export class SyslogExportPlugin implements MedkitPlugin, LogProvider {
       this.udp.unref();
     } else this.connect();
     if (s.faults) this.offFaults = ctx.subscribeFaultEvents?.((e) => this.send(this.faultMessage(e)));
-    ctx.reportWarnings?.(() => (this.lastError && !this.connected && s.transport === 'tcp' ? [{ code: 'server_unreachable', message: `syslog ${s.host}:${s.port}: ${this.lastError}; ${this.queue.length} messages queued` }] : []));
+    ctx.reportWarnings?.(() => (this.lastError && !this.connected && s.transport !== 'udp' ? [{ code: 'server_unreachable', message: `syslog ${s.host}:${s.port}: ${this.lastError}; ${this.queue.length} messages queued` }] : []));
   }
 
   private connect(): void {
     const s = this.s!;
     if (this.closed) return;
-    const sock = connect({ host: s.host, port: s.port });
+    // TLS (RFC 5425): the server's certificate is verified (against tls.ca_file when set, else the system's CAs) and
+    // must name the host (or tls.server_name); a handshake that fails closes the socket and is retried like TCP.
+    const tls = s.tls;
+    const sock = s.transport === 'tls'
+      ? connectTls({ host: s.host, port: s.port, ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.serverName ?? (/^[\d.:]+$/.test(s.host) ? undefined : s.host) })
+      : connect({ host: s.host, port: s.port });
     this.tcp = sock;
-    sock.on('connect', () => {
+    sock.on(s.transport === 'tls' ? 'secureConnect' : 'connect', () => {
       this.connected = true;
       this.retryMs = 500;
       this.flush();

@@ -2,68 +2,30 @@
 // rsyslogd with a configuration of its own in a temp dir (UDP and TCP inputs on 127.0.0.1, one file out), a real
 // gateway sends a /rosout line and a fault event over each transport, and rsyslog's own parse of the RFC 5424
 // messages (version, app name, MSGID, severity, structured data, message) is what the test reads back.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FAULTS_SERVICE, LOGS_SERVICE } from '@medkit/gateway';
 import { startTestGateway } from '../../../test-support/gateway/gateway.js';
-import { describeWith, type Requirement } from '../../../test-support/requirements.js';
-
-const RSYSLOGD = '/usr/sbin/rsyslogd';
-const RSYSLOG: Requirement[] = [{ kind: 'file', name: RSYSLOGD, debian: 'rsyslog' }];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { describeWith } from '../../../test-support/requirements.js';
+import { freePort, RSYSLOG, startRsyslog, until, type Rsyslog } from './rsyslog.js';
 
 describeWith(RSYSLOG, 'syslog_export against rsyslog', () => {
-  let dir: string;
-  let rsyslog: ChildProcess;
+  let rsyslog: Rsyslog;
   let udpPort: number;
   let tcpPort: number;
-  const out = () => (existsSync(join(dir, 'out.log')) ? readFileSync(join(dir, 'out.log'), 'utf8') : '');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'medkit-rsyslog-'));
     udpPort = await freePort();
     tcpPort = await freePort();
-    writeFileSync(join(dir, 'rsyslog.conf'), [
+    rsyslog = await startRsyslog((dir) => [
       `global(workDirectory="${dir}")`,
       'module(load="imudp")',
       'module(load="imtcp")',
       `input(type="imudp" address="127.0.0.1" port="${udpPort}")`,
       `input(type="imtcp" address="127.0.0.1" port="${tcpPort}")`,
-      'template(name="fields" type="string" string="%inputname%|%protocol-version%|%app-name%|%msgid%|%syslogseverity-text%|%syslogfacility-text%|%structured-data%|%msg%\\n")',
-      `*.* action(type="omfile" file="${join(dir, 'out.log')}" template="fields")`,
-      '',
-    ].join('\n'));
-    rsyslog = spawn(RSYSLOGD, ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslogd.pid')], { stdio: 'ignore' });
-    await until('rsyslog listening on TCP', () => new Promise<boolean>((resolve) => {
-      const c = connect(tcpPort, '127.0.0.1', () => (c.destroy(), resolve(true)));
-      c.on('error', () => resolve(false));
-    }));
+    ], tcpPort);
   });
 
-  afterAll(() => {
-    rsyslog?.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rsyslog?.stop());
 
   it.each(['udp', 'tcp'] as const)('over %s: a /rosout line and a fault event arrive as RFC 5424 with structured data', async (transport) => {
     const port = transport === 'udp' ? udpPort : tcpPort;
@@ -71,8 +33,8 @@ describeWith(RSYSLOG, 'syslog_export against rsyslog', () => {
     try {
       gw.gateway.ctx.services.get(LOGS_SERVICE).ingestRosout({ stamp: { sec: 1_790_000_000, nanosec: 0 }, level: 40, name: 'demo.lidar', msg: `scan timeout "front" [${transport}]`, file: 'lidar.cpp', function: 'on_scan', line: 7, node: '/demo/lidar' });
       gw.gateway.ctx.services.get(FAULTS_SERVICE).report({ fault_code: `LIDAR_TIMEOUT_${transport.toUpperCase()}`, event_type: 0, severity: 3, description: 'no scan for 2 s', source_id: '/demo/lidar' });
-      await until(`both messages over ${transport}`, () => out().split('\n').filter((l) => l.includes(`|medkit-${transport}|`)).length >= 2);
-      const lines = out().split('\n').filter((l) => l.includes(`|medkit-${transport}|`));
+      await until(`both messages over ${transport}`, () => rsyslog.lines().filter((l) => l.includes(`|medkit-${transport}|`)).length >= 2);
+      const lines = rsyslog.lines().filter((l) => l.includes(`|medkit-${transport}|`));
       const log = lines.find((l) => l.includes('|log|'))!;
       expect(log).toBeDefined();
       const [input, version, , , severity, facility, sd, msg] = log.split('|');
