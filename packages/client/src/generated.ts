@@ -693,6 +693,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/faults/{fault_code}/incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] An in-scope fault's incident as one MCAP file
+         * @description One MCAP file to hand on: the messages of the fault's newest black-box recording; as attachments faults.json (the fault, the faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), freeze_frames.json, logs.json (the log lines of the recording's window from the faults' nodes) and gateway.json; a medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in Foxglove and in medkit's incident view (Open file). A fault without a recording still answers, without messages.
+         */
+        get: operations["exportAppFaultIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -1849,6 +1869,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/areas/{area_id}/faults/{fault_code}/incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] An in-scope fault's incident as one MCAP file
+         * @description One MCAP file to hand on: the messages of the fault's newest black-box recording; as attachments faults.json (the fault, the faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), freeze_frames.json, logs.json (the log lines of the recording's window from the faults' nodes) and gateway.json; a medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in Foxglove and in medkit's incident view (Open file). A fault without a recording still answers, without messages.
+         */
+        get: operations["exportAreaFaultIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/areas/{area_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -2865,6 +2905,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/components/{component_id}/faults/{fault_code}/incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] An in-scope fault's incident as one MCAP file
+         * @description One MCAP file to hand on: the messages of the fault's newest black-box recording; as attachments faults.json (the fault, the faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), freeze_frames.json, logs.json (the log lines of the recording's window from the faults' nodes) and gateway.json; a medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in Foxglove and in medkit's incident view (Open file). A fault without a recording still answers, without messages.
+         */
+        get: operations["exportComponentFaultIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/components/{component_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -3637,6 +3697,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/faults/{fault_code}/incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] The fault's incident as one MCAP file (recording, faults, histories, freeze frames, log lines)
+         * @description One MCAP file to hand on: the messages of the fault's newest black-box recording; as attachments faults.json (the fault, the faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), freeze_frames.json, logs.json (the log lines of the recording's window from the faults' nodes) and gateway.json; a medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in Foxglove and in medkit's incident view (Open file). A fault without a recording still answers, without messages.
+         */
+        get: operations["exportFaultIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -4254,6 +4334,26 @@ export type paths = {
          * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
          */
         put: operations["acknowledgeFunctionFault"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/{function_id}/faults/{fault_code}/incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] An in-scope fault's incident as one MCAP file
+         * @description One MCAP file to hand on: the messages of the fault's newest black-box recording; as attachments faults.json (the fault, the faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), freeze_frames.json, logs.json (the log lines of the recording's window from the faults' nodes) and gateway.json; a medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in Foxglove and in medkit's incident view (Open file). A fault without a recording still answers, without messages.
+         */
+        get: operations["exportFunctionFaultIncident"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -5394,6 +5494,31 @@ export type components = {
             id: string;
             status: string;
         };
+        /**
+         * Format: binary
+         * @description An MCAP file (application/x-mcap)
+         */
+        ExportAppFaultIncidentResponse: string;
+        /**
+         * Format: binary
+         * @description An MCAP file (application/x-mcap)
+         */
+        ExportAreaFaultIncidentResponse: string;
+        /**
+         * Format: binary
+         * @description An MCAP file (application/x-mcap)
+         */
+        ExportComponentFaultIncidentResponse: string;
+        /**
+         * Format: binary
+         * @description An MCAP file (application/x-mcap)
+         */
+        ExportFaultIncidentResponse: string;
+        /**
+         * Format: binary
+         * @description An MCAP file (application/x-mcap)
+         */
+        ExportFunctionFaultIncidentResponse: string;
         ExtendAppLockRequest: {
             /** @description new TTL in seconds from now, ≤ the entity maximum */
             lock_expiration: number;
@@ -12181,6 +12306,85 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    exportAppFaultIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An MCAP file (application/x-mcap) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportAppFaultIncidentResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20422,6 +20626,85 @@ export interface operations {
             };
         };
     };
+    exportAreaFaultIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An MCAP file (application/x-mcap) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportAreaFaultIncidentResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     getAreaFaultSnapshots: {
         parameters: {
             query?: {
@@ -27504,6 +27787,85 @@ export interface operations {
             };
         };
     };
+    exportComponentFaultIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An MCAP file (application/x-mcap) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportComponentFaultIncidentResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     getComponentFaultSnapshots: {
         parameters: {
             query?: {
@@ -32941,6 +33303,83 @@ export interface operations {
             };
         };
     };
+    exportFaultIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An MCAP file (application/x-mcap) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFaultIncidentResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     getFaultSnapshots: {
         parameters: {
             query?: {
@@ -37173,6 +37612,85 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    exportFunctionFaultIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An MCAP file (application/x-mcap) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFunctionFaultIncidentResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -102,4 +102,32 @@ describe('the demo records the protective stop', () => {
     expect(seen.get('/safety/protective_stop') ?? 0).toBeGreaterThan(0);
     expect(seen.get('/cmd_vel') ?? 0).toBeGreaterThan(3);
   }, 120_000);
+
+  it('hands the abort\'s incident on as one MCAP file: the recording, the faults with their histories, freeze frames, log lines and the gateway', async () => {
+    const res = await fetch(`${base}/api/v1/apps/bt_navigator/faults/NAVIGATION_GOAL_ABORTED/incident`, { signal: AbortSignal.timeout(30_000) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-mcap');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="incident_NAVIGATION_GOAL_ABORTED_\d+\.mcap"$/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect((await topicCounts(bytes)).get('/safety/protective_stop') ?? 0).toBeGreaterThan(0);
+    const reader = await McapIndexedReader.Initialize({ readable: readable(bytes) });
+    const meta = new Map<string, Map<string, string>>();
+    for await (const m of reader.readMetadata()) meta.set(m.name, m.metadata);
+    const incident = meta.get('medkit_incident')!;
+    expect(incident.get('fault_code')).toBe('NAVIGATION_GOAL_ABORTED');
+    expect(incident.get('root_cause')).toBe('PROTECTIVE_STOP');
+    expect(JSON.parse(incident.get('fault_codes')!)).toEqual(expect.arrayContaining(['NAVIGATION_GOAL_ABORTED', 'ACTION_NAVIGATE_TO_POSE_ABORTED']));
+    expect(incident.get('recording_id')).toMatch(/^fault_PROTECTIVE_STOP_\d+$/);
+    expect(incident.get('medkit_version')).toMatch(/^\d+\.\d+\.\d+/);
+    expect(meta.has('medkit_blackbox')).toBe(true); // the recording's own notes came along
+    const attachments = new Map<string, unknown>();
+    for await (const a of reader.readAttachments()) attachments.set(a.name, JSON.parse(new TextDecoder().decode(a.data)));
+    const faults = attachments.get('faults.json') as { item: { code: string }; 'x-medkit': { status_history: { change: string }[] } }[];
+    const nav = faults.find((d) => d.item.code === 'NAVIGATION_GOAL_ABORTED')!;
+    expect(nav['x-medkit'].status_history.map((h) => h.change)).toEqual(expect.arrayContaining(['occurred', 'confirmed', 'muted']));
+    expect(Object.keys(attachments.get('freeze_frames.json') as object)).toContain('NAVIGATION_GOAL_ABORTED');
+    const logs = attachments.get('logs.json') as { items: { message: string; context: { node: string } }[] };
+    expect(logs.items.some((l) => l.context.node === 'navigation.bt_navigator' && /aborted/.test(l.message))).toBe(true);
+    expect(attachments.get('gateway.json')).toMatchObject({ product: 'medkit' });
+  }, 120_000);
 });

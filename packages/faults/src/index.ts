@@ -50,3 +50,4 @@ export { SnapshotSignalTap } from './ros/signal-tap.js';
 export { rosTopicGraph, rosTopicSampler } from './ros/topic-access.js';
 export { faultMsg, rosTime } from './ros/messages.js';
 export * from './history/model.js';
+export * from './blackbox/incident-mcap.js';

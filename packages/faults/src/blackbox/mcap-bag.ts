@@ -12,7 +12,7 @@ import type { TapMessage } from './ring-buffer.js';
  * File sink for McapWriter. Writes are asynchronous (the thread pool), so the event loop keeps receiving while a
  * chunk goes to disk; McapWriter awaits each one before it reuses the buffer it passed.
  */
-class FileWritable implements IWritable {
+export class FileWritable implements IWritable {
   private pos = 0n;
   constructor(readonly file: FileHandle) {}
   async write(buffer: Uint8Array): Promise<void> {

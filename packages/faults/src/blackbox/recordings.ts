@@ -28,6 +28,14 @@ export function firstBagFile(link: RosbagLink): string | null {
   return files.length > 0 ? join(dir, files[0]) : null;
 }
 
+/** Every MCAP file of a recording directory, in recording order (`<id>_0.mcap`, `<id>_1.mcap`, …). */
+export function mcapFiles(link: RosbagLink): string[] {
+  const dir = link.file_path;
+  if (!existsSync(dir)) return [];
+  const index = (f: string) => Number(/_(\d+)\.mcap$/.exec(f)?.[1] ?? 0);
+  return readdirSync(dir).filter((f) => f.endsWith('.mcap')).sort((a, b) => index(a) - index(b) || (a < b ? -1 : 1)).map((f) => join(dir, f));
+}
+
 /**
  * Bytes a download of the recording serves (its first bag file): what REST lists as `size` / `size_bytes`,
  * so a client can check the download. The stored `size_bytes` (whole directory, metadata.yaml and split

@@ -31,6 +31,8 @@ import { ENTITY_FRAME_MIGRATIONS, EntityFrames, entityValuesOf, SqliteEntityFram
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
 import { registerAcknowledgeRoutes } from './http/acknowledge-routes.js';
+import { registerIncidentRoutes } from './http/incident-routes.js';
+import { LOGS_SERVICE } from '../logs/feature.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
 import { FaultStream } from './http/fault-stream.js';
 import { BlackBoxTap } from '@medkit/faults';
@@ -205,6 +207,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver, peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE) });
         registerEntityFaultRoutes(app, { service, resolver: ctx.resolver, owned: pluginFaults(ctx.services.find(PLUGINS_SERVICE)) });
         registerAcknowledgeRoutes(app, { service, resolver: ctx.resolver });
+        registerIncidentRoutes(app, { service, logs: () => ctx.services.find(LOGS_SERVICE) });
         await registerBulkDataRoutes(app, { service, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };
     },

@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { API_BASE, EntityId, GenericError, type HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { acknowledgementView, inEntityScope, MAX_HISTORY_NOTE, type FaultRecord } from '@medkit/faults';
-import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
+import { TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
+import { faultSegments } from './fault-segments.js';
 import type { FaultsService } from '../gateway/service.js';
 import { FaultCode } from './schemas.js';
 
@@ -50,10 +51,7 @@ export function registerAcknowledgeRoutes(app: HttpApp, deps: { service: FaultsS
     },
   );
 
-  for (const segment of ENTITY_SEGMENTS) {
-    if (!COLLECTIONS[SEGMENT_TO_TYPE[segment]].has('faults')) continue;
-    const idParam = ID_PARAM[segment];
-    const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
+  for (const { segment, idParam, op } of faultSegments()) {
     app.put(
       `${API_BASE}/${segment}/:${idParam}/faults/:fault_code/acknowledgement`,
       {

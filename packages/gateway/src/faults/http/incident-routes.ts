@@ -1,0 +1,86 @@
+// HTTP ↔ incident export (docs/faults.md "Incident export"): `GET …/faults/{code}/incident` answers one MCAP file,
+// written to a temporary file first (a recording may be tens of MB) and removed once sent.
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { API_BASE, EntityId, GenericError, type HttpApp } from '@medkit/server';
+import { SovdError } from '@medkit/plugin-api';
+import { inEntityScope, writeIncidentMcap, type FaultRecord } from '@medkit/faults';
+import { faultSegments } from './fault-segments.js';
+import type { LogManager } from '../../logs/manager.js';
+import type { FaultsService } from '../gateway/service.js';
+import { incidentOf } from '../incident/incident-content.js';
+import { FaultCode } from './schemas.js';
+
+const ERR = { 400: GenericError, 404: GenericError, 503: GenericError } as const;
+const File = Type.String({ format: 'binary', description: 'An MCAP file (application/x-mcap)' });
+const description =
+  'One MCAP file to hand on: the messages of the fault\'s newest black-box recording; as attachments faults.json (the fault, the ' +
+  'faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), ' +
+  'freeze_frames.json, logs.json (the log lines of the recording\'s window from the faults\' nodes) and gateway.json; a ' +
+  'medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in ' +
+  'Foxglove and in medkit\'s incident view (Open file). A fault without a recording still answers, without messages.';
+
+async function sendIncident(reply: FastifyReply, svc: FaultsService, f: FaultRecord, logs: LogManager | undefined): Promise<FastifyReply> {
+  const incident = await incidentOf(svc, f, logs, BigInt(Date.now()) * 1_000_000n);
+  const dir = await mkdtemp(join(tmpdir(), 'medkit-incident-'));
+  const path = join(dir, 'incident.mcap');
+  const cleanup = () => void rm(dir, { recursive: true, force: true });
+  try {
+    await writeIncidentMcap(path, incident.content);
+  } catch (err) {
+    cleanup();
+    throw new SovdError('service-unavailable', `Cannot write the incident file: ${(err as Error).message}`, { fault_code: f.fault_code });
+  }
+  const size = (await stat(path)).size;
+  const stream = createReadStream(path);
+  stream.on('close', cleanup);
+  return reply
+    .header('Content-Type', 'application/x-mcap')
+    .header('Content-Length', size)
+    .header('Content-Disposition', `attachment; filename="${incident.filename.replace(/[^A-Za-z0-9_.-]/g, '_')}"`)
+    .header('Access-Control-Expose-Headers', 'Content-Disposition')
+    .send(stream);
+}
+
+export function registerIncidentRoutes(app: HttpApp, deps: { service: FaultsService; logs: () => LogManager | undefined }): void {
+  const svc = deps.service;
+  const notFound = (code: string, entityId?: string) => new SovdError('resource-not-found', `Fault not found: ${code}`, { fault_code: code, ...(entityId ? { entity_id: entityId } : {}) });
+  app.get(
+    `${API_BASE}/faults/:fault_code/incident`,
+    {
+      schema: {
+        operationId: 'exportFaultIncident', summary: '[x-medkit] The fault\'s incident as one MCAP file (recording, faults, histories, freeze frames, log lines)', description, tags: ['faults'],
+        params: Type.Object({ fault_code: FaultCode }), response: { 200: File, ...ERR },
+      },
+    },
+    async (request, reply) => {
+      const code = (request.params as { fault_code: string }).fault_code;
+      const f = svc.manager.getFault(code);
+      if (!f) throw notFound(code);
+      return sendIncident(reply, svc, f, deps.logs());
+    },
+  );
+  for (const { segment, idParam, op } of faultSegments()) {
+    app.get(
+      `${API_BASE}/${segment}/:${idParam}/faults/:fault_code/incident`,
+      {
+        config: { entity: { segment, collection: 'faults' as const } },
+        schema: {
+          operationId: `export${op}FaultIncident`, summary: `[x-medkit] An in-scope fault's incident as one MCAP file`, description, tags: ['faults'],
+          params: Type.Object({ [idParam]: EntityId('Entity id'), fault_code: FaultCode }), response: { 200: File, ...ERR },
+        },
+      },
+      async (request, reply) => {
+        const code = (request.params as { fault_code: string }).fault_code;
+        const { type, entity } = request.entity;
+        const f = svc.manager.getFault(code);
+        if (!f || !inEntityScope(f, svc.scopeOf(type, entity).belongs)) throw notFound(code, entity.id);
+        return sendIncident(reply, svc, f, deps.logs());
+      },
+    );
+  }
+}
