@@ -2,7 +2,10 @@
 // recording: max_bags_per_fault 0): the incident view lists both occurrences, opens on the newest, and picking
 // the older one puts it in the URL and decodes that occurrence's own recording. The gateway runs in-process
 // (ROS off); a sampler stands in for the ROS layer and the black box is fed a battery voltage topic.
-import { rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { HistoryPoint } from '@medkit/gateway';
 import { oneTopicSource } from './support/one-topic-source.js';
@@ -12,6 +15,7 @@ import { buildUi } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages } from './support/pages.js';
 
+const ARTIFACTS = fileURLToPath(new URL('../../../.test-artifacts/ui/', import.meta.url));
 const NODE = '/base/battery_monitor';
 const TOPIC = '/base/battery_voltage';
 const DETAIL = '/api/v1/apps/battery-monitor/faults/BATTERY_SAG';
@@ -132,5 +136,30 @@ describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
     expect(listReads.length).toBeGreaterThan(0);
     const closest = Math.min(...listReads.slice(1).map((t, i) => t - listReads[i]));
     expect(closest, `list reads at ${listReads.map((t) => t - listReads[0]).join(', ')} ms`).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('opens the exported incident file from disk: the recording plotted, the fault with its history, without the gateway', async () => {
+    const res = await fetch(`${g.url}${DETAIL}/incident`);
+    expect(res.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'medkit-incident-ui-'));
+    const file = join(dir, 'incident_BATTERY_SAG.mcap');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    try {
+      const page = await pages.open(`${g.url}/#/incident/apps/battery-monitor/BATTERY_SAG`);
+      await page.getByTestId('export-incident').waitFor({ timeout: 20_000 });
+      await page.getByRole('link', { name: 'Open an incident file…' }).click();
+      await page.getByTestId('incident-file-input').setInputFiles(file);
+      await expect.poll(() => page.getByTestId('incident-file-summary').textContent(), { timeout: 20_000 }).toContain('fault BATTERY_SAG');
+      const plot = page.locator(`[data-testid="topic-plot"][data-topic="${TOPIC}"]`);
+      await plot.locator('canvas').waitFor({ timeout: 20_000 });
+      expect(Number(await plot.getAttribute('data-last-value'))).toBeLessThan(20.5);
+      const card = page.locator('[data-testid="incident-file-fault"][data-code="BATTERY_SAG"]');
+      await expect.poll(() => card.locator('[data-testid="status-history"] li').count()).toBeGreaterThanOrEqual(3);
+      expect(await card.locator('[data-testid="status-history"] li').first().textContent()).toMatch(/confirmed.*occurrence 2/);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'incident-file.png') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

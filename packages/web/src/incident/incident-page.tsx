@@ -8,6 +8,7 @@ import { entityPath, type EntityType } from '../model/entities';
 import { normalizeFaultDetail } from '../model/fault-detail';
 import type { FrameView } from '../model/freeze-frame';
 import { isObj, str } from '../model/json';
+import { DownloadLink } from '../ui/download-link';
 import { routeHash } from '../model/route';
 import { useApp } from '../ui/context';
 import { usePoll } from '../ui/hooks';
@@ -104,7 +105,15 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
         <a href="#/faults">Faults</a> › <a href={routeHash({ view: 'entity', type, id, tab: 'faults' })}>{id}</a> ›{' '}
         <a href={routeHash({ view: 'fault', type, id, code })}>fault detail</a>
       </p>
-      <FaultHead detail={d}>{gatewayOf && <span class="muted">via {gatewayOf}</span>}</FaultHead>
+      <FaultHead detail={d}>
+        {gatewayOf && <span class="muted">via {gatewayOf}</span>}
+        <span data-testid="export-incident">
+          <DownloadLink client={client} path={`${base}/faults/${encodeURIComponent(code)}/incident`}>
+            Export incident (MCAP)
+          </DownloadLink>
+        </span>
+        <a href={routeHash({ view: 'incident-file' })}>Open an incident file…</a>
+      </FaultHead>
       <OccurrencePicker list={occurrences} chosen={chosen} type={type} id={id} code={code} />
       <TimeAxis range={range} marks={marks} source={ready ? 'the recording' : 'around the fault, no recording decoded'} />
 

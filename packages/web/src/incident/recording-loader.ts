@@ -8,7 +8,7 @@ import { takePrefetchedDownload } from './incident-prefetch';
 
 export type { LoadProgress } from './recording-download';
 
-function decodeInWorker(bytes: ArrayBuffer, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<DecodedRecording> {
+export function decodeInWorker(bytes: ArrayBuffer, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<DecodedRecording> {
   return new Promise((resolve, reject) => {
     const worker = takeDecoder();
     const stop = () => worker.terminate();

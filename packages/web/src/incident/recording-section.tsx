@@ -8,7 +8,7 @@ import { loadRecording, type LoadProgress } from './recording-loader';
 import type { DecodedRecording } from './recording-types';
 import { TopicPlot } from './topic-plot';
 
-type RecordingState =
+export type RecordingState =
   | { kind: 'none' }
   | { kind: 'loading'; progress?: LoadProgress }
   | { kind: 'ready'; recording: DecodedRecording; loadMs: number }

@@ -7,7 +7,9 @@ export type Route =
   | { view: 'entity'; type: EntityType; id: string; tab?: string }
   | { view: 'faults' }
   | { view: 'fault'; code: string; type?: EntityType; id?: string }
-  | { view: 'incident'; code: string; type: EntityType; id: string; /** One occurrence: its capture's epoch ms. */ at?: number };
+  | { view: 'incident'; code: string; type: EntityType; id: string; /** One occurrence: its capture's epoch ms. */ at?: number }
+  /** An incident file opened from disk. */
+  | { view: 'incident-file' };
 
 /** A URL segment decoded, or as it is when it is not valid percent-encoding. */
 export const dec = (s: string) => {
@@ -24,6 +26,7 @@ export function parseRoute(hash: string): Route {
     return { view: 'entity', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], tab: parts[3] };
   }
   if (parts[0] === 'faults' && parts.length === 1) return { view: 'faults' };
+  if (parts[0] === 'incident-file' && parts.length === 1) return { view: 'incident-file' };
   if (parts[0] === 'fault' && parts.length === 2) return { view: 'fault', code: parts[1] };
   if (parts[0] === 'fault' && parts.length === 4 && parts[1] in TYPE_OF_SEGMENT) {
     return { view: 'fault', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3] };
@@ -42,6 +45,8 @@ export function routeHash(r: Route): string {
       return '#/';
     case 'faults':
       return '#/faults';
+    case 'incident-file':
+      return '#/incident-file';
     case 'entity':
       return `#/entity/${SEGMENT[r.type]}/${enc(r.id)}${r.tab ? `/${enc(r.tab)}` : ''}`;
     case 'fault':

@@ -30,6 +30,7 @@ import { AuthStatus } from './auth-status';
 import { LoginDialog } from './login-dialog';
 
 const loadIncident = () => import('../incident/incident-page');
+const loadIncidentFile = () => import('../incident/incident-file-page');
 
 function clientId(): string {
   try {
@@ -134,6 +135,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
           {route.view === 'entity' && <EntityDetail key={`${route.type}:${route.id}`} type={route.type} id={route.id} tab={route.tab} />}
           {route.view === 'faults' && <FaultDashboard />}
           {route.view === 'incident' && <Incident key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} at={route.at} />}
+          {route.view === 'incident-file' && <IncidentFile />}
           {route.view === 'fault' && <FaultDetail key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
         </main>
       </div>
@@ -141,6 +143,13 @@ export function App({ initialGateway }: { initialGateway: string }) {
       <ConnectionDialog open={connOpen} current={gateway} onClose={() => setConnOpen(false)} onChoose={choose} />
     </Ctx.Provider>
   );
+}
+
+/** An incident file opened from disk: the incident view's chunk (decoder, plots) and the file reader. */
+function IncidentFile() {
+  useEffect(prewarmDecoder, []);
+  const mod = useModule(loadIncidentFile);
+  return mod ? <mod.IncidentFilePage /> : <section class="panel"><h1>Loading the incident view…</h1></section>;
 }
 
 /**

@@ -32,6 +32,9 @@ export function FaultDashboard() {
         <span class="muted small">
           · live updates: {faults.stream === 'live' ? 'on' : faults.stream}
         </span>
+        <a class="small push-right" href="#/incident-file" data-testid="open-incident-file">
+          Open an incident file…
+        </a>
       </p>
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Fault filters">
         <StatusSelect id="f-status" value={filter.status} onChange={(status) => set({ status })} />
