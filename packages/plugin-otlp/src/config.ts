@@ -26,6 +26,8 @@ export interface OtlpSettings {
   resource: { robotId?: string; fleetId?: string; attributes: Record<string, string> };
   /** Base URL prefixed to a fault's detail path in `medkit.fault.url` (empty: the path alone). */
   publicUrl: string;
+  /** Fault events kept in a SQLite file until each endpoint's collector acknowledged them (off by default). */
+  outbox: { enabled: boolean; file: string; maxRecords: number; maxBytes: number };
 }
 
 /** The groups of keys and what each holds; the plugin checks the keys inside a group itself. */
@@ -37,6 +39,7 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
   batch: ['max_records', 'delay_ms'],
   export: ['timeout_ms', 'concurrency'],
   resource: ['robot_id', 'fleet_id', 'attributes'],
+  outbox: ['enabled', 'file', 'max_records', 'max_bytes'],
 };
 
 /**
@@ -144,6 +147,10 @@ export function readOtlpSettings(c: PluginConfig): OtlpSettings {
     return String(v);
   };
   const publicUrl = text(c.public_url, 'public_url') ?? '';
+  const outbox = obj(c.outbox);
+  const outboxOn = bool(outbox.enabled, 'outbox.enabled', false);
+  const outboxFile = text(outbox.file, 'outbox.file') ?? '';
+  if (outboxOn && !outboxFile) bad('outbox.file', "required with outbox.enabled: a file in the gateway's data dir, e.g. /var/lib/medkit/otlp-outbox.db");
   return {
     endpoints,
     tls: { ca: pem('tls.ca_file', tls.ca_file), cert: pem('tls.cert_file', certFile), key: pem('tls.key_file', keyFile) },
@@ -154,5 +161,6 @@ export function readOtlpSettings(c: PluginConfig): OtlpSettings {
     export: { timeoutMs: int(exp, 'export', 'timeout_ms', 10_000, 100, 600_000), concurrency: int(exp, 'export', 'concurrency', 2, 1, 64) },
     resource: { robotId: text(resource.robot_id, 'resource.robot_id'), fleetId: text(resource.fleet_id, 'resource.fleet_id'), attributes: strings(resource.attributes, 'resource.attributes') },
     publicUrl: publicUrl.replace(/\/+$/, ''),
+    outbox: { enabled: outboxOn, file: outboxFile, maxRecords: int(outbox, 'outbox', 'max_records', 10_000, 1, 10_000_000), maxBytes: int(outbox, 'outbox', 'max_bytes', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
   };
 }

@@ -4,9 +4,10 @@
 // subscriber, `GET /x-medkit-otlp` with its counters, and `/health` warnings while an endpoint fails or drops.
 import { hostname } from 'node:os';
 import type { Logger } from '@opentelemetry/api-logs';
-import type { LoggerProvider, LogRecordExporter } from '@opentelemetry/sdk-logs';
-import type { LogProvider, LogSeverity, MedkitPlugin, PluginConfig, PluginContext, PluginLogEntry, PluginRoute, PluginWarning } from '@medkit/plugin-api';
+import type { LoggerProvider, LoggerProviderConfig, LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { LogProvider, LogSeverity, MedkitPlugin, PluginConfig, PluginContext, PluginFaultEvent, PluginLogEntry, PluginRoute, PluginWarning } from '@medkit/plugin-api';
 import { readOtlpSettings, type OtlpEndpoint, type OtlpSettings } from './config.js';
+import { CaptureProcessor, OutboxLane, OutboxStore, type OutboxLaneStatus } from './outbox.js';
 import { EndpointSink, type EndpointStatus } from './pipeline.js';
 import { faultRecordOf, logRecordOf } from './records.js';
 
@@ -23,8 +24,10 @@ export interface OtlpPluginOptions {
 }
 
 export interface OtlpStatus {
-  observed: { logs: number; faults: number; below_min_severity: number };
+  observed: { logs: number; faults: number; below_min_severity: number; outbox_write_failed: number };
   endpoints: EndpointStatus[];
+  /** With outbox.enabled: the fault events kept on disk, per endpoint. */
+  outbox?: { file: string; endpoints: (OutboxLaneStatus & { url: string })[] };
 }
 
 async function exporterFor(e: OtlpEndpoint, s: OtlpSettings): Promise<LogRecordExporter> {
@@ -46,7 +49,8 @@ export class OtlpExportPlugin implements MedkitPlugin, LogProvider {
   private logger?: Logger;
   private sinks: EndpointSink[] = [];
   private offFaults?: () => void;
-  private readonly observed = { logs: 0, faults: 0, below_min_severity: 0 };
+  private outbox?: { store: OutboxStore; lanes: OutboxLane[] };
+  private readonly observed = { logs: 0, faults: 0, below_min_severity: 0, outbox_write_failed: 0 };
 
   constructor(private readonly opts: OtlpPluginOptions = {}) {}
 
@@ -85,9 +89,11 @@ export class OtlpExportPlugin implements MedkitPlugin, LogProvider {
     );
     this.provider = new LoggerProvider({ resource, processors: this.sinks });
     this.logger = this.provider.getLogger('medkit', this.opts.serviceVersion);
+    if (s.faults.enabled && s.outbox.enabled) this.outbox = await this.openOutbox(s, resource, ctx);
     if (s.faults.enabled && ctx.subscribeFaultEvents) {
       this.offFaults = ctx.subscribeFaultEvents((e) => {
         this.observed.faults++;
+        if (this.outbox && this.keep(e, ctx)) return;
         this.logger?.emit(faultRecordOf(e, s.publicUrl));
       });
     } else if (s.faults.enabled) {
@@ -95,6 +101,36 @@ export class OtlpExportPlugin implements MedkitPlugin, LogProvider {
     }
     ctx.reportWarnings?.(() => this.warnings());
     ctx.log.info(`exporting ${[s.logs.enabled ? `log entries (${s.logs.minSeverity} and above)` : '', s.faults.enabled ? 'fault events' : ''].filter(Boolean).join(' and ') || 'nothing'} to ${s.endpoints.map((e) => e.url).join(', ')}`);
+  }
+
+  /** The fault events' outbox (src/outbox.ts): its file, and a lane per endpoint with an exporter of its own. */
+  private async openOutbox(s: OtlpSettings, resource: LoggerProviderConfig['resource'], ctx: PluginContext): Promise<{ store: OutboxStore; lanes: OutboxLane[] }> {
+    const { LoggerProvider } = await import('@opentelemetry/sdk-logs');
+    const { store, orphaned } = await OutboxStore.open(s.outbox.file, s.endpoints.map((e) => e.url), s.outbox.maxRecords, s.outbox.maxBytes);
+    if (orphaned > 0) ctx.log.warn(`outbox ${s.outbox.file}: ${orphaned} fault events kept for endpoints no longer configured were deleted`);
+    const capture = new CaptureProcessor();
+    const logger = new LoggerProvider({ resource, processors: [capture] }).getLogger('medkit', this.opts.serviceVersion);
+    const recordOf = (payload: string) => {
+      logger.emit(faultRecordOf(JSON.parse(payload) as PluginFaultEvent, s.publicUrl));
+      return capture.take();
+    };
+    const lanes = await Promise.all(s.endpoints.map(async (e) => new OutboxLane({ endpoint: e.url, store, exporter: await exporterFor(e, s), recordOf, batchRecords: s.batch.maxRecords, exportTimeoutMs: s.export.timeoutMs })));
+    for (const l of lanes) l.kick();
+    ctx.log.info(`fault events are kept in ${s.outbox.file} until each endpoint acknowledges them (${store.counts(s.endpoints[0].url).rows} waiting)`);
+    return { store, lanes };
+  }
+
+  /** Writes a fault event to the outbox; false when the file refused it (the event then goes the in-memory way). */
+  private keep(e: PluginFaultEvent, ctx: PluginContext): boolean {
+    try {
+      this.outbox!.store.add(JSON.stringify(e));
+    } catch (err) {
+      this.observed.outbox_write_failed++;
+      ctx.log.warn(`outbox: cannot store fault event ${e.fault.fault_code}: ${(err as Error).message}; sent from memory`);
+      return false;
+    }
+    for (const l of this.outbox!.lanes) l.kick();
+    return true;
   }
 
   /** LogProvider: observes every entry, never keeps one out of the ring buffer. */
@@ -111,7 +147,13 @@ export class OtlpExportPlugin implements MedkitPlugin, LogProvider {
   }
 
   status(): OtlpStatus {
-    return { observed: { ...this.observed }, endpoints: this.sinks.map((k) => k.status()) };
+    const ob = this.outbox;
+    const s = this.settings;
+    return {
+      observed: { ...this.observed },
+      endpoints: this.sinks.map((k) => k.status()),
+      ...(ob && s ? { outbox: { file: s.outbox.file, endpoints: ob.lanes.map((l, i) => ({ url: s.endpoints[i].url, ...l.status() })) } } : {}),
+    };
   }
 
   private warnings(): PluginWarning[] {
@@ -126,6 +168,10 @@ export class OtlpExportPlugin implements MedkitPlugin, LogProvider {
         out.push({ code: 'records_dropped', message: `OTLP endpoint ${st.url}: ${k.droppedTotal} records dropped since start (${reasons}), the last ${Math.round((now - last) / 1000)} s ago` });
       }
     }
+    for (const o of this.status().outbox?.endpoints ?? []) {
+      if (o.failing && o.pending_records > 0) out.push({ code: 'outbox_pending', message: `OTLP endpoint ${o.url}: ${o.pending_records} fault events kept on disk until it answers (${o.last_error?.message ?? 'failing'})` });
+      if (o.dropped_oldest > 0) out.push({ code: 'outbox_dropped', message: `OTLP endpoint ${o.url}: ${o.dropped_oldest} oldest fault events dropped from the outbox since start (outbox.max_records or outbox.max_bytes)` });
+    }
     return out;
   }
 
@@ -138,6 +184,8 @@ export class OtlpExportPlugin implements MedkitPlugin, LogProvider {
     this.logger = undefined;
     // Each endpoint flushes for a bounded time; what is left is counted dropped (shutdown). The provider's own
     // shutdown would flush again without a bound.
-    await Promise.all(this.sinks.map((k) => k.shutdown()));
+    await Promise.all([...this.sinks.map((k) => k.shutdown()), ...(this.outbox?.lanes ?? []).map((l) => l.close())]);
+    this.outbox?.store.close();
+    this.outbox = undefined;
   }
 }

@@ -42,6 +42,12 @@ describe('otlp_export configuration', () => {
     expect(refusal({ url: 'http://c/v1/logs', logs: { min_severity: 'warn' } })).toMatch(/logs\.min_severity: one of debug, info, warning, error, fatal/);
     expect(refusal({ url: 'https://c/v1/logs', tls: { cert_file: '/x.pem' } })).toMatch(/go together/);
     expect(refusal({ url: 'https://c/v1/logs', tls: { ca_file: '/nonexistent/ca.pem' } })).toMatch(/tls\.ca_file: cannot read/);
+    expect(refusal({ url: 'http://c/v1/logs', outbox: { enabled: true } })).toMatch(/outbox\.file: required with outbox\.enabled/);
+    expect(refusal({ url: 'http://c/v1/logs', outbox: { max_rows: 5 } })).toMatch(/outbox\.max_rows: unknown key/);
+  });
+
+  it('keeps the outbox off unless asked, with its documented bounds', () => {
+    expect(readOtlpSettings({ url: 'http://c/v1/logs' }).outbox).toEqual({ enabled: false, file: '', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024 });
   });
 
   it('declares its groups whole, so the gateway passes them and the plugin checks inside', () => {

@@ -169,7 +169,7 @@ export interface EndpointCounters {
 export interface Status {
   observed: { logs: number; faults: number; below_min_severity: number };
   endpoints: EndpointCounters[];
-  outbox?: { pending: number; pending_bytes: number; delivered: number; dropped: Record<string, number> };
+  outbox?: { file: string; endpoints: { url: string; pending_records: number; pending_bytes: number; delivered_records: number; dropped_oldest: number; failing: boolean; last_error?: { message: string } }[] };
 }
 
 /** Cleanups run after each test, last registered first. */
