@@ -20,6 +20,7 @@ export function faultEventBody(e: FaultEvent): FaultEventBody {
     reporting_sources: [...f.reporting_sources],
     first_occurred: iso(f.first_occurred_ns),
     last_occurred: iso(f.last_occurred_ns),
+    ...(e.acknowledgement ? { acknowledgement: { by: e.acknowledgement.by, at: iso(e.acknowledgement.at_ns), ...(e.acknowledgement.note ? { note: e.acknowledgement.note } : {}) } } : {}),
   };
 }
 

@@ -144,6 +144,10 @@ const BODY_CHECKS: Record<EventKind, (b: Record<string, unknown>) => string | un
     if (!isCount(b.occurrence_count)) return 'occurrence_count';
     if (!Array.isArray(b.reporting_sources) || b.reporting_sources.length > 256 || !b.reporting_sources.every((s) => isStr(s, 512))) return 'reporting_sources';
     if (!isTime(b.first_occurred) || !isTime(b.last_occurred)) return 'times';
+    if (b.acknowledgement !== undefined) {
+      const a = b.acknowledgement as Record<string, unknown> | null;
+      if (!a || typeof a !== 'object' || Array.isArray(a) || !isStr(a.by, 512) || !isTime(a.at) || (a.note !== undefined && !isStr(a.note, 500))) return 'acknowledgement';
+    }
     return undefined;
   },
   health(b) {
@@ -197,6 +201,15 @@ export interface FaultEventBody {
   reporting_sources: string[];
   first_occurred: string;
   last_occurred: string;
+  /** Who acknowledged the fault's current occurrence on the robot (docs/faults.md "Acknowledge"); absent: nobody. */
+  acknowledgement?: FaultAcknowledgementBody;
+}
+
+/** A robot's acknowledgement of a fault, as its fault events carry it. */
+export interface FaultAcknowledgementBody {
+  by: string;
+  at: string;
+  note?: string;
 }
 
 /** The body of a `health` event (also the heartbeat). */

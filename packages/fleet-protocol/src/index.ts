@@ -23,6 +23,7 @@ export {
   type EntityNode,
   type EventKind,
   type FaultEventBody,
+  type FaultAcknowledgementBody,
   type FleetEnvelope,
   type HealthBody,
   type LogsBody,

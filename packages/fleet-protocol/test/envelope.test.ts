@@ -18,3 +18,17 @@ describe('fleet envelope: prev_seq', () => {
     }
   });
 });
+
+describe('fleet envelope: a fault body\'s acknowledgement', () => {
+  const withAck = (acknowledgement: unknown) => envelope({ body: { ...body, acknowledgement } });
+  it('takes who, when and a note', () => {
+    expect(parseEnvelope(withAck({ by: 'alice', at: '2026-11-25T00:00:01Z', note: 'on it' }))).toMatchObject({ ok: true });
+    expect(parseEnvelope(withAck({ by: 'alice', at: '2026-11-25T00:00:01Z' }))).toMatchObject({ ok: true });
+  });
+
+  it('refuses a hostile one: not an object, no or a huge who, a bad time, a long or non-string note', () => {
+    for (const a of [null, 'alice', [], {}, { by: 7, at: '2026-11-25T00:00:01Z' }, { by: 'x'.repeat(513), at: '2026-11-25T00:00:01Z' }, { by: 'a', at: 'yesterday' }, { by: 'a', at: '2026-11-25T00:00:01Z', note: 'n'.repeat(501) }, { by: 'a', at: '2026-11-25T00:00:01Z', note: 5 }]) {
+      expect(parseEnvelope(withAck(a)), JSON.stringify(a)).toMatchObject({ ok: false });
+    }
+  });
+});

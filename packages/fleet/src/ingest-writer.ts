@@ -70,17 +70,17 @@ const UPSERT_HEALTH = `
   WHERE r.robot_id = h.robot_id AND r.health_seq < h.seq`;
 
 const UPSERT_FAULTS = `
-  INSERT INTO fleet_faults (robot_id, fault_code, seq, severity, status, description, occurrence_count, reporting_sources, first_occurred, last_occurred)
+  INSERT INTO fleet_faults (robot_id, fault_code, seq, severity, status, description, occurrence_count, reporting_sources, first_occurred, last_occurred, acknowledgement)
   SELECT DISTINCT ON (e->>'robot_id', e->'body'->>'fault_code')
     e->>'robot_id', e->'body'->>'fault_code', (e->>'seq')::bigint, (e->'body'->>'severity')::integer, e->'body'->>'status',
     COALESCE(e->'body'->>'description', ''), (e->'body'->>'occurrence_count')::bigint, COALESCE(e->'body'->'reporting_sources', '[]'::jsonb),
-    (e->'body'->>'first_occurred')::timestamptz, (e->'body'->>'last_occurred')::timestamptz
+    (e->'body'->>'first_occurred')::timestamptz, (e->'body'->>'last_occurred')::timestamptz, e->'body'->'acknowledgement'
   FROM jsonb_array_elements($1::jsonb) e WHERE e->>'kind' = 'faults'
   ORDER BY e->>'robot_id', e->'body'->>'fault_code', (e->>'seq')::bigint DESC
   ON CONFLICT (robot_id, fault_code) DO UPDATE SET
     seq = EXCLUDED.seq, severity = EXCLUDED.severity, status = EXCLUDED.status, description = EXCLUDED.description,
     occurrence_count = EXCLUDED.occurrence_count, reporting_sources = EXCLUDED.reporting_sources,
-    first_occurred = EXCLUDED.first_occurred, last_occurred = EXCLUDED.last_occurred
+    first_occurred = EXCLUDED.first_occurred, last_occurred = EXCLUDED.last_occurred, acknowledgement = EXCLUDED.acknowledgement
   WHERE fleet_faults.seq < EXCLUDED.seq`;
 
 const UPSERT_ENTITIES = `

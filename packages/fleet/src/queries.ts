@@ -145,7 +145,7 @@ export async function queryFaults(pool: Pool, f: FaultFilter, limit: number, cur
   const pageWhere = [...where];
   if (cursor) pageWhere.push(`(last_occurred, robot_id, fault_code) < (${p(cursor.lo)}::timestamptz, ${p(cursor.r)}, ${p(cursor.c)})`);
   const res = await pool.query(
-    `SELECT robot_id, fault_code, severity, status, description, occurrence_count, reporting_sources, first_occurred, last_occurred, last_occurred::text AS lo
+    `SELECT robot_id, fault_code, severity, status, description, occurrence_count, reporting_sources, first_occurred, last_occurred, acknowledgement, last_occurred::text AS lo
      FROM fleet_faults ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
      ORDER BY last_occurred DESC, robot_id DESC, fault_code DESC LIMIT ${p(limit + 1)}`,
     params,
@@ -161,6 +161,7 @@ export async function queryFaults(pool: Pool, f: FaultFilter, limit: number, cur
     reporting_sources: r.reporting_sources,
     first_occurred: (r.first_occurred as Date).toISOString(),
     last_occurred: (r.last_occurred as Date).toISOString(),
+    ...(r.acknowledgement ? { acknowledgement: r.acknowledgement } : {}),
   }));
   const last = rows[rows.length - 1];
   return { items, total, next_cursor: res.rows.length > limit && last ? encodeCursor({ lo: last.lo, r: last.robot_id, c: last.fault_code }) : undefined };

@@ -83,7 +83,10 @@ function faultItem(f: FaultRow) {
     severity: f.severity,
     severity_label: restSeverityLabel(f.severity),
     status: sovdStatus(f.status),
-    'x-medkit': { robot_id: f.robot_id, status: f.status, occurrence_count: f.occurrence_count, reporting_sources: f.reporting_sources, first_occurred: f.first_occurred, last_occurred: f.last_occurred },
+    'x-medkit': {
+      robot_id: f.robot_id, status: f.status, occurrence_count: f.occurrence_count, reporting_sources: f.reporting_sources, first_occurred: f.first_occurred, last_occurred: f.last_occurred,
+      ...(f.acknowledgement ? { acknowledgement: { acknowledged_by: f.acknowledgement.by, acknowledged_at: f.acknowledgement.at, ...(f.acknowledgement.note ? { note: f.acknowledgement.note } : {}) } } : {}),
+    },
   };
 }
 

@@ -68,6 +68,11 @@ const FLEET_MIGRATIONS: PgMigration[] = [
     name: 'events the fast path brought first: no stream sequence until their JetStream copy arrives',
     sql: 'ALTER TABLE fleet_events ALTER COLUMN stream_seq DROP NOT NULL',
   },
+  {
+    version: 4,
+    name: 'who acknowledged a fault on its robot (the newest fault event says; null: nobody)',
+    sql: 'ALTER TABLE fleet_faults ADD COLUMN acknowledgement jsonb',
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied by this call. */

@@ -175,6 +175,20 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     expect((await getJson(`${base}/components/ghost/faults`)).status).toBe(404);
   });
 
+  it('relays an acknowledgement made on a robot to the fleet\'s fault list (who, when, the note)', async () => {
+    // replicas[0] was SIGKILLed above; replicas[1] serves.
+    const ack = await fetch(`${robots[0].url}/api/v1/faults/LOAD_000/acknowledgement`, {
+      method: 'PUT', headers: { 'content-type': 'application/json', 'x-client-id': 'night-shift' }, body: JSON.stringify({ note: 'known load test' }),
+    });
+    expect(ack.status).toBe(200);
+    const relayed = await until(async () => {
+      const r = await getJson(`${replicas[1].url}/api/v1/components/amr-a/faults?fault_code=LOAD_000&status=all`);
+      return r.body.items?.[0]?.['x-medkit']?.acknowledgement;
+    }, 'the acknowledgement in the fleet', 20_000);
+    expect(relayed).toMatchObject({ acknowledged_by: 'night-shift', note: 'known load test' });
+    expect(Date.parse(relayed.acknowledged_at)).toBeGreaterThan(0);
+  });
+
   it('lists robots as components (online from heartbeats) with their own trees, and forwards live requests to a robot', async () => {
     const base = `${replicas[1].url}/api/v1`;
     const comps = await getJson(`${base}/components`);

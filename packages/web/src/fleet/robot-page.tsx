@@ -99,6 +99,7 @@ export function RobotPage({ client, robotId, entity, robots }: { client: MedkitC
                     <FaultCodeCell fault={f} href={fleetRouteHash({ view: 'fault', robot: robotId, code: f.code })} />
                     <td>
                       <StatusBadge raw={f.rawStatus} />
+                      {f.acknowledgedBy && <span class="muted small" data-testid="acknowledged-by"> · ack. {f.acknowledgedBy}</span>}
                     </td>
                     <td class="num">{f.occurrences ?? '—'}</td>
                     <td>{formatTime(f.lastMs)}</td>
