@@ -89,6 +89,11 @@ describe('correlation over federation', () => {
     const all = await list('?include_muted=true');
     expect(codes(all).filter((c) => c === 'PROTECTIVE_STOP' || c === 'NAV_ABORTED').sort()).toEqual(['NAV_ABORTED', 'PROTECTIVE_STOP']);
     expect(all['x-medkit'].muted_faults).toContainEqual(expect.objectContaining({ fault_code: 'NAV_ABORTED', root_cause_code: 'PROTECTIVE_STOP', rule_id: 'stop_aborts_navigation' }));
+    // The symptom's stored history says under which root cause it was muted; the peer's fault, read through this
+    // gateway, brings the peer's own history.
+    const history = (code: string) => http(`${main.url}/api/v1/faults/${code}`).then((r) => (r.body['x-medkit'].status_history as Json[]).map((h) => `${h.change}:${h.source}`));
+    expect(await history('NAV_ABORTED')).toEqual(['occurred:/navigation/bt_navigator', 'confirmed:/navigation/bt_navigator', 'muted:PROTECTIVE_STOP']);
+    expect(await history('PROTECTIVE_STOP')).toEqual(['occurred:/safety/safety_gate', 'confirmed:/safety/safety_gate']);
   });
 
   it("this gateway's root cause mutes a peer's symptom in the merged list", async () => {
