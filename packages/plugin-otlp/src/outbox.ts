@@ -119,6 +119,8 @@ export interface OutboxLaneOptions {
   /** Turns a stored payload into the record to send (the SDK's own record, with the resource and scope). */
   recordOf: (payload: string) => ReadableLogRecord;
   batchRecords: number;
+  /** How long a new event waits for others to share its request (`batch.delay_ms`). */
+  delayMs: number;
   /** The exporter's deadline; a call that never answers is given up 5 s later. */
   exportTimeoutMs: number;
   /** Backoff between rounds while the collector fails: from `minBackoffMs`, doubling, up to `maxBackoffMs`. */
@@ -140,11 +142,26 @@ export class OutboxLane {
     this.backoff = o.minBackoffMs ?? 1000;
   }
 
-  /** Something was added, or the lane starts: send unless a round or a backoff wait is already on. */
-  kick(): void {
+  /**
+   * Something was added: send after `delayMs` (events of that time share a request), unless a round or a wait is on
+   * already. `now`: at start, and after a backoff wait.
+   */
+  kick(now = false): void {
     if (this.busy || this.timer || this.closed) return;
+    if (!now) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.kick(true);
+      }, this.o.delayMs);
+      this.timer.unref();
+      return;
+    }
     this.busy = true;
-    this.inFlight = this.round().finally(() => (this.busy = false));
+    this.inFlight = this.round().finally(() => {
+      this.busy = false;
+      // An event added while the round was ending (it saw no rows, but had not yet said it was done) is not left.
+      if (!this.closed && !this.timer && this.o.store.counts(this.o.endpoint).rows > 0) this.kick();
+    });
   }
 
   private async round(): Promise<void> {
@@ -163,7 +180,7 @@ export class OutboxLane {
       if (this.closed) return;
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        this.kick();
+        this.kick(true);
       }, this.backoff);
       this.timer.unref();
       this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 60_000);

@@ -114,8 +114,8 @@ export class OtlpExportPlugin implements MedkitPlugin, LogProvider {
       logger.emit(faultRecordOf(JSON.parse(payload) as PluginFaultEvent, s.publicUrl));
       return capture.take();
     };
-    const lanes = await Promise.all(s.endpoints.map(async (e) => new OutboxLane({ endpoint: e.url, store, exporter: await exporterFor(e, s), recordOf, batchRecords: s.batch.maxRecords, exportTimeoutMs: s.export.timeoutMs })));
-    for (const l of lanes) l.kick();
+    const lanes = await Promise.all(s.endpoints.map(async (e) => new OutboxLane({ endpoint: e.url, store, exporter: await exporterFor(e, s), recordOf, batchRecords: s.batch.maxRecords, delayMs: s.batch.delayMs, exportTimeoutMs: s.export.timeoutMs })));
+    for (const l of lanes) l.kick(true);
     ctx.log.info(`fault events are kept in ${s.outbox.file} until each endpoint acknowledges them (${store.counts(s.endpoints[0].url).rows} waiting)`);
     return { store, lanes };
   }
