@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=30 --single-threaded --no-sparkplug
+#!/usr/bin/env -S node --single-threaded --no-sparkplug --optimize-for-size --no-maglev --bytecode-old-age=2
 // The `#!` line carries the Node.js options of src/runtime-flags.ts (why they are set is written there).
 // The `medkit` command. The TypeScript sources are compiled to dist/ and bundled into bundle/ (scripts/bundle-cli.mjs)
 // at install time (npm prepare, `npm run build`).

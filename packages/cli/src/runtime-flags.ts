@@ -11,11 +11,16 @@
  * collected young; only the scavenges are more frequent and smaller.
  */
 /**
- * `--heap-growing-percent=30` lets the old generation grow to 1.3 × what the last full collection kept
+ * `--heap-growing-percent=30` let the old generation grow to 1.3 × what the last full collection kept
  * before the next one. V8's own factor reaches 4 × on a heap that collects quickly, so with a large ROS
  * graph (500 nodes) garbage filled more than half of the heap: 133 MB private memory, 70 MB at 1.5 ×, at
  * the same idle CPU; 1.3 × took another 3 MB off the demo's main gateway, CPU under the standard load
  * unchanged within the noise (docs/benchmarks.md, "Fourth round").
+ *
+ * Neither is in the list any more: `--optimize-for-size` (below) implies the 1 MB semi-spaces (a test checks) and
+ * puts V8's heap in its conservative growing mode, whose factor is at most 1.3 (a churning heap peaked lower with it
+ * alone than with both, on Node.js 20 and 24). Spelling them out again would not fit: the `#!` line has to stay
+ * within 127 characters, where Linux before 5.1 cuts it (robots' kernels include 4.9 and 4.19; a test checks).
  */
 /**
  * `--single-threaded` keeps V8's garbage collection and optimizing compilation on the main thread. Their
@@ -32,4 +37,26 @@
  * standard load (7.8 vs 7.7 % on the Nav2-sized graph, 9.8 vs 10.3 % for the demo's main gateway) and the same
  * start-up CPU time (docs/benchmarks.md, "Fourth round").
  */
-export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--heap-growing-percent=30', '--single-threaded', '--no-sparkplug'];
+/**
+ * `--optimize-for-size` makes V8 size its heap for memory rather than speed. On Node.js 24 (V8 13.6, the runtime the
+ * packages ship) the options above no longer sufficed: the old generation grew to 35 MB on the Nav2-sized graph with
+ * 13 MB of it garbage a full collection would free (22 MB live, as on Node.js 20), and freed heap pages stayed
+ * committed in V8's page pool (another 13 MB of anonymous 256 KiB mappings outside the heap's own size), so the
+ * gateway held 77 MB USS against 38 MB on Node.js 20. V8 13 collects and gives pages back early only when it optimizes
+ * for memory (`--memory-saver-mode` does the same, but Node.js 20 refuses it; this option is known to both). On
+ * Node.js 24 it took the graph gateway from 77 to 45 MB; on Node.js 20 it changes nothing measurable
+ * (docs/benchmarks.md, "Footprint on the shipped runtime (issue 53)").
+ */
+/**
+ * `--no-maglev` leaves out V8's mid-tier optimizing compiler, on by default since V8 12 (Node.js 22): hot functions
+ * go from the interpreter to TurboFan, as on Node.js 20 (where Maglev is off). Its code and its compilation's malloc'd
+ * memory cost the demo's main gateway about 4 MB more on Node.js 24 (57.8 against 53.2 MB in a screening pair),
+ * which the budget had no room for.
+ */
+/**
+ * `--bytecode-old-age=2` drops a function's bytecode once it has not run through two full collections (V8's default:
+ * 5 on Node.js 20, 6 on 24); it is compiled again if it runs again. Most of a gateway's bytecode is start-up code
+ * (configuration, schemas, plugin set-up) that never runs again: on Node.js 24 bytecode and its metadata went from
+ * 2.4 to 0.4 MB on the Nav2-sized graph, 3–4 MB of USS with the space V8 13 keeps it in.
+ */
+export const NODE_RUNTIME_FLAGS: readonly string[] = ['--single-threaded', '--no-sparkplug', '--optimize-for-size', '--no-maglev', '--bytecode-old-age=2'];

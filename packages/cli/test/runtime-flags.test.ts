@@ -19,6 +19,15 @@ describe('the medkit command’s Node.js options', () => {
   it('are on its #! line, exactly', () => {
     const first = readFileSync(MEDKIT_BIN, 'utf8').split('\n')[0];
     expect(first).toBe(`#!/usr/bin/env -S node ${NODE_RUNTIME_FLAGS.join(' ')}`);
+    // Linux before 5.1 reads at most 127 characters of it (BINPRM_BUF_SIZE): a longer line would lose options.
+    expect(first.length).toBeLessThanOrEqual(127);
+  });
+
+  it('cap the young generation at 1 MB semi-spaces (implied by --optimize-for-size on this runtime)', () => {
+    const values = execFileSync(process.execPath, [...NODE_RUNTIME_FLAGS, '--print-flag-values', '-e', '0'], { encoding: 'utf8' });
+    expect(values).toMatch(/^--max-semi-space-size=1$/m);
+    expect(values).toMatch(/^--optimize-for-size$/m);
+    expect(values).toMatch(/^--no-maglev$/m);
   });
 
   it('are what the command runs with when executed directly', () => {
