@@ -111,6 +111,9 @@ describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
     const links = picker.locator('a');
     expect(await links.count()).toBe(2);
     const [newest, older] = [Number(await links.nth(0).getAttribute('data-at')), Number(await links.nth(1).getAttribute('data-at'))];
+    // Numbered from the stored history, the same count as the fault's own.
+    expect([await links.nth(0).getAttribute('data-number'), await links.nth(1).getAttribute('data-number')]).toEqual(['2', '1']);
+    expect(await page.locator('.entity-meta').first().textContent()).toContain('2 occurrences');
     expect(newest).toBeGreaterThan(older);
     expect(await links.nth(0).getAttribute('aria-current')).toBe('page');
     // Each occurrence's plot shows the voltage of its own recording: the newest ends near 19 V, the older near 23 V.
@@ -161,5 +164,19 @@ describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('an open incident page follows the stream: a new occurrence and its status show without a reload; each recording says whose it is', async () => {
+    const page = await pages.open(`${g.url}/#/incident/apps/battery-monitor/BATTERY_SAG`);
+    const picker = page.getByTestId('occurrences');
+    await picker.waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByTestId('recordings').textContent(), { timeout: 20_000 }).toContain('this occurrence');
+    expect(await page.getByTestId('recordings').textContent()).toContain('occurrence #1');
+    g.pass('BATTERY_SAG', NODE);
+    await expect.poll(() => page.locator('.entity-meta').first().textContent(), { timeout: 20_000 }).toContain('healed');
+    g.fail('BATTERY_SAG', NODE, 2, 'battery voltage sagging a third time');
+    await expect.poll(() => picker.locator('a').count(), { timeout: 20_000 }).toBe(3);
+    expect(await page.locator('.entity-meta').first().textContent()).toContain('3 occurrences');
+    expect(await picker.locator('a').first().getAttribute('data-number')).toBe('3');
   });
 });

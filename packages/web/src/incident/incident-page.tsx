@@ -6,17 +6,19 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { prewarmDecoder } from './decoder-worker';
 import { entityPath, type EntityType } from '../model/entities';
 import { normalizeFaultDetail } from '../model/fault-detail';
-import type { FrameView } from '../model/freeze-frame';
+import type { FrameView, RecordingView } from '../model/freeze-frame';
 import { isObj, str } from '../model/json';
 import { DownloadLink } from '../ui/download-link';
 import { routeHash } from '../model/route';
+import { formatTime } from '../model/time';
 import { useApp } from '../ui/context';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { FaultHead, FrameList, RecordingList } from '../ui/faults/detail';
 import { worstActiveByEntity } from '../graph/worst-fault';
 import { axisMarks, correlationOf, faultInstantSec } from './incident-model';
-import { faultRecordings, occurrencesOf, pickOccurrence, recordingDue } from './occurrences';
+import { faultRecordings, occurrencesOf, pickOccurrence, recordingDue, type Occurrence } from './occurrences';
+import { freshnessKey } from '../state/freshness';
 import { OccurrencePicker } from './occurrence-picker';
 import { RecordingPlots, useRecording } from './recording-section';
 import { TimeAxis } from './time-axis';
@@ -47,11 +49,14 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   // The newest occurrence's recording is written seconds after it: until it is listed, both are read every 2 s.
   const [due, setDue] = useState(false);
   // The first of each read was started by the route while this chunk loaded (incident-prefetch.ts).
-  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? client.read(paths.detail, { signal }), [client, base, code], due ? DUE_POLL_MS : 15_000);
-  const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? client.read(paths.recordings, { signal })).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0);
+  // Read again at every fault event (a new occurrence, a heal) and whenever the fault list says otherwise than the
+  // last read, keeping what is shown: the page never lags the stream or the list.
+  const fresh = freshnessKey(faults, code);
+  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? client.read(paths.detail, { signal }), [client, base, code], due ? DUE_POLL_MS : 15_000, true, fresh);
+  const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? client.read(paths.recordings, { signal })).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0, true, fresh);
   const d = useMemo(() => (detail.data ? normalizeFaultDetail(detail.data, code) : undefined), [detail.data, code]);
   const recordings = useMemo(() => faultRecordings(d, bags.data, base, code), [d, bags.data, base, code]);
-  const occurrences = useMemo(() => occurrencesOf(d?.frames ?? [], recordings), [d, recordings]);
+  const occurrences = useMemo(() => occurrencesOf(d?.frames ?? [], recordings, d?.history), [d, recordings]);
   const chosen = pickOccurrence(occurrences, at);
   const rec = chosen?.recording;
   const dueNow = recordingDue(chosen, occurrences, Date.now());
@@ -114,12 +119,12 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
         </span>
         <a href={routeHash({ view: 'incident-file' })}>Open an incident file…</a>
       </FaultHead>
-      <OccurrencePicker list={occurrences} chosen={chosen} type={type} id={id} code={code} />
+      <OccurrencePicker list={occurrences} chosen={chosen} type={type} id={id} code={code} total={d.occurrences} />
       <TimeAxis range={range} marks={marks} source={ready ? 'the recording' : 'around the fault, no recording decoded'} />
 
       <h2>Black-box recording</h2>
       <RecordingPlots state={recording} range={range} faultSec={faultAt} otherOccurrence={!rec && recordings.length > 0} due={dueNow} />
-      <RecordingList recordings={recordings} client={client} />
+      <RecordingList recordings={recordings} client={client} whose={(r) => recordingOwner(r, occurrences, chosen)} />
 
       <div class="two-col">
         <section>
@@ -139,4 +144,12 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
       {type === 'app' ? <NeighbourhoodSection client={client} appId={id} worst={worst} /> : <p class="note">The fault belongs to a {type}, not to a ROS node; open one of its Apps for the graph.</p>}
     </section>
   );
+}
+
+/** Whose a listed recording is: this occurrence's, or which other one's, and the span it covers. */
+function recordingOwner(r: RecordingView, occurrences: Occurrence[], chosen: Occurrence | undefined): string {
+  const owner = occurrences.find((o) => o.recording?.path === r.path);
+  const span = r.capturedAtMs !== undefined ? `${formatTime(r.capturedAtMs)}${r.durationSec ? `, ${r.durationSec.toFixed(1)} s` : ''}` : undefined;
+  const who = !owner ? 'not matched to an occurrence' : owner === chosen ? 'this occurrence' : owner.number !== undefined ? `occurrence #${owner.number}` : `the occurrence of ${formatTime(owner.atMs)}`;
+  return span ? `${who} · ${span}` : who;
 }

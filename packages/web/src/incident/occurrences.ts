@@ -2,13 +2,15 @@
 // confirmation) and each black-box recording, a recording joined to the capture it was made for. The
 // occurrence's instant (epoch ms) is its address in the URL (`#/incident/…/<code>/<ms>`).
 import { recordingsForFault, type FrameView, type RecordingView } from '../model/freeze-frame';
-import { normalizeFaultDetail, type FaultDetailView } from '../model/fault-detail';
+import { normalizeFaultDetail, type FaultDetailView, type StatusChange } from '../model/fault-detail';
 
 export interface Occurrence {
-  /** The capture's time, else the recording's. */
+  /** The capture's time, else the recording's (from the history: the confirmation's, else its first change's). */
   atMs: number;
   captureMs?: number;
   recording?: RecordingView;
+  /** The fault's occurrence number, when the gateway's stored history names it. */
+  number?: number;
 }
 
 /** A recording is written when its window closes, seconds after the confirmation the capture was taken at. */
@@ -29,8 +31,37 @@ function recordingMs(r: RecordingView): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Newest first; a recording joins the nearest capture within 30 s that has none yet. */
-export function occurrencesOf(frames: FrameView[], recordings: RecordingView[]): Occurrence[] {
+/**
+ * Newest first. With the gateway's stored history (`history`), one entry per occurrence number it names, at its
+ * confirmation (else its first change), and the capture and recording that fall in its span (from its first change
+ * to the next occurrence's); without it, one per capture set, a recording joined to the nearest capture within 30 s.
+ */
+export function occurrencesOf(frames: FrameView[], recordings: RecordingView[], history: StatusChange[] = []): Occurrence[] {
+  const numbered = fromHistory(history);
+  if (numbered.length === 0) return fromEvidence(frames, recordings);
+  const captures = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
+  const timed = recordings.map((r) => ({ r, t: recordingMs(r) }));
+  numbered.forEach((o, i) => {
+    const end = numbered[i + 1]?.startMs ?? Infinity;
+    const inSpan = (t: number | undefined) => t !== undefined && t >= o.startMs - 1000 && t < end;
+    o.occurrence.captureMs = captures.filter(inSpan).sort((a, b) => a - b)[0];
+    o.occurrence.recording = timed.filter((x) => inSpan(x.t)).sort((a, b) => (a.t ?? 0) - (b.t ?? 0))[0]?.r;
+  });
+  return numbered.map((o) => o.occurrence).reverse();
+}
+
+/** Occurrences the history names, oldest first, with the start of each one's span. */
+function fromHistory(history: StatusChange[]): { startMs: number; occurrence: Occurrence }[] {
+  const by = new Map<number, StatusChange[]>();
+  for (const h of history) if (h.occurrence !== undefined && h.atMs !== undefined) by.set(h.occurrence, [...(by.get(h.occurrence) ?? []), h]);
+  return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([number, changes]) => {
+    const startMs = Math.min(...changes.map((c) => c.atMs!));
+    const confirmed = changes.find((c) => c.change === 'confirmed')?.atMs;
+    return { startMs, occurrence: { atMs: confirmed ?? startMs, number } };
+  });
+}
+
+function fromEvidence(frames: FrameView[], recordings: RecordingView[]): Occurrence[] {
   const captures = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
   const list: Occurrence[] = captures.map((t) => ({ atMs: t, captureMs: t }));
   const timed = recordings.map((r) => ({ r, t: recordingMs(r) })).sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
@@ -59,5 +90,5 @@ export function faultRecordings(detail: FaultDetailView | undefined, listing: un
  */
 export function recordingToOpen(detailBody: unknown, listing: unknown, base: string, code: string, atMs: number | undefined): RecordingView | undefined {
   const d = detailBody === undefined ? undefined : normalizeFaultDetail(detailBody, code);
-  return pickOccurrence(occurrencesOf(d?.frames ?? [], faultRecordings(d, listing, base, code)), atMs)?.recording;
+  return pickOccurrence(occurrencesOf(d?.frames ?? [], faultRecordings(d, listing, base, code), d?.history), atMs)?.recording;
 }

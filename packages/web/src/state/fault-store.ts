@@ -37,6 +37,8 @@ export interface FaultStore {
 /** Muted symptoms (correlation) send no events: the list is read again this long after an event, and periodically. */
 const REFRESH_AFTER_EVENT_MS = 1500;
 const LIST_REFRESH_MS = 10_000;
+/** Shortest gap between the list read before the stream and the one once it is live (ms). */
+const LIVE_REREAD_MS = 1000;
 
 export function useFaultStore(client: MedkitClient): FaultStore {
   const [faults, setFaults] = useState<Map<string, FaultView>>(new Map());
@@ -53,6 +55,8 @@ export function useFaultStore(client: MedkitClient): FaultStore {
     const controller = new AbortController();
     history.current = new Map();
     let refresh: ReturnType<typeof setTimeout> | undefined;
+    let lastSignature: string | undefined;
+    let lastListAt = 0;
 
     const loadList = async (): Promise<boolean> => {
       try {
@@ -60,8 +64,14 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         // Muted symptoms too: they are grouped under their root cause, and send no events of their own.
         const body = await client.get('/faults', { signal: controller.signal, params: { query: { status: 'all', include_muted: true } } });
         if (controller.signal.aborted) return false;
+        lastListAt = Date.now();
         const m = new Map<string, FaultView>();
         for (const f of normalizeFaultList(body)) m.set(f.key, f);
+        // A change the stream did not bring (before it connected, a muted symptom) counts as an event too, so
+        // pages that follow `version` read again; an unchanged list does not.
+        const signature = [...m.values()].map((f) => `${f.key}|${f.rawStatus}|${f.occurrences}|${f.lastMs}|${f.acknowledgedBy ?? ''}`).join('\n');
+        if (lastSignature !== undefined && signature !== lastSignature) setVersion((v) => v + 1);
+        lastSignature = signature;
         setFaults(m);
         setListBody(body);
         setMeta({ loaded: true, unsupported: false });
@@ -89,7 +99,15 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         clearTimeout(refresh);
         refresh = setTimeout(() => void loadList(), REFRESH_AFTER_EVENT_MS);
       },
-      setState: setStream,
+      // Events between the list read before the stream and the stream going live are in neither: read the list
+      // once more when it is live (a changed list counts as an event, see loadList).
+      setState: (state) => {
+        setStream(state);
+        if (state !== 'live') return;
+        // Not sooner than LIVE_REREAD_MS after the list read before it: the gateway answers one thing at a time.
+        clearTimeout(refresh);
+        refresh = setTimeout(() => void loadList(), Math.max(0, LIVE_REREAD_MS - (Date.now() - lastListAt)));
+      },
     });
     const periodic = setInterval(() => void loadList(), LIST_REFRESH_MS);
     return () => {

@@ -23,9 +23,10 @@ export function usePageVisible(): boolean {
 
 /**
  * Runs `load` when `deps` change and then every `intervalMs` (0 = once) while the page is visible
- * and `enabled`. A new run aborts the previous one; a failed poll keeps the last good data.
+ * and `enabled`. A new run aborts the previous one; a failed poll keeps the last good data. A change of
+ * `refresh` (e.g. the fault store's event counter) loads again at once and keeps the data shown meanwhile.
  */
-export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], intervalMs = 0, enabled = true): Loaded<T> {
+export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], intervalMs = 0, enabled = true, refresh?: unknown): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const visible = usePageVisible();
@@ -57,7 +58,7 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
       controller?.abort();
       if (timer) clearTimeout(timer);
     };
-  }, [...deps, tick, enabled, visible, intervalMs]);
+  }, [...deps, tick, enabled, visible, intervalMs, refresh]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

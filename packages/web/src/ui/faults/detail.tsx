@@ -10,6 +10,7 @@ import { obj } from '../../model/json';
 import { routeHash } from '../../model/route';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
+import { freshnessKey } from '../../state/freshness';
 import { ErrorNote, errorText } from '../errors';
 import { Confirm } from '../dialog';
 import { SeverityBadge, StatusBadge } from '../badges';
@@ -59,10 +60,12 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
       if (Array.isArray(snaps) && snaps.length > 0) setCaptured(true);
       return body;
     },
-    [client, path, faults.version],
+    [client, path],
     captured ? 15_000 : 3_000,
+    true,
+    freshnessKey(faults, code),
   );
-  const bags = usePoll((signal) => client.read(`${base}/bulk-data/rosbags`, { signal }), [client, base, faults.version], 0);
+  const bags = usePoll((signal) => client.read(`${base}/bulk-data/rosbags`, { signal }), [client, base], 0, true, freshnessKey(faults, code));
   const [clear, setClear] = useState<{ open: boolean; busy?: boolean; error?: string; done?: boolean }>({ open: false });
 
   if (detail.error && !detail.data) {
@@ -278,7 +281,7 @@ export function SourceList({ sources }: { sources: string[] }) {
 }
 
 /** Download links of black-box recordings (fetched with the client's token when it has one). */
-export function RecordingList({ recordings, client }: { recordings: RecordingView[]; client: MedkitClient }) {
+export function RecordingList({ recordings, client, whose }: { recordings: RecordingView[]; client: MedkitClient; whose?: (r: RecordingView) => string }) {
   if (recordings.length === 0) return <p class="muted">No recording for this fault.</p>;
   return (
     <ul class="files" data-testid="recordings">
@@ -287,7 +290,7 @@ export function RecordingList({ recordings, client }: { recordings: RecordingVie
           <DownloadLink client={client} path={r.path}>
             Download {r.name}
           </DownloadLink>{' '}
-          <span class="muted small">{[r.format, formatBytes(r.sizeBytes), formatDuration(r.durationSec)].filter(Boolean).join(' · ')}</span>
+          <span class="muted small">{[whose?.(r), r.format, formatBytes(r.sizeBytes), formatDuration(r.durationSec)].filter(Boolean).join(' · ')}</span>
         </li>
       ))}
     </ul>
