@@ -5,6 +5,7 @@ import { entityPath, type EntityType } from '../../model/entities';
 import type { ComponentChildren } from 'preact';
 import { normalizeFaultDetail, type FaultDetailView, type StatusChange } from '../../model/fault-detail';
 import { formatBytes, formatDuration, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
+import { fieldPathOf, groupFrames, namedFields, type FrameGroup } from '../../model/frame-groups';
 import { statusLabel } from '../../model/faults';
 import { obj } from '../../model/json';
 import { routeHash } from '../../model/route';
@@ -297,13 +298,13 @@ export function RecordingList({ recordings, client, whose }: { recordings: Recor
   );
 }
 
-/** The freeze frames of a fault, charted. */
+/** The freeze frames of a fault, charted; identical captures of a topic shown once with how many and when. */
 export function FrameList({ frames }: { frames: FrameView[] }) {
   if (frames.length === 0) return <p class="muted">No freeze frame was captured.</p>;
   return (
     <>
-      {frames.map((f, i) => (
-        <Frame key={i} frame={f} />
+      {groupFrames(frames).map((g, i) => (
+        <Frame key={i} frame={g.frame} group={g} />
       ))}
     </>
   );
@@ -315,14 +316,21 @@ function mergeRecordings(a: RecordingView[], b: RecordingView[]): RecordingView[
   return [...seen.values()];
 }
 
-function Frame({ frame }: { frame: FrameView }) {
+function Frame({ frame, group }: { frame: FrameView; group: FrameGroup }) {
+  const field = frame.kind === 'signals' ? '' : fieldPathOf(frame.fullData, frame.data);
   return (
-    <article class="card frame" data-testid="freeze-frame">
+    <article class="card frame" data-testid="freeze-frame" data-captures={group.count}>
       <header class="card-head">
         <h3>{frame.name}</h3>
         {frame.topic && <code class="small">{frame.topic}</code>}
         {frame.messageType && <code class="small muted">{frame.messageType}</code>}
-        {frame.capturedAtMs !== undefined && <span class="muted small">captured {formatTime(frame.capturedAtMs)}</span>}
+        {group.count > 1 ? (
+          <span class="muted small">
+            {group.count} identical captures, {formatTime(group.firstMs)} – {formatTime(group.lastMs)}
+          </span>
+        ) : (
+          frame.capturedAtMs !== undefined && <span class="muted small">captured {formatTime(frame.capturedAtMs)}</span>
+        )}
       </header>
       {frame.parseError && <p class="note">Stored payload could not be parsed: {frame.parseError}</p>}
       {frame.kind === 'signals' ? (
@@ -347,9 +355,19 @@ function Frame({ frame }: { frame: FrameView }) {
         </>
       ) : (
         <>
-          <p>
-            Value: <code class="value">{typeof frame.data === 'object' ? JSON.stringify(frame.data) : String(frame.data)}</code>
-          </p>
+          <table class="grid small" data-testid="frame-fields">
+            <caption>{field ? <>Value of <code>{field}</code></> : 'Value'}</caption>
+            <tbody>
+              {namedFields(frame.data, field).map((nf) => (
+                <tr key={nf.path}>
+                  <th scope="row">
+                    <code>{nf.path}</code>
+                  </th>
+                  <td>{nf.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
           {frame.fullData !== undefined && (
             <details>
               <summary>Full message</summary>
