@@ -97,7 +97,9 @@ export async function streamReplicas(nc: NatsConnection, stream: string, configu
   const jsm = await jetstreamManager(nc, { timeout: timeoutMs, checkAPI: false });
   const info = await jsm.streams.info(stream);
   const followers = info.cluster?.replicas ?? [];
-  const leader = info.cluster?.leader || null;
+  // A JetStream server that is not in a cluster answers without a `cluster` block (nats-server 2.9): the stream
+  // lives on that one server, which leads it. Only a clustered stream can be without a leader.
+  const leader = info.cluster ? info.cluster.leader || null : (nc.info?.server_name ?? 'standalone');
   return {
     replicas: info.config.num_replicas,
     intended: intendedReplicas(nc.info, configured),
