@@ -137,7 +137,8 @@ export function createFleetLinkFeature(config: ServerConfig, robotServices: Robo
       const sendHealth = async () => {
         const h = await ctx.health.collect();
         const body: HealthBody = {
-          status: h.warnings.length === 0 ? 'healthy' : 'degraded',
+          // The robot's own /health status, not a guess from its warnings (a notice such as ros_disabled leaves it healthy).
+          status: h.degraded ? 'degraded' : 'healthy',
           warnings: h.warnings.map((w) => w.code),
           fault_count: faults?.system.manager.health().fault_count ?? 0,
           interval_sec: interval,
