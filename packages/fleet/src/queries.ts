@@ -14,15 +14,24 @@ export interface RobotRow {
   /** Faults of the robot the fleet holds as pending or confirmed, and the worst severity among them. */
   active_faults: number;
   worst_severity: number | null;
+  /** The robot's newest fault the fleet holds, in any status (its last incident); null when it never had one. */
+  last_fault: { fault_code: string; severity: number; status: string; last_occurred: string } | null;
 }
 
 /** Liveness: online while its events reach the stream (last_seen: the newest one's JetStream store time, see ingest-writer); offline after 3 missed intervals. */
 const ROBOT_COLUMNS = `robot_id, first_seen, last_seen, gateway_url, health,
   (now() - last_seen) < make_interval(secs => 3 * interval_sec) AS online,
-  COALESCE(active.n, 0)::int AS active_faults, active.worst AS worst_severity`;
-/** Robots with their active fault counts (one grouped scan of the state table, not one query per robot). */
+  COALESCE(active.n, 0)::int AS active_faults, active.worst AS worst_severity,
+  newest.fault_code AS last_code, newest.severity AS last_severity, newest.status AS last_status, newest.last_occurred AS last_occurred`;
+/**
+ * Robots with their active fault counts (one grouped scan of the state table, not one query per robot) and their
+ * newest fault (one index lookup each, fleet_faults_robot_last): the list's counts and last incident come from
+ * the same answer, so they never disagree.
+ */
 const ROBOTS_FROM = `fleet_robots LEFT JOIN (SELECT robot_id, count(*) AS n, max(severity) AS worst FROM fleet_faults
-  WHERE status IN ('PREFAILED', 'CONFIRMED') GROUP BY robot_id) active USING (robot_id)`;
+  WHERE status IN ('PREFAILED', 'CONFIRMED') GROUP BY robot_id) active USING (robot_id)
+  LEFT JOIN LATERAL (SELECT fault_code, severity, status, last_occurred FROM fleet_faults f WHERE f.robot_id = fleet_robots.robot_id
+    ORDER BY last_occurred DESC, fault_code LIMIT 1) newest ON true`;
 
 function robotOf(r: Record<string, unknown>): RobotRow {
   return {
@@ -34,6 +43,7 @@ function robotOf(r: Record<string, unknown>): RobotRow {
     health: (r.health as HealthBody | null) ?? null,
     active_faults: r.active_faults as number,
     worst_severity: (r.worst_severity as number | null) ?? null,
+    last_fault: r.last_code ? { fault_code: r.last_code as string, severity: r.last_severity as number, status: r.last_status as string, last_occurred: (r.last_occurred as Date).toISOString() } : null,
   };
 }
 
@@ -125,8 +135,8 @@ export function decodeCursor(s: string): Cursor | undefined {
   }
 }
 
-/** Newest first (last_occurred, then robot and code as tie-breakers), `limit` per page. */
-export async function queryFaults(pool: Pool, f: FaultFilter, limit: number, cursor?: Cursor): Promise<FaultPage> {
+/** The WHERE terms of a filter on fleet_faults, their parameters, and `p` to add one more parameter. */
+export function faultWhere(f: FaultFilter): { where: string[]; params: unknown[]; p: (v: unknown) => string } {
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -140,6 +150,12 @@ export async function queryFaults(pool: Pool, f: FaultFilter, limit: number, cur
   if (f.statuses.length < FAULT_STATUSES.length) where.push(`status = ANY(${p(f.statuses)}::text[])`);
   if (f.since) where.push(`last_occurred >= ${p(f.since.toISOString())}::timestamptz`);
   if (f.until) where.push(`last_occurred < ${p(f.until.toISOString())}::timestamptz`);
+  return { where, params, p };
+}
+
+/** Newest first (last_occurred, then robot and code as tie-breakers), `limit` per page. */
+export async function queryFaults(pool: Pool, f: FaultFilter, limit: number, cursor?: Cursor): Promise<FaultPage> {
+  const { where, params, p } = faultWhere(f);
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = Number((await pool.query(`SELECT count(*) AS n FROM fleet_faults ${filter}`, params)).rows[0].n);
   const pageWhere = [...where];

@@ -13,6 +13,7 @@ import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, 
 import { API_BASE } from '@medkit/kit';
 import { type Role, type RouteAccess } from '@medkit/kit';
 import { isFleetId, type EntityNode } from '@medkit/fleet-protocol';
+import { faultCodes, type FaultCodePage } from './fault-codes.js';
 import { decodeCursor, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
 import { attachFleetStream } from './http/attach.js';
 import type { FleetLiveFeed } from './http/live.js';
@@ -72,7 +73,7 @@ function robotItem(r: RobotRow) {
     id: r.robot_id,
     name: r.robot_id,
     href: `${API_BASE}/components/${r.robot_id}`,
-    'x-medkit': { online: r.online, last_seen: r.last_seen, first_seen: r.first_seen, gateway_url: r.gateway_url, status: r.health?.status ?? null, warnings: r.health?.warnings ?? [], fault_count: r.health?.fault_count ?? null, active_faults: r.active_faults, worst_severity: r.worst_severity, outbox: r.health?.outbox ?? null },
+    'x-medkit': { online: r.online, last_seen: r.last_seen, first_seen: r.first_seen, gateway_url: r.gateway_url, status: r.health?.status ?? null, warnings: r.health?.warnings ?? [], fault_count: r.health?.fault_count ?? null, active_faults: r.active_faults, worst_severity: r.worst_severity, outbox: r.health?.outbox ?? null, last_fault: r.last_fault },
   };
 }
 
@@ -124,6 +125,42 @@ function faultQuery(q: Record<string, unknown>, robot?: string) {
   if (cursorText !== undefined && !cursor) throw new SovdError('invalid-parameter', 'Invalid cursor', { parameter: 'cursor' });
   const filter: FaultFilter = { robots, codeGlob: one(q, 'fault_code'), minSeverity: minSeverity ?? undefined, statuses, since: time(q, 'since'), until: time(q, 'until') };
   return { filter, limit, cursor };
+}
+
+/** Bounds of GET /x-medkit-fault-codes (docs/fleet.md). */
+const MAX_TREND_HOURS = 168;
+const MAX_CODES = 500;
+
+function intParam(q: Record<string, unknown>, key: string, dflt: number, max: number): number {
+  const text = one(q, key);
+  if (text === undefined) return dflt;
+  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > max) throw new SovdError('invalid-parameter', `${key} must be an integer 1..${max}`, { parameter: key, value: text.slice(0, 80) });
+  return Number(text);
+}
+
+/** Query string of GET /x-medkit-fault-codes → filter, window and page size; every bad value is a 400 naming the parameter. */
+function faultCodeQuery(q: Record<string, unknown>) {
+  const status = one(q, 'status') ?? 'all';
+  const statuses = statusesForFilter(status);
+  if (!statuses) throw new SovdError('invalid-parameter', `Invalid status '${status}'`, { parameter: 'status', allowed_values: STATUS_FILTER_VALUES.join(', ') });
+  return {
+    filter: { robots: one(q, 'robot')?.split(',').map(robotParam), codeGlob: one(q, 'fault_code'), statuses },
+    hours: intParam(q, 'hours', 24, MAX_TREND_HOURS),
+    limit: intParam(q, 'limit', 100, MAX_CODES),
+  };
+}
+
+function faultCodesBody(page: FaultCodePage) {
+  return {
+    items: page.items.map((c) => ({
+      code: c.fault_code,
+      fault_name: c.description,
+      severity: c.worst_severity,
+      severity_label: restSeverityLabel(c.worst_severity),
+      'x-medkit': { robots: c.robots, active_robots: c.active_robots, occurrences: c.occurrences, first_seen: c.first_seen, last_seen: c.last_seen, trend: c.trend },
+    })),
+    'x-medkit': { total: page.total, count: page.items.length, window: page.window, trend_complete: page.trend_complete },
+  };
 }
 
 /** A robot's entities of one type, ids prefixed so they never collide across robots. */
@@ -216,6 +253,18 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       const { filter, limit, cursor } = faultQuery(req.query as Record<string, unknown>);
       const page = await db(() => queryFaults(pool(), filter, limit, cursor));
       return { items: page.items.map(faultItem), 'x-medkit': { total: page.total, count: page.items.length, next_cursor: page.next_cursor ?? null } };
+    });
+
+    app.get(`${API_BASE}/x-medkit-fault-codes`, {
+      schema: {
+        operationId: 'listFleetFaultCodes',
+        summary: 'Fault codes across the fleet: robots affected, first and last seen, reports per hour',
+        description: `One item per fault code the fleet holds: x-medkit.robots (robots holding it under the status filter), active_robots (pending or confirmed now), occurrences (sum of the robots' counts), first_seen/last_seen, and trend: reports of the code per hour over the last \`hours\` whole hours (oldest first, the current hour last), from the stored fault events. Most active robots first, then newest. Filters: robot (comma list), fault_code (glob: * and ?), status (pending|confirmed|cleared|healed|all; default all). hours 1-${MAX_TREND_HOURS} (default 24), limit 1-${MAX_CODES} codes (default 100); x-medkit.total counts the codes, x-medkit.trend_complete is false when the window held more reports than one answer reads.`,
+        tags: TAGS,
+      },
+    }, async (req) => {
+      const { filter, hours, limit } = faultCodeQuery(req.query as Record<string, unknown>);
+      return faultCodesBody(await db(() => faultCodes(pool(), filter, hours, limit)));
     });
 
     app.get(`${API_BASE}/faults/stream`, {

@@ -73,6 +73,12 @@ const FLEET_MIGRATIONS: PgMigration[] = [
     name: 'who acknowledged a fault on its robot (the newest fault event says; null: nobody)',
     sql: 'ALTER TABLE fleet_faults ADD COLUMN acknowledgement jsonb',
   },
+  {
+    version: 5,
+    name: 'fault codes across the fleet: fault events by time (hourly trend), each robot\'s newest fault (last incident)',
+    sql: `CREATE INDEX fleet_events_faults_time ON fleet_events (robot_time) WHERE kind = 'faults';
+      CREATE INDEX fleet_faults_robot_last ON fleet_faults (robot_id, last_occurred);`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied by this call. */
