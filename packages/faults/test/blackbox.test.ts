@@ -350,6 +350,31 @@ describe('black-box recording (docs/faults.md)', () => {
     expect(log.at('warn').filter((w) => w.includes('gets no link'))).toHaveLength(5);
   });
 
+  it('a topic published only on change has its value in force written at the window\'s start (publish time kept)', async () => {
+    const { rec, repo, pub, clock } = setup({ duration_sec: 2, duration_after_sec: 0.5 });
+    const stateTs = pub('/safety/protective_stop', 'false'); // once, long before
+    for (let i = 0; i < 50; i++) pub('/scan', `scan ${i}`, 100); // 5 s of scans: the stop flag falls out of the 2 s window
+    pub('/safety/protective_stop', 'true', 10);
+    await rec.onConfirmed(fault('STOP'));
+    clock.advance(500);
+    await rec.idle();
+    const file = resolveRosbagFile(repo, 'STOP')!;
+    const readable = new FileReadable(file.path);
+    const reader = await McapIndexedReader.Initialize({ readable });
+    const stops: { text: string; logTime: bigint; publishTime: bigint }[] = [];
+    let firstScan: bigint | undefined;
+    for await (const m of reader.readMessages()) {
+      const topic = reader.channelsById.get(m.channelId)!.topic;
+      if (topic === '/scan') firstScan ??= m.logTime;
+      if (topic === '/safety/protective_stop') stops.push({ text: Buffer.from(m.data.subarray(8)).toString().replace(/\0$/, ''), logTime: m.logTime, publishTime: m.publishTime });
+    }
+    readable.close();
+    expect(stops.map((s) => s.text)).toEqual(['false', 'true']);
+    expect(stops[0].logTime).toBe(firstScan);
+    expect(stops[0].publishTime).toBe(stateTs);
+    expect(repo.rosbagLinksForFault('STOP')[0].duration_sec).toBeLessThan(3);
+  });
+
   it('records a post-fault-only bag when nothing was buffered, and nothing without a post window', async () => {
     const a = setup();
     await a.rec.onConfirmed(fault('A'));

@@ -88,7 +88,7 @@ describe('recording decoder', () => {
 
   it('flattens numbers, booleans and arrays, leaving time stamps out', () => {
     expect(flattenMessage({ header: { stamp: { sec: 1, nanosec: 2 }, frame_id: 'map' }, ok: true, poses: [{}, {}], v: new Float64Array([1, 3]) })).toEqual([
-      { key: 'ok', kind: 'scalar', value: 1 },
+      { key: 'ok', kind: 'state', value: 1 },
       { key: 'poses (length)', kind: 'length', value: 2 },
       { key: 'v (min)', kind: 'min', value: 1 },
       { key: 'v (mean)', kind: 'mean', value: 2 },

@@ -171,6 +171,16 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     await hover(page.locator('[data-topic="/scan"] .u-over'));
     await expect.poll(() => readOut(page.locator('[data-topic="/scan"]')), SLOW).toMatchObject({ time: expect.stringMatching(/\d\d:\d\d:\d\d\.\d{3}$/), 'ranges (min)': expect.stringMatching(/^\d+(\.\d+)?$/) });
     expect(Object.values(await readOut(page.locator('[data-topic="/cmd_vel"]'))).slice(1).some((v) => /^-?\d/.test(v))).toBe(true);
+    // The stop flag (one Bool per change) is a state band; by keyboard, the read-out gives the value in force at the
+    // cursor: false before the stop (the value before the window, written at its start), true at its end.
+    const stop = page.locator('[data-testid="topic-plot"][data-topic="/safety/protective_stop"] .chart-box');
+    expect(await stop.getAttribute('data-state-fields')).toBe('data');
+    await stop.focus();
+    await page.keyboard.press('Home');
+    const stopReadout = page.locator('[data-topic="/safety/protective_stop"] [data-testid="plot-readout"]');
+    await expect.poll(() => stopReadout.textContent(), SLOW).toMatch(/data = false \(\d+\.\d\d s old\)/);
+    await page.keyboard.press('End');
+    await expect.poll(() => stopReadout.textContent(), SLOW).toMatch(/data = true/);
     // The time axis spans the recording, with the fault's first occurrence marked inside it.
     const axis = page.getByTestId('time-axis');
     const [start, end, at] = [Number(await axis.getAttribute('data-start')), Number(await axis.getAttribute('data-end')), Number(await incident.getAttribute('data-fault-time'))];

@@ -113,7 +113,7 @@ export class McapBagWriter {
     const channelId = await this.channelFor(m);
     const sequence = (this.seq.get(channelId) ?? 0) + 1;
     this.seq.set(channelId, sequence);
-    await this.writer.addMessage({ channelId, sequence, logTime: m.timestampNs, publishTime: m.timestampNs, data: m.data });
+    await this.writer.addMessage({ channelId, sequence, logTime: m.timestampNs, publishTime: m.publishTimeNs ?? m.timestampNs, data: m.data });
     const f = this.files.at(-1)!;
     if (f.count === 0 || m.timestampNs < f.startNs) f.startNs = m.timestampNs;
     if (m.timestampNs > f.endNs) f.endNs = m.timestampNs;

@@ -260,10 +260,20 @@ export class BlackBoxRecorder implements TopicTap {
     const now = this.o.clock.monoMs();
     // From the drain to `this.open` nothing awaits: every message is either in the pre-fault backlog or arrives
     // after the recording is open (while the bag file is still being created it waits in the queue).
-    const written = this.buffer.snapshot().filter((m) => filter === null || filter.has(m.topic));
+    const inWindow = this.buffer.snapshot().filter((m) => filter === null || filter.has(m.topic));
+    // A topic published only on change (a Bool stop flag) has its value in force written at the window's start; its
+    // publish time stays when it was sent.
+    const windowStart = inWindow[0]?.timestampNs;
+    const firstIn = new Map<string, bigint>();
+    for (const m of inWindow) if (!firstIn.has(m.topic)) firstIn.set(m.topic, m.timestampNs);
+    // Only where the topic's own first message in the window comes after its start (else that one is in force).
+    const states = windowStart === undefined ? [] : this.buffer.statesBefore()
+      .filter((m) => (filter === null || filter.has(m.topic)) && (firstIn.get(m.topic) ?? windowStart + 1n) > windowStart)
+      .map((m) => ({ ...m, publishTimeNs: m.timestampNs, timestampNs: windowStart, monoMs: inWindow[0].monoMs }));
+    const written = [...states, ...inWindow];
     const writer = McapBagWriter.open(dir, id, this.o.config.max_bag_size_mb * MB);
     // The recording's span starts at its oldest written message, bounded by the recorder's uptime.
-    const startMono = written.length > 0 ? Math.max(written[0].monoMs, this.startedMono) : now;
+    const startMono = inWindow.length > 0 ? Math.max(inWindow[0].monoMs, this.startedMono) : now;
     const queue = new BagWriteQueue(writer, (this.o.config.max_buffer_mb + this.o.config.max_write_queue_mb) * MB);
     const lost = this.losses.take(startMono);
     if (filter !== null) for (const t of lost.keys()) if (!filter.has(t)) lost.delete(t);

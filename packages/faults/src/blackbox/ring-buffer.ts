@@ -14,12 +14,19 @@ export interface TapMessage {
   timestampNs: bigint;
   /** Monotonic receive time in ms (for pruning and durations). */
   monoMs: number;
+  /** When it was received, if earlier than `timestampNs` (a state written at a window's start). */
+  publishTimeNs?: bigint;
 }
+
+/** A topic's last message pruned by age is kept (as its state before the window) up to this size. */
+export const MAX_HELD_STATE_BYTES = 64 * 1024;
 
 export class RingBuffer {
   private items: TapMessage[] = [];
   private head = 0;
   private bytes = 0;
+  /** Per topic, its newest message pruned by age (a topic published on change keeps its value in force). */
+  private readonly before = new Map<string, TapMessage>();
 
   /** Messages pruned so far to keep within the age and byte limits (the pre-fault window as configured or shorter). */
   evicted = 0;
@@ -33,7 +40,12 @@ export class RingBuffer {
   push(m: TapMessage): void {
     this.items.push(m);
     this.bytes += m.data.byteLength;
-    while (this.size > 1 && m.monoMs - this.items[this.head].monoMs > this.maxAgeMs) this.dropFront();
+    while (this.size > 1 && m.monoMs - this.items[this.head].monoMs > this.maxAgeMs) {
+      const old = this.items[this.head];
+      if (old.data.byteLength <= MAX_HELD_STATE_BYTES) this.before.set(old.topic, old);
+      else this.before.delete(old.topic);
+      this.dropFront();
+    }
     while (this.size > 1 && this.bytes + this.heldElsewhere() > this.maxBytes) this.dropFront();
     // Compact now and then so the array does not grow without bound.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
@@ -56,6 +68,14 @@ export class RingBuffer {
 
   get byteSize(): number {
     return this.bytes;
+  }
+
+  /**
+   * Each topic's value in force when the window starts: its newest message older than the window (a Bool published
+   * on change: the recording then still says false before the stop). Oldest first.
+   */
+  statesBefore(): TapMessage[] {
+    return [...this.before.values()].sort((a, b) => a.monoMs - b.monoMs);
   }
 
   /** Everything, oldest first, left in place (a later recording may need the same pre-fault window). */

@@ -6,7 +6,8 @@
 const MAX_FIELDS = 64;
 const MAX_DEPTH = 8;
 
-export type FieldKind = 'scalar' | 'min' | 'mean' | 'length';
+/** `state`: a boolean, drawn as a state band (its value holds until the next message). */
+export type FieldKind = 'scalar' | 'state' | 'min' | 'mean' | 'length';
 
 interface FlatField {
   key: string;
@@ -40,7 +41,7 @@ export function flattenMessage(msg: unknown): FlatField[] {
     if (out.length >= MAX_FIELDS || depth > MAX_DEPTH) return;
     if (typeof v === 'number') out.push({ key: path, kind: 'scalar', value: v });
     else if (typeof v === 'bigint') out.push({ key: path, kind: 'scalar', value: Number(v) });
-    else if (typeof v === 'boolean') out.push({ key: path, kind: 'scalar', value: v ? 1 : 0 });
+    else if (typeof v === 'boolean') out.push({ key: path, kind: 'state', value: v ? 1 : 0 });
     else if (isNumericArray(v)) {
       const s = summarise(v);
       out.push({ key: `${path} (min)`, kind: 'min', value: s?.min ?? NaN });

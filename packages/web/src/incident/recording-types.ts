@@ -5,7 +5,7 @@
 export interface FieldSeries {
   /** Field path (`linear.x`, `ranges (min)`). */
   key: string;
-  kind: 'scalar' | 'min' | 'mean' | 'length';
+  kind: 'scalar' | 'state' | 'min' | 'mean' | 'length';
   values: (number | null)[];
   /** False when every value is the same (not shown by default). */
   varies: boolean;
