@@ -220,6 +220,14 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     // Active faults by severity, and the graph watchdog's own App not shown as an offline node.
     await expect.poll(() => page.getByTestId('active-by-severity').locator('li[data-severity="ERROR"]').getAttribute('data-count'), SLOW).not.toBe('0');
     expect(await treeItem(page, 'Graph Watchdog').or(treeItem(page, 'graph_watchdog')).first().locator('.state-offline').count()).toBe(0);
+    // Processes: one row per process, the nodes sharing it listed once (not the process's memory per node), and
+    // where each mapping came from.
+    const procs = page.getByTestId('process-sparklines');
+    await procs.waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await procs.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-apps') ?? ''))).some((a) => a.split(',').length > 1), SLOW).toBe(true);
+    const apps = (await procs.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-apps') ?? ''))).flatMap((a) => a.split(','));
+    expect(new Set(apps).size).toBe(apps.length);
+    expect(await procs.locator('tbody tr td:last-child').first().textContent()).toMatch(/command line|hint/);
     await page.screenshot({ path: join(ARTIFACTS, 'demo-overview.png'), fullPage: true });
     // Keyboard: a graph node takes focus and Enter opens its App.
     await node.locator('a').focus();

@@ -1,6 +1,8 @@
-// CPU % and memory (RSS) of each online node's process over the last minutes, from the procfs_introspection
-// plugin's block in each App's detail (x-medkit.plugins.procfs_introspection, docs/introspection.md), polled
-// every 10 s. The App detail always exists, so an App the plugin maps to no process costs no failed request.
+// CPU % and memory (RSS) of the nodes' processes over the last minutes, from the procfs_introspection plugin's
+// block in each App's detail (x-medkit.plugins.procfs_introspection, docs/introspection.md), polled every 10 s.
+// One row per process, listing the nodes it hosts (nodes sharing a process share its CPU and memory, shown once),
+// with where the mapping came from (the node's process-id hint, or its name on the command line, and the ROS domain
+// checked); nodes mapped to no process are named. The App detail always exists, so an unmapped App costs no failed request.
 import { useRef } from 'preact/hooks';
 import type { MedkitClient } from '@medkit/client';
 import { formatBytes } from '../../model/freeze-frame';
@@ -20,11 +22,19 @@ const POLL_MS = 10_000;
 interface History {
   cpu: number[];
   rss: number[];
-  pid?: number;
 }
 
+/** One process row: its nodes and how they were mapped to it. */
+interface ProcessRow {
+  pid: number;
+  apps: string[];
+  sources: Set<string>;
+}
+
+const SOURCE_TEXT: Record<string, string> = { hint: 'process-id hint', cmdline: 'node name on its command line' };
+
 export function ProcessSparklines({ client, appIds }: { client: MedkitClient; appIds: string[] }) {
-  const hist = useRef(new Map<string, History>());
+  const hist = useRef(new Map<number, History>());
   const poll = usePoll(
     async (signal) => {
       const results = await Promise.all(
@@ -35,54 +45,85 @@ export function ProcessSparklines({ client, appIds }: { client: MedkitClient; ap
           ),
         ),
       );
+      const rows = new Map<number, ProcessRow>();
+      const unmapped: string[] = [];
       for (const [id, p] of results) {
-        if (!p || num(p.pid) === undefined) continue;
-        const h = hist.current.get(id) ?? { cpu: [], rss: [] };
-        const cpu = num(p.cpu_percent);
-        const rss = num(p.rss_bytes);
-        if (cpu !== undefined) h.cpu = [...h.cpu, cpu].slice(-KEEP);
-        if (rss !== undefined) h.rss = [...h.rss, rss].slice(-KEEP);
-        h.pid = num(p.pid);
-        hist.current.set(id, h);
+        const pid = p ? num(p.pid) : undefined;
+        if (!p || pid === undefined) {
+          unmapped.push(id);
+          continue;
+        }
+        const row = rows.get(pid) ?? { pid, apps: [], sources: new Set<string>() };
+        row.apps.push(id);
+        const source = typeof p.pid_source === 'string' ? p.pid_source : undefined;
+        if (source) row.sources.add(SOURCE_TEXT[source] ?? source);
+        if (p.pid_domain !== undefined) row.sources.add('ROS domain checked');
+        // One sample per process and poll (its nodes report the same process).
+        if (row.apps.length === 1) {
+          const h = hist.current.get(pid) ?? { cpu: [], rss: [] };
+          const cpu = num(p.cpu_percent);
+          const rss = num(p.rss_bytes);
+          if (cpu !== undefined) h.cpu = [...h.cpu, cpu].slice(-KEEP);
+          if (rss !== undefined) h.rss = [...h.rss, rss].slice(-KEEP);
+          hist.current.set(pid, h);
+        }
+        rows.set(pid, row);
       }
-      return results.filter(([, p]) => p !== undefined && num(p.pid) !== undefined).length;
+      for (const pid of [...hist.current.keys()]) if (!rows.has(pid)) hist.current.delete(pid);
+      return { rows: [...rows.values()].sort((a, b) => a.apps[0].localeCompare(b.apps[0])), unmapped };
     },
     [client, appIds.join(',')],
     POLL_MS,
   );
   if (poll.data === undefined) return <p class="muted small">Reading process metrics…</p>;
-  if (poll.data === 0) return <p class="muted small" data-testid="procfs-off">No process metrics: the gateway runs no procfs_introspection plugin, or it maps no node to a process.</p>;
-  const rows = appIds.filter((id) => hist.current.has(id));
+  const { rows, unmapped } = poll.data;
+  if (rows.length === 0) return <p class="muted small" data-testid="procfs-off">No process metrics: the gateway runs no procfs_introspection plugin, or it maps no node to a process.</p>;
   return (
-    <table class="grid small" data-testid="process-sparklines">
-      <caption>Processes of the nodes (CPU and memory, last {KEEP} samples)</caption>
-      <thead>
-        <tr>
-          <th scope="col">node</th>
-          <th scope="col">pid</th>
-          <th scope="col">CPU</th>
-          <th scope="col">memory (RSS)</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((id) => {
-          const h = hist.current.get(id)!;
-          return (
-            <tr key={id} data-app={id}>
-              <th scope="row">
-                <a href={`#/entity/apps/${encodeURIComponent(id)}`}>{id}</a>
-              </th>
-              <td>{h.pid}</td>
-              <td>
-                <Sparkline values={h.cpu} label={`CPU of ${id}`} format={(v) => `${v.toFixed(1)} %`} />
-              </td>
-              <td>
-                <Sparkline values={h.rss} label={`memory of ${id}`} format={(v) => formatBytes(v)} />
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <>
+      <table class="grid small" data-testid="process-sparklines">
+        <caption>Processes of the nodes (CPU and memory of each process, last {KEEP} samples; nodes sharing a process share one row)</caption>
+        <thead>
+          <tr>
+            <th scope="col">pid</th>
+            <th scope="col">nodes</th>
+            <th scope="col">CPU</th>
+            <th scope="col">memory (RSS)</th>
+            <th scope="col">mapped by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const h = hist.current.get(r.pid) ?? { cpu: [], rss: [] };
+            return (
+              <tr key={r.pid} data-pid={r.pid} data-apps={r.apps.join(',')}>
+                <th scope="row">{r.pid}</th>
+                <td>
+                  {r.apps.map((id, i) => (
+                    <span key={id}>
+                      {i > 0 && ', '}
+                      <a href={`#/entity/apps/${encodeURIComponent(id)}`} data-app={id}>
+                        {id}
+                      </a>
+                    </span>
+                  ))}
+                </td>
+                <td>
+                  <Sparkline values={h.cpu} label={`CPU of process ${r.pid}`} format={(v) => `${v.toFixed(1)} %`} />
+                </td>
+                <td>
+                  <Sparkline values={h.rss} label={`memory of process ${r.pid}`} format={(v) => formatBytes(v)} />
+                </td>
+                <td class="muted">{[...r.sources].join(', ') || 'unknown'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {unmapped.length > 0 && (
+        <p class="muted small" data-testid="process-unmapped">
+          Not mapped to a process of this robot (no process-id hint, no command line naming them on its ROS domain): {unmapped.join(', ')}.
+        </p>
+      )}
+    </>
   );
 }
