@@ -141,8 +141,9 @@ function intParam(q: Record<string, unknown>, key: string, dflt: number, max: nu
 /** Query string of GET /x-medkit-fault-codes → filter, window and page size; every bad value is a 400 naming the parameter. */
 function faultCodeQuery(q: Record<string, unknown>) {
   const status = one(q, 'status') ?? 'all';
-  const statuses = statusesForFilter(status);
-  if (!statuses) throw new SovdError('invalid-parameter', `Invalid status '${status}'`, { parameter: 'status', allowed_values: STATUS_FILTER_VALUES.join(', ') });
+  // `active` (pending and confirmed) is what /faults gives without a status; here the default is every status.
+  const statuses = statusesForFilter(status === 'active' ? undefined : status);
+  if (!statuses) throw new SovdError('invalid-parameter', `Invalid status '${status}'`, { parameter: 'status', allowed_values: ['active', ...STATUS_FILTER_VALUES].join(', ') });
   return {
     filter: { robots: one(q, 'robot')?.split(',').map(robotParam), codeGlob: one(q, 'fault_code'), statuses },
     hours: intParam(q, 'hours', 24, MAX_TREND_HOURS),
@@ -259,7 +260,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       schema: {
         operationId: 'listFleetFaultCodes',
         summary: 'Fault codes across the fleet: robots affected, first and last seen, reports per hour',
-        description: `One item per fault code the fleet holds: x-medkit.robots (robots holding it under the status filter), active_robots (pending or confirmed now), occurrences (sum of the robots' counts), first_seen/last_seen, and trend: reports of the code per hour over the last \`hours\` whole hours (oldest first, the current hour last), from the stored fault events. Most active robots first, then newest. Filters: robot (comma list), fault_code (glob: * and ?), status (pending|confirmed|cleared|healed|all; default all). hours 1-${MAX_TREND_HOURS} (default 24), limit 1-${MAX_CODES} codes (default 100); x-medkit.total counts the codes, x-medkit.trend_complete is false when the window held more reports than one answer reads.`,
+        description: `One item per fault code the fleet holds: x-medkit.robots (robots holding it under the status filter), active_robots (pending or confirmed now), occurrences (sum of the robots' counts), first_seen/last_seen, and trend: reports of the code per hour over the last \`hours\` whole hours (oldest first, the current hour last), from the stored fault events. Most active robots first, then newest. Filters: robot (comma list), fault_code (glob: * and ?), status (active = pending and confirmed, pending|confirmed|cleared|healed|all; default all). hours 1-${MAX_TREND_HOURS} (default 24), limit 1-${MAX_CODES} codes (default 100); x-medkit.total counts the codes, x-medkit.trend_complete is false when the window held more reports than one answer reads.`,
         tags: TAGS,
       },
     }, async (req) => {
