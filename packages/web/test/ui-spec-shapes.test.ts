@@ -50,7 +50,7 @@ describeWith(CHROMIUM, 'web UI on the spec example bodies (stand-in gateway)', (
     const page = await open();
     await expect.poll(() => page.locator('.app-header').textContent()).toContain('ROS domain 42');
     const header = await page.locator('.app-header').textContent();
-    expect(header).toContain('3 nodes');
+    expect(header).toContain('3 ROS nodes seen');
     expect(header).toContain('arm (offline)');
     expect(header).toContain('spec-example 9.9.9');
     await page.close();

@@ -76,7 +76,11 @@ export function Header({ gatewayLabel, docsUrl, connection, health, stream, acti
         <ConnectionState connection={connection} />
         {health?.version && <span class="meta">{`${health.product ?? 'gateway'} ${health.version}`}</span>}
         {health?.rosDomain !== undefined && <span class="meta">ROS domain {health.rosDomain}</span>}
-        {health?.nodeCount !== undefined && <span class="meta">{health.nodeCount} nodes</span>}
+        {health?.nodeCount !== undefined && (
+          <span class="meta" data-testid="header-node-count" title="ROS nodes the gateway sees in the graph now (/health nodes_seen)">
+            {health.nodeCount} ROS nodes seen
+          </span>
+        )}
         {health?.peers && health.peers.length > 0 && (
           <span class="meta peers">
             Peers:{' '}

@@ -249,7 +249,8 @@ export function createSpecGateway(): SpecGateway {
     handler,
     push(type, fault, extra = {}) {
       eventId++;
-      if (type !== 'fault_cleared') faults = [...faults.filter((f) => (f as { fault_code: string }).fault_code !== (fault as { fault_code: string }).fault_code), fault];
+      // The list says what the stream said, as a gateway's `GET /faults?status=all` does (a cleared fault stays listed as cleared).
+      faults = [...faults.filter((f) => (f as { fault_code: string }).fault_code !== (fault as { fault_code: string }).fault_code), { ...fault, ...extra }];
       const data = JSON.stringify({ event_type: type, fault, timestamp: Date.now() / 1000, ...extra });
       for (const s of streams) s.write(`id: ${eventId}\nevent: ${type}\ndata: ${data}\n\n`);
       return eventId;

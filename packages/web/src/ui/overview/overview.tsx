@@ -27,12 +27,20 @@ export function Overview({ entityCount, topology }: { entityCount: number; topol
     if (g) performance.mark('medkit:overview-graph');
   }, [g]);
   const nodeIds = (g?.nodes ?? []).filter((n) => n.kind === 'node' && n.online).map((n) => n.appId!);
-  const counts = g && { nodes: g.nodes.filter((n) => n.kind === 'node').length, topics: g.nodes.filter((n) => n.kind === 'topic').length, services: g.nodes.filter((n) => n.kind === 'service').length };
+  const drawn = g?.nodes.filter((n) => n.kind === 'node') ?? [];
+  const offline = drawn.filter((n) => !n.online).length;
+  // The node count is the header's (the same /health figure and meaning); the graph adds what it draws besides.
+  const counts = g && {
+    nodes: health?.nodeCount !== undefined ? `${health.nodeCount} ROS nodes seen` : `${drawn.length - offline} ROS nodes online`,
+    offline: offline > 0 ? ` (${offline} expected by the manifest and offline)` : '',
+    topics: g.nodes.filter((n) => n.kind === 'topic').length,
+    services: g.nodes.filter((n) => n.kind === 'service').length,
+  };
   return (
     <section class="panel overview" data-testid="home">
       <h1>Robot overview</h1>
       <p class="muted">
-        {entityCount} entities{counts ? `; ${counts.nodes} ROS nodes, ${counts.topics} topics, ${counts.services} services and actions in the graph` : ''}. Pick an entity in the tree (arrow keys
+        {entityCount} entities{counts ? `; ${counts.nodes}${counts.offline}; ${counts.topics} topics, ${counts.services} services and actions in the graph` : ''}. Pick an entity in the tree (arrow keys
         move, Enter opens) or open the <a href="#/faults">fault dashboard</a>.
       </p>
       {health && health.warnings.length > 0 && (
