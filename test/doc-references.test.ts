@@ -68,3 +68,25 @@ describe('document references', () => {
     expect(texts.flatMap((f) => dangling(f, readFileSync(f, 'utf8')))).toEqual([]);
   });
 });
+
+/** A decision label (`Q7`, `D3`) in a source, and whether the same line names the document that defines it. */
+const LABEL = /\b([QD]\d{1,2})\b/g;
+function unlinkedLabels(file: string, text: string): string[] {
+  const decided = readFileSync(join(ROOT, 'docs/faults.md'), 'utf8');
+  return text.split('\n').flatMap((line, i) => [...line.matchAll(LABEL)]
+    .filter((m) => !/docs\/faults\.md/.test(line) || !decided.includes(`**${m[1]}**`))
+    .map((m) => `${relative(ROOT, file)}:${i + 1}: ${m[1]}`));
+}
+
+describe('decision labels (issue 58)', () => {
+  it('find a label without its document (the check can fail)', () => {
+    expect(unlinkedLabels(join(ROOT, 'packages/faults/src/x.ts'), '// evicts (Q7)\n// evicts (docs/faults.md decision Q7)\n// docs/faults.md decision Q99')).toEqual([
+      'packages/faults/src/x.ts:1: Q7', 'packages/faults/src/x.ts:3: Q99',
+    ]);
+  });
+
+  it('name docs/faults.md, which defines each of them, on the same line', () => {
+    const sources = texts.filter((f) => /\/packages\/[^/]+\/src\//.test(f) && !f.endsWith('generated.ts'));
+    expect(sources.flatMap((f) => unlinkedLabels(f, readFileSync(f, 'utf8')))).toEqual([]);
+  });
+});

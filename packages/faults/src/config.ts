@@ -69,7 +69,7 @@ export interface FaultManagerConfig {
   near_miss: { max_per_fault: number };
   /** Status-history entries kept per code (docs/faults.md "Status history"); 0 = unlimited. */
   history: { max_per_fault: number };
-  /** Q7: cap on distinct fault codes; evicts cleared/healed records, never confirmed ones. 0 = unlimited. */
+  /** docs/faults.md decision Q7: cap on distinct fault codes; evicts cleared/healed records, never confirmed ones. 0 = unlimited. */
   max_fault_codes: number;
   /** Events kept for SSE `Last-Event-ID` replay (docs/faults.md). */
   event_replay_buffer: number;
@@ -169,7 +169,7 @@ class Reader<T> {
 
 /**
  * Builds a complete, valid config from a user-supplied `faults` section. Unknown keys are ignored; every
- * repaired value is logged as a warning (docs/faults.md, Q7).
+ * repaired value is logged as a warning (docs/faults.md, decision Q7).
  */
 export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = silentLogger): FaultManagerConfig {
   const d = defaultFaultConfig();

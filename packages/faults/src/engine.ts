@@ -109,7 +109,7 @@ export function applyReport(existing: FaultRecord | undefined, input: ReportInpu
     r.status = statusFn(r.debounce_counter, prev, cfg);
   }
   if (r.status === 'CONFIRMED' && prev !== 'CONFIRMED') r.confirmed_at_ns = nowNs;
-  // [DEVIATION D3] A healed fault that confirms again is a new occurrence (the reference counts only
+  // [DEVIATION D3, docs/faults.md] A healed fault that confirms again is a new occurrence (the reference counts only
   // reactivations from CLEARED, so a fault that stops and heals over and over would stay at 1).
   if (r.status === 'CONFIRMED' && prev === 'HEALED') r.occurrence_count = Math.min(r.occurrence_count + 1, MAX_OCCURRENCE_COUNT);
   const nearMiss = failed && r.status !== 'CONFIRMED' ? nearMissOf(r, input, cfg) : undefined;

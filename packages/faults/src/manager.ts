@@ -71,7 +71,7 @@ export interface ClearOutcome {
 interface FaultManagerHealth {
   fault_count: number;
   max_fault_codes: number;
-  /** True while new codes are being rejected because the store is full of confirmed faults (Q7). */
+  /** True while new codes are being rejected because the store is full of confirmed faults (docs/faults.md decision Q7). */
   store_full: boolean;
   rejected_reports: number;
   /** Reports refused because the store could not store them (included in rejected_reports). */
@@ -319,7 +319,7 @@ export class FaultManager {
   }
 
   /**
-   * Q7: keeps the number of codes under `max_fault_codes` by evicting, oldest `last_occurred` first, a CLEARED,
+   * docs/faults.md decision Q7: keeps the number of codes under `max_fault_codes` by evicting, oldest `last_occurred` first, a CLEARED,
    * then HEALED, then PREPASSED, then PREFAILED record — never a CONFIRMED one. False when only confirmed remain.
    */
   private makeRoom(): boolean {
@@ -423,7 +423,7 @@ export class FaultManager {
   }
 
   /**
-   * Time-based auto-confirm (docs/fleet.md, D1): PREFAILED faults whose last FAILED is at least `auto_confirm_after_sec`
+   * Time-based auto-confirm (docs/faults.md decision D1): PREFAILED faults whose last FAILED is at least `auto_confirm_after_sec`
    * old become CONFIRMED, publish `fault_confirmed` (unless muted) and trigger capture. Returns the count.
    */
   autoConfirmTick(): number {

@@ -47,7 +47,7 @@ export function severityLabel(sev: number): 'INFO' | 'WARN' | 'ERROR' | 'CRITICA
   }
 }
 
-/** Lower-case REST label (binding decision Q1): `info`, `warning`, `error`, `critical`, `unknown`. */
+/** Lower-case REST label (docs/faults.md decision Q1): `info`, `warning`, `error`, `critical`, `unknown`. */
 export function restSeverityLabel(sev: number): string {
   switch (sev) {
     case 0: return 'info';

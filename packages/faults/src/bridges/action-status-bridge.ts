@@ -52,7 +52,7 @@ export function actionNameOf(topic: string): string | null {
   return name === '' ? null : name;
 }
 
-/** `<PREFIX>_<ACTION>_<KIND>` ≤ 64 chars; an over-long action part is cut and tagged with 4 hex of FNV-1a (Q8). */
+/** `<PREFIX>_<ACTION>_<KIND>` ≤ 64 chars; an over-long action part is cut and tagged with 4 hex of FNV-1a (docs/faults.md decision Q8). */
 export function actionFaultCode(prefix: string, action: string, kind: 'ABORTED' | 'CANCELED'): string {
   const name = upperSnake(action);
   const code = `${prefix}_${name}_${kind}`;

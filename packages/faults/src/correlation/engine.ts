@@ -51,7 +51,7 @@ interface Cluster {
 
 export class CorrelationEngine {
   private pendingRoots: PendingRoot[] = [];
-  /** Root code → symptoms attributed to it (D2: kept across re-reports). */
+  /** Root code → symptoms attributed to it (docs/faults.md decision D2: kept across re-reports). */
   private readonly symptoms = new Map<string, Set<string>>();
   /** Hierarchically muted symptoms. */
   private readonly muted = new Map<string, MutedFaultInfo>();
@@ -229,7 +229,7 @@ export class CorrelationEngine {
   }
 
   /**
-   * Q5 (binding): with `show_as_single`, non-representative members of an active cluster are hidden from lists
+   * docs/faults.md decision Q5 (binding): with `show_as_single`, non-representative members of an active cluster are hidden from lists
    * like muted symptoms. Returns their info (root_cause_code = the representative).
    */
   private clusterHidden(nowMs: number): MutedFaultInfo[] {
@@ -245,7 +245,7 @@ export class CorrelationEngine {
     return out;
   }
 
-  /** Every code hidden from lists unless `include_muted`: muted symptoms and (Q5) cluster members. */
+  /** Every code hidden from lists unless `include_muted`: muted symptoms and (docs/faults.md decision Q5) cluster members. */
   hiddenFaults(nowMs: number): MutedFaultInfo[] {
     const byCode = new Map<string, MutedFaultInfo>();
     for (const m of this.muted.values()) byCode.set(m.fault_code, { ...m });

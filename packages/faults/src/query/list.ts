@@ -43,7 +43,7 @@ function correlationView(mgr: FaultManager, faults: FaultRecord[], includeMuted:
 
 /**
  * ListFaults semantics (docs/api.md): empty or all-unknown `statuses` → CONFIRMED; severity filter is an exact match;
- * result sorted by ascending `fault_code` (Q9).
+ * result sorted by ascending `fault_code` (docs/faults.md decision Q9).
  */
 export function listFaultsRos(mgr: FaultManager, req: ListFaultsRequest = {}): FaultListResult {
   let statuses = (req.statuses ?? []).filter((s): s is FaultStatus => (FAULT_STATUSES as readonly string[]).includes(s));
@@ -84,7 +84,7 @@ export function inEntityScope(f: FaultRecord, belongs: (source: string) => boole
   return f.reporting_sources.length > 0 && f.reporting_sources.every(belongs);
 }
 
-/** REST list: filters, correlation view, newest `last_occurred` first (Q9). */
+/** REST list: filters, correlation view, newest `last_occurred` first (docs/faults.md decision Q9). */
 export function queryFaults(mgr: FaultManager, q: FaultQuery = {}): FaultListResult {
   const statuses = new Set(q.statuses ?? ['PREFAILED', 'CONFIRMED']);
   const faults = mgr.repository.allFaults()

@@ -1,4 +1,4 @@
-// REST projection of faults (docs/faults.md, binding decision Q1): list items, detail,
+// REST projection of faults (docs/faults.md, decision Q1): list items, detail,
 // freeze-frame shapes, rosbag entries and SSE event payloads. Pure functions; the HTTP layer serialises them.
 import type { FaultEvent } from '../events.js';
 import type { FaultRecord } from '../model.js';
@@ -35,7 +35,7 @@ export interface EntityRef {
 export type RestSnapshot = Record<string, unknown>;
 
 /**
- * Fault list item (Q1 shape, with `status` as the raw string of docs/faults.md: the reference's clients call string
+ * Fault list item (decision Q1 shape, with `status` as the raw string of docs/faults.md: the reference's clients call string
  * methods on it; the SOVD status object moves to `x-medkit.sovd_status`). `snapshots` (optional) are summarised:
  * no message bodies.
  */
@@ -147,7 +147,7 @@ export function entityFrameSnapshot(f: EntityFrame): RestSnapshot {
   };
 }
 
-/** Fault detail (docs/faults.md with the Q1 fields added to `item`; `item.status` is the SOVD object here, as SOVD wants). */
+/** Fault detail (docs/faults.md with the decision Q1 fields added to `item`; `item.status` is the SOVD object here, as SOVD wants). */
 export function faultDetail(
   f: FaultRecord,
   env: EnvironmentData,

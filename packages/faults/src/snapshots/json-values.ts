@@ -1,14 +1,14 @@
-// JSON projection of captured values (binding decision Q10) and the "primary value" of known message types
+// JSON projection of captured values (docs/faults.md decision Q10) and the "primary value" of known message types
 // shown as a freeze frame's `data` (docs/faults.md).
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** A 64-bit integer as JSON: a number within ±(2^53−1), else a decimal string (Q10). */
+/** A 64-bit integer as JSON: a number within ±(2^53−1), else a decimal string (docs/faults.md decision Q10). */
 export function int64ToJson(v: bigint): number | string {
   return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v.toString();
 }
 
-/** Deep copy that JSON can carry: bigints per Q10, typed arrays as arrays, Maps as objects. */
+/** Deep copy that JSON can carry: bigints per docs/faults.md decision Q10, typed arrays as arrays, Maps as objects. */
 export function toJsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return int64ToJson(value);
   if (value === null || typeof value !== 'object') return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;

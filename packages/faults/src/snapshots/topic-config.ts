@@ -6,7 +6,7 @@ import type { TopicGraph } from './sampler.js';
 
 export interface SnapshotTopicConfig {
   fault_specific: Map<string, string[]>;
-  /** In YAML declaration order; first whole-code match wins (binding decision Q4). */
+  /** In YAML declaration order; first whole-code match wins (docs/faults.md decision Q4). */
   patterns: { source: string; regex: RegExp; topics: string[] }[];
   default_topics: string[];
 }

@@ -1,4 +1,4 @@
-// Q7 eviction order (docs/faults.md): when the store is full, the record to give up.
+// The eviction order of docs/faults.md decision Q7: when the store is full, the record to give up.
 
 import type { FaultRecord, FaultStatus } from '../model.js';
 

@@ -87,7 +87,7 @@ export interface FaultRepository {
   putFault(rec: FaultRecord, nearMiss?: NearMiss, maxNearMisses?: number): void;
   /** Writes several records in one transaction (timer auto-confirm, cascades). */
   putFaults(recs: readonly FaultRecord[]): void;
-  /** Removes a record and everything attached (its history included) except rosbag links (Q7 eviction only; faults are otherwise never deleted). */
+  /** Removes a record and everything attached (its history included) except rosbag links (docs/faults.md decision Q7 eviction only; faults are otherwise never deleted). */
   deleteFault(code: string): void;
 
   nearMisses(code: string): NearMiss[];

@@ -38,7 +38,7 @@ export class FaultViews {
   private evidenceMissed = false;
 
   /**
-   * List item (Q1 shape) with `entity_id` and, when `withEvidence`, summarised snapshots. The fault itself comes
+   * List item (docs/faults.md decision Q1 shape) with `entity_id` and, when `withEvidence`, summarised snapshots. The fault itself comes
    * from the store's memory; when its evidence cannot be read (a corrupt file), the item is served without
    * `environment_data` and says so, rather than the whole list answering 503 (docs/faults.md, outages).
    */

@@ -1,4 +1,4 @@
-// TypeBox schemas of the fault and bulk-data routes (docs/faults.md; docs/faults.md Q1). Response schemas strip
+// TypeBox schemas of the fault and bulk-data routes (docs/faults.md; docs/faults.md decision Q1). Response schemas strip
 // unknown properties, so every field the domain views emit is listed here.
 import { Type } from '@sinclair/typebox';
 import { Opaque } from '@medkit/server';
@@ -54,7 +54,7 @@ const ListItemFields = {
   fault_name: Type.Optional(Type.String({ description: 'The description; omitted when empty' })),
   description: Type.String(),
   severity: Type.Integer({ description: '0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL' }),
-  severity_label: Type.String({ description: 'info | warning | error | critical | unknown (lower case, decision Q1)' }),
+  severity_label: Type.String({ description: 'info | warning | error | critical | unknown (lower case, docs/faults.md decision Q1)' }),
   reporting_sources: Type.Array(Type.String(), { description: 'Reporter ids (node FQNs; external apps use bare ids)' }),
   entity_id: Type.Optional(Type.String({ description: 'Entity of the first reporting source, when the gateway can resolve it' })),
   first_occurred: Type.Number({ description: 'Epoch seconds' }),
