@@ -78,7 +78,7 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     // No ROS in this gateway: manifest apps are offline, said in words.
     await expect.poll(() => treeItem(page, 'Battery Monitor').locator('.state').textContent()).toBe('offline');
     // The discovery source: manifest entities say so in the row's title; other sources get a tag.
-    expect(await treeItem(page, 'Battery Monitor').getAttribute('title')).toBe('app battery-monitor · source: manifest');
+    expect(await treeItem(page, 'Battery Monitor').getAttribute('title')).toBe('Battery Monitor (app battery-monitor · source: manifest)');
 
     const paint = await page.evaluate(() => ({
       paint: performance.getEntriesByType('paint').map((p) => ({ name: p.name, ms: Math.round(p.startTime) })),
@@ -249,6 +249,15 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'fault-history-acknowledged.png'), fullPage: true });
     await page.goto(`${ui.url}/?gateway=${encodeURIComponent(gw.url)}#/faults`);
     await expect.poll(() => page.locator('tr[data-code="BATTERY_LOW"] [data-testid="acknowledged-by"]').count()).toBe(1);
+    // At 800 px the tree shows full names (wrapped, not cut) and every fault badge inside the panel.
+    await page.setViewportSize({ width: 800, height: 900 });
+    const badge = page.locator('[role="treeitem"] .count-badge').first();
+    await badge.waitFor();
+    const panel = (await page.locator('.tree-panel').boundingBox())!;
+    const box = (await badge.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(panel.x + panel.width);
+    const cut = await page.locator('[role="treeitem"] .tree-label').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+    expect(cut).toEqual([]);
     await page.close();
   });
 });

@@ -110,7 +110,7 @@ export function EntityTree({ nodes, counts, selected, onSelect }: EntityTreeProp
               aria-selected={isSel}
               tabIndex={n.key === current ? 0 : -1}
               class={`tree-row ${e ? `tree-${e.type}` : 'tree-group'} ${isSel ? 'selected' : ''}`}
-              title={e ? `${e.type} ${e.id}${e.source ? ` · source: ${e.source}` : ''}` : undefined}
+              title={e ? `${n.label} (${e.type} ${e.id}${e.source ? ` · source: ${e.source}` : ''})` : undefined}
               style={{ paddingLeft: `${(r.depth - 1) * 16 + 4}px` }}
               onFocus={() => setFocused(n.key)}
               onClick={(ev) => {
@@ -133,6 +133,11 @@ export function EntityTree({ nodes, counts, selected, onSelect }: EntityTreeProp
               </span>
               {e && <span class="type-tag">{e.type}</span>}
               <span class="tree-label">{n.label}</span>
+              {e?.type === 'area' && !hasKids && (
+                <span class="tree-empty-note" data-testid="empty-area" title="No component, app or subarea belongs to this area: the manifest declares none, or none of its nodes is running">
+                  empty
+                </span>
+              )}
               {e && <StateBadge entity={e} />}
               {e && e.source && e.source !== 'manifest' && <SourceTag source={e.source} />}
               {e && <FaultCountBadge count={counts.get(countKey(e.type, e.id))} />}
