@@ -31,7 +31,7 @@ const ROBOT_COLUMNS = `robot_id, first_seen, last_seen, gateway_url, health,
 const ROBOTS_FROM = `fleet_robots LEFT JOIN (SELECT robot_id, count(*) AS n, max(severity) AS worst FROM fleet_faults
   WHERE status IN ('PREFAILED', 'CONFIRMED') GROUP BY robot_id) active USING (robot_id)
   LEFT JOIN LATERAL (SELECT fault_code, severity, status, last_occurred FROM fleet_faults f WHERE f.robot_id = fleet_robots.robot_id
-    ORDER BY last_occurred DESC, fault_code LIMIT 1) newest ON true`;
+    ORDER BY last_occurred DESC, fault_code DESC LIMIT 1) newest ON true`;
 
 function robotOf(r: Record<string, unknown>): RobotRow {
   return {
