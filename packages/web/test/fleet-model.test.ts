@@ -109,11 +109,14 @@ describe('console routes', () => {
   });
 });
 
-describe('robot health shown', () => {
-  it('reads degraded for ros_disabled alone as healthy with a note, and keeps real warnings', async () => {
-    const { healthShown } = await import('../src/fleet/model');
-    expect(healthShown({ health: 'degraded', healthWarnings: ['ros_disabled'] })).toEqual({ status: 'healthy', warnings: [], notes: ['ros_disabled'] });
-    expect(healthShown({ health: 'degraded', healthWarnings: ['ros_disabled', 'fault_store_full'] })).toEqual({ status: 'degraded', warnings: ['fault_store_full'], notes: ['ros_disabled'] });
-    expect(healthShown({ health: 'healthy', healthWarnings: [] })).toEqual({ status: 'healthy', warnings: [], notes: [] });
+describe('robot health label', () => {
+  it('reads degraded for ros_disabled alone as healthy with a note, keeps real warnings, and is one line of text', async () => {
+    const { robotHealthLabel } = await import('../src/fleet/model');
+    const rosOff = { code: 'ros_disabled', text: 'ROS off', title: "ros.enabled: false on this robot's gateway" };
+    expect(robotHealthLabel({ health: 'degraded', healthWarnings: ['ros_disabled'] })).toEqual({ status: 'healthy', warnings: [], notes: [rosOff], text: 'healthy · ROS off' });
+    expect(robotHealthLabel({ health: 'healthy', healthWarnings: ['ros_disabled'] }).text).toBe('healthy · ROS off');
+    expect(robotHealthLabel({ health: 'degraded', healthWarnings: ['ros_disabled', 'fault_store_full'] })).toEqual({ status: 'degraded', warnings: ['fault_store_full'], notes: [rosOff], text: 'degraded · fault_store_full · ROS off' });
+    expect(robotHealthLabel({ health: 'healthy', healthWarnings: [] })).toEqual({ status: 'healthy', warnings: [], notes: [], text: 'healthy' });
+    expect(robotHealthLabel({ health: undefined, healthWarnings: [] }).text).toBe('—');
   });
 });

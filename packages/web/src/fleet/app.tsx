@@ -2,7 +2,7 @@
 // the fault timeline, sign-in when the fleet requires it, and the routed page.
 import { useMemo, useState } from 'preact/hooks';
 import { SovdClientError, type MedkitError } from '@medkit/client';
-import { normalizeHealth } from '../model/health';
+import { normalizeHealth, type HealthView } from '../model/health';
 import { useHash, usePoll } from '../ui/hooks';
 import { useAuth } from '../auth/use-auth';
 import { AuthStatus } from '../ui/auth-status';
@@ -12,6 +12,7 @@ import { RobotsPage, useRobots } from './robots-page';
 import { TimelinePage } from './timeline-page';
 import { RobotPage } from './robot-page';
 import { RobotFaultPage } from './robot-fault';
+import { FaultCodePage, FaultCodesPage } from './codes-page';
 import { ConnectionState, SignInBanner, type Connection } from '../ui/header';
 
 function clientId(): string {
@@ -36,6 +37,17 @@ function fleetHealth(body: unknown): FleetHealth {
   return { fleet: typeof f.fleet === 'string' ? f.fleet : undefined, natsConnected: f.nats_connected === true, databaseOk: f.database_ok === true };
 }
 
+/**
+ * The header's status: exactly /health's status (a warning that does not degrade the fleet leaves it healthy, as
+ * /health says), with the number of warnings the banner shows, so the two never contradict each other.
+ */
+export function fleetStatus(h: HealthView): { text: string; degraded: boolean; title: string } {
+  const n = h.warnings.length;
+  const degraded = h.status === 'degraded';
+  const text = `${h.status}${n > 0 ? ` · ${n} warning${n === 1 ? '' : 's'}` : ''}`;
+  return { text, degraded, title: n > 0 ? `/health: ${h.status}, ${h.warnings.map((w) => w.code).join(', ')}` : `/health: ${h.status}` };
+}
+
 export function FleetApp({ gateway }: { gateway: string }) {
   const cid = useMemo(clientId, []);
   const { auth, client } = useAuth(gateway, cid);
@@ -54,7 +66,8 @@ export function FleetApp({ gateway }: { gateway: string }) {
   const connection: Connection = health.data && !health.error ? 'connected' : unauthorized ? 'unauthorized' : health.error ? 'unreachable' : 'connecting';
   const warnings = health.data?.view.warnings ?? [];
   const activeTotal = (robots.data ?? []).reduce((n, r) => n + r.activeFaults, 0);
-  const here = route.view === 'faults' || route.view === 'fault' ? 'faults' : 'robots';
+  const here = route.view === 'faults' || route.view === 'fault' ? 'faults' : route.view === 'codes' || route.view === 'code' ? 'codes' : 'robots';
+  const status = health.data ? fleetStatus(health.data.view) : undefined;
 
   return (
     <>
@@ -72,6 +85,9 @@ export function FleetApp({ gateway }: { gateway: string }) {
           <a href="#/faults" aria-current={here === 'faults' ? 'page' : undefined}>
             Faults{activeTotal > 0 && <span class="nav-count"> ({activeTotal} active)</span>}
           </a>
+          <a href="#/codes" aria-current={here === 'codes' ? 'page' : undefined}>
+            Fault codes
+          </a>
           <a href={`${gateway}/docs`} target="_blank" rel="noreferrer">
             API docs
           </a>
@@ -80,9 +96,9 @@ export function FleetApp({ gateway }: { gateway: string }) {
           <ConnectionState connection={connection} />
           {health.data?.fleet.fleet && <span class="meta">fleet {health.data.fleet.fleet}</span>}
           {health.data?.view.version && <span class="meta">{`${health.data.view.product ?? 'medkit'} ${health.data.view.version}`}</span>}
-          {health.data && (
-            <span class={`meta ${health.data.view.status === 'healthy' ? '' : 'warn-text'}`} data-testid="fleet-status">
-              {health.data.view.status ?? 'unknown'}
+          {status && (
+            <span class={`meta ${status.degraded ? 'warn-text' : ''}`} data-testid="fleet-status" title={status.title}>
+              {status.text}
             </span>
           )}
         </div>
@@ -98,8 +114,8 @@ export function FleetApp({ gateway }: { gateway: string }) {
         </div>
       )}
       {connection === 'connected' && warnings.length > 0 && (
-        <div class="banner" role="status" data-testid="fleet-warnings">
-          <strong>The fleet reports:</strong>{' '}
+        <div class={`banner ${status?.degraded ? 'banner-error' : ''}`} role="status" data-testid="fleet-warnings">
+          <strong>{status?.degraded ? 'The fleet is degraded:' : `The fleet (${health.data?.view.status}) reports:`}</strong>{' '}
           {warnings.map((w, i) => (
             <span key={i}>
               {i > 0 && '; '}
@@ -114,6 +130,8 @@ export function FleetApp({ gateway }: { gateway: string }) {
         <main id="main" class="content content-wide" tabIndex={-1}>
           {route.view === 'robots' && <RobotsPage client={client} />}
           {route.view === 'faults' && <TimelinePage client={client} filter={route.filter} robots={robots.data ?? []} />}
+          {route.view === 'codes' && <FaultCodesPage client={client} />}
+          {route.view === 'code' && <FaultCodePage key={route.code} client={client} code={route.code} robots={robots.data} />}
           {route.view === 'fault' && <RobotFaultPage key={`${route.robot}/${route.code}`} client={client} robotId={route.robot} code={route.code} />}
         </main>
       )}

@@ -20,20 +20,42 @@ export interface RobotView {
   gatewayUrl?: string;
   outboxPending?: number;
   outboxDropped?: number;
+  /** The robot's newest fault the fleet holds, in any status (its last incident). */
+  lastFault?: { code: string; severity: Severity; status: string; lastMs?: number };
+}
+
+function lastFaultOf(v: unknown): RobotView['lastFault'] {
+  const f = v as { fault_code?: unknown; severity?: unknown; status?: unknown; last_occurred?: unknown } | null | undefined;
+  if (!f || typeof f.fault_code !== 'string') return undefined;
+  return { code: f.fault_code, severity: faultSeverity(f.severity), status: typeof f.status === 'string' ? f.status : 'UNKNOWN', lastMs: toEpochMs(f.last_occurred) };
 }
 
 /** /health warning codes that state a configuration, not a fault (a robot run with `ros.enabled: false`). */
-const INFORMATIONAL_WARNINGS = new Set(['ros_disabled']);
+const INFORMATIONAL_WARNINGS: Record<string, { text: string; title: string }> = { ros_disabled: { text: 'ROS off', title: "ros.enabled: false on this robot's gateway" } };
+
+/** How a robot's health reads, wherever the console shows it (the robots list and the robot's page). */
+export interface RobotHealthLabel {
+  /** The robot's /health status; undefined before its first health event. */
+  status?: 'healthy' | 'degraded';
+  /** Its warnings that are not notes, by code. */
+  warnings: string[];
+  /** Notes of configuration (`ROS off`), with what they mean. */
+  notes: { code: string; text: string; title: string }[];
+  /** The whole label as one line: `healthy · ROS off`, `degraded · fleet_broker_unreachable`, `—`. */
+  text: string;
+}
 
 /**
- * The health a robot's row shows: `degraded` only because of informational warnings reads as healthy, the
- * informational codes listed apart, so a deliberately ROS-less gateway is not shown as a broken robot.
+ * The one reading of a robot's health body (its last health event: status and warning codes). The status is the
+ * robot's own, except that robots before issue 56 sent `degraded` for any warning: degraded for configuration
+ * notes alone (ros_disabled) reads healthy, as the robot's own /health says.
  */
-export function healthShown(r: Pick<RobotView, 'health' | 'healthWarnings'>): { status?: string; warnings: string[]; notes: string[] } {
-  const warnings = r.healthWarnings.filter((w) => !INFORMATIONAL_WARNINGS.has(w));
-  const notes = r.healthWarnings.filter((w) => INFORMATIONAL_WARNINGS.has(w));
+export function robotHealthLabel(r: Pick<RobotView, 'health' | 'healthWarnings'>): RobotHealthLabel {
+  const warnings = r.healthWarnings.filter((w) => !INFORMATIONAL_WARNINGS[w]);
+  const notes = r.healthWarnings.filter((w) => INFORMATIONAL_WARNINGS[w]).map((code) => ({ code, ...INFORMATIONAL_WARNINGS[code] }));
   const status = r.health === 'degraded' && warnings.length === 0 && notes.length > 0 ? 'healthy' : r.health;
-  return { status, warnings, notes };
+  const text = status ? [status, ...(warnings.length ? [warnings.join(', ')] : []), ...notes.map((n) => n.text)].join(' · ') : '—';
+  return { status, warnings, notes, text };
 }
 
 export function robotView(r: FleetRobot): RobotView {
@@ -49,6 +71,7 @@ export function robotView(r: FleetRobot): RobotView {
     gatewayUrl: x.gateway_url ?? undefined,
     outboxPending: x.outbox?.pending,
     outboxDropped: x.outbox?.dropped,
+    lastFault: lastFaultOf((x as Record<string, unknown>).last_fault),
   };
 }
 
@@ -221,7 +244,9 @@ type FleetRoute =
   | { view: 'robots' }
   | { view: 'faults'; filter: TimelineFilter }
   | { view: 'robot'; robot: string; entity?: string }
-  | { view: 'fault'; robot: string; code: string };
+  | { view: 'fault'; robot: string; code: string }
+  | { view: 'codes' }
+  | { view: 'code'; code: string };
 
 const STATUSES: StatusFilter[] = ['active', 'pending', 'confirmed', 'cleared', 'healed', 'all'];
 
@@ -244,6 +269,7 @@ export function parseFleetRoute(hash: string): FleetRoute {
       },
     };
   }
+  if (parts[0] === 'codes') return parts[1] ? { view: 'code', code: parts[1] } : { view: 'codes' };
   if (parts[0] === 'robot' && parts[1] && parts[2] === 'fault' && parts[3]) return { view: 'fault', robot: parts[1], code: parts[3] };
   if (parts[0] === 'robot' && parts[1]) return { view: 'robot', robot: parts[1], entity: parts[2] === 'entity' ? parts[3] : undefined };
   return { view: 'robots' };
@@ -270,6 +296,10 @@ export function fleetRouteHash(r: FleetRoute): string {
       return `#/robot/${enc(r.robot)}${r.entity ? `/entity/${enc(r.entity)}` : ''}`;
     case 'fault':
       return `#/robot/${enc(r.robot)}/fault/${enc(r.code)}`;
+    case 'codes':
+      return '#/codes';
+    case 'code':
+      return `#/codes/${enc(r.code)}`;
   }
 }
 

@@ -12,7 +12,7 @@ import { EntityTree } from '../ui/entity-tree';
 import { SeverityBadge, StatusBadge } from '../ui/badges';
 import { FaultCodeCell, formatTime } from '../ui/faults/fault-table';
 import { ago, fleetFaultView, fleetRouteHash, type RobotView } from './model';
-import { ActiveFaults, OnlineBadge, ROBOT_POLL_MS } from './robots-page';
+import { ActiveFaults, OnlineBadge, ROBOT_POLL_MS, RobotHealth } from './robots-page';
 import { ENTITY_TYPES, robotTreeInput } from './robot-tree';
 
 export function RobotPage({ client, robotId, entity, robots }: { client: MedkitClient; robotId: string; entity?: string; robots?: RobotView[] }) {
@@ -55,12 +55,9 @@ export function RobotPage({ client, robotId, entity, robots }: { client: MedkitC
                 <span>
                   Active faults: <ActiveFaults robot={robot} />
                 </span>
-                {robot.health && (
-                  <span>
-                    robot health: {robot.health}
-                    {robot.healthWarnings.length > 0 && <span class="muted small"> ({robot.healthWarnings.join(', ')})</span>}
-                  </span>
-                )}
+                <span data-testid="robot-health">
+                  robot health: <RobotHealth robot={robot} />
+                </span>
                 {robot.gatewayUrl && (
                   <span class="muted small">
                     gateway <code>{robot.gatewayUrl}</code>

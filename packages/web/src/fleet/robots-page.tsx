@@ -6,7 +6,7 @@ import { faultSeverity } from '../model/severity';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { formatTime } from '../ui/faults/fault-table';
-import { ago, fleetFaultView, fleetRouteHash, healthShown, robotView, type FleetFaultView, type RobotView } from './model';
+import { ago, fleetRouteHash, robotHealthLabel, robotView, type RobotView } from './model';
 
 export const ROBOT_POLL_MS = 3000;
 
@@ -38,13 +38,6 @@ export function ActiveFaults({ robot }: { robot: RobotView }) {
 
 export function RobotsPage({ client }: { client: MedkitClient }) {
   const robots = useRobots(client);
-  // Each robot's newest fault (the fleet lists newest last occurrence first), opening its incident.
-  const recent = usePoll((signal) => client.fleetFaults({ status: 'all', limit: 200 }, { signal }), [client], 10_000);
-  const lastIncident = useMemo(() => {
-    const m = new Map<string, FleetFaultView>();
-    for (const f of (recent.data?.items ?? []).map(fleetFaultView)) if (!m.has(f.robotId)) m.set(f.robotId, f);
-    return m;
-  }, [recent.data]);
   const [query, setQuery] = useState('');
   const list = robots.data ?? [];
   const shown = useMemo(() => list.filter((r) => r.id.toLowerCase().includes(query.trim().toLowerCase())), [list, query]);
@@ -105,8 +98,10 @@ export function RobotsPage({ client }: { client: MedkitClient }) {
                 <td>
                   <ActiveFaults robot={r} />
                 </td>
-                <LastIncident fault={lastIncident.get(r.id)} now={now} />
-                <RobotHealth robot={r} />
+                <LastIncident robot={r} now={now} />
+                <td data-testid="robot-health">
+                  <RobotHealth robot={r} />
+                </td>
                 <td class="num" title={r.outboxDropped ? `${r.outboxDropped} events dropped` : undefined}>
                   {r.outboxPending ?? '—'}
                   {r.outboxDropped ? <span class="warn-text"> ({r.outboxDropped} dropped)</span> : null}
@@ -120,27 +115,34 @@ export function RobotsPage({ client }: { client: MedkitClient }) {
   );
 }
 
-/** The robot's own /health, with configuration notes (ROS off) apart from real warnings. */
-function RobotHealth({ robot }: { robot: RobotView }) {
-  const h = healthShown(robot);
+/** The robot's own /health as robotHealthLabel reads it, configuration notes (ROS off) apart from real warnings: the list and the robot's page show this. */
+export function RobotHealth({ robot }: { robot: RobotView }) {
+  const h = robotHealthLabel(robot);
+  if (!h.status) return <span class="muted" data-testid="robot-health-label" data-label={h.text}>—</span>;
   return (
-    <td data-testid="robot-health">
-      {h.status ? <span class={h.status === 'healthy' ? '' : 'warn-text'}>{h.status}</span> : <span class="muted">—</span>}
+    <span data-testid="robot-health-label" data-label={h.text}>
+      <span class={h.status === 'healthy' ? '' : 'warn-text'}>{h.status}</span>
       {h.warnings.length > 0 && <span class="muted small"> · {h.warnings.join(', ')}</span>}
-      {h.notes.includes('ros_disabled') && <span class="muted small" title="ros.enabled: false on this robot's gateway"> · ROS off</span>}
-    </td>
+      {h.notes.map((n) => (
+        <span key={n.code} class="muted small" title={n.title}>
+          {' '}
+          · {n.text}
+        </span>
+      ))}
+    </span>
   );
 }
 
-/** A robot's newest fault: its code opening the incident (the robot's fault page), and how long ago. */
-function LastIncident({ fault, now }: { fault?: FleetFaultView; now: number }) {
-  if (!fault) return <td class="muted">—</td>;
+/** A robot's newest fault (from the same answer as its active count): its code opening the incident (the robot's fault page), and how long ago. */
+function LastIncident({ robot, now }: { robot: RobotView; now: number }) {
+  const f = robot.lastFault;
+  if (!f) return <td class="muted" data-testid="last-incident">none</td>;
   return (
-    <td data-testid="last-incident" data-code={fault.code}>
-      <a href={fleetRouteHash({ view: 'fault', robot: fault.robotId, code: fault.code })} title={`${fault.severity.label}: ${fault.title}`}>
-        <code>{fault.code}</code>
+    <td data-testid="last-incident" data-code={f.code}>
+      <a href={fleetRouteHash({ view: 'fault', robot: robot.id, code: f.code })} title={`${f.severity.label}, ${f.status.toLowerCase()}`}>
+        <code>{f.code}</code>
       </a>{' '}
-      <span class="muted small">{ago(fault.lastMs, now)}</span>
+      <span class="muted small">{ago(f.lastMs, now)}</span>
     </td>
   );
 }
