@@ -6,7 +6,7 @@
 // the peer requires a token for every request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeConfigOrigins } from '../../src/config/index.js';
-import { authFlags, tokensOf } from '../auth/support.js';
+import { authFlags, tokensOf } from '../../../../test-support/gateway/auth.js';
 import { eventually, http, PausableProxy, SseReader, startPeer, type TestPeer } from './support.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 

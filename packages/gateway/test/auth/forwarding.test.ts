@@ -3,7 +3,7 @@
 // X-Client-Id (and the token only with aggregation.forward_auth).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startPeer, type TestPeer } from '../aggregation/support.js';
-import { authFlags, CLIENTS, tokensOf, type TestRole } from './support.js';
+import { authFlags, CLIENTS, tokensOf, type TestRole } from '../../../../test-support/gateway/auth.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 
 let arm: TestPeer;

@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
-import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from './support.js';
+import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from '../../../../test-support/gateway/auth.js';
 import { ROLE_TABLE_FLAGS } from '@medkit/server';
 
 let g: TestGateway;

@@ -8,7 +8,7 @@ import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { lintOpenApi } from '../support/spectral.js';
-import { api, authFlags, tokensOf, type TestRole } from './support.js';
+import { api, authFlags, tokensOf, type TestRole } from '../../../../test-support/gateway/auth.js';
 
 const ok: PluginRoute['handler'] = (_req, res) => res.sendJson({ ok: true });
 const routes: PluginRoute[] = [

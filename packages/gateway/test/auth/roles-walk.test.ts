@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
-import { api, startAuthGateway, tokensOf, type TestRole } from './support.js';
+import { api, startAuthGateway, tokensOf, type TestRole } from '../../../../test-support/gateway/auth.js';
 import { renderRoleTable, ROLE_TABLE_FLAGS } from '@medkit/server';
 
 const ROLE_ORDER = ['viewer', 'operator', 'configurator', 'admin'] as const;

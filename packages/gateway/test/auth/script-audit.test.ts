@@ -8,7 +8,7 @@ import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createScriptsFeature } from '../../src/scripts/index.js';
 import { json, uploadScript, waitFinished, waitFor } from '../scripts/helpers.js';
-import { CLIENTS, startAuthGateway, tokensOf } from './support.js';
+import { CLIENTS, startAuthGateway, tokensOf } from '../../../../test-support/gateway/auth.js';
 
 const APP = 'apps/battery-monitor';
 let g: TestGateway;

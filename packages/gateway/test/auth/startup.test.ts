@@ -11,7 +11,7 @@ import { ConfigError } from '@medkit/kit';
 import { createGateway } from '../../src/gateway.js';
 import { AuthConfigError } from '@medkit/server';
 import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
-import { CLIENT_ENTRIES, CLIENTS, SECRET } from './support.js';
+import { CLIENT_ENTRIES, CLIENTS, SECRET } from '../../../../test-support/gateway/auth.js';
 
 const dirs: string[] = [];
 const procs: MedkitProcess[] = [];

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createLocksFeature } from '../../src/locks/index.js';
-import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from './support.js';
+import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from '../../../../test-support/gateway/auth.js';
 import { MAX_CLOCK_SKEW_SEC } from '@medkit/server';
 
 let gateways: TestGateway[] = [];

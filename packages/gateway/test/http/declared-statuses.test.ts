@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { GatewayFeature } from '../../src/feature.js';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { http } from '../../../../test-support/gateway/ros-robot.js';
-import { authFlags, tokensOf } from '../auth/support.js';
+import { authFlags, tokensOf } from '../../../../test-support/gateway/auth.js';
 import { generate, type FuzzRequest, type OpenApiDoc } from './fuzz/generator.js';
 import { pool, send } from './fuzz/send.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
-import { rawHttp } from '../support/raw-http.js';
+import { rawHttp } from '../../../../test-support/raw-http.js';
 import { sovdErrorProblem } from './fuzz/generator.js';
 
 const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));

@@ -6,7 +6,7 @@ import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { METRICS_SERVICE } from '@medkit/server';
 import { ConfigError } from '@medkit/kit';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
-import { startAuthGateway, tokensOf } from '../auth/support.js';
+import { startAuthGateway, tokensOf } from '../../../../test-support/gateway/auth.js';
 import { parseExposition, samplesOf, scrape, valueOf, type PromSample } from '../../../../test-support/prometheus.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { ROS_SERVICE } from '../../src/ros/connection.js';

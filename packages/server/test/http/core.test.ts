@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { SovdError } from '@medkit/plugin-api';
 import { EntityId, GenericError } from '@medkit/server';
-import type { GatewayFeature } from '../../src/feature.js';
+import type { GatewayFeature } from '@medkit/gateway';
 
 // A small feature with a JSON body route and an id route, to exercise the HTTP stages.
 const echo: GatewayFeature = {

@@ -4,8 +4,8 @@
 // Real gateway, real sockets, the hostile values of the probe.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
-import { rawHttp } from '../support/raw-http.js';
-import { CLIENTS, startAuthGateway } from './support.js';
+import { rawHttp } from '../../../../test-support/raw-http.js';
+import { CLIENTS, startAuthGateway } from '../../../../test-support/gateway/auth.js';
 import { AUTH_KEYS } from '@medkit/server';
 
 let g: TestGateway | undefined;

@@ -1,8 +1,8 @@
 // Shared set-up of the authentication tests: a real gateway (real HTTP server, real SQLite file) with
 // auth on, one client per role, and small request helpers.
-import type { FlatConfig } from '../../src/config/index.js';
-import type { GatewayFeature } from '../../src/feature.js';
-import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import type { FlatConfig } from '@medkit/gateway';
+import type { GatewayFeature } from '@medkit/gateway';
+import { startTestGateway, type TestGateway } from './gateway.js';
 
 export const SECRET = 'medkit-test-secret-0123456789-abcdefghij';
 /** One client per role; each secret is distinctive so a test can search for it in any output. */
