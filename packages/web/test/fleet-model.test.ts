@@ -120,3 +120,19 @@ describe('robot health label', () => {
     expect(robotHealthLabel({ health: undefined, healthWarnings: [] }).text).toBe('—');
   });
 });
+
+describe('fault codes across the fleet', () => {
+  it('reads the fleet answer and says whether a trend rises or falls between the last two quarters of its window', async () => {
+    const { faultCodeList, trendSummary } = await import('../src/fleet/codes-model');
+    const list = faultCodeList({
+      items: [{ code: 'LIDAR_TIMEOUT', fault_name: 'No scan', severity: 2, 'x-medkit': { robots: 3, active_robots: 2, occurrences: 7, first_seen: '2026-01-01T00:00:00Z', last_seen: '2026-01-01T05:00:00Z', trend: [0, 1, -1, 'x', 2] } }],
+      'x-medkit': { total: 9, window: { start: '2026-01-01T00:00:00Z', bucket_sec: 3600 }, trend_complete: false },
+    });
+    expect(list).toMatchObject({ total: 9, windowStartMs: Date.parse('2026-01-01T00:00:00Z'), bucketMs: 3_600_000, complete: false });
+    expect(list.items[0]).toMatchObject({ code: 'LIDAR_TIMEOUT', title: 'No scan', robots: 3, activeRobots: 2, occurrences: 7, trend: [0, 1, 0, 0, 2] });
+    expect(list.items[0].severity.label).toBe('ERROR');
+    expect(trendSummary([0, 0, 0, 0, 1, 1, 3, 2])).toEqual({ total: 7, last: 2, direction: 'rising' });
+    expect(trendSummary([5, 5, 4, 3, 1, 0])).toEqual({ total: 18, last: 0, direction: 'falling' });
+    expect(trendSummary(new Array(24).fill(0))).toEqual({ total: 0, last: 0, direction: 'steady' });
+  });
+});
