@@ -261,6 +261,10 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
   });
 
   it('reads each robot\'s health the same in the list and on its page', async () => {
+    // A robot sends its /health status as it is: ros_disabled is a notice there, so healthy, not degraded.
+    const own = (await robots['amr-01'].api('GET', '/health')).body as { status: string };
+    const sent = (await api('/components')).items.find((r) => r.id === 'amr-01')!['x-medkit'];
+    expect([own.status, sent.status, sent.warnings]).toEqual(['healthy', 'healthy', ['ros_disabled']]);
     const page = await open();
     await row(page, 'amr-03').getByTestId('robot-health-label').waitFor();
     for (const id of ['amr-01', 'amr-02', 'amr-03']) {
