@@ -91,7 +91,7 @@ describe('correlation over federation', () => {
     expect(all['x-medkit'].muted_faults).toContainEqual(expect.objectContaining({ fault_code: 'NAV_ABORTED', root_cause_code: 'PROTECTIVE_STOP', rule_id: 'stop_aborts_navigation' }));
     // The symptom's stored history says under which root cause it was muted; the peer's fault, read through this
     // gateway, brings the peer's own history.
-    const history = (code: string) => http(`${main.url}/api/v1/faults/${code}`).then((r) => (r.body['x-medkit'].status_history as Json[]).map((h) => `${h.change}:${h.source}`));
+    const history = (code: string) => http(`${main.url}/api/v1/faults/${code}`).then((r) => ((r.body as Json)['x-medkit'] as { status_history: Json[] }).status_history.map((h) => `${h.change}:${h.source}`));
     expect(await history('NAV_ABORTED')).toEqual(['occurred:/navigation/bt_navigator', 'confirmed:/navigation/bt_navigator', 'muted:PROTECTIVE_STOP']);
     expect(await history('PROTECTIVE_STOP')).toEqual(['occurred:/safety/safety_gate', 'confirmed:/safety/safety_gate']);
   });
