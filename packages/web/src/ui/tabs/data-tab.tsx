@@ -4,6 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { isObj, items, num, obj, str, xm } from '../../model/json';
 import { createLimiter } from '../../api/limiter';
 import { useApp } from '../context';
+import { fetchTopicRates } from '../../graph/robot-graph';
 import { useOnScreen, usePoll } from '../hooks';
 import { ErrorNote, errorText } from '../errors';
 import { TableHead } from '../table-head';
@@ -54,8 +55,14 @@ const COLD_POLL_MS = 5000;
 
 
 export function DataTab({ path }: { path: string }) {
-  const { client } = useApp();
+  const { client, health, tree } = useApp();
   const list = usePoll((signal) => client.read(`${path}/data`, { signal }), [client, path], 15_000);
+  // The rates the gateway measures (graph_provider, every message counted): the same figure the graph shows.
+  const appId = /^\/apps\/([^/]+)$/.exec(path)?.[1];
+  const functions = appId && health?.plugins.includes('graph_provider')
+    ? tree.input.functions.filter((f) => (tree.input.functionHosts[f.id] ?? []).some((h) => h.id === decodeURIComponent(appId))).map((f) => f.id)
+    : [];
+  const measured = usePoll((signal) => fetchTopicRates(client, functions, signal), [client, functions.join(',')], 10_000, functions.length > 0);
   const [writing, setWriting] = useState<DataItem>();
   if (list.error && !list.data) return <ErrorNote error={list.error} what="Data" />;
   if (!list.data) return <p class="muted">Loading data items…</p>;
@@ -67,7 +74,7 @@ export function DataTab({ path }: { path: string }) {
           <TableHead caption="Data items with live values" columns={['Item', 'Type', 'Rate · age', 'Value (live)', '']} />
           <tbody>
             {data.map((d) => (
-              <DataRow key={d.id} path={path} item={d} onWrite={() => setWriting(d)} />
+              <DataRow key={d.id} path={path} item={d} measuredHz={measured.data?.get(d.name)} onWrite={() => setWriting(d)} />
             ))}
           </tbody>
         </table>
@@ -76,7 +83,7 @@ export function DataTab({ path }: { path: string }) {
   );
 }
 
-function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrite: () => void }) {
+function DataRow({ path, item, onWrite, measuredHz }: { path: string; item: DataItem; onWrite: () => void; measuredHz?: number }) {
   const { client, auth } = useApp();
   const writeDenied = auth.refusal('data.publish');
   const ref = useRef<HTMLTableRowElement>(null);
@@ -117,7 +124,13 @@ function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrit
           <code class="small">{item.type ?? '—'}</code>
         </td>
         <td class="small nowrap" data-testid="rate-age">
-          {rate !== undefined ? rateText(rate, history) : '—'}
+          {measuredHz !== undefined ? (
+            <span title="Measured by the gateway over every message (graph_provider), as the robot graph shows it">{measuredHz.toFixed(1)} Hz</span>
+          ) : rate !== undefined ? (
+            rateText(rate, history)
+          ) : (
+            '—'
+          )}
           {history.ageSec !== undefined ? ` · ${history.ageSec < 1 ? `${Math.round(history.ageSec * 1000)} ms` : `${history.ageSec.toFixed(1)} s`} old` : ''}
         </td>
         <td class="value-cell" aria-live="off">
