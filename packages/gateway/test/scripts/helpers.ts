@@ -1,5 +1,8 @@
-// Shared helpers for the scripts and updates tests: uploads, polling, process checks.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Shared helpers for the scripts and updates tests: uploads and polling; the polling and process checks come from
+// test-support/processes.ts, shared with packages/scripts' tests.
+import { waitFor } from '../../../../test-support/processes.js';
+
+export { liveGroupMembers, pidAlive, waitFor } from '../../../../test-support/processes.js';
 
 export const CLIENT = 'test-client-1';
 
@@ -41,53 +44,10 @@ export async function startExecution(url: string, entity: string, scriptId: stri
   });
 }
 
-/** Polls `fn` until it returns a value (bounded; throws with the last value on time-out). */
-export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, limitMs = 20000): Promise<T> {
-  const end = Date.now() + limitMs;
-  let last: unknown;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Polls an execution until it leaves `running`. */
 export async function waitFinished(url: string, location: string): Promise<Body> {
   return waitFor(async () => {
     const body = await json(await fetch(`${url}${location}`));
     return body.status === 'running' ? undefined : body;
   }, `execution ${location} to finish`);
-}
-
-/** Live (non-zombie) processes with this pid. */
-export function pidAlive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  try {
-    const text = readFileSync(stat, 'utf8');
-    const state = text.slice(text.lastIndexOf(') ') + 2)[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-/** Non-zombie members of a process group, read from /proc (field 5 of /proc/<pid>/stat is the pgrp). */
-export function liveGroupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    // fields[0] = state, [1] = ppid, [2] = pgrp
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') members.push(Number(name));
-  }
-  return members;
 }
