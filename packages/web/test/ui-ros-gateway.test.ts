@@ -196,10 +196,10 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     const back = await http(api('/apps/battery_monitor/configurations/scan_frequency'));
     expect(back.body).toMatchObject({ data: 17.25, 'x-medkit': { parameter: { type: 'double', read_only: false } } });
 
+    // A read-only parameter offers no Edit or Reset at all (issue 56): it says read-only.
     const serial = page.locator('tr[data-param="serial"]');
-    await serial.locator('button', { hasText: 'Edit' }).click();
-    await expect.poll(() => serial.locator('.note').textContent()).toBe('read-only');
-    expect(await serial.locator('button[type="submit"]').isDisabled()).toBe(true);
+    await expect.poll(() => serial.getByTestId('param-locked').textContent()).toBe('read-only');
+    expect(await serial.locator('button', { hasText: /^(Edit|Reset)$/ }).count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'ros-configurations.png') });
   });
 
@@ -207,7 +207,9 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     const page = await open('#/entity/functions/demo/configurations');
     const row = page.locator('tr[data-param="battery_monitor:mode"]');
     await row.waitFor({ timeout: 15_000 });
-    expect(await row.locator('th').textContent()).toBe('mode (battery_monitor)');
+    // The parameter's description shows in the list, without opening the editor.
+    expect(await row.locator('th').textContent()).toBe('mode (battery_monitor)Operating mode');
+    expect(await row.getByTestId('param-description').textContent()).toBe('Operating mode');
     await row.locator('button', { hasText: 'Edit' }).click();
     await row.locator('input').fill('manual');
     await row.locator('input').press('Enter');
@@ -252,8 +254,12 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     const text = `hello from the browser ${Date.now()}`;
     await page.locator('tr[data-item="/demo/cmd"] button', { hasText: 'Write' }).click();
     await page.locator('dialog[open] input').first().fill(text);
+    // Review…, then the confirmation naming the topic: only that sends (issue 56).
     await page.locator('dialog[open] button[type="submit"]').click();
-    await expect.poll(() => page.locator('dialog[open] [role="status"]').textContent(), SLOW).toContain('Published');
+    const confirm = page.locator('dialog[open] [data-testid="write-confirm"]');
+    await expect.poll(() => confirm.getAttribute('data-topic'), SLOW).toBe('/demo/cmd');
+    await page.locator('dialog[open] button', { hasText: 'Publish on /demo/cmd' }).click();
+    await expect.poll(() => page.locator('dialog[open] [data-testid="write-result"]').textContent(), SLOW).toContain('Published');
     await robot.waitForLine(new RegExp(`^cmd ${text}$`));
     await page.keyboard.press('Escape');
 
