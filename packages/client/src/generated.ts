@@ -5655,7 +5655,7 @@ export type components = {
                 reporting_sources: string[];
                 /** @description 0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL */
                 severity: number;
-                /** @description info | warning | error | critical | unknown (lower case, decision Q1) */
+                /** @description info | warning | error | critical | unknown (lower case, docs/faults.md decision Q1) */
                 severity_label: string;
                 status: components["schemas"]["SovdFaultStatus"];
             };
@@ -5777,7 +5777,7 @@ export type components = {
             reporting_sources: string[];
             /** @description 0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL */
             severity: number;
-            /** @description info | warning | error | critical | unknown (lower case, decision Q1) */
+            /** @description info | warning | error | critical | unknown (lower case, docs/faults.md decision Q1) */
             severity_label: string;
             /** @description Raw status (docs/faults.md): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status */
             status: string;
