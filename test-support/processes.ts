@@ -1,14 +1,13 @@
 // Polling and process checks on /proc, shared by the gateway's scripts tests and packages/scripts' own.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
-/** Polls `fn` until it returns a value (bounded; throws with the last value on time-out). */
+/** Polls `fn` every 50 ms until it returns a value (not undefined); throws after `limitMs`. */
 export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, limitMs = 20000): Promise<T> {
   const end = Date.now() + limitMs;
-  let last: unknown;
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

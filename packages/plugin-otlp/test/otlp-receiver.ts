@@ -8,6 +8,7 @@ import { createServer as createTlsServer, type ServerOptions } from 'node:https'
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { waitFor } from '../../../test-support/processes.js';
 
 const require = createRequire(import.meta.url);
 const root = require('otlp-proto-root/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } } };
@@ -136,24 +137,13 @@ export class Receiver {
   }
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** Waits for `probe` to give a truthy value (the shared poller, test-support/processes.ts). */
+export function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
+  return waitFor(() => probe() || undefined, what, ms);
 }
 
-export async function untilAsync<T>(probe: () => Promise<T | undefined>, ms = 10_000, what = 'the condition'): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function untilAsync<T>(probe: () => Promise<T | undefined>, ms = 10_000, what = 'the condition'): Promise<T> {
+  return waitFor(async () => (await probe()) || undefined, what, ms);
 }
 
 export interface EndpointCounters {

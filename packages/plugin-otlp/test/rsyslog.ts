@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Requirement } from '../../../test-support/requirements.js';
+import { waitFor } from '../../../test-support/processes.js';
 
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
 export const RSYSLOG: Requirement[] = [{ kind: 'file', name: RSYSLOGD, debian: 'rsyslog' }];
@@ -22,12 +23,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Waits for `probe` to hold (the shared poller, test-support/processes.ts). */
 export async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(async () => ((await probe()) ? true : undefined), what, ms);
 }
 
 /** The template: `input|version|app-name|msgid|severity|facility|structured-data|msg`. */
