@@ -58,7 +58,7 @@ const READ_PATHS: EntityPath[] = [
 ];
 
 /** `attachment; filename="..."` with the name reduced to a safe alphabet. */
-function disposition(filename: string): string {
+export function disposition(filename: string): string {
   const safe = filename.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200) || 'download';
   return `attachment; filename="${safe}"`;
 }

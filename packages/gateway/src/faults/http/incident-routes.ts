@@ -14,6 +14,7 @@ import type { LogManager } from '../../logs/manager.js';
 import type { FaultsService } from '../gateway/service.js';
 import { incidentOf } from '../incident/incident-content.js';
 import { FaultCode } from './schemas.js';
+import { disposition } from './bulk-data-routes.js';
 
 const ERR = { 400: GenericError, 404: GenericError, 503: GenericError } as const;
 const File = Type.String({ format: 'binary', description: 'An MCAP file (application/x-mcap)' });
@@ -41,7 +42,7 @@ async function sendIncident(reply: FastifyReply, svc: FaultsService, f: FaultRec
   return reply
     .header('Content-Type', 'application/x-mcap')
     .header('Content-Length', size)
-    .header('Content-Disposition', `attachment; filename="${incident.filename.replace(/[^A-Za-z0-9_.-]/g, '_')}"`)
+    .header('Content-Disposition', disposition(incident.filename))
     .header('Access-Control-Expose-Headers', 'Content-Disposition')
     .send(stream);
 }
