@@ -11,7 +11,7 @@ import { sanitizeFaultConfig } from '../src/config.js';
 import { FaultCapture } from '../src/capture.js';
 import { BlackBoxRecorder, recordingIdOf } from '../src/blackbox/recorder.js';
 import { MAX_RECORDING_ID_LENGTH, validateRecordingId } from '@medkit/plugin-api';
-import { RingBuffer } from '../src/blackbox/ring-buffer.js';
+import { MAX_HELD_STATE_BYTES, MAX_HELD_STATES_BYTES, RingBuffer } from '../src/blackbox/ring-buffer.js';
 import { topicSelection } from '../src/blackbox/topic-selection.js';
 import { TransportLosses } from '../src/blackbox/transport-losses.js';
 import { getRosbag, listRosbagDescriptors, resolveRosbagFile } from '../src/blackbox/recordings.js';
@@ -109,6 +109,21 @@ describe('ring buffer (docs/faults.md)', () => {
     expect(rb.size).toBe(1);
     rb.push(m(1, 10)); rb.push(m(2, 10));
     expect(rb.drain().map((x) => x.monoMs)).toEqual([1, 2]);
+  });
+
+  it('holds each topic\'s state before the window within bounds a peer with many or huge topics cannot grow', () => {
+    const rb = new RingBuffer(10, 1 << 30);
+    const msg = (topic: string, monoMs: number, bytes: number) => ({ topic, typeName: 't', definition: '', data: new Uint8Array(bytes), timestampNs: BigInt(monoMs), monoMs });
+    // 5,000 topics of 60 KiB each fall out of the window: at most 1 MiB of them stays held, the newest.
+    for (let i = 0; i < 5000; i++) rb.push(msg(`/t${i}`, i * 20, 60 * 1024));
+    expect(rb.heldStateBytes).toBeLessThanOrEqual(MAX_HELD_STATES_BYTES);
+    const held = rb.statesBefore().map((x) => x.topic);
+    expect(held.length).toBe(Math.floor(MAX_HELD_STATES_BYTES / (60 * 1024)));
+    expect(held.at(-1)).toBe('/t4998');
+    // A message over MAX_HELD_STATE_BYTES is not held (and drops its topic's older state).
+    rb.push(msg('/t4998', 200_000, MAX_HELD_STATE_BYTES + 1));
+    rb.push(msg('/x', 300_000, 1));
+    expect(rb.statesBefore().map((x) => x.topic)).not.toContain('/t4998');
   });
 });
 

@@ -20,6 +20,8 @@ export interface TapMessage {
 
 /** A topic's last message pruned by age is kept (as its state before the window) up to this size. */
 export const MAX_HELD_STATE_BYTES = 64 * 1024;
+/** All such held states together (a peer making many topics cannot grow them past it); the oldest go first. */
+export const MAX_HELD_STATES_BYTES = 1024 * 1024;
 
 export class RingBuffer {
   private items: TapMessage[] = [];
@@ -27,6 +29,7 @@ export class RingBuffer {
   private bytes = 0;
   /** Per topic, its newest message pruned by age (a topic published on change keeps its value in force). */
   private readonly before = new Map<string, TapMessage>();
+  private beforeBytes = 0;
 
   /** Messages pruned so far to keep within the age and byte limits (the pre-fault window as configured or shorter). */
   evicted = 0;
@@ -41,9 +44,7 @@ export class RingBuffer {
     this.items.push(m);
     this.bytes += m.data.byteLength;
     while (this.size > 1 && m.monoMs - this.items[this.head].monoMs > this.maxAgeMs) {
-      const old = this.items[this.head];
-      if (old.data.byteLength <= MAX_HELD_STATE_BYTES) this.before.set(old.topic, old);
-      else this.before.delete(old.topic);
+      this.hold(this.items[this.head]);
       this.dropFront();
     }
     while (this.size > 1 && this.bytes + this.heldElsewhere() > this.maxBytes) this.dropFront();
@@ -52,6 +53,28 @@ export class RingBuffer {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** Keeps `m` as its topic's state before the window, within both bounds (oldest held states dropped first). */
+  private hold(m: TapMessage): void {
+    const prev = this.before.get(m.topic);
+    if (prev) {
+      this.before.delete(m.topic);
+      this.beforeBytes -= prev.data.byteLength;
+    }
+    if (m.data.byteLength > MAX_HELD_STATE_BYTES) return;
+    this.before.set(m.topic, m);
+    this.beforeBytes += m.data.byteLength;
+    for (const [topic, old] of this.before) {
+      if (this.beforeBytes <= MAX_HELD_STATES_BYTES) break;
+      this.before.delete(topic);
+      this.beforeBytes -= old.data.byteLength;
+    }
+  }
+
+  /** Bytes of the held states (counted apart from the window's own). */
+  get heldStateBytes(): number {
+    return this.beforeBytes;
   }
 
   private dropFront(): void {
