@@ -5,7 +5,6 @@ import type { FaultStatus } from '../model.js';
 
 /** What changed. `occurred` starts an occurrence (a new fault, or one reactivated after a clear). */
 export type HistoryChange = 'occurred' | 'confirmed' | 'healed' | 'cleared' | 'muted' | 'unmuted' | 'acknowledged';
-export const HISTORY_CHANGES: readonly HistoryChange[] = ['occurred', 'confirmed', 'healed', 'cleared', 'muted', 'unmuted', 'acknowledged'];
 
 export interface HistoryEntry {
   /** Store row id (assigned on append; increasing per store). */
@@ -26,6 +25,8 @@ export interface HistoryEntry {
 
 /** Longest note kept (an acknowledgement's text is cut there). */
 export const MAX_HISTORY_NOTE = 500;
+/** Longest source kept: a reporting node's id is at most 512 (validation), a client's X-Client-Id is cut there. */
+export const MAX_HISTORY_SOURCE = 512;
 
 /** The acknowledgement in force for a fault: the newest `acknowledged` entry of its current occurrence. */
 export interface Acknowledgement {

@@ -2,7 +2,7 @@
 // change's transaction) and the optional tamper-evident audit log (docs/faults.md "Audit log").
 import type { FaultRecord, FaultStatus } from '../model.js';
 import type { FaultRepository } from '../storage/repository.js';
-import { acknowledgementOf, MAX_HISTORY_NOTE, type Acknowledgement, type HistoryChange } from './model.js';
+import { acknowledgementOf, MAX_HISTORY_NOTE, MAX_HISTORY_SOURCE, type Acknowledgement, type HistoryChange } from './model.js';
 
 /** Transition log (docs/faults.md "Audit log"). */
 export type AuditKind = 'occurred' | 'confirmed' | 'healed' | 'cleared' | 'acknowledged';
@@ -26,8 +26,8 @@ export class TransitionLog {
   /** Records `change` of `rec` (the record after it); call inside the change's `repository.atomically`. */
   record(change: HistoryChange, rec: FaultRecord, source: string, atNs: bigint, note = ''): void {
     this.repository.appendHistory({
-      fault_code: rec.fault_code, at_ns: atNs, change, status: rec.status, occurrence: rec.occurrence_count, source,
-      note: note.slice(0, MAX_HISTORY_NOTE),
+      fault_code: rec.fault_code, at_ns: atNs, change, status: rec.status, occurrence: rec.occurrence_count,
+      source: source.slice(0, MAX_HISTORY_SOURCE), note: note.slice(0, MAX_HISTORY_NOTE),
     }, this.maxPerFault());
     // Read again after the change (a rolled-back one leaves the store as it was, and so the next read).
     this.acks.delete(rec.fault_code);

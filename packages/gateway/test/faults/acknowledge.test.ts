@@ -60,6 +60,10 @@ describe('fault acknowledgements and status history over REST', () => {
     expect(long.status).toBe(400);
     expect((await put('/faults/BATTERY_LOW/acknowledgement', { note: 'x', by: 'mallory' })).status).toBe(400);
     expect((await put('/faults/BATTERY_LOW/acknowledgement', { note: 42 })).status).toBe(400);
+    // A 10 KB X-Client-Id is kept cut to 512 characters in the history, not whole.
+    const huge = await g.api('PUT', '/faults/BATTERY_LOW/acknowledgement', { headers: { 'x-client-id': 'c'.repeat(10_000) }, body: {} });
+    expect(huge.status).toBe(200);
+    expect(huge.body.acknowledged_by).toBe('c'.repeat(512));
     expect((await put(`/faults/${'X'.repeat(257)}/acknowledgement`, {})).status).toBe(400);
     expect((await put('/apps/motor-driver/faults/BATTERY_LOW/acknowledgement', {})).status).toBe(404);
     const unknown = await put('/faults/NO_SUCH/acknowledgement', {});
