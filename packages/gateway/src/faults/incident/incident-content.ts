@@ -21,7 +21,8 @@ export interface Incident {
   filename: string;
 }
 
-const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2));
+/** The REST views are JSON already (no bigint: times are ISO strings or seconds). */
+const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v, null, 2));
 
 /** The root cause `f` confirmed under in its current occurrence (its history's newest `muted` entry), if any. */
 function rootCauseOf(svc: FaultsService, f: FaultRecord): string | undefined {

@@ -54,6 +54,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
   // Freeze frames are captured after the confirmation that brought the user here: poll briskly until
   // the detail carries a snapshot, then slowly.
   const [captured, setCaptured] = useState(false);
+  const fresh = freshnessKey(faults, code);
   const detail = usePoll(
     async (signal) => {
       const body = await client.read(path, { signal });
@@ -64,9 +65,9 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
     [client, path],
     captured ? 15_000 : 3_000,
     true,
-    freshnessKey(faults, code),
+    fresh,
   );
-  const bags = usePoll((signal) => client.read(`${base}/bulk-data/rosbags`, { signal }), [client, base], 0, true, freshnessKey(faults, code));
+  const bags = usePoll((signal) => client.read(`${base}/bulk-data/rosbags`, { signal }), [client, base], 0, true, fresh);
   const [clear, setClear] = useState<{ open: boolean; busy?: boolean; error?: string; done?: boolean }>({ open: false });
 
   if (detail.error && !detail.data) {
