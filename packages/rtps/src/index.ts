@@ -39,5 +39,3 @@ export { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 export { SN_MAX, SN_UNKNOWN } from './sequence-number.js';
 export type { ProtocolViolationReport, ReceiveStats } from './receive.js';
 export type { TrafficStats } from './traffic-stats.js';
-// Topic-name globs (`*`, `?`, sets): DDS-Security's rule, also the gateway's data.write patterns.
-export { fnmatch } from './security/access/fnmatch.js';

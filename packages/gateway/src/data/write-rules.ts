@@ -3,7 +3,6 @@
 // `data.write.confirm_patterns`, is written only when the request names it in `confirm` (409 without).
 // Patterns are checked at start-up (fail closed) and matched without regular expressions.
 import { ConfigError } from '@medkit/kit';
-import { fnmatch } from '@medkit/rtps';
 import { SovdError } from '@medkit/plugin-api';
 import { normalizeTopicId } from './items.js';
 
@@ -30,11 +29,27 @@ export function topicPatternProblem(pattern: string): string | undefined {
 
 /**
  * Whether `topic` matches `pattern` in full: `*` stands for any run of characters (slashes included), every
- * other character for itself, case-sensitively. topicPatternProblem admits only `*` of fnmatch's special
- * characters, so this is DDS-Security's fnmatch (linear backtracking, no regular expression).
+ * other character for itself, case-sensitively. Linear backtracking to the last `*` (no regular expression).
  */
 export function matchTopic(pattern: string, topic: string): boolean {
-  return fnmatch(pattern, topic);
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < topic.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === topic[t]) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** Checks every pattern of `key`; an invalid one stops start-up (ConfigError naming the key and the pattern). */
