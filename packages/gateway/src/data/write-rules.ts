@@ -30,6 +30,7 @@ export function topicPatternProblem(pattern: string): string | undefined {
 /**
  * Whether `topic` matches `pattern` in full: `*` stands for any run of characters (slashes included), every
  * other character for itself, case-sensitively. Linear backtracking to the last `*` (no regular expression).
+ * Not rtps's fnmatch: that lives with DDS-Security, whose chunk (pkijs) a default gateway must not load.
  */
 export function matchTopic(pattern: string, topic: string): boolean {
   let p = 0;
