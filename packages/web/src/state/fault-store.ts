@@ -10,6 +10,7 @@ import { isMissingRoute } from './entity-tree';
 import { rootCausesOf } from '../model/fault-groups';
 import { backgroundTurn } from '../api/foreground';
 import { followStream, type StreamState } from './live-stream';
+import { ListReads } from './list-reads';
 
 export interface FaultStore {
   faults: FaultView[];
@@ -37,6 +38,8 @@ export interface FaultStore {
 /** Muted symptoms (correlation) send no events: the list is read again this long after an event, and periodically. */
 const REFRESH_AFTER_EVENT_MS = 1500;
 const LIST_REFRESH_MS = 10_000;
+/** Events kept for one list read in flight (laid over its answer). */
+const MAX_EVENTS_DURING_READ = 1000;
 /** Shortest gap between the list read before the stream and the one once it is live (ms). */
 const LIVE_REREAD_MS = 1000;
 
@@ -57,16 +60,23 @@ export function useFaultStore(client: MedkitClient): FaultStore {
     let refresh: ReturnType<typeof setTimeout> | undefined;
     let lastSignature: string | undefined;
     let lastListAt = 0;
+    // A list answered before an event may arrive after it: the events that came meanwhile are laid over it.
+    const reads = new ListReads<FaultEvent>(MAX_EVENTS_DURING_READ);
 
     const loadList = async (): Promise<boolean> => {
+      const read = reads.begin();
+      let meanwhile: FaultEvent[] | undefined;
       try {
         await backgroundTurn(controller.signal);
         // Muted symptoms too: they are grouped under their root cause, and send no events of their own.
         const body = await client.get('/faults', { signal: controller.signal, params: { query: { status: 'all', include_muted: true } } });
         if (controller.signal.aborted) return false;
+        meanwhile = reads.answered(read);
+        if (meanwhile === undefined) return true;
         lastListAt = Date.now();
-        const m = new Map<string, FaultView>();
+        let m = new Map<string, FaultView>();
         for (const f of normalizeFaultList(body)) m.set(f.key, f);
+        for (const ev of meanwhile) m = applyFaultEvent(m, ev);
         // A change the stream did not bring (before it connected, a muted symptom) counts as an event too, so
         // pages that follow `version` read again; an unchanged list does not.
         const signature = [...m.values()].map((f) => `${f.key}|${f.rawStatus}|${f.occurrences}|${f.lastMs}|${f.acknowledgedBy ?? ''}`).join('\n');
@@ -81,6 +91,8 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         const unsupported = isMissingRoute(err);
         setMeta({ loaded: true, unsupported, error: unsupported ? undefined : (err as Error).message });
         return false;
+      } finally {
+        if (meanwhile === undefined) reads.failed(read);
       }
     };
 
@@ -90,6 +102,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
       // The UI's own tolerant model reads each message (peers' events may differ from the schema).
       open: (handlers, options) => client.events('/faults/stream', (m) => parseFaultEvent(m.data, m.id) ?? undefined, handlers, options),
       onEvent: (ev) => {
+        reads.event(ev);
         const list = history.current.get(ev.fault.code) ?? [];
         list.push({ status: ev.type === 'fault_cleared' && ev.fault.rawStatus === 'UNKNOWN' ? 'CLEARED' : ev.fault.rawStatus, atMs: ev.timestampMs ?? Date.now(), origin: 'live' });
         history.current.set(ev.fault.code, list.slice(-50));
