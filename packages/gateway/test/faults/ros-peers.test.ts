@@ -155,9 +155,9 @@ function heavyTopicsSuite(domain: number): void {
   /**
    * Reads `code`'s recording back: every payload is a talker sample, the recorder dropped nothing, and each topic's
    * sample numbers run without a gap — or, with `lossAccounted`, gaps are returned: the messages missing, and those
-   * of them not in the notes' count of messages lost before the recorder (unaccounted).
+   * of them not in the notes' counts of messages lost before the recorder or dropped by its write queue (unaccounted).
    */
-  async function expectWholeRecording(code: string, lossAccounted = false): Promise<{ recorded: number; missing: number; unaccounted: number }> {
+  async function expectWholeRecording(code: string, lossAccounted = false): Promise<{ recorded: number; missing: number; unaccounted: number; dropped: number }> {
     const link = g.faults.manager.repository.rosbagLinksForFault(code)[0];
     const counts = new Map<string, number[]>();
     let notes: Record<string, string> = {};
@@ -183,8 +183,10 @@ function heavyTopicsSuite(domain: number): void {
         await fh.close();
       }
     }
-    expect(notes.dropped_messages, code).toBe('0');
+    // The write queue's drops (its budget full while the disk lags a stalled, loaded box) are a loss the notes count too.
+    if (!lossAccounted) expect(notes.dropped_messages, code).toBe('0');
     const lost: Record<string, number> = JSON.parse(notes.lost_in_transport_by_topic ?? '{}');
+    const dropped: Record<string, number> = JSON.parse(notes.dropped_by_topic ?? '{}');
     if (!lossAccounted) expect(notes.lost_in_transport_messages, `${code}: lost before the recorder ${notes.lost_in_transport_by_topic}`).toBe('0');
     let recorded = 0;
     let missing = 0;
@@ -199,9 +201,9 @@ function heavyTopicsSuite(domain: number): void {
       if (!lossAccounted) expect(gaps, `${code} ${t.ros}: samples ${ns[0]}…${ns.at(-1)} without a gap`).toEqual([]);
       recorded += ns.length;
       missing += topicMissing;
-      unaccounted += Math.max(0, topicMissing - (lost[t.ros] ?? 0));
+      unaccounted += Math.max(0, topicMissing - (lost[t.ros] ?? 0) - (dropped[t.ros] ?? 0));
     }
-    return { recorded, missing, unaccounted };
+    return { recorded, missing, unaccounted, dropped: Number(notes.dropped_messages) };
   }
 
   it('records a 2 MB × 10 Hz and a 1 MB × 30 Hz topic around faults: nothing lost, MCAP read back, memory within the budget', async () => {
@@ -283,6 +285,7 @@ function heavyTopicsSuite(domain: number): void {
     let recorded = 0;
     let missing = 0;
     let unaccounted = 0;
+    let dropped = 0;
     const sentPerSecond = ((await sentDatagrams()) - sent0) / ((Date.now() - t0) / 1000);
     expect(sentPerSecond, `${sentPerSecond.toFixed(0)} datagrams sent a second`).toBeLessThan(500);
     for (const code of ['LAST_1', 'LAST_2', 'LAST_3']) {
@@ -290,13 +293,14 @@ function heavyTopicsSuite(domain: number): void {
       recorded += r.recorded;
       missing += r.missing;
       unaccounted += r.unaccounted;
+      dropped += r.dropped;
     }
     // The storm lost 55–70%; what the box's load costs now stays well under that.
     expect(missing, `${missing} of ${recorded + missing} samples missing from the recordings`).toBeLessThanOrEqual(0.25 * (recorded + missing));
     expect(unaccounted, 'samples missing from a recording and not in its notes').toBe(0);
     const s = recorder.stats();
-    expect(s).toMatchObject({ dropped_messages: 0, failed_recordings: 0 });
-    expect(s.lost_in_transport_messages - before.lost_in_transport_messages).toBeGreaterThanOrEqual(missing);
+    expect(s).toMatchObject({ dropped_messages: before.dropped_messages + dropped, failed_recordings: 0 });
+    expect(s.lost_in_transport_messages - before.lost_in_transport_messages).toBeGreaterThanOrEqual(missing - dropped);
     const metrics = await (await fetch(`${g.url}/metrics`)).text();
     expect(Number(/^medkit_blackbox_messages_total\{outcome="lost_in_transport"\} (\d+)$/m.exec(metrics)?.[1])).toBe(s.lost_in_transport_messages);
   }, 240_000);

@@ -82,8 +82,11 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
       const cfg = (id: string) => `${g.url}/api/v1/apps/${v}_params/configurations/${id}`;
       const first = await eventually(async () => {
         const r = await http(cfg('unrelated.value'));
-        return r.status === 200 ? r : undefined;
-      }, 'the parameter over the protected parameter services', 30_000);
+        // The last answer goes into the timeout's message.
+        if (r.status !== 200) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+        return r;
+        // The params peer's handshake may come after the other peers' on a loaded box; each call waits up to 10 s.
+      }, 'the parameter over the protected parameter services', 60_000);
       expect(first.body).toMatchObject({ id: 'unrelated.value', data: 7, 'x-medkit': { ros2: { node: `/${v}/${v}_params` }, parameter: { type: 'int', read_only: false } } });
       const set = await http(cfg('unrelated.value'), { method: 'PUT', json: { data: 42 } });
       expect(set.status, JSON.stringify(set.body)).toBe(200);
@@ -92,7 +95,7 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
       const ro = await http(cfg(READ_ONLY[v]), { method: 'PUT', json: { data: 'renamed' } });
       expect(ro.status).toBe(403);
       expect(ro.body.vendor_code).toBe('x-medkit-ros2-parameter-read-only');
-    }, 60_000);
+    }, 90_000);
   }
 
   it('runs, follows, completes and cancels goals of the secured Fast DDS action server through the operations route', async () => {
