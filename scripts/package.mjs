@@ -198,11 +198,25 @@ function shrinkwrap(manifest) {
  * from a file (npm/cli#5325; it does from the registry), so this install resolves the transitive tree afresh.
  * Returns npm's output.
  */
-export function installGlobal(prefix) {
+export function installGlobal(prefix, { localPrebuilds } = {}) {
   const allowed = Object.entries(ALLOW_SCRIPTS).filter(([, v]) => v).map(([n]) => n).join(',');
   mkdirSync(join(prefix, 'lib'), { recursive: true });
-  // build-from-source: prebuild-install would ask GitHub for a prebuilt driver; this machine compiles it.
-  return inTempDir((cwd) => run('npm', ['install', '-g', '--prefix', prefix, `--allow-scripts=${allowed}`, ...INSTALL_FLAGS, ...tarballs()], { cwd, env: { ...NPM_ENV, npm_config_build_from_source: 'true' } }));
+  // Without a local prebuilt driver, build-from-source: prebuild-install would ask GitHub for one; this machine
+  // compiles it. With one, better-sqlite3's script unpacks it as it would a download (a user's usual path).
+  const driver = localPrebuilds ? { npm_config_better_sqlite3_local_prebuilds: localPrebuilds } : { npm_config_build_from_source: 'true' };
+  return inTempDir((cwd) => run('npm', ['install', '-g', '--prefix', prefix, `--allow-scripts=${allowed}`, ...INSTALL_FLAGS, ...tarballs()], { cwd, env: { ...NPM_ENV, ...driver } }));
+}
+
+/**
+ * Packs the workspace's compiled SQLite driver (built by `npm ci` for the Node.js running this) into `dir` under
+ * the name prebuild-install looks for, so an install on this machine unpacks it instead of compiling it again.
+ * Returns the file written.
+ */
+export function packLocalPrebuild(dir) {
+  const pkg = readJson(join(ROOT, 'node_modules/better-sqlite3/package.json'));
+  const file = join(dir, `better-sqlite3-v${pkg.version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`);
+  run('tar', ['czf', file, '-C', join(ROOT, 'node_modules/better-sqlite3'), 'build/Release/better_sqlite3.node']);
+  return file;
 }
 
 const INSTALL_FLAGS = ['--strict-allow-scripts', '--prefer-offline', '--no-fund', '--no-audit'];

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALLOW_SCRIPTS, bundleExternals, installGlobal, tarballs, treeDir } from '../../scripts/package.mjs';
+import { ALLOW_SCRIPTS, bundleExternals, installGlobal, packLocalPrebuild, tarballs, treeDir } from '../../scripts/package.mjs';
 import { REPO_ROOT } from '../../test-support/medkit-cli.js';
 import { expectHealthAndUi, packageArtefacts, withInstalledGateway } from '../../test-support/packaging.js';
 
@@ -110,14 +110,21 @@ describe('the installed tree every architecture\'s package starts from', () => {
 
 describe('`npm install -g --prefix <tmp>` of the tarballs, run from a temp dir', () => {
   const prefix = mkdtempSync(join(tmpdir(), 'medkit-npm-global-'));
+  const prebuilds = mkdtempSync(join(tmpdir(), 'medkit-prebuilds-'));
   beforeAll(() => {
     packageArtefacts(['npm']);
-    // npm compiles better-sqlite3 here (about a minute); `--strict-allow-scripts` fails the install on any
-    // install script not allowed. (npm applies no shrinkwrap to a global install from a file, npm/cli#5325:
-    // its EBADENGINE warnings for cookie 2 and @nats-io/nuid 3 are npm's, not the published package's.)
-    installGlobal(prefix);
+    // better-sqlite3's install script runs (allowed by name) and unpacks the driver the workspace's `npm ci`
+    // compiled, as it would a download: compiling it a second time here took a minute of a 2-core CI machine, and
+    // the compile is already proven by `npm ci`. `--strict-allow-scripts` fails the install on any install script
+    // not allowed. (npm applies no shrinkwrap to a global install from a file, npm/cli#5325: its EBADENGINE
+    // warnings for cookie 2 and @nats-io/nuid 3 are npm's, not the published package's.)
+    packLocalPrebuild(prebuilds);
+    installGlobal(prefix, { localPrebuilds: prebuilds });
   }, 900_000);
-  afterAll(() => rmSync(prefix, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(prefix, { recursive: true, force: true });
+    rmSync(prebuilds, { recursive: true, force: true });
+  });
 
   it('installs the command and the shared packages; better-sqlite3 is built', () => {
     const modules = join(prefix, 'lib/node_modules');
