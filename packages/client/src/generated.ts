@@ -557,6 +557,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/data/{data_id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] SSE stream of a topic of a app: every message measured, the newest sent at most max_rate times a second
+         * @description [x-medkit] Server-Sent Events of one topic (docs/api.md "Topic streams"). The gateway measures every message: `stats` holds rate_hz (1 / mean interval, as ros2 topic hz), interval_min_sec / interval_max_sec / interval_std_sec, window_count, bandwidth_bytes_per_sec, mean_size_bytes over the last 10 s (at most 1000 messages), received, and dropped (events skipped while the client had not read the previous ones). At most max_rate `sample` events a second {data, timestamp (ns), age_sec, stats} carry the newest message (data left off with value_omitted: too_large over 256 KiB serialized); a `stats` event {timestamp, age_sec, stats} comes at least once a second when no message did. More than data_provider.max_streams streams at once (or sse.max_clients SSE connections) is 503 service-unavailable. Plugin-owned data items do not stream (404). With raw slashes (`data/a/b/stream`) a topic named `…/stream` is read instead.
+         */
+        get: operations["streamAppData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/depends-on": {
         parameters: {
             query?: never;
@@ -1801,6 +1821,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/areas/{area_id}/data/{data_id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] SSE stream of a topic of a area: every message measured, the newest sent at most max_rate times a second
+         * @description [x-medkit] Server-Sent Events of one topic (docs/api.md "Topic streams"). The gateway measures every message: `stats` holds rate_hz (1 / mean interval, as ros2 topic hz), interval_min_sec / interval_max_sec / interval_std_sec, window_count, bandwidth_bytes_per_sec, mean_size_bytes over the last 10 s (at most 1000 messages), received, and dropped (events skipped while the client had not read the previous ones). At most max_rate `sample` events a second {data, timestamp (ns), age_sec, stats} carry the newest message (data left off with value_omitted: too_large over 256 KiB serialized); a `stats` event {timestamp, age_sec, stats} comes at least once a second when no message did. More than data_provider.max_streams streams at once (or sse.max_clients SSE connections) is 503 service-unavailable. Plugin-owned data items do not stream (404). With raw slashes (`data/a/b/stream`) a topic named `…/stream` is read instead.
+         */
+        get: operations["streamAreaData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/areas/{area_id}/faults": {
         parameters: {
             query?: never;
@@ -2810,6 +2850,26 @@ export type paths = {
          * @description Publishes one message. Writes are deliberate (docs/resources.md): a topic outside data.write.allow is 403 forbidden (parameters.key names the key); a topic other nodes publish, or matching data.write.confirm_patterns, needs "confirm": "<topic>" in the body, else 409 precondition-not-fulfilled with parameters.topic_name, publishers and matched_pattern. Plugin-owned items: data.write.allow applies, the plugin answers the rest.
          */
         put: operations["writeComponentData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{component_id}/data/{data_id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] SSE stream of a topic of a component: every message measured, the newest sent at most max_rate times a second
+         * @description [x-medkit] Server-Sent Events of one topic (docs/api.md "Topic streams"). The gateway measures every message: `stats` holds rate_hz (1 / mean interval, as ros2 topic hz), interval_min_sec / interval_max_sec / interval_std_sec, window_count, bandwidth_bytes_per_sec, mean_size_bytes over the last 10 s (at most 1000 messages), received, and dropped (events skipped while the client had not read the previous ones). At most max_rate `sample` events a second {data, timestamp (ns), age_sec, stats} carry the newest message (data left off with value_omitted: too_large over 256 KiB serialized); a `stats` event {timestamp, age_sec, stats} comes at least once a second when no message did. More than data_provider.max_streams streams at once (or sse.max_clients SSE connections) is 503 service-unavailable. Plugin-owned data items do not stream (404). With raw slashes (`data/a/b/stream`) a topic named `…/stream` is read instead.
+         */
+        get: operations["streamComponentData"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -4266,6 +4326,26 @@ export type paths = {
          * @description Publishes one message. Writes are deliberate (docs/resources.md): a topic outside data.write.allow is 403 forbidden (parameters.key names the key); a topic other nodes publish, or matching data.write.confirm_patterns, needs "confirm": "<topic>" in the body, else 409 precondition-not-fulfilled with parameters.topic_name, publishers and matched_pattern. Plugin-owned items: data.write.allow applies, the plugin answers the rest.
          */
         put: operations["writeFunctionData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/{function_id}/data/{data_id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] SSE stream of a topic of a function: every message measured, the newest sent at most max_rate times a second
+         * @description [x-medkit] Server-Sent Events of one topic (docs/api.md "Topic streams"). The gateway measures every message: `stats` holds rate_hz (1 / mean interval, as ros2 topic hz), interval_min_sec / interval_max_sec / interval_std_sec, window_count, bandwidth_bytes_per_sec, mean_size_bytes over the last 10 s (at most 1000 messages), received, and dropped (events skipped while the client had not read the previous ones). At most max_rate `sample` events a second {data, timestamp (ns), age_sec, stats} carry the newest message (data left off with value_omitted: too_large over 256 KiB serialized); a `stats` event {timestamp, age_sec, stats} comes at least once a second when no message did. More than data_provider.max_streams streams at once (or sse.max_clients SSE connections) is 503 service-unavailable. Plugin-owned data items do not stream (404). With raw slashes (`data/a/b/stream`) a topic named `…/stream` is read instead.
+         */
+        get: operations["streamFunctionData"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -7373,17 +7453,25 @@ export type components = {
         /** @description text/event-stream */
         StreamAppCyclicSubscriptionResponse: string;
         /** @description text/event-stream */
+        StreamAppDataResponse: string;
+        /** @description text/event-stream */
         StreamAppTriggerEventsResponse: string;
+        /** @description text/event-stream */
+        StreamAreaDataResponse: string;
         /** @description text/event-stream */
         StreamAreaTriggerEventsResponse: string;
         /** @description text/event-stream */
         StreamComponentCyclicSubscriptionResponse: string;
+        /** @description text/event-stream */
+        StreamComponentDataResponse: string;
         /** @description text/event-stream */
         StreamComponentTriggerEventsResponse: string;
         /** @description text/event-stream */
         StreamFaultEventsResponse: string;
         /** @description text/event-stream */
         StreamFunctionCyclicSubscriptionResponse: string;
+        /** @description text/event-stream */
+        StreamFunctionDataResponse: string;
         /** @description text/event-stream */
         StreamFunctionTriggerEventsResponse: string;
         /** TokenResponse */
@@ -11327,6 +11415,124 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["WriteAppDataResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    streamAppData: {
+        parameters: {
+            query?: {
+                /** @description Events per second at most (the statistics count every message) */
+                max_rate?: number;
+            };
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["StreamAppDataResponse"];
                 };
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
@@ -20146,6 +20352,124 @@ export interface operations {
             };
         };
     };
+    streamAreaData: {
+        parameters: {
+            query?: {
+                /** @description Events per second at most (the statistics count every message) */
+                max_rate?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["StreamAreaDataResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     listAreaFaults: {
         parameters: {
             query?: {
@@ -27142,6 +27466,124 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["WriteComponentDataResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    streamComponentData: {
+        parameters: {
+            query?: {
+                /** @description Events per second at most (the statistics count every message) */
+                max_rate?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["StreamComponentDataResponse"];
                 };
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
@@ -37065,6 +37507,124 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["WriteFunctionDataResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    streamFunctionData: {
+        parameters: {
+            query?: {
+                /** @description Events per second at most (the statistics count every message) */
+                max_rate?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["StreamFunctionDataResponse"];
                 };
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */

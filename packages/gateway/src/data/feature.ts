@@ -21,6 +21,7 @@ import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { pluginData, pluginDataStreams } from '../plugins/dispatch.js';
 import type { PluginHost } from '../plugins/host.js';
 import { TopicPool, type TopicTransport } from './topic-pool.js';
+import { SampleStreams } from './sample-stream.js';
 import { token, type Token } from '@medkit/server';
 import { ROS_KEYS } from '../config/keys.js';
 import { ALLOW_KEY, CONFIRM_KEY, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS, WriteRules } from './write-rules.js';
@@ -33,6 +34,7 @@ export const DATA_KEYS = {
   'data_provider.idle_sweep_tick_sec': float(60, 'How often idle pooled subscriptions are swept.', { min: 1, max: 3600, policy: 'clamp' }),
   [ALLOW_KEY]: guarded('security', list(DEFAULT_ALLOW, "[ours] Topic patterns data writes may publish on (`*` = any run of characters, matched on the whole topic name, e.g. `/plan` or `/demo/*`); any other write is `403 forbidden` naming this key. Default `*`: every topic; an empty list allows none. Also applies to plugin-owned data items (their id as `/id`). An invalid pattern stops start-up (docs/resources.md \"Writes are deliberate\").")),
   [CONFIRM_KEY]: guarded('security', list(DEFAULT_CONFIRM_PATTERNS, "[ours] Command topic patterns (as data.write.allow) whose writes need `\"confirm\": \"<topic>\"` in the request body, like writes on a topic other nodes publish; without it `409 precondition-not-fulfilled` names the topic and its publishers. An empty list leaves only the publisher rule. An invalid pattern stops start-up.")),
+  'data_provider.max_streams': int(16, '[ours] Topic streams (`GET …/data/{topic}/stream`) open at once across the gateway; one more is `503 service-unavailable` (all SSE connections together stay under sse.max_clients).', { min: 1, max: 1024, policy: 'clamp' }),
   'data_provider.stale_after_sec': float(0, '[ours] A read marks its sample `stale: true` when older than this; 0 = 3 × the topic\'s observed period (at least 1 s).', { min: 0, max: 86400, policy: 'clamp' }),
 };
 
@@ -43,7 +45,7 @@ export function rosTopicTransport(ros: RosConnection): TopicTransport {
   return {
     subscribe(topic, type, onMessage) {
       const qos = qosForWriters(ros.graph.publishersOf(topic).filter((e) => !e.local).map((e) => e.qos));
-      return ros.node.createSubscription(topic, type, (m) => onMessage(m), qos);
+      return ros.node.createSubscription(topic, type, (m, info) => onMessage(m, info.raw.length), qos);
     },
   };
 }
@@ -53,6 +55,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
   let pool: TopicPool | undefined;
   let publishers: PublisherCache | undefined;
   let rules: WriteRules | undefined;
+  let streams: SampleStreams | undefined;
   return {
     name: 'data',
     provides: [DATA_SERVICE],
@@ -71,6 +74,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
           sweepMs: secToMs(ctx.config.read(DATA_KEYS, 'data_provider.idle_sweep_tick_sec')),
         });
         publishers = new PublisherCache((topic, type) => ros.node.createPublisher(topic, type));
+        streams = new SampleStreams({ maxStreams: ctx.config.read(DATA_KEYS, 'data_provider.max_streams') });
       }
       const s = new DataService({
         ros,
@@ -84,7 +88,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
       });
       service = s;
       ctx.services.provide(DATA_SERVICE, s);
-      ctx.health.add(() => ({ fields: { 'x-medkit-data-provider': pool ? pool.stats() : { enabled: false } } }));
+      ctx.health.add(() => ({ fields: { 'x-medkit-data-provider': pool ? { ...pool.stats(), ...streams?.stats() } : { enabled: false } } }));
       registerDataSampler(ctx, s, pool, ctx.services.find(PLUGINS_SERVICE));
     },
     routes(ctx) {
@@ -92,6 +96,9 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
         service: afterInit(() => service, 'data'),
         rules: afterInit(() => rules, 'data'),
         owned: pluginData(ctx.services.find(PLUGINS_SERVICE)),
+        streams: () => streams,
+        sse: ctx.sse,
+        keepaliveMs: 15_000,
       });
     },
     start() {

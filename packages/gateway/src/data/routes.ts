@@ -13,6 +13,8 @@ import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from './service.js';
 import { dataCategories, dataGroups } from './categories.js';
 import type { WriteRules } from './write-rules.js';
+import { MAX_EVENT_RATE, type SampleStreams } from './sample-stream.js';
+import type { SseHub } from '@medkit/server';
 
 const DataListItem = Type.Object(
   {
@@ -86,12 +88,29 @@ const WRITE_DESCRIPTION =
 // 403 x-medkit-ros2-permission-denied and 501 not-implemented: a topic the gateway's SROS2 permissions deny, or that needs a protection medkit lacks.
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
 
+const StreamQuery = Type.Object({
+  max_rate: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_EVENT_RATE, default: MAX_EVENT_RATE, description: 'Events per second at most (the statistics count every message)' })),
+});
+
+const STREAM_DESCRIPTION =
+  '[x-medkit] Server-Sent Events of one topic (docs/api.md "Topic streams"). The gateway measures every message: `stats` holds ' +
+  'rate_hz (1 / mean interval, as ros2 topic hz), interval_min_sec / interval_max_sec / interval_std_sec, window_count, bandwidth_bytes_per_sec, ' +
+  'mean_size_bytes over the last 10 s (at most 1000 messages), received, and dropped (events skipped while the client had not read the previous ones). ' +
+  'At most max_rate `sample` events a second {data, timestamp (ns), age_sec, stats} carry the newest message (data left off with value_omitted: too_large ' +
+  'over 256 KiB serialized); a `stats` event {timestamp, age_sec, stats} comes at least once a second when no message did. ' +
+  'More than data_provider.max_streams streams at once (or sse.max_clients SSE connections) is 503 service-unavailable. ' +
+  'Plugin-owned data items do not stream (404). With raw slashes (`data/a/b/stream`) a topic named `…/stream` is read instead.';
+
 interface DataRouteDeps {
   service: () => DataService;
   /** data.write.allow and data.write.confirm_patterns. */
   rules: () => WriteRules;
   /** The data resource of a plugin-owned entity (docs/plugins.md); undefined: the built-in service serves it. */
   owned?: ReturnType<typeof pluginData>;
+  /** Topic streams (undefined without ROS: the stream answers 503 like a read). */
+  streams: () => SampleStreams | undefined;
+  sse: SseHub;
+  keepaliveMs: number;
 }
 
 /** The `{data_id}` of a request: the single-segment param or the wildcard. */
@@ -99,6 +118,16 @@ function dataId(params: Record<string, string>): string {
   const id = params.data_id ?? params['*'] ?? '';
   if (id === '' || id === '/') throw new SovdError('invalid-parameter', 'Missing data id', { details: 'data id must name a topic' });
   return id;
+}
+
+/** `?max_rate=`: validated by the schema on the documented route, here again for the raw-slash one (a string there). */
+function maxRate(q: unknown): number {
+  if (q === undefined) return MAX_EVENT_RATE;
+  const n = typeof q === 'number' ? q : typeof q === 'string' && /^\d{1,3}$/.test(q) ? Number(q) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_EVENT_RATE) {
+    throw new SovdError('invalid-parameter', `max_rate must be an integer from 1 to ${MAX_EVENT_RATE}`, { details: 'max_rate out of range', max_rate: String(q) });
+  }
+  return n;
 }
 
 export function registerDataRoutes(deps: DataRouteDeps) {
@@ -124,8 +153,8 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         },
       );
 
-      const read = async (request: FastifyRequest, reply: FastifyReply) => {
-        const id = dataId(request.params as Record<string, string>);
+      const read = async (request: FastifyRequest, reply: FastifyReply, given?: string) => {
+        const id = given ?? dataId(request.params as Record<string, string>);
         const owned = deps.owned?.(request.entity);
         return owned ? sendResult(reply, await owned.read(id)) : deps.service().read(request.entity, id, clientGone(reply.raw));
       };
@@ -137,8 +166,51 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         response: { 200: DataValue, ...ERR },
         ...(hide ? { hide: true } : {}),
       });
+      const stream = async (request: FastifyRequest, reply: FastifyReply, id: string) => {
+        if (deps.owned?.(request.entity)) throw new SovdError('resource-not-found', 'This entity\'s data items do not stream', { entity_id: request.entity.entity.id, data_id: id });
+        const streams = deps.streams();
+        const source = await deps.service().streamSource(request.entity, id, clientGone(reply.raw));
+        if (!streams) throw new SovdError('service-unavailable', 'Topic streams are not available (ROS access is off)', { entity_id: request.entity.entity.id });
+        const session = streams.open(source.listen, maxRate((request.query as { max_rate?: unknown } | undefined)?.max_rate));
+        try {
+          session.attach(deps.sse.start(request, reply, deps.keepaliveMs));
+        } catch (err) {
+          session.cancel();
+          throw err;
+        }
+        return reply;
+      };
+      const streamOrRead = async (request: FastifyRequest, reply: FastifyReply) => {
+        const id = dataId(request.params as Record<string, string>);
+        if (!deps.owned?.(request.entity) && deps.service().hasItem(request.entity, `${id}/stream`)) {
+          // The read's body, not the stream schema's string: serialized as it is.
+          const body = await read(request, reply, `${id}/stream`);
+          return reply.type('application/json; charset=utf-8').serializer((b: unknown) => JSON.stringify(b)).send(body);
+        }
+        return stream(request, reply, id);
+      };
+      // `data/<topic>/stream`, unless the entity has a topic of that very name (then it is a read, as before the route).
+      app.get(
+        `${base}/data/:data_id/stream`,
+        {
+          ...reads,
+          schema: {
+            operationId: `stream${Title}Data`, summary: `[x-medkit] SSE stream of a topic of a ${type}: every message measured, the newest sent at most max_rate times a second`,
+            description: STREAM_DESCRIPTION, tags, params: ItemParams, querystring: StreamQuery, produces: ['text/event-stream'],
+            response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR },
+          },
+        },
+        streamOrRead,
+      );
+      // Raw slashes: `data/a/b/stream` streams /a/b unless /a/b/stream is itself one of the entity's topics.
+      const readOrStream = async (request: FastifyRequest, reply: FastifyReply) => {
+        const id = dataId(request.params as Record<string, string>);
+        const streamed = /^(.+)\/stream$/.exec(id)?.[1];
+        if (streamed && !deps.owned?.(request.entity) && !deps.service().hasItem(request.entity, id)) return stream(request, reply, streamed);
+        return read(request, reply, id);
+      };
       app.get(`${base}/data/:data_id`, { ...reads, schema: readSchema(ItemParams, '', false) }, read);
-      app.get(`${base}/data/*`, { ...reads, schema: readSchema(WildParams, 'Path', true) }, read);
+      app.get(`${base}/data/*`, { ...reads, schema: readSchema(WildParams, 'Path', true) }, readOrStream);
 
       const write = async (request: FastifyRequest, reply: FastifyReply) => {
         const id = dataId(request.params as Record<string, string>);

@@ -9,6 +9,7 @@ import { rosFailure } from '@medkit/ros2';
 import type { TypeInfoCache } from '../ros/type-info.js';
 import { dataItems, findDataItem, type DataItem } from './items.js';
 import { ColdWaitCapError, type TopicPool } from './topic-pool.js';
+import type { TopicListen } from './sample-stream.js';
 import { freshness } from './staleness.js';
 import type { PublisherCache } from './publishers.js';
 import { ListValueBudget } from './list-values.js';
@@ -143,8 +144,18 @@ export class DataService {
     return { publisher_count: pubs.length, subscriber_count: g.subscribersOf(topic).filter((e) => !e.local).length, publishers: publisherNames(pubs) };
   }
 
-  /** `GET /{entity}/data/{data_id}` body. */
-  async read(ref: EntityRef, id: string, signal?: AbortSignal): Promise<DataValueBody> {
+  /** Whether `id` names one of the entity's data items (a raw `…/stream` path that is itself a topic stays a read). */
+  hasItem(ref: EntityRef, id: string): boolean {
+    try {
+      findDataItem(this.deps.members(ref.type, ref.entity), ref.entity.id, id, isAggregating(ref.type));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The topic behind a data item, with a decodable type, and the pool to read it from; throws the read's errors. */
+  private async sampled(ref: EntityRef, id: string, signal?: AbortSignal): Promise<{ item: DataItem; type: string; pool: TopicPool; typeInfo: TypeInfoCache }> {
     const item = findDataItem(this.deps.members(ref.type, ref.entity), ref.entity.id, id, isAggregating(ref.type));
     const { ros, pool, typeInfo } = this.deps;
     if (!ros || !pool || !typeInfo) throw new SovdError('service-unavailable', 'Topic sampling is not available (ROS access is off)', { entity_id: ref.entity.id, topic_name: item.topic });
@@ -153,6 +164,30 @@ export class DataService {
     if (!(await typeInfo.ensure(type, { timeoutMs: this.deps.sampleTimeoutMs, signal }))) {
       throw new SovdError('x-medkit-ros2-type-introspection-failed', `Message type ${type} could not be introspected`, { entity_id: ref.entity.id, topic_name: item.topic, type });
     }
+    return { item, type, pool, typeInfo };
+  }
+
+  /**
+   * The subscription a topic stream listens with (sample-stream.ts): every message of the data item's topic,
+   * closed with its last listener unless a read uses it. Throws the read's errors, and 403 for a topic the
+   * gateway's SROS2 permissions deny.
+   */
+  async streamSource(ref: EntityRef, id: string, signal?: AbortSignal): Promise<{ topic: string; type: string; listen: TopicListen }> {
+    const { item, type, pool } = await this.sampled(ref, id, signal);
+    const listen: TopicListen = (onSample) => {
+      try {
+        return pool.listen(item.topic, type, onSample, { closeWhenUnused: true });
+      } catch (err) {
+        const params = { entity_id: ref.entity.id, topic_name: item.topic };
+        throw securityRefusal(err, params) ?? new SovdError('x-medkit-subscribe-failed', `Could not subscribe to ${item.topic}: ${messageOf(err)}`, params);
+      }
+    };
+    return { topic: item.topic, type, listen };
+  }
+
+  /** `GET /{entity}/data/{data_id}` body. */
+  async read(ref: EntityRef, id: string, signal?: AbortSignal): Promise<DataValueBody> {
+    const { item, type, pool, typeInfo } = await this.sampled(ref, id, signal);
     const counts = this.counts(item.topic);
     let sample;
     try {

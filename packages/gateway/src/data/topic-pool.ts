@@ -10,6 +10,8 @@ export interface TopicSample {
   timestampNs: bigint;
   /** The topic's observed period when this message arrived (moving average of arrival gaps), ms; undefined until two messages came. */
   periodMs?: number;
+  /** Serialized payload size, bytes, when the transport knows it (topic bandwidth). */
+  bytes?: number;
 }
 
 /** A live subscription made by the transport. */
@@ -19,7 +21,8 @@ export interface TopicHandle {
 
 /** Opens subscriptions (the ROS binding in the gateway, a fake in unit tests). */
 export interface TopicTransport {
-  subscribe(topic: string, type: string, onMessage: (value: Record<string, unknown>) => void): TopicHandle;
+  /** `bytes`: the serialized payload's size, when known. */
+  subscribe(topic: string, type: string, onMessage: (value: Record<string, unknown>, bytes?: number) => void): TopicHandle;
 }
 
 export interface TopicPoolOptions {
@@ -52,6 +55,8 @@ interface Entry {
   /** Moving average of the gaps between messages, ms. */
   periodMs?: number;
   lastUsed: number;
+  /** Opened by a listener that asked for it to close with the last listener (a topic stream), and not read since. */
+  closeWhenUnused: boolean;
   waiters: Set<(s: TopicSample) => void>;
   listeners: Set<(s: TopicSample) => void>;
 }
@@ -105,6 +110,8 @@ export class TopicPool {
    */
   async latest(topic: string, type: string, opts: { timeoutMs: number; wait: boolean; signal?: AbortSignal }): Promise<TopicSample | undefined> {
     const e = this.entry(topic, type);
+    // A read wants the latest message kept: the entry now stays until evicted as usual.
+    e.closeWhenUnused = false;
     if (e.latest) return e.latest;
     if (!opts.wait || opts.timeoutMs <= 0) return undefined;
     if (this.opts.coldWaitCap > 0 && this.coldWaits >= this.opts.coldWaitCap) {
@@ -132,13 +139,20 @@ export class TopicPool {
     }
   }
 
-  /** Calls `onSample` for every message of `topic` until the returned function is called (the entry is pinned meanwhile). */
-  listen(topic: string, type: string, onSample: (s: TopicSample) => void): () => void {
+  /**
+   * Calls `onSample` for every message of `topic` until the returned function is called (the entry is pinned
+   * meanwhile). With `closeWhenUnused`, a subscription this call opened is closed as soon as no listener or
+   * read needs it any more (a topic stream does not leave a subscription behind for the idle sweep).
+   */
+  listen(topic: string, type: string, onSample: (s: TopicSample) => void, opts: { closeWhenUnused?: boolean } = {}): () => void {
+    const fresh = !this.entries.has(`${topic}\u0000${type}`);
     const e = this.entry(topic, type);
+    if (fresh && opts.closeWhenUnused) e.closeWhenUnused = true;
     e.listeners.add(onSample);
     return () => {
       e.listeners.delete(onSample);
       e.lastUsed = this.now();
+      if (e.closeWhenUnused && this.evictable(e) && this.entries.get(e.key) === e) this.drop(e);
     };
   }
 
@@ -206,14 +220,14 @@ export class TopicPool {
       found.lastUsed = this.now();
       return found;
     }
-    const e: Entry = { key, topic, type, lastUsed: this.now(), waiters: new Set(), listeners: new Set(), handle: { close() {} } };
-    e.handle = this.transport.subscribe(topic, type, (value) => {
+    const e: Entry = { key, topic, type, lastUsed: this.now(), closeWhenUnused: false, waiters: new Set(), listeners: new Set(), handle: { close() {} } };
+    e.handle = this.transport.subscribe(topic, type, (value, bytes) => {
       const at = nowNs();
       if (e.latest) {
         const gapMs = Number(at - e.latest.timestampNs) / 1e6;
         e.periodMs = e.periodMs === undefined ? gapMs : e.periodMs + PERIOD_WEIGHT * (gapMs - e.periodMs);
       }
-      const s: TopicSample = { value, timestampNs: at, ...(e.periodMs !== undefined ? { periodMs: e.periodMs } : {}) };
+      const s: TopicSample = { value, timestampNs: at, ...(e.periodMs !== undefined ? { periodMs: e.periodMs } : {}), ...(bytes !== undefined ? { bytes } : {}) };
       e.latest = s;
       for (const w of [...e.waiters]) w(s);
       for (const l of [...e.listeners]) {
