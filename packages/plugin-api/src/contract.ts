@@ -3,6 +3,7 @@
 // gateway implements the context; plugins, built-in or not, type against this and nothing else.
 import type { App, Area, Component, Entity, EntityType, IdentityField, SovdFunction } from './entities.js';
 import type { PluginRosAccess } from './ros-access.js';
+import type { PluginContextHostAccess } from './host-access.js';
 
 /** The plugin API version this gateway speaks; a module must export exactly this (docs/plugins.md). */
 export const PLUGIN_API_VERSION = 7;
@@ -348,7 +349,8 @@ export interface PluginWarning {
   message: string;
 }
 
-export interface PluginContext {
+/** What the gateway hands a plugin in `setContext`; the members reading its settings and registries are in host-access.ts. */
+export interface PluginContext extends PluginContextHostAccess {
   /** Logger `plugin.<name>`. */
   readonly log: PluginLogger;
   getEntity(id: string): PluginEntityInfo | undefined;

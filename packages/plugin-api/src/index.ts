@@ -3,6 +3,7 @@
 // evaluation and validation helpers, and OpenAPI fragments for documenting vendor routes.
 export * from './contract.js';
 export * from './ros-access.js';
+export * from './host-access.js';
 export * from './entities.js';
 export * from './errors.js';
 export * from './deadline.js';

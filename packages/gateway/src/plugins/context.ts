@@ -20,6 +20,8 @@ import { ROS_SERVICE } from '../ros/connection.js';
 import { createPluginRosAccess, type ClosablePluginRosAccess } from './ros-access.js';
 import type { ProcessIdHints } from './process-hints.js';
 import type { PluginFaultEventHub } from './fault-events.js';
+import type { GatewayConfig } from '../config/index.js';
+import { clientTls, metricsAccess, pluginDataDir } from './host-access.js';
 
 function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   const fqn = (e as { fqn?: string; bound_fqn?: string }).bound_fqn ?? (e as { fqn?: string }).fqn;
@@ -27,14 +29,17 @@ function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   return { type, id: e.id, ...(ns ? { namespace_path: ns } : {}), ...(fqn ? { fqn } : {}) };
 }
 
-/** `hints`: the process ids plugins report, shared by every plugin of one host (docs/introspection.md). */
-/** What a plugin's context is built on: the gateway's log, services, samplers and entity resolver. */
+/** What a plugin's context is built on: the gateway's log, services, samplers, entity resolver, configuration and data dir. */
 interface PluginContextSources {
   log: Logger;
   services: ServiceRegistry;
   samplers: CollectionSamplerRegistry;
   resolver: EntityResolver;
+  config: GatewayConfig;
+  dataDir: string;
 }
+
+/** `hints`: the process ids plugins report, shared by every plugin of one host (docs/introspection.md). */
 
 export function createPluginContext(ctx: PluginContextSources, host: PluginHost, p: LoadedPlugin, hints: ProcessIdHints, faultEvents: PluginFaultEventHub): PluginContext {
   const log = ctx.log.child({ component: `plugin.${p.name}` });
@@ -173,6 +178,9 @@ export function createPluginContext(ctx: PluginContextSources, host: PluginHost,
       p.warningSource = source;
     },
     processIdOf: (id) => hints.pidOf(id),
+    metrics: () => metricsAccess(ctx.services),
+    dataDir: () => pluginDataDir(ctx.dataDir, p.name),
+    clientTls: (link) => clientTls(ctx.config, link),
     subscribeFaultEvents(listener) {
       const off = faultEvents.subscribe((e) => {
         if (!p.active) return;
