@@ -11,12 +11,17 @@ export interface OtlpEndpoint {
   protocol: OtlpProtocol;
   /** Sent with every request (API keys, tenant ids). */
   headers: Record<string, string>;
+  /** Where the gateway's metrics go with `metrics.enabled`: `metrics_url`, else `url` with `/v1/logs` made `/v1/metrics`. */
+  metricsUrl?: string;
 }
+
+/** Whose TLS client settings an `https:` endpoint starts from (the plugin's own `tls.*` files override them). */
+export type TlsInherit = 'auto' | 'fleet.nats' | 'aggregation' | 'none';
 
 export interface OtlpSettings {
   endpoints: OtlpEndpoint[];
-  /** PEM material for `https:` endpoints (`tls.ca_file`, `tls.cert_file` + `tls.key_file`). */
-  tls: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** PEM material for `https:` endpoints (`tls.ca_file`, `tls.cert_file` + `tls.key_file`), and whose settings fill the rest. */
+  tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; inherit: TlsInherit };
   logs: { enabled: boolean; minSeverity: LogSeverity };
   faults: { enabled: boolean };
   /** Per endpoint: records (and estimated bytes) accepted and not yet delivered or given up, in-flight included. */
@@ -26,13 +31,15 @@ export interface OtlpSettings {
   resource: { robotId?: string; fleetId?: string; attributes: Record<string, string> };
   /** Base URL prefixed to a fault's detail path in `medkit.fault.url` (empty: the path alone). */
   publicUrl: string;
-  /** Fault events kept in a SQLite file until each endpoint's collector acknowledged them (off by default). */
+  /** Fault events kept in a SQLite file until each endpoint's collector acknowledged them (off by default); file '' = in the plugin's data dir. */
   outbox: { enabled: boolean; file: string; maxRecords: number; maxBytes: number };
+  /** The gateway's /metrics sent to each endpoint's metrics URL every intervalMs (off by default). */
+  metrics: { enabled: boolean; intervalMs: number; timeoutMs: number };
 }
 
 /** The groups of keys and what each holds; the plugin checks the keys inside a group itself. */
 const GROUPS: Readonly<Record<string, readonly string[]>> = {
-  tls: ['ca_file', 'cert_file', 'key_file'],
+  tls: ['ca_file', 'cert_file', 'key_file', 'inherit'],
   logs: ['enabled', 'min_severity'],
   faults: ['enabled'],
   queue: ['max_records', 'max_bytes'],
@@ -40,7 +47,10 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
   export: ['timeout_ms', 'concurrency'],
   resource: ['robot_id', 'fleet_id', 'attributes'],
   outbox: ['enabled', 'file', 'max_records', 'max_bytes'],
+  metrics: ['enabled', 'interval_ms', 'timeout_ms', 'url'],
 };
+
+const INHERIT: readonly TlsInherit[] = ['auto', 'fleet.nats', 'aggregation', 'none'];
 
 /**
  * The keys the module declares (docs/plugins.md, "Declare your keys"): a group (`queue.*`) is declared whole and
@@ -81,18 +91,31 @@ function strings(v: unknown, key: string, out: Record<string, string> = {}, pref
   return out;
 }
 
-function endpoint(v: unknown, key: string, protocol: OtlpProtocol, headers: Record<string, string>): OtlpEndpoint {
-  const e = typeof v === 'string' ? { url: v } : obj(v);
-  const url = e.url;
-  if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url)) bad(key, `an http:// or https:// URL of the OTLP logs endpoint (got ${JSON.stringify(url)})`);
+function httpUrl(url: unknown, key: string, what: string): string {
+  if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url)) bad(key, `an http:// or https:// URL of the OTLP ${what} endpoint (got ${JSON.stringify(url)})`);
   try {
     new URL(url);
   } catch {
     bad(key, `not a URL: ${url}`);
   }
+  return url;
+}
+
+/** `metrics`: metrics.enabled, and the top-level `metrics.url` for the endpoint of `url`. */
+function endpoint(v: unknown, key: string, protocol: OtlpProtocol, headers: Record<string, string>, metrics: { enabled: boolean; url?: unknown }): OtlpEndpoint {
+  const e = typeof v === 'string' ? { url: v } : obj(v);
+  const url = httpUrl(e.url, key, 'logs');
   const p = e.protocol ?? protocol;
   if (p !== 'http/protobuf' && p !== 'http/json') bad(`${key}.protocol`, `http/protobuf or http/json (got ${JSON.stringify(p)})`);
-  return { url, protocol: p, headers: { ...headers, ...strings(e.headers, `${key}.headers`) } };
+  const out: OtlpEndpoint = { url, protocol: p, headers: { ...headers, ...strings(e.headers, `${key}.headers`) } };
+  if (!metrics.enabled) return out;
+  // The collector's metrics path beside its logs path (OTLP/HTTP's default paths), unless given.
+  const mkey = key === 'url' ? 'metrics.url' : `${key}.metrics_url`;
+  const given = key === 'url' ? metrics.url : e.metrics_url;
+  if (given !== undefined && given !== '') out.metricsUrl = httpUrl(given, mkey, 'metrics');
+  else if (/\/v1\/logs\/?$/.test(url)) out.metricsUrl = url.replace(/\/v1\/logs(\/?)$/, '/v1/metrics$1');
+  else bad(mkey, `required with metrics.enabled when ${key} does not end in /v1/logs: the collector's OTLP metrics URL, e.g. http://collector:4318/v1/metrics`);
+  return out;
 }
 
 /**
@@ -128,11 +151,13 @@ export function readOtlpSettings(c: PluginConfig): OtlpSettings {
   const protocol = (c.protocol ?? 'http/protobuf') as OtlpProtocol;
   if (protocol !== 'http/protobuf' && protocol !== 'http/json') bad('protocol', `http/protobuf or http/json (got ${JSON.stringify(protocol)})`);
   const headers = strings(c.headers, 'headers');
+  const metrics = obj(c.metrics);
+  const metricsOn = bool(metrics.enabled, 'metrics.enabled', false);
   const endpoints: OtlpEndpoint[] = [];
-  if (c.url !== undefined) endpoints.push(endpoint(c.url, 'url', protocol, headers));
+  if (c.url !== undefined) endpoints.push(endpoint(c.url, 'url', protocol, headers, { enabled: metricsOn, url: metrics.url }));
   if (c.endpoints !== undefined) {
-    if (!Array.isArray(c.endpoints)) bad('endpoints', 'a list of {url, protocol?, headers?}');
-    c.endpoints.forEach((e, i) => endpoints.push(endpoint(e, `endpoints[${i}]`, protocol, headers)));
+    if (!Array.isArray(c.endpoints)) bad('endpoints', 'a list of {url, protocol?, headers?, metrics_url?}');
+    c.endpoints.forEach((e, i) => endpoints.push(endpoint(e, `endpoints[${i}]`, protocol, headers, { enabled: metricsOn })));
   }
   if (endpoints.length === 0) bad('url', 'set url (or endpoints): where to send the records, e.g. http://127.0.0.1:4318/v1/logs');
   const minSeverity = (logs.min_severity ?? 'info') as LogSeverity;
@@ -150,10 +175,12 @@ export function readOtlpSettings(c: PluginConfig): OtlpSettings {
   const outbox = obj(c.outbox);
   const outboxOn = bool(outbox.enabled, 'outbox.enabled', false);
   const outboxFile = text(outbox.file, 'outbox.file') ?? '';
-  if (outboxOn && !outboxFile) bad('outbox.file', "required with outbox.enabled: a file in the gateway's data dir, e.g. /var/lib/medkit/otlp-outbox.db");
+  const inherit = (tls.inherit ?? 'auto') as TlsInherit;
+  if (!INHERIT.includes(inherit)) bad('tls.inherit', `one of ${INHERIT.join(', ')} (got ${JSON.stringify(tls.inherit)})`);
+  const intervalMs = int(metrics, 'metrics', 'interval_ms', 30_000, 1000, 3_600_000);
   return {
     endpoints,
-    tls: { ca: pem('tls.ca_file', tls.ca_file), cert: pem('tls.cert_file', certFile), key: pem('tls.key_file', keyFile) },
+    tls: { ca: pem('tls.ca_file', tls.ca_file), cert: pem('tls.cert_file', certFile), key: pem('tls.key_file', keyFile), inherit },
     logs: { enabled: bool(logs.enabled, 'logs.enabled', true), minSeverity },
     faults: { enabled: bool(faults.enabled, 'faults.enabled', true) },
     queue: { maxRecords, maxBytes: int(queue, 'queue', 'max_bytes', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
@@ -162,5 +189,7 @@ export function readOtlpSettings(c: PluginConfig): OtlpSettings {
     resource: { robotId: text(resource.robot_id, 'resource.robot_id'), fleetId: text(resource.fleet_id, 'resource.fleet_id'), attributes: strings(resource.attributes, 'resource.attributes') },
     publicUrl: publicUrl.replace(/\/+$/, ''),
     outbox: { enabled: outboxOn, file: outboxFile, maxRecords: int(outbox, 'outbox', 'max_records', 10_000, 1, 10_000_000), maxBytes: int(outbox, 'outbox', 'max_bytes', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
+    // An export never outlives its interval: at most one is in flight per endpoint.
+    metrics: { enabled: metricsOn, intervalMs, timeoutMs: Math.min(int(metrics, 'metrics', 'timeout_ms', 10_000, 100, 600_000), intervalMs) },
   };
 }

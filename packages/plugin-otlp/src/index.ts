@@ -7,6 +7,7 @@ import { OTLP_PLUGIN, OtlpExportPlugin, type OtlpPluginOptions } from './plugin.
 export { OTLP_PLUGIN, OtlpExportPlugin, OTLP_CONFIG_KEYS };
 export type { OtlpPluginOptions, OtlpStatus } from './plugin.js';
 export type { EndpointStatus, DropReason } from './pipeline.js';
+export type { MetricsStatus, MetricsEndpointStatus, MetricsFailure } from './metrics.js';
 export { logRecordOf, faultRecordOf, faultEventName, SEVERITY_NUMBER } from './records.js';
 
 const STATUS_ROUTE = {

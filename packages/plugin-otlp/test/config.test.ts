@@ -42,12 +42,32 @@ describe('otlp_export configuration', () => {
     expect(refusal({ url: 'http://c/v1/logs', logs: { min_severity: 'warn' } })).toMatch(/logs\.min_severity: one of debug, info, warning, error, fatal/);
     expect(refusal({ url: 'https://c/v1/logs', tls: { cert_file: '/x.pem' } })).toMatch(/go together/);
     expect(refusal({ url: 'https://c/v1/logs', tls: { ca_file: '/nonexistent/ca.pem' } })).toMatch(/tls\.ca_file: cannot read/);
-    expect(refusal({ url: 'http://c/v1/logs', outbox: { enabled: true } })).toMatch(/outbox\.file: required with outbox\.enabled/);
+    expect(refusal({ url: 'https://c/v1/logs', tls: { inherit: 'nats' } })).toMatch(/tls\.inherit: one of auto, fleet\.nats, aggregation, none/);
+    expect(refusal({ url: 'http://c/otlp', metrics: { enabled: true } })).toMatch(/plugins\.otlp_export\.metrics\.url: required with metrics\.enabled/);
+    expect(refusal({ url: 'http://c/v1/logs', endpoints: [{ url: 'http://d/otlp' }], metrics: { enabled: true } })).toMatch(/endpoints\[0\]\.metrics_url: required/);
+    expect(refusal({ url: 'http://c/v1/logs', metrics: { enabled: true, interval_ms: 10 } })).toMatch(/metrics\.interval_ms: an integer from 1000/);
     expect(refusal({ url: 'http://c/v1/logs', outbox: { max_rows: 5 } })).toMatch(/outbox\.max_rows: unknown key/);
   });
 
-  it('keeps the outbox off unless asked, with its documented bounds', () => {
-    expect(readOtlpSettings({ url: 'http://c/v1/logs' }).outbox).toEqual({ enabled: false, file: '', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024 });
+  it('keeps the outbox and metrics off unless asked, with their documented defaults; TLS inherits from the gateway', () => {
+    const s = readOtlpSettings({ url: 'http://c/v1/logs' });
+    expect(s.outbox).toEqual({ enabled: false, file: '', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024 });
+    expect(s.metrics).toEqual({ enabled: false, intervalMs: 30_000, timeoutMs: 10_000 });
+    expect(s.endpoints[0].metricsUrl).toBeUndefined();
+    expect(s.tls.inherit).toBe('auto');
+    // outbox.file may be left out: the plugin's data dir holds it then.
+    expect(readOtlpSettings({ url: 'http://c/v1/logs', outbox: { enabled: true } }).outbox.file).toBe('');
+  });
+
+  it('sends metrics beside the logs path, or where metrics.url / metrics_url say; a timeout never longer than the interval', () => {
+    const s = readOtlpSettings({
+      url: 'http://c:4318/v1/logs',
+      endpoints: [{ url: 'https://loki/otlp/v1/logs' }, { url: 'http://x/ingest', metrics_url: 'http://x/metrics-in' }],
+      metrics: { enabled: true, interval_ms: 5000, timeout_ms: 60_000 },
+    });
+    expect(s.endpoints.map((e) => e.metricsUrl)).toEqual(['http://c:4318/v1/metrics', 'https://loki/otlp/v1/metrics', 'http://x/metrics-in']);
+    expect(s.metrics).toEqual({ enabled: true, intervalMs: 5000, timeoutMs: 5000 });
+    expect(readOtlpSettings({ url: 'http://c/ingest', metrics: { enabled: true, url: 'http://c/m' } }).endpoints[0].metricsUrl).toBe('http://c/m');
   });
 
   it('declares its groups whole, so the gateway passes them and the plugin checks inside', () => {

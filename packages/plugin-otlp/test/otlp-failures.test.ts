@@ -3,7 +3,8 @@
 // failing (502) is retried with backoff and the batch is given up as retries_exhausted; a Retry-After past the
 // export deadline is not waited for; a 500 is refused at once; meanwhile the queue stays bounded and the gateway
 // answers. Over HTTPS the plugin trusts the test's own CA through tls.ca_file, presents its client certificate and
-// the collector checks the API key; without the CA the handshake fails, counted as tls. Every count is read where a
+// the collector checks the API key; without tls.* it takes the gateway's own TLS client settings (aggregation.*,
+// fleet.nats.*), and one of those it cannot read disables it; without the CA the handshake fails, counted as tls. Every count is read where a
 // user reads it: GET /x-medkit-otlp and /health.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOGS_SERVICE } from '@medkit/gateway';
@@ -124,6 +125,27 @@ describe('otlp_export over HTTPS', () => {
     expect(wrong).toMatchObject({ sent_records: 0, dropped_records: { rejected: 2 }, last_error: { status: 401 } });
     expect(rx.records.map((r) => [r.body, r.headers['x-api-key']])).toEqual([['battery at 10 %', 'k-123'], ['battery at 9 %', 'k-123']]);
     expect(rx.requests.every((r) => r.clientCertSubject === 'amr-07'), 'the client certificate was presented').toBe(true);
+  });
+
+  it("defaults to the gateway's own TLS client settings (aggregation.*): trusts its CA, presents its client certificate", async () => {
+    const rx = await receiver(undefined, { key: pki.read(pki.serverKey), cert: pki.read(pki.serverCert), ca: pki.read(pki.caFile), requestCert: true, rejectUnauthorized: true });
+    const gw = await gatewayWith(
+      { url: rx.url(), 'batch.delay_ms': 20 },
+      { 'aggregation.ca_file': pki.caFile, 'aggregation.client_cert_file': pki.clientCert, 'aggregation.client_key_file': pki.clientKey },
+    );
+    gw.gateway.ctx.services.get(LOGS_SERVICE).ingestRosout(rosout(1));
+    await untilAsync(async () => ((await otlpStatus(gw)).endpoints[0].sent_records === 1 ? true : undefined), 15_000, 'delivered over mTLS');
+    expect(rx.requests.map((r) => r.clientCertSubject)).toEqual(['amr-07']);
+    expect((await otlpStatus(gw)).tls).toEqual({ ca: 'aggregation.ca_file (and the system CAs)', client_cert: 'aggregation.client_cert_file' });
+  });
+
+  it("fails closed: a gateway TLS file it would use that cannot be read disables the plugin, naming the key; tls.inherit: none does not read it", async () => {
+    const gw = await gatewayWith({ url: 'https://127.0.0.1:9/v1/logs' }, { 'fleet.nats.ca_file': '/nonexistent/nats-ca.pem' });
+    const w = (await healthWarnings(gw)).find((x) => x.code === 'plugin_disabled');
+    expect(w?.message).toMatch(/otlp_export.*fleet\.nats\.ca_file/);
+    expect((await fetch(`${gw.url}/api/v1/x-medkit-otlp`)).status).toBe(404);
+    const off = await gatewayWith({ url: 'https://127.0.0.1:9/v1/logs', 'tls.inherit': 'none' }, { 'fleet.nats.ca_file': '/nonexistent/nats-ca.pem' });
+    expect((await otlpStatus(off)).tls).toEqual({ ca: 'system', client_cert: 'none' });
   });
 
   it('without the CA the handshake fails: counted as tls, said on /health, nothing delivered', async () => {

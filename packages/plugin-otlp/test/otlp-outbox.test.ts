@@ -1,8 +1,8 @@
 // otlp_export's outbox (docs/logs-export.md, "Fault events kept on disk"): with the collector down, fault events
-// wait in the plugin's SQLite file (bounded: past outbox.max_records the oldest go, counted), survive a restart of
-// the gateway, and are delivered in the order they happened once the collector is back; /x-medkit-otlp and /health
+// wait in the plugin's SQLite file (bounded: past outbox.max_records the oldest go, counted), by default in the
+// plugin's own directory under the gateway's data_dir, survive a restart of the gateway, and are delivered in the order they happened once the collector is back; /x-medkit-otlp and /health
 // say what is waiting. The store's byte bound is checked on its own.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ afterEach(runCleanup);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('otlp_export outbox', () => {
-  it('keeps fault events on disk while the collector is down, across a gateway restart, and delivers them in order', async () => {
+  it('keeps fault events on disk (the default file in the data dir) while the collector is down, across a gateway restart, and delivers them in order', async () => {
+    const dataDir = join(dir, 'gateway-data');
     const rx = new Receiver();
     await rx.start();
     const port = rx.port;
@@ -23,12 +24,12 @@ describe('otlp_export outbox', () => {
     const config = {
       url: `http://127.0.0.1:${port}/v1/logs`,
       'outbox.enabled': true,
-      'outbox.file': join(dir, 'otlp-outbox.db'),
       'outbox.max_records': 3,
       'batch.delay_ms': 20,
       'export.timeout_ms': 1000,
     };
-    const first = await gatewayWith(config);
+    // The same data_dir for both runs, as a restarted gateway has; no outbox.file: the plugin's data dir holds it.
+    const first = await gatewayWith(config, {}, dataDir);
     const faults = first.gateway.ctx.services.get(FAULTS_SERVICE);
     // Five CRITICAL faults, each confirmed at once (docs/faults.md): five events, the outbox holds the last three.
     for (let i = 1; i <= 5; i++) expect(faults.report({ fault_code: `MOTOR_${i}`, event_type: 0, severity: 3, description: `motor ${i} stalled`, source_id: '/demo/drive' }).accepted).toBe(true);
@@ -37,6 +38,8 @@ describe('otlp_export outbox', () => {
       return o && o.failing && o.pending_records === 3 ? o : undefined;
     }, 15_000, 'the events kept and the collector found down');
     expect(waiting).toMatchObject({ delivered_records: 0, dropped_oldest: 2 });
+    expect((await otlpStatus(first)).outbox?.file).toBe(join(dataDir, 'plugins', 'otlp_export', 'otlp-outbox.db'));
+    expect(existsSync(join(dataDir, 'plugins', 'otlp_export', 'otlp-outbox.db'))).toBe(true);
     const codes = (await healthWarnings(first)).map((w) => w.code);
     expect(codes).toContain('otlp_export.outbox_pending');
     expect(codes).toContain('otlp_export.outbox_dropped');
@@ -46,7 +49,7 @@ describe('otlp_export outbox', () => {
 
     // The gateway restarts with the collector back: what the file kept goes out first, oldest first.
     await rx.start(port);
-    const second = await gatewayWith(config);
+    const second = await gatewayWith(config, {}, dataDir);
     await until('the kept events delivered', () => rx.records.length >= 3, 15_000);
     const after = await untilAsync(async () => {
       const o = (await otlpStatus(second)).outbox?.endpoints[0];

@@ -11,8 +11,9 @@ import { startTestGateway, type TestGateway } from '../../../test-support/gatewa
 import { waitFor } from '../../../test-support/processes.js';
 
 const require = createRequire(import.meta.url);
-const root = require('otlp-proto-root/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } } };
+const root = require('otlp-proto-root/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: ProtoType } }; metrics: { v1: { ExportMetricsServiceRequest: ProtoType } } } } } };
 const ExportLogsServiceRequest = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+const ExportMetricsServiceRequest = root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 
 interface ProtoType {
   decode(buf: Uint8Array): unknown;
@@ -67,6 +68,53 @@ export function decode(body: Buffer, headers: IncomingMessage['headers']): Recei
   return out;
 }
 
+/** One decoded metric of an OTLP metrics request, with its resource and the request's headers. */
+export interface ReceivedMetric {
+  resource: Record<string, unknown>;
+  scope?: string;
+  name: string;
+  kind: 'sum' | 'gauge' | 'histogram' | 'other';
+  monotonic?: boolean;
+  /** 1 DELTA, 2 CUMULATIVE. */
+  temporality?: number;
+  points: { attributes: Record<string, unknown>; value?: number; count?: number; sum?: number; bucketCounts?: number[]; explicitBounds?: number[] }[];
+  headers: IncomingMessage['headers'];
+}
+
+type Points = { dataPoints?: Record<string, unknown>[]; isMonotonic?: boolean; aggregationTemporality?: number };
+
+export function decodeMetrics(body: Buffer, headers: IncomingMessage['headers']): ReceivedMetric[] {
+  const msg = ExportMetricsServiceRequest.toObject(ExportMetricsServiceRequest.decode(body), { longs: Number, enums: Number });
+  const out: ReceivedMetric[] = [];
+  for (const rm of (msg.resourceMetrics ?? []) as { resource?: { attributes?: KeyValue[] }; scopeMetrics?: { scope?: { name?: string }; metrics?: Record<string, unknown>[] }[] }[]) {
+    const resource = plain(rm.resource?.attributes);
+    for (const sm of rm.scopeMetrics ?? []) {
+      for (const m of sm.metrics ?? []) {
+        const kind = m.sum ? 'sum' : m.gauge ? 'gauge' : m.histogram ? 'histogram' : 'other';
+        const data = (m.sum ?? m.gauge ?? m.histogram ?? {}) as Points;
+        out.push({
+          resource,
+          scope: sm.scope?.name,
+          name: m.name as string,
+          kind,
+          monotonic: data.isMonotonic,
+          temporality: data.aggregationTemporality,
+          points: (data.dataPoints ?? []).map((p) => ({
+            attributes: plain(p.attributes as KeyValue[]),
+            value: (p.asDouble ?? p.asInt) as number | undefined,
+            count: p.count as number | undefined,
+            sum: p.sum as number | undefined,
+            bucketCounts: p.bucketCounts as number[] | undefined,
+            explicitBounds: p.explicitBounds as number[] | undefined,
+          })),
+          headers,
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** What the receiver answers one request: a status and headers (e.g. `retry-after`). */
 export interface Answer {
   status: number;
@@ -90,6 +138,13 @@ export class Receiver {
   readonly records: Received[] = [];
   readonly requests: Seen[] = [];
   readonly json: Record<string, unknown>[] = [];
+  /** Metrics requests accepted, each decoded. */
+  readonly metrics: ReceivedMetric[][] = [];
+  /** Requests open now and the most ever open at once. */
+  open = 0;
+  maxOpen = 0;
+  /** True: accept requests and never answer (a collector that hangs). */
+  hang = false;
   status = 200;
   answer?: (n: number) => Answer;
   apiKey?: string;
@@ -100,17 +155,22 @@ export class Receiver {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
+    this.maxOpen = Math.max(this.maxOpen, ++this.open);
+    res.on('close', () => this.open--);
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (this.hang) return;
       const body = Buffer.concat(chunks);
       const protobuf = req.headers['content-type'] === 'application/x-protobuf';
-      const decoded = protobuf ? decode(body, req.headers) : [];
+      const isMetrics = /\/v1\/metrics$/.test(req.url ?? '');
+      const decoded = protobuf && !isMetrics ? decode(body, req.headers) : [];
       let a: Answer = this.answer ? this.answer(this.requests.length) : { status: this.status };
       if (this.apiKey !== undefined && req.headers['x-api-key'] !== this.apiKey) a = { status: 401 };
       const peer = (req.socket as { getPeerCertificate?: () => { subject?: { CN?: string } } }).getPeerCertificate?.();
       this.requests.push({ url: req.url ?? '', contentType: req.headers['content-type'], status: a.status, bodies: decoded.map((r) => r.body ?? ''), ...(peer?.subject?.CN ? { clientCertSubject: peer.subject.CN } : {}) });
       if (a.status === 200) {
-        if (protobuf) this.records.push(...decoded);
+        if (protobuf && isMetrics) this.metrics.push(decodeMetrics(body, req.headers));
+        else if (protobuf) this.records.push(...decoded);
         else this.json.push(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
       }
       res.writeHead(a.status, { 'content-type': 'application/x-protobuf', ...a.headers }).end();
@@ -156,9 +216,20 @@ export interface EndpointCounters {
   last_error?: { status?: number; message?: string };
 }
 
+export interface MetricsCounters {
+  url: string;
+  exports: number;
+  failed: Record<string, number>;
+  failing: boolean;
+  in_flight: boolean;
+  last_error?: { status?: number; message?: string };
+}
+
 export interface Status {
   observed: { logs: number; faults: number; below_min_severity: number };
   endpoints: EndpointCounters[];
+  tls?: { ca: string; client_cert: string };
+  metrics?: { interval_ms: number; readings: number; unavailable: number; collect_failed: number; last_points: number; truncated_points: number; endpoints: MetricsCounters[] };
   outbox?: { file: string; endpoints: { url: string; pending_records: number; pending_bytes: number; delivered_records: number; dropped_oldest: number; failing: boolean; last_error?: { message: string } }[] };
 }
 
@@ -170,10 +241,10 @@ export async function runCleanup(): Promise<void> {
 }
 
 /** A gateway (default features) with otlp_export on and `config` as its `plugins.otlp_export.*` keys. */
-export async function gatewayWith(config: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<TestGateway> {
+export async function gatewayWith(config: Record<string, unknown>, extra: Record<string, unknown> = {}, dataDir?: string): Promise<TestGateway> {
   const flags: Record<string, unknown> = { plugins: ['otlp_export'], ...extra };
   for (const [k, v] of Object.entries(config)) flags[`plugins.otlp_export.${k}`] = v;
-  const gw = await startTestGateway({ defaults: true, flags: flags as never });
+  const gw = await startTestGateway({ defaults: true, flags: flags as never, dataDir });
   cleanup.push(() => gw.close());
   return gw;
 }
