@@ -3,7 +3,7 @@
 // 100 topics, with cycles), every edge from its source's box to its target's.
 import { describe, expect, it } from 'vitest';
 import { buildRobotGraph, type AppResources, type GraphEdge, type GraphNode } from '../src/graph/robot-graph';
-import { layoutGraph, type Layout, type Placed } from '../src/graph/layered-layout';
+import { bestLayout, layoutGraph, type Layout, type Placed } from '../src/graph/layered-layout';
 import { MIN_FIT, openingScale, wholeScale } from '../src/graph/graph-viewport';
 
 /** 30 nodes, 100 topics (one publisher, one or two subscribers each), a service per node: cycles abound. */
@@ -87,5 +87,53 @@ describe('layered graph layout', () => {
     expect(openingScale(4000, 900)).toBe(MIN_FIT);
     expect(wholeScale({ width: 4000, height: 1000 }, { width: 800, height: 600 })).toBeCloseTo(0.2);
     expect(wholeScale({ width: 400, height: 300 }, { width: 800, height: 600 })).toBe(1);
+  });
+});
+
+describe('layered graph layout, top to bottom', () => {
+  /** The same checks as expectSound with the layers running down: edges leave a box's top or bottom side. */
+  function expectSoundDown(nodes: GraphNode[], edges: GraphEdge[], l: Layout) {
+    const boxes = [...l.nodes.values()];
+    expect(boxes).toHaveLength(nodes.length);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i], boxes[j]), `${boxes[i].id} / ${boxes[j].id}`).toBe(false);
+    }
+    for (const b of boxes) expect(b.x >= 0 && b.y >= 0 && b.x + b.w <= l.width && b.y + b.h <= l.height, b.id).toBe(true);
+    expect(l.edges).toHaveLength(edges.length);
+    const onSide = (p: { x: number; y: number }, b: Placed) => (Math.abs(p.y - b.y) < 0.01 || Math.abs(p.y - b.y - b.h) < 0.01) && Math.abs(p.x - (b.x + b.w / 2)) < 0.01;
+    for (const e of l.edges) {
+      expect(onSide(e.points[0], l.nodes.get(e.from)!), `${e.from} → ${e.to} start`).toBe(true);
+      expect(onSide(e.points.at(-1)!, l.nodes.get(e.to)!), `${e.from} → ${e.to} end`).toBe(true);
+    }
+  }
+
+  it('turns the same layers downwards, boxes keeping their own width (labels read across)', () => {
+    const g = buildRobotGraph(nav2Sized());
+    const lr = layoutGraph(g.nodes, g.edges, 'LR');
+    const tb = layoutGraph(g.nodes, g.edges, 'TB');
+    expect(tb.direction).toBe('TB');
+    expectSoundDown(g.nodes, g.edges, tb);
+    for (const [id, b] of tb.nodes) expect([b.w, b.h], id).toEqual([lr.nodes.get(id)!.w, lr.nodes.get(id)!.h]);
+    const y = (id: string) => tb.nodes.get(id)!.y;
+    const chain = buildRobotGraph([
+      { appId: 'lidar', online: true, topics: [{ name: '/scan', direction: 'publish' }], services: [] },
+      { appId: 'filter', online: true, topics: [{ name: '/scan', direction: 'subscribe' }], services: [] },
+    ]);
+    const down = layoutGraph(chain.nodes, chain.edges, 'TB');
+    expect(down.nodes.get('node:lidar')!.y).toBeLessThan(down.nodes.get('topic:/scan')!.y);
+    expect(down.nodes.get('topic:/scan')!.y).toBeLessThan(down.nodes.get('node:filter')!.y);
+    expect(y('node:node_0')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('picks the direction that shows a long pipeline largest in the room it gets', () => {
+    const apps: AppResources[] = Array.from({ length: 12 }, (_, i) => ({
+      appId: `stage_${i}`,
+      online: true,
+      topics: [...(i > 0 ? [{ name: `/t${i - 1}`, direction: 'subscribe' as const }] : []), { name: `/t${i}`, direction: 'publish' as const }],
+      services: [],
+    }));
+    const g = buildRobotGraph(apps);
+    expect(bestLayout(g.nodes, g.edges, { width: 900, height: 1400 }).direction).toBe('TB');
+    expect(bestLayout(g.nodes, g.edges, { width: 3000, height: 400 }).direction).toBe('LR');
   });
 });

@@ -1,6 +1,7 @@
-// The box a graph is drawn in: zoomed to fit its width (never so small the names cannot be read: below
-// MIN_FIT the box scrolls instead), with buttons to zoom and to see the whole graph, Ctrl+wheel zoom and
-// drag to pan. A wide robot graph is then one picture to read, not a corner of one.
+// The box a graph is drawn in: as tall as the window allows (the stylesheet's .graph-scroll), zoomed to fit its
+// width (never so small the names cannot be read: below MIN_FIT the box scrolls instead), with buttons to zoom
+// and to see the whole graph, Ctrl+wheel zoom and drag to pan. A wide robot graph is then one picture to read,
+// not a corner of one.
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
@@ -20,7 +21,7 @@ export function wholeScale(size: { width: number; height: number }, box: { width
   return Math.max(MIN_ZOOM, Math.min(1, box.width / Math.max(1, size.width), box.height / Math.max(1, size.height)));
 }
 
-export function GraphViewport({ width, height, label, children }: { width: number; height: number; label: string; children: (scale: number) => ComponentChildren }) {
+export function GraphViewport({ width, height, label, tools, children }: { width: number; height: number; label: string; tools?: ComponentChildren; children: (scale: number) => ComponentChildren }) {
   const box = useRef<HTMLDivElement>(null);
   const [scale, setScale] = useState<number | undefined>(undefined);
   const drag = useRef<{ x: number; y: number; left: number; top: number } | undefined>(undefined);
@@ -70,6 +71,7 @@ export function GraphViewport({ width, height, label, children }: { width: numbe
           {Math.round(s * 100)} %
         </span>
         <span class="muted small"> · drag to move, Ctrl+wheel to zoom</span>
+        {tools}
       </div>
       <div ref={box} class="graph-scroll" onWheel={onWheel} onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={endDrag} onPointerCancel={endDrag}>
         {scale !== undefined && children(s)}

@@ -14,7 +14,11 @@ export interface Placed {
   h: number;
 }
 
+/** Left to right (rqt_graph's default) or top to bottom (a long chain on a tall screen). */
+export type Direction = 'LR' | 'TB';
+
 export interface Layout {
+  direction: Direction;
   nodes: Map<string, Placed>;
   /** Each drawn edge from its source's side to its target's side, through its waypoints. */
   edges: { from: string; to: string; points: { x: number; y: number }[] }[];
@@ -185,7 +189,10 @@ function placeRows(vs: Vertex[], layers: number[][], waypoints: number): void {
   }
 }
 
-export function layoutGraph(nodes: GraphNode[], edges: GraphEdge[]): Layout {
+// The layout works in its own axes: a vertex's `w` runs along the layers (x left to right) and `h` across them;
+// top to bottom is the same layout with each box turned, transposed at the end.
+export function layoutGraph(nodes: GraphNode[], edges: GraphEdge[], direction: Direction = 'LR'): Layout {
+  const tb = direction === 'TB';
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const out: number[][] = nodes.map(() => []);
   const seen = new Set<string>();
@@ -197,7 +204,10 @@ export function layoutGraph(nodes: GraphNode[], edges: GraphEdge[]): Layout {
     out[u].push(v);
     drawn.push(e);
   }
-  const vs: Vertex[] = nodes.map((n) => ({ ...boxOf(n), rank: 0, order: 0, y: 0, preds: [], succs: [] }));
+  const vs: Vertex[] = nodes.map((n) => {
+    const b = boxOf(n);
+    return { w: tb ? b.h : b.w, h: tb ? b.w : b.h, rank: 0, order: 0, y: 0, preds: [], succs: [] };
+  });
   const { dag: turned, reversed } = acyclic(nodes.length, out);
   // u → v and v → u (a node on both ends of a topic) become one layout edge.
   const once = new Set<string>();
@@ -253,15 +263,32 @@ export function layoutGraph(nodes: GraphNode[], edges: GraphEdge[]): Layout {
   const cx = (v: number) => colX[vs[v].rank] + colW[vs[v].rank] / 2;
   const cy = (v: number) => vs[v].y - top + MARGIN;
   const placed = new Map<string, Placed>();
-  nodes.forEach((n, i) => placed.set(n.id, { id: n.id, x: cx(i) - vs[i].w / 2, y: cy(i) - vs[i].h / 2, w: vs[i].w, h: vs[i].h }));
+  const at = (p: { x: number; y: number }) => (tb ? { x: p.y, y: p.x } : p);
+  nodes.forEach((n, i) => {
+    const corner = at({ x: cx(i) - vs[i].w / 2, y: cy(i) - vs[i].h / 2 });
+    placed.set(n.id, { id: n.id, ...corner, w: tb ? vs[i].h : vs[i].w, h: tb ? vs[i].w : vs[i].h });
+  });
   const laid = drawn.map((e) => {
     const [u, v] = [index.get(e.from)!, index.get(e.to)!];
     const back = reversed.has(`${u}>${v}`);
     const chain = chains.get(back ? `${v}>${u}` : `${u}>${v}`)!;
     // Along the layers: from the right side of the chain's first box to the left side of its last.
-    const points = chain.map((c, i) => ({ x: cx(c) + (i === 0 ? vs[c].w / 2 : i === chain.length - 1 ? -vs[c].w / 2 : 0), y: cy(c) }));
+    const points = chain.map((c, i) => at({ x: cx(c) + (i === 0 ? vs[c].w / 2 : i === chain.length - 1 ? -vs[c].w / 2 : 0), y: cy(c) }));
     return { from: e.from, to: e.to, points: back ? points.reverse() : points };
   });
   const bottom = Math.max(0, ...vs.map((v) => v.y + v.h / 2)) - top;
-  return { nodes: placed, edges: laid, width: Math.ceil((colX.at(-1) ?? MARGIN) + (colW.at(-1) ?? 0) + MARGIN), height: Math.ceil(bottom + 2 * MARGIN) };
+  const along = Math.ceil((colX.at(-1) ?? MARGIN) + (colW.at(-1) ?? 0) + MARGIN);
+  const across = Math.ceil(bottom + 2 * MARGIN);
+  return { direction, nodes: placed, edges: laid, width: tb ? across : along, height: tb ? along : across };
+}
+
+/**
+ * The direction that shows the graph largest in a `view` (the box it gets): both layouts are made (milliseconds)
+ * and the one whose whole-graph scale is larger wins; left to right on a tie, as rqt_graph draws.
+ */
+export function bestLayout(nodes: GraphNode[], edges: GraphEdge[], view: { width: number; height: number }): Layout {
+  const lr = layoutGraph(nodes, edges, 'LR');
+  const tb = layoutGraph(nodes, edges, 'TB');
+  const fit = (l: Layout) => Math.min(view.width / Math.max(1, l.width), view.height / Math.max(1, l.height));
+  return fit(tb) > fit(lr) * 1.1 ? tb : lr;
 }

@@ -7,12 +7,20 @@ import { isObj, obj, str, xm } from '../model/json';
 /** rqt_graph's default "hide debug": topics every node has, which only clutter the picture. */
 const HIDDEN_TOPICS = new Set(['/rosout', '/parameter_events', '/diagnostics', '/tf_static']);
 
+/**
+ * Plumbing: topics a reader of the robot's data flow does not follow (an action's own feedback and status topics,
+ * medkit's discovery topics, the CLI's). Drawn only when the viewer asks (the graph's "Show plumbing").
+ */
+export function isPlumbing(name: string): boolean {
+  return name.includes('/_action/') || name.startsWith('/ros2_medkit/') || name.startsWith('/_ros2cli');
+}
+
 /** Lifecycle services every managed node serves (rqt_graph hides them too); counted, not drawn. */
 const LIFECYCLE_SERVICE = /\/(change_state|get_state|get_available_states|get_available_transitions|get_transition_graph)$/;
 
 export interface GraphNode {
   id: string;
-  kind: 'node' | 'topic' | 'service';
+  kind: 'node' | 'topic' | 'service' | 'action';
   label: string;
   /** App id for nodes. */
   appId?: string;
@@ -21,6 +29,8 @@ export interface GraphNode {
   online?: boolean;
   /** Topics: the rate the graph provider measures (Hz), when it has one. */
   rateHz?: number;
+  /** Drawn only on request (isPlumbing). */
+  plumbing?: boolean;
 }
 
 export interface GraphEdge {
@@ -49,6 +59,8 @@ export interface AppResources {
   online: boolean;
   topics: { name: string; direction: 'publish' | 'subscribe' }[];
   services: string[];
+  /** Action servers (drawn as actions, not services). */
+  actions?: string[];
 }
 
 const nodeKey = (appId: string) => `node:${appId}`;
@@ -63,13 +75,18 @@ export function buildRobotGraph(apps: AppResources[]): Pick<RobotGraph, 'nodes' 
     for (const t of a.topics) {
       if (HIDDEN_TOPICS.has(t.name)) continue;
       const k = topicKey(t.name);
-      if (!nodes.has(k)) nodes.set(k, { id: k, kind: 'topic', label: t.name, fqn: t.name });
+      if (!nodes.has(k)) nodes.set(k, { id: k, kind: 'topic', label: t.name, fqn: t.name, ...(isPlumbing(t.name) ? { plumbing: true } : {}) });
       edges.push(t.direction === 'publish' ? { from: nodeKey(a.appId), to: k } : { from: k, to: nodeKey(a.appId) });
     }
     for (const s of a.services) {
       if (LIFECYCLE_SERVICE.test(s)) continue;
       const k = `service:${s}`;
-      if (!nodes.has(k)) nodes.set(k, { id: k, kind: 'service', label: s, fqn: s });
+      if (!nodes.has(k)) nodes.set(k, { id: k, kind: 'service', label: s, fqn: s, ...(isPlumbing(s) ? { plumbing: true } : {}) });
+      edges.push({ from: k, to: nodeKey(a.appId) });
+    }
+    for (const name of a.actions ?? []) {
+      const k = `action:${name}`;
+      if (!nodes.has(k)) nodes.set(k, { id: k, kind: 'action', label: name, fqn: name });
       edges.push({ from: k, to: nodeKey(a.appId) });
     }
   }
@@ -95,7 +112,7 @@ export function neighbourhood(g: Pick<RobotGraph, 'nodes' | 'edges'>, appId: str
 /** Graph elements a finding is about: `topic|node-fqn` subjects name an edge, a bare name a topic or node. */
 export function findingTargets(f: WatchdogFinding, g: Pick<RobotGraph, 'nodes'>): { nodeIds: string[]; edge?: GraphEdge } {
   const [a, b] = f.subject.split('|');
-  const byFqn = (name: string) => g.nodes.find((n) => n.fqn === name && n.kind !== 'service')?.id;
+  const byFqn = (name: string) => g.nodes.find((n) => n.fqn === name && (n.kind === 'node' || n.kind === 'topic'))?.id;
   if (b !== undefined) {
     const topic = byFqn(a);
     const node = byFqn(b);
@@ -133,12 +150,15 @@ async function appResources(client: MedkitClient, item: unknown, signal: AbortSi
     if (name && (dir === 'publish' || dir === 'subscribe')) topics.push({ name, direction: dir });
   }
   const services: string[] = [];
+  const actions: string[] = [];
   for (const o of Array.isArray(obj(ops).items) ? (obj(ops).items as unknown[]) : []) {
     const ros = obj(xm(o).ros2);
-    const name = str(ros.service) ?? str(ros.action);
-    if (name) services.push(name);
+    const action = str(ros.action) ?? (ros.kind === 'action' ? str(ros.service) : undefined);
+    const name = str(ros.service);
+    if (action) actions.push(action);
+    else if (name) services.push(name);
   }
-  return { appId: id, fqn, online, topics, services };
+  return { appId: id, fqn, online, topics, services, actions };
 }
 
 /** One App of `GET /x-medkit-topology` as the graph needs it (undefined when it has no ROS node). */
@@ -154,7 +174,7 @@ function topologyResources(item: unknown): AppResources | undefined {
     ...names(a.publishes).map((name) => ({ name, direction: 'publish' as const })),
     ...names(a.subscribes).map((name) => ({ name, direction: 'subscribe' as const })),
   ];
-  return { appId: id, fqn, online, topics, services: [...names(a.services), ...names(a.actions)] };
+  return { appId: id, fqn, online, topics, services: names(a.services), actions: names(a.actions) };
 }
 
 /**
@@ -214,4 +234,11 @@ export async function fetchTopicRates(client: MedkitClient, functionIds: string[
     }
   }
   return out;
+}
+
+/** The graph without its plumbing (isPlumbing) and the edges to it; `hidden` counts what was left out. */
+export function withoutPlumbing(g: Pick<RobotGraph, 'nodes' | 'edges'>): Pick<RobotGraph, 'nodes' | 'edges'> & { hidden: number } {
+  const gone = new Set(g.nodes.filter((n) => n.plumbing).map((n) => n.id));
+  if (gone.size === 0) return { ...g, hidden: 0 };
+  return { nodes: g.nodes.filter((n) => !gone.has(n.id)), edges: g.edges.filter((e) => !gone.has(e.from) && !gone.has(e.to)), hidden: gone.size };
 }

@@ -10,13 +10,14 @@ export function TimeAxis({ range, marks, source }: { range: [number, number]; ma
   const span = Math.max(1e-3, b - a);
   const pos = (t: number) => Math.min(1000, Math.max(0, ((t - a) / span) * 1000));
   const inside = marks.filter((m) => m.atSec >= a - span * 0.05 && m.atSec <= b + span * 0.05);
+  const outside = marks.filter((m) => !inside.includes(m));
   return (
     <figure class="time-axis" data-testid="time-axis" data-start={a} data-end={b}>
       <figcaption class="small">
         {clockTime(a)} → {clockTime(b)} ({span.toFixed(1)} s, {source})
       </figcaption>
       <svg viewBox="0 0 1000 36" preserveAspectRatio="none" width="100%" height="36" role="img" aria-label={`Time axis from ${clockTime(a)} to ${clockTime(b)}: ${inside.map((m) => `${m.label} at ${clockTime(m.atSec)}`).join('; ') || 'no marks'}`}>
-        <rect x="0" y="14" width="1000" height="8" fill="#eaeef2" />
+        <rect x="0" y="14" width="1000" height="8" style={{ fill: 'var(--plot-grid)' }} />
         {inside.map((m, i) => (
           <g key={i} data-mark={m.kind}>
             <title>{`${m.label} ${clockTime(m.atSec)}`}</title>
@@ -30,8 +31,22 @@ export function TimeAxis({ range, marks, source }: { range: [number, number]; ma
             <span class="swatch" style={{ background: COLOR[m.kind] }} /> {m.label} {clockTime(m.atSec)}
           </li>
         ))}
-        {marks.length > inside.length && <li class="muted">{marks.length - inside.length} more outside this window (first occurrence {clockTime(marks[0].atSec)})</li>}
+        {outside.length > 0 && (
+          <li class="muted" data-testid="marks-outside">
+            {outsideText(outside, a)}
+          </li>
+        )}
       </ul>
     </figure>
   );
+}
+
+/** Names the marks left out by where they are: how many before the window (from when) and after it (until when). */
+export function outsideText(outside: AxisMark[], windowStart: number): string {
+  const before = outside.filter((m) => m.atSec < windowStart).sort((x, y) => x.atSec - y.atSec);
+  const after = outside.filter((m) => m.atSec >= windowStart).sort((x, y) => x.atSec - y.atSec);
+  const parts: string[] = [];
+  if (before.length > 0) parts.push(`${before.length} before this window (from ${clockTime(before[0].atSec)})`);
+  if (after.length > 0) parts.push(`${after.length} after it (until ${clockTime(after[after.length - 1].atSec)})`);
+  return `Not drawn: ${parts.join(', ')}.`;
 }

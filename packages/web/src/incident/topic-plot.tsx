@@ -8,13 +8,12 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TopicSeries } from './recording-types';
 import { clockTime, defaultFields, inForceAt, isStateField, plotData, pointsAround, stepSample } from './plot-model';
-
-const COLORS = ['#1f5fbf', '#b3261e', '#2e7d32', '#8e24aa', '#e65100', '#00838f'];
+import { plotTheme } from '../ui/plot-theme';
 const CURSOR_SYNC_KEY = 'medkit-incident';
 /** uPlot's HoverBias.Backward: the legend takes the last non-null sample at or before the cursor. */
 const HOVER_BACKWARD = -1;
 
-function faultLine(atSec: number | undefined): uPlot.Plugin {
+function faultLine(atSec: number | undefined, color: string): uPlot.Plugin {
   return {
     hooks: {
       draw: (u) => {
@@ -23,7 +22,7 @@ function faultLine(atSec: number | undefined): uPlot.Plugin {
         if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
         const ctx = u.ctx;
         ctx.save();
-        ctx.strokeStyle = '#cf222e';
+        ctx.strokeStyle = color;
         ctx.lineWidth = 2;
         ctx.setLineDash([5, 4]);
         ctx.beginPath();
@@ -61,15 +60,17 @@ export function TopicPlot({ topic, range, faultSec }: { topic: TopicSeries; rang
     const el = box.current;
     if (!el || fields.length === 0) return;
     const { xs, ys } = plotData(topic.times, fields, range[1]);
+    const theme = plotTheme();
     const opts: uPlot.Options = {
       width: Math.max(280, el.clientWidth || 560),
       height: 170,
       cursor: { sync: { key: CURSOR_SYNC_KEY, setSeries: false }, hover: { bias: HOVER_BACKWARD, prox: null, skip: [null, undefined] } },
       scales: { x: { time: true, range: () => range } },
+      axes: [theme.axis(), theme.axis()],
       series: [
         { label: 'time', value: (_u, v) => (v === null || v === undefined ? '—' : clockTime(v)) },
         ...fields.map((f, i) => {
-          const color = COLORS[i % COLORS.length];
+          const color = theme.series[i % theme.series.length];
           return isStateField(f)
             ? { label: f.key, stroke: color, width: 1.5, fill: `${color}33`, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } }
             : { label: f.key, stroke: color, width: 1.5, spanGaps: true, points: { show: topic.times.length < 60, size: 4 } };
@@ -84,7 +85,7 @@ export function TopicPlot({ topic, range, faultSec }: { topic: TopicSeries; rang
           },
         ],
       },
-      plugins: [faultLine(faultSec)],
+      plugins: [faultLine(faultSec, theme.fault)],
     };
     const plot = new uPlot(opts, [xs, ...ys] as uPlot.AlignedData, el);
     plotRef.current = plot;

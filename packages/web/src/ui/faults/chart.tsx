@@ -4,8 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { chartData, type ChartSpec } from '../../model/freeze-frame';
-
-const COLORS = ['#1f5fbf', '#b3261e', '#2e7d32', '#8e24aa', '#e65100'];
+import { plotTheme } from '../plot-theme';
 
 export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
   const box = useRef<HTMLDivElement>(null);
@@ -23,18 +22,19 @@ export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
     const el = box.current;
     if (!el) return;
     const width = Math.max(280, el.clientWidth || 480);
+    const theme = plotTheme();
     const opts: uPlot.Options = {
       width,
       height: 200,
       scales: { x: single ? { time: false, range: [-0.5, 0.5] } : { time: false } },
-      axes: [{ label: `time (${unit}) from first sample` }, {}],
+      axes: [{ ...theme.axis(), label: `time (${unit}) from first sample` }, theme.axis()],
       series: [
         { label: unit },
         ...chart.series.map((s, i) => {
           const threshold = chart.thresholds.includes(s.name);
           return {
             label: s.name,
-            stroke: COLORS[i % COLORS.length],
+            stroke: theme.series[i % theme.series.length],
             width: threshold ? 1.5 : 2,
             dash: threshold ? [6, 4] : undefined,
             spanGaps: true,

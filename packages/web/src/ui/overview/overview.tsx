@@ -35,12 +35,13 @@ export function Overview({ entityCount, topology }: { entityCount: number; topol
     offline: offline > 0 ? ` (${offline} expected by the manifest and offline)` : '',
     topics: g.nodes.filter((n) => n.kind === 'topic').length,
     services: g.nodes.filter((n) => n.kind === 'service').length,
+    actions: g.nodes.filter((n) => n.kind === 'action').length,
   };
   return (
     <section class="panel overview" data-testid="home">
       <h1>Robot overview</h1>
       <p class="muted">
-        {entityCount} entities{counts ? `; ${counts.nodes}${counts.offline}; ${counts.topics} topics, ${counts.services} services and actions in the graph` : ''}. Pick an entity in the tree (arrow keys
+        {entityCount} entities{counts ? `; ${counts.nodes}${counts.offline}; ${counts.topics} topics, ${counts.services} services and ${counts.actions} actions in the graph` : ''}. Pick an entity in the tree (arrow keys
         move, Enter opens) or open the <a href="#/faults">fault dashboard</a>.
       </p>
       {health && health.warnings.length > 0 && (
@@ -72,10 +73,11 @@ export function Overview({ entityCount, topology }: { entityCount: number; topol
         <p class="muted">Reading the graph…</p>
       ) : (
         <>
-          <GraphView nodes={g.nodes} edges={g.edges} worst={worst} findings={g.findings} label="ROS graph of the robot: nodes, topics and services" />
+          <GraphView nodes={g.nodes} edges={g.edges} worst={worst} findings={g.findings} label="ROS graph of the robot: nodes, topics, services and actions" />
           <p class="muted small">
-            Boxes are nodes (coloured by their worst active fault), round boxes topics, dashed ones services and actions. {(g.watchdogNote ?? (g.findings ? `${g.findings.length} graph watchdog finding(s), drawn in red` : 'reading the graph watchdog')).replace(/\.$/, '')}. /rosout,
-            /parameter_events and /diagnostics are hidden.
+            Boxes are nodes (coloured by their worst active fault), round boxes topics, dashed ones services, double-bordered ones actions.{' '}
+            {(g.watchdogNote ?? (g.findings ? `${g.findings.length} graph watchdog finding(s), drawn in red` : 'reading the graph watchdog')).replace(/\.$/, '')}. /rosout,
+            /parameter_events and /diagnostics are not drawn; an action's feedback and status topics and the discovery topics only with Show plumbing.
           </p>
           {(g.findings ?? []).length > 0 && (
             <ul class="small" data-testid="watchdog-findings">
