@@ -252,6 +252,22 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     expect(await scan.locator('button', { hasText: 'Write' }).count()).toBe(0);
     await scan.locator('button', { hasText: 'Plot' }).click();
     const views = page.locator('tr[data-plot-for="/scan"]');
+    // The open view streams (issue 56): the rate the gateway measures over every message, as ros2 topic hz says it,
+    // with bandwidth and age. The lidar publishes at 10 Hz: 10 Hz ± 10 % once five seconds are in the window (a late
+    // or early message at either end of a short window would move the mean more than the tolerance).
+    const stats = views.getByTestId('stream-stats');
+    const windowOf = async () => Number(/ over (\d+)\)/.exec((await stats.textContent()) ?? '')?.[1] ?? 0);
+    await expect.poll(windowOf, SLOW).toBeGreaterThanOrEqual(50);
+    expect(await stats.getAttribute('data-state')).toBe('live');
+    expect(await stats.textContent()).toMatch(/^rate \d+\.\d Hz \(min [\d.e-]+ s max [\d.e-]+ s std [\d.e-]+ s over \d+\) · [\d.]+ [KM]?B\/s · (\d+ ms|\d+\.\d s) old/);
+    const streamHz = Number(await stats.getAttribute('data-rate-hz'));
+    expect(streamHz).toBeGreaterThanOrEqual(9);
+    expect(streamHz).toBeLessThanOrEqual(11);
+    // The message as an indented field tree, with the units a LaserScan carries.
+    const tree = views.getByTestId('field-tree');
+    await expect.poll(() => tree.locator('li[data-field="angle_min"] .field-unit').textContent(), SLOW).toBe(' rad');
+    expect(await tree.locator('li[data-field="ranges"] > .field-unit').textContent()).toBe(' m');
+    expect(await tree.locator('li[data-field="header"] li[data-field="frame_id"] .field-value').textContent()).toMatch(/^".+"$/);
     // Drawn as the scan around the sensor: points named by angle and range.
     const drawn = views.getByTestId('scan-view');
     await drawn.waitFor();

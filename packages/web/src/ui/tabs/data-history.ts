@@ -1,4 +1,4 @@
-// A data item's recent values as the data tab polls them: message time (x-medkit.timestamp, ns), age, the
+// A data item's recent values as the data tab polls or streams them (data-stream.ts): message time (x-medkit.timestamp, ns), age, the
 // receive rate over the kept samples, and each numeric field (incident/field-flatten.ts) for plotting.
 import { flattenMessage } from '../../incident/field-flatten';
 import { num, obj, xm } from '../../model/json';
@@ -28,8 +28,8 @@ function withRead(h: ItemHistory, isNew: boolean): Pick<ItemHistory, 'fresh' | '
   return { fresh, everyPollNew: fresh.length >= 3 && fresh.every(Boolean) };
 }
 
-/** Adds a value read; a read of the same message again (same timestamp) only updates the age. */
-export function addRead(h: ItemHistory, body: unknown): ItemHistory {
+/** Adds a value read (or a stream's sample); a read of the same message again (same timestamp) only updates the age. */
+export function addRead(h: ItemHistory, body: unknown, keep = KEEP_SAMPLES): ItemHistory {
   const x = xm(body);
   const ageSec = num(x.age_sec);
   const ns = num(x.timestamp);
@@ -37,7 +37,7 @@ export function addRead(h: ItemHistory, body: unknown): ItemHistory {
   const t = ns / 1e9;
   if (h.samples.length > 0 && h.samples[h.samples.length - 1].t >= t) return { ...h, ageSec, ...withRead(h, false) };
   const fields = new Map(flattenMessage(obj(body).data).map((f) => [f.key, f.value] as const));
-  return { samples: [...h.samples, { t, fields }].slice(-KEEP_SAMPLES), ageSec, ...withRead(h, true) };
+  return { samples: [...h.samples, { t, fields }].slice(-keep), ageSec, ...withRead(h, true) };
 }
 
 /**

@@ -1,5 +1,7 @@
 // Data items (topics): live values polled once a second while a row is on screen and the page is
-// visible, and a publish form generated from the item's type schema.
+// visible, a topic's view (its row opened) streamed from the gateway with the rate, bandwidth and age it
+// measures (data-stream.ts; polled as before when the gateway has no stream), and a publish form generated
+// from the item's type schema.
 import { useRef, useState } from 'preact/hooks';
 import { isObj, items, num, obj, str, xm } from '../../model/json';
 import { createLimiter } from '../../api/limiter';
@@ -13,6 +15,8 @@ import { itemPath, writable } from './data-write';
 import { WriteDialog, type WritableItem } from './data-write-dialog';
 import { isScan, LivePlot, ScanView } from './data-plot';
 import { flattenMessage } from '../../incident/field-flatten';
+import { bandwidthText, rateLine, useTopicStream, type TopicStream } from './data-stream';
+import { FieldTree } from './data-field-tree';
 
 interface DataItem extends WritableItem {
   id: string;
@@ -92,6 +96,9 @@ function DataRow({ path, item, onWrite, measuredHz }: { path: string; item: Data
   const [cold, setCold] = useState(false);
   const [open, setOpen] = useState(false);
   const [history, setHistory] = useState<ItemHistory>({ samples: [] });
+  // The open view streams; the row polls only while no stream is live (not opened, refused, reconnecting).
+  const stream = useTopicStream(path, item.id, open && item.available);
+  const streaming = stream.state === 'live' && stream.latest !== undefined;
   const value = usePoll(
     async (signal) => {
       try {
@@ -106,13 +113,17 @@ function DataRow({ path, item, onWrite, measuredHz }: { path: string; item: Data
     },
     [client, path, item.id],
     cold ? COLD_POLL_MS : 1000,
-    onScreen && item.available,
+    onScreen && item.available && !streaming,
   );
   const x = xm(value.data);
   const status = str(x.status);
-  const shown = value.data ? obj(value.data).data : undefined;
+  const streamed = streaming && stream.value !== undefined;
+  const shown = streamed ? stream.value : value.data ? obj(value.data).data : undefined;
+  const shownHistory = streamed ? stream.history : history;
   const rate = observedRate(history);
-  const hasValue = value.data !== undefined && status !== 'metadata_only' && !value.error;
+  const streamHz = streaming ? stream.latest?.stats.rateHz : undefined;
+  const ageSec = streaming ? stream.latest?.ageSec : history.ageSec;
+  const hasValue = streamed || (value.data !== undefined && status !== 'metadata_only' && !value.error);
   return (
     <>
       <tr ref={ref} data-item={item.id}>
@@ -124,23 +135,25 @@ function DataRow({ path, item, onWrite, measuredHz }: { path: string; item: Data
           <code class="small">{item.type ?? '—'}</code>
         </td>
         <td class="small nowrap" data-testid="rate-age">
-          {measuredHz !== undefined ? (
+          {streamHz !== undefined ? (
+            <span title="Measured by the gateway over every message (topic stream)">{streamHz.toFixed(1)} Hz</span>
+          ) : measuredHz !== undefined ? (
             <span title="Measured by the gateway over every message (graph_provider), as the robot graph shows it">{measuredHz.toFixed(1)} Hz</span>
           ) : rate !== undefined ? (
             rateText(rate, history)
           ) : (
             '—'
           )}
-          {history.ageSec !== undefined ? ` · ${history.ageSec < 1 ? `${Math.round(history.ageSec * 1000)} ms` : `${history.ageSec.toFixed(1)} s`} old` : ''}
+          {ageSec !== undefined ? ` · ${ageText(ageSec)} old` : ''}
         </td>
         <td class="value-cell" aria-live="off">
           {!item.available ? (
             <span class="muted">unavailable (peer silent)</span>
-          ) : value.error ? (
+          ) : value.error && !streamed ? (
             <span class="error small">{errorText(value.error)}</span>
-          ) : value.data === undefined ? (
+          ) : !streamed && value.data === undefined ? (
             <span class="muted">…</span>
-          ) : status === 'metadata_only' ? (
+          ) : !streamed && status === 'metadata_only' ? (
             <span class="muted">no message received yet</span>
           ) : (
             <>
@@ -170,14 +183,37 @@ function DataRow({ path, item, onWrite, measuredHz }: { path: string; item: Data
       {open && hasValue && (
         <tr class="plot-row" data-plot-for={item.id}>
           <td colSpan={5}>
+            <StreamStatsLine stream={stream} />
             <div class="live-views">
               {isScan(shown) && <ScanView value={shown} name={item.name} />}
-              <LivePlot history={history} name={item.name} />
+              <LivePlot history={shownHistory} name={item.name} />
             </div>
+            <FieldTree value={shown} type={item.type} />
           </td>
         </tr>
       )}
     </>
+  );
+}
+
+/** Age as the row shows it: ms under a second, else seconds. */
+function ageText(sec: number): string {
+  return sec < 1 ? `${Math.round(sec * 1000)} ms` : `${sec.toFixed(1)} s`;
+}
+
+/** The gateway's figures for an open topic view, or why they are not there (no stream: the values are polled). */
+function StreamStatsLine({ stream }: { stream: TopicStream }) {
+  const s = stream.latest?.stats;
+  if (stream.state !== 'live' || !s) {
+    const why = stream.state === 'unavailable' ? 'no live stream from this gateway: values read once a second' : stream.state === 'reconnecting' ? 'live stream reconnecting…' : 'connecting to the live stream…';
+    return <p class="muted small" data-testid="stream-stats" data-state={stream.state}>{why}</p>;
+  }
+  const age = stream.latest?.ageSec;
+  return (
+    <p class="small" data-testid="stream-stats" data-state="live" data-rate-hz={s.rateHz ?? ''} title="Measured by the gateway over every message, the last 10 s (at most 1000 messages)">
+      {rateLine(s)} · {bandwidthText(s.bytesPerSec)}{age !== undefined ? ` · ${ageText(age)} old` : ''}
+      {s.dropped > 0 ? ` · ${s.dropped} updates skipped (slow connection)` : ''}
+    </p>
   );
 }
 
