@@ -3,11 +3,19 @@
 // those /metrics shows; counters are cumulative monotonic sums since the process started, gauges gauges, histograms
 // explicit-bucket histograms (Prometheus' cumulative buckets made per-bucket counts), a summary its quantiles as a
 // gauge and its _sum and _count as sums. Pure: no I/O.
-import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import type { PluginMetricFamily, PluginMetricSample } from '@medkit/plugin-api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { DataPoint, Histogram, MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { DataPoint, Histogram, MetricData, MetricDescriptor, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+
+type Attributes = DataPoint<number>['attributes'];
+type HrTime = DataPoint<number>['startTime'];
+
+/**
+ * @opentelemetry/api's ValueType.DOUBLE (Prometheus values are doubles), spelt out: the api is only the SDK's peer
+ * dependency here (scripts/check-deps.mjs), and a type is all this file needs of it.
+ */
+const DOUBLE = 1 as MetricDescriptor['valueType'];
 
 /** Data points sent per export at most: a registry gone wild (labels by the thousand) costs a bounded request. */
 export const MAX_POINTS = 10_000;
@@ -72,7 +80,7 @@ export function toResourceMetrics(families: PluginMetricFamily[], resource: Reso
     points += take;
     return take;
   };
-  const descriptor = (name: string, help: string) => ({ name, description: help, unit: '', valueType: ValueType.DOUBLE });
+  const descriptor = (name: string, help: string) => ({ name, description: help, unit: '', valueType: DOUBLE });
   const numberPoints = (samples: PluginMetricSample[], startTime: HrTime, without?: string): DataPoint<number>[] =>
     samples.slice(0, room(samples.length)).map((x) => ({ startTime, endTime: end, attributes: attrs(x.labels, without), value: x.value }));
   const sum = (name: string, help: string, samples: PluginMetricSample[]) => {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { readOutboundTls, str } from '@medkit/kit';
 import { METRICS_SERVICE, type ServiceRegistry } from '@medkit/server';
 import type { PluginClientTls, PluginMetricFamily, PluginMetricsAccess, PluginMetricType, PluginTlsLink } from '@medkit/plugin-api';
-import { AGGREGATION_KEYS } from '../aggregation/config.js';
 import type { GatewayConfig } from '../config/index.js';
 
 const TYPES: readonly PluginMetricType[] = ['counter', 'gauge', 'histogram', 'summary'];
@@ -54,13 +53,17 @@ export function pluginDataDir(dataDir: string, plugin: string): string {
 }
 
 /**
- * The fleet link's keys, declared by @medkit/fleet-link, which the gateway does not depend on (the `medkit` command
- * composes both). Read through this table they answer what that feature registered, or nothing without it.
+ * The links' file keys, declared by the features that own them: aggregation (a sibling folder plugins may not import)
+ * and @medkit/fleet-link (a package the gateway does not depend on; the `medkit` command composes both). Read
+ * through this table they answer what those features registered, or nothing without them.
  */
-const FLEET_NATS_TLS = {
+const LINK_TLS_KEYS = {
   'fleet.nats.ca_file': str('', ''),
   'fleet.nats.cert_file': str('', ''),
   'fleet.nats.key_file': str('', ''),
+  'aggregation.ca_file': str('', ''),
+  'aggregation.client_cert_file': str('', ''),
+  'aggregation.client_key_file': str('', ''),
 };
 
 const LINKS: readonly PluginTlsLink[] = ['fleet.nats', 'aggregation'];
@@ -70,7 +73,7 @@ function linkTls(config: GatewayConfig, link: PluginTlsLink): PluginClientTls | 
   const agg = { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' } as const;
   const nats = { ca: 'fleet.nats.ca_file', cert: 'fleet.nats.cert_file', key: 'fleet.nats.key_file' } as const;
   const keys = link === 'aggregation' ? agg : nats;
-  const m = link === 'aggregation' ? readOutboundTls(config, AGGREGATION_KEYS, agg) : readOutboundTls(config, FLEET_NATS_TLS, nats);
+  const m = readOutboundTls(config, LINK_TLS_KEYS, keys);
   if (!m) return undefined;
   return { link, ...m, keys: { ...(m.ca ? { ca: keys.ca } : {}), ...(m.cert ? { cert: keys.cert, key: keys.key } : {}) } };
 }
