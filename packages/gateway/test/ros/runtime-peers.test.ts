@@ -83,9 +83,9 @@ function peerSuite(vendor: PeerVendor, domain: number): void {
     const s = await openSse(`${g.url}/api/v1/apps/talker-app/data/%2Fchatter/stream`);
     try {
       expect(s.status).toBe(200);
-      // Three seconds of messages in the gateway's window (30 intervals) before the figure is read.
+      // Four seconds of messages in the gateway's window (40 intervals) before the figure is read.
       let ev = await nextSample(s);
-      while (ev.stats.window_count < 30) ev = await nextSample(s);
+      while (ev.stats.window_count < 40) ev = await nextSample(s);
       expect(ev.data).toMatchObject({ data: expect.stringMatching(/./) });
       expect(ev.stats.rate_hz).toBeGreaterThanOrEqual(9);
       expect(ev.stats.rate_hz).toBeLessThanOrEqual(11);
