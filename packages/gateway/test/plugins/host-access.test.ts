@@ -5,11 +5,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginContext, type PluginModule } from '@medkit/plugin-api';
-import { loadConfig } from '../../src/config/index.js';
-import { createPluginsFeature } from '../../src/plugins/feature.js';
-import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import type { FlatConfig } from '../../src/config/index.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { startPluginGateway } from '../support/plugin-gateway.js';
 import { createTestPki, type TestPki } from '../../../../test-support/certificates.js';
 
 class Probe implements MedkitPlugin {
@@ -28,13 +27,10 @@ afterEach(async () => {
   for (const g of gateways.splice(0)) await g.close();
 });
 
-async function withProbe(flags: Record<string, unknown> = {}): Promise<{ ctx: PluginContext; gw: TestGateway }> {
+async function withProbe(flags: FlatConfig = {}): Promise<{ ctx: PluginContext; gw: TestGateway }> {
   const probe = new Probe();
   const module: PluginModule = { pluginApiVersion: PLUGIN_API_VERSION, createPlugin: () => probe };
-  const all = { 'ros.enabled': false, 'ui.enabled': false, 'logging.level': 'silent', ...flags };
-  const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: all as never });
-  const features = defaultFeatures(config).map((f) => (f.name === 'plugins' ? createPluginsFeature({ plugins: [{ name: 'probe', module }] }) : f));
-  const gw = await startTestGateway({ features, flags: all as never });
+  const gw = await startPluginGateway('probe', module, { flags });
   gateways.push(gw);
   return { ctx: probe.ctx!, gw };
 }
