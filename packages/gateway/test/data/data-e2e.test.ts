@@ -4,6 +4,7 @@ import { createDataFeature } from '../../src/data/index.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
+import { openSse } from '../../../../test-support/sse-client.js';
 
 const DOMAIN = testDomain(30);
 let robot: RobotProcess;
@@ -94,6 +95,25 @@ describe('data on a ROS node in another process', () => {
     const wrongType = await http(`${app()}/data/demo%2Fcmd`, { method: 'PUT', json: { type: 'std_msgs/msg/Float64', data: { data: 1 } } });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.parameters.expected).toEqual(['std_msgs/msg/String']);
+  });
+
+  it('streams a topic by its raw path too, and refuses a bad max_rate or an unknown topic as JSON before any stream', async () => {
+    // Raw slashes: data/demo/battery/voltage/stream streams /demo/battery/voltage (no topic of that name ends in /stream).
+    const raw = await openSse(`${app()}/data/demo/battery/voltage/stream?max_rate=2`);
+    try {
+      expect(raw.status).toBe(200);
+      let m = await raw.next(10_000);
+      while (m.event !== 'sample') m = await raw.next(10_000);
+      expect(JSON.parse(m.data)).toMatchObject({ data: { data: expect.any(Number) }, timestamp: expect.any(Number), stats: { received: expect.any(Number), dropped: 0 } });
+    } finally {
+      raw.close();
+    }
+    const bad = await openSse(`${app()}/data/demo%2Fbattery%2Fvoltage/stream?max_rate=31`);
+    expect([bad.status, (bad.errorBody as { error_code?: string }).error_code]).toEqual([400, 'invalid-parameter']);
+    const badRaw = await openSse(`${app()}/data/demo/battery/voltage/stream?max_rate=0`);
+    expect([badRaw.status, (badRaw.errorBody as { error_code?: string }).error_code]).toEqual([400, 'invalid-parameter']);
+    const unknown = await openSse(`${app()}/data/no%2Fsuch/stream`);
+    expect(unknown.status).toBe(404);
   });
 
   it('answers 404 for an unknown data id', async () => {
