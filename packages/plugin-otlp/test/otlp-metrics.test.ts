@@ -66,7 +66,7 @@ describe('otlp_export metrics', () => {
     const downUrl = down.url();
     await down.stop(); // connections to its port are refused
     const gw = await gatewayWith(
-      { endpoints: [{ url: hung.url() }, { url: downUrl }], 'metrics.enabled': true, 'metrics.interval_ms': 1000, 'metrics.timeout_ms': 800 },
+      { endpoints: [{ url: hung.url() }, { url: downUrl }], 'metrics.enabled': true, 'metrics.interval_ms': 1000, 'metrics.timeout_ms': 500 },
       { 'metrics.enabled': true },
     );
     const st = await untilAsync(async () => {
