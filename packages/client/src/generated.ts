@@ -4941,6 +4941,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/x-medkit-watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] SSE stream of the answers of GET paths, sent when they change
+         * @description Each `path` (1..64, relative to /api/v1, query allowed, no streams) is read with the caller's credentials every 5 s (one read per path and identity however many clients watch it). An event `changed` {path, status, body?, too_large?} is sent with the first answer and whenever the status or the body changes; `too_large` means the body exceeded 1 MiB and is not sent (GET it). Keep-alive comment every 30 s.
+         */
+        get: operations["watchResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -7679,6 +7699,8 @@ export type components = {
                 [key: string]: unknown;
             };
         };
+        /** @description text/event-stream */
+        WatchResourcesResponse: string;
         WriteAppDataRequest: {
             /** @description [ours] The topic name, confirming a deliberate write: required on a topic other nodes publish or one matching data.write.confirm_patterns (default *cmd_vel*, …); without it such a write is 409 precondition-not-fulfilled naming the topic and its publishers; naming another topic is 400 invalid-parameter (docs/resources.md "Writes are deliberate") */
             confirm?: string;
@@ -41472,6 +41494,74 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    watchResources: {
+        parameters: {
+            query: {
+                /** @description An API path to watch, e.g. /health; repeat the parameter for more. */
+                path: string | string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["WatchResourcesResponse"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

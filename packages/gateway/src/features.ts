@@ -29,6 +29,7 @@ import { createPluginsFeature, type BuiltinPluginCatalog } from './plugins/featu
 import { createMcpFeature, MCP_KEYS } from './mcp/feature.js';
 import { createMetricsFeature, METRICS_KEYS } from './metrics/feature.js';
 import { createServiceInterfaceFeature, SERVICE_INTERFACE_KEYS } from './service-interface/feature.js';
+import { createWatchFeature } from './watch/feature.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -66,6 +67,7 @@ const FEATURE_FACTORIES: ((config: GatewayConfig, opts: DefaultFeatureOptions) =
   () => createMcpFeature(),
   () => createMetricsFeature(),
   () => createServiceInterfaceFeature(),
+  () => createWatchFeature(),
   () => createWebUiFeature(),
 ];
 
