@@ -229,11 +229,47 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     expect(new Set(apps).size).toBe(apps.length);
     expect(await procs.locator('tbody tr td:last-child').first().textContent()).toMatch(/command line|hint/);
     await page.screenshot({ path: join(ARTIFACTS, 'demo-overview.png'), fullPage: true });
+    // Actions are drawn as actions; their feedback/status topics only with Show plumbing.
+    expect(await graph.locator('g.graph-action[data-node="action:/navigate_to_pose"]').count()).toBe(1);
+    expect(await graph.locator('g[data-node="topic:/navigate_to_pose/_action/feedback"]').count()).toBe(0);
+    await page.getByTestId('graph-plumbing').locator('input').check();
+    await expect.poll(() => graph.locator('g[data-node="topic:/navigate_to_pose/_action/feedback"]').count()).toBe(1);
+    await page.getByTestId('graph-plumbing').locator('input').uncheck();
+    // One Tab stop per node: from the first node's link, Tab walks node links only, one per node, then leaves the graph.
+    const links = await graph.locator('a').count();
+    expect(links).toBe(await graph.locator('g.graph-node').count());
+    await graph.locator('a').first().focus();
+    const stops: string[] = [];
+    for (let i = 0; i < links; i++) {
+      stops.push(await page.evaluate(() => `${document.activeElement?.tagName}|${document.activeElement?.getAttribute('aria-label') ?? ''}`));
+      await page.keyboard.press('Tab');
+    }
+    expect(stops.every((s) => /^a\|node /.test(s)), stops.join('\n')).toBe(true);
+    expect(new Set(stops).size).toBe(links);
     // Keyboard: a graph node takes focus and Enter opens its App.
     await node.locator('a').focus();
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('node /navigation/local_costmap');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/entity/apps/local_costmap');
+  });
+
+  it('keeps an idle overview to at most 10 requests a minute: what it follows comes over the watch stream', async () => {
+    const page = await pages.open(`${ui.url}/?gateway=${encodeURIComponent(api.replace(/\/api\/v1$/, ''))}#/`);
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    // Settled: the graph, its measured rates and the process table drawn.
+    await page.getByTestId('process-sparklines').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('svg[data-testid="robot-graph"] g[data-node="topic:/scan"] .rate').count(), SLOW).toBe(1);
+    await new Promise((r) => setTimeout(r, 3000));
+    const cpu = () => page.getByTestId('process-sparklines').locator('tbody tr').first().locator('td').nth(1).innerHTML();
+    const before = await cpu();
+    requests.length = 0;
+    await new Promise((r) => setTimeout(r, 30_000));
+    const made = requests.map((u) => new URL(u).pathname);
+    expect(made.length, made.join('\n')).toBeLessThanOrEqual(5);
+    // Still live: the process figures moved meanwhile without a request of their own.
+    expect(made.some((p) => /^\/api\/v1\/apps\/[^/]+$/.test(p))).toBe(false);
+    expect(await cpu()).not.toBe(before);
   });
 
   it("shows a topic's rate, age and plot, draws a LaserScan as a scan with hover read-outs, and offers Write… only where writing makes sense", async () => {

@@ -210,8 +210,9 @@ describeWith(CHROMIUM, 'web UI on the spec example bodies (stand-in gateway)', (
     const page = await open('#/incident/apps/safety_gate/PROTECTIVE_STOP');
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    // This stand-in has no GET /x-medkit-topology (like a gateway before it): the neighbourhood falls back to
-    // each App's lists, and the browser logs that one 404 to the console. Nothing else may fail.
+    // This stand-in has no GET /x-medkit-topology and no GET /x-medkit-watch (like a gateway before them): the
+    // neighbourhood falls back to each App's lists, the shell polls, and the browser logs those 404s to the
+    // console. Nothing else may fail.
     const notFound: string[] = [];
     page.on('response', (r) => r.status() === 404 && notFound.push(new URL(r.url()).pathname));
     await page.getByTestId('incident').waitFor();
@@ -222,7 +223,7 @@ describeWith(CHROMIUM, 'web UI on the spec example bodies (stand-in gateway)', (
     expect(await page.getByTestId('recordings').locator('a').first().getAttribute('href')).toBe('/api/v1/apps/safety_gate/bulk-data/rosbags/fault_PROTECTIVE_STOP_1774232400100');
     expect(await page.getByTestId('time-axis').textContent()).toContain('no recording decoded');
     await expect.poll(() => page.locator('[data-testid="neighbourhood"], [data-testid="neighbourhood-missing"]').textContent(), { timeout: 10_000 }).toMatch(/graph watchdog|not a ROS node/);
-    expect(notFound.every((p) => p === '/api/v1/x-medkit-topology'), notFound.join(', ')).toBe(true);
+    expect(notFound.every((p) => p === '/api/v1/x-medkit-topology' || p === '/api/v1/x-medkit-watch'), notFound.join(', ')).toBe(true);
     expect(errors).toEqual(notFound.map(() => 'Failed to load resource: the server responded with a status of 404 (Not Found)'));
     await page.screenshot({ path: join(ARTIFACTS, 'incident-unreadable.png'), fullPage: true });
     await page.close();

@@ -122,7 +122,8 @@ export function findingTargets(f: WatchdogFinding, g: Pick<RobotGraph, 'nodes'>)
   return { nodeIds: id ? [id] : [] };
 }
 
-function findingsOf(body: unknown): WatchdogFinding[] {
+/** The findings of a `GET /x-medkit-watchdog` answer. */
+export function findingsOf(body: unknown): WatchdogFinding[] {
   const out: WatchdogFinding[] = [];
   for (const d of Object.values(obj(obj(body).detectors))) {
     for (const f of Array.isArray(obj(d).findings) ? (obj(d).findings as unknown[]) : []) {
@@ -220,8 +221,15 @@ export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal,
  * the measured `frequency_hz` of each edge's topic. Only asked for the Functions given (the provider is on).
  */
 export async function fetchTopicRates(client: MedkitClient, functionIds: string[], signal: AbortSignal): Promise<Map<string, number>> {
+  return ratesOf(await Promise.all(functionIds.map((id) => client.read(functionGraphPath(id), { signal }).catch(() => undefined))));
+}
+
+/** The pipeline graph of Function `id` (docs/graph.md). */
+export const functionGraphPath = (id: string) => `/functions/${encodeURIComponent(id)}/x-medkit-graph`;
+
+/** Topic name → measured rate, from pipeline graph answers (undefined entries skipped). */
+export function ratesOf(graphs: unknown[]): Map<string, number> {
   const out = new Map<string, number>();
-  const graphs = await Promise.all(functionIds.map((id) => client.read(`/functions/${encodeURIComponent(id)}/x-medkit-graph`, { signal }).catch(() => undefined)));
   for (const body of graphs) {
     const g = obj(obj(body)['x-medkit-graph']);
     const names = new Map<string, string>();

@@ -6,6 +6,7 @@ import { normalizeEntityList, type EntityRef, type EntityType } from '../model/e
 import { emptyTreeInput, type TreeInput } from '../model/tree';
 import { usePageVisible } from '../ui/hooks';
 import { backgroundTurn } from '../api/foreground';
+import { useWatchTick } from './watch';
 
 export interface EntityTreeState {
   input: TreeInput;
@@ -81,10 +82,15 @@ async function loadRelations(client: MedkitClient, lists: Pick<TreeInput, 'areas
 const idsOf = (i: Pick<TreeInput, 'areas' | 'components' | 'apps' | 'functions'>) =>
   [...i.areas, ...i.components, ...i.apps, ...i.functions].map((e) => `${e.type}:${e.id}:${e.componentId ?? ''}`).sort().join(',');
 
-export function useEntityTree(client: MedkitClient, intervalMs = 5000): EntityTreeState & { reload: () => void } {
+/** The four lists, watched (state/watch.ts) where the gateway can: read again when one changed, not every few seconds. */
+const WATCHED_LISTS = LISTS.map(([key]) => `/${key}`);
+
+export function useEntityTree(client: MedkitClient, pollMs = 5000): EntityTreeState & { reload: () => void } {
   const [state, setState] = useState<EntityTreeState>({ input: emptyTreeInput(), loaded: false, missingRoutes: [] });
   const [tick, setTick] = useState(0);
   const visible = usePageVisible();
+  const watched = useWatchTick(WATCHED_LISTS);
+  const intervalMs = watched.live ? 0 : pollMs;
   const shape = useRef<string>('');
   const relations = useRef<Omit<TreeInput, 'areas' | 'components' | 'apps' | 'functions'>>(emptyTreeInput());
 
@@ -141,7 +147,7 @@ export function useEntityTree(client: MedkitClient, intervalMs = 5000): EntityTr
       controller.abort();
       if (timer) clearTimeout(timer);
     };
-  }, [client, visible, tick, intervalMs]);
+  }, [client, visible, tick, intervalMs, watched.tick]);
 
   return { ...state, reload: () => setTick((t) => t + 1) };
 }

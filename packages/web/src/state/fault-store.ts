@@ -11,6 +11,7 @@ import { rootCausesOf } from '../model/fault-groups';
 import { backgroundTurn } from '../api/foreground';
 import { followStream, type StreamState } from './live-stream';
 import { ListReads } from './list-reads';
+import { useWatched } from './watch';
 
 export interface FaultStore {
   faults: FaultView[];
@@ -38,6 +39,10 @@ export interface FaultStore {
 /** Muted symptoms (correlation) send no events: the list is read again this long after an event, and periodically. */
 const REFRESH_AFTER_EVENT_MS = 1500;
 const LIST_REFRESH_MS = 10_000;
+/** The list as loadList reads it, watched (state/watch.ts). */
+const WATCHED_LIST = '/faults?status=all&include_muted=true';
+/** How far back events are laid over a watched list (one watch interval and a margin). */
+const RECENT_MS = 15_000;
 /** Events kept for one list read in flight (laid over its answer). */
 const MAX_EVENTS_DURING_READ = 1000;
 /** Shortest gap between the list read before the stream and the one once it is live (ms). */
@@ -53,6 +58,10 @@ export function useFaultStore(client: MedkitClient): FaultStore {
   // Read off the last list, so the two cannot disagree.
   const rootCauses = useMemo(() => (listBody === undefined ? new Map<string, string>() : rootCausesOf(listBody)), [listBody]);
   const history = useRef(new Map<string, StatusChange[]>());
+  const readList = useRef<(() => Promise<boolean>) | undefined>(undefined);
+  const showWatched = useRef<((body: unknown) => void) | undefined>(undefined);
+  const watchLive = useRef(false);
+  const watched = useWatched(WATCHED_LIST);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -62,6 +71,28 @@ export function useFaultStore(client: MedkitClient): FaultStore {
     let lastListAt = 0;
     // A list answered before an event may arrive after it: the events that came meanwhile are laid over it.
     const reads = new ListReads<FaultEvent>(MAX_EVENTS_DURING_READ);
+
+    // Events of the last RECENT_MS, laid over a list the watch stream brought (read by the gateway up to one watch
+    // interval earlier): applying an event again is harmless, missing one is not.
+    let recent: { at: number; ev: FaultEvent }[] = [];
+    const show = (body: unknown, meanwhile: readonly FaultEvent[]) => {
+      let m = new Map<string, FaultView>();
+      for (const f of normalizeFaultList(body)) m.set(f.key, f);
+      for (const ev of meanwhile) m = applyFaultEvent(m, ev);
+      // A change the stream did not bring (before it connected, a muted symptom) counts as an event too, so
+      // pages that follow `version` read again; an unchanged list does not.
+      const signature = [...m.values()].map((f) => `${f.key}|${f.rawStatus}|${f.occurrences}|${f.lastMs}|${f.acknowledgedBy ?? ''}`).join('\n');
+      if (lastSignature !== undefined && signature !== lastSignature) setVersion((v) => v + 1);
+      lastSignature = signature;
+      setFaults(m);
+      setListBody(body);
+      setMeta({ loaded: true, unsupported: false });
+    };
+    showWatched.current = (body) => {
+      const since = Date.now() - RECENT_MS;
+      recent = recent.filter((r) => r.at >= since);
+      show(body, recent.map((r) => r.ev));
+    };
 
     const loadList = async (): Promise<boolean> => {
       const read = reads.begin();
@@ -74,17 +105,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         meanwhile = reads.answered(read);
         if (meanwhile === undefined) return true;
         lastListAt = Date.now();
-        let m = new Map<string, FaultView>();
-        for (const f of normalizeFaultList(body)) m.set(f.key, f);
-        for (const ev of meanwhile) m = applyFaultEvent(m, ev);
-        // A change the stream did not bring (before it connected, a muted symptom) counts as an event too, so
-        // pages that follow `version` read again; an unchanged list does not.
-        const signature = [...m.values()].map((f) => `${f.key}|${f.rawStatus}|${f.occurrences}|${f.lastMs}|${f.acknowledgedBy ?? ''}`).join('\n');
-        if (lastSignature !== undefined && signature !== lastSignature) setVersion((v) => v + 1);
-        lastSignature = signature;
-        setFaults(m);
-        setListBody(body);
-        setMeta({ loaded: true, unsupported: false });
+        show(body, meanwhile);
         return true;
       } catch (err) {
         if (controller.signal.aborted) return false;
@@ -108,7 +129,11 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         history.current.set(ev.fault.code, list.slice(-50));
         setFaults((m) => applyFaultEvent(m, ev));
         setVersion((v) => v + 1);
-        // A muted symptom changes without an event: read the list again shortly after any change.
+        recent.push({ at: Date.now(), ev });
+        if (recent.length > MAX_EVENTS_DURING_READ) recent.shift();
+        // A muted symptom changes without an event: read the list again shortly after any change (the watch
+        // stream brings the changed list by itself).
+        if (watchLive.current) return;
         clearTimeout(refresh);
         refresh = setTimeout(() => void loadList(), REFRESH_AFTER_EVENT_MS);
       },
@@ -116,20 +141,33 @@ export function useFaultStore(client: MedkitClient): FaultStore {
       // once more when it is live (a changed list counts as an event, see loadList).
       setState: (state) => {
         setStream(state);
-        if (state !== 'live') return;
+        if (state !== 'live' || watchLive.current) return;
         // Not sooner than LIVE_REREAD_MS after the list read before it: the gateway answers one thing at a time.
         clearTimeout(refresh);
         refresh = setTimeout(() => void loadList(), Math.max(0, LIVE_REREAD_MS - (Date.now() - lastListAt)));
       },
     });
-    const periodic = setInterval(() => void loadList(), LIST_REFRESH_MS);
+    readList.current = loadList;
     return () => {
       controller.abort();
       clearTimeout(refresh);
-      clearInterval(periodic);
+      readList.current = undefined;
+      showWatched.current = undefined;
       stop();
     };
   }, [client, tick]);
+
+  // Muted symptoms send no events: the list comes over the watch stream when it changed, or, without one, is
+  // read every LIST_REFRESH_MS.
+  watchLive.current = watched.live && watched.answer?.status === 200;
+  useEffect(() => {
+    if (watchLive.current) return;
+    const periodic = setInterval(() => void readList.current?.(), LIST_REFRESH_MS);
+    return () => clearInterval(periodic);
+  }, [client, tick, watchLive.current]);
+  useEffect(() => {
+    if (watched.answer?.status === 200) showWatched.current?.(watched.answer.body);
+  }, [watched.answer]);
 
   return {
     faults: [...faults.values()],

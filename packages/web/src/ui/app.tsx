@@ -10,6 +10,7 @@ import { isActive } from '../model/faults';
 import { parseRoute, routeHash } from '../model/route';
 import { entityPath, type EntityType } from '../model/entities';
 import { useEntityTree } from '../state/entity-tree';
+import { ResourceWatch, useWatched, WatchContext } from '../state/watch';
 import { useFaultStore } from '../state/fault-store';
 import { Ctx, useApp, type AppContext } from './context';
 import { Header, SignInBanner, type Connection } from './header';
@@ -44,21 +45,44 @@ function clientId(): string {
 
 export function App({ initialGateway }: { initialGateway: string }) {
   const [gateway, setGateway] = useState(initialGateway);
-  const [connOpen, setConnOpen] = useState(false);
-  const [loginOpen, setLoginOpen] = useState(false);
   const cid = useMemo(clientId, []);
   const { auth, client } = useAuth(gateway, cid);
+  // One watch stream per gateway and identity for everything the open views follow (state/watch.ts).
+  const watch = useMemo(() => new ResourceWatch(client), [client]);
+  useEffect(() => () => watch.close(), [watch]);
+  return (
+    <WatchContext.Provider value={watch}>
+      <Shell gateway={gateway} setGateway={setGateway} auth={auth} client={client} />
+    </WatchContext.Provider>
+  );
+}
+
+type AuthHook = ReturnType<typeof useAuth>;
+
+function Shell({ gateway, setGateway, auth, client }: { gateway: string; setGateway: (url: string) => void; auth: AuthHook['auth']; client: AuthHook['client'] }) {
+  const [connOpen, setConnOpen] = useState(false);
+  const [loginOpen, setLoginOpen] = useState(false);
   const route = parseRoute(useHash());
 
-  const health = usePoll(
+  // /health comes over the watch stream when the gateway has it (its body changes at every read: uptime), else
+  // every 5 s; /version-info does not change while connected.
+  const watchedHealth = useWatched('/health');
+  const version = usePoll((signal) => client.get('/version-info', { signal }).catch(() => undefined), [client], 0);
+  const polled = usePoll(
     async (signal) => {
       await backgroundTurn(signal);
-      const [h, v] = await Promise.all([client.get('/health', { signal }), client.get('/version-info', { signal }).catch(() => undefined)]);
-      return normalizeHealth(h, v);
+      return client.get('/health', { signal });
     },
     [client],
     5000,
+    // A refusal (401/403) or an error status is read the usual way, so its error is what the shell shows.
+    !(watchedHealth.live && watchedHealth.answer?.status === 200),
   );
+  const health = useMemo(() => {
+    const a = watchedHealth.answer;
+    if (a && a.status === 200) return { ...polled, data: normalizeHealth(a.body, version.data), error: undefined };
+    return { ...polled, data: polled.data === undefined ? undefined : normalizeHealth(polled.data, version.data) };
+  }, [watchedHealth.answer, polled.data, polled.error, version.data]);
   const tree = useEntityTree(client);
   const faults = useFaultStore(client);
   // Signing in or out changes what the gateway lets this UI read: load everything again.

@@ -6,10 +6,13 @@ import { Overview } from './overview/overview';
 import { usePoll } from './hooks';
 import { fetchRobotTopology } from '../graph/robot-graph';
 
+const TOPOLOGY_PATHS = ['/x-medkit-topology', '/apps'];
+
 export function Home({ entityCount, connection }: { entityCount: number; connection: Connection }) {
   const { tree, health, client } = useApp();
   // The overview's graph is read while the tree still loads (its fan-out is most of the overview's wait).
-  const topology = usePoll((signal) => fetchRobotTopology(client, signal), [client], 10_000, connection !== 'unreachable' && connection !== 'unauthorized');
+  // Read again when the topology or the App list changes (the watch stream), or every 10 s without one.
+  const topology = usePoll((signal) => fetchRobotTopology(client, signal), [client], 10_000, connection !== 'unreachable' && connection !== 'unauthorized', undefined, TOPOLOGY_PATHS);
   if (connection === 'unreachable') {
     return (
       <section class="panel" data-testid="home-unreachable">

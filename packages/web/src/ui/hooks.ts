@@ -1,6 +1,9 @@
 // Data-loading hooks: one-shot loads and polling that pauses while the page is hidden and never
 // overlaps two requests for the same thing.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useWatchTick } from '../state/watch';
+
+const NO_PATHS: string[] = [];
 
 export interface Loaded<T> {
   data?: T;
@@ -25,8 +28,12 @@ export function usePageVisible(): boolean {
  * Runs `load` when `deps` change and then every `intervalMs` (0 = once) while the page is visible
  * and `enabled`. A new run aborts the previous one; a failed poll keeps the last good data. A change of
  * `refresh` (e.g. the fault store's event counter) loads again at once and keeps the data shown meanwhile.
+ * With `watch` (the API paths `load` reads), while the gateway's watch stream brings them (state/watch.ts)
+ * `load` runs again when one of them changed instead of every `intervalMs`.
  */
-export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], intervalMs = 0, enabled = true, refresh?: unknown): Loaded<T> {
+export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], intervalMs = 0, enabled = true, refresh?: unknown, watch: string[] = NO_PATHS): Loaded<T> {
+  const watched = useWatchTick(enabled ? watch : NO_PATHS);
+  intervalMs = watched.live ? 0 : intervalMs;
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const visible = usePageVisible();
@@ -58,7 +65,7 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
       controller?.abort();
       if (timer) clearTimeout(timer);
     };
-  }, [...deps, tick, enabled, visible, intervalMs, refresh]);
+  }, [...deps, tick, enabled, visible, intervalMs, refresh, watched.tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

@@ -5,7 +5,8 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { useApp } from '../context';
 import { usePoll, type Loaded } from '../hooks';
 import { ErrorNote } from '../errors';
-import { fetchFindings, fetchTopicRates, withRates, type RobotGraph } from '../../graph/robot-graph';
+import { fetchFindings, fetchTopicRates, findingsOf, functionGraphPath, ratesOf, withRates, type RobotGraph } from '../../graph/robot-graph';
+import { useWatched, useWatchedAll } from '../../state/watch';
 import { GraphView } from '../../graph/graph-view';
 import { worstActiveByEntity } from '../../graph/worst-fault';
 import { faultEntityResolver } from '../faults/fault-table';
@@ -18,8 +19,14 @@ export function Overview({ entityCount, topology }: { entityCount: number; topol
   // Topic rates come from the graph provider's per-Function pipeline graphs.
   const rateFunctions = health?.plugins.includes('graph_provider') ? tree.input.functions.map((f) => f.id) : [];
   // The topology (read by Home, not after /health) is drawn at once; the findings and rates are added as they come.
-  const wd = usePoll((signal) => fetchFindings(client, signal, watchdog!), [client, watchdog], 10_000, watchdog !== undefined);
-  const rates = usePoll((signal) => fetchTopicRates(client, rateFunctions, signal), [client, rateFunctions.join(',')], 10_000, rateFunctions.length > 0);
+  // Findings and rates come over the watch stream where the gateway has it (their bodies change with every
+  // measurement, so the answers themselves are used), else they are polled every 10 s.
+  const wdWatched = useWatched(watchdog ? '/x-medkit-watchdog' : undefined);
+  const rateWatched = useWatchedAll(useMemo(() => rateFunctions.map(functionGraphPath), [rateFunctions.join(',')]));
+  const wdPolled = usePoll((signal) => fetchFindings(client, signal, watchdog!), [client, watchdog], 10_000, watchdog !== undefined && !wdWatched.live);
+  const ratesPolled = usePoll((signal) => fetchTopicRates(client, rateFunctions, signal), [client, rateFunctions.join(',')], 10_000, rateFunctions.length > 0 && !rateWatched.live);
+  const wd = { data: wdWatched.answer?.status === 200 ? { findings: findingsOf(wdWatched.answer.body) } : watchdog === false ? wdPolled.data : wdWatched.live ? { watchdogNote: `Graph watchdog: HTTP ${wdWatched.answer?.status}` } : wdPolled.data };
+  const rates = { data: rateWatched.live ? ratesOf(rateWatched.answers.map((a) => (a.status === 200 ? a.body : undefined))) : ratesPolled.data };
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
   const entityOf = useMemo(() => faultEntityResolver(tree.input), [tree.input]);
   const g = useMemo(() => topology.data && { ...withRates(topology.data, rates.data), ...wd.data }, [topology.data, rates.data, wd.data]);

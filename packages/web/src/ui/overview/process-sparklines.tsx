@@ -1,15 +1,17 @@
 // CPU % and memory (RSS) of the nodes' processes over the last minutes, from the procfs_introspection plugin's
-// block in each App's detail (x-medkit.plugins.procfs_introspection, docs/introspection.md), polled every 10 s.
+// block in each App's detail (x-medkit.plugins.procfs_introspection, docs/introspection.md): over the gateway's
+// watch stream where it has one (state/watch.ts), else polled every 10 s.
 // One row per process, listing the nodes it hosts (nodes sharing a process share its CPU and memory, shown once),
 // with where the mapping came from (the node's process-id hint, or its name on the command line, and the ROS domain
 // checked); nodes mapped to no process are named. The App detail always exists, so an unmapped App costs no failed request.
-import { useRef } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
 import type { MedkitClient } from '@medkit/client';
 import { formatBytes } from '../../model/freeze-frame';
 import { usePoll } from '../hooks';
 import { num, obj, xm } from '../../model/json';
 import { createLimiter } from '../../api/limiter';
 import { Sparkline } from './sparkline';
+import { useWatchedAll } from '../../state/watch';
 
 const KEEP = 40;
 /**
@@ -33,48 +35,71 @@ interface ProcessRow {
 
 const SOURCE_TEXT: Record<string, string> = { hint: 'process-id hint', cmdline: 'node name on its command line' };
 
+/**
+ * The process rows of the Apps' procfs blocks, each process's history extended by one sample when the answer of the
+ * process's first App is a new one (a poll, or a change over the watch stream), never twice for one answer.
+ */
+function processRows(results: (readonly [string, Record<string, unknown> | undefined, object | undefined])[], hist: Map<number, History>, sampled: Map<number, object>) {
+  const rows = new Map<number, ProcessRow>();
+  const unmapped: string[] = [];
+  for (const [id, p, answer] of results) {
+    const pid = p ? num(p.pid) : undefined;
+    if (!p || pid === undefined) {
+      unmapped.push(id);
+      continue;
+    }
+    const row = rows.get(pid) ?? { pid, apps: [], sources: new Set<string>() };
+    row.apps.push(id);
+    const source = typeof p.pid_source === 'string' ? p.pid_source : undefined;
+    if (source) row.sources.add(SOURCE_TEXT[source] ?? source);
+    if (p.pid_domain !== undefined) row.sources.add('ROS domain checked');
+    // One sample per process and answer (its nodes report the same process).
+    if (row.apps.length === 1 && answer !== undefined && sampled.get(pid) !== answer) {
+      sampled.set(pid, answer);
+      const h = hist.get(pid) ?? { cpu: [], rss: [] };
+      const cpu = num(p.cpu_percent);
+      const rss = num(p.rss_bytes);
+      if (cpu !== undefined) h.cpu = [...h.cpu, cpu].slice(-KEEP);
+      if (rss !== undefined) h.rss = [...h.rss, rss].slice(-KEEP);
+      hist.set(pid, h);
+    }
+    rows.set(pid, row);
+  }
+  for (const pid of [...hist.keys()]) if (!rows.has(pid)) hist.delete(pid);
+  return { rows: [...rows.values()].sort((a, b) => a.apps[0].localeCompare(b.apps[0])), unmapped };
+}
+
+const procfsOf = (detail: unknown) => obj(obj(xm(detail).plugins).procfs_introspection);
+const appPath = (id: string) => `/apps/${encodeURIComponent(id)}`;
+
 export function ProcessSparklines({ client, appIds }: { client: MedkitClient; appIds: string[] }) {
   const hist = useRef(new Map<number, History>());
-  const poll = usePoll(
+  const sampled = useRef(new Map<number, object>());
+  // Over the watch stream each App's detail comes when it changed (its CPU figure, every few seconds); else polled.
+  const watched = useWatchedAll(useMemo(() => appIds.map(appPath), [appIds.join(',')]));
+  const polled = usePoll(
     async (signal) => {
       const results = await Promise.all(
         appIds.map((id) =>
-          READS.run(() => client.read(`/apps/${encodeURIComponent(id)}`, { signal }), signal).then(
-            (d) => [id, obj(obj(xm(d).plugins).procfs_introspection)] as const,
-            () => [id, undefined] as const,
+          READS.run(() => client.read(appPath(id), { signal }), signal).then(
+            (d) => [id, procfsOf(d), d as object] as const,
+            () => [id, undefined, undefined] as const,
           ),
         ),
       );
-      const rows = new Map<number, ProcessRow>();
-      const unmapped: string[] = [];
-      for (const [id, p] of results) {
-        const pid = p ? num(p.pid) : undefined;
-        if (!p || pid === undefined) {
-          unmapped.push(id);
-          continue;
-        }
-        const row = rows.get(pid) ?? { pid, apps: [], sources: new Set<string>() };
-        row.apps.push(id);
-        const source = typeof p.pid_source === 'string' ? p.pid_source : undefined;
-        if (source) row.sources.add(SOURCE_TEXT[source] ?? source);
-        if (p.pid_domain !== undefined) row.sources.add('ROS domain checked');
-        // One sample per process and poll (its nodes report the same process).
-        if (row.apps.length === 1) {
-          const h = hist.current.get(pid) ?? { cpu: [], rss: [] };
-          const cpu = num(p.cpu_percent);
-          const rss = num(p.rss_bytes);
-          if (cpu !== undefined) h.cpu = [...h.cpu, cpu].slice(-KEEP);
-          if (rss !== undefined) h.rss = [...h.rss, rss].slice(-KEEP);
-          hist.current.set(pid, h);
-        }
-        rows.set(pid, row);
-      }
-      for (const pid of [...hist.current.keys()]) if (!rows.has(pid)) hist.current.delete(pid);
-      return { rows: [...rows.values()].sort((a, b) => a.apps[0].localeCompare(b.apps[0])), unmapped };
+      return processRows(results, hist.current, sampled.current);
     },
     [client, appIds.join(',')],
     POLL_MS,
+    !watched.live,
   );
+  const fromWatch = watched.live
+    ? processRows(appIds.map((id, i) => {
+      const a = watched.answers[i];
+      return a.status === 200 ? ([id, procfsOf(a.body), a] as const) : ([id, undefined, undefined] as const);
+    }), hist.current, sampled.current)
+    : undefined;
+  const poll = { data: fromWatch ?? polled.data };
   if (poll.data === undefined) return <p class="muted small">Reading process metrics…</p>;
   const { rows, unmapped } = poll.data;
   if (rows.length === 0) return <p class="muted small" data-testid="procfs-off">No process metrics: the gateway runs no procfs_introspection plugin, or it maps no node to a process.</p>;
