@@ -6,8 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import { isObj, num, obj } from '../../model/json';
 import { clockTime } from '../../incident/plot-model';
 import { columns, plottedKeys, type ItemHistory } from './data-history';
-
-const COLORS = ['#1f5fbf', '#b3261e', '#2e7d32', '#8e24aa'];
+import { plotTheme } from '../plot-theme';
 
 export function LivePlot({ history, name }: { history: ItemHistory; name: string }) {
   const box = useRef<HTMLDivElement>(null);
@@ -17,12 +16,14 @@ export function LivePlot({ history, name }: { history: ItemHistory; name: string
   useEffect(() => {
     const el = box.current;
     if (!el || keys.length === 0) return;
+    const theme = plotTheme();
     const p = new uPlot(
       {
         width: Math.max(280, el.clientWidth || 560),
         height: 160,
         scales: { x: { time: true } },
-        series: [{ label: 'time', value: (_u, v) => (v == null ? '—' : clockTime(v)) }, ...keys.map((k, i) => ({ label: k, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
+        axes: [theme.axis(), theme.axis()],
+        series: [{ label: 'time', value: (_u, v) => (v == null ? '—' : clockTime(v)) }, ...keys.map((k, i) => ({ label: k, stroke: theme.series[i % theme.series.length], width: 1.5, spanGaps: true }))],
       },
       columns(history, keys) as uPlot.AlignedData,
       el,
@@ -60,16 +61,16 @@ export function ScanView({ value, name }: { value: unknown; name: string }) {
   return (
     <figure class="scan-view" data-testid="scan-view" data-points={finite.length}>
       <svg width={size} height={size} viewBox={`0 0 ${size} ${size}`} role="img" aria-label={`Scan of ${name}: ${finite.length} of ${ranges.length} beams in range${nearest ? `, nearest ${nearest.r.toFixed(2)} m at ${((nearest.a * 180) / Math.PI).toFixed(0)}°` : ''}`}>
-        <circle cx={c} cy={c} r={c - 8} fill="none" stroke="#d0d7de" />
-        <circle cx={c} cy={c} r={(c - 8) / 2} fill="none" stroke="#eaeef2" />
-        <line x1={c} y1={c} x2={c} y2={8} stroke="#d0d7de" />
+        <circle cx={c} cy={c} r={c - 8} fill="none" class="scan-ring" />
+        <circle cx={c} cy={c} r={(c - 8) / 2} fill="none" class="scan-ring" />
+        <line x1={c} y1={c} x2={c} y2={8} class="scan-ring" />
         {finite.map((p) => (
           // x forward (up), y left, as REP 103 has it.
-          <circle key={p.i} cx={c - Math.sin(p.a) * p.r * k} cy={c - Math.cos(p.a) * p.r * k} r="2" fill="#1f5fbf">
+          <circle key={p.i} cx={c - Math.sin(p.a) * p.r * k} cy={c - Math.cos(p.a) * p.r * k} r="2" class="scan-point">
             <title>{`${((p.a * 180) / Math.PI).toFixed(1)}°: ${p.r.toFixed(3)} m`}</title>
           </circle>
         ))}
-        <circle cx={c} cy={c} r="4" fill="#cf222e" />
+        <circle cx={c} cy={c} r="4" class="scan-sensor" />
       </svg>
       <figcaption class="small muted">
         ring = {max.toFixed(1)} m{nearest ? `; nearest ${nearest.r.toFixed(2)} m at ${((nearest.a * 180) / Math.PI).toFixed(0)}°` : ''}; hover a point for its range
