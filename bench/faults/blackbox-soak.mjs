@@ -171,7 +171,7 @@ const runStats = stats.filter((s) => s.t >= t0);
 const peakRss = Math.max(...runStats.map((s) => s.rss));
 const firstRec = runStats.find((s) => s.recorder.recordings >= 1);
 const afterFirst = runStats.filter((s) => firstRec && s.t >= firstRec.t);
-const heldPeak = Math.max(...runStats.map((s) => s.recorder.buffered_bytes + s.recorder.queued_bytes));
+const heldPeak = Math.max(...runStats.map((s) => s.recorder.held_bytes ?? s.recorder.buffered_bytes + s.recorder.queued_bytes));
 const last = runStats.at(-1);
 const cpuSeconds = (last.cpuMs - runStats[0].cpuMs) / 1000;
 const wall = (last.t - runStats[0].t) / 1000;

@@ -213,11 +213,18 @@ describe('black-box recording (docs/faults.md)', () => {
     await rec.onConfirmed(fault('FLOOD'));
     const burst = 30;
     let peak = 0;
+    // Right after the confirmation the buffer and the queue hold the same pre-fault messages: counted once.
+    const after = rec.stats();
+    expect(after.held_bytes).toBeLessThan(after.buffered_bytes + after.queued_bytes);
+    expect(after.held_bytes).toBe(Math.max(after.buffered_bytes, after.queued_bytes));
+    let heldPeak = 0;
     for (let i = 0; i < burst; i++) {
       rec.onMessage('/flood', 'std_msgs/msg/String', STRING_DEF, cdrString(`post ${i}`.padEnd(1000, '.')), clock.wallNs());
       peak = Math.max(peak, rec.stats().queued_bytes);
+      heldPeak = Math.max(heldPeak, rec.stats().held_bytes);
     }
     expect(peak).toBeLessThanOrEqual(rec.stats().budget_bytes + 1100);
+    expect(heldPeak).toBeLessThanOrEqual(rec.stats().budget_bytes + 1100);
     const dropped = rec.stats().dropped_messages;
     expect(dropped).toBeGreaterThan(0);
     clock.advance(1000);

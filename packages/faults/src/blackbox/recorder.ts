@@ -37,8 +37,10 @@ export interface BlackBoxStats {
   /** Messages and bytes in the pre-fault buffer. */
   buffered_messages: number;
   buffered_bytes: number;
-  /** Bytes of recorded messages waiting for the disk. */
+  /** Bytes of recorded messages waiting for the disk (some may be in the buffer too: the buffer keeps what a recording took). */
   queued_bytes: number;
+  /** Bytes the black box holds: the buffer and the write queues, a message in both counted once. What the budget bounds. */
+  held_bytes: number;
   /** What the buffer and the write queue may hold together: max_buffer_mb + max_write_queue_mb. */
   budget_bytes: number;
   /** Messages pruned from the pre-fault buffer by age or by its byte limit (by design, not lost). */
@@ -151,6 +153,15 @@ export class BlackBoxRecorder implements TopicTap {
     return (this.open?.queue.queuedBytes ?? 0) + (this.closing?.queue.queuedBytes ?? 0);
   }
 
+  /** The buffer's bytes and the queues', a message held by both counted once (stats only: linear in what is held). */
+  private heldBytes(live: OpenRecording[]): number {
+    const queued = new Set<TapMessage>();
+    for (const r of live) for (const m of r.queue.pending()) queued.add(m);
+    let shared = 0;
+    for (const m of this.buffer.snapshot()) if (queued.has(m)) shared += m.data.byteLength;
+    return this.buffer.byteSize + this.queuedBytes() - shared;
+  }
+
   stats(): BlackBoxStats {
     const live = [this.open, this.closing].filter((r): r is OpenRecording => r !== undefined);
     return {
@@ -159,6 +170,7 @@ export class BlackBoxRecorder implements TopicTap {
       buffered_messages: this.buffer.size,
       buffered_bytes: this.buffer.byteSize,
       queued_bytes: this.queuedBytes(),
+      held_bytes: this.heldBytes(live),
       budget_bytes: (this.o.config.max_buffer_mb + this.o.config.max_write_queue_mb) * MB,
       evicted_messages: this.buffer.evicted,
       dropped_messages: this.totals.dropped + live.reduce((n, r) => n + r.queue.droppedCount, 0),

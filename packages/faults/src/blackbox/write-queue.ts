@@ -35,6 +35,11 @@ export class BagWriteQueue {
     return this.bytes;
   }
 
+  /** The messages waiting for the disk, oldest first. */
+  *pending(): Iterable<TapMessage> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i];
+  }
+
   /** Messages refused so far. */
   get droppedCount(): number {
     let n = 0;

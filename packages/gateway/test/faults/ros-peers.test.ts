@@ -215,7 +215,7 @@ function heavyTopicsSuite(domain: number): void {
     let rssPeak = rssBefore;
     const sampler = setInterval(() => {
       const s = recorder.stats();
-      heldPeak = Math.max(heldPeak, s.buffered_bytes + s.queued_bytes);
+      heldPeak = Math.max(heldPeak, s.held_bytes);
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     }, 50);
     try {
