@@ -44,7 +44,9 @@ interface Reader {
 }
 
 /** Thrown when a watch would exceed maxReaders. */
-export class TooManyWatchedError extends Error {}
+export class TooManyWatchedError extends Error {
+  readonly code = 'watch-readers-exhausted';
+}
 
 export class WatchHub {
   private readonly readers = new Map<string, Reader>();
