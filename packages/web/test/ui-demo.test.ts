@@ -3,7 +3,7 @@
 // sent into the robot's path from the UI's operations tab; PROTECTIVE_STOP from the federated
 // safety island reaches the dashboard over the live stream, and its detail charts min_range_m
 // against stop_threshold_m from the freeze frame. Screenshots go to .test-artifacts/ui/.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -252,6 +252,39 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/entity/apps/local_costmap');
   });
+
+  it("lists no process of a second demo on other ROS domains of the same host, though its nodes have the same names", async () => {
+    // testDomain(225)/(226) belong to scenario-secure-e2e: both files run alone (scripts/test.mjs EXCLUSIVE), never together.
+    const other = testDomain(225);
+    const [port2, island2] = [await freePort(), await freePort()];
+    const second = launch(['--port', String(port2), '--island-port', String(island2), '--domain', String(other), '--speed', '10', '--no-autoplay', '--peer-check-ms', '500']);
+    try {
+      await second.waitFor(/Press Ctrl-C to stop everything/, 180_000);
+      /** The command line of `pid` as its arguments (empty once it is gone). */
+      const argv = (pid: string) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        } catch {
+          return [];
+        }
+      };
+      const onDomain = (pid: string, d: number) => argv(pid).some((a, i, all) => a === '--domain' && all[i + 1] === String(d));
+      const otherPids = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && onDomain(p, other));
+      expect(otherPids.length, 'the second demo runs its robot processes').toBeGreaterThan(0);
+      const page = await pages.open(`${ui.url}/?gateway=${encodeURIComponent(api.replace(/\/api\/v1$/, ''))}#/`);
+      const procs = page.getByTestId('process-sparklines');
+      await procs.waitFor({ timeout: 30_000 });
+      // Wait for the table to settle on mapped rows (the second demo's nodes are online by now).
+      await expect.poll(async () => (await procs.locator('tbody tr').count()) > 0, SLOW).toBe(true);
+      await new Promise((r) => setTimeout(r, 6000));
+      const shown = await procs.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-pid') ?? ''));
+      expect(shown.filter((pid) => otherPids.includes(pid)), `rows ${shown.join(', ')}; the second demo's ${otherPids.join(', ')}`).toEqual([]);
+      // Every row is a process of this demo's domains (robot or island).
+      for (const pid of shown) expect(onDomain(pid, DOMAIN) || onDomain(pid, DOMAIN + 1) || argv(pid).length === 0, `pid ${pid}: ${argv(pid).join(' ')}`).toBe(true);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  }, 240_000);
 
   it('keeps an idle overview to at most 10 requests a minute: what it follows comes over the watch stream', async () => {
     const page = await pages.open(`${ui.url}/?gateway=${encodeURIComponent(api.replace(/\/api\/v1$/, ''))}#/`);
