@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
+import { EXCLUSIVE } from './exclusive-tests.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, '.test-artifacts');
@@ -26,7 +27,7 @@ const jsonFile = join(outDir, `vitest-results.${process.pid}.json`);
  * beside another file on two cores, and timed out. A run with explicit arguments (a filter) runs as asked, in
  * one pass.
  */
-const EXCLUSIVE = ['packages/gateway/test/ros/rtps-fuzz.test.ts', 'packages/web/test/ui-demo.test.ts', 'packages/demo/test/fleet-mode.test.ts', 'packages/demo/test/scenario-secure-e2e.test.ts'];
+// The list: scripts/exclusive-tests.mjs.
 const extra = process.argv.slice(2);
 const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f}`), ['--no-file-parallelism', ...EXCLUSIVE]];
 const vitestArgs = (pass, out) => ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...pass];

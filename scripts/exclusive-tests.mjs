@@ -1,0 +1,9 @@
+// The test files that run alone, one at a time, after the rest (scripts/test.mjs says why for each). Plain JS so
+// the runner and the domain-layout test (test/test-domains.test.ts: two of these may share ROS domains, since they
+// never run together) read one list.
+export const EXCLUSIVE = [
+  'packages/gateway/test/ros/rtps-fuzz.test.ts',
+  'packages/web/test/ui-demo.test.ts',
+  'packages/demo/test/fleet-mode.test.ts',
+  'packages/demo/test/scenario-secure-e2e.test.ts',
+];
