@@ -13,6 +13,8 @@ import { faultEntityResolver } from '../faults/fault-table';
 import { ActiveBySeverity, LastIncidents } from './fault-summary';
 import { ProcessSparklines } from './process-sparklines';
 
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 export function Overview({ entityCount, topology }: { entityCount: number; topology: Loaded<Pick<RobotGraph, 'nodes' | 'edges'>> }) {
   const { client, faults, tree, health } = useApp();
   const watchdog = health ? health.plugins.includes('graph_watchdog') : undefined;
@@ -48,7 +50,7 @@ export function Overview({ entityCount, topology }: { entityCount: number; topol
     <section class="panel overview" data-testid="home">
       <h1>Robot overview</h1>
       <p class="muted">
-        {entityCount} entities{counts ? `; ${counts.nodes}${counts.offline}; ${counts.topics} topics, ${counts.services} services and ${counts.actions} actions in the graph` : ''}. Pick an entity in the tree (arrow keys
+        {entityCount} entities{counts ? `; ${counts.nodes}${counts.offline}; ${plural(counts.topics, 'topic')}, ${plural(counts.services, 'service')} and ${plural(counts.actions, 'action')} in the graph` : ''}. Pick an entity in the tree (arrow keys
         move, Enter opens) or open the <a href="#/faults">fault dashboard</a>.
       </p>
       {health && health.warnings.length > 0 && (
