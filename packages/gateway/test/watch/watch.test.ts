@@ -1,6 +1,6 @@
 // GET /x-medkit-watch (docs/api.md, "Watching resources"): a real gateway over HTTP with the fixture entities and
 // locks; the hub's bounds with an injected read.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
@@ -59,20 +59,29 @@ describe('GET /x-medkit-watch', () => {
   });
 
   it('stops reading a path when its last watcher leaves', async () => {
-    const reads: string[] = [];
-    const hub = new WatchHub({ intervalMs: 20, deadlineMs: 1000, maxBodyBytes: 1024, maxReaders: 2, read: async (p) => (reads.push(p), { status: 200, text: '{"n":1}' }) });
-    open.push(hub);
-    const got: WatchedAnswer[] = [];
-    const a = hub.watch('/x', {}, (ans) => got.push(ans));
-    const b = hub.watch('/x', {}, (ans) => got.push(ans));
-    expect(hub.size).toBe(1);
-    await expect.poll(() => got.length).toBe(2);
-    a();
-    b();
-    expect(hub.size).toBe(0);
-    const n = reads.length;
-    await new Promise((r) => setTimeout(r, 100));
-    expect(reads.length).toBe(n);
+    // The hub's timers are stepped, not waited for.
+    vi.useFakeTimers();
+    try {
+      const reads: string[] = [];
+      const hub = new WatchHub({ intervalMs: 20, deadlineMs: 1000, maxBodyBytes: 1024, maxReaders: 2, read: async (p) => (reads.push(p), { status: 200, text: '{"n":1}' }) });
+      open.push(hub);
+      const got: WatchedAnswer[] = [];
+      const a = hub.watch('/x', {}, (ans) => got.push(ans));
+      const b = hub.watch('/x', {}, (ans) => got.push(ans));
+      expect(hub.size).toBe(1);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(got.length).toBe(2);
+      await vi.advanceTimersByTimeAsync(60);
+      expect(reads.length).toBeGreaterThanOrEqual(3);
+      a();
+      b();
+      expect(hub.size).toBe(0);
+      const n = reads.length;
+      await vi.advanceTimersByTimeAsync(200);
+      expect(reads.length).toBe(n);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('bounds readers, answers and slow reads', async () => {
