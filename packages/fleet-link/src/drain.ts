@@ -17,6 +17,7 @@
 // the JetStream acknowledgement here removes it from the outbox.
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { subjectFor, WakeableSleep } from '@medkit/fleet-protocol';
+import { Backoff } from '@medkit/plugin-api';
 import type { Outbox } from './outbox.js';
 import type { NatsErrorClasses } from './nats-errors.js';
 import { FastPublisher, type FastPathSink } from './fast-path.js';
@@ -105,10 +106,6 @@ function classify(err: unknown, natsErrors: NatsErrorClasses): FailureKind {
 }
 
 /** A wait of about `ms`: between 50 % and 100 % of it, so robots that failed together do not retry together. */
-function jittered(ms: number): number {
-  return Math.round(ms * (0.5 + Math.random() * 0.5));
-}
-
 export class OutboxDrain {
   private readonly pause = new WakeableSleep();
   private stopped = false;
@@ -195,7 +192,8 @@ export class OutboxDrain {
   }
 
   private async loop(): Promise<void> {
-    let backoff = this.o.minBackoffMs;
+    // Each delay drawn from its upper half, so robots that lost the broker together do not return in step.
+    const backoff = new Backoff({ initialMs: this.o.minBackoffMs, maxMs: this.o.maxBackoffMs, jitter: { min: 0.5, max: 1 } });
     // Events in flight at once: 1 after any failure (strict order while the broker comes back), doubling up
     // to `maxWindow` while publishes succeed. Publishes leave in seq order on one connection, so the stream
     // stores them in order; only a failure inside a window can let a later event land before a retried one.
@@ -232,7 +230,7 @@ export class OutboxDrain {
       });
       if (failure === undefined) {
         this.s.stalled = false;
-        backoff = this.o.minBackoffMs;
+        backoff.reset();
         leaderlessSince = undefined;
         window = Math.min(this.o.maxWindow ?? DEFAULT_WINDOW, window * 2);
         continue;
@@ -248,7 +246,7 @@ export class OutboxDrain {
       if (kind !== 'leaderless') leaderlessSince = undefined;
       if (kind === 'disconnected') {
         // Sent again once connected (the loop waits above until the client reports it).
-        backoff = this.o.minBackoffMs;
+        backoff.reset();
         continue;
       }
       if (kind === 'timeout' && this.o.connection) {
@@ -260,13 +258,11 @@ export class OutboxDrain {
         const now = Date.now();
         leaderlessSince ??= now;
         if (now - leaderlessSince < LEADERLESS_WINDOW_MS) {
-          await this.pause.sleep(jittered(Math.min(backoff, LEADERLESS_RETRY_MS)));
-          backoff = Math.min(this.o.maxBackoffMs, backoff * 2);
+          await this.pause.sleep(backoff.next({ atMost: LEADERLESS_RETRY_MS }));
           continue;
         }
       }
-      await this.pause.sleep(jittered(backoff));
-      backoff = Math.min(this.o.maxBackoffMs, backoff * 2);
+      await this.pause.sleep(backoff.next());
     }
   }
 

@@ -8,6 +8,7 @@ import type { RobotServices } from './robot-services.js';
 import { ConfigError, warning, type HealthWarning } from '@medkit/kit';
 import { bool, int, str } from '@medkit/kit';
 import { isFleetId, type HealthBody, connectWithRetry, type NatsSettings, ensureFleetStream } from '@medkit/fleet-protocol';
+import { Backoff } from '@medkit/plugin-api';
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
 import { Outbox, OUTBOX_MIGRATIONS } from './outbox.js';
 import { OutboxDrain, ROBOT_DRAIN_BACKOFF } from './drain.js';
@@ -163,13 +164,15 @@ export function createFleetLinkFeature(config: ServerConfig, robotServices: Robo
       // The stream may be created by the fleet (or by an operator): publishing starts regardless, and
       // a missing stream only means publishes fail and retry until it exists.
       const ensureStreamRetrying = async (conn: NatsConnection) => {
+        // A fixed 1 s pace: the stream is cheap to ask for, and the drain's own backoff paces the publishes.
+        const backoff = new Backoff({ initialMs: 1000, maxMs: 1000, factor: 1 });
         while (!stopping) {
           try {
             await ensureFleetStream(conn, fleet, streamLimitsFrom(ctx.config));
             return;
           } catch (err) {
             log.debug({ err: (err as Error).message }, 'fleet stream not ensured yet; retrying');
-            await new Promise((r) => setTimeout(r, 1000).unref());
+            await new Promise((r) => setTimeout(r, backoff.next()).unref());
           }
         }
       };

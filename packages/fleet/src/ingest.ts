@@ -11,6 +11,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
 import { parseEnvelopeOn, WakeableSleep } from '@medkit/fleet-protocol';
+import { Backoff } from '@medkit/plugin-api';
 import { writeBatch, type BatchOutcome, type IngestItem } from './ingest-writer.js';
 import { ConsumerWatch, type ConsumerState, type ReplicaState } from './consumer-watch.js';
 
@@ -146,7 +147,8 @@ export class FleetIngest {
   }
 
   private async loop(): Promise<void> {
-    let backoff = 100;
+    // From 100 ms, doubling, to the session deadline: a lost leader is asked for again well within it.
+    const backoff = new Backoff({ initialMs: 100, maxMs: SESSION_DEADLINE_MS });
     // Short deadlines while JetStream elects a new leader for the consumer: asked again every ≤ 1 s, not every 5.
     const js = jetstream(this.nc, { timeout: SESSION_DEADLINE_MS });
     while (!this.stopped) {
@@ -185,7 +187,7 @@ export class FleetIngest {
           }
         })().catch(() => undefined);
         if (this.stopped) session.stop();
-        backoff = 100;
+        backoff.reset();
         while (!this.stopped && !(ended && this.queue.length === 0)) {
           if (this.queue.length === 0) {
             await this.pause.sleep(1000);
@@ -195,8 +197,7 @@ export class FleetIngest {
         }
       } catch (err) {
         this.o.log.debug({ err: (err as Error).message }, 'fleet ingest: consumer error; retrying');
-        await this.pause.sleep(backoff);
-        backoff = Math.min(SESSION_DEADLINE_MS, backoff * 2);
+        await this.pause.sleep(backoff.next());
       } finally {
         this.session?.stop();
         this.session = undefined;

@@ -9,7 +9,7 @@ import type { ClientSession, ClientSubscription, OPCUAClient } from 'node-opcua-
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { OpcuaConfig } from './config.js';
-import { type PluginLogger, PluginTimeoutError, withDeadline } from '@medkit/plugin-api';
+import { Backoff, type PluginLogger, PluginTimeoutError, withDeadline } from '@medkit/plugin-api';
 import { userIdentity } from './user-token.js';
 import { discoverEndpoint, type ChosenEndpoint } from './endpoint-discovery.js';
 import type { CertificateManagerLib, OpcuaLib } from './lib.js';
@@ -52,7 +52,7 @@ export class OpcuaConnection {
   downSince = Date.now();
   private live?: LiveSession;
   private timer?: NodeJS.Timeout;
-  private delay: number;
+  private readonly backoff: Backoff;
   private generation = 0;
   /** Consecutive requests on the live session that missed their deadline. */
   private missed = 0;
@@ -65,7 +65,7 @@ export class OpcuaConnection {
     private readonly handlers: ConnectionHandlers,
     private readonly log: PluginLogger,
   ) {
-    this.delay = cfg.reconnect_initial_delay_ms;
+    this.backoff = new Backoff({ initialMs: cfg.reconnect_initial_delay_ms, maxMs: cfg.reconnect_max_delay_ms });
   }
 
   /** The live session, while connected. */
@@ -208,7 +208,7 @@ export class OpcuaConnection {
       this.state = 'connected';
       this.connectedAt = Date.now();
       this.missed = 0;
-      this.delay = cfg.reconnect_initial_delay_ms;
+      this.backoff.reset();
       this.scheduleKeepAlive(gen, live);
       this.log.info(`connected to ${cfg.endpoint_url}`);
     } catch (err) {
@@ -239,8 +239,7 @@ export class OpcuaConnection {
   private retry(message: string): void {
     if (this.state === 'stopped') return;
     this.state = 'waiting';
-    const wait = this.delay;
-    this.delay = Math.min(this.delay * 2, this.cfg.reconnect_max_delay_ms);
+    const wait = this.backoff.next();
     this.log.warn(`${message}; retrying in ${wait} ms`);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.attempt(), wait);

@@ -8,6 +8,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { Backoff } from '@medkit/plugin-api';
 
 type Db = BetterSqlite3.Database;
 
@@ -133,13 +134,13 @@ export class OutboxLane {
   private busy = false;
   private closed = false;
   private timer?: NodeJS.Timeout;
-  private backoff: number;
+  private readonly backoff: Backoff;
   private delivered = 0;
   private lastError?: { at: number; message: string };
   private inFlight?: Promise<void>;
 
   constructor(private readonly o: OutboxLaneOptions) {
-    this.backoff = o.minBackoffMs ?? 1000;
+    this.backoff = new Backoff({ initialMs: o.minBackoffMs ?? 1000, maxMs: o.maxBackoffMs ?? 60_000 });
   }
 
   /**
@@ -173,7 +174,7 @@ export class OutboxLane {
         if (this.closed) return;
         this.delivered += this.o.store.ack(this.o.endpoint, rows[rows.length - 1].seq);
         this.lastError = undefined;
-        this.backoff = this.o.minBackoffMs ?? 1000;
+        this.backoff.reset();
         continue;
       }
       this.lastError = { at: Date.now(), message: String((result.error as Error | undefined)?.message ?? 'export failed') };
@@ -181,9 +182,8 @@ export class OutboxLane {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.kick(true);
-      }, this.backoff);
+      }, this.backoff.next());
       this.timer.unref();
-      this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 60_000);
       return;
     }
   }

@@ -1,6 +1,7 @@
 // A small Server-Sent Events client (WHATWG event-stream format) over node:http: parses `event`, `data`, `id`,
 // `retry` and comments, reconnects with backoff and resumes with Last-Event-ID.
 import { headerOf, outboundCall, type OutboundAgent } from '@medkit/kit';
+import { Backoff } from '@medkit/plugin-api';
 
 export interface SseMessage {
   event: string;
@@ -124,15 +125,13 @@ export class SseClient {
   }
 
   private async run(): Promise<void> {
-    const min = this.o.minBackoffMs ?? 250;
-    const max = this.o.maxBackoffMs ?? 10_000;
-    let backoff = min;
+    const backoff = new Backoff({ initialMs: this.o.minBackoffMs ?? 250, maxMs: this.o.maxBackoffMs ?? 10_000 });
     while (!this.stopped) {
       const opened = await this.once();
       if (this.stopped) break;
-      if (opened) backoff = min;
-      const wait = Math.min(max, Math.max(this.parser.retryMs ?? 0, backoff));
-      backoff = Math.min(max, backoff * 2);
+      if (opened) backoff.reset();
+      // The server's `retry:` advice lengthens a wait, never past the ceiling.
+      const wait = backoff.next({ atLeast: this.parser.retryMs });
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, wait);
         t.unref();

@@ -4,6 +4,7 @@
 // trigger are delivered in order, one at a time.
 import { createHmac } from 'node:crypto';
 import { onAbort } from '@medkit/ros2';
+import { Backoff } from '@medkit/plugin-api';
 import { callErrorDetail, drain, outboundCall } from '@medkit/kit';
 import type { EventEnvelope, Trigger } from './model.js';
 
@@ -101,6 +102,7 @@ export class WebhookDeliverer {
     const d = t.delivery!;
     const body = JSON.stringify({ trigger_id: t.id, event_id: job.eventId, observed_resource: t.resourceUri, ...job.envelope });
     const secret = t.webhookSecret || this.opts.secret;
+    const backoff = new Backoff({ initialMs: this.opts.initialBackoffMs, maxMs: MAX_BACKOFF_MS });
     for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
       if (this.cancelled.has(t.id) || this.abort.signal.aborted) return;
       d.attempts++;
@@ -140,7 +142,7 @@ export class WebhookDeliverer {
       d.last_error = reason;
       this.opts.onAttemptFailed?.(t, attempt, reason);
       if (!retry || attempt === this.opts.maxAttempts) break;
-      await sleep(Math.min(MAX_BACKOFF_MS, this.opts.initialBackoffMs * 2 ** (attempt - 1)), this.abort.signal);
+      await sleep(backoff.next(), this.abort.signal);
     }
     d.failed++;
   }

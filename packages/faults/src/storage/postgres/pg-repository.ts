@@ -17,6 +17,7 @@ import * as sql from './pg-statements.js';
 import { PgJournal } from './pg-journal.js';
 import { PgWriteQueue } from './pg-writer.js';
 import { withPgTransaction } from '@medkit/kit';
+import { Backoff } from '@medkit/plugin-api';
 import type { HistoryEntry } from '../../history/model.js';
 
 /** The PostgreSQL driver, loaded when a PostgreSQL store is opened: a gateway on SQLite never loads it. */
@@ -65,7 +66,7 @@ export class PostgresFaultRepository implements FaultRepository {
 
   /** Creates the tables and loads every row, retrying with backoff until PostgreSQL answers. */
   private async connect(): Promise<void> {
-    let delay = BACKOFF_MIN_MS;
+    const backoff = new Backoff({ initialMs: BACKOFF_MIN_MS, maxMs: this.o.reconnectMaxMs });
     while (!this.closed) {
       try {
         await migratePgFaultStore(this.pool);
@@ -79,9 +80,9 @@ export class PostgresFaultRepository implements FaultRepository {
       } catch (err) {
         this.status.connected = false;
         this.status.fail(storeProblemOf(err, true) ?? 'error', (err as Error).message, false);
+        const delay = backoff.next();
         this.log.warn(`fault store (postgresql): cannot load (${(err as Error).message}); retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay).unref());
-        delay = Math.min(delay * 2, this.o.reconnectMaxMs);
       }
     }
   }

@@ -5,6 +5,7 @@
 // last error.
 import type { Pool } from 'pg';
 import { withPgTransaction } from '@medkit/kit';
+import { Backoff } from '@medkit/plugin-api';
 import type { FaultLogger } from '../../log.js';
 import { storeProblemOf } from '../store-errors.js';
 import type { FaultStoreStatus } from '../store-status.js';
@@ -34,12 +35,12 @@ export class PgWriteQueue {
   private readonly batches: QueuedBatch[] = [];
   private running: Promise<void> | undefined;
   private closed = false;
-  private backoff: number;
+  private readonly backoff: Backoff;
   private wake: (() => void) | undefined;
   private readonly emptied = new Set<() => void>();
 
   constructor(private readonly o: PgWriterOptions) {
-    this.backoff = o.backoffMinMs;
+    this.backoff = new Backoff({ initialMs: o.backoffMinMs, maxMs: o.backoffMaxMs });
   }
 
   /** Statements waiting to be written. */
@@ -88,16 +89,16 @@ export class PgWriteQueue {
         const lastJournalled = taken[taken.length - 1].journalId;
         if (lastJournalled !== undefined) this.forget(lastJournalled);
         this.o.status.pending -= batch.length;
-        this.backoff = this.o.backoffMinMs;
+        this.backoff.reset();
         this.o.status.connected = true;
         if (this.o.status.current === 'unavailable') this.o.status.recover();
       } catch (err) {
         const problem = storeProblemOf(err, true) ?? 'error';
         this.o.status.connected = problem !== 'unreachable' && problem !== 'timeout';
         this.o.status.fail(problem, (err as Error).message, false);
-        this.o.log.warn(`fault store (postgresql): ${this.batches.length} write batches pending, retrying in ${this.backoff} ms: ${(err as Error).message}`);
-        await this.sleep(this.backoff);
-        this.backoff = Math.min(this.backoff * 2, this.o.backoffMaxMs);
+        const wait = this.backoff.next();
+        this.o.log.warn(`fault store (postgresql): ${this.batches.length} write batches pending, retrying in ${wait} ms: ${(err as Error).message}`);
+        await this.sleep(wait);
       }
     }
     if (this.batches.length === 0) for (const done of this.emptied) done();
