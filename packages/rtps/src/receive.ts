@@ -9,6 +9,7 @@ import { checkHeader, RTPS_HEADER_SIZE } from './header.js';
 import { forEachSubmessageFrom } from './message.js';
 import { ownBytes } from './own-bytes.js';
 import { keptChange, type ReceivedChange } from './reliable-reader.js';
+import type { DataFragInput } from './data-frag-input.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
 import type { FragmentAim, FragmentOrigin, FragmentPlacement } from './fragment-placement.js';
@@ -338,11 +339,10 @@ export class MessageReceiver {
           count -= skip;
           if (count <= 0) return;
         }
+        const frag: DataFragInput = { sn: sm.writerSN, start, count, fragmentSize: sm.fragmentSize, sampleSize: sm.sampleSize, data: sm.data, inlineQos: sm.inlineQos, inlineLe: sm.le, timestamp: this.ts, key: sm.key, now: this.now, origin };
         for (let i = 0; i < links.length; i++) {
           const l = links[i];
-          if (sm.readerId === 0 || sm.readerId === l.reader.entityId) {
-            l.reader.onDataFrag(l.proxy, sm.writerSN, start, count, sm.fragmentSize, sm.sampleSize, sm.data, sm.inlineQos, sm.le, this.ts, sm.key, this.now, origin);
-          }
+          if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onDataFrag(l.proxy, frag);
         }
         return;
       }

@@ -6,7 +6,7 @@
 
 import { CountGate } from './count-gate.js';
 import { beyondWindow, PendingChanges } from './pending-changes.js';
-import type { FragmentOrigin } from './fragment-placement.js';
+import type { DataFragInput } from './data-frag-input.js';
 import { FragmentReassembly, type ReassemblyBudget, type ReassemblyLimits } from './fragment-reassembly.js';
 import { nextFragmentRequest, repairOverdue, type FragmentRepair } from './fragment-repair.js';
 import { makeGuid, type Guid } from './guid.js';
@@ -277,17 +277,17 @@ export class ReliableReader {
     }
   }
 
-  /** `origin`: where it came from, when the receiver may be aimed for this writer (fragment-placement.ts). */
-  onDataFrag(p: WriterProxy, sn: number, start: number, count: number, fragmentSize: number, sampleSize: number, data: Buffer, inlineQos: Buffer | undefined, inlineLe: boolean, timestamp: RtpsTime | undefined, key: boolean, now: number, origin?: FragmentOrigin): void {
-    if ((p.synced && sn < p.nextExpected) || beyondWindow(p, sn, this.opts.maxPendingPerWriter)) return;
-    if (p.pending.get(sn)) return;
+  /** Takes one DATA_FRAG's fragments from writer `p`; a sample they complete is handled as a DATA. */
+  onDataFrag(p: WriterProxy, f: DataFragInput): void {
+    if ((p.synced && f.sn < p.nextExpected) || beyondWindow(p, f.sn, this.opts.maxPendingPerWriter)) return;
+    if (p.pending.get(f.sn)) return;
     p.frags ??= new FragmentReassembly(this.opts.reassembly, this.opts.budget);
-    const done = p.frags.add(sn, start, count, fragmentSize, sampleSize, data, now, inlineQos, inlineLe, timestamp, key, origin);
+    const done = p.frags.add(f.sn, f.start, f.count, f.fragmentSize, f.sampleSize, f.data, f.now, f.inlineQos, f.inlineLe, f.timestamp, f.key, f.origin);
     // A repair arriving asks for more at once, not at the next HEARTBEAT, so that it runs at the pace of the round
     // trip (a KEEP_LAST writer overwrites what waits).
-    if (p.repair?.sn === sn) this.repairFragments(p, now, false);
+    if (p.repair?.sn === f.sn) this.repairFragments(p, f.now, false);
     if (!done) return;
-    this.onData(p, { writerGuid: p.guid, sn, payload: done.payload, key: done.key, inlineQos: done.inlineQos, inlineLe: done.inlineLe, timestamp: done.timestamp, vendorId: p.vendorId, backing: done.backing });
+    this.onData(p, { writerGuid: p.guid, sn: f.sn, payload: done.payload, key: done.key, inlineQos: done.inlineQos, inlineLe: done.inlineLe, timestamp: done.timestamp, vendorId: p.vendorId, backing: done.backing });
   }
 
   /** Asks the writer for the fragments fragment-repair.ts says to ask for now, if any. */

@@ -55,7 +55,7 @@ export function readerHarness(durability: DurabilityKind, vendorId: number, writ
     nackFrags: () => submessages().flatMap((s) => (s.kind === 'NACK_FRAG' ? [{ sn: s.writerSN, frags: s.fragmentNumberState.set }] : [])),
     data: (sn) => reader.onData(proxy, { writerGuid: guid, sn, payload: Buffer.from([0, 1, 0, 0]), key: false, inlineLe: true, vendorId }),
     dataFrag: (sn, start, count, fragmentSize, sampleSize, now = Date.now()) =>
-      reader.onDataFrag(proxy, sn, start, count, fragmentSize, sampleSize, Buffer.alloc(Math.min(count * fragmentSize, sampleSize - (start - 1) * fragmentSize)), undefined, true, undefined, false, now),
+      reader.onDataFrag(proxy, { sn, start, count, fragmentSize, sampleSize, data: Buffer.alloc(Math.min(count * fragmentSize, sampleSize - (start - 1) * fragmentSize)), inlineQos: undefined, inlineLe: true, timestamp: undefined, key: false, now }),
     hb: (first, last) => reader.onHeartbeat(proxy, first, last, ++hbCount, false),
     hbFrag: (sn, lastFrag, count, now = Date.now()) => reader.onHeartbeatFrag(proxy, sn, lastFrag, count, now),
     gap: (start, base, extra = []) => reader.onGap(proxy, start, base, extra),
