@@ -17,9 +17,8 @@ import { impossibleTopicReason, matchDataItem } from './items.js';
 import { PublisherCache } from './publishers.js';
 import { registerDataRoutes } from './routes.js';
 import { DataService } from './service.js';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginData, pluginDataStreams } from '../plugins/dispatch.js';
-import type { PluginHost } from '../plugins/host.js';
+import { contributedChain } from '../entities/provider-chain.js';
+import { DATA_PROVIDERS } from './providers.js';
 import { TopicPool, type TopicTransport } from './topic-pool.js';
 import { SampleStreams } from './sample-stream.js';
 import { token, type Token } from '@medkit/server';
@@ -59,7 +58,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
   return {
     name: 'data',
     provides: [DATA_SERVICE],
-    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, DATA_PROVIDERS],
     keys: DATA_KEYS,
     init(ctx) {
       // Fail closed: an invalid pattern stops start-up before anything is served.
@@ -85,17 +84,17 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
         rules: writeRules,
         sampleTimeoutMs: secToMs(ctx.config.read(ROS_KEYS, 'topic_sample_timeout_sec')),
         staleAfterMs: Math.round(ctx.config.read(DATA_KEYS, 'data_provider.stale_after_sec') * 1000),
+        providers: contributedChain(ctx.services, DATA_PROVIDERS),
       });
       service = s;
       ctx.services.provide(DATA_SERVICE, s);
       ctx.health.add(() => ({ fields: { 'x-medkit-data-provider': pool ? { ...pool.stats(), ...streams?.stats() } : { enabled: false } } }));
-      registerDataSampler(ctx, s, pool, ctx.services.find(PLUGINS_SERVICE));
+      registerDataSampler(ctx, s, pool);
     },
     routes(ctx) {
       return registerDataRoutes({
         service: afterInit(() => service, 'data'),
         rules: afterInit(() => rules, 'data'),
-        owned: pluginData(ctx.services.find(PLUGINS_SERVICE)),
         streams: () => streams,
         sse: ctx.sse,
         keepaliveMs: 15_000,
@@ -116,10 +115,10 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
  * is not there yet (no member has it, no type advertised, type still being looked up) is pending: the
  * trigger engine subscribes again when discovery changes.
  */
-function registerDataSampler(ctx: GatewayContext, service: DataService, pool: TopicPool | undefined, plugins: PluginHost | undefined): void {
+function registerDataSampler(ctx: GatewayContext, service: DataService, pool: TopicPool | undefined): void {
   const members = membersVia(ctx);
-  // Plugin-owned entities are sampled and streamed by their owner's DataProvider (docs/plugins.md).
-  const owned = pluginData(plugins);
+  // Entities another provider serves (a plugin's DataProvider, docs/plugins.md) are sampled and streamed by it.
+  const owned = (e: SampledEntity) => service.providers.resourceFor(e);
   const itemName = (itemPath: string) => itemPath.replace(/^\//, '');
   getSamplers(ctx).register('data', {
     sample: async (e: SampledEntity, itemPath, signal) => {
@@ -128,7 +127,7 @@ function registerDataSampler(ctx: GatewayContext, service: DataService, pool: To
       if (o) return (await o.read(itemName(itemPath))).body;
       return service.read({ type: e.type, entity: e.entity }, itemPath, signal);
     },
-    subscribe: pool || pluginDataStreams(plugins)
+    subscribe: pool || service.providers.all.some((p) => p.streams())
       ? (e, itemPath, onValue, onError) => {
           if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path');
           const o = owned(e);

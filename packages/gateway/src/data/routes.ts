@@ -6,7 +6,6 @@ import { API_BASE, type HttpApp } from '@medkit/server';
 import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
-import type { pluginData } from '../plugins/dispatch.js';
 import { sendResult } from '@medkit/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientGone } from '../ros/client-gone.js';
@@ -105,8 +104,6 @@ interface DataRouteDeps {
   service: () => DataService;
   /** data.write.allow and data.write.confirm_patterns. */
   rules: () => WriteRules;
-  /** The data resource of a plugin-owned entity (docs/plugins.md); undefined: the built-in service serves it. */
-  owned?: ReturnType<typeof pluginData>;
   /** Topic streams (undefined without ROS: the stream answers 503 like a read). */
   streams: () => SampleStreams | undefined;
   sse: SseHub;
@@ -131,6 +128,8 @@ function maxRate(q: unknown): number {
 }
 
 export function registerDataRoutes(deps: DataRouteDeps) {
+  // The data of an entity another provider serves (the service's chain); undefined: its topics serve it.
+  const servedOf = (request: FastifyRequest) => deps.service().providers.resourceFor(request.entity);
   return (app: HttpApp): void => {
     for (const segment of ENTITY_SEGMENTS) {
       const idParam = ID_PARAM[segment];
@@ -148,15 +147,15 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         `${base}/data`,
         { ...reads, schema: { operationId: `list${Title}Data`, summary: `Topics of a ${type} (not sampled)`, tags, params: Params, response: { 200: Collection(DataListItem), ...ERR } } },
         async (request, reply) => {
-          const owned = deps.owned?.(request.entity);
-          return owned ? sendResult(reply, await owned.list()) : deps.service().list(request.entity);
+          const served = servedOf(request);
+          return served ? sendResult(reply, await served.list()) : deps.service().list(request.entity);
         },
       );
 
       const read = async (request: FastifyRequest, reply: FastifyReply, given?: string) => {
         const id = given ?? dataId(request.params as Record<string, string>);
-        const owned = deps.owned?.(request.entity);
-        return owned ? sendResult(reply, await owned.read(id)) : deps.service().read(request.entity, id, clientGone(reply.raw));
+        const served = servedOf(request);
+        return served ? sendResult(reply, await served.read(id)) : deps.service().read(request.entity, id, clientGone(reply.raw));
       };
       const readSchema = (params: typeof ItemParams | typeof WildParams, suffix: string, hide: boolean) => ({
         operationId: `read${Title}Data${suffix}`,
@@ -167,7 +166,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         ...(hide ? { hide: true } : {}),
       });
       const stream = async (request: FastifyRequest, reply: FastifyReply, id: string) => {
-        if (deps.owned?.(request.entity)) throw new SovdError('resource-not-found', 'This entity\'s data items do not stream', { entity_id: request.entity.entity.id, data_id: id });
+        if (servedOf(request)) throw new SovdError('resource-not-found', 'This entity\'s data items do not stream', { entity_id: request.entity.entity.id, data_id: id });
         const streams = deps.streams();
         const source = await deps.service().streamSource(request.entity, id, clientGone(reply.raw));
         if (!streams) throw new SovdError('service-unavailable', 'Topic streams are not available (ROS access is off)', { entity_id: request.entity.entity.id });
@@ -182,7 +181,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       };
       const streamOrRead = async (request: FastifyRequest, reply: FastifyReply) => {
         const id = dataId(request.params as Record<string, string>);
-        if (!deps.owned?.(request.entity) && deps.service().hasItem(request.entity, `${id}/stream`)) {
+        if (!servedOf(request) && deps.service().hasItem(request.entity, `${id}/stream`)) {
           // The read's body, not the stream schema's string: serialized as it is.
           const body = await read(request, reply, `${id}/stream`);
           return reply.type('application/json; charset=utf-8').serializer((b: unknown) => JSON.stringify(b)).send(body);
@@ -206,7 +205,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       const readOrStream = async (request: FastifyRequest, reply: FastifyReply) => {
         const id = dataId(request.params as Record<string, string>);
         const streamed = /^(.+)\/stream$/.exec(id)?.[1];
-        if (streamed && !deps.owned?.(request.entity) && !deps.service().hasItem(request.entity, id)) return stream(request, reply, streamed);
+        if (streamed && !servedOf(request) && !deps.service().hasItem(request.entity, id)) return stream(request, reply, streamed);
         return read(request, reply, id);
       };
       app.get(`${base}/data/:data_id`, { ...reads, schema: readSchema(ItemParams, '', false) }, read);
@@ -214,10 +213,10 @@ export function registerDataRoutes(deps: DataRouteDeps) {
 
       const write = async (request: FastifyRequest, reply: FastifyReply) => {
         const id = dataId(request.params as Record<string, string>);
-        const owned = deps.owned?.(request.entity);
-        if (owned) {
+        const served = servedOf(request);
+        if (served) {
           deps.rules().checkAllowed(id, { entity_id: request.entity.entity.id });
-          return sendResult(reply, await owned.write(id, (request.body as { data?: unknown } | undefined)?.data));
+          return sendResult(reply, await served.write(id, (request.body as { data?: unknown } | undefined)?.data));
         }
         return deps.service().write(request.entity, id, (request.body ?? {}) as { type?: unknown; data?: unknown; confirm?: unknown });
       };
@@ -238,8 +237,8 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       // built-in items are only needed by id and category: the full list would size every cached value and
       // count every topic's endpoints for nothing.
       const listBody = async (request: FastifyRequest): Promise<unknown> => {
-        const owned = deps.owned?.(request.entity);
-        if (owned) return (await owned.list()).body;
+        const served = servedOf(request);
+        if (served) return (await served.list()).body;
         return { items: deps.service().listIds(request.entity) };
       };
       app.get(

@@ -14,6 +14,8 @@ import { freshness } from './staleness.js';
 import type { PublisherCache } from './publishers.js';
 import { ListValueBudget } from './list-values.js';
 import { publisherNames, WriteRules, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS } from './write-rules.js';
+import { ProviderChain } from '../entities/provider-chain.js';
+import type { DataProvider } from './providers.js';
 
 export interface DataServiceDeps {
   /** Undefined when the gateway runs without ROS. */
@@ -29,6 +31,8 @@ export interface DataServiceDeps {
   /** data_provider.stale_after_sec in ms; 0 = from the topic's observed period. */
   staleAfterMs?: number;
   now?: () => number;
+  /** The other providers of entities' data (data/providers.ts); none when not given. */
+  providers?: ProviderChain<DataProvider>;
 }
 
 /** A message type name as PUT accepts it: `pkg/msg/Type`. */
@@ -51,9 +55,15 @@ const TOPIC_CATEGORY = 'currentData';
 
 export class DataService {
   private readonly rules: WriteRules;
+  /**
+   * The other providers of entities' data, consulted before the topics: the first that serves an entity
+   * answers for all of its data (docs/plugins.md).
+   */
+  readonly providers: ProviderChain<DataProvider>;
 
   constructor(private readonly deps: DataServiceDeps) {
     this.rules = deps.rules ?? new WriteRules(DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS);
+    this.providers = deps.providers ?? new ProviderChain();
   }
 
   /** `GET /{entity}/data` body. */

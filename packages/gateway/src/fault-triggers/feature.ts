@@ -6,8 +6,8 @@ import type { GatewayFeature } from '../feature.js';
 import { effectiveFqn, type App } from '../entities/model.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { DATA_SERVICE } from '../data/feature.js';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginData } from '../plugins/dispatch.js';
+import { DATA_PROVIDERS } from '../data/providers.js';
+import { contributedChain } from '../entities/provider-chain.js';
 import { getSamplers } from '../sampling/index.js';
 import { SovdError } from '@medkit/plugin-api';
 import { FaultTriggerEngine } from './engine.js';
@@ -26,13 +26,14 @@ export function createFaultTriggersFeature(): GatewayFeature {
   let engine: FaultTriggerEngine | undefined;
   return {
     name: 'fault-triggers',
-    uses: [FAULTS_SERVICE, DATA_SERVICE, PLUGINS_SERVICE],
+    uses: [FAULTS_SERVICE, DATA_SERVICE, DATA_PROVIDERS],
     keys: FAULT_TRIGGER_KEYS,
     init(ctx) {
       if (!ctx.config.read(FAULT_TRIGGER_KEYS, 'fault_triggers.enabled')) return;
       const log = ctx.log.child({ component: 'fault-triggers' });
       const path = ctx.config.read(FAULT_TRIGGER_KEYS, 'fault_triggers.storage.path');
-      const owned = pluginData(ctx.services.find(PLUGINS_SERVICE));
+      // Apps another provider serves (a plugin's DataProvider) list their items through it.
+      const providers = contributedChain(ctx.services, DATA_PROVIDERS);
       const appRef = (app: App) => ({ type: 'app' as const, entity: app });
       engine = new FaultTriggerEngine({
         store: path ? new SqliteFaultTriggerStore(path) : new MemoryFaultTriggerStore(),
@@ -44,7 +45,7 @@ export function createFaultTriggersFeature(): GatewayFeature {
           }
         },
         dataNames: async (app) => {
-          const o = owned(appRef(app));
+          const o = providers.resourceFor(appRef(app));
           if (o) {
             const items = ((await o.list()).body as { items?: { id?: unknown }[] } | undefined)?.items;
             return Array.isArray(items) ? items.map((i) => String(i?.id)) : undefined;

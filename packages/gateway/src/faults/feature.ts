@@ -24,8 +24,9 @@ import { BulkUploadStore } from './bulk-data/upload-store.js';
 import { registerFaultSampler } from './gateway/sampler.js';
 import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
 import { PEER_FAULT_LOOKUP_SERVICE } from './gateway/peer-lookup.js';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginData, pluginFaults } from '../plugins/dispatch.js';
+import { contributedChain } from '../entities/provider-chain.js';
+import { DATA_PROVIDERS } from '../data/providers.js';
+import { FAULT_PROVIDERS } from './gateway/providers.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { ENTITY_FRAME_MIGRATIONS, EntityFrames, entityValuesOf, SqliteEntityFrameStore, type EntityFrameStore } from '@medkit/faults';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
@@ -62,9 +63,8 @@ export const FAULTS_FEATURE_KEYS = {
  * plugin serves data or the feature is off.
  */
 function startEntityFrames(ctx: GatewayContext, s: FaultsService, log: FaultLogger): (() => void) | undefined {
-  const host = ctx.services.find(PLUGINS_SERVICE);
-  if (!ctx.config.read(FAULTS_FEATURE_KEYS, 'entity_freeze_frame.enabled') || !host || host.withProvider('data').length === 0) return undefined;
-  const owned = pluginData(host);
+  const providers = contributedChain(ctx.services, DATA_PROVIDERS);
+  if (!ctx.config.read(FAULTS_FEATURE_KEYS, 'entity_freeze_frame.enabled') || providers.all.length === 0) return undefined;
   const path = ctx.config.read(FAULTS_FEATURE_KEYS, 'entity_freeze_frame.storage.path');
   let store: EntityFrameStore;
   try {
@@ -84,7 +84,7 @@ function startEntityFrames(ctx: GatewayContext, s: FaultsService, log: FaultLogg
       } catch {
         return undefined;
       }
-      const data = owned({ type: hit.type, entity });
+      const data = providers.resourceFor({ type: hit.type, entity });
       if (!data) return undefined;
       return {
         entityId: entity.id,
@@ -155,7 +155,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   return {
     name: 'faults',
     provides: [FAULTS_SERVICE],
-    uses: [ROS_SERVICE, ENTITIES_SERVICE, PEER_FAULT_EVENTS_SERVICE, PEER_FAULT_LOOKUP_SERVICE, PLUGINS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, PEER_FAULT_EVENTS_SERVICE, PEER_FAULT_LOOKUP_SERVICE, FAULT_PROVIDERS, DATA_PROVIDERS],
     keys: FAULTS_FEATURE_KEYS,
     migrations: [...faultMigrations, ...ENTITY_FRAME_MIGRATIONS],
     init(ctx) {
@@ -174,7 +174,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const system = createFaultSystem({ config, dataDir: ctx.dataDir, db: ctx.db, clock: opts.clock, log, sampler, graph });
       const discovery = ctx.services.find(ENTITIES_SERVICE);
       const entities = (): EntityCache | undefined => discovery?.cache;
-      svc = new FaultsService(system, ctx.resolver, entities);
+      svc = new FaultsService(system, ctx.resolver, entities, contributedChain(ctx.services, FAULT_PROVIDERS));
       const faultStream = (stream = new FaultStream(svc, config.event_replay_buffer, config.stream_flush_ms));
       uploads = new BulkUploadStore(join(ctx.dataDir, 'bulk-data'));
       ctx.services.provide(FAULTS_SERVICE, svc);
@@ -205,7 +205,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         registerFaultStreamRoute(app, { stream: stream!, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
         // With aggregation, robot-wide reads by code also find the faults peer gateways hold.
         registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver, peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE) });
-        registerEntityFaultRoutes(app, { service, resolver: ctx.resolver, owned: pluginFaults(ctx.services.find(PLUGINS_SERVICE)) });
+        registerEntityFaultRoutes(app, { service, resolver: ctx.resolver });
         registerAcknowledgeRoutes(app, { service, resolver: ctx.resolver });
         registerIncidentRoutes(app, { service, logs: () => ctx.services.find(LOGS_SERVICE) });
         await registerBulkDataRoutes(app, { service, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });

@@ -1,5 +1,6 @@
 // The lifecycle feature (docs/resources.md): status of apps and components, transitions through providers,
-// with the built-in provider for ROS 2 managed nodes. Plugins add providers through the 'lifecycle' service.
+// with the built-in provider for ROS 2 managed nodes. Other features contribute providers under LIFECYCLE_PROVIDERS
+// (the plugins feature: its plugins' LifecycleProviders).
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { LOCKS_SERVICE } from '../locks/manager.js';
@@ -15,8 +16,7 @@ import { rosLifecycleBackend } from './backend.js';
 import { RosManagedNodeProvider } from './ros-provider.js';
 import { registerLifecycleRoutes } from './routes.js';
 import { LifecycleService } from './service.js';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginLifecycle } from '../plugins/dispatch.js';
+import { LIFECYCLE_PROVIDERS } from './provider.js';
 import { token, type Token } from '@medkit/server';
 import { ROS_KEYS } from '../config/keys.js';
 
@@ -27,7 +27,7 @@ export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature 
   return {
     name: 'lifecycle',
     provides: [LIFECYCLE_SERVICE],
-    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, LIFECYCLE_PROVIDERS],
     init(ctx) {
       const s = new LifecycleService({
         hostedApps: (c: Component) => {
@@ -44,9 +44,8 @@ export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature 
           }),
         );
       }
-      // Plugin-owned entities: the owner's LifecycleProvider wins over the built-in one (docs/plugins.md).
-      const plugins = ctx.services.find(PLUGINS_SERVICE);
-      if (plugins && plugins.withProvider('lifecycle').length > 0) s.addProvider(pluginLifecycle(plugins), { first: true });
+      // Contributed providers win over the built-in one (docs/plugins.md), in their own order.
+      for (const p of [...(ctx.services.find(LIFECYCLE_PROVIDERS)?.() ?? [])].reverse()) s.addProvider(p, { first: true });
       service = s;
       ctx.services.provide(LIFECYCLE_SERVICE, s);
     },

@@ -3,6 +3,8 @@
 // provider's status wins and only its transitions are advertised.
 import type { Entity, EntityType } from '../entities/model.js';
 import type { SovdTransition } from './plan.js';
+import { token, type Token } from '@medkit/server';
+import type { Contributed } from '../entities/provider-chain.js';
 
 export type ReadyStatus = 'ready' | 'notReady';
 
@@ -47,3 +49,9 @@ export class LifecycleProviderError extends Error {
     this.name = 'LifecycleProviderError';
   }
 }
+
+/**
+ * Lifecycle providers other features contribute (the plugins feature: its plugins' LifecycleProviders for the
+ * entities they own, docs/plugins.md); they come before the built-in one, so they win for an entity both handle.
+ */
+export const LIFECYCLE_PROVIDERS: Token<Contributed<LifecycleProvider>> = token('lifecycle-providers');

@@ -13,12 +13,10 @@ import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE } from '../ros/connection.js';
 import { entityCache, membersVia } from '../ros/members.js';
 import { getSamplers } from '../sampling/index.js';
-import { LogManager, type RosoutInput } from './manager.js';
+import { LOG_PROVIDERS, LogManager, type RosoutInput } from './manager.js';
 import { entryBody, type StoredLog } from './model.js';
 import { registerLogRoutes } from './routes.js';
 import { LogsService } from './service.js';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginLogProviders } from '../plugins/dispatch.js';
 import { token, type Token } from '@medkit/server';
 
 export const LOG_KEYS = {
@@ -34,14 +32,13 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
   return {
     name: 'logs',
     provides: [LOGS_SERVICE],
-    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, LOG_PROVIDERS],
     keys: LOG_KEYS,
     init(ctx) {
       const m = new LogManager(ctx.config.read(LOG_KEYS, 'logs.buffer_size'), (msg) => ctx.log.warn(msg));
       manager = m;
-      // LogProvider plugins (docs/resources.md): observers of every entry; the first with queries serves them.
-      const plugins = ctx.services.find(PLUGINS_SERVICE);
-      if (plugins) for (const p of pluginLogProviders(plugins)) m.addProvider(p);
+      // Contributed log backends (plugins' LogProviders, docs/resources.md): observers of every entry; the first with queries serves them.
+      for (const p of ctx.services.find(LOG_PROVIDERS)?.() ?? []) m.addProvider(p);
       const cache = () => entityCache(ctx) as EntityCache | undefined;
       service = new LogsService({
         manager: m,

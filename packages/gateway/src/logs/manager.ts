@@ -4,8 +4,10 @@
 import type { RosLogEntry } from '@medkit/ros2';
 import { LogRingBuffer, type LogFilter, type LogSources } from './ring-buffer.js';
 import { levelOf, type Severity, type StoredLog } from './model.js';
+import { token, type Token } from '@medkit/server';
+import type { Contributed } from '../entities/provider-chain.js';
 
-/** A plugin log backend. */
+/** A log backend (a plugin's LogProvider, contributed under LOG_PROVIDERS). */
 export interface LogProvider {
   readonly name: string;
   /** True: the provider sources logs itself; the gateway neither reads /rosout nor keeps a ring buffer. Asked once at start-up. */
@@ -115,3 +117,6 @@ export class LogManager {
     return c;
   }
 }
+
+/** Log backends other features contribute (the plugins feature: its plugins' LogProviders, docs/resources.md), in their order. */
+export const LOG_PROVIDERS: Token<Contributed<LogProvider>> = token('log-providers');

@@ -12,8 +12,8 @@ import { rosOperationBackend, type OperationBackend } from './backend.js';
 import { ExecutionTracker } from './executions.js';
 import { registerOperationRoutes } from './routes.js';
 import { OperationsService } from './service.js';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginOperations } from '../plugins/dispatch.js';
+import { contributedChain } from '../entities/provider-chain.js';
+import { OPERATION_PROVIDERS } from './providers.js';
 import { token, type Token } from '@medkit/server';
 import { ROS_KEYS } from '../config/keys.js';
 
@@ -26,7 +26,7 @@ export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature
   return {
     name: 'operations',
     provides: [OPERATIONS_SERVICE],
-    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, OPERATION_PROVIDERS],
     init(ctx) {
       const ros = ctx.services.find(ROS_SERVICE);
       backend = ros ? rosOperationBackend(ros) : undefined;
@@ -37,15 +37,12 @@ export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature
         members: membersVia(ctx),
         callTimeoutMs: ctx.config.read(ROS_KEYS, 'service_call_timeout_sec') * 1000,
         source: 'medkit',
+        providers: contributedChain(ctx.services, OPERATION_PROVIDERS),
       });
       ctx.services.provide(OPERATIONS_SERVICE, service);
       ctx.health.add(() => ({ fields: { 'x-medkit-operations': { tracked_goals: tracker.size } } }));
     },
-    routes: (ctx) =>
-      registerOperationRoutes({
-        service: afterInit(() => service, 'operations'),
-        owned: pluginOperations(ctx.services.find(PLUGINS_SERVICE)),
-      }),
+    routes: () => registerOperationRoutes({ service: afterInit(() => service, 'operations') }),
     start: () => tracker.start(),
     stop() {
       tracker.stop();

@@ -9,7 +9,6 @@ import { API_BASE, type HttpApp } from '@medkit/server';
 import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
-import type { pluginOperations } from '../plugins/dispatch.js';
 import { sendResult } from '@medkit/server';
 import { clientGone } from '../ros/client-gone.js';
 import { INTERFACE_TYPE_PATTERN, type ExecuteBody, type OperationsService } from './service.js';
@@ -54,8 +53,6 @@ const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: Gene
 
 interface OperationRouteDeps {
   service: () => OperationsService;
-  /** The operations of a plugin-owned entity (docs/plugins.md); undefined: the built-in service serves it. */
-  owned?: ReturnType<typeof pluginOperations>;
 }
 
 type Target = { op: string; exec?: string; executions: boolean };
@@ -70,6 +67,8 @@ export function splitOperationPath(rest: string): Target {
 }
 
 export function registerOperationRoutes(deps: OperationRouteDeps) {
+  // The operations of an entity another provider serves (the service's chain); undefined: ROS serves them.
+  const servedOf = (request: FastifyRequest) => deps.service().providers.resourceFor(request.entity);
   return (app: HttpApp): void => {
     for (const segment of ENTITY_SEGMENTS) {
       const idParam = ID_PARAM[segment];
@@ -93,8 +92,8 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
       const executionsPath = (request: FastifyRequest) => (target(request).executions ? path(request) : `${path(request)}/executions`);
 
       const getOp = async (request: FastifyRequest, reply: FastifyReply) => {
-        const owned = deps.owned?.(request.entity);
-        return owned ? sendResult(reply, await owned.get(target(request).op)) : deps.service().get(request.entity, target(request).op);
+        const served = servedOf(request);
+        return served ? sendResult(reply, await served.get(target(request).op)) : deps.service().get(request.entity, target(request).op);
       };
       const listExecs = async (request: FastifyRequest) => deps.service().listExecutions(request.entity, target(request).op);
       const getExec = async (request: FastifyRequest) => {
@@ -102,8 +101,8 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
         return deps.service().getExecution(request.entity, t.op, t.exec!);
       };
       const execute = async (request: FastifyRequest, reply: FastifyReply) => {
-        const owned = deps.owned?.(request.entity);
-        if (owned) return sendResult(reply, await owned.execute(target(request).op, (request.body as { parameters?: unknown } | undefined)?.parameters ?? {}));
+        const served = servedOf(request);
+        if (served) return sendResult(reply, await served.execute(target(request).op, (request.body as { parameters?: unknown } | undefined)?.parameters ?? {}));
         const out = await deps.service().execute(request.entity, target(request).op, (request.body ?? {}) as ExecuteBody, clientGone(reply.raw));
         if (out.kind === 'sync') return reply.code(200).send(out.body);
         reply.header('Location', `${executionsPath(request)}/${out.id}`);
@@ -125,8 +124,8 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
         base,
         { config: reads, schema: { operationId: `list${Title}Operations`, summary: `Services and actions of a ${type}`, tags, params: Params, response: { 200: OperationList, ...ERR } } },
         async (request, reply) => {
-          const owned = deps.owned?.(request.entity);
-          return owned ? sendResult(reply, await owned.list()) : deps.service().list(request.entity);
+          const served = servedOf(request);
+          return served ? sendResult(reply, await served.list()) : deps.service().list(request.entity);
         },
       );
       app.get(`${base}/:operation_id`, { config: reads, schema: { operationId: `get${Title}Operation`, summary: 'One operation', tags, params: OpParams, response: { 200: Type.Object({ item: OperationItem }), ...ERR } } }, getOp);

@@ -10,6 +10,8 @@ import type { TypeInfoCache } from '../ros/type-info.js';
 import type { OperationBackend } from './backend.js';
 import { executionView, isTerminal, type ExecutionBody, type ExecutionTracker } from './executions.js';
 import { findOperation, operationItems, type OperationItem } from './items.js';
+import { ProviderChain } from '../entities/provider-chain.js';
+import type { OperationProvider } from './providers.js';
 
 export interface EntityRef {
   type: EntityType;
@@ -25,6 +27,8 @@ export interface OperationsDeps {
   callTimeoutMs: number;
   /** Value of x-medkit.source (the gateway's name). */
   source: string;
+  /** The other providers of entities' operations (operations/providers.ts); none when not given. */
+  providers?: ProviderChain<OperationProvider>;
 }
 
 /** Extra wait of get-result and cancel on top of the call timeout (docs/hardening.md). */
@@ -69,7 +73,15 @@ export type ExecuteOutcome = { kind: 'sync'; body: { parameters: Record<string, 
 const ownerOf = (ref: EntityRef): string => `${ref.type}/${ref.entity.id}`;
 
 export class OperationsService {
-  constructor(private readonly deps: OperationsDeps) {}
+  /**
+   * The other providers of entities' operations, consulted before the ROS services and actions: the first that
+   * serves an entity answers for all of its operations (docs/plugins.md).
+   */
+  readonly providers: ProviderChain<OperationProvider>;
+
+  constructor(private readonly deps: OperationsDeps) {
+    this.providers = deps.providers ?? new ProviderChain();
+  }
 
   private items(ref: EntityRef): { items: OperationItem[]; apps: App[] } {
     const apps = this.deps.members(ref.type, ref.entity);

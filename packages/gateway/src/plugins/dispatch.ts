@@ -1,6 +1,7 @@
-// Requests for plugin-owned entities go to the owner's providers (docs/plugins.md); everything else
-// falls through to the built-in services. Plugin bodies go to the client verbatim.
-import type { Entity, EntityType } from '../entities/model.js';
+// Plugins' providers as the providers each resource's feature takes (docs/plugins.md): requests for
+// plugin-owned entities go to the owner's providers, everything else falls through to the built-in services.
+// Plugin bodies go to the client verbatim. The plugins feature contributes these to the features.
+import type { ServedEntity } from '../entities/provider-chain.js';
 import { type ConditionEvaluator, type JsonValue, type LogSeverity, type PluginEntityRef, isPluginError, type PluginLogEntry, SovdError } from '@medkit/plugin-api';
 import { Verbatim } from '@medkit/server';
 import { ResourcePendingError } from '../sampling/registry.js';
@@ -10,12 +11,13 @@ import type { SovdTransition } from '../lifecycle/plan.js';
 import type { LogProvider as LogManagerProvider } from '../logs/manager.js';
 import type { StoredLog } from '../logs/model.js';
 import type { UpdateProvider as UpdateBackend } from '../updates/provider.js';
+import type { DataProvider } from '../data/providers.js';
+import type { OperationProvider } from '../operations/providers.js';
+import type { FaultProvider } from '../faults/gateway/providers.js';
+import type { ScriptProvider } from '../scripts/providers.js';
 import type { PluginHost, PluginProviders } from './host.js';
 
-interface Ref {
-  type: EntityType;
-  entity: Entity;
-}
+type Ref = ServedEntity;
 
 const refOf = (r: Ref): PluginEntityRef => ({ type: r.type, id: r.entity.id, entity: r.entity });
 
@@ -24,21 +26,22 @@ const refOf = (r: Ref): PluginEntityRef => ({ type: r.type, id: r.entity.id, ent
  * (the host's guarded call); undefined for entities no plugin with that provider owns.
  */
 function ownedResource<K extends keyof PluginProviders, R>(
-  host: PluginHost | undefined,
+  host: PluginHost,
   kind: K,
   build: (provider: NonNullable<PluginProviders[K]>, ref: PluginEntityRef, call: <T>(name: string, fn: () => T | Promise<T>) => Promise<T>) => R,
 ): (r: Ref) => R | undefined {
   return (r) => {
-    const hit = host?.providerFor(kind, r.entity.id);
-    return hit ? build(hit.provider, refOf(r), (name, fn) => host!.call(hit.plugin, name, fn)) : undefined;
+    const hit = host.providerFor(kind, r.entity.id);
+    return hit ? build(hit.provider, refOf(r), (name, fn) => host.call(hit.plugin, name, fn)) : undefined;
   };
 }
 
 const verbatim = async (p: Promise<unknown>) => new Verbatim(await p);
 
-/** The data resource of plugin-owned entities. */
-export const pluginData = (host: PluginHost | undefined) =>
-  ownedResource(host, 'data', (provider, ref, call) => ({
+/** The data of plugin-owned entities; `streams` when some plugin's DataProvider streams changes (so `data` triggers can observe them). */
+export const pluginData = (host: PluginHost): DataProvider => ({
+  streams: () => host.withProvider('data').some(({ provider }) => provider.subscribeData !== undefined),
+  resourceFor: ownedResource(host, 'data', (provider, ref, call) => ({
     list: () => verbatim(call('listData', () => provider.listData(ref))),
     read: (name: string) => verbatim(call('readData', () => provider.readData(ref, name))),
     write: (name: string, value: unknown) => verbatim(call('writeData', () => provider.writeData(ref, name, value))),
@@ -54,14 +57,12 @@ export const pluginData = (host: PluginHost | undefined) =>
           }
         }
       : undefined,
-  }));
+  })),
+});
 
-/** True when some plugin's DataProvider streams changes (so `data` triggers can observe plugin entities). */
-export const pluginDataStreams = (host: PluginHost | undefined): boolean => (host?.withProvider('data') ?? []).some(({ provider }) => provider.subscribeData !== undefined);
-
-/** The operations resource of plugin-owned entities (synchronous executions only). */
-export const pluginOperations = (host: PluginHost | undefined) =>
-  ownedResource(host, 'operations', (provider, ref, call) => {
+/** The operations of plugin-owned entities (synchronous executions only). */
+export const pluginOperations = (host: PluginHost): OperationProvider => ({
+  resourceFor: ownedResource(host, 'operations', (provider, ref, call) => {
     const list = () => call('listOperations', () => provider.listOperations(ref));
     return {
       list: () => verbatim(list()),
@@ -74,11 +75,12 @@ export const pluginOperations = (host: PluginHost | undefined) =>
       },
       execute: (name: string, parameters: unknown) => verbatim(call('executeOperation', () => provider.executeOperation(ref, name, parameters))),
     };
-  });
+  }),
+});
 
 /** The faults of plugin-owned entities (list, one fault, clear). */
-export const pluginFaults = (host: PluginHost | undefined) =>
-  ownedResource(host, 'faults', (provider, ref, call) => {
+export const pluginFaults = (host: PluginHost): FaultProvider => ({
+  resourceFor: ownedResource(host, 'faults', (provider, ref, call) => {
     const list = () => call('listFaults', () => provider.listFaults(ref));
     const clear = (code: string) => call('clearFault', () => provider.clearFault(ref, code));
     return {
@@ -90,17 +92,18 @@ export const pluginFaults = (host: PluginHost | undefined) =>
         for (const f of items) if (typeof f?.fault_code === 'string') await clear(f.fault_code);
       },
     };
-  });
+  }),
+});
 
 /**
  * The script backend of an entity (docs/plugins.md, docs/scripts.md): its owner's ScriptProvider, else the first plugin's
  * (which replaces the built-in backend); undefined when no plugin has one (the built-in service serves it).
  */
-export function pluginScripts(host: PluginHost | undefined) {
+export function pluginScripts(host: PluginHost): ScriptProvider {
   const owned = ownedResource(host, 'scripts', (provider, ref, call) => ({ provider, ref, call }));
-  return (r: Ref) => {
-    const first = host?.withProvider('scripts')[0];
-    const hit = owned(r) ?? (first ? { provider: first.provider, ref: refOf(r), call: <T>(name: string, fn: () => T | Promise<T>) => host!.call(first.plugin, name, fn) } : undefined);
+  const resourceFor = (r: Ref) => {
+    const first = host.withProvider('scripts')[0];
+    const hit = owned(r) ?? (first ? { provider: first.provider, ref: refOf(r), call: <T>(name: string, fn: () => T | Promise<T>) => host.call(first.plugin, name, fn) } : undefined);
     if (!hit) return undefined;
     const { provider: p, ref, call } = hit;
     const optional = <T>(name: string, fn: ((...a: never[]) => T) | undefined, run: () => T | Promise<T>) => {
@@ -118,6 +121,7 @@ export function pluginScripts(host: PluginHost | undefined) {
       remove: (scriptId: string) => optional('deleteScript', p.deleteScript, () => p.deleteScript!(ref, scriptId)),
     };
   };
+  return { resourceFor };
 }
 
 /** The first plugin UpdateProvider as the update manager's backend (the manager keeps registration and status). */

@@ -1,8 +1,22 @@
 // The plugins feature (docs/plugins.md): loads the configured plugin modules (and in-process ones, same
-// contract), configures them and gives each its PluginContext, publishes the host for the features that
-// route to providers (entities, data, operations, lifecycle, logs), mounts vendor routes, reports on /health.
-import type { GatewayFeature } from '../feature.js';
+// contract), configures them and gives each its PluginContext, mounts vendor routes, reports on /health.
+// Plugins' providers reach the features as adapters (dispatch.ts) published under the tokens each feature
+// declares for the providers it takes (DATA_PROVIDERS, ...); this feature provides them, those features use
+// them, so every one of them initialises after the plugins started.
+import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { token, type Token } from '@medkit/server';
+import type { Contributed } from '../entities/provider-chain.js';
+import { ENTITY_CONTRIBUTIONS } from '../entities/contributions.js';
+import { DATA_PROVIDERS } from '../data/providers.js';
+import { OPERATION_PROVIDERS } from '../operations/providers.js';
+import { FAULT_PROVIDERS } from '../faults/gateway/providers.js';
+import { SCRIPT_PROVIDERS } from '../scripts/providers.js';
+import { LIFECYCLE_PROVIDERS } from '../lifecycle/provider.js';
+import { LOG_PROVIDERS } from '../logs/manager.js';
+import { UPDATE_PROVIDERS } from '../updates/provider.js';
+import { CONTRIBUTED_CONDITIONS } from '../triggers/conditions-service.js';
+import { pluginData, pluginFaults, pluginLifecycle, pluginLogProviders, pluginOperations, pluginScripts, pluginUpdates, triggerCondition } from './dispatch.js';
+import type { PluginProviders } from './host.js';
 import { ROS_SERVICE } from '../ros/connection.js';
 import { warning } from '@medkit/kit';
 import { readPluginSettings, DEFAULT_CALL_TIMEOUT_MS } from './config.js';
@@ -15,8 +29,30 @@ import { PluginFaultEventHub } from './fault-events.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { pluginDocPaths, registerPluginRoutes } from './routes.js';
 
-/** The plugin host, for features that hand entities to their owner's providers. */
+/** The plugin host (for the composition and tests; features take plugins' providers through their own tokens). */
 export const PLUGINS_SERVICE: Token<PluginHost> = token('plugins');
+
+/** What this feature contributes to other features' tokens, besides PLUGINS_SERVICE. */
+const CONTRIBUTIONS = [ENTITY_CONTRIBUTIONS, DATA_PROVIDERS, OPERATION_PROVIDERS, FAULT_PROVIDERS, SCRIPT_PROVIDERS, LIFECYCLE_PROVIDERS, LOG_PROVIDERS, UPDATE_PROVIDERS, CONTRIBUTED_CONDITIONS];
+
+/**
+ * Publishes the plugins' providers for the features that take them. Each is read when its feature asks (as the
+ * features asked the host before): an adapter while some active plugin has a provider of its kind, else none.
+ */
+function contributeProviders(services: GatewayContext['services'], h: PluginHost): void {
+  const ifAny = <P>(kind: keyof PluginProviders, make: () => P): Contributed<P> => () => (h.withProvider(kind).length > 0 ? [make()] : []);
+  services.provide(DATA_PROVIDERS, ifAny('data', () => pluginData(h)));
+  services.provide(OPERATION_PROVIDERS, ifAny('operations', () => pluginOperations(h)));
+  services.provide(FAULT_PROVIDERS, ifAny('faults', () => pluginFaults(h)));
+  services.provide(SCRIPT_PROVIDERS, ifAny('scripts', () => pluginScripts(h)));
+  services.provide(LIFECYCLE_PROVIDERS, ifAny('lifecycle', () => pluginLifecycle(h)));
+  services.provide(LOG_PROVIDERS, () => pluginLogProviders(h));
+  services.provide(UPDATE_PROVIDERS, () => {
+    const u = pluginUpdates(h);
+    return u ? [u] : [];
+  });
+  services.provide(CONTRIBUTED_CONDITIONS, () => [...h.conditions].map(([name, e]) => ({ name, evaluator: triggerCondition(e) })));
+}
 
 /** A plugin registered in-process (built-ins, tests): the module object a plugin file would export. */
 export interface InProcessPlugin {
@@ -45,7 +81,7 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
   const faultEvents = new PluginFaultEventHub();
   return {
     name: 'plugins',
-    provides: [PLUGINS_SERVICE],
+    provides: [PLUGINS_SERVICE, ...CONTRIBUTIONS],
     // Plugins reach ROS through their context (ros()), from setContext on.
     uses: [ROS_SERVICE],
     async init(ctx) {
@@ -57,10 +93,16 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
       const warnings = await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(builtins, name) ? builtins[name]() : undefined));
       for (const w of warnings) ctx.log.warn(w);
       ctx.services.provide(PLUGINS_SERVICE, h);
+      ctx.services.provide(ENTITY_CONTRIBUTIONS, {
+        discoveryLayers: () => h.discoveryLayers(),
+        // Plugins change entity details only when there are plugins (capabilities, hasData/hasOperations, metadata).
+        details: h.list.length > 0 ? { detailOf: (type, e) => h.detailOf(type, e), revision: () => h.detailsRevision } : undefined,
+      });
       // Zero overhead without plugins (docs/plugins.md): nothing else is installed.
       if (h.list.length === 0) return;
       const hints = new ProcessIdHints();
       await h.start((p) => createPluginContext(ctx, h, p, hints, faultEvents));
+      contributeProviders(ctx.services, h);
       ctx.health.add(() => {
         const plugins = h.health();
         return {

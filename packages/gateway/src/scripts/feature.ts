@@ -17,9 +17,9 @@ import { ScriptRunner } from '@medkit/scripts';
 import { ScriptsService } from '@medkit/scripts';
 import { STORE_MIGRATIONS, ScriptStore } from '@medkit/scripts';
 import { token, type Token } from '@medkit/server';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { contributedChain } from '../entities/provider-chain.js';
 import { warning } from '@medkit/kit';
-import { pluginScripts } from '../plugins/dispatch.js';
+import { SCRIPT_PROVIDERS } from './providers.js';
 
 /** Name of the service other features (updates, entity details) find in `ctx.services`. */
 export const SCRIPTS_SERVICE: Token<ScriptsService> = token('scripts');
@@ -72,7 +72,7 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
   return {
     name: 'scripts',
     provides: [SCRIPTS_SERVICE],
-    uses: [ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
+    uses: [ENTITIES_SERVICE, LOCKS_SERVICE, SCRIPT_PROVIDERS],
     keys: SCRIPTS_KEYS,
     migrations: [...STORE_MIGRATIONS, ...AUDIT_MIGRATIONS],
     init(ctx) {
@@ -105,7 +105,7 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
         ...(cgroups.startsWith('unavailable') ? { warnings: [warning('scripts_cgroups_unavailable', `script executions have no cgroup limits (${cgroups}); memory, processes and CPU are bounded per process only`)] } : {}),
       }));
     },
-    routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes, pluginScripts(ctx.services.find(PLUGINS_SERVICE))),
+    routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes, contributedChain(ctx.services, SCRIPT_PROVIDERS)),
     async stop() {
       await service?.executions.stopAll();
     },

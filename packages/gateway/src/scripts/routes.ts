@@ -33,7 +33,8 @@ import type { ScriptsService } from '@medkit/scripts';
 import { routeAvailability } from '@medkit/server';
 import { sendResult } from '@medkit/server';
 import { readMultipartUpload, withMultipart } from '@medkit/server';
-import type { pluginScripts } from '../plugins/dispatch.js';
+import type { ProviderChain } from '../entities/provider-chain.js';
+import type { ScriptProvider } from './providers.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
 const TITLE = { apps: 'App', components: 'Component' } as const;
@@ -70,10 +71,10 @@ function tooLarge(svc: ScriptsService): SovdError {
 }
 
 /**
- * `plugins`: the plugin script backend of an entity (docs/plugins.md): when it answers, the request goes to
- * the plugin instead of the built-in service (the feature must still be enabled, docs/scripts.md).
+ * `backends`: the other script backends (scripts/providers.ts): when one serves the entity, the request goes to
+ * it instead of the built-in service (the feature must still be enabled, docs/scripts.md).
  */
-export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number, plugins?: ReturnType<typeof pluginScripts>) {
+export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number, backends?: ProviderChain<ScriptProvider>) {
   const disabled = 'Scripts are not available (set scripts.scripts_dir to enable them)';
   // The routes are stand-ins answering 501 (in the request pipeline) when the service is absent.
   const svc = (): ScriptsService => {
@@ -124,7 +125,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
           async (request, reply) => {
             const s = svc();
             const r = entityOf(request);
-            if (plugins?.(request.entity)) throw new SovdError('not-implemented', 'Scripts of this entity are served by a plugin backend, which does not take uploads', { entity_id: r.id });
+            if (backends?.resourceFor(request.entity)) throw new SovdError('not-implemented', 'Scripts of this entity are served by a plugin backend, which does not take uploads', { entity_id: r.id });
             s.assertUploadsAllowed();
             const { file, fields } = await readMultipartUpload(request, { incomingPath: () => join(s.store.incomingDir(), randomUUID()), fields: ['metadata'], tooLarge: () => tooLarge(s) });
             const def = s.upload(r, file, fields.metadata, actorOf(request));
@@ -138,8 +139,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         base,
         { config: read, schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
         async (request, reply) => {
-          const plugin = plugins?.(request.entity);
-          if (plugin) return sendResult(reply, await plugin.list());
+          const served = backends?.resourceFor(request.entity);
+          if (served) return sendResult(reply, await served.list());
           const s = svc();
           const r = entityOf(request);
           return {
@@ -176,8 +177,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         { config: read, schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const scriptId = (request.params as Record<string, string>).script_id;
-          const plugin = plugins?.(request.entity);
-          if (plugin) return sendResult(reply, await plugin.get(scriptId));
+          const served = backends?.resourceFor(request.entity);
+          if (served) return sendResult(reply, await served.get(scriptId));
           const s = svc();
           const r = entityOf(request);
           return scriptView(r, s.get(r, scriptId), s.settings.defaultTimeoutSec);
@@ -189,8 +190,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         { config: { ...write, role: 'configurator' as const }, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const scriptId = (request.params as Record<string, string>).script_id;
-          const plugin = plugins?.(request.entity);
-          if (plugin) await plugin.remove(scriptId);
+          const served = backends?.resourceFor(request.entity);
+          if (served) await served.remove(scriptId);
           else svc().remove(entityOf(request), scriptId, actorOf(request));
           reply.status(204).send(null);
         },
@@ -212,10 +213,10 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         async (request, reply) => {
           const r = entityOf(request);
           const scriptId = (request.params as Record<string, string>).script_id;
-          const plugin = plugins?.(request.entity);
-          if (plugin) {
+          const served = backends?.resourceFor(request.entity);
+          if (served) {
             const body = request.body as { execution_type: string; parameters?: unknown };
-            const view = await plugin.start(scriptId, body);
+            const view = await served.start(scriptId, body);
             const id = (view as { id?: unknown } | null)?.id;
             if (typeof id === 'string') reply.header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${scriptId}/executions/${encodeURIComponent(id)}`);
             return sendResult(reply, new Verbatim(view), 202);
@@ -232,8 +233,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         { config: read, schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const p = request.params as Record<string, string>;
-          const plugin = plugins?.(request.entity);
-          if (plugin) return sendResult(reply, await plugin.execution(p.script_id, p.execution_id));
+          const served = backends?.resourceFor(request.entity);
+          if (served) return sendResult(reply, await served.execution(p.script_id, p.execution_id));
           return svc().execution(entityOf(request), p.script_id, p.execution_id);
         },
       );
@@ -254,8 +255,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         async (request, reply) => {
           const p = request.params as Record<string, string>;
           const action = (request.body as { action: 'stop' | 'forced_termination' }).action;
-          const plugin = plugins?.(request.entity);
-          if (plugin) return sendResult(reply, await plugin.control(p.script_id, p.execution_id, action));
+          const served = backends?.resourceFor(request.entity);
+          if (served) return sendResult(reply, await served.control(p.script_id, p.execution_id, action));
           return svc().control(entityOf(request), p.script_id, p.execution_id, action, actorOf(request));
         },
       );
@@ -265,8 +266,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         { config: { ...write, role: 'operator' as const }, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const p = request.params as Record<string, string>;
-          const plugin = plugins?.(request.entity);
-          if (plugin) await plugin.removeExecution(p.script_id, p.execution_id);
+          const served = backends?.resourceFor(request.entity);
+          if (served) await served.removeExecution(p.script_id, p.execution_id);
           else svc().removeExecution(entityOf(request), p.script_id, p.execution_id, actorOf(request));
           reply.status(204).send(null);
         },

@@ -10,7 +10,9 @@ import type { DataService } from '../data/service.js';
 import { faultMsg, rosTime } from '@medkit/faults';
 import { queryFaults } from '@medkit/faults';
 import type { FaultsService } from '../faults/gateway/service.js';
-import type { pluginData, pluginFaults } from '../plugins/dispatch.js';
+import type { ServedEntity } from '../entities/provider-chain.js';
+import type { ServedData } from '../data/providers.js';
+import type { ServedFaults } from '../faults/gateway/providers.js';
 import { mapLimited } from '../map-limited.js';
 
 /** What the answers are computed from; absent services answer "not available". */
@@ -21,9 +23,11 @@ export interface ServiceInterfaceSources {
   /** The capability flags of `GET /api/v1/` that are true. */
   serverCapabilities(): string[];
   faults?: FaultsService;
-  ownedFaults?: ReturnType<typeof pluginFaults>;
+  /** The faults of an entity another provider serves (a plugin's, docs/plugins.md); undefined: the fault manager's. */
+  ownedFaults?: (e: ServedEntity) => ServedFaults | undefined;
   data?: DataService;
-  ownedData?: ReturnType<typeof pluginData>;
+  /** The data of an entity another provider serves; undefined: the data service's. */
+  ownedData?: (e: ServedEntity) => ServedData | undefined;
 }
 
 /** Bounds on what one request may ask for (docs/service-interface.md, "Limits"). */

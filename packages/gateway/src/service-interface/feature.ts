@@ -9,8 +9,9 @@ import { DATA_SERVICE } from '../data/feature.js';
 import { ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE } from '../entities/service.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { warning } from '@medkit/kit';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginData, pluginFaults } from '../plugins/dispatch.js';
+import { DATA_PROVIDERS } from '../data/providers.js';
+import { contributedChain } from '../entities/provider-chain.js';
+import { FAULT_PROVIDERS } from '../faults/gateway/providers.js';
 import { ROS_SERVICE } from '../ros/connection.js';
 import type { ServiceInterfaceNode } from './serve.js';
 import { ROS_KEYS } from '../config/keys.js';
@@ -46,7 +47,7 @@ export function createServiceInterfaceFeature(): GatewayFeature {
   return {
     name: 'service-interface',
     // Initialised after the services it answers from.
-    uses: [ROS_SERVICE, ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE, FAULTS_SERVICE, DATA_SERVICE, PLUGINS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE, FAULTS_SERVICE, DATA_SERVICE, DATA_PROVIDERS, FAULT_PROVIDERS],
     keys: SERVICE_INTERFACE_KEYS,
     init(ctx) {
       if (!enabled(ctx)) return;
@@ -64,7 +65,9 @@ export function createServiceInterfaceFeature(): GatewayFeature {
       }
       const log = ctx.log.child({ component: 'service-interface' });
       const { serveServiceInterface } = await import('./serve.js');
-      const plugins = ctx.services.find(PLUGINS_SERVICE);
+      // Entities another provider serves (a plugin's, docs/plugins.md) answer through it, as over REST.
+      const ownedFaults = contributedChain(ctx.services, FAULT_PROVIDERS);
+      const ownedData = contributedChain(ctx.services, DATA_PROVIDERS);
       const capabilitiesOf = ctx.services.find(ENTITY_CAPABILITIES_SERVICE) ?? (() => []);
       try {
         served = serveServiceInterface(
@@ -75,9 +78,9 @@ export function createServiceInterfaceFeature(): GatewayFeature {
             capabilitiesOf,
             serverCapabilities: () => Object.entries(ctx.capabilities.toJSON()).filter(([, on]) => on).map(([name]) => name),
             faults: ctx.services.find(FAULTS_SERVICE),
-            ownedFaults: pluginFaults(plugins),
+            ownedFaults: (e) => ownedFaults.resourceFor(e),
             data: ctx.services.find(DATA_SERVICE),
-            ownedData: pluginData(plugins),
+            ownedData: (e) => ownedData.resourceFor(e),
           },
           { error: (m) => log.error(m) },
         );

@@ -6,13 +6,11 @@ import { ENTITIES_SERVICE } from '../entities/service.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { getSamplers } from '../sampling/index.js';
 import { ConditionRegistry } from './conditions.js';
-import { TRIGGER_CONDITIONS_SERVICE } from './conditions-service.js';
+import { CONTRIBUTED_CONDITIONS, TRIGGER_CONDITIONS_SERVICE } from './conditions-service.js';
 import { TriggerEngine, type TriggerLogSink } from './engine.js';
 import { registerTriggerRoutes } from './routes.js';
 import { TRIGGER_MIGRATIONS, TriggerStore } from './store.js';
 import { WebhookDeliverer } from './webhook.js';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { triggerCondition } from '../plugins/dispatch.js';
 import { token, type Token } from '@medkit/server';
 import { DISCOVERY_KEYS } from '../config/keys.js';
 
@@ -49,7 +47,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
   return {
     name: 'triggers',
     provides: [TRIGGERS_SERVICE, TRIGGER_CONDITIONS_SERVICE],
-    uses: [ENTITIES_SERVICE, LOG_INJECTOR_SERVICE, PLUGINS_SERVICE],
+    uses: [ENTITIES_SERVICE, LOG_INJECTOR_SERVICE, CONTRIBUTED_CONDITIONS],
     keys: TRIGGER_KEYS,
     migrations: TRIGGER_MIGRATIONS,
     init(ctx: GatewayContext) {
@@ -84,8 +82,8 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       if (ctx.config.read(TRIGGER_KEYS, 'triggers.on_restart_behavior') === 'reset') store.clear();
       const n = e.restore();
       if (n > 0) log.info({ restored: n }, `restored ${n} persistent trigger(s)`);
-      // Evaluators plugins registered before this feature started (docs/plugins.md).
-      for (const [name, ev] of ctx.services.find(PLUGINS_SERVICE)?.conditions ?? []) conditions.register(name, triggerCondition(ev));
+      // Evaluators registered before this feature started (plugins' `x-` conditions, docs/plugins.md).
+      for (const c of ctx.services.find(CONTRIBUTED_CONDITIONS)?.() ?? []) conditions.register(c.name, c.evaluator);
       ctx.services.provide(TRIGGERS_SERVICE, e);
       ctx.services.provide(TRIGGER_CONDITIONS_SERVICE, conditions);
       ctx.health.add(() => ({ fields: { 'x-medkit-triggers': { enabled, active: e.activeCount, max: ctx.config.read(TRIGGER_KEYS, 'triggers.max_triggers') } } }));

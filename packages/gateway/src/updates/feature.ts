@@ -8,11 +8,9 @@ import { SCRIPTS_SERVICE } from '../scripts/feature.js';
 import { LocalProcessExecutor, SCRIPTS_KEYS } from '@medkit/scripts';
 import { ScriptRunner } from '@medkit/scripts';
 import { UPDATES_KEYS } from './config.js';
-import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginUpdates } from '../plugins/dispatch.js';
 import { UpdateManager } from './manager.js';
 import { getSamplers } from '../sampling/index.js';
-import type { UpdateProvider } from './provider.js';
+import { UPDATE_PROVIDERS, type UpdateProvider } from './provider.js';
 import { updatesRoutes } from './routes.js';
 import { ScriptUpdateProvider } from './script-provider.js';
 import { UPDATES_MIGRATIONS, UpdateStore } from './store.js';
@@ -54,15 +52,14 @@ export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFe
     name: 'updates',
     provides: [UPDATES_SERVICE],
     // Reuses the scripts feature's runner when it is there.
-    uses: [SCRIPTS_SERVICE, PLUGINS_SERVICE],
+    uses: [SCRIPTS_SERVICE, UPDATE_PROVIDERS],
     keys: UPDATES_KEYS,
     migrations: UPDATES_MIGRATIONS,
     init(ctx) {
       if (!ctx.config.read(UPDATES_KEYS, 'updates.enabled')) return;
-      // The first plugin UpdateProvider in config order replaces the built-in one (docs/plugins.md).
-      const plugins = ctx.services.find(PLUGINS_SERVICE);
-      const fromPlugin = plugins ? pluginUpdates(plugins) : undefined;
-      const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? fromPlugin ?? builtInProvider(ctx));
+      // The first contributed backend (the first plugin UpdateProvider in config order) replaces the built-in one (docs/plugins.md).
+      const contributed = ctx.services.find(UPDATE_PROVIDERS)?.()[0];
+      const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? contributed ?? builtInProvider(ctx));
       manager = new UpdateManager(new UpdateStore(ctx.db), provider, ctx.log.child({ component: 'updates' }));
       ctx.services.provide(UPDATES_SERVICE, manager);
       // Cyclic subscriptions and triggers on `/updates/{id}/status` read and follow the package's status.

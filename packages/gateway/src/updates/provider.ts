@@ -2,6 +2,9 @@
 // persistence and the one-operation-at-a-time rule; a provider only validates packages and does the
 // work of prepare and execute, reporting progress as it goes.
 
+import { token, type Token } from '@medkit/server';
+import type { Contributed } from '../entities/provider-chain.js';
+
 /** Progress sink handed to a provider for one operation; safe to call from any callback. */
 export interface UpdateReporter {
   /** Overall progress of this operation, 0–100, with an optional message. */
@@ -23,3 +26,9 @@ export interface UpdateProvider {
   /** Clean-up when a package is deleted. */
   remove?(id: string, metadata: Record<string, unknown>): void | Promise<void>;
 }
+
+/**
+ * Update backends other features contribute (the plugins feature: the first plugin UpdateProvider in
+ * configuration order, docs/plugins.md); the first replaces the built-in script backend.
+ */
+export const UPDATE_PROVIDERS: Token<Contributed<UpdateProvider>> = token('update-providers');

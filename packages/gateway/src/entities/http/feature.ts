@@ -8,7 +8,7 @@ import type { DiscoveryLayer } from '../pipeline/layer.js';
 import type { RuntimeGraphSource } from '../runtime/graph-snapshot.js';
 import { DiscoveryManager, ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE } from '../service.js';
 import { ROS_GRAPH_SERVICE } from '../../ros/connection.js';
-import { PLUGINS_SERVICE } from '../../plugins/feature.js';
+import { ENTITY_CONTRIBUTIONS } from '../contributions.js';
 import { registerDiscoveryRoutes } from './routes.js';
 import { capabilityNames, type DetailOptions } from './shapes.js';
 
@@ -26,10 +26,9 @@ export { ENTITIES_SERVICE };
  * Call the result once every route is registered.
  */
 function detailOptionsOf(ctx: GatewayContext): () => DetailOptions {
-  const plugins = ctx.services.find(PLUGINS_SERVICE);
-  const withPlugins = plugins && plugins.list.length > 0 ? plugins : undefined;
-  const decorate = withPlugins?.detailOf.bind(withPlugins);
-  const pluginsRevision = withPlugins ? () => withPlugins.detailsRevision : undefined;
+  const details = ctx.services.find(ENTITY_CONTRIBUTIONS)?.details;
+  const decorate = details?.detailOf.bind(details);
+  const pluginsRevision = details ? () => details.revision() : undefined;
   // Read from the route index on first use (every route is registered before the server listens).
   const served = new Map<EntityType, readonly string[]>();
   const resources = (type: EntityType): readonly string[] => {
@@ -52,15 +51,15 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
   return {
     name: 'entities',
     provides: [ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE],
-    // Plugins' IntrospectionProviders are discovery layers (docs/manifest.md).
-    uses: [ROS_GRAPH_SERVICE, PLUGINS_SERVICE],
+    // Contributed discovery layers (plugins' IntrospectionProviders, docs/manifest.md) and detail contributions.
+    uses: [ROS_GRAPH_SERVICE, ENTITY_CONTRIBUTIONS],
     async init(ctx) {
       const log = ctx.log.child({ component: 'discovery' });
       source = opts.source ?? ctx.services.find(ROS_GRAPH_SERVICE);
       manager = new DiscoveryManager(
         discoveryOptionsFromConfig(ctx.config, {
           source,
-          plugins: opts.plugins ?? ctx.services.find(PLUGINS_SERVICE)?.discoveryLayers(),
+          plugins: opts.plugins ?? ctx.services.find(ENTITY_CONTRIBUTIONS)?.discoveryLayers(),
           log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
         }),
       );

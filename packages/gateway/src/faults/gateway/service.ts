@@ -13,6 +13,8 @@ import { FaultEntityIndex } from './entity-scope.js';
 import type { FaultScope, SourceEntity } from './entity-scope.js';
 import { FaultViews } from './views.js';
 import { token, type Token } from '@medkit/server';
+import { ProviderChain } from '../../entities/provider-chain.js';
+import type { FaultProvider } from './providers.js';
 
 export const FAULTS_SERVICE: Token<FaultsService> = token('faults');
 
@@ -24,6 +26,11 @@ export class FaultsService {
     readonly system: FaultSystem,
     private readonly resolver: EntityResolver,
     cache: () => EntityCache | undefined,
+    /**
+     * The other providers of entities' faults (faults/gateway/providers.ts), consulted before the fault manager:
+     * the first that serves an entity answers for all of its faults (docs/plugins.md).
+     */
+    readonly providers: ProviderChain<FaultProvider> = new ProviderChain(),
   ) {
     this.entities = new FaultEntityIndex(cache);
     this.views = new FaultViews(system, this.entities);

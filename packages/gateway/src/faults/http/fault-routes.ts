@@ -1,6 +1,5 @@
 // HTTP ↔ fault manager for /faults and /{entity}/faults (docs/faults.md). Routes translate only: scope,
 // filters, views and clearing live in the domain and the faults service.
-import type { pluginFaults } from '../../plugins/dispatch.js';
 import { sendResult } from '@medkit/server';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,8 +26,6 @@ const tags = ['faults'];
 interface FaultRouteDeps {
   service: FaultsService;
   resolver: EntityResolver;
-  /** The faults of a plugin-owned entity (docs/plugins.md); undefined: the fault manager serves it. */
-  owned?: ReturnType<typeof pluginFaults>;
   /** Peer gateways asked for robot-wide reads of a code this gateway does not hold (aggregation); undefined: none. */
   peers?: PeerFaultLookup;
 }
@@ -215,8 +212,8 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
         },
       },
       async (request, reply) => {
-        const owned = deps.owned?.(request.entity);
-        if (owned) return sendResult(reply, await owned.list());
+        const served = svc.providers.resourceFor(request.entity);
+        if (served) return sendResult(reply, await served.list());
         const { type, entity } = request.entity;
         const q = request.query as { status?: string; severity?: string };
         const query: FaultListQuery = { statuses: statusesParam(q.status), minSeverity: severityParam(q.severity) };
@@ -235,9 +232,9 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
         },
       },
       async (request, reply) => {
-        const owned = deps.owned?.(request.entity);
-        if (owned) {
-          await owned.clearAll();
+        const served = svc.providers.resourceFor(request.entity);
+        if (served) {
+          await served.clearAll();
           return reply.code(204).send(null);
         }
         const { scope } = scoped(request);
@@ -258,8 +255,8 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
       },
       async (request, reply) => {
         const code = (request.params as { fault_code: string }).fault_code;
-        const owned = deps.owned?.(request.entity);
-        if (owned) return sendResult(reply, await owned.get(code));
+        const served = svc.providers.resourceFor(request.entity);
+        if (served) return sendResult(reply, await served.get(code));
         const { entity, scope } = scoped(request);
         const f = svc.manager.getFault(code);
         const detail = f && inEntityScope(f, scope.belongs) ? svc.views.detail(f, scope) : undefined;
@@ -291,9 +288,9 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
       },
       async (request, reply) => {
         const code = (request.params as { fault_code: string }).fault_code;
-        const owned = deps.owned?.(request.entity);
-        if (owned) {
-          await owned.clear(code);
+        const served = svc.providers.resourceFor(request.entity);
+        if (served) {
+          await served.clear(code);
           return reply.code(204).send(null);
         }
         const { entity, scope } = scoped(request);
