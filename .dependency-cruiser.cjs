@@ -124,6 +124,16 @@ module.exports = {
     ...packageRules,
     ...kindRules,
     ...tierRules,
+    // Issue 58: plugins reach the features only through the provider tokens each feature declares (DATA_PROVIDERS,
+    // LIFECYCLE_PROVIDERS, ...), which the plugins feature provides; so no gateway file outside plugins/ imports
+    // it, except the composition files that add the feature.
+    {
+      name: 'gateway-plugins-only-from-composition',
+      comment: 'no gateway file outside plugins/ imports plugins/ but the composition files (features.ts, index.ts); features take providers through their own tokens',
+      severity: 'error',
+      from: { path: `^${GW}`, pathNot: [`^${GW}plugins/`, COMPOSITION] },
+      to: { path: `^${GW}plugins/` },
+    },
   ],
   options: {
     // Built output is not followed rather than excluded: an excluded module drops the edges into it too, so an
