@@ -1,12 +1,7 @@
 // Counts writes to a fault store, so readers (REST list memoisation) can tell whether anything changed
 // since they last looked without comparing contents.
 import type { FaultRepository } from './repository.js';
-
-/** Every method of FaultRepository that changes stored state. */
-export const WRITES: ReadonlySet<keyof FaultRepository> = new Set<keyof FaultRepository>([
-  'putFault', 'putFaults', 'deleteFault', 'trimNearMisses', 'insertCaptureSet', 'deleteSnapshots', 'applySnapshotCap',
-  'putFreezeFrame', 'addRosbagLinks', 'deleteRosbagLink', 'deleteRecording', 'appendHistory',
-]);
+import { wrapRepository } from './repository-methods.js';
 
 interface CountedRepository {
   repository: FaultRepository;
@@ -14,27 +9,12 @@ interface CountedRepository {
   changes(): number;
 }
 
-/** Wraps `repo` so every write method bumps a counter; reads pass straight through. */
+/** Wraps `repo` so every write method (repository-methods.ts) bumps a counter; everything else passes straight through. */
 export function countChanges(repo: FaultRepository): CountedRepository {
   let n = 0;
-  const wrapped = new Map<PropertyKey, unknown>();
-  const repository = new Proxy(repo, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target) as unknown;
-      if (typeof value !== 'function') return value;
-      let fn = wrapped.get(prop);
-      if (!fn) {
-        const method = value as (...args: unknown[]) => unknown;
-        fn = WRITES.has(prop as keyof FaultRepository)
-          ? (...args: unknown[]) => {
-              n++;
-              return method.apply(target, args);
-            }
-          : method.bind(target);
-        wrapped.set(prop, fn);
-      }
-      return fn;
-    },
+  const repository = wrapRepository(repo, (kind, call) => {
+    if (kind === 'write') n++;
+    return call();
   });
   return { repository, changes: () => n };
 }
