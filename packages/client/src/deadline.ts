@@ -11,7 +11,11 @@ export interface Deadline {
   failure(err: unknown, what: string): unknown;
 }
 
-/** A deadline of `timeoutMs` (≤ 0 or Infinity: none) combined with the caller's `signal`. */
+/**
+ * A deadline of `timeoutMs` (≤ 0 or Infinity: none) combined with the caller's `signal` (AbortSignal.any). The
+ * deadline is a timer of its own rather than AbortSignal.timeout: it aborts with a MedkitTimeoutError (what a
+ * download's reader sees past it), and clear() stops it once the answer is complete.
+ */
 export function deadline(timeoutMs: number, signal?: AbortSignal): Deadline {
   const controller = new AbortController();
   let timedOut = false;
@@ -22,14 +26,10 @@ export function deadline(timeoutMs: number, signal?: AbortSignal): Deadline {
           controller.abort(new MedkitTimeoutError(`no answer within ${timeoutMs} ms`, timeoutMs));
         }, timeoutMs)
       : undefined;
-  const onAbort = () => controller.abort(signal!.reason);
-  if (signal?.aborted) controller.abort(signal.reason);
-  else signal?.addEventListener('abort', onAbort, { once: true });
   return {
-    signal: controller.signal,
+    signal: signal ? AbortSignal.any([controller.signal, signal]) : controller.signal,
     clear() {
       if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
     },
     failure(err, what) {
       if (timedOut) return new MedkitTimeoutError(`${what} did not answer within ${timeoutMs} ms`, timeoutMs);

@@ -38,15 +38,11 @@ function describe(err: unknown, signal: AbortSignal): { failure: PeerFailure; de
   return { failure: 'unreachable', detail: callErrorDetail(err) };
 }
 
-/** The combined deadline + caller signal of one call. */
-export function deadline(timeoutMs: number, signal?: AbortSignal): AbortSignal {
-  const t = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([t, signal]) : t;
-}
-
 /** Sends a request and reads the whole body (capped) within the deadline, giving raw bytes. */
 async function peerRequest(url: string, r: PeerRequest): Promise<{ ok: true; status: number; body: Buffer } | { ok: false; failure: PeerFailure; detail: string }> {
-  const signal = deadline(r.timeoutMs, r.signal);
+  // The deadline joined with the caller's signal; a timeout is told by its TimeoutError reason (describe).
+  const timeout = AbortSignal.timeout(r.timeoutMs);
+  const signal = r.signal ? AbortSignal.any([timeout, r.signal]) : timeout;
   try {
     const res = await outboundCall(url, { method: r.method, headers: r.headers, body: r.body, signal, agent: r.agent });
     const body = await readCapped(res.body, r.maxBytes ?? MAX_PEER_RESPONSE_BYTES);
