@@ -1,7 +1,21 @@
-import { defineConfig } from 'vitest/config';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { RUN_LAST } from './scripts/test-order.mjs';
 
 const packages = fileURLToPath(new URL('./packages/', import.meta.url));
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Vitest's order (failed first, then longest first), with the files of RUN_LAST after all others (scripts/test-order.mjs says why). */
+class PackagingLastSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const last = (f: TestSpecification) => RUN_LAST.some((p) => relative(root, f.moduleId).startsWith(p));
+    return [...sorted.filter((f) => !last(f)), ...sorted.filter(last)];
+  }
+}
 
 export default defineConfig({
   resolve: {
@@ -24,5 +38,6 @@ export default defineConfig({
     pool: 'forks',
     // 2-core machines: keep parallelism modest so real-network tests are not starved.
     maxWorkers: 2,
+    sequence: { sequencer: PackagingLastSequencer },
   },
 });

@@ -3,12 +3,13 @@
 // ("tests: N passed, N failed, N skipped") that CI tooling can read whatever the runner prints.
 // The run's ROS domains start at MEDKIT_TEST_DOMAIN_BASE; unset, the run takes a free domain slot
 // (test-support/domain-slots.mjs) so two suites on one machine never share a domain.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync, renameSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, openSync, readFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
 import { EXCLUSIVE } from './exclusive-tests.mjs';
+import { PREBUILD_NICE } from './test-order.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, '.test-artifacts');
@@ -59,11 +60,34 @@ async function domainBase() {
 }
 
 const env = { ...process.env, MEDKIT_TEST_DOMAIN_BASE: await domainBase() };
+
+/**
+ * A whole-suite run builds the packaging tests' artefacts in the background from the start, below the tests'
+ * priority; those tests run last (scripts/test-order.mjs says why). Its failure fails nothing by itself: each
+ * packaging test asks for its artefacts again and reports what the packager says. MEDKIT_TEST_PREBUILD=0 leaves it out.
+ */
+function startPrebuild() {
+  if (extra.length > 0 || process.env.MEDKIT_TEST_PREBUILD === '0') return undefined;
+  const log = join(outDir, 'package-prebuild.log');
+  const fd = openSync(log, 'w');
+  const child = spawn('nice', ['-n', String(PREBUILD_NICE), process.execPath, join(root, 'scripts/package.mjs')], { cwd: root, stdio: ['ignore', fd, fd] });
+  const ended = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve(`exit ${code ?? signal}`));
+    child.on('error', (err) => resolve(err.message));
+  });
+  console.log(`packaging artefacts: building in the background for test/packaging (${log})`);
+  return ended;
+}
+const prebuild = startPrebuild();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
 for (const [i, pass] of passes.entries()) {
   const out = passes.length > 1 ? jsonFile.replace(/\.json$/, `.pass${i + 1}.json`) : jsonFile;
-  if (i > 0) console.log(`\nrunning alone: ${pass.join(' ')}`);
+  if (i > 0) {
+    // Nothing of the packager runs beside the tests that run alone.
+    if (prebuild) console.log(`packaging artefacts: background build ended (${await prebuild})`);
+    console.log(`\nrunning alone: ${pass.join(' ')}`);
+  }
   const run = spawnSync('npx', vitestArgs(pass, out), { stdio: 'inherit', cwd: root, env });
   if ((run.status ?? 1) !== 0) status = run.status ?? 1;
   if (!existsSync(out)) {
