@@ -105,7 +105,6 @@ function classify(err: unknown, natsErrors: NatsErrorClasses): FailureKind {
   return 'other';
 }
 
-/** A wait of about `ms`: between 50 % and 100 % of it, so robots that failed together do not retry together. */
 export class OutboxDrain {
   private readonly pause = new WakeableSleep();
   private stopped = false;
