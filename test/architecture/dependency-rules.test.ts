@@ -105,4 +105,14 @@ describe('dependency rules', () => {
       }),
     ).toEqual(['gateway-routes-stay-down', 'gateway-wiring-stays-down']);
   });
+
+  it('refuse a feature importing plugins/ (it takes providers through its own token), not the composition root', () => {
+    expect(
+      violations({
+        'packages/gateway/src/plugins/feature.ts': 'export const PLUGINS = 1;\n',
+        'packages/gateway/src/features.ts': "import { PLUGINS } from './plugins/feature.js';\nexport const all = PLUGINS;\n",
+        'packages/gateway/src/data/feature.ts': "import { PLUGINS } from '../plugins/feature.js';\nexport const f = PLUGINS;\n",
+      }),
+    ).toEqual(['gateway-plugins-only-from-composition']);
+  });
 });
