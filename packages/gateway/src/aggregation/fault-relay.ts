@@ -2,7 +2,7 @@
 // can be proxied (event carries the peer name)", docs/aggregation.md one timeline). One SSE client per online peer, with
 // reconnect and Last-Event-ID; events that already passed through this gateway are dropped (loop guard).
 import type { OutboundAgent } from '@medkit/kit';
-import type { FaultEventSink } from './fault-events.js';
+import type { FaultEventSink } from '../faults/gateway/peer-events.js';
 import type { PeerLogger, PeerState } from './peers.js';
 import { SseClient, type SseMessage } from './sse-client.js';
 

@@ -5,7 +5,7 @@
 import type { GatewayFeature } from '../feature.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { AGGREGATION_KEYS, readAggregationSettings } from './config.js';
-import { PEER_FAULT_EVENTS_SERVICE, type FaultEventSink } from './fault-events.js';
+import { PEER_FAULT_EVENTS_SERVICE, type FaultEventSink } from '../faults/gateway/peer-events.js';
 import { createPeerFaultLookup } from './fault-lookup.js';
 import { PEER_FAULT_LOOKUP_SERVICE } from '../faults/gateway/peer-lookup.js';
 import { registerAggregationHooks } from './routes.js';

@@ -2,7 +2,7 @@
 export { createAggregationFeature, AGGREGATION_SERVICE, PEER_FAULT_SINK_SERVICE } from './feature.js';
 export { AGGREGATION_KEYS, readAggregationSettings, AggregationConfigError, type AggregationSettings, type PeerConfig } from './config.js';
 export { AggregationService, type MergeHost, type PeerHealth } from './service.js';
-export { PeerFaultEventHub, PEER_FAULT_EVENTS_SERVICE, type FaultEventSink, type RelayedFaultEvent, type RelayedFaultListener } from './fault-events.js';
+export { PeerFaultEventHub, PEER_FAULT_EVENTS_SERVICE, type FaultEventSink, type RelayedFaultEvent, type RelayedFaultListener } from '../faults/gateway/peer-events.js';
 export { mergePeerEntities, routeKey, type PeerContribution, type PeerRoute, type MergeResult, type LeafCollision } from './merge.js';
 export { fanOutPath, mergeCollection, type FanOutKind, type PeerItems } from './fan-out.js';
 export { sortFaultTimeline, faultTime } from './fault-timeline.js';

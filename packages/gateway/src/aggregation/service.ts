@@ -5,7 +5,7 @@ import type { App, Area, Component, Entity, EntitySnapshot, EntityType, SovdFunc
 import { SovdError } from '@medkit/plugin-api';
 import { warning, type HealthContribution } from '@medkit/kit';
 import type { AggregationSettings, PeerConfig } from './config.js';
-import { PeerFaultEventHub, type FaultEventSink } from './fault-events.js';
+import { PeerFaultEventHub, type FaultEventSink } from '../faults/gateway/peer-events.js';
 import { PeerFaultRelay } from './fault-relay.js';
 import { mergePeerEntities, renamedAppId, routeKey, type LeafCollision, type PeerRoute } from './merge.js';
 import { INSTANCE_HEALTH_FIELD, PeerRegistry, type PeerLogger, type PeerState } from './peers.js';

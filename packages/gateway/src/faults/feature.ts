@@ -2,7 +2,7 @@
 // (docs/faults.md), the black-box recordings and uploads under bulk-data (docs/faults.md), its /health report and the
 // 'faults' service other features (aggregation, triggers, subscriptions, the ROS wiring) build on.
 import { join } from 'node:path';
-import { PEER_FAULT_EVENTS_SERVICE } from '../aggregation/fault-events.js';
+import { PEER_FAULT_EVENTS_SERVICE } from './gateway/peer-events.js';
 import { correlatePeerFaults } from './gateway/peer-correlation.js';
 import type { GatewayConfig } from '../config/index.js';
 import { bool, list, str } from '@medkit/kit';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FaultEventStream } from '@medkit/faults';
 import { FaultStreamTimeline } from '../../src/faults/http/stream-timeline.js';
 import { FaultSseFanout, type FaultStreamClient } from '../../src/faults/http/sse-fanout.js';
-import { PeerFaultEventHub } from '../../src/aggregation/fault-events.js';
+import { PeerFaultEventHub } from '../../src/faults/gateway/peer-events.js';
 import type { FaultRecord } from '@medkit/faults';
 
 function record(code: string): FaultRecord {

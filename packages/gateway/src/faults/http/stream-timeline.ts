@@ -1,7 +1,7 @@
 // The sequence `/faults/stream` clients see (docs/faults.md, docs/aggregation.md "one timeline"): this gateway's
 // fault events and the events relayed from its peers, numbered by ONE id sequence and kept in one replay
 // buffer, so a `Last-Event-ID` reconnect gets exactly the missed events of both kinds.
-import type { RelayedFaultEvent } from '../../aggregation/fault-events.js';
+import type { RelayedFaultEvent } from '../gateway/peer-events.js';
 import { formatSseEvent } from '@medkit/kit';
 import type { FaultEvent, FaultEventStream } from '@medkit/faults';
 import { faultSseMessage, type EntityRef } from '@medkit/faults';

@@ -1,6 +1,7 @@
-// Peer fault events relayed into this gateway (docs/aggregation.md). The faults feature's stream
-// timeline (faults/http/stream-timeline.ts) subscribes here at start: each event gets this gateway's next
-// /faults/stream id, from the same sequence and replay buffer as local events.
+// Peer fault events relayed into this gateway (docs/aggregation.md): the faults feature's contract, which the
+// aggregation feature provides (so faults need not know aggregation). The stream timeline
+// (faults/http/stream-timeline.ts) subscribes at start: each event gets this gateway's next /faults/stream id,
+// from the same sequence and replay buffer as local events.
 import { token, type Token } from '@medkit/server';
 
 /** One fault event received from a peer's /faults/stream. */
