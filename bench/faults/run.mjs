@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const { loadConfig, createGateway, createEntitiesFeature, createFaultsFeature } = await import('@medkit/gateway');
+const { loadConfig, createGateway, createEntitiesFeature, createFaultsFeature, FAULTS_SERVICE } = await import('@medkit/gateway');
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,7 +34,7 @@ const config = loadConfig({
 });
 const gw = await createGateway({ config, features: [createEntitiesFeature(), faults] });
 const url = await gw.listen(0);
-const svc = gw.ctx.services.get('faults');
+const svc = gw.ctx.services.get(FAULTS_SERVICE);
 const SOURCES = ['/base/battery_monitor', '/base/motor_driver', '/sensors/lidar_driver', '/navigation/planner_server'];
 let n = 0;
 const report = () => {
@@ -72,11 +72,14 @@ await new Promise((r) => setTimeout(r, 500));
 const flushMs = [];
 const flushCpuMs = [];
 const sentMs = [];
-const flush = svc.fanout.flush.bind(svc.fanout);
-svc.fanout.flush = () => {
+// The fan-out is the feature's (faults/http/fault-stream.ts), not the service's since 2026-11-22: its class is wrapped
+// instead, through the module the gateway itself loaded (the same file behind @medkit/gateway's dist).
+const { FaultSseFanout } = await import(fileURLToPath(new URL('../../packages/gateway/dist/faults/http/sse-fanout.js', import.meta.url)));
+const flush = FaultSseFanout.prototype.flush;
+FaultSseFanout.prototype.flush = function timedFlush() {
   const f0 = performance.now();
   const c0 = process.cpuUsage();
-  flush();
+  flush.call(this);
   const c = process.cpuUsage(c0);
   flushMs.push(performance.now() - f0);
   flushCpuMs.push((c.user + c.system) / 1000);
@@ -97,7 +100,7 @@ if (globalThis.gc) {
   afterGc = `; after a full GC: RSS ${Math.round(m.rss / 1048576)} MB, JS heap used ${Math.round(m.heapUsed / 1048576)} MB`;
 }
 const b = await lat.stop();
-svc.fanout.flush = flush;
+FaultSseFanout.prototype.flush = flush;
 
 // --- A: throughput ------------------------------------------------------------------------------------
 const tp = startClients(TP_CLIENTS);
