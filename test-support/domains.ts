@@ -24,7 +24,8 @@
 //   180..234 offsets handed out to new tests by task; they map to domains base+60..base+114:
 //            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,
-//            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
+//            195 trigger restart e2e, 200 reference fault-manager file, 201 the bench smoke runs
+//            (test/bench-smoke.test.ts: every ROS bench, one after the other), 202..203 demo black box,
 //            204 gateway metrics (a ROS gateway's /metrics: RTPS traffic).
 //            205..208 rtps keyed topics.
 //            209 gateway beacons (beacons-peers); 212 gateway fault-triggers/ros (rules on a ROS topic).

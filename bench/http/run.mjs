@@ -12,7 +12,8 @@
 // runs on CPU 0 and every server on CPU 1 (--no-pin to leave placement to the scheduler): a server then never shares its
 // core with the load generator, which otherwise moved the plain baseline by up to 50% between runs on a 2-core VM.
 // Each server gets an unrecorded 3 s warm-up round before the measured ones (its JIT and caches warm, as in service); a
-// figure is the median of the rounds.
+// figure is the median of the rounds. --smoke (the test suite's run, test/bench-smoke.test.ts: does the bench still run
+// end to end?) measures 1 s rounds, one each, without warm-up, on the list route only.
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,16 +25,18 @@ import { median } from '../support/median.mjs';
 import { procCpu } from '../support/proc-cpu.mjs';
 import { canPin, runPinnedOn, spawnOn } from '../support/pin.mjs';
 
-const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' }, rounds: { type: 'string' }, 'no-pin': { type: 'boolean' }, 'baseline-node-flags': { type: 'string' } } });
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' }, rounds: { type: 'string' }, 'no-pin': { type: 'boolean' }, 'baseline-node-flags': { type: 'string' }, smoke: { type: 'boolean' } } });
 const pin = canPin(!opts['no-pin']);
 // This script (the load generator) on CPU 0; the servers it starts go to CPU 1.
 runPinnedOn(0, pin);
-const seconds = Number(positionals[0] ?? 10);
+const smoke = opts.smoke === true;
+const seconds = smoke ? 1 : Number(positionals[0] ?? 10);
 const gatewayFlags = opts['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : opts['node-flags'].split(/\s+/).filter(Boolean);
 const baselineOpt = opts['baseline-node-flags'];
 const baselineFlags = baselineOpt === 'same' ? gatewayFlags : (baselineOpt ?? '').split(/\s+/).filter(Boolean);
 const connections = 50;
-const rounds = Number(opts.rounds ?? 2);
+const rounds = smoke ? 1 : Number(opts.rounds ?? 2);
+const warmup = smoke ? 0 : 3;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'medkit-bench-http-'));
 
@@ -86,10 +89,12 @@ async function compare(gateways, path, label) {
   const file = join(dir, `body-${label}.json`);
   writeFileSync(file, bodies[0]);
   const baselines = [];
-  for (const kind of ['plain', 'plain-static', 'fastify-static']) baselines.push([kind, await start(kind, file)]);
+  // Started together: their start-up is not measured, and one after the other they took most of a short run.
+  const kinds = ['plain', 'plain-static', 'fastify-static'];
+  (await Promise.all(kinds.map((kind) => start(kind, file)))).forEach((srv, i) => baselines.push([kinds[i], srv]));
   const servers = [...baselines, ...gateways.map((g) => [g.kind, g.srv])];
   const results = Object.fromEntries(servers.map(([name]) => [name, []]));
-  for (const [, srv] of servers) await load(srv, path, 3);
+  if (warmup > 0) for (const [, srv] of servers) await load(srv, path, warmup);
   for (let round = 0; round < rounds; round++) {
     for (const [name, srv] of servers) results[name].push(await load(srv, path));
   }
@@ -111,9 +116,9 @@ const routes = [
   { path: '/api/v1/apps/app-7', check: (doc) => doc.id === 'app-7', kinds: ['gateway', 'gateway-acme'] },
   { path: '/api/v1/components', check: (doc) => Array.isArray(doc.items), kinds: ['gateway-acme'] },
   { path: '/api/v1/components/acme_sensor_hub', check: (doc) => doc.id === 'acme_sensor_hub', kinds: ['gateway-acme'] },
-];
+].filter((r, i) => !smoke || i === 0);
 const running = [];
-for (const v of variants) running.push({ ...v, srv: await start(v.kind) });
+running.push(...(await Promise.all(variants.map(async (v) => ({ ...v, srv: await start(v.kind) })))));
 const measured = [];
 for (const route of routes) {
   const gateways = running.filter((g) => route.kinds.includes(g.kind));
@@ -134,7 +139,7 @@ const summary = (rs) => ({
   cpu: median(rs.map((r) => r.cpuUsPerRequest)),
 });
 console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 16)}, loadavg at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each after a 3 s warm-up, medians; ${pin ? 'load generator on CPU 0, servers on CPU 1' : 'not pinned'}; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'}; plain servers' options: ${baselineFlags.join(' ') || 'none'})\n`);
+console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, ${rounds} rounds each after a ${warmup} s warm-up, medians; ${pin ? 'load generator on CPU 0, servers on CPU 1' : 'not pinned'}; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'}; plain servers' options: ${baselineFlags.join(' ') || 'none'})\n`);
 console.log('| route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|');
 const row = (route, server, x) => `| ${route} | ${server} | ${x.rps.toFixed(0)} | ${x.p50} | ${x.p99} | ${x.errors} | ${x.cpu.toFixed(1)} |`;
 const ratios = [];

@@ -6,7 +6,8 @@
 // sees (HTTP round trip, queued behind the load), idle first, then under load; p50 / p99 / max in ms. The scrape's
 // time in the gateway is wall time: it includes the setImmediate turn prom-client's event-loop-lag gauge waits
 // for, in which other requests run under load.
-// Build first (`npx tsc -b`), then: node bench/metrics/run.mjs [--seconds 15] [--faults 500] [--rate 200]
+// Build first (`npx tsc -b`), then: node bench/metrics/run.mjs [--seconds 15] [--faults 500] [--rate 200] [--idle 5]
+// (--idle: the idle window's seconds; the test suite's smoke run, test/bench-smoke.test.ts, shortens every window.)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -22,6 +23,7 @@ const { values: o } = parseArgs({
     rate: { type: 'string', default: '200' },
     connections: { type: 'string', default: '20' },
     every: { type: 'string', default: '250' },
+    idle: { type: 'string', default: '5' },
   },
 });
 const dir = mkdtempSync(join(tmpdir(), 'medkit-bench-metrics-'));
@@ -77,7 +79,7 @@ try {
   const warm = await scrapeLoop(base, () => Date.now() < end);
   const warmServer = (await stats()).scrapes;
   // Idle: the fault reports go on, no HTTP load.
-  end = Date.now() + 5000;
+  end = Date.now() + Number(o.idle) * 1000;
   const idle = await scrapeLoop(base, () => Date.now() < end);
   const idleServer = (await stats()).scrapes;
   // Under load: autocannon on the fault list and /health, scraping meanwhile.
@@ -91,7 +93,7 @@ try {
   const series = busy.body.split('\n').filter((l) => l && !l.startsWith('#')).length;
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}`);
   console.log(`date: ${new Date().toISOString()}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`command: node bench/metrics/run.mjs --seconds ${seconds} --faults ${o.faults} --rate ${o.rate} --connections ${o.connections} --every ${o.every}`);
+  console.log(`command: node bench/metrics/run.mjs --seconds ${seconds} --faults ${o.faults} --rate ${o.rate} --connections ${o.connections} --every ${o.every} --idle ${o.idle}`);
   console.log(`gateway: ${faults} faults stored, ${o.rate} fault reports/s (${JSON.stringify(busyStats.reports)} in all); exposition ${busy.body.length} bytes, ${series} series`);
   console.log(`load: autocannon ${o.connections} connections on GET /api/v1/faults + /api/v1/health: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`);
   console.log(`first scrape after start-up: ${warmServer[0].toFixed(2)} ms in the gateway, ${warm.times[0].toFixed(2)} ms round trip (then ${warmServer.length - 1} warm-up scrapes not counted)`);

@@ -2,7 +2,8 @@
 // parameter_beacon with its default poll settings) polls N nodes (default 200) in child processes, 10%
 // of which never answer their parameter services. Prints per-cycle duration, polled / skipped /
 // failed / unreached counts, and the gateway process's CPU time per cycle.
-// Usage: npx tsc -b && node bench/plugins/run.mjs [nodes=200] [nodesPerProcess=10] [cycles=8]
+// Usage: npx tsc -b && node bench/plugins/run.mjs [nodes=200] [nodesPerProcess=10] [cycles=8] [--smoke]
+// --smoke polls every second instead of every 5 (the test suite's run, test/bench-smoke.test.ts, with a few nodes).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,9 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, createGateway, ROS_SERVICE } from '@medkit/gateway';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 
-const total = Number(process.argv[2] ?? 200);
-const perProcess = Number(process.argv[3] ?? 10);
-const cycles = Number(process.argv[4] ?? 8);
+const positionals = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const smoke = process.argv.includes('--smoke');
+const total = Number(positionals[0] ?? 200);
+const perProcess = Number(positionals[1] ?? 10);
+const cycles = Number(positionals[2] ?? 8);
 const domain = Number(process.env.BENCH_DOMAIN ?? 78);
 const child = fileURLToPath(new URL('./child.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'medkit-bench-beacon-'));
@@ -22,7 +25,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'medkit-bench-beacon-'));
 const config = loadConfig({
   env: {},
   extraKeys: FEATURE_KEYS,
-  flags: { data_dir: dataDir, 'logging.level': 'silent', 'ui.enabled': false, 'ros.enabled': true, 'ros.domain_id': domain, 'ros.localhost_only': true, plugins: ['parameter_beacon'] },
+  flags: { data_dir: dataDir, 'logging.level': 'silent', 'ui.enabled': false, 'ros.enabled': true, 'ros.domain_id': domain, 'ros.localhost_only': true, plugins: ['parameter_beacon'], ...(smoke ? { 'plugins.parameter_beacon.poll_interval_sec': 1 } : {}) },
 });
 const gateway = await createGateway({ config, features: defaultFeatures(config) });
 const url = await gateway.listen(0);

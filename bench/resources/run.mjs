@@ -4,6 +4,7 @@
 // asking a dead parameter server (accepts requests, never answers; negative cache off so every one of
 // those requests waits its full deadline). Robot, gateway and load generator are separate processes.
 // Usage: npx tsc -b packages/ros2 packages/gateway && node bench/resources/run.mjs [seconds]
+// The ROS domain is BENCH_DOMAIN (108 by default), as in the other ROS benches, so a test can give it its own.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const seconds = Number(process.argv[2] ?? 10);
-const DOMAIN = 108;
+const DOMAIN = Number(process.env.BENCH_DOMAIN ?? 108);
 const connections = 20;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const robotScript = fileURLToPath(new URL('../../packages/gateway/test/fixtures/ros-robot.mjs', import.meta.url));

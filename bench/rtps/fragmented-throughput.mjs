@@ -5,7 +5,9 @@
 // average. Copy the block into docs/benchmarks.md.
 //
 //   npm run build && node bench/rtps/fragmented-throughput.mjs [--seconds 10] [--runs 3] [--domain 43]
-//     [--sizes 65536,1048576] [--payloads lent|given] [--profile DIR] [--pin]
+//     [--sizes 65536,1048576] [--payloads lent|given] [--profile DIR] [--pin] [--warmup 4]
+// --warmup S: the seconds each reader runs before its window (4); the test suite's smoke run (test/bench-smoke.test.ts)
+// shortens it with the window.
 //
 // --payloads: `lent` (the default) reads with ReaderConfig.lendPayloads, as a reader that only looks at each sample
 // may (this one counts them; Cyclone's reader too takes its samples into memory it reuses); `given` hands each
@@ -19,14 +21,14 @@ import { lendsPayloads } from '../support/payloads.mjs';
 import { canPin, runPinnedOn } from '../support/pin.mjs';
 
 const { values } = parseArgs({
-  options: { payloads: { type: 'string', default: 'lent' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, domain: { type: 'string', default: '43' }, sizes: { type: 'string', default: '65536,1048576' }, profile: { type: 'string' }, pin: { type: 'boolean' } },
+  options: { payloads: { type: 'string', default: 'lent' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, domain: { type: 'string', default: '43' }, sizes: { type: 'string', default: '65536,1048576' }, profile: { type: 'string' }, pin: { type: 'boolean' }, warmup: { type: 'string', default: '4' } },
 });
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const domain = Number(values.domain);
 const sizes = values.sizes.split(',').map(Number);
 const lend = lendsPayloads(values.payloads);
-const WARMUP_MS = 4000;
+const WARMUP_MS = Number(values.warmup) * 1000;
 const pin = canPin(values.pin === true);
 // This process is our reader: on CPU 1 with Cyclone's reader, the writer on CPU 0.
 runPinnedOn(1, pin);

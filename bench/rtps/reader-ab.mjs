@@ -6,7 +6,9 @@
 // addon's malloc settings) does not reach the other.
 //
 //   npx tsc -b packages/rtps && node bench/rtps/reader-ab.mjs --base DIR [--pairs 6] [--size 65536] [--seconds 8]
-//     [--domain 224] [--payloads given|lent] [--base-payloads given|lent]
+//     [--domain 224] [--payloads given|lent] [--base-payloads given|lent] [--warmup 4]
+// --warmup S: the seconds each reader runs before its window (4); the test suite's smoke run (test/bench-smoke.test.ts)
+// shortens it with the window.
 //
 // --payloads, --base-payloads: whether this build's and the base's reader lends its payloads (lendPayloads; a build
 // before it ignores the option), `given` for both by default. `--base packages/rtps --base-payloads given --payloads
@@ -31,13 +33,14 @@ const { values: a } = parseArgs({
     child: { type: 'string' },
     payloads: { type: 'string', default: 'given' },
     'base-payloads': { type: 'string', default: 'given' },
+    warmup: { type: 'string', default: '4' },
   },
 });
 
 if (a.child) {
   // One window in this process, with the build at a.child; one JSON line out.
   const { createParticipant } = await import(pathToFileURL(resolve(a.child, 'dist/index.js')).href);
-  const r = await runOurs({ domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, lend: lendsPayloads(a.payloads), rtps: { createParticipant } });
+  const r = await runOurs({ domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: Number(a.warmup) * 1000, lend: lendsPayloads(a.payloads), rtps: { createParticipant } });
   const usage = process.resourceUsage();
   console.log(JSON.stringify({ rate: r.rate, us: usPerSample(r), faults: usage.minorPageFault, rssMB: process.memoryUsage().rss / 2 ** 20 }));
   process.exit(0);
@@ -48,9 +51,9 @@ for (const k of ['payloads', 'base-payloads']) lendsPayloads(a[k], `--${k}`);
 const payloads = { base: a['base-payloads'], this: a.payloads };
 const self = fileURLToPath(import.meta.url);
 const builds = { base: resolve(a.base), this: fileURLToPath(new URL('../../packages/rtps', import.meta.url)) };
-const window = (name) => JSON.parse(execFileSync(process.execPath, [self, '--child', builds[name], '--payloads', payloads[name], '--size', a.size, '--seconds', a.seconds, '--domain', a.domain], { encoding: 'utf8' }).trim().split('\n').pop());
+const window = (name) => JSON.parse(execFileSync(process.execPath, [self, '--child', builds[name], '--payloads', payloads[name], '--size', a.size, '--seconds', a.seconds, '--domain', a.domain, '--warmup', a.warmup], { encoding: 'utf8' }).trim().split('\n').pop());
 
-console.log(`${new Date().toISOString()}: ${a.size} B samples, ${a.seconds} s windows after 4 s, ${a.pairs} pairs (base with payloads ${payloads.base}, then this build with payloads ${payloads.this}), domain ${a.domain}, load average ${load()}`);
+console.log(`${new Date().toISOString()}: ${a.size} B samples, ${a.seconds} s windows after ${a.warmup} s, ${a.pairs} pairs (base with payloads ${payloads.base}, then this build with payloads ${payloads.this}), domain ${a.domain}, load average ${load()}`);
 const costs = { base: [], this: [] };
 const ratios = [];
 for (let i = 1; i <= Number(a.pairs); i++) {

@@ -5,7 +5,9 @@
 // 2-core box, so that bench's ratio says as much about the writer's pace as about either reader; this one does not.
 //
 //   npx tsc -b packages/rtps && node bench/rtps/reader-cost.mjs [--rate 60000] [--size 1024] [--seconds 6] [--runs 5]
-//       [--domain 227] [--rtps DIR] [--payloads given|lent] [--no-pin]
+//       [--domain 227] [--rtps DIR] [--payloads given|lent] [--no-pin] [--warmup 4]
+// --warmup S: the seconds each reader runs before its window (4); the test suite's smoke run (test/bench-smoke.test.ts)
+// shortens it with the window.
 //
 // --payloads: whether our reader gives its payloads (the default reader) or lends them (lendPayloads).
 // --rtps DIR: read with another build of @medkit/rtps (its dist/ directory, next to packages/rtps/dist so that the
@@ -29,16 +31,17 @@ const { values: a } = parseArgs({
     rtps: { type: 'string' },
     payloads: { type: 'string', default: 'given' },
     'no-pin': { type: 'boolean' },
+    warmup: { type: 'string', default: '4' },
   },
 });
 const cpus = { writer: 0, reader: 1 };
 const pin = canPin(!a['no-pin']);
 runPinnedOn(cpus.reader, pin);
 const lend = lendsPayloads(a.payloads);
-const common = { domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: 4000, rate: Number(a.rate), cpus: pin ? cpus : undefined };
+const common = { domain: Number(a.domain), size: Number(a.size), seconds: Number(a.seconds), warmupMs: Number(a.warmup) * 1000, rate: Number(a.rate), cpus: pin ? cpus : undefined };
 const other = a.rtps ? await import(pathToFileURL(resolve(a.rtps, 'index.js')).href) : undefined;
 
-console.log(`${new Date().toISOString()}: ${a.size} B samples at ${a.rate}/s, ${a.seconds} s per reader after 4 s, ${a.runs} runs, our payloads ${a.payloads}, domain ${a.domain}, ${pin ? 'the writer on CPU 0, the readers on CPU 1' : 'not pinned'}, load average ${load()}`);
+console.log(`${new Date().toISOString()}: ${a.size} B samples at ${a.rate}/s, ${a.seconds} s per reader after ${a.warmup} s, ${a.runs} runs, our payloads ${a.payloads}, domain ${a.domain}, ${pin ? 'the writer on CPU 0, the readers on CPU 1' : 'not pinned'}, load average ${load()}`);
 const cols = { cyclone: [], medkit: [], other: [] };
 for (let i = 0; i < Number(a.runs); i++) {
   const c = await runCyclone(common);

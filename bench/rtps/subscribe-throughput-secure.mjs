@@ -6,10 +6,12 @@
 // with openssl (@medkit/ros2/security's Sros2KeystoreMaker), one enclave each for the publisher, Cyclone's reader
 // and ours. Prints samples/s and CPU for both (and the load average); copy the block into docs/benchmarks.md.
 //
-//   npm run build && node bench/rtps/subscribe-throughput-secure.mjs [seconds=10] [domain=41] [--runs 1] [--plain] [--profile DIR]
+//   npm run build && node bench/rtps/subscribe-throughput-secure.mjs [seconds=10] [domain=41] [--runs 1] [--plain] [--profile DIR] [--warmup 4]
 //
 // --plain runs the same two readers without security as well (the cost of the protection); --profile DIR writes
 // a V8 CPU profile of our reader's measured window (node --cpu-prof equivalent, via the inspector).
+// --warmup S: the seconds each reader runs before its window (4); the test suite's smoke run (test/bench-smoke.test.ts)
+// shortens it with the window.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +19,11 @@ import { parseArgs } from 'node:util';
 import { enclaveSecurity, loadEnclave, permissionsDocument, Sros2KeystoreMaker, sros2DefaultGovernanceXml } from '@medkit/ros2/security';
 import { CYCLONE_LO_URI, fmt, median, pct, runCyclone, runOurs } from './ddsperf-pair.mjs';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, plain: { type: 'boolean' }, profile: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, plain: { type: 'boolean' }, profile: { type: 'string' }, warmup: { type: 'string', default: '4' } } });
 const seconds = Number(positionals[0] ?? 10);
 const domain = Number(positionals[1] ?? 41);
 const SIZE = 1024;
-const WARMUP_MS = 4000;
+const WARMUP_MS = Number(values.warmup) * 1000;
 // Debian's libddsc0debian keeps the security plugins in a private directory.
 const PLUGINS = process.env.CYCLONE_SECURITY_LIBDIR ?? '/usr/lib/x86_64-linux-gnu/libddsc0debian';
 

@@ -5,13 +5,15 @@
 // run and the median ratio, with the load average, and for each half the box's UDP counters and how the writer's CPU
 // spent the window (idle, softirq); copy the printed block into docs/benchmarks.md.
 //
-//   npx tsc -b packages/rtps && node bench/rtps/subscribe-throughput.mjs [seconds=10] [domain=39] [--runs 1] [--payloads lent|given] [--profile DIR] [--no-pin]
+//   npx tsc -b packages/rtps && node bench/rtps/subscribe-throughput.mjs [seconds=10] [domain=39] [--runs 1] [--payloads lent|given] [--profile DIR] [--no-pin] [--warmup 4]
 //
 // --payloads: `lent` (the default) reads with ReaderConfig.lendPayloads, as a reader that only looks at each sample
 // may (this one counts them): each payload is handed on as a view of the datagram; `given` copies each into bytes
 // of its own, as a reader that keeps samples needs.
 // --profile DIR writes a V8 CPU profile of each of our reader's measured windows. With two CPUs or more and taskset,
 // the writer runs on CPU 0 and both readers on CPU 1 (--no-pin: the scheduler places them).
+// --warmup S: the seconds from starting the writer to the window (4: discovery, then 2 s of samples); the test suite's
+// smoke run (test/bench-smoke.test.ts) shortens it with the window.
 //
 // The peer binary is the one the interop tests build (packages/rtps/test/peers/build/cyclone-*/peer;
 // run `npx vitest run packages/rtps/test/interop-cyclone.test.ts` once), or MEDKIT_CYCLONE_PEER.
@@ -29,7 +31,7 @@ import { udpCounters, udpDelta } from '../support/udp-counters.mjs';
 
 const WRITER_CPU = 0;
 const READER_CPU = 1;
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, payloads: { type: 'string', default: 'lent' }, profile: { type: 'string' }, 'no-pin': { type: 'boolean' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, payloads: { type: 'string', default: 'lent' }, profile: { type: 'string' }, 'no-pin': { type: 'boolean' }, warmup: { type: 'string', default: '4' } } });
 // Both readers (this process, Cyclone's subscriber) on CPU 1, the writer on CPU 0: unpinned, the writer and a reader,
 // each near a whole core, shared both cores at random, and Cyclone's own rate moved between 92k and 139k samples/s.
 const pin = canPin(!values['no-pin']);
@@ -56,11 +58,11 @@ async function measureWindow(writerPid, read) {
   return { dt, samples, rate: samples / dt, cpu: (b.readerCpu - a.readerCpu) / dt, writerCpu: (b.writer - a.writer) / dt, sentPerSecond: ((b.sent ?? 0) - (a.sent ?? 0)) / dt, udp: udpDelta(a.udp, b.udp), writerCore: cpuShares(a.core, b.core) };
 }
 
-// Warm-up excluded: measure between t0 = 2 s after the first sample and t0 + seconds.
+// Warm-up excluded: measure between t0 = --warmup s after the writer started and t0 + seconds.
 async function runCyclone() {
   const sub = spawnPeer(['throughput-sub', '--size', String(SIZE)], READER_CPU);
   const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1'], WRITER_CPU);
-  await sleep(2000 + 2000);
+  await sleep(Number(values.warmup) * 1000);
   const total = () => {
     const last = [...sub.lines].reverse().find((l) => l.startsWith('rate '));
     return last ? Number(/total=(\d+)/.exec(last)[1]) : 0;
@@ -82,7 +84,7 @@ async function runOurs() {
     bytes += s.payload.length;
   });
   const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1'], WRITER_CPU);
-  await sleep(2000 + 2000);
+  await sleep(Number(values.warmup) * 1000);
   const stopProfile = await startCpuProfile(values.profile, 'medkit-1k-reader');
   // Where the reader is not reading: event-loop stalls and GC pauses in the measured window.
   const loop = monitorEventLoopDelay({ resolution: 1 });
@@ -112,7 +114,7 @@ async function runOurs() {
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-console.log(`${new Date().toISOString()}, ${seconds} s per reader after a 2 s warm-up, ${values.runs} runs, payloads ${values.payloads}, domain ${domain}, ${pin ? `readers on CPU ${READER_CPU}, the writer on CPU ${WRITER_CPU}` : 'not pinned'}, load average ${load()}`);
+console.log(`${new Date().toISOString()}, ${seconds} s per reader ${values.warmup} s after the writer started, ${values.runs} runs, payloads ${values.payloads}, domain ${domain}, ${pin ? `readers on CPU ${READER_CPU}, the writer on CPU ${WRITER_CPU}` : 'not pinned'}, load average ${load()}`);
 // Box-wide datagrams per received sample (the writer's DATA, HEARTBEATs, retransmissions; the reader's ACKNACKs) and
 // datagrams the kernel dropped because a receive buffer was full, for the measured window.
 // With the writer pinned, its CPU's softirq time is the kernel's loopback delivery of what it sends (charged to the
