@@ -1,6 +1,8 @@
 // Relays each online peer's /faults/stream into this gateway (docs/aggregation.md "SSE streams of peers
 // can be proxied (event carries the peer name)", docs/aggregation.md one timeline). One SSE client per online peer, with
-// reconnect and Last-Event-ID; events that already passed through this gateway are dropped (loop guard).
+// reconnect and Last-Event-ID; events that already passed through this gateway are dropped (loop guard). The sink
+// (PeerFaultEventHub) lets correlation see every event first, then hands the stream only those of faults the merged
+// `GET /faults` shows (its `hiddenInMerge`): a peer symptom correlation muted is in neither.
 import type { OutboundAgent } from '@medkit/kit';
 import type { FaultEventSink } from '../faults/gateway/peer-events.js';
 import type { PeerLogger, PeerState } from './peers.js';

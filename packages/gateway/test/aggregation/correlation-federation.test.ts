@@ -1,7 +1,7 @@
 // Correlation over federation (docs/faults.md "Correlation over federation", issue 55), between two real default
 // gateways over loopback: the main gateway's correlation rules see its aggregation peer's faults. The island's
 // PROTECTIVE_STOP (root cause) mutes the main gateway's abort that follows; the main gateway's root cause mutes
-// an island symptom in the merged list; the island's cleared root clears the local symptom it muted; and an island
+// an island symptom in the merged list and the merged stream alike; the island's cleared root clears the local symptom it muted; and an island
 // that goes away (black-holed) releases what its roots muted, and mutes again once it is back.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { PEER_FAULT_EVENTS_SERVICE } from '../../src/aggregation/index.js';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
-import { eventually, http, PausableProxy } from './support.js';
+import { eventually, http, PausableProxy, SseReader } from './support.js';
+import type { SseMessage } from '../../src/aggregation/sse-client.js';
 
 type Json = Record<string, unknown>;
 
@@ -32,6 +33,8 @@ const RULES = `correlation:
       mute_symptoms: true
 `;
 
+/** The fault code of a /faults/stream event. */
+const streamCode = (m: SseMessage): string => String(((JSON.parse(m.data) as Json).fault as Json | undefined)?.fault_code);
 const faultsOf = (g: TestGateway) => g.gateway.ctx.services.get(FAULTS_SERVICE);
 const fail = (g: TestGateway, code: string, source: string) => faultsOf(g).report({ fault_code: code, event_type: 0, severity: 3, description: `${code} happened`, source_id: source });
 
@@ -41,6 +44,7 @@ describe('correlation over federation', () => {
   let proxy: PausableProxy;
   let dir: string;
   const relayed: string[] = [];
+  const readers: SseReader[] = [];
   const list = async (query = '') => (await http(`${main.url}/api/v1/faults${query}`)).body as { items: Json[]; 'x-medkit': Json };
   const codes = (body: { items: Json[] }) => body.items.map((i) => i.fault_code as string);
   /** Main's correlation took the island's fault as a root cause (its relayed event arrived). */
@@ -72,6 +76,7 @@ describe('correlation over federation', () => {
     }, 100, 100);
   });
   afterAll(async () => {
+    for (const r of readers) r.close();
     await main?.close();
     await proxy?.close();
     await island?.close();
@@ -96,12 +101,30 @@ describe('correlation over federation', () => {
     expect(await history('PROTECTIVE_STOP')).toEqual(['occurred:/safety/safety_gate', 'confirmed:/safety/safety_gate']);
   });
 
-  it("this gateway's root cause mutes a peer's symptom in the merged list", async () => {
+  it("this gateway's root cause mutes a peer's symptom in the merged list and the merged stream alike; cleared, both show it", async () => {
+    const live = new SseReader(`${main.url}/api/v1/faults/stream`);
+    readers.push(live);
+    await live.opened;
     fail(main, 'LOCAL_ROOT', '/localization/amcl');
     fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
     await eventually(async () => codes(await list('?include_muted=true')).includes('ISLAND_SYMPTOM') && faultsOf(main).manager.correlation?.isMuted('ISLAND_SYMPTOM'));
     expect(codes(await list())).not.toContain('ISLAND_SYMPTOM');
     expect((await list('?include_muted=true'))['x-medkit'].muted_faults).toContainEqual(expect.objectContaining({ fault_code: 'ISLAND_SYMPTOM', root_cause_code: 'LOCAL_ROOT' }));
+    // The island's events come in order: once a later one is on main's stream, the muted symptom's would be too.
+    fail(island, 'ISLAND_MARKER_1', '/safety/safety_gate');
+    await live.next((m) => streamCode(m) === 'ISLAND_MARKER_1');
+    expect(live.messages.map(streamCode)).not.toContain('ISLAND_SYMPTOM');
+    // A new occurrence while muted stays out of the stream as well.
+    fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
+    fail(island, 'ISLAND_MARKER_2', '/safety/safety_gate');
+    await live.next((m) => streamCode(m) === 'ISLAND_MARKER_2');
+    expect(live.messages.map(streamCode)).not.toContain('ISLAND_SYMPTOM');
+    // The root cleared unmutes it: the merged list shows it at once, the stream with the island's next event of it.
+    faultsOf(main).manager.clear('LOCAL_ROOT');
+    expect(codes(await list())).toContain('ISLAND_SYMPTOM');
+    fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
+    const shown = await live.next((m) => streamCode(m) === 'ISLAND_SYMPTOM');
+    expect(JSON.parse(shown.data)).toMatchObject({ 'x-medkit': { gateway: 'island' } });
   });
 
   it("the peer's root cleared clears the local symptom it muted (auto_clear_with_root)", async () => {

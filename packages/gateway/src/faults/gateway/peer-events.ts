@@ -32,6 +32,7 @@ export const PEER_FAULT_EVENTS_SERVICE: Token<PeerFaultEventHub> = token('aggreg
 /** Fan-in point for relayed events; synchronous delivery, a throwing listener does not affect others. */
 export class PeerFaultEventHub implements FaultEventSink {
   private readonly listeners = new Set<RelayedFaultListener>();
+  private readonly mergedListeners = new Set<RelayedFaultListener>();
   private readonly goneListeners = new Set<(peer: string) => void>();
   /**
    * Whether a peer's fault is hidden from merged lists (a symptom this gateway's correlation muted); the faults
@@ -43,8 +44,24 @@ export class PeerFaultEventHub implements FaultEventSink {
 
   constructor(private readonly onListenerError: (err: Error) => void = () => {}) {}
 
+  /**
+   * Every listener first (correlation among them, which may mute the event's fault), then, unless the event's
+   * fault is {@link hiddenInMerge} by then, the merged-view listeners: the merged stream agrees with the merged list.
+   */
   publishPeerEvent(e: RelayedFaultEvent): void {
-    for (const l of this.listeners) {
+    this.deliver(this.listeners, e);
+    if (this.mergedListeners.size > 0 && !this.hiddenEvent(e)) this.deliver(this.mergedListeners, e);
+  }
+
+  /** Whether a relayed event is about a fault left out of the merged views (the merged list's rule). */
+  hiddenEvent(e: RelayedFaultEvent): boolean {
+    const fault = e.data.fault;
+    const code = typeof fault === 'object' && fault !== null ? (fault as Record<string, unknown>).fault_code : undefined;
+    return typeof code === 'string' && this.hiddenInMerge(code);
+  }
+
+  private deliver(listeners: ReadonlySet<RelayedFaultListener>, e: RelayedFaultEvent): void {
+    for (const l of listeners) {
       try {
         l(e);
       } catch (err) {
@@ -89,7 +106,18 @@ export class PeerFaultEventHub implements FaultEventSink {
     };
   }
 
+  /**
+   * Adds a listener for the merged view (this gateway's /faults/stream): it gets the events whose fault the merged
+   * `GET /faults` shows, after every {@link subscribe} listener saw the event. Returns the function that removes it.
+   */
+  subscribeMerged(listener: RelayedFaultListener): () => void {
+    this.mergedListeners.add(listener);
+    return () => {
+      this.mergedListeners.delete(listener);
+    };
+  }
+
   get subscriberCount(): number {
-    return this.listeners.size;
+    return this.listeners.size + this.mergedListeners.size;
   }
 }

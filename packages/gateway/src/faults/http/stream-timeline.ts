@@ -34,7 +34,8 @@ class Entry implements TimelineEntry {
 
 /** Where relayed peer events come from (the aggregation feature's PeerFaultEventHub). */
 interface PeerEventSource {
-  subscribe(listener: (e: RelayedFaultEvent) => void): () => void;
+  /** The events of faults the merged `GET /faults` shows (a symptom correlation muted is left out of both). */
+  subscribeMerged(listener: (e: RelayedFaultEvent) => void): () => void;
 }
 
 type TimelineListener = (e: TimelineEntry) => void;
@@ -73,7 +74,7 @@ export class FaultStreamTimeline {
   /** Takes relayed events from `source` from now on (replacing an earlier source). */
   connectPeers(source: PeerEventSource): void {
     this.offPeers?.();
-    this.offPeers = source.subscribe((e) => this.addPeerEvent(e));
+    this.offPeers = source.subscribeMerged((e) => this.addPeerEvent(e));
   }
 
   /** Adds a listener for new entries; returns the function that removes it. */
