@@ -13,7 +13,7 @@
 // core with the load generator, which otherwise moved the plain baseline by up to 50% between runs on a 2-core VM.
 // Each server gets an unrecorded 3 s warm-up round before the measured ones (its JIT and caches warm, as in service); a
 // figure is the median of the rounds. --smoke (the test suite's run, test/bench-smoke.test.ts: does the bench still run
-// end to end?) measures 1 s rounds, one each, without warm-up, on the list route only.
+// end to end?) measures 0.5 s rounds, one each, without warm-up, on the list route only.
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ const pin = canPin(!opts['no-pin']);
 // This script (the load generator) on CPU 0; the servers it starts go to CPU 1.
 runPinnedOn(0, pin);
 const smoke = opts.smoke === true;
-const seconds = smoke ? 1 : Number(positionals[0] ?? 10);
+const seconds = smoke ? 0.5 : Number(positionals[0] ?? 10);
 const gatewayFlags = opts['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : opts['node-flags'].split(/\s+/).filter(Boolean);
 const baselineOpt = opts['baseline-node-flags'];
 const baselineFlags = baselineOpt === 'same' ? gatewayFlags : (baselineOpt ?? '').split(/\s+/).filter(Boolean);
