@@ -248,7 +248,7 @@ export class FaultManager {
     const { event, muted, rootCause } = this.repository.atomically(() => {
       this.repository.putFault(rec, res.nearMiss, this.config.near_miss.max_per_fault);
       const correlation = failed && this.correlation
-        ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now)
+        ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now, undefined, rec.reporting_sources)
         : undefined;
       const muted = Boolean(correlation?.shouldMute) && (type === 'fault_confirmed' || type === 'fault_updated');
       this.recordReport(res, req.source_id, now, type === 'fault_confirmed' && muted ? correlation?.rootCause ?? '' : undefined);
@@ -374,9 +374,9 @@ export class FaultManager {
    * correlation like a report of its own, as a root cause of local symptoms or as a symptom of a local root cause
    * (hidden from the merged list). Nothing is stored: the fault is the peer's.
    */
-  correlatePeerFault(code: string, severity: number, gateway: string): void {
+  correlatePeerFault(code: string, severity: number, gateway: string, sources: readonly string[] = []): void {
     if (!this.correlation || validateFaultCode(code) || !Number.isInteger(severity)) return;
-    this.correlation.processFailed(code, correlationSeverityLabel(severity), this.clock.monoMs(), this.clock.wallNs(), gateway);
+    this.correlation.processFailed(code, correlationSeverityLabel(severity), this.clock.monoMs(), this.clock.wallNs(), gateway, sources);
   }
 
   /**

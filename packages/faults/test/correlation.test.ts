@@ -2,6 +2,7 @@
 // auto clusters, list visibility (Q5), cleanup.
 import { afterEach, describe, expect, it } from 'vitest';
 import { globToRegExp, parseCorrelationConfig } from '../src/correlation/config.js';
+import { CorrelationEngine } from '../src/correlation/engine.js';
 import { queryFaults } from '../src/query/list.js';
 import { faultListEnvelope, faultListItem } from '../src/query/rest-views.js';
 import { cleanupDirs, harness } from '../../../test-support/faults-harness.js';
@@ -157,5 +158,67 @@ describe('correlation in the fault manager (docs/faults.md)', () => {
     h.F('C_COMM_LOST');
     expect(queryFaults(h.mgr, { includeClusters: true }).cluster_count).toBe(0);
     expect(h.takeEvents()).toHaveLength(3);
+  });
+});
+
+describe('correlation rules that name an entity or a gateway (docs/faults.md)', () => {
+  const QUALIFIED = `
+correlation:
+  enabled: true
+  patterns:
+    aborts: { codes: ["NAV_*"] }
+  rules:
+    - id: island_stop
+      root_cause: { codes: [PROTECTIVE_STOP], gateway: island, entity: /safety }
+      symptoms: [ {pattern: aborts, entity: [/navigation/bt_navigator]}, {codes: [ISLAND_*], gateway: island} ]
+      window_ms: 1000
+`;
+  const engine = () => new CorrelationEngine(parseCorrelationConfig(QUALIFIED));
+
+  it('a root cause qualified by gateway and entity opens the window only for that gateway and entity', () => {
+    const e = engine();
+    expect(e.processFailed('PROTECTIVE_STOP', 'CRITICAL', 0, 0n).isRootCause).toBe(false);
+    expect(e.processFailed('PROTECTIVE_STOP', 'CRITICAL', 0, 0n, 'other', ['/safety/safety_gate']).isRootCause).toBe(false);
+    expect(e.processFailed('PROTECTIVE_STOP', 'CRITICAL', 0, 0n, 'island', ['/safetyx/gate']).isRootCause).toBe(false);
+    expect(e.processFailed('PROTECTIVE_STOP', 'CRITICAL', 0, 0n, 'island', ['/safety/safety_gate']).isRootCause).toBe(true);
+  });
+
+  it("symptoms match by their own entry's entity and gateway; `local` is this gateway's own", () => {
+    const e = engine();
+    e.processFailed('PROTECTIVE_STOP', 'CRITICAL', 0, 0n, 'island', ['/safety']);
+    // An abort from another node is no symptom; from the named node it is, on any gateway.
+    expect(e.processFailed('NAV_ABORTED', 'ERROR', 10, 0n, undefined, ['/navigation/controller_server']).shouldMute).toBe(false);
+    expect(e.processFailed('NAV_ABORTED', 'ERROR', 20, 0n, undefined, ['/navigation/bt_navigator']).shouldMute).toBe(true);
+    // ISLAND_* only from the island, not from this gateway nor another peer.
+    expect(e.processFailed('ISLAND_LOCAL', 'ERROR', 30, 0n, undefined, ['/x']).shouldMute).toBe(false);
+    expect(e.processFailed('ISLAND_OTHER', 'ERROR', 30, 0n, 'other', ['/x']).shouldMute).toBe(false);
+    expect(e.processFailed('ISLAND_PEER', 'ERROR', 30, 0n, 'island', ['/x']).shouldMute).toBe(true);
+    expect(e.hiddenFaults(40).map((m) => m.fault_code)).toEqual(['ISLAND_PEER', 'NAV_ABORTED']);
+    // Cleared, the root cascades to what it muted (its rule found by code).
+    expect(e.clear('PROTECTIVE_STOP')).toEqual(['ISLAND_PEER', 'NAV_ABORTED']);
+
+    const local = new CorrelationEngine(parseCorrelationConfig(
+      'correlation:\n  enabled: true\n  rules:\n    - id: r\n      root_cause: {codes: [ROOT], gateway: [local]}\n      symptoms: [{codes: [S]}]\n',
+    ));
+    expect(local.processFailed('ROOT', 'ERROR', 0, 0n, 'island').isRootCause).toBe(false);
+    expect(local.processFailed('ROOT', 'ERROR', 0, 0n).isRootCause).toBe(true);
+  });
+
+  it('rejects hostile or invalid qualifiers with the key named (correlation disabled)', () => {
+    const bad = (q: string, where: 'root' | 'symptom' = 'root') => parseCorrelationConfig(
+      `correlation:\n  enabled: true\n  rules:\n    - id: r\n      root_cause: {codes: [X]${where === 'root' ? `, ${q}` : ''}}\n      symptoms: [{codes: [Y]${where === 'symptom' ? `, ${q}` : ''}}]\n`,
+    );
+    for (const q of ['entity: "../etc"', 'entity: "safety"', 'entity: "/a/*"', 'entity: ""', 'entity: []', 'entity: 7', 'entity: {a: 1}', 'entity: "/a\\nb"', `entity: "/${'a'.repeat(300)}"`]) {
+      const c = bad(q);
+      expect(c.enabled, q).toBe(false);
+      expect(c.errors[0], q).toContain("rule 'r': root_cause.entity");
+    }
+    for (const q of ['gateway: "is land"', 'gateway: "<script>"', `gateway: "${'g'.repeat(65)}"`, 'gateway: [island, null]', 'gateway: true']) {
+      const c = bad(q, 'symptom');
+      expect(c.enabled, q).toBe(false);
+      expect(c.errors[0], q).toContain("rule 'r': symptoms[0].gateway");
+    }
+    expect(bad('entity: [/safety, /nav/bt]').enabled).toBe(true);
+    expect(bad('gateway: local', 'symptom').enabled).toBe(true);
   });
 });

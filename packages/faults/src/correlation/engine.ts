@@ -1,7 +1,7 @@
 // Correlation engine (docs/faults.md): root causes and their symptoms, auto clusters, muting.
 // State is in memory only and is lost on restart (docs/faults.md). Times: monotonic ms for windows, wall ns for display.
 import { severityRank } from '../model.js';
-import type { ClusterRule, CorrelationConfig, HierarchicalRule } from './config.js';
+import type { ClusterRule, CorrelationConfig, FaultOrigin, HierarchicalRule } from './config.js';
 
 /** MutedFaultInfo.msg */
 export interface MutedFaultInfo {
@@ -72,14 +72,16 @@ export class CorrelationEngine {
   /**
    * Processes one accepted FAILED report (docs/faults.md). `severity` is the report's severity (number or label).
    * `gateway`: a peer gateway's fault (docs/faults.md "Correlation over federation"): it may be a root cause of this
-   * gateway's symptoms, or a symptom of this gateway's root cause.
+   * gateway's symptoms, or a symptom of this gateway's root cause. `sources`: the fault's reporting sources, for
+   * rules that name an entity.
    */
-  processFailed(code: string, severity: number | string, nowMs: number, wallNs: bigint, gateway?: string): CorrelationResult {
+  processFailed(code: string, severity: number | string, nowMs: number, wallNs: bigint, gateway?: string, sources: readonly string[] = []): CorrelationResult {
     const none: CorrelationResult = { shouldMute: false, isRootCause: false, retroMuted: [] };
     if (!this.enabled) return none;
+    const origin: FaultOrigin = { ...(gateway ? { gateway } : {}), sources };
     this.dropExpiredRoots(nowMs);
     for (const root of this.pendingRoots) {
-      if (root.code === code || !root.rule.symptoms.matches(code)) continue;
+      if (root.code === code || !root.rule.symptoms.matches(code, origin)) continue;
       const elapsed = nowMs - root.startMs;
       if (elapsed > root.rule.window_ms) continue;
       const set = this.symptoms.get(root.code) ?? new Set<string>();
@@ -92,7 +94,7 @@ export class CorrelationEngine {
       return { ...none, rootCause: root.code };
     }
     for (const rule of this.config.rules) {
-      if (rule.mode === 'hierarchical' && rule.root.matches(code)) {
+      if (rule.mode === 'hierarchical' && rule.root.matches(code, origin)) {
         // A root cause reported again restarts its window rather than being listed twice.
         this.pendingRoots = this.pendingRoots.filter((r) => r.code !== code);
         this.pendingRoots.push({ code, rule, startMs: nowMs, ...(gateway ? { gateway } : {}) });
@@ -102,7 +104,7 @@ export class CorrelationEngine {
       }
     }
     for (const rule of this.config.rules) {
-      if (rule.mode === 'auto_cluster' && rule.match.matches(code)) return this.cluster(rule, code, severity, nowMs, wallNs);
+      if (rule.mode === 'auto_cluster' && rule.match.matches(code, origin)) return this.cluster(rule, code, severity, nowMs, wallNs);
     }
     return none;
   }
@@ -164,7 +166,7 @@ export class CorrelationEngine {
     const recorded = this.symptoms.get(code);
     if (recorded && recorded.size > 0) {
       const pending = this.pendingRoots.find((r) => r.code === code);
-      const rule = pending?.rule ?? this.config.rules.find((r): r is HierarchicalRule => r.mode === 'hierarchical' && r.root.matches(code));
+      const rule = pending?.rule ?? this.config.rules.find((r): r is HierarchicalRule => r.mode === 'hierarchical' && r.root.matchesCode(code));
       if (rule?.auto_clear_with_root) {
         cascade = [...recorded].sort();
         for (const s of cascade) {

@@ -1,7 +1,7 @@
 // Correlation over federation (docs/faults.md "Correlation over federation", issue 55), between two real default
 // gateways over loopback: the main gateway's correlation rules see its aggregation peer's faults. The island's
 // PROTECTIVE_STOP (root cause) mutes the main gateway's abort that follows; the main gateway's root cause mutes
-// an island symptom in the merged list and the merged stream alike; the island's cleared root clears the local symptom it muted; and an island
+// an island symptom in the merged list and the merged stream alike (a rule naming the island mutes only its symptom); the island's cleared root clears the local symptom it muted; and an island
 // that goes away (black-holed) releases what its roots muted, and mutes again once it is back.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,11 @@ const RULES = `correlation:
       symptoms: [{ codes: [ISLAND_SYMPTOM] }]
       window_ms: 60000
       mute_symptoms: true
+    - id: island_symptoms_only
+      mode: hierarchical
+      root_cause: { codes: [GATEWAY_ROOT], gateway: local }
+      symptoms: [{ codes: ["GW_SYMPTOM_*"], gateway: island }]
+      window_ms: 60000
 `;
 
 /** The fault code of a /faults/stream event. */
@@ -125,6 +130,18 @@ describe('correlation over federation', () => {
     fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
     const shown = await live.next((m) => streamCode(m) === 'ISLAND_SYMPTOM');
     expect(JSON.parse(shown.data)).toMatchObject({ 'x-medkit': { gateway: 'island' } });
+  });
+
+  it("a rule that names the peer gateway mutes only that gateway's symptom", async () => {
+    fail(main, 'GATEWAY_ROOT', '/localization/amcl');
+    fail(main, 'GW_SYMPTOM_MAIN', '/navigation/bt_navigator');
+    fail(island, 'GW_SYMPTOM_ISLAND', '/safety/safety_gate');
+    await eventually(async () => faultsOf(main).manager.correlation?.isMuted('GW_SYMPTOM_ISLAND'), 100, 100);
+    expect(faultsOf(main).manager.correlation?.isMuted('GW_SYMPTOM_MAIN')).toBe(false);
+    const shown = codes(await list());
+    expect(shown).toContain('GW_SYMPTOM_MAIN');
+    expect(shown).not.toContain('GW_SYMPTOM_ISLAND');
+    expect(codes(await list('?include_muted=true'))).toContain('GW_SYMPTOM_ISLAND');
   });
 
   it("the peer's root cleared clears the local symptom it muted (auto_clear_with_root)", async () => {

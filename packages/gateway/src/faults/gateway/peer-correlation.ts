@@ -15,6 +15,10 @@ export interface PeerFaultFeed {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The peer fault's reporting sources (for rules that name an entity); bounded, as a peer may send anything. */
+const sourcesOf = (fault: Record<string, unknown>): string[] =>
+  Array.isArray(fault.reporting_sources) ? fault.reporting_sources.slice(0, 64).filter((s): s is string => typeof s === 'string') : [];
+
 /** Subscribes `manager` to the peers' fault events; returns the function that stops it. */
 export function correlatePeerFaults(hub: PeerFaultFeed, manager: FaultManager): () => void {
   const offEvents = hub.subscribe((e) => {
@@ -23,7 +27,7 @@ export function correlatePeerFaults(hub: PeerFaultFeed, manager: FaultManager): 
     if (!fault || !code) return;
     // A confirmation, or an update of a confirmed fault (a new occurrence: what a local FAILED report of a confirmed
     // fault is to correlation).
-    if (e.event === 'fault_confirmed' || (e.event === 'fault_updated' && fault.status === 'CONFIRMED')) manager.correlatePeerFault(code, Number(fault.severity), e.peer);
+    if (e.event === 'fault_confirmed' || (e.event === 'fault_updated' && fault.status === 'CONFIRMED')) manager.correlatePeerFault(code, Number(fault.severity), e.peer, sourcesOf(fault));
     // `fault_cleared` also announces a heal (status HEALED): only an explicit clear clears what the root muted, as
     // locally.
     else if (e.event === 'fault_cleared' && fault.status === 'CLEARED') manager.peerFaultCleared(code);
