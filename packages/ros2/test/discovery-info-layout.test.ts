@@ -5,13 +5,15 @@
 // print every node of every snapshot they take. Both start orders, several medkit nodes with services (as the
 // gateway's service interface has), a graph mixing both layouts, and the evidence rules on their own.
 // Domain: offset 228.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VendorId, type EndpointData } from '@medkit/rtps';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createParticipant, VendorId, type EndpointData } from '@medkit/rtps';
 import { CYCLONE, describeWith, FASTDDS } from '../../../test-support/requirements.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess, type PeerVendor } from '../../../test-support/peers/harness.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { endpointData } from '../../../test-support/sedp-endpoints.js';
 import { GidLayoutEvidence } from '../src/graph/gid-layout-evidence.js';
+import { DISCOVERY_INFO_DDS_TYPE, DISCOVERY_INFO_TOPIC, encodeDiscoveryInfo } from '../src/graph/discovery-info.js';
+import { QOS_DISCOVERY_INFO_WRITER } from '../src/client/qos-profiles.js';
 import type { RosContext } from '../src/index.js';
 import { closeContexts, context, until } from './support/contexts.js';
 
@@ -106,6 +108,57 @@ describeWith(FASTDDS, 'ros.distro decides only while a peer has said nothing', (
     await peerReadsUs(peer, ros, nodes);
     expect(ros.announcesTypeHashes).toBe(true);
   }, 60_000);
+});
+
+// The control: without it, "the reader survives" above could mean the reader survives anything. Our participant
+// writes what the gateway wrote before issue 52 (one Iron+ writer matched with every reader, its snapshot written
+// at once) to the same careless Humble reader, which must not read it as a snapshot of ours.
+describeWith(FASTDDS, 'the careless reader against the old publisher (control)', () => {
+  beforeAll(async () => {
+    await buildPeer('fastdds24');
+  }, 600_000);
+
+  it('a 24-byte reader given the 16-byte snapshot written to every reader dies of std::bad_alloc', async () => {
+    // A bare participant with only the old writer: a RosContext's own (safe) writer would compete for the reader's
+    // keep-last history of this keyless topic.
+    const participant = await createParticipant({ domainId: DOMAIN, localhostOnly: true, peerIndexCount: 12, userData: 'enclave=/;', name: '/' });
+    onTestFinished(() => participant.close());
+    // Fixed endpoint ids (not the participant's random prefix), so what the careless reader takes for a sequence length
+    // is the same on every run: 0xffffffff, as from a real gateway's ids in 5 of 5 runs of the report.
+    const gids = (from: number, n: number) => Array.from({ length: n }, (_, i) => `${'ff'.repeat(12)}${(from + i).toString(16).padStart(6, '0')}04`);
+    // The shape of the gateway's snapshot with the service interface on: its node and one serving services.
+    const nodes = [
+      { namespace: '/', name: 'medkit_gateway', readers: gids(0x10, 3), writers: gids(0x20, 4) },
+      { namespace: '/', name: 'medkit', readers: gids(0x30, 12), writers: gids(0x50, 12) },
+    ];
+    const old = participant.createWriter({ topic: DISCOVERY_INFO_TOPIC, typeName: DISCOVERY_INFO_DDS_TYPE, qos: QOS_DISCOVERY_INFO_WRITER });
+    const snapshot = encodeDiscoveryInfo({ gid: participant.guid, nodes }, 16);
+    old.write(snapshot);
+    // Discovery on a busy loopback can miss a first round: a reader that has not matched the old writer within 15 s is
+    // started again (the control needs the sample delivered, not discovery's speed).
+    let peer: PeerProcess | undefined;
+    for (let attempt = 0; attempt < 3 && old.matches.size === 0; attempt++) {
+      await peer?.kill();
+      peer = await spawnPeer('fastdds24', 'listener', { domain: DOMAIN, node: 'humble_reader' });
+      await until(() => old.matches.size > 0, 'the reader matched', 15_000).catch(() => undefined);
+    }
+    const reader = peer!;
+    expect(old.matches.size, 'the careless reader never matched the old writer').toBeGreaterThan(0);
+    let exit: string | undefined;
+    void reader.exited.then((e) => (exit = `exited (code ${e.code}, signal ${e.signal})`));
+    const misread = () => reader.lines.find((l) => l.startsWith('discovery-misread'));
+    const readAsOurs = () => reader.lines.find((l) => l.startsWith(`graph gid=${participant.guid} ns=/ name=medkit `));
+    const end = Date.now() + 30_000;
+    for (let i = 1; exit === undefined && misread() === undefined && readAsOurs() === undefined && Date.now() < end; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      // Written again as the old publisher did on every graph change.
+      if (i % 10 === 0) old.write(snapshot);
+    }
+    const outcome = exit ?? misread() ?? readAsOurs() ?? 'nothing within 30 s';
+    // It dies as rmw_fastrtps' reader did on the robot: std::bad_alloc, abort.
+    expect(outcome, `stdout: ${reader.lines.slice(-10).join('\n')}\nstderr: ${reader.stderr.slice(-10).join('\n')}`).toMatch(/^exited/);
+    expect(reader.stderr.join('\n')).toMatch(/std::bad_alloc/);
+  }, 120_000);
 });
 
 /** A remote endpoint as SEDP delivers it. */
