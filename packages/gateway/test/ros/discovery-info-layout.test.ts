@@ -2,8 +2,9 @@
 // 52): on 2026-11-27 every real Humble Fast DDS node on a secured domain died within 3 s of the gateway joining
 // (std::bad_alloc in rmw's graph thread), and 4 of 10 on a plain domain when the gateway started first. The
 // `fastdds24` peer reads that topic as rmw_fastrtps does (sequences resized to whatever length is read) and
-// announces no type hashes, like Humble. Both start orders, plain (offset 229) and SROS2 (offset 234); /health
-// says which layout each reader gets, and warns about a mixed graph.
+// announces no type hashes, like Humble; `fastdds` is its Iron+ twin. Both start orders, the service interface on and
+// off, plain (offset 229) and SROS2 (offset 234); /health says which layout each reader gets, and warns about a mixed
+// graph.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CYCLONE, CYCLONE_SECURITY, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
@@ -77,6 +78,18 @@ describeWith([...FASTDDS, ...CYCLONE], 'the gateway with the service interface o
     expect(health['x-medkit-ros'].discovery_info).toMatchObject({ mixed_layouts: true, readers_gid16: 1, readers_gid24: 1 });
     await killAllPeers();
   }, 120_000);
+
+  it('the service interface off (the default): a careless reader of each layout reads the gateway and lives on', async () => {
+    await g?.close();
+    g = await startDefaultRosGateway(DOMAIN);
+    // One generation at a time (a careless Humble reader dies on an Iron+ node's own snapshot, see above).
+    for (const [vendor, node, key] of [['fastdds24', 'humble_plain', 'readers_gid24'], ['fastdds', 'jazzy_plain', 'readers_gid16']] as const) {
+      const peer = await spawnPeer(vendor, 'listener', { domain: DOMAIN, node });
+      await readsGateway(peer);
+      await eventually(async () => ((await discoveryInfo(g!))[key] === 1 ? true : undefined), `the ${vendor} reader on /health`);
+      await killAllPeers();
+    }
+  }, 120_000);
 });
 
 describeWith([...FASTDDS, ...OPENSSL, ...CYCLONE_SECURITY], 'the gateway with the service interface on, against careless Humble Fast DDS nodes (SROS2)', () => {
@@ -85,6 +98,7 @@ describeWith([...FASTDDS, ...OPENSSL, ...CYCLONE_SECURITY], 'the gateway with th
   let g: TestGateway | undefined;
   beforeAll(async () => {
     await buildPeer('fastdds24');
+    await buildPeer('fastdds');
     ks = createSros2Keystore();
     ks.makeEnclave('/medkit/gateway', { governanceXml: governanceXml(DOMAIN), permissionsXml: allowAllPermissionsXml('CN=/medkit/gateway', DOMAIN) });
   }, 600_000);
@@ -113,6 +127,13 @@ describeWith([...FASTDDS, ...OPENSSL, ...CYCLONE_SECURITY], 'the gateway with th
     }, 'two secured Humble readers on /health');
     expect(info).toMatchObject({ readers_gid16: 0, mixed_layouts: false });
   }, 180_000);
+
+  it('a secured careless Iron+ reader (the Humble ones gone) reads the gateway in its layout and lives on', async () => {
+    await killAllPeers();
+    const young = await spawnSecuredPeer(ks, DOMAIN, 'fastdds', 'listener', 'jazzy_a');
+    await readsGateway(young);
+    await eventually(async () => ((await discoveryInfo(g!)).readers_gid16 === 1 ? true : undefined), 'the secured Iron+ reader on /health');
+  }, 120_000);
 });
 
 describe('discovery_info warnings', () => {
