@@ -49,6 +49,15 @@ describe('RIHS01 type hashes', () => {
     expect(r.typeDescription('rmw_dds_common/msg/Gid').type_description.fields[0].type.type_id).toBe(51);
   });
 
+  it('hashes test_msgs/msg/BasicTypes (char among every basic type) as an Iron+ build generated it', () => {
+    // The value from rosidl_generator_c's basic_types__description.c of a public Iron+ build of test_msgs; the fields
+    // are that file's raw source.
+    const r = new TypeRegistry({ amentPrefixPath: '' });
+    const fields = ['bool', 'byte', 'char', 'float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
+    r.registerDefinition('test_msgs/msg/BasicTypes', fields.map((t) => `${t} ${t}_value`).join('\n'));
+    expect(r.typeHash('test_msgs/msg/BasicTypes')).toBe('RIHS01_7c300afd4e796798d49bdd6cdaa0fa87fa0ed2ba3217d977e1faa87070d797ab');
+  });
+
   it('describes a service with its implicit _Event, and remembers hashes only until a registration', () => {
     const desc = registry.typeDescription('example_interfaces/srv/AddTwoInts');
     expect(desc.type_description.fields.map((f) => [f.name, f.type.type_id, f.type.nested_type_name])).toEqual([
