@@ -207,7 +207,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver, peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE) });
         registerEntityFaultRoutes(app, { service, resolver: ctx.resolver });
         registerAcknowledgeRoutes(app, { service, resolver: ctx.resolver });
-        registerIncidentRoutes(app, { service, logs: () => ctx.services.find(LOGS_SERVICE) });
+        registerIncidentRoutes(app, { service, logs: () => ctx.services.find(LOGS_SERVICE), peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE) });
         await registerBulkDataRoutes(app, { service, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };
     },

@@ -2,11 +2,13 @@
 // gateways over loopback: the main gateway's correlation rules see its aggregation peer's faults. The island's
 // PROTECTIVE_STOP (root cause) mutes the main gateway's abort that follows; the main gateway's root cause mutes
 // an island symptom in the merged list and the merged stream alike (a rule naming the island mutes only its symptom); the island's cleared root clears the local symptom it muted; and an island
-// that goes away (black-holed) releases what its roots muted, and mutes again once it is back.
+// that goes away (black-holed) releases what its roots muted, and mutes again once it is back. A local symptom's
+// incident file carries the island's root cause (its detail and history), or says why not while the island is away.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { McapIndexedReader } from '@mcap/core';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { PEER_FAULT_EVENTS_SERVICE } from '../../src/aggregation/index.js';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
@@ -37,6 +39,19 @@ const RULES = `correlation:
       symptoms: [{ codes: ["GW_SYMPTOM_*"], gateway: island }]
       window_ms: 60000
 `;
+
+/** `GET /faults/{code}/incident` of `g`, read back: the medkit_incident metadata and the JSON attachments by name. */
+async function incident(g: TestGateway, code: string): Promise<{ meta: Record<string, string>; attachments: Map<string, unknown> }> {
+  const res = await fetch(`${g.url}/api/v1/faults/${code}/incident`);
+  expect(res.status).toBe(200);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const reader = await McapIndexedReader.Initialize({ readable: { size: async () => BigInt(bytes.length), read: async (o, l) => bytes.subarray(Number(o), Number(o + l)) } });
+  let meta: Record<string, string> = {};
+  for await (const m of reader.readMetadata()) if (m.name === 'medkit_incident') meta = Object.fromEntries(m.metadata);
+  const attachments = new Map<string, unknown>();
+  for await (const a of reader.readAttachments()) attachments.set(a.name, JSON.parse(new TextDecoder().decode(a.data)));
+  return { meta, attachments };
+}
 
 /** The fault code of a /faults/stream event. */
 const streamCode = (m: SseMessage): string => String(((JSON.parse(m.data) as Json).fault as Json | undefined)?.fault_code);
@@ -104,6 +119,13 @@ describe('correlation over federation', () => {
     const history = (code: string) => http(`${main.url}/api/v1/faults/${code}`).then((r) => ((r.body as Json)['x-medkit'] as { status_history: Json[] }).status_history.map((h) => `${h.change}:${h.source}`));
     expect(await history('NAV_ABORTED')).toEqual(['occurred:/navigation/bt_navigator', 'confirmed:/navigation/bt_navigator', 'muted:PROTECTIVE_STOP']);
     expect(await history('PROTECTIVE_STOP')).toEqual(['occurred:/safety/safety_gate', 'confirmed:/safety/safety_gate']);
+    // The abort's incident file carries the island's root cause: its detail and status history, read from the island.
+    const { meta, attachments } = await incident(main, 'NAV_ABORTED');
+    expect(meta).toMatchObject({ fault_code: 'NAV_ABORTED', root_cause: 'PROTECTIVE_STOP', root_cause_gateway: 'island' });
+    expect(meta.root_cause_unavailable).toBeUndefined();
+    const root = (attachments.get('faults.json') as Json[]).find((d) => (d.item as Json).code === 'PROTECTIVE_STOP');
+    expect(root?.['x-medkit']).toMatchObject({ gateway: 'island' });
+    expect(((root?.['x-medkit'] as Json).status_history as Json[]).map((h) => h.change)).toEqual(['occurred', 'confirmed']);
   });
 
   it("this gateway's root cause mutes a peer's symptom in the merged list and the merged stream alike; cleared, both show it", async () => {
@@ -158,6 +180,10 @@ describe('correlation over federation', () => {
     // Offline after a failed health check: the abort is shown again, not hidden behind a root nobody can see.
     await eventually(async () => codes(await list()).includes('NAV_ABORTED'), 100, 100);
     expect(isPeerRoot('PROTECTIVE_STOP')).toBe(false);
+    // The island unreachable, the abort's incident still exports and says why its root cause's detail is missing.
+    const away = await incident(main, 'NAV_ABORTED');
+    expect(away.meta).toMatchObject({ root_cause: 'PROTECTIVE_STOP', root_cause_unavailable: expect.stringContaining('island') });
+    expect((away.attachments.get('faults.json') as Json[]).map((d) => (d.item as Json).code)).toEqual(['NAV_ABORTED']);
     proxy.resume();
     // Back: its stream is relayed again; a stop it confirms from now on is a root cause again.
     const before = relayed.length;

@@ -5,14 +5,16 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, EntityId, GenericError, type HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { inEntityScope, writeIncidentMcap, type FaultRecord } from '@medkit/faults';
 import { faultSegments } from './fault-segments.js';
 import type { LogManager } from '../../logs/manager.js';
 import type { FaultsService } from '../gateway/service.js';
-import { incidentOf } from '../incident/incident-content.js';
+import { incidentOf, type PeerFaultReader } from '../incident/incident-content.js';
+import type { PeerFaultLookup } from '../gateway/peer-lookup.js';
+import { adoptPeerDetail } from '../gateway/peer-faults.js';
 import { FaultCode } from './schemas.js';
 import { disposition } from './bulk-data-routes.js';
 
@@ -25,8 +27,22 @@ const description =
   'medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in ' +
   'Foxglove and in medkit\'s incident view (Open file). A fault without a recording still answers, without messages.';
 
-async function sendIncident(reply: FastifyReply, svc: FaultsService, f: FaultRecord, logs: LogManager | undefined): Promise<FastifyReply> {
-  const incident = await incidentOf(svc, f, logs, BigInt(Date.now()) * 1_000_000n);
+interface IncidentDeps {
+  service: FaultsService;
+  logs: () => LogManager | undefined;
+  /** With aggregation: reads a root cause a peer holds, on behalf of the caller (as `GET /faults/{code}` does). */
+  peers?: PeerFaultLookup;
+}
+
+/** The peer fault reader of one request, or undefined without aggregation. */
+function peerReader(peers: PeerFaultLookup | undefined, request: FastifyRequest): PeerFaultReader | undefined {
+  if (!peers) return undefined;
+  const caller = { clientId: request.client.id, headers: request.headers };
+  return (code) => peers.find({ path: `/faults/${encodeURIComponent(code)}`, caller, adopt: adoptPeerDetail(code) });
+}
+
+async function sendIncident(reply: FastifyReply, svc: FaultsService, f: FaultRecord, logs: LogManager | undefined, readPeerFault?: PeerFaultReader): Promise<FastifyReply> {
+  const incident = await incidentOf(svc, f, logs, BigInt(Date.now()) * 1_000_000n, readPeerFault);
   const dir = await mkdtemp(join(tmpdir(), 'medkit-incident-'));
   const path = join(dir, 'incident.mcap');
   const cleanup = () => void rm(dir, { recursive: true, force: true });
@@ -47,7 +63,7 @@ async function sendIncident(reply: FastifyReply, svc: FaultsService, f: FaultRec
     .send(stream);
 }
 
-export function registerIncidentRoutes(app: HttpApp, deps: { service: FaultsService; logs: () => LogManager | undefined }): void {
+export function registerIncidentRoutes(app: HttpApp, deps: IncidentDeps): void {
   const svc = deps.service;
   const notFound = (code: string, entityId?: string) => new SovdError('resource-not-found', `Fault not found: ${code}`, { fault_code: code, ...(entityId ? { entity_id: entityId } : {}) });
   app.get(
@@ -62,7 +78,7 @@ export function registerIncidentRoutes(app: HttpApp, deps: { service: FaultsServ
       const code = (request.params as { fault_code: string }).fault_code;
       const f = svc.manager.getFault(code);
       if (!f) throw notFound(code);
-      return sendIncident(reply, svc, f, deps.logs());
+      return sendIncident(reply, svc, f, deps.logs(), peerReader(deps.peers, request));
     },
   );
   for (const { segment, idParam, op } of faultSegments()) {
@@ -80,7 +96,7 @@ export function registerIncidentRoutes(app: HttpApp, deps: { service: FaultsServ
         const { type, entity } = request.entity;
         const f = svc.manager.getFault(code);
         if (!f || !inEntityScope(f, svc.scopeOf(type, entity).belongs)) throw notFound(code, entity.id);
-        return sendIncident(reply, svc, f, deps.logs());
+        return sendIncident(reply, svc, f, deps.logs(), peerReader(deps.peers, request));
       },
     );
   }

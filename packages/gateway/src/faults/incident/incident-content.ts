@@ -7,6 +7,7 @@ import type { LogManager } from '../../logs/manager.js';
 import { entryBody, type LogEntryBody } from '../../logs/model.js';
 import { GATEWAY_VERSION, PRODUCT_NAME } from '../../version.js';
 import type { FaultsService } from '../gateway/service.js';
+import type { PeerFaultResult } from '../gateway/peer-lookup.js';
 
 /** Log lines an incident file carries at most (the newest of the window). */
 export const MAX_INCIDENT_LOG_LINES = 5000;
@@ -19,6 +20,22 @@ export interface Incident {
   content: IncidentContent;
   /** The download's file name: `incident_<CODE>_<unix ms>.mcap`. */
   filename: string;
+}
+
+/**
+ * Reads a peer's fault detail by code (the aggregation peer fault lookup: the online peers in parallel, each within
+ * aggregation.timeout_ms and a response size cap; never rejects).
+ */
+export type PeerFaultReader = (code: string) => Promise<PeerFaultResult<Record<string, unknown>>>;
+
+/** What the file says of a root cause a peer gateway holds: its detail (status history included), or why not. */
+type PeerRootCause = { detail: Record<string, unknown>; peer: string } | { unavailable: string };
+
+async function peerRootCause(code: string, read: PeerFaultReader | undefined): Promise<PeerRootCause> {
+  if (!read) return { unavailable: 'no aggregation peers to ask' };
+  const r = await read(code);
+  if (r.found) return { detail: r.value, peer: r.peer };
+  return { unavailable: r.failedPeers.length > 0 ? `peers that could not say: ${r.failedPeers.join(', ')}` : 'no peer holds it' };
 }
 
 /** The REST views are JSON already (no bigint: times are ISO strings or seconds). */
@@ -46,8 +63,12 @@ async function windowLogs(logs: LogManager | undefined, faults: readonly FaultRe
   return lines.filter((e) => e.stampNs <= toNs).slice(-MAX_INCIDENT_LOG_LINES).map(entryBody);
 }
 
-/** Assembles the incident of `f` (a local fault). */
-export async function incidentOf(svc: FaultsService, f: FaultRecord, logs: LogManager | undefined, nowNs: bigint): Promise<Incident> {
+/**
+ * Assembles the incident of `f` (a local fault). When its root cause is a peer gateway's fault (the island's
+ * PROTECTIVE_STOP), `readPeerFault` brings that fault's detail and status history into faults.json; a peer that
+ * cannot say is named in the metadata (`root_cause_unavailable`) rather than failing the export.
+ */
+export async function incidentOf(svc: FaultsService, f: FaultRecord, logs: LogManager | undefined, nowNs: bigint, readPeerFault?: PeerFaultReader): Promise<Incident> {
   const link = svc.manager.repository.rosbagLinksForFault(f.fault_code)[0];
   const faults = incidentFaults(svc, f, link);
   const rosbag = svc.manager.config.snapshots.rosbag;
@@ -62,6 +83,10 @@ export async function incidentOf(svc: FaultsService, f: FaultRecord, logs: LogMa
     ((d.environment_data as { snapshots: { type: string }[] }).snapshots ?? []).filter((s) => s.type === 'freeze_frame'),
   ]));
   const rootCause = rootCauseOf(svc, f);
+  const peerRoot = rootCause !== undefined && !faults.some((r) => r.fault_code === rootCause) && !svc.manager.getFault(rootCause)
+    ? await peerRootCause(rootCause, readPeerFault)
+    : undefined;
+  if (peerRoot && 'detail' in peerRoot) details.push(peerRoot.detail);
   const identity = { product: PRODUCT_NAME, medkit_version: GATEWAY_VERSION, host_name: hostname(), exported_at: isoFromNs(nowNs) };
   const attachments: IncidentAttachment[] = [
     { name: 'faults.json', mediaType: 'application/json', data: json(details), logTimeNs: f.last_occurred_ns },
@@ -72,6 +97,8 @@ export async function incidentOf(svc: FaultsService, f: FaultRecord, logs: LogMa
   const metadata: Record<string, string> = {
     fault_code: f.fault_code,
     ...(rootCause ? { root_cause: rootCause } : {}),
+    ...(peerRoot && 'peer' in peerRoot ? { root_cause_gateway: peerRoot.peer } : {}),
+    ...(peerRoot && 'unavailable' in peerRoot ? { root_cause_unavailable: peerRoot.unavailable } : {}),
     fault_codes: JSON.stringify(faults.map((r) => r.fault_code)),
     recording_id: link?.recording_id ?? '',
     window_start: isoFromNs(fromNs),
