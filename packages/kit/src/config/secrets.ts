@@ -18,10 +18,20 @@ export function redactUrlCredentials(text: string): string {
   return text.includes('://') ? text.replace(URL_CREDENTIALS, '$1:***@') : text;
 }
 
-/** A configuration value as messages may quote it: `(hidden)` for a secret key, else its JSON with URL passwords hidden. */
+/**
+ * `value` with every field under a secret-named path hidden: a map or list value (e.g. an OTLP `endpoints` list
+ * whose entries carry `headers`) is named by its own key, so `endpoints[0].headers` is checked as `endpoints.headers`.
+ */
+function hideNested(key: string, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => hideNested(key, v));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretKey(`${key}.${k}`) ? '(hidden)' : hideNested(`${key}.${k}`, v)]));
+}
+
+/** A configuration value as messages may quote it: `(hidden)` for a secret key, else its JSON with nested secrets and URL passwords hidden. */
 export function shownConfigValue(key: string, raw: unknown): string {
   if (isSecretKey(key)) return '(hidden)';
-  return redactUrlCredentials(JSON.stringify(raw) ?? String(raw));
+  return redactUrlCredentials(JSON.stringify(hideNested(key, raw)) ?? String(raw));
 }
 
 /** A log destination that hides URL passwords in every line before it is written. */
