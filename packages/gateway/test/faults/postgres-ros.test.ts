@@ -3,8 +3,9 @@
 // capturer read the largest capture id) 5 times of 5. A real PostgreSQL up, down and back, and a real Cyclone DDS
 // talker whose /chatter the freeze frame captures. And what "accepted" means: a fault acknowledged to a reporting
 // node (ReportFault `accepted: 1`) survives the gateway's SIGKILL while PostgreSQL is down (the write-ahead
-// journal). Domain offset 233.
+// journal). And a PostgreSQL that accepts connections but answers late at start. Domain offset 233.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -19,11 +20,61 @@ import { freePort } from '../../../../test-support/servers/ports.mjs';
 const DOMAIN = testDomain(233);
 let pgs: PgServer | undefined;
 let g: FaultGateway | undefined;
+let slow: SlowProxy | undefined;
 const dirs: string[] = [];
+
+interface SlowProxy {
+  url: string;
+  /** Stops holding: what every connection sent so far is forwarded, and everything from now on at once. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL that accepts TCP at once but answers late: a proxy in front of the real one that holds every byte
+ * the gateway sends until release() (so the server's answer is late by as long as the test holds it).
+ */
+async function slowProxy(upstreamPort: number, database: string): Promise<SlowProxy> {
+  let held = true;
+  const waiting: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(upstreamPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    const chunks: Buffer[] = [];
+    const forward = (b: Buffer) => (held ? chunks.push(b) : upstream.write(b));
+    client.on('data', forward);
+    waiting.push(() => {
+      for (const b of chunks.splice(0)) upstream.write(b);
+    });
+    upstream.pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `postgres://medkit@127.0.0.1:${port}/${database}`,
+    release() {
+      held = false;
+      for (const flush of waiting.splice(0)) flush();
+    },
+    async close() {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
 
 afterEach(async () => {
   await g?.close();
   g = undefined;
+  await slow?.close();
+  slow = undefined;
   pgs?.stop();
   pgs = undefined;
 });
@@ -89,6 +140,30 @@ describeWith([...POSTGRES, ...CYCLONE], 'the PostgreSQL store with ROS and freez
     expect(await metrics()).toBe('medkit_health_degraded 0');
     await freezeFrameOfChatter(g, 'PG_ROS_LATE');
   }, 120_000);
+
+  it('starts with a PostgreSQL that answers late, accepts a report once it answers, and the fault is in PostgreSQL', async () => {
+    pgs = await startPostgres();
+    slow = await slowProxy(pgs.port, 'medkit');
+    const f = flags(slow.url);
+    // Start-up does not wait for the store: the gateway is up while every byte to PostgreSQL is held.
+    g = await startFaultGateway({ flags: f });
+    const early = await g.api('GET', '/health');
+    expect(early.status).toBe(200);
+    expect((await storeState(g)).state).not.toBe('ok');
+    await new Promise((r) => setTimeout(r, 3000)); // a few seconds late: past the 1 s query deadline, so it retries too
+    expect((await g.api('GET', '/health')).status).toBe(200);
+    slow.release();
+    await until(async () => ((await storeState(g!)).state === 'ok' ? true : undefined), 'the store once PostgreSQL answers', 30_000);
+    await freezeFrameOfChatter(g, 'PG_ROS_SLOW');
+    await until(async () => ((await storeState(g!)).pending_writes === 0 ? true : undefined), 'the report written to PostgreSQL', 30_000);
+    await g.close();
+    g = undefined;
+    // Durable: a new gateway on the same database, straight to PostgreSQL, loads it.
+    g = await startFaultGateway({ flags: { ...flags(pgs.url) } });
+    await until(async () => ((await storeState(g!)).state === 'ok' ? true : undefined), 'the store after the restart', 30_000);
+    const after = await g.api('GET', '/faults/PG_ROS_SLOW');
+    expect(after.status).toBe(200);
+  }, 180_000);
 
   it('an acknowledged report survives a SIGKILL of the gateway while PostgreSQL is down (the journal), and is in PostgreSQL after both are back', async () => {
     buildGateway();
