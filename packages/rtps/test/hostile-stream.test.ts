@@ -3,6 +3,7 @@
 // read the writer's GUID from discovery (issue 54), on both receive paths (the addon's batches and dgram):
 // - one HEARTBEAT in the writer's name with count 0x7fffffff: every later real count looked old, the reader
 //   stopped acknowledging and the writer stalled for good (200/s before, 0 after). Now it costs one heartbeat;
+//   HEARTBEAT_FRAG counts go through the same gate, and a forged one is sent the same way;
 // - forged fragmented samples at future sequence numbers: each completed one left the reassembly budget and was
 //   kept whole in the out-of-order stash (1,000 forged 1 MiB samples took the process from 55 to 1,081 MiB). Now
 //   SNs far ahead are not kept and the stash is charged to the byte budgets.
@@ -17,7 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CYCLONE, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { peerEnv } from '../../../test-support/peers/harness.js';
-import { Bytes, dataFrag, header, heartbeat, infoDst, infoTs, sn } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { Bytes, dataFrag, header, heartbeat, heartbeatFrag, infoDst, infoTs, sn } from '../../../test-support/rtps-fuzz/datagrams.js';
 import { FakePeer } from '../../../test-support/rtps-fuzz/fake-peer.js';
 import { nativeReceiveAvailable } from '../src/native-udp.js';
 import { CountGate } from '../src/count-gate.js';
@@ -86,6 +87,31 @@ describeWith(CYCLONE, 'a ddsperf stream under forged datagrams', () => {
       await attacker.send(forged.done(), userPort(p));
       // Give the forged count time to land, then the stream must run at its rate (half of it, for a loaded machine).
       await new Promise((res) => setTimeout(res, 500));
+      expect(await deliveredOver(count, 3000)).toBeGreaterThan(RATE * 1.5);
+    }, 60_000);
+
+    it(`${path.name}: a forged HEARTBEAT_FRAG count of 0x7fffffff is passed over by the writer's next ones, and the stream goes on`, async () => {
+      const { p, count, writer, r } = await stream(path.native);
+      const proxy = r.core.writers.get(writer)!;
+      // 16 KiB samples go out in fragments, each datagram with a HEARTBEAT_FRAG: the gate is in use.
+      const gate = proxy.heartbeatFragCounts;
+      await until(() => gate.heard, "the writer's HEARTBEAT_FRAGs", 30_000);
+      // Every count the gate is asked about, to know the forged one reached it (and was not dropped before).
+      const asked: number[] = [];
+      const accept = gate.accept.bind(gate);
+      gate.accept = (c: number) => {
+        asked.push(c);
+        return accept(c);
+      };
+      attacker = await FakePeer.open();
+      const prefix = Buffer.from(writer.slice(0, 24), 'hex');
+      const writerId = parseInt(writer.slice(24), 16);
+      const forged = header(new Bytes(), prefix, 0x0110);
+      heartbeatFrag(forged, { readerId: parseInt(r.guid.slice(24), 16), writerId, sn: sn(BigInt(proxy.nextExpected)), lastFrag: 1, count: 0x7fffffff });
+      await attacker.send(forged.done(), userPort(p));
+      await until(() => asked.includes(0x7fffffff), 'the forged HEARTBEAT_FRAG handled', 30_000);
+      // The writer's own counts are taken again after it (the gate resynchronised), and the stream runs at its rate.
+      await until(() => asked.indexOf(0x7fffffff) < asked.length - 2 && gate.last !== 0x7fffffff, 'the real HEARTBEAT_FRAG counts taken again', 30_000);
       expect(await deliveredOver(count, 3000)).toBeGreaterThan(RATE * 1.5);
     }, 60_000);
 
