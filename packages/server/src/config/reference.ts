@@ -55,8 +55,8 @@ from, and names every key it does not support.
   \`scritps.sandbox.mode\`). A plugin's \`plugins.<name>.*\` keys are checked against the keys the plugin declares
   (docs/plugins.md).
 - Secrets are never printed or logged: keys named for credentials (\`*secret*\`, \`*password*\`, \`*token*\`,
-  \`*seed*\`, \`*api_key*\`, \`*headers*\`, \`auth.clients\`, …) show as \`(hidden)\` in the start-up echo and in
-  every message about their value, and the password of any URL (\`postgres://user:***@host/db\`) is hidden in the echo,
+  \`*seed*\`, \`*api_key*\`, \`*headers*\`, \`auth.clients\`, …) show as \`(hidden)\` in the start-up echo (also as a field
+  inside a list or map value, e.g. an OTLP endpoint's \`headers\`) and in every message about their value, and the password of any URL (\`postgres://user:***@host/db\`) is hidden in the echo,
   in messages and in every log line.
 `;
 
