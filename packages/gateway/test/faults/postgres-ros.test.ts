@@ -25,6 +25,8 @@ const dirs: string[] = [];
 
 interface SlowProxy {
   url: string;
+  /** Connections accepted so far. */
+  connections(): number;
   /** Stops holding: what every connection sent so far is forwarded, and everything from now on at once. */
   release(): void;
   close(): Promise<void>;
@@ -36,9 +38,11 @@ interface SlowProxy {
  */
 async function slowProxy(upstreamPort: number, database: string): Promise<SlowProxy> {
   let held = true;
+  let accepted = 0;
   const waiting: (() => void)[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
+    accepted++;
     const upstream = connect(upstreamPort, '127.0.0.1');
     sockets.add(client).add(upstream);
     const chunks: Buffer[] = [];
@@ -59,6 +63,7 @@ async function slowProxy(upstreamPort: number, database: string): Promise<SlowPr
   const port = (server.address() as { port: number }).port;
   return {
     url: `postgres://medkit@127.0.0.1:${port}/${database}`,
+    connections: () => accepted,
     release() {
       held = false;
       for (const flush of waiting.splice(0)) flush();
@@ -150,7 +155,8 @@ describeWith([...POSTGRES, ...CYCLONE], 'the PostgreSQL store with ROS and freez
     const early = await g.api('GET', '/health');
     expect(early.status).toBe(200);
     expect((await storeState(g)).state).not.toBe('ok');
-    await new Promise((r) => setTimeout(r, 3000)); // a few seconds late: past the 1 s query deadline, so it retries too
+    // Held until the gateway has given up one attempt at its deadline and connected again (an event, not a duration).
+    await until(async () => (slow!.connections() >= 2 ? true : undefined), 'a second connection attempt', 30_000);
     expect((await g.api('GET', '/health')).status).toBe(200);
     slow.release();
     await until(async () => ((await storeState(g!)).state === 'ok' ? true : undefined), 'the store once PostgreSQL answers', 30_000);
