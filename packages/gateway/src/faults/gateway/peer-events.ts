@@ -60,10 +60,11 @@ export class PeerFaultEventHub implements FaultEventSink {
     return typeof code === 'string' && this.hiddenInMerge(code);
   }
 
-  private deliver(listeners: ReadonlySet<RelayedFaultListener>, e: RelayedFaultEvent): void {
+  /** Calls each listener with `x`; one that throws is reported and does not stop the others. */
+  private deliver<T>(listeners: ReadonlySet<(x: T) => void>, x: T): void {
     for (const l of listeners) {
       try {
-        l(e);
+        l(x);
       } catch (err) {
         this.onListenerError(err as Error);
       }
@@ -79,13 +80,7 @@ export class PeerFaultEventHub implements FaultEventSink {
     for (const p of this.online) {
       if (now.has(p)) continue;
       this.online.delete(p);
-      for (const l of this.goneListeners) {
-        try {
-          l(p);
-        } catch (err) {
-          this.onListenerError(err as Error);
-        }
-      }
+      this.deliver(this.goneListeners, p);
     }
     for (const p of now) this.online.add(p);
   }
