@@ -3805,8 +3805,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * [x-medkit] SSE stream of fault events (fault_confirmed, fault_updated, fault_cleared)
-         * @description Each event has `id:` (increasing), `event:` (the event type) and `data:` {event_type, fault: <FaultListItem>, timestamp, auto_cleared_codes?, x-medkit?: {entity_type, entity_id}}. Reconnect with Last-Event-ID to get exactly the missed events from the replay buffer; when some were already evicted (or the id is from an earlier gateway run) a `replay_truncated` event {requested_id, first_id, last_id} comes first, followed by every buffered event. Keep-alive comment every 30 s.
+         * [x-medkit] SSE stream of fault events (fault_confirmed, fault_updated, fault_cleared, fault_muted)
+         * @description Each event has `id:` (increasing), `event:` (the event type) and `data:` {event_type, fault: <FaultListItem>, timestamp, auto_cleared_codes?, x-medkit?: {entity_type, entity_id}}. A muted symptom (correlation; hidden from GET /faults unless include_muted=true) sends `fault_muted` instead: {event_type: "fault_muted", muted_event_type (the event it would have been), muted_fault: <FaultListItem>, timestamp, root_cause_code?, x-medkit?}. Reconnect with Last-Event-ID to get exactly the missed events from the replay buffer; when some were already evicted (or the id is from an earlier gateway run) a `replay_truncated` event {requested_id, first_id, last_id} comes first, followed by every buffered event. Keep-alive comment every 30 s.
          */
         get: operations["streamFaultEvents"];
         put?: never;

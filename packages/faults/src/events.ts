@@ -21,10 +21,29 @@ export interface FaultEvent {
   acknowledgement?: Acknowledgement;
 }
 
+/**
+ * A change of a muted symptom (correlation, docs/faults.md): it publishes no {@link FaultEvent} (the fault stays out of
+ * the merged views, the fleet outbox and every other subscriber), only this, which `/faults/stream` sends as
+ * `fault_muted` so a client that lists muted symptoms can follow them without reading the list again.
+ */
+export interface MutedFaultChange {
+  /** The event the change would have published had the fault not been muted. */
+  event_type: FaultEventType;
+  /** The fault after the change (a copy). */
+  fault: FaultRecord;
+  /** Wall clock, ns since the Unix epoch. */
+  timestamp_ns: bigint;
+  /** The root cause it is muted under, when a hierarchical rule muted it (a cluster's member has none). */
+  root_cause_code?: string;
+  acknowledgement?: Acknowledgement;
+}
+
 type FaultEventListener = (event: FaultEvent) => void;
+type MutedChangeListener = (change: MutedFaultChange) => void;
 
 export class FaultEventStream {
   private readonly listeners = new Set<FaultEventListener>();
+  private readonly mutedListeners = new Set<MutedChangeListener>();
   private nextId = 1;
 
   constructor(private readonly log: FaultLogger = silentLogger) {}
@@ -44,21 +63,36 @@ export class FaultEventStream {
 
   /** Delivers a prepared event synchronously to every listener. */
   deliver(event: FaultEvent): FaultEvent {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        // A broken subscriber must never fail a fault report.
-        this.log.error(`fault event listener threw: ${(err as Error).message}`);
-      }
-    }
+    this.fanOut(this.listeners, event);
     return event;
+  }
+
+  /** Delivers a muted symptom's change to the {@link subscribeMuted} listeners only (it has no id: not an event). */
+  deliverMuted(change: MutedFaultChange): void {
+    this.fanOut(this.mutedListeners, change);
   }
 
   /** Adds a listener; returns the function that removes it. */
   subscribe(listener: FaultEventListener): () => void {
     this.listeners.add(listener);
     return () => { this.listeners.delete(listener); };
+  }
+
+  /** Adds a listener for muted symptoms' changes (see {@link MutedFaultChange}); returns the function that removes it. */
+  subscribeMuted(listener: MutedChangeListener): () => void {
+    this.mutedListeners.add(listener);
+    return () => { this.mutedListeners.delete(listener); };
+  }
+
+  private fanOut<T>(listeners: ReadonlySet<(x: T) => void>, x: T): void {
+    for (const l of listeners) {
+      try {
+        l(x);
+      } catch (err) {
+        // A broken subscriber must never fail a fault report.
+        this.log.error(`fault event listener threw: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Id of the newest event, 0 before the first. */

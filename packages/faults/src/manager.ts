@@ -255,6 +255,7 @@ export class FaultManager {
       return { event: type && !muted ? this.journal(type, rec, now) : undefined, muted, rootCause: correlation?.rootCause };
     });
     if (event) this.events.deliver(event);
+    else if (type && muted) this.deliverMuted(type, rec, now, rootCause);
     if (type === 'fault_confirmed') this.capture?.onConfirmed(cloneRecord(rec), { rootCause });
     if (rec.status === 'PREFAILED' && res.prev !== 'PREFAILED') this.capture?.onPrefailed(cloneRecord(rec));
     return { accepted: true, status: rec.status, event, muted: muted || undefined };
@@ -316,6 +317,12 @@ export class FaultManager {
     const event = this.events.prepare({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, auto_cleared_codes: cascade, ...(acknowledgement ? { acknowledgement } : {}) });
     for (const write of this.journals) write(event);
     return event;
+  }
+
+  /** A muted symptom's change, told to `/faults/stream` only (no journal: the fleet and the merged views never see it). */
+  private deliverMuted(type: FaultEventType, rec: FaultRecord, now: bigint, rootCause?: string): void {
+    const acknowledgement = this.transitions.acknowledgement(rec);
+    this.events.deliverMuted({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, ...(rootCause ? { root_cause_code: rootCause } : {}), ...(acknowledgement ? { acknowledgement } : {}) });
   }
 
   /**
@@ -456,6 +463,7 @@ export class FaultManager {
       });
     });
     for (const e of events) this.events.deliver(e);
+    for (const r of due) if (!events.some((e) => e.fault.fault_code === r.fault_code)) this.deliverMuted('fault_confirmed', r, now);
     for (const r of due) this.capture?.onConfirmed(cloneRecord(r));
     return due.length;
   }

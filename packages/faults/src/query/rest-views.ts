@@ -1,6 +1,6 @@
 // REST projection of faults (docs/faults.md, decision Q1): list items, detail,
 // freeze-frame shapes, rosbag entries and SSE event payloads. Pure functions; the HTTP layer serialises them.
-import type { FaultEvent } from '../events.js';
+import type { FaultEvent, MutedFaultChange } from '../events.js';
 import type { FaultRecord } from '../model.js';
 import { restSeverityLabel, sovdStatus } from '../model.js';
 import type { SovdFaultStatus } from '../model.js';
@@ -197,6 +197,29 @@ export function faultSseMessage(e: FaultEvent, entity?: EntityRef): { id: string
     timestamp: secondsFromNs(e.timestamp_ns),
   };
   if (e.auto_cleared_codes.length > 0) data.auto_cleared_codes = e.auto_cleared_codes;
-  if (entity) data['x-medkit'] = { entity_type: entity.entity_type, entity_id: entity.entity_id };
+  if (entity) data['x-medkit'] = entityRefView(entity);
   return { id: String(e.id), event: e.event_type, data: JSON.stringify(data) };
+}
+
+/** The SSE event name of a muted symptom's change on `/faults/stream` (docs/faults.md "Muted symptoms on the stream"). */
+export const FAULT_MUTED_EVENT = 'fault_muted';
+
+/**
+ * The `data` of a `fault_muted` event. The fault is under `muted_fault`, not `fault`: a client that reads `fault` of
+ * any message whatever its name still sees no muted symptom, as before the event existed.
+ */
+export function faultMutedSseData(c: MutedFaultChange, entity?: EntityRef): string {
+  const data: Record<string, unknown> = {
+    event_type: FAULT_MUTED_EVENT,
+    muted_event_type: c.event_type,
+    muted_fault: faultListItem(c.fault, entity, undefined, c.acknowledgement),
+    timestamp: secondsFromNs(c.timestamp_ns),
+  };
+  if (c.root_cause_code) data.root_cause_code = c.root_cause_code;
+  if (entity) data['x-medkit'] = entityRefView(entity);
+  return JSON.stringify(data);
+}
+
+function entityRefView(entity: EntityRef): Record<string, string> {
+  return { entity_type: entity.entity_type, entity_id: entity.entity_id };
 }

@@ -4,6 +4,7 @@
 // an island symptom in the merged list and the merged stream alike (a rule naming the island mutes only its symptom); the island's cleared root clears the local symptom it muted; and an island
 // that goes away (black-holed) releases what its roots muted, and mutes again once it is back. A local symptom's
 // incident file carries the island's root cause (its detail and history), or says why not while the island is away.
+// A muted symptom's change, local or the island's, is a `fault_muted` event on the merged stream.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,12 @@ const RULES = `correlation:
       root_cause: { codes: [GATEWAY_ROOT], gateway: local }
       symptoms: [{ codes: ["GW_SYMPTOM_*"], gateway: island }]
       window_ms: 60000
+    - id: muted_changes_on_the_stream
+      mode: hierarchical
+      root_cause: { codes: [MUTING_ROOT] }
+      symptoms: [{ codes: [MUTED_LOCAL, MUTED_ISLAND] }]
+      window_ms: 60000
+      mute_symptoms: true
 `;
 
 /** `GET /faults/{code}/incident` of `g`, read back: the medkit_incident metadata and the JSON attachments by name. */
@@ -152,6 +159,40 @@ describe('correlation over federation', () => {
     fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
     const shown = await live.next((m) => streamCode(m) === 'ISLAND_SYMPTOM');
     expect(JSON.parse(shown.data)).toMatchObject({ 'x-medkit': { gateway: 'island' } });
+  });
+
+  it("a muted symptom's change, this gateway's or a peer's, reaches a stream client as fault_muted (the fault under muted_fault)", async () => {
+    const live = new SseReader(`${main.url}/api/v1/faults/stream`);
+    readers.push(live);
+    await live.opened;
+    const mutedCode = (m: SseMessage) => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
+    fail(main, 'MUTING_ROOT', '/localization/amcl');
+    fail(main, 'MUTED_LOCAL', '/navigation/bt_navigator');
+    const local = await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'MUTED_LOCAL');
+    expect(Number(local.id)).toBeGreaterThan(0);
+    expect(JSON.parse(local.data)).toMatchObject({
+      event_type: 'fault_muted',
+      muted_event_type: 'fault_confirmed',
+      root_cause_code: 'MUTING_ROOT',
+      muted_fault: { fault_code: 'MUTED_LOCAL', status: 'CONFIRMED', reporting_sources: ['/navigation/bt_navigator'] },
+      timestamp: expect.any(Number),
+    });
+    expect(codes(await list())).not.toContain('MUTED_LOCAL');
+    // A new occurrence while muted is one too.
+    fail(main, 'MUTED_LOCAL', '/navigation/bt_navigator');
+    await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'MUTED_LOCAL' && JSON.parse(m.data).muted_event_type === 'fault_updated');
+    // A peer's symptom this gateway muted: the relayed event, renamed.
+    fail(island, 'MUTED_ISLAND', '/safety/safety_gate');
+    const peer = await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'MUTED_ISLAND');
+    expect(JSON.parse(peer.data)).toMatchObject({ event_type: 'fault_muted', muted_event_type: 'fault_confirmed', muted_fault: { fault_code: 'MUTED_ISLAND' }, 'x-medkit': { gateway: 'island' } });
+    // Clients that read `fault` of every message see no muted symptom, as before the event existed.
+    expect(live.messages.map(streamCode)).not.toContain('MUTED_LOCAL');
+    expect(live.messages.map(streamCode)).not.toContain('MUTED_ISLAND');
+    // Resume replays it like any event.
+    const resumed = new SseReader(`${main.url}/api/v1/faults/stream`, { 'last-event-id': String(Number(local.id) - 1) });
+    readers.push(resumed);
+    await resumed.opened;
+    expect((await resumed.next((m) => m.id === local.id)).event).toBe('fault_muted');
   });
 
   it("a rule that names the peer gateway mutes only that gateway's symptom", async () => {

@@ -33,6 +33,7 @@ export const PEER_FAULT_EVENTS_SERVICE: Token<PeerFaultEventHub> = token('aggreg
 export class PeerFaultEventHub implements FaultEventSink {
   private readonly listeners = new Set<RelayedFaultListener>();
   private readonly mergedListeners = new Set<RelayedFaultListener>();
+  private readonly mutedListeners = new Set<RelayedFaultListener>();
   private readonly goneListeners = new Set<(peer: string) => void>();
   /**
    * Whether a peer's fault is hidden from merged lists (a symptom this gateway's correlation muted); the faults
@@ -47,10 +48,12 @@ export class PeerFaultEventHub implements FaultEventSink {
   /**
    * Every listener first (correlation among them, which may mute the event's fault), then, unless the event's
    * fault is {@link hiddenInMerge} by then, the merged-view listeners: the merged stream agrees with the merged list.
+   * An event of a hidden fault goes to the {@link subscribeMuted} listeners instead.
    */
   publishPeerEvent(e: RelayedFaultEvent): void {
     this.deliver(this.listeners, e);
-    if (this.mergedListeners.size > 0 && !this.hiddenEvent(e)) this.deliver(this.mergedListeners, e);
+    if (this.mergedListeners.size === 0 && this.mutedListeners.size === 0) return;
+    this.deliver(this.hiddenEvent(e) ? this.mutedListeners : this.mergedListeners, e);
   }
 
   /** Whether a relayed event is about a fault left out of the merged views (the merged list's rule). */
@@ -112,7 +115,18 @@ export class PeerFaultEventHub implements FaultEventSink {
     };
   }
 
+  /**
+   * Adds a listener for the events the merged view leaves out (a peer symptom this gateway's correlation muted), for
+   * the merged stream's `fault_muted`. Returns the function that removes it.
+   */
+  subscribeMuted(listener: RelayedFaultListener): () => void {
+    this.mutedListeners.add(listener);
+    return () => {
+      this.mutedListeners.delete(listener);
+    };
+  }
+
   get subscriberCount(): number {
-    return this.listeners.size + this.mergedListeners.size;
+    return this.listeners.size + this.mergedListeners.size + this.mutedListeners.size;
   }
 }

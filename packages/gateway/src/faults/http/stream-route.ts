@@ -1,7 +1,7 @@
 // GET /faults/stream (docs/faults.md): named SSE events with `id:` lines, `Last-Event-ID` replay from the
 // event buffer, keep-alive comments, and the gateway-wide SSE cap (503 above it). With aggregation the
-// stream also carries peers' events (x-medkit.gateway = peer name) on the same id sequence. The OpenAPI
-// description is left as it was: packages/web checks its generated types against it.
+// stream also carries peers' events (x-medkit.gateway = peer name) on the same id sequence, and `fault_muted` for a
+// muted symptom's change (its own event name and body field, so clients that do not know it skip it).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '@medkit/server';
 import type { SseHub } from '@medkit/server';
@@ -27,9 +27,11 @@ export function registerFaultStreamRoute(app: HttpApp, deps: FaultStreamDeps): v
     {
       schema: {
         operationId: 'streamFaultEvents',
-        summary: '[x-medkit] SSE stream of fault events (fault_confirmed, fault_updated, fault_cleared)',
+        summary: '[x-medkit] SSE stream of fault events (fault_confirmed, fault_updated, fault_cleared, fault_muted)',
         description:
           'Each event has `id:` (increasing), `event:` (the event type) and `data:` {event_type, fault: <FaultListItem>, timestamp, auto_cleared_codes?, x-medkit?: {entity_type, entity_id}}. ' +
+          'A muted symptom (correlation; hidden from GET /faults unless include_muted=true) sends `fault_muted` instead: ' +
+          '{event_type: "fault_muted", muted_event_type (the event it would have been), muted_fault: <FaultListItem>, timestamp, root_cause_code?, x-medkit?}. ' +
           'Reconnect with Last-Event-ID to get exactly the missed events from the replay buffer; when some were already evicted (or the id is from an earlier gateway run) ' +
           'a `replay_truncated` event {requested_id, first_id, last_id} comes first, followed by every buffered event. Keep-alive comment every 30 s.',
         tags: ['faults'],

@@ -4,13 +4,13 @@
 import type { RelayedFaultEvent } from '../gateway/peer-events.js';
 import { formatSseEvent } from '@medkit/kit';
 import type { FaultEvent, FaultEventStream } from '@medkit/faults';
-import { faultSseMessage, type EntityRef } from '@medkit/faults';
+import { FAULT_MUTED_EVENT, faultMutedSseData, faultSseMessage, type EntityRef } from '@medkit/faults';
 import { ReplayRing, type ReplayResult } from '@medkit/faults';
 
 /** One event of the stream. */
 export interface TimelineEntry {
   readonly id: number;
-  /** SSE event name: `fault_confirmed` | `fault_updated` | `fault_cleared`. */
+  /** SSE event name: `fault_confirmed` | `fault_updated` | `fault_cleared` | `fault_muted`. */
   readonly event: string;
   /** The peer's name for relayed events; absent for this gateway's own. */
   readonly peer?: string;
@@ -36,6 +36,8 @@ class Entry implements TimelineEntry {
 interface PeerEventSource {
   /** The events of faults the merged `GET /faults` shows (a symptom correlation muted is left out of both). */
   subscribeMerged(listener: (e: RelayedFaultEvent) => void): () => void;
+  /** The events of the faults left out (muted symptoms): the stream sends them as `fault_muted`. */
+  subscribeMuted?(listener: (e: RelayedFaultEvent) => void): () => void;
 }
 
 type TimelineListener = (e: TimelineEntry) => void;
@@ -55,12 +57,21 @@ export class FaultStreamTimeline {
    * `entityOf` names the entity of a local event (resolved when the event happens); the data of a local
    * event is formatted only when a client or a replay needs it.
    */
-  constructor(events: FaultEventStream, entityOf: (e: FaultEvent) => EntityRef | undefined, capacity: number) {
+  constructor(events: FaultEventStream, entityOf: (e: Pick<FaultEvent, 'fault'>) => EntityRef | undefined, capacity: number) {
     this.ring = new ReplayRing(capacity);
-    this.offLocal = events.subscribe((e) => {
+    const offEvents = events.subscribe((e) => {
       const entity = entityOf(e);
       this.add(e.event_type, () => faultSseMessage(e, entity).data);
     });
+    // A muted symptom's change is an event too (`fault_muted`), so clients that list muted symptoms need not poll.
+    const offMuted = events.subscribeMuted((c) => {
+      const entity = entityOf(c);
+      this.add(FAULT_MUTED_EVENT, () => faultMutedSseData(c, entity));
+    });
+    this.offLocal = () => {
+      offEvents();
+      offMuted();
+    };
   }
 
   /** Appends a relayed peer event (its data already carries `x-medkit.gateway` and `x-medkit.via`). */
@@ -71,10 +82,24 @@ export class FaultStreamTimeline {
     return this.add(e.event, () => data, e.peer);
   }
 
+  /** Appends a relayed event of a peer fault this gateway's correlation muted, as `fault_muted`. */
+  addMutedPeerEvent(e: RelayedFaultEvent): TimelineEntry | undefined {
+    if (!EVENT_NAME.test(e.event)) return undefined;
+    const { fault, ...rest } = e.data;
+    const data = JSON.stringify({ ...rest, event_type: FAULT_MUTED_EVENT, muted_event_type: e.event, muted_fault: fault });
+    this.relayed++;
+    return this.add(FAULT_MUTED_EVENT, () => data, e.peer);
+  }
+
   /** Takes relayed events from `source` from now on (replacing an earlier source). */
   connectPeers(source: PeerEventSource): void {
     this.offPeers?.();
-    this.offPeers = source.subscribeMerged((e) => this.addPeerEvent(e));
+    const offMerged = source.subscribeMerged((e) => this.addPeerEvent(e));
+    const offMuted = source.subscribeMuted?.((e) => this.addMutedPeerEvent(e));
+    this.offPeers = () => {
+      offMerged();
+      offMuted?.();
+    };
   }
 
   /** Adds a listener for new entries; returns the function that removes it. */
