@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { parseFaultOrMutedEvent } from '@medkit/client';
 import {
   applyFaultEvent,
+  faultEventView,
   filterFaults,
   normalizeFault,
   normalizeFaultList,
-  parseFaultEvent,
   rawStatusOf,
   sortFaults,
   DEFAULT_FILTER,
+  type FaultEvent,
   type FaultView,
 } from '../src/model/faults';
 import { countFaultsByEntity, countKey } from '../src/model/fault-counts';
@@ -66,6 +68,16 @@ describe('fault items', () => {
   });
 });
 
+/** One SSE message as the fault store reads it: the client's typed parser, then the dashboard's view (null: skipped or refused). */
+function parseFaultEvent(data: string, id?: string, event = 'message'): FaultEvent | null {
+  try {
+    const typed = parseFaultOrMutedEvent({ event, data, id });
+    return typed ? faultEventView(typed) : null;
+  } catch {
+    return null;
+  }
+}
+
 describe('fault stream events', () => {
   const evData = (type: string, fault: object, extra: object = {}) => JSON.stringify({ event_type: type, fault, timestamp: 1774232400.5, ...extra });
 
@@ -103,6 +115,25 @@ describe('fault stream events', () => {
     map = applyFaultEvent(map, parseFaultEvent(evData('fault_cleared', { fault_code: 'PROTECTIVE_STOP', status: 'HEALED' }))!);
     expect(map.size).toBe(1);
     expect([...map.values()][0]).toMatchObject({ rawStatus: 'HEALED', entityId: 'safety_gate' });
+  });
+});
+
+describe("a muted symptom's event (fault_muted)", () => {
+  const muted = (type: string, fault: object, extra: object = {}) =>
+    parseFaultEvent(JSON.stringify({ event_type: 'fault_muted', muted_event_type: type, muted_fault: fault, timestamp: 1774232401, ...extra }), '43', 'fault_muted')!;
+
+  it('applies like the event it would have been, and names its root cause', () => {
+    let map = new Map<string, FaultView>();
+    const root = normalizeFault(binding)!;
+    map.set(root.key, root);
+    const ev = muted('fault_confirmed', { ...native, fault_code: 'NAV_ABORTED', occurrence_count: 1 }, { root_cause_code: 'PROTECTIVE_STOP', 'x-medkit': { entity_type: 'apps', entity_id: 'bt_navigator' } });
+    expect(ev).toMatchObject({ id: '43', type: 'fault_confirmed', muted: { rootCause: 'PROTECTIVE_STOP' }, fault: { code: 'NAV_ABORTED', entityId: 'bt_navigator' } });
+    map = applyFaultEvent(map, ev);
+    map = applyFaultEvent(map, muted('fault_updated', { ...native, fault_code: 'NAV_ABORTED', occurrence_count: 2 }));
+    expect([...map.values()].map((f) => [f.code, f.rawStatus, f.occurrences]).sort()).toEqual([
+      ['NAV_ABORTED', 'CONFIRMED', 2],
+      ['PROTECTIVE_STOP', 'CONFIRMED', undefined],
+    ]);
   });
 });
 

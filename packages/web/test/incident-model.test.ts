@@ -123,6 +123,19 @@ describe('correlation', () => {
     expect(correlationOf(LIST, 'BATTERY_LOW')).toMatchObject({ symptoms: [], rootCause: undefined });
   });
 
+  it("adds the roots muted symptoms' events named after the list was read", () => {
+    const later = new Map([
+      ['NAVIGATION_GOAL_ABORTED', 'PROTECTIVE_STOP'],
+      ['LOCALIZATION_LOST', 'PROTECTIVE_STOP'],
+    ]);
+    expect(correlationOf(LIST, 'PROTECTIVE_STOP', later).symptoms.map((s) => [s.code, s.entityId])).toEqual([
+      ['ACTION_NAVIGATE_TO_POSE_ABORTED', 'bt_navigator'],
+      ['NAVIGATION_GOAL_ABORTED', 'bt_navigator'],
+      ['LOCALIZATION_LOST', undefined],
+    ]);
+    expect(correlationOf(LIST, 'LOCALIZATION_LOST', later).rootCause).toEqual([{ code: 'PROTECTIVE_STOP', entityId: 'island_link', status: 'HEALED', gateway: 'local' }]);
+  });
+
   it('groups symptoms under their root cause on the dashboard, keeping a healed root that no filter lists', () => {
     const all = normalizeFaultList(LIST);
     const active = all.filter((f) => f.rawStatus === 'CONFIRMED');

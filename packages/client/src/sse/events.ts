@@ -29,6 +29,44 @@ export function parseFaultEvent(m: SseMessage): FaultStreamEvent | undefined {
   return { ...body, id: m.id, event_type: type as FaultEventType, fault: body.fault, timestamp: typeof body.timestamp === 'number' ? body.timestamp : NaN };
 }
 
+/**
+ * A muted (correlated) symptom's change on `/faults/stream` (docs/faults.md "Muted symptoms on the stream"): the
+ * fault is hidden from `GET /faults` unless `include_muted=true`, so only clients that list muted symptoms want it.
+ */
+export interface MutedFaultEvent {
+  /** The SSE `id` (same sequence as the fault events). */
+  id?: string;
+  event_type: typeof FAULT_MUTED_EVENT;
+  /** The event the change would have been unmuted (`fault_confirmed`, `fault_updated`, or what a peer sent). */
+  muted_event_type: string;
+  /** The symptom after the change. */
+  muted_fault: FaultListItem;
+  /** Epoch seconds. */
+  timestamp: number;
+  /** The root cause it is muted under, when a hierarchical rule of this gateway muted it. */
+  root_cause_code?: string;
+  'x-medkit'?: { entity_type?: string; entity_id?: string; gateway?: string };
+}
+
+/** The SSE event name of {@link MutedFaultEvent}. */
+export const FAULT_MUTED_EVENT = 'fault_muted';
+
+/** Parses a `/faults/stream` message including muted symptoms' changes; undefined for other event names. */
+export function parseFaultOrMutedEvent(m: SseMessage): FaultStreamEvent | MutedFaultEvent | undefined {
+  if (m.event !== FAULT_MUTED_EVENT) return parseFaultEvent(m);
+  const body = JSON.parse(m.data) as Partial<MutedFaultEvent>;
+  const fault = body.muted_fault;
+  if (!fault || typeof fault !== 'object' || typeof fault.fault_code !== 'string') throw new Error('fault_muted event without a muted_fault');
+  return {
+    ...body,
+    id: m.id,
+    event_type: FAULT_MUTED_EVENT,
+    muted_event_type: typeof body.muted_event_type === 'string' ? body.muted_event_type : 'fault_updated',
+    muted_fault: fault,
+    timestamp: typeof body.timestamp === 'number' ? body.timestamp : NaN,
+  };
+}
+
 /** The error of a failed sample or evaluation, always in object form. */
 export interface EnvelopeError {
   error_code: string;

@@ -59,8 +59,11 @@ export interface Correlation {
   ruleId?: string;
 }
 
-/** Correlation of `code` from the muted-faults list; each code is resolved to the items that carry it. */
-export function correlationOf(listBody: unknown, code: string): Correlation {
+/**
+ * Correlation of `code` from the muted-faults list; each code is resolved to the items that carry it. `laterRoots`
+ * (symptom → root cause) adds what muted symptoms' events said since that list was read.
+ */
+export function correlationOf(listBody: unknown, code: string, laterRoots: ReadonlyMap<string, string> = new Map()): Correlation {
   const b = obj(listBody);
   const muted = Array.isArray(xm(b).muted_faults) ? (xm(b).muted_faults as unknown[]).filter(isObj) : [];
   const items = Array.isArray(b.items) ? b.items.filter(isObj) : [];
@@ -70,7 +73,9 @@ export function correlationOf(listBody: unknown, code: string): Correlation {
     return found.map((i) => ({ code: c, entityId: str(i.entity_id), status: str(xm(i).status) ?? str(i.status), gateway: str(xm(i).gateway) }));
   };
   const asSymptom = muted.find((m) => str(m.fault_code) === code);
-  const symptoms = muted.filter((m) => str(m.root_cause_code) === code && str(m.fault_code) !== code).flatMap((m) => refsOf(str(m.fault_code)!));
-  const rootCode = str(asSymptom?.root_cause_code);
+  const symptomCodes = muted.filter((m) => str(m.root_cause_code) === code && str(m.fault_code) !== code).map((m) => str(m.fault_code)!);
+  for (const [symptom, root] of laterRoots) if (root === code && symptom !== code && !symptomCodes.includes(symptom)) symptomCodes.push(symptom);
+  const symptoms = symptomCodes.flatMap(refsOf);
+  const rootCode = str(asSymptom?.root_cause_code) ?? laterRoots.get(code);
   return { rootCause: rootCode ? refsOf(rootCode) : undefined, symptoms, ruleId: str(asSymptom?.rule_id) ?? str(muted.find((m) => str(m.root_cause_code) === code)?.rule_id) };
 }

@@ -77,9 +77,9 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
     };
   }, [settled]);
   useEffect(() => incidentSettled, []);
-  // The fault store's list (muted symptoms included), read again after each fault event and every 10 s; the last
-  // answer stays until the next arrives, so the correlation and the log lines it selects stay put meanwhile.
-  const correlation = useMemo(() => (faults.listBody !== undefined ? correlationOf(faults.listBody, code) : undefined), [faults.listBody, code]);
+  // The fault store's list (muted symptoms included) with the root causes muted symptoms' events named since; the
+  // last list stays until the next arrives, so the correlation and the log lines it selects stay put meanwhile.
+  const correlation = useMemo(() => (faults.listBody !== undefined ? correlationOf(faults.listBody, code, faults.rootCauses) : undefined), [faults.listBody, faults.rootCauses, code]);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
 
   if (detail.error && !detail.data) {

@@ -1,6 +1,7 @@
 // Fault items (docs/faults.md and the binding shape: status object, raw status in
-// x-medkit.status, fault_name, entity_id, severity_label), SSE fault events (docs/faults.md), and the
+// x-medkit.status, fault_name, entity_id, severity_label), the view of the client's typed stream events, and the
 // dashboard's filtering, sorting and per-entity counting.
+import { FAULT_MUTED_EVENT, type FaultStreamEvent, type MutedFaultEvent } from '@medkit/client';
 import { faultSeverity, type Severity } from './severity';
 import { isObj, num, obj, str, strList, toEpochMs, xm } from './json';
 
@@ -115,31 +116,30 @@ export function statusLabel(raw: string): string {
   }
 }
 
+/** A stream event as the dashboard applies it (from the typed client's events, docs/faults.md). */
 export interface FaultEvent {
   id?: string;
+  /** The fault event's type; for a muted symptom's change, the event it would have been. */
   type: 'fault_confirmed' | 'fault_updated' | 'fault_cleared' | string;
   fault: FaultView;
   timestampMs?: number;
   autoClearedCodes: string[];
+  /** A muted symptom's change (`fault_muted`): the root cause it is muted under, when the gateway names one. */
+  muted?: { rootCause?: string };
 }
 
-/** Parses one SSE `data:` payload of /faults/stream; null when it is not a fault event. */
-export function parseFaultEvent(data: string, lastEventId?: string): FaultEvent | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (!isObj(body)) return null;
-  const fault = normalizeFault(body.fault, body['x-medkit']);
+/** The dashboard's view of a typed stream event; null when its fault has no code the UI can key on. */
+export function faultEventView(ev: FaultStreamEvent | MutedFaultEvent): FaultEvent | null {
+  const mutedEvent = ev.event_type === FAULT_MUTED_EVENT;
+  const fault = normalizeFault(mutedEvent ? ev.muted_fault : ev.fault, ev['x-medkit']);
   if (!fault) return null;
   return {
-    id: lastEventId || undefined,
-    type: str(body.event_type) ?? 'fault_updated',
+    id: ev.id || undefined,
+    type: mutedEvent ? ev.muted_event_type : ev.event_type,
     fault,
-    timestampMs: toEpochMs(body.timestamp),
-    autoClearedCodes: strList(body.auto_cleared_codes),
+    timestampMs: toEpochMs(ev.timestamp),
+    autoClearedCodes: mutedEvent ? [] : strList(ev.auto_cleared_codes),
+    ...(mutedEvent ? { muted: { rootCause: ev.root_cause_code } } : {}),
   };
 }
 

@@ -1,10 +1,11 @@
-// The dashboard's faults: one GET /faults?status=all, then live updates from /faults/stream through
-// the typed client's event stream, which reconnects by itself and resumes with Last-Event-ID, so
-// the gateway replays what was missed; when the stream is refused outright (503 over the client
-// cap, 404 on a gateway without faults) the store retries later with a fresh list (state/live-stream.ts).
+// The dashboard's faults: one GET /faults?status=all&include_muted=true, then live updates from /faults/stream
+// through the typed client's event stream (muted symptoms' `fault_muted` included), which reconnects by itself
+// and resumes with Last-Event-ID, so the gateway replays what was missed; when the stream is refused outright
+// (503 over the client cap, 404 on a gateway without faults) the store retries later with a fresh list
+// (state/live-stream.ts).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { MedkitClient } from '@medkit/client';
-import { applyFaultEvent, normalizeFaultList, parseFaultEvent, type FaultEvent, type FaultView } from '../model/faults';
+import type { FaultStreamEvent, MedkitClient, MutedFaultEvent } from '@medkit/client';
+import { applyFaultEvent, faultEventView, normalizeFaultList, type FaultEvent, type FaultView } from '../model/faults';
 import type { StatusChange } from '../model/fault-detail';
 import { isMissingRoute } from './entity-tree';
 import { rootCausesOf } from '../model/fault-groups';
@@ -36,9 +37,13 @@ export interface FaultStore {
   reload: () => void;
 }
 
-/** Muted symptoms (correlation) send no events: the list is read again this long after an event, and periodically. */
-const REFRESH_AFTER_EVENT_MS = 1500;
-const LIST_REFRESH_MS = 10_000;
+/**
+ * Events keep the list current, muted symptoms' too (`fault_muted`). It is still read again this often without a
+ * watch stream, as a safety net for what no event tells: a symptom released from its root (its gateway went
+ * offline), a cluster muting members after the fact, and the list-only parts (x-medkit.muted_faults) the incident
+ * view shows.
+ */
+const SAFETY_REREAD_MS = 60_000;
 /** The list as loadList reads it, watched (state/watch.ts). */
 const WATCHED_LIST = '/faults?status=all&include_muted=true';
 /** How far back events are laid over a watched list (one watch interval and a margin). */
@@ -55,8 +60,10 @@ export function useFaultStore(client: MedkitClient): FaultStore {
   const [version, setVersion] = useState(0);
   const [tick, setTick] = useState(0);
   const [listBody, setListBody] = useState<unknown>(undefined);
-  // Read off the last list, so the two cannot disagree.
-  const rootCauses = useMemo(() => (listBody === undefined ? new Map<string, string>() : rootCausesOf(listBody)), [listBody]);
+  // Root causes that muted symptoms' events named since the last list (the list says the rest).
+  const [eventRoots, setEventRoots] = useState<ReadonlyMap<string, string>>(new Map());
+  // Read off the last list, so the two cannot disagree; events since then laid over it.
+  const rootCauses = useMemo(() => new Map([...(listBody === undefined ? [] : rootCausesOf(listBody)), ...eventRoots]), [listBody, eventRoots]);
   const history = useRef(new Map<string, StatusChange[]>());
   const readList = useRef<(() => Promise<boolean>) | undefined>(undefined);
   const showWatched = useRef<((body: unknown) => void) | undefined>(undefined);
@@ -66,7 +73,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
   useEffect(() => {
     const controller = new AbortController();
     history.current = new Map();
-    let refresh: ReturnType<typeof setTimeout> | undefined;
+    let reread: ReturnType<typeof setTimeout> | undefined;
     let lastSignature: string | undefined;
     let lastListAt = 0;
     // A list answered before an event may arrive after it: the events that came meanwhile are laid over it.
@@ -79,7 +86,8 @@ export function useFaultStore(client: MedkitClient): FaultStore {
       let m = new Map<string, FaultView>();
       for (const f of normalizeFaultList(body)) m.set(f.key, f);
       for (const ev of meanwhile) m = applyFaultEvent(m, ev);
-      // A change the stream did not bring (before it connected, a muted symptom) counts as an event too, so
+      setEventRoots(rootsOf(meanwhile));
+      // A change the stream did not bring (before it connected, a released symptom) counts as an event too, so
       // pages that follow `version` read again; an unchanged list does not.
       const signature = [...m.values()].map((f) => `${f.key}|${f.rawStatus}|${f.occurrences}|${f.lastMs}|${f.acknowledgedBy ?? ''}`).join('\n');
       if (lastSignature !== undefined && signature !== lastSignature) setVersion((v) => v + 1);
@@ -99,7 +107,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
       let meanwhile: FaultEvent[] | undefined;
       try {
         await backgroundTurn(controller.signal);
-        // Muted symptoms too: they are grouped under their root cause, and send no events of their own.
+        // Muted symptoms too: they are grouped under their root cause (their changes come as `fault_muted`).
         const body = await client.get('/faults', { signal: controller.signal, params: { query: { status: 'all', include_muted: true } } });
         if (controller.signal.aborted) return false;
         meanwhile = reads.answered(read);
@@ -117,25 +125,23 @@ export function useFaultStore(client: MedkitClient): FaultStore {
       }
     };
 
-    const stop = followStream<FaultEvent>({
+    const stop = followStream<FaultStreamEvent | MutedFaultEvent>({
       // A fresh list before every stream (the first, and each after a refusal); no list, no stream yet.
       before: loadList,
-      // The UI's own tolerant model reads each message (peers' events may differ from the schema).
-      open: (handlers, options) => client.events('/faults/stream', (m) => parseFaultEvent(m.data, m.id) ?? undefined, handlers, options),
-      onEvent: (ev) => {
+      open: (handlers, options) => client.faultStreamWithMuted(handlers, options),
+      onEvent: (typed) => {
+        const ev = faultEventView(typed);
+        if (!ev) return;
         reads.event(ev);
         const list = history.current.get(ev.fault.code) ?? [];
         list.push({ status: ev.type === 'fault_cleared' && ev.fault.rawStatus === 'UNKNOWN' ? 'CLEARED' : ev.fault.rawStatus, atMs: ev.timestampMs ?? Date.now(), origin: 'live' });
         history.current.set(ev.fault.code, list.slice(-50));
         setFaults((m) => applyFaultEvent(m, ev));
+        const root = ev.muted?.rootCause;
+        if (root) setEventRoots((r) => new Map(r).set(ev.fault.code, root));
         setVersion((v) => v + 1);
         recent.push({ at: Date.now(), ev });
         if (recent.length > MAX_EVENTS_DURING_READ) recent.shift();
-        // A muted symptom changes without an event: read the list again shortly after any change (the watch
-        // stream brings the changed list by itself).
-        if (watchLive.current) return;
-        clearTimeout(refresh);
-        refresh = setTimeout(() => void loadList(), REFRESH_AFTER_EVENT_MS);
       },
       // Events between the list read before the stream and the stream going live are in neither: read the list
       // once more when it is live (a changed list counts as an event, see loadList).
@@ -143,26 +149,26 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         setStream(state);
         if (state !== 'live' || watchLive.current) return;
         // Not sooner than LIVE_REREAD_MS after the list read before it: the gateway answers one thing at a time.
-        clearTimeout(refresh);
-        refresh = setTimeout(() => void loadList(), Math.max(0, LIVE_REREAD_MS - (Date.now() - lastListAt)));
+        clearTimeout(reread);
+        reread = setTimeout(() => void loadList(), Math.max(0, LIVE_REREAD_MS - (Date.now() - lastListAt)));
       },
     });
     readList.current = loadList;
     return () => {
       controller.abort();
-      clearTimeout(refresh);
+      clearTimeout(reread);
       readList.current = undefined;
       showWatched.current = undefined;
       stop();
     };
   }, [client, tick]);
 
-  // Muted symptoms send no events: the list comes over the watch stream when it changed, or, without one, is
-  // read every LIST_REFRESH_MS.
+  // The safety net (SAFETY_REREAD_MS): the list comes over the watch stream when it changed, or, without one, is
+  // read again now and then.
   watchLive.current = watched.live && watched.answer?.status === 200;
   useEffect(() => {
     if (watchLive.current) return;
-    const periodic = setInterval(() => void readList.current?.(), LIST_REFRESH_MS);
+    const periodic = setInterval(() => void readList.current?.(), SAFETY_REREAD_MS);
     return () => clearInterval(periodic);
   }, [client, tick, watchLive.current]);
   useEffect(() => {
@@ -179,4 +185,11 @@ export function useFaultStore(client: MedkitClient): FaultStore {
     listBody,
     reload: () => setTick((t) => t + 1),
   };
+}
+
+/** Symptom code → root cause, as muted symptoms' events named them. */
+function rootsOf(events: readonly FaultEvent[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const ev of events) if (ev.muted?.rootCause) out.set(ev.fault.code, ev.muted.rootCause);
+  return out;
 }
