@@ -4,7 +4,7 @@
 // MedkitNetworkError, MedkitTimeoutError, MedkitResponseTooLargeError) instead of returned. Works wherever fetch does: Node 20+ and browsers.
 import createClient, { type Client, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { paths } from './generated.js';
-import type { Method, PathOf, ResponseData } from './typed-paths.js';
+import { ENTITY_ID_PARAM, type EntityCollection, type EntityQuery, type EntityResource, type EntityResponse, type Method, type PathOf, type ResourceParams, type ResponseData } from './typed-paths.js';
 import { deadline } from './deadline.js';
 import { errorFromBody, MedkitResponseTooLargeError, SovdClientError } from './errors.js';
 import { boundedResponse, onSettled } from './bounded-body.js';
@@ -68,6 +68,13 @@ export interface CallOptions {
 type Init<P extends keyof paths, M extends Method> = MaybeOptionalInit<paths[P], M>;
 // The init argument: optional when the route needs no params or body (openapi-fetch's rule), plus CallOptions.
 type InitArg<I> = [I] extends [undefined] ? [(NonNullable<I> & CallOptions)?] : undefined extends I ? [(NonNullable<I> & CallOptions)?] : [I & CallOptions];
+
+/** Options of an `entityGet`: the resource's own path parameters (when it has any) and its query. */
+export type EntityGetOptions<C extends EntityCollection, S extends string> = CallOptions & {
+  query?: EntityQuery<C, S>;
+} & ([ResourceParams<S>] extends [never] ? { path?: undefined } : { path: Record<ResourceParams<S>, string> });
+// Optional when the resource names no parameter of its own.
+type EntityGetArg<C extends EntityCollection, S extends string> = [ResourceParams<S>] extends [never] ? [EntityGetOptions<C, S>?] : [EntityGetOptions<C, S>];
 
 /** A successful call: the parsed body (undefined for 204 or an empty body) and the response. */
 export interface CallResult<T> {
@@ -135,6 +142,21 @@ export class MedkitClient {
   /** Typed GET: resolves to the success body, throws a MedkitError otherwise. */
   async get<P extends PathOf<'get'>>(path: P, ...init: InitArg<Init<P, 'get'>>): Promise<ResponseData<P, 'get'>> {
     return (await this.call('get', path, ...init)).data;
+  }
+
+  /**
+   * Typed GET of an entity's resource when the entity's collection is known only at run time (a UI's selected entity):
+   * `entityGet(collection, id, '/faults/{fault_code}', { path: { fault_code } })`. The resource must have a GET on
+   * every collection `collection` may be, and the body is the document's type of it (a union when they differ).
+   */
+  async entityGet<C extends EntityCollection, S extends EntityResource<C>>(collection: C, id: string, resource: S, ...init: EntityGetArg<C, S>): Promise<EntityResponse<C, S>> {
+    const { path, query, ...call } = init[0] ?? {};
+    const own: Record<string, string> = path ?? {};
+    const idParam = ENTITY_ID_PARAM[collection];
+    const params = { path: { ...own, [idParam]: id }, ...(query ? { query } : {}) };
+    // Errors name the path read, not its template.
+    const label = `GET /${collection}/${encodeURIComponent(id)}${resource.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(own[n] ?? ''))}`;
+    return (await this.send('get', `/${collection}/{${idParam}}${resource}`, call, { params }, label)).data as EntityResponse<C, S>;
   }
 
   /** Typed call of any method: the success body with status and headers; throws a MedkitError otherwise. */
@@ -275,9 +297,8 @@ export class MedkitClient {
     return { onResponse: ({ request, response }) => (request.method === 'HEAD' ? response : boundedResponse(response, maxBytes ?? this.maxResponseBytes, label)) };
   }
 
-  private async send(method: string, path: string, call: CallOptions, typed: Record<string, unknown>): Promise<CallResult<unknown>> {
+  private async send(method: string, path: string, call: CallOptions, typed: Record<string, unknown>, label = `${method.toUpperCase()} ${path}`): Promise<CallResult<unknown>> {
     const d = deadline(call.timeoutMs ?? this.timeoutMs, call.signal);
-    const label = `${method.toUpperCase()} ${path}`;
     const headers = this.headersFor(method, call);
     try {
       const r = await this.api.request(method as 'get', path as PathOf<'get'>, { ...typed, headers, signal: d.signal, parseAs: 'text', middleware: [this.cap(call.maxResponseBytes, label)] } as never);

@@ -1,7 +1,8 @@
 // @medkit/client: a typed client for the medkit SOVD gateway (Node 20+ and browsers).
 export { MedkitClient, createMedkitClient, gatewayOrigin, API_BASE, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RESPONSE_BYTES } from './client.js';
-export type { MedkitClientOptions, CallOptions, CallResult, RequestOptions, TokenProvider, Download } from './client.js';
-export type { Method, PathOf, ResponseData } from './typed-paths.js';
+export type { MedkitClientOptions, CallOptions, CallResult, RequestOptions, TokenProvider, Download, EntityGetOptions } from './client.js';
+export type { Method, PathOf, ResponseData, EntityCollection, EntityResource, EntityPath, EntityQuery, EntityResponse, ResourceParams } from './typed-paths.js';
+export { ENTITY_ID_PARAM } from './typed-paths.js';
 export { MedkitError, SovdClientError, MedkitNetworkError, MedkitTimeoutError, MedkitResponseTooLargeError, errorFromBody } from './errors.js';
 export type { SovdErrorBody } from './errors.js';
 export { openEventStream } from './sse/stream.js';

@@ -10,9 +10,15 @@ import { incidentReadPaths, incidentSettled, prefetchIncident, takePrefetched, t
 import { backgroundTurn, foregroundOpen, foregroundTask } from '../src/api/foreground';
 import { MAX_RECORDING_BYTES } from '../src/incident/recording-download';
 
+/** A client whose every GET answers `{path}` (the path asked, as sent) without a network. */
 function fakeClient() {
   const asked: string[] = [];
-  const client = { read: (path: string) => (asked.push(path), Promise.resolve({ path })) } as unknown as MedkitClient;
+  const fetch = async (input: RequestInfo | URL) => {
+    const path = new URL(input instanceof Request ? input.url : String(input)).pathname.replace(/^\/api\/v1/, '');
+    asked.push(path);
+    return new Response(JSON.stringify({ path }), { headers: { 'content-type': 'application/json' } });
+  };
+  const client: MedkitClient = createMedkitClient({ baseUrl: 'http://gateway.invalid', fetch });
   return { client, asked };
 }
 
@@ -68,8 +74,10 @@ describe('incident prefetch', () => {
     const { client, asked } = fakeClient();
     const paths = incidentReadPaths('/apps/gate', 'STOP/1');
     expect(paths).toEqual({ detail: '/apps/gate/faults/STOP%2F1', recordings: '/apps/gate/bulk-data/rosbags' });
-    prefetchIncident(client, '/apps/gate', 'STOP/1');
-    prefetchIncident(client, '/apps/gate', 'STOP/1');
+    prefetchIncident(client, { type: 'app', id: 'gate' }, 'STOP/1');
+    prefetchIncident(client, { type: 'app', id: 'gate' }, 'STOP/1');
+    // The typed client sends after its own awaits: wait for both requests, then for nothing more.
+    await vi.waitFor(() => expect(asked).toHaveLength(2));
     expect(asked).toEqual([paths.detail, paths.recordings]);
     expect(await takePrefetched(client, paths.detail)).toEqual({ path: paths.detail });
     expect(takePrefetched(client, paths.detail)).toBeUndefined();
@@ -81,14 +89,14 @@ describe('incident prefetch', () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     const { client } = fakeClient();
     const paths = incidentReadPaths('/apps/gate', 'STOP');
-    prefetchIncident(client, '/apps/gate', 'STOP');
+    prefetchIncident(client, { type: 'app', id: 'gate' }, 'STOP');
     vi.advanceTimersByTime(10_001);
     expect(takePrefetched(client, paths.detail)).toBeUndefined();
   });
 
   it('does not leave a failed read unhandled when no view takes it, and lets the background go', async () => {
-    const client = { read: () => Promise.reject(new Error('gone')) } as unknown as MedkitClient;
-    prefetchIncident(client, '/apps/gate', 'STOP');
+    const client = createMedkitClient({ baseUrl: 'http://gateway.invalid', fetch: () => Promise.reject(new Error('gone')) });
+    prefetchIncident(client, { type: 'app', id: 'gate' }, 'STOP');
     expect(foregroundOpen()).toBe(true);
     await new Promise((r) => setTimeout(r, 10));
     await expect(takePrefetched(client, incidentReadPaths('/apps/gate', 'STOP').detail)).rejects.toThrow('gone');
@@ -114,7 +122,7 @@ describe('the recording downloaded by the route', () => {
   it('starts as soon as the detail names the recording, before the listing answers, and is handed to the view once', async () => {
     gw.answers['/apps/gate/faults/STOP'] = { item: { code: 'STOP' }, environment_data: { snapshots: [frame('2026-11-25T10:00:00.000Z'), rosbag('fault_STOP_1', '2026-11-25T10:00:02.000Z')] } };
     gw.hold('/apps/gate/bulk-data/rosbags');
-    prefetchIncident(client, '/apps/gate', 'STOP');
+    prefetchIncident(client, { type: 'app', id: 'gate' }, 'STOP');
     await vi.waitFor(() => expect(gw.asked).toContain('/apps/gate/bulk-data/rosbags/fault_STOP_1'));
     const download = takePrefetchedDownload(client, '/apps/gate/bulk-data/rosbags/fault_STOP_1');
     expect(download).toBeDefined();
@@ -141,7 +149,7 @@ describe('the recording downloaded by the route', () => {
     gw.answers['/apps/gate2/bulk-data/rosbags'] = { items: [listed('fault_AGAIN_new', '2026-11-25T10:05:02.000Z', 'AGAIN')] };
     gw.hold('/apps/gate2/bulk-data/rosbags');
     gw.hold('/apps/gate2/bulk-data/rosbags/fault_AGAIN_old');
-    prefetchIncident(client, '/apps/gate2', 'AGAIN');
+    prefetchIncident(client, { type: 'app', id: 'gate2' }, 'AGAIN');
     await vi.waitFor(() => expect(gw.asked).toContain('/apps/gate2/bulk-data/rosbags/fault_AGAIN_old'));
     gw.release('/apps/gate2/bulk-data/rosbags');
     await vi.waitFor(() => expect(gw.asked).toContain('/apps/gate2/bulk-data/rosbags/fault_AGAIN_new'));
@@ -153,7 +161,7 @@ describe('the recording downloaded by the route', () => {
 
   it('refuses a recording above the cap without fetching it, and lets the background go', async () => {
     gw.answers['/apps/gate/faults/BIG'] = { item: { code: 'BIG' }, environment_data: { snapshots: [rosbag('fault_BIG_1', '2026-11-25T10:00:02.000Z', MAX_RECORDING_BYTES + 1)] } };
-    prefetchIncident(client, '/apps/gate', 'BIG');
+    prefetchIncident(client, { type: 'app', id: 'gate' }, 'BIG');
     await vi.waitFor(() => expect(foregroundOpen()).toBe(false));
     await expect(takePrefetchedDownload(client, '/apps/gate/bulk-data/rosbags/fault_BIG_1')!.bytes).rejects.toThrow(/64 MB/);
     expect(gw.asked.filter((p) => p.includes('fault_BIG_1'))).toEqual([]);

@@ -47,7 +47,7 @@ export function useAuth(gateway: string, clientId: string): { auth: AuthView; cl
     const read = async () => {
       try {
         await backgroundTurn();
-        const root = await client.read<{ auth?: { enabled?: boolean; require_auth_for?: string } }>('/');
+        const root = await client.get('/');
         const m = root?.auth?.enabled ? root.auth.require_auth_for : undefined;
         if (!stopped) setMode(m === 'none' || m === 'write' || m === 'all' ? m : undefined);
       } catch (err) {

@@ -141,8 +141,8 @@ async function appResources(client: MedkitClient, item: unknown, signal: AbortSi
   const online = x.is_online === true;
   const fqn = str(obj(x.ros2).node);
   if (!online && !fqn) return undefined;
-  const base = `/apps/${encodeURIComponent(id)}`;
-  const [data, ops] = await Promise.all([client.read(`${base}/data`, { signal }).catch(() => undefined), client.read(`${base}/operations`, { signal }).catch(() => undefined)]);
+  const app = { params: { path: { app_id: id } }, signal };
+  const [data, ops] = await Promise.all([client.get('/apps/{app_id}/data', app).catch(() => undefined), client.get('/apps/{app_id}/operations', app).catch(() => undefined)]);
   const topics: AppResources['topics'] = [];
   for (const d of Array.isArray(obj(data).items) ? (obj(data).items as unknown[]) : []) {
     const ros = obj(xm(d).ros2);
@@ -184,7 +184,7 @@ function topologyResources(item: unknown): AppResources | undefined {
  * operations lists.
  */
 export async function fetchRobotTopology(client: MedkitClient, signal: AbortSignal): Promise<Pick<RobotGraph, 'nodes' | 'edges'>> {
-  const [apps, topology] = await Promise.all([client.read('/apps', { signal }), client.read('/x-medkit-topology', { signal }).catch(() => undefined)]);
+  const [apps, topology] = await Promise.all([client.get('/apps', { signal }), client.get('/x-medkit-topology', { signal }).catch(() => undefined)]);
   const list = Array.isArray(obj(apps).items) ? (obj(apps).items as unknown[]) : [];
   const known = new Map<string, AppResources | undefined>();
   for (const item of Array.isArray(obj(topology).items) ? (obj(topology).items as unknown[]) : []) known.set(str(obj(item).id) ?? '', topologyResources(item));

@@ -25,7 +25,7 @@ import { TimeAxis } from './time-axis';
 import { CorrelationSection } from './correlation-section';
 import { LogsSection } from './logs-section';
 import { NeighbourhoodSection } from './neighbourhood-section';
-import { incidentReadPaths, incidentSettled, takePrefetched } from './incident-prefetch';
+import { incidentReadPaths, incidentReads, incidentSettled, takePrefetched } from './incident-prefetch';
 
 /** How often the detail and the recordings are read while the chosen occurrence's recording is being written. */
 const DUE_POLL_MS = 2000;
@@ -46,14 +46,15 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   const { client, faults, tree } = useApp();
   const base = entityPath({ type, id });
   const paths = incidentReadPaths(base, code);
+  const reads = incidentReads(client, { type, id }, code);
   // The newest occurrence's recording is written seconds after it: until it is listed, both are read every 2 s.
   const [due, setDue] = useState(false);
   // The first of each read was started by the route while this chunk loaded (incident-prefetch.ts).
   // Read again at every fault event (a new occurrence, a heal) and whenever the fault list says otherwise than the
   // last read, keeping what is shown: the page never lags the stream or the list.
   const fresh = freshnessKey(faults, code);
-  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? client.read(paths.detail, { signal }), [client, base, code], due ? DUE_POLL_MS : 15_000, true, fresh);
-  const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? client.read(paths.recordings, { signal })).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0, true, fresh);
+  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? reads.detail(signal), [client, base, code], due ? DUE_POLL_MS : 15_000, true, fresh);
+  const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? reads.recordings(signal)).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0, true, fresh);
   const d = useMemo(() => (detail.data ? normalizeFaultDetail(detail.data, code) : undefined), [detail.data, code]);
   const recordings = useMemo(() => faultRecordings(d, bags.data, base, code), [d, bags.data, base, code]);
   const occurrences = useMemo(() => occurrencesOf(d?.frames ?? [], recordings, d?.history), [d, recordings]);

@@ -6,6 +6,7 @@
 // foreground task: the UI's background reads wait for it (api/foreground.ts).
 import type { MedkitClient } from '@medkit/client';
 import { foregroundTask } from '../api/foreground';
+import { entityPath, SEGMENT, type EntityKey } from '../model/entities';
 import { recordingToOpen } from './occurrences';
 import { startDownload, type RecordingDownload } from './recording-download';
 
@@ -36,11 +37,20 @@ export function incidentReadPaths(base: string, code: string): { detail: string;
   return { detail: `${base}/faults/${encodeURIComponent(code)}`, recordings: `${base}/bulk-data/rosbags` };
 }
 
-function prefetchRead(client: MedkitClient, path: string, now: number): Promise<unknown> {
+/** The incident view's first reads, typed by the document; handed over under their paths (incidentReadPaths). */
+export function incidentReads(client: MedkitClient, entity: EntityKey, code: string) {
+  const collection = SEGMENT[entity.type];
+  return {
+    detail: (signal?: AbortSignal) => client.entityGet(collection, entity.id, '/faults/{fault_code}', { signal, path: { fault_code: code } }),
+    recordings: (signal?: AbortSignal) => client.entityGet(collection, entity.id, '/bulk-data/{category_id}', { signal, path: { category_id: 'rosbags' } }),
+  };
+}
+
+function prefetchRead(client: MedkitClient, path: string, start: () => Promise<unknown>, now: number): Promise<unknown> {
   const { reads } = prefetchesOf(client);
   const old = reads.get(path);
   if (old && now - old.at < PREFETCH_TTL_MS) return old.value;
-  const read = client.read(path);
+  const read = start();
   // Nobody may take it: its failure is the view's to report when it does, not an unhandled rejection.
   read.catch(() => undefined);
   reads.set(path, { value: read, at: now });
@@ -69,14 +79,16 @@ function dropDownload(client: MedkitClient, path: string): void {
 }
 
 /**
- * Starts the incident view's first reads for the fault `code` of the entity at `base`, and the download of the
+ * Starts the incident view's first reads for the fault `code` of `entity`, and the download of the
  * recording the view will open (occurrence `atMs`, else the newest) as soon as either read names it.
  */
-export function prefetchIncident(client: MedkitClient, base: string, code: string, atMs?: number): void {
+export function prefetchIncident(client: MedkitClient, entity: EntityKey, code: string, atMs?: number): void {
   endForeground?.();
   const end = (endForeground = foregroundTask());
   const now = performance.now();
+  const base = entityPath(entity);
   const paths = incidentReadPaths(base, code);
+  const reads = incidentReads(client, entity, code);
   const answers: { detail?: unknown; listing?: unknown } = {};
   let settled = 0;
   let started: string | undefined;
@@ -102,8 +114,8 @@ export function prefetchIncident(client: MedkitClient, base: string, code: strin
         consider();
       },
     );
-  follow(prefetchRead(client, paths.detail, now), 'detail');
-  follow(prefetchRead(client, paths.recordings, now), 'listing');
+  follow(prefetchRead(client, paths.detail, () => reads.detail(), now), 'detail');
+  follow(prefetchRead(client, paths.recordings, () => reads.recordings(), now), 'listing');
 }
 
 /** Ends the incident's foreground task: its recording is drawn, failed or absent. */

@@ -14,7 +14,7 @@ async function windowLogs(client: MedkitClient, appIds: string[], range: [number
   const per = await Promise.all(
     appIds.map(async (id) => {
       try {
-        const body = await client.read(`/apps/${encodeURIComponent(id)}/logs`, { signal });
+        const body = await client.get('/apps/{app_id}/logs', { params: { path: { app_id: id } }, signal });
         return normalizeLogList(body).map((l) => ({ ...l, app: id }));
       } catch {
         failed.push(id);

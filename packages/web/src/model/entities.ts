@@ -1,10 +1,17 @@
 // Entity list items and details (docs/api.md) normalised for display.
+import type { EntityCollection } from '@medkit/client';
 import { isObj, obj, str, strList, xm } from './json';
 
 export type EntityType = 'area' | 'component' | 'app' | 'function';
 
-/** Route segment of each entity type. */
-export const SEGMENT: Record<EntityType, string> = { area: 'areas', component: 'components', app: 'apps', function: 'functions' };
+/** Route segment of each entity type: the client's entity collection, so `client.entityGet(SEGMENT[type], …)` is typed. */
+export const SEGMENT = { area: 'areas', component: 'components', app: 'apps', function: 'functions' } as const satisfies Record<EntityType, EntityCollection>;
+
+/** An entity as views and the typed reads name it (`T` narrows it to the types a resource exists on). */
+export interface EntityKey<T extends EntityType = EntityType> {
+  type: T;
+  id: string;
+}
 export const TYPE_OF_SEGMENT: Record<string, EntityType> = { areas: 'area', components: 'component', apps: 'app', functions: 'function' };
 
 export interface EntityRef {
@@ -28,6 +35,11 @@ export interface EntityRef {
   missing: boolean;
   /** Apps: declared by a plugin or manifest as external (no ROS node of its own; x-medkit.external). */
   external?: boolean;
+}
+
+/** Whether an entity of this type can have lifecycle status and locks (apps and components). */
+export function isHostType(type: EntityType): type is 'app' | 'component' {
+  return type === 'app' || type === 'component';
 }
 
 /** API path of an entity, e.g. `/apps/lidar-front`. */

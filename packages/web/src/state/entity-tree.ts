@@ -28,9 +28,9 @@ export function isMissingRoute(err: unknown): boolean {
   return err instanceof SovdClientError && err.status === 404 && err.errorCode === 'resource-not-found' && err.parameters?.status === 404;
 }
 
-async function relation(client: MedkitClient, path: string, type: EntityType, signal: AbortSignal): Promise<EntityRef[]> {
+async function relation(read: Promise<unknown>, type: EntityType, signal: AbortSignal): Promise<EntityRef[]> {
   try {
-    return normalizeEntityList(await client.read(path, { signal }), type);
+    return normalizeEntityList(await read, type);
   } catch (err) {
     if (signal.aborted) throw err;
     return []; // one broken relationship must not hide the rest of the tree
@@ -55,16 +55,19 @@ async function loadRelations(client: MedkitClient, lists: Pick<TreeInput, 'areas
     comps.forEach((id) => seenComps.add(id));
     await Promise.all([
       ...areas.map(async (id) => {
-        const p = `/areas/${encodeURIComponent(id)}`;
-        const [subs, comps2] = await Promise.all([relation(client, `${p}/subareas`, 'area', signal), relation(client, `${p}/components`, 'component', signal)]);
+        const area = { params: { path: { area_id: id } }, signal };
+        const [subs, comps2] = await Promise.all([relation(client.get('/areas/{area_id}/subareas', area), 'area', signal), relation(client.get('/areas/{area_id}/components', area), 'component', signal)]);
         rel.subareas[id] = subs;
         rel.areaComponents[id] = comps2;
         areaQueue.push(...subs.map((s) => s.id));
         compQueue.push(...comps2.map((c) => c.id));
       }),
       ...comps.map(async (id) => {
-        const p = `/components/${encodeURIComponent(id)}`;
-        const [subs, hosts] = await Promise.all([relation(client, `${p}/subcomponents`, 'component', signal), relation(client, `${p}/hosts`, 'app', signal)]);
+        const component = { params: { path: { component_id: id } }, signal };
+        const [subs, hosts] = await Promise.all([
+          relation(client.get('/components/{component_id}/subcomponents', component), 'component', signal),
+          relation(client.get('/components/{component_id}/hosts', component), 'app', signal),
+        ]);
         rel.subcomponents[id] = subs;
         rel.componentHosts[id] = hosts;
         compQueue.push(...subs.map((s) => s.id));
@@ -73,7 +76,7 @@ async function loadRelations(client: MedkitClient, lists: Pick<TreeInput, 'areas
   }
   await Promise.all(
     lists.functions.map(async (f) => {
-      rel.functionHosts[f.id] = await relation(client, `/functions/${encodeURIComponent(f.id)}/hosts`, 'app', signal);
+      rel.functionHosts[f.id] = await relation(client.get('/functions/{function_id}/hosts', { params: { path: { function_id: f.id } }, signal }), 'app', signal);
     }),
   );
   return rel;
@@ -113,7 +116,7 @@ export function useEntityTree(client: MedkitClient, pollMs = 5000): EntityTreeSt
       const lists = await Promise.all(
         LISTS.map(async ([key, type]) => {
           try {
-            return normalizeEntityList(await client.read(`/${key}`, { signal: controller.signal }), type);
+            return normalizeEntityList(await client.get(`/${key}`, { signal: controller.signal }), type);
           } catch (err) {
             if (isMissingRoute(err)) missing.push(key);
             else if (err instanceof MedkitError) failure ??= err;

@@ -8,7 +8,7 @@ import { countFaultsByEntity } from '../model/fault-counts';
 import { normalizeHealth } from '../model/health';
 import { isActive } from '../model/faults';
 import { parseRoute, routeHash } from '../model/route';
-import { entityPath, type EntityType } from '../model/entities';
+import type { EntityType } from '../model/entities';
 import { useEntityTree } from '../state/entity-tree';
 import { ResourceWatch, useWatched, WatchContext } from '../state/watch';
 import { useFaultStore } from '../state/fault-store';
@@ -182,7 +182,7 @@ function IncidentFile() {
  */
 function Incident(props: { code: string; type: EntityType; id: string; at?: number }) {
   const { client } = useApp();
-  useMemo(() => prefetchIncident(client, entityPath({ type: props.type, id: props.id }), props.code, props.at), [client, props.type, props.id, props.code]);
+  useMemo(() => prefetchIncident(client, { type: props.type, id: props.id }, props.code, props.at), [client, props.type, props.id, props.code]);
   // The decoder's worker script loads beside the chunk and the reads, not after them.
   useEffect(prewarmDecoder, []);
   const mod = useModule(loadIncident);

@@ -1,6 +1,6 @@
 // One entity: identity and a tab per resource collection it advertises (docs/api.md).
 import { capabilityNames, entityTabs, TAB_LABELS, type TabId } from '../model/capabilities';
-import { entityPath, normalizeEntity, type EntityType } from '../model/entities';
+import { entityPath, isHostType, normalizeEntity, SEGMENT, type EntityType } from '../model/entities';
 import { routeHash } from '../model/route';
 import { useApp } from './context';
 import { usePoll } from './hooks';
@@ -36,7 +36,8 @@ function hasCapability(detail: unknown, name: string): boolean {
 export function EntityDetail({ type, id, tab }: EntityDetailProps) {
   const { client, faults, tree } = useApp();
   const path = entityPath({ type, id });
-  const detail = usePoll((signal) => client.read(path, { signal }), [client, path], 10_000);
+  const detail = usePoll((signal) => client.entityGet(SEGMENT[type], id, '', { signal }), [client, path], 10_000);
+  const entityKey = { type, id };
   const tabs = detail.data ? entityTabs(detail.data) : (['overview'] as TabId[]);
   const active: TabId = tabs.includes(tab as TabId) ? (tab as TabId) : 'overview';
   const entity = detail.data ? normalizeEntity(detail.data, type) : null;
@@ -81,14 +82,15 @@ export function EntityDetail({ type, id, tab }: EntityDetailProps) {
         {active === 'overview' && <OverviewTab detail={detail.data} entity={entity} />}
         {active === 'overview' && hasCapability(detail.data, PROCFS_CAPABILITY) && <ProcessMetricsPanel path={path} />}
         {active === 'overview' && type === 'function' && capabilityNames(detail.data).has('x-medkit-graph') && <FunctionGraphPanel id={id} />}
-        {active === 'data' && <DataTab path={path} />}
-        {active === 'operations' && <OperationsTab path={path} />}
-        {active === 'configurations' && <ConfigurationsTab path={path} />}
-        {active === 'faults' && <EntityFaultsTab path={path} type={type} id={id} />}
-        {active === 'logs' && <LogsTab path={path} />}
-        {active === 'status' && <StatusTab path={path} />}
-        {active === 'locks' && <LocksTab path={path} />}
-        {active === 'bulk-data' && <BulkDataTab path={path} />}
+        {active === 'data' && <DataTab entity={entityKey} />}
+        {active === 'operations' && <OperationsTab entity={entityKey} />}
+        {active === 'configurations' && <ConfigurationsTab entity={entityKey} />}
+        {active === 'faults' && <EntityFaultsTab entity={entityKey} />}
+        {active === 'logs' && <LogsTab entity={entityKey} />}
+        {/* Lifecycle status and locks exist on apps and components only (the document has no such route elsewhere). */}
+        {active === 'status' && isHostType(type) && <StatusTab entity={{ type, id }} />}
+        {active === 'locks' && isHostType(type) && <LocksTab entity={{ type, id }} />}
+        {active === 'bulk-data' && <BulkDataTab entity={entityKey} />}
       </Tabs>
     </section>
   );

@@ -1,7 +1,7 @@
 // One fault (docs/faults.md): status and its history, reporting sources, freeze frames drawn as
 // charts, black-box recordings to download, and clearing with a confirmation.
 import { useMemo, useState } from 'preact/hooks';
-import { entityPath, type EntityType } from '../../model/entities';
+import { entityPath, SEGMENT, type EntityType } from '../../model/entities';
 import type { ComponentChildren } from 'preact';
 import { normalizeFaultDetail, type FaultDetailView, type StatusChange } from '../../model/fault-detail';
 import { formatBytes, formatDuration, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
@@ -57,7 +57,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
   const fresh = freshnessKey(faults, code);
   const detail = usePoll(
     async (signal) => {
-      const body = await client.read(path, { signal });
+      const body = await client.entityGet(SEGMENT[type], id, '/faults/{fault_code}', { signal, path: { fault_code: code } });
       const snaps = obj(obj(body).environment_data).snapshots;
       if (Array.isArray(snaps) && snaps.length > 0) setCaptured(true);
       return body;
@@ -67,7 +67,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
     true,
     fresh,
   );
-  const bags = usePoll((signal) => client.read(`${base}/bulk-data/rosbags`, { signal }), [client, base], 0, true, fresh);
+  const bags = usePoll((signal) => client.entityGet(SEGMENT[type], id, '/bulk-data/{category_id}', { signal, path: { category_id: 'rosbags' } }), [client, base], 0, true, fresh);
   const [clear, setClear] = useState<{ open: boolean; busy?: boolean; error?: string; done?: boolean }>({ open: false });
 
   if (detail.error && !detail.data) {

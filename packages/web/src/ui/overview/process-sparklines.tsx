@@ -81,7 +81,7 @@ export function ProcessSparklines({ client, appIds }: { client: MedkitClient; ap
     async (signal) => {
       const results = await Promise.all(
         appIds.map((id) =>
-          READS.run(() => client.read(appPath(id), { signal }), signal).then(
+          READS.run(() => client.get('/apps/{app_id}', { params: { path: { app_id: id } }, signal }), signal).then(
             (d) => [id, procfsOf(d), d as object] as const,
             () => [id, undefined, undefined] as const,
           ),

@@ -1,14 +1,16 @@
 // Bulk data (docs/faults.md): categories (rosbags first) and their files as download links.
 import { isObj, items, num, str, xm } from '../../model/json';
 import { formatBytes } from '../../model/freeze-frame';
+import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
 import { ErrorNote } from '../errors';
 import { DownloadLink } from '../download-link';
 
-export function BulkDataTab({ path }: { path: string }) {
+export function BulkDataTab({ entity }: { entity: EntityKey }) {
+  const path = entityPath(entity);
   const { client } = useApp();
-  const cats = usePoll((signal) => client.read(`${path}/bulk-data`, { signal }), [client, path], 15_000);
+  const cats = usePoll((signal) => client.entityGet(SEGMENT[entity.type], entity.id, '/bulk-data', { signal }), [client, path], 15_000);
   if (cats.error && !cats.data) return <ErrorNote error={cats.error} what="Bulk data" />;
   if (!cats.data) return <p class="muted">Loading…</p>;
   const names = items(cats.data).filter((c): c is string => typeof c === 'string');
@@ -16,16 +18,17 @@ export function BulkDataTab({ path }: { path: string }) {
   return (
     <div class="stack">
       {names.map((c) => (
-        <Category key={c} path={path} category={c} />
+        <Category key={c} entity={entity} category={c} />
       ))}
     </div>
   );
 }
 
-function Category({ path, category }: { path: string; category: string }) {
+function Category({ entity, category }: { entity: EntityKey; category: string }) {
+  const path = entityPath(entity);
   const { client } = useApp();
   const base = `${path}/bulk-data/${encodeURIComponent(category)}`;
-  const files = usePoll((signal) => client.read(base, { signal }), [client, base], 15_000);
+  const files = usePoll((signal) => client.entityGet(SEGMENT[entity.type], entity.id, '/bulk-data/{category_id}', { signal, path: { category_id: category } }), [client, base], 15_000);
   const list = items(files.data).filter(isObj);
   return (
     <section>

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { formatParam, lockedReason, normalizeConfigurations, parseParam, withDetail, type ParamView } from '../../model/config-params';
 import { isObj, obj, str } from '../../model/json';
+import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
 import { ErrorNote, errorText } from '../errors';
@@ -12,10 +13,11 @@ import { TableHead } from '../table-head';
 /** Config ids may contain '/' and '.'; encode the whole id as one segment. */
 const cfgPath = (base: string, id: string) => `${base}/configurations/${encodeURIComponent(id)}`;
 
-export function ConfigurationsTab({ path }: { path: string }) {
+export function ConfigurationsTab({ entity }: { entity: EntityKey }) {
+  const path = entityPath(entity);
   const { client, auth } = useApp();
   const resetAllDenied = auth.refusal('config.reset');
-  const list = usePoll((signal) => client.read(`${path}/configurations`, { signal }), [client, path], 10_000);
+  const list = usePoll((signal) => client.entityGet(SEGMENT[entity.type], entity.id, '/configurations', { signal }), [client, path], 10_000);
   const [resetAll, setResetAll] = useState<{ open: boolean; busy?: boolean; error?: string }>({ open: false });
   const [report, setReport] = useState<string[]>();
 
@@ -57,7 +59,7 @@ export function ConfigurationsTab({ path }: { path: string }) {
           <TableHead caption="Parameters" columns={['Parameter', 'Type', 'Value', '']} />
           <tbody>
             {rows.map((r) => (
-              <ParamRow key={r.id} path={path} row={r} onChanged={list.reload} />
+              <ParamRow key={r.id} entity={entity} row={r} onChanged={list.reload} />
             ))}
           </tbody>
         </table>
@@ -84,7 +86,8 @@ export function ConfigurationsTab({ path }: { path: string }) {
   );
 }
 
-function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onChanged: () => void }) {
+function ParamRow({ entity, row, onChanged }: { entity: EntityKey; row: ParamView; onChanged: () => void }) {
+  const path = entityPath(entity);
   const { client, auth } = useApp();
   const writeDenied = auth.refusal('config.write');
   const resetDenied = auth.refusal('config.reset');
@@ -97,7 +100,7 @@ function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onCh
     setNote(undefined);
     let param = row;
     try {
-      param = withDetail(row, await client.read(cfgPath(path, row.id)));
+      param = withDetail(row, await client.entityGet(SEGMENT[entity.type], entity.id, '/configurations/{config_id}', { path: { config_id: row.id } }));
     } catch {
       // The list's value and type are enough to edit; read-only is then checked by the gateway.
     }

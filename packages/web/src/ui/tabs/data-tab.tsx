@@ -5,13 +5,14 @@
 import { useRef, useState } from 'preact/hooks';
 import { isObj, items, num, obj, str, xm } from '../../model/json';
 import { createLimiter } from '../../api/limiter';
+import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { fetchTopicRates } from '../../graph/robot-graph';
 import { useOnScreen, usePoll } from '../hooks';
 import { ErrorNote, errorText } from '../errors';
 import { TableHead } from '../table-head';
 import { addRead, observedRate, type ItemHistory } from './data-history';
-import { itemPath, writable } from './data-write';
+import { writable } from './data-write';
 import { WriteDialog, type WritableItem } from './data-write-dialog';
 import { isScan, LivePlot, ScanView } from './data-plot';
 import { flattenMessage } from '../../incident/field-flatten';
@@ -58,9 +59,10 @@ const VALUE_READS = createLimiter(3);
 const COLD_POLL_MS = 5000;
 
 
-export function DataTab({ path }: { path: string }) {
+export function DataTab({ entity }: { entity: EntityKey }) {
   const { client, health, tree } = useApp();
-  const list = usePoll((signal) => client.read(`${path}/data`, { signal }), [client, path], 15_000);
+  const path = entityPath(entity);
+  const list = usePoll((signal) => client.entityGet(SEGMENT[entity.type], entity.id, '/data', { signal }), [client, path], 15_000);
   // The rates the gateway measures (graph_provider, every message counted): the same figure the graph shows.
   const appId = /^\/apps\/([^/]+)$/.exec(path)?.[1];
   const functions = appId && health?.plugins.includes('graph_provider')
@@ -78,17 +80,18 @@ export function DataTab({ path }: { path: string }) {
           <TableHead caption="Data items with live values" columns={['Item', 'Type', 'Rate · age', 'Value (live)', '']} />
           <tbody>
             {data.map((d) => (
-              <DataRow key={d.id} path={path} item={d} measuredHz={measured.data?.get(d.name)} onWrite={() => setWriting(d)} />
+              <DataRow key={d.id} entity={entity} item={d} measuredHz={measured.data?.get(d.name)} onWrite={() => setWriting(d)} />
             ))}
           </tbody>
         </table>
-        <WriteDialog path={path} item={writing} onClose={() => setWriting(undefined)} />
+        <WriteDialog entity={entity} item={writing} onClose={() => setWriting(undefined)} />
     </>
   );
 }
 
-function DataRow({ path, item, onWrite, measuredHz }: { path: string; item: DataItem; onWrite: () => void; measuredHz?: number }) {
+function DataRow({ entity, item, onWrite, measuredHz }: { entity: EntityKey; item: DataItem; onWrite: () => void; measuredHz?: number }) {
   const { client, auth } = useApp();
+  const path = entityPath(entity);
   const writeDenied = auth.refusal('data.publish');
   const ref = useRef<HTMLTableRowElement>(null);
   const onScreen = useOnScreen(ref);
@@ -102,7 +105,7 @@ function DataRow({ path, item, onWrite, measuredHz }: { path: string; item: Data
   const value = usePoll(
     async (signal) => {
       try {
-        const body = await VALUE_READS.run(() => client.read(itemPath(path, item.id), { signal, timeoutMs: 5000 }), signal);
+        const body = await VALUE_READS.run(() => client.entityGet(SEGMENT[entity.type], entity.id, '/data/{data_id}', { signal, timeoutMs: 5000, path: { data_id: item.id } }), signal);
         setCold(str(xm(body).status) === 'metadata_only');
         setHistory((h) => addRead(h, body));
         return body;

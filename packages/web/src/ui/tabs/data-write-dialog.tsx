@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { SovdClientError } from '@medkit/client';
 import { isObj, items, str, xm } from '../../model/json';
+import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { errorText } from '../errors';
 import { Dialog } from '../dialog';
@@ -29,9 +30,9 @@ interface Pending {
 }
 
 /** The publishers of `item` from a fresh data list (the one polled may be 15 s old); the polled ones when that fails. */
-async function currentPublishers(read: (path: string) => Promise<unknown>, path: string, item: WritableItem): Promise<string[]> {
+async function currentPublishers(readList: () => Promise<unknown>, item: WritableItem): Promise<string[]> {
   try {
-    const fresh = items(await read(`${path}/data`)).filter(isObj).find((i) => i.id === item.id);
+    const fresh = items(await readList()).filter(isObj).find((i) => i.id === item.id);
     const names = xm(fresh).publishers;
     if (Array.isArray(names)) return names.map(String);
   } catch {
@@ -50,8 +51,9 @@ function writeError(err: unknown): string {
   return errorText(err);
 }
 
-export function WriteDialog({ path, item, onClose }: { path: string; item?: WritableItem; onClose: () => void }) {
+export function WriteDialog({ entity, item, onClose }: { entity: EntityKey; item?: WritableItem; onClose: () => void }) {
   const { client } = useApp();
+  const path = entityPath(entity);
   const [busy, setBusy] = useState(false);
   const [pending, setPending] = useState<Pending>();
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
@@ -60,7 +62,7 @@ export function WriteDialog({ path, item, onClose }: { path: string; item?: Writ
     if (!item) return;
     setResult(undefined);
     setPending({ value });
-    const publishers = await currentPublishers((p) => client.read(p), path, item);
+    const publishers = await currentPublishers(() => client.entityGet(SEGMENT[entity.type], entity.id, '/data'), item);
     setPending((p) => (p && p.value === value ? { value, publishers } : p));
   };
 

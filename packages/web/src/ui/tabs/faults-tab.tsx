@@ -2,17 +2,18 @@
 // a change anywhere.
 import { useMemo, useState } from 'preact/hooks';
 import { normalizeFaultList, filterFaults, DEFAULT_FILTER, type StatusFilter } from '../../model/faults';
-import type { EntityType } from '../../model/entities';
+import { SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
 import { ErrorNote } from '../errors';
 import { FaultTable } from '../faults/fault-table';
 import { StatusSelect } from '../faults/status-select';
 
-export function EntityFaultsTab({ path, type, id }: { path: string; type: EntityType; id: string }) {
+export function EntityFaultsTab({ entity }: { entity: EntityKey }) {
+  const { type, id } = entity;
   const { client, faults } = useApp();
   const [status, setStatus] = useState<StatusFilter>('active');
-  const list = usePoll((signal) => client.read(`${path}/faults`, { signal, query: { status: 'all' } }), [client, path, faults.version], 10_000);
+  const list = usePoll((signal) => client.entityGet(SEGMENT[type], id, '/faults', { signal, query: { status: 'all' } }), [client, type, id, faults.version], 10_000);
   const rows = useMemo(() => filterFaults(normalizeFaultList(list.data), { ...DEFAULT_FILTER, status }), [list.data, status]);
   if (list.error && !list.data) return <ErrorNote error={list.error} what="Faults" />;
   if (!list.data) return <p class="muted">Loading faults…</p>;

@@ -1,14 +1,16 @@
 // Locks held on the entity (docs/locks.md): who holds which scopes until when.
 import type { LockItem } from '../../api/contract';
 import { isObj, items, str } from '../../model/json';
+import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
 import { ErrorNote } from '../errors';
 import { TableHead } from '../table-head';
 
-export function LocksTab({ path }: { path: string }) {
+export function LocksTab({ entity }: { entity: EntityKey<'app' | 'component'> }) {
+  const path = entityPath(entity);
   const { client } = useApp();
-  const locks = usePoll((signal) => client.read(`${path}/locks`, { signal, identify: true }), [client, path], 5000);
+  const locks = usePoll((signal) => client.entityGet(SEGMENT[entity.type], entity.id, '/locks', { signal, identify: true }), [client, path], 5000);
   if (locks.error && !locks.data) return <ErrorNote error={locks.error} what="Locks" />;
   if (!locks.data) return <p class="muted">Loading locks…</p>;
   // Typed by the gateway's Lock schema; peers may still send other shapes, so read tolerantly.

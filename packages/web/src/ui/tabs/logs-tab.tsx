@@ -3,11 +3,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { logTime, mergeLogs, normalizeLogList, type LogView } from '../../model/logs';
 import { LOG_LEVELS, logAtLeast, type LogLevel } from '../../model/severity';
+import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
 import { ErrorNote } from '../errors';
 
-export function LogsTab({ path }: { path: string }) {
+export function LogsTab({ entity }: { entity: EntityKey }) {
+  const path = entityPath(entity);
   const { client } = useApp();
   const [min, setMin] = useState<LogLevel>('debug');
   const [paused, setPaused] = useState(false);
@@ -18,7 +20,7 @@ export function LogsTab({ path }: { path: string }) {
 
   const poll = usePoll(
     async (signal) => {
-      const body = await client.read(`${path}/logs`, { signal, query: { severity: min === 'debug' ? undefined : min } });
+      const body = await client.entityGet(SEGMENT[entity.type], entity.id, '/logs', { signal, query: { severity: min === 'debug' ? undefined : min } });
       setLogs((prev) => mergeLogs(prev, normalizeLogList(body)));
       return true;
     },

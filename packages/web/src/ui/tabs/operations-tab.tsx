@@ -2,6 +2,7 @@
 // service response, or for actions the execution's status, feedback and result, with cancel.
 import { useState } from 'preact/hooks';
 import { isObj, items, obj, str, xm } from '../../model/json';
+import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
 import { ErrorNote, errorText } from '../errors';
@@ -38,9 +39,10 @@ function normalizeOperations(body: unknown): OperationItem[] {
 
 const opPath = (base: string, id: string) => `${base}/operations/${id.split('/').map(encodeURIComponent).join('/')}`;
 
-export function OperationsTab({ path }: { path: string }) {
+export function OperationsTab({ entity }: { entity: EntityKey }) {
   const { client } = useApp();
-  const list = usePoll((signal) => client.read(`${path}/operations`, { signal }), [client, path], 30_000);
+  const path = entityPath(entity);
+  const list = usePoll((signal) => client.entityGet(SEGMENT[entity.type], entity.id, '/operations', { signal }), [client, path], 30_000);
   if (list.error && !list.data) return <ErrorNote error={list.error} what="Operations" />;
   if (!list.data) return <p class="muted">Loading operations…</p>;
   const ops = normalizeOperations(list.data);
@@ -48,14 +50,15 @@ export function OperationsTab({ path }: { path: string }) {
   return (
     <div class="stack">
       {ops.map((op) => (
-        <OperationCard key={op.id} path={path} op={op} />
+        <OperationCard key={op.id} entity={entity} op={op} />
       ))}
     </div>
   );
 }
 
-function OperationCard({ path, op }: { path: string; op: OperationItem }) {
+function OperationCard({ entity, op }: { entity: EntityKey; op: OperationItem }) {
   const { client, auth } = useApp();
+  const path = entityPath(entity);
   const executeDenied = auth.refusal('operation.execute');
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -102,21 +105,21 @@ function OperationCard({ path, op }: { path: string; op: OperationItem }) {
           )}
         </div>
       )}
-      {execution && <ExecutionView path={`${opPath(path, op.id)}/executions/${encodeURIComponent(execution)}`} id={execution} />}
+      {execution && <ExecutionView entity={entity} path={`${opPath(path, op.id)}/executions/${encodeURIComponent(execution)}`} operation={op.id} id={execution} />}
     </article>
   );
 }
 
 const FINAL = new Set(['completed', 'failed']);
 
-function ExecutionView({ path, id }: { path: string; id: string }) {
+function ExecutionView({ entity, path, operation, id }: { entity: EntityKey; path: string; operation: string; id: string }) {
   const { client, auth } = useApp();
   const cancelDenied = auth.refusal('operation.cancel');
   const [done, setDone] = useState(false);
   const [cancel, setCancel] = useState<{ busy: boolean; text?: string }>({ busy: false });
   const exec = usePoll(
     async (signal) => {
-      const body = await client.read(path, { signal });
+      const body = await client.entityGet(SEGMENT[entity.type], entity.id, '/operations/{operation_id}/executions/{execution_id}', { signal, path: { operation_id: operation, execution_id: id } });
       if (FINAL.has(str(obj(body).status) ?? '')) setDone(true);
       return body;
     },

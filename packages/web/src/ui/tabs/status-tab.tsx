@@ -1,6 +1,7 @@
 // Lifecycle status (docs/resources.md): ready / notReady and the transitions the provider offers.
 import { useState } from 'preact/hooks';
 import { obj, str } from '../../model/json';
+import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
 import { lifecycleControl } from '../../auth/permissions';
 import { usePoll } from '../hooks';
@@ -10,9 +11,10 @@ import { Confirm } from '../dialog';
 const TRANSITIONS = ['start', 'restart', 'force-restart', 'shutdown', 'force-shutdown'] as const;
 const DESTRUCTIVE = new Set(['shutdown', 'force-shutdown', 'force-restart']);
 
-export function StatusTab({ path }: { path: string }) {
+export function StatusTab({ entity }: { entity: EntityKey<'app' | 'component'> }) {
   const { client, auth } = useApp();
-  const status = usePoll((signal) => client.read(`${path}/status`, { signal }), [client, path], 3000);
+  const path = entityPath(entity);
+  const status = usePoll((signal) => client.entityGet(SEGMENT[entity.type], entity.id, '/status', { signal }), [client, path], 3000);
   const [pending, setPending] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<string>();
