@@ -10,7 +10,7 @@ import { errorFromBody, MedkitResponseTooLargeError, SovdClientError } from './e
 import { boundedResponse, onSettled } from './bounded-body.js';
 import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
 import type { SseMessage } from './sse/parser.js';
-import { parseEnvelope, parseFaultEvent, parseFaultOrMutedEvent, type EventEnvelope, type FaultStreamEvent, type MutedFaultEvent } from './sse/events.js';
+import { parseEnvelope, parseFaultEvent, parseFaultOrMutedEvent, type EventEnvelope, type FaultStreamEvent, type MutedFaultEvent, type ReplayTruncated } from './sse/events.js';
 import { FleetEventOrder } from './fleet-order.js';
 import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
@@ -218,10 +218,10 @@ export class MedkitClient {
   }
 
   /**
-   * `faultStream` plus the changes of muted symptoms (`fault_muted`), for a client that lists them too
-   * (`GET /faults?include_muted=true`) and keeps that list current from the stream alone.
+   * `faultStream` plus the changes of muted symptoms (`fault_muted`) and `replay_truncated` (read the list again), for
+   * a client that lists muted symptoms too (`GET /faults?include_muted=true`) and keeps that list from the stream alone.
    */
-  faultStreamWithMuted(handlers: EventStreamHandlers<FaultStreamEvent | MutedFaultEvent>, opts: EventStreamOptions = {}): EventStream {
+  faultStreamWithMuted(handlers: EventStreamHandlers<FaultStreamEvent | MutedFaultEvent | ReplayTruncated>, opts: EventStreamOptions = {}): EventStream {
     return this.events('/faults/stream', parseFaultOrMutedEvent, handlers, opts);
   }
 

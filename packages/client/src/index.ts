@@ -10,7 +10,7 @@ export type { EventStream, EventStreamHandlers, EventStreamOptions, EventStreamS
 export { SseParser } from './sse/parser.js';
 export type { SseMessage, SseLimits, SseSink } from './sse/parser.js';
 export { parseFaultEvent, parseFaultOrMutedEvent, parseEnvelope, FAULT_MUTED_EVENT } from './sse/events.js';
-export type { FaultStreamEvent, MutedFaultEvent, FaultEventType, FaultListItem, EventEnvelope, EnvelopeError } from './sse/events.js';
+export type { FaultStreamEvent, MutedFaultEvent, ReplayTruncated, FaultEventType, FaultListItem, EventEnvelope, EnvelopeError } from './sse/events.js';
 export { parseFleetStreamEvent, fleetFaultParams, FLEET_RESYNC_EVENT } from './fleet.js';
 export { FleetEventOrder, fleetEventPosition } from './fleet-order.js';
 export type { FleetRobot, FleetFault, FleetFaultPage, FleetFaultQuery, FleetRobotFaultDetail, FleetFaultEvent, FleetFaultEventBody, FleetResync, FleetStreamEvent } from './fleet.js';

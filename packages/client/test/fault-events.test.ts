@@ -1,6 +1,6 @@
 // The typed /faults/stream events: `fault_muted` (a muted symptom's change, docs/faults.md "Muted symptoms on the
 // stream") is skipped by the plain fault parser, so clients that do not ask for it are unaffected, and parsed with
-// its symptom by the parser that asks for it.
+// its symptom by the parser that asks for it, with `replay_truncated` (the list must be read again).
 import { describe, expect, it } from 'vitest';
 import { parseFaultEvent, parseFaultOrMutedEvent, type SseMessage } from '../src/index.js';
 
@@ -24,7 +24,9 @@ describe('fault stream events', () => {
       root_cause_code: 'PROTECTIVE_STOP',
     });
     expect(parseFaultOrMutedEvent(confirmed)).toMatchObject({ id: '6', event_type: 'fault_confirmed', fault: { fault_code: 'PROTECTIVE_STOP' } });
-    expect(parseFaultOrMutedEvent({ event: 'replay_truncated', data: '{"requested_id":1}' })).toBeUndefined();
+    expect(parseFaultEvent({ event: 'replay_truncated', data: '{"requested_id":1,"first_id":5,"last_id":9}' })).toBeUndefined();
+    expect(parseFaultOrMutedEvent({ id: '9', event: 'replay_truncated', data: '{"requested_id":1,"first_id":5,"last_id":9}' })).toEqual({ id: '9', event_type: 'replay_truncated', requested_id: 1, first_id: 5, last_id: 9 });
+    expect(parseFaultOrMutedEvent({ event: 'keepalive_of_the_future', data: '{}' })).toBeUndefined();
   });
 
   it('refuses a fault_muted without its symptom', () => {

@@ -51,8 +51,24 @@ export interface MutedFaultEvent {
 /** The SSE event name of {@link MutedFaultEvent}. */
 export const FAULT_MUTED_EVENT = 'fault_muted';
 
-/** Parses a `/faults/stream` message including muted symptoms' changes; undefined for other event names. */
-export function parseFaultOrMutedEvent(m: SseMessage): FaultStreamEvent | MutedFaultEvent | undefined {
+/**
+ * A resume the gateway could not serve in full (events after `requested_id` were evicted, or the id is from an
+ * earlier run): every buffered event follows, but a client keeping a list from the stream must read it again.
+ */
+export interface ReplayTruncated {
+  id?: string;
+  event_type: 'replay_truncated';
+  requested_id?: number;
+  first_id?: number;
+  last_id?: number;
+}
+
+/** Parses a `/faults/stream` message including muted symptoms' changes and `replay_truncated`; undefined for other event names. */
+export function parseFaultOrMutedEvent(m: SseMessage): FaultStreamEvent | MutedFaultEvent | ReplayTruncated | undefined {
+  if (m.event === 'replay_truncated') {
+    const body = JSON.parse(m.data) as Omit<ReplayTruncated, 'event_type'>;
+    return { id: m.id, event_type: 'replay_truncated', requested_id: body.requested_id, first_id: body.first_id, last_id: body.last_id };
+  }
   if (m.event !== FAULT_MUTED_EVENT) return parseFaultEvent(m);
   const body = JSON.parse(m.data) as Partial<MutedFaultEvent>;
   const fault = body.muted_fault;

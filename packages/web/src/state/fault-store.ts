@@ -4,7 +4,7 @@
 // (503 over the client cap, 404 on a gateway without faults) the store retries later with a fresh list
 // (state/live-stream.ts).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { FaultStreamEvent, MedkitClient, MutedFaultEvent } from '@medkit/client';
+import type { FaultStreamEvent, MedkitClient, MutedFaultEvent, ReplayTruncated } from '@medkit/client';
 import { applyFaultEvent, faultEventView, normalizeFaultList, type FaultEvent, type FaultView } from '../model/faults';
 import type { StatusChange } from '../model/fault-detail';
 import { isMissingRoute } from './entity-tree';
@@ -38,8 +38,9 @@ export interface FaultStore {
 }
 
 /**
- * Events keep the list current, muted symptoms' too (`fault_muted`). It is still read again this often without a
- * watch stream, as a safety net for what no event tells: a symptom released from its root (its gateway went
+ * Events keep the list current, muted symptoms' too (`fault_muted`); it is read again when the stream starts and
+ * when the gateway says it could not replay what was missed (`replay_truncated`). It is also read again this often
+ * without a watch stream, as a safety net for what no event tells: a symptom released from its root (its gateway went
  * offline), a cluster muting members after the fact, and the list-only parts (x-medkit.muted_faults) the incident
  * view shows.
  */
@@ -125,11 +126,13 @@ export function useFaultStore(client: MedkitClient): FaultStore {
       }
     };
 
-    const stop = followStream<FaultStreamEvent | MutedFaultEvent>({
+    const stop = followStream<FaultStreamEvent | MutedFaultEvent | ReplayTruncated>({
       // A fresh list before every stream (the first, and each after a refusal); no list, no stream yet.
       before: loadList,
       open: (handlers, options) => client.faultStreamWithMuted(handlers, options),
       onEvent: (typed) => {
+        // The gateway could not replay every missed event (docs/faults.md): the list is read again.
+        if (typed.event_type === 'replay_truncated') return void loadList();
         const ev = faultEventView(typed);
         if (!ev) return;
         reads.event(ev);
