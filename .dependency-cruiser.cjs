@@ -7,21 +7,24 @@ const { join } = require('node:path');
 
 /** Each package and the medkit packages it may import (anything else of medkit is above it). */
 const PACKAGES = {
+  // The SOVD core (errors, entity model, validation): the lowest layer, safe in a browser, so it imports nothing.
+  sovd: [],
   rtps: [],
   ros2: ['rtps'],
-  'plugin-api': ['ros2'],
+  // The plugin contract; it re-exports the core names a plugin needs, so a plugin imports it alone.
+  'plugin-api': ['sovd', 'ros2'],
   'fleet-protocol': [],
   client: ['fleet-protocol'],
   // The API root comes from the client's own `api-base` entry (one definition of /api/v1).
   kit: ['client'],
   // The HTTP server core both servers run on (features, config loading, the Fastify app and its stages, auth).
-  server: ['kit', 'plugin-api'],
-  faults: ['kit', 'plugin-api', 'ros2'],
-  scripts: ['kit', 'plugin-api'],
+  server: ['kit', 'sovd'],
+  faults: ['kit', 'sovd', 'ros2'],
+  scripts: ['kit', 'sovd'],
   // The MCP server calls the gateway's REST API with the typed client, so it sits above it; the gateway
   // imports mcp, and everything mcp imports (client, fleet-protocol) is below the gateway too.
   mcp: ['client'],
-  gateway: ['kit', 'server', 'faults', 'scripts', 'rtps', 'ros2', 'plugin-api', 'mcp'],
+  gateway: ['kit', 'server', 'faults', 'scripts', 'rtps', 'ros2', 'sovd', 'plugin-api', 'mcp'],
   'plugin-beacons': ['plugin-api', 'ros2'],
   'plugin-graph': ['plugin-api', 'ros2', 'rtps'],
   'plugin-linux': ['plugin-api'],
@@ -29,8 +32,8 @@ const PACKAGES = {
   'plugin-opcua': ['plugin-api', 'ros2'],
   // The fleet tier builds on the server core, not on the robot gateway: the fleet link declares the gateway
   // services it reads (robot-services.ts) and the composition root (cli) passes the gateway's tokens.
-  'fleet-link': ['kit', 'server', 'faults', 'fleet-protocol', 'plugin-api', 'ros2'],
-  fleet: ['kit', 'server', 'faults', 'fleet-link', 'fleet-protocol', 'plugin-api'],
+  'fleet-link': ['kit', 'server', 'faults', 'fleet-protocol', 'sovd', 'ros2'],
+  fleet: ['kit', 'server', 'faults', 'fleet-link', 'fleet-protocol', 'sovd'],
   cli: ['kit', 'server', 'faults', 'scripts', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'plugin-otlp', 'fleet-link', 'fleet', 'fleet-protocol'],
   web: ['client'],
   demo: ['kit', 'server', 'faults', 'scripts', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],

@@ -7,8 +7,9 @@
 // What is not inlined, and why:
 // - third-party packages (fastify, ajv, better-sqlite3, pino, node-opcua, ...): CommonJS, native addons,
 //   worker files and `__dirname` lookups; they load from node_modules as before;
-// - @medkit/plugin-api, @medkit/ros2, @medkit/rtps: what an outside plugin imports. One copy of them in the
-//   process keeps classes checked with `instanceof` (SovdError, ...) and module state shared with plugins.
+// - @medkit/plugin-api, @medkit/sovd (the SOVD core it re-exports), @medkit/ros2, @medkit/rtps: what an outside
+//   plugin imports. One copy of them in the process keeps classes checked with `instanceof` (SovdError, ...)
+//   and module state shared with plugins.
 // Features that are off stay unloaded: each dynamic import (a built-in plugin, the fleet server, MCP,
 // NATS, MQTT) becomes its own chunk, loaded only when the feature is on.
 //
@@ -26,7 +27,7 @@ export const BUNDLE_DIR = join(PACKAGES, 'cli/bundle');
 const STAMP = join(BUNDLE_DIR, '.bundle-stamp');
 
 /** Workspace packages an outside plugin may import: loaded from their own dist/, never inlined. */
-export const SHARED_WITH_PLUGINS = ['@medkit/plugin-api', '@medkit/ros2', '@medkit/rtps'];
+export const SHARED_WITH_PLUGINS = ['@medkit/plugin-api', '@medkit/sovd', '@medkit/ros2', '@medkit/rtps'];
 const INLINED_THIRD_PARTY = ['@sinclair/typebox'];
 
 const matches = (id, name) => id === name || id.startsWith(`${name}/`);

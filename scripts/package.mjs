@@ -2,7 +2,8 @@
 // `npm run package`: builds what a user installs, from a checkout, into dist-packages/ (gitignored):
 //
 //   dist-packages/npm/    medkit-<v>.tgz (the `medkit` command) and the packages shared with outside plugins:
-//                         medkit-rtps-<v>.tgz, medkit-ros2-<v>.tgz, medkit-plugin-api-<v>.tgz          (step npm)
+//                         medkit-rtps-<v>.tgz, medkit-ros2-<v>.tgz, medkit-sovd-<v>.tgz,
+//                         medkit-plugin-api-<v>.tgz                                                     (step npm)
 //   dist-packages/tree/   those tarballs installed, JavaScript only (no install script runs)         (step tree)
 //   dist-packages/linux-<arch>/medkit-<v>/   the self-contained tree of amd64 and arm64: the pinned Node.js
 //                         runtime (packaging/runtime.json), the tree, the native parts compiled for the
@@ -35,6 +36,8 @@ const BUNDLE = join(ROOT, 'packages/cli/bundle');
 export const SHARED = [
   { name: '@medkit/rtps', dir: 'packages/rtps' },
   { name: '@medkit/ros2', dir: 'packages/ros2' },
+  // The SOVD core: the contract re-exports its errors and entity model, so it is shared the same way.
+  { name: '@medkit/sovd', dir: 'packages/sovd' },
   { name: '@medkit/plugin-api', dir: 'packages/plugin-api' },
 ];
 /**
@@ -134,7 +137,7 @@ function upToDate(step, inputs) {
 }
 const stamp = (step) => writeFileSync(stampFile(step), `${new Date().toISOString()}\n`);
 
-/** Step npm: the four tarballs. */
+/** Step npm: the five tarballs. */
 function packNpm() {
   const dir = join(OUT, 'npm.next');
   rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // listed there with the status it is sent with, and the page lists no code the table lacks.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/plugin-api';
+import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/sovd';
 
 const doc = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
 /** The `code` → status rows of the page's tables. */

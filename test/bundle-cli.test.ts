@@ -42,7 +42,7 @@ describe('asset URLs in the bundle', () => {
 describe('what the bundle inlines', () => {
   it('the application packages and TypeBox; not what outside plugins import, nor other third-party code', () => {
     for (const id of ['@medkit/gateway', '@medkit/fleet', '@medkit/plugin-opcua', '@sinclair/typebox', '@sinclair/typebox/value', './x.js']) expect(isExternal(id), id).toBe(false);
-    for (const id of ['@medkit/plugin-api', '@medkit/ros2', '@medkit/rtps', 'fastify', 'better-sqlite3', 'node-opcua', 'node:fs']) expect(isExternal(id), id).toBe(true);
+    for (const id of ['@medkit/plugin-api', '@medkit/sovd', '@medkit/ros2', '@medkit/rtps', 'fastify', 'better-sqlite3', 'node-opcua', 'node:fs']) expect(isExternal(id), id).toBe(true);
   });
 });
 

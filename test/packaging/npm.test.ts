@@ -45,7 +45,7 @@ describe('the npm tarballs', () => {
     expect(manifest.optionalDependencies).toEqual(optionalDependencies);
     // Static imports and dynamic ones (jose, mqtt, prom-client) are all found.
     for (const n of ['fastify', 'better-sqlite3', 'pino', 'jose', 'mqtt', 'prom-client', '@nats-io/jetstream', 'pg']) expect(manifest.dependencies[n], n).toBe(lock.packages[`node_modules/${n}`].version);
-    for (const n of ['@medkit/plugin-api', '@medkit/ros2', '@medkit/rtps']) expect(manifest.dependencies[n]).toBe(version);
+    for (const n of ['@medkit/plugin-api', '@medkit/sovd', '@medkit/ros2', '@medkit/rtps']) expect(manifest.dependencies[n]).toBe(version);
     expect(Object.keys(manifest.optionalDependencies).sort()).toEqual(['node-opcua-certificate-manager', 'node-opcua-client']);
     // Outbound HTTP is node:http(s), so undici (a test tool here) is not shipped.
     expect(manifest.dependencies.undici).toBeUndefined();
@@ -65,8 +65,8 @@ describe('the npm tarballs', () => {
   });
 
   it('the shared packages carry their dist/ (and ROS interfaces) without build state', () => {
-    const [, rtps, ros2, api] = tarballs() as string[];
-    for (const t of [rtps, ros2, api]) {
+    const [, rtps, ros2, sovd, api] = tarballs() as string[];
+    for (const t of [rtps, ros2, sovd, api]) {
       const files = tarList(t);
       expect(files).toContain('package/dist/index.js');
       expect(files).toContain('package/dist/index.d.ts');

@@ -18,7 +18,7 @@ import type { CorrelationConfig } from './correlation/config.js';
 import { CorrelationEngine } from './correlation/engine.js';
 import type { FaultRepository } from './storage/repository.js';
 import { FaultStoreUnavailable } from './storage/store-status.js';
-import { type ReportFaultRequest, validateFaultCode, validateReport } from '@medkit/plugin-api';
+import { type ReportFaultRequest, validateFaultCode, validateReport } from '@medkit/sovd';
 import { TransitionLog, type AuditSink } from './history/transitions.js';
 import type { Acknowledgement } from './history/model.js';
 import { evictionVictim } from './storage/eviction.js';

@@ -10,7 +10,7 @@ import { ManualClock } from '../src/clock.js';
 import { sanitizeFaultConfig } from '../src/config.js';
 import { FaultCapture } from '../src/capture.js';
 import { BlackBoxRecorder, recordingIdOf } from '../src/blackbox/recorder.js';
-import { MAX_RECORDING_ID_LENGTH, validateRecordingId } from '@medkit/plugin-api';
+import { MAX_RECORDING_ID_LENGTH, validateRecordingId } from '@medkit/sovd';
 import { MAX_HELD_STATE_BYTES, MAX_HELD_STATES_BYTES, RingBuffer } from '../src/blackbox/ring-buffer.js';
 import { topicSelection } from '../src/blackbox/topic-selection.js';
 import { TransportLosses } from '../src/blackbox/transport-losses.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultReporter, ReporterCache, sanitizeLocalFilter } from '../src/reporter/fault-reporter.js';
 import type { FaultTransport } from '../src/reporter/fault-reporter.js';
-import type { ReportFaultRequest } from '@medkit/plugin-api';
+import type { ReportFaultRequest } from '@medkit/sovd';
 import { MemoryLogger } from '../src/log.js';
 
 function transport(ready = true) {

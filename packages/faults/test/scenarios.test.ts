@@ -1,7 +1,7 @@
 // docs/faults.md: every reference scenario S1–S32 as its own test, on both storage backends.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ThresholdResolver, sanitizeDebounce } from '../src/debounce.js';
-import { validateReport } from '@medkit/plugin-api';
+import { validateReport } from '@medkit/sovd';
 import { listFaultsRos } from '../src/query/list.js';
 import { MemoryLogger } from '../src/log.js';
 import type { FaultRecord } from '../src/model.js';

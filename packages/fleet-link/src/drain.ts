@@ -17,7 +17,7 @@
 // the JetStream acknowledgement here removes it from the outbox.
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { subjectFor, WakeableSleep } from '@medkit/fleet-protocol';
-import { Backoff } from '@medkit/plugin-api';
+import { Backoff } from '@medkit/sovd';
 import type { Outbox } from './outbox.js';
 import type { NatsErrorClasses } from './nats-errors.js';
 import { FastPublisher, type FastPathSink } from './fast-path.js';

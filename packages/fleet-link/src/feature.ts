@@ -8,7 +8,7 @@ import type { RobotServices } from './robot-services.js';
 import { ConfigError, warning, type HealthWarning } from '@medkit/kit';
 import { bool, int, str } from '@medkit/kit';
 import { isFleetId, type HealthBody, connectWithRetry, type NatsSettings, ensureFleetStream } from '@medkit/fleet-protocol';
-import { Backoff } from '@medkit/plugin-api';
+import { Backoff } from '@medkit/sovd';
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
 import { Outbox, OUTBOX_MIGRATIONS } from './outbox.js';
 import { OutboxDrain, ROBOT_DRAIN_BACKOFF } from './drain.js';

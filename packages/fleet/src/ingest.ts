@@ -11,7 +11,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
 import { parseEnvelopeOn, WakeableSleep } from '@medkit/fleet-protocol';
-import { Backoff } from '@medkit/plugin-api';
+import { Backoff } from '@medkit/sovd';
 import { writeBatch, type BatchOutcome, type IngestItem } from './ingest-writer.js';
 import { ConsumerWatch, type ConsumerState, type ReplicaState } from './consumer-watch.js';
 

@@ -8,7 +8,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { type HttpApp, type SseHub, forwardRequest, escapesPath, isReadMethod, type RoleResolver } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '@medkit/faults';
 import { API_BASE } from '@medkit/kit';
 import { type Role, type RouteAccess } from '@medkit/kit';

@@ -1,7 +1,7 @@
 // The plugin contract (docs/plugins.md, Node adaptation docs/plugins.md): what a plugin module exports, the base
 // plugin, the provider interfaces of docs/plugins.md, the PluginContext of docs/plugins.md and vendor routes of docs/plugins.md. The
 // gateway implements the context; plugins, built-in or not, type against this and nothing else.
-import type { App, Area, Component, Entity, EntityType, IdentityField, SovdFunction } from './entities.js';
+import type { App, Area, Component, Entity, EntityType, IdentityField, SovdFunction } from '@medkit/sovd';
 import type { PluginRosAccess } from './ros-access.js';
 import type { PluginContextHostAccess } from './host-access.js';
 

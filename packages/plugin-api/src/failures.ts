@@ -1,6 +1,6 @@
 // How a plugin's failure reaches a client (docs/plugins.md): the same SOVD error on the gateway's
 // standard routes and on a plugin's own vendor routes.
-import { ERROR_STATUS, SovdError, VENDOR_STATUS, type ErrorCode, type VendorCode } from './errors.js';
+import { ERROR_STATUS, SovdError, VENDOR_STATUS, type ErrorCode, type VendorCode } from '@medkit/sovd';
 import { isPluginError } from './contract.js';
 import { PluginTimeoutError } from './deadline.js';
 

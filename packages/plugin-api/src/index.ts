@@ -1,15 +1,56 @@
-// @medkit/plugin-api: everything a plugin imports, built-in or not (docs/plugins.md). The module and provider
-// interfaces, the context the gateway hands a plugin, the entity model, SOVD errors, deadlines, the retry backoff, fault-point
-// evaluation and validation helpers, and OpenAPI fragments for documenting vendor routes.
+// @medkit/plugin-api: the plugin contract, everything a plugin imports, built-in or not (docs/plugins.md). The
+// module and provider interfaces, the context the gateway hands a plugin, PluginError and how a plugin's
+// failure reaches a client, deadlines on plugin calls, fault-point evaluation, device-text cleaning and OpenAPI
+// fragments for documenting vendor routes.
 export * from './contract.js';
 export * from './ros-access.js';
 export * from './host-access.js';
-export * from './entities.js';
-export * from './errors.js';
 export * from './deadline.js';
-export * from './backoff.js';
 export * from './failures.js';
 export * from './fault-points.js';
-export * from './fault-validation.js';
 export * from './text.js';
 export * from './openapi.js';
+// The SOVD core (@medkit/sovd) names a plugin needs, re-exported so that a plugin keeps importing this package
+// alone and one written before the core had its own package keeps compiling: the entity model, the SOVD error
+// table and SovdError, fault-code validation, the retry backoff and the edit distance. The gateway and the
+// servers import them from @medkit/sovd directly.
+export {
+  ENTITY_TYPES,
+  IDENTITY_FIELDS,
+  effectiveFqn,
+  joinFqn,
+  normalizeNamespace,
+  type EntityType,
+  type EntityBase,
+  type Area,
+  type IdentityField,
+  type Identity,
+  type HostMetadata,
+  type Component,
+  type RosBinding,
+  type ServiceInfo,
+  type ActionInfo,
+  type TopicSet,
+  type App,
+  type SovdFunction,
+  type Entity,
+  ERROR_STATUS,
+  VENDOR_STATUS,
+  SovdError,
+  errorBody,
+  isValidEntityId,
+  type ErrorCode,
+  type VendorCode,
+  type GenericErrorBody,
+  MAX_FAULT_CODE_LENGTH,
+  MAX_RECORDING_ID_LENGTH,
+  validateFaultCode,
+  validateRecordingId,
+  validateReport,
+  type ReportFaultRequest,
+  Backoff,
+  type BackoffJitter,
+  type BackoffOptions,
+  type BackoffBounds,
+  editDistance,
+} from '@medkit/sovd';

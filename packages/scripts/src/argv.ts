@@ -1,6 +1,6 @@
 // Parameters → command line (docs/scripts.md): with `args`, each parameter becomes positional,
 // `--flag value` or a bare `--flag`; without `args`, parameters go to stdin as JSON (max 64 KiB).
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { ScriptArg } from './model.js';
 
 const MAX_STDIN_BYTES = 64 * 1024;

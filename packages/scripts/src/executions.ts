@@ -1,7 +1,7 @@
 // Script executions (docs/scripts.md–15.7): the concurrency limit across all
 // entities, progress and status, stop/kill, and a bounded in-memory history (lost on restart, as in
 // the reference; the audit trail is what persists).
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { ScriptAudit } from './audit.js';
 import type { ExecutionHandle } from './executor.js';
 import { IdGenerator } from './ids.js';

@@ -15,7 +15,7 @@ import { INTERPRETER } from './format.js';
 import { CappedBuffer, ProgressFilter } from './output.js';
 import { EXEC_HOME, planSandbox, systemProgram, type SandboxPlan } from './sandbox.js';
 import { removeWhenEmpty, type ExecutionCgroup } from './cgroups.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { signalProcess } from './processes.js';
 
 /** After the leader exited and the group was killed, stop waiting for stdio to close after this long. */

@@ -1,6 +1,6 @@
 // The optional `metadata` JSON of an upload (docs/scripts.md) and the manifest's script fields,
 // checked once so a stored script always has a runnable definition.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { SCRIPT_FORMATS, type ScriptArg, type ScriptFormat } from './model.js';
 import { compileParametersSchema } from './parameters.js';
 import { isSafeId } from './ids.js';

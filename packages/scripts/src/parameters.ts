@@ -1,7 +1,7 @@
 // Execution parameters are checked against the script's `parameters_schema` (JSON Schema, via ajv)
 // before anything is spawned, so a bad request never reaches the script.
 import { Ajv, type ValidateFunction } from 'ajv';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new WeakMap<object, ValidateFunction>();

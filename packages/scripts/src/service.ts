@@ -1,7 +1,7 @@
 // The scripts service: what the routes (and the updates feature) call. It ties the store, the
 // executions and the audit together and owns the upload checks.
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { ScriptAudit } from './audit.js';
 import type { ScriptsSettings } from './config.js';
 import type { ExecutionManager, StartRequest } from './executions.js';

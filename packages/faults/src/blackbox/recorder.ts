@@ -3,7 +3,7 @@
 // recording) links and applies retention. It is fed by the ROS layer through `TopicTap.onMessage`.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { MAX_RECORDING_ID_LENGTH } from '@medkit/plugin-api';
+import { MAX_RECORDING_ID_LENGTH } from '@medkit/sovd';
 import { join } from 'node:path';
 import type { FaultClock, TimerHandle } from '../clock.js';
 import type { RosbagConfig } from '../config.js';

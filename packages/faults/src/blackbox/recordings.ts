@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultRepository, RosbagLink } from '../storage/repository.js';
-import { validateFaultCode, validateRecordingId } from '@medkit/plugin-api';
+import { validateFaultCode, validateRecordingId } from '@medkit/sovd';
 import { inEntityScope } from '../query/list.js';
 import { isoFromNs } from '../query/time.js';
 

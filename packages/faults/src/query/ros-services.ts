@@ -4,7 +4,7 @@ import { API_BASE } from '@medkit/kit';
 import type { FaultManager } from '../manager.js';
 import type { FaultRecord } from '../model.js';
 import { downloadSize, firstBagFile } from '../blackbox/recordings.js';
-import { validateFaultCode } from '@medkit/plugin-api';
+import { validateFaultCode } from '@medkit/sovd';
 import type { EnvironmentData } from './environment.js';
 import { environmentData } from './environment.js';
 

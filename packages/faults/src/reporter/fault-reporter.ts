@@ -3,7 +3,7 @@
 import type { FaultLogger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { FaultManager } from '../manager.js';
-import type { ReportFaultRequest } from '@medkit/plugin-api';
+import type { ReportFaultRequest } from '@medkit/sovd';
 
 /** How reports reach the fault manager. */
 export interface FaultTransport {

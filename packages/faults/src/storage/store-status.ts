@@ -1,6 +1,6 @@
 // What the fault store can do right now (docs/faults.md "Storage outages"): one status object per store,
 // written by the backend and its guard, read by the manager, the REST routes, /health and /metrics.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 /** Every value `faults.storage_type` takes (the registry, registry.ts, opens each). */
 export const FAULT_STORE_BACKENDS = ['sqlite', 'memory', 'postgresql'] as const;

@@ -6,7 +6,7 @@
 //   operations, configurations, faults, logs}) gets the peers' items merged in, whichever feature serves it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpApp } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
 import { escapesPath, forwardRequest, hasRequestBody } from '@medkit/server';
 import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';

@@ -2,7 +2,7 @@
 // this entity", and feeds peer fault events to the local stream. The HTTP hooks (routes.ts) build on it.
 import { randomUUID } from 'node:crypto';
 import type { App, Area, Component, Entity, EntitySnapshot, EntityType, SovdFunction } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { warning, type HealthContribution } from '@medkit/kit';
 import type { AggregationSettings, PeerConfig } from './config.js';
 import { PeerFaultEventHub, type FaultEventSink } from '../faults/gateway/peer-events.js';

@@ -1,7 +1,7 @@
 // A small Server-Sent Events client (WHATWG event-stream format) over node:http: parses `event`, `data`, `id`,
 // `retry` and comments, reconnects with backoff and resumes with Last-Event-ID.
 import { headerOf, outboundCall, type OutboundAgent } from '@medkit/kit';
-import { Backoff } from '@medkit/plugin-api';
+import { Backoff } from '@medkit/sovd';
 
 export interface SseMessage {
   event: string;

@@ -3,7 +3,7 @@
 // subscription and service endpoints appearing and going) from the ROS graph, and per-topic message rates of
 // the topics it publishes, counted on pooled subscriptions. Everything is bounded: events in a ring, a
 // capped number of watched topics, a capped arrival window per topic, a capped number of logs.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 /** One node of the entity as the graph shows it now. */
 export interface NodeView {

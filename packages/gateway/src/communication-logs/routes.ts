@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
 import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TITLE, type ResolvedEntity } from '../entity-scope/index.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { CommunicationLogs, TrafficSource } from './recorder.js';
 
 const Summary = Type.Object(

@@ -3,7 +3,7 @@
 // makes the answer partial, never slower than its deadline.
 import type { App, Entity, EntityType } from '../entities/model.js';
 import { effectiveFqn } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { isAggregating } from '../ros/members.js';
 import { messageOf, securityRefusal } from '../ros/call-errors.js';
 import type { ParamDescriptor } from './backend.js';

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '@medkit/server';
 import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TITLE } from '../entity-scope/index.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from '../data/service.js';
 import { normalizeTopicId } from '../data/items.js';

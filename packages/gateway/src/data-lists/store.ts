@@ -2,7 +2,7 @@
 // client defines once and reads together. Held in memory (client-defined, like SOVD's own), bounded per
 // entity and in total, dropped by clear-data `client-defined-resources`.
 import type { EntityType } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 export interface DataList {
   id: string;

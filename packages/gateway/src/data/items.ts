@@ -2,7 +2,7 @@
 // On an aggregating entity the same topic from several members is one item whose `member_ids`
 // names them all, so topic ids stay bare; `<member_id>:<topic>` addresses one member's copy (docs/api.md).
 import type { App } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 export type Direction = 'publish' | 'subscribe' | 'both';
 

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '@medkit/server';
 import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
 import { sendResult } from '@medkit/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -5,7 +5,7 @@
 // written while the socket has not drained (the skipped events are counted), a gateway-wide cap on streams.
 // HTTP-free: the route hands in an EventStream and translates the errors.
 import type { EventStream, StreamEvent } from '@medkit/kit';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { RateWindow, type RateStats } from './rate-window.js';
 import type { TopicSample } from './topic-pool.js';
 

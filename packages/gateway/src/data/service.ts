@@ -1,7 +1,7 @@
 // Data (docs/resources.md): list an entity's topics, read a topic's latest message through the topic pool,
 // publish a message validated against the topic's type. HTTP-free: routes translate.
 import type { App, Entity, EntityType } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { RosConnection } from '../ros/connection.js';
 import { isAggregating } from '../ros/members.js';
 import { messageOf, securityRefusal, validationIssues } from '../ros/call-errors.js';

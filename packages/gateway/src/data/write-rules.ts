@@ -3,7 +3,7 @@
 // `data.write.confirm_patterns`, is written only when the request names it in `confirm` (409 without).
 // Patterns are checked at start-up (fail closed) and matched without regular expressions.
 import { ConfigError } from '@medkit/kit';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { normalizeTopicId } from './items.js';
 
 export const ALLOW_KEY = 'data.write.allow';

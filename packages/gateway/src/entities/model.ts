@@ -4,9 +4,9 @@
  */
 
 // The data types are the plugin contract's (a plugin receives them); this module adds the gateway's helpers.
-import { effectiveFqn, ENTITY_TYPES, IDENTITY_FIELDS, joinFqn, normalizeNamespace, type App, type Area, type Component, type EntityBase, type EntityType, type SovdFunction } from '@medkit/plugin-api';
+import { effectiveFqn, ENTITY_TYPES, IDENTITY_FIELDS, joinFqn, normalizeNamespace, type App, type Area, type Component, type EntityBase, type EntityType, type SovdFunction } from '@medkit/sovd';
 export { effectiveFqn, ENTITY_TYPES, IDENTITY_FIELDS, joinFqn, normalizeNamespace };
-export type { EntityType, EntityBase, Area, IdentityField, Identity, HostMetadata, Component, RosBinding, ServiceInfo, ActionInfo, TopicSet, App, SovdFunction, Entity } from '@medkit/plugin-api';
+export type { EntityType, EntityBase, Area, IdentityField, Identity, HostMetadata, Component, RosBinding, ServiceInfo, ActionInfo, TopicSet, App, SovdFunction, Entity } from '@medkit/sovd';
 
 /** A full set of entities, one list per type. */
 export interface EntitySnapshot {

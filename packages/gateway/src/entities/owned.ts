@@ -1,6 +1,6 @@
 // Resources that belong to one entity (triggers, cyclic subscriptions): an id is looked up only within
 // its entity, so the id of another entity's resource answers 404 like an unknown one.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { EntityType } from './model.js';
 
 interface EntityOwned {

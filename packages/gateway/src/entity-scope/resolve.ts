@@ -2,7 +2,7 @@
 // entity exists in the route's collection (else 400 with the actual type, or 404), peer ownership,
 // collection supported by the type, then the lock check for mutating routes.
 import type { Area, Component, Entity, EntityType } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { AccessControl, ANONYMOUS, type ClientIdentity } from './access.js';
 import { COLLECTIONS, SEGMENT_TO_TYPE, TYPE_TITLE, type Collection, type EntitySegment } from './collections.js';
 

@@ -3,7 +3,7 @@
 // threshold (level-triggered, so the manager's debounce confirms it), a clear once it is back. A read that
 // says nothing reliable (failed, disconnected, stale, not a number) changes nothing, so a bad read never
 // clears a standing fault nor raises one. HTTP-free: the routes translate.
-import { SovdError, type ReportFaultRequest } from '@medkit/plugin-api';
+import { SovdError, type ReportFaultRequest } from '@medkit/sovd';
 import type { App } from '../entities/model.js';
 import type { FaultStatus } from '@medkit/faults';
 import { crosses, readingOf, SEVERITIES, type FaultTriggerRule, type RuleInput } from './model.js';

@@ -9,7 +9,7 @@ import { DATA_SERVICE } from '../data/feature.js';
 import { DATA_PROVIDERS } from '../data/providers.js';
 import { contributedChain } from '../entities/provider-chain.js';
 import { getSamplers } from '../sampling/index.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { FaultTriggerEngine } from './engine.js';
 import { MemoryFaultTriggerStore, SqliteFaultTriggerStore } from './store.js';
 import { registerFaultTriggerRoutes } from './routes.js';

@@ -1,7 +1,7 @@
 // Fault-trigger rules (docs/plugins.md, docs/triggers.md): a threshold on one data value of an App that raises a
 // fault while the value is past it and clears the fault when it comes back. The rule, its body checks, and
 // how a data read becomes the number a rule compares (or nothing, when the read says nothing reliable).
-import { SovdError, validateFaultCode } from '@medkit/plugin-api';
+import { SovdError, validateFaultCode } from '@medkit/sovd';
 import { parsePointer, resolvePointer } from '../triggers/json.js';
 
 export const OPERATORS = ['>', '<', '>=', '<=', '=='] as const;

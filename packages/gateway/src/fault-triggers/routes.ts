@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '@medkit/server';
 import { EntityId, GenericError } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { routeAvailability } from '@medkit/server';
 import type { App } from '../entities/model.js';
 import type { FaultTriggerEngine } from './engine.js';

@@ -2,7 +2,7 @@
 // answer when there is one, else the default derivation (online apps ready, host component always
 // ready, other components notReady only when they host apps and all are offline).
 import type { App, Component, Entity, EntityType } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { API_BASE } from '@medkit/kit';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { LifecycleProviderError, type LifecycleProvider, type ReadyStatus } from './provider.js';

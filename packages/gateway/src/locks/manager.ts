@@ -1,6 +1,6 @@
 // The lock table: acquire / extend / release / list, exact expiry (one timer per lock plus a periodic
 // sweep as a backstop), and the two-phase access check of docs/locks.md.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { covers, type Lock, type LockScope, type LockableType } from './model.js';
 import type { PolicySource } from './settings.js';
 import type { LockStore } from './store.js';

@@ -1,6 +1,6 @@
 // Lock model (docs/locks.md): scopes, client ids, the wire view, and which lock scope a
 // mutating route's collection falls under.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { Collection } from '../entity-scope/index.js';
 
 /** Entity types that can hold a lock. */

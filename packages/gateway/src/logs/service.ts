@@ -3,7 +3,7 @@
 // per-entity configuration, and the raw /rosout view (filters node, severity, since).
 import type { App, Area, Component, Entity, EntityType } from '../entities/model.js';
 import { effectiveFqn } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { LogManager, LogConfig } from './manager.js';
 import { entryBody, isSeverity, levelOf, rosoutBody, SEVERITIES, type LogEntryBody, type RosoutBody } from './model.js';
 import type { LogSources } from './ring-buffer.js';

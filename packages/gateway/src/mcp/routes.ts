@@ -1,6 +1,6 @@
 // The `/mcp` route (mcp.enabled): the MCP server of packages/mcp over streamable HTTP, its tools' REST
 // calls served in-process by this gateway's own request pipeline (see feature.ts).
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { GatewayContext } from '../feature.js';
 import type { HttpApp } from '@medkit/server';
 import { GATEWAY_VERSION } from '../version.js';

@@ -3,7 +3,7 @@
 // plus the entity's manifest mode table, whose values the gateway holds (with an optional expiry back to the
 // default, like a SOVD session mode).
 import type { Entity, EntityType } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { LifecycleService } from '../lifecycle/service.js';
 import type { SovdTransition } from '../lifecycle/plan.js';
 import { LIFECYCLE_MODE, parseModeTable, type ModeDefinition } from './table.js';

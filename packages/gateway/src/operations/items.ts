@@ -2,7 +2,7 @@
 // Ids are short names; a member with one short name at two ROS paths uses the paths (without the
 // leading slash); on an aggregate, ids two items share become `<member_id>:<id>`.
 import type { App } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 export type OperationKind = 'service' | 'action';
 

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '@medkit/server';
 import { EntityId, GenericError, Opaque } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
 import { sendResult } from '@medkit/server';
 import { clientGone } from '../ros/client-gone.js';

@@ -2,7 +2,7 @@
 // executions (202 + Location; status, feedback, result, cancel). Requests are validated against the
 // type's schema first; every ROS round trip has service_call_timeout_sec as its deadline.
 import { effectiveFqn, splitFqn, type App, type Entity, type EntityType } from '../entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { isAggregating } from '../ros/members.js';
 import { messageOf, securityRefusal } from '../ros/call-errors.js';
 import { rosFailure } from '@medkit/ros2';

@@ -2,7 +2,8 @@
 // plugin-owned entities go to the owner's providers, everything else falls through to the built-in services.
 // Plugin bodies go to the client verbatim. The plugins feature contributes these to the features.
 import type { ServedEntity } from '../entities/provider-chain.js';
-import { type ConditionEvaluator, type JsonValue, type LogSeverity, type PluginEntityRef, isPluginError, type PluginLogEntry, SovdError } from '@medkit/plugin-api';
+import { type ConditionEvaluator, type JsonValue, type LogSeverity, type PluginEntityRef, isPluginError, type PluginLogEntry } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { Verbatim } from '@medkit/server';
 import { ResourcePendingError } from '../sampling/registry.js';
 import type { ConditionEvaluator as TriggerCondition } from '../triggers/conditions.js';

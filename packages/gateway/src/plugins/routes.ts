@@ -4,7 +4,8 @@
 // x-medkit-plugin-error; a handler that never answers gets 504 at the plugin's deadline.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { errorBody, type PluginRequest, type PluginResponse, type PluginRoute, SovdError } from '@medkit/plugin-api';
+import { type PluginRequest, type PluginResponse, type PluginRoute } from '@medkit/plugin-api';
+import { errorBody, SovdError } from '@medkit/sovd';
 import type { LoadedPlugin, PluginHost } from './host.js';
 import { defaultAccess, stricter, type RoleResolver } from '@medkit/server';
 import type { RouteAccess } from '@medkit/kit';

@@ -1,6 +1,6 @@
 // How the resources turn a failed ROS round trip (classified by @medkit/ros2's rosFailure) into SOVD errors.
 
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { rosFailure } from '@medkit/ros2';
 
 /**

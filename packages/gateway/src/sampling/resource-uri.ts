@@ -1,7 +1,7 @@
 // Parses the `resource` URI of a trigger or cyclic subscription (docs/triggers.md, docs/subscriptions.md):
 // `/api/v1/{type}/{id}/{collection}[/{item path}]`, or the server-level `/api/v1/updates/{id}/status`.
 // Malformed URIs and path traversal → x-medkit-invalid-resource-uri; another entity → x-medkit-entity-mismatch.
-import { SovdError, isValidEntityId } from '@medkit/plugin-api';
+import { SovdError, isValidEntityId } from '@medkit/sovd';
 import { API_BASE } from '@medkit/kit';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/index.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { Verbatim } from '@medkit/server';
 import { EntityId, GenericError } from '@medkit/server';
 import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';

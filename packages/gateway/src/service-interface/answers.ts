@@ -3,7 +3,7 @@
 // domain code the REST routes use (entity cache, entity detail capabilities, fault scope, data reads, plugin
 // providers). Everything a request carries comes from the network: it is bounded before use, and every failure
 // is an answer with success=false, never a throw.
-import { isValidEntityId } from '@medkit/plugin-api';
+import { isValidEntityId } from '@medkit/sovd';
 import type { EntityCache } from '../entities/cache.js';
 import { effectiveFqn, ENTITY_TYPES, type App, type Area, type Component, type Entity, type EntityType } from '../entities/model.js';
 import type { DataService } from '../data/service.js';

@@ -2,7 +2,7 @@
 // client that pushes an EventEnvelope every interval (docs/subscriptions.md).
 import type { EntityType } from '../entities/model.js';
 import { getOwned, listOwned } from '../entities/owned.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { EventStream } from '@medkit/kit';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import type { CollectionSamplerRegistry, SampledEntity } from '../sampling/index.js';

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
 import { EntityId, GenericError } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { SseHub } from '@medkit/server';
 import { checkBody } from '@medkit/server';
 import { ID_PARAM, } from '../entity-scope/index.js';

@@ -1,5 +1,5 @@
 // Validation of cyclic-subscription bodies (docs/subscriptions.md) with the spec's error codes.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
 import { parseResourceUri, type CollectionSamplerRegistry } from '../sampling/index.js';

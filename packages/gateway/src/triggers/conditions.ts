@@ -1,7 +1,7 @@
 // Trigger conditions (docs/triggers.md): the four built-ins and a registry for plugin
 // `x-` evaluators. Each condition validates its parameters once at creation and then evaluates
 // (previous, current) on every change.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { jsonEqual } from './json.js';
 
 /** The previous value of a trigger, absent before its first evaluation. */

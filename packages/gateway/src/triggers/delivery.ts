@@ -1,6 +1,6 @@
 // Getting a fired trigger's events to its clients: the webhook queue, the attached SSE streams, or (no
 // stream attached) a bounded queue an SSE client drains when it attaches.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { EventStream } from '@medkit/kit';
 import type { EventEnvelope, Trigger } from './model.js';
 import type { WebhookDeliverer } from './webhook.js';

@@ -4,7 +4,7 @@
 // (collection, entity, resource path), so a change evaluates only the triggers on that resource.
 import type { EntityType } from '../entities/model.js';
 import { getOwned, listOwned } from '../entities/owned.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { EventStream } from '@medkit/kit';
 import { ResourcePendingError, type CollectionSamplerRegistry, type ResourceChange, type SampledEntity } from '../sampling/index.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';

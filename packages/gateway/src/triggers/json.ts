@@ -1,5 +1,5 @@
 // JSON helpers for trigger evaluation: deep equality (docs/triggers.md) and JSON Pointers (RFC 6901).
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 /** Deep JSON equality: same type, same keys, same values; array order matters. */
 export function jsonEqual(a: unknown, b: unknown): boolean {

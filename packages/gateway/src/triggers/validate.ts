@@ -1,6 +1,6 @@
 // Validates a trigger create body (docs/triggers.md) into a definition; every problem is a 400 with the
 // code the spec names (invalid-parameter, x-medkit-invalid-resource-uri, x-medkit-entity-mismatch).
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { parseResourceUri } from '../sampling/index.js';
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';

@@ -4,7 +4,7 @@
 // trigger are delivered in order, one at a time.
 import { createHmac } from 'node:crypto';
 import { onAbort } from '@medkit/ros2';
-import { Backoff } from '@medkit/plugin-api';
+import { Backoff } from '@medkit/sovd';
 import { callErrorDetail, drain, outboundCall } from '@medkit/kit';
 import type { EventEnvelope, Trigger } from './model.js';
 

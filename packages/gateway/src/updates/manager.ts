@@ -2,7 +2,7 @@
 // status/phase state machine, one background operation per package, persistence, and progress from
 // the provider mapped into `progress` / `sub_progress`.
 import type { Logger } from '@medkit/kit';
-import { SovdError, isValidEntityId } from '@medkit/plugin-api';
+import { SovdError, isValidEntityId } from '@medkit/sovd';
 import { ORIGINS, type UpdatePackage, type UpdatePhase, type UpdateState, type UpdateStatusView } from './model.js';
 import type { UpdateProvider, UpdateReporter } from './provider.js';
 import type { UpdateStore } from './store.js';

@@ -1,7 +1,7 @@
 // HTTP ↔ update manager (docs/updates.md). All routes answer 501 when no provider is active.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
 import type { UpdateManager } from './manager.js';
 import { ORIGINS } from './model.js';

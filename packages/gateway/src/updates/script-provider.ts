@@ -5,7 +5,7 @@
 // lines of a script (`MEDKIT_PROGRESS <n> [msg]`) become the update's progress.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { detectFormat } from '@medkit/scripts';
 import { checkTimeout } from '@medkit/scripts';
 import type { ScriptDefinition, ScriptFormat } from '@medkit/scripts';

@@ -4,7 +4,7 @@
 // gateway's own HTTP stack with the client's credentials, so a watcher sees exactly what its GETs would.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, GenericError, type HttpApp, type SseHub } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { TooManyWatchedError, type WatchHub } from './watch-hub.js';
 
 /** Paths one stream may watch. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RateWindow } from '../../src/data/rate-window.js';
 import { SampleDecimator, SampleStreams, type SampleEventData } from '../../src/data/sample-stream.js';
 import { TopicPool, type TopicSample } from '../../src/data/topic-pool.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 const MS = 1_000_000n;
 const T0 = 1_774_232_073_000_000_000n;

@@ -1,7 +1,7 @@
 // Deliberate writes (issue 56): topic patterns, the allowlist (403), the confirmation rule (409, 400 for a
 // confirmation naming another topic), and start-up refusing invalid patterns (fail closed).
 import { describe, expect, it } from 'vitest';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { ConfigError } from '@medkit/kit';
 import { matchTopic, publisherNames, topicPatternProblem, WriteRules, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS } from '../../src/data/write-rules.js';
 import { createDataFeature } from '../../src/data/index.js';

@@ -5,7 +5,7 @@ import { LifecycleService } from '../../src/lifecycle/service.js';
 import { LifecycleProviderError, type LifecycleProvider } from '../../src/lifecycle/provider.js';
 import { RosManagedNodeProvider, type LifecycleBackend } from '../../src/lifecycle/ros-provider.js';
 import { newApp, newComponent } from '../../src/entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { EndpointRefusedError, RosTimeoutError } from '@medkit/ros2';
 
 const online = newApp('a', 'runtime', { is_online: true, component_id: 'c' });

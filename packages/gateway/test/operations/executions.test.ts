@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ExecutionTracker, executionView, FINISHED_TTL_MS, type GoalHandleLike } from '../../src/operations/executions.js';
 import { OperationsService } from '../../src/operations/service.js';
 import { newApp } from '../../src/entities/model.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { RosTimeoutError } from '@medkit/ros2';
 
 class FakeGoal extends EventEmitter implements GoalHandleLike {

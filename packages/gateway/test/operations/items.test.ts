@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { newApp } from '../../src/entities/model.js';
 import { findOperation, operationItems } from '../../src/operations/items.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 const svc = (full_path: string, type = 'std_srvs/srv/Trigger') => ({ full_path, name: full_path.split('/').pop()!, type });
 const armL = newApp('arm_l', 'runtime', { services: [svc('/arm/left/home'), svc('/arm/right/home')] });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createScriptsFeature } from '../../src/scripts/index.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { CLIENT, json, pidAlive, liveGroupMembers, startExecution, uploadOk, uploadScript, waitFinished, waitFor } from './helpers.js';
 
 const APP = 'apps/battery-monitor';

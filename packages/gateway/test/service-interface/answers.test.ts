@@ -4,7 +4,7 @@
 // message, never a throw; the prefix key refuses start-up on a name ROS would not accept; the served node answers
 // a malformed request, a throwing source and a flood of data requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { Verbatim } from '@medkit/server';
 import type { RosNode, ServiceHandler, ServiceServerOptions } from '@medkit/ros2';
 import { loadConfig } from '../../src/config/index.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConditionRegistry, jsonEqual, parsePointer, resolvePointer } from '../../src/triggers/index.js';
 import { parseResourceUri } from '../../src/sampling/index.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 const reg = new ConditionRegistry();
 const run = (cond: Record<string, unknown>, values: unknown[]) => {

@@ -1,7 +1,7 @@
 // The two error families of authentication: the OAuth2 bodies answered to requests (docs/api.md) and
 // the named start-up error for `auth.*` settings that cannot be honoured (fail closed, docs/security.md).
 import { ConfigError } from '@medkit/kit';
-import type { SovdError } from '@medkit/plugin-api';
+import type { SovdError } from '@medkit/sovd';
 
 /** OAuth2 error codes used by the auth endpoints and the request pipeline (RFC 6749 §5.2, RFC 6750 §3.1). */
 type OAuthErrorCode =

@@ -7,7 +7,7 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { routeAvailability } from '../http/route-index.js';
 import { installRateLimit } from '../http/rate-limit.js';
 import { toSovdError } from '../http/error-stage.js';
-import type { SovdError } from '@medkit/plugin-api';
+import type { SovdError } from '@medkit/sovd';
 import { OAuthError } from './errors.js';
 import type { AuthService } from './service.js';
 

@@ -6,7 +6,7 @@
 //     `server.tls.require_client_certs`, any unknown `auth.*`, `scripts.*`): such a section is complete, or
 //   - it is spelt like such a key, wherever it lies (`scritps.sandbox.mode`, `server.allowed_host`).
 // Everything else is reported and ignored. Plugins' sections are checked against what each plugin declares.
-import { editDistance } from '@medkit/plugin-api';
+import { editDistance } from '@medkit/sovd';
 import type { KeySpec } from '@medkit/kit';
 
 /** The verdict on one unknown key. */

@@ -4,7 +4,7 @@
 // their content type (a multipart form needs no preflight, so CORS alone does not stop it). Requests
 // without an Origin header are not from a browser page and pass.
 import type { HttpApp } from './app-types.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { checkHost, type HostAllowList, type HostCheck } from '../transport/allowed-hosts.js';
 import { parseOrigin, sameOrigin } from '../transport/authority.js';
 import { originMatcher } from './cors.js';

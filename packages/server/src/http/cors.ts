@@ -2,7 +2,7 @@
 // literal `*`), preflights from other origins get 403. Written here rather than with @fastify/cors
 // because the spec's 403-on-disallowed-preflight and port-wildcard origins need exact control.
 import type { HttpApp } from './app-types.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 export interface CorsOptions {
   allowedOrigins: string[];

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { HttpApp } from './app-types.js';
-import { SovdError, errorBody, type GenericErrorBody } from '@medkit/plugin-api';
+import { SovdError, errorBody, type GenericErrorBody } from '@medkit/sovd';
 import { isValueError } from './validation.js';
 import { OAuthError } from '../auth/errors.js';
 import { FailureLog } from './failure-log.js';

@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyRequest } from 'fastify';
 import { Type, type TObject } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from './app-types.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { hoistBodySchemas, jsonOnlyErrors } from './openapi-components.js';
 import { completeOperations } from './openapi-operations.js';
 import { documentedResponses } from './response-schemas.js';

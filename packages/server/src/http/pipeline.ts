@@ -10,7 +10,7 @@ import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Socket } from 'node:net';
 import type { HttpApp } from './app-types.js';
 import type { StandInRouteConfig } from './route-index.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { ClientIdentity } from '../auth/identity.js';
 import { accessOf, type RoleTable, type RouteRole } from '../auth/route-access.js';
 import type { AccessPolicy, Identification } from '../auth/policy.js';

@@ -1,7 +1,7 @@
 // Token-bucket rate limiting (docs/hardening.md): a per-client bucket keyed by remote IP and
 // matched endpoint pattern, then a global bucket. Buckets refill continuously at rpm/60 per second.
 import type { HttpApp } from './app-types.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 
 export interface RateLimitOptions {
   enabled: boolean;

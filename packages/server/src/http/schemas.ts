@@ -1,7 +1,7 @@
 // Shared TypeBox schemas: the GenericError body, the collection envelope, id path parameters.
 // Route schemas validate requests, serialise responses and generate the OpenAPI document.
 import { Type, type TSchema, type TObject } from '@sinclair/typebox';
-import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/plugin-api';
+import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/sovd';
 
 export const ENTITY_ID_PATTERN = '^[A-Za-z0-9_-]{1,256}$';
 

@@ -13,7 +13,7 @@ import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { routeHeadAsGet } from './head-requests.js';
 import { installResponseSchemaSplit } from './response-schemas.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { installRequestPipeline, type AccessStages, type CertificateReader, type RouteStage } from './pipeline.js';
 import { installBrowserGuards } from './browser-guards.js';
 import { deferredRequestLoggers, quietRequestLines } from './request-logger.js';

@@ -2,7 +2,7 @@
 // a global cap on concurrent streams (503 above it), and back-pressure: a client that stops reading
 // is dropped instead of buffering without bound.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { formatSseEvent, type EventStream } from '@medkit/kit';
 import { isHeadRequest } from './head-requests.js';
 

@@ -4,7 +4,7 @@
 // not the number 5) and documented ranges are enforced as written.
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { lazyValidatorCompiler, reuseForEqualSchemas } from './lazy-compile.js';
 
 const SHARED = { useDefaults: true, removeAdditional: false, allErrors: false } as const;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { EntityId, GenericError } from '@medkit/server';
 import type { GatewayFeature } from '@medkit/gateway';
 

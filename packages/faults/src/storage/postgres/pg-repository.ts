@@ -17,7 +17,7 @@ import * as sql from './pg-statements.js';
 import { PgJournal } from './pg-journal.js';
 import { PgWriteQueue } from './pg-writer.js';
 import { withPgTransaction } from '@medkit/kit';
-import { Backoff } from '@medkit/plugin-api';
+import { Backoff } from '@medkit/sovd';
 import type { HistoryEntry } from '../../history/model.js';
 
 /** The PostgreSQL driver, loaded when a PostgreSQL store is opened: a gateway on SQLite never loads it. */

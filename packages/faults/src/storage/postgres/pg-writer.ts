@@ -5,7 +5,7 @@
 // last error.
 import type { Pool } from 'pg';
 import { withPgTransaction } from '@medkit/kit';
-import { Backoff } from '@medkit/plugin-api';
+import { Backoff } from '@medkit/sovd';
 import type { FaultLogger } from '../../log.js';
 import { storeProblemOf } from '../store-errors.js';
 import type { FaultStoreStatus } from '../store-status.js';

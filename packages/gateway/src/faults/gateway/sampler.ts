@@ -2,7 +2,7 @@
 // (or one fault), and every fault event is pushed to triggers for each entity its reporting sources belong to.
 import type { EntityType } from '../../entities/model.js';
 import { TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { CollectionSamplerRegistry } from '../../sampling/index.js';
 import { inEntityScope } from '@medkit/faults';
 import { statusesForFilter } from '@medkit/faults';

@@ -7,7 +7,7 @@ import type { ClientIdentity, EntityResolver } from '../../entity-scope/index.js
 import type { FaultManager, ReportOutcome } from '@medkit/faults';
 import type { FaultRecord, FaultStatus } from '@medkit/faults';
 import type { FaultSystem } from '@medkit/faults';
-import type { ReportFaultRequest } from '@medkit/plugin-api';
+import type { ReportFaultRequest } from '@medkit/sovd';
 import { clearFaults } from '@medkit/faults';
 import { FaultEntityIndex } from './entity-scope.js';
 import type { FaultScope, SourceEntity } from './entity-scope.js';

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, EntityId, GenericError, type HttpApp } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { acknowledgementView, inEntityScope, MAX_HISTORY_NOTE, type FaultRecord } from '@medkit/faults';
 import { TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
 import { faultSegments } from './fault-segments.js';

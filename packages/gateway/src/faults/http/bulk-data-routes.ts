@@ -4,7 +4,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { EntityId, GenericError } from '@medkit/server';
 import { discardUpload, readMultipartUpload, withMultipart } from '@medkit/server';
 import type { EntityRouteSpec, EntitySegment } from '../../entity-scope/index.js';

@@ -4,7 +4,7 @@ import { sendResult } from '@medkit/server';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { EntityId, GenericError } from '@medkit/server';
 import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
 import { clearEntityFault, clearFaults } from '@medkit/faults';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, EntityId, GenericError, type HttpApp } from '@medkit/server';
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import { inEntityScope, writeIncidentMcap, type FaultRecord } from '@medkit/faults';
 import { faultSegments } from './fault-segments.js';
 import type { LogManager } from '../../logs/manager.js';

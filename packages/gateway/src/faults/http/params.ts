@@ -1,5 +1,5 @@
 // Query parameters of the fault routes (docs/faults.md): the status filter and the [ours] severity minimum.
-import { SovdError } from '@medkit/plugin-api';
+import { SovdError } from '@medkit/sovd';
 import type { FaultStatus } from '@medkit/faults';
 import { parseSeverityFilter, statusesForFilter, STATUS_FILTER_VALUES } from '@medkit/faults';
 

@@ -1,5 +1,6 @@
-// The entity model as plugins see it (docs/manifest.md): the four SOVD entity types and their fields. The
-// gateway's discovery pipeline builds these; plugins receive them in introspection and provider calls.
+// The entity model (docs/manifest.md): the four SOVD entity types and their fields. The gateway's discovery
+// pipeline builds these; plugins receive them in introspection and provider calls (the plugin contract
+// re-exports them).
 
 /** The four SOVD entity types. */
 export type EntityType = 'area' | 'component' | 'app' | 'function';

@@ -1,7 +1,7 @@
 // The retry schedule alone: it computes delays and never sleeps, so these tests use no clock; the jitter's
 // randomness is injected.
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '@medkit/plugin-api';
+import { Backoff } from '@medkit/sovd';
 
 /** The next `n` delays of a schedule. */
 const take = (b: Backoff, n: number) => Array.from({ length: n }, () => b.next());

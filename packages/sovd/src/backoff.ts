@@ -1,8 +1,8 @@
 // The one retry schedule of medkit's reconnect and redelivery loops (fleet ingest and outbox drain, the fault
 // store's PostgreSQL writer, webhooks, the aggregation event stream, the OPC-UA connection): each loop keeps its
 // own way of waiting (a wakeable pause, an abort signal, a timer) and asks this for how long. It lives in the
-// plugin contract because that is the lowest package all of them may import (.dependency-cruiser.cjs), and a
-// plugin retrying its own device can use it too.
+// SOVD core because that is the lowest package all of them may import (.dependency-cruiser.cjs); the plugin
+// contract re-exports it for a plugin retrying its own device.
 
 /** A spread applied to every delay: it is multiplied by a factor drawn uniformly from [min, max], then rounded. */
 export interface BackoffJitter {
