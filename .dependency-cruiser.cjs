@@ -14,9 +14,10 @@ const PACKAGES = {
   // The plugin contract; it re-exports the core names a plugin needs, so a plugin imports it alone.
   'plugin-api': ['sovd', 'ros2'],
   'fleet-protocol': [],
-  client: ['fleet-protocol'],
-  // The API root comes from the client's own `api-base` entry (one definition of /api/v1).
-  kit: ['client'],
+  // The typed client takes the API root (/api/v1) from the core, as the servers do.
+  client: ['sovd', 'fleet-protocol'],
+  // What every server builds on and that knows nothing of SOVD: it imports no medkit package.
+  kit: [],
   // The HTTP server core both servers run on (features, config loading, the Fastify app and its stages, auth).
   server: ['kit', 'sovd'],
   faults: ['kit', 'sovd', 'ros2'],

@@ -24,7 +24,6 @@ export default defineConfig({
     alias: [
       { find: '@medkit/cli/runtime-flags', replacement: `${packages}cli/src/runtime-flags.ts` },
       { find: '@medkit/fleet/keys', replacement: `${packages}fleet/src/keys.ts` },
-      { find: '@medkit/client/api-base', replacement: `${packages}client/src/api-base.ts` },
       { find: '@medkit/rtps/security', replacement: `${packages}rtps/src/security/index.ts` },
       { find: '@medkit/ros2/security', replacement: `${packages}ros2/src/security/index.ts` },
       { find: '@medkit/fleet-protocol/envelope', replacement: `${packages}fleet-protocol/src/envelope.ts` },

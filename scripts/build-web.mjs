@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the web UI (packages/web: typecheck + vite) only when its inputs changed since the last
 // build, so `npm start` does not spend most of its start-up rebuilding an unchanged UI. The inputs
-// (sources, the @medkit/client sources, index.html, configs, the web package.json and the lockfile) are hashed; the hash is kept
+// (sources, the @medkit/client and @medkit/sovd sources, index.html, configs, the web package.json and the lockfile) are hashed; the hash is kept
 // in packages/web/dist/.build-stamp after a successful build. `--force` builds anyway.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,8 +22,9 @@ export function webInputs(root) {
     }
   };
   walk(join(web, 'src'));
-  // The UI bundles the typed client from its sources (packages/web/vite.config.ts).
+  // The UI bundles the typed client and the SOVD core it imports from their sources (packages/web/vite.config.ts).
   walk(join(root, 'packages/client/src'));
+  walk(join(root, 'packages/sovd/src'));
   for (const f of ['index.html', 'fleet.html', 'vite.config.ts', 'tsconfig.json', 'package.json']) files.push(join(web, f));
   files.push(join(root, 'package-lock.json'));
   return files.filter((f) => existsSync(f));

@@ -6,8 +6,14 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  // The typed client is bundled from its TypeScript sources, so the UI never builds against a stale client dist/.
-  resolve: { alias: { '@medkit/client': fileURLToPath(new URL('../client/src/index.ts', import.meta.url)) } },
+  // The typed client and the SOVD core it imports are bundled from their TypeScript sources, so the UI never
+  // builds against a stale dist/.
+  resolve: {
+    alias: {
+      '@medkit/client': fileURLToPath(new URL('../client/src/index.ts', import.meta.url)),
+      '@medkit/sovd': fileURLToPath(new URL('../sovd/src/index.ts', import.meta.url)),
+    },
+  },
   // The recording decoder runs in a module worker (src/incident/mcap-worker.ts).
   worker: { format: 'es' },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },

@@ -14,7 +14,7 @@ import { parseEnvelope, parseFaultEvent, parseFaultOrMutedEvent, type EventEnvel
 import { FleetEventOrder } from './fleet-order.js';
 import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
-import { API_BASE } from './api-base.js';
+import { API_BASE } from '@medkit/sovd';
 
 export { API_BASE };
 

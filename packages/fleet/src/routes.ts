@@ -10,7 +10,7 @@ import type { Pool } from 'pg';
 import { type HttpApp, type SseHub, forwardRequest, escapesPath, isReadMethod, type RoleResolver } from '@medkit/server';
 import { SovdError } from '@medkit/sovd';
 import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '@medkit/faults';
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 import { type Role, type RouteAccess } from '@medkit/kit';
 import { isFleetId, type EntityNode } from '@medkit/fleet-protocol';
 import { faultCodes, type FaultCodePage } from './fault-codes.js';

@@ -6,7 +6,6 @@ export { openDatabase, openStoreFile, prepareDataDir, runMigrations, StorageErro
 export type { Migration, SqliteDatabase } from './storage/database.js';
 export { MigrationRegistry, openStore } from './storage/registry.js';
 export { withPgTransaction, type PgTransactionClient } from './storage/pg-transaction.js';
-export { API_BASE } from './http/api-base.js';
 export { ConfigError } from './config/errors.js';
 export { isSecretKey, redactUrlCredentials, redactingDestination, shownConfigValue } from './config/secrets.js';
 export { warning, HealthRegistry, WARNING_SCHEMA_VERSION, DEGRADING_WARNINGS, degradesHealth, type HealthContribution, type HealthContributor, type HealthWarning } from './health.js';

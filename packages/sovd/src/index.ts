@@ -1,7 +1,8 @@
-// @medkit/sovd: the SOVD core, the lowest layer of medkit (docs/architecture.md): the error table and SovdError,
-// the entity model, fault-manager input validation, the retry backoff of every reconnect loop and the edit
-// distance of "did you mean" answers. It imports no other package and nothing of Node.js, so the servers, the
+// @medkit/sovd: the SOVD core, the lowest layer of medkit (docs/architecture.md): the API root, the error table
+// and SovdError, the entity model, fault-manager input validation, the retry backoff of every reconnect loop and
+// the edit distance of "did you mean" answers. It imports no other package and nothing of Node.js, so the servers, the
 // plugin contract, the typed client and the browser UI can all share it.
+export * from './api-base.js';
 export * from './errors.js';
 export * from './entities.js';
 export * from './fault-validation.js';

@@ -1,6 +1,6 @@
 // Response builders for the fault manager's remaining ROS services (docs/faults.md): GetFault, GetSnapshots
 // (legacy JSON) and ListRosbags. The ROS wiring maps requests to these and serialises the results.
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 import type { FaultManager } from '../manager.js';
 import type { FaultRecord } from '../model.js';
 import { downloadSize, firstBagFile } from '../blackbox/recordings.js';

@@ -3,7 +3,7 @@
 // forwarded from a robot carry `bulk_data_uri` links to its black-box recordings; rewritten, those links
 // work against the fleet (which forwards them) instead of pointing at a gateway the browser may not reach.
 import { escapesPath } from '@medkit/server';
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 
 // With or without the API base: a fault's `bulk_data_uri` is written under it (`/apps/…`, the reference's form).
 const ENTITY_PATH = /^(\/api\/v1)?\/(areas|components|apps|functions)\/([^/?#]+)(\/[^?#]*)?$/;

@@ -2,7 +2,7 @@
 // resource are derived from the route index: a flag is true exactly when its resource's route is
 // registered and answers (not a disabled feature's 501 stand-in), so a flag cannot drift from what
 // is served. Only the flags that describe configuration rather than a resource are set explicitly.
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 
 export const CAPABILITY_NAMES = [
   'discovery',

@@ -3,7 +3,7 @@
 // ready, other components notReady only when they host apps and all are offline).
 import type { App, Component, Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '@medkit/sovd';
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { LifecycleProviderError, type LifecycleProvider, type ReadyStatus } from './provider.js';
 import type { SovdTransition } from './plan.js';

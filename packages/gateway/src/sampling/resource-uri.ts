@@ -2,7 +2,7 @@
 // `/api/v1/{type}/{id}/{collection}[/{item path}]`, or the server-level `/api/v1/updates/{id}/status`.
 // Malformed URIs and path traversal → x-medkit-invalid-resource-uri; another entity → x-medkit-entity-mismatch.
 import { SovdError, isValidEntityId } from '@medkit/sovd';
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/index.js';
 
 type ParsedResource =

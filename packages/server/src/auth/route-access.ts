@@ -2,7 +2,7 @@
 // A route declares `config.role` where the table says more than the default; everything else follows
 // the defaults below, so a route nobody thought about is viewer-readable and admin-writable, never open.
 // The same function feeds the request check, docs/roles.md and the OpenAPI `security` of each operation.
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 import { hasRole, type Role, type RouteAccess } from '@medkit/kit';
 
 /** A route's declared access: fixed, or decided per request path (one route dispatching many, e.g. plugin routes). */

@@ -11,4 +11,4 @@ export type HttpApp = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-export { API_BASE } from '@medkit/kit';
+export { API_BASE } from '@medkit/sovd';

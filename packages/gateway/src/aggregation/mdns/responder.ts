@@ -1,7 +1,7 @@
 // The mDNS announcer (docs/aggregation.md, RFC 6762/6763): answers queries for the service type with
 // PTR → instance, SRV (host, port), TXT (path, instance id) and A records; announces at start and says goodbye
 // (TTL 0) at stop.
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 import { decodeMessage, encodeMessage, isResponse, sameName, FLAGS_RESPONSE, TYPE_A, TYPE_ANY, TYPE_PTR, TYPE_SRV, TYPE_TXT, type DnsRecord } from './dns-message.js';
 import { MDNS_PORT, type Endpoint, type MdnsTransport } from './transport.js';
 

@@ -1,6 +1,6 @@
 // Entity wire shapes (docs/api.md): list items, details with one URI per collection,
 // `capabilities`, `_links` and the `x-medkit` vendor object. Pure translation of the model.
-import { API_BASE } from '@medkit/kit';
+import { API_BASE } from '@medkit/sovd';
 import { TYPE_TO_SEGMENT } from '../../entity-scope/collections.js';
 import type { App, Area, Component, Entity, EntityType, SovdFunction } from '../model.js';
 import { effectiveFqn } from '../model.js';
