@@ -1,7 +1,7 @@
 // The plugin contract (docs/plugins.md, Node adaptation docs/plugins.md): what a plugin module exports, the base
 // plugin, the provider interfaces of docs/plugins.md, the PluginContext of docs/plugins.md and vendor routes of docs/plugins.md. The
 // gateway implements the context; plugins, built-in or not, type against this and nothing else.
-import type { App, Area, Component, Entity, EntityType, IdentityField, SovdFunction } from '@medkit/sovd';
+import type { App, Area, Component, Entity, EntityType, ErrorDefinition, IdentityField, SovdFunction } from '@medkit/sovd';
 import type { PluginRosAccess } from './ros-access.js';
 import type { PluginContextHostAccess } from './host-access.js';
 
@@ -30,6 +30,13 @@ export interface PluginModule {
    * start-up that the plugin's keys are not checked.
    */
   configKeys?: readonly string[];
+  /**
+   * [ours] The plugin's own error codes (`x-…`, each defined with `createError`: code, status, message template)
+   * that a client should see by name. A PluginError with one of them is answered as `vendor-error` with that
+   * `vendor_code`, as a code of the gateway's own table is; any other `x-…` code of a provider call becomes
+   * `x-medkit-plugin-error` (docs/plugins.md). Optional: absent, only the gateway's codes keep their name.
+   */
+  errorCodes?: readonly ErrorDefinition[];
 }
 
 /** JSON configuration of one plugin: every `plugins.<name>.<key>` except `path`, dotted keys nested. */
@@ -136,6 +143,11 @@ export class PluginError extends Error {
   ) {
     super(message);
     this.name = 'PluginError';
+  }
+
+  /** The error of a code defined with `createError`: its code and status, the message its template with `args` filled in. */
+  static of(definition: ErrorDefinition, args: readonly unknown[] = [], parameters: Record<string, unknown> = {}): PluginError {
+    return new PluginError(definition.code, definition.format(...args), definition.status, parameters);
   }
 }
 

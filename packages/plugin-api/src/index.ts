@@ -12,7 +12,8 @@ export * from './text.js';
 export * from './openapi.js';
 // The SOVD core (@medkit/sovd) names a plugin needs, re-exported so that a plugin keeps importing this package
 // alone and one written before the core had its own package keeps compiling: the entity model, the SOVD error
-// table and SovdError, fault-code validation, the retry backoff and the edit distance. The gateway and the
+// table and SovdError, the factory of coded errors (a plugin defines its own codes with it), fault-code
+// validation, the retry backoff and the edit distance. The gateway and the
 // servers import them from @medkit/sovd directly.
 export {
   ENTITY_TYPES,
@@ -42,6 +43,8 @@ export {
   type ErrorCode,
   type VendorCode,
   type GenericErrorBody,
+  createError,
+  type ErrorDefinition,
   MAX_FAULT_CODE_LENGTH,
   MAX_RECORDING_ID_LENGTH,
   validateFaultCode,

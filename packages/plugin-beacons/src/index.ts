@@ -4,6 +4,7 @@
 // hints to the context for the Linux introspection plugins.
 import { PLUGIN_API_VERSION, type PluginContext, type PluginModule } from '@medkit/plugin-api';
 import { BEACON_STORE_KEYS, beaconRouteDocs, type BeaconPlugin } from './common/beacon-plugin.js';
+import { BEACON_ERROR_CODES } from './common/errors.js';
 import { PARAM_BEACON_CAPABILITY, ParameterBeaconPlugin, type ParameterBeaconDeps } from './parameter/plugin.js';
 import { rosParamClientFactory } from './parameter/ros-client.js';
 import { HINT_TYPE, TOPIC_BEACON_CAPABILITY, TopicBeaconPlugin, type TopicBeaconDeps } from './topic/plugin.js';
@@ -19,6 +20,7 @@ function beaconModule(create: () => BeaconPlugin, capability: string, entityRout
   return {
     pluginApiVersion: PLUGIN_API_VERSION,
     configKeys: [...BEACON_STORE_KEYS, ...ownKeys],
+    errorCodes: BEACON_ERROR_CODES,
     createPlugin: () => {
       const plugin = create();
       if (processIds) plugin.onProcessIds = (pids) => processIds(plugin.name(), pids);

@@ -2,11 +2,13 @@
 // Loaded only when `plugins` lists `opcua`; the OPC-UA library itself is imported in configure().
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule } from '@medkit/plugin-api';
 import { OPCUA_CONFIG_KEYS } from './config.js';
+import { OPCUA_ERROR_CODES } from './errors.js';
 import { OpcuaPlugin } from './plugin.js';
 import { plcRouteDocs } from './routes.js';
 
 export const pluginApiVersion = PLUGIN_API_VERSION;
 export const configKeys: PluginModule['configKeys'] = OPCUA_CONFIG_KEYS;
+export const errorCodes: PluginModule['errorCodes'] = OPCUA_ERROR_CODES;
 export const createPlugin = (): MedkitPlugin => new OpcuaPlugin();
 export const getIntrospectionProvider: PluginModule['getIntrospectionProvider'] = (p) => p as OpcuaPlugin;
 export const getDataProvider: PluginModule['getDataProvider'] = (p) => p as OpcuaPlugin;

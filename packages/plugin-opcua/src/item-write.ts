@@ -5,6 +5,7 @@ import { LIMITS } from './config.js';
 import type { OpcuaConnection } from './connection.js';
 import type { ItemState } from './items.js';
 import type { OpcuaLib } from './lib.js';
+import { WRITE_OUTCOME_UNKNOWN } from './errors.js';
 import { remoteFailure } from './remote-failure.js';
 import { jsonToValue, ValueTypeError, withinRange } from './values.js';
 import type { WriteChecks } from './write-checks.js';
@@ -58,12 +59,7 @@ export async function writeItem(port: WritePort, item: ItemState, value: JsonVal
     if (err instanceof PluginTimeoutError) {
       // Sent but unanswered: the server may still apply it. Said as such, and read back once it answers.
       port.writeChecks.add(name, node.node_id, value);
-      throw new PluginError(
-        'x-medkit-opcua-write-outcome-unknown',
-        `writing ${name}: the OPC-UA server did not answer within ${port.requestTimeoutMs} ms; the write may or may not have been applied. The value is read back once the server answers again (x-plc-status write_checks)`,
-        504,
-        { data_id: name, node_id: node.node_id, value_sent: value },
-      );
+      throw PluginError.of(WRITE_OUTCOME_UNKNOWN, [name, port.requestTimeoutMs], { data_id: name, node_id: node.node_id, value_sent: value });
     }
     throw remoteFailure(err, `writing ${name}`);
   }

@@ -3,6 +3,7 @@
 // `x-plc-status` (the connection). They only translate: the plugin does the work, its PluginErrors become
 // SOVD errors here exactly as on the standard routes.
 import { GENERIC_ERROR_RESPONSE, type PluginContext, type PluginRequest, type PluginResponse, type PluginRoute, providerFailure } from '@medkit/plugin-api';
+import { OPCUA_ERROR_CODES } from './errors.js';
 import type { PlcData, PlcItem, SetResult } from './plc-bodies.js';
 
 /** What the routes need from the plugin. */
@@ -32,7 +33,7 @@ function bridgedEntity(target: PlcRouteTarget, ctx: PluginContext | undefined, r
 }
 
 function sendFailure(res: PluginResponse, call: string, err: unknown): void {
-  const e = providerFailure('opcua', call, err);
+  const e = providerFailure('opcua', call, err, OPCUA_ERROR_CODES);
   res.sendError(e.status, e.vendorCode ?? e.code, e.message, e.parameters);
 }
 

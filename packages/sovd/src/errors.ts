@@ -1,6 +1,7 @@
 // Every SOVD error the gateway sends comes from this table (docs/api.md), so codes and statuses
 // cannot drift apart between resources. Domain code throws SovdError (without knowing about HTTP);
-// the HTTP error stage renders it.
+// the HTTP error stage renders it. The table holds the SOVD codes and the gateway's own x-medkit codes; a
+// plugin defines its codes with createError, below, and declares them (PluginModule.errorCodes).
 
 /** Standard SOVD error codes and the HTTP status each one is sent with by default. */
 export const ERROR_STATUS = {
@@ -57,18 +58,56 @@ export const VENDOR_STATUS = {
   'x-medkit-script-too-large': 413,
   'x-medkit-plugin-error': 500,
   'x-medkit-peer-unavailable': 502,
-  'x-medkit-beacon-not-found': 404,
   // [ours] request-level limits that SOVD has no code for.
   'x-medkit-header-too-large': 431,
   'x-medkit-uri-too-long': 414,
   'x-medkit-request-timeout': 408,
   // [ours] a Host header the gateway does not serve (DNS-rebinding defence, docs/hardening.md).
   'x-medkit-misdirected-request': 421,
-  // [ours] an OPC-UA write sent but not answered in time: it may or may not have been applied (docs/opcua.md).
-  'x-medkit-opcua-write-outcome-unknown': 504,
 } as const;
 
 export type VendorCode = keyof typeof VENDOR_STATUS;
+
+/** A vendor code outside the table: one a plugin defines with {@link createError}. */
+export type DeclaredVendorCode = `x-${string}`;
+
+/**
+ * A coded error as {@link createError} defines it: its code, the status it is sent with and its message
+ * template, so that every error of the code is built from one definition (as Fastify's `createError` does).
+ */
+export interface ErrorDefinition<C extends string = string> {
+  /** A code of ERROR_STATUS, or an `x-…` vendor code. */
+  readonly code: C;
+  /** HTTP status, 400–599. */
+  readonly status: number;
+  /** The message, each `%s` standing for one argument of {@link ErrorDefinition.format}, in order. */
+  readonly template: string;
+  /** The template with each `%s` replaced by the next argument (`String(arg)`); a `%s` without one stays as it is. */
+  format(...args: unknown[]): string;
+}
+
+/**
+ * The one factory of coded errors: `createError('x-acme-sensor-offline', "sensor '%s' does not answer", 503)`.
+ * The code is a SOVD code of ERROR_STATUS or an `x-` code of lower-case letters, digits and single `-`; the
+ * status is 400–599. Throws otherwise, so a wrong definition fails when its module loads, not when its error is
+ * first sent. Build the error with `new SovdError(definition, definition.format(…), parameters)` (the gateway),
+ * or `PluginError.of(definition, [...args], parameters)` (a plugin).
+ */
+export function createError<C extends string>(code: C, template: string, status: number): ErrorDefinition<C> {
+  if (!Object.hasOwn(ERROR_STATUS, code) && !/^x-[a-z0-9]+(?:-[a-z0-9]+)*$/.test(code)) {
+    throw new TypeError(`error code '${code}' is neither a SOVD code nor an x- code of a-z, 0-9 and single '-'`);
+  }
+  if (!Number.isInteger(status) || status < 400 || status > 599) throw new TypeError(`error code '${code}': status ${status} is not 400–599`);
+  return Object.freeze({
+    code,
+    status,
+    template,
+    format: (...args: unknown[]) => {
+      let i = 0;
+      return template.replace(/%s/g, (placeholder) => (i < args.length ? String(args[i++]) : placeholder));
+    },
+  });
+}
 
 /** The GenericError body of docs/api.md. */
 export interface GenericErrorBody {
@@ -82,26 +121,32 @@ export interface GenericErrorBody {
 export class SovdError extends Error {
   readonly status: number;
   readonly code: ErrorCode | 'vendor-error';
-  readonly vendorCode?: VendorCode;
+  readonly vendorCode?: VendorCode | DeclaredVendorCode;
   readonly parameters?: Record<string, unknown>;
   /** Extra response headers (e.g. Retry-After). */
   readonly headers?: Record<string, string>;
 
+  /**
+   * `code` is a code of the table (its status the default) or a definition of {@link createError} (a plugin's
+   * own code, its status the default).
+   */
   constructor(
-    code: ErrorCode | VendorCode,
+    code: ErrorCode | VendorCode | ErrorDefinition,
     message: string,
     parameters?: Record<string, unknown>,
     options: { status?: number; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.name = 'SovdError';
-    if (code.startsWith('x-medkit-')) {
+    const defined = typeof code === 'string' ? undefined : code;
+    const name = defined ? defined.code : (code as ErrorCode | VendorCode);
+    if (name.startsWith('x-')) {
       this.code = 'vendor-error';
-      this.vendorCode = code as VendorCode;
-      this.status = options.status ?? VENDOR_STATUS[code as VendorCode];
+      this.vendorCode = name as VendorCode | DeclaredVendorCode;
+      this.status = options.status ?? defined?.status ?? VENDOR_STATUS[name as VendorCode];
     } else {
-      this.code = code as ErrorCode;
-      this.status = options.status ?? ERROR_STATUS[code as ErrorCode];
+      this.code = name as ErrorCode;
+      this.status = options.status ?? defined?.status ?? ERROR_STATUS[name as ErrorCode];
     }
     // Error statuses stay within 400–599 whatever a caller (or plugin) asks for.
     this.status = Math.min(599, Math.max(400, Math.trunc(this.status)));

@@ -3,7 +3,7 @@
 // makes the answer partial, never slower than its deadline.
 import type { App, Entity, EntityType } from '../entities/model.js';
 import { effectiveFqn } from '../entities/model.js';
-import { SovdError } from '@medkit/sovd';
+import { SovdError, type VendorCode } from '@medkit/sovd';
 import { isAggregating } from '../ros/members.js';
 import { messageOf, securityRefusal } from '../ros/call-errors.js';
 import type { ParamDescriptor } from './backend.js';
@@ -91,7 +91,8 @@ export class ConfigurationsService {
       }
     }
     if (targets.length > 0 && queried.length === 0 && worst) {
-      throw new SovdError(worst.vendorCode ?? 'internal-error', worst.message, { ...worst.parameters, unavailable_nodes: unavailable, failed_nodes: failed }, { headers: worst.headers });
+      // The parameter calls fail with codes of the gateway's table (no plugin declares them).
+      throw new SovdError((worst.vendorCode as VendorCode | undefined) ?? 'internal-error', worst.message, { ...worst.parameters, unavailable_nodes: unavailable, failed_nodes: failed }, { headers: worst.headers });
     }
     const xm: Record<string, unknown> = { entity_id: ref.entity.id, source: 'runtime', is_aggregated: aggregate, parameters, queried_nodes: queried };
     if (aggregate) Object.assign(xm, { aggregation_level: ref.type, source_ids: targets.map((t) => t.app.id) });

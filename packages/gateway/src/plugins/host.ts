@@ -189,7 +189,7 @@ export class PluginHost {
     try {
       return await withDeadline(p.name, call, p.timeoutMs, fn);
     } catch (err) {
-      const failure = providerFailure(p.name, call, err);
+      const failure = providerFailure(p.name, call, err, p.module?.errorCodes);
       if (failure.status >= 500) this.recordFailure(p, failure.message);
       throw failure;
     }

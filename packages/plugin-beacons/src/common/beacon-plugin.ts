@@ -3,6 +3,7 @@
 // capability. Each transport adds how hints arrive.
 import type { IntrospectionInput, IntrospectionProvider, IntrospectionResult, MedkitPlugin, PluginConfig, PluginContext, PluginRoute } from '@medkit/plugin-api';
 import { bool, num } from './config.js';
+import { BEACON_NOT_FOUND } from './errors.js';
 
 /** The keys readStoreConfig reads, common to both beacons (each declares its own on top). */
 export const BEACON_STORE_KEYS = ['beacon_ttl_sec', 'beacon_expiry_sec', 'max_hints', 'allow_new_entities'] as const;
@@ -116,7 +117,7 @@ export abstract class BeaconPlugin implements MedkitPlugin, IntrospectionProvide
           const e = this.ctx?.validateEntityForRoute(req, res, req.pathParam(1) ?? '');
           if (!e) return;
           const s = this.store.get(e.id);
-          if (!s) return res.sendError(404, 'x-medkit-beacon-not-found', `no beacon hint for '${e.id}'`, { entity_id: e.id });
+          if (!s) return res.sendError(BEACON_NOT_FOUND.status, BEACON_NOT_FOUND.code, BEACON_NOT_FOUND.format(e.id), { entity_id: e.id });
           res.sendJson(hintBody(s));
         },
       },

@@ -5,7 +5,7 @@ import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/sovd';
 
 export const ENTITY_ID_PATTERN = '^[A-Za-z0-9_-]{1,256}$';
 
-/** `code (status), …` of an error table (packages/plugin-api/src/errors.ts, the single source of codes and statuses). */
+/** `code (status), …` of an error table (packages/sovd/src/errors.ts, the single source of codes and statuses). */
 function codeList(table: Record<string, number>): string {
   return Object.entries(table)
     .map(([code, status]) => `${code} (${status})`)
@@ -16,7 +16,7 @@ export const GenericError = Type.Object(
   {
     error_code: Type.String({ examples: ['entity-not-found'], description: `A standard SOVD code, or vendor-error. Codes (default status): ${codeList(ERROR_STATUS)}` }),
     vendor_code: Type.Optional(
-      Type.String({ examples: ['x-medkit-ros2-topic-unavailable'], description: `With error_code vendor-error: the x-medkit-* code (plugins may add their own). Codes (default status): ${codeList(VENDOR_STATUS)}` }),
+      Type.String({ examples: ['x-medkit-ros2-topic-unavailable'], description: `With error_code vendor-error: the x-medkit-* code, the gateway's own or one a plugin declares (docs/api.md lists the built-in plugins' codes). The gateway's codes (default status): ${codeList(VENDOR_STATUS)}` }),
     ),
     message: Type.String(),
     parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
