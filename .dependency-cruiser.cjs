@@ -33,7 +33,7 @@ const PACKAGES = {
   'plugin-opcua': ['plugin-api', 'ros2'],
   // The fleet tier builds on the server core, not on the robot gateway: the fleet link declares the gateway
   // services it reads (robot-services.ts) and the composition root (cli) passes the gateway's tokens.
-  'fleet-link': ['kit', 'server', 'faults', 'fleet-protocol', 'sovd', 'ros2'],
+  'fleet-link': ['kit', 'server', 'faults', 'fleet-protocol', 'sovd'],
   fleet: ['kit', 'server', 'faults', 'fleet-link', 'fleet-protocol', 'sovd'],
   cli: ['kit', 'server', 'faults', 'scripts', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'plugin-otlp', 'fleet-link', 'fleet', 'fleet-protocol'],
   web: ['client'],
