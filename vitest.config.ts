@@ -1,7 +1,9 @@
-import { relative } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { sharedWorkerFiles } from './scripts/test-isolation.mjs';
 import { RUN_LAST } from './scripts/test-order.mjs';
 
 const packages = fileURLToPath(new URL('./packages/', import.meta.url));
@@ -17,6 +19,24 @@ class PackagingLastSequencer extends BaseSequencer {
   }
 }
 
+const TESTS = ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'];
+
+/** Every test file under `dir` (repository-relative), for the classification below. */
+function testFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.test.ts') && !e.parentPath.includes('node_modules'))
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+const packageTests = readdirSync(join(root, 'packages')).flatMap((p) => {
+  try {
+    return testFiles(`packages/${p}/test`);
+  } catch {
+    return []; // a package without tests
+  }
+});
+/** Files that share a worker process (scripts/test-isolation.mjs says which and why). */
+const SHARED = sharedWorkerFiles([...packageTests, ...testFiles('test')], new URL('.', import.meta.url));
+
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources of sibling packages, no build needed: `@medkit/<name>` is
@@ -31,12 +51,15 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // 2-core machines: keep parallelism modest so real-network tests are not starved.
     maxWorkers: 2,
     sequence: { sequencer: PackagingLastSequencer },
+    projects: [
+      { extends: true, test: { name: 'shared', include: SHARED, isolate: false } },
+      { extends: true, test: { name: 'isolated', include: TESTS, exclude: SHARED } },
+    ],
   },
 });

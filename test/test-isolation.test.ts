@@ -1,0 +1,50 @@
+// The split of the suite into files that share worker processes and files that keep their own
+// (scripts/test-isolation.mjs, vitest.config.ts): every file is in exactly one project, and a file with any
+// mark of state it could leave behind is never shared.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { NEEDS_OWN_PROCESS, ownProcessReason } from '../scripts/test-isolation.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+describe('test files sharing a worker process', () => {
+  it('keeps a process of its own for each kind of mark', () => {
+    const marked = [
+      "import { spawn } from 'node:child_process';",
+      'const s = dgram.createSocket("udp4");',
+      'await fetch(`${g.url}/health`);',
+      "describeWith(CYCLONE, 'peers', () => {});",
+      "vi.mock('./x.js');",
+      'process.env.MEDKIT_X = "1";',
+      'const d = mkdtempSync(join(tmpdir(), "x"));',
+    ];
+    for (const source of marked) expect(ownProcessReason(source), source).toBeTypeOf('string');
+    expect(new Set(marked.map(ownProcessReason)).size).toBeGreaterThanOrEqual(NEEDS_OWN_PROCESS.length - 2);
+    expect(ownProcessReason("import { decode } from '../src/cdr.js';\nexpect(decode(b)).toEqual(1);")).toBeUndefined();
+    // Reading the environment is not writing it.
+    expect(ownProcessReason("if (process.env.CI === 'true') {}")).toBeUndefined();
+  });
+
+  it('puts every test file in exactly one project, and none with a mark in the shared one', () => {
+    const listed = execFileSync(process.execPath, [`${root}node_modules/vitest/vitest.mjs`, 'list', '--filesOnly'], { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20 })
+      .trim()
+      .split('\n')
+      .map((l) => /^\[(\w+)\] (\S+)$/.exec(l.trim()))
+      .filter((m) => m !== null);
+    const byFile = new Map<string, string[]>();
+    for (const [, project, file] of listed) byFile.set(file, [...(byFile.get(file) ?? []), project]);
+    expect([...byFile.values()].filter((p) => p.length !== 1)).toEqual([]);
+    const onDisk = readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.test.ts') && !e.parentPath.includes('node_modules') && /^(packages\/[\w-]+\/test|test)\//.test(relative(root, e.parentPath) + '/'))
+      .map((e) => relative(root, join(e.parentPath, e.name)))
+      .sort();
+    expect([...byFile.keys()].sort()).toEqual(onDisk);
+    const shared = [...byFile].filter(([, p]) => p[0] === 'shared').map(([f]) => f);
+    expect(shared.length).toBeGreaterThan(50);
+    expect(byFile.get('test/test-isolation.test.ts')).toEqual(['isolated']);
+    for (const f of shared) expect(ownProcessReason(readFileSync(`${root}${f}`, 'utf8')), f).toBeUndefined();
+  }, 120_000);
+});
