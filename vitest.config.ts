@@ -19,9 +19,7 @@ class PackagingLastSequencer extends BaseSequencer {
   }
 }
 
-const TESTS = ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'];
-
-/** Every test file under `dir` (repository-relative), for the classification below. */
+/** Every test file under `dir` (repository-relative); the suite is the test folders of the packages and test/. */
 function testFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.test.ts') && !e.parentPath.includes('node_modules'))
@@ -34,8 +32,12 @@ const packageTests = readdirSync(join(root, 'packages')).flatMap((p) => {
     return []; // a package without tests
   }
 });
+const ALL = [...packageTests, ...testFiles('test')];
 /** Files that share a worker process (scripts/test-isolation.mjs says which and why). */
-const SHARED = sharedWorkerFiles([...packageTests, ...testFiles('test')], new URL('.', import.meta.url));
+const SHARED = sharedWorkerFiles(ALL, new URL('.', import.meta.url));
+// The others as a list of their own, not every file with SHARED excluded: a project's `exclude` replaces the command line's
+// `--exclude`, by which scripts/test.mjs leaves the files that run alone out of its first pass.
+const ISOLATED = ALL.filter((f) => !SHARED.includes(f));
 
 export default defineConfig({
   resolve: {
@@ -59,7 +61,7 @@ export default defineConfig({
     sequence: { sequencer: PackagingLastSequencer },
     projects: [
       { extends: true, test: { name: 'shared', include: SHARED, isolate: false } },
-      { extends: true, test: { name: 'isolated', include: TESTS, exclude: SHARED } },
+      { extends: true, test: { name: 'isolated', include: ISOLATED } },
     ],
   },
 });

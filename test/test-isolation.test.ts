@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { EXCLUSIVE } from '../scripts/exclusive-tests.mjs';
 import { NEEDS_OWN_PROCESS, ownProcessReason } from '../scripts/test-isolation.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,12 +29,16 @@ describe('test files sharing a worker process', () => {
     expect(ownProcessReason("if (process.env.CI === 'true') {}")).toBeUndefined();
   });
 
-  it('puts every test file in exactly one project, and none with a mark in the shared one', () => {
-    const listed = execFileSync(process.execPath, [`${root}node_modules/vitest/vitest.mjs`, 'list', '--filesOnly'], { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20 })
+  /** `vitest list --filesOnly [args]`: [project, file] of each file the run would take. */
+  const list = (args: string[] = []) =>
+    execFileSync(process.execPath, [`${root}node_modules/vitest/vitest.mjs`, 'list', '--filesOnly', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20 })
       .trim()
       .split('\n')
       .map((l) => /^\[(\w+)\] (\S+)$/.exec(l.trim()))
       .filter((m) => m !== null);
+
+  it('puts every test file in exactly one project, and none with a mark in the shared one', () => {
+    const listed = list();
     const byFile = new Map<string, string[]>();
     for (const [, project, file] of listed) byFile.set(file, [...(byFile.get(file) ?? []), project]);
     expect([...byFile.values()].filter((p) => p.length !== 1)).toEqual([]);
@@ -46,5 +51,11 @@ describe('test files sharing a worker process', () => {
     expect(shared.length).toBeGreaterThan(50);
     expect(byFile.get('test/test-isolation.test.ts')).toEqual(['isolated']);
     for (const f of shared) expect(ownProcessReason(readFileSync(`${root}${f}`, 'utf8')), f).toBeUndefined();
+  }, 120_000);
+
+  it("leaves the files that run alone out of the first pass (the runner's --exclude reaches both projects)", () => {
+    const firstPass = list(EXCLUSIVE.map((f) => `--exclude=${f}`)).map(([, , file]) => file);
+    expect(firstPass.length).toBeGreaterThan(100);
+    expect(firstPass.filter((f) => EXCLUSIVE.includes(f))).toEqual([]);
   }, 120_000);
 });

@@ -95,7 +95,7 @@ describe('the installed tree every architecture\'s package starts from', () => {
 
   it('has the workspace versions (its overrides applied), nothing needing a newer Node; no install script ran (the driver is compiled per architecture), scarf absent', () => {
     expect(readFileSync(join(treeDir(), 'npm-install.log'), 'utf8')).not.toMatch(/EBADENGINE/);
-    expect(readdirSync(join(modules(), '@medkit')).sort()).toEqual(['plugin-api', 'ros2', 'rtps']);
+    expect(readdirSync(join(modules(), '@medkit')).sort()).toEqual(['plugin-api', 'ros2', 'rtps', 'sovd']);
     const command = join(modules(), 'medkit');
     for (const n of ['fastify', 'better-sqlite3', 'pino', '@nats-io/transport-node']) expect(versionFrom(command, n), n).toBe(lock.packages[`node_modules/${n}`].version);
     const fastify = join(modules(), 'fastify');
@@ -128,7 +128,7 @@ describe('`npm install -g --prefix <tmp>` of the tarballs, run from a temp dir',
 
   it('installs the command and the shared packages; better-sqlite3 is built', () => {
     const modules = join(prefix, 'lib/node_modules');
-    expect(readdirSync(join(modules, '@medkit')).sort()).toEqual(['plugin-api', 'ros2', 'rtps']);
+    expect(readdirSync(join(modules, '@medkit')).sort()).toEqual(['plugin-api', 'ros2', 'rtps', 'sovd']);
     expect(existsSync(join(modules, 'medkit/node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
   });
 
