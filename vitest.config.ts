@@ -1,9 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-import { sharedWorkerFiles } from './scripts/test-isolation.mjs';
+import { testFilesByIsolation } from './scripts/test-isolation.mjs';
 import { RUN_LAST } from './scripts/test-order.mjs';
 
 const packages = fileURLToPath(new URL('./packages/', import.meta.url));
@@ -19,25 +18,8 @@ class PackagingLastSequencer extends BaseSequencer {
   }
 }
 
-/** Every test file under `dir` (repository-relative); the suite is the test folders of the packages and test/. */
-function testFiles(dir: string): string[] {
-  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.test.ts') && !e.parentPath.includes('node_modules'))
-    .map((e) => relative(root, join(e.parentPath, e.name)));
-}
-const packageTests = readdirSync(join(root, 'packages')).flatMap((p) => {
-  try {
-    return testFiles(`packages/${p}/test`);
-  } catch {
-    return []; // a package without tests
-  }
-});
-const ALL = [...packageTests, ...testFiles('test')];
-/** Files that share a worker process (scripts/test-isolation.mjs says which and why). */
-const SHARED = sharedWorkerFiles(ALL, new URL('.', import.meta.url));
-// The others as a list of their own, not every file with SHARED excluded: a project's `exclude` replaces the command line's
-// `--exclude`, by which scripts/test.mjs leaves the files that run alone out of its first pass.
-const ISOLATED = ALL.filter((f) => !SHARED.includes(f));
+/** Files that share a worker process, and the others (scripts/test-isolation.mjs says which and why). */
+const { shared: SHARED, isolated: ISOLATED } = testFilesByIsolation(new URL('.', import.meta.url));
 
 export default defineConfig({
   resolve: {

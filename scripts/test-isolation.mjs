@@ -6,7 +6,9 @@
 //
 // A file shares a worker unless its source shows one of the marks below. The list errs towards isolation: a file
 // left isolated costs a second of import time, a file wrongly shared can fail another file's test.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Marks of a test file that must keep a process of its own, each with the reason. */
 export const NEEDS_OWN_PROCESS = [
@@ -28,7 +30,31 @@ export function ownProcessReason(source) {
   return NEEDS_OWN_PROCESS.find((n) => n.mark.test(source))?.why;
 }
 
-/** The files of `paths` (repository-relative) that may share a worker. */
-export function sharedWorkerFiles(paths, root) {
-  return paths.filter((p) => ownProcessReason(readFileSync(new URL(p, root), 'utf8')) === undefined);
+/** Every test file of the suite (packages/<name>/test/** and test/**), repository-relative, under the root URL `rootUrl`. */
+function suiteFiles(rootUrl) {
+  const root = fileURLToPath(rootUrl);
+  const under = (dir) =>
+    readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.test.ts') && !e.parentPath.includes('node_modules'))
+      .map((e) => relative(root, join(e.parentPath, e.name)));
+  const packageTests = readdirSync(join(root, 'packages')).flatMap((p) => {
+    try {
+      return under(`packages/${p}/test`);
+    } catch {
+      return []; // a package without tests
+    }
+  });
+  return [...packageTests, ...under('test')];
+}
+
+/**
+ * The suite's test files split into those that may share a worker (`shared`) and the others (`isolated`), each a list
+ * of its own: a vitest project's `exclude` would replace the command line's `--exclude`, by which scripts/test.mjs
+ * leaves the files that run alone out of its first pass.
+ */
+export function testFilesByIsolation(rootUrl) {
+  const shared = [];
+  const isolated = [];
+  for (const f of suiteFiles(rootUrl)) (ownProcessReason(readFileSync(new URL(f, rootUrl), 'utf8')) === undefined ? shared : isolated).push(f);
+  return { shared, isolated };
 }
