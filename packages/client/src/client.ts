@@ -9,12 +9,11 @@ import { deadline } from './deadline.js';
 import { errorFromBody, MedkitResponseTooLargeError, SovdClientError } from './errors.js';
 import { boundedResponse, onSettled } from './bounded-body.js';
 import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
-import type { SseMessage } from './sse/parser.js';
 import { parseEnvelope, parseFaultEvent, parseFaultOrMutedEvent, type EventEnvelope, type FaultStreamEvent, type MutedFaultEvent, type ReplayTruncated } from './sse/events.js';
 import { FleetEventOrder } from './fleet-order.js';
 import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
-import { API_BASE } from '@medkit/sovd';
+import { API_BASE, type SseMessage } from '@medkit/sovd';
 
 export { API_BASE };
 

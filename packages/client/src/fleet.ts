@@ -3,7 +3,7 @@
 // field for field as packages/fleet/src/routes.ts answers them. The calls go through MedkitClient
 // (same deadline, token, errors), and the live stream through the same reconnecting SSE reader.
 import type { FaultDetail, SovdFaultStatus } from './types.js';
-import type { SseMessage } from './sse/parser.js';
+import type { SseMessage } from '@medkit/sovd';
 // Type only (erased from the bundle): the envelope module of the wire contract imports nothing.
 import type { FaultEventBody } from '@medkit/fleet-protocol/envelope';
 

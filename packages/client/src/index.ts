@@ -7,8 +7,9 @@ export { MedkitError, SovdClientError, MedkitNetworkError, MedkitTimeoutError, M
 export type { SovdErrorBody } from './errors.js';
 export { openEventStream } from './sse/stream.js';
 export type { EventStream, EventStreamHandlers, EventStreamOptions, EventStreamSetup, StreamState } from './sse/stream.js';
-export { SseParser } from './sse/parser.js';
-export type { SseMessage, SseLimits, SseSink } from './sse/parser.js';
+// The parser is the core's, shared with the gateway's client of its peers' streams.
+export { SseParser } from '@medkit/sovd';
+export type { SseMessage, SseLimits, SseSink } from '@medkit/sovd';
 export { parseFaultEvent, parseFaultOrMutedEvent, parseEnvelope, FAULT_MUTED_EVENT } from './sse/events.js';
 export type { FaultStreamEvent, MutedFaultEvent, ReplayTruncated, FaultEventType, FaultListItem, EventEnvelope, EnvelopeError } from './sse/events.js';
 export { parseFleetStreamEvent, fleetFaultParams, FLEET_RESYNC_EVENT } from './fleet.js';

@@ -1,7 +1,7 @@
 // Typed events of the gateway's three SSE streams (docs/api.md, docs/faults.md, docs/triggers.md, docs/subscriptions.md), parsed from
 // the raw messages. Malformed data throws, which the stream reports through onError and skips.
 import type { components } from '../generated.js';
-import type { SseMessage } from './parser.js';
+import type { SseMessage } from '@medkit/sovd';
 
 export type FaultListItem = components['schemas']['FaultListItem'];
 export type FaultEventType = 'fault_confirmed' | 'fault_updated' | 'fault_cleared';

@@ -4,7 +4,7 @@
 // gateway sends keep-alives every 15–30 s), reconnects back off exponentially, and the parser bounds
 // line and event sizes.
 import { errorFromBody, MedkitNetworkError, MedkitTimeoutError, SovdClientError } from '../errors.js';
-import { SseParser, type SseMessage } from './parser.js';
+import { SseParser, type SseMessage } from '@medkit/sovd';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 

@@ -1,8 +1,10 @@
-// Incremental text/event-stream parser (the WHATWG "event stream interpretation") working on bytes,
-// with bounds: a line longer than `maxLineBytes` or an event whose data passes `maxEventBytes` is
-// not buffered; the event is dropped (reported through `onOversized`) while its `id:` still counts,
-// so a resume skips it instead of fetching it again. Memory stays under the two bounds whatever the
-// server sends.
+// The text/event-stream parser of medkit (the WHATWG "event stream interpretation"), bytes in, with bounds. The
+// typed client's stream (fetch, browsers and Node.js) and the gateway's client of its peers' streams (node:http)
+// both feed it, each from its own connection loop; it lives in the SOVD core, the lowest package both may import.
+//
+// A line longer than `maxLineBytes` or an event whose data passes `maxEventBytes` is not buffered: the event is
+// dropped and reported through `oversized`, while its `id:` still counts, so a resume skips it instead of
+// fetching it again. Memory stays under the two bounds whatever the server sends.
 
 /** One dispatched event. */
 export interface SseMessage {
@@ -28,6 +30,14 @@ export interface SseSink {
   /** The server asked for this reconnection delay (`retry:`). */
   retry?(ms: number): void;
 }
+
+// The ES library has no TextDecoder and this package compiles without the DOM's and Node.js's types
+// (tsconfig.json), yet every runtime medkit runs on has it as a global (browsers, Node.js ≥ 11). What the
+// parser uses of it is declared here, private to this module, instead of widening the package's types.
+interface Utf8Decoder {
+  decode(input: Uint8Array): string;
+}
+declare const TextDecoder: new () => Utf8Decoder;
 
 const LF = 0x0a;
 const CR = 0x0d;

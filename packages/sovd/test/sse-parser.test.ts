@@ -2,7 +2,7 @@
 // CRLF and inside multi-byte characters, comments, ids without data, retry, and oversized lines and
 // events that are dropped (their id still counts) without buffering them.
 import { describe, expect, it } from 'vitest';
-import { SseParser, type SseMessage } from '../src/index.js';
+import { SseParser, type SseMessage } from '@medkit/sovd';
 
 function run(chunks: (string | Uint8Array)[], limits = { maxLineBytes: 1024, maxEventBytes: 4096 }, lastEventId?: string) {
   const messages: SseMessage[] = [];
