@@ -4,7 +4,9 @@
 //
 // A line longer than `maxLineBytes` or an event whose data passes `maxEventBytes` is not buffered: the event is
 // dropped and reported through `oversized`, while its `id:` still counts, so a resume skips it instead of
-// fetching it again. Memory stays under the two bounds whatever the server sends.
+// fetching it again. Memory stays under the two bounds whatever the server sends. What a dropped event means
+// is the user's choice: the client reports it and reads on; the gateway throws from `oversized`, which ends
+// the peer's connection.
 
 /** One dispatched event. */
 export interface SseMessage {
@@ -23,9 +25,16 @@ export interface SseLimits {
   maxEventBytes: number;
 }
 
+/**
+ * Where the parser's results go. What a callback throws leaves `push` at once (the rest of the chunk is not
+ * read): a user stops a connection that way, and calls `reset()` before the parser reads the next one.
+ */
 export interface SseSink {
   message(msg: SseMessage): void;
-  /** An event was dropped for exceeding a bound. */
+  /**
+   * An event is dropped for exceeding a bound: called once per event, as soon as a line or the data passes
+   * the bound (not at the line's end, which a hostile server may never send).
+   */
   oversized(what: 'line' | 'event', limit: number): void;
   /** The server asked for this reconnection delay (`retry:`). */
   retry?(ms: number): void;
@@ -109,17 +118,18 @@ export class SseParser {
       this.lineTooLong = true;
       this.line = [];
       this.lineBytes = 0;
+      this.drop('line', this.limits.maxLineBytes);
       return;
     }
-    // Copy: the caller's chunk buffer may be reused.
-    this.line.push(bytes.slice());
+    // A copy, as the caller may reuse its chunk's memory; `new Uint8Array` because a Node.js Buffer's slice() does not copy.
+    this.line.push(new Uint8Array(bytes));
     this.lineBytes += bytes.length;
   }
 
   private endLine(): void {
     if (this.lineTooLong) {
+      // Already dropped when it passed the bound.
       this.lineTooLong = false;
-      this.drop('line', this.limits.maxLineBytes);
       return;
     }
     const bytes = this.line.length === 1 ? this.line[0] : concat(this.line, this.lineBytes);
@@ -161,11 +171,13 @@ export class SseParser {
     }
   }
 
+  /** Drops the current event; the state is settled before the sink hears of it, since the sink may throw. */
   private drop(what: 'line' | 'event', limit: number): void {
-    if (!this.dropped) this.sink.oversized(what, limit);
+    const first = !this.dropped;
     this.dropped = what;
     this.data = [];
     this.dataBytes = 0;
+    if (first) this.sink.oversized(what, limit);
   }
 
   private dispatch(): void {

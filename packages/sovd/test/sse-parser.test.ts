@@ -1,16 +1,28 @@
 // The bounded SSE parser on hostile and fragmented input: every line ending, chunk boundaries inside
 // CRLF and inside multi-byte characters, comments, ids without data, retry, and oversized lines and
-// events that are dropped (their id still counts) without buffering them.
+// events that are dropped (their id still counts) without buffering them. The cases of the gateway's own
+// parser, which this one replaced (issue 58), are here too: a cut message forgotten on reset, and a sink
+// that ends the connection on an oversized event by throwing.
 import { describe, expect, it } from 'vitest';
-import { SseParser, type SseMessage } from '@medkit/sovd';
+import { SseParser, type SseLimits, type SseMessage, type SseSink } from '@medkit/sovd';
 
-function run(chunks: (string | Uint8Array)[], limits = { maxLineBytes: 1024, maxEventBytes: 4096 }, lastEventId?: string) {
+const LIMITS: SseLimits = { maxLineBytes: 1024, maxEventBytes: 4096 };
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+/** A parser whose sink records what it hears; `sink` replaces its callbacks. */
+function parser(limits = LIMITS, lastEventId?: string, sink: Partial<SseSink> = {}) {
   const messages: SseMessage[] = [];
   const dropped: string[] = [];
   const retries: number[] = [];
-  const p = new SseParser(limits, { message: (m) => messages.push(m), oversized: (w, l) => dropped.push(`${w}>${l}`), retry: (ms) => retries.push(ms) }, lastEventId);
-  for (const c of chunks) p.push(typeof c === 'string' ? new TextEncoder().encode(c) : c);
-  return { messages, dropped, retries, lastEventId: p.lastEventId };
+  const p = new SseParser(limits, { message: (m) => messages.push(m), oversized: (w, l) => dropped.push(`${w}>${l}`), retry: (ms) => retries.push(ms), ...sink }, lastEventId);
+  const push = (c: string | Uint8Array) => p.push(typeof c === 'string' ? bytes(c) : c);
+  return { p, push, messages, dropped, retries };
+}
+
+function run(chunks: (string | Uint8Array)[], limits = LIMITS, lastEventId?: string) {
+  const r = parser(limits, lastEventId);
+  for (const c of chunks) r.push(c);
+  return { messages: r.messages, dropped: r.dropped, retries: r.retries, lastEventId: r.p.lastEventId };
 }
 
 describe('SSE parser', () => {
@@ -26,11 +38,25 @@ describe('SSE parser', () => {
 
   it('is indifferent to where chunks split: inside CRLF, a field name, or a UTF-8 character', () => {
     const text = 'id: 1\r\nevent: e\r\ndata: grüße ✓\r\n\r\n';
-    const bytes = new TextEncoder().encode(text);
-    const whole = run([bytes]).messages;
+    const all = bytes(text);
+    const whole = run([all]).messages;
     expect(whole).toEqual([{ id: '1', event: 'e', data: 'grüße ✓' }]);
-    for (let cut = 1; cut < bytes.length; cut++) expect(run([bytes.subarray(0, cut), bytes.subarray(cut)]).messages).toEqual(whole);
-    expect(run([...bytes].map((b) => Uint8Array.of(b))).messages).toEqual(whole);
+    for (let cut = 1; cut < all.length; cut++) expect(run([all.subarray(0, cut), all.subarray(cut)]).messages).toEqual(whole);
+    expect(run([...all].map((b) => Uint8Array.of(b))).messages).toEqual(whole);
+  });
+
+  it('parses events split across chunks, CRLF, comments, multi-line data, ids and retry', () => {
+    const r = parser();
+    r.push(':ok\r\n\r\nid: 4\r\nevent: fault_confirmed\r\ndata: {"a":\r');
+    expect(r.messages).toEqual([]);
+    r.push('\ndata: 1}\r\n\r\nretry: 500\ndata: plain\n\n');
+    expect(r.messages).toEqual([
+      { id: '4', event: 'fault_confirmed', data: '{"a":\n1}' },
+      // The id in force, as EventSource's lastEventId (the gateway's parser gave an event only its own id).
+      { id: '4', event: 'message', data: 'plain' },
+    ]);
+    expect(r.p.lastEventId).toBe('4');
+    expect(r.retries).toEqual([500]);
   });
 
   it('keeps an id without data for the resume, ignores ids with NUL, and reports retry', () => {
@@ -38,6 +64,15 @@ describe('SSE parser', () => {
     expect(r.messages).toEqual([]);
     expect(r.lastEventId).toBe('41');
     expect(r.retries).toEqual([2500]);
+  });
+
+  it('forgets a message cut by a lost connection on reset, and keeps the last id', () => {
+    const r = parser();
+    r.push('id: 7\ndata: half of a message cut by a lost conn');
+    r.p.reset();
+    r.push('ection\n\ndata: next\n\n');
+    expect(r.messages).toEqual([{ id: '7', event: 'message', data: 'next' }]);
+    expect(r.p.lastEventId).toBe('7');
   });
 
   it('drops a line over the limit without buffering it, with the rest of its event, and keeps its id', () => {
@@ -55,7 +90,38 @@ describe('SSE parser', () => {
     expect(r.lastEventId).toBe('3');
   });
 
+  it('reports a line as it passes the bound, not at its end, which a hostile server may never send', () => {
+    const r = parser();
+    r.push(`data: ${'x'.repeat(2000)}`);
+    expect(r.dropped).toEqual(['line>1024']);
+    r.push('x'.repeat(2000));
+    expect(r.dropped).toEqual(['line>1024']);
+  });
+
+  it('stops at a sink that throws on an oversized event, and reads again after reset', () => {
+    const r = parser(LIMITS, undefined, {
+      oversized: (what, limit) => {
+        throw new Error(`${what} longer than ${limit}`);
+      },
+    });
+    expect(() => r.push(`data: first\n\ndata: ${'x'.repeat(2000)}\n\ndata: after\n\n`)).toThrow('line longer than 1024');
+    r.p.reset();
+    expect(() => r.push(`${`data: ${'y'.repeat(900)}\n`.repeat(5)}\ndata: after\n\n`)).toThrow('event longer than 4096');
+    r.p.reset();
+    r.push('data: again\n\n');
+    expect(r.messages.map((m) => m.data)).toEqual(['first', 'again']);
+  });
+
   it('ends no event at the end of input without a blank line', () => {
     expect(run(['data: partial\n']).messages).toEqual([]);
+  });
+
+  it("copies what it keeps of a chunk, so a caller may reuse the chunk's memory, also a Node.js Buffer's", () => {
+    const r = parser();
+    const chunk = Buffer.from('data: abc');
+    r.push(chunk);
+    chunk.fill(0x7a);
+    r.push('\n\n');
+    expect(r.messages.map((m) => m.data)).toEqual(['abc']);
   });
 });
