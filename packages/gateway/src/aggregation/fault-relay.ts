@@ -6,7 +6,8 @@
 import type { OutboundAgent } from '@medkit/kit';
 import type { FaultEventSink } from '../faults/gateway/peer-events.js';
 import type { PeerLogger, PeerState } from './peers.js';
-import { SseClient, type SseMessage } from './sse-client.js';
+import type { SseMessage } from '@medkit/sovd';
+import { SseClient } from './sse-client.js';
 
 type Json = Record<string, unknown>;
 

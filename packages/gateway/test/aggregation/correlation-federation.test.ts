@@ -14,7 +14,7 @@ import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { PEER_FAULT_EVENTS_SERVICE } from '../../src/aggregation/index.js';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { eventually, http, PausableProxy, SseReader } from './support.js';
-import type { SseMessage } from '../../src/aggregation/sse-client.js';
+import type { SseMessage } from '@medkit/sovd';
 
 type Json = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
-// Unit tests of collection fan-out merging, the fault timeline and the SSE parser.
+// Unit tests of collection fan-out merging, the fault timeline and the parser of a peer's event stream.
 import { describe, expect, it } from 'vitest';
 import { fanOutPath, mergeCollection } from '../../src/aggregation/fan-out.js';
 import { faultTime, sortFaultTimeline } from '../../src/aggregation/fault-timeline.js';
-import { MAX_SSE_EVENT_CHARS, SseParser } from '../../src/aggregation/sse-client.js';
+import { MAX_SSE_EVENT_BYTES, peerStreamParser } from '../../src/aggregation/sse-client.js';
 import { entityTarget } from '../../src/aggregation/routes.js';
 
 describe('fanOutPath', () => {
@@ -78,32 +78,26 @@ describe('fault timeline', () => {
   });
 });
 
-describe('SseParser', () => {
-  it('parses events split across chunks, CRLF, comments, multi-line data, ids and retry', () => {
-    const p = new SseParser();
-    expect(p.feed(':ok\r\n\r\nid: 4\r\nevent: fault_confirmed\r\ndata: {"a":\r')).toEqual([]);
-    const got = p.feed('\ndata: 1}\r\n\r\nretry: 500\ndata: plain\n\n');
-    expect(got).toEqual([
-      { event: 'fault_confirmed', data: '{"a":\n1}', id: '4' },
-      { event: 'message', data: 'plain' },
-    ]);
-    expect(p.lastEventId).toBe('4');
-    expect(p.retryMs).toBe(500);
+describe('peerStreamParser', () => {
+  // The parsing itself is @medkit/sovd's (packages/sovd/test/sse-parser.test.ts); what is the gateway's is that
+  // an oversized line or event throws out of push, which ends the peer's connection.
+  const bytes = (s: string) => new TextEncoder().encode(s);
+
+  it('refuses a line or a message past MAX_SSE_EVENT_BYTES from a hostile peer', () => {
+    const line = peerStreamParser({ message: () => undefined });
+    expect(() => line.push(bytes('data: ' + 'x'.repeat(MAX_SSE_EVENT_BYTES)))).toThrow(/longer than/);
+    const lines = peerStreamParser({ message: () => undefined });
+    const chunk = bytes('data: ' + 'y'.repeat(1000) + '\n');
+    expect(() => {
+      for (let i = 0; i < MAX_SSE_EVENT_BYTES / 1000 + 2; i++) lines.push(chunk);
+    }).toThrow(/message longer than/);
   });
 
-  it('refuses a line or a message past MAX_SSE_EVENT_CHARS from a hostile peer, and forgets a cut message on restart', () => {
-    const line = new SseParser();
-    expect(() => line.feed('data: ' + 'x'.repeat(MAX_SSE_EVENT_CHARS))).toThrow(/longer than/);
-    const lines = new SseParser();
-    const chunk = 'data: ' + 'y'.repeat(1000) + '\n';
-    expect(() => {
-      for (let i = 0; i < MAX_SSE_EVENT_CHARS / 1000 + 2; i++) lines.feed(chunk);
-    }).toThrow(/message longer than/);
-    const p = new SseParser();
-    p.feed('id: 7\ndata: half of a message cut by a lost conn');
-    p.restart();
-    expect(p.feed('ection\n\ndata: next\n\n')).toEqual([{ event: 'message', data: 'next' }]);
-    expect(p.lastEventId).toBe('7');
+  it('hands on messages and retry advice', () => {
+    const got: unknown[] = [];
+    const p = peerStreamParser({ message: (m) => got.push(m), retry: (ms) => got.push(ms) });
+    p.push(bytes('id: 4\nevent: fault_confirmed\ndata: {}\nretry: 500\n\n'));
+    expect(got).toEqual([500, { id: '4', event: 'fault_confirmed', data: '{}' }]);
   });
 });
 

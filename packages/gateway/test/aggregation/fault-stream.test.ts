@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { eventually, SseReader } from './support.js';
-import type { SseMessage } from '../../src/aggregation/sse-client.js';
+import type { SseMessage } from '@medkit/sovd';
 
 type Json = Record<string, unknown>;
 

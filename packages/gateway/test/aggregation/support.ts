@@ -15,7 +15,8 @@ import { API_BASE } from '@medkit/server';
 import { Opaque } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM } from '../../src/entity-scope/collections.js';
 import { AGGREGATION_SERVICE, createAggregationFeature, PEER_FAULT_EVENTS_SERVICE, type AggregationService } from '../../src/aggregation/index.js';
-import { SseParser, type SseMessage } from '../../src/aggregation/sse-client.js';
+import type { SseMessage } from '@medkit/sovd';
+import { peerStreamParser } from '../../src/aggregation/sse-client.js';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -211,26 +212,27 @@ export class PausableProxy {
 /** Reads an SSE stream; `next(pred)` resolves with the first message matching `pred` (bounded by vitest's timeout). */
 export class SseReader {
   private readonly ac = new AbortController();
-  private readonly parser = new SseParser();
   readonly messages: SseMessage[] = [];
   private waiters: { pred: (m: SseMessage) => boolean; resolve: (m: SseMessage) => void }[] = [];
+  private readonly parser = peerStreamParser({
+    message: (m) => {
+      this.messages.push(m);
+      this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+    },
+  });
   opened!: Promise<void>;
 
   constructor(url: string, headers: Record<string, string> = {}) {
     this.opened = (async () => {
       const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: this.ac.signal });
       if (res.status !== 200 || !res.body) throw new Error(`SSE ${url} answered ${res.status}`);
-      const decoder = new TextDecoder();
       const reader = res.body.getReader();
       void (async () => {
         try {
           for (;;) {
             const { done, value } = await reader.read();
             if (done) break;
-            for (const m of this.parser.feed(decoder.decode(value, { stream: true }))) {
-              this.messages.push(m);
-              this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
-            }
+            this.parser.push(value);
           }
         } catch {
           // aborted
