@@ -9,11 +9,11 @@ import { deadline } from './deadline.js';
 import { errorFromBody, MedkitResponseTooLargeError, SovdClientError } from './errors.js';
 import { boundedResponse, onSettled } from './bounded-body.js';
 import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
-import { parseEnvelope, parseFaultEvent, parseFaultOrMutedEvent, type EventEnvelope, type FaultStreamEvent, type MutedFaultEvent, type ReplayTruncated } from './sse/events.js';
+import { parseEnvelope, parseFaultEvent, parseFaultOrMutedEvent, parseTopicStreamEvent, parseWatchChange, type EventEnvelope, type FaultStreamEvent, type MutedFaultEvent, type ReplayTruncated, type TopicStreamEvent } from './sse/events.js';
 import { FleetEventOrder } from './fleet-order.js';
 import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
-import { API_BASE, type SseMessage } from '@medkit/sovd';
+import { API_BASE, type SseMessage, type WatchChange } from '@medkit/sovd';
 
 export { API_BASE };
 
@@ -231,6 +231,23 @@ export class MedkitClient {
    */
   envelopeStream<P = unknown>(eventSource: string, handlers: EventStreamHandlers<EventEnvelope<P>>, opts: EventStreamOptions = {}): EventStream {
     return this.events(eventSource, (m) => parseEnvelope<P>(m), handlers, opts);
+  }
+
+  /**
+   * `GET /x-medkit-watch` (docs/api.md "Watching resources"): one stream of the answers of up to 64 GET paths
+   * (relative to the API base), each sent with its first answer and whenever it changes.
+   */
+  watchStream(paths: readonly string[], handlers: EventStreamHandlers<WatchChange>, opts: EventStreamOptions = {}): EventStream {
+    const query = paths.map((p) => `path=${encodeURIComponent(p)}`).join('&');
+    return this.events(`/x-medkit-watch?${query}`, parseWatchChange, handlers, opts);
+  }
+
+  /**
+   * A topic's live stream (docs/api.md "Topic streams"): pass the data item's path (`/apps/{id}/data/{topic}`,
+   * the topic URL-encoded as for a read). `sample` events carry the newest message, `stats` events the figures.
+   */
+  topicStream(dataItemPath: string, handlers: EventStreamHandlers<TopicStreamEvent>, opts: EventStreamOptions = {}): EventStream {
+    return this.events(`${dataItemPath}/stream`, parseTopicStreamEvent, handlers, opts);
   }
 
   /** A fleet's robots (`medkit fleet`: `GET /components`, docs/fleet.md). */

@@ -10,8 +10,9 @@ export type { EventStream, EventStreamHandlers, EventStreamOptions, EventStreamS
 // The parser is the core's, shared with the gateway's client of its peers' streams.
 export { SseParser } from '@medkit/sovd';
 export type { SseMessage, SseLimits, SseSink } from '@medkit/sovd';
-export { parseFaultEvent, parseFaultOrMutedEvent, parseEnvelope, FAULT_MUTED_EVENT } from './sse/events.js';
-export type { FaultStreamEvent, MutedFaultEvent, ReplayTruncated, FaultEventType, FaultListItem, EventEnvelope, EnvelopeError } from './sse/events.js';
+export { parseFaultEvent, parseFaultOrMutedEvent, parseEnvelope, parseWatchChange, parseTopicStreamEvent, FAULT_MUTED_EVENT } from './sse/events.js';
+export type { FaultStreamEvent, MutedFaultEvent, ReplayTruncated, FaultEventType, FaultListItem, EventEnvelope, EnvelopeError, TopicStreamEvent } from './sse/events.js';
+export type { WatchChange, TopicStreamData, TopicStreamStats, TopicRateStats } from '@medkit/sovd';
 export { parseFleetStreamEvent, fleetFaultParams, FLEET_RESYNC_EVENT } from './fleet.js';
 export { FleetEventOrder, fleetEventPosition } from './fleet-order.js';
 export type { FleetRobot, FleetFault, FleetFaultPage, FleetFaultQuery, FleetRobotFaultDetail, FleetFaultEvent, FleetFaultEventBody, FleetResync, FleetStreamEvent } from './fleet.js';

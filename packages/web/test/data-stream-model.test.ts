@@ -1,8 +1,19 @@
-// The data tab's topic view (issue 56), its pure parts: a stream event read tolerantly, laid over the plot's
+// The data tab's topic view (issue 56), its pure parts: a stream event read tolerantly (the typed client's parse), laid over the plot's
 // history; the rate line as ros2 topic hz says it, the bandwidth; a message as an indented field tree with units.
 import { describe, expect, it } from 'vitest';
-import { addStreamEvent, bandwidthText, parseTopicEvent, rateLine } from '../src/ui/tabs/data-stream';
+import { parseTopicStreamEvent, type SseMessage } from '@medkit/client';
+import { addStreamEvent, bandwidthText, rateLine, topicEventView } from '../src/ui/tabs/data-stream';
 import { fieldTree, fieldUnit } from '../src/model/field-tree';
+
+/** A message as the tab gets it: the client's typed parse (a throw is reported and skipped by the stream), then the tab's view. */
+function parseTopicEvent(m: SseMessage) {
+  try {
+    const typed = parseTopicStreamEvent(m);
+    return typed && topicEventView(typed);
+  } catch {
+    return undefined;
+  }
+}
 
 const STATS = { rate_hz: 10.012, interval_min_sec: 0.0981, interval_max_sec: 0.1032, interval_std_sec: 0.00114, window_count: 99, bandwidth_bytes_per_sec: 29120.4, received: 412, dropped: 0 };
 

@@ -1,7 +1,7 @@
 // Typed events of the gateway's three SSE streams (docs/api.md, docs/faults.md, docs/triggers.md, docs/subscriptions.md), parsed from
 // the raw messages. Malformed data throws, which the stream reports through onError and skips.
 import type { components } from '../generated.js';
-import type { SseMessage } from '@medkit/sovd';
+import type { SseMessage, TopicStreamData, WatchChange } from '@medkit/sovd';
 
 export type FaultListItem = components['schemas']['FaultListItem'];
 export type FaultEventType = 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
@@ -111,4 +111,51 @@ export function parseEnvelope<P = unknown>(m: SseMessage): EventEnvelope<P> {
   }
   if (!('payload' in body)) throw new Error('event envelope has neither payload nor error');
   return { id: m.id, timestamp, payload: body.payload as P };
+}
+
+/** Parses a watch stream message; undefined for other event names, a throw for a `changed` event without path or status. */
+export function parseWatchChange(m: SseMessage): WatchChange | undefined {
+  if (m.event !== 'changed') return undefined;
+  const body = JSON.parse(m.data) as Partial<WatchChange> | null;
+  if (!body || typeof body.path !== 'string' || typeof body.status !== 'number') throw new Error('watch event without path and status');
+  return { path: body.path, status: body.status, ...('body' in body ? { body: body.body } : {}), ...(body.too_large === true ? { too_large: true } : {}) };
+}
+
+/** One event of a topic's stream (`GET …/data/{topic}/stream`): the gateway's data with the event's name and id. */
+export interface TopicStreamEvent extends TopicStreamData {
+  id?: string;
+  kind: 'sample' | 'stats';
+}
+
+const nullableNumber = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/**
+ * Parses a topic stream message; undefined for other event names. Figures that are missing or not numbers read as
+ * null (counts as 0): a gateway that adds or drops a figure does not stop the view; a body that is not an object throws.
+ */
+export function parseTopicStreamEvent(m: SseMessage): TopicStreamEvent | undefined {
+  if (m.event !== 'sample' && m.event !== 'stats') return undefined;
+  const body = JSON.parse(m.data) as Record<string, unknown> | null;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('topic stream event is not an object');
+  const s = body.stats && typeof body.stats === 'object' ? (body.stats as Record<string, unknown>) : {};
+  return {
+    id: m.id,
+    kind: m.event,
+    ...(m.event === 'sample' && 'data' in body ? { data: body.data } : {}),
+    ...(body.value_omitted === 'too_large' ? { value_omitted: 'too_large' as const } : {}),
+    timestamp: nullableNumber(body.timestamp),
+    age_sec: nullableNumber(body.age_sec),
+    stats: {
+      rate_hz: nullableNumber(s.rate_hz),
+      interval_min_sec: nullableNumber(s.interval_min_sec),
+      interval_max_sec: nullableNumber(s.interval_max_sec),
+      interval_std_sec: nullableNumber(s.interval_std_sec),
+      window_count: count(s.window_count),
+      bandwidth_bytes_per_sec: nullableNumber(s.bandwidth_bytes_per_sec),
+      mean_size_bytes: nullableNumber(s.mean_size_bytes),
+      received: count(s.received),
+      dropped: count(s.dropped),
+    },
+  };
 }

@@ -3,29 +3,15 @@
 // most recent messages. The window is the last WINDOW_SEC seconds, at most WINDOW_MAX messages (ros2 topic hz
 // counts a window of messages; a time bound too makes a topic that fell silent lose its rate instead of
 // keeping it forever). Pure: every time is passed in, as bigint ns since the epoch; memory is a fixed ring.
+import type { TopicRateStats } from '@medkit/sovd';
 
 /** Seconds of history the statistics cover. */
 export const WINDOW_SEC = 10;
 /** Messages the window holds at most (a 1 kHz topic is measured over its last second). */
 export const WINDOW_MAX = 1000;
 
-/** Statistics of one window, as a stream event carries them (docs/api.md "Topic streams"). */
-export interface RateStats {
-  /** Mean rate, 1 / mean interval (ros2 topic hz's "average rate"); null with fewer than two messages. */
-  rate_hz: number | null;
-  /** Shortest, longest interval and the standard deviation of the intervals, s; null with fewer than two messages. */
-  interval_min_sec: number | null;
-  interval_max_sec: number | null;
-  interval_std_sec: number | null;
-  /** Intervals the figures are over (messages in the window - 1). */
-  window_count: number;
-  /** Serialized payload bytes per second over the window (ros2 topic bw); null with fewer than two messages. */
-  bandwidth_bytes_per_sec: number | null;
-  /** Mean serialized size of the messages in the window, bytes; null when empty. */
-  mean_size_bytes: number | null;
-  /** Messages measured since the stream started (all of them, not only the ones sent). */
-  received: number;
-}
+/** Statistics of one window, as a stream event carries them (the shape is the SOVD core's, shared with the client). */
+export type RateStats = TopicRateStats;
 
 const NS_PER_SEC = 1e9;
 

@@ -6,7 +6,8 @@
 // HTTP-free: the route hands in an EventStream and translates the errors.
 import type { EventStream, StreamEvent } from '@medkit/kit';
 import { SovdError } from '@medkit/sovd';
-import { RateWindow, type RateStats } from './rate-window.js';
+import { RateWindow } from './rate-window.js';
+import type { TopicStreamData } from '@medkit/sovd';
 import type { TopicSample } from './topic-pool.js';
 
 /** The most events a second a client may ask for (and the default). */
@@ -22,20 +23,8 @@ export interface StreamSink extends EventStream {
   drained?(): Promise<void>;
 }
 
-/** Data of an event: `sample` events carry the newest message, `stats` events only the figures. */
-export interface SampleEventData {
-  /** The decoded message (sample events); left off when larger than STREAM_VALUE_MAX_BYTES serialized. */
-  data?: Record<string, unknown>;
-  value_omitted?: 'too_large';
-  /** Receive time of the newest message, ns since the epoch; null before the first. */
-  timestamp: number | null;
-  /** Its age when the event was made, s; null before the first. */
-  age_sec: number | null;
-  stats: RateStats & {
-    /** Events not written because the client had not taken the previous ones yet. */
-    dropped: number;
-  };
-}
+/** Data of an event (the SOVD core's shape, shared with the client): `sample` events carry the newest message, `stats` events only the figures. */
+export type SampleEventData = TopicStreamData;
 
 /**
  * The decimator of one stream, driven by `tick` (a timer in {@link SampleStreams}, the test's clock in unit

@@ -3,16 +3,10 @@
 // per reader, each read with a deadline; what is kept per reader is its last answer, bounded in size. The
 // read itself is injected (the gateway passes its own HTTP stack, so auth and every route's rules apply).
 import { createHash } from 'node:crypto';
+import type { WatchChange } from '@medkit/sovd';
 
-/** One answer of a watched resource. */
-export interface WatchedAnswer {
-  path: string;
-  status: number;
-  /** The JSON body (undefined when it was not JSON or too large, see `too_large`). */
-  body?: unknown;
-  /** The body exceeded the per-answer cap: the client reads the path itself. */
-  too_large?: true;
-}
+/** One answer of a watched resource (the SOVD core's shape of a watch event, shared with the client). */
+export type WatchedAnswer = WatchChange;
 
 /** How a reader reads: the raw answer or a failure (a deadline hit is a failure). */
 export type ReadResource = (path: string, headers: Record<string, string>) => Promise<{ status: number; text: string }>;

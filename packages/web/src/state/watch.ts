@@ -6,14 +6,10 @@
 // `live` false, and the views poll as before.
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
-import { SovdClientError, type EventStream, type MedkitClient } from '@medkit/client';
+import { SovdClientError, type EventStream, type MedkitClient, type WatchChange } from '@medkit/client';
 
-export interface WatchedAnswer {
-  path: string;
-  status: number;
-  body?: unknown;
-  too_large?: boolean;
-}
+/** A watched path's answer: the typed client's watch event (docs/api.md "Watching resources"). */
+export type WatchedAnswer = WatchChange;
 
 type Listener = (answer: WatchedAnswer) => void;
 
@@ -21,15 +17,6 @@ type Listener = (answer: WatchedAnswer) => void;
 const REOPEN_AFTER_MS = 250;
 /** The route's own cap. */
 const MAX_PATHS = 64;
-
-function parseAnswer(data: string): WatchedAnswer | undefined {
-  try {
-    const a = JSON.parse(data) as WatchedAnswer;
-    return typeof a?.path === 'string' && typeof a.status === 'number' ? a : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The paths watched for this page, their last answers, and the one stream that brings them. */
 export class ResourceWatch {
@@ -104,8 +91,7 @@ export class ResourceWatch {
     this.answers.clear();
     this.setConnected(false);
     if (paths.length === 0 || this.unsupported) return;
-    const query = paths.map((p) => `path=${encodeURIComponent(p)}`).join('&');
-    this.source = this.client.events(`/x-medkit-watch?${query}`, (m) => (m.event === 'changed' ? parseAnswer(m.data) : undefined), {
+    this.source = this.client.watchStream(paths, {
       onEvent: (a) => {
         this.answers.set(a.path, a);
         this.setConnected(true);

@@ -1,10 +1,9 @@
-// A topic's live stream for the data tab (issue 56): `GET …/data/{topic}/stream` through the client's event reader,
+// A topic's live stream for the data tab (issue 56): `GET …/data/{topic}/stream` through the typed client's topicStream,
 // followed for as long as the topic's view is open (state/live-stream.ts: a refused stream, e.g. 404 from a gateway
 // without the route, is tried again later and the tab polls meanwhile). The gateway measures every message; the
 // events bring its figures and, at most 30 times a second, the newest message for the plot and the field tree.
 import { useEffect, useState } from 'preact/hooks';
-import type { SseMessage } from '@medkit/client';
-import { isObj, num, obj } from '../../model/json';
+import type { TopicStreamEvent } from '@medkit/client';
 import { followStream, type StreamState } from '../../state/live-stream';
 import { useApp } from '../context';
 import { addRead, type ItemHistory } from './data-history';
@@ -33,31 +32,25 @@ export interface TopicEvent {
   stats: StreamStats;
 }
 
-/** One stream message as the tab uses it; undefined for anything else (a tolerant reader, like the fault store's). */
-export function parseTopicEvent(m: Pick<SseMessage, 'event' | 'data'>): TopicEvent | undefined {
-  if (m.event !== 'sample' && m.event !== 'stats') return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(m.data);
-  } catch {
-    return undefined;
-  }
-  if (!isObj(body)) return undefined;
-  const s = obj(body.stats);
+const orUndefined = (v: number | null | undefined): number | undefined => (v === null ? undefined : v);
+
+/** The client's typed stream event as the tab shows it (absent figures as undefined, camel case for the view). */
+export function topicEventView(ev: TopicStreamEvent): TopicEvent {
+  const s = ev.stats;
   return {
-    kind: m.event,
-    ...(m.event === 'sample' && 'data' in body ? { data: body.data } : {}),
-    timestampNs: num(body.timestamp),
-    ageSec: num(body.age_sec),
+    kind: ev.kind,
+    ...(ev.kind === 'sample' && 'data' in ev ? { data: ev.data } : {}),
+    timestampNs: orUndefined(ev.timestamp),
+    ageSec: orUndefined(ev.age_sec),
     stats: {
-      rateHz: num(s.rate_hz),
-      minSec: num(s.interval_min_sec),
-      maxSec: num(s.interval_max_sec),
-      stdSec: num(s.interval_std_sec),
-      window: num(s.window_count) ?? 0,
-      bytesPerSec: num(s.bandwidth_bytes_per_sec),
-      received: num(s.received) ?? 0,
-      dropped: num(s.dropped) ?? 0,
+      rateHz: orUndefined(s.rate_hz),
+      minSec: orUndefined(s.interval_min_sec),
+      maxSec: orUndefined(s.interval_max_sec),
+      stdSec: orUndefined(s.interval_std_sec),
+      window: s.window_count,
+      bytesPerSec: orUndefined(s.bandwidth_bytes_per_sec),
+      received: s.received,
+      dropped: s.dropped,
     },
   };
 }
@@ -102,10 +95,12 @@ export function useTopicStream(base: string, id: string, enabled: boolean): Topi
   useEffect(() => {
     if (!enabled) return;
     setView({ history: { samples: [] } });
-    const stop = followStream<TopicEvent>({
-      open: (handlers, options) => client.events(`${itemPath(base, id)}/stream`, parseTopicEvent, handlers, options),
-      onEvent: (ev) =>
-        setView((v) => ({ latest: ev, value: ev.data !== undefined ? ev.data : v.value, history: addStreamEvent(v.history, ev) })),
+    const stop = followStream<TopicStreamEvent>({
+      open: (handlers, options) => client.topicStream(itemPath(base, id), handlers, options),
+      onEvent: (typed) => {
+        const ev = topicEventView(typed);
+        setView((v) => ({ latest: ev, value: ev.data !== undefined ? ev.data : v.value, history: addStreamEvent(v.history, ev) }));
+      },
       setState,
     });
     return () => {
