@@ -1317,6 +1317,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/x-medkit-container": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Container (cgroup v2) of the App's process
+         * @description Container (cgroup v2) of the App's process
+         */
+        get: operations["getAppsAppIdXMedkitContainer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/x-medkit-procfs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Process metrics (procfs) of the App's process
+         * @description Process metrics (procfs) of the App's process
+         */
+        get: operations["getAppsAppIdXMedkitProcfs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/x-medkit-script-audit": {
         parameters: {
             query?: never;
@@ -1329,6 +1369,66 @@ export type paths = {
          * @description [x-medkit] Audit trail of script activity on a App, newest first
          */
         get: operations["getScriptAuditApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/x-medkit-systemd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * systemd unit of the App's process
+         * @description systemd unit of the App's process
+         */
+        get: operations["getAppsAppIdXMedkitSystemd"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{id}/x-medkit-param-beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Parameter beacon hint of an entity (app)
+         * @description Parameter beacon hint of an entity (app)
+         */
+        get: operations["getAppsIdXMedkitParamBeacon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{id}/x-medkit-topic-beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Topic beacon hint of an entity (app)
+         * @description Topic beacon hint of an entity (app)
+         */
+        get: operations["getAppsIdXMedkitTopicBeacon"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3649,6 +3749,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/components/{component_id}/x-medkit-container": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Container (cgroup v2) of the processes of the Component's Apps (deduplicated; unresolvable Apps skipped)
+         * @description Container (cgroup v2) of the processes of the Component's Apps (deduplicated; unresolvable Apps skipped)
+         */
+        get: operations["getComponentsComponentIdXMedkitContainer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{component_id}/x-medkit-procfs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Process metrics (procfs) of the processes of the Component's Apps (deduplicated; unresolvable Apps skipped)
+         * @description Process metrics (procfs) of the processes of the Component's Apps (deduplicated; unresolvable Apps skipped)
+         */
+        get: operations["getComponentsComponentIdXMedkitProcfs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/components/{component_id}/x-medkit-script-audit": {
         parameters: {
             query?: never;
@@ -3661,6 +3801,66 @@ export type paths = {
          * @description [x-medkit] Audit trail of script activity on a Component, newest first
          */
         get: operations["getScriptAuditComponent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{component_id}/x-medkit-systemd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * systemd unit of the processes of the Component's Apps (deduplicated; unresolvable Apps skipped)
+         * @description systemd unit of the processes of the Component's Apps (deduplicated; unresolvable Apps skipped)
+         */
+        get: operations["getComponentsComponentIdXMedkitSystemd"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{id}/x-medkit-param-beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Parameter beacon hint of an entity (component)
+         * @description Parameter beacon hint of an entity (component)
+         */
+        get: operations["getComponentsIdXMedkitParamBeacon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{id}/x-medkit-topic-beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Topic beacon hint of an entity (component)
+         * @description Topic beacon hint of an entity (component)
+         */
+        get: operations["getComponentsIdXMedkitTopicBeacon"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4713,6 +4913,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/functions/{function_id}/x-medkit-graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pipeline dataflow graph of a Function (graph_provider plugin)
+         * @description Nodes are the Function's Apps, edges the topics between them with metrics from /diagnostics. Rebuilt on every request.
+         */
+        get: operations["getFunctionsFunctionIdXMedkitGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -4901,6 +5121,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/x-medkit-param-beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Parameter beacon poll loop: per-node failures, backoff and skipped cycles
+         * @description Parameter beacon poll loop: per-node failures, backoff and skipped cycles
+         */
+        get: operations["getXMedkitParamBeacon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/x-medkit-script-audit": {
         parameters: {
             query?: never;
@@ -4913,6 +5153,26 @@ export type paths = {
          * @description [x-medkit] Audit trail of script activity on every entity, newest first
          */
         get: operations["getScriptAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/x-medkit-topic-beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Topic beacon receiver: counters and rate limiting
+         * @description Topic beacon receiver: counters and rate limiting
+         */
+        get: operations["getXMedkitTopicBeacon"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4956,6 +5216,74 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/x-medkit-watchdog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Graph watchdog status (graph_watchdog plugin)
+         * @description Warm-up state, the nodes it tracks and what each detector (qos_mismatch, orphan, param_drift, lifecycle_expectation, node_death, tf_stale, latency_budget, value) sees. 503 before the first sweep and after shutdown.
+         */
+        get: operations["getXMedkitWatchdog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/x-medkit-watchdog/value-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Value rules of the graph watchdog (configuration and REST)
+         * @description Value rules of the graph watchdog (configuration and REST)
+         */
+        get: operations["getXMedkitWatchdogValueRules"];
+        put?: never;
+        /**
+         * Add a value rule: a window statistic of topic fields or /diagnostics keys that raises its fault code
+         * @description Kept in `detectors.value.storage_path` when set (else until restart). 400 names the field; 409 when the id or fault code is taken; 503 at max_rules or when the rule file cannot be written.
+         */
+        post: operations["postXMedkitWatchdogValueRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/x-medkit-watchdog/value-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One value rule
+         * @description One value rule
+         */
+        get: operations["getXMedkitWatchdogValueRulesRuleId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a REST value rule; the fault it raised is cleared
+         * @description Delete a REST value rule; the fault it raised is cleared
+         */
+        delete: operations["deleteXMedkitWatchdogValueRulesRuleId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -17043,6 +17371,174 @@ export interface operations {
             };
         };
     };
+    getAppsAppIdXMedkitContainer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cgroup?: string;
+                        /** @enum {string} */
+                        cgroup_version?: "v1" | "v2" | "hybrid";
+                        container_id?: string;
+                        cpu_period_us?: number | null;
+                        cpu_quota_us?: number | null;
+                        cpu_usage_usec?: number | null;
+                        /** @description limited: set (the value above); unlimited: not set; unreadable: no cgroup file could be read */
+                        limits?: {
+                            /** @enum {string} */
+                            cpu?: "limited" | "unlimited" | "unreadable";
+                            /** @enum {string} */
+                            memory?: "limited" | "unlimited" | "unreadable";
+                            /** @enum {string} */
+                            pids?: "limited" | "unlimited" | "unreadable";
+                        };
+                        memory_current_bytes?: number | null;
+                        memory_limit_bytes?: number | null;
+                        pid?: number;
+                        /** @enum {string} */
+                        pid_source?: "hint" | "cmdline";
+                        pids_current?: number | null;
+                        pids_limit?: number | null;
+                        /** @enum {string} */
+                        runtime?: "docker" | "podman" | "containerd" | "cri-o";
+                    };
+                };
+            };
+            /** @description Invalid entity id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description Entity not found, or x-medkit-pid-lookup-failed, x-medkit-not-containerized */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description x-medkit-proc-read-failed, x-medkit-cgroup-read-failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppsAppIdXMedkitProcfs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cmdline?: string;
+                        cmdline_truncated?: boolean;
+                        /** @description percent of one CPU since the previous read ≥ 1 s earlier; null on the first read */
+                        cpu_percent?: number | null;
+                        cpu_system_ticks?: number;
+                        cpu_user_ticks?: number;
+                        exe?: string | null;
+                        fd_count?: number | null;
+                        fd_count_truncated?: boolean;
+                        pid?: number;
+                        /** @enum {string} */
+                        pid_source?: "hint" | "cmdline";
+                        ppid?: number;
+                        rss_bytes?: number | null;
+                        /** Format: date-time */
+                        start_time?: string;
+                        threads?: number;
+                        uptime_seconds?: number;
+                        vm_size_bytes?: number | null;
+                    };
+                };
+            };
+            /** @description Invalid entity id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description Entity not found, or x-medkit-pid-lookup-failed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description x-medkit-proc-read-failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     getScriptAuditApp: {
         parameters: {
             query?: {
@@ -17142,6 +17638,133 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GenericError"];
                 };
+            };
+        };
+    };
+    getAppsAppIdXMedkitSystemd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        active_state?: string | null;
+                        /** @enum {string} */
+                        manager?: "system" | "user";
+                        pid?: number;
+                        /** @enum {string} */
+                        pid_source?: "hint" | "cmdline";
+                        restart_count?: number | null;
+                        sub_state?: string | null;
+                        unit?: string;
+                        unit_type?: string;
+                        watchdog_usec?: number | null;
+                    };
+                };
+            };
+            /** @description Invalid entity id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description Entity not found, or x-medkit-pid-lookup-failed, x-medkit-not-in-systemd-unit */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description x-medkit-proc-read-failed, x-medkit-systemd-query-failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppsIdXMedkitParamBeacon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hint the entity reported, with its state and age */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No hint (x-medkit-beacon-not-found) or unknown entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAppsIdXMedkitTopicBeacon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hint the entity reported, with its state and age */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No hint (x-medkit-beacon-not-found) or unknown entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -33134,6 +33757,180 @@ export interface operations {
             };
         };
     };
+    getComponentsComponentIdXMedkitContainer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        containers?: {
+                            cgroup?: string;
+                            /** @enum {string} */
+                            cgroup_version?: "v1" | "v2" | "hybrid";
+                            container_id?: string;
+                            cpu_period_us?: number | null;
+                            cpu_quota_us?: number | null;
+                            cpu_usage_usec?: number | null;
+                            /** @description limited: set (the value above); unlimited: not set; unreadable: no cgroup file could be read */
+                            limits?: {
+                                /** @enum {string} */
+                                cpu?: "limited" | "unlimited" | "unreadable";
+                                /** @enum {string} */
+                                memory?: "limited" | "unlimited" | "unreadable";
+                                /** @enum {string} */
+                                pids?: "limited" | "unlimited" | "unreadable";
+                            };
+                            memory_current_bytes?: number | null;
+                            memory_limit_bytes?: number | null;
+                            node_ids?: string[];
+                            pid?: number;
+                            /** @enum {string} */
+                            pid_source?: "hint" | "cmdline";
+                            pids_current?: number | null;
+                            pids_limit?: number | null;
+                            /** @enum {string} */
+                            runtime?: "docker" | "podman" | "containerd" | "cri-o";
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid entity id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description Entity not found, or x-medkit-pid-lookup-failed, x-medkit-not-containerized */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description x-medkit-proc-read-failed, x-medkit-cgroup-read-failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentsComponentIdXMedkitProcfs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        processes?: {
+                            cmdline?: string;
+                            cmdline_truncated?: boolean;
+                            /** @description percent of one CPU since the previous read ≥ 1 s earlier; null on the first read */
+                            cpu_percent?: number | null;
+                            cpu_system_ticks?: number;
+                            cpu_user_ticks?: number;
+                            exe?: string | null;
+                            fd_count?: number | null;
+                            fd_count_truncated?: boolean;
+                            node_ids?: string[];
+                            pid?: number;
+                            /** @enum {string} */
+                            pid_source?: "hint" | "cmdline";
+                            ppid?: number;
+                            rss_bytes?: number | null;
+                            /** Format: date-time */
+                            start_time?: string;
+                            threads?: number;
+                            uptime_seconds?: number;
+                            vm_size_bytes?: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid entity id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description Entity not found, or x-medkit-pid-lookup-failed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description x-medkit-proc-read-failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     getScriptAuditComponent: {
         parameters: {
             query?: {
@@ -33233,6 +34030,136 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GenericError"];
                 };
+            };
+        };
+    };
+    getComponentsComponentIdXMedkitSystemd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        units?: {
+                            active_state?: string | null;
+                            /** @enum {string} */
+                            manager?: "system" | "user";
+                            node_ids?: string[];
+                            pid?: number;
+                            /** @enum {string} */
+                            pid_source?: "hint" | "cmdline";
+                            restart_count?: number | null;
+                            sub_state?: string | null;
+                            unit?: string;
+                            unit_type?: string;
+                            watchdog_usec?: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid entity id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description Entity not found, or x-medkit-pid-lookup-failed, x-medkit-not-in-systemd-unit */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description x-medkit-proc-read-failed, x-medkit-systemd-query-failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentsIdXMedkitParamBeacon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hint the entity reported, with its state and age */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No hint (x-medkit-beacon-not-found) or unknown entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getComponentsIdXMedkitTopicBeacon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hint the entity reported, with its state and age */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No hint (x-medkit-beacon-not-found) or unknown entity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -40484,6 +41411,102 @@ export interface operations {
             };
         };
     };
+    getFunctionsFunctionIdXMedkitGraph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        "x-medkit-graph": {
+                            bottleneck_edge: string | null;
+                            edges: {
+                                edge_id: string;
+                                metrics: {
+                                    drop_rate_percent?: number;
+                                    /** @enum {string} */
+                                    error_reason?: "metrics_stale";
+                                    frequency_hz?: number;
+                                    latency_ms?: number;
+                                    /** @enum {string} */
+                                    metrics_status: "pending" | "active" | "error";
+                                    publisher_count: number;
+                                    /** @constant */
+                                    rate_ambiguous?: true;
+                                    /** @description Node that published the last /diagnostics sample (omitted when not attributable) */
+                                    source?: string;
+                                };
+                                source: string;
+                                target: string;
+                                topic_id: string;
+                                transport_type: string;
+                            }[];
+                            graph_id: string;
+                            nodes: {
+                                entity_id: string;
+                                /** Format: date-time */
+                                last_seen?: string;
+                                /** @enum {string} */
+                                node_status: "reachable" | "unreachable";
+                            }[];
+                            /** @enum {string} */
+                            pipeline_status: "healthy" | "degraded" | "broken";
+                            /** @example 2.0.0 */
+                            schema_version: string;
+                            scope: {
+                                entity_id: string;
+                                /** @constant */
+                                type: "function";
+                            };
+                            /** Format: date-time */
+                            timestamp: string;
+                            topics: {
+                                name: string;
+                                topic_id: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -41373,6 +42396,24 @@ export interface operations {
             };
         };
     };
+    getXMedkitParamBeacon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Parameter beacon poll loop: per-node failures, backoff and skipped cycles */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getScriptAudit: {
         parameters: {
             query?: {
@@ -41453,6 +42494,24 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GenericError"];
                 };
+            };
+        };
+    };
+    getXMedkitTopicBeacon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Topic beacon receiver: counters and rate limiting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -41567,6 +42626,451 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    getXMedkitWatchdog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Watchdog status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detectors?: {
+                            [key: string]: Record<string, never>;
+                        };
+                        entities?: {
+                            armed?: boolean;
+                            first_seen_tick?: number;
+                            id?: string;
+                            lifecycle?: string | null;
+                            /** @enum {string} */
+                            state?: "present" | "absent";
+                        }[];
+                        /** @enum {string} */
+                        global_state?: "armed" | "warming_up";
+                        schema_version?: string;
+                        tick?: number;
+                        topology?: {
+                            nodes?: number;
+                            topics?: number;
+                            truncated?: boolean;
+                        };
+                        warmup_cycles?: number;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+        };
+    };
+    getXMedkitWatchdogValueRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every value rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items?: {
+                            description?: string;
+                            /** @description Expression; a sample counts only while it holds */
+                            enable?: string;
+                            /** @description Fault raised while the check fails (not GRAPH_…; one rule per code) */
+                            fault_code?: string;
+                            id?: string;
+                            min_samples?: number;
+                            /**
+                             * @description A value that is NaN, infinite or not numeric: hold (no valid data; an active fault does not heal) or violate (a violation for a window)
+                             * @default hold
+                             * @enum {string}
+                             */
+                            on_invalid: "hold" | "violate";
+                            /**
+                             * @description Not for stuck
+                             * @enum {string}
+                             */
+                            op?: "<" | "<=" | ">" | ">=";
+                            /** @enum {string} */
+                            origin?: "config" | "rest";
+                            /**
+                             * @default ERROR
+                             * @enum {string}
+                             */
+                            severity: "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+                            /** @description Name → `/topic.field.path` or `diag:<status name>/<key>` */
+                            sources?: {
+                                [key: string]: string;
+                            };
+                            /** @description Raise when no valid value arrived for this long */
+                            stale_after_ms?: number;
+                            /** @enum {string} */
+                            stat?: "min" | "max" | "mean" | "rate" | "stuck";
+                            /** @description Compared with the statistic; for stuck the tolerance (default 0) */
+                            threshold?: number;
+                            /** @description Expression over the sources (default: the only source) */
+                            value?: string;
+                            /** @default 5000 */
+                            window_ms: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+        };
+    };
+    postXMedkitWatchdogValueRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    /** @description Expression; a sample counts only while it holds */
+                    enable?: string;
+                    /** @description Fault raised while the check fails (not GRAPH_…; one rule per code) */
+                    fault_code: string;
+                    min_samples?: number;
+                    /**
+                     * @description A value that is NaN, infinite or not numeric: hold (no valid data; an active fault does not heal) or violate (a violation for a window)
+                     * @default hold
+                     * @enum {string}
+                     */
+                    on_invalid?: "hold" | "violate";
+                    /**
+                     * @description Not for stuck
+                     * @enum {string}
+                     */
+                    op?: "<" | "<=" | ">" | ">=";
+                    /**
+                     * @default ERROR
+                     * @enum {string}
+                     */
+                    severity?: "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+                    /** @description Name → `/topic.field.path` or `diag:<status name>/<key>` */
+                    sources: {
+                        [key: string]: string;
+                    };
+                    /** @description Raise when no valid value arrived for this long */
+                    stale_after_ms?: number;
+                    /** @enum {string} */
+                    stat: "min" | "max" | "mean" | "rate" | "stuck";
+                    /** @description Compared with the statistic; for stuck the tolerance (default 0) */
+                    threshold?: number;
+                    /** @description Expression over the sources (default: the only source) */
+                    value?: string;
+                    /** @default 5000 */
+                    window_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The rule as stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description?: string;
+                        /** @description Expression; a sample counts only while it holds */
+                        enable?: string;
+                        /** @description Fault raised while the check fails (not GRAPH_…; one rule per code) */
+                        fault_code?: string;
+                        id?: string;
+                        min_samples?: number;
+                        /**
+                         * @description A value that is NaN, infinite or not numeric: hold (no valid data; an active fault does not heal) or violate (a violation for a window)
+                         * @default hold
+                         * @enum {string}
+                         */
+                        on_invalid: "hold" | "violate";
+                        /**
+                         * @description Not for stuck
+                         * @enum {string}
+                         */
+                        op?: "<" | "<=" | ">" | ">=";
+                        /** @enum {string} */
+                        origin?: "config" | "rest";
+                        /**
+                         * @default ERROR
+                         * @enum {string}
+                         */
+                        severity: "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+                        /** @description Name → `/topic.field.path` or `diag:<status name>/<key>` */
+                        sources?: {
+                            [key: string]: string;
+                        };
+                        /** @description Raise when no valid value arrived for this long */
+                        stale_after_ms?: number;
+                        /** @enum {string} */
+                        stat?: "min" | "max" | "mean" | "rate" | "stuck";
+                        /** @description Compared with the statistic; for stuck the tolerance (default 0) */
+                        threshold?: number;
+                        /** @description Expression over the sources (default: the only source) */
+                        value?: string;
+                        /** @description What is accepted but not working yet, e.g. a source topic no node publishes (the rule waits for it; /health says so too) */
+                        warnings?: string[];
+                        /** @default 5000 */
+                        window_ms: number;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+        };
+    };
+    getXMedkitWatchdogValueRulesRuleId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description?: string;
+                        /** @description Expression; a sample counts only while it holds */
+                        enable?: string;
+                        /** @description Fault raised while the check fails (not GRAPH_…; one rule per code) */
+                        fault_code?: string;
+                        id?: string;
+                        min_samples?: number;
+                        /**
+                         * @description A value that is NaN, infinite or not numeric: hold (no valid data; an active fault does not heal) or violate (a violation for a window)
+                         * @default hold
+                         * @enum {string}
+                         */
+                        on_invalid: "hold" | "violate";
+                        /**
+                         * @description Not for stuck
+                         * @enum {string}
+                         */
+                        op?: "<" | "<=" | ">" | ">=";
+                        /** @enum {string} */
+                        origin?: "config" | "rest";
+                        /**
+                         * @default ERROR
+                         * @enum {string}
+                         */
+                        severity: "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+                        /** @description Name → `/topic.field.path` or `diag:<status name>/<key>` */
+                        sources?: {
+                            [key: string]: string;
+                        };
+                        /** @description Raise when no valid value arrived for this long */
+                        stale_after_ms?: number;
+                        /** @enum {string} */
+                        stat?: "min" | "max" | "mean" | "rate" | "stuck";
+                        /** @description Compared with the statistic; for stuck the tolerance (default 0) */
+                        threshold?: number;
+                        /** @description Expression over the sources (default: the only source) */
+                        value?: string;
+                        /** @default 5000 */
+                        window_ms: number;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+        };
+    };
+    deleteXMedkitWatchdogValueRulesRuleId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD GenericError */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
+                };
+            };
+            /** @description SOVD GenericError */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error_code?: string;
+                        message?: string;
+                        parameters?: Record<string, never>;
+                    };
                 };
             };
         };

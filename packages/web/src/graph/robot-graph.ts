@@ -198,7 +198,7 @@ export async function fetchRobotTopology(client: MedkitClient, signal: AbortSign
 /** The graph watchdog's findings, or why there are none (`watchdog`: /health lists graph_watchdog active; its route is not asked otherwise). */
 export async function fetchFindings(client: MedkitClient, signal: AbortSignal, watchdog: boolean): Promise<Pick<RobotGraph, 'findings' | 'watchdogNote'>> {
   if (!watchdog) return { watchdogNote: 'This gateway runs no graph watchdog (plugin graph_watchdog), so no findings are drawn.' };
-  return client.read('/x-medkit-watchdog', { signal }).then(
+  return client.get('/x-medkit-watchdog', { signal }).then(
     (b) => ({ findings: findingsOf(b) }),
     (err: unknown) => ({ watchdogNote: `Graph watchdog: ${(err as Error).message}` }),
   );
@@ -221,7 +221,7 @@ export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal,
  * the measured `frequency_hz` of each edge's topic. Only asked for the Functions given (the provider is on).
  */
 export async function fetchTopicRates(client: MedkitClient, functionIds: string[], signal: AbortSignal): Promise<Map<string, number>> {
-  return ratesOf(await Promise.all(functionIds.map((id) => client.read(functionGraphPath(id), { signal }).catch(() => undefined))));
+  return ratesOf(await Promise.all(functionIds.map((id) => client.get('/functions/{function_id}/x-medkit-graph', { signal, params: { path: { function_id: id } } }).catch(() => undefined))));
 }
 
 /** The pipeline graph of Function `id` (docs/graph.md). */

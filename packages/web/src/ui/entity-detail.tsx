@@ -80,7 +80,7 @@ export function EntityDetail({ type, id, tab }: EntityDetailProps) {
       </header>
       <Tabs label={`${entity.name} resources`} idPrefix="entity" tabs={tabs.map((t) => ({ id: t, label: TAB_LABELS[t] }))} active={active} onChange={setTab}>
         {active === 'overview' && <OverviewTab detail={detail.data} entity={entity} />}
-        {active === 'overview' && hasCapability(detail.data, PROCFS_CAPABILITY) && <ProcessMetricsPanel path={path} />}
+        {active === 'overview' && isHostType(type) && hasCapability(detail.data, PROCFS_CAPABILITY) && <ProcessMetricsPanel entity={{ type, id }} />}
         {active === 'overview' && type === 'function' && capabilityNames(detail.data).has('x-medkit-graph') && <FunctionGraphPanel id={id} />}
         {active === 'data' && <DataTab entity={entityKey} />}
         {active === 'operations' && <OperationsTab entity={entityKey} />}

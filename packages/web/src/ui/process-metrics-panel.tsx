@@ -4,11 +4,12 @@
 // at least 1 s apart.
 import { isObj, num, obj, str, strList } from '../model/json';
 import type { MedkitClient } from '@medkit/client';
+import { SEGMENT, type EntityKey } from '../model/entities';
 import { useApp } from './context';
 import { usePoll } from './hooks';
 import { ErrorNote } from './errors';
 
-export const PROCFS_CAPABILITY = 'x-medkit-procfs';
+export const PROCFS_CAPABILITY = 'x-medkit-procfs' as const;
 
 interface ProcessMetrics {
   pid: number;
@@ -36,8 +37,8 @@ function toMetrics(v: unknown): ProcessMetrics {
 }
 
 /** The one fetch of this panel: an App answers one process, a Component `{processes: [...]}`. */
-async function fetchProcessMetrics(client: MedkitClient, entityPath: string, signal: AbortSignal): Promise<ProcessMetrics[]> {
-  const body = await client.read(`${entityPath}/${PROCFS_CAPABILITY}`, { signal });
+async function fetchProcessMetrics(client: MedkitClient, entity: EntityKey<'app' | 'component'>, signal: AbortSignal): Promise<ProcessMetrics[]> {
+  const body: unknown = await client.entityGet(SEGMENT[entity.type], entity.id, `/${PROCFS_CAPABILITY}`, { signal });
   const list = obj(body).processes;
   return Array.isArray(list) ? list.map(toMetrics) : isObj(body) ? [toMetrics(body)] : [];
 }
@@ -52,9 +53,9 @@ function uptime(sec?: number): string {
   return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${Math.floor(sec % 60)} s` : `${Math.floor(sec)} s`;
 }
 
-export function ProcessMetricsPanel({ path }: { path: string }) {
+export function ProcessMetricsPanel({ entity }: { entity: EntityKey<'app' | 'component'> }) {
   const { client } = useApp();
-  const metrics = usePoll((signal) => fetchProcessMetrics(client, path, signal), [client, path], 2000);
+  const metrics = usePoll((signal) => fetchProcessMetrics(client, entity, signal), [client, entity.type, entity.id], 2000);
   return (
     <section class="stack" data-testid="process-metrics" aria-label="Process metrics">
       <h2>Process</h2>
