@@ -11,7 +11,7 @@ import { boundedResponse, onSettled } from './bounded-body.js';
 import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
 import { parseEnvelope, parseFaultEvent, parseFaultOrMutedEvent, parseTopicStreamEvent, parseWatchChange, type EventEnvelope, type FaultStreamEvent, type MutedFaultEvent, type ReplayTruncated, type TopicStreamEvent } from './sse/events.js';
 import { FleetEventOrder } from './fleet-order.js';
-import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
+import { fleetFaultCodeParams, fleetFaultParams, parseFleetStreamEvent, type FleetFaultCodePage, type FleetFaultCodeQuery, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotEntity, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
 import { API_BASE, type SseMessage, type WatchChange } from '@medkit/sovd';
 
@@ -98,6 +98,11 @@ export interface Download {
   body: ReadableStream<Uint8Array>;
 }
 
+/** A resource template with its `{name}` parameters filled in, URL-encoded (`/faults/{fault_code}` → `/faults/X%2FY`). */
+function filledResource(resource: string, params: Record<string, string>): string {
+  return resource.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(params[n] ?? ''));
+}
+
 /** Normalises a gateway address to `scheme://host[:port][/prefix]` without `/api/v1` or a trailing slash. */
 export function gatewayOrigin(baseUrl: string): string {
   let b = baseUrl.trim().replace(/\/+$/, '');
@@ -154,7 +159,7 @@ export class MedkitClient {
     const idParam = ENTITY_ID_PARAM[collection];
     const params = { path: { ...own, [idParam]: id }, ...(query ? { query } : {}) };
     // Errors name the path read, not its template.
-    const label = `GET /${collection}/${encodeURIComponent(id)}${resource.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(own[n] ?? ''))}`;
+    const label = `GET /${collection}/${encodeURIComponent(id)}${filledResource(resource, own)}`;
     return (await this.send('get', `/${collection}/{${idParam}}${resource}`, call, { params }, label)).data as EntityResponse<C, S>;
   }
 
@@ -258,6 +263,32 @@ export class MedkitClient {
   /** One page of a fleet's faults across every robot, filtered (`GET /faults` of a fleet). */
   async fleetFaults(query: FleetFaultQuery = {}, opts: CallOptions = {}): Promise<FleetFaultPage> {
     return this.read<FleetFaultPage>('/faults', { ...opts, query: fleetFaultParams(query) });
+  }
+
+  /** One robot's faults as a fleet stores them (`GET /components/{robot}/faults`, the same filters as `fleetFaults` but `robot`). */
+  async fleetRobotFaults(robot: string, query: Omit<FleetFaultQuery, 'robot'> = {}, opts: CallOptions = {}): Promise<FleetFaultPage> {
+    return this.read<FleetFaultPage>(`/components/${encodeURIComponent(robot)}/faults`, { ...opts, query: fleetFaultParams(query) });
+  }
+
+  /** A fleet's fault codes across every robot, with the robots holding each and its reports per hour (`GET /x-medkit-fault-codes`). */
+  async fleetFaultCodes(query: FleetFaultCodeQuery = {}, opts: CallOptions = {}): Promise<FleetFaultCodePage> {
+    return this.read<FleetFaultCodePage>('/x-medkit-fault-codes', { ...opts, query: fleetFaultCodeParams(query) });
+  }
+
+  /** One robot's entities of a collection as the fleet holds them (the robot's last snapshot). */
+  async fleetRobotEntities(robot: string, collection: EntityCollection, opts: CallOptions = {}): Promise<FleetRobotEntity[]> {
+    return (await this.read<{ items: FleetRobotEntity[] }>(`/components/${encodeURIComponent(robot)}/${collection}`, opts)).items;
+  }
+
+  /**
+   * A robot entity's resource read live from the robot through the fleet's forwarding
+   * (`/components/{robot}/{collection}/{entity}/{resource}`): typed as the robot gateway's own route, which answers it.
+   * `entityId` is the fleet's id (`<robot>__<id>`).
+   */
+  async fleetRobotEntityGet<C extends EntityCollection, S extends EntityResource<C>>(robot: string, collection: C, entityId: string, resource: S, ...init: EntityGetArg<C, S>): Promise<EntityResponse<C, S>> {
+    const { path, query, ...call } = init[0] ?? {};
+    const own: Record<string, string> = path ?? {};
+    return this.read<EntityResponse<C, S>>(`/components/${encodeURIComponent(robot)}/${collection}/${encodeURIComponent(entityId)}${filledResource(resource, own)}`, { ...call, ...(query ? { query: query as RequestOptions['query'] } : {}) });
   }
 
   /** One robot's fault on a fleet: stored state plus the robot's freeze frames and recordings when it is reachable. */

@@ -75,6 +75,64 @@ export interface FleetFaultQuery {
   cursor?: string;
 }
 
+/** One code of the fleet's `GET /x-medkit-fault-codes`: how many robots hold it, and its reports per hour. */
+export interface FleetFaultCode {
+  code: string;
+  /** The description of the newest fault with this code. */
+  fault_name: string;
+  /** Worst severity (0–3) among the robots' faults with this code. */
+  severity: number;
+  severity_label: string;
+  'x-medkit': {
+    /** Robots holding the code under the status filter. */
+    robots: number;
+    /** Of those, robots with it pending or confirmed now. */
+    active_robots: number;
+    /** Sum of the robots' occurrence counts. */
+    occurrences: number;
+    first_seen: string;
+    last_seen: string;
+    /** Reports per hour of the window, oldest first. */
+    trend: number[];
+  };
+}
+
+/** `GET /x-medkit-fault-codes` (fleet): most active robots first, then newest. */
+export interface FleetFaultCodePage {
+  items: FleetFaultCode[];
+  'x-medkit': {
+    /** Codes under the filter (the page holds at most `limit`). */
+    total: number;
+    count: number;
+    window: { start: string; end: string; bucket_sec: number };
+    /** False when the window held more reports than one answer reads: the oldest are not counted. */
+    trend_complete: boolean;
+  };
+}
+
+/** Filters of the fleet's `GET /x-medkit-fault-codes`; every field is optional. */
+export interface FleetFaultCodeQuery {
+  /** Robot ids (sent comma-separated). */
+  robot?: string[];
+  /** Glob: `*` any run, `?` one character. */
+  fault_code?: string;
+  /** active (pending and confirmed), pending, confirmed, cleared, healed or all (the default). */
+  status?: string;
+  /** Whole hours of the trend, 1–168 (default 24). */
+  hours?: number;
+  /** Codes per answer, 1–500 (default 100). */
+  limit?: number;
+}
+
+/** One entity of a robot as the fleet lists it (`GET /components/{robot}/{collection}`, from the robot's last snapshot). */
+export interface FleetRobotEntity {
+  /** `<robot>__<the robot's entity id>`: unique across robots. */
+  id: string;
+  name: string;
+  href: string;
+  'x-medkit': { robot_id: string; robot_entity_id: string; parent: string | null };
+}
+
 /** `GET /components/{robot}/faults/{code}` (fleet): the stored fault, with the robot's environment data when it could give it. */
 export interface FleetRobotFaultDetail {
   item: FleetFault;
@@ -142,6 +200,11 @@ export function parseFleetStreamEvent(m: SseMessage): FleetStreamEvent | undefin
   if (!FAULT_EVENTS.includes(type)) return undefined;
   if (!body || typeof body.robot_id !== 'string' || !body.fault || typeof body.fault.fault_code !== 'string') throw new Error('fleet fault event without a robot or a fault');
   return { kind: 'fault', event: { ...body, id: m.id, event_type: type as FleetFaultEvent['event_type'], robot_id: body.robot_id, timestamp: String(body.timestamp ?? ''), fault: body.fault } };
+}
+
+/** Query parameters of a FleetFaultCodeQuery as sent. */
+export function fleetFaultCodeParams(q: FleetFaultCodeQuery): Record<string, string | number | undefined> {
+  return { robot: q.robot && q.robot.length > 0 ? q.robot.join(',') : undefined, fault_code: q.fault_code || undefined, status: q.status || undefined, hours: q.hours, limit: q.limit };
 }
 
 /** Query parameters of a FleetFaultQuery as sent. */

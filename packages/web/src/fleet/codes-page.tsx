@@ -2,7 +2,7 @@
 // first and last seen, and its reports per hour over the last 24 h as a small bar trend; a code opens the robots
 // that have it, each opening the robot's fault and incident page.
 import { useEffect, useState } from 'preact/hooks';
-import type { FleetFaultPage, MedkitClient } from '@medkit/client';
+import type { MedkitClient } from '@medkit/client';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { SeverityBadge, StatusBadge } from '../ui/badges';
@@ -21,7 +21,7 @@ const LIST_LIMIT = 100;
 /** The fleet's fault codes under a glob (the list), or the one `code` (its page). */
 function useFaultCodes(client: MedkitClient, glob: string, exact?: string) {
   const query = { hours: TREND_HOURS, limit: exact === undefined ? LIST_LIMIT : 500, fault_code: (exact ?? glob) || undefined };
-  return usePoll(async (signal) => faultCodeList(await client.read('/x-medkit-fault-codes', { signal, query })), [client, glob, exact], CODES_POLL_MS);
+  return usePoll(async (signal) => faultCodeList(await client.fleetFaultCodes(query, { signal })), [client, glob, exact], CODES_POLL_MS);
 }
 
 /** Reports per hour as bars (one path, light enough for hundreds of rows); the label says the total, the last hour and the direction, the hover the busiest hours. */
@@ -147,7 +147,7 @@ const MAX_ROBOTS = 1000;
 /** One code: its trend, and every robot that has it, each opening the robot's fault (and incident) page. */
 export function FaultCodePage({ client, code, robots }: { client: MedkitClient; code: string; robots?: RobotView[] }) {
   const summary = useFaultCodes(client, '', code);
-  const holders = usePoll((signal) => client.read<FleetFaultPage>('/faults', { signal, query: { fault_code: code, status: 'all', limit: String(MAX_ROBOTS) } }), [client, code], CODES_POLL_MS);
+  const holders = usePoll((signal) => client.fleetFaults({ fault_code: code, status: 'all', limit: MAX_ROBOTS }, { signal }), [client, code], CODES_POLL_MS);
   const c = summary.data?.items.find((i) => i.code === code);
   const rows = (holders.data?.items ?? []).map(fleetFaultView).filter((f) => f.code === code);
   const more = (holders.data?.['x-medkit']?.total ?? 0) > (holders.data?.items.length ?? 0);

@@ -2,7 +2,7 @@
 // fleet holds for it, and, for an entity picked in the tree, that entity's faults read live from the robot
 // through the fleet's forwarding.
 import { useMemo } from 'preact/hooks';
-import type { FleetFaultPage, MedkitClient } from '@medkit/client';
+import type { MedkitClient } from '@medkit/client';
 import { buildTree, countEntities, emptyTreeInput } from '../model/tree';
 import { SEGMENT, type EntityRef } from '../model/entities';
 import { normalizeFaultList } from '../model/faults';
@@ -20,13 +20,13 @@ export function RobotPage({ client, robotId, entity, robots }: { client: MedkitC
   const base = `/components/${encodeURIComponent(robotId)}`;
   const tree = usePoll(
     async (signal) => {
-      const bodies = await Promise.all(ENTITY_TYPES.map((t) => client.read(`${base}/${SEGMENT[t]}`, { signal })));
+      const bodies = await Promise.all(ENTITY_TYPES.map(async (t) => ({ items: await client.fleetRobotEntities(robotId, SEGMENT[t], { signal }) })));
       return robotTreeInput(robotId, { area: bodies[0], component: bodies[1], app: bodies[2], function: bodies[3] });
     },
     [client, base],
     30_000,
   );
-  const faults = usePoll((signal) => client.read<FleetFaultPage>(`${base}/faults`, { signal, query: { status: 'all', limit: 200 } }), [client, base], ROBOT_POLL_MS);
+  const faults = usePoll((signal) => client.fleetRobotFaults(robotId, { status: 'all', limit: 200 }, { signal }), [client, base], ROBOT_POLL_MS);
   const nodes = useMemo(() => buildTree(tree.data ?? emptyTreeInput()), [tree.data]);
   const all = [...(tree.data?.areas ?? []), ...(tree.data?.components ?? []), ...(tree.data?.apps ?? []), ...(tree.data?.functions ?? [])];
   const selected = entity ? all.find((e) => e.id === entity) : undefined;
@@ -114,7 +114,7 @@ export function RobotPage({ client, robotId, entity, robots }: { client: MedkitC
 /** One entity's faults read live from the robot (forwarded). */
 function EntityFaults({ client, robotId, entity }: { client: MedkitClient; robotId: string; entity: EntityRef }) {
   const path = `/components/${encodeURIComponent(robotId)}/${SEGMENT[entity.type]}/${encodeURIComponent(entity.id)}/faults`;
-  const live = usePoll((signal) => client.read(path, { signal, query: { status: 'all' } }), [client, path], 10_000);
+  const live = usePoll((signal) => client.fleetRobotEntityGet(robotId, SEGMENT[entity.type], entity.id, '/faults', { signal, query: { status: 'all' } }), [client, path], 10_000);
   const list = normalizeFaultList(live.data);
   return (
     <section class="card" data-testid="entity-faults">
