@@ -31,6 +31,7 @@ export default defineConfig({
       { find: '@medkit/rtps/security', replacement: `${packages}rtps/src/security/index.ts` },
       { find: '@medkit/ros2/security', replacement: `${packages}ros2/src/security/index.ts` },
       { find: '@medkit/fleet-protocol/envelope', replacement: `${packages}fleet-protocol/src/envelope.ts` },
+      { find: '@medkit/fleet-protocol/rest', replacement: `${packages}fleet-protocol/src/rest.ts` },
       { find: /^@medkit\/([\w-]+)$/, replacement: `${packages}$1/src/index.ts` },
     ],
   },

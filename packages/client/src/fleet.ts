@@ -1,60 +1,14 @@
 // The fleet's API (`medkit fleet`, docs/fleet.md): SOVD-shaped, but served by a different program than
-// the robot gateway whose OpenAPI document generates `generated.ts`, so its bodies are typed here by hand,
-// field for field as packages/fleet/src/routes.ts answers them. The calls go through MedkitClient
+// the robot gateway whose OpenAPI document generates `generated.ts`. Its list bodies are the fleet contract's
+// types (@medkit/fleet-protocol/rest), which packages/fleet/src/routes.ts builds; what is added here is the query
+// shapes, the fault detail (the robot gateway's environment data) and the stream events. The calls go through MedkitClient
 // (same deadline, token, errors), and the live stream through the same reconnecting SSE reader.
-import type { FaultDetail, SovdFaultStatus } from './types.js';
+import type { FaultDetail } from './types.js';
+import type { FleetFault } from '@medkit/fleet-protocol/rest';
+export type { FleetRobot, FleetRobotDetail, FleetFault, FleetFaultPage, FleetFaultCode, FleetFaultCodePage, FleetRobotEntity, FleetSovdFaultStatus } from '@medkit/fleet-protocol/rest';
 import type { SseMessage } from '@medkit/sovd';
 // Type only (erased from the bundle): the envelope module of the wire contract imports nothing.
 import type { FaultEventBody } from '@medkit/fleet-protocol/envelope';
-
-/** One robot of the fleet (`GET /components` of a fleet). */
-export interface FleetRobot {
-  id: string;
-  name: string;
-  href: string;
-  'x-medkit': {
-    /** Health events arrived within 3 of the robot's own intervals. */
-    online: boolean;
-    last_seen: string;
-    first_seen: string;
-    gateway_url: string | null;
-    /** The robot's own /health status from its last health event. */
-    status: 'healthy' | 'degraded' | null;
-    /** Codes of the robot's own /health warnings (why it is degraded). */
-    warnings: string[];
-    /** Fault records the robot holds (its own count, any status). */
-    fault_count: number | null;
-    /** Faults the fleet holds for the robot as pending or confirmed. */
-    active_faults: number;
-    /** Worst severity (0–3) among them; null without any. */
-    worst_severity: number | null;
-    outbox: { pending: number; dropped: number } | null;
-  };
-}
-
-/** One fault of one robot as the fleet stores it. */
-export interface FleetFault {
-  code: string;
-  fault_name: string;
-  severity: number;
-  severity_label: string;
-  status: SovdFaultStatus;
-  'x-medkit': {
-    robot_id: string;
-    /** PREFAILED, PREPASSED, CONFIRMED, HEALED or CLEARED. */
-    status: string;
-    occurrence_count: number;
-    reporting_sources: string[];
-    first_occurred: string;
-    last_occurred: string;
-  };
-}
-
-/** `GET /faults` (fleet): one page, newest last occurrence first. */
-export interface FleetFaultPage {
-  items: FleetFault[];
-  'x-medkit': { total: number; count: number; next_cursor: string | null };
-}
 
 /** Filters and paging of the fleet's `GET /faults`; every field is optional. */
 export interface FleetFaultQuery {
@@ -75,41 +29,6 @@ export interface FleetFaultQuery {
   cursor?: string;
 }
 
-/** One code of the fleet's `GET /x-medkit-fault-codes`: how many robots hold it, and its reports per hour. */
-export interface FleetFaultCode {
-  code: string;
-  /** The description of the newest fault with this code. */
-  fault_name: string;
-  /** Worst severity (0–3) among the robots' faults with this code. */
-  severity: number;
-  severity_label: string;
-  'x-medkit': {
-    /** Robots holding the code under the status filter. */
-    robots: number;
-    /** Of those, robots with it pending or confirmed now. */
-    active_robots: number;
-    /** Sum of the robots' occurrence counts. */
-    occurrences: number;
-    first_seen: string;
-    last_seen: string;
-    /** Reports per hour of the window, oldest first. */
-    trend: number[];
-  };
-}
-
-/** `GET /x-medkit-fault-codes` (fleet): most active robots first, then newest. */
-export interface FleetFaultCodePage {
-  items: FleetFaultCode[];
-  'x-medkit': {
-    /** Codes under the filter (the page holds at most `limit`). */
-    total: number;
-    count: number;
-    window: { start: string; end: string; bucket_sec: number };
-    /** False when the window held more reports than one answer reads: the oldest are not counted. */
-    trend_complete: boolean;
-  };
-}
-
 /** Filters of the fleet's `GET /x-medkit-fault-codes`; every field is optional. */
 export interface FleetFaultCodeQuery {
   /** Robot ids (sent comma-separated). */
@@ -122,15 +41,6 @@ export interface FleetFaultCodeQuery {
   hours?: number;
   /** Codes per answer, 1–500 (default 100). */
   limit?: number;
-}
-
-/** One entity of a robot as the fleet lists it (`GET /components/{robot}/{collection}`, from the robot's last snapshot). */
-export interface FleetRobotEntity {
-  /** `<robot>__<the robot's entity id>`: unique across robots. */
-  id: string;
-  name: string;
-  href: string;
-  'x-medkit': { robot_id: string; robot_entity_id: string; parent: string | null };
 }
 
 /** `GET /components/{robot}/faults/{code}` (fleet): the stored fault, with the robot's environment data when it could give it. */

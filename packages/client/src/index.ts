@@ -15,6 +15,6 @@ export type { FaultStreamEvent, MutedFaultEvent, ReplayTruncated, FaultEventType
 export type { WatchChange, TopicStreamData, TopicStreamStats, TopicRateStats } from '@medkit/sovd';
 export { parseFleetStreamEvent, fleetFaultParams, fleetFaultCodeParams, FLEET_RESYNC_EVENT } from './fleet.js';
 export { FleetEventOrder, fleetEventPosition } from './fleet-order.js';
-export type { FleetRobot, FleetFault, FleetFaultPage, FleetFaultQuery, FleetFaultCode, FleetFaultCodePage, FleetFaultCodeQuery, FleetRobotEntity, FleetRobotFaultDetail, FleetFaultEvent, FleetFaultEventBody, FleetResync, FleetStreamEvent } from './fleet.js';
+export type { FleetRobot, FleetRobotDetail, FleetSovdFaultStatus, FleetFault, FleetFaultPage, FleetFaultQuery, FleetFaultCode, FleetFaultCodePage, FleetFaultCodeQuery, FleetRobotEntity, FleetRobotFaultDetail, FleetFaultEvent, FleetFaultEventBody, FleetResync, FleetStreamEvent } from './fleet.js';
 export type * from './types.js';
 export type { paths, components, operations } from './generated.js';

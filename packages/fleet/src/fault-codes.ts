@@ -4,28 +4,20 @@
 // only the window's fault events through an index on their time, at most MAX_TREND_EVENTS of them, for the codes
 // of the page only.
 import type { Pool } from 'pg';
+import type { FleetFaultCode } from '@medkit/fleet-protocol/rest';
 import { faultWhere, type FaultFilter } from './queries.js';
 
 /** Most fault events one trend reads; past it the trend covers the newest ones and says it is incomplete. */
 export const MAX_TREND_EVENTS = 200_000;
 const HOUR_MS = 3_600_000;
 
-export interface FaultCodeRow {
+/** One code as the query finds it: its name and worst severity, and the figures REST sends as they are (`x-medkit`). */
+export type FaultCodeRow = FleetFaultCode['x-medkit'] & {
   fault_code: string;
   /** The description of the newest fault with this code. */
   description: string;
   worst_severity: number;
-  /** Robots holding the code (in the statuses asked for). */
-  robots: number;
-  /** Of those, robots with the code pending or confirmed now. */
-  active_robots: number;
-  /** Sum of the robots' occurrence counts. */
-  occurrences: number;
-  first_seen: string;
-  last_seen: string;
-  /** Reports of the code per hour of the window, oldest first (one entry per hour). */
-  trend: number[];
-}
+};
 
 export interface FaultCodePage {
   items: FaultCodeRow[];

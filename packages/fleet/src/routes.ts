@@ -13,6 +13,7 @@ import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, 
 import { API_BASE } from '@medkit/sovd';
 import { type Role, type RouteAccess } from '@medkit/kit';
 import { isFleetId, type EntityNode } from '@medkit/fleet-protocol';
+import type { FleetFault, FleetFaultCodePage, FleetFaultPage, FleetRobot, FleetRobotDetail, FleetRobotEntity } from '@medkit/fleet-protocol/rest';
 import { faultCodes, type FaultCodePage } from './fault-codes.js';
 import { decodeCursor, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
 import { attachFleetStream } from './http/attach.js';
@@ -68,7 +69,7 @@ function robotParam(id: string): string {
   return id;
 }
 
-function robotItem(r: RobotRow) {
+function robotItem(r: RobotRow): FleetRobot {
   return {
     id: r.robot_id,
     name: r.robot_id,
@@ -77,7 +78,7 @@ function robotItem(r: RobotRow) {
   };
 }
 
-function faultItem(f: FaultRow) {
+function faultItem(f: FaultRow): FleetFault {
   return {
     code: f.fault_code,
     fault_name: f.description,
@@ -151,7 +152,12 @@ function faultCodeQuery(q: Record<string, unknown>) {
   };
 }
 
-function faultCodesBody(page: FaultCodePage) {
+/** One page of stored faults as REST answers it (the fleet-wide list and one robot's). */
+function faultPage(page: { items: FaultRow[]; total: number; next_cursor?: string | null }): FleetFaultPage {
+  return { items: page.items.map(faultItem), 'x-medkit': { total: page.total, count: page.items.length, next_cursor: page.next_cursor ?? null } };
+}
+
+function faultCodesBody(page: FaultCodePage): FleetFaultCodePage {
   return {
     items: page.items.map((c) => ({
       code: c.fault_code,
@@ -165,7 +171,7 @@ function faultCodesBody(page: FaultCodePage) {
 }
 
 /** A robot's entities of one type, ids prefixed so they never collide across robots. */
-function treeItems(robot: string, nodes: EntityNode[], type: EntityNode['type'], parent?: string) {
+function treeItems(robot: string, nodes: EntityNode[], type: EntityNode['type'], parent?: string): FleetRobotEntity[] {
   const collection = Object.keys(ENTITY_COLLECTIONS).find((k) => ENTITY_COLLECTIONS[k] === type)!;
   return nodes
     .filter((n) => n.type === type && (parent === undefined || n.parent === parent))
@@ -217,7 +223,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       return { items: robots.map(robotItem) };
     });
 
-    app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot`, { schema: { operationId: 'getFleetRobot', summary: 'One robot', tags: TAGS } }, async (req) => {
+    app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot`, { schema: { operationId: 'getFleetRobot', summary: 'One robot', tags: TAGS } }, async (req): Promise<FleetRobotDetail> => {
       const r = await requireRobot(req.params.robot);
       const base = `${API_BASE}/components/${r.robot_id}`;
       return { ...robotItem(r), subcomponents: `${base}/subcomponents`, hosts: `${base}/hosts`, faults: `${base}/faults`, logs: `${base}/logs`, 'x-medkit': { ...robotItem(r)['x-medkit'], health: r.health } };
@@ -253,7 +259,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
     }, async (req) => {
       const { filter, limit, cursor } = faultQuery(req.query as Record<string, unknown>);
       const page = await db(() => queryFaults(pool(), filter, limit, cursor));
-      return { items: page.items.map(faultItem), 'x-medkit': { total: page.total, count: page.items.length, next_cursor: page.next_cursor ?? null } };
+      return faultPage(page);
     });
 
     app.get(`${API_BASE}/x-medkit-fault-codes`, {
@@ -291,7 +297,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       const r = await requireRobot(req.params.robot);
       const { filter, limit, cursor } = faultQuery(req.query as Record<string, unknown>, r.robot_id);
       const page = await db(() => queryFaults(pool(), filter, limit, cursor));
-      return { items: page.items.map(faultItem), 'x-medkit': { total: page.total, count: page.items.length, next_cursor: page.next_cursor ?? null } };
+      return faultPage(page);
     });
 
     app.get<{ Params: { robot: string; code: string } }>(`${API_BASE}/components/:robot/faults/:code`, {

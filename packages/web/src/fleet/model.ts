@@ -71,7 +71,7 @@ export function robotView(r: FleetRobot): RobotView {
     gatewayUrl: x.gateway_url ?? undefined,
     outboxPending: x.outbox?.pending,
     outboxDropped: x.outbox?.dropped,
-    lastFault: lastFaultOf((x as Record<string, unknown>).last_fault),
+    lastFault: lastFaultOf(x.last_fault),
   };
 }
 
