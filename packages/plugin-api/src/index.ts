@@ -13,7 +13,8 @@ export * from './openapi.js';
 // The SOVD core (@medkit/sovd) names a plugin needs, re-exported so that a plugin keeps importing this package
 // alone and one written before the core had its own package keeps compiling: the entity model, the SOVD error
 // table and SovdError, the factory of coded errors (a plugin defines its own codes with it), fault-code
-// validation, the retry backoff and the edit distance. The gateway and the
+// validation, the retry backoff, the edit distance and the injected clock (a plugin's timers and windows take
+// a Clock so that its tests move time by hand with ManualClock). The gateway and the
 // servers import them from @medkit/sovd directly.
 export {
   ENTITY_TYPES,
@@ -56,4 +57,8 @@ export {
   type BackoffOptions,
   type BackoffBounds,
   editDistance,
+  systemClock,
+  ManualClock,
+  type Clock,
+  type TimerHandle,
 } from '@medkit/sovd';
