@@ -2,6 +2,8 @@
 // Value of every node, in chunks, each read with the request deadline. A cycle never overlaps the next:
 // the next one is scheduled when the current one ends, so a slow server stretches the period (the ticks
 // missed meanwhile are skipped and counted) instead of piling reads up. A failed read ends its cycle.
+// Timing runs on an injected Clock (issue 58), so the tests move time by hand.
+import { systemClock, type Clock, type TimerHandle } from '@medkit/plugin-api';
 
 /** Counters shared across connections (what `x-plc-status` shows). */
 export interface PollStats {
@@ -22,21 +24,25 @@ export interface PollerOptions<T> {
   read(items: readonly T[]): Promise<readonly unknown[]>;
   deliver(item: T, result: unknown): void;
   stats: PollStats;
-  /** Time source (tests). */
+  /** Time source of the cycle's duration (tests); the clock's monotonic time when unset. */
   now?: () => number;
+  /** Timers and time (tests hand a ManualClock); the real clock when unset. */
+  clock?: Clock;
 }
 
 export class Poller<T> {
-  private timer?: NodeJS.Timeout;
+  private timer?: TimerHandle;
   private running = false;
   private stopped = false;
   private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly items: readonly T[],
     private readonly opts: PollerOptions<T>,
   ) {
-    this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? systemClock();
+    this.now = opts.now ?? (() => this.clock.monoMs());
   }
 
   /** True while a cycle is in flight. */
@@ -50,7 +56,7 @@ export class Poller<T> {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.clock.clear(this.timer);
     this.timer = undefined;
     this.stopped = true;
   }
@@ -89,7 +95,7 @@ export class Poller<T> {
     const took = this.now() - started;
     const interval = this.opts.intervalMs;
     if (took > interval) this.opts.stats.skipped_count += Math.floor(took / interval);
-    this.timer = setTimeout(() => void this.cycleAndSchedule(), Math.max(0, interval - (took % interval)));
-    this.timer.unref();
+    // The real clock's timers are unref'd: a pending tick never keeps the process alive.
+    this.timer = this.clock.setTimeout(() => void this.cycleAndSchedule(), Math.max(0, interval - (took % interval)));
   }
 }

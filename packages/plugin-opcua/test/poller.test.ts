@@ -1,15 +1,17 @@
 // The polling loop of the opcua data path and the ROS republisher, at unit level: chunked reads, never two
 // cycles at once against a server slower than the interval (ticks skipped and counted), a failed read ends
 // its cycle and is counted without stopping the loop; a publisher that throws never reaches the bridge.
+// The poller runs on a ManualClock: time moves only when the test advances it (issue 58), never a real sleep.
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '@medkit/plugin-api';
 import { Poller, type PollStats } from '../src/poller.js';
 import { float32Of, RosRepublisher } from '../src/ros-republish.js';
 import type { PluginRosAccess } from '@medkit/plugin-api';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stats = (): PollStats => ({ poll_count: 0, error_count: 0, skipped_count: 0 });
-const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 500 && !cond(); i++) await sleep(10);
+/** Moves the clock in `stepMs` steps (promises settle between timers) until `cond` holds, at most 500 steps. */
+const until = async (clock: ManualClock, cond: () => boolean, stepMs = 10) => {
+  for (let i = 0; i < 500 && !cond(); i++) await clock.advanceAsync(stepMs);
   expect(cond()).toBe(true);
 };
 
@@ -38,21 +40,24 @@ describe('opcua poller', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     const s = stats();
+    const clock = new ManualClock();
     const p = new Poller([1, 2, 3], {
       intervalMs: 5,
       chunk: 2,
+      clock,
       read: async (chunk) => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
-        await sleep(25); // every read is slower than the whole interval
+        await new Promise((r) => clock.setTimeout(() => r(undefined), 25)); // every read is slower than the whole interval
         inFlight--;
         return chunk;
       },
       deliver: () => {},
       stats: s,
     });
-    await p.start();
-    await until(() => s.poll_count >= 4);
+    const started = p.start(); // the first cycle's reads wait on the clock
+    await until(clock, () => s.poll_count >= 4, 5);
+    await started;
     p.stop();
     expect(maxInFlight).toBe(1);
     expect(s.skipped_count).toBeGreaterThan(0);
@@ -62,9 +67,11 @@ describe('opcua poller', () => {
     let calls = 0;
     const delivered: number[] = [];
     const s = stats();
+    const clock = new ManualClock();
     const p = new Poller([1, 2, 3, 4], {
       intervalMs: 5,
       chunk: 2,
+      clock,
       read: async (chunk) => {
         calls++;
         if (calls === 2) throw new Error('opcua read: deadline of 3000 ms exceeded');
@@ -76,11 +83,12 @@ describe('opcua poller', () => {
     await p.start();
     expect(s).toMatchObject({ poll_count: 0, error_count: 1, last_error: 'opcua read: deadline of 3000 ms exceeded' });
     expect(delivered).toEqual([1, 2]); // the second chunk failed: the cycle ended there
-    await until(() => s.poll_count >= 1);
+    await until(clock, () => s.poll_count >= 1, 5);
     p.stop();
     const n = calls;
-    await sleep(30);
+    await clock.advanceAsync(30);
     expect(calls).toBe(n); // stopped: no more reads
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 
