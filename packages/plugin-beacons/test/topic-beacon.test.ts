@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { PublisherRateLimiter, TokenBucket } from '../src/topic/rate-limit.js';
 import { seenAt } from '../src/topic/receive.js';
 import { TopicBeaconPlugin } from '../src/topic/plugin.js';
+import { rosTopicBeaconDeps, topicBeaconModule } from '../src/index.js';
+import { ManualClock } from '@medkit/plugin-api';
 
 describe('token buckets', () => {
   it('refills continuously and drops the excess', () => {
@@ -80,10 +82,12 @@ describe('topic beacon receive', () => {
 
 describe('beacon process ids reach the introspection plugins', () => {
   it('hands the process_id of live hints to the shared hints (by entity), and forgets them when the hint goes stale', async () => {
-    const { BUILTIN_PLUGINS } = await import('@medkit/cli');
     const { ProcessIdHints } = await import('@medkit/gateway');
     const hints = new ProcessIdHints();
-    const mod = await BUILTIN_PLUGINS.topic_beacon();
+    // The built-in module (what BUILTIN_PLUGINS.topic_beacon loads: topicBeaconModule() on the context's ROS
+    // access), on a ManualClock so that the hint goes stale when the test moves time, not after a real second.
+    const clock = new ManualClock();
+    const mod = topicBeaconModule({ ...rosTopicBeaconDeps, clock: () => clock.monoMs(), wallClock: () => clock.now() });
     const plugin = mod.createPlugin() as TopicBeaconPlugin;
     await plugin.configure({ beacon_ttl_sec: 1, beacon_expiry_sec: 3600 });
     // The part of the gateway's context this path uses: the process ids go to the host's shared hints.
@@ -95,7 +99,7 @@ describe('beacon process ids reach the introspection plugins', () => {
     plugin.introspect(input as never);
     expect(hints.pidOf('cam')).toEqual({ pid: 4242, source: 'topic_beacon' });
     expect(hints.pidOf('no_pid')).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(1100); // past beacon_ttl_sec
     plugin.introspect(input as never);
     expect(hints.pidOf('cam')).toBeUndefined();
     await plugin.shutdown();
