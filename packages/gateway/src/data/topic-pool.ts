@@ -1,7 +1,8 @@
 // Pooled topic subscriptions behind data reads (docs/hardening.md data_provider.*): one live
 // subscription per topic, the latest message kept, least-recently-used eviction at max_pool_size,
 // idle eviction by a periodic sweep, and a cap on reads that wait for a topic's first message.
-// The transport is injected so the pool is testable without DDS.
+// The transport and the clock are injected so the pool is testable without DDS and without real time (issue 58).
+import { systemClock, type Clock, type TimerHandle } from '@medkit/sovd';
 
 /** A message as the pool keeps it. */
 export interface TopicSample {
@@ -34,7 +35,10 @@ export interface TopicPoolOptions {
   idleMs: number;
   /** Sweep period (data_provider.idle_sweep_tick_sec, in ms). */
   sweepMs: number;
+  /** Time of use and idleness, ms (tests); the clock's wall time when unset. */
   now?: () => number;
+  /** Receive times, first-message waits and the sweep timer (tests hand a ManualClock); the real clock when unset. */
+  clock?: Clock;
 }
 
 /** Why a read got no sample. */
@@ -75,10 +79,6 @@ export interface TopicPoolStats {
 /** Weight of the newest gap in the period's moving average. */
 const PERIOD_WEIGHT = 0.2;
 
-function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
-}
-
 export class TopicPool {
   // Map order is the LRU order: a touched entry is moved to the end.
   private readonly entries = new Map<string, Entry>();
@@ -86,21 +86,23 @@ export class TopicPool {
   private evictions = 0;
   private idleEvictions = 0;
   private rejected = 0;
-  private sweeper?: NodeJS.Timeout;
+  private sweeper?: TimerHandle;
   private closed = false;
   private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly transport: TopicTransport,
     private readonly opts: TopicPoolOptions,
   ) {
-    this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? systemClock();
+    this.now = opts.now ?? (() => this.clock.now());
   }
 
   /** Starts the idle sweep timer. */
   start(): void {
-    this.sweeper ??= setInterval(() => this.sweep(), this.opts.sweepMs);
-    this.sweeper.unref();
+    // The real clock's timers are unref'd: the sweep never keeps the process alive.
+    this.sweeper ??= this.clock.setInterval(() => this.sweep(), this.opts.sweepMs);
   }
 
   /**
@@ -122,14 +124,14 @@ export class TopicPool {
     try {
       return await new Promise<TopicSample | undefined>((resolve) => {
         const done = (s: TopicSample | undefined) => {
-          clearTimeout(timer);
+          this.clock.clear(timer);
           e.waiters.delete(onSample);
           opts.signal?.removeEventListener('abort', onAbort);
           resolve(s);
         };
         const onSample = (s: TopicSample) => done(s);
         const onAbort = () => done(undefined);
-        const timer = setTimeout(() => done(undefined), opts.timeoutMs);
+        const timer = this.clock.setTimeout(() => done(undefined), opts.timeoutMs);
         e.waiters.add(onSample);
         opts.signal?.addEventListener('abort', onAbort, { once: true });
       });
@@ -206,7 +208,7 @@ export class TopicPool {
 
   close(): void {
     this.closed = true;
-    clearInterval(this.sweeper);
+    this.clock.clear(this.sweeper);
     for (const e of [...this.entries.values()]) this.drop(e);
   }
 
@@ -222,7 +224,7 @@ export class TopicPool {
     }
     const e: Entry = { key, topic, type, lastUsed: this.now(), closeWhenUnused: false, waiters: new Set(), listeners: new Set(), handle: { close() {} } };
     e.handle = this.transport.subscribe(topic, type, (value, bytes) => {
-      const at = nowNs();
+      const at = BigInt(this.clock.now()) * 1_000_000n;
       if (e.latest) {
         const gapMs = Number(at - e.latest.timestampNs) / 1e6;
         e.periodMs = e.periodMs === undefined ? gapMs : e.periodMs + PERIOD_WEIGHT * (gapMs - e.periodMs);

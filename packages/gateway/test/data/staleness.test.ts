@@ -7,6 +7,7 @@ import { testDomain } from '../../../../test-support/domains.js';
 import { createDataFeature } from '../../src/data/index.js';
 import { freshness } from '../../src/data/staleness.js';
 import { TopicPool, type TopicTransport } from '../../src/data/topic-pool.js';
+import { ManualClock } from '@medkit/sovd';
 import { eventually, http, startRobotWithGateway, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 
@@ -42,18 +43,20 @@ describe('topic pool period', () => {
         return { close() {} };
       },
     };
-    const pool = new TopicPool(transport, { maxPoolSize: 4, coldWaitCap: 0, idleMs: 60_000, sweepMs: 60_000 });
+    const clock = new ManualClock();
+    const pool = new TopicPool(transport, { maxPoolSize: 4, coldWaitCap: 0, idleMs: 60_000, sweepMs: 60_000, clock });
     await pool.latest('/t', 'std_msgs/msg/Int32', { timeoutMs: 0, wait: false });
     deliver({ data: 1 });
     const first = await pool.latest('/t', 'std_msgs/msg/Int32', { timeoutMs: 0, wait: false });
     expect(first?.periodMs).toBeUndefined();
     for (let i = 2; i <= 4; i++) {
-      await new Promise((r) => setTimeout(r, 30));
+      clock.advance(30);
       deliver({ data: i });
     }
     const later = await pool.latest('/t', 'std_msgs/msg/Int32', { timeoutMs: 0, wait: false });
     expect(later?.value).toEqual({ data: 4 });
     expect(later?.periodMs).toBeGreaterThan(0);
+    expect(later?.periodMs).toBe(30); // the clock moved exactly 30 ms between messages
     pool.close();
   });
 });
