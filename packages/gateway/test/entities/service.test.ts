@@ -224,12 +224,15 @@ describe('DiscoveryManager: a pass running into the shutdown', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let calls = 0;
+    let entered: () => void = () => {};
+    const inSecondPass = new Promise<void>((r) => (entered = r));
     const plugin: DiscoveryLayer = {
       name: 'graph_provider',
       kind: 'plugin',
       async discover() {
         calls++;
         if (calls === 1) throw new Error('node /medkit_gateway is destroyed'); // before stop: a real failure
+        entered();
         await gate;
         throw new Error('node /medkit_gateway is destroyed');
       },
@@ -238,7 +241,7 @@ describe('DiscoveryManager: a pass running into the shutdown', () => {
     await m.start();
     expect(lines).toContainEqual(expect.stringMatching(/^error discovery layer 'graph_provider' failed/));
     const pass = m.refresh('test');
-    await new Promise((r) => setTimeout(r, 10));
+    await inSecondPass; // the layer is inside its second discovery when the manager stops
     m.stop();
     release();
     await pass;
