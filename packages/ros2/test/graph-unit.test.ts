@@ -1,6 +1,7 @@
 // The graph's bookkeeping in isolation (fed with hand-made discovery data): node ownership from
 // ros_discovery_info, the unknown-node bucket, services and actions per node, participant removal,
 // and the debounced change event. The real-network behaviour is in peers-interop and client-loopback.
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { VendorId, type EndpointData } from '@medkit/rtps';
 import { endpointData } from '../../../test-support/sedp-endpoints.js';
@@ -55,11 +56,13 @@ describe('RosGraph', () => {
     g.setDiscoveryInfo(P, { gid: `${P}000001c1`, gidSize: 16, nodes: [{ namespace: '/', name: 'n', readers: [], writers: [guid(1)] }] });
     let changes = 0;
     g.on('change', () => changes++);
-    await new Promise((r) => setTimeout(r, 30));
+    // Events, not sleeps (issue 58): the set-up burst's debounced change, then the removal burst's. The debounce
+    // holds one timer per burst, so the event after the removals is that burst's only one.
+    await once(g, 'change');
     changes = 0;
     g.removeParticipant(`${P}000001c1`);
     g.removeEndpoint(guid(1));
-    await new Promise((r) => setTimeout(r, 30));
+    await once(g, 'change');
     expect(changes).toBe(1);
     expect(g.nodes({ includeUnknown: true })).toEqual([]);
     expect(g.endpoints()).toEqual([]);
