@@ -6,6 +6,17 @@ import { SovdError } from '@medkit/sovd';
 import { EntityId, GenericError } from '@medkit/server';
 import type { GatewayFeature } from '@medkit/gateway';
 
+/** A request held inside its handler: `entered` resolves when one is there, `release()` lets it answer. */
+function hold() {
+  let enter!: () => void;
+  let release!: () => void;
+  const entered = new Promise<void>((r) => (enter = r));
+  const released = new Promise<void>((r) => (release = r));
+  return { enter, entered, release, released };
+}
+/** The slow route's hold (events, not a sleep: issue 58). */
+const slow = hold();
+
 // A small feature with a JSON body route and an id route, to exercise the HTTP stages.
 const echo: GatewayFeature = {
   name: 'echo',
@@ -26,7 +37,8 @@ const echo: GatewayFeature = {
       throw new Error('kaput');
     });
     app.get('/api/v1/slow', { schema: { hide: true } }, async () => {
-      await new Promise((r) => setTimeout(r, 400));
+      slow.enter();
+      await slow.released;
       return { done: true };
     });
     app.get('/api/v1/vendor', { schema: { hide: true } }, async () => {
@@ -206,8 +218,11 @@ describe('shutdown', () => {
   it('finishes in-flight requests and refuses new ones with x-medkit-gateway-shutdown', async () => {
     const g = await startTestGateway({ features: [echo] });
     const inflight = fetch(`${g.url}/api/v1/slow`);
-    await new Promise((r) => setTimeout(r, 100));
+    await slow.entered; // the request is in its handler
     const closing = g.close();
+    // The request answers only once the close has begun (a turn later), so the close has to wait for it.
+    await new Promise((r) => setImmediate(r));
+    slow.release();
     const res = await inflight;
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ done: true });
