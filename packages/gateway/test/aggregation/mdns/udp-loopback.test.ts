@@ -12,6 +12,7 @@ import { decodeMessage, encodeMessage, TYPE_PTR, TYPE_SRV } from '../../../src/a
 import { startPeerDiscovery } from '../../../src/aggregation/mdns/peer-discovery.js';
 import { MdnsResponder } from '../../../src/aggregation/mdns/responder.js';
 import { openUdpTransport, type UdpTransport } from '../../../src/aggregation/mdns/transport.js';
+import { waitFor } from '../../../../../test-support/processes.js';
 
 const SERVICE = '_medkit._tcp.local';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -30,8 +31,9 @@ async function loopback(groupPort?: number): Promise<UdpTransport> {
   return t;
 }
 
+/** Polls `cond` until it holds, at most 2 s (the caller asserts what it waited for). */
 async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => (cond() ? true : undefined), 'a datagram', 2000).catch(() => undefined);
 }
 
 describe('mDNS over UDP on loopback (unicast)', () => {
