@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_DIR, chunkName, isExternal, rewriteAssetUrls } from '../scripts/bundle-cli.mjs';
 import { buildGateway, freePort, MEDKIT_BIN, REPO_ROOT, runMedkit } from '../test-support/medkit-cli.js';
+import { waitFor } from '../test-support/processes.js';
 
 const EXAMPLE_PLUGIN = join(REPO_ROOT, 'examples/plugin-acme-sensors/index.js');
 const GATEWAY_MODULE = join(REPO_ROOT, 'packages/gateway/dist/transport/profiles.js');
@@ -74,10 +75,8 @@ describe('the bundled command', () => {
     const p = runMedkit(['gateway', '--no-ros', '--port', String(port), '--data-dir', join(dir, `data-${port}`), '--log-level', 'warn', ...extra]);
     try {
       const base = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 150; i++) {
-        if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // Until /health answers (at most 15 s; the check then tells what is wrong).
+      await waitFor(() => fetch(`${base}/api/v1/health`).then((r) => (r.ok ? true : undefined), () => undefined), '/health', 15_000).catch(() => undefined);
       await check(base);
     } finally {
       p.child.kill('SIGTERM');

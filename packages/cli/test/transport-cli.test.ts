@@ -8,6 +8,7 @@ import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../
 import { describeWith, OPENSSL } from '../../../test-support/requirements.js';
 import { createTestPki, type TestPki } from '../../../test-support/certificates.js';
 import { tlsRequest } from '../../../test-support/tls-client.js';
+import { waitFor } from '../../../test-support/processes.js';
 import { exposureWarning } from '../src/exposure.js';
 
 const procs: MedkitProcess[] = [];
@@ -16,7 +17,7 @@ let pki: TestPki;
 
 /** Resolves once the process has written `re` to stderr (bounded). */
 async function stderrShows(p: MedkitProcess, re: RegExp): Promise<void> {
-  for (let i = 0; i < 600 && !re.test(p.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(() => (re.test(p.stderr()) ? true : undefined), `stderr to show ${re}`, 30_000).catch(() => undefined);
   expect(p.stderr()).toMatch(re);
 }
 
