@@ -8,6 +8,7 @@ import type { FaultRecord } from '../src/model.js';
 import { openFaultStore, type FaultRepository, type FaultStore, type RosbagLink, type SnapshotRow } from '../src/storage/index.js';
 import { cleanupDirs, harness, openRepo, tmpDir } from '../../../test-support/faults-harness.js';
 import { describeWith, POSTGRES } from '../../../test-support/requirements.js';
+import { waitFor } from '../../../test-support/processes.js';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
 
 afterEach(cleanupDirs);
@@ -220,15 +221,18 @@ describeWith(POSTGRES, 'fault repository (postgresql, a real server)', () => {
     // Accepted while the store still looked healthy: held in memory, pending, written later.
     repo.putFault(rec('PENDING'));
     const refused: string[] = [];
-    for (let i = 0; refused.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
+    // One write per poll until one is refused: the event the outage is seen by (issue 58).
+    let i = 0;
+    await waitFor(() => {
       try {
         repo.putFault(rec(`DURING_${i}`));
       } catch (err) {
         expect((err as Error).name).toBe('FaultStoreUnavailable');
         refused.push(`DURING_${i}`);
       }
-    }
+      i++;
+      return refused.length > 0 ? true : undefined;
+    }, 'a refused write while PostgreSQL is down', 60_000);
     const accepted = repo.allFaults().map((f) => f.fault_code).filter((c) => c !== 'BEFORE');
     const down = store.status.report();
     expect(down).toMatchObject({ state: 'unavailable', connected: false });

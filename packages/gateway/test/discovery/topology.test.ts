@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { graph, node, StaticGraphSource } from '../../../../test-support/gateway/graph-fixtures.js';
+import { waitFor } from '../../../../test-support/processes.js';
 import { createEntitiesFeature } from '../../src/entities/http/feature.js';
 import { createDataFeature } from '../../src/data/feature.js';
 import { createOperationsFeature } from '../../src/operations/feature.js';
@@ -59,11 +60,9 @@ describe('GET /x-medkit-topology', () => {
   it('follows the graph: a node that appears is listed once the entity tree has it', async () => {
     source.current = graph(...source.current.nodes, node('/safety/gate', { sub: ['/cmd_vel'], pub: ['/cmd_vel_safe'] }));
     // The backstop refresh (refresh_interval_ms) picks the change up; the memo follows the cache generation.
-    let found: TopologyApp | undefined;
-    for (let i = 0; i < 200 && !found; i++) {
-      found = ((await get('/x-medkit-topology')) as { items: TopologyApp[] }).items.find((a) => a.node === '/safety/gate');
-      if (!found) await new Promise((r) => setTimeout(r, 50));
-    }
+    // Waits for the event (the node in the topology) with a deadline, not a fixed sleep (issue 58).
+    const listed = async () => ((await get('/x-medkit-topology')) as { items: TopologyApp[] }).items.find((a) => a.node === '/safety/gate');
+    const found = await waitFor(listed, 'the new node in the topology', 10_000).catch(() => undefined);
     expect(found).toMatchObject({ publishes: ['/cmd_vel_safe'], subscribes: ['/cmd_vel'] });
   });
 });
