@@ -1,9 +1,10 @@
 // Reads GET resources on behalf of watching clients and tells them when an answer changed (docs/api.md,
 // "Watching resources"). One reader per (path, identity) however many clients watch it, one read in flight
 // per reader, each read with a deadline; what is kept per reader is its last answer, bounded in size. The
-// read itself is injected (the gateway passes its own HTTP stack, so auth and every route's rules apply).
+// read itself is injected (the gateway passes its own HTTP stack, so auth and every route's rules apply), and so
+// is the clock of the intervals and deadlines (tests step a ManualClock: issue 58).
 import { createHash } from 'node:crypto';
-import type { WatchChange } from '@medkit/sovd';
+import { systemClock, type Clock, type TimerHandle, type WatchChange } from '@medkit/sovd';
 
 /** One answer of a watched resource (the SOVD core's shape of a watch event, shared with the client). */
 export type WatchedAnswer = WatchChange;
@@ -23,6 +24,8 @@ export interface WatchHubOptions {
   maxReaders: number;
   /** Reads in flight at once across all readers (the others wait their turn): the gateway's own load stays bounded. */
   maxConcurrentReads?: number;
+  /** Read intervals and deadlines (tests hand a ManualClock); the real clock when unset. */
+  clock?: Clock;
 }
 
 type Listener = (answer: WatchedAnswer) => void;
@@ -34,7 +37,7 @@ interface Reader {
   /** The last answer and a digest of its bytes (what a change is judged by: the bytes are not kept twice). */
   last?: { status: number; digest: string; answer: WatchedAnswer };
   inFlight: boolean;
-  timer: ReturnType<typeof setInterval>;
+  timer: TimerHandle;
 }
 
 /** Thrown when a watch would exceed maxReaders. */
@@ -49,7 +52,11 @@ export class WatchHub {
   private reading = 0;
   private closed = false;
 
-  constructor(private readonly o: WatchHubOptions) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly o: WatchHubOptions) {
+    this.clock = o.clock ?? systemClock();
+  }
 
   /** Readers open now (for /health and tests). */
   get size(): number {
@@ -71,8 +78,8 @@ export class WatchHub {
     let r = this.readers.get(key);
     if (!r) {
       if (this.readers.size >= this.o.maxReaders) throw new TooManyWatchedError(`watched resources at their limit (${this.o.maxReaders})`);
-      const reader: Reader = { path, headers, listeners: new Set(), inFlight: false, timer: setInterval(() => this.tick(reader), this.o.intervalMs) };
-      reader.timer.unref?.();
+      // The real clock's timers are unref'd: a reader never keeps the process alive.
+      const reader: Reader = { path, headers, listeners: new Set(), inFlight: false, timer: this.clock.setInterval(() => this.tick(reader), this.o.intervalMs) };
       r = reader;
       this.readers.set(key, r);
       this.tick(r);
@@ -84,7 +91,7 @@ export class WatchHub {
     return () => {
       reader.listeners.delete(listener);
       if (reader.listeners.size === 0) {
-        clearInterval(reader.timer);
+        this.clock.clear(reader.timer);
         this.waiting.delete(reader);
         this.readers.delete(key);
       }
@@ -94,7 +101,7 @@ export class WatchHub {
   /** Stops every reader (gateway shutdown). */
   close(): void {
     this.closed = true;
-    for (const r of this.readers.values()) clearInterval(r.timer);
+    for (const r of this.readers.values()) this.clock.clear(r.timer);
     this.readers.clear();
     this.waiting.clear();
   }
@@ -107,9 +114,9 @@ export class WatchHub {
     }
     r.inFlight = true;
     this.reading++;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: TimerHandle | undefined;
     const deadline = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), this.o.deadlineMs);
+      timer = this.clock.setTimeout(() => resolve(undefined), this.o.deadlineMs);
     });
     void Promise.race([this.o.read(r.path, r.headers).catch(() => undefined), deadline])
       .then((res) => {
@@ -122,7 +129,7 @@ export class WatchHub {
         for (const l of [...r.listeners]) l(answer);
       })
       .finally(() => {
-        clearTimeout(timer);
+        this.clock.clear(timer);
         r.inFlight = false;
         this.reading--;
         const next = this.waiting.values().next();

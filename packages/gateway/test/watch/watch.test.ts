@@ -7,6 +7,7 @@ import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createLocksFeature } from '../../src/locks/index.js';
 import { createWatchFeature } from '../../src/watch/feature.js';
 import { WatchHub, type WatchedAnswer } from '../../src/watch/watch-hub.js';
+import { ManualClock } from '@medkit/sovd';
 import { watchPathProblem } from '../../src/watch/routes.js';
 
 const open: (TestGateway | SseClient | WatchHub)[] = [];
@@ -88,7 +89,10 @@ describe('GET /x-medkit-watch', () => {
     let release!: () => void;
     const slow = new Promise<void>((r) => (release = r));
     let calls = 0;
+    // The hub's intervals and deadlines run on a ManualClock: the test moves time (issue 58).
+    const clock = new ManualClock();
     const hub = new WatchHub({
+      clock,
       intervalMs: 10,
       deadlineMs: 50,
       maxBodyBytes: 16,
@@ -107,7 +111,7 @@ describe('GET /x-medkit-watch', () => {
     // One read in flight per path: a read past its deadline is dropped, and no second one starts meanwhile.
     hub.watch('/slow', {}, () => undefined);
     const before = calls;
-    await new Promise((r) => setTimeout(r, 100));
+    await clock.advanceAsync(100);
     const slowCalls = calls - before;
     release();
     expect(slowCalls).toBeGreaterThanOrEqual(1);
@@ -119,7 +123,9 @@ describe('GET /x-medkit-watch', () => {
   it('reads at most maxConcurrentReads paths at once; the others wait their turn', async () => {
     let inFlight = 0;
     let most = 0;
+    const clock = new ManualClock();
     const hub = new WatchHub({
+      clock,
       intervalMs: 10,
       deadlineMs: 1000,
       maxBodyBytes: 1024,
@@ -127,7 +133,7 @@ describe('GET /x-medkit-watch', () => {
       maxConcurrentReads: 2,
       read: async () => {
         most = Math.max(most, ++inFlight);
-        await new Promise((r) => setTimeout(r, 15));
+        await new Promise((r) => clock.setTimeout(() => r(undefined), 15));
         inFlight--;
         return { status: 200, text: '{}' };
       },
@@ -135,7 +141,8 @@ describe('GET /x-medkit-watch', () => {
     open.push(hub);
     const seen = new Set<string>();
     for (let i = 0; i < 6; i++) hub.watch(`/p${i}`, {}, (a) => seen.add(a.path));
-    await expect.poll(() => seen.size).toBe(6);
+    for (let i = 0; i < 100 && seen.size < 6; i++) await clock.advanceAsync(5);
+    expect(seen.size).toBe(6);
     expect(most).toBe(2);
   });
 
