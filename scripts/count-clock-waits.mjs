@@ -11,6 +11,8 @@
 //      the expected winner waits out the time);
 //   3. awaits a sleep helper: `await sleep(`, `await delay(`, `await wait(`, `await pause(`;
 //   4. imports `setTimeout` (or `scheduler.wait`) from `node:timers/promises`.
+// `setTimeout` here is the global one (bare or `globalThis.setTimeout`): a method of another object, such as an
+// injected clock's `clock.setTimeout(…)` on a ManualClock, moves only when the test moves it, and is not counted.
 // Not counted: timers that reject or abort (a deadline guard around an event: it only fires when the test fails
 // anyway), fake clocks (`clock.advance(…)`, `vi.advanceTimersByTime`), and poll-until helpers such as
 // `waitFor(cond, deadlineMs)` that return as soon as the awaited event is seen (their inner sleep lives in
@@ -33,11 +35,13 @@ function* walk(dir) {
 }
 
 const RESOLVER = String.raw`(?:r|res|resolve|done|ok)`;
+// The global setTimeout: bare, or through globalThis; not another object's method (an injected clock's).
+const GLOBAL_TIMEOUT = String.raw`(?:(?<!\.)|(?<=globalThis\.))\bsetTimeout\(`;
 const rules = [
   // 1. setTimeout(r, delay) with delay not a literal 0
-  new RegExp(String.raw`\bsetTimeout\(\s*${RESOLVER}\s*,(?!\s*0\s*\))`),
+  new RegExp(String.raw`${GLOBAL_TIMEOUT}\s*${RESOLVER}\s*,(?!\s*0\s*\))`),
   // 2. setTimeout(() => r(...), delay)
-  new RegExp(String.raw`\bsetTimeout\(\s*\(\)\s*=>\s*\{?\s*${RESOLVER}\(`),
+  new RegExp(String.raw`${GLOBAL_TIMEOUT}\s*\(\)\s*=>\s*\{?\s*${RESOLVER}\(`),
   // 3. await sleep(…) and friends
   /\bawait\s+(?:sleep|delay|wait|pause)\(/,
   // 4. the promise timers of Node.js
