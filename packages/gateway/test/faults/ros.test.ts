@@ -77,14 +77,15 @@ describe('fault manager over ROS 2', () => {
 
     const rosout = node.createPublisher('/rosout', 'rcl_interfaces/msg/Log', 'rosout');
     await until(() => (peer.graph.subscribersOf('/rosout').some((e) => e.guid.length > 0) ? true : undefined), '/rosout subscriber');
-    await new Promise((r) => setTimeout(r, 300));
+    // The event a sample needs (issue 58: not a sleep): our writer has matched the gateway's reader.
+    expect(await rosout.waitForSubscribers(1, 10_000)).toBe(true);
     rosout.publish({ stamp: { sec: 0, nanosec: 0 }, level: 40, name: 'ctrl', msg: 'oops 42', file: 'x.cpp', function: 'f', line: 1 });
     const log = await until(() => g.faults.manager.getFault('LOG_CTRL_0bf0b26e'), 'LOG_CTRL_0bf0b26e from /rosout');
     expect(log).toMatchObject({ severity: 2, reporting_sources: ['/ctrl'] });
 
     const status = node.createPublisher('/navigate_to_pose/_action/status', 'action_msgs/msg/GoalStatusArray', 'actionStatus');
     await until(() => (peer.graph.subscribersOf('/navigate_to_pose/_action/status').length > 0 ? true : undefined), 'action status subscriber');
-    await new Promise((r) => setTimeout(r, 300));
+    expect(await status.waitForSubscribers(1, 10_000)).toBe(true);
     status.publish({ status_list: [{ goal_info: { goal_id: { uuid: new Array(16).fill(1) }, stamp: { sec: 0, nanosec: 0 } }, status: 6 }] });
     // One FAILED from the bridge; this gateway confirms at -2, so the fault is pending.
     const aborted = await until(() => g.faults.manager.getFault('ACTION_NAVIGATE_TO_POSE_ABORTED'), 'aborted goal fault');
