@@ -3,11 +3,13 @@
 // on one path. Each event is stored once; its JetStream copy completes the row (stream sequence, store time) and is
 // counted as confirmed, not fresh; a robot is heard from once per event, at the first copy; the current state
 // moves forward only to a newer seq, whichever path brings which event first.
+import { once } from 'node:events';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
 import type { FaultEventBody, FleetEnvelope } from '@medkit/fleet-protocol';
 import { describeWith, POSTGRES } from '../../../test-support/requirements.js';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
+import { waitFor } from '../../../test-support/processes.js';
 import { migrateFleetSchema } from '../src/schema.js';
 import { writeBatch, type IngestItem } from '../src/ingest-writer.js';
 
@@ -98,7 +100,9 @@ describeWith(POSTGRES, 'fleet ingest writer: PostgreSQL shut down in the middle 
 
   afterAll(async () => {
     // First the blocker: a write still waiting on its lock (a failed run) would keep pool.end() waiting.
-    await Promise.race([blocker?.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    // Its end is the event; the 2 s bound is a deadline that only a failed run reaches.
+    const stuck = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the blocker did not end')), 2000).unref());
+    await Promise.race([blocker?.end(), stuck]).catch(() => undefined);
     await pool?.end();
     pgs?.stop();
   });
@@ -116,12 +120,14 @@ describeWith(POSTGRES, 'fleet ingest writer: PostgreSQL shut down in the middle 
     // The pool's one session waiting on the table (its query text is not reliable: waiting in the INSERT's parse, it
     // may still show the previous statement).
     const waiting = async () => (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND wait_event = 'relation'`)).rows[0].n as number;
-    for (let i = 0; i < 600 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => ((await waiting()) > 0 ? true : undefined), 'the write waiting on the lock', 30_000).catch(() => undefined);
     expect({ waiting: await waiting(), write: state }).toEqual({ waiting: 1, write: 'pending' });
+    // The pool removes its client once the connection has ended: the event the next step waits for.
+    const removed = once(pool, 'remove', { signal: AbortSignal.timeout(30_000) });
     pgs.pause();
     expect(await settled).toMatch(/terminat/i);
-    // The connection's end arrives after the query's error: give it time to be emitted (and, unheard, to throw).
-    await new Promise((r) => setTimeout(r, 500));
+    // The connection's end arrives after the query's error: wait for it to be emitted (and, unheard, to throw).
+    await removed;
     pgs.resume();
     // The one client of the pool was handed back broken: it is replaced, not lent out again.
     expect(await writeBatch(pool, [fast(fault('down', 2, 1), T0 + 1)])).toEqual({ fresh: 1, confirmed: 0 });
