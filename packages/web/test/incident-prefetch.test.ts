@@ -95,10 +95,14 @@ describe('incident prefetch', () => {
   });
 
   it('does not leave a failed read unhandled when no view takes it, and lets the background go', async () => {
-    const client = createMedkitClient({ baseUrl: 'http://gateway.invalid', fetch: () => Promise.reject(new Error('gone')) });
+    let fetched!: () => void;
+    const failed = new Promise<void>((r) => (fetched = r));
+    const client = createMedkitClient({ baseUrl: 'http://gateway.invalid', fetch: () => (fetched(), Promise.reject(new Error('gone'))) });
     prefetchIncident(client, { type: 'app', id: 'gate' }, 'STOP');
     expect(foregroundOpen()).toBe(true);
-    await new Promise((r) => setTimeout(r, 10));
+    // The read has failed (the event), and its rejection has had a turn to go unhandled if nobody handles it.
+    await failed;
+    await new Promise((r) => setImmediate(r));
     await expect(takePrefetched(client, incidentReadPaths('/apps/gate', 'STOP').detail)).rejects.toThrow('gone');
     // Nothing to open: the background reads need not wait for the view.
     expect(foregroundOpen()).toBe(false);
@@ -173,10 +177,11 @@ describe('background reads behind a foreground task', () => {
 
   it('go at once without a task, and wait for an open one until it ends', async () => {
     await backgroundTurn();
+    vi.useFakeTimers(); // the task's own deadline is stepped, not waited for (issue 58)
     const end = foregroundTask();
     let went = false;
     const read = backgroundTurn().then(() => (went = true));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.advanceTimersByTimeAsync(20);
     expect(went).toBe(false);
     end();
     end();
