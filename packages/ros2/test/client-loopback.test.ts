@@ -165,7 +165,8 @@ describe('parameters, actions, lifecycle and rosout between two contexts', () =>
     expect(res).toEqual({ status: GoalStatus.SUCCEEDED, result: { sequence: [0, 1, 1, 2, 3, 5] } });
     expect(feedback.length).toBeGreaterThan(0);
     const long = await client.sendGoal({ order: 1000 });
-    await new Promise((r) => setTimeout(r, 100));
+    // The goal is running once its first feedback arrives: the event the cancel waits for (not a sleep: issue 58).
+    await new Promise((r) => long.once('feedback', r));
     const c = await long.cancel();
     expect(c.returnCode).toBe(0);
     expect(c.goalsCanceling.length).toBe(1);
