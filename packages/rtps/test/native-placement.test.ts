@@ -110,9 +110,12 @@ async function setUp(onEach?: (index: number) => void) {
   const port = probe.address().port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   const got: { data: Buffer; placed: number }[] = [];
+  /** Called after each datagram is recorded: an exchange waits on it for its last one (an event, not a sleep). */
+  let arrived: () => void = () => {};
   const r = NativeUdpReceiver.open(port, '127.0.0.1', 4 << 20, (data, _from, placed) => {
     got.push({ data: Buffer.from(data), placed });
     onEach?.(got.length - 1);
+    arrived();
   })!;
   expect(r).not.toBeNull();
   open.push(r);
@@ -123,10 +126,17 @@ async function setUp(onEach?: (index: number) => void) {
   const exchange = async (datagrams: Buffer[]) => {
     const before = got.length;
     await Promise.all(datagrams.map((d) => new Promise<void>((resolve, reject) => s.send(d, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())))));
-    const end = Date.now() + 10_000;
-    while (got.length < before + datagrams.length) {
-      if (Date.now() > end) throw new Error(`received ${got.length - before} of ${datagrams.length}`);
-      await new Promise((res) => setTimeout(res, 5));
+    if (got.length < before + datagrams.length) {
+      let deadline: NodeJS.Timeout | undefined;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          arrived = () => got.length >= before + datagrams.length && resolve();
+          deadline = setTimeout(() => reject(new Error(`received ${got.length - before} of ${datagrams.length}`)), 10_000);
+        });
+      } finally {
+        clearTimeout(deadline);
+        arrived = () => {};
+      }
     }
     return got.slice(before);
   };
