@@ -33,7 +33,10 @@ export interface MutedFaultChange {
   fault: FaultRecord;
   /** Wall clock, ns since the Unix epoch. */
   timestamp_ns: bigint;
-  /** The root cause it is muted under, when a hierarchical rule muted it (a cluster's member has none). */
+  /**
+   * The root cause it is muted under, when a hierarchical rule muted it; for a member a cluster hid after the fact,
+   * the representative (a member muted as it comes has none).
+   */
   root_cause_code?: string;
   acknowledgement?: Acknowledgement;
 }

@@ -1,19 +1,13 @@
 // The fault manager (docs/faults.md): the single writer of fault state. Reports and clears run
 // synchronously one at a time in arrival order; each is committed to the store before it returns, so an
 // acknowledged report survives a crash. Capture work is handed to hooks that never block this path.
-import type { FaultClock, TimerHandle } from './clock.js';
-import { systemClock } from './clock.js';
+import { systemClock, type FaultClock, type TimerHandle } from './clock.js';
 import type { FaultManagerConfig } from './config.js';
-import type { DebounceOverride } from './debounce.js';
-import { ThresholdResolver } from './debounce.js';
-import type { ApplyResult, FaultEventType } from './engine.js';
-import { applyReport, eventForReport } from './engine.js';
-import type { FaultEvent } from './events.js';
-import { FaultEventStream } from './events.js';
-import type { FaultLogger } from './log.js';
-import { silentLogger } from './log.js';
-import type { FaultRecord, FaultStatus } from './model.js';
-import { cloneRecord, correlationSeverityLabel } from './model.js';
+import { ThresholdResolver, type DebounceOverride } from './debounce.js';
+import { applyReport, eventForReport, type ApplyResult, type FaultEventType } from './engine.js';
+import { FaultEventStream, type FaultEvent } from './events.js';
+import { silentLogger, type FaultLogger } from './log.js';
+import { cloneRecord, correlationSeverityLabel, type FaultRecord, type FaultStatus } from './model.js';
 import type { CorrelationConfig } from './correlation/config.js';
 import { CorrelationEngine } from './correlation/engine.js';
 import type { FaultRepository } from './storage/repository.js';
@@ -245,17 +239,18 @@ export class FaultManager {
     const rec = res.record;
     const type = eventForReport(res);
     // The fault and its event's journal entries (the fleet outbox) commit together (docs/fleet.md).
-    const { event, muted, rootCause } = this.repository.atomically(() => {
+    const { event, muted, rootCause, correlation } = this.repository.atomically(() => {
       this.repository.putFault(rec, res.nearMiss, this.config.near_miss.max_per_fault);
       const correlation = failed && this.correlation
         ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now, undefined, rec.reporting_sources)
         : undefined;
       const muted = Boolean(correlation?.shouldMute) && (type === 'fault_confirmed' || type === 'fault_updated');
       this.recordReport(res, req.source_id, now, type === 'fault_confirmed' && muted ? correlation?.rootCause ?? '' : undefined);
-      return { event: type && !muted ? this.journal(type, rec, now) : undefined, muted, rootCause: correlation?.rootCause };
+      return { event: type && !muted ? this.journal(type, rec, now) : undefined, muted, rootCause: correlation?.rootCause, correlation };
     });
     if (event) this.events.deliver(event);
     else if (type && muted) this.deliverMuted(type, rec, now, rootCause);
+    if (correlation) this.deliverRetroMuted(correlation, now);
     if (type === 'fault_confirmed') this.capture?.onConfirmed(cloneRecord(rec), { rootCause });
     if (rec.status === 'PREFAILED' && res.prev !== 'PREFAILED') this.capture?.onPrefailed(cloneRecord(rec));
     return { accepted: true, status: rec.status, event, muted: muted || undefined };
@@ -325,6 +320,11 @@ export class FaultManager {
     this.events.deliverMuted({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, ...(rootCause ? { root_cause_code: rootCause } : {}), ...(acknowledgement ? { acknowledgement } : {}) });
   }
 
+  /** Members a cluster hid after the fact were shown: each gets a `fault_muted` (docs/faults.md); only ours have a record. */
+  private deliverRetroMuted(r: { retroMuted: string[]; representative?: string }, now: bigint): void {
+    for (const rec of r.retroMuted.map((c) => this.repository.getFault(c))) if (rec) this.deliverMuted('fault_updated', rec, now, r.representative);
+  }
+
   /**
    * docs/faults.md decision Q7: keeps the number of codes under `max_fault_codes` by evicting, oldest `last_occurred` first, a CLEARED,
    * then HEALED, then PREPASSED, then PREFAILED record — never a CONFIRMED one. False when only confirmed remain.
@@ -377,13 +377,13 @@ export class FaultManager {
   }
 
   /**
-   * A peer gateway's fault confirmed (correlation over federation, docs/faults.md): it takes part in this gateway's
-   * correlation like a report of its own, as a root cause of local symptoms or as a symptom of a local root cause
-   * (hidden from the merged list). Nothing is stored: the fault is the peer's.
+   * A peer gateway's fault confirmed (docs/faults.md "Correlation over federation") correlates like a report of ours: a
+   * root of local symptoms, a symptom of a local root (hidden from the merged list), a cluster member. Not stored.
    */
   correlatePeerFault(code: string, severity: number, gateway: string, sources: readonly string[] = []): void {
     if (!this.correlation || validateFaultCode(code) || !Number.isInteger(severity)) return;
-    this.correlation.processFailed(code, correlationSeverityLabel(severity), this.clock.monoMs(), this.clock.wallNs(), gateway, sources);
+    const now = this.clock.wallNs();
+    this.deliverRetroMuted(this.correlation.processFailed(code, correlationSeverityLabel(severity), this.clock.monoMs(), now, gateway, sources), now);
   }
 
   /**
@@ -397,18 +397,24 @@ export class FaultManager {
     return cascade;
   }
 
-  /** A peer gateway went offline: its root causes release the symptoms they muted (shown again). */
+  /** A peer gateway went offline: its root causes release the symptoms they muted, each shown again by a `fault_updated`. */
   releasePeerGateway(gateway: string): string[] {
     const released = this.correlation?.releaseGateway(gateway) ?? [];
     const local = released.map((c) => this.repository.getFault(c)).filter((r): r is FaultRecord => r !== undefined);
     if (local.length === 0) return released;
     const now = this.clock.wallNs();
+    let events: FaultEvent[];
     try {
-      this.repository.atomically(() => { for (const r of local) this.transitions.record('unmuted', r, gateway, now, `its root cause's gateway ${gateway} went offline`); });
+      events = this.repository.atomically(() => local.map((r) => {
+        this.transitions.record('unmuted', r, gateway, now, `its root cause's gateway ${gateway} went offline`);
+        return this.journal('fault_updated', r, now);
+      }));
     } catch (err) {
-      // The release itself stands (the symptoms show again); only its history entry is lost.
       if (!(err instanceof FaultStoreUnavailable)) throw err;
+      // The release stands and the stream tells it; only the history entries and the fleet's events are lost.
+      events = local.map((r) => this.events.prepare({ event_type: 'fault_updated', fault: cloneRecord(r), timestamp_ns: now, auto_cleared_codes: [] }));
     }
+    for (const e of events) this.events.deliver(e);
     return released;
   }
 

@@ -150,6 +150,45 @@ describe('correlation in the fault manager (docs/faults.md)', () => {
     expect(after.clusters[0].representative_code).toBe('A_COMM_LOST');
   });
 
+  it('members a cluster hides after the fact are told as muted changes under the representative (issue 58)', () => {
+    const h = setup();
+    const muted: [string, string, string | undefined][] = [];
+    h.mgr.events.subscribeMuted((c) => muted.push([c.fault.fault_code, c.event_type, c.root_cause_code]));
+    h.F('A_COMM_LOST', 1);
+    h.F('B_COMM_LOST', 2);
+    h.F('C_COMM_LOST', 1);
+    // C is muted as it comes; A, shown until now, is hidden by the activation.
+    expect(muted).toEqual([['C_COMM_LOST', 'fault_confirmed', undefined], ['A_COMM_LOST', 'fault_updated', 'B_COMM_LOST']]);
+    expect(h.takeEvents()).toEqual(['fault_confirmed', 'fault_confirmed']);
+    // A new representative hides the one it replaces.
+    muted.length = 0;
+    h.F('D_COMM_LOST', 3);
+    expect(muted).toEqual([['B_COMM_LOST', 'fault_updated', 'D_COMM_LOST']]);
+    expect(h.takeEvents()).toEqual(['fault_confirmed']);
+    expect(queryFaults(h.mgr, {}).faults.map((f) => f.fault_code)).toEqual(['D_COMM_LOST']);
+  });
+
+  it('a symptom released by its root\'s offline gateway publishes a fault_updated with its record (issue 58)', () => {
+    const h = harness('memory', { correlation: parseCorrelationConfig(`
+correlation:
+  enabled: true
+  rules:
+    - id: stop
+      root_cause: { codes: ["PROTECTIVE_STOP"] }
+      symptoms: [ { codes: ["GOAL_ABORTED"] } ]
+      window_ms: 5000
+`) });
+    h.mgr.correlatePeerFault('PROTECTIVE_STOP', 3, 'island');
+    h.F('GOAL_ABORTED', 3, '/navigation/bt_navigator');
+    expect(h.takeEvents()).toEqual([]);
+    expect(h.mgr.releasePeerGateway('island')).toEqual(['GOAL_ABORTED']);
+    expect(h.events.at(-1)).toMatchObject({ event_type: 'fault_updated', fault: { fault_code: 'GOAL_ABORTED', status: 'CONFIRMED' } });
+    expect(h.takeEvents()).toEqual(['fault_updated']);
+    // Nothing left to release: no event.
+    expect(h.mgr.releasePeerGateway('island')).toEqual([]);
+    expect(h.takeEvents()).toEqual([]);
+  });
+
   it('cleanup drops expired pending clusters; a later member starts a new cluster', () => {
     const h = setup();
     h.F('A_COMM_LOST');

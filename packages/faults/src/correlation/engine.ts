@@ -31,8 +31,13 @@ interface CorrelationResult {
   /** Root cause this report was attributed to as a symptom. */
   rootCause?: string;
   clusterId?: string;
-  /** Members muted retroactively when this report activated a cluster. */
+  /**
+   * Members hidden after the fact by this report: a cluster it activated, or a representative it replaced (their
+   * own reports were shown, so the caller tells their new state).
+   */
   retroMuted: string[];
+  /** The cluster's representative, which lists name as the root cause of the {@link retroMuted} members. */
+  representative?: string;
 }
 
 /** `gateway`: the peer gateway whose fault it is (correlation over federation); absent for this gateway's own. */
@@ -125,6 +130,7 @@ export class CorrelationEngine {
       return { shouldMute: muted, isRootCause: false, clusterId: c.id, retroMuted: [] };
     }
     c.members.push(member);
+    const before = c.representative;
     if (rule.representative === 'most_recent' || (rule.representative === 'highest_severity' && member.rank > c.representative.rank)) {
       c.representative = member;
     }
@@ -132,9 +138,12 @@ export class CorrelationEngine {
     if (c.members.length >= rule.min_count && !c.active) {
       this.activate(c);
       if (rule.show_as_single) retroMuted = c.members.filter((m) => m !== member && m !== c.representative).map((m) => m.code);
+    } else if (c.active && rule.show_as_single && before !== c.representative) {
+      // The replaced representative was shown; now it is hidden like the other members.
+      retroMuted = [before.code];
     }
     const shouldMute = c.active && rule.show_as_single && c.representative.code !== code;
-    return { shouldMute, isRootCause: false, clusterId: c.id, retroMuted };
+    return { shouldMute, isRootCause: false, clusterId: c.id, retroMuted, ...(retroMuted.length > 0 ? { representative: c.representative.code } : {}) };
   }
 
   private activate(c: Cluster): void {
