@@ -1,7 +1,7 @@
 // Correlation on the fault dashboard: each muted symptom (GET /faults?include_muted=true,
 // x-medkit.muted_faults, docs/faults.md "Correlation") is listed under its root cause; a root cause stays
 // visible (greyed once healed) while any of its symptoms is listed.
-import type { FaultView } from './faults';
+import type { FaultEvent, FaultView } from './faults';
 import { isObj, str, xm } from './json';
 
 /** Symptom code → root cause code, from a fault list body. */
@@ -13,6 +13,30 @@ export function rootCausesOf(body: unknown): Map<string, string> {
     const code = str(m.fault_code);
     const root = str(m.root_cause_code);
     if (code && root && code !== root) out.set(code, root);
+  }
+  return out;
+}
+
+/**
+ * What stream events said of their symptoms' root causes since the list, later first: a muted symptom's event names
+ * its root (or, naming none, leaves the list's); any other event of a code means it is shown on its own now (null),
+ * as when its root's gateway went offline and released it (docs/faults.md "Muted symptoms on the stream").
+ */
+export function eventRootsOf(events: Iterable<FaultEvent>, into: ReadonlyMap<string, string | null> = new Map()): Map<string, string | null> {
+  const out = new Map(into);
+  for (const ev of events) {
+    if (!ev.muted) out.set(ev.fault.code, null);
+    else if (ev.muted.rootCause) out.set(ev.fault.code, ev.muted.rootCause);
+  }
+  return out;
+}
+
+/** The list's symptom → root cause map with what events said since laid over it. */
+export function overlayRootCauses(listRoots: ReadonlyMap<string, string>, eventRoots: ReadonlyMap<string, string | null>): Map<string, string> {
+  const out = new Map(listRoots);
+  for (const [code, root] of eventRoots) {
+    if (root === null) out.delete(code);
+    else if (root !== code) out.set(code, root);
   }
   return out;
 }

@@ -8,7 +8,7 @@ import type { FaultStreamEvent, MedkitClient, MutedFaultEvent, ReplayTruncated }
 import { applyFaultEvent, faultEventView, normalizeFaultList, type FaultEvent, type FaultView } from '../model/faults';
 import type { StatusChange } from '../model/fault-detail';
 import { isMissingRoute } from './entity-tree';
-import { rootCausesOf } from '../model/fault-groups';
+import { eventRootsOf, overlayRootCauses, rootCausesOf } from '../model/fault-groups';
 import { backgroundTurn } from '../api/foreground';
 import { followStream, type StreamState } from './live-stream';
 import { ListReads } from './list-reads';
@@ -40,9 +40,9 @@ export interface FaultStore {
 /**
  * Events keep the list current, muted symptoms' too (`fault_muted`); it is read again when the stream starts and
  * when the gateway says it could not replay what was missed (`replay_truncated`). It is also read again this often
- * without a watch stream, as a safety net for what no event tells: a symptom released from its root (its gateway went
- * offline), a cluster muting members after the fact, and the list-only parts (x-medkit.muted_faults) the incident
- * view shows.
+ * without a watch stream, as a safety net for what no event tells: the list-only parts (x-medkit.muted_faults, clusters)
+ * the incident view shows. A symptom released from its root (its gateway went offline) comes as a normal event, a
+ * member a cluster hid after the fact as `fault_muted`.
  */
 const SAFETY_REREAD_MS = 60_000;
 /** The list as loadList reads it, watched (state/watch.ts). */
@@ -61,10 +61,11 @@ export function useFaultStore(client: MedkitClient): FaultStore {
   const [version, setVersion] = useState(0);
   const [tick, setTick] = useState(0);
   const [listBody, setListBody] = useState<unknown>(undefined);
-  // Root causes that muted symptoms' events named since the last list (the list says the rest).
-  const [eventRoots, setEventRoots] = useState<ReadonlyMap<string, string>>(new Map());
+  // What events said of root causes since the last list (the list says the rest): a muted symptom's names its root,
+  // a released symptom's normal event drops it (null).
+  const [eventRoots, setEventRoots] = useState<ReadonlyMap<string, string | null>>(new Map());
   // Read off the last list, so the two cannot disagree; events since then laid over it.
-  const rootCauses = useMemo(() => new Map([...(listBody === undefined ? [] : rootCausesOf(listBody)), ...eventRoots]), [listBody, eventRoots]);
+  const rootCauses = useMemo(() => overlayRootCauses(listBody === undefined ? new Map() : rootCausesOf(listBody), eventRoots), [listBody, eventRoots]);
   const history = useRef(new Map<string, StatusChange[]>());
   const readList = useRef<(() => Promise<boolean>) | undefined>(undefined);
   const showWatched = useRef<((body: unknown) => void) | undefined>(undefined);
@@ -87,7 +88,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
       let m = new Map<string, FaultView>();
       for (const f of normalizeFaultList(body)) m.set(f.key, f);
       for (const ev of meanwhile) m = applyFaultEvent(m, ev);
-      setEventRoots(rootsOf(meanwhile));
+      setEventRoots(eventRootsOf(meanwhile));
       // A change the stream did not bring (before it connected, a released symptom) counts as an event too, so
       // pages that follow `version` read again; an unchanged list does not.
       const signature = [...m.values()].map((f) => `${f.key}|${f.rawStatus}|${f.occurrences}|${f.lastMs}|${f.acknowledgedBy ?? ''}`).join('\n');
@@ -140,8 +141,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         list.push({ status: ev.type === 'fault_cleared' && ev.fault.rawStatus === 'UNKNOWN' ? 'CLEARED' : ev.fault.rawStatus, atMs: ev.timestampMs ?? Date.now(), origin: 'live' });
         history.current.set(ev.fault.code, list.slice(-50));
         setFaults((m) => applyFaultEvent(m, ev));
-        const root = ev.muted?.rootCause;
-        if (root) setEventRoots((r) => new Map(r).set(ev.fault.code, root));
+        setEventRoots((r) => eventRootsOf([ev], r));
         setVersion((v) => v + 1);
         recent.push({ at: Date.now(), ev });
         if (recent.length > MAX_EVENTS_DURING_READ) recent.shift();
@@ -188,11 +188,4 @@ export function useFaultStore(client: MedkitClient): FaultStore {
     listBody,
     reload: () => setTick((t) => t + 1),
   };
-}
-
-/** Symptom code → root cause, as muted symptoms' events named them. */
-function rootsOf(events: readonly FaultEvent[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const ev of events) if (ev.muted?.rootCause) out.set(ev.fault.code, ev.muted.rootCause);
-  return out;
 }
