@@ -4,7 +4,8 @@
 // an island symptom in the merged list and the merged stream alike (a rule naming the island mutes only its symptom); the island's cleared root clears the local symptom it muted; and an island
 // that goes away (black-holed) releases what its roots muted, and mutes again once it is back. A local symptom's
 // incident file carries the island's root cause (its detail and history), or says why not while the island is away.
-// A muted symptom's change, local or the island's, is a `fault_muted` event on the merged stream.
+// A muted symptom's change, local or the island's, is a `fault_muted` event on the merged stream; so is a member a
+// cluster hides after the fact, and a symptom the island's going away releases is a `fault_updated` (issue 58).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,12 @@ const RULES = `correlation:
       symptoms: [{ codes: [MUTED_LOCAL, MUTED_ISLAND] }]
       window_ms: 60000
       mute_symptoms: true
+    - id: storm
+      mode: auto_cluster
+      match: [{ codes: ["STORM_*"] }]
+      min_count: 3
+      window_ms: 60000
+      representative: highest_severity
 `;
 
 /** `GET /faults/{code}/incident` of `g`, read back: the medkit_incident metadata and the JSON attachments by name. */
@@ -195,6 +202,31 @@ describe('correlation over federation', () => {
     expect((await resumed.next((m) => m.id === local.id)).event).toBe('fault_muted');
   });
 
+  it('a cluster that hides members already shown sends each a fault_muted under its representative', async () => {
+    const live = new SseReader(`${main.url}/api/v1/faults/stream`);
+    readers.push(live);
+    await live.opened;
+    const mutedCode = (m: SseMessage) => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
+    // Equal severities: the first member stays the representative. Two members are shown, the third activates it.
+    fail(main, 'STORM_A', '/navigation/bt_navigator');
+    fail(main, 'STORM_B', '/navigation/bt_navigator');
+    await live.next((m) => m.event === 'fault_confirmed' && streamCode(m) === 'STORM_B');
+    expect(codes(await list())).toEqual(expect.arrayContaining(['STORM_A', 'STORM_B']));
+    fail(main, 'STORM_C', '/navigation/bt_navigator');
+    const hidden = await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'STORM_B');
+    expect(JSON.parse(hidden.data)).toMatchObject({
+      event_type: 'fault_muted',
+      muted_event_type: 'fault_updated',
+      root_cause_code: 'STORM_A',
+      muted_fault: { fault_code: 'STORM_B', status: 'CONFIRMED' },
+    });
+    // It agrees with the list read afterwards: hidden, and listed under the representative with include_muted.
+    expect(codes(await list())).not.toContain('STORM_B');
+    expect((await list('?include_muted=true'))['x-medkit'].muted_faults).toContainEqual(expect.objectContaining({ fault_code: 'STORM_B', root_cause_code: 'STORM_A', rule_id: 'storm' }));
+    // The representative stays shown: no fault_muted for it.
+    expect(live.messages.filter((m) => m.event === 'fault_muted').map(mutedCode)).not.toContain('STORM_A');
+  });
+
   it("a rule that names the peer gateway mutes only that gateway's symptom", async () => {
     fail(main, 'GATEWAY_ROOT', '/localization/amcl');
     fail(main, 'GW_SYMPTOM_MAIN', '/navigation/bt_navigator');
@@ -217,9 +249,15 @@ describe('correlation over federation', () => {
     await eventually(async () => isPeerRoot('PROTECTIVE_STOP'), 100, 100);
     fail(main, 'NAV_ABORTED', '/navigation/bt_navigator');
     expect(codes(await list())).not.toContain('NAV_ABORTED');
+    const live = new SseReader(`${main.url}/api/v1/faults/stream`);
+    readers.push(live);
+    await live.opened;
     proxy.pause();
     // Offline after a failed health check: the abort is shown again, not hidden behind a root nobody can see.
     await eventually(async () => codes(await list()).includes('NAV_ABORTED'), 100, 100);
+    // The stream says so too: a normal event with its current item, which a client shows without reading the list.
+    const released = await live.next((m) => m.event === 'fault_updated' && streamCode(m) === 'NAV_ABORTED');
+    expect(JSON.parse(released.data)).toMatchObject({ event_type: 'fault_updated', fault: { fault_code: 'NAV_ABORTED', status: 'CONFIRMED', reporting_sources: ['/navigation/bt_navigator'] } });
     expect(isPeerRoot('PROTECTIVE_STOP')).toBe(false);
     // The island unreachable, the abort's incident still exports and says why its root cause's detail is missing.
     const away = await incident(main, 'NAV_ABORTED');
