@@ -51,3 +51,4 @@ export { rosTopicGraph, rosTopicSampler } from './ros/topic-access.js';
 export { faultMsg, rosTime } from './ros/messages.js';
 export * from './history/model.js';
 export * from './blackbox/incident-mcap.js';
+export * from './query/rest-schemas.js';

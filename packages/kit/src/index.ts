@@ -18,3 +18,4 @@ export { parseClientRoles, certificateIdentityReader, formatSubject, roleFor, ty
 export { outboundAgent, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
 export { callErrorDetail, drain, headerOf, outboundCall, readCapped, type OutboundAgent, type OutboundAnswer, type OutboundCall } from './transport/outbound-http.js';
 export type { Logger } from './logging.js';
+export { Opaque } from './http/opaque.js';

@@ -6,19 +6,13 @@ import type { FaultRepository, RosbagLink } from '../storage/repository.js';
 import { validateFaultCode, validateRecordingId } from '@medkit/sovd';
 import { inEntityScope } from '../query/list.js';
 import { isoFromNs } from '../query/time.js';
+import type { BulkDataDescriptorBody } from '../query/rest-schemas.js';
 
 const ROSBAG_MIMETYPES = { mcap: 'application/x-mcap', sqlite3: 'application/x-sqlite3' } as const;
 const EXTENSIONS = { mcap: 'mcap', sqlite3: 'db3' } as const;
 
-/** Bulk-data descriptor of one recording (docs/faults.md). */
-interface RosbagDescriptor {
-  id: string;
-  name: string;
-  mimetype: string;
-  size: number;
-  creation_date: string;
-  'x-medkit': { fault_codes: string[]; recording_id: string; duration_sec: number; format: string };
-}
+/** Bulk-data descriptor of one recording (docs/faults.md); its `x-medkit` is the recording's own. */
+type RosbagDescriptor = BulkDataDescriptorBody & { 'x-medkit': { fault_codes: string[]; recording_id: string; duration_sec: number; format: string } };
 
 /** The first bag file of a recording directory (`.mcap` / `.db3`), or null. */
 export function firstBagFile(link: RosbagLink): string | null {

@@ -11,9 +11,12 @@ import { isoFromNs, secondsFromNs } from './time.js';
 import type { EntityFrame } from '../entity-frames.js';
 import { hasSignalHistory, signalWindowFrame } from './signal-frame.js';
 import type { Acknowledgement, HistoryEntry } from '../history/model.js';
+import type {
+  FaultAcknowledgementBody, FaultDetailBody, FaultItemFields, FaultListBody, FaultListItemBody, FaultSnapshotBody, FaultStatusChangeBody,
+} from './rest-schemas.js';
 
 /** One stored status change as REST shows it (`x-medkit.status_history`, docs/faults.md "Status history"). */
-export function historyEntryView(h: HistoryEntry): Record<string, unknown> {
+export function historyEntryView(h: HistoryEntry): FaultStatusChangeBody {
   return {
     change: h.change, status: h.status, timestamp: isoFromNs(h.at_ns), occurrence: h.occurrence, source: h.source,
     ...(h.note ? { note: h.note } : {}),
@@ -21,7 +24,7 @@ export function historyEntryView(h: HistoryEntry): Record<string, unknown> {
 }
 
 /** An acknowledgement as REST shows it (`x-medkit.acknowledgement`, docs/faults.md "Acknowledge"). */
-export function acknowledgementView(a: Acknowledgement): Record<string, unknown> {
+export function acknowledgementView(a: Acknowledgement): FaultAcknowledgementBody {
   return { acknowledged_by: a.by, acknowledged_at: isoFromNs(a.at_ns), occurrence: a.occurrence, ...(a.note ? { note: a.note } : {}) };
 }
 
@@ -32,37 +35,46 @@ export interface EntityRef {
   entity_id: string;
 }
 
-export type RestSnapshot = Record<string, unknown>;
+/** One REST environment-data entry (the shape of `FaultSnapshotSchema`). */
+export type RestSnapshot = FaultSnapshotBody;
 
 /**
  * Fault list item (decision Q1 shape, with `status` as the raw string of docs/faults.md: the reference's clients call string
  * methods on it; the SOVD status object moves to `x-medkit.sovd_status`). `snapshots` (optional) are summarised:
  * no message bodies.
  */
-export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: RestSnapshot[], ack?: Acknowledgement): Record<string, unknown> {
-  const item: Record<string, unknown> = {
-    fault_code: f.fault_code,
-    ...(f.description ? { fault_name: f.description } : {}),
-    description: f.description,
-    severity: f.severity,
-    severity_label: restSeverityLabel(f.severity),
-    status: f.status,
-    reporting_sources: [...f.reporting_sources],
-    ...(entity ? { entity_id: entity.entity_id } : {}),
-    first_occurred: secondsFromNs(f.first_occurred_ns),
-    last_occurred: secondsFromNs(f.last_occurred_ns),
-    ...(f.last_passed_ns > 0n ? { last_passed: secondsFromNs(f.last_passed_ns) } : {}),
-    occurrence_count: f.occurrence_count,
+export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: RestSnapshot[], ack?: Acknowledgement): FaultListItemBody {
+  const item: FaultListItemBody = {
+    ...itemFields(f, entity, f.status),
     'x-medkit': { status: f.status, sovd_status: sovdStatus(f.status), ...(ack ? { acknowledgement: acknowledgementView(ack) } : {}) },
   };
   if (snapshots) item.environment_data = { snapshots: snapshots.map(summariseSnapshot) };
   return item;
 }
 
+/** The fields a list item and a detail's `item` share, in their served order; `status` differs between the two. */
+function itemFields<S>(f: FaultRecord, entity: EntityRef | undefined, status: S): FaultItemFields<S> {
+  return {
+    fault_code: f.fault_code,
+    ...(f.description ? { fault_name: f.description } : {}),
+    description: f.description,
+    severity: f.severity,
+    severity_label: restSeverityLabel(f.severity),
+    status,
+    reporting_sources: [...f.reporting_sources],
+    ...(entity ? { entity_id: entity.entity_id } : {}),
+    first_occurred: secondsFromNs(f.first_occurred_ns),
+    last_occurred: secondsFromNs(f.last_occurred_ns),
+    ...(f.last_passed_ns > 0n ? { last_passed: secondsFromNs(f.last_passed_ns) } : {}),
+    occurrence_count: f.occurrence_count,
+  };
+}
+
 /** A list-sized snapshot entry: type, name, where to get it, when — without data. */
 function summariseSnapshot(s: RestSnapshot): RestSnapshot {
   const { data: _data, ...rest } = s;
-  const xm = (rest['x-medkit'] ?? {}) as Record<string, unknown>;
+  // `x-medkit` is an open object in the schema: its keys are the view's own (freezeFrame, signalWindowFrame).
+  const xm: Record<string, unknown> = rest['x-medkit'] ?? {};
   const { full_data: _full, history: _history, ...xmRest } = xm;
   return Object.keys(xmRest).length > 0 ? { ...rest, 'x-medkit': xmRest } : rest;
 }
@@ -152,12 +164,10 @@ export function faultDetail(
   f: FaultRecord,
   env: EnvironmentData,
   opts: { entity?: EntityRef; entityPath?: string; extraFrames?: RestSnapshot[]; history?: readonly HistoryEntry[]; acknowledgement?: Acknowledgement } = {},
-): Record<string, unknown> {
+): FaultDetailBody {
   const status: SovdFaultStatus = sovdStatus(f.status);
-  const item = faultListItem(f, opts.entity);
-  delete item['x-medkit'];
   return {
-    item: { code: f.fault_code, ...item, status },
+    item: { code: f.fault_code, ...itemFields(f, opts.entity, status) },
     environment_data: {
       extended_data_records: {
         first_occurrence: isoFromNs(env.extended_data_records.first_occurrence_ns),
@@ -178,13 +188,13 @@ export function faultDetail(
 }
 
 /** Global list envelope `x-medkit` (docs/faults.md). */
-export function faultListEnvelope(result: FaultListResult, items: unknown[], opts: { includeMuted?: boolean; includeClusters?: boolean } = {}): Record<string, unknown> {
-  const xm: Record<string, unknown> = { count: items.length, muted_count: result.muted_count, cluster_count: result.cluster_count };
+export function faultListEnvelope(
+  result: FaultListResult, items: FaultListItemBody[], opts: { includeMuted?: boolean; includeClusters?: boolean } = {},
+): FaultListBody {
+  const xm: FaultListBody['x-medkit'] = { count: items.length, muted_count: result.muted_count, cluster_count: result.cluster_count };
   if (opts.includeMuted) xm.muted_faults = result.muted_faults;
   if (opts.includeClusters) {
-    xm.clusters = result.clusters.map((c) => ({
-      ...c, first_at: secondsFromNs(c.first_at_ns), last_at: secondsFromNs(c.last_at_ns), first_at_ns: undefined, last_at_ns: undefined,
-    }));
+    xm.clusters = result.clusters.map(({ first_at_ns, last_at_ns, ...c }) => ({ ...c, first_at: secondsFromNs(first_at_ns), last_at: secondsFromNs(last_at_ns) }));
   }
   return { items, 'x-medkit': xm };
 }

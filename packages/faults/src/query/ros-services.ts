@@ -7,6 +7,7 @@ import { downloadSize, firstBagFile } from '../blackbox/recordings.js';
 import { validateFaultCode } from '@medkit/sovd';
 import type { EnvironmentData } from './environment.js';
 import { environmentData } from './environment.js';
+import type { FaultSnapshotsBody } from './rest-schemas.js';
 
 export function getFaultService(mgr: FaultManager, code: string): { success: boolean; error_message: string; fault?: FaultRecord; environment_data?: EnvironmentData } {
   const bad = validateFaultCode(code);
@@ -20,14 +21,7 @@ export function getFaultService(mgr: FaultManager, code: string): { success: boo
 export type FaultEntityPath = (f: FaultRecord) => string | undefined;
 
 /** The reference's snapshot document of one fault (GetSnapshots.srv JSON, REST `GET …/faults/{code}/snapshots`). */
-export interface FaultSnapshots {
-  fault_code: string;
-  /** Epoch seconds of the newest frame shown; omitted when none is. */
-  captured_at?: number;
-  /** Topic → its frame in the newest capture set (one topic with `topic`). */
-  topics: Record<string, { message_type: string; data: unknown }>;
-  rosbag: { available: boolean; duration_sec?: number; size_bytes?: number; format?: string; download_url?: string };
-}
+export type FaultSnapshots = FaultSnapshotsBody;
 
 /**
  * The newest capture set (newest row per topic, only `topic` when given) and the newest recording of `fault`.

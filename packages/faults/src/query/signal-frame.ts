@@ -10,6 +10,7 @@
 import { primaryValue } from '../snapshots/json-values.js';
 import type { SnapshotEntry } from './environment.js';
 import { isoFromNs } from './time.js';
+import type { FaultSnapshotBody } from './rest-schemas.js';
 
 type Sample = [bigint, unknown];
 
@@ -51,7 +52,7 @@ export function hasSignalHistory(rows: readonly SnapshotEntry[]): boolean {
  * One signal-window frame from the rows of one capture set. A topic without a history gets a single
  * sample at its capture time, so every signal of the frame has the same shape.
  */
-export function signalWindowFrame(rows: readonly SnapshotEntry[]): Record<string, unknown> {
+export function signalWindowFrame(rows: readonly SnapshotEntry[]): FaultSnapshotBody {
   const names = signalNames(rows.map((r) => r.topic));
   const series = rows.map((r) => {
     const message = parse(r.data);

@@ -2,6 +2,7 @@
 // Route schemas validate requests, serialise responses and generate the OpenAPI document.
 import { Type, type TSchema, type TObject } from '@sinclair/typebox';
 import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/sovd';
+import { Opaque } from '@medkit/kit';
 
 export const ENTITY_ID_PATTERN = '^[A-Za-z0-9_-]{1,256}$';
 
@@ -24,9 +25,8 @@ export const GenericError = Type.Object(
   { $id: 'GenericError', title: 'GenericError', description: 'SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md)' },
 );
 
-/** Opaque vendor objects: documented as open objects, serialised as they are. */
-export const Opaque = (description?: string) =>
-  Type.Object({}, { additionalProperties: true, 'x-medkit-opaque': true, ...(description ? { description } : {}) });
+// Opaque lives in kit (the faults package's REST schemas use it too); re-exported so the server's imports stay.
+export { Opaque };
 
 export const Links = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), {
   description: 'HATEOAS links',

@@ -8,6 +8,7 @@ import { entityFrameSnapshot, faultDetail, faultListEnvelope, faultListItem, res
 import type { EnvironmentData } from '@medkit/faults';
 import type { EntityFrame } from '@medkit/faults';
 import { faultSnapshots, type FaultSnapshots } from '@medkit/faults';
+import type { FaultDetailBody, FaultListBody, FaultListItemBody } from '@medkit/faults';
 import type { FaultEntityIndex, FaultScope } from './entity-scope.js';
 
 /** A REST fault list query after parameter validation. */
@@ -42,7 +43,7 @@ export class FaultViews {
    * from the store's memory; when its evidence cannot be read (a corrupt file), the item is served without
    * `environment_data` and says so, rather than the whole list answering 503 (docs/faults.md, outages).
    */
-  listItem(f: FaultRecord, withEvidence = true): Record<string, unknown> {
+  listItem(f: FaultRecord, withEvidence = true): FaultListItemBody {
     const entity = f.reporting_sources.length > 0 ? this.entities.entityOf(f.reporting_sources[0]) : undefined;
     const ack = this.acknowledgement(f);
     if (!withEvidence) return faultListItem(f, entity, undefined, ack);
@@ -53,7 +54,7 @@ export class FaultViews {
       if (!(err instanceof FaultStoreUnavailable)) throw err;
       this.evidenceMissed = true;
       const item = faultListItem(f, entity, undefined, ack);
-      item['x-medkit'] = { ...(item['x-medkit'] as Record<string, unknown>), environment_data_unavailable: true };
+      item['x-medkit'] = { ...item['x-medkit'], environment_data_unavailable: true };
       return item;
     }
     const path = entity ? `/${entity.entity_type}/${entity.entity_id}` : undefined;
@@ -79,13 +80,13 @@ export class FaultViews {
   }
 
   /** The list body of `GET /faults` (no scope) or `GET /{entity}/faults`. */
-  list(q: FaultListQuery, scope?: FaultScope): Record<string, unknown> {
+  list(q: FaultListQuery, scope?: FaultScope): FaultListBody {
     const result = queryFaults(this.system.manager, {
       statuses: q.statuses, minSeverity: q.minSeverity, includeMuted: q.includeMuted, includeClusters: q.includeClusters, belongsToEntity: scope?.belongs,
     });
     const items = result.faults.map((f) => this.listItem(f));
     const body = faultListEnvelope(result, items, { includeMuted: q.includeMuted, includeClusters: q.includeClusters });
-    if (scope) body['x-medkit'] = { ...scope.envelope, ...(body['x-medkit'] as Record<string, unknown>) };
+    if (scope) body['x-medkit'] = { ...scope.envelope, ...body['x-medkit'] };
     return body;
   }
 
@@ -108,7 +109,7 @@ export class FaultViews {
   }
 
   /** Fault detail; `scope` gives `bulk_data_uri` its entity path (global route: the fault's own entity). */
-  detail(f: FaultRecord, scope?: FaultScope): Record<string, unknown> | undefined {
+  detail(f: FaultRecord, scope?: FaultScope): FaultDetailBody | undefined {
     const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
     if (!env) return undefined;
     const own = this.entities.entityOfFault(f.reporting_sources);

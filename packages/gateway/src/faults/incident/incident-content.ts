@@ -77,11 +77,10 @@ export async function incidentOf(svc: FaultsService, f: FaultRecord, logs: LogMa
   const before = BigInt(Math.round((link ? rosbag.duration_sec : NO_RECORDING_WINDOW_SEC) * 1e3)) * 1_000_000n;
   const after = BigInt(Math.round((link ? rosbag.duration_after_sec : NO_RECORDING_WINDOW_SEC) * 1e3)) * 1_000_000n;
   const [fromNs, toNs] = [first - before, last + after];
-  const details = faults.map((r) => svc.views.detail(r)).filter((d): d is Record<string, unknown> => d !== undefined);
-  const frames = Object.fromEntries(details.map((d) => [
-    (d.item as { code: string }).code,
-    ((d.environment_data as { snapshots: { type: string }[] }).snapshots ?? []).filter((s) => s.type === 'freeze_frame'),
-  ]));
+  const local = faults.map((r) => svc.views.detail(r)).filter((d) => d !== undefined);
+  const frames = Object.fromEntries(local.map((d) => [d.item.code, (d.environment_data.snapshots ?? []).filter((s) => s.type === 'freeze_frame')]));
+  // A peer's detail is its JSON as read, not checked against the schema: it joins faults.json as it came.
+  const details: object[] = [...local];
   const rootCause = rootCauseOf(svc, f);
   const peerRoot = rootCause !== undefined && !faults.some((r) => r.fault_code === rootCause) && !svc.manager.getFault(rootCause)
     ? await peerRootCause(rootCause, readPeerFault)
