@@ -2,6 +2,9 @@
 // mutating route's collection falls under.
 import { SovdError } from '@medkit/sovd';
 import type { Collection } from '../entity-scope/index.js';
+import type { LockView } from './rest-shape.js';
+
+export type { LockView };
 
 /** Entity types that can hold a lock. */
 export type LockableType = 'app' | 'component';
@@ -20,13 +23,6 @@ export interface Lock {
   expiresAt: number;
 }
 
-/** The Lock object of docs/locks.md. */
-export interface LockView {
-  id: string;
-  owned: boolean;
-  scopes?: string[];
-  lock_expiration: string;
-}
 
 export function lockView(lock: Lock, clientId: string | undefined): LockView {
   return {

@@ -7,16 +7,7 @@ import { ID_PARAM } from '../entity-scope/index.js';
 import type { LockManager } from './manager.js';
 import { lockView, parseScopes, requireClientId, type LockableType } from './model.js';
 import { routeAvailability } from '@medkit/server';
-
-const LockSchema = Type.Object(
-  {
-    id: Type.String({ description: 'lock_<n>' }),
-    owned: Type.Boolean({ description: 'true when the X-Client-Id of this request holds the lock' }),
-    scopes: Type.Optional(Type.Array(Type.String(), { description: 'omitted when the lock covers every collection' })),
-    lock_expiration: Type.String({ description: 'ISO 8601 UTC expiry instant' }),
-  },
-  { $id: 'Lock', title: 'Lock', examples: [{ id: 'lock_1', owned: true, scopes: ['configurations'], lock_expiration: '2026-03-23T02:20:33.000Z' }] },
-);
+import { LockSchema } from './rest-shape.js';
 
 const AcquireBody = Type.Object(
   {

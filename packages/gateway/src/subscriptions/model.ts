@@ -1,6 +1,9 @@
 // Cyclic subscription model (docs/subscriptions.md): intervals, the record, and its wire view.
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
+import type { SubscriptionView } from './rest-shape.js';
+
+export type { SubscriptionView };
 
 /** Interval names and their periods (docs/subscriptions.md). */
 export const INTERVALS = { fast: 50, normal: 200, slow: 500 } as const;
@@ -25,15 +28,6 @@ export interface Subscription {
   changeWakers: Set<() => void>;
   /** Ends every stream of the subscription. */
   closers: Set<() => void>;
-}
-
-export interface SubscriptionView {
-  id: string;
-  observed_resource: string;
-  event_source: string;
-  protocol: 'sse';
-  interval: IntervalName;
-  'x-medkit': { duration: number; expires_at: string; clients: number };
 }
 
 export function subscriptionView(s: Subscription, apiBase: string): SubscriptionView {

@@ -3,6 +3,9 @@ import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
 import type { EventStream } from '@medkit/kit';
 import type { ConditionEvaluator, Previous } from './conditions.js';
+import type { TriggerView } from './rest-shape.js';
+
+export type { TriggerView };
 
 export type TriggerProtocol = 'sse' | 'webhook';
 export const LOG_SEVERITIES = ['debug', 'info', 'warning', 'error', 'fatal'] as const;
@@ -77,22 +80,6 @@ export interface Trigger extends TriggerDefinition {
   entitySeen: boolean;
   /** Set while the observed resource is not there yet (why), cleared once the trigger is bound. */
   waitingFor?: string;
-}
-
-export interface TriggerView {
-  id: string;
-  status: 'active' | 'terminated';
-  observed_resource: string;
-  event_source: string;
-  protocol: TriggerProtocol;
-  webhook_url?: string;
-  trigger_condition: { condition_type: string } & Record<string, unknown>;
-  multishot: boolean;
-  persistent: boolean;
-  lifetime?: number;
-  path?: string;
-  log_settings?: LogSettings;
-  'x-medkit'?: Record<string, unknown>;
 }
 
 export function triggerView(t: Trigger, apiBase: string): TriggerView {

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { EntityId, GenericError, Opaque } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { SovdError } from '@medkit/sovd';
 import type { SseHub } from '@medkit/server';
 import { checkBody } from '@medkit/server';
@@ -10,43 +10,9 @@ import { ENTITY_SEGMENTS, ID_PARAM, } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';
 import type { TriggerEngine } from './engine.js';
 import { triggerView } from './model.js';
+import { TriggerSchema } from './rest-shape.js';
 import { MAX_LIFETIME_SEC, parseLifetime, parseTriggerBody } from './validate.js';
 import { routeAvailability } from '@medkit/server';
-
-const TriggerSchema = Type.Object(
-  {
-    id: Type.String({ description: 'trig_<n>' }),
-    status: Type.Union([Type.Literal('active'), Type.Literal('terminated')]),
-    observed_resource: Type.String(),
-    event_source: Type.String({ description: 'SSE stream of this trigger' }),
-    protocol: Type.Union([Type.Literal('sse'), Type.Literal('webhook')]),
-    webhook_url: Type.Optional(Type.String({ description: '[ours] where events are POSTed (protocol webhook)' })),
-    trigger_condition: Type.Object({ condition_type: Type.String() }, { additionalProperties: true }),
-    multishot: Type.Boolean(),
-    persistent: Type.Boolean(),
-    lifetime: Type.Optional(Type.Integer()),
-    path: Type.Optional(Type.String()),
-    log_settings: Type.Optional(Type.Object({ severity: Type.String(), marker: Type.String() })),
-    'x-medkit': Type.Optional(Opaque('event_count, expires_at, delivery (webhook status: delivered, failed, pending, attempts, last_status, last_error, ...)')),
-  },
-  {
-    $id: 'Trigger',
-    title: 'Trigger',
-    examples: [
-      {
-        id: 'trig_1',
-        status: 'active',
-        observed_resource: '/api/v1/apps/battery_monitor/data/voltage',
-        event_source: '/api/v1/apps/battery_monitor/triggers/trig_1/events',
-        protocol: 'sse',
-        trigger_condition: { condition_type: 'EnterRange', lower_bound: 0, upper_bound: 22.0 },
-        multishot: true,
-        persistent: true,
-        lifetime: 86400,
-      },
-    ],
-  },
-);
 
 const Lifetime = Type.Integer({ minimum: 1, maximum: MAX_LIFETIME_SEC, description: 'seconds (at most ten years); omit for no expiry' });
 

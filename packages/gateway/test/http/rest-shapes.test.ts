@@ -1,0 +1,50 @@
+// The gateway features' REST bodies against their schemas (issue 58, "a REST body's shape is written once"): each
+// view, fed by its real service where one is cheap to build, must pass the schema its routes serve and carry no
+// field the schema does not list (the response serialiser would drop it silently).
+import { afterEach, describe, expect, it } from 'vitest';
+import { LockManager } from '../../src/locks/manager.js';
+import { lockView } from '../../src/locks/model.js';
+import { LockSchema } from '../../src/locks/rest-shape.js';
+import { CollectionSamplerRegistry } from '../../src/sampling/registry.js';
+import { SubscriptionManager } from '../../src/subscriptions/manager.js';
+import { subscriptionView } from '../../src/subscriptions/model.js';
+import { SubscriptionSchema } from '../../src/subscriptions/rest-shape.js';
+import { triggerView, type Trigger } from '../../src/triggers/model.js';
+import { TriggerSchema } from '../../src/triggers/rest-shape.js';
+import { shapeProblems } from '../../../../test-support/rest-shape.js';
+
+const stops: (() => void)[] = [];
+afterEach(() => {
+  for (const s of stops.splice(0)) s();
+});
+
+describe('gateway REST bodies match their schemas (issue 58)', () => {
+  it('a lock, with and without scopes', () => {
+    const locks = new LockManager({ policy: () => ({ requiredScopes: [], breakable: true, maxExpiration: 3600 }), ancestors: () => [] });
+    stops.push(() => locks.stop());
+    const scoped = locks.acquire('app', 'a', { clientId: 'alice', expiration: 60, scopes: ['configurations'] });
+    const whole = locks.acquire('component', 'c', { clientId: 'bob', expiration: 60 });
+    for (const view of [lockView(scoped, 'alice'), lockView(whole, undefined)]) expect(shapeProblems(LockSchema, [], view)).toEqual([]);
+  });
+
+  it('a cyclic subscription', () => {
+    const subs = new SubscriptionManager({ samplers: new CollectionSamplerRegistry(), find: () => undefined, maxSubscriptions: 10 });
+    stops.push(() => subs.stop());
+    const s = subs.create('app', 'a', { resourceUri: '/api/v1/apps/a/data/x', collection: 'data', itemPath: 'x' }, 'fast', 60);
+    expect(shapeProblems(SubscriptionSchema, [], subscriptionView(s, '/api/v1'))).toEqual([]);
+  });
+
+  it('a trigger, with every optional field', () => {
+    const t: Trigger = {
+      id: 'trig_1', entityType: 'app', entityId: 'a', resourceUri: '/api/v1/apps/a/data/x', collection: 'data', resourcePath: 'x', path: '/value',
+      conditionType: 'EnterRange', conditionParams: { lower_bound: 0, upper_bound: 1 }, protocol: 'webhook', webhookUrl: 'https://example.test/hook',
+      webhookSecret: 'never shown', multishot: true, persistent: false, lifetime: 60, logSettings: { severity: 'warning', marker: 'm' },
+      createdAt: 0, expiresAt: 60_000, status: 'active', segment: 'apps', evaluator: { validate: () => undefined, evaluate: () => true },
+      previous: undefined, dirty: false, eventCount: 2, pending: [], streams: new Set(), entitySeen: true, waitingFor: 'the topic',
+      delivery: { url: 'https://example.test/hook', delivered: 1, failed: 0, pending: 0, attempts: 1, last_status: 200 },
+    };
+    const view = triggerView(t, '/api/v1');
+    expect(view).not.toHaveProperty('webhook_secret');
+    expect(shapeProblems(TriggerSchema, [], view)).toEqual([]);
+  });
+});
