@@ -1,6 +1,7 @@
 // Action goals sent through the gateway (docs/resources.md–7.7): status from the action's status topic,
 // the latest feedback, the final result (x-medkit.result, once the goal finished), and cleanup of
 // finished goals older than 5 minutes every 60 s (docs/hardening.md).
+import type { ExecutionBody } from './rest-shape.js';
 
 /** The part of a goal handle the tracker needs (a @medkit/ros2 ClientGoalHandle). */
 export interface GoalHandleLike {
@@ -121,14 +122,7 @@ export class ExecutionTracker {
   }
 }
 
-/** OperationExecution body (docs/resources.md). */
-export interface ExecutionBody {
-  id: string;
-  status: 'running' | 'completed' | 'failed';
-  capability: 'execute';
-  parameters?: Record<string, unknown>;
-  'x-medkit': Record<string, unknown>;
-}
+export type { ExecutionBody };
 
 /** `GET …/executions/{id}` body. */
 export function executionView(e: Execution): ExecutionBody {

@@ -6,24 +6,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { EntityId, GenericError, Opaque } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { SovdError } from '@medkit/sovd';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
 import { sendResult } from '@medkit/server';
 import { clientGone } from '../ros/client-gone.js';
 import { INTERFACE_TYPE_PATTERN, type ExecuteBody, type OperationsService } from './service.js';
+import { AsyncStartedSchema, ExecutionListSchema, ExecutionSchema, OperationItemSchema, OperationListSchema, SyncResultSchema } from './rest-shape.js';
 
-const OperationItem = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    proximity_proof_required: Type.Boolean(),
-    asynchronous_execution: Type.Boolean({ description: 'true for actions' }),
-    'x-medkit': Type.Optional(Opaque('ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids')),
-  },
-  { examples: [{ id: 'reset_odometry', name: 'reset_odometry', proximity_proof_required: false, asynchronous_execution: false, 'x-medkit': { ros2: { service: '/base/reset_odometry', type: 'std_srvs/srv/Trigger', kind: 'service' } } }] },
-);
-const OperationList = Type.Object({ items: Type.Array(OperationItem), 'x-medkit': Type.Optional(Opaque()) });
 const ExecuteRequest = Type.Object(
   {
     parameters: Type.Optional(Type.Unknown({ description: 'Service request or action goal (preferred)' })),
@@ -33,19 +23,6 @@ const ExecuteRequest = Type.Object(
   },
   { examples: [{ parameters: { a: 2, b: 3 } }] },
 );
-const SyncResult = Type.Object({ parameters: Type.Unknown({ description: 'Service response' }) });
-const AsyncStarted = Type.Object({ id: Type.String(), status: Type.String() });
-const Execution = Type.Object(
-  {
-    id: Type.Optional(Type.String()),
-    status: Type.String({ description: 'pending | running | completed | failed' }),
-    capability: Type.String(),
-    parameters: Type.Optional(Type.Unknown({ description: 'Latest feedback' })),
-    'x-medkit': Type.Optional(Opaque('goal_id, ros2_status, ros2 {action, type}, result (once finished)')),
-  },
-  { examples: [{ id: '5f0c2a9e41d37b8c6e12a4f09b7d3c55', status: 'running', capability: 'execute', parameters: { sequence: [0, 1, 1, 2] }, 'x-medkit': { ros2_status: 'executing' } }] },
-);
-const ExecutionList = Type.Object({ items: Type.Array(Type.Object({ id: Type.String() })) });
 const ControlBody = Type.Object({ capability: Type.Optional(Type.String({ description: 'stop | execute | freeze | reset' })) }, { examples: [{ capability: 'stop' }] });
 
 // 403 x-medkit-ros2-permission-denied and 501 not-implemented: a service or action the gateway's SROS2 permissions deny, or that needs a protection medkit lacks.
@@ -122,16 +99,16 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
 
       app.get(
         base,
-        { config: reads, schema: { operationId: `list${Title}Operations`, summary: `Services and actions of a ${type}`, tags, params: Params, response: { 200: OperationList, ...ERR } } },
+        { config: reads, schema: { operationId: `list${Title}Operations`, summary: `Services and actions of a ${type}`, tags, params: Params, response: { 200: OperationListSchema, ...ERR } } },
         async (request, reply) => {
           const served = servedOf(request);
           return served ? sendResult(reply, await served.list()) : deps.service().list(request.entity);
         },
       );
-      app.get(`${base}/:operation_id`, { config: reads, schema: { operationId: `get${Title}Operation`, summary: 'One operation', tags, params: OpParams, response: { 200: Type.Object({ item: OperationItem }), ...ERR } } }, getOp);
+      app.get(`${base}/:operation_id`, { config: reads, schema: { operationId: `get${Title}Operation`, summary: 'One operation', tags, params: OpParams, response: { 200: Type.Object({ item: OperationItemSchema }), ...ERR } } }, getOp);
       app.post(
         `${base}/:operation_id/executions`,
-        { config: writes, schema: { operationId: `execute${Title}Operation`, summary: 'Run a service (200) or start an action goal (202 + Location)', tags, params: OpParams, body: ExecuteRequest, response: { 200: SyncResult, 202: AsyncStarted, ...ERR } } },
+        { config: writes, schema: { operationId: `execute${Title}Operation`, summary: 'Run a service (200) or start an action goal (202 + Location)', tags, params: OpParams, body: ExecuteRequest, response: { 200: SyncResultSchema, 202: AsyncStartedSchema, ...ERR } } },
         execute,
       );
       // The reference's Postman collection posts to the operation itself: the same execution, same answers.
@@ -142,16 +119,16 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
           schema: {
             operationId: `invoke${Title}Operation`, summary: '[reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)', tags,
             description: 'Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.',
-            params: OpParams, body: ExecuteRequest, response: { 200: SyncResult, 202: AsyncStarted, ...ERR },
+            params: OpParams, body: ExecuteRequest, response: { 200: SyncResultSchema, 202: AsyncStartedSchema, ...ERR },
           },
         },
         execute,
       );
-      app.get(`${base}/:operation_id/executions`, { config: reads, schema: { operationId: `list${Title}Executions`, summary: 'Tracked goals, newest first', tags, params: OpParams, response: { 200: ExecutionList, ...ERR } } }, listExecs);
-      app.get(`${base}/:operation_id/executions/:execution_id`, { config: reads, schema: { operationId: `get${Title}Execution`, summary: 'Status, latest feedback and (finished) result of a goal', tags, params: ExecParams, response: { 200: Execution, ...ERR } } }, getExec);
+      app.get(`${base}/:operation_id/executions`, { config: reads, schema: { operationId: `list${Title}Executions`, summary: 'Tracked goals, newest first', tags, params: OpParams, response: { 200: ExecutionListSchema, ...ERR } } }, listExecs);
+      app.get(`${base}/:operation_id/executions/:execution_id`, { config: reads, schema: { operationId: `get${Title}Execution`, summary: 'Status, latest feedback and (finished) result of a goal', tags, params: ExecParams, response: { 200: ExecutionSchema, ...ERR } } }, getExec);
       app.put(
         `${base}/:operation_id/executions/:execution_id`,
-        { config: writes, schema: { operationId: `control${Title}Execution`, summary: 'Control a goal (stop = cancel)', tags, params: ExecParams, body: ControlBody, response: { 202: Execution, ...ERR } } },
+        { config: writes, schema: { operationId: `control${Title}Execution`, summary: 'Control a goal (stop = cancel)', tags, params: ExecParams, body: ControlBody, response: { 202: ExecutionSchema, ...ERR } } },
         control,
       );
       app.delete(`${base}/:operation_id/executions/:execution_id`, { config: writes, schema: { operationId: `cancel${Title}Execution`, summary: 'Cancel a goal', tags, params: ExecParams, response: { 204: Type.Null(), ...ERR } } }, cancel);

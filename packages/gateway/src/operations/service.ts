@@ -10,6 +10,7 @@ import type { TypeInfoCache } from '../ros/type-info.js';
 import type { OperationBackend } from './backend.js';
 import { executionView, isTerminal, type ExecutionBody, type ExecutionTracker } from './executions.js';
 import { findOperation, operationItems, type OperationItem } from './items.js';
+import type { AsyncStartedBody, ExecutionListBody, OperationView, SyncResultBody } from './rest-shape.js';
 import { ProviderChain } from '../entities/provider-chain.js';
 import type { OperationProvider } from './providers.js';
 
@@ -34,14 +35,7 @@ export interface OperationsDeps {
 /** Extra wait of get-result and cancel on top of the call timeout (docs/hardening.md). */
 const DISCOVERY_GRACE_MS = 2000;
 
-/** An OperationItem as listed (docs/resources.md). */
-export interface OperationView {
-  id: string;
-  name: string;
-  proximity_proof_required: boolean;
-  asynchronous_execution: boolean;
-  'x-medkit': Record<string, unknown>;
-}
+export type { OperationView };
 
 export interface ExecuteBody {
   parameters?: unknown;
@@ -67,7 +61,7 @@ function overrideType(v: unknown, kind: 'service' | 'action'): string | undefine
   return v;
 }
 
-export type ExecuteOutcome = { kind: 'sync'; body: { parameters: Record<string, unknown> } } | { kind: 'async'; id: string; body: { id: string; status: string } };
+export type ExecuteOutcome = { kind: 'sync'; body: SyncResultBody } | { kind: 'async'; id: string; body: AsyncStartedBody };
 
 /** The entity an execution belongs to (the reference's 0.7.0: reading it through another entity is 404). */
 const ownerOf = (ref: EntityRef): string => `${ref.type}/${ref.entity.id}`;
@@ -163,7 +157,7 @@ export class OperationsService {
     return { kind: 'async', id: handle.id, body: { id: handle.id, status: 'running' } };
   }
 
-  listExecutions(ref: EntityRef, id: string): { items: { id: string }[] } {
+  listExecutions(ref: EntityRef, id: string): ExecutionListBody {
     const op = this.find(ref, id);
     if (op.kind === 'service') return { items: [] };
     return { items: this.deps.tracker.list(ownerOf(ref), op.path).map((e) => ({ id: e.id })) };

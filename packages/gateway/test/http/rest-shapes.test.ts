@@ -1,6 +1,7 @@
 // The gateway features' REST bodies against their schemas (issue 58, "a REST body's shape is written once"): each
 // view, fed by its real service where one is cheap to build, must pass the schema its routes serve and carry no
 // field the schema does not list (the response serialiser would drop it silently).
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockManager } from '../../src/locks/manager.js';
 import { lockView } from '../../src/locks/model.js';
@@ -11,12 +12,31 @@ import { subscriptionView } from '../../src/subscriptions/model.js';
 import { SubscriptionSchema } from '../../src/subscriptions/rest-shape.js';
 import { triggerView, type Trigger } from '../../src/triggers/model.js';
 import { TriggerSchema } from '../../src/triggers/rest-shape.js';
+import { newApp } from '../../src/entities/model.js';
+import { ExecutionTracker, executionView, type GoalHandleLike } from '../../src/operations/executions.js';
+import { OperationsService } from '../../src/operations/service.js';
+import { ExecutionListSchema, ExecutionSchema, OperationItemSchema, OperationListSchema } from '../../src/operations/rest-shape.js';
 import { shapeProblems } from '../../../../test-support/rest-shape.js';
+
 
 const stops: (() => void)[] = [];
 afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
+
+/** An action goal that is executing and never finishes. */
+class PendingGoal extends EventEmitter implements GoalHandleLike {
+  status = 2;
+  constructor(readonly id: string) {
+    super();
+  }
+  result(): Promise<{ status: number; result: Record<string, unknown> }> {
+    return new Promise(() => undefined);
+  }
+  async cancel() {
+    return { returnCode: 0 };
+  }
+}
 
 describe('gateway REST bodies match their schemas (issue 58)', () => {
   it('a lock, with and without scopes', () => {
@@ -46,5 +66,26 @@ describe('gateway REST bodies match their schemas (issue 58)', () => {
     const view = triggerView(t, '/api/v1');
     expect(view).not.toHaveProperty('webhook_secret');
     expect(shapeProblems(TriggerSchema, [], view)).toEqual([]);
+  });
+
+  it('operations (a service and an action) and an action goal\'s execution', () => {
+    const tracker = new ExecutionTracker(() => 0);
+    stops.push(() => tracker.stop());
+    const app = newApp('base', 'runtime', {
+      services: [{ full_path: '/base/reset', name: 'reset', type: 'std_srvs/srv/Trigger' }],
+      actions: [{ full_path: '/base/dock', name: 'dock', type: 'nav2_msgs/action/DockRobot' }],
+    });
+    const ops = new OperationsService({ tracker, members: () => [app], callTimeoutMs: 10, source: 'medkit' });
+    const ref = { type: 'app' as const, entity: app };
+    const list = ops.list(ref);
+    expect(list.items).toHaveLength(2);
+    expect(shapeProblems(OperationListSchema, [], list)).toEqual([]);
+    expect(shapeProblems(OperationItemSchema, [], ops.get(ref, 'dock').item)).toEqual([]);
+    const goal = new PendingGoal('d'.repeat(32));
+    const e = tracker.add('app/base', '/base/dock', 'nav2_msgs/action/DockRobot', goal, 1000);
+    e.feedback = { progress: 0.5 };
+    e.result = { ok: true };
+    expect(shapeProblems(ExecutionSchema, [], executionView(e))).toEqual([]);
+    expect(shapeProblems(ExecutionListSchema, [], ops.listExecutions(ref, 'dock'))).toEqual([]);
   });
 });
