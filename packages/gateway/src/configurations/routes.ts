@@ -3,49 +3,15 @@
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
 import { clientGone } from '../ros/client-gone.js';
 import type { ConfigurationsService } from './service.js';
-
-const ConfigItem = Type.Object(
-  {
-    id: Type.String({ description: 'Parameter name, or <app_id>:<name> on aggregating entities' }),
-    name: Type.String(),
-    type: Type.String({ description: 'Always "parameter"' }),
-    'x-medkit': Type.Optional(Opaque('source (owning app id on aggregates)')),
-  },
-  { examples: [{ id: 'scan_frequency', name: 'scan_frequency', type: 'parameter' }] },
-);
-
-const ConfigValue = Type.Object(
-  {
-    id: Type.String(),
-    data: Type.Unknown({ description: 'Parameter value' }),
-    'x-medkit': Type.Optional(Opaque('ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only}')),
-  },
-  { examples: [{ id: 'scan_frequency', data: 15.0, 'x-medkit': { ros2: { node: '/sensors/lidar_driver' }, entity_id: 'lidar_driver', source: 'runtime', parameter: { name: 'scan_frequency', value: 15.0, type: 'double', read_only: false } } }] },
-);
+import { ConfigListSchema, ConfigResetMultiStatusSchema, ConfigValueSchema } from './rest-shape.js';
 
 const SetBody = Type.Object(
   { data: Type.Optional(Type.Unknown({ description: 'New value (JSON type must match the parameter type)' })), value: Type.Optional(Type.Unknown({ description: 'Legacy form of data' })) },
   { examples: [{ data: 20.0 }] },
-);
-
-const MultiStatus = Type.Object(
-  {
-    entity_id: Type.String(),
-    results: Type.Array(
-      Type.Object({
-        node: Type.String(),
-        app_id: Type.String(),
-        success: Type.Boolean(),
-        details: Type.Optional(Type.Object({ reset_count: Type.Integer(), failed_count: Type.Integer() })),
-        error: Type.Optional(Type.String()),
-      }),
-    ),
-  },
-  { description: 'Per-node outcome when some nodes were not reset' },
 );
 
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
@@ -85,21 +51,21 @@ export function registerConfigurationRoutes(deps: ConfigurationRouteDeps) {
 
       app.get(
         base,
-        { config: reads, schema: { operationId: `list${Title}Configurations`, summary: `Parameters of the nodes behind a ${type}`, tags, params: Params, response: { 200: Collection(ConfigItem), ...ERR } } },
+        { config: reads, schema: { operationId: `list${Title}Configurations`, summary: `Parameters of the nodes behind a ${type}`, tags, params: Params, response: { 200: ConfigListSchema, ...ERR } } },
         async (request, reply) => deps.service().list(request.entity, clientGone(reply.raw)),
       );
       app.delete(
         base,
-        { config: writes, schema: { operationId: `reset${Title}Configurations`, summary: `Reset every parameter of a ${type} to its initial value`, tags, params: Params, response: { 204: Type.Null(), 207: MultiStatus, ...ERR } } },
+        { config: writes, schema: { operationId: `reset${Title}Configurations`, summary: `Reset every parameter of a ${type} to its initial value`, tags, params: Params, response: { 204: Type.Null(), 207: ConfigResetMultiStatusSchema, ...ERR } } },
         async (request, reply) => {
           const out = await deps.service().resetAll(request.entity, clientGone(reply.raw));
           return out ? reply.code(207).send(out) : reply.code(204).send(null);
         },
       );
-      both('Path', { operationId: `get${Title}Configuration`, summary: `One parameter of a ${type}`, tags, response: { 200: ConfigValue, ...ERR } }, (path, schema) =>
+      both('Path', { operationId: `get${Title}Configuration`, summary: `One parameter of a ${type}`, tags, response: { 200: ConfigValueSchema, ...ERR } }, (path, schema) =>
         app.get(path, { config: reads, schema }, async (request, reply) => deps.service().get(request.entity, configId(request), clientGone(reply.raw))),
       );
-      both('Path', { operationId: `set${Title}Configuration`, summary: `Set one parameter of a ${type}`, tags, body: SetBody, response: { 200: ConfigValue, ...ERR } }, (path, schema) =>
+      both('Path', { operationId: `set${Title}Configuration`, summary: `Set one parameter of a ${type}`, tags, body: SetBody, response: { 200: ConfigValueSchema, ...ERR } }, (path, schema) =>
         app.put(path, { config: writes, schema }, async (request, reply) =>
           deps.service().set(request.entity, configId(request), (request.body ?? {}) as { data?: unknown; value?: unknown }, clientGone(reply.raw)),
         ),

@@ -9,6 +9,7 @@ import { messageOf, securityRefusal } from '../ros/call-errors.js';
 import type { ParamDescriptor } from './backend.js';
 import { NodeParameters, NodeUnavailableError } from './node-params.js';
 import { fromJsonValue, NOT_SET, PARAMETER_TYPE_STRINGS, toJsonValue } from './values.js';
+import type { ConfigListBody, ConfigResetMultiStatusBody, ConfigValueBody, ResetResult } from './rest-shape.js';
 
 export interface EntityRef {
   type: EntityType;
@@ -22,20 +23,7 @@ interface Target {
   fqn: string;
 }
 
-/** One node's line of a 207 reset-all answer. */
-export interface ResetResult {
-  node: string;
-  app_id: string;
-  success: boolean;
-  details?: { reset_count: number; failed_count: number };
-  error?: string;
-}
-
-export interface ConfigValueBody {
-  id: string;
-  data: unknown;
-  'x-medkit': Record<string, unknown>;
-}
+export type { ConfigValueBody, ResetResult };
 
 /** SOVD error for a node failure: timeouts on writes are 504 (outcome unknown), the rest 503. */
 function nodeError(err: unknown, entityId: string, write: boolean): SovdError {
@@ -63,11 +51,11 @@ export class ConfigurationsService {
   }
 
   /** `GET /{entity}/configurations` body. */
-  async list(ref: EntityRef, signal?: AbortSignal): Promise<{ items: Record<string, unknown>[]; 'x-medkit': Record<string, unknown> }> {
+  async list(ref: EntityRef, signal?: AbortSignal): Promise<ConfigListBody> {
     const aggregate = isAggregating(ref.type);
     const targets = this.targets(ref);
     const results = await Promise.all(targets.map(async (t) => ({ t, r: await this.params.snapshot(t.fqn, signal).then((s) => ({ ok: s }), (err: unknown) => ({ err })) })));
-    const items: Record<string, unknown>[] = [];
+    const items: ConfigListBody['items'] = [];
     const parameters: Record<string, unknown>[] = [];
     const queried: string[] = [];
     const unavailable: string[] = [];
@@ -201,7 +189,7 @@ export class ConfigurationsService {
   }
 
   /** `DELETE /{entity}/configurations`: undefined when everything was reset (204), else the 207 body. */
-  async resetAll(ref: EntityRef, signal?: AbortSignal): Promise<{ entity_id: string; results: ResetResult[] } | undefined> {
+  async resetAll(ref: EntityRef, signal?: AbortSignal): Promise<ConfigResetMultiStatusBody | undefined> {
     const targets = this.targets(ref);
     const results = await Promise.all(
       targets.map(async (t): Promise<ResetResult> => {

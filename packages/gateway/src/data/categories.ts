@@ -3,23 +3,15 @@
 // of items by ROS namespace (the topic path without its last segment) within a category. Plugin lists are
 // peer-shaped input, so only well-formed items count and the work is bounded.
 
+import type { DataCategoryListBody, DataGroupListBody } from './rest-shape.js';
+
 /** Items of one data list considered at most (a plugin may send any number). */
 export const MAX_LIST_ITEMS = 10_000;
 /** Ids and categories longer than this are ignored. */
 const MAX_NAME = 256;
 
-interface DataCategory {
-  /** Category name, e.g. `currentData`. */
-  item: string;
-  'x-medkit': { item_count: number };
-}
-
-interface DataGroup {
-  /** The namespace the group's items share (`/` for top-level topics and ids without `/`). */
-  id: string;
-  category: string;
-  'x-medkit': { data_ids: string[] };
-}
+/** One group: the namespace its items share (`/` for top-level topics and ids without `/`), per category. */
+type DataGroup = DataGroupListBody['items'][number];
 
 interface Named {
   id: string;
@@ -40,7 +32,7 @@ function namedItems(body: unknown): Named[] {
 }
 
 /** The categories the list's items report, in order of first appearance, with how many items each has. */
-export function dataCategories(listBody: unknown): { items: DataCategory[] } {
+export function dataCategories(listBody: unknown): DataCategoryListBody {
   const counts = new Map<string, number>();
   for (const i of namedItems(listBody)) counts.set(i.category, (counts.get(i.category) ?? 0) + 1);
   return { items: [...counts].map(([item, n]) => ({ item, 'x-medkit': { item_count: n } })) };
@@ -53,7 +45,7 @@ export function namespaceOf(id: string): string {
 }
 
 /** Groups of the list's items by namespace within each category (only `category` when given), sorted by id. */
-export function dataGroups(listBody: unknown, category?: string): { items: DataGroup[] } {
+export function dataGroups(listBody: unknown, category?: string): DataGroupListBody {
   const groups = new Map<string, DataGroup>();
   for (const i of namedItems(listBody)) {
     if (category !== undefined && i.category !== category) continue;

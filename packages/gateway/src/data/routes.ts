@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { SovdError } from '@medkit/sovd';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
 import { sendResult } from '@medkit/server';
@@ -11,56 +11,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from './service.js';
 import { dataCategories, dataGroups } from './categories.js';
+import { DataCategoryListSchema, DataGroupListSchema, DataListSchema, DataValueSchema } from './rest-shape.js';
 import type { WriteRules } from './write-rules.js';
 import { MAX_EVENT_RATE, type SampleStreams } from './sample-stream.js';
 import type { SseHub } from '@medkit/server';
-
-const DataListItem = Type.Object(
-  {
-    id: Type.String({ description: 'Topic path (or member-qualified id)' }),
-    name: Type.String(),
-    category: Type.String({ description: 'Always currentData' }),
-    value: Type.Optional(Type.Unknown({ description: 'The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted)' })),
-    publisher_count: Type.Optional(Type.Integer({ minimum: 0, description: 'Publishers on the ROS graph (the gateway not counted); omitted without ROS' })),
-    subscriber_count: Type.Optional(Type.Integer({ minimum: 0, description: 'Subscribers on the ROS graph (the gateway not counted); omitted without ROS' })),
-    'x-medkit': Type.Optional(Opaque('ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids, publishers (names of the nodes publishing the topic, the gateway not counted; with ROS); with a value: timestamp (ns), age_sec, stale; value_omitted: too_large')),
-  },
-  {
-    examples: [
-      {
-        id: '/battery/voltage', name: '/battery/voltage', category: 'currentData', value: { data: 23.8 }, publisher_count: 1, subscriber_count: 2,
-        'x-medkit': { ros2: { topic: '/battery/voltage', direction: 'publish', type: 'std_msgs/msg/Float64' }, timestamp: 1774232073000000000, age_sec: 0.2, stale: false },
-      },
-    ],
-  },
-);
-
-const DataValue = Type.Object(
-  {
-    id: Type.String(),
-    data: Type.Unknown({ description: 'The message in JSON form ({} when nothing arrived)' }),
-    'x-medkit': Type.Optional(Opaque('ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample)')),
-  },
-  { examples: [{ id: '/battery/voltage', data: { data: 23.8 }, 'x-medkit': { ros2: { topic: '/battery/voltage', type: 'std_msgs/msg/Float64' }, status: 'data', timestamp: 1774232073000000000 } }] },
-);
-
-const DataCategoryList = Type.Object(
-  { items: Type.Array(Type.Object({ item: Type.String({ description: 'Category, e.g. currentData' }), 'x-medkit': Type.Object({ item_count: Type.Integer({ minimum: 0 }) }) })) },
-  { title: 'DataCategoryList', examples: [{ items: [{ item: 'currentData', 'x-medkit': { item_count: 3 } }] }] },
-);
-
-const DataGroupList = Type.Object(
-  {
-    items: Type.Array(
-      Type.Object({
-        id: Type.String({ description: 'The ROS namespace the items share (/ for top-level topics)' }),
-        category: Type.String(),
-        'x-medkit': Type.Object({ data_ids: Type.Array(Type.String(), { description: 'Ids of the data items in the group' }) }),
-      }),
-    ),
-  },
-  { title: 'DataGroupList', examples: [{ items: [{ id: '/battery', category: 'currentData', 'x-medkit': { data_ids: ['/battery/voltage', '/battery/current'] } }] }] },
-);
 
 const DataGroupQuery = Type.Object({ category: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only groups of this category' })) });
 
@@ -145,7 +99,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
 
       app.get(
         `${base}/data`,
-        { ...reads, schema: { operationId: `list${Title}Data`, summary: `Topics of a ${type} (not sampled)`, tags, params: Params, response: { 200: Collection(DataListItem), ...ERR } } },
+        { ...reads, schema: { operationId: `list${Title}Data`, summary: `Topics of a ${type} (not sampled)`, tags, params: Params, response: { 200: DataListSchema, ...ERR } } },
         async (request, reply) => {
           const served = servedOf(request);
           return served ? sendResult(reply, await served.list()) : deps.service().list(request.entity);
@@ -162,7 +116,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         summary: `Latest message of a topic of a ${type}`,
         tags,
         params,
-        response: { 200: DataValue, ...ERR },
+        response: { 200: DataValueSchema, ...ERR },
         ...(hide ? { hide: true } : {}),
       });
       const stream = async (request: FastifyRequest, reply: FastifyReply, id: string) => {
@@ -227,7 +181,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         tags,
         params,
         body: WriteBody,
-        response: { 200: DataValue, ...ERR },
+        response: { 200: DataValueSchema, ...ERR },
         ...(hide ? { hide: true } : {}),
       });
       app.put(`${base}/data/:data_id`, { ...writes, schema: writeSchema(ItemParams, '', false) }, write);
@@ -248,7 +202,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
           schema: {
             operationId: `get${Title}DataCategories`, summary: `Categories of the data items of a ${type}`, tags,
             description: 'The categories the entity\'s data items report (ROS topics: currentData), with item counts.',
-            params: Params, response: { 200: DataCategoryList, ...ERR },
+            params: Params, response: { 200: DataCategoryListSchema, ...ERR },
           },
         },
         async (request) => dataCategories(await listBody(request)),
@@ -260,7 +214,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
           schema: {
             operationId: `get${Title}DataGroups`, summary: `Groups of the data items of a ${type}, by ROS namespace`, tags,
             description: 'One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.',
-            params: Params, querystring: DataGroupQuery, response: { 200: DataGroupList, ...ERR },
+            params: Params, querystring: DataGroupQuery, response: { 200: DataGroupListSchema, ...ERR },
           },
         },
         async (request) => dataGroups(await listBody(request), (request.query as { category?: string }).category),

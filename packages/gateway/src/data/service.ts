@@ -16,6 +16,7 @@ import { ListValueBudget } from './list-values.js';
 import { publisherNames, WriteRules, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS } from './write-rules.js';
 import { ProviderChain } from '../entities/provider-chain.js';
 import type { DataProvider } from './providers.js';
+import type { DataListBody, DataListItemBody, DataValueBody } from './rest-shape.js';
 
 export interface DataServiceDeps {
   /** Undefined when the gateway runs without ROS. */
@@ -38,12 +39,7 @@ export interface DataServiceDeps {
 /** A message type name as PUT accepts it: `pkg/msg/Type`. */
 const MSG_TYPE = /^[A-Za-z][A-Za-z0-9_]*\/msg\/[A-Za-z][A-Za-z0-9_]*$/;
 
-/** Body of a data read or write. */
-export interface DataValueBody {
-  id: string;
-  data: unknown;
-  'x-medkit': Record<string, unknown>;
-}
+export type { DataValueBody };
 
 export interface EntityRef {
   type: EntityType;
@@ -67,7 +63,7 @@ export class DataService {
   }
 
   /** `GET /{entity}/data` body. */
-  list(ref: EntityRef): { items: Record<string, unknown>[]; 'x-medkit': Record<string, unknown> } {
+  list(ref: EntityRef): DataListBody {
     const apps = this.deps.members(ref.type, ref.entity);
     const aggregate = isAggregating(ref.type);
     const budget = new ListValueBudget();
@@ -82,7 +78,7 @@ export class DataService {
    * subscriber counts (with ROS) and the message the topic pool holds, if any (issue 24: the reference's
    * topic view reads `value` and the counts).
    */
-  private listItem(i: DataItem, aggregate: boolean, budget: ListValueBudget): Record<string, unknown> {
+  private listItem(i: DataItem, aggregate: boolean, budget: ListValueBudget): DataListItemBody {
     const type = this.topicType(i.topic);
     const ros2: Record<string, unknown> = { topic: i.topic, direction: i.direction };
     if (type) ros2.type = type;
@@ -90,7 +86,7 @@ export class DataService {
     const info = type ? this.deps.typeInfo?.message(type) : undefined;
     if (info) xm.type_info = info;
     if (aggregate) xm.member_ids = i.member_ids;
-    const item: Record<string, unknown> = { id: i.topic, name: i.topic, category: TOPIC_CATEGORY };
+    const item: DataListItemBody = { id: i.topic, name: i.topic, category: TOPIC_CATEGORY };
     const shown = budget.take(type ? this.deps.pool?.peek(i.topic, type) : undefined);
     if (shown && 'value' in shown) {
       item.value = shown.value;

@@ -16,6 +16,13 @@ import { newApp } from '../../src/entities/model.js';
 import { ExecutionTracker, executionView, type GoalHandleLike } from '../../src/operations/executions.js';
 import { OperationsService } from '../../src/operations/service.js';
 import { ExecutionListSchema, ExecutionSchema, OperationItemSchema, OperationListSchema } from '../../src/operations/rest-shape.js';
+import { DataService } from '../../src/data/service.js';
+import { dataCategories, dataGroups } from '../../src/data/categories.js';
+import { DataCategoryListSchema, DataGroupListSchema, DataListSchema } from '../../src/data/rest-shape.js';
+import { ConfigurationsService } from '../../src/configurations/service.js';
+import { NodeParameters } from '../../src/configurations/node-params.js';
+import type { ParameterBackend } from '../../src/configurations/backend.js';
+import { ConfigListSchema, ConfigResetMultiStatusSchema, ConfigValueSchema } from '../../src/configurations/rest-shape.js';
 import { shapeProblems } from '../../../../test-support/rest-shape.js';
 
 
@@ -87,5 +94,42 @@ describe('gateway REST bodies match their schemas (issue 58)', () => {
     e.result = { ok: true };
     expect(shapeProblems(ExecutionSchema, [], executionView(e))).toEqual([]);
     expect(shapeProblems(ExecutionListSchema, [], ops.listExecutions(ref, 'dock'))).toEqual([]);
+  });
+
+  it('data: the list of an aggregating entity, its categories and groups', () => {
+    const apps = [
+      newApp('battery', 'runtime', { topics: { publishes: ['/battery/voltage', '/battery/current'], subscribes: ['/cmd'] } }),
+      newApp('motor', 'runtime', { topics: { publishes: ['/cmd'], subscribes: [] } }),
+    ];
+    const data = new DataService({ members: () => apps, sampleTimeoutMs: 10 });
+    const list = data.list({ type: 'component', entity: newApp('base', 'runtime') });
+    expect(list.items).toHaveLength(3);
+    expect(shapeProblems(DataListSchema, [], list)).toEqual([]);
+    expect(shapeProblems(DataCategoryListSchema, [], dataCategories(list))).toEqual([]);
+    expect(shapeProblems(DataGroupListSchema, [], dataGroups(list))).toEqual([]);
+  });
+
+  it('configurations: the list, a parameter, and a reset-all that partly failed', async () => {
+    const values = new Map<string, number>([['rate', 10], ['gain', 2]]);
+    const backend: ParameterBackend = {
+      serves: () => true,
+      list: async () => [...values.keys()],
+      get: async (_f, names) => names.map((name) => ({ name, type: 3, value: values.get(name) ?? null })),
+      describe: async (_f, names) => names.map((name) => ({ name, type: 3, description: `the ${name}`, read_only: name === 'gain', additional_constraints: '' })),
+      set: async (_f, ps) => ps.map((p) => ({ successful: p.name !== 'rate', reason: p.name === 'rate' ? 'refused' : '' })),
+      close() {},
+    };
+    const app = newApp('driver', 'runtime', { bound_fqn: '/base/driver' });
+    const configs = new ConfigurationsService(new NodeParameters(backend, { timeoutMs: 100, negativeCacheMs: 0 }), () => [app]);
+    for (const ref of [{ type: 'app' as const, entity: app }, { type: 'component' as const, entity: newApp('base', 'runtime') }]) {
+      expect(shapeProblems(ConfigListSchema, [], await configs.list(ref))).toEqual([]);
+    }
+    const ref = { type: 'app' as const, entity: app };
+    expect(shapeProblems(ConfigValueSchema, [], await configs.get(ref, 'rate'))).toEqual([]);
+    values.set('rate', 20);
+    values.set('gain', 3);
+    const partial = await configs.resetAll(ref);
+    expect(partial?.results[0]?.success).toBe(false);
+    expect(shapeProblems(ConfigResetMultiStatusSchema, [], partial)).toEqual([]);
   });
 });

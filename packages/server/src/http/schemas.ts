@@ -1,6 +1,6 @@
 // Shared TypeBox schemas: the GenericError body, the collection envelope, id path parameters.
 // Route schemas validate requests, serialise responses and generate the OpenAPI document.
-import { Type, type TSchema, type TObject } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/sovd';
 import { Opaque } from '@medkit/kit';
 
@@ -33,7 +33,8 @@ export const Links = Type.Record(Type.String(), Type.Union([Type.String(), Type.
 });
 
 /** The collection envelope of docs/api.md. */
-export function Collection<T extends TSchema>(item: T, opts: { title?: string; description?: string } = {}): TObject {
+// The return type is inferred so that `Static<>` of a collection names its items' type.
+export function Collection<T extends TSchema>(item: T, opts: { title?: string; description?: string } = {}) {
   return Type.Object(
     {
       items: Type.Array(item),
