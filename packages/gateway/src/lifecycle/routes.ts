@@ -2,33 +2,13 @@
 // (docs/resources.md). Areas and functions have no status routes (generic 404).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { EntityId, GenericError, Opaque } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { ID_PARAM, type EntityResolver } from '../entity-scope/index.js';
 import { clientGone } from '../ros/client-gone.js';
 import { SOVD_TRANSITIONS } from './plan.js';
 import type { LifecycleService } from './service.js';
+import { StatusSchema, TransitionAcceptedSchema } from './rest-shape.js';
 
-const uri = (d: string) => Type.Optional(Type.String({ description: d }));
-const Status = Type.Object(
-  {
-    status: Type.String({ description: 'ready | notReady' }),
-    start: uri('Transition URI (only when a provider supports it)'),
-    restart: uri('Transition URI'),
-    'force-restart': uri('Transition URI'),
-    shutdown: uri('Transition URI'),
-    'force-shutdown': uri('Transition URI'),
-    'x-medkit': Type.Optional(Opaque('provider, node, lifecycle_state, last_transition')),
-  },
-  { examples: [{ status: 'ready', restart: '/api/v1/apps/lidar_driver/status/restart' }] },
-);
-/** [ours] The 202 of a transition names what was accepted and where to follow it (the spec leaves the body empty). */
-const Accepted = Type.Object(
-  {
-    transition: Type.String({ description: 'The accepted transition' }),
-    status: Type.String({ description: 'The status URI to poll (also in Location)' }),
-  },
-  { examples: [{ transition: 'restart', status: '/api/v1/apps/lidar_driver/status' }] },
-);
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError } as const;
 
 interface LifecycleRouteDeps {
@@ -44,7 +24,7 @@ export function registerLifecycleRoutes(deps: LifecycleRouteDeps) {
       const base = `${API_BASE}/${segment}/:${idParam}/status`;
       const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
       const tags = ['status'];
-      app.get(base, { config: { entity: { segment, collection: 'status' } }, schema: { operationId: `get${Title}Status`, summary: `Readiness of a ${Title.toLowerCase()} and its transition URIs`, tags, params: Params, response: { 200: Status, ...ERR } } }, async (request, reply) => {
+      app.get(base, { config: { entity: { segment, collection: 'status' } }, schema: { operationId: `get${Title}Status`, summary: `Readiness of a ${Title.toLowerCase()} and its transition URIs`, tags, params: Params, response: { 200: StatusSchema, ...ERR } } }, async (request, reply) => {
         return deps.service().status(request.entity, clientGone(reply.raw));
       });
       for (const t of SOVD_TRANSITIONS) {
@@ -59,7 +39,7 @@ export function registerLifecycleRoutes(deps: LifecycleRouteDeps) {
               summary: `Lifecycle transition '${t}' (asynchronous: poll the status)`,
               tags,
               params: Params,
-              response: { 202: Accepted, ...ERR },
+              response: { 202: TransitionAcceptedSchema, ...ERR },
             },
           },
           async (request, reply) => {

@@ -7,16 +7,9 @@ import { API_BASE } from '@medkit/sovd';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { LifecycleProviderError, type LifecycleProvider, type ReadyStatus } from './provider.js';
 import type { SovdTransition } from './plan.js';
+import type { StatusBody } from './rest-shape.js';
 
-export interface StatusBody {
-  status: ReadyStatus;
-  start?: string;
-  restart?: string;
-  'force-restart'?: string;
-  shutdown?: string;
-  'force-shutdown'?: string;
-  'x-medkit'?: Record<string, unknown>;
-}
+export type { StatusBody };
 
 export interface LifecycleRef {
   type: EntityType;

@@ -2,24 +2,12 @@
 // docs/sovd-resources.md). PUT is mutating (lock scope `modes`).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { EntityId, GenericError, Opaque } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { ID_PARAM, SEGMENT_TITLE } from '../entity-scope/index.js';
 import { clientGone } from '../ros/client-gone.js';
 import { MAX_EXPIRATION_SEC, type ModesService } from './service.js';
+import { ModeListSchema, ModeSchema } from './rest-shape.js';
 
-const ModeList = Type.Object(
-  { items: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) },
-  { $id: 'ModeList', title: 'ModeList', examples: [{ items: [{ id: 'lifecycle', name: 'ROS 2 lifecycle state' }, { id: 'drive_mode', name: 'Drive mode' }] }] },
-);
-const Mode = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    value: Type.String({ description: 'Current value (lifecycle: the primary state of a managed node, else ready | notReady)' }),
-    'x-medkit': Opaque('source (lifecycle | manifest), values, default, expires_at; lifecycle: managed, status, settable_values, transitions, node'),
-  },
-  { $id: 'Mode', title: 'Mode', examples: [{ id: 'drive_mode', name: 'Drive mode', value: 'auto', 'x-medkit': { source: 'manifest', values: ['manual', 'auto'], default: 'manual' } }] },
-);
 const SetMode = Type.Object(
   {
     value: Type.String({ minLength: 1, maxLength: 64, description: 'One of the mode\'s values (lifecycle: active or finalized)' }),
@@ -31,8 +19,8 @@ const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: Gene
 
 export function registerModeRoutes(service: () => ModesService) {
   return (app: HttpApp): void => {
-    app.addSchema(ModeList);
-    app.addSchema(Mode);
+    app.addSchema(ModeListSchema);
+    app.addSchema(ModeSchema);
     for (const segment of ['apps', 'components'] as const) {
       const idParam = ID_PARAM[segment];
       const Title = SEGMENT_TITLE[segment];
@@ -42,15 +30,15 @@ export function registerModeRoutes(service: () => ModesService) {
       const tags = ['modes'];
       const read = { entity: { segment, collection: 'modes' as const } };
       const write = { entity: { segment, collection: 'modes' as const, mutating: true }, role: 'configurator' as const };
-      app.get(base, { config: read, schema: { operationId: `list${Title}Modes`, summary: `Modes of a ${Title.toLowerCase()}: its lifecycle state and its manifest mode table`, tags, params: Params, response: { 200: Type.Ref(ModeList), ...ERR } } }, async (request) =>
+      app.get(base, { config: read, schema: { operationId: `list${Title}Modes`, summary: `Modes of a ${Title.toLowerCase()}: its lifecycle state and its manifest mode table`, tags, params: Params, response: { 200: Type.Ref(ModeListSchema), ...ERR } } }, async (request) =>
         service().list(request.entity),
       );
-      app.get(`${base}/:mode_id`, { config: read, schema: { operationId: `get${Title}Mode`, summary: 'One mode and its current value', tags, params: ItemParams, response: { 200: Type.Ref(Mode), ...ERR } } }, async (request, reply) =>
+      app.get(`${base}/:mode_id`, { config: read, schema: { operationId: `get${Title}Mode`, summary: 'One mode and its current value', tags, params: ItemParams, response: { 200: Type.Ref(ModeSchema), ...ERR } } }, async (request, reply) =>
         service().get(request.entity, request.params.mode_id, clientGone(reply.raw)),
       );
       app.put(
         `${base}/:mode_id`,
-        { config: write, schema: { operationId: `set${Title}Mode`, summary: 'Set a mode (lifecycle: runs the SOVD transition that reaches the state)', tags, params: ItemParams, body: SetMode, response: { 200: Type.Ref(Mode), ...ERR } } },
+        { config: write, schema: { operationId: `set${Title}Mode`, summary: 'Set a mode (lifecycle: runs the SOVD transition that reaches the state)', tags, params: ItemParams, body: SetMode, response: { 200: Type.Ref(ModeSchema), ...ERR } } },
         async (request, reply) => service().set(request.entity, request.params.mode_id, request.body.value, request.body.mode_expiration, clientGone(reply.raw)),
       );
     }

@@ -7,18 +7,11 @@ import { SovdError } from '@medkit/sovd';
 import type { LifecycleService } from '../lifecycle/service.js';
 import type { SovdTransition } from '../lifecycle/plan.js';
 import { LIFECYCLE_MODE, parseModeTable, type ModeDefinition } from './table.js';
+import type { ModeListBody, ModeView } from './rest-shape.js';
 
 interface ModeRef {
   type: EntityType;
   entity: Entity;
-}
-
-/** One mode as `GET …/modes/{id}` answers it. */
-interface ModeView {
-  id: string;
-  name: string;
-  value: string;
-  'x-medkit': Record<string, unknown>;
 }
 
 /** Lifecycle states a client may ask for, and the SOVD transition that reaches each. */
@@ -45,7 +38,7 @@ export class ModesService {
     return parseModeTable((ref.entity as { modes?: Record<string, unknown> }).modes).modes;
   }
 
-  list(ref: ModeRef): { items: { id: string; name: string }[] } {
+  list(ref: ModeRef): ModeListBody {
     const items = this.lifecycle() ? [{ id: LIFECYCLE_MODE, name: 'ROS 2 lifecycle state' }] : [];
     for (const m of this.table(ref)) items.push({ id: m.id, name: m.name });
     return { items };
@@ -112,7 +105,8 @@ export class ModesService {
 
   private async lifecycleMode(ref: ModeRef, signal?: AbortSignal): Promise<ModeView> {
     const status = await this.need().status(ref, signal);
-    const detail = status['x-medkit'] ?? {};
+    // The status's `x-medkit` is an open object (provider detail): read as one.
+    const detail: Record<string, unknown> = status['x-medkit'] ?? {};
     const state = typeof detail.lifecycle_state === 'string' ? detail.lifecycle_state : undefined;
     const transitions = (['start', 'restart', 'force-restart', 'shutdown', 'force-shutdown'] as const).filter((t) => status[t] !== undefined);
     return {

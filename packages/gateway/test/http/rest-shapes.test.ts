@@ -23,6 +23,10 @@ import { ConfigurationsService } from '../../src/configurations/service.js';
 import { NodeParameters } from '../../src/configurations/node-params.js';
 import type { ParameterBackend } from '../../src/configurations/backend.js';
 import { ConfigListSchema, ConfigResetMultiStatusSchema, ConfigValueSchema } from '../../src/configurations/rest-shape.js';
+import { LifecycleService } from '../../src/lifecycle/service.js';
+import { StatusSchema } from '../../src/lifecycle/rest-shape.js';
+import { ModesService } from '../../src/modes/service.js';
+import { ModeListSchema, ModeSchema } from '../../src/modes/rest-shape.js';
 import { shapeProblems } from '../../../../test-support/rest-shape.js';
 
 
@@ -131,5 +135,24 @@ describe('gateway REST bodies match their schemas (issue 58)', () => {
     const partial = await configs.resetAll(ref);
     expect(partial?.results[0]?.success).toBe(false);
     expect(shapeProblems(ConfigResetMultiStatusSchema, [], partial)).toEqual([]);
+  });
+
+  it('lifecycle status (default and a provider\'s) and modes (lifecycle and manifest)', async () => {
+    const lifecycle = new LifecycleService({ hostedApps: () => [] });
+    lifecycle.addProvider({
+      name: 'fake',
+      handles: (e) => e.entity.id === 'managed',
+      status: async () => ({ status: 'ready', transitions: ['restart', 'shutdown'], detail: { provider: 'fake', lifecycle_state: 'active' } }),
+      transition: async () => undefined,
+    });
+    const managed = { type: 'app' as const, entity: Object.assign(newApp('managed', 'runtime'), { modes: { drive: { name: 'Drive', values: ['manual', 'auto'] } } }) };
+    const plain = { type: 'app' as const, entity: newApp('plain', 'runtime') };
+    for (const ref of [managed, plain]) expect(shapeProblems(StatusSchema, [], await lifecycle.status(ref))).toEqual([]);
+    const modes = new ModesService(() => lifecycle);
+    stops.push(() => modes.close());
+    expect(shapeProblems(ModeListSchema, [], modes.list(managed))).toEqual([]);
+    expect(modes.list(managed).items).toHaveLength(2);
+    expect(shapeProblems(ModeSchema, [], await modes.get(managed, 'lifecycle'))).toEqual([]);
+    expect(shapeProblems(ModeSchema, [], await modes.set(managed, 'drive', 'auto', 60))).toEqual([]);
   });
 });
