@@ -1,5 +1,8 @@
 // Log entries (docs/resources.md and the binding decision on their shape): what the ring
 // buffer keeps, the API form, and the severity ↔ ROS level mapping.
+import type { LogEntryBody, RosoutBody } from './rest-shape.js';
+
+export type { LogEntryBody, RosoutBody };
 
 /** One stored /rosout line (or a programmatic entry). */
 export interface StoredLog {
@@ -49,17 +52,6 @@ export function isoNs(ns: bigint): string {
   return new Date(Number(ms)).toISOString().replace(/\.\d{3}Z$/, `.${frac}Z`);
 }
 
-/** The API form of a log entry. */
-export interface LogEntryBody {
-  id: string;
-  timestamp: string;
-  severity: Severity;
-  level: string;
-  message: string;
-  logger_name: string;
-  context: { node: string; function?: string; file?: string; line?: number };
-}
-
 export function entryBody(e: StoredLog): LogEntryBody {
   const sev = severityOf(e.level);
   const context: LogEntryBody['context'] = { node: e.logger };
@@ -67,19 +59,6 @@ export function entryBody(e: StoredLog): LogEntryBody {
   if (e.file) context.file = e.file;
   if (e.line) context.line = e.line;
   return { id: `log_${e.n}`, timestamp: isoNs(e.stampNs), severity: sev, level: UPPER[sev], message: e.message, logger_name: e.logger, context };
-}
-
-/** The raw rcl_interfaces/msg/Log form of `GET /rosout`. */
-export interface RosoutBody {
-  id: string;
-  stamp: { sec: number; nanosec: number };
-  level: number;
-  name: string;
-  msg: string;
-  file: string;
-  function: string;
-  line: number;
-  node: string;
 }
 
 export function rosoutBody(e: StoredLog): RosoutBody {

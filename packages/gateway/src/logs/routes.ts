@@ -3,59 +3,19 @@
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { EntityId, GenericError, Opaque } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
 import type { LogsService } from './service.js';
+import { LogConfigSchema, LogListSchema, RosoutListSchema } from './rest-shape.js';
 
-const LogEntry = Type.Object(
-  {
-    id: Type.String({ description: 'log_<n>' }),
-    timestamp: Type.String({ description: 'ISO 8601 UTC with 9 fractional digits' }),
-    severity: Type.String({ description: 'debug | info | warning | error | fatal' }),
-    level: Type.String({ description: 'DEBUG | INFO | WARNING | ERROR | FATAL' }),
-    message: Type.String(),
-    logger_name: Type.String(),
-    context: Type.Object(
-      { node: Type.String(), function: Type.Optional(Type.String()), file: Type.Optional(Type.String()), line: Type.Optional(Type.Integer()) },
-      { additionalProperties: true },
-    ),
-  },
-  {
-    examples: [
-      {
-        id: 'log_1207',
-        timestamp: '2026-03-23T02:14:33.000000000Z',
-        severity: 'warning',
-        level: 'WARNING',
-        message: 'Planning failed',
-        logger_name: 'nav2_planner',
-        context: { node: 'nav2_planner', function: 'computePlan', file: 'planner_server.cpp', line: 412 },
-      },
-    ],
-  },
-);
-const LogList = Type.Object({ items: Type.Array(LogEntry), 'x-medkit': Type.Optional(Opaque('entity_id, aggregation_level, aggregated, app_count, component_count, host_count, aggregation_sources')) });
 const LogQuery = Type.Object({
   severity: Type.Optional(Type.String({ description: 'Minimum severity: debug | info | warning | error | fatal' })),
   context: Type.Optional(Type.String({ description: 'Substring of the logger name (≤ 256 characters)' })),
 });
-const LogConfig = Type.Object({ severity_filter: Type.String(), max_entries: Type.Integer() }, { examples: [{ severity_filter: 'debug', max_entries: 100 }] });
 const LogConfigBody = Type.Object(
   { severity_filter: Type.Optional(Type.String({ description: 'debug | info | warning | error | fatal' })), max_entries: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: '1–10000' })) },
   { examples: [{ severity_filter: 'warning', max_entries: 50 }] },
 );
-const RosoutItem = Type.Object({
-  id: Type.String(),
-  stamp: Type.Object({ sec: Type.Integer(), nanosec: Type.Integer() }),
-  level: Type.Integer({ description: '10 DEBUG, 20 INFO, 30 WARN, 40 ERROR, 50 FATAL' }),
-  name: Type.String({ description: 'Logger name' }),
-  msg: Type.String(),
-  file: Type.String(),
-  function: Type.String(),
-  line: Type.Integer(),
-  node: Type.String({ description: 'Publishing node FQN (or entity id for programmatic entries)' }),
-});
-const RosoutList = Type.Object({ items: Type.Array(RosoutItem) });
 const RosoutQuery = Type.Object({
   node: Type.Optional(Type.String({ description: 'Node FQN or logger name' })),
   severity: Type.Optional(Type.String({ description: 'Minimum severity name or ROS level' })),
@@ -74,7 +34,7 @@ export function registerLogRoutes(deps: LogRouteDeps) {
   return (app: HttpApp): void => {
     app.get(
       `${API_BASE}/rosout`,
-      { schema: { operationId: 'getRosout', summary: 'Raw /rosout ring buffer of every node', tags: ['logs'], querystring: RosoutQuery, response: { 200: RosoutList, 400: GenericError } } },
+      { schema: { operationId: 'getRosout', summary: 'Raw /rosout ring buffer of every node', tags: ['logs'], querystring: RosoutQuery, response: { 200: RosoutListSchema, 400: GenericError } } },
       async (request) => deps.service().rosout(undefined, request.query),
     );
     for (const segment of ENTITY_SEGMENTS) {
@@ -88,12 +48,12 @@ export function registerLogRoutes(deps: LogRouteDeps) {
 
       app.get(
         `${base}/logs`,
-        { config: logs, schema: { operationId: `list${Title}Logs`, summary: `Log entries of a ${type}, oldest first`, tags, params: Params, querystring: LogQuery, response: { 200: LogList, ...ERR } } },
+        { config: logs, schema: { operationId: `list${Title}Logs`, summary: `Log entries of a ${type}, oldest first`, tags, params: Params, querystring: LogQuery, response: { 200: LogListSchema, ...ERR } } },
         async (request) => deps.service().list(request.entity, request.query),
       );
       app.get(
         `${base}/logs/configuration`,
-        { config: logs, schema: { operationId: `get${Title}LogConfiguration`, summary: `Log configuration of a ${type}`, tags, params: Params, response: { 200: LogConfig, ...ERR } } },
+        { config: logs, schema: { operationId: `get${Title}LogConfiguration`, summary: `Log configuration of a ${type}`, tags, params: Params, response: { 200: LogConfigSchema, ...ERR } } },
         async (request) => deps.service().getConfig(request.entity),
       );
       app.put(
@@ -106,7 +66,7 @@ export function registerLogRoutes(deps: LogRouteDeps) {
       );
       app.get(
         `${base}/rosout`,
-        { config: { entity: { segment, collection: 'rosout' } }, schema: { operationId: `get${Title}Rosout`, summary: `Raw /rosout entries of a ${type}`, tags, params: Params, querystring: RosoutQuery, response: { 200: RosoutList, ...ERR } } },
+        { config: { entity: { segment, collection: 'rosout' } }, schema: { operationId: `get${Title}Rosout`, summary: `Raw /rosout entries of a ${type}`, tags, params: Params, querystring: RosoutQuery, response: { 200: RosoutListSchema, ...ERR } } },
         async (request) => deps.service().rosout(request.entity, request.query),
       );
     }

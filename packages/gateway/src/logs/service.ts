@@ -5,7 +5,8 @@ import type { App, Area, Component, Entity, EntityType } from '../entities/model
 import { effectiveFqn } from '../entities/model.js';
 import { SovdError } from '@medkit/sovd';
 import type { LogManager, LogConfig } from './manager.js';
-import { entryBody, isSeverity, levelOf, rosoutBody, SEVERITIES, type LogEntryBody, type RosoutBody } from './model.js';
+import { entryBody, isSeverity, levelOf, rosoutBody, SEVERITIES } from './model.js';
+import type { LogConfigBody, LogListBody, RosoutListBody } from './rest-shape.js';
 import type { LogSources } from './ring-buffer.js';
 
 export interface EntityRef {
@@ -48,7 +49,7 @@ export class LogsService {
   }
 
   /** `GET /{entity}/logs`. */
-  async list(ref: EntityRef, q: { severity?: string; context?: string }): Promise<{ items: LogEntryBody[]; 'x-medkit'?: Record<string, unknown> }> {
+  async list(ref: EntityRef, q: { severity?: string; context?: string }): Promise<LogListBody> {
     if (q.severity !== undefined && !isSeverity(q.severity)) {
       throw new SovdError('invalid-parameter', 'Invalid severity', { parameter: 'severity', value: q.severity, allowed_values: [...SEVERITIES] });
     }
@@ -74,7 +75,7 @@ export class LogsService {
     return { items, 'x-medkit': xm };
   }
 
-  getConfig(ref: EntityRef): LogConfig {
+  getConfig(ref: EntityRef): LogConfigBody {
     return this.deps.manager.config(this.key(ref));
   }
 
@@ -94,7 +95,7 @@ export class LogsService {
   }
 
   /** `GET /rosout` and `GET /{entity}/rosout`: raw Log messages, oldest first. */
-  rosout(ref: EntityRef | undefined, q: { node?: string; severity?: string; since?: string; limit?: number }): { items: RosoutBody[] } {
+  rosout(ref: EntityRef | undefined, q: { node?: string; severity?: string; since?: string; limit?: number }): RosoutListBody {
     let minLevel: number | undefined;
     if (q.severity !== undefined) {
       if (isSeverity(q.severity)) minLevel = levelOf(q.severity);

@@ -27,6 +27,9 @@ import { LifecycleService } from '../../src/lifecycle/service.js';
 import { StatusSchema } from '../../src/lifecycle/rest-shape.js';
 import { ModesService } from '../../src/modes/service.js';
 import { ModeListSchema, ModeSchema } from '../../src/modes/rest-shape.js';
+import { entryBody, rosoutBody, type StoredLog } from '../../src/logs/model.js';
+import { DEFAULT_LOG_CONFIG } from '../../src/logs/manager.js';
+import { LogConfigSchema, LogListSchema, RosoutListSchema } from '../../src/logs/rest-shape.js';
 import { shapeProblems } from '../../../../test-support/rest-shape.js';
 
 
@@ -154,5 +157,15 @@ describe('gateway REST bodies match their schemas (issue 58)', () => {
     expect(modes.list(managed).items).toHaveLength(2);
     expect(shapeProblems(ModeSchema, [], await modes.get(managed, 'lifecycle'))).toEqual([]);
     expect(shapeProblems(ModeSchema, [], await modes.set(managed, 'drive', 'auto', 60))).toEqual([]);
+  });
+
+  it('log entries (with and without their source location), the raw /rosout form and the log configuration', () => {
+    const line: StoredLog = {
+      n: 7, stampNs: 1_770_000_000_123_456_789n, level: 30, logger: 'nav2_planner', source: '/nav2_planner', message: 'Planning failed', function: 'computePlan', file: 'planner.cpp', line: 412,
+    };
+    const bare: StoredLog = { ...line, n: 8, function: '', file: '', line: 0 };
+    expect(shapeProblems(LogListSchema, [], { items: [entryBody(line), entryBody(bare)], 'x-medkit': { entity_id: 'x' } })).toEqual([]);
+    expect(shapeProblems(RosoutListSchema, [], { items: [rosoutBody(line), rosoutBody(bare)] })).toEqual([]);
+    expect(shapeProblems(LogConfigSchema, [], DEFAULT_LOG_CONFIG)).toEqual([]);
   });
 });
