@@ -5,39 +5,8 @@ import { SovdError } from '@medkit/sovd';
 import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
 import type { UpdateManager } from './manager.js';
 import { ORIGINS } from './model.js';
+import { UpdateStatusSchema } from './rest-shape.js';
 import { routeAvailability } from '@medkit/server';
-
-const UpdateStatusSchema = Type.Object(
-  {
-    status: Type.String({ enum: ['pending', 'inProgress', 'completed', 'failed'] }),
-    progress: Type.Integer({ minimum: 0, maximum: 100 }),
-    sub_progress: Type.Array(Type.Object({ name: Type.String(), progress: Type.Integer({ minimum: 0, maximum: 100 }) })),
-    error: Type.Optional(Type.String()),
-    'x-medkit': Type.Object(
-      {
-        phase: Type.String({ enum: ['none', 'preparing', 'prepared', 'executing', 'executed', 'failed', 'deleting'] }),
-        message: Type.Optional(Type.String()),
-        updated_at: Type.String(),
-      },
-      { additionalProperties: true },
-    ),
-  },
-  {
-    $id: 'UpdateStatus',
-    title: 'UpdateStatus',
-    examples: [
-      {
-        status: 'inProgress',
-        progress: 40,
-        sub_progress: [
-          { name: 'prepare', progress: 80 },
-          { name: 'execute', progress: 0 },
-        ],
-        'x-medkit': { phase: 'preparing', message: 'verifying checksums', updated_at: '2026-01-15T10:25:00.000Z' },
-      },
-    ],
-  },
-);
 
 const UpdateMetadata = Opaque('Package metadata as registered');
 const Params = Type.Object({ update_id: EntityId('Update package id') });

@@ -30,6 +30,10 @@ import { ModeListSchema, ModeSchema } from '../../src/modes/rest-shape.js';
 import { entryBody, rosoutBody, type StoredLog } from '../../src/logs/model.js';
 import { DEFAULT_LOG_CONFIG } from '../../src/logs/manager.js';
 import { LogConfigSchema, LogListSchema, RosoutListSchema } from '../../src/logs/rest-shape.js';
+import { MigrationRegistry, openStore } from '@medkit/kit';
+import { UPDATES_MIGRATIONS, UpdateStore } from '../../src/updates/store.js';
+import { UpdateManager } from '../../src/updates/manager.js';
+import { UpdateStatusSchema } from '../../src/updates/rest-shape.js';
 import { shapeProblems } from '../../../../test-support/rest-shape.js';
 
 
@@ -167,5 +171,24 @@ describe('gateway REST bodies match their schemas (issue 58)', () => {
     expect(shapeProblems(LogListSchema, [], { items: [entryBody(line), entryBody(bare)], 'x-medkit': { entity_id: 'x' } })).toEqual([]);
     expect(shapeProblems(RosoutListSchema, [], { items: [rosoutBody(line), rosoutBody(bare)] })).toEqual([]);
     expect(shapeProblems(LogConfigSchema, [], DEFAULT_LOG_CONFIG)).toEqual([]);
+  });
+
+  it('an update package\'s status: registered, in progress with a message, and failed', async () => {
+    const db = openStore(':memory:', new MigrationRegistry().register(...UPDATES_MIGRATIONS));
+    stops.push(() => db.close());
+    const updates = new UpdateManager(new UpdateStore(db), {
+      name: 'fake', validate: () => undefined, supportsAutomated: () => true,
+      prepare: async (_id, _m, reporter) => reporter.progress(50, 'verifying'),
+      execute: async () => {
+        throw new Error('disk full');
+      },
+    });
+    await updates.register({ id: 'pkg', update_name: 'Pkg', automated: true });
+    const seen = [updates.get('pkg').status];
+    updates.onStatus((_id, s) => seen.push(structuredClone(s)));
+    updates.start('pkg', 'automated');
+    await updates.settled('pkg');
+    expect(seen.at(-1)).toMatchObject({ status: 'failed', error: expect.any(String) });
+    for (const s of seen) expect(shapeProblems(UpdateStatusSchema, [], s)).toEqual([]);
   });
 });
