@@ -6,30 +6,10 @@ import { join } from 'node:path';
 import type { Logger } from '@medkit/kit';
 import type { Migration, SqliteDatabase } from '@medkit/kit';
 import { withoutEnvValues } from './metadata.js';
-import type { Actor, ExecutionStatus } from './model.js';
+import type { Actor } from './model.js';
+import type { AuditAction, AuditRecord } from './rest-schemas.js';
 
-export type AuditAction = 'upload' | 'delete' | 'start' | 'stop' | 'forced_termination' | 'finish' | 'delete_execution';
-export const AUDIT_ACTIONS: readonly AuditAction[] = ['upload', 'delete', 'start', 'stop', 'forced_termination', 'finish', 'delete_execution'];
-
-/** One audit record as stored and served. */
-interface AuditRecord {
-  seq: number;
-  timestamp: string;
-  action: AuditAction;
-  entity_id: string;
-  script_id: string;
-  execution_id: string | null;
-  client_id: string | null;
-  subject: string | null;
-  role: string | null;
-  remote_ip: string | null;
-  /** Execution input (start) or upload metadata (upload); large values are cut. */
-  parameters: unknown;
-  status: ExecutionStatus | null;
-  exit_code: number | null;
-  duration_ms: number | null;
-  message: string | null;
-}
+export { AUDIT_ACTIONS, type AuditAction } from './rest-schemas.js';
 
 export type AuditEntry = Omit<AuditRecord, 'seq' | 'timestamp' | 'client_id' | 'subject' | 'role' | 'remote_ip'> & { actor: Actor | null };
 

@@ -16,6 +16,7 @@ export * from './output.js';
 export * from './parameters.js';
 export * from './processes.js';
 export * from './recovery.js';
+export * from './rest-schemas.js';
 export * from './runner.js';
 export * from './sandbox.js';
 export * from './service.js';

@@ -46,36 +46,7 @@ export interface EntityRef {
   id: string;
 }
 
-export type ExecutionStatus = 'prepared' | 'running' | 'completed' | 'failed' | 'terminated';
-
-export interface ExecutionError {
-  message: string;
-  exit_code?: number;
-}
-
-/** The ScriptExecution resource (docs/scripts.md) plus medkit's vendor fields. */
-export interface ScriptExecution {
-  id: string;
-  status: ExecutionStatus;
-  progress: number | null;
-  started_at: string;
-  completed_at: string | null;
-  parameters: Record<string, unknown> | null;
-  error: ExecutionError | null;
-  'x-medkit': {
-    script_id: string;
-    entity_id: string;
-    /** Text after the number on the latest MEDKIT_PROGRESS line. */
-    progress_message: string | null;
-    /** Process group id of the local executor (diagnostics). */
-    pid: number | null;
-    duration_ms: number | null;
-    /** Captured stderr (capped), so failures can be read without the audit. */
-    stderr: string;
-    stdout_truncated: boolean;
-    stderr_truncated: boolean;
-  };
-}
+export type { ExecutionError, ExecutionStatus, ScriptExecution } from './rest-schemas.js';
 
 /** Who asked for something (for the audit trail). */
 export interface Actor {

@@ -1,7 +1,9 @@
 // TypeBox schemas of the script routes (docs/scripts.md) and the audit route ([ours]).
 import { Type } from '@sinclair/typebox';
 import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
-import { AUDIT_ACTIONS } from '@medkit/scripts';
+// The bodies the scripts package builds (an execution, an audit record) have their schemas there.
+import { AUDIT_ACTIONS, AuditRecordSchema } from '@medkit/scripts';
+export { AuditRecordSchema, ScriptExecutionSchema } from '@medkit/scripts';
 
 export const ScriptIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Script id', examples: ['script_1717123456_0'] });
 export const ExecutionIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Execution id', examples: ['exec_1717123500_0'] });
@@ -56,68 +58,6 @@ export const StartBody = Type.Object(
 );
 
 export const ControlBody = Type.Object({ action: Type.Union([Type.Literal('stop'), Type.Literal('forced_termination')]) }, { examples: [{ action: 'stop' }] });
-
-export const ScriptExecutionSchema = Type.Object(
-  {
-    id: Type.String(),
-    status: Type.String({ enum: ['prepared', 'running', 'completed', 'failed', 'terminated'] }),
-    progress: Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()]),
-    started_at: Type.String(),
-    completed_at: Type.Union([Type.String(), Type.Null()]),
-    parameters: Type.Union([Opaque('Output: stdout parsed as a JSON object, else {stdout}'), Type.Null()]),
-    error: Type.Union([Type.Object({ message: Type.String(), exit_code: Type.Optional(Type.Integer()) }), Type.Null()]),
-    'x-medkit': Type.Object(
-      {
-        script_id: Type.String(),
-        entity_id: Type.String(),
-        progress_message: Type.Union([Type.String(), Type.Null()]),
-        pid: Type.Union([Type.Integer(), Type.Null()]),
-        duration_ms: Type.Union([Type.Integer(), Type.Null()]),
-        stderr: Type.String(),
-        stdout_truncated: Type.Boolean(),
-        stderr_truncated: Type.Boolean(),
-      },
-      { additionalProperties: true },
-    ),
-  },
-  {
-    $id: 'ScriptExecution',
-    title: 'ScriptExecution',
-    examples: [
-      {
-        id: 'exec_1717123500_0',
-        status: 'running',
-        progress: 40,
-        started_at: '2026-01-15T10:25:00.000Z',
-        completed_at: null,
-        parameters: null,
-        error: null,
-        'x-medkit': { script_id: 'script_1717123456_0', entity_id: 'main-computer', progress_message: 'checking /var', pid: 4242, duration_ms: null, stderr: '', stdout_truncated: false, stderr_truncated: false },
-      },
-    ],
-  },
-);
-
-export const AuditRecordSchema = Type.Object(
-  {
-    seq: Type.Integer(),
-    timestamp: Type.String(),
-    action: Type.String({ enum: [...AUDIT_ACTIONS] }),
-    entity_id: Type.String(),
-    script_id: Type.String(),
-    execution_id: Type.Union([Type.String(), Type.Null()]),
-    client_id: Type.Union([Type.String(), Type.Null()]),
-    subject: Type.Union([Type.String(), Type.Null()]),
-    role: Type.Union([Type.String(), Type.Null()]),
-    remote_ip: Type.Union([Type.String(), Type.Null()]),
-    parameters: Type.Unknown(),
-    status: Type.Union([Type.String(), Type.Null()]),
-    exit_code: Type.Union([Type.Integer(), Type.Null()]),
-    duration_ms: Type.Union([Type.Integer(), Type.Null()]),
-    message: Type.Union([Type.String(), Type.Null()]),
-  },
-  { $id: 'ScriptAuditRecord', title: 'ScriptAuditRecord' },
-);
 
 export const AuditList = Collection(Type.Ref(AuditRecordSchema), { title: 'ScriptAuditList' });
 
