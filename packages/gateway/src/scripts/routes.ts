@@ -12,7 +12,7 @@ import { EntityId, GenericError } from '@medkit/server';
 import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';
 import type { GatewayContext } from '../feature.js';
 import type { AuditAction } from '@medkit/scripts';
-import type { Actor, EntityRef, ScriptDefinition } from '@medkit/scripts';
+import type { Actor, EntityRef } from '@medkit/scripts';
 import {
   AuditList,
   AuditQuerySchema,
@@ -35,6 +35,7 @@ import { sendResult } from '@medkit/server';
 import { readMultipartUpload, withMultipart } from '@medkit/server';
 import type { ProviderChain } from '../entities/provider-chain.js';
 import type { ScriptProvider } from './providers.js';
+import { scriptView } from './script-view.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
 const TITLE = { apps: 'App', components: 'Component' } as const;
@@ -44,25 +45,6 @@ function actorOf(request: FastifyRequest): Actor {
   const { id: raw, subject, role } = request.client;
   const clientId = raw !== undefined && raw.length <= 256 ? raw : null;
   return { clientId, subject: subject ?? null, role: role ?? null, remoteIp: request.ip ?? null };
-}
-
-function scriptView(ref: EntityRef, s: ScriptDefinition, defaultTimeoutSec: number) {
-  return {
-    id: s.id,
-    name: s.name,
-    ...(s.description !== undefined ? { description: s.description } : {}),
-    href: `${API_BASE}/${ref.segment}/${ref.id}/scripts/${s.id}`,
-    managed: s.managed,
-    proximity_proof_required: s.proximityProofRequired,
-    ...(s.parametersSchema ? { parameters_schema: s.parametersSchema } : {}),
-    'x-medkit': {
-      format: s.format,
-      source: s.source,
-      timeout_sec: s.timeoutSec ?? defaultTimeoutSec,
-      ...(s.createdAt ? { created_at: s.createdAt } : {}),
-      args: s.args,
-    },
-  };
 }
 
 function tooLarge(svc: ScriptsService): SovdError {

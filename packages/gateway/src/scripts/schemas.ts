@@ -1,48 +1,14 @@
 // TypeBox schemas of the script routes (docs/scripts.md) and the audit route ([ours]).
 import { Type } from '@sinclair/typebox';
-import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
+import { Collection, EntityId, GenericError } from '@medkit/server';
 // The bodies the scripts package builds (an execution, an audit record) have their schemas there.
 import { AUDIT_ACTIONS, AuditRecordSchema } from '@medkit/scripts';
 export { AuditRecordSchema, ScriptExecutionSchema } from '@medkit/scripts';
+import { ScriptMetadata } from './rest-shape.js';
+export { ScriptMetadata };
 
 export const ScriptIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Script id', examples: ['script_1717123456_0'] });
 export const ExecutionIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Execution id', examples: ['exec_1717123500_0'] });
-
-export const ScriptMetadata = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    description: Type.Optional(Type.String()),
-    href: Type.String(),
-    managed: Type.Boolean({ description: 'Provided by the manifest; cannot be deleted' }),
-    proximity_proof_required: Type.Boolean(),
-    parameters_schema: Type.Optional(Opaque('JSON Schema the execution parameters must satisfy')),
-    'x-medkit': Type.Object(
-      {
-        format: Type.String({ enum: ['bash', 'python', 'sh'] }),
-        source: Type.String({ enum: ['upload', 'deployed', 'manifest'] }),
-        timeout_sec: Type.Number(),
-        created_at: Type.Optional(Type.String()),
-        args: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), flag: Type.Optional(Type.String()) })),
-      },
-      { additionalProperties: true },
-    ),
-  },
-  {
-    $id: 'ScriptMetadata',
-    title: 'ScriptMetadata',
-    examples: [
-      {
-        id: 'script_1717123456_0',
-        name: 'Disk Check',
-        href: '/api/v1/components/main-computer/scripts/script_1717123456_0',
-        managed: false,
-        proximity_proof_required: false,
-        'x-medkit': { format: 'sh', source: 'upload', timeout_sec: 300, args: [] },
-      },
-    ],
-  },
-);
 
 export const ScriptList = Collection(Type.Ref(ScriptMetadata), { title: 'ScriptList' });
 

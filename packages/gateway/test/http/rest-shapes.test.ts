@@ -34,6 +34,8 @@ import { MigrationRegistry, openStore } from '@medkit/kit';
 import { UPDATES_MIGRATIONS, UpdateStore } from '../../src/updates/store.js';
 import { UpdateManager } from '../../src/updates/manager.js';
 import { UpdateStatusSchema } from '../../src/updates/rest-shape.js';
+import { scriptView } from '../../src/scripts/script-view.js';
+import { ScriptMetadata } from '../../src/scripts/schemas.js';
 import { shapeProblems } from '../../../../test-support/rest-shape.js';
 
 
@@ -190,5 +192,19 @@ describe('gateway REST bodies match their schemas (issue 58)', () => {
     await updates.settled('pkg');
     expect(seen.at(-1)).toMatchObject({ status: 'failed', error: expect.any(String) });
     for (const s of seen) expect(shapeProblems(UpdateStatusSchema, [], s)).toEqual([]);
+  });
+
+  it('a script, uploaded with every optional field and from the manifest without them', () => {
+    const full = {
+      id: 'script_1', name: 'Disk check', description: 'df', format: 'sh' as const, file: '/x/script.sh', source: 'upload' as const, managed: false,
+      proximityProofRequired: false, timeoutSec: 30, env: { KEY: 'never shown' }, args: [{ name: 'n', type: 'named' as const, flag: '--n' }],
+      parametersSchema: { type: 'object' }, entityId: 'c', createdAt: '2026-01-15T10:25:00.000Z',
+    };
+    const bare = { id: 'm', name: 'M', format: 'bash' as const, file: '/m.sh', source: 'manifest' as const, managed: true, proximityProofRequired: true, env: {}, args: [] };
+    for (const def of [full, bare]) {
+      const view = scriptView({ segment: 'components', id: 'c' }, def, 300);
+      expect(JSON.stringify(view)).not.toContain('never shown');
+      expect(shapeProblems(ScriptMetadata, [], view)).toEqual([]);
+    }
   });
 });
