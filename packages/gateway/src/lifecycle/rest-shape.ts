@@ -2,11 +2,13 @@
 // these schemas and the service returns their static types, so a field it adds must be listed here.
 import { Type, type Static } from '@sinclair/typebox';
 import { Opaque } from '@medkit/kit';
+import type { ReadyStatus } from './provider.js';
 
 const uri = (d: string) => Type.Optional(Type.String({ description: d }));
 export const StatusSchema = Type.Object(
   {
-    status: Type.String({ description: 'ready | notReady' }),
+    // Unsafe: the static type names the two values while the served schema stays a described string.
+    status: Type.Unsafe<ReadyStatus>(Type.String({ description: 'ready | notReady' })),
     start: uri('Transition URI (only when a provider supports it)'),
     restart: uri('Transition URI'),
     'force-restart': uri('Transition URI'),

@@ -2,12 +2,14 @@
 // routes serve these schemas and the views return their static types, so a field a view adds must be listed here.
 import { Type, type Static } from '@sinclair/typebox';
 import { Opaque } from '@medkit/kit';
+import type { LogSeverity } from '@medkit/plugin-api';
 
 export const LogEntrySchema = Type.Object(
   {
     id: Type.String({ description: 'log_<n>' }),
     timestamp: Type.String({ description: 'ISO 8601 UTC with 9 fractional digits' }),
-    severity: Type.String({ description: 'debug | info | warning | error | fatal' }),
+    // Unsafe: the static type names the five values while the served schema stays a described string.
+    severity: Type.Unsafe<LogSeverity>(Type.String({ description: 'debug | info | warning | error | fatal' })),
     level: Type.String({ description: 'DEBUG | INFO | WARNING | ERROR | FATAL' }),
     message: Type.String(),
     logger_name: Type.String(),
