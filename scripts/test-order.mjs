@@ -11,3 +11,17 @@ export const RUN_LAST = ['test/packaging/'];
 
 /** The nice(1) level of the background packager: below the tests, whose timing matters. */
 export const PREBUILD_NICE = 15;
+
+/**
+ * The packager's nice level for this run: MEDKIT_TEST_PREBUILD_NICE (an integer 0..19) or PREBUILD_NICE. A run beside
+ * busy loops (scripts/test-under-load.mjs) leaves no idle CPU for a low-priority packager to soak up: at 15 it was
+ * starved for most of an hour and the packaging tests' wait for their artefacts ran out, so that run asks for 0.
+ * @param {string | undefined} value
+ * @returns {number}
+ */
+export function prebuildNice(value) {
+  if (value === undefined || value === '') return PREBUILD_NICE;
+  const n = Number(value);
+  if (!/^\d{1,2}$/.test(value) || n > 19) throw new Error(`MEDKIT_TEST_PREBUILD_NICE must be an integer 0..19, not '${value.slice(0, 40)}'`);
+  return n;
+}

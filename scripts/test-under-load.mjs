@@ -8,10 +8,14 @@
 //
 // Each run: `git clone` of this repository at the commit into a temporary directory, `npm ci`, then
 // `CI=true npm test` with `--loops` processes of `yes > /dev/null` running beside it. The install is not timed
-// against the loops (they start after it). Prints one line per run: wall time, the suite's summary line, the
+// against the loops (they start after it). The clone's directory is made readable by all (mkdtemp makes it 0700):
+// the demo's managed scripts run as the sandbox user (`nobody` when root), which must reach the checkout's
+// packages/demo/dist; a 0700 parent made every try of the inject-protective-stop script fail with "Cannot find
+// module". The background packager runs at nice 0 (MEDKIT_TEST_PREBUILD_NICE): the loops leave no idle CPU for its
+// usual low priority to soak up, so the tests share the cores with the loops and the packager (harsher than CI). Prints one line per run: wall time, the suite's summary line, the
 // load average at the end; exits 1 when a run failed. Logs stay in the clone's directory with --keep.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, createWriteStream, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, createWriteStream, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +49,7 @@ function run(cmd, cmdArgs, cwd, env, log) {
 let failed = 0;
 for (let i = 1; i <= runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-under-load-'));
+  chmodSync(dir, 0o755);
   const clone = join(dir, 'medkit');
   const log = join(dir, 'run.log');
   execFileSync('git', ['clone', '--quiet', '--no-hardlinks', repo, clone]);
@@ -57,7 +62,7 @@ for (let i = 1; i <= runs; i++) {
   }
   const busy = Array.from({ length: loops }, () => spawn('sh', ['-c', 'exec yes > /dev/null'], { stdio: 'ignore' }));
   const started = Date.now();
-  const code = await run('npm', ['test'], clone, { CI: 'true' }, log);
+  const code = await run('npm', ['test'], clone, { CI: 'true', MEDKIT_TEST_PREBUILD_NICE: '0' }, log);
   const seconds = Math.round((Date.now() - started) / 1000);
   for (const b of busy) b.kill('SIGKILL');
   const summary = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('tests:')).at(-1) ?? '(no summary line)';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
 import { EXCLUSIVE } from './exclusive-tests.mjs';
-import { PREBUILD_NICE } from './test-order.mjs';
+import { prebuildNice } from './test-order.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, '.test-artifacts');
@@ -64,13 +64,14 @@ const env = { ...process.env, MEDKIT_TEST_DOMAIN_BASE: await domainBase() };
 /**
  * A whole-suite run builds the packaging tests' artefacts in the background from the start, below the tests'
  * priority; those tests run last (scripts/test-order.mjs says why). Its failure fails nothing by itself: each
- * packaging test asks for its artefacts again and reports what the packager says. MEDKIT_TEST_PREBUILD=0 leaves it out.
+ * packaging test asks for its artefacts again and reports what the packager says. MEDKIT_TEST_PREBUILD=0 leaves it out;
+ * MEDKIT_TEST_PREBUILD_NICE sets its priority (test-order.mjs prebuildNice).
  */
 function startPrebuild() {
   if (extra.length > 0 || process.env.MEDKIT_TEST_PREBUILD === '0') return undefined;
   const log = join(outDir, 'package-prebuild.log');
   const fd = openSync(log, 'w');
-  const child = spawn('nice', ['-n', String(PREBUILD_NICE), process.execPath, join(root, 'scripts/package.mjs')], { cwd: root, stdio: ['ignore', fd, fd] });
+  const child = spawn('nice', ['-n', String(prebuildNice(process.env.MEDKIT_TEST_PREBUILD_NICE)), process.execPath, join(root, 'scripts/package.mjs')], { cwd: root, stdio: ['ignore', fd, fd] });
   const ended = new Promise((resolve) => {
     child.on('exit', (code, signal) => resolve(`exit ${code ?? signal}`));
     child.on('error', (err) => resolve(err.message));
