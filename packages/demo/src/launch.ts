@@ -14,7 +14,7 @@ import { LAUNCH_HELP, parseLaunchOptions, type LaunchOptions } from './launcher/
 import { launchPlan } from './launcher/plan.js';
 import { portProblem } from './launcher/ports.js';
 import { prepareScriptsDir } from './launcher/scripts-dir.js';
-import { medkitBin } from './paths.js';
+import { closedToOthers, medkitBin } from './paths.js';
 
 async function main(argv: string[]): Promise<number> {
   let o: LaunchOptions | null;
@@ -41,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const plan = launchPlan(o, dataDir, o.medkit ?? medkitBin());
+  const closed = process.getuid?.() === 0 ? closedToOthers() : undefined;
+  if (closed) {
+    console.error(`medkit demo: warning: the managed scripts run as the sandbox user (nobody), who cannot enter ${closed}: inject-protective-stop will fail; \`chmod o+x ${closed}\` or install the demo elsewhere`);
+  }
   prepareScriptsDir(dataDir, plan.scriptEnv);
   if (o.secure) {
     // Loaded only here: making and checking keystores brings the security modules (pkijs).

@@ -1,6 +1,6 @@
 /** Where the demo's files are, wherever the package is installed. */
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package root (holds dist/, manifests/, config/). */
@@ -35,4 +35,17 @@ export function installUnderTmp(root = DEMO_ROOT): string | undefined {
   const real = realpathSync(root);
   const m = /^\/tmp\/[^/]+/.exec(real);
   return m ? m[0] : undefined;
+}
+
+/**
+ * The outermost directory on the way to `path` that other users cannot enter (no search bit for others), or undefined.
+ * Run as root, the gateway runs managed scripts as its sandbox user (`scripts.sandbox.user`, `nobody`), which must
+ * reach the demo's dist/ to call its helpers: a checkout under a 0700 directory (mkdtemp makes those) fails every
+ * script with "Cannot find module".
+ */
+export function closedToOthers(path = DIST): string | undefined {
+  let dir = realpathSync(path);
+  const chain: string[] = [];
+  for (; dir !== parse(dir).root; dir = dirname(dir)) chain.unshift(dir);
+  return chain.find((d) => (statSync(d).mode & 0o001) === 0);
 }

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseLaunchOptions } from '../src/launcher/options.js';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { childEnv, launchPlan } from '../src/launcher/plan.js';
-import { installUnderTmp } from '../src/paths.js';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closedToOthers, installUnderTmp } from '../src/paths.js';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 describe('parseLaunchOptions', () => {
@@ -137,5 +138,27 @@ describe('the demo installed under /tmp', () => {
     const here = installUnderTmp();
     const sets = main.filter((a) => a.startsWith('scripts.sandbox.visible_paths='));
     expect(sets).toEqual(here ? [`scripts.sandbox.visible_paths=${here}`] : []);
+  });
+});
+
+describe('the demo installed where its managed scripts cannot reach it', () => {
+  it('names the outermost directory other users cannot enter on the way to dist/, and nothing when all can', () => {
+    const top = mkdtempSync(join(tmpdir(), 'medkit-closed-'));
+    try {
+      const dist = join(top, 'a', 'b', 'dist');
+      mkdirSync(dist, { recursive: true });
+      chmodSync(top, 0o755);
+      chmodSync(join(top, 'a'), 0o755);
+      chmodSync(join(top, 'a', 'b'), 0o755);
+      expect(closedToOthers(dist)).toBeUndefined();
+      chmodSync(join(top, 'a'), 0o700);
+      chmodSync(join(top, 'a', 'b'), 0o750);
+      expect(closedToOthers(dist)).toBe(join(top, 'a'));
+      chmodSync(top, 0o700);
+      expect(closedToOthers(dist)).toBe(top);
+    } finally {
+      chmodSync(top, 0o755);
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 });
