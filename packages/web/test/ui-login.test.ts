@@ -109,7 +109,9 @@ describeWith(CHROMIUM, 'web UI sign-in and roles against a gateway with auth on'
     if (absent) return ctx.skip(ABSENT);
     g.fail('UI_LOGIN_FAULT', '/base/battery_monitor', 2, 'login test');
     const page = await open('#/fault/apps/battery-monitor/UI_LOGIN_FAULT');
-    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('Sign-in required');
+    // The header turns on the next /health answer without the token (the watch stream's or the 5 s poll's): up to
+    // seconds after Sign out, so the wait has a deadline of its own (the default 1 s failed whenever the poll lagged).
+    await expect.poll(() => page.getByTestId('connection-state').textContent(), { timeout: 15_000 }).toBe('Sign-in required');
     expect(await page.getByTestId('unauthorized').textContent()).toMatch(/This gateway requires sign-in\..*401 invalid_token/);
 
     await signIn(page, 'viewer1', 'not-the-secret');
@@ -149,7 +151,9 @@ describeWith(CHROMIUM, 'web UI sign-in and roles against a gateway with auth on'
 
     await page.locator('.auth-status button', { hasText: 'Sign out' }).click();
     await page.getByTestId('sign-in').waitFor();
-    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('Sign-in required');
+    // The header turns on the next /health answer without the token (the watch stream's or the 5 s poll's): up to
+    // seconds after Sign out, so the wait has a deadline of its own (the default 1 s failed whenever the poll lagged).
+    await expect.poll(() => page.getByTestId('connection-state').textContent(), { timeout: 15_000 }).toBe('Sign-in required');
     await page.close();
   });
 
