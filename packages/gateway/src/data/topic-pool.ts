@@ -35,8 +35,6 @@ export interface TopicPoolOptions {
   idleMs: number;
   /** Sweep period (data_provider.idle_sweep_tick_sec, in ms). */
   sweepMs: number;
-  /** Time of use and idleness, ms (tests); the clock's wall time when unset. */
-  now?: () => number;
   /** Receive times, first-message waits and the sweep timer (tests hand a ManualClock); the real clock when unset. */
   clock?: Clock;
 }
@@ -88,7 +86,6 @@ export class TopicPool {
   private rejected = 0;
   private sweeper?: TimerHandle;
   private closed = false;
-  private readonly now: () => number;
   private readonly clock: Clock;
 
   constructor(
@@ -96,7 +93,6 @@ export class TopicPool {
     private readonly opts: TopicPoolOptions,
   ) {
     this.clock = opts.clock ?? systemClock();
-    this.now = opts.now ?? (() => this.clock.now());
   }
 
   /** Starts the idle sweep timer. */
@@ -137,7 +133,7 @@ export class TopicPool {
       });
     } finally {
       this.coldWaits--;
-      e.lastUsed = this.now();
+      e.lastUsed = this.clock.now();
     }
   }
 
@@ -153,14 +149,14 @@ export class TopicPool {
     e.listeners.add(onSample);
     return () => {
       e.listeners.delete(onSample);
-      e.lastUsed = this.now();
+      e.lastUsed = this.clock.now();
       if (e.closeWhenUnused && this.evictable(e) && this.entries.get(e.key) === e) this.drop(e);
     };
   }
 
   /** Closes entries idle longer than idleMs (never those with waiters or listeners). */
   sweep(): number {
-    const cutoff = this.now() - this.opts.idleMs;
+    const cutoff = this.clock.now() - this.opts.idleMs;
     let n = 0;
     for (const e of [...this.entries.values()]) {
       if (e.lastUsed <= cutoff && this.evictable(e)) {
@@ -219,10 +215,10 @@ export class TopicPool {
     if (found) {
       this.entries.delete(key);
       this.entries.set(key, found);
-      found.lastUsed = this.now();
+      found.lastUsed = this.clock.now();
       return found;
     }
-    const e: Entry = { key, topic, type, lastUsed: this.now(), closeWhenUnused: false, waiters: new Set(), listeners: new Set(), handle: { close() {} } };
+    const e: Entry = { key, topic, type, lastUsed: this.clock.now(), closeWhenUnused: false, waiters: new Set(), listeners: new Set(), handle: { close() {} } };
     e.handle = this.transport.subscribe(topic, type, (value, bytes) => {
       const at = BigInt(this.clock.now()) * 1_000_000n;
       if (e.latest) {

@@ -1,6 +1,7 @@
 // The topic pool with a fake transport (unit): reuse, LRU eviction, idle sweep, the cold-wait cap,
 // no waiting without publishers, and pinned entries for listeners.
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '@medkit/sovd';
 import { ColdWaitCapError, TopicPool, type TopicTransport } from '../../src/data/topic-pool.js';
 
 function fakeTransport() {
@@ -68,19 +69,20 @@ describe('topic pool', () => {
   });
 
   it('sweeps idle entries but keeps entries with listeners', async () => {
-    let now = 0;
+    // Only the wall clock moves (setWallNs): the sweep timer stays put, so each sweep below is the test's own.
+    const clock = new ManualClock(0n);
     const f = fakeTransport();
-    const pool = new TopicPool(f.t, { ...opts, coldWaitCap: 0, maxPoolSize: 10, now: () => now });
+    const pool = new TopicPool(f.t, { ...opts, coldWaitCap: 0, maxPoolSize: 10, clock });
     await pool.latest('/idle', 'T', { timeoutMs: 0, wait: false });
     const seen: unknown[] = [];
     const stop = pool.listen('/live', 'T', (s) => seen.push(s.value));
-    now = 5000;
+    clock.setWallNs(5000n * 1_000_000n);
     expect(pool.sweep()).toBe(1);
     expect(pool.has('/idle', 'T')).toBe(false);
     f.emit('/live', { v: 1 });
     expect(seen).toEqual([{ v: 1 }]);
     stop();
-    now = 10_000;
+    clock.setWallNs(10_000n * 1_000_000n);
     expect(pool.sweep()).toBe(1);
     pool.close();
   });
