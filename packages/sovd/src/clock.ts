@@ -40,7 +40,7 @@ const host = globalThis as unknown as Host;
  */
 export function systemClock(): Clock {
   const mono = host.performance ? () => host.performance!.now() : () => Date.now();
-  const anchorNs = BigInt(Date.now()) * 1_000_000n - BigInt(Math.round(mono() * 1e6));
+  const anchorNs = BigInt(Date.now()) * 1_000_000n - monoNs(mono());
   const timers = new Map<number, { t: HostTimer | number; repeat: boolean }>();
   let next = 1;
   const add = (t: HostTimer | number, repeat: boolean, id: number): TimerHandle => {
@@ -50,7 +50,7 @@ export function systemClock(): Clock {
   };
   return {
     now: () => Date.now(),
-    wallNs: () => anchorNs + BigInt(Math.round(mono() * 1e6)),
+    wallNs: () => anchorNs + monoNs(mono()),
     monoMs: mono,
     setTimeout: (fn, ms) => {
       const id = next++;
@@ -143,6 +143,15 @@ export class ManualClock implements Clock {
     this.wall += BigInt(Math.round((at - this.mono) * 1e6));
     this.mono = at;
   }
+}
+
+/**
+ * Monotonic milliseconds as integer nanoseconds, whole milliseconds and the fraction apart: `ms * 1e6` as one float
+ * passes 2^53 after about 104 days of uptime and would lose nanoseconds.
+ */
+function monoNs(ms: number): bigint {
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
 }
 
 /** One turn of the host's event loop: promises chained on settled I/O and on each other get to run. */
