@@ -204,6 +204,22 @@ describe('occurrences of a fault', async () => {
     expect(recordingDue(list[1], list, b + 3_000)).toBe(false);
   });
 
+  it('gives each recording to one occurrence of the stored history, also when two occurrences are under a second apart', () => {
+    const h = (occurrence: number, change: string, atMs: number) => ({ status: change, change, atMs, occurrence, origin: 'gateway' as const });
+    const t0 = 1_774_232_400_000;
+    // CI's timing: the second confirmation came 955 ms after the first; each recording is stamped at its confirmation.
+    const [c1, c2] = [t0 + 40, t0 + 995];
+    const history = [h(1, 'occurred', t0), h(1, 'confirmed', c1), h(1, 'healed', t0 + 700), h(2, 'occurred', t0 + 960), h(2, 'confirmed', c2)];
+    const list = occurrencesOf([frame(c1), frame(c2)], [rec(c1, c1), rec(c2, c2)], history);
+    expect(list.map((o) => [o.number, o.atMs, o.captureMs, o.recording?.name])).toEqual([
+      [2, c2, c2, `r${c2}`],
+      [1, c1, c1, `r${c1}`],
+    ]);
+    // Evidence stamped just before the first change still counts, up to a second when the occurrences are far apart.
+    const far = [h(1, 'occurred', t0), h(2, 'occurred', t0 + 60_000)];
+    expect(occurrencesOf([], [rec(t0 + 59_200, t0 + 59_200)], far).map((o) => o.recording?.name)).toEqual([`r${t0 + 59_200}`, undefined]);
+  });
+
   it('names the recording the view opens from the raw answers, either of them alone', () => {
     const detail = { item: { code: 'X' }, environment_data: { snapshots: [{ type: 'rosbag', name: 'r', bulk_data_uri: '/api/v1/apps/a/bulk-data/rosbags/fault_X_1774232402000', 'x-medkit': { captured_at: '2026-03-23T02:20:02.000Z' } }] } };
     const listing = { items: [{ id: 'fault_X_1774232402000', name: 'r', creation_date: '2026-03-23T02:20:02.000Z', 'x-medkit': { fault_codes: ['X'] } }, { id: 'fault_Y_1', 'x-medkit': { fault_codes: ['Y'] } }] };

@@ -13,6 +13,9 @@ export interface Occurrence {
   number?: number;
 }
 
+/** How much earlier than an occurrence's first change its capture or recording may be stamped. */
+const EARLY_EVIDENCE_MS = 1000;
+
 /** A recording is written when its window closes, seconds after the confirmation the capture was taken at. */
 const SAME_OCCURRENCE_MS = 30_000;
 
@@ -33,17 +36,21 @@ function recordingMs(r: RecordingView): number | undefined {
 
 /**
  * Newest first. With the gateway's stored history (`history`), one entry per occurrence number it names, at its
- * confirmation (else its first change), and the capture and recording that fall in its span (from its first change
- * to the next occurrence's); without it, one per capture set, a recording joined to the nearest capture within 30 s.
+ * confirmation (else its first change), and the first capture and recording that fall in its span (from its first
+ * change to the next occurrence's, each widened back by up to a second, never into the previous one's); without it,
+ * one per capture set, a recording joined to the nearest capture within 30 s.
  */
 export function occurrencesOf(frames: FrameView[], recordings: RecordingView[], history: StatusChange[] = []): Occurrence[] {
   const numbered = fromHistory(history);
   if (numbered.length === 0) return fromEvidence(frames, recordings);
   const captures = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
   const timed = recordings.map((r) => ({ r, t: recordingMs(r) }));
+  // Evidence may be stamped up to a second before the first change it belongs to (another clock took it); that
+  // slack shrinks to half the gap to the previous occurrence, so spans never overlap and each piece has one owner.
+  const from = numbered.map((o, i) => o.startMs - Math.min(EARLY_EVIDENCE_MS, i > 0 ? (o.startMs - numbered[i - 1].startMs) / 2 : EARLY_EVIDENCE_MS));
   numbered.forEach((o, i) => {
-    const end = numbered[i + 1]?.startMs ?? Infinity;
-    const inSpan = (t: number | undefined) => t !== undefined && t >= o.startMs - 1000 && t < end;
+    const end = from[i + 1] ?? Infinity;
+    const inSpan = (t: number | undefined) => t !== undefined && t >= from[i] && t < end;
     o.occurrence.captureMs = captures.filter(inSpan).sort((a, b) => a - b)[0];
     o.occurrence.recording = timed.filter((x) => inSpan(x.t)).sort((a, b) => (a.t ?? 0) - (b.t ?? 0))[0]?.r;
   });
