@@ -189,6 +189,46 @@ correlation:
     expect(h.takeEvents()).toEqual([]);
   });
 
+  it('names what hides a code, and tells a change of what is hidden once a burst, for codes it holds no record of (a peer\'s)', async () => {
+    const h = setup();
+    const told: string[] = [];
+    h.mgr.correlation!.onChange(() => told.push(h.mgr.correlation!.hiddenFaults(0).map((m) => `${m.fault_code}<${m.root_cause_code}`).join(',')));
+    const settled = () => new Promise<void>((r) => queueMicrotask(r));
+    // Two peer members and one of ours: the third activates the cluster, hiding the others under the representative
+    // (highest severity, B). Told after the report's own events, not during it.
+    h.mgr.correlatePeerFault('A_COMM_LOST', 1, 'island');
+    h.mgr.correlatePeerFault('B_COMM_LOST', 2, 'island');
+    h.F('C_COMM_LOST', 1);
+    expect(told).toEqual([]);
+    await settled();
+    expect(told).toEqual(['A_COMM_LOST<B_COMM_LOST,C_COMM_LOST<B_COMM_LOST']);
+    expect(h.mgr.correlation!.hiddenUnder('A_COMM_LOST')).toBe('B_COMM_LOST');
+    expect(h.mgr.correlation!.hiddenUnder('B_COMM_LOST')).toBeUndefined();
+    // A report that changes nothing hidden tells nothing.
+    h.F('UNRELATED', 1);
+    await settled();
+    expect(told).toHaveLength(1);
+    // A root cause (ours) mutes a peer's symptom; cleared, it shows it again: each told.
+    h.F('ESTOP_001', 3);
+    h.mgr.correlatePeerFault('MOTOR_COMM_1', 2, 'island');
+    await settled();
+    expect(h.mgr.correlation!.hiddenUnder('MOTOR_COMM_1')).toBe('ESTOP_001');
+    expect(told).toHaveLength(2);
+    h.mgr.clear('ESTOP_001');
+    await settled();
+    expect(h.mgr.correlation!.hiddenUnder('MOTOR_COMM_1')).toBeUndefined();
+    expect(told).toHaveLength(3);
+    // The island's root muting our symptom, the island gone: released, told.
+    h.mgr.correlatePeerFault('ESTOP_001', 3, 'island');
+    h.F('DRIVE_LEFT', 2);
+    await settled();
+    expect(told).toHaveLength(4);
+    h.mgr.releasePeerGateway('island');
+    await settled();
+    expect(h.mgr.correlation!.hiddenUnder('DRIVE_LEFT')).toBeUndefined();
+    expect(told).toHaveLength(5);
+  });
+
   it('cleanup drops expired pending clusters; a later member starts a new cluster', () => {
     const h = setup();
     h.F('A_COMM_LOST');

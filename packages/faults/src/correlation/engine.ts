@@ -67,8 +67,38 @@ export class CorrelationEngine {
   /** Every cluster that activated and still has members. */
   private readonly activeClusters = new Map<string, Cluster>();
   private clusterSeq = 0;
+  private readonly changeListeners = new Set<() => void>();
+  private changeQueued = false;
 
   constructor(readonly config: CorrelationConfig) {}
+
+  /**
+   * Adds a listener told whenever what is hidden from lists may have changed (a symptom muted or released, a cluster
+   * activated, a representative replaced, a member removed), once per burst, in a microtask: after the change's own
+   * events, outside the store's transaction. For views of codes the caller holds no record of (a peer's faults in
+   * the merged list). Returns the function that removes it.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
+
+  private changed(): void {
+    if (this.changeQueued || this.changeListeners.size === 0) return;
+    this.changeQueued = true;
+    queueMicrotask(() => {
+      this.changeQueued = false;
+      for (const l of this.changeListeners) {
+        try {
+          l();
+        } catch {
+          // A listener's failure must not reach the fault path; listeners report their own errors.
+        }
+      }
+    });
+  }
 
   get enabled(): boolean {
     return this.config.enabled;
@@ -94,6 +124,7 @@ export class CorrelationEngine {
       this.symptoms.set(root.code, set);
       if (root.rule.mute_symptoms) {
         this.muted.set(code, { fault_code: code, root_cause_code: root.code, rule_id: root.rule.id, delay_ms: Math.max(0, Math.round(elapsed)) });
+        this.changed();
         return { ...none, shouldMute: true, rootCause: root.code };
       }
       return { ...none, rootCause: root.code };
@@ -134,6 +165,7 @@ export class CorrelationEngine {
     if (rule.representative === 'most_recent' || (rule.representative === 'highest_severity' && member.rank > c.representative.rank)) {
       c.representative = member;
     }
+    if (c.active || c.members.length >= rule.min_count) this.changed();
     let retroMuted: string[] = [];
     if (c.members.length >= rule.min_count && !c.active) {
       this.activate(c);
@@ -147,6 +179,7 @@ export class CorrelationEngine {
   }
 
   private activate(c: Cluster): void {
+    this.changed();
     c.active = true;
     this.activeClusters.set(c.id, c);
   }
@@ -188,7 +221,7 @@ export class CorrelationEngine {
     this.pendingRoots = this.pendingRoots.filter((r) => r.code !== code);
     this.rootGateway.delete(code);
     this.removeFromClusters(code);
-    this.muted.delete(code);
+    if (this.muted.delete(code) || cascade.length > 0) this.changed();
     return cascade;
   }
 
@@ -198,6 +231,7 @@ export class CorrelationEngine {
       const i = c.members.findIndex((m) => m.code === code);
       if (i < 0) continue;
       c.members.splice(i, 1);
+      if (c.active) this.changed();
       if (c.members.length === 0) {
         this.activeClusters.delete(c.id);
         if (this.current.get(c.rule.id) === c) this.current.delete(c.rule.id);
@@ -226,6 +260,7 @@ export class CorrelationEngine {
       }
       this.symptoms.delete(root);
     }
+    if (released.length > 0) this.changed();
     return released.sort();
   }
 
@@ -237,6 +272,19 @@ export class CorrelationEngine {
   /** Hierarchically muted symptom? */
   isMuted(code: string): boolean {
     return this.muted.has(code);
+  }
+
+  /**
+   * What `code` is hidden from lists under, if it is (the rule of {@link hiddenFaults}): the root cause of a muted
+   * symptom, else the representative of a `show_as_single` cluster it is another member of.
+   */
+  hiddenUnder(code: string): string | undefined {
+    const root = this.muted.get(code)?.root_cause_code;
+    if (root !== undefined) return root;
+    for (const c of this.activeClusters.values()) {
+      if (c.rule.show_as_single && c.representative.code !== code && c.members.some((m) => m.code === code)) return c.representative.code;
+    }
+    return undefined;
   }
 
   /**
