@@ -52,6 +52,12 @@ const RULES = `correlation:
       min_count: 3
       window_ms: 60000
       representative: highest_severity
+    - id: mixed_storm
+      mode: auto_cluster
+      match: [{ codes: ["MIXED_*"] }]
+      min_count: 3
+      window_ms: 60000
+      representative: first
 `;
 
 /** `GET /faults/{code}/incident` of `g`, read back: the medkit_incident metadata and the JSON attachments by name. */
@@ -160,9 +166,12 @@ describe('correlation over federation', () => {
     fail(island, 'ISLAND_MARKER_2', '/safety/safety_gate');
     await live.next((m) => streamCode(m) === 'ISLAND_MARKER_2');
     expect(live.messages.map(streamCode)).not.toContain('ISLAND_SYMPTOM');
-    // The root cleared unmutes it: the merged list shows it at once, the stream with the island's next event of it.
+    // The root cleared unmutes it: the merged list shows it at once, and the stream too, with the island's last item
+    // of it (no need to wait for the island's next event).
     faultsOf(main).manager.clear('LOCAL_ROOT');
     expect(codes(await list())).toContain('ISLAND_SYMPTOM');
+    const released = await live.next((m) => m.event === 'fault_updated' && streamCode(m) === 'ISLAND_SYMPTOM');
+    expect(JSON.parse(released.data)).toMatchObject({ event_type: 'fault_updated', fault: { fault_code: 'ISLAND_SYMPTOM', status: 'CONFIRMED' }, 'x-medkit': { gateway: 'island' } });
     fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
     const shown = await live.next((m) => streamCode(m) === 'ISLAND_SYMPTOM');
     expect(JSON.parse(shown.data)).toMatchObject({ 'x-medkit': { gateway: 'island' } });
@@ -225,6 +234,32 @@ describe('correlation over federation', () => {
     expect((await list('?include_muted=true'))['x-medkit'].muted_faults).toContainEqual(expect.objectContaining({ fault_code: 'STORM_B', root_cause_code: 'STORM_A', rule_id: 'storm' }));
     // The representative stays shown: no fault_muted for it.
     expect(live.messages.filter((m) => m.event === 'fault_muted').map(mutedCode)).not.toContain('STORM_A');
+  });
+
+  it("a cluster that hides a peer's member already shown tells it at once, and the merged list hides it alike", async () => {
+    const live = new SseReader(`${main.url}/api/v1/faults/stream`);
+    readers.push(live);
+    await live.opened;
+    const mutedCode = (m: SseMessage) => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
+    // The first member (ours) is the representative; the island's, relayed and shown, is hidden when a third activates it.
+    fail(main, 'MIXED_A', '/navigation/bt_navigator');
+    fail(island, 'MIXED_B', '/safety/safety_gate');
+    await live.next((m) => m.event === 'fault_confirmed' && streamCode(m) === 'MIXED_B');
+    expect(codes(await list())).toEqual(expect.arrayContaining(['MIXED_A', 'MIXED_B']));
+    fail(main, 'MIXED_C', '/navigation/bt_navigator');
+    const hidden = await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'MIXED_B');
+    expect(JSON.parse(hidden.data)).toMatchObject({
+      event_type: 'fault_muted',
+      muted_event_type: 'fault_updated',
+      root_cause_code: 'MIXED_A',
+      muted_fault: { fault_code: 'MIXED_B', status: 'CONFIRMED' },
+      'x-medkit': { gateway: 'island' },
+    });
+    const shown = codes(await list());
+    expect(shown).toContain('MIXED_A');
+    expect(shown).not.toContain('MIXED_B');
+    expect(shown).not.toContain('MIXED_C');
+    expect(codes(await list('?include_muted=true'))).toEqual(expect.arrayContaining(['MIXED_A', 'MIXED_B', 'MIXED_C']));
   });
 
   it("a rule that names the peer gateway mutes only that gateway's symptom", async () => {

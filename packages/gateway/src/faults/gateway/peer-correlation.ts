@@ -2,15 +2,19 @@
 // from its aggregation peers take part in its correlation rules like its own reports. A peer's root cause (the
 // safety island's PROTECTIVE_STOP) mutes this gateway's symptoms within the rule's window, and this gateway's root
 // cause mutes a peer's symptoms in the merged list. A peer's cleared root clears the local symptoms it muted (with
-// `auto_clear_with_root`); a peer that goes offline releases what its roots muted.
+// `auto_clear_with_root`); a peer that goes offline releases what its roots muted. Whenever correlation changes what it
+// hides, the hub tells the peer faults it hides or shows otherwise than before (their last item, without waiting for
+// the peer's next event).
 import type { FaultManager } from '@medkit/faults';
 
 /** What this needs of the aggregation feature's peer fault event hub (the seam; wired in faults/feature.ts). */
 export interface PeerFaultFeed {
   subscribe(listener: (e: { peer: string; event: string; data: Record<string, unknown> }) => void): () => void;
   onPeerGone(listener: (peer: string) => void): () => void;
-  /** Set here: whether a peer's fault is left out of merged lists. */
-  hiddenInMerge: (code: string) => boolean;
+  /** Set here: what a peer's fault is left out of merged lists under (root cause, representative), if it is. */
+  hiddenUnder: (code: string) => string | undefined;
+  /** Called here when correlation changed what it hides. */
+  revisit(nowMs: number): void;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,10 +37,12 @@ export function correlatePeerFaults(hub: PeerFaultFeed, manager: FaultManager): 
     else if (e.event === 'fault_cleared' && fault.status === 'CLEARED') manager.peerFaultCleared(code);
   });
   const offGone = hub.onPeerGone((peer) => manager.releasePeerGateway(peer));
-  hub.hiddenInMerge = (code) => manager.correlation?.isMuted(code) ?? false;
+  const offChange = manager.correlation?.onChange(() => hub.revisit(Number(manager.clock.wallNs() / 1_000_000n)));
+  hub.hiddenUnder = (code) => manager.correlation?.hiddenUnder(code);
   return () => {
     offEvents();
     offGone();
-    hub.hiddenInMerge = () => false;
+    offChange?.();
+    hub.hiddenUnder = () => undefined;
   };
 }

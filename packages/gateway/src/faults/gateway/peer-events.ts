@@ -3,6 +3,7 @@
 // (faults/http/stream-timeline.ts) subscribes at start: each event gets this gateway's next /faults/stream id,
 // from the same sequence and replay buffer as local events.
 import { token, type Token } from '@medkit/server';
+import { PeerFaultCopies } from './peer-fault-copies.js';
 
 /** One fault event received from a peer's /faults/stream. */
 export interface RelayedFaultEvent {
@@ -17,6 +18,8 @@ export interface RelayedFaultEvent {
   data: Record<string, unknown>;
   /** The id the peer gave the event (for diagnostics; local ids are the stream's own). */
   peer_event_id?: string;
+  /** On events for the {@link PeerFaultEventHub.subscribeMuted} listeners: what the merged view hides the fault under. */
+  root_cause_code?: string;
 }
 
 /** Where relayed events go. The faults feature may implement this directly instead of subscribing. */
@@ -36,12 +39,15 @@ export class PeerFaultEventHub implements FaultEventSink {
   private readonly mutedListeners = new Set<RelayedFaultListener>();
   private readonly goneListeners = new Set<(peer: string) => void>();
   /**
-   * Whether a peer's fault is hidden from merged lists (a symptom this gateway's correlation muted); the faults
-   * feature sets it (docs/faults.md "Correlation over federation").
+   * What a peer's fault is hidden from merged lists under, if it is (a symptom's root cause, a cluster's
+   * representative: this gateway's correlation); the faults feature sets it (docs/faults.md "Correlation over
+   * federation").
    */
-  hiddenInMerge: (code: string) => boolean = () => false;
+  hiddenUnder: (code: string) => string | undefined = () => undefined;
   /** Peers whose events come in now (online), to tell when one goes away. */
   private readonly online = new Set<string>();
+  /** Each peer fault's last item and the view it was told to, to tell a change of visibility without its event. */
+  private readonly copies = new PeerFaultCopies();
 
   constructor(private readonly onListenerError: (err: Error) => void = () => {}) {}
 
@@ -52,15 +58,25 @@ export class PeerFaultEventHub implements FaultEventSink {
    */
   publishPeerEvent(e: RelayedFaultEvent): void {
     this.deliver(this.listeners, e);
-    if (this.mergedListeners.size === 0 && this.mutedListeners.size === 0) return;
-    this.deliver(this.hiddenEvent(e) ? this.mutedListeners : this.mergedListeners, e);
+    const code = codeOf(e);
+    const root = code === undefined ? undefined : this.hiddenUnder(code);
+    this.copies.note(e, root !== undefined);
+    if (root === undefined) this.deliver(this.mergedListeners, e);
+    else this.deliver(this.mutedListeners, { ...e, root_cause_code: root });
   }
 
-  /** Whether a relayed event is about a fault left out of the merged views (the merged list's rule). */
-  hiddenEvent(e: RelayedFaultEvent): boolean {
-    const fault = e.data.fault;
-    const code = typeof fault === 'object' && fault !== null ? (fault as Record<string, unknown>).fault_code : undefined;
-    return typeof code === 'string' && this.hiddenInMerge(code);
+  /** Whether a peer's fault is left out of the merged views (the merged list's rule). */
+  hiddenInMerge(code: string): boolean {
+    return this.hiddenUnder(code) !== undefined;
+  }
+
+  /**
+   * Correlation changed what it hides: each kept peer fault now hidden or shown otherwise than last told goes to the
+   * muted or the merged listeners as a `fault_updated` with its last item (docs/faults.md "Muted symptoms on the
+   * stream"), so the merged stream agrees with the merged list without waiting for the peer's next event.
+   */
+  revisit(nowMs: number = Date.now()): void {
+    for (const c of this.copies.changes(this.hiddenUnder, nowMs)) this.deliver(c.hidden ? this.mutedListeners : this.mergedListeners, c.event);
   }
 
   /** Calls each listener with `x`; one that throws is reported and does not stop the others. */
@@ -83,6 +99,7 @@ export class PeerFaultEventHub implements FaultEventSink {
     for (const p of this.online) {
       if (now.has(p)) continue;
       this.online.delete(p);
+      this.copies.forget(p);
       this.deliver(this.goneListeners, p);
     }
     for (const p of now) this.online.add(p);
@@ -129,4 +146,11 @@ export class PeerFaultEventHub implements FaultEventSink {
   get subscriberCount(): number {
     return this.listeners.size + this.mergedListeners.size + this.mutedListeners.size;
   }
+}
+
+/** The fault code of a relayed event, if it carries a fault item with one. */
+function codeOf(e: RelayedFaultEvent): string | undefined {
+  const fault = e.data.fault;
+  const code = typeof fault === 'object' && fault !== null ? (fault as Record<string, unknown>).fault_code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -86,7 +86,7 @@ export class FaultStreamTimeline {
   addMutedPeerEvent(e: RelayedFaultEvent): TimelineEntry | undefined {
     if (!EVENT_NAME.test(e.event)) return undefined;
     const { fault, ...rest } = e.data;
-    const data = JSON.stringify({ ...rest, event_type: FAULT_MUTED_EVENT, muted_event_type: e.event, muted_fault: fault });
+    const data = JSON.stringify({ ...rest, event_type: FAULT_MUTED_EVENT, muted_event_type: e.event, muted_fault: fault, ...(e.root_cause_code !== undefined ? { root_cause_code: e.root_cause_code } : {}) });
     this.relayed++;
     return this.add(FAULT_MUTED_EVENT, () => data, e.peer);
   }
