@@ -15,11 +15,15 @@ export const OperationItemSchema = Type.Object(
 );
 export const OperationListSchema = Type.Object({ items: Type.Array(OperationItemSchema), 'x-medkit': Type.Optional(Opaque()) });
 export const SyncResultSchema = Type.Object({ parameters: Type.Unknown({ description: 'Service response' }) });
-export const AsyncStartedSchema = Type.Object({ id: Type.String(), status: Type.String() });
+/** An execution's SOVD status (docs/resources.md). */
+export type ExecutionStatus = 'pending' | 'running' | 'completed' | 'failed';
+// Typed as the union; the served schema stays a described string (unchanged document).
+const executionStatus = (description?: string) => Type.Unsafe<ExecutionStatus>(Type.String(description ? { description } : {}));
+export const AsyncStartedSchema = Type.Object({ id: Type.String(), status: executionStatus() });
 export const ExecutionSchema = Type.Object(
   {
     id: Type.Optional(Type.String()),
-    status: Type.String({ description: 'pending | running | completed | failed' }),
+    status: executionStatus('pending | running | completed | failed'),
     capability: Type.String(),
     parameters: Type.Optional(Type.Unknown({ description: 'Latest feedback' })),
     'x-medkit': Type.Optional(Opaque('goal_id, ros2_status, ros2 {action, type}, result (once finished)')),

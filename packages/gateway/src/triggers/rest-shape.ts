@@ -2,6 +2,7 @@
 // returns its static type, so a field the view adds must be listed here (`x-medkit` is open).
 import { Type, type Static } from '@sinclair/typebox';
 import { Opaque } from '@medkit/kit';
+import type { LogSeverity } from './model.js';
 
 export const TriggerSchema = Type.Object(
   {
@@ -16,7 +17,8 @@ export const TriggerSchema = Type.Object(
     persistent: Type.Boolean(),
     lifetime: Type.Optional(Type.Integer()),
     path: Type.Optional(Type.String()),
-    log_settings: Type.Optional(Type.Object({ severity: Type.String(), marker: Type.String() })),
+    // The type is the model's severity; the served schema stays a plain string (unchanged document).
+    log_settings: Type.Optional(Type.Object({ severity: Type.Unsafe<LogSeverity>(Type.String()), marker: Type.String() })),
     'x-medkit': Type.Optional(Opaque('event_count, expires_at, delivery (webhook status: delivered, failed, pending, attempts, last_status, last_error, ...)')),
   },
   {
