@@ -3,6 +3,7 @@ import type { DebounceConfig } from './debounce.js';
 import { clampCounter, statusFn } from './debounce.js';
 import type { FaultRecord, FaultStatus } from './model.js';
 import { MAX_OCCURRENCE_COUNT, Severity } from './model.js';
+import type { FaultEventType } from '@medkit/sovd';
 
 /** One near-miss entry (docs/faults.md). */
 export interface NearMiss {
@@ -116,7 +117,8 @@ export function applyReport(existing: FaultRecord | undefined, input: ReportInpu
   return { record: r, changed: true, isNew: false, prev, nearMiss };
 }
 
-export type FaultEventType = 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
+/** The three fault events (defined with the stream's bodies in the SOVD core). */
+export type { FaultEventType } from '@medkit/sovd';
 
 /** The event an accepted report produces (docs/faults.md), before muting; `null` = none. */
 export function eventForReport(res: ApplyResult): FaultEventType | null {

@@ -1,6 +1,50 @@
 // Bodies of the gateway's own event streams that the served OpenAPI document describes only in prose (an SSE
 // response has no schema there): written here once, for the gateway that sends them and the typed client that
-// reads them. Faults' stream events carry the document's FaultListItem, so the client types those itself.
+// reads them. Faults' stream events carry the document's FaultListItem, which each side types from its own source
+// (the faults package's schema, the client's generated types), so they take the item as a parameter.
+
+/** The three fault events of `GET /faults/stream` (docs/faults.md "Events"). */
+export type FaultEventType = 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
+
+/** The SSE event name of a muted symptom's change (docs/faults.md "Muted symptoms on the stream"). */
+export const FAULT_MUTED_EVENT = 'fault_muted';
+
+/** Where a fault event's fault lives: this gateway's entity, or a peer's fault relayed with its gateway's name. */
+export interface FaultEventOrigin {
+  entity_type?: string;
+  entity_id?: string;
+  /** An aggregation peer's name, on events relayed from it. */
+  gateway?: string;
+  /** Instance ids of the gateways a relayed event passed through (loop guard). */
+  via?: string[];
+}
+
+/** The `data` of a fault event on `/faults/stream` (docs/faults.md "Events"); `Item` is the FaultListItem. */
+export interface FaultEventData<Item> {
+  event_type: FaultEventType;
+  fault: Item;
+  /** Epoch seconds. */
+  timestamp: number;
+  /** The symptoms a cleared root cause cleared with it. */
+  auto_cleared_codes?: string[];
+  'x-medkit'?: FaultEventOrigin;
+}
+
+/**
+ * The `data` of a `fault_muted` event (docs/faults.md "Muted symptoms on the stream"). The fault is under
+ * `muted_fault`, never `fault`: a reader that takes `fault` of every message sees no muted symptom.
+ */
+export interface FaultMutedData<Item> {
+  event_type: typeof FAULT_MUTED_EVENT;
+  /** The event the change would have been unmuted (`fault_confirmed`, `fault_updated`, or what a peer sent). */
+  muted_event_type: string;
+  muted_fault: Item;
+  /** Epoch seconds. */
+  timestamp: number;
+  /** What hides it: a hierarchical rule's root cause, or (hidden after the fact, a peer's) the cluster's representative. */
+  root_cause_code?: string;
+  'x-medkit'?: FaultEventOrigin;
+}
 
 /** One `changed` event of `GET /x-medkit-watch` (docs/api.md "Watching resources"): a watched path's answer. */
 export interface WatchChange {

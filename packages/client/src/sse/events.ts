@@ -1,21 +1,15 @@
 // Typed events of the gateway's three SSE streams (docs/api.md, docs/faults.md, docs/triggers.md, docs/subscriptions.md), parsed from
 // the raw messages. Malformed data throws, which the stream reports through onError and skips.
 import type { components } from '../generated.js';
-import type { SseMessage, TopicStreamData, WatchChange } from '@medkit/sovd';
+import { FAULT_MUTED_EVENT, type FaultEventData, type FaultEventType, type FaultMutedData, type SseMessage, type TopicStreamData, type WatchChange } from '@medkit/sovd';
 
 export type FaultListItem = components['schemas']['FaultListItem'];
-export type FaultEventType = 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
+export { FAULT_MUTED_EVENT, type FaultEventType };
 
-/** One `/faults/stream` event (docs/faults.md). */
-export interface FaultStreamEvent {
+/** One `/faults/stream` event (docs/faults.md): the gateway's body (written once in the SOVD core) with its SSE id. */
+export interface FaultStreamEvent extends FaultEventData<FaultListItem> {
   /** The SSE `id` (monotonic; what a resume sends back). */
   id?: string;
-  event_type: FaultEventType;
-  fault: FaultListItem;
-  /** Epoch seconds. */
-  timestamp: number;
-  auto_cleared_codes?: string[];
-  'x-medkit'?: { entity_type: string; entity_id: string };
 }
 
 const FAULT_EVENTS: readonly string[] = ['fault_confirmed', 'fault_updated', 'fault_cleared'];
@@ -33,23 +27,10 @@ export function parseFaultEvent(m: SseMessage): FaultStreamEvent | undefined {
  * A muted (correlated) symptom's change on `/faults/stream` (docs/faults.md "Muted symptoms on the stream"): the
  * fault is hidden from `GET /faults` unless `include_muted=true`, so only clients that list muted symptoms want it.
  */
-export interface MutedFaultEvent {
+export interface MutedFaultEvent extends FaultMutedData<FaultListItem> {
   /** The SSE `id` (same sequence as the fault events). */
   id?: string;
-  event_type: typeof FAULT_MUTED_EVENT;
-  /** The event the change would have been unmuted (`fault_confirmed`, `fault_updated`, or what a peer sent). */
-  muted_event_type: string;
-  /** The symptom after the change. */
-  muted_fault: FaultListItem;
-  /** Epoch seconds. */
-  timestamp: number;
-  /** The root cause it is muted under, when a hierarchical rule of this gateway muted it. */
-  root_cause_code?: string;
-  'x-medkit'?: { entity_type?: string; entity_id?: string; gateway?: string };
 }
-
-/** The SSE event name of {@link MutedFaultEvent}. */
-export const FAULT_MUTED_EVENT = 'fault_muted';
 
 /**
  * A resume the gateway could not serve in full (events after `requested_id` were evicted, or the id is from an

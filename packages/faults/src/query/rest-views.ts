@@ -11,6 +11,7 @@ import { isoFromNs, secondsFromNs } from './time.js';
 import type { EntityFrame } from '../entity-frames.js';
 import { hasSignalHistory, signalWindowFrame } from './signal-frame.js';
 import type { Acknowledgement, HistoryEntry } from '../history/model.js';
+import { FAULT_MUTED_EVENT, type FaultEventData, type FaultEventOrigin, type FaultMutedData } from '@medkit/sovd';
 import type {
   FaultAcknowledgementBody, FaultDetailBody, FaultItemFields, FaultListBody, FaultListItemBody, FaultSnapshotBody, FaultStatusChangeBody,
 } from './rest-schemas.js';
@@ -201,7 +202,7 @@ export function faultListEnvelope(
 
 /** One SSE message of `/faults/stream` (docs/faults.md): `id`, `event` and the JSON `data` line. */
 export function faultSseMessage(e: FaultEvent, entity?: EntityRef): { id: string; event: string; data: string } {
-  const data: Record<string, unknown> = {
+  const data: FaultEventData<FaultListItemBody> = {
     event_type: e.event_type,
     fault: faultListItem(e.fault, entity, undefined, e.acknowledgement),
     timestamp: secondsFromNs(e.timestamp_ns),
@@ -212,14 +213,14 @@ export function faultSseMessage(e: FaultEvent, entity?: EntityRef): { id: string
 }
 
 /** The SSE event name of a muted symptom's change on `/faults/stream` (docs/faults.md "Muted symptoms on the stream"). */
-export const FAULT_MUTED_EVENT = 'fault_muted';
+export { FAULT_MUTED_EVENT };
 
 /**
  * The `data` of a `fault_muted` event. The fault is under `muted_fault`, not `fault`: a client that reads `fault` of
  * any message whatever its name still sees no muted symptom, as before the event existed.
  */
 export function faultMutedSseData(c: MutedFaultChange, entity?: EntityRef): string {
-  const data: Record<string, unknown> = {
+  const data: FaultMutedData<FaultListItemBody> = {
     event_type: FAULT_MUTED_EVENT,
     muted_event_type: c.event_type,
     muted_fault: faultListItem(c.fault, entity, undefined, c.acknowledgement),
@@ -230,6 +231,6 @@ export function faultMutedSseData(c: MutedFaultChange, entity?: EntityRef): stri
   return JSON.stringify(data);
 }
 
-function entityRefView(entity: EntityRef): Record<string, string> {
+function entityRefView(entity: EntityRef): FaultEventOrigin {
   return { entity_type: entity.entity_type, entity_id: entity.entity_id };
 }
