@@ -149,10 +149,16 @@ describeWith(CHROMIUM, 'web UI sign-in and roles against a gateway with auth on'
     await page.getByText('Clear request accepted.').waitFor();
     await expect.poll(status).not.toBe('CONFIRMED');
 
+    // Signed out, the watch stream opened with the token is replaced by one without it (the header follows its
+    // /health answer): every watch request from then on carries no token.
+    const watches: (string | undefined)[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/x-medkit-watch') watches.push(r.headers().authorization);
+    });
     await page.locator('.auth-status button', { hasText: 'Sign out' }).click();
     await page.getByTestId('sign-in').waitFor();
-    // The header turns on the next /health answer without the token (the watch stream's or the 5 s poll's): up to
-    // seconds after Sign out, so the wait has a deadline of its own (the default 1 s failed whenever the poll lagged).
+    await expect.poll(() => watches.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(watches.every((a) => a === undefined)).toBe(true);
     await expect.poll(() => page.getByTestId('connection-state').textContent(), { timeout: 15_000 }).toBe('Sign-in required');
     await page.close();
   });

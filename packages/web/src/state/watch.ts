@@ -63,6 +63,17 @@ export class ResourceWatch {
     return () => this.liveListeners.delete(fn);
   }
 
+  /**
+   * Opens the stream again at once: the identity changed (signed in or out), so what the old stream was let read, and
+   * each answer it brought, may not hold for the new one. Views fall back to their own reads until the new answers.
+   */
+  restart(): void {
+    clearTimeout(this.reopen);
+    this.source?.close();
+    this.source = undefined;
+    this.open();
+  }
+
   close(): void {
     clearTimeout(this.reopen);
     this.source?.close();

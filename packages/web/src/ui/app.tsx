@@ -1,6 +1,6 @@
 // The shell: header, entity tree on the left, the routed view on the right. Owns the gateway
 // choice, the health poll, the tree and the fault store that all views share.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SovdClientError, type MedkitError } from '@medkit/client';
 import { rememberGatewayUrl } from '../api/gateway-url';
 import { buildTree, countEntities } from '../model/tree';
@@ -85,11 +85,14 @@ function Shell({ gateway, setGateway, auth, client }: { gateway: string; setGate
   }, [watchedHealth.answer, polled.data, polled.error, version.data]);
   const tree = useEntityTree(client);
   const faults = useFaultStore(client);
-  // Signing in or out changes what the gateway lets this UI read: load everything again.
+  const watch = useContext(WatchContext);
+  // Signing in or out changes what the gateway lets this UI read: load everything again, the watch stream too (it
+  // was opened with the old identity, and the header follows its /health answer).
   const signedIn = useRef(auth.state.signedIn);
   useEffect(() => {
     if (signedIn.current === auth.state.signedIn) return;
     signedIn.current = auth.state.signedIn;
+    watch?.restart();
     health.reload();
     tree.reload();
     faults.reload();
