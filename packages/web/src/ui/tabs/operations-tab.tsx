@@ -37,7 +37,8 @@ function normalizeOperations(body: unknown): OperationItem[] {
     .filter((o) => o.id !== '');
 }
 
-const opPath = (base: string, id: string) => `${base}/operations/${id.split('/').map(encodeURIComponent).join('/')}`;
+// The id as one segment (`/` as %2F), as the typed client's reads send it: every request names the operation alike.
+const opPath = (base: string, id: string) => `${base}/operations/${encodeURIComponent(id)}`;
 
 export function OperationsTab({ entity }: { entity: EntityKey }) {
   const { client } = useApp();
