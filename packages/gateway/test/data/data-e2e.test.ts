@@ -1,6 +1,10 @@
 // Data routes against the fixture robot in another process (testDomain(30)).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataFeature } from '../../src/data/index.js';
+import { DATA_SERVICE } from '../../src/data/feature.js';
+import { DataValueSchema } from '../../src/data/rest-shape.js';
+import { ENTITIES_SERVICE } from '../../src/entities/service.js';
+import { shapeProblems } from '../../../../test-support/rest-shape.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
@@ -114,6 +118,19 @@ describe('data on a ROS node in another process', () => {
     expect([badRaw.status, (badRaw.errorBody as { error_code?: string }).error_code]).toEqual([400, 'invalid-parameter']);
     const unknown = await openSse(`${app()}/data/no%2Fsuch/stream`);
     expect(unknown.status).toBe(404);
+  });
+
+  it("builds read and write bodies that are exactly their route's schema (a field it lacks would be dropped unseen; issue 58)", async () => {
+    const services = g.gateway.ctx.services;
+    const entity = services.get(ENTITIES_SERVICE).cache.get('app', 'battery_monitor');
+    expect(entity).toBeDefined();
+    const ref = { type: 'app' as const, entity: entity! };
+    const read = await services.get(DATA_SERVICE).read(ref, '/demo/battery/voltage');
+    expect(read['x-medkit']).toMatchObject({ status: 'data' });
+    expect(shapeProblems(DataValueSchema, [], read)).toEqual([]);
+    const written = await services.get(DATA_SERVICE).write(ref, '/demo/cmd', { type: 'std_msgs/msg/String', data: { data: 'shape' } });
+    expect(written['x-medkit']).toMatchObject({ status: 'published' });
+    expect(shapeProblems(DataValueSchema, [], written)).toEqual([]);
   });
 
   it('answers 404 for an unknown data id', async () => {

@@ -3,6 +3,10 @@
 // started on), bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationsFeature } from '../../src/operations/index.js';
+import { OPERATIONS_SERVICE } from '../../src/operations/feature.js';
+import { AsyncStartedSchema, ExecutionSchema, SyncResultSchema } from '../../src/operations/rest-shape.js';
+import { ENTITIES_SERVICE } from '../../src/entities/service.js';
+import { shapeProblems } from '../../../../test-support/rest-shape.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
@@ -54,6 +58,24 @@ describe('operations of a ROS node in another process', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error_code: 'invalid-request', parameters: { field: '/a' } });
     expect((await http(ops('/add_two_ints/executions'))).body).toEqual({ items: [] });
+  });
+
+  it("builds a service's result, a started goal and its finished execution exactly as their route's schema (issue 58)", async () => {
+    const services = g.gateway.ctx.services;
+    const ref = { type: 'app' as const, entity: services.get(ENTITIES_SERVICE).cache.get('app', 'battery_monitor')! };
+    const operations = services.get(OPERATIONS_SERVICE);
+    const sync = await operations.execute(ref, 'add_two_ints', { parameters: { a: 1, b: 2 } });
+    expect(sync).toMatchObject({ kind: 'sync', body: { parameters: { sum: 3 } } });
+    expect(shapeProblems(SyncResultSchema, [], sync.body)).toEqual([]);
+    const started = await operations.execute(ref, 'fibonacci', { parameters: { order: 3 } });
+    expect(started.kind).toBe('async');
+    expect(shapeProblems(AsyncStartedSchema, [], started.body)).toEqual([]);
+    const id = (started as { id: string }).id;
+    const done = await eventually(async () => {
+      const e = operations.getExecution(ref, 'fibonacci', id);
+      return e.status === 'completed' && e['x-medkit'] ? e : undefined;
+    }, 'completed goal');
+    expect(shapeProblems(ExecutionSchema, [], done)).toEqual([]);
   });
 
   it('answers 404 operation-not-found for an unknown operation', async () => {

@@ -7,6 +7,9 @@ import { startTestGateway, type TestGateway } from '../../../../test-support/gat
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createScriptsFeature } from '../../src/scripts/index.js';
 import { SovdError } from '@medkit/sovd';
+import { ScriptExecutionSchema } from '@medkit/scripts';
+import { SCRIPTS_SERVICE } from '../../src/scripts/feature.js';
+import { shapeProblems } from '../../../../test-support/rest-shape.js';
 import { CLIENT, json, pidAlive, liveGroupMembers, startExecution, uploadOk, uploadScript, waitFinished, waitFor } from './helpers.js';
 
 const APP = 'apps/battery-monitor';
@@ -121,6 +124,20 @@ describe('scripts', () => {
     expect(done.error).toEqual({ message: 'disk /dev/sda1 missing', exit_code: 3 });
     expect(done.parameters).toEqual({ stdout: 'checked /dev/sda0: ok\n' });
     expect(done['x-medkit']).toMatchObject({ stderr: 'disk /dev/sda1 missing\n', stdout_truncated: false, stderr_truncated: false });
+  });
+
+  it("builds a finished execution, completed or failed, exactly as its route's schema (issue 58)", async () => {
+    const services = g.gateway.ctx.services;
+    const ref = { segment: 'apps' as const, id: 'battery-monitor' };
+    for (const [file, body, status] of [['shape_ok.sh', 'echo "MEDKIT_PROGRESS 50"\necho \'{"ok": true}\'\n', 'completed'], ['shape_fail.sh', 'echo oops >&2\nexit 4\n', 'failed']]) {
+      const id = await uploadOk(g.url, APP, file, body);
+      const res = await startExecution(g.url, APP, id);
+      const location = res.headers.get('location')!;
+      expect((await waitFinished(g.url, location)).status).toBe(status);
+      const view = services.get(SCRIPTS_SERVICE).execution(ref, id, location.split('/').pop()!);
+      expect(view.status).toBe(status);
+      expect(shapeProblems(ScriptExecutionSchema, [], view)).toEqual([]);
+    }
   });
 
   it('names an uploaded script after its file (the product example runs check_lidar_health after uploading check_lidar_health.sh)', async () => {
