@@ -2,6 +2,11 @@
 // view, fed by its real service where one is cheap to build, must pass the schema its routes serve and carry no
 // field the schema does not list (the response serialiser would drop it silently).
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BulkDataDescriptorSchema } from '@medkit/faults';
+import { BulkUploadStore } from '../../src/faults/bulk-data/upload-store.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockManager } from '../../src/locks/manager.js';
 import { lockView } from '../../src/locks/model.js';
@@ -206,5 +211,21 @@ describe('gateway REST bodies match their schemas (issue 58)', () => {
       expect(JSON.stringify(view)).not.toContain('never shown');
       expect(shapeProblems(ScriptMetadata, [], view)).toEqual([]);
     }
+  });
+
+  it('an uploaded bulk-data item, with and without description and metadata, as committed and as listed from disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medkit-bulk-shape-'));
+    stops.push(() => rmSync(dir, { recursive: true, force: true }));
+    const store = new BulkUploadStore(join(dir, 'bulk-data'));
+    const receive = (name: string) => {
+      const path = store.incomingPath();
+      writeFileSync(path, name);
+      return { path, filename: name, mimetype: 'text/plain', size: name.length };
+    };
+    const full = store.commit('apps', 'a', 'logs', receive('full.txt'), 'a note', { robot: 'r1' });
+    const bare = store.commit('apps', 'a', 'logs', receive('bare.txt'));
+    const listed = store.list('apps', 'a', 'logs');
+    expect(listed).toHaveLength(2);
+    for (const d of [full, bare, ...listed]) expect(shapeProblems(BulkDataDescriptorSchema, [], d)).toEqual([]);
   });
 });

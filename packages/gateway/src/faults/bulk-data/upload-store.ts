@@ -3,17 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BulkDataDescriptorBody } from '@medkit/faults';
 
-/** Descriptor of one uploaded item (docs/faults.md). */
-interface UploadDescriptor {
-  id: string;
-  name: string;
-  mimetype: string;
-  size: number;
-  creation_date: string;
-  description?: string;
-  'x-medkit'?: Record<string, unknown>;
-}
+/** Descriptor of one uploaded item (docs/faults.md): the body the bulk-data routes serve, written once. */
+type UploadDescriptor = BulkDataDescriptorBody;
 
 const ID = /^[A-Za-z0-9_-]{1,200}$/;
 
