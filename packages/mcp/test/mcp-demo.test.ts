@@ -581,8 +581,8 @@ describe('MCP server on the demo robot', () => {
     expect(ids(await locks())).toEqual([lock.id]);
     expect(ids((await ref('ros2_medkit_list_locks', lidar)).items)).toContain(lock.id);
     expect((await ref('ros2_medkit_get_lock', { ...lidar, lock_id: lock.id })).owned).toBe(true);
+    // Extended from 60 s to 120 s: the new expiry is later whatever the time between the two reads, no wait needed.
     const expiry = (await locks())[0].lock_expiration;
-    await new Promise((r) => setTimeout(r, 1100));
     await ref('ros2_medkit_extend_lock', { ...lockArgs, lock_id: lock.id, lock_config: { lock_expiration: 120 } });
     expect(Date.parse((await locks())[0].lock_expiration)).toBeGreaterThan(Date.parse(expiry));
     await ref('ros2_medkit_release_lock', { ...lockArgs, lock_id: lock.id });
