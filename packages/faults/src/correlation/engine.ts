@@ -69,6 +69,8 @@ export class CorrelationEngine {
   private clusterSeq = 0;
   private readonly changeListeners = new Set<() => void>();
   private changeQueued = false;
+  /** Code → what hides it ({@link hiddenUnder}), built on first use after a change: one lookup per relayed event. */
+  private hiddenIndex: Map<string, string> | undefined;
 
   constructor(readonly config: CorrelationConfig) {}
 
@@ -86,6 +88,7 @@ export class CorrelationEngine {
   }
 
   private changed(): void {
+    this.hiddenIndex = undefined;
     if (this.changeQueued || this.changeListeners.size === 0) return;
     this.changeQueued = true;
     queueMicrotask(() => {
@@ -279,12 +282,16 @@ export class CorrelationEngine {
    * symptom, else the representative of a `show_as_single` cluster it is another member of.
    */
   hiddenUnder(code: string): string | undefined {
-    const root = this.muted.get(code)?.root_cause_code;
-    if (root !== undefined) return root;
-    for (const c of this.activeClusters.values()) {
-      if (c.rule.show_as_single && c.representative.code !== code && c.members.some((m) => m.code === code)) return c.representative.code;
+    if (!this.hiddenIndex) {
+      const index = new Map<string, string>();
+      for (const m of this.muted.values()) index.set(m.fault_code, m.root_cause_code);
+      for (const c of this.activeClusters.values()) {
+        if (!c.rule.show_as_single) continue;
+        for (const m of c.members) if (m.code !== c.representative.code && !index.has(m.code)) index.set(m.code, c.representative.code);
+      }
+      this.hiddenIndex = index;
     }
-    return undefined;
+    return this.hiddenIndex.get(code);
   }
 
   /**

@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { PeerFaultEventHub, type RelayedFaultEvent } from '../../src/faults/gateway/peer-events.js';
 import { MAX_COPIES_PER_PEER, MAX_COPY_BYTES, MAX_COPY_BYTES_PER_PEER, PeerFaultCopies } from '../../src/faults/gateway/peer-fault-copies.js';
+import { correlatePeerFaults } from '../../src/faults/gateway/peer-correlation.js';
+import { parseCorrelationConfig } from '@medkit/faults';
+import { cleanupDirs, harness } from '../../../../test-support/faults-harness.js';
 
 const event = (peer: string, code: string, extra: Record<string, unknown> = {}, name = 'fault_confirmed'): RelayedFaultEvent => ({
   peer,
@@ -107,5 +110,51 @@ describe('peer fault visibility', () => {
     // Another peer has its own budget.
     big.note(event('q', 'B0', { description: item }), false);
     expect(big.size).toBeLessThanOrEqual(fit + 2);
+  });
+
+  it('looks again at most every 100 ms through a storm of correlation changes, and once after it, on the injected clock', async () => {
+    const h = harness('memory', {
+      correlation: parseCorrelationConfig(`correlation:
+  enabled: true
+  rules:
+    - id: stop
+      root_cause: { codes: [ROOT] }
+      symptoms: [{ codes: ["SYM_*"] }]
+      window_ms: 60000
+`),
+    });
+    const hub = new PeerFaultEventHub();
+    const muted: RelayedFaultEvent[] = [];
+    hub.subscribeMuted((e) => muted.push(e));
+    let revisits = 0;
+    const revisit = hub.revisit.bind(hub);
+    hub.revisit = (nowMs) => {
+      revisits++;
+      revisit(nowMs);
+    };
+    const stop = correlatePeerFaults(hub, h.mgr);
+    try {
+      // The island's symptoms shown first (no root yet), then its root: each later symptom muted as it comes.
+      for (let i = 0; i < 20; i++) hub.publishPeerEvent(event('island', `SYM_${i}`));
+      h.mgr.correlatePeerFault('ROOT', 3, 'local');
+      await Promise.resolve();
+      expect(revisits).toBe(0);
+      // Twenty changes, one a tick, within 100 ms of the injected clock: one look at once, one more when it is due.
+      for (let i = 0; i < 20; i++) {
+        h.mgr.correlatePeerFault(`SYM_${i}`, 2, 'island');
+        await Promise.resolve();
+        h.clock.advance(1);
+      }
+      expect(revisits).toBe(1);
+      expect(muted.map((e) => (e.data.fault as { fault_code: string }).fault_code)).toEqual(['SYM_0']);
+      h.clock.advance(100);
+      expect(revisits).toBe(2);
+      expect(muted).toHaveLength(20);
+      expect(new Set(muted.map((e) => e.root_cause_code))).toEqual(new Set(['ROOT']));
+    } finally {
+      stop();
+      h.mgr.stop();
+      cleanupDirs();
+    }
   });
 });

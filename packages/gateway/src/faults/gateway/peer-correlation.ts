@@ -5,7 +5,10 @@
 // `auto_clear_with_root`); a peer that goes offline releases what its roots muted. Whenever correlation changes what it
 // hides, the hub tells the peer faults it hides or shows otherwise than before (their last item, without waiting for
 // the peer's next event).
-import type { FaultManager } from '@medkit/faults';
+import type { FaultManager, TimerHandle } from '@medkit/faults';
+
+/** Correlation changes come in bursts (a fault storm): the kept peer faults are looked at again at most this often. */
+const REVISIT_EVERY_MS = 100;
 
 /** What this needs of the aggregation feature's peer fault event hub (the seam; wired in faults/feature.ts). */
 export interface PeerFaultFeed {
@@ -37,12 +40,26 @@ export function correlatePeerFaults(hub: PeerFaultFeed, manager: FaultManager): 
     else if (e.event === 'fault_cleared' && fault.status === 'CLEARED') manager.peerFaultCleared(code);
   });
   const offGone = hub.onPeerGone((peer) => manager.releasePeerGateway(peer));
-  const offChange = manager.correlation?.onChange(() => hub.revisit(Number(manager.clock.wallNs() / 1_000_000n)));
+  const clock = manager.clock;
+  let lastRevisit = -Infinity;
+  let pending: TimerHandle | undefined;
+  const revisit = () => {
+    pending = undefined;
+    lastRevisit = clock.monoMs();
+    hub.revisit(Number(clock.wallNs() / 1_000_000n));
+  };
+  const offChange = manager.correlation?.onChange(() => {
+    if (pending !== undefined) return;
+    const wait = lastRevisit + REVISIT_EVERY_MS - clock.monoMs();
+    if (wait <= 0) revisit();
+    else pending = clock.setTimeout(revisit, wait);
+  });
   hub.hiddenUnder = (code) => manager.correlation?.hiddenUnder(code);
   return () => {
     offEvents();
     offGone();
     offChange?.();
+    clock.clear(pending);
     hub.hiddenUnder = () => undefined;
   };
 }
