@@ -2,7 +2,7 @@
 // auto clusters, list visibility (Q5), cleanup.
 import { afterEach, describe, expect, it } from 'vitest';
 import { globToRegExp, parseCorrelationConfig } from '../src/correlation/config.js';
-import { CorrelationEngine } from '../src/correlation/engine.js';
+import { CORRELATION_LIMITS, CorrelationEngine } from '../src/correlation/engine.js';
 import { queryFaults } from '../src/query/list.js';
 import { faultListEnvelope, faultListItem } from '../src/query/rest-views.js';
 import { cleanupDirs, harness } from '../../../test-support/faults-harness.js';
@@ -227,6 +227,38 @@ correlation:
     await settled();
     expect(h.mgr.correlation!.hiddenUnder('DRIVE_LEFT')).toBeUndefined();
     expect(told).toHaveLength(5);
+  });
+
+  it("keeps within its bounds whatever number of codes a peer sends: past them a fault is not correlated, never an error", () => {
+    const e = new CorrelationEngine(parseCorrelationConfig(`
+correlation:
+  enabled: true
+  rules:
+    - id: stop
+      root_cause: { codes: ["ROOT_*"] }
+      symptoms: [ { codes: ["SYM_*"] } ]
+      window_ms: 600000
+    - id: storm
+      mode: auto_cluster
+      match: [ { codes: ["CL_*"] } ]
+      min_count: 2
+      window_ms: 600000
+`));
+    const L = CORRELATION_LIMITS;
+    let t = 0;
+    // Roots past the bound are not roots.
+    for (let i = 0; i < L.roots + 50; i++) e.processFailed(`ROOT_${i}`, 3, t++, 0n, 'hostile');
+    expect(e.pendingRootCauses()).toHaveLength(L.roots);
+    expect(e.processFailed('ROOT_extra', 3, t++, 0n, 'hostile').isRootCause).toBe(false);
+    // Symptoms: muted up to the bound, shown on their own past it.
+    for (let i = 0; i < L.muted + 50; i++) e.processFailed(`SYM_${i}`, 2, t++, 0n, 'hostile');
+    expect(e.hiddenFaults(t).filter((m) => m.fault_code.startsWith('SYM_'))).toHaveLength(Math.min(L.muted, L.symptomsPerRoot));
+    expect(e.processFailed('SYM_extra', 2, t++, 0n, 'hostile').shouldMute).toBe(false);
+    expect(e.hiddenUnder('SYM_extra')).toBeUndefined();
+    // Cluster members past the bound are not members.
+    for (let i = 0; i < L.clusterMembers + 50; i++) e.processFailed(`CL_${i}`, 2, t++, 0n, 'hostile');
+    expect(e.clusters()[0].count).toBe(L.clusterMembers);
+    expect(e.processFailed('CL_extra', 2, t++, 0n, 'hostile').clusterId).toBeUndefined();
   });
 
   it('cleanup drops expired pending clusters; a later member starts a new cluster', () => {

@@ -40,6 +40,24 @@ interface CorrelationResult {
   representative?: string;
 }
 
+/**
+ * What correlation keeps at most (docs/faults.md "Correlation over federation"): a peer may send any number of codes,
+ * where this gateway's own are bounded by `max_fault_codes` (default 10,000, within every bound here). A report past
+ * a bound is not correlated (shown on its own), never an error.
+ */
+export const CORRELATION_LIMITS = {
+  /** Root causes waiting for symptoms, and the peer roots' gateways remembered. */
+  roots: 1024,
+  /** Root causes with symptoms attributed, and symptoms per root. */
+  attributedRoots: 1024,
+  symptomsPerRoot: 20_000,
+  /** Symptoms muted at once. */
+  muted: 20_000,
+  /** Active clusters, and members per cluster. */
+  clusters: 1024,
+  clusterMembers: 10_000,
+} as const;
+
 /** `gateway`: the peer gateway whose fault it is (correlation over federation); absent for this gateway's own. */
 interface PendingRoot { code: string; rule: HierarchicalRule; startMs: number; gateway?: string }
 interface Member { code: string; rank: number; label: string }
@@ -123,6 +141,8 @@ export class CorrelationEngine {
       const elapsed = nowMs - root.startMs;
       if (elapsed > root.rule.window_ms) continue;
       const set = this.symptoms.get(root.code) ?? new Set<string>();
+      if (!set.has(code) && (set.size >= CORRELATION_LIMITS.symptomsPerRoot || (set.size === 0 && this.symptoms.size >= CORRELATION_LIMITS.attributedRoots))) return none;
+      if (root.rule.mute_symptoms && !this.muted.has(code) && this.muted.size >= CORRELATION_LIMITS.muted) return none;
       set.add(code);
       this.symptoms.set(root.code, set);
       if (root.rule.mute_symptoms) {
@@ -136,6 +156,7 @@ export class CorrelationEngine {
       if (rule.mode === 'hierarchical' && rule.root.matches(code, origin)) {
         // A root cause reported again restarts its window rather than being listed twice.
         this.pendingRoots = this.pendingRoots.filter((r) => r.code !== code);
+        if (this.pendingRoots.length >= CORRELATION_LIMITS.roots || (gateway && !this.rootGateway.has(code) && this.rootGateway.size >= CORRELATION_LIMITS.roots)) return none;
         this.pendingRoots.push({ code, rule, startMs: nowMs, ...(gateway ? { gateway } : {}) });
         if (gateway) this.rootGateway.set(code, gateway);
         else this.rootGateway.delete(code);
@@ -152,6 +173,7 @@ export class CorrelationEngine {
     const member: Member = { code, rank: severityRank(severity), label: typeof severity === 'number' ? String(severity) : severity };
     let c = this.current.get(rule.id);
     if (!c || nowMs - c.startMs > rule.window_ms) {
+      if (rule.min_count <= 1 && this.activeClusters.size >= CORRELATION_LIMITS.clusters) return { shouldMute: false, isRootCause: false, retroMuted: [] };
       c = { id: `${rule.id}_${++this.clusterSeq}`, rule, members: [member], representative: member, startMs: nowMs, firstNs: wallNs, lastNs: wallNs, active: false };
       this.current.set(rule.id, c);
       if (rule.min_count <= 1) this.activate(c);
@@ -163,6 +185,7 @@ export class CorrelationEngine {
       const muted = rule.show_as_single && c.representative.code !== code && c.members.length >= rule.min_count;
       return { shouldMute: muted, isRootCause: false, clusterId: c.id, retroMuted: [] };
     }
+    if (c.members.length >= CORRELATION_LIMITS.clusterMembers) return { shouldMute: false, isRootCause: false, retroMuted: [] };
     c.members.push(member);
     const before = c.representative;
     if (rule.representative === 'most_recent' || (rule.representative === 'highest_severity' && member.rank > c.representative.rank)) {
@@ -170,7 +193,7 @@ export class CorrelationEngine {
     }
     if (c.active || c.members.length >= rule.min_count) this.changed();
     let retroMuted: string[] = [];
-    if (c.members.length >= rule.min_count && !c.active) {
+    if (c.members.length >= rule.min_count && !c.active && this.activeClusters.size < CORRELATION_LIMITS.clusters) {
       this.activate(c);
       if (rule.show_as_single) retroMuted = c.members.filter((m) => m !== member && m !== c.representative).map((m) => m.code);
     } else if (c.active && rule.show_as_single && before !== c.representative) {
@@ -188,7 +211,9 @@ export class CorrelationEngine {
   }
 
   private dropExpiredRoots(nowMs: number): void {
-    this.pendingRoots = this.pendingRoots.filter((r) => nowMs - r.startMs <= r.rule.window_ms);
+    const live = (r: PendingRoot) => nowMs - r.startMs <= r.rule.window_ms;
+    // Called on every report: a new array only when a root expired.
+    if (!this.pendingRoots.every(live)) this.pendingRoots = this.pendingRoots.filter(live);
   }
 
   /** Periodic cleanup (docs/faults.md): expired pending roots and expired never-activated clusters. */
