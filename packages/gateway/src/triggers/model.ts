@@ -2,13 +2,14 @@
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
 import type { EventStream } from '@medkit/kit';
+import type { LogSeverity as PluginLogSeverity } from '@medkit/plugin-api';
 import type { ConditionEvaluator, Previous } from './conditions.js';
 import type { TriggerView } from './rest-shape.js';
 
 export type { TriggerView };
 
 export type TriggerProtocol = 'sse' | 'webhook';
-export const LOG_SEVERITIES = ['debug', 'info', 'warning', 'error', 'fatal'] as const;
+export const LOG_SEVERITIES = ['debug', 'info', 'warning', 'error', 'fatal'] as const satisfies readonly PluginLogSeverity[];
 export type LogSeverity = (typeof LOG_SEVERITIES)[number];
 
 export interface LogSettings {

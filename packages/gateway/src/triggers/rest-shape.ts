@@ -2,7 +2,7 @@
 // returns its static type, so a field the view adds must be listed here (`x-medkit` is open).
 import { Type, type Static } from '@sinclair/typebox';
 import { Opaque } from '@medkit/kit';
-import type { LogSeverity } from './model.js';
+import type { LogSeverity } from '@medkit/plugin-api';
 
 export const TriggerSchema = Type.Object(
   {

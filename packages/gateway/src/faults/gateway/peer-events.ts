@@ -4,23 +4,9 @@
 // from the same sequence and replay buffer as local events.
 import { token, type Token } from '@medkit/server';
 import { PeerFaultCopies } from './peer-fault-copies.js';
+import type { RelayedFaultEvent } from './relayed-event.js';
 
-/** One fault event received from a peer's /faults/stream. */
-export interface RelayedFaultEvent {
-  /** This gateway's name for the peer. */
-  peer: string;
-  /** SSE event name: `fault_confirmed` | `fault_updated` | `fault_cleared` (or whatever the peer sent). */
-  event: string;
-  /**
-   * The peer's event body (docs/faults.md) with `x-medkit.gateway` = peer name and `x-medkit.via` = instance ids
-   * of the gateways it passed through (loop guard: a gateway drops events that already went through it).
-   */
-  data: Record<string, unknown>;
-  /** The id the peer gave the event (for diagnostics; local ids are the stream's own). */
-  peer_event_id?: string;
-  /** On events for the {@link PeerFaultEventHub.subscribeMuted} listeners: what the merged view hides the fault under. */
-  root_cause_code?: string;
-}
+export type { RelayedFaultEvent };
 
 /** Where relayed events go. The faults feature may implement this directly instead of subscribing. */
 export interface FaultEventSink {

@@ -2,7 +2,7 @@
 // this gateway's correlation hides or releases a peer's fault without an event of the peer (a cluster hiding its
 // members after the fact, a local root cause cleared, the root's gateway gone) the merged stream can tell it at once
 // (docs/faults.md "Muted symptoms on the stream"). Bounded: a peer may send any number of codes and items of any size.
-import type { RelayedFaultEvent } from './peer-events.js';
+import type { RelayedFaultEvent } from './relayed-event.js';
 
 /** Codes kept per peer (the oldest told is forgotten first). */
 export const MAX_COPIES_PER_PEER = 2048;
