@@ -75,6 +75,8 @@ async function incident(g: TestGateway, code: string): Promise<{ meta: Record<st
 
 /** The fault code of a /faults/stream event. */
 const streamCode = (m: SseMessage): string => String(((JSON.parse(m.data) as Json).fault as Json | undefined)?.fault_code);
+/** The fault code of a `fault_muted` event (under `muted_fault`). */
+const mutedCode = (m: SseMessage): string => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
 const faultsOf = (g: TestGateway) => g.gateway.ctx.services.get(FAULTS_SERVICE);
 const fail = (g: TestGateway, code: string, source: string) => faultsOf(g).report({ fault_code: code, event_type: 0, severity: 3, description: `${code} happened`, source_id: source });
 
@@ -181,7 +183,6 @@ describe('correlation over federation', () => {
     const live = new SseReader(`${main.url}/api/v1/faults/stream`);
     readers.push(live);
     await live.opened;
-    const mutedCode = (m: SseMessage) => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
     fail(main, 'MUTING_ROOT', '/localization/amcl');
     fail(main, 'MUTED_LOCAL', '/navigation/bt_navigator');
     const local = await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'MUTED_LOCAL');
@@ -211,24 +212,32 @@ describe('correlation over federation', () => {
     expect((await resumed.next((m) => m.id === local.id)).event).toBe('fault_muted');
   });
 
-  it('a cluster that hides members already shown sends each a fault_muted under its representative', async () => {
+  /**
+   * `<prefix>_A` reported here, `<prefix>_B` on `second`, both shown; `<prefix>_C` here activates the cluster (equal
+   * severities: the first member stays the representative), hiding B after the fact. Returns the stream reader and
+   * B's `fault_muted` body.
+   */
+  async function clusterHidesSecond(prefix: string, second: TestGateway): Promise<{ live: SseReader; hidden: Json }> {
     const live = new SseReader(`${main.url}/api/v1/faults/stream`);
     readers.push(live);
     await live.opened;
-    const mutedCode = (m: SseMessage) => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
-    // Equal severities: the first member stays the representative. Two members are shown, the third activates it.
-    fail(main, 'STORM_A', '/navigation/bt_navigator');
-    fail(main, 'STORM_B', '/navigation/bt_navigator');
-    await live.next((m) => m.event === 'fault_confirmed' && streamCode(m) === 'STORM_B');
-    expect(codes(await list())).toEqual(expect.arrayContaining(['STORM_A', 'STORM_B']));
-    fail(main, 'STORM_C', '/navigation/bt_navigator');
-    const hidden = await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'STORM_B');
-    expect(JSON.parse(hidden.data)).toMatchObject({
+    fail(main, `${prefix}_A`, '/navigation/bt_navigator');
+    fail(second, `${prefix}_B`, '/navigation/bt_navigator');
+    await live.next((m) => m.event === 'fault_confirmed' && streamCode(m) === `${prefix}_B`);
+    expect(codes(await list())).toEqual(expect.arrayContaining([`${prefix}_A`, `${prefix}_B`]));
+    fail(main, `${prefix}_C`, '/navigation/bt_navigator');
+    const hidden = JSON.parse((await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === `${prefix}_B`)).data) as Json;
+    expect(hidden).toMatchObject({
       event_type: 'fault_muted',
       muted_event_type: 'fault_updated',
-      root_cause_code: 'STORM_A',
-      muted_fault: { fault_code: 'STORM_B', status: 'CONFIRMED' },
+      root_cause_code: `${prefix}_A`,
+      muted_fault: { fault_code: `${prefix}_B`, status: 'CONFIRMED' },
     });
+    return { live, hidden };
+  }
+
+  it('a cluster that hides members already shown sends each a fault_muted under its representative', async () => {
+    const { live } = await clusterHidesSecond('STORM', main);
     // It agrees with the list read afterwards: hidden, and listed under the representative with include_muted.
     expect(codes(await list())).not.toContain('STORM_B');
     expect((await list('?include_muted=true'))['x-medkit'].muted_faults).toContainEqual(expect.objectContaining({ fault_code: 'STORM_B', root_cause_code: 'STORM_A', rule_id: 'storm' }));
@@ -237,24 +246,9 @@ describe('correlation over federation', () => {
   });
 
   it("a cluster that hides a peer's member already shown tells it at once, and the merged list hides it alike", async () => {
-    const live = new SseReader(`${main.url}/api/v1/faults/stream`);
-    readers.push(live);
-    await live.opened;
-    const mutedCode = (m: SseMessage) => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
-    // The first member (ours) is the representative; the island's, relayed and shown, is hidden when a third activates it.
-    fail(main, 'MIXED_A', '/navigation/bt_navigator');
-    fail(island, 'MIXED_B', '/safety/safety_gate');
-    await live.next((m) => m.event === 'fault_confirmed' && streamCode(m) === 'MIXED_B');
-    expect(codes(await list())).toEqual(expect.arrayContaining(['MIXED_A', 'MIXED_B']));
-    fail(main, 'MIXED_C', '/navigation/bt_navigator');
-    const hidden = await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'MIXED_B');
-    expect(JSON.parse(hidden.data)).toMatchObject({
-      event_type: 'fault_muted',
-      muted_event_type: 'fault_updated',
-      root_cause_code: 'MIXED_A',
-      muted_fault: { fault_code: 'MIXED_B', status: 'CONFIRMED' },
-      'x-medkit': { gateway: 'island' },
-    });
+    // The first member (ours) is the representative; the island's, relayed and shown, is hidden by the third.
+    const { hidden } = await clusterHidesSecond('MIXED', island);
+    expect(hidden).toMatchObject({ 'x-medkit': { gateway: 'island' } });
     const shown = codes(await list());
     expect(shown).toContain('MIXED_A');
     expect(shown).not.toContain('MIXED_B');
