@@ -34,10 +34,18 @@ function start(args, ready) {
   });
 }
 
-async function until(fn, what, ms = 20000) {
+/**
+ * Polls `fn` until it answers true. `fn` may answer a string instead, what it saw, which the timeout message names.
+ * 60 s: on a box whose cores are taken (CI beside busy loops), discovery and the first sample took over 20 s once.
+ */
+async function until(fn, what, ms = 60_000) {
   const end = Date.now() + ms;
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+  let seen = 'nothing yet';
+  for (;;) {
+    const r = await fn().catch((err) => `error: ${err.message}`);
+    if (r === true) return;
+    if (typeof r === 'string') seen = r;
+    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what} (last seen: ${seen})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -51,8 +59,12 @@ try {
   const gw = await start([join(here, 'gateway.mjs'), String(DOMAIN), join(dir, 'data'), '0'], /READY (\d+)/);
   const base = `http://127.0.0.1:${gw.m[1]}/api/v1`;
   const dataUrl = `${base}/apps/battery_monitor/data/demo%2Fbattery%2Fvoltage`;
-  await until(async () => (await (await fetch(dataUrl)).json())['x-medkit']?.status === 'data', 'first sample');
-  await until(async () => (await fetch(`${base}/apps/hung_node`)).status === 200, 'hung node');
+  await until(async () => {
+    const res = await fetch(dataUrl);
+    const body = await res.json();
+    return body['x-medkit']?.status === 'data' || `${res.status} ${body['x-medkit']?.status ?? body.error_code ?? ''}`.trim();
+  }, 'first sample');
+  await until(async () => (await fetch(`${base}/apps/hung_node`)).status === 200 || 'hung_node not listed', 'hung node');
 
   // Warm-up, then the two phases.
   await load(dataUrl, 2, connections);
