@@ -6,21 +6,20 @@
 // hides, the hub tells the peer faults it hides or shows otherwise than before (their last item, without waiting for
 // the peer's next event).
 import type { FaultManager, TimerHandle } from '@medkit/faults';
+import { relayedFault, type RelayedFaultEvent } from './relayed-event.js';
 
 /** Correlation changes come in bursts (a fault storm): the kept peer faults are looked at again at most this often. */
 const REVISIT_EVERY_MS = 100;
 
 /** What this needs of the aggregation feature's peer fault event hub (the seam; wired in faults/feature.ts). */
 export interface PeerFaultFeed {
-  subscribe(listener: (e: { peer: string; event: string; data: Record<string, unknown> }) => void): () => void;
+  subscribe(listener: (e: RelayedFaultEvent) => void): () => void;
   onPeerGone(listener: (peer: string) => void): () => void;
   /** Set here: what a peer's fault is left out of merged lists under (root cause, representative), if it is. */
   hiddenUnder: (code: string) => string | undefined;
   /** Called here when correlation changed what it hides. */
   revisit(nowMs: number): void;
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The peer fault's reporting sources (for rules that name an entity); bounded, as a peer may send anything. */
 const sourcesOf = (fault: Record<string, unknown>): string[] =>
@@ -29,9 +28,9 @@ const sourcesOf = (fault: Record<string, unknown>): string[] =>
 /** Subscribes `manager` to the peers' fault events; returns the function that stops it. */
 export function correlatePeerFaults(hub: PeerFaultFeed, manager: FaultManager): () => void {
   const offEvents = hub.subscribe((e) => {
-    const fault = isObj(e.data.fault) ? e.data.fault : undefined;
-    const code = typeof fault?.fault_code === 'string' ? fault.fault_code : undefined;
-    if (!fault || !code) return;
+    const relayed = relayedFault(e);
+    if (!relayed) return;
+    const { fault, code } = relayed;
     // A confirmation, or an update of a confirmed fault (a new occurrence: what a local FAILED report of a confirmed
     // fault is to correlation).
     if (e.event === 'fault_confirmed' || (e.event === 'fault_updated' && fault.status === 'CONFIRMED')) manager.correlatePeerFault(code, Number(fault.severity), e.peer, sourcesOf(fault));

@@ -4,7 +4,7 @@
 // from the same sequence and replay buffer as local events.
 import { token, type Token } from '@medkit/server';
 import { PeerFaultCopies } from './peer-fault-copies.js';
-import type { RelayedFaultEvent } from './relayed-event.js';
+import { relayedFault, type RelayedFaultEvent } from './relayed-event.js';
 
 export type { RelayedFaultEvent };
 
@@ -44,7 +44,7 @@ export class PeerFaultEventHub implements FaultEventSink {
    */
   publishPeerEvent(e: RelayedFaultEvent): void {
     this.deliver(this.listeners, e);
-    const code = codeOf(e);
+    const code = relayedFault(e)?.code;
     const root = code === undefined ? undefined : this.hiddenUnder(code);
     this.copies.note(e, root !== undefined);
     if (root === undefined) this.deliver(this.mergedListeners, e);
@@ -132,11 +132,4 @@ export class PeerFaultEventHub implements FaultEventSink {
   get subscriberCount(): number {
     return this.listeners.size + this.mergedListeners.size + this.mutedListeners.size;
   }
-}
-
-/** The fault code of a relayed event, if it carries a fault item with one. */
-function codeOf(e: RelayedFaultEvent): string | undefined {
-  const fault = e.data.fault;
-  const code = typeof fault === 'object' && fault !== null ? (fault as Record<string, unknown>).fault_code : undefined;
-  return typeof code === 'string' ? code : undefined;
 }

@@ -14,6 +14,17 @@ export interface RelayedFaultEvent {
   data: Record<string, unknown>;
   /** The id the peer gave the event (for diagnostics; local ids are the stream's own). */
   peer_event_id?: string;
+  /** The length of the peer's `data` text, when the relay knows it: what keeping the event costs, without serialising it again. */
+  data_length?: number;
   /** On events for the hub's muted listeners (peer-events.ts): what the merged view hides the fault under. */
   root_cause_code?: string;
+}
+
+/** A JSON object (not null, not an array): what a peer's body must be before a field of it is read. */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The fault item a relayed event carries and its code, if it carries one with a code (a peer may send anything). */
+export function relayedFault(e: RelayedFaultEvent): { fault: Record<string, unknown>; code: string } | undefined {
+  const fault = e.data.fault;
+  return isJsonObject(fault) && typeof fault.fault_code === 'string' ? { fault, code: fault.fault_code } : undefined;
 }
