@@ -81,6 +81,7 @@ export class PeerFaultRelay {
       event,
       data: { ...body, 'x-medkit': { ...x, gateway: p.name, via } },
       ...(m.id !== undefined ? { peer_event_id: m.id } : {}),
+      data_length: m.data.length,
     });
   }
 }

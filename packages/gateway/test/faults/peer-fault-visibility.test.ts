@@ -102,6 +102,9 @@ describe('peer fault visibility', () => {
     const big = new PeerFaultCopies();
     big.note(event('p', 'HUGE', { description: 'x'.repeat(MAX_COPY_BYTES) }), false);
     expect(big.size).toBe(0);
+    // The relay's measure of the received text counts when it gives one (a small item in an oversized event).
+    big.note({ ...event('p', 'PADDED'), data_length: MAX_COPY_BYTES + 1 }, false);
+    expect(big.size).toBe(0);
     const item = 'y'.repeat(MAX_COPY_BYTES - 200);
     const fit = Math.floor(MAX_COPY_BYTES_PER_PEER / MAX_COPY_BYTES);
     for (let i = 0; i < fit * 3; i++) big.note(event('p', `B${i}`, { description: item }), false);

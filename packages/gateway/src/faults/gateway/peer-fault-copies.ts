@@ -2,13 +2,13 @@
 // this gateway's correlation hides or releases a peer's fault without an event of the peer (a cluster hiding its
 // members after the fact, a local root cause cleared, the root's gateway gone) the merged stream can tell it at once
 // (docs/faults.md "Muted symptoms on the stream"). Bounded: a peer may send any number of codes and items of any size.
-import type { RelayedFaultEvent } from './relayed-event.js';
+import { isJsonObject, relayedFault, type RelayedFaultEvent } from './relayed-event.js';
 
 /** Codes kept per peer (the oldest told is forgotten first). */
 export const MAX_COPIES_PER_PEER = 2048;
-/** Size of the items kept per peer (the length of each item's JSON text). */
+/** Size of what is kept per peer (each relayed event's JSON text as received, else its item's). */
 export const MAX_COPY_BYTES_PER_PEER = 4 * 1024 * 1024;
-/** An item whose JSON text is longer than this is not kept: its fault's change waits for its next event, as before. */
+/** An event (else item) whose JSON text is longer than this is not kept: its fault's change waits for its next event. */
 export const MAX_COPY_BYTES = 64 * 1024;
 
 interface Copy {
@@ -26,22 +26,21 @@ export interface VisibilityChange {
   event: RelayedFaultEvent;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export class PeerFaultCopies {
   private readonly byPeer = new Map<string, { copies: Map<string, Copy>; bytes: number }>();
 
   /** Keeps the item of `e` as its fault's copy (told as `hidden` or shown); a cleared fault's copy is dropped. */
   note(e: RelayedFaultEvent, hidden: boolean): void {
-    const fault = isObj(e.data.fault) ? e.data.fault : undefined;
-    const code = typeof fault?.fault_code === 'string' ? fault.fault_code : undefined;
-    if (!fault || !code) return;
+    const relayed = relayedFault(e);
+    if (!relayed) return;
+    const { fault, code } = relayed;
     const peer = this.peer(e.peer);
     this.drop(peer, code);
     if (fault.status === 'CLEARED') return;
-    const bytes = JSON.stringify(fault).length;
+    // The whole event's text bounds its item's; measured only when the relay did not say.
+    const bytes = e.data_length ?? JSON.stringify(fault).length;
     if (bytes > MAX_COPY_BYTES) return;
-    const xMedkit = isObj(e.data['x-medkit']) ? e.data['x-medkit'] : {};
+    const xMedkit = isJsonObject(e.data['x-medkit']) ? e.data['x-medkit'] : {};
     peer.copies.set(code, { fault, xMedkit, bytes, hidden });
     peer.bytes += bytes;
     for (const oldest of peer.copies.keys()) {
