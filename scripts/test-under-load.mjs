@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The suite's robustness check (issue 58, "tests on a clock you control"): the whole suite, as CI runs it, from
 // fresh clones, one run after the other, each beside CPU busy-loops that take the cores from it. A test that
-// waits on the real clock instead of an event fails here first. Not part of `npm test` (each run takes about
-// 35 minutes on two cores); README "Development" says how to read its results.
+// waits on the real clock instead of an event fails here first. Not part of `npm test` (each run takes 30 to
+// 45 minutes on two cores); README "Development" says how to read its results.
 //
 //   node scripts/test-under-load.mjs [--runs 3] [--loops 2] [--commit HEAD] [--keep]
 //
