@@ -2,9 +2,9 @@
 // accepted only when they are the document asked for, their download links re-addressed to this gateway's
 // entity ids, and marked with the peer's name in `x-medkit.gateway` as fan-out marks list items.
 import type { PeerFaultSource } from './peer-lookup.js';
+import { isJsonObject as isObj } from './relayed-event.js';
 
 type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function tagged(body: Json, peer: string): Json {
   return { ...body, 'x-medkit': { ...(isObj(body['x-medkit']) ? body['x-medkit'] : {}), gateway: peer } };
