@@ -3,7 +3,9 @@
 // 0x7fffffff in a writer's name (its GUID is public through discovery) makes every later real count look old: the
 // reader stops answering and a reliable writer stalls for good. The gate resynchronises instead: a stale count
 // followed closely by the next one in order is taken as the writer's real sequence, so a forged count costs one
-// heartbeat period.
+// heartbeat period. A writer's ACKNACK and NACK_FRAG counts go through the same gate (RTPS 8.3.7.1, 8.3.7.5): a
+// remote reader that lost and found us again starts a new proxy of us, whose counts may start below the old
+// proxy's; two of them in order are taken, so the writer hears it again instead of ignoring it for good.
 
 /** Two stale counts this close, in order, are the writer's own sequence (a writer adds 1 per heartbeat). */
 export const COUNT_RESYNC_WINDOW = 256;

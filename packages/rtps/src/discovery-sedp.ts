@@ -11,7 +11,8 @@ import type { ResolvedOptions } from './participant-options.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { resolveQos, type QoS } from './qos.js';
 import type { ReassemblyBudget } from './fragment-reassembly.js';
-import { ReliableReader, type ReceivedChange } from './reliable-reader.js';
+import { ReliableReader } from './reliable-reader.js';
+import type { ReceivedChange } from './writer-proxy.js';
 import { ReliableWriter } from './reliable-writer.js';
 import { nowTime } from './time.js';
 

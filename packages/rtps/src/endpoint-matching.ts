@@ -85,6 +85,23 @@ export class EndpointMatcher {
     }
   }
 
+  /**
+   * Sends each built-in reader of `r` matched with our writers a HEARTBEAT that asks for an ACKNACK (a live
+   * participant answers within a round trip: participant-leave.ts). False when none is matched; `dryRun` sends nothing.
+   */
+  probeBuiltins(r: RemoteParticipant, now: number, dryRun = false): boolean {
+    let probed = false;
+    for (const pair of this.pairs) {
+      if (pair.remoteIsWriter) continue;
+      const w = this.opts.builtinWriter(pair.local);
+      const proxy = w.readers.get(makeGuid(r.prefixHex, pair.remote));
+      if (!proxy || !proxy.reliable) continue;
+      if (!dryRun) w.heartbeat(proxy, false, now);
+      probed = true;
+    }
+    return probed;
+  }
+
   /** Unmatches our built-in writers from a participant's built-in readers (they stop heartbeating it). */
   unlinkBuiltinWriters(r: RemoteParticipant): void {
     for (const pair of this.pairs) {

@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import { SedpBuiltins } from './discovery-sedp.js';
-import { decodeKeyPayload, type EndpointData } from './discovery-sedp-data.js';
+import type { EndpointData } from './discovery-sedp-data.js';
 import { DiscoveryServerClient, type DiscoveryServerStatus } from './discovery-server.js';
 import { ourParticipantData, SpdpAnnouncer } from './discovery-spdp.js';
 import { decodeParticipantData, encodeParticipantData, type ParticipantData } from './discovery-spdp-data.js';
@@ -12,18 +12,17 @@ import { EndpointMatcher } from './endpoint-matching.js';
 import { FragmentPlacement } from './fragment-placement.js';
 import { ReassemblyBudget } from './fragment-reassembly.js';
 import { EntityId, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
-import { parseInlineQos } from './inline-qos.js';
 import { announcePeriodMs, livelinessPeriodMs } from './lease.js';
 import { LocalEndpoints } from './local-endpoints.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
+import { disposedPrefix, LeaveConfirmation, type DisposeStats } from './participant-leave.js';
 import type { ParticipantSecurity } from './participant-security.js';
 import { ParticipantSecurityLink } from './participant-security-link.js';
-import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { MessageReceiver, type ReceiveStats } from './receive.js';
-import type { TrafficStats } from './traffic-stats.js';
+import { collectTrafficStats, type TrafficStats } from './traffic-stats.js';
 import type { RemoteParticipant } from './remote-entities.js';
 import type { DataSubmessage } from './submessages/data.js';
 import type { Reader, ReaderConfig } from './topic-reader.js';
@@ -32,6 +31,7 @@ import { UdpTransport, type PacketSource } from './transport-udp.js';
 import { VendorId } from './vendor.js';
 
 export type { DiscoveredParticipant, ParticipantTableStats } from './proxy-participants.js';
+export type { DisposeStats } from './participant-leave.js';
 
 export type ChangeType = 'added' | 'changed' | 'removed';
 
@@ -70,6 +70,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private readonly budget: ReassemblyBudget;
   private readonly remotes: ProxyParticipants;
   private readonly matcher: EndpointMatcher;
+  /** Disposes are checked before they are believed (participant-leave.ts). */
+  private readonly leaves: LeaveConfirmation;
   /** Our writers and readers, builtin and user. */
   private readonly local: LocalEndpoints;
   private timer?: NodeJS.Timeout;
@@ -107,6 +109,13 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       secure: opts.security !== undefined,
     });
     this.matcher = matcher;
+    this.leaves = new LeaveConfirmation({
+      probe: (h, now, dryRun) => {
+        const r = this.remotes.get(h);
+        return r !== undefined && !this.isHeld(h) && matcher.probeBuiltins(r, now, dryRun);
+      },
+      remove: (h) => this.removeParticipant(h, 'disposed'),
+    });
     const host = { guidPrefix: this.guidPrefix, budget: this.budget, matcher, out: () => this.out, closed: () => this.closed };
     this.local = new LocalEndpoints({ ...host, vendorId: this.vendorId, opts, security: this.security, sedp: () => this.sedp, writersChanged: () => this.updateLivelinessPeriod() });
     this.secured = this.security && new ParticipantSecurityLink(this.security, { ...host, remotes: this.remotes });
@@ -118,7 +127,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       // the receiver's latest remoteParticipant() lookup): it discovered us and runs the reliable
       // protocol, which a blind SPDP spoofer does not, so it counts as a proof.
       localWriter: (id) => {
-        if (this.sourceRemote && this.sourceRemote.proof === 0) this.onProof(this.sourceRemote.prefixHex, ProofFlag.RESPONDED);
+        const src = this.sourceRemote;
+        if (src) {
+          if (src.proof === 0) this.onProof(src.prefixHex, ProofFlag.RESPONDED);
+          this.leaves.onAlive(src.prefixHex, false);
+        }
         return this.local.writers.get(id);
       },
       ...this.secured?.receiveHandlers(),
@@ -195,6 +208,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.remotes.stats(Date.now());
   }
 
+  /** What became of the SPDP disposes received: confirmed leaves, refuted ones (alive), foreign ones (ignored). */
+  disposeStats(): DisposeStats {
+    return { ...this.leaves.stats };
+  }
+
   /** Receive-path counters (datagrams, malformed). */
   get stats(): ReceiveStats {
     return this.receiver.stats;
@@ -202,21 +220,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** Traffic and table counters for monitoring; cheap enough to read on every scrape. */
   trafficStats(): TrafficStats {
-    let readers = 0;
-    for (const e of this.local.user.values()) if (e.kind === 'reader') readers++;
-    const sent = this.transport.sent;
-    return {
-      participants: this.remotes.size,
-      readers,
-      writers: this.local.user.size - readers,
-      datagramsIn: this.received.datagrams,
-      bytesIn: this.received.bytes,
-      placedIn: this.received.placed,
-      datagramsOut: sent.datagrams,
-      bytesOut: sent.bytes,
-      droppedIn: this.received.filtered + this.receiver.stats.malformed,
-      droppedOut: sent.errors,
-    };
+    return collectTrafficStats(this.remotes.size, this.local.user.values(), this.received, this.receiver.stats.malformed, this.transport.sent);
   }
 
   // ---- transport ------------------------------------------------------------------------
@@ -279,16 +283,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private onSpdp(sm: DataSubmessage, srcHex: string, vendor: number, now: number, rtpsProtected: boolean): void {
     if (this.ds?.isServer(srcHex)) return this.ds.onServerData(sm, srcHex, vendor, now);
-    let status = 0;
-    let keyHash: string | undefined;
-    if (sm.inlineQos) {
-      const q = parseInlineQos(sm.inlineQos, sm.le, vendor);
-      status = q.statusInfo ?? 0;
-      keyHash = q.keyHash;
-    }
-    if ((status & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED)) !== 0 || sm.key) {
-      const guid = keyHash ?? (sm.payload ? decodeKeyPayload(sm.payload) : undefined);
-      const prefix = guid ? guid.slice(0, 24) : srcHex;
+    const prefix = disposedPrefix(sm, srcHex, vendor);
+    if (prefix !== undefined) {
       if (prefix === this.guidPrefix) return;
       // Anyone can send a clear SPDP dispose in an authenticated peer's name: where that peer's messages must be
       // RTPS-protected, only its own protected dispose ends it (else its lease does), as Cyclone DDS does.
@@ -296,11 +292,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         this.receiver.secured.clearRefused++;
         return;
       }
-      this.removeParticipant(prefix, 'disposed');
+      // A protected dispose from the participant itself is authentic; a clear one is checked first (participant-leave.ts).
+      if (rtpsProtected && prefix === srcHex) this.removeParticipant(prefix, 'disposed');
+      else if (this.remotes.get(prefix)) this.leaves.onDispose(prefix, srcHex, now);
       return;
     }
     if (!sm.payload) return;
     const known = this.remotes.get(srcHex);
+    if (known) this.leaves.onAlive(srcHex, true);
     if (known && known.lastSpdp.equals(sm.payload)) {
       known.lastSeen = now;
       return;
@@ -363,6 +362,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Unmatches a participant already taken out of the table and tells the listeners. */
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
+    this.leaves.forget(r.prefixHex);
     this.secured?.forget(r.prefixHex);
     this.ds?.forget(r.prefixHex, Date.now());
     this.matcher.dropParticipant(r);
@@ -414,23 +414,19 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** Remote participants currently alive. */
   participants(): DiscoveredParticipant[] {
-    return [...this.remotes.values()].map((r) => this.remotes.describe(r));
+    return this.remotes.describeAll();
   }
 
   /** Remote endpoints currently known (from SEDP). */
   endpoints(): EndpointData[] {
-    const out: EndpointData[] = [];
-    for (const r of this.remotes.values()) for (const ep of r.endpoints.values()) if (ep.data) out.push(ep.data);
-    return out;
+    return this.remotes.endpointData();
   }
 
   /** @internal Sizes of internal tables (bounds checks in tests). */
   internalSizes(): { participants: number; endpoints: number; buffered: number; reassemblyBytes: number } {
-    let endpoints = 0;
-    for (const r of this.remotes.values()) endpoints += r.endpoints.size;
     let buffered = 0;
     for (const r of this.local.readers.values()) buffered += r.bufferedCount();
-    return { participants: this.remotes.size, endpoints, buffered, reassemblyBytes: this.budget.used };
+    return { participants: this.remotes.size, endpoints: this.remotes.endpointCount(), buffered, reassemblyBytes: this.budget.used };
   }
 
   // ---- periodic work --------------------------------------------------------------------
@@ -446,6 +442,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       }
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
+      this.leaves.tick(now);
       this.secured?.tick(now);
       this.ds?.tick(now);
       for (const w of this.local.writers.values()) w.tick(now);

@@ -9,6 +9,7 @@
 // completed SEDP or asserted liveliness; when only proven ones are left, the newcomer is dropped.
 // Every structure here is bounded by maxParticipants or maxTrackedSources.
 
+import type { EndpointData } from './discovery-sedp-data.js';
 import type { ParticipantData } from './discovery-spdp-data.js';
 import { EntityId, makeGuid, type Guid } from './guid.js';
 import { expiredParticipants, leaseMs } from './lease.js';
@@ -244,6 +245,25 @@ export class ProxyParticipants {
     const out: Locator[] = [];
     for (const r of this.byPrefix.values()) out.push(...r.metaLocators);
     return out;
+  }
+
+  /** The public view of every remote participant. */
+  describeAll(): DiscoveredParticipant[] {
+    return [...this.byPrefix.values()].map((r) => this.describe(r));
+  }
+
+  /** The SEDP data of every remote endpoint known. */
+  endpointData(): EndpointData[] {
+    const out: EndpointData[] = [];
+    for (const r of this.byPrefix.values()) for (const ep of r.endpoints.values()) if (ep.data) out.push(ep.data);
+    return out;
+  }
+
+  /** How many remote endpoints are known (built-in ones included). */
+  endpointCount(): number {
+    let n = 0;
+    for (const r of this.byPrefix.values()) n += r.endpoints.size;
+    return n;
   }
 
   /** The public view of a remote participant. */

@@ -8,7 +8,7 @@ import { EndpointSecurity } from './discovery-sedp-data.js';
 import { checkHeader, RTPS_HEADER_SIZE } from './header.js';
 import { forEachSubmessageFrom } from './message.js';
 import { ownBytes } from './own-bytes.js';
-import { keptChange, type ReceivedChange } from './reliable-reader.js';
+import { keptChange, type ReceivedChange } from './writer-proxy.js';
 import type { DataFragInput } from './data-frag-input.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';

@@ -3,101 +3,23 @@
 // order of arrival and drop anything older than what they already delivered.
 // Every SN reaching this file is in 0..SN_MAX (2^52-1, checked by the parser), so `sn + 1` and
 // `sn + 256` are exact; every loop over SNs below walks at most 256 of them (one ACKNACK's worth).
+// The writer proxies it keeps, and the changes it hands on, are writer-proxy.ts.
 
 import { CountGate } from './count-gate.js';
 import { beyondWindow, PendingChanges } from './pending-changes.js';
 import type { DataFragInput } from './data-frag-input.js';
 import { FragmentReassembly, type ReassemblyBudget, type ReassemblyLimits } from './fragment-reassembly.js';
-import { nextFragmentRequest, repairOverdue, type FragmentRepair } from './fragment-repair.js';
+import { nextFragmentRequest, repairOverdue } from './fragment-repair.js';
 import { makeGuid, type Guid } from './guid.js';
 import type { Locator } from './locator.js';
 import type { MessageBuilder } from './outgoing.js';
 import type { QoS } from './qos.js';
-import { ownBytes } from './own-bytes.js';
 import { makeSet, MAX_SET_BITS } from './sequence-number.js';
 import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
-import type { RtpsTime } from './time.js';
 import { VendorId } from './vendor.js';
-
-/** A change as received, before any interpretation. */
-export interface ReceivedChange {
-  writerGuid: Guid;
-  sn: number;
-  /** Serialized payload or key; undefined for DATA without D/K. */
-  payload?: Buffer;
-  key: boolean;
-  inlineQos?: Buffer;
-  inlineLe: boolean;
-  timestamp?: RtpsTime;
-  vendorId: number;
-  /** A reassembled sample's buffer (`payload` is it or its start): what a lending reader gives back (giveBack). */
-  backing?: Buffer;
-}
-
-/** `c` as it may be kept (the stash, a giving reader): a DATA's payload, a view of the datagram, as own-bytes.ts says. */
-export function keptChange(c: ReceivedChange): ReceivedChange {
-  if (!c.payload || c.backing) return c;
-  const own = ownBytes(c.payload);
-  return own === c.payload ? c : { ...c, payload: own };
-}
-
-/** A matched remote writer as seen by one of our readers. */
-export interface WriterProxy {
-  guid: Guid;
-  prefix: Buffer;
-  entityId: number;
-  vendorId: number;
-  locators: Locator[];
-  reliable: boolean;
-  /** The writer offers TRANSIENT_LOCAL (or stronger) durability: it keeps history for late joiners. */
-  writerTransientLocal: boolean;
-  /** The start point is known (first HEARTBEAT, or a GAP from SN 1); before that, changes wait in `pending`. */
-  synced: boolean;
-  /** Next SN to deliver. */
-  nextExpected: number;
-  /**
-   * Volatile reader that started at the first HEARTBEAT's `first`: the `last` of that HEARTBEAT.
-   * SNs up to it may predate the writer's match of us; if the writer neither sends nor GAPs
-   * them, we stop waiting for them (see PRESYNC_*). Cleared once delivery passes it.
-   */
-  presyncHigh?: number;
-  /** nextExpected at the last heartbeat, heartbeats since it last moved, and when it did (ms). */
-  presyncAt: number;
-  presyncStalls: number;
-  presyncProgressAt: number;
-  /** Out-of-order samples (null = known irrelevant, from GAP), bounded in count and bytes (pending-changes.ts). */
-  pending: PendingChanges<ReceivedChange>;
-  /** A GAP range [start, base) too long to stash that came before the first HEARTBEAT. */
-  earlyGap?: { start: number; base: number };
-  /** HEARTBEAT and HEARTBEAT_FRAG counts, apart (RTPS 8.3.7.6; Cyclone DDS keeps two counters); count-gate.ts. */
-  heartbeatCounts: CountGate;
-  heartbeatFragCounts: CountGate;
-  /**
-   * The sample the writer's latest HEARTBEAT_FRAG was about and the fragments it said were sent (0: none heard):
-   * fragments past them may still be on their way, samples after it are not asked for between HEARTBEATs.
-   */
-  liveSn: number;
-  liveLastFrag: number;
-  /** The fragment repair under way with this writer (fragment-repair.ts). */
-  repair?: FragmentRepair;
-  /**
-   * Samples of this writer we passed over without receiving them, after the start point: a HEARTBEAT said the
-   * writer no longer has them (a KEEP_LAST history overwrote them before they were repaired) or a GAP said it will
-   * not send them. DDS calls these lost samples.
-   */
-  lost: number;
-  ackNackCount: number;
-  /**
-   * When we last asked this writer for every missing sample, and the highest SN asked since (NACK suppression:
-   * only SNs above it are asked before NACK_REPEAT_MS has passed).
-   */
-  lastNackAt?: number;
-  lastNackHigh?: number;
-  nackFragCount: number;
-  /** Samples being reassembled from DATA_FRAG; made on the first fragment (most writers never fragment). */
-  frags?: FragmentReassembly;
-}
+import { keptChange, type ReceivedChange, type WriterProxy } from './writer-proxy.js';
+import { confirmedEnd, credibleLimit, noEvidence, noteWritten, trustFirstContact } from './writer-claims.js';
 
 interface ReaderOptions {
   entityId: number;
@@ -121,6 +43,12 @@ const NACK_REPEAT_MS = 200;
 const PRESYNC_STALL_HEARTBEATS = 3;
 /** ...and at least this long without progress (ms). */
 const PRESYNC_PATIENCE_MS = 1000;
+/**
+ * A writer that has not heartbeated us is asked again (pre-emptive ACKNACK) after 1 s, then twice as long each time
+ * up to 30 s: our first one may have been lost, or reached a writer that still held an old proxy of us.
+ */
+const PREEMPT_FIRST_MS = 1000;
+const PREEMPT_MAX_MS = 30_000;
 
 /**
  * Whether a volatile reader may ask a writer for everything its first HEARTBEAT announces.
@@ -154,6 +82,13 @@ export class ReliableReader {
   samplesLost = 0;
   private readonly out: MessageBuilder;
   private readonly opts: ReaderOptions;
+  /**
+   * The highest ACKNACK and NACK_FRAG counts this reader sent to any writer: a new proxy's counts start there. A writer
+   * that still holds its proxy of an earlier match of ours (we dropped its participant when its lease ran out while
+   * its process was stopped, or on a forged dispose) ignores counts at or below the last it took: counting a new
+   * proxy from 1 left such a writer deaf to us for good (Fast DDS never heartbeated us again).
+   */
+  private readonly counts = { ackNack: 0, nackFrag: 0 };
 
   constructor(opts: ReaderOptions, out: MessageBuilder) {
     this.opts = opts;
@@ -187,8 +122,11 @@ export class ReliableReader {
       liveSn: 0,
       liveLastFrag: 0,
       lost: 0,
-      ackNackCount: 0,
-      nackFragCount: 0,
+      written: noEvidence(),
+      ackNackCount: this.counts.ackNack,
+      nackFragCount: this.counts.nackFrag,
+      preemptAt: Date.now() + PREEMPT_FIRST_MS,
+      preemptDelay: PREEMPT_FIRST_MS,
     };
     this.writers.set(p.guid, proxy);
     // Pre-emptive ACKNACK so that the writer starts heartbeating us (packages/rtps/README.md).
@@ -216,7 +154,8 @@ export class ReliableReader {
   onData(p: WriterProxy, change: ReceivedChange): void {
     const sn = change.sn;
     if (!p.reliable) {
-      if (sn < p.nextExpected) return;
+      // A forged DATA far ahead would make every later real sample look old (writer-claims.ts).
+      if (sn < p.nextExpected || !noteWritten(p.written, sn, Date.now())) return;
       p.nextExpected = sn + 1;
       this.deliver(change, p);
       return;
@@ -228,7 +167,7 @@ export class ReliableReader {
       this.stash(p, sn, change);
       return;
     }
-    if (sn < p.nextExpected) return;
+    if (sn < p.nextExpected || !noteWritten(p.written, sn, Date.now())) return;
     if (sn === p.nextExpected) {
       p.frags?.drop(sn);
       p.nextExpected++;
@@ -281,6 +220,7 @@ export class ReliableReader {
   onDataFrag(p: WriterProxy, f: DataFragInput): void {
     if ((p.synced && f.sn < p.nextExpected) || beyondWindow(p, f.sn, this.opts.maxPendingPerWriter)) return;
     if (p.pending.get(f.sn)) return;
+    if (p.synced && !noteWritten(p.written, f.sn, f.now)) return;
     p.frags ??= new FragmentReassembly(this.opts.reassembly, this.opts.budget);
     const done = p.frags.add(f.sn, f.start, f.count, f.fragmentSize, f.sampleSize, f.data, f.now, f.inlineQos, f.inlineLe, f.timestamp, f.key, f.origin);
     // A repair arriving asks for more at once, not at the next HEARTBEAT, so that it runs at the pace of the round
@@ -304,11 +244,13 @@ export class ReliableReader {
     if (first < 1) first = 1;
     const now = Date.now();
     if (!p.synced) this.sync(p, first, last, now);
-    if (first > p.nextExpected) this.skipTo(p, first);
+    // "I no longer have SNs below `first`" moves us only past what the writer's data showed (writer-claims.ts).
+    const to = Math.min(first, confirmedEnd(p.written));
+    if (to > p.nextExpected) this.skipTo(p, to);
     this.flush(p);
     if (p.presyncHigh !== undefined) this.checkPresync(p, now);
     const missing: number[] = [];
-    const top = Math.min(last, p.nextExpected + MAX_SET_BITS - 1);
+    const top = Math.min(last, credibleLimit(p.written, now), p.nextExpected + MAX_SET_BITS - 1);
     for (let sn = p.nextExpected; sn <= top; sn++) if (!p.pending.has(sn) && !p.frags?.has(sn)) missing.push(sn);
     this.repairFragments(p, now, true);
     // Do not ask again, for a short while, for what we just asked for: the repair is probably
@@ -365,8 +307,11 @@ export class ReliableReader {
   /** Sets the start point from the first HEARTBEAT(first, last) of a writer. */
   private sync(p: WriterProxy, first: number, last: number, now: number): void {
     p.synced = true;
+    trustFirstContact(p.written, Math.max(last, first - 1), now);
     const gap = p.earlyGap;
     p.earlyGap = undefined;
+    // An early GAP's irrelevant SNs end, at the furthest, after the writer's last one.
+    if (gap && gap.base > last + 1) gap.base = Math.max(gap.start, last + 1);
     if (this.transientLocal || asksFromFirst(p.vendorId, p.writerTransientLocal)) {
       p.nextExpected = gap && gap.start <= first && gap.base > first ? gap.base : first;
       if (!this.transientLocal && last >= first) {
@@ -436,6 +381,13 @@ export class ReliableReader {
       // Nothing before `base` is for us: that is where we start.
       p.synced = true;
       p.nextExpected = 1;
+      trustFirstContact(p.written, base - 1, Date.now());
+    }
+    // "SNs below `base` are not for you" moves us only past what the writer's data showed (writer-claims.ts).
+    const end = confirmedEnd(p.written);
+    if (base > end) {
+      base = end;
+      extra = extra.filter((sn) => sn < end);
     }
     // After the start point, SNs a GAP takes away that we had not received are lost to us (a KEEP_LAST writer
     // answers a request for a sample it overwrote with a GAP, which may span samples we did receive: those are
@@ -458,7 +410,9 @@ export class ReliableReader {
   private sendAckNack(p: WriterProxy, base: number, missing: number[], final: boolean): void {
     const w = this.out.begin(p.prefix);
     const at = w.pos;
-    encodeAckNack(w, { readerId: this.entityId, writerId: p.entityId, readerSNState: makeSet(base, missing), count: ++p.ackNackCount, final }, true);
+    const count = ++p.ackNackCount;
+    if (count > this.counts.ackNack) this.counts.ackNack = count;
+    encodeAckNack(w, { readerId: this.entityId, writerId: p.entityId, readerSNState: makeSet(base, missing), count, final }, true);
     this.protectFrom(at);
     this.out.send(p.locators);
   }
@@ -467,7 +421,9 @@ export class ReliableReader {
     const w = this.out.begin(p.prefix);
     const numBits = m.set.length === 0 ? 0 : m.set[m.set.length - 1] - m.base + 1;
     const at = w.pos;
-    encodeNackFrag(w, { readerId: this.entityId, writerId: p.entityId, writerSN: sn, fragmentNumberState: { base: m.base, numBits, set: m.set }, count: ++p.nackFragCount }, true);
+    const count = ++p.nackFragCount;
+    if (count > this.counts.nackFrag) this.counts.nackFrag = count;
+    encodeNackFrag(w, { readerId: this.entityId, writerId: p.entityId, writerSN: sn, fragmentNumberState: { base: m.base, numBits, set: m.set }, count }, true);
     this.protectFrom(at);
     this.out.send(p.locators);
   }
@@ -483,9 +439,17 @@ export class ReliableReader {
     w.bytes(secured);
   }
 
-  /** Periodic work: expire stale reassemblies (and reassembly buffers kept unused), ask again for unanswered repairs. */
+  /**
+   * Periodic work: expire stale reassemblies (and reassembly buffers kept unused), ask again for unanswered repairs,
+   * and ask again a writer that never heartbeated us (backing off: nothing unbounded goes to a silent peer).
+   */
   tick(now: number): void {
     for (const p of this.writers.values()) {
+      if (p.reliable && !p.heartbeatCounts.heard && now >= p.preemptAt) {
+        this.sendAckNack(p, 1, [], false);
+        p.preemptDelay = Math.min(p.preemptDelay * 2, PREEMPT_MAX_MS);
+        p.preemptAt = now + p.preemptDelay;
+      }
       if (p.frags && p.frags.heldBytes > 0) p.frags.expire(now);
       if (p.repair && repairOverdue(p.repair, now)) this.repairFragments(p, now, false);
     }

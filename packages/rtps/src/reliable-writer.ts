@@ -2,6 +2,7 @@
 // resend on NACK, NACK_FRAG repair, fragmentation of large samples. Best-effort readers are
 // just proxies that never ack.
 
+import { CountGate } from './count-gate.js';
 import type { Guid } from './guid.js';
 import { makeGuid } from './guid.js';
 import type { Locator } from './locator.js';
@@ -33,8 +34,13 @@ interface ReaderProxy {
   ackedBelow: number;
   /** First SN this reader may get (volatile readers start after what existed at match time). */
   firstRelevant: number;
-  lastAckNackCount: number;
-  lastNackFragCount: number;
+  /**
+   * ACKNACK and NACK_FRAG counts through the same gate as a reader's HEARTBEAT counts (count-gate.ts): a reader that
+   * re-created its proxy of us (it lost and found us again, or a forged dispose made it) starts its counts over, and
+   * a plain "above the last one" test would ignore it for good; so would one forged high count.
+   */
+  ackNackCounts: CountGate;
+  nackFragCounts: CountGate;
   /** Last time we heartbeated this proxy (ms). */
   lastHeartbeat: number;
   /** When we last repaired this reader, and the highest SN of that repair (NACK suppression). */
@@ -216,7 +222,7 @@ export class ReliableWriter {
   }
 
   /** Adds (or updates) a matched reader. Transient-local history goes to late joiners. */
-  matchReader(p: Omit<ReaderProxy, 'ackedBelow' | 'firstRelevant' | 'lastAckNackCount' | 'lastNackFragCount' | 'lastHeartbeat'>, readerVolatile: boolean, now: number): ReaderProxy {
+  matchReader(p: Omit<ReaderProxy, 'ackedBelow' | 'firstRelevant' | 'ackNackCounts' | 'nackFragCounts' | 'lastHeartbeat'>, readerVolatile: boolean, now: number): ReaderProxy {
     const existing = this.readers.get(p.guid);
     if (existing) {
       existing.locators = p.locators;
@@ -224,7 +230,7 @@ export class ReliableWriter {
     }
     const historical = this.transientLocal && !readerVolatile;
     const firstRelevant = historical ? 1 : this.history.lastSN + 1;
-    const proxy: ReaderProxy = { ...p, ackedBelow: firstRelevant, firstRelevant, lastAckNackCount: -Infinity, lastNackFragCount: -Infinity, lastHeartbeat: 0 };
+    const proxy: ReaderProxy = { ...p, ackedBelow: firstRelevant, firstRelevant, ackNackCounts: new CountGate(), nackFragCounts: new CountGate(), lastHeartbeat: 0 };
     this.readers.set(p.guid, proxy);
     if (proxy.reliable) this.greet(proxy, now);
     else if (historical) for (const c of this.history.values()) if (relevantTo(c, proxy)) this.sendChange(c, proxy.prefix, proxy.entityId, proxy.locators, false);
@@ -241,9 +247,8 @@ export class ReliableWriter {
   onAckNack(readerGuid: Guid, set: SequenceNumberSet, count: number, now: number): void {
     const p = this.readers.get(readerGuid);
     if (!p || !p.reliable) return;
-    if (count <= p.lastAckNackCount) return;
-    const first = p.lastAckNackCount === -Infinity;
-    p.lastAckNackCount = count;
+    const first = !p.ackNackCounts.heard;
+    if (!p.ackNackCounts.accept(count)) return;
     if (first) this.onReaderHeard?.(readerGuid);
     const last = this.history.lastSN;
     if (set.base > p.ackedBelow) p.ackedBelow = Math.min(set.base, last + 1);
@@ -302,8 +307,7 @@ export class ReliableWriter {
   /** NACK_FRAG: resend the listed fragments of one sample. */
   onNackFrag(readerGuid: Guid, sn: number, frags: FragmentNumberSet, count: number): void {
     const p = this.readers.get(readerGuid);
-    if (!p || !p.reliable || count <= p.lastNackFragCount) return;
-    p.lastNackFragCount = count;
+    if (!p || !p.reliable || !p.nackFragCounts.accept(count)) return;
     const c = this.history.get(sn);
     if (!c || !relevantTo(c, p)) {
       const w = this.out.begin(p.prefix);
@@ -323,7 +327,7 @@ export class ReliableWriter {
       if (!p.reliable) continue;
       // Readers that never answered are heartbeated too: our first HEARTBEAT may have arrived
       // before they knew us, and their ACKNACK is the evidence that they matched us.
-      const unheard = p.lastAckNackCount === -Infinity;
+      const unheard = !p.ackNackCounts.heard;
       if ((p.ackedBelow <= last || unheard) && now - p.lastHeartbeat >= this.heartbeatPeriodMs) this.heartbeat(p, false, now);
     }
     if (!this.transientLocal && this.qos.history.kind === 'keep-all') this.history.removeBelow(this.lowestAcked());
@@ -371,7 +375,7 @@ function relevantTo(c: CacheChange, p: ReaderProxy): boolean {
 
 /** True once the reader sent us an ACKNACK. */
 export function readerHeard(p: ReaderProxy): boolean {
-  return p.lastAckNackCount !== -Infinity;
+  return p.ackNackCounts.heard;
 }
 
 function range(from: number, to: number): number[] {

@@ -5,7 +5,8 @@ import type { EndpointData } from './discovery-sedp-data.js';
 import type { ParticipantData } from './discovery-spdp-data.js';
 import type { Guid } from './guid.js';
 import type { Locator } from './locator.js';
-import type { ReliableReader, WriterProxy } from './reliable-reader.js';
+import type { ReliableReader } from './reliable-reader.js';
+import type { WriterProxy } from './writer-proxy.js';
 
 interface ReaderLink {
   reader: ReliableReader;

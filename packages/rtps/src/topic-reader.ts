@@ -10,7 +10,8 @@ import type { QoS } from './qos.js';
 import { InstanceHistoryCache } from './instance-history-cache.js';
 import { ownBytes } from './own-bytes.js';
 import { ReaderHistoryCache } from './reader-history-cache.js';
-import type { ReceivedChange, ReliableReader } from './reliable-reader.js';
+import type { ReliableReader } from './reliable-reader.js';
+import type { ReceivedChange } from './writer-proxy.js';
 import type { RtpsTime } from './time.js';
 import { waitFor, type IncompatibleEvent, type MatchEvent } from './topic-writer.js';
 

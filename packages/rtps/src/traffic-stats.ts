@@ -28,3 +28,33 @@ export interface SendCounters {
   bytes: number;
   errors: number;
 }
+
+/** The receive side's counters, kept by the participant (per datagram, before the receive path). */
+export interface ReceiveCounters {
+  datagrams: number;
+  bytes: number;
+  filtered: number;
+  placed: number;
+}
+
+/** Assembles the figures: `local` is the participant's own user endpoints, `malformed` the receive path's count. */
+export function collectTrafficStats(participants: number, local: Iterable<{ kind: 'reader' | 'writer' }>, received: ReceiveCounters, malformed: number, sent: SendCounters): TrafficStats {
+  let readers = 0;
+  let writers = 0;
+  for (const e of local) {
+    if (e.kind === 'reader') readers++;
+    else writers++;
+  }
+  return {
+    participants,
+    readers,
+    writers,
+    datagramsIn: received.datagrams,
+    bytesIn: received.bytes,
+    placedIn: received.placed,
+    datagramsOut: sent.datagrams,
+    bytesOut: sent.bytes,
+    droppedIn: received.filtered + malformed,
+    droppedOut: sent.errors,
+  };
+}

@@ -75,7 +75,9 @@ describe('HEARTBEAT firstSN = lastSN at each extreme', () => {
     const f = await knownPeer();
     const bad = await sendAndCheck(f, f.datagram((b) => heartbeat(b, { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, first: sn(10n), last: sn(5n), count: f.nextCount() })));
     expect(bad.added).toBe(1);
-    const ok = await sendAndCheck(f, f.datagram((b) => heartbeat(b, { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, first: sn(2n ** 32n), last: sn(2n ** 32n - 1n), count: f.nextCount() })));
+    // A new peer: its first HEARTBEAT is the reference point (later claims move only as far as its data: writer-claims.ts).
+    const g = await knownPeer();
+    const ok = await sendAndCheck(g, g.datagram((b) => heartbeat(b, { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, first: sn(2n ** 32n), last: sn(2n ** 32n - 1n), count: g.nextCount() })));
     expect(ok.added).toBe(0);
     expect(ok.base).toBe(2n ** 32n);
   });

@@ -5,6 +5,8 @@ import type { EndpointEvent, ParticipantEvent } from '../src/index.js';
 import { VendorId } from '../src/index.js';
 import { closeAll, participant, until } from './support/loopback.js';
 import { testDomain } from '../../../test-support/domains.js';
+import { data, ENTITY, header, parameterList, Bytes } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { FakePeer, fakePrefix } from '../../../test-support/rtps-fuzz/fake-peer.js';
 
 const DOMAIN = testDomain(0);
 afterEach(closeAll);
@@ -55,8 +57,10 @@ describe('discovery between two participants on loopback', () => {
     const events: ParticipantEvent[] = [];
     a.on('participant', (e) => events.push(e));
     await b.close();
-    await until(() => events.some((e) => e.type === 'removed'), 'participant removed', 3000);
+    // Believed once b answers nothing to our probe (participant-leave.ts): 1.5 s.
+    await until(() => events.some((e) => e.type === 'removed'), 'participant removed', 5000);
     expect(events.find((e) => e.type === 'removed')!.reason).toBe('disposed');
+    expect(a.disposeStats()).toEqual({ confirmed: 1, refuted: 0, foreign: 0 });
     expect(a.participants()).toHaveLength(0);
     expect(a.endpoints()).toHaveLength(0);
   });
@@ -70,5 +74,67 @@ describe('discovery between two participants on loopback', () => {
     b.crash();
     await until(() => events.some((e) => e.type === 'removed'), 'lease expiry', 8000);
     expect(events.find((e) => e.type === 'removed')!.reason).toBe('lease-expired');
+  });
+
+  it('a participant cut off past its lease and back is seen again, with its endpoints and its data (issue 66)', async () => {
+    // b's own view of a outlives the cut (a's lease is long), so b keeps its proxies of a's readers: a's new
+    // proxies' ACKNACK counts must still be heard (reader count floor, writer count gate).
+    let cut = false;
+    const a = await participant(DOMAIN, { leaseDurationSec: 60 });
+    const b = await participant(DOMAIN, { leaseDurationSec: 1.5, packetFilter: { incoming: () => !cut, outgoing: () => !cut } });
+    const w = b.createWriter({ topic: 'rt/pulse', typeName: 'T', qos: { reliability: 'reliable' } });
+    const r = a.createReader({ topic: 'rt/pulse', typeName: 'T', qos: { reliability: 'reliable' } });
+    let got = 0;
+    r.on('sample', () => got++);
+    const timer = setInterval(() => w.write(Buffer.from([0, 1, 0, 0, 7, 0, 0, 0])), 50);
+    try {
+      await until(() => got >= 5, 'samples before the cut');
+      const events: ParticipantEvent[] = [];
+      a.on('participant', (e) => events.push(e));
+      cut = true;
+      await until(() => events.some((e) => e.type === 'removed' && e.reason === 'lease-expired'), 'lease expiry', 10_000);
+      cut = false;
+      await until(() => events.some((e) => e.type === 'added'), 'b announced again', 10_000);
+      const before = got;
+      await until(() => got >= before + 10, 'b\'s samples again', 10_000);
+      expect(a.endpoints().some((e) => e.guid === w.guid)).toBe(true);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('a forged SPDP dispose changes nothing: not in another participant\'s name, not in its own name while it lives (issue 66)', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN, { leaseDurationSec: 60 });
+    b.createWriter({ topic: 'rt/z', typeName: 'T' });
+    await until(() => a.endpoints().some((e) => e.topicName === 'rt/z'), 'endpoint seen');
+    const events: ParticipantEvent[] = [];
+    a.on('participant', (e) => events.push(e));
+    const attacker = await FakePeer.open();
+    try {
+      const keyHash = Buffer.from(b.guid, 'hex');
+      const inlineQos = parameterList([
+        [0x0070, keyHash],
+        [0x0071, Buffer.from([0, 0, 0, 3])],
+      ]);
+      const dispose = (prefix: Buffer) => {
+        const d = header(new Bytes(), prefix);
+        data(d, { readerId: ENTITY.SPDP_READER, writerId: ENTITY.SPDP_WRITER, sn: { high: 0, low: 99 }, inlineQos, key: true, payload: Buffer.concat([Buffer.from([0, 3, 0, 0]), keyHash]) });
+        return d.done();
+      };
+      const port = a.locators.metatrafficUnicast[0].port;
+      // From the attacker's own prefix, naming b: ignored at once.
+      await attacker.send(dispose(fakePrefix()), port);
+      await until(() => a.disposeStats().foreign === 1, 'the foreign dispose counted');
+      // In b's own name, from the attacker's socket: b answers our probe, so it stays.
+      await attacker.send(dispose(b.prefix), port);
+      await until(() => a.disposeStats().refuted === 1, 'the dispose refuted by b\'s answer', 5000);
+      await new Promise((res) => setTimeout(res, 2000));
+      expect(events.filter((e) => e.type === 'removed')).toEqual([]);
+      expect(a.participants().map((p) => p.guidPrefix)).toEqual([b.guidPrefix]);
+      expect(a.endpoints().some((e) => e.topicName === 'rt/z')).toBe(true);
+    } finally {
+      attacker.close();
+    }
   });
 });

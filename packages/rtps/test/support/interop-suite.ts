@@ -93,6 +93,33 @@ export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: numbe
     expect(got).toEqual([1, 2, 3, 4].map((i) => `Hello World: ${i}`));
   });
 
+  it('a peer stopped (SIGSTOP) past its lease and continued is seen again, with its endpoints and its history (issue 66)', async () => {
+    // Its lease is clamped to 2 s on our side, so a stop of a few seconds expires it here while it may keep its own
+    // proxies of us (a stalled process or a Wi-Fi blip on a robot). Its writer wrote 30 samples and then nothing
+    // (like ros_discovery_info): our new proxy must get them again, so the writer must hear our new proxy's ACKNACKs,
+    // whose counts used to start from 1, below what the old proxy had sent (Fast DDS ignored them).
+    const p = await participant(domain, { userData: 'enclave=/;', peerIndexCount: 32, leaseDurationSec: 2, admission: { maxLeaseSec: 2 } });
+    const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 50 } } });
+    let got = 0;
+    r.on('sample', () => got++);
+    const events: ParticipantEvent[] = [];
+    p.on('participant', (e) => events.push(e));
+    const talker = await spawnPeer(vendor, 'talker', { domain, count: 30, periodMs: 30, durability: 'transient_local', depth: 50 });
+    await talker.waitForLine(/^done/, 20_000);
+    await until(() => got >= 30, 'the 30 samples', 20_000);
+    talker.kill('SIGSTOP');
+    await until(() => events.some((e) => e.type === 'removed' && e.participant.guid === talker.guid), 'lease expiry of the stopped peer', 15_000);
+    expect(events.find((e) => e.type === 'removed')!.reason).toBe('lease-expired');
+    // Stopped longer than our own lease too: on waking it may find us expired, or hear our queued announcements first.
+    await new Promise((res) => setTimeout(res, 3000));
+    const removedAt = events.length;
+    talker.kill('SIGCONT');
+    await until(() => events.slice(removedAt).some((e) => e.type === 'added' && e.participant.guid === talker.guid), 'the peer announced again', 30_000);
+    await until(() => p.endpoints().some((e) => e.topicName === 'rt/chatter' && e.kind === 'writer'), 'its endpoints again', 10_000);
+    await until(() => got >= 60, 'its history again', 10_000);
+    expect(r.matchedWriters().length).toBe(1);
+  }, 120_000);
+
   it('a peer stopped with SIGTERM disappears at once (dispose); one killed with SIGKILL after its lease', async () => {
     const p = await ours();
     const events: ParticipantEvent[] = [];

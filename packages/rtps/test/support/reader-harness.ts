@@ -5,7 +5,8 @@ import { makeGuid } from '../../src/guid.js';
 import { decodeMessage } from '../../src/message.js';
 import { MessageBuilder } from '../../src/outgoing.js';
 import { resolveQos, type DurabilityKind } from '../../src/qos.js';
-import { ReliableReader, type WriterProxy } from '../../src/reliable-reader.js';
+import { ReliableReader } from '../../src/reliable-reader.js';
+import type { WriterProxy } from '../../src/writer-proxy.js';
 import type { Submessage } from '../../src/submessages/index.js';
 import { VendorId } from '../../src/vendor.js';
 
