@@ -12,13 +12,15 @@
 //   datagrams agreed again. Now layouts are learned from completed samples: the forged one changes nothing.
 // - a forged DATA_FRAG in other sizes sent ahead of a sample held its SN until the reassembly expired (10 s without
 //   the stream); now the writer's own fragments start the sample over.
+// - one GAP or HEARTBEAT in the writer's name claiming SNs up to 2^40 (or 4,000 ahead) stopped the stream for good or for
+//   thousands of samples (issue 66); now claims move it only as far as the writer's data showed (writer-claims.ts).
 // After each attack the stream is still delivered at its rate and memory is back within a bound. Offset 183.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CYCLONE, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { peerEnv } from '../../../test-support/peers/harness.js';
-import { Bytes, dataFrag, header, heartbeat, heartbeatFrag, infoDst, infoTs, sn } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { Bytes, dataFrag, gap, header, heartbeat, heartbeatFrag, infoDst, infoTs, sn } from '../../../test-support/rtps-fuzz/datagrams.js';
 import { FakePeer } from '../../../test-support/rtps-fuzz/fake-peer.js';
 import { nativeReceiveAvailable } from '../src/native-udp.js';
 import { CountGate } from '../src/count-gate.js';
@@ -114,6 +116,33 @@ describeWith(CYCLONE, 'a ddsperf stream under forged datagrams', () => {
       await until(() => asked.indexOf(0x7fffffff) < asked.length - 2 && gate.last !== 0x7fffffff, 'the real HEARTBEAT_FRAG counts taken again', 30_000);
       expect(await deliveredOver(count, 3000)).toBeGreaterThan(RATE * 1.5);
     }, 60_000);
+
+    // Issue 66: claims (writer-claims.ts). Each forged datagram once, in the writer's name; the stream must keep its
+    // rate and lose nothing. Before, the GAPs stopped it for good (or for the next 4,000 samples: 20 s at 200/s) and
+    // counted 2^40 samples lost, and the HEARTBEAT stopped it for good.
+    const claims: Array<{ name: string; forge: (b: Bytes, o: { readerId: number; writerId: number; next: bigint }) => void }> = [
+      { name: 'a GAP from 1 to 2^40', forge: (b, o) => gap(b, { readerId: o.readerId, writerId: o.writerId, start: sn(1n), base: sn(2n ** 40n), numBits: 0, words: [] }) },
+      { name: 'a GAP from the next expected SN to 4,000 past it', forge: (b, o) => gap(b, { readerId: o.readerId, writerId: o.writerId, start: sn(o.next), base: sn(o.next + 4000n), numBits: 0, words: [] }) },
+      { name: 'a HEARTBEAT with first = last = 2^40 and count 0x7fffffff', forge: (b, o) => heartbeat(b, { readerId: o.readerId, writerId: o.writerId, first: sn(2n ** 40n), last: sn(2n ** 40n), count: 0x7fffffff }) },
+    ];
+    for (const claim of claims) {
+      it(`${path.name}: ${claim.name} in the writer's name changes nothing: same rate, nothing lost`, async () => {
+        const { p, count, writer, r } = await stream(path.native);
+        const proxy = r.core.writers.get(writer)!;
+        const rateBefore = await deliveredOver(count, 2000);
+        const lostBefore = proxy.lost;
+        attacker = await FakePeer.open();
+        const forged = header(new Bytes(), Buffer.from(writer.slice(0, 24), 'hex'), 0x0110);
+        claim.forge(forged, { readerId: parseInt(r.guid.slice(24), 16), writerId: parseInt(writer.slice(24), 16), next: BigInt(proxy.nextExpected) });
+        const handled = p.stats.datagrams;
+        await attacker.send(forged.done(), userPort(p));
+        await until(() => p.stats.datagrams > handled, 'the forged datagram received');
+        const rateAfter = await deliveredOver(count, 2000);
+        expect(rateAfter).toBeGreaterThan(Math.min(rateBefore, RATE * 2) * 0.75);
+        expect(proxy.lost - lostBefore).toBe(0);
+        expect(r.core.writers.get(writer)).toBe(proxy);
+      }, 60_000);
+    }
 
     it(`${path.name}: forged fragmented samples far ahead and just ahead hold bounded memory, and the stream goes on`, async () => {
       const { p, count, writer, r } = await stream(path.native);
