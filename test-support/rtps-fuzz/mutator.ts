@@ -143,7 +143,7 @@ export class RtpsMutator {
     const user = this.dice.chance(0.25);
     const writer = user ? this.dice.pick(USER_WRITERS) : this.dice.pick(BUILTIN_WRITERS);
     const reader = this.dice.chance(0.2) ? 0 : user ? this.dice.pick(USER_READERS) : this.dice.pick(BUILTIN_READERS);
-    switch (this.dice.int(14)) {
+    switch (this.dice.int(17)) {
       case 0:
       case 1: {
         heartbeat(b, { readerId: reader, writerId: writer, first: this.wsn(), last: this.wsn(), count: this.count(), final: this.dice.chance(0.3) });
@@ -201,6 +201,27 @@ export class RtpsMutator {
         const body = this.bytes(this.dice.int(64));
         submessage(b, id, this.dice.int(256) & ~1, (b) => b.bytes(body), this.dice.chance(0.3) ? this.u16() : undefined);
         return { kind: 'RAW' };
+      }
+      case 12: {
+        // An SPDP dispose (issue 66): in the sender's own name, or naming another of the fuzzer's peers (foreign).
+        const named = this.dice.chance(0.5) ? this.peer() : this.bytes(12);
+        const keyHash = Buffer.concat([named, Buffer.from([0, 0, 1, 0xc1])]);
+        const inlineQos = parameterList([
+          [0x0070, keyHash],
+          [0x0071, Buffer.from([0, 0, 0, this.dice.pick([1, 2, 3])])],
+        ]).subarray(4);
+        data(b, { readerId: ENTITY.SPDP_READER, writerId: ENTITY.SPDP_WRITER, sn: this.wsn(), inlineQos, key: true, payload: Buffer.concat([Buffer.from([0, 3, 0, 0]), keyHash]) });
+        return { kind: 'SPDP_DISPOSE' };
+      }
+      case 13: {
+        // A blind ACKNACK to one of the target's built-in writers: what a flood sends to look "proven" (issue 66).
+        acknack(b, { readerId: this.dice.pick(BUILTIN_READERS), writerId: this.dice.pick(BUILTIN_WRITERS), base: sn(this.dice.chance(0.5) ? 1n : BigInt(1 + this.dice.int(20))), numBits: 0, words: [], count: this.count() });
+        return { kind: 'BLIND_ACKNACK' };
+      }
+      case 14: {
+        // A claim far past a writer's data: a GAP from 1 (or a small SN) to far ahead (issue 66).
+        gap(b, { readerId: reader, writerId: writer, start: sn(BigInt(1 + this.dice.int(4))), base: sn(this.dice.pick([2n ** 40n, 4000n, 2n ** 52n - 1n, 2n ** 32n])), numBits: 0, words: [] });
+        return { kind: 'GAP_CLAIM', user };
       }
       default: {
         // A valid-looking HEARTBEAT on the peer's SEDP writer with extreme SNs: the issue's attack, varied.
