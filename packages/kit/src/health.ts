@@ -40,6 +40,10 @@ export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
   'ros_unavailable',
   'ros_discovery_server_not_answering',
   'ros_service_interface_unavailable',
+  // Part of the graph cannot reach the gateway: a stream stuck on data its writer announces, or real newcomers
+  // turned away by a participant table full of proven participants (docs/ros2.md "Never blind").
+  'ros_stream_stuck',
+  'ros_discovery_refusing',
   // A configured plugin could not start; a configured peer gateway does not answer.
   'plugin_disabled',
   'peer_offline',

@@ -1,7 +1,9 @@
 // @medkit/rtps public API. Everything else in src/ is internal.
 
 export { createParticipant, Participant } from './participant.js';
-export type { DiscoveredParticipant, ParticipantEvent, EndpointEvent, ChangeType, ParticipantEvents, ParticipantTableStats } from './participant.js';
+export type { DiscoveredParticipant, ParticipantEvent, EndpointEvent, ChangeType, ParticipantEvents, ParticipantTableStats, DisposeStats } from './participant.js';
+export type { StuckStream } from './stuck-streams.js';
+export { STUCK_AFTER_MS } from './stuck-streams.js';
 export type { ParticipantOptions, ResourceLimits, AdmissionLimits, PacketFilter } from './participant-options.js';
 export type { DiscoveryServerStatus } from './discovery-server.js';
 export type { DiscoveryServerAddress } from './discovery-server-list.js';

@@ -5,13 +5,14 @@ import type { EndpointData } from './discovery-sedp-data.js';
 import type { SedpBuiltins } from './discovery-sedp.js';
 import type { EndpointMatcher, LocalEndpoint } from './endpoint-matching.js';
 import type { ReassemblyBudget } from './fragment-reassembly.js';
-import { EntityKind, guidEntityId, makeGuid, type Guid } from './guid.js';
+import { EntityId, EntityKind, guidEntityId, makeGuid, type Guid } from './guid.js';
 import type { MessageBuilder } from './outgoing.js';
 import type { ResolvedOptions } from './participant-options.js';
 import { EndpointRefusedError, type ParticipantSecurity } from './participant-security.js';
 import { resolveQos } from './qos.js';
 import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
+import type { StuckStream } from './stuck-streams.js';
 import { Reader, type ReaderConfig } from './topic-reader.js';
 import { Writer, type WriterConfig } from './topic-writer.js';
 
@@ -34,6 +35,13 @@ interface LocalEndpointsHost {
   writersChanged(): void;
 }
 
+/** The built-in readers' topics, as DDS names them (stuck streams of discovery). */
+const BUILTIN_TOPICS = new Map<number, string>([
+  [EntityId.SEDP_PUBLICATIONS_READER, 'DCPSPublication'],
+  [EntityId.SEDP_SUBSCRIPTIONS_READER, 'DCPSSubscription'],
+  [EntityId.PARTICIPANT_MESSAGE_READER, 'DCPSParticipantMessage'],
+]);
+
 export class LocalEndpoints {
   /** Reliable writers and readers by entity id: the builtin ones and our user endpoints' cores. */
   readonly writers = new Map<number, ReliableWriter>();
@@ -43,6 +51,19 @@ export class LocalEndpoints {
   private entityCounter = 0;
 
   constructor(private readonly host: LocalEndpointsHost) {}
+
+  /** Every stream of our readers, user and built-in, that is stuck (stuck-streams.ts); at most `max`, oldest first. */
+  stuckStreams(now: number, max: number): StuckStream[] {
+    const topics = new Map<ReliableReader, string>();
+    for (const l of this.user.values()) if (l.kind === 'reader') topics.set(l.r.core, l.r.topic);
+    const out: StuckStream[] = [];
+    for (const [entityId, reader] of this.readers) {
+      for (const { proxy, since } of reader.stuckWriters(now)) {
+        out.push({ topic: topics.get(reader) ?? BUILTIN_TOPICS.get(entityId) ?? `entity ${entityId.toString(16)}`, writerGuid: proxy.guid, since, nextExpected: proxy.nextExpected, owedHigh: proxy.owedHigh });
+      }
+    }
+    return out.sort((a, b) => a.since - b.since).slice(0, max);
+  }
 
   /** Creates a writer and announces it through SEDP. */
   createWriter(cfg: WriterConfig): Writer {

@@ -208,9 +208,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.remotes.stats(Date.now());
   }
 
-  /** What became of the SPDP disposes received: confirmed leaves, refuted ones (alive), foreign ones (ignored). */
+  /** What became of the SPDP disposes received: confirmed, refuted (alive) or foreign (ignored) ones. */
   disposeStats(): DisposeStats {
     return { ...this.leaves.stats };
+  }
+
+  /** Our readers' streams that no longer move while their writers announce data (stuck-streams.ts), oldest first. */
+  stuckStreams(max = 32): ReturnType<LocalEndpoints['stuckStreams']> {
+    return this.local.stuckStreams(Date.now(), max);
   }
 
   /** Receive-path counters (datagrams, malformed). */
@@ -220,7 +225,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** Traffic and table counters for monitoring; cheap enough to read on every scrape. */
   trafficStats(): TrafficStats {
-    return collectTrafficStats(this.remotes.size, this.local.user.values(), this.received, this.receiver.stats.malformed, this.transport.sent);
+    return collectTrafficStats(this.remotes.size, this.local.user.values(), this.received, this.receiver.stats.malformed, this.transport.sent, this.local.stuckStreams(Date.now(), Infinity).length);
   }
 
   // ---- transport ------------------------------------------------------------------------

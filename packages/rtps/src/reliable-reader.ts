@@ -19,6 +19,7 @@ import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
 import { VendorId } from './vendor.js';
 import { keptChange, type ReceivedChange, type WriterProxy } from './writer-proxy.js';
+import { noteHeartbeat, stuckSince } from './stuck-streams.js';
 import { confirmedEnd, credibleLimit, noEvidence, noteWritten, trustFirstContact } from './writer-claims.js';
 
 interface ReaderOptions {
@@ -123,6 +124,9 @@ export class ReliableReader {
       liveLastFrag: 0,
       lost: 0,
       written: noEvidence(),
+      owedHigh: 0,
+      progressSn: 1,
+      progressAt: Date.now(),
       ackNackCount: this.counts.ackNack,
       nackFragCount: this.counts.nackFrag,
       preemptAt: Date.now() + PREEMPT_FIRST_MS,
@@ -249,8 +253,10 @@ export class ReliableReader {
     if (to > p.nextExpected) this.skipTo(p, to);
     this.flush(p);
     if (p.presyncHigh !== undefined) this.checkPresync(p, now);
+    const owed = Math.min(last, credibleLimit(p.written, now));
+    noteHeartbeat(p, owed, now);
     const missing: number[] = [];
-    const top = Math.min(last, credibleLimit(p.written, now), p.nextExpected + MAX_SET_BITS - 1);
+    const top = Math.min(owed, p.nextExpected + MAX_SET_BITS - 1);
     for (let sn = p.nextExpected; sn <= top; sn++) if (!p.pending.has(sn) && !p.frags?.has(sn)) missing.push(sn);
     this.repairFragments(p, now, true);
     // Do not ask again, for a short while, for what we just asked for: the repair is probably
@@ -453,6 +459,16 @@ export class ReliableReader {
       if (p.frags && p.frags.heldBytes > 0) p.frags.expire(now);
       if (p.repair && repairOverdue(p.repair, now)) this.repairFragments(p, now, false);
     }
+  }
+
+  /** The writers whose stream is stuck (stuck-streams.ts), with since when. */
+  stuckWriters(now: number): Array<{ proxy: WriterProxy; since: number }> {
+    const out: Array<{ proxy: WriterProxy; since: number }> = [];
+    for (const p of this.writers.values()) {
+      const since = stuckSince(p, now);
+      if (since !== undefined) out.push({ proxy: p, since });
+    }
+    return out;
   }
 
   /** Number of buffered out-of-order changes and partial samples (for bounds checks). */

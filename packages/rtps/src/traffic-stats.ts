@@ -20,6 +20,8 @@ export interface TrafficStats {
   droppedIn: number;
   /** Datagrams the socket failed to send (unreachable destination, buffer full). */
   droppedOut: number;
+  /** Streams of our readers stuck on data their writers announce (stuck-streams.ts). */
+  stuckStreams: number;
 }
 
 /** The send side's counters, kept by the UDP transport. */
@@ -38,7 +40,7 @@ export interface ReceiveCounters {
 }
 
 /** Assembles the figures: `local` is the participant's own user endpoints, `malformed` the receive path's count. */
-export function collectTrafficStats(participants: number, local: Iterable<{ kind: 'reader' | 'writer' }>, received: ReceiveCounters, malformed: number, sent: SendCounters): TrafficStats {
+export function collectTrafficStats(participants: number, local: Iterable<{ kind: 'reader' | 'writer' }>, received: ReceiveCounters, malformed: number, sent: SendCounters, stuckStreams: number): TrafficStats {
   let readers = 0;
   let writers = 0;
   for (const e of local) {
@@ -56,5 +58,6 @@ export function collectTrafficStats(participants: number, local: Iterable<{ kind
     bytesOut: sent.bytes,
     droppedIn: received.filtered + malformed,
     droppedOut: sent.errors,
+    stuckStreams,
   };
 }

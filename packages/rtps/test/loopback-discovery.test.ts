@@ -5,7 +5,7 @@ import type { EndpointEvent, ParticipantEvent } from '../src/index.js';
 import { VendorId } from '../src/index.js';
 import { closeAll, participant, until } from './support/loopback.js';
 import { testDomain } from '../../../test-support/domains.js';
-import { data, ENTITY, header, parameterList, Bytes } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { data, ENTITY, header, parameterList, Bytes, SM, submessageIds } from '../../../test-support/rtps-fuzz/datagrams.js';
 import { FakePeer, fakePrefix } from '../../../test-support/rtps-fuzz/fake-peer.js';
 
 const DOMAIN = testDomain(0);
@@ -137,4 +137,29 @@ describe('discovery between two participants on loopback', () => {
       attacker.close();
     }
   });
+
+  it('a stream whose data no longer arrives while its writer heartbeats is named as stuck, and is not once it moves (issue 66)', async () => {
+    // a drops every datagram carrying b's DATA while `cut`: b's HEARTBEATs still announce the samples a cannot get.
+    let cut = false;
+    const a = await participant(DOMAIN, { packetFilter: { incoming: (d) => !(cut && submessageIds(d).some((x) => x.id === SM.DATA)), outgoing: () => true } });
+    const b = await participant(DOMAIN);
+    const w = b.createWriter({ topic: 'rt/stuck', typeName: 'T', qos: { reliability: 'reliable', history: { kind: 'keep-all' } } });
+    const r = a.createReader({ topic: 'rt/stuck', typeName: 'T', qos: { reliability: 'reliable' } });
+    let got = 0;
+    r.on('sample', () => got++);
+    expect(await r.waitForMatch(1, 10_000)).toBe(true);
+    const sample = Buffer.from([0, 1, 0, 0, 7, 0, 0, 0]);
+    w.write(sample);
+    await until(() => got === 1, 'the first sample');
+    cut = true;
+    for (let i = 0; i < 5; i++) w.write(sample);
+    // (b's liveliness DATA is dropped too: its DCPSParticipantMessage stream is as stuck, and named as well.)
+    const ours = () => a.stuckStreams().find((x) => x.topic === 'rt/stuck');
+    await until(() => ours() !== undefined, 'the stream named as stuck', 15_000);
+    expect(ours()).toMatchObject({ writerGuid: w.guid, nextExpected: 2, owedHigh: 6 });
+    expect(a.trafficStats().stuckStreams).toBeGreaterThanOrEqual(1);
+    cut = false;
+    await until(() => got === 6, 'the repairs');
+    expect(ours()).toBeUndefined();
+  }, 30_000);
 });

@@ -18,6 +18,7 @@ export function registerRtpsMetrics(m: MetricsService, traffic: () => TrafficSta
   counter('medkit_rtps_sent_bytes_total', 'Bytes of RTPS datagrams sent.', 'bytesOut');
   counter('medkit_rtps_received_datagrams_total', 'RTPS datagrams received.', 'datagramsIn');
   counter('medkit_rtps_sent_datagrams_total', 'RTPS datagrams sent.', 'datagramsOut');
+  gauge('medkit_rtps_stuck_streams', "Streams of the gateway's readers stuck on data their writers announce (/health ros_stream_stuck).", 'stuckStreams');
   counter('medkit_rtps_received_in_place_datagrams_total', 'RTPS datagrams whose fragment payload was received straight into its sample.', 'placedIn');
   new m.client.Counter({
     name: 'medkit_rtps_dropped_datagrams_total',

@@ -1,6 +1,6 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
-import type { DiscoveryServerAddress, DiscoveryServerStatus, ParticipantTableStats, ProtocolViolationReport, TrafficStats } from '@medkit/rtps';
+import type { DiscoveryServerAddress, DiscoveryServerStatus, ParticipantTableStats, ProtocolViolationReport, StuckStream, TrafficStats } from '@medkit/rtps';
 import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption, type RosDistro } from '@medkit/ros2';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { token, type Token } from '@medkit/server';
@@ -105,6 +105,11 @@ export class RosConnection {
   /** Counters of the remote-participant table (size, cap, evicted / dropped / rate-limited newcomers, pressure). */
   participantTable(): ParticipantTableStats {
     return this.context.participant.participantStats();
+  }
+
+  /** Our readers' streams stuck on data their writers announce (rtps stuck-streams.ts), oldest first, at most `max`. */
+  stuckStreams(max?: number): StuckStream[] {
+    return this.context.participant.stuckStreams(max);
   }
 
   /** The configured discovery servers and whether each answers (empty without `ros.discovery_server`). */

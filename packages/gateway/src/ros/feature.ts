@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ROS_GRAPH_SERVICE, ROS_SERVICE, RosConnection, type RosConnectionOptions } from './connection.js';
 import { rosGraphSource } from './graph-source.js';
-import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState } from './health.js';
+import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState, type StuckStreamHealth } from './health.js';
 import { warning } from '@medkit/kit';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
 import { typeHashHealth } from './type-hash-health.js';
@@ -47,6 +47,15 @@ export function graphCounts(ros: RosConnection): RosGraphCounts {
     vendors,
     humble_participants: parts.filter((p) => p.gidSize === 24).length,
   };
+}
+
+/** The connection's stuck streams (at most 32), named as the graph knows their writers. */
+export function stuckStreams(ros: RosConnection, now = Date.now()): StuckStreamHealth[] {
+  return ros.stuckStreams(32).map((s) => {
+    const ep = ros.graph.endpoint(s.writerGuid);
+    const node = ros.graph.nodeOfEndpoint(s.writerGuid);
+    return { topic: ep?.rosName ?? s.topic, role: ep?.role ?? 'other', writer_guid: s.writerGuid, ...(node ? { node: node.fqn } : {}), stuck_ms: now - s.since, next_expected: s.nextExpected, announced_up_to: s.owedHigh };
+  });
 }
 
 /** What /health says about SROS2 for this start-up decision and connection. */
@@ -91,7 +100,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
       }
       ctx.health.add(() => {
-        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers() };
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers(), stuck: stuckStreams(ros) };
         return rosHealth(state);
       });
       ctx.health.add(() => (ros ? typeHashHealth(ros.graph, ros.types) : {}));

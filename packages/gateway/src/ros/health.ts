@@ -30,10 +30,25 @@ export type RosSecurityHealth =
   | { state: 'unsecured'; enclave: string; reason: string }
   | { state: 'secured'; enclave: string; dir: string; peers?: PeerAuthStatus[] };
 
+/** A stream of the gateway's readers stuck on data its writer announces, named as the graph knows it. */
+export interface StuckStreamHealth {
+  /** ROS name (`/chatter`, `/fault_manager/report_fault` for a service's requests), else the DDS topic. */
+  topic: string;
+  /** `request` when it carries a service's requests to the gateway. */
+  role: 'topic' | 'request' | 'reply' | 'other';
+  writer_guid: string;
+  /** The writer's node (`/ns/name`), when the graph knows it. */
+  node?: string;
+  /** How long it has not moved (ms). */
+  stuck_ms: number;
+  next_expected: number;
+  announced_up_to: number;
+}
+
 export type RosState =
   | { state: 'disabled' }
   | { state: 'failed'; error: string; options: RosConnectionOptions; security?: RosSecurityHealth }
-  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[] };
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[]; stuck?: StuckStreamHealth[] };
 
 /**
  * Peers listed in `x-medkit-ros.security.peers` at most; the rest are counted by status. Authenticated peers come
@@ -139,10 +154,13 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
       ...(s.table ? { participant_table: participantTableFields(s.table) } : {}),
       ...(s.discoveryInfo ? { discovery_info: discoveryInfoFields(s.discoveryInfo) } : {}),
       ...(s.discoveryServers?.length ? { discovery_servers: discoveryServerFields(s.discoveryServers) } : {}),
+      stuck_streams: s.stuck ?? [],
     },
   };
   const warnings: HealthWarning[] = [...(s.discoveryInfo ? discoveryInfoWarnings(s.discoveryInfo, now) : []), ...discoveryServerWarnings(s.discoveryServers ?? [], now)];
   if (s.table?.underPressure) warnings.push(participantTablePressureWarning(s.table));
+  if (s.table?.underPressure && s.table.dropped > 0) warnings.push(participantTableRefusingWarning(s.table));
+  if (s.stuck?.length) warnings.push(stuckStreamsWarning(s.stuck));
   const refused = refusedPeersWarning(s.security);
   if (refused) warnings.push(refused);
   const refusedEndpoints = refusedEndpointsWarning(s.security);
@@ -152,6 +170,28 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
     if (w) warnings.push(w);
   }
   return { fields, warnings };
+}
+
+/**
+ * Every seat is held by a proven participant and newcomers are turned away: a real node that starts now is not
+ * listed (degraded, docs/ros2.md "Never blind").
+ */
+function participantTableRefusingWarning(t: ParticipantTableStats): HealthWarning {
+  return warning(
+    'ros_discovery_refusing',
+    `The DDS participant table is full of proven participants (${t.proven} of ${t.capacity}) and turned ${t.dropped} newcomer(s) away: ` +
+      'a node that starts now may not be listed until seats come free (their leases end). Raise ros.participants.max if the robot really has that many participants.',
+  );
+}
+
+/** Streams stuck on data their writers announce (degraded): the node's data or service requests no longer reach us. */
+function stuckStreamsWarning(stuck: StuckStreamHealth[]): HealthWarning {
+  const shown = stuck.slice(0, 3).map((s) => `${s.role === 'request' ? 'requests of service ' : ''}${s.topic} from ${s.node ?? s.writer_guid} (stuck ${Math.round(s.stuck_ms / 1000)} s at SN ${s.next_expected}, announced up to ${s.announced_up_to})`);
+  return warning(
+    'ros_stream_stuck',
+    `${stuck.length} stream(s) no longer reach the gateway although their writers announce data: ${shown.join('; ')}${stuck.length > 3 ? '; ...' : ''} (x-medkit-ros.stuck_streams)`,
+    { ros_node_fqns: [...new Set(stuck.flatMap((s) => (s.node ? [s.node] : [])))] },
+  );
 }
 
 /** The hint for an empty graph, or undefined when nodes are seen. */

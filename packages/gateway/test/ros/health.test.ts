@@ -1,6 +1,7 @@
 // The ROS part of /health: counts, and the hints an empty graph gets.
 import { describe, expect, it } from 'vitest';
 import { emptyGraphWarning, EMPTY_GRAPH_GRACE_MS, MAX_SECURITY_PEERS, rosHealth } from '../../src/ros/health.js';
+import { degradesHealth } from '@medkit/kit';
 
 const opts = { domainId: 7, localhostOnly: false, initialPeers: [], interfaces: [] };
 const counts = (participants: number, nodes: number) => ({ participants, nodes, vendors: {}, humble_participants: 0 });
@@ -39,6 +40,21 @@ describe('ROS health', () => {
     expect(h.warnings![0].message).toMatch(/1024 of 1024 seats used \(3 proven\), 2976 unproven participants evicted, 800 newcomers rate-limited/);
     expect(h.fields!['x-medkit-ros']).toMatchObject({ participant_table: { tracked: 1024, capacity: 1024, proven: 3, evicted: 2976, rate_limited: 800, under_pressure: true } });
     expect(rosHealth({ ...s, table: { ...table, underPressure: false } }, 1).warnings).toEqual([]);
+  });
+
+  it('a table full of proven participants that turns newcomers away, and a stuck stream, make /health degraded naming them (issue 66)', () => {
+    const table = { tracked: 1024, capacity: 1024, proven: 1024, onProbation: 0, admitted: 1100, evicted: 0, dropped: 76, rateLimited: 0, leasesClamped: 0, expired: 0, trackedSources: 8, underPressure: true };
+    const stuck = [{ topic: '/fault_manager/report_fault', role: 'request' as const, writer_guid: 'ab'.repeat(16), node: '/base/battery_monitor', stuck_ms: 7200, next_expected: 12, announced_up_to: 15 }];
+    const h = rosHealth({ state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1024, 3), table, stuck }, 1);
+    const codes = h.warnings!.map((w) => w.code);
+    expect(codes).toEqual(['ros_discovery_pressure', 'ros_discovery_refusing', 'ros_stream_stuck']);
+    expect(codes.filter(degradesHealth)).toEqual(['ros_discovery_refusing', 'ros_stream_stuck']);
+    const w = h.warnings![2];
+    expect(w.message).toMatch(/requests of service \/fault_manager\/report_fault from \/base\/battery_monitor \(stuck 7 s at SN 12, announced up to 15\)/);
+    expect(w.ros_node_fqns).toEqual(['/base/battery_monitor']);
+    expect(h.fields!['x-medkit-ros']).toMatchObject({ stuck_streams: stuck });
+    // The pressure alone (evictions of unproven fakes) stays a notice.
+    expect(rosHealth({ state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1024, 3), table: { ...table, dropped: 0 } }, 1).warnings!.map((x) => x.code).filter(degradesHealth)).toEqual([]);
   });
 
   it('SROS2: a flood of made-up participants (5,000 refused or stuck authenticating) leaves the real authenticated peers listed', () => {
