@@ -39,7 +39,8 @@ export interface ReportFaultRequest {
 
 /**
  * `null` when the report may be applied; otherwise why it was rejected (docs/faults.md plus size limits).
- * `sourceProblem` is the rule of the path the report came by on `source_id` (over ROS: a node's name).
+ * `sourceProblem` is the rule of the path the report came by on `source_id` (over ROS: a node's name); what it
+ * returns follows `source_id ` in the reason.
  */
 export function validateReport(req: ReportFaultRequest, sourceProblem?: (sourceId: string) => string | undefined): string | null {
   const codeError = validateFaultCode(req.fault_code);
@@ -51,7 +52,7 @@ export function validateReport(req: ReportFaultRequest, sourceProblem?: (sourceI
   if (typeof req.source_id !== 'string' || req.source_id.length === 0) return 'source_id is empty';
   if (req.source_id.length > MAX_SOURCE_ID_LENGTH) return `source_id is longer than ${MAX_SOURCE_ID_LENGTH} characters`;
   const sourceError = sourceProblem?.(req.source_id);
-  if (sourceError) return `source_id is not a ROS node name: ${sourceError}`;
+  if (sourceError) return `source_id ${sourceError}`;
   if (typeof req.description !== 'string') return 'description is not a string';
   if (req.description.length > MAX_DESCRIPTION_LENGTH) return `description is longer than ${MAX_DESCRIPTION_LENGTH} characters`;
   return null;

@@ -15,6 +15,12 @@ const PKG = 'ros2_medkit_msgs';
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
 
+/** A ROS reporter names itself by its node's fully qualified name: anything else (a homoglyph, a `~`) is refused. */
+function notANodeName(sourceId: string): string | undefined {
+  const problem = nodeFqnProblem(sourceId);
+  return problem && `is not a ROS node name: ${problem}`;
+}
+
 /** QoS of ~/events: subscribers must be reliable with depth 100 to match (docs/faults.md). */
 export const FAULT_EVENTS_QOS = { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } } as const;
 
@@ -56,8 +62,7 @@ export function serveFaultManager(node: RosNode, mgr: FaultManager, log: FaultLo
 
   serve('report_fault', 'ReportFault', (req) => {
     stats.reports++;
-    // A ROS reporter names itself by its node's fully qualified name: anything else (a homoglyph, a `~`) is refused.
-    const out = mgr.report({ fault_code: str(req.fault_code), event_type: num(req.event_type), severity: num(req.severity), description: str(req.description), source_id: str(req.source_id) }, nodeFqnProblem);
+    const out = mgr.report({ fault_code: str(req.fault_code), event_type: num(req.event_type), severity: num(req.severity), description: str(req.description), source_id: str(req.source_id) }, notANodeName);
     if (!out.accepted) stats.rejected++;
     // ReportFault's reply is only `accepted` (the reference's interface); the reason goes to the log and /health.
     return { accepted: out.accepted };
