@@ -13,6 +13,14 @@ function isUserError(err: unknown): err is Error {
   return err instanceof UsageError || err instanceof ConfigError || err instanceof StorageError || (err as { code?: unknown } | undefined)?.code === 'manifest-invalid';
 }
 
+/** The one line for a listen that failed on the configuration (port taken, host that is no name here), else undefined. */
+function listenProblem(err: NodeJS.ErrnoException & { hostname?: string }): string | undefined {
+  if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') return `cannot listen: ${err.message} (choose another --port or --host)`;
+  // getaddrinfo: the name does not resolve (ENOTFOUND) or no DNS answer came (EAI_AGAIN).
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return `server.host '${err.hostname ?? '?'}' does not resolve (${err.code}); give --host an address or a name of this machine`;
+  return undefined;
+}
+
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number | undefined> {
   let command;
   try {
@@ -69,16 +77,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     gateway = await createGateway({ config, features });
     url = await gateway.listen();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const listenFailed = code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL';
-    if (isUserError(err)) console.error(`medkit: ${err.message}`);
-    else if (listenFailed) console.error(`medkit: cannot listen: ${(err as Error).message} (choose another --port or --host)`);
+    const problem = isUserError(err) ? err.message : listenProblem(err as NodeJS.ErrnoException & { hostname?: string });
+    if (problem) console.error(`medkit: ${problem}`);
     // Stop what start-up already opened (ROS participant, fault manager, timers, database) so the
     // process ends instead of running on without an HTTP server.
     if (gateway) {
       await gateway.close().catch((closeErr: unknown) => console.error(`medkit: error during shutdown: ${(closeErr as Error).message}`));
     }
-    if (isUserError(err) || listenFailed) return 2;
+    if (problem) return 2;
     throw err;
   }
   out.write(formatSummary(gateway, url));

@@ -44,7 +44,7 @@ describe('medkit command', () => {
     expect(q.stderr()).toMatch(/--nope/);
   });
 
-  it('refuses to start on a refuse-class key, naming key, value and range', async () => {
+  it('refuses to start on an invalid key value, naming key, value and range', async () => {
     const p = runMedkit(['gateway', '--no-ros', '--data-dir', tmp(), '--set', 'parameter_service_timeout_sec=50']);
     expect(await p.exited).toBe(2);
     expect(p.stderr()).toMatch(/parameter_service_timeout_sec=.*50.*0\.1–10.*refusing to start/);
@@ -61,11 +61,11 @@ describe('medkit command', () => {
     const cases: [string[], RegExp][] = [
       [['--set', 'scripts.sandbox.mod=strict'], /unknown configuration key 'scripts\.sandbox\.mod' \(command line\) \(did you mean 'scripts\.sandbox\.mode'\?\).*refusing to start/],
       [['--set', 'scripts.limits.disk_gb=1'], /unknown configuration key 'scripts\.limits\.disk_gb'.*\(did you mean 'scripts\.limits\.disk_mb'\?\).*refusing to start/],
-      [['--set', 'scripts.limits.memory_mb=10'], /scripts\.limits\.memory_mb="10" is invalid: outside the allowed range 16–1048576; refusing to start/],
+      [['--set', 'scripts.limits.memory_mb=10'], /scripts\.limits\.memory_mb="10" \(command line\) is invalid: outside the allowed range 16–1048576; refusing to start/],
       [['--config', file], new RegExp(`unknown configuration key 'scripts\\.sandbox\\.mod' in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*refusing to start`)],
       [['--set', 'plugins=procfs_introspection', '--set', 'plugins.procfs_introspection.proc_rot=/host'], /unknown configuration key 'plugins\.procfs_introspection\.proc_rot' \(did you mean 'plugins\.procfs_introspection\.proc_root'\?\).*refusing to start/],
     ];
-    const runs = cases.map(([args]) => runMedkit(['gateway', '--no-ros', '--port', '0', '--data-dir', tmp(), ...args]));
+    const runs = cases.map(([args]) => runMedkit(['gateway', '--no-ros', '--port', '18080', '--data-dir', tmp(), ...args]));
     procs.push(...runs);
     for (const [i, [args, message]] of cases.entries()) {
       expect(await runs[i].exited, args.join(' ')).toBe(2);
@@ -107,7 +107,7 @@ describe('medkit command', () => {
   it('starts from a ROS parameter file with flags on top, prints one summary, and exits 0 on SIGTERM', async () => {
     const dir = tmp();
     const cfg = join(dir, 'params.yaml');
-    writeFileSync(cfg, 'ros2_medkit_gateway:\n  ros__parameters:\n    server.port: 1\n    entity_cache.capacity: 5\n');
+    writeFileSync(cfg, 'ros2_medkit_gateway:\n  ros__parameters:\n    server.port: 8181\n    entity_cache.capacity: 64\n');
     const port = await freePort();
     const p = runMedkit(['gateway', '--no-ros', '--config', cfg, '--data-dir', join(dir, 'data'), '--port', String(port)], { MEDKIT_LOG_LEVEL: 'warn' });
     procs.push(p);
@@ -118,7 +118,8 @@ describe('medkit command', () => {
     expect(p.stdout()).toMatch(/ROS domain\s+not joined/);
     expect(p.stdout()).toMatch(new RegExp(`runtime\\s+Node\\.js ${process.version.replaceAll('.', '\\.')} linux-${process.arch}`));
     expect(p.stdout()).toMatch(/discovery\s+runtime_only/);
-    expect(p.stderr()).toMatch(/entity_cache\.capacity=5 is outside the allowed range 16–1000000; clamped to 16/);
+    // The file's server.port is valid and the flag's wins; the file's other key is echoed as coming from it.
+    expect(p.stderr()).toContain(`medkit: config: settings from ${cfg}:\nmedkit: config:   entity_cache.capacity = 64`);
     const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
     expect(health.status).toBe(200);
     p.child.kill('SIGTERM');
@@ -177,6 +178,37 @@ describe('medkit start-up failures', () => {
       blocker.close();
     }
   }, 180_000);
+
+  // Issue 66: an invalid server.port (a file's or --set's) logged 'using the default 8080' and listened there,
+  // ignoring a valid --port; every invalid value now stops start-up with one line, wherever it was set.
+  it.each([
+    ['a file', '70000', 'outside the allowed range 1024–65535'],
+    ['a file', '8o80', 'expected a number, allowed range 1024–65535'],
+    ['--set', '70000', 'outside the allowed range 1024–65535'],
+    ['--set', '8o80', 'expected a number, allowed range 1024–65535'],
+  ])('server.port from %s = %s beside a valid --port: exit 2, one line naming the key, the value, where and the range', async (from, value, why) => {
+    const dir = tmp();
+    const file = join(dir, 'medkit.yaml');
+    writeFileSync(file, from === 'a file' ? `server:\n  port: ${value}\n` : 'server:\n  port: 8181\n');
+    const port = await freePort();
+    const p = runMedkit(['gateway', '--no-ros', '--config', file, '--data-dir', join(dir, 'data'), '--port', String(port), ...(from === '--set' ? ['--set', `server.port=${value}`] : [])]);
+    procs.push(p);
+    expect(await p.exited).toBe(2);
+    const shown = from === 'a file' && value === '70000' ? value : `"${value}"`;
+    const where = from === 'a file' ? ` in ${file}` : ' (command line)';
+    expect(p.stderr()).toBe(`medkit: server.port=${shown}${where} is invalid: ${why}; refusing to start\n`);
+    expect(p.stdout()).toBe('');
+  });
+
+  it('a server.host that does not resolve: exit 2 with one line naming it, no stack trace', async () => {
+    // .invalid never resolves (RFC 2606).
+    const p = runMedkit(['gateway', '--no-ros', '--data-dir', tmp(), '--host', 'robot.invalid', '--port', String(await freePort())]);
+    procs.push(p);
+    expect(await p.exited).toBe(2);
+    const lines = p.stderr().split('\n').filter((l) => l !== '' && !l.startsWith('medkit: config: '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^medkit: server\.host 'robot\.invalid' does not resolve \((ENOTFOUND|EAI_AGAIN)\); give --host an address or a name of this machine$/);
+  });
 
   it('names a corrupt database file and the ways to recover, and exits 2', async () => {
     const dir = tmp();

@@ -200,10 +200,10 @@ export class FaultManager {
    * Handles one `report_fault` request (docs/faults.md). Returns after the change is durable and capture
    * work was enqueued. Invalid input is rejected with a reason and leaves stored faults untouched.
    */
-  report(req: ReportFaultRequest): ReportOutcome {
+  report(req: ReportFaultRequest, sourceProblem?: (sourceId: string) => string | undefined): ReportOutcome {
     this.reports++;
     try {
-      return this.apply(req);
+      return this.apply(req, sourceProblem);
     } catch (err) {
       if (!(err instanceof FaultStoreUnavailable)) throw err;
       // Nothing was stored, so nothing is shown or published: the reporter hears at once that it failed.
@@ -214,8 +214,8 @@ export class FaultManager {
     }
   }
 
-  private apply(req: ReportFaultRequest): ReportOutcome {
-    const reason = validateReport(req);
+  private apply(req: ReportFaultRequest, sourceProblem?: (sourceId: string) => string | undefined): ReportOutcome {
+    const reason = validateReport(req, sourceProblem);
     if (reason) {
       this.rejected++;
       this.log.warn(`report_fault rejected: ${reason}`);

@@ -20,10 +20,10 @@ export const FLEET_LINK_KEYS = {
   'fleet.enabled': bool(false, 'Publish this robot\'s fault events, entity tree and health to the fleet\'s NATS JetStream (docs/fleet.md).'),
   'fleet.robot_id': str('', 'Robot id in the fleet (`[A-Za-z0-9_-]{1,64}`); empty = the manifest\'s metadata.name, else the host name\'s first label.'),
   'fleet.gateway_url': str('', 'This gateway\'s base URL as the fleet should reach it for live requests (data, operations, configurations, fault details, black-box downloads); empty = the address the server is bound to (unless 0.0.0.0 or ::).'),
-  'fleet.outbox.max_events': int(100_000, 'Bound of the on-disk outbox; past it the oldest health and log events are dropped first, fault events last (each drop counted on /health). /health warns at 80 %.', { min: 10, max: 10_000_000, policy: 'clamp' }),
-  'fleet.publish.ack_timeout_ms': int(5000, 'Deadline of one JetStream publish acknowledgement; past it the NATS server must answer a PING within 1 s or the link moves to another server, and the event is sent again (same Nats-Msg-Id). A publish in flight on a dropped connection does not wait for it.', { min: 100, max: 60_000, policy: 'clamp' }),
+  'fleet.outbox.max_events': int(100_000, 'Bound of the on-disk outbox; past it the oldest health and log events are dropped first, fault events last (each drop counted on /health). /health warns at 80 %.', { min: 10, max: 10_000_000 }),
+  'fleet.publish.ack_timeout_ms': int(5000, 'Deadline of one JetStream publish acknowledgement; past it the NATS server must answer a PING within 1 s or the link moves to another server, and the event is sent again (same Nats-Msg-Id). A publish in flight on a dropped connection does not wait for it.', { min: 100, max: 60_000 }),
   'fleet.logs.enabled': bool(true, 'Send log entries of WARN and above as `logs` events (rate-limited by fleet.logs.max_per_second).'),
-  'fleet.logs.max_per_second': int(10, 'Sustained rate (and burst) of `logs` events; entries past it are counted, and the count rides on the next event.', { min: 1, max: 1000, policy: 'clamp' }),
+  'fleet.logs.max_per_second': int(10, 'Sustained rate (and burst) of `logs` events; entries past it are counted, and the count rides on the next event.', { min: 1, max: 1000 }),
 };
 
 /** Share of the outbox bound past which /health warns. */

@@ -20,11 +20,11 @@ export const FLEET_COMMON_KEYS = {
   'fleet.nats.cert_file': guarded('security', str('', '[ours] Client certificate (PEM) for NATS servers that verify clients; with fleet.nats.key_file; implies TLS.')),
   'fleet.nats.key_file': guarded('security', str('', '[ours] Private key of fleet.nats.cert_file.')),
   'fleet.fast_path.enabled': bool(true, 'Fast path (docs/fleet.md): a robot also publishes each event once on core NATS (`medkit-fast.<fleet>.<robot>.<kind>`, stored by no stream) and the fleet replicas ingest it at once, so events stay visible within milliseconds while JetStream elects a new leader. JetStream stays the durable path: the outbox keeps an event until JetStream acknowledges it. Needs publish (robots) and subscribe (replicas) permission on those subjects where NATS restricts subjects.'),
-  'fleet.health_interval_sec': int(10, 'Seconds between a robot\'s health events (its heartbeat); the fleet marks a robot offline after 3 missed intervals.', { min: 1, max: 3600, policy: 'clamp' }),
-  'fleet.stream.max_age_sec': int(7 * 86400, 'Age limit of the fleet stream, seconds (7 days).', { min: 60, policy: 'clamp' }),
-  'fleet.stream.max_bytes': int(-1, 'Byte limit of the fleet stream; -1 = unlimited (age only).', { min: -1, policy: 'clamp' }),
-  'fleet.stream.duplicate_window_sec': int(120, 'JetStream duplicate window, seconds (≥ 120): a republished event inside it is stored once.', { min: 120, max: 86400, policy: 'clamp' }),
-  'fleet.stream.replicas': int(0, 'Replicas of the fleet stream when it is created; 0 = min(3, cluster size), 3 when the servers hide the size (`no_advertise`), fewer only when JetStream cannot place that many (then the fleet\'s /health warns fleet_stream_under_replicated).', { min: 0, max: 5, policy: 'clamp' }),
+  'fleet.health_interval_sec': int(10, 'Seconds between a robot\'s health events (its heartbeat); the fleet marks a robot offline after 3 missed intervals.', { min: 1, max: 3600 }),
+  'fleet.stream.max_age_sec': int(7 * 86400, 'Age limit of the fleet stream, seconds (7 days).', { min: 60 }),
+  'fleet.stream.max_bytes': int(-1, 'Byte limit of the fleet stream; -1 = unlimited (age only).', { min: -1 }),
+  'fleet.stream.duplicate_window_sec': int(120, 'JetStream duplicate window, seconds (≥ 120): a republished event inside it is stored once.', { min: 120, max: 86400 }),
+  'fleet.stream.replicas': int(0, 'Replicas of the fleet stream when it is created; 0 = min(3, cluster size), 3 when the servers hide the size (`no_advertise`), fewer only when JetStream cannot place that many (then the fleet\'s /health warns fleet_stream_under_replicated).', { min: 0, max: 5 }),
 };
 
 /** The fleet id, refused at start-up when it is not a valid subject token. */

@@ -13,7 +13,7 @@ import mqtt from 'mqtt';
 import { describeWith, MOSQUITTO } from '../../../test-support/requirements.js';
 import { startMosquitto } from '../../../test-support/servers/mosquitto.mjs';
 import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
-import { buildGateway, runMedkit } from '../../../test-support/medkit-cli.js';
+import { buildGateway, freePort, runMedkit } from '../../../test-support/medkit-cli.js';
 import { buildConnection, buildState, faultToError, MAX_DESCRIPTION_CHARS, MORE_ERRORS_TYPE, stateErrors } from '../src/vda5050/messages.js';
 import type { FaultRecord } from '@medkit/faults';
 
@@ -131,7 +131,7 @@ describeWith(MOSQUITTO, 'VDA 5050 state and connection on MQTT (mosquitto)', () 
   });
 
   it('leaves CONNECTIONBROKEN as the will of a gateway that dies, stamped at its last reconnection, not at its start', async () => {
-    const gw = runMedkit(['gateway', '--port', '0', '--no-ros', '--data-dir', mkdtempSync(join(tmpdir(), 'medkit-vda-')), '--set', 'vda5050.enabled=true', '--set', `vda5050.broker_url=${broker.url}`, '--set', 'vda5050.manufacturer=acme', '--set', 'vda5050.serial_number=amr-9']);
+    const gw = runMedkit(['gateway', '--port', String(await freePort()), '--no-ros', '--data-dir', mkdtempSync(join(tmpdir(), 'medkit-vda-')), '--set', 'vda5050.enabled=true', '--set', `vda5050.broker_url=${broker.url}`, '--set', 'vda5050.manufacturer=acme', '--set', 'vda5050.serial_number=amr-9']);
     try {
       const got = watch.got;
       await until(() => got.find((m) => m.topic.endsWith('amr-9/connection') && m.body.connectionState === 'ONLINE'), 'ONLINE', 30_000);

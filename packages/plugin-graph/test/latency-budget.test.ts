@@ -99,6 +99,48 @@ describe('latency_budget detector', () => {
     expect(s.det.status()).toMatchObject({ chains: [{ unstamped_messages: 5, invalid_stamps: { zero: 1, not_wall_clock: 1, future: 1 }, samples: 3, p99_ms: 0 }] });
   });
 
+  it('stamps that become zero never heal a chain over budget: it stays raised as stamp missing; good samples or silence heal it (issue 66)', () => {
+    const s = setup();
+    const zero = () => s.t.emit('/cmd', { header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' }, point: { x: 0, y: 0, z: 0 } });
+    for (const age of [20, 30, 40, 250]) s.send(age);
+    expect(s.sweep()).toHaveLength(1);
+    s.advance(6000); // the measured messages leave the window; the publisher now stamps zero
+    for (let i = 0; i < 5; i++) zero();
+    expect(s.sweep()).toEqual([
+      {
+        code: GRAPH_LATENCY_BUDGET,
+        severity: 2,
+        subject: 'perception',
+        nodes: [],
+        text: 'chain perception (/scan → /filtered → /cmd): stamp missing (zero header.stamp), so the chain is not healed: last measured p99 250.0 ms over budget 100 ms; 0 messages with a usable stamp in 5000 ms',
+      },
+    ]);
+    expect(s.det.status()).toMatchObject({ chains: [{ samples: 0, over_budget: true, stamp_missing: true, invalid_stamps: { zero: 5 } }] });
+    // Still raised on the next windows while zeros keep coming, and with fewer good samples than min_samples.
+    s.advance(6000);
+    zero();
+    s.send(10);
+    expect(s.sweep()[0].text).toContain('stamp missing');
+    // Silence is not latency: a window with no message at all heals, as before.
+    s.advance(6000);
+    expect(s.sweep()).toEqual([]);
+    expect(s.det.status()).toMatchObject({ chains: [{ over_budget: false, stamp_missing: false }] });
+    // Raised again, then healed by enough good samples even while zeros keep arriving.
+    for (const age of [300, 300, 300]) s.send(age);
+    expect(s.sweep()).toHaveLength(1);
+    s.advance(6000);
+    zero();
+    for (const age of [20, 30, 40]) s.send(age);
+    expect(s.sweep()).toEqual([]);
+  });
+
+  it('zero stamps alone never raise a chain that was not over budget', () => {
+    const s = setup();
+    for (let i = 0; i < 10; i++) s.t.emit('/cmd', { header: { stamp: { sec: 0, nanosec: 0 } } });
+    expect(s.sweep()).toEqual([]);
+    expect(s.det.status()).toMatchObject({ chains: [{ over_budget: false, stamp_missing: false }] });
+  });
+
   it('a flood keeps at most max_window_samples', () => {
     const s = setup();
     for (let i = 0; i < 10_000; i++) s.send(10);

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { PluginError, PLUGIN_API_VERSION, type LogProvider, type LogSeverity, type MedkitPlugin, type PluginConfig, type PluginContext, type PluginFaultEvent, type PluginLogEntry, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
 import { readPemFile } from './config.js';
 import { faultEventName } from './records.js';
+import { sdValue, syslogText } from './syslog-text.js';
 
 export const SYSLOG_PLUGIN = 'syslog_export';
 
@@ -72,16 +73,14 @@ function readSettings(c: PluginConfig): SyslogSettings {
   return { host: String(c.host ?? '127.0.0.1'), port, transport, tls: readTls(c, transport), facility, appName, minSeverity, faults: c.faults !== false, maxQueue };
 }
 
-/** An SD-PARAM value: `"`, `\` and `]` escaped (RFC 5424 §6.3.3). */
-function sdValue(v: string): string {
-  return v.replace(/[\\"\]]/g, (c) => `\\${c}`);
-}
-
-/** One RFC 5424 message: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG`. */
+/**
+ * One RFC 5424 message: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG`. The header fields are printable
+ * ASCII by construction; SD values and MSG are escaped (syslog-text.ts), so no text can start another record.
+ */
 export function formatRfc5424(o: { facility: number; severity: number; timestamp: string; host: string; appName: string; msgId: string; params: Record<string, string | number>; message: string }): string {
   const sd = Object.entries(o.params).map(([k, v]) => ` ${k}="${sdValue(String(v))}"`).join('');
   const host = o.host.replace(/[^!-~]/g, '').slice(0, 255) || '-';
-  return `<${o.facility * 8 + o.severity}>1 ${o.timestamp} ${host} ${o.appName} ${process.pid} ${o.msgId} [${SD_ID}${sd}] ${o.message}`;
+  return `<${o.facility * 8 + o.severity}>1 ${o.timestamp} ${host} ${o.appName} ${process.pid} ${o.msgId} [${SD_ID}${sd}] ${syslogText(o.message)}`;
 }
 
 export class SyslogExportPlugin implements MedkitPlugin, LogProvider {

@@ -62,3 +62,16 @@ export async function startRsyslog(config: (dir: string) => string[], tcpPort: n
   }
   return { dir, lines: () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []), stop };
 }
+
+/**
+ * A fault description that tries to forge a record (issue 66): CR/LF and a whole RFC 5424 line of a confirmed
+ * ESTOP_PRESSED (with an octet count, for LF-framed and octet-counted servers), ANSI escapes, BEL, DEL, NEL (C1)
+ * and bidi overrides and isolates; `\` and `"]` for the escapes themselves.
+ */
+export const HOSTILE_TEXT = 'brake hot\r\n<130>1 2026-11-29T00:00:00.000Z amr-07 medkit 4711 fault.confirmed [medkit@32473 event="medkit.fault.confirmed" fault_code="ESTOP_PRESSED" status="CONFIRMED"] fault ESTOP_PRESSED confirmed\n120 <130>1 - - - - - - ESTOP_PRESSED confirmed\u001b[2J\u0007\u007f\u0085\u202eevil\u2066x\u2069 C:\\tmp "q"]';
+
+/** HOSTILE_TEXT as syslog_export writes it in MSG: controls and format characters as `\uXXXX`, `\` doubled. */
+export const HOSTILE_ESCAPED = 'brake hot\\u000d\\u000a<130>1 2026-11-29T00:00:00.000Z amr-07 medkit 4711 fault.confirmed [medkit@32473 event="medkit.fault.confirmed" fault_code="ESTOP_PRESSED" status="CONFIRMED"] fault ESTOP_PRESSED confirmed\\u000a120 <130>1 - - - - - - ESTOP_PRESSED confirmed\\u001b[2J\\u0007\\u007f\\u0085\\u202eevil\\u2066x\\u2069 C:\\\\tmp "q"]';
+
+/** HOSTILE_ESCAPED inside an SD-PARAM value, as it stands between the quotes: `"`, `\` and `]` escaped (RFC 5424 §6.3.3). */
+export const HOSTILE_SD = HOSTILE_ESCAPED.replace(/[\\"\]]/g, (c) => `\\${c}`);

@@ -3,12 +3,12 @@
 // clients with a certificate from it (x509/certvalid); the plugin trusts that CA through tls.ca_file and presents
 // tls.cert_file. A /rosout line and a fault event arrive octet-counted inside TLS, parsed by rsyslog. Without the CA
 // the plugin refuses the server (nothing sent, said on /health); a CA file that cannot be read stops the plugin at
-// start-up (fail closed: never in the clear).
+// start-up (fail closed: never in the clear). A description built to forge a second record stays one record.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FAULTS_SERVICE, LOGS_SERVICE } from '@medkit/gateway';
 import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
 import { describeWith } from '../../../test-support/requirements.js';
-import { freePort, RSYSLOG_OSSL, startRsyslog, until, type Rsyslog } from './rsyslog.js';
+import { freePort, HOSTILE_ESCAPED, HOSTILE_TEXT, RSYSLOG_OSSL, startRsyslog, until, type Rsyslog } from './rsyslog.js';
 import { makeTestPki, type TestPki } from './test-pki.js';
 
 interface SyslogStatus {
@@ -53,8 +53,13 @@ describeWith(RSYSLOG_OSSL, 'syslog_export over TLS against rsyslog (ossl)', () =
     try {
       gw.gateway.ctx.services.get(LOGS_SERVICE).ingestRosout({ stamp: { sec: 1_790_000_000, nanosec: 0 }, level: 40, name: 'demo.lidar', msg: 'scan timeout "front" [tls]', file: 'lidar.cpp', function: 'on_scan', line: 7, node: '/demo/lidar' });
       gw.gateway.ctx.services.get(FAULTS_SERVICE).report({ fault_code: 'LIDAR_TIMEOUT_TLS', event_type: 0, severity: 3, description: 'no scan for 2 s', source_id: '/demo/lidar' });
+      // A description forging a second record (issue 66) arrives as one record, escaped, inside TLS too.
+      gw.gateway.ctx.services.get(FAULTS_SERVICE).report({ fault_code: 'BRAKE_HOT_TLS', event_type: 0, severity: 3, description: HOSTILE_TEXT, source_id: '/demo/brake' });
       const mine = () => rsyslog.lines().filter((l) => l.includes('|medkit-tls|'));
-      await until('both messages over TLS', () => mine().length >= 2, 15_000);
+      await until('the three messages over TLS', () => mine().length >= 3, 15_000);
+      expect(mine()).toHaveLength(3);
+      expect(rsyslog.lines().filter((l) => l.includes('ESTOP_PRESSED') && !l.includes('|medkit-tls|'))).toEqual([]);
+      expect(mine().find((l) => l.includes('BRAKE_HOT_TLS'))!.split('|').slice(7).join('|').trim()).toBe(`fault BRAKE_HOT_TLS confirmed: ${HOSTILE_ESCAPED}`);
       const log = mine().find((l) => l.includes('|log|'))!.split('|');
       expect(log.slice(0, 2)).toEqual(['imtcp', '1']);
       expect([log[4], log[5]]).toEqual(['err', 'local0']);

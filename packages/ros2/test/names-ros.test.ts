@@ -8,6 +8,7 @@ import {
   isValidNodeName,
   namespaceProblem,
   nodeFqn,
+  nodeFqnProblem,
   nodeNameProblem,
   nodeScopedName,
   normalizeNamespace,
@@ -28,6 +29,27 @@ describe('node names', () => {
     expect(nodeNameProblem('1node')).toMatch(/digit/);
     expect(isValidNodeName('n'.repeat(255))).toBe(true);
     expect(nodeNameProblem('n'.repeat(256))).toMatch(/longer/);
+  });
+});
+
+describe('node fully qualified names (issue 66)', () => {
+  it('accepts a node in the root or a namespace; refuses a homoglyph, a control, relative names, substitutions, empty and digit tokens', () => {
+    expect(nodeFqnProblem('/talker')).toBeUndefined();
+    expect(nodeFqnProblem('/base/battery_monitor')).toBeUndefined();
+    // Cyrillic е (U+0435) in place of e: named by its code point, since it looks like the letter it imitates.
+    expect(nodeFqnProblem('/base/batt\u0435ry_monitor')).toBe('node name contains U+0435 at index 4 (allowed: A-Z a-z 0-9 _)');
+    expect(nodeFqnProblem('/b\u0430se/battery_monitor')).toBe('namespace contains U+0430 at index 2 (allowed: A-Z a-z 0-9 _ /)');
+    expect(nodeFqnProblem('/base/battery\nmonitor')).toMatch(/U\+000A at index 7/);
+    expect(nodeFqnProblem('/base/\u{1F600}')).toMatch(/U\+1F600 at index 0/);
+    expect(nodeFqnProblem('battery_monitor')).toMatch(/fully qualified/);
+    expect(nodeFqnProblem('~/battery_monitor')).toMatch(/fully qualified/);
+    expect(nodeFqnProblem('/base/~')).toMatch(/'~'/);
+    expect(nodeFqnProblem('/{ns}/battery_monitor')).toMatch(/'\{'/);
+    expect(nodeFqnProblem('/base//battery_monitor')).toMatch(/must not end with '\/'/);
+    expect(nodeFqnProblem('/base/battery_monitor/')).toMatch(/empty/);
+    expect(nodeFqnProblem('/')).toMatch(/empty/);
+    expect(nodeFqnProblem('/2base/battery_monitor')).toMatch(/token '2base' starts with a digit/);
+    expect(nodeFqnProblem('/base/9battery')).toMatch(/starts with a digit/);
   });
 });
 

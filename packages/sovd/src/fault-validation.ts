@@ -37,8 +37,12 @@ export interface ReportFaultRequest {
   source_id: string;
 }
 
-/** `null` when the report may be applied; otherwise why it was rejected (docs/faults.md plus size limits). */
-export function validateReport(req: ReportFaultRequest): string | null {
+/**
+ * `null` when the report may be applied; otherwise why it was rejected (docs/faults.md plus size limits).
+ * `sourceProblem` is the rule of the path the report came by on `source_id` (over ROS: a node's name); what it
+ * returns follows `source_id ` in the reason.
+ */
+export function validateReport(req: ReportFaultRequest, sourceProblem?: (sourceId: string) => string | undefined): string | null {
   const codeError = validateFaultCode(req.fault_code);
   if (codeError) return codeError;
   if (req.event_type !== 0 && req.event_type !== 1) return `event_type ${String(req.event_type)} is not 0 (FAILED) or 1 (PASSED)`;
@@ -47,6 +51,8 @@ export function validateReport(req: ReportFaultRequest): string | null {
   }
   if (typeof req.source_id !== 'string' || req.source_id.length === 0) return 'source_id is empty';
   if (req.source_id.length > MAX_SOURCE_ID_LENGTH) return `source_id is longer than ${MAX_SOURCE_ID_LENGTH} characters`;
+  const sourceError = sourceProblem?.(req.source_id);
+  if (sourceError) return `source_id ${sourceError}`;
   if (typeof req.description !== 'string') return 'description is not a string';
   if (req.description.length > MAX_DESCRIPTION_LENGTH) return `description is longer than ${MAX_DESCRIPTION_LENGTH} characters`;
   return null;

@@ -1,7 +1,7 @@
 // The bridges' options (docs/faults.md) as gateway configuration keys under `faults.bridges.<bridge>.`, with
 // the spec's names and defaults, and their translation into the sanitised per-bridge configs.
-// Ranges declared here only where the spec's repair equals the loader's policy (clamp, or reject → default);
-// the bridges' own sanitisers apply the remaining rules (e.g. `rescan_period_sec` ≤ 0 → 2).
+// A value outside a declared range stops start-up (docs/configuration.md; the reference clamped or used the
+// default); the bridges' own sanitisers apply the rules of keys without one (e.g. `rescan_period_sec` ≤ 0 → 2).
 import type { ConfigReader, KeySpec } from '@medkit/kit';
 import { bool, float, int, list, str } from '@medkit/kit';
 import { sanitizeActionBridgeConfig, type ActionBridgeConfig } from './action-status-bridge.js';
@@ -19,18 +19,18 @@ export const BRIDGE_KEYS = {
   'faults.bridges.diagnostics.auto_generate_codes': bool(true, 'Derive a code from the status name (upper snake, no prefix) when neither name_to_code nor keyvalue_codes yields one.'),
   'faults.bridges.diagnostics.keyvalue_codes': list([], 'Status value keys tried in order; the first present one\'s value is the fault code.'),
   'faults.bridges.diagnostics.use_hardware_id_as_source_id': bool(false, 'Use a status\'s hardware_id as source_id when it contains `/` (else the bridge node).'),
-  'faults.bridges.diagnostics.max_tracked_sources': int(512, 'Reporters kept per source id, least recently used evicted.', { min: 1, max: MAX_INT32, policy: 'clamp' }),
+  'faults.bridges.diagnostics.max_tracked_sources': int(512, 'Reporters kept per source id, least recently used evicted.', { min: 1, max: MAX_INT32 }),
   'faults.bridges.rosout.enabled': bool(true, '[ours] Turn /rosout WARN and above into faults (log bridge, docs/faults.md) when connected to ROS.'),
   'faults.bridges.rosout.rosout_topic': str('/rosout', 'Log topic the log bridge subscribes (empty → /rosout).'),
-  'faults.bridges.rosout.severity_floor': int(30, 'Lowest log level turned into a fault (levels ≤ INFO 20 never are).', { min: 0, max: 50, policy: 'clamp' }),
+  'faults.bridges.rosout.severity_floor': int(30, 'Lowest log level turned into a fault (levels ≤ INFO 20 never are).', { min: 0, max: 50 }),
   'faults.bridges.rosout.code_prefix': str('LOG', 'Code prefix, upper-snake normalised, at most 32 characters (empty → LOG).'),
   'faults.bridges.rosout.exclude_nodes': list([], 'Skip logs whose source node FQN contains any of these substrings.'),
   'faults.bridges.rosout.include_only_nodes': list([], 'When non-empty, only logs whose source node FQN contains one of these substrings.'),
-  'faults.bridges.rosout.max_tracked_nodes': int(512, 'Reporters kept per source node, least recently used evicted.', { min: 1, max: MAX_INT32, policy: 'clamp' }),
-  'faults.bridges.rosout.report_cooldown_sec': float(5, 'ERROR/FATAL with the same code and severity are forwarded once per this time (0 = off; negative → 5).', { min: 0 }),
+  'faults.bridges.rosout.max_tracked_nodes': int(512, 'Reporters kept per source node, least recently used evicted.', { min: 1, max: MAX_INT32 }),
+  'faults.bridges.rosout.report_cooldown_sec': float(5, 'ERROR/FATAL with the same code and severity are forwarded once per this time (0 = off).', { min: 0 }),
   'faults.bridges.rosout.exclude_medkit_stack': bool(true, 'Skip logs of the fault manager, gateway and bridges themselves.'),
   'faults.bridges.action_status.enabled': bool(true, '[ours] Turn aborted action goals into faults (action status bridge, docs/faults.md) when connected to ROS.'),
-  'faults.bridges.action_status.aborted_severity': int(2, 'Severity of the FAILED report of an aborted (or canceled) goal (outside 0..3 → 2).', { min: 0, max: 3 }),
+  'faults.bridges.action_status.aborted_severity': int(2, 'Severity of the FAILED report of an aborted (or canceled) goal (0..3).', { min: 0, max: 3 }),
   'faults.bridges.action_status.canceled_is_fault': bool(false, 'Also treat CANCELED goals as faults (`..._CANCELED` codes).'),
   'faults.bridges.action_status.heal_on_succeeded': bool(true, 'Report PASSED when a failed action next succeeds (or vanishes).'),
   'faults.bridges.action_status.rescan_period_sec': float(2, 'Period of the scan for new and vanished action status topics (≤0 → 2).'),
@@ -38,7 +38,7 @@ export const BRIDGE_KEYS = {
   'faults.bridges.action_status.code_prefix': str('ACTION', 'Code prefix, upper-snake normalised (empty → ACTION).'),
   'faults.bridges.action_status.exclude_actions': list([], 'Skip actions whose name contains any of these substrings.'),
   'faults.bridges.action_status.include_only_actions': list([], 'When non-empty, only actions whose name contains one of these substrings.'),
-  'faults.bridges.action_status.dedup_capacity': int(4096, 'Goal ids remembered to log each aborted/canceled goal once (invalid → 4096).', { min: 1 }),
+  'faults.bridges.action_status.dedup_capacity': int(4096, 'Goal ids remembered to log each aborted/canceled goal once.', { min: 1 }),
 } satisfies Record<string, KeySpec>;
 
 /** What the bridges read from the gateway configuration (`GatewayConfig` satisfies it). */

@@ -2,7 +2,7 @@
 // serving report_fault, list_faults, get_fault, clear_fault, get_snapshots, get_rosbag, list_rosbags and
 // list_faults_for_entity, and publishing ~/events (reliable, keep-last 100, volatile). Served through
 // @medkit/ros2, which answers both vendors' request-id conventions, so an unchanged C++ reporter can report.
-import type { Publisher, RosNode } from '@medkit/ros2';
+import { nodeFqnProblem, type Publisher, type RosNode } from '@medkit/ros2';
 import { getRosbag } from '../blackbox/recordings.js';
 import type { FaultLogger } from '../log.js';
 import type { FaultManager } from '../manager.js';
@@ -14,6 +14,12 @@ import { clusterMsg, environmentDataMsg, faultEventMsg, faultMsg, int64 } from '
 const PKG = 'ros2_medkit_msgs';
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
+
+/** A ROS reporter names itself by its node's fully qualified name: anything else (a homoglyph, a `~`) is refused. */
+function notANodeName(sourceId: string): string | undefined {
+  const problem = nodeFqnProblem(sourceId);
+  return problem && `is not a ROS node name: ${problem}`;
+}
 
 /** QoS of ~/events: subscribers must be reliable with depth 100 to match (docs/faults.md). */
 export const FAULT_EVENTS_QOS = { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } } as const;
@@ -56,7 +62,7 @@ export function serveFaultManager(node: RosNode, mgr: FaultManager, log: FaultLo
 
   serve('report_fault', 'ReportFault', (req) => {
     stats.reports++;
-    const out = mgr.report({ fault_code: str(req.fault_code), event_type: num(req.event_type), severity: num(req.severity), description: str(req.description), source_id: str(req.source_id) });
+    const out = mgr.report({ fault_code: str(req.fault_code), event_type: num(req.event_type), severity: num(req.severity), description: str(req.description), source_id: str(req.source_id) }, notANodeName);
     if (!out.accepted) stats.rejected++;
     // ReportFault's reply is only `accepted` (the reference's interface); the reason goes to the log and /health.
     return { accepted: out.accepted };

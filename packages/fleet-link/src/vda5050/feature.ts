@@ -22,7 +22,7 @@ export const VDA5050_KEYS = {
   'vda5050.manufacturer': str('medkit', 'Header `manufacturer` (also a topic level).'),
   'vda5050.serial_number': str('', 'Header `serialNumber` (also a topic level); empty = fleet.robot_id, else the host name\'s first label.'),
   'vda5050.max_errors': int(32, 'Most faults listed in state.errors[] (the most severe, then the most recent); past it one MEDKIT_MORE_ACTIVE_FAULTS error counts the rest.', { min: 1, max: 1000 }),
-  'vda5050.state_interval_sec': int(30, 'A `state` is published at least this often even when nothing changed (VDA 5050: at most 30 s).', { min: 1, max: 30, policy: 'clamp' }),
+  'vda5050.state_interval_sec': int(30, 'A `state` is published at least this often even when nothing changed (VDA 5050: at most 30 s).', { min: 1, max: 30 }),
 };
 
 /** MQTT topic levels may not contain these. */

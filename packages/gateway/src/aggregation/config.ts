@@ -8,15 +8,14 @@ import type { GatewayConfig } from '../config/index.js';
 
 export const AGGREGATION_KEYS = {
   'aggregation.enabled': bool(false, 'Federate peer gateways into this one (docs/aggregation.md).'),
-  'aggregation.timeout_ms': int(2000, "Deadline of the calls that read a peer's description of itself: health checks, entity reads, collection fan-outs, fault look-ups.", { min: 100, max: 600000, policy: 'clamp' }),
-  'aggregation.forward_timeout_ms': int(15000, 'Deadline of a forwarded request (an operation execution, a large read) on the peer that owns it: above a peer\'s own service_call_timeout_sec. Below aggregation.timeout_ms it is raised to it, with a warning.', { min: 100, max: 600000, policy: 'clamp' }),
-  'aggregation.write_timeout_ms': int(5000, 'Added to a forward\'s deadline when it sends a request body (an upload) to the peer.', { min: 100, max: 600000, policy: 'clamp' }),
+  'aggregation.timeout_ms': int(2000, "Deadline of the calls that read a peer's description of itself: health checks, entity reads, collection fan-outs, fault look-ups.", { min: 100, max: 600000 }),
+  'aggregation.forward_timeout_ms': int(15000, 'Deadline of a forwarded request (an operation execution, a large read) on the peer that owns it: above a peer\'s own service_call_timeout_sec. Below aggregation.timeout_ms it is raised to it, with a warning.', { min: 100, max: 600000 }),
+  'aggregation.write_timeout_ms': int(5000, 'Added to a forward\'s deadline when it sends a request body (an upload) to the peer.', { min: 100, max: 600000 }),
   'aggregation.peer_urls': list([], 'Static peer base URLs (http://host:port), parallel to aggregation.peer_names.'),
   'aggregation.peer_names': list([], 'Static peer names, unique; used as the app rename prefix (<peer>__<id>) and routing key.'),
   'aggregation.health_check_interval_ms': int(5000, '[ours] How often each peer is health-checked and its entity tree re-read.', {
     min: 100,
     max: 600000,
-    policy: 'clamp',
   }),
   'aggregation.forward_auth': guarded('security', bool(false, "Forward the client's Authorization header to peers (warns without require_tls).")),
   'aggregation.peer_auth_header': guarded(
@@ -33,7 +32,7 @@ export const AGGREGATION_KEYS = {
   'aggregation.mdns_name': str('', 'mDNS instance name ("" = hostname); unique per instance.'),
   'aggregation.mdns_interface': str('', '[ours] IPv4 address of the interface mDNS joins 224.0.0.251 on ("" = first non-internal IPv4).'),
   'aggregation.peer_scheme': str('http', 'Scheme for mDNS-found peers.', { enum: ['http', 'https'] }),
-  'aggregation.max_discovered_peers': int(50, 'Most mDNS-discovered peers (static peers not counted).', { min: 1, max: 1000, policy: 'clamp' }),
+  'aggregation.max_discovered_peers': int(50, 'Most mDNS-discovered peers (static peers not counted).', { min: 1, max: 1000 }),
 } satisfies Record<string, KeySpec>;
 
 /** One static peer. */

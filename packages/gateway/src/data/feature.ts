@@ -26,15 +26,15 @@ import { ROS_KEYS } from '../config/keys.js';
 import { ALLOW_KEY, CONFIRM_KEY, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS, WriteRules } from './write-rules.js';
 
 export const DATA_KEYS = {
-  'data_provider.max_parallel_samples': int(8, 'Accepted for compatibility; medkit samples without worker threads, so reads are not queued (no-op).', { min: 1, max: 256, policy: 'clamp' }),
-  'data_provider.max_pool_size': int(256, 'Live topic subscriptions kept for reads, least recently used evicted first.', { min: 1, max: 4096, policy: 'clamp' }),
-  'data_provider.cold_wait_cap': int(4, 'Reads waiting for a first message at once; more → 503 x-medkit-cold-wait-cap-exceeded (0 = no cap).', { min: 0, max: 1024, policy: 'clamp' }),
-  'data_provider.idle_safety_net_sec': float(900, 'A pooled subscription unused this long is closed.', { min: 1, max: 86400, policy: 'clamp' }),
-  'data_provider.idle_sweep_tick_sec': float(60, 'How often idle pooled subscriptions are swept.', { min: 1, max: 3600, policy: 'clamp' }),
+  'data_provider.max_parallel_samples': int(8, 'Accepted for compatibility; medkit samples without worker threads, so reads are not queued (no-op).', { min: 1, max: 256 }),
+  'data_provider.max_pool_size': int(256, 'Live topic subscriptions kept for reads, least recently used evicted first.', { min: 1, max: 4096 }),
+  'data_provider.cold_wait_cap': int(4, 'Reads waiting for a first message at once; more → 503 x-medkit-cold-wait-cap-exceeded (0 = no cap).', { min: 0, max: 1024 }),
+  'data_provider.idle_safety_net_sec': float(900, 'A pooled subscription unused this long is closed.', { min: 1, max: 86400 }),
+  'data_provider.idle_sweep_tick_sec': float(60, 'How often idle pooled subscriptions are swept.', { min: 1, max: 3600 }),
   [ALLOW_KEY]: guarded('security', list(DEFAULT_ALLOW, "[ours] Topic patterns data writes may publish on (`*` = any run of characters, matched on the whole topic name, e.g. `/plan` or `/demo/*`); any other write is `403 forbidden` naming this key. Default `*`: every topic; an empty list allows none. Also applies to plugin-owned data items (their id as `/id`). An invalid pattern stops start-up (docs/resources.md \"Writes are deliberate\").")),
   [CONFIRM_KEY]: guarded('security', list(DEFAULT_CONFIRM_PATTERNS, "[ours] Command topic patterns (as data.write.allow) whose writes need `\"confirm\": \"<topic>\"` in the request body, like writes on a topic other nodes publish; without it `409 precondition-not-fulfilled` names the topic and its publishers. An empty list leaves only the publisher rule. An invalid pattern stops start-up.")),
-  'data_provider.max_streams': int(16, '[ours] Topic streams (`GET …/data/{topic}/stream`) open at once across the gateway; one more is `503 service-unavailable` (all SSE connections together stay under sse.max_clients).', { min: 1, max: 1024, policy: 'clamp' }),
-  'data_provider.stale_after_sec': float(0, '[ours] A read marks its sample `stale: true` when older than this; 0 = 3 × the topic\'s observed period (at least 1 s).', { min: 0, max: 86400, policy: 'clamp' }),
+  'data_provider.max_streams': int(16, '[ours] Topic streams (`GET …/data/{topic}/stream`) open at once across the gateway; one more is `503 service-unavailable` (all SSE connections together stay under sse.max_clients).', { min: 1, max: 1024 }),
+  'data_provider.stale_after_sec': float(0, '[ours] A read marks its sample `stale: true` when older than this; 0 = 3 × the topic\'s observed period (at least 1 s).', { min: 0, max: 86400 }),
 };
 
 export const DATA_SERVICE: Token<DataService> = token('data');

@@ -16,9 +16,9 @@ import { registerFaultTriggerRoutes } from './routes.js';
 
 export const FAULT_TRIGGER_KEYS = {
   'fault_triggers.enabled': bool(true, 'Fault-trigger rules (`/apps/{id}/fault-triggers`); false → the routes answer 404.'),
-  'fault_triggers.poll_interval_ms': int(1000, 'How often every active rule reads its value; below 50 is raised to 50 with a warning.', { min: 50, max: 2147483647, policy: 'clamp' }),
+  'fault_triggers.poll_interval_ms': int(1000, 'How often every active rule reads its value; below 50 is raised to 50 with a warning.', { min: 50, max: 2147483647 }),
   'fault_triggers.storage.path': str('', 'SQLite file the rules are kept in, so they survive a restart (empty = in memory, lost on restart, as the reference).'),
-  'fault_triggers.max_rules': int(1000, '[ours] Rules across the gateway; more → 503.', { min: 1, max: 100000, policy: 'reject' }),
+  'fault_triggers.max_rules': int(1000, '[ours] Rules across the gateway; more → 503.', { min: 1, max: 100000 }),
 };
 
 

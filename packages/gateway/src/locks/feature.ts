@@ -13,8 +13,8 @@ import { LOCK_MIGRATIONS, LockStore } from './store.js';
 
 export const LOCK_KEYS = {
   'locking.enabled': guarded('security', bool(true, 'SOVD resource locking on apps and components (false → lock routes answer 501).')),
-  'locking.default_max_expiration': guarded('limit', int(3600, 'Largest lock_expiration in seconds unless the entity sets max_expiration.', { min: 1, max: 31536000, policy: 'refuse' })),
-  'locking.cleanup_interval': int(30, 'Seconds between sweeps of expired locks (each lock also has its own expiry timer).', { min: 1, max: 3600, policy: 'clamp' }),
+  'locking.default_max_expiration': guarded('limit', int(3600, 'Largest lock_expiration in seconds unless the entity sets max_expiration.', { min: 1, max: 31536000 })),
+  'locking.cleanup_interval': int(30, 'Seconds between sweeps of expired locks (each lock also has its own expiry timer).', { min: 1, max: 3600 }),
   'locking.defaults.components.lock_required_scopes': guarded('security', list([], 'Scopes a component must be locked for before mutations (empty = none).')),
   'locking.defaults.components.breakable': guarded('security', bool(true, 'Whether break_lock may replace a component lock.')),
   'locking.defaults.apps.lock_required_scopes': guarded('security', list([], 'Scopes an app must be locked for before mutations (empty = none).')),

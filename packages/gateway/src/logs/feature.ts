@@ -20,7 +20,7 @@ import { LogsService } from './service.js';
 import { token, type Token } from '@medkit/server';
 
 export const LOG_KEYS = {
-  'logs.buffer_size': int(200, 'Log entries kept per node (ring buffer); at most buffer_size × 10 nodes are tracked.', { min: 1, max: 100000, policy: 'clamp' }),
+  'logs.buffer_size': int(200, 'Log entries kept per node (ring buffer); at most buffer_size × 10 nodes are tracked.', { min: 1, max: 100000 }),
 };
 
 export const LOGS_SERVICE: Token<LogManager> = token('logs');

@@ -16,7 +16,7 @@ export const METRICS_KEYS = {
   // Off by default: loading prom-client adds about 34 ms to a plain gateway's start-up (and 0.8 MB USS;
   // docs/benchmarks.md, "Metrics"), over the ~30 ms a feature may cost when nobody asked for it.
   'metrics.enabled': bool(false, '[ours] Serve Prometheus metrics (text exposition format) at /metrics (docs/metrics.md). Off: prom-client is not loaded.'),
-  'metrics.role': guarded('security', str('viewer', '[ours] Minimum role that may scrape /metrics when auth is on (`public`: no token, even with `auth.require_auth_for: all`).', { enum: ['public', ...ROLES], policy: 'refuse' })),
+  'metrics.role': guarded('security', str('viewer', '[ours] Minimum role that may scrape /metrics when auth is on (`public`: no token, even with `auth.require_auth_for: all`).', { enum: ['public', ...ROLES] })),
 };
 
 export function createMetricsFeature(): GatewayFeature {

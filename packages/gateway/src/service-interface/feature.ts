@@ -36,7 +36,7 @@ export const SERVICE_INTERFACE_KEYS = {
     false,
     '[ours] Serve the SOVD service interface on the ROS graph: `<prefix>/list_entities`, `list_entity_faults`, `get_capabilities` and `get_entity_data` with the ros2_medkit_msgs types (docs/service-interface.md). Needs ros.enabled. Off: its code is not loaded.',
   ),
-  'ros.service_interface.prefix': str('/medkit', '[ours] Namespace of the service interface\'s services (the reference plugin\'s service_prefix).', { check: PREFIX_CHECK, policy: 'refuse' }),
+  'ros.service_interface.prefix': str('/medkit', '[ours] Namespace of the service interface\'s services (the reference plugin\'s service_prefix).', { check: PREFIX_CHECK }),
 };
 
 export function createServiceInterfaceFeature(): GatewayFeature {

@@ -10,8 +10,8 @@ import { registerSubscriptionRoutes } from './routes.js';
 import { token, type Token } from '@medkit/server';
 
 export const SUBSCRIPTION_KEYS = {
-  'sse.max_subscriptions': int(100, 'Active cyclic subscriptions across the gateway; more → 503.', { min: 1, max: 100000, policy: 'reject' }),
-  'sse.max_duration_sec': int(3600, 'Largest cyclic-subscription duration in seconds.', { min: 1, max: 31536000, policy: 'reject' }),
+  'sse.max_subscriptions': int(100, 'Active cyclic subscriptions across the gateway; more → 503.', { min: 1, max: 100000 }),
+  'sse.max_duration_sec': int(3600, 'Largest cyclic-subscription duration in seconds.', { min: 1, max: 31536000 }),
 };
 
 export interface SubscriptionsFeatureOptions {

@@ -16,13 +16,13 @@ import { DISCOVERY_KEYS } from '../config/keys.js';
 
 export const TRIGGER_KEYS = {
   'triggers.enabled': bool(true, 'Condition triggers (false → trigger routes answer 501).'),
-  'triggers.max_triggers': int(1000, 'Active triggers across the gateway; more → 503.', { min: 1, max: 1000000, policy: 'reject' }),
+  'triggers.max_triggers': int(1000, 'Active triggers across the gateway; more → 503.', { min: 1, max: 1000000 }),
   'triggers.on_restart_behavior': str('restore', 'reset: drop every trigger on restart; restore: reload persistent ones ([ours] default restore).', { enum: ['reset', 'restore'] }),
   'triggers.storage.path': str('', 'SQLite file for persistent triggers (empty = the gateway store <data_dir>/medkit.db).'),
   'triggers.webhook.secret': guarded('security', str('', '[ours] Gateway-wide HMAC-SHA256 key for X-Medkit-Signature on webhook deliveries (a trigger may set its own).')),
-  'triggers.webhook.max_attempts': int(5, '[ours] Delivery attempts per webhook event before it counts as failed.', { min: 1, max: 20, policy: 'clamp' }),
-  'triggers.webhook.initial_backoff_ms': int(500, '[ours] Wait before the first retry; doubles per attempt (capped at 30 s).', { min: 10, max: 60000, policy: 'clamp' }),
-  'triggers.webhook.timeout_ms': int(5000, '[ours] Deadline of one webhook POST.', { min: 100, max: 60000, policy: 'clamp' }),
+  'triggers.webhook.max_attempts': int(5, '[ours] Delivery attempts per webhook event before it counts as failed.', { min: 1, max: 20 }),
+  'triggers.webhook.initial_backoff_ms': int(500, '[ours] Wait before the first retry; doubles per attempt (capped at 30 s).', { min: 10, max: 60000 }),
+  'triggers.webhook.timeout_ms': int(5000, '[ours] Deadline of one webhook POST.', { min: 100, max: 60000 }),
 };
 
 export interface TriggersFeatureOptions {

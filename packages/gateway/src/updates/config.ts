@@ -7,6 +7,5 @@ export const UPDATES_KEYS = {
   'updates.step_timeout_sec': guarded('limit', int(3600, '[ours] Timeout of one prepare/execute script of the built-in provider when the package does not set timeout_sec.', {
     min: 1,
     max: 86400,
-    policy: 'refuse',
   })),
 } satisfies Record<string, KeySpec>;

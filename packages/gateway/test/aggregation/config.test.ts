@@ -20,9 +20,8 @@ describe('aggregation configuration', () => {
     const low = read({ 'aggregation.enabled': true, 'aggregation.timeout_ms': 3000, 'aggregation.forward_timeout_ms': 1000 });
     expect(low.settings.forwardTimeoutMs).toBe(3000);
     expect(low.warnings.join('\n')).toContain('aggregation.forward_timeout_ms 1000 is below aggregation.timeout_ms 3000');
-    const clamped = read({ 'aggregation.forward_timeout_ms': 10_000_000 });
-    expect(clamped.settings.forwardTimeoutMs).toBe(600000);
-    expect(clamped.config.adjustments.map((a) => a.key)).toContain('aggregation.forward_timeout_ms');
+    // Issue 66: out of its range the value stops start-up (it was clamped to 600000).
+    expect(() => read({ 'aggregation.forward_timeout_ms': 10_000_000 })).toThrow(/aggregation\.forward_timeout_ms=10000000 \(command line\) is invalid: outside the allowed range 100–600000; refusing to start/);
   });
 
   it('pairs peer_urls with peer_names, ignores empty entries, warns about cleartext', () => {
@@ -55,7 +54,8 @@ describe('aggregation configuration', () => {
     expect(() => read({ 'aggregation.peer_urls': ['file:///etc/passwd'], 'aggregation.peer_names': ['f'] })).toThrow(/http and https/);
   });
 
-  it('clamps max_discovered_peers to 1-1000', () => {
-    expect(read({ 'aggregation.max_discovered_peers': 5000 }).settings.maxDiscoveredPeers).toBe(1000);
+  it('max_discovered_peers is 1-1000; outside, start-up stops (it was clamped, issue 66)', () => {
+    expect(read({ 'aggregation.max_discovered_peers': 1000 }).settings.maxDiscoveredPeers).toBe(1000);
+    expect(() => read({ 'aggregation.max_discovered_peers': 5000 })).toThrow(/aggregation\.max_discovered_peers=5000 .*1–1000; refusing to start/);
   });
 });

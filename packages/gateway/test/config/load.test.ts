@@ -65,46 +65,56 @@ describe('configuration loading', () => {
     expect(() => loadConfig({ env: {}, flags: { 'ros.distro': 'ardent' } })).toThrow(/ros\.distro.*refusing to start/);
   });
 
-  it('rejects an out-of-range port and keeps the default, naming key, value and range', () => {
-    const c = loadConfig({ env: {}, flags: { 'server.port': '80' } });
-    expect(c.get('server.port')).toBe(8080);
-    expect(c.adjustments[0].message).toMatch(/server\.port=.*80.*1024–65535.*default 8080/);
+  // Issue 66: an invalid value used to be replaced by the default (server.port 70000 listened on 8080) or
+  // clamped; now every invalid value stops start-up with one line naming the key, the value, where and the range.
+  const refusal = (opts: Parameters<typeof loadConfig>[0]): string => {
+    try {
+      loadConfig(opts);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error('loaded');
+  };
+
+  it('refuses an out-of-range or malformed port from a flag, a file or the environment, also beside a valid flag, naming key, value, source and range', () => {
+    expect(refusal({ env: {}, flags: { 'server.port': '70000' } })).toBe('server.port="70000" (command line) is invalid: outside the allowed range 1024–65535; refusing to start');
+    expect(refusal({ env: {}, flags: { 'server.port': '8o80' } })).toBe('server.port="8o80" (command line) is invalid: expected a number, allowed range 1024–65535; refusing to start');
+    const yaml = file('c.yaml', 'server:\n  port: 70000\n');
+    expect(refusal({ configFile: yaml, env: {}, flags: { 'server.port': '9090' } })).toBe(`server.port=70000 in ${yaml} is invalid: outside the allowed range 1024–65535; refusing to start`);
+    const typo = file('c.yaml', 'server:\n  port: 8o80\n');
+    expect(refusal({ configFile: typo, env: {}, flags: { 'server.port': '9090' } })).toBe(`server.port="8o80" in ${typo} is invalid: expected a number, allowed range 1024–65535; refusing to start`);
+    expect(refusal({ env: { MEDKIT_PORT: '80' }, flags: { 'server.port': '9090' } })).toBe('server.port="80" (environment) is invalid: outside the allowed range 1024–65535; refusing to start');
+    // Two bad values, two lines.
+    expect(refusal({ configFile: yaml, env: {}, flags: { 'server.port': '8o80' } }).split('\n')).toHaveLength(2);
   });
 
-  it('clamps keys of the clamp class with a message', () => {
-    const c = loadConfig({ env: {}, flags: { 'entity_cache.capacity': '5', service_call_timeout_sec: 99999 } });
-    expect(c.get('entity_cache.capacity')).toBe(16);
-    expect(c.get('service_call_timeout_sec')).toBe(3600);
-    expect(c.adjustments.map((a) => a.action)).toEqual(['clamped', 'clamped']);
-    expect(c.adjustments[0].message).toMatch(/entity_cache\.capacity=5 is outside the allowed range 16–1000000; clamped to 16/);
+  it('never clamps: an out-of-range value of any key stops start-up, whatever the side', () => {
+    expect(refusal({ env: {}, flags: { 'entity_cache.capacity': '5' } })).toMatch(/^entity_cache\.capacity="5" \(command line\) is invalid: outside the allowed range 16–1000000; refusing to start$/);
+    expect(refusal({ env: {}, flags: { service_call_timeout_sec: 99999 } })).toMatch(/^service_call_timeout_sec=99999 \(command line\) is invalid: outside the allowed range 1–3600/);
+    expect(refusal({ env: {}, flags: { 'entity_cache.capacity': 4294967296 } })).toMatch(/entity_cache\.capacity=4294967296 .*outside the allowed range 16–1000000/);
   });
 
-  it('reports NaN and a value past 2^31 instead of taking them in silence (the reference 0.7.0, #607)', () => {
-    const c = loadConfig({ env: {}, flags: { service_call_timeout_sec: 'NaN', 'entity_cache.capacity': 4294967296 } });
-    expect(c.get('service_call_timeout_sec')).toBe(loadConfig({ env: {} }).get('service_call_timeout_sec'));
-    expect(c.get('entity_cache.capacity')).toBe(1000000);
-    expect(c.adjustments.map((a) => `${a.key} ${a.action}`).sort()).toEqual(['entity_cache.capacity clamped', 'service_call_timeout_sec rejected']);
+  it('refuses NaN instead of taking it in silence (the reference 0.7.0, #607)', () => {
+    expect(refusal({ env: {}, flags: { service_call_timeout_sec: 'NaN' } })).toMatch(/^service_call_timeout_sec="NaN" \(command line\) is invalid: expected a number, allowed range 1–3600; refusing to start$/);
   });
 
-  it('takes numbers from strings only in decimal: hexadecimal, binary and octal strings are rejected, naming the value', () => {
-    const c = loadConfig({ env: {}, flags: { 'server.port': '0x2000', 'entity_cache.capacity': '0b1111111111', service_call_timeout_sec: '0o17' } });
-    const defaults = loadConfig({ env: {} });
-    for (const key of ['server.port', 'entity_cache.capacity', 'service_call_timeout_sec']) expect(c.get(key)).toBe(defaults.get(key));
-    expect(c.adjustments.map((a) => `${a.key} ${a.action}`).sort()).toEqual(['entity_cache.capacity rejected', 'server.port rejected', 'service_call_timeout_sec rejected']);
-    // A refuse-class key stops start-up instead: ROS_DOMAIN_ID=0x10 was domain 16 before.
-    expect(() => loadConfig({ env: { ROS_DOMAIN_ID: '0x10' } })).toThrow(/ros\.domain_id="0x10" is invalid: expected a number.*refusing to start/);
-    expect(c.adjustments.find((a) => a.key === 'server.port')!.message).toMatch(/server\.port="0x2000" is invalid: expected a number/);
-    // Decimal but past any double, and a megabyte of digits: rejected as not a number, not taken as Infinity.
-    const huge = loadConfig({ env: {}, flags: { 'entity_cache.capacity': '1e400', service_call_timeout_sec: '9'.repeat(1_000_000) } });
-    expect([huge.get('entity_cache.capacity'), huge.get('service_call_timeout_sec')]).toEqual([defaults.get('entity_cache.capacity'), defaults.get('service_call_timeout_sec')]);
-    expect(huge.adjustments.map((a) => `${a.key} ${a.action}`).sort()).toEqual(['entity_cache.capacity rejected', 'service_call_timeout_sec rejected']);
+  it('takes numbers from strings only in decimal: hexadecimal, binary and octal strings are refused, naming the value', () => {
+    const lines = refusal({ env: {}, flags: { 'server.port': '0x2000', 'entity_cache.capacity': '0b1111111111', service_call_timeout_sec: '0o17' } }).split('\n');
+    expect(lines.map((l) => l.split('=')[0]).sort()).toEqual(['entity_cache.capacity', 'server.port', 'service_call_timeout_sec']);
+    expect(lines.find((l) => l.startsWith('server.port'))).toMatch(/server\.port="0x2000" \(command line\) is invalid: expected a number/);
+    // ROS_DOMAIN_ID=0x10 was domain 16 before.
+    expect(refusal({ env: { ROS_DOMAIN_ID: '0x10' } })).toMatch(/ros\.domain_id="0x10" \(environment\) is invalid: expected a number.*refusing to start/);
+    // Decimal but past any double, and a megabyte of digits: refused as not a number, not taken as Infinity.
+    const huge = refusal({ env: {}, flags: { 'entity_cache.capacity': '1e400', service_call_timeout_sec: '9'.repeat(1_000_000) } }).split('\n');
+    expect(huge).toHaveLength(2);
     // The message quotes the start of the value, not all of it.
-    expect(huge.adjustments.find((a) => a.key === 'service_call_timeout_sec')!.message).toMatch(/^service_call_timeout_sec="9{199}… \(1000002 characters\) is invalid/);
+    expect(huge.find((l) => l.startsWith('service_call_timeout_sec'))).toMatch(/^service_call_timeout_sec="9{199}… \(1000002 characters\) \(command line\) is invalid/);
     const d = loadConfig({ env: {}, flags: { 'server.port': ' 9005 ', service_call_timeout_sec: '1.5e1' } });
     expect([d.get('server.port'), d.get('service_call_timeout_sec')]).toEqual([9005, 15]);
   });
 
-  it('refuses to start on an invalid refuse-class key', () => {
+  it('refuses to start on an invalid value of a key that always refused', () => {
     expect(() => loadConfig({ env: {}, flags: { parameter_service_timeout_sec: '50' } })).toThrow(ConfigError);
     expect(() => loadConfig({ env: {}, flags: { parameter_service_timeout_sec: 'NaN' } })).toThrow(/parameter_service_timeout_sec.*refusing to start/);
     expect(() => loadConfig({ env: {}, flags: { 'discovery.mode': 'psychic' } })).toThrow(/discovery\.mode.*runtime_only, manifest_only, hybrid/);
@@ -162,10 +172,8 @@ describe('configuration loading', () => {
       ['server.tls.enabled', 'maybe'],
       ['bulk_data.max_upload_size', -1],
     ] as const) {
-      expect(() => loadConfig({ env: {}, flags: { [key]: value }, extraKeys: FEATURE_KEYS }), `${key}=${value}`).toThrow(new RegExp(`${key.replace(/\./g, '\\.')}=.*refusing to start \\(a (security|limit) key is never replaced by another value\\)`));
+      expect(() => loadConfig({ env: {}, flags: { [key]: value }, extraKeys: FEATURE_KEYS }), `${key}=${value}`).toThrow(new RegExp(`${key.replace(/\./g, '\\.')}=.*refusing to start`));
     }
-    // A key that guards nothing keeps its policy (docs/configuration.md).
-    expect(loadConfig({ env: {}, flags: { 'entity_cache.capacity': 5 } }).get('entity_cache.capacity')).toBe(16);
   });
 
   it('refuses a fault-stream flush window that is negative, above 1 s or not a number', () => {

@@ -24,6 +24,8 @@ function configs(flags: FlatConfig = {}, configFile?: string, log?: MemoryLogger
   const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags, configFile });
   return bridgeConfigsFrom(config, log ? (m) => log.warn(m) : undefined);
 }
+/** Loading `flags`, for `toThrow`: a value outside a key's range stops start-up (issue 66). */
+const refused = (flags: FlatConfig) => () => configs(flags);
 const D = (k: string) => `faults.bridges.diagnostics.${k}`;
 const R = (k: string) => `faults.bridges.rosout.${k}`;
 const A = (k: string) => `faults.bridges.action_status.${k}`;
@@ -95,9 +97,10 @@ describe('diagnostic bridge options (docs/faults.md)', () => {
     expect(new DiagnosticBridge(configs().diagnostics, '/fault_manager').convert({ status: [status('a', 2, { hardware_id: '/base/motor' })] })[0].source_id).toBe('/fault_manager');
   });
 
-  it('max_tracked_sources is clamped to [1, 2^31-1]', () => {
-    expect(configs({ [D('max_tracked_sources')]: 0 }).diagnostics.max_tracked_sources).toBe(1);
-    expect(configs({ [D('max_tracked_sources')]: 2 ** 40 }).diagnostics.max_tracked_sources).toBe(2 ** 31 - 1);
+  // Issue 66: a value outside a declared range stops start-up (the reference clamped it).
+  it('max_tracked_sources is 1 to 2^31-1; outside, start-up stops', () => {
+    expect(refused({ [D('max_tracked_sources')]: 0 })).toThrow(/max_tracked_sources=0 .*allowed range 1–2147483647; refusing to start/);
+    expect(refused({ [D('max_tracked_sources')]: 2 ** 40 })).toThrow(/refusing to start/);
     expect(configs({ [D('max_tracked_sources')]: 7 }).diagnostics.max_tracked_sources).toBe(7);
   });
 });
@@ -110,12 +113,12 @@ describe('log bridge options (docs/faults.md)', () => {
     expect(configs({ [R('rosout_topic')]: '/robot/rosout' }).rosout.rosout_topic).toBe('/robot/rosout');
   });
 
-  it('severity_floor (clamped to [0, 50]) drops lower levels; INFO never passes', () => {
+  it('severity_floor (0 to 50, else start-up stops) drops lower levels; INFO never passes', () => {
     const b = new LogBridge(configs({ [R('severity_floor')]: 40 }).rosout);
     expect(b.convert(log('ctrl', 30))).toBeNull();
     expect(b.convert(log('ctrl', 40))).toMatchObject({ severity: 2 });
-    expect(configs({ [R('severity_floor')]: 99 }).rosout.severity_floor).toBe(50);
-    expect(configs({ [R('severity_floor')]: -5 }).rosout.severity_floor).toBe(0);
+    expect(refused({ [R('severity_floor')]: 99 })).toThrow(/severity_floor=99 .*0–50; refusing to start/);
+    expect(refused({ [R('severity_floor')]: -5 })).toThrow(/refusing to start/);
     expect(new LogBridge(configs({ [R('severity_floor')]: 0 }).rosout).convert(log('ctrl', 20))).toBeNull();
   });
 
@@ -134,12 +137,12 @@ describe('log bridge options (docs/faults.md)', () => {
     expect(b.convert(log('arm', 30))).toBeNull();
   });
 
-  it('max_tracked_nodes is clamped to [1, 2^31-1]', () => {
+  it('max_tracked_nodes is 1 to 2^31-1; outside, start-up stops', () => {
     expect(configs({ [R('max_tracked_nodes')]: 3 }).rosout.max_tracked_nodes).toBe(3);
-    expect(configs({ [R('max_tracked_nodes')]: -1 }).rosout.max_tracked_nodes).toBe(1);
+    expect(refused({ [R('max_tracked_nodes')]: -1 })).toThrow(/max_tracked_nodes=-1 .*refusing to start/);
   });
 
-  it('report_cooldown_sec suppresses repeated ERRORs; 0 disables; negative or non-numeric → 5', () => {
+  it('report_cooldown_sec suppresses repeated ERRORs; 0 disables; negative or non-numeric stops start-up', () => {
     let t = 0;
     const b = new LogBridge(configs({ [R('report_cooldown_sec')]: 2 }).rosout, '/log_bridge', () => t);
     expect(b.convert(log('ctrl', 40))).not.toBeNull();
@@ -149,8 +152,8 @@ describe('log bridge options (docs/faults.md)', () => {
     expect(b.convert(log('ctrl', 40))).not.toBeNull();
     const off = new LogBridge(configs({ [R('report_cooldown_sec')]: 0 }).rosout, '/log_bridge', () => 0);
     expect([off.convert(log('ctrl', 40)), off.convert(log('ctrl', 40))].every((r) => r !== null)).toBe(true);
-    expect(configs({ [R('report_cooldown_sec')]: -1 }).rosout.report_cooldown_sec).toBe(5);
-    expect(configs({ [R('report_cooldown_sec')]: 'soon' }).rosout.report_cooldown_sec).toBe(5);
+    expect(refused({ [R('report_cooldown_sec')]: -1 })).toThrow(/report_cooldown_sec=-1 .*refusing to start/);
+    expect(refused({ [R('report_cooldown_sec')]: 'soon' })).toThrow(/report_cooldown_sec="soon" .*expected a number/);
   });
 
   it(`a /rosout flood of distinct ERRORs keeps ${MAX_COOLDOWN_CODES} codes in the cool-down table, the oldest going first`, () => {
@@ -184,11 +187,11 @@ describe('action status bridge options (docs/faults.md)', () => {
     expect(sent).toEqual([]);
   });
 
-  it('aborted_severity (outside 0..3 → 2)', () => {
+  it('aborted_severity (0..3, else start-up stops)', () => {
     const { b, sent } = run({ [A('aborted_severity')]: 3 });
     b.onStatus('/nav/_action/status', goals(GoalStatus.ABORTED));
     expect(sent[0]).toMatchObject({ code: 'ACTION_NAV_ABORTED', severity: 3 });
-    expect(configs({ [A('aborted_severity')]: 9 }).actions.aborted_severity).toBe(2);
+    expect(refused({ [A('aborted_severity')]: 9 })).toThrow(/aborted_severity=9 .*0–3; refusing to start/);
     expect(configs({ [A('aborted_severity')]: 0 }).actions.aborted_severity).toBe(0);
   });
 
@@ -228,7 +231,7 @@ describe('action status bridge options (docs/faults.md)', () => {
     expect(sent.map((r) => r.code)).toEqual(['ACTION_NAVIGATE_TO_POSE_ABORTED']);
   });
 
-  it('dedup_capacity bounds the goals whose abort is logged once (invalid → 4096)', () => {
+  it('dedup_capacity bounds the goals whose abort is logged once (below 1, start-up stops)', () => {
     const log = new MemoryLogger();
     const { b } = run({ [A('dedup_capacity')]: 1 }, log);
     b.onStatus('/nav/_action/status', goals(GoalStatus.ABORTED));
@@ -243,7 +246,7 @@ describe('action status bridge options (docs/faults.md)', () => {
     const { b: b2 } = run({}, big);
     for (let i = 0; i < 3; i++) b2.onStatus('/nav/_action/status', goals(GoalStatus.ABORTED, GoalStatus.SUCCEEDED, GoalStatus.ABORTED));
     expect(big.at('info')).toHaveLength(2);
-    expect(configs({ [A('dedup_capacity')]: 0 }).actions.dedup_capacity).toBe(4096);
+    expect(refused({ [A('dedup_capacity')]: 0 })).toThrow(/dedup_capacity=0 .*refusing to start/);
   });
 });
 

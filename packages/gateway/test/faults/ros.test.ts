@@ -56,6 +56,17 @@ describe('fault manager over ROS 2', () => {
     sub.close();
   });
 
+  it('refuses a report whose source_id is not a ROS node name (a Cyrillic homoglyph, relative, ~, {}, empty or digit tokens): accepted false, nothing stored, counted (issue 66)', async () => {
+    const before = g.faults.manager.health().rejected_reports;
+    const hostile = ['/base/batt\u0435ry_monitor', 'battery_monitor', '~/battery_monitor', '/base/{node}', '/base//battery_monitor', '/base/1battery', '/base/battery_monitor/', '/base/battery\nmonitor'];
+    for (const source_id of hostile) {
+      expect(await call('report_fault', 'ReportFault', { fault_code: 'SPOOFED_SOURCE', event_type: 0, severity: 3, description: 'forged', source_id })).toEqual({ accepted: false });
+    }
+    expect(g.faults.manager.getFault('SPOOFED_SOURCE')).toBeUndefined();
+    const health = (await g.api('GET', '/health')).body as { 'x-medkit-faults': { rejected_reports: number } };
+    expect(health['x-medkit-faults'].rejected_reports - before).toBe(hostile.length);
+  });
+
   it('answers list_faults, get_fault, list_faults_for_entity and clear_fault', async () => {
     const list = await call('list_faults', 'ListFaults', { filter_by_severity: false, severity: 0, statuses: [], include_muted: false, include_clusters: false });
     expect((list.faults as { fault_code: string }[]).map((f) => f.fault_code)).toEqual(['BATTERY_LOW']);

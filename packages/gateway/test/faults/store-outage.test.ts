@@ -344,6 +344,6 @@ describeWith(POSTGRES, 'fault store outage: PostgreSQL stopped under a running g
 describe('fault store choice', () => {
   it('an unknown faults.storage_type stops start-up naming the known backends (no fallback to memory)', () => {
     expect(() => loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'faults.storage_type': 'postgres' } }))
-      .toThrow('faults.storage_type="postgres" is invalid: allowed values are sqlite, memory, postgresql; refusing to start');
+      .toThrow('faults.storage_type="postgres" (command line) is invalid: allowed values are sqlite, memory, postgresql; refusing to start');
   });
 });

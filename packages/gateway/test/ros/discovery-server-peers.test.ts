@@ -34,7 +34,7 @@ interface Health {
 
 it('ros.discovery_server: ROS_DISCOVERY_SERVER syntax, bad values stop start-up naming the key and why, the variable read when the key is not set', () => {
   expect(loadConfig({ env: {}, flags: { 'ros.discovery_server': ';;10.0.0.5:11888' } }).read(ROS_KEYS, 'ros.discovery_server')).toBe(';;10.0.0.5:11888');
-  expect(() => loadConfig({ env: {}, flags: { 'ros.discovery_server': '10.0.0.5:70000' } })).toThrow(/ros\.discovery_server="10\.0\.0\.5:70000" is invalid: .*port 70000 is out of range.*refusing to start/);
+  expect(() => loadConfig({ env: {}, flags: { 'ros.discovery_server': '10.0.0.5:70000' } })).toThrow(/ros\.discovery_server="10\.0\.0\.5:70000" \(command line\) is invalid: .*port 70000 is out of range.*refusing to start/);
   expect(() => loadConfig({ env: {}, flags: { 'ros.discovery_server': 'robot_1:11811' } })).toThrow(/ros\.discovery_server=.*"robot_1" is neither an IPv4 address nor a host name/);
   expect(() => loadConfig({ env: {}, flags: { 'ros.discovery_server': Array(17).fill('10.0.0.1').join(';') } })).toThrow(/ros\.discovery_server=.*at most 16 are supported/);
   expect(loadConfig({ env: { ROS_DISCOVERY_SERVER: '127.0.0.1:11888' } }).read(ROS_KEYS, 'ros.discovery_server')).toBe('127.0.0.1:11888');

@@ -25,7 +25,7 @@ describe('ros.security keys', () => {
     expect(loadConfig({ env: { ROS_SECURITY_ENABLE: 'true', MEDKIT_ROS_SECURITY_ENABLED: 'false' } }).effective('ros.security.enabled')).toBe(false);
   });
   it('a bad strategy or a misspelt ros.security key refuses to start (security keys)', () => {
-    expect(() => loadConfig({ env: {}, flags: { 'ros.security.strategy': 'enforce' } })).toThrow(/ros\.security\.strategy="enforce" is invalid.*refusing to start/);
+    expect(() => loadConfig({ env: {}, flags: { 'ros.security.strategy': 'enforce' } })).toThrow(/ros\.security\.strategy="enforce" \(command line\) is invalid.*refusing to start/);
     expect(() => loadConfig({ env: {}, flags: { 'ros.security.enabeld': true } })).toThrow(/unknown configuration key 'ros\.security\.enabeld'.*did you mean 'ros\.security\.enabled'.*refusing to start/);
   });
 });

@@ -48,7 +48,7 @@ describeWith(OPENSSL, 'fail closed: server.tls.*', () => {
     await expect(refuses(tls({ 'server.tls.ca_file': server.key }))).rejects.toThrow(/server\.tls\.ca_file .* holds no PEM certificate/);
   });
   it('a bad min_version is refused', async () => {
-    await expect(refuses(tls({ 'server.tls.min_version': '1.1' }))).rejects.toThrow(/server\.tls\.min_version="1\.1" is invalid: allowed values are 1\.2, 1\.3; refusing to start/);
+    await expect(refuses(tls({ 'server.tls.min_version': '1.1' }))).rejects.toThrow(/server\.tls\.min_version="1\.1" \(command line\) is invalid: allowed values are 1\.2, 1\.3; refusing to start/);
   });
   it('TLS-only keys without server.tls.enabled are refused', async () => {
     await expect(refuses({ 'server.tls.ca_file': pki.caCert })).rejects.toThrow(/server\.tls\.ca_file is set but server\.tls\.enabled is false/);

@@ -1,15 +1,12 @@
-// A configuration key is described once: type, default, allowed range, what happens when a value is
-// out of range (docs/configuration.md), and a one-line doc. The loader, the validation messages and
-// the generated configuration reference (docs/configuration.md) all read these descriptors.
-
-/** What to do with an out-of-range or malformed value. */
-type RangePolicy = 'clamp' | 'reject' | 'refuse';
+// A configuration key is described once: type, default, allowed range or values, and a one-line doc. The
+// loader, the validation messages and the generated configuration reference (docs/configuration.md) all read
+// these descriptors. A value outside them stops start-up (server/src/config/validate.ts): never a default or a
+// clamped value in its place.
 
 /**
  * What a key protects (issue 31): a `security` setting or a `limit` on what clients, scripts or peers may make
- * the gateway do or hold. Such a key is never replaced by another value: an invalid or out-of-range value stops
- * start-up whatever its policy says, and so does an unknown key that is spelt like one, or that lies in a
- * section made only of such keys (config/unknown-keys.ts).
+ * the gateway do or hold. Like every key it is never replaced by another value; beyond that, an unknown key that
+ * is spelt like one, or that lies in a section made only of such keys, stops start-up (config/unknown-keys.ts).
  */
 export type Guard = 'security' | 'limit';
 
@@ -22,13 +19,11 @@ export interface IntSpec extends BaseSpec<number> {
   type: 'int';
   min?: number;
   max?: number;
-  policy?: RangePolicy;
 }
 export interface FloatSpec extends BaseSpec<number> {
   type: 'float';
   min?: number;
   max?: number;
-  policy?: RangePolicy;
 }
 export interface BoolSpec extends BaseSpec<boolean> {
   type: 'bool';
@@ -36,11 +31,10 @@ export interface BoolSpec extends BaseSpec<boolean> {
 /** A string key; `V` is the union of its allowed values when it has an `enum`. */
 export interface StringSpec<V extends string = string> extends BaseSpec<V> {
   type: 'string';
-  /** Allowed values; anything else is rejected (default used) unless policy says refuse. */
+  /** Allowed values; anything else stops start-up. */
   enum?: readonly V[];
   /** A rule a set of allowed values cannot express (a name's syntax), applied like `enum`. */
   check?: StringCheck;
-  policy?: RangePolicy;
 }
 
 /** A rule on a string value: `allowed` describes it in the configuration reference. */
@@ -70,9 +64,9 @@ export const float = (def: number, doc: string, range: Omit<FloatSpec, 'type' | 
 });
 export const bool = (def: boolean, doc: string): BoolSpec => ({ type: 'bool', default: def, doc });
 /** A string key; with an `enum`, its values are typed as the union of the allowed ones. */
-export function str<const V extends string>(def: NoInfer<V>, doc: string, opts: { enum: readonly V[]; check?: StringCheck; policy?: RangePolicy }): StringSpec<V>;
-export function str(def: string, doc: string, opts?: { check?: StringCheck; policy?: RangePolicy }): StringSpec;
-export function str(def: string, doc: string, opts: { enum?: readonly string[]; check?: StringCheck; policy?: RangePolicy } = {}): StringSpec {
+export function str<const V extends string>(def: NoInfer<V>, doc: string, opts: { enum: readonly V[]; check?: StringCheck }): StringSpec<V>;
+export function str(def: string, doc: string, opts?: { check?: StringCheck }): StringSpec;
+export function str(def: string, doc: string, opts: { enum?: readonly string[]; check?: StringCheck } = {}): StringSpec {
   return { type: 'string', default: def, doc, ...opts };
 }
 export const list = (def: string[], doc: string): ListSpec => ({ type: 'list', default: def, doc });

@@ -17,8 +17,8 @@ type NameProblem = string | undefined;
 /** Checks a bare node name (`talker`, no slashes). Returns the problem, or `undefined` if valid. */
 export function nodeNameProblem(name: string): NameProblem {
   if (name.length === 0) return 'node name is empty';
-  const bad = /[^A-Za-z0-9_]/.exec(name);
-  if (bad) return `node name contains '${bad[0]}' at index ${bad.index} (allowed: A-Z a-z 0-9 _)`;
+  const bad = /[^A-Za-z0-9_]/u.exec(name);
+  if (bad) return `node name contains ${shownChar(bad[0])} at index ${bad.index} (allowed: A-Z a-z 0-9 _)`;
   if (/^[0-9]/.test(name)) return 'node name starts with a digit';
   if (name.length > NODE_NAME_MAX_LENGTH) return `node name is longer than ${NODE_NAME_MAX_LENGTH} characters`;
   return undefined;
@@ -46,6 +46,25 @@ export function fullNameProblem(name: string): NameProblem {
   return undefined;
 }
 
+/**
+ * Checks a node's fully qualified name (`/talker`, `/base/battery_monitor`): absolute, a valid namespace and a
+ * valid bare node name, so ASCII only, no empty token, no token starting with a digit, and no `~` or `{}`
+ * substitution (a fully qualified name has them expanded). Returns the problem, or `undefined` if valid.
+ */
+export function nodeFqnProblem(fqn: string): NameProblem {
+  if (!fqn.startsWith('/')) return "node name must be fully qualified (start with '/')";
+  const { namespace, name } = splitNodeFqn(fqn);
+  return namespaceProblem(namespace) ?? nodeNameProblem(name);
+}
+
+/**
+ * A refused character as a message quotes it: printable ASCII (space included) as itself, anything else as its code point, since a
+ * homoglyph (Cyrillic `е`, U+0435) looks like the letter it imitates and a control character like nothing.
+ */
+function shownChar(c: string): string {
+  return /^[ -~]$/.test(c) ? `'${c}'` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** True when `name` is a valid bare node name. */
 export const isValidNodeName = (name: string): boolean => nodeNameProblem(name) === undefined;
 /** True when `ns` is a valid absolute namespace (`/` included). */
@@ -56,8 +75,8 @@ export const isValidFullName = (name: string): boolean => fullNameProblem(name) 
 function absolutePathProblem(path: string, what: string): NameProblem {
   if (!path.startsWith('/')) return `${what} must start with '/'`;
   if (path.endsWith('/')) return `${what} must not end with '/'`;
-  const bad = /[^A-Za-z0-9_/]/.exec(path);
-  if (bad) return `${what} contains '${bad[0]}' at index ${bad.index} (allowed: A-Z a-z 0-9 _ /)`;
+  const bad = /[^A-Za-z0-9_/]/u.exec(path);
+  if (bad) return `${what} contains ${shownChar(bad[0])} at index ${bad.index} (allowed: A-Z a-z 0-9 _ /)`;
   if (path.includes('//')) return `${what} contains '//'`;
   const token = path.split('/').find((t) => /^[0-9]/.test(t));
   if (token !== undefined) return `${what} token '${token}' starts with a digit`;

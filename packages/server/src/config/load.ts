@@ -42,7 +42,7 @@ export class ServerConfig implements ConfigReader {
     private readonly values: Record<string, unknown>,
     /** Every key any source set (after flattening), for structured settings such as peer lists. */
     readonly raw: FlatConfig,
-    /** Keys that were clamped, rejected or unknown; printed at start-up. */
+    /** Unknown keys that were ignored; printed at start-up (a refused value stops loading instead). */
     readonly adjustments: Adjustment[],
     /** Which keys were set explicitly (not defaults). */
     readonly explicit: ReadonlySet<string>,
@@ -76,43 +76,43 @@ export class ServerConfig implements ConfigReader {
   }
 }
 
-/** Loads the configuration; throws ConfigError when a `refuse` key is invalid or a source is unreadable. */
+/** Loads the configuration; throws ConfigError when a value is invalid, a key is refused or a source is unreadable. */
 export function loadServerConfig(opts: LoadOptions = {}, profile: ConfigProfile = {}): ServerConfig {
   const keys: Record<string, KeySpec> = { ...SERVER_CORE_KEYS, ...(profile.coreKeys ?? {}), ...(opts.extraKeys ?? {}) };
   const isStructured = (key: string) => profile.structured?.(key) ?? false;
   const origins = new Map<string, ConfigOrigin>();
   const merged: FlatConfig = {};
-  const take = (values: FlatConfig, origin: (key: string) => ConfigOrigin) => {
-    for (const [k, v] of Object.entries(values)) {
-      merged[k] = v;
-      origins.set(k, origin(k));
-    }
-  };
-  for (const file of [...(opts.configFile ? [opts.configFile] : []), ...(opts.configFiles ?? [])]) {
-    const { values, written } = readConfigFile(file, opts.env ?? process.env);
-    take(values, (k) => ({ source: 'file', file, written: written[k] ?? k }));
-  }
-  take(readEnvConfig(opts.env ?? process.env, Object.keys(keys), profile.environment), () => ({ source: 'environment' }));
-  take(opts.flags ?? {}, () => ({ source: 'command line' }));
-
   const values: Record<string, unknown> = {};
   const adjustments: Adjustment[] = [];
   for (const [key, spec] of Object.entries(keys)) values[key] = spec.default;
+  // Every source's values are checked, not only the one that wins: a bad value in a file is an error even
+  // when a flag overrides it, so the file does not go on carrying it to the next start.
+  const take = (source: FlatConfig, origin: (key: string) => ConfigOrigin) => {
+    for (const [key, raw] of Object.entries(source)) {
+      merged[key] = raw;
+      origins.set(key, origin(key));
+      const spec = keys[key];
+      if (!spec) continue;
+      if ((raw === null || raw === undefined || raw === '') && spec.type !== 'string') {
+        values[key] = spec.default; // a key present with no value means "not set"
+        continue;
+      }
+      const { value, adjustment } = coerce(key, spec, raw, sourceSuffix(origins.get(key)));
+      values[key] = value;
+      if (adjustment) adjustments.push(adjustment);
+    }
+  };
+  for (const file of [...(opts.configFile ? [opts.configFile] : []), ...(opts.configFiles ?? [])]) {
+    const { values: fromFile, written } = readConfigFile(file, opts.env ?? process.env);
+    take(fromFile, (k) => ({ source: 'file', file, written: written[k] ?? k }));
+  }
+  take(readEnvConfig(opts.env ?? process.env, Object.keys(keys), profile.environment), () => ({ source: 'environment' }));
+  take(opts.flags ?? {}, () => ({ source: 'command line' }));
   for (const [key, raw] of Object.entries(merged)) {
-    const spec = keys[key];
-    if (!spec) {
-      // Structured settings (lists of maps, per-layer policies, plugins) are read and checked by their reader.
-      if (isStructured(key)) continue;
-      const verdict = judgeUnknownKey(key, keys);
-      adjustments.push({ key, value: raw, action: verdict.refuse ? 'refused' : 'unknown', message: unknownKeyMessage(key, origins.get(key), verdict) });
-      continue;
-    }
-    if (raw === null || raw === undefined || raw === '') {
-      if (spec.type !== 'string') continue; // a key present with no value means "not set"
-    }
-    const { value, adjustment } = coerce(key, spec, raw);
-    values[key] = value;
-    if (adjustment) adjustments.push(adjustment);
+    // Structured settings (lists of maps, per-layer policies, plugins) are read and checked by their reader.
+    if (keys[key] || isStructured(key)) continue;
+    const verdict = judgeUnknownKey(key, keys);
+    adjustments.push({ key, value: raw, action: verdict.refuse ? 'refused' : 'unknown', message: unknownKeyMessage(key, origins.get(key), verdict) });
   }
   const refused = adjustments.filter((a) => a.action === 'refused');
   if (refused.length > 0) throw new ConfigError(refused.map((a) => a.message).join('\n'));

@@ -12,16 +12,6 @@ function range(spec: KeySpec): string {
   return '';
 }
 
-function policy(spec: KeySpec): string {
-  if (spec.guards) return `refuses to start (${spec.guards})`;
-  if ((spec.type === 'int' || spec.type === 'float' || spec.type === 'string') && spec.policy) {
-    return { clamp: 'clamped', reject: 'rejected → default', refuse: 'refuses to start' }[spec.policy];
-  }
-  if (spec.type === 'string' && (spec.enum || spec.check)) return 'rejected → default';
-  if (spec.type === 'int' || spec.type === 'float') return 'rejected → default';
-  return '';
-}
-
 function fmt(v: unknown): string {
   if (Array.isArray(v)) return v.length === 0 ? '`[]`' : `\`${v.join(', ')}\``;
   if (v === '') return '`""`';
@@ -45,12 +35,15 @@ from, and names every key it does not support.
   \`--no-ros\`, \`--log-level\`, and \`--set KEY=VALUE\` for any key.
 - Lists accept YAML lists or comma-separated strings. Numbers given as strings (environment, flags) are read in decimal only
   (\`0x10\`, \`0b1\`, \`0o7\` are invalid values, not 16, 1 and 7).
-- Out-of-range values: *clamped* to the range with a warning, *rejected* (the default is used, with a
-  warning), or the gateway *refuses to start*. Every adjusted key is printed at start-up with its value and allowed range.
-- Keys marked *(security)* or *(limit)* guard a protection or a resource limit: an invalid or out-of-range value is never
-  replaced by a default or a clamped value, start-up stops naming the key.
+- **An invalid value stops start-up**, whatever the key and whichever source set it (a file, the environment, a flag,
+  also one a later source overrides): a value of the wrong type, outside the key's range or not one of its values
+  exits with code 2 and one line per such value naming the key, the value, where it was set and what is allowed
+  (\`medkit: server.port=70000 (command line) is invalid: outside the allowed range 1024–65535; refusing to start\`).
+  No value is ever replaced by the default or clamped into the range: a typo'd port never listens on 8080.
+- Keys whose *guards* column says *security* or *limit* guard a protection or a resource limit: an unknown key spelt
+  like one, or in a section made only of them, stops start-up too (next point).
 - Unknown keys are printed and ignored (keys of the reference stack medkit does not implement), except that start-up stops for
-  an unknown key in a section made only of *(security)*/*(limit)* keys (\`scripts.*\`, \`auth.*\`, \`server.tls.*\`,
+  an unknown key in a section made only of *security*/*limit* keys (\`scripts.*\`, \`auth.*\`, \`server.tls.*\`,
   \`server.limits.*\`, \`cors.*\`, \`rate_limiting.*\`, …) and for one spelt like such a key (\`auth.enable\`,
   \`scritps.sandbox.mode\`). A plugin's \`plugins.<name>.*\` keys are checked against the keys the plugin declares
   (docs/plugins.md).
@@ -64,9 +57,9 @@ from, and names every key it does not support.
 export function renderConfigReference(groups: [string, Record<string, KeySpec>][], appendix?: string): string {
   const parts = [HEADER];
   for (const [title, keys] of groups) {
-    parts.push(`\n## ${title}\n\n| key | type | default | range | out of range | meaning |\n|---|---|---|---|---|---|`);
+    parts.push(`\n## ${title}\n\n| key | type | default | range | guards | meaning |\n|---|---|---|---|---|---|`);
     for (const [key, spec] of Object.entries(keys)) {
-      parts.push(`| \`${key}\` | ${spec.type} | ${fmt(spec.default)} | ${range(spec)} | ${policy(spec)} | ${spec.doc.replace(/\|/g, '\\|')} |`);
+      parts.push(`| \`${key}\` | ${spec.type} | ${fmt(spec.default)} | ${range(spec)} | ${spec.guards ?? ''} | ${spec.doc.replace(/\|/g, '\\|')} |`);
     }
   }
   if (appendix) parts.push(`\n${appendix.trimEnd()}`);

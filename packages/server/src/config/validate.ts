@@ -1,14 +1,14 @@
-// Coerces raw values (YAML scalars, environment strings) to each key's type and applies the
-// out-of-range policy of docs/configuration.md: clamp (warn), reject (warn, keep default) or refuse (stop).
-// A key that guards security or a limit (key-spec.ts Guard) always refuses: its protection is never
-// replaced by a default or a clamped value other than the one asked for.
+// Coerces raw values (YAML scalars, environment strings, flags) to each key's type. A value the key does not
+// allow (malformed, out of range, not one of its values) stops start-up naming the key, the value and what is
+// allowed (docs/configuration.md): a default or a clamped value in its place would run the robot on a setting
+// nobody asked for (a typo'd port listening on 8080).
 import { shownConfigValue, type KeySpec } from '@medkit/kit';
 
 export interface Adjustment {
   key: string;
   value: unknown;
-  /** 'clamped' | 'rejected' | 'refused' | 'unknown' */
-  action: 'clamped' | 'rejected' | 'refused' | 'unknown';
+  /** 'refused': an invalid value of a known key, or an unknown key where one is not allowed; 'unknown': ignored. */
+  action: 'refused' | 'unknown';
   message: string;
 }
 
@@ -55,40 +55,21 @@ function toList(raw: unknown): string[] | undefined {
   return undefined;
 }
 
-/** Returns the value to use for `key` and, when the raw value was not taken as is, what happened. */
-export function coerce(key: string, spec: KeySpec, raw: unknown): { value: unknown; adjustment?: Adjustment } {
-  const fail = (why: string, asked: 'reject' | 'refuse' = 'reject') => {
-    const policy = spec.guards ? 'refuse' : asked;
-    const guard = spec.guards ? ` (a ${spec.guards} key is never replaced by another value)` : '';
-    return {
-      value: spec.default,
-      adjustment: {
-        key,
-        value: raw,
-        action: policy === 'refuse' ? ('refused' as const) : ('rejected' as const),
-        message:
-          policy === 'refuse'
-            ? `${key}=${shown(key, raw)} is invalid: ${why}; refusing to start${guard}`
-            : `${key}=${shown(key, raw)} is invalid: ${why}; using the default ${JSON.stringify(spec.default)}`,
-      },
-    };
-  };
+/**
+ * The value of `key`, or why `raw` is refused: one line naming the key, the value, where it was set (`where`, e.g.
+ * ` in robot.yaml` or ` (command line)`) and what is allowed.
+ */
+export function coerce(key: string, spec: KeySpec, raw: unknown, where = ''): { value: unknown; adjustment?: Adjustment } {
+  const fail = (why: string) => ({ value: spec.default, adjustment: { key, value: raw, action: 'refused' as const, message: `${key}=${shown(key, raw)}${where} is invalid: ${why}; refusing to start` } });
   switch (spec.type) {
     case 'int':
     case 'float': {
       const n = toNumber(raw);
-      const policy = spec.policy ?? 'reject';
       const allowed = `allowed range ${rangeText(spec)}`;
-      if (!Number.isFinite(n)) return fail(`expected a number, ${allowed}`, policy === 'refuse' ? 'refuse' : 'reject');
-      if (spec.type === 'int' && !Number.isInteger(n)) return fail(`expected an integer, ${allowed}`, policy === 'refuse' ? 'refuse' : 'reject');
-      const low = spec.min !== undefined && n < spec.min;
-      const high = spec.max !== undefined && n > spec.max;
-      if (!low && !high) return { value: n };
-      if (policy === 'clamp' && !spec.guards) {
-        const v = low ? spec.min! : spec.max!;
-        return { value: v, adjustment: { key, value: raw, action: 'clamped', message: `${key}=${n} is outside the ${allowed}; clamped to ${v}` } };
-      }
-      return fail(`outside the ${allowed}`, policy === 'refuse' ? 'refuse' : 'reject');
+      if (!Number.isFinite(n)) return fail(`expected a number, ${allowed}`);
+      if (spec.type === 'int' && !Number.isInteger(n)) return fail(`expected an integer, ${allowed}`);
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return fail(`outside the ${allowed}`);
+      return { value: n };
     }
     case 'bool': {
       const b = toBool(raw);
@@ -101,9 +82,9 @@ export function coerce(key: string, spec: KeySpec, raw: unknown): { value: unkno
     case 'string': {
       if (typeof raw !== 'string' && typeof raw !== 'number') return fail('expected a string');
       const s = String(raw);
-      if (spec.enum && !spec.enum.includes(s)) return fail(`allowed values are ${spec.enum.join(', ')}`, spec.policy === 'refuse' ? 'refuse' : 'reject');
+      if (spec.enum && !spec.enum.includes(s)) return fail(`allowed values are ${spec.enum.join(', ')}`);
       const problem = spec.check?.problem(s);
-      if (problem !== undefined) return fail(`${problem} (allowed: ${spec.check!.allowed})`, spec.policy === 'refuse' ? 'refuse' : 'reject');
+      if (problem !== undefined) return fail(`${problem} (allowed: ${spec.check!.allowed})`);
       return { value: s };
     }
   }

@@ -45,9 +45,16 @@ interface ChainState {
   /** Messages without a usable stamp, in all and by reason (stamp.ts stampAge). */
   unstamped: number;
   invalid: Record<Exclude<InvalidStamp, 'missing'>, number>;
+  /** When the last message without a usable stamp arrived (monotonic ms), and why it had none. */
+  lastUnusableAt?: number;
+  lastUnusable?: InvalidStamp;
   p50?: number;
   p99?: number;
+  /** The measured stat of the last window that judged the chain over budget (µs). */
+  lastOverUs?: number;
   over: boolean;
+  /** Over budget by the last judgement, and since then only messages without a usable stamp: not healed. */
+  stampMissing: boolean;
   problem?: string;
 }
 
@@ -76,7 +83,7 @@ export class LatencyBudgetDetector implements Detector {
   ) {
     this.now = settings.now ?? wallNanos;
     this.monoMs = settings.monoMs ?? (() => performance.now());
-    this.states = settings.chains.map((chain) => ({ chain, window: new SampleWindow(settings.maxWindowSamples), lastTopics: [], unstamped: 0, invalid: { zero: 0, not_wall_clock: 0, future: 0 }, over: false }));
+    this.states = settings.chains.map((chain) => ({ chain, window: new SampleWindow(settings.maxWindowSamples), lastTopics: [], unstamped: 0, invalid: { zero: 0, not_wall_clock: 0, future: 0 }, over: false, stampMissing: false }));
     for (const s of this.states) if (s.chain.topics.length > 0) this.listen(s, [s.chain.topics[s.chain.topics.length - 1]]);
   }
 
@@ -95,6 +102,8 @@ export class LatencyBudgetDetector implements Detector {
     if (typeof age !== 'number') {
       s.unstamped++;
       if (age !== 'missing') s.invalid[age]++;
+      s.lastUnusableAt = this.monoMs();
+      s.lastUnusable = age;
       return;
     }
     s.window.push(this.monoMs(), age);
@@ -117,17 +126,26 @@ export class LatencyBudgetDetector implements Detector {
       s.p50 = percentile(ages, 50);
       s.p99 = percentile(ages, 99);
       const measured = s.chain.stat === 'p50' ? s.p50 : s.p99;
-      s.over = ages.length >= this.settings.minSamples && measured !== undefined && measured > s.chain.budgetMs * 1000;
+      const judged = ages.length >= this.settings.minSamples && measured !== undefined;
+      // A message without a usable stamp (zero, simulation time, ...) is no evidence of good latency: while the
+      // window holds only such messages the last judgement stands. Only good samples or silence heal a chain.
+      const unusable = s.lastUnusableAt !== undefined && s.lastUnusableAt >= since;
+      if (judged) s.over = measured > s.chain.budgetMs * 1000;
+      else if (!unusable) s.over = false;
+      if (judged && s.over) s.lastOverUs = measured;
+      s.stampMissing = s.over && !judged;
       if (!s.over) continue;
-      out.push({
-        code: GRAPH_LATENCY_BUDGET,
-        severity: FAULT_SEVERITY.ERROR,
-        subject: s.chain.name,
-        nodes: [],
-        text: `chain ${s.chain.name} (${this.route(s)}): ${s.chain.stat} ${formatMs(measured!)} over budget ${s.chain.budgetMs} ms (p50 ${formatMs(s.p50!)}, p99 ${formatMs(s.p99!)}, ${ages.length} message${ages.length === 1 ? '' : 's'} in ${this.settings.windowMs} ms)`,
-      });
+      out.push({ code: GRAPH_LATENCY_BUDGET, severity: FAULT_SEVERITY.ERROR, subject: s.chain.name, nodes: [], text: this.text(s, ages.length) });
     }
     return out;
+  }
+
+  private text(s: ChainState, samples: number): string {
+    const head = `chain ${s.chain.name} (${this.route(s)})`;
+    const over = `${s.chain.stat} ${formatMs(s.lastOverUs!)} over budget ${s.chain.budgetMs} ms`;
+    const messages = `${samples} message${samples === 1 ? '' : 's'}`;
+    if (s.stampMissing) return `${head}: stamp missing (${s.lastUnusable} header.stamp), so the chain is not healed: last measured ${over}; ${messages} with a usable stamp in ${this.settings.windowMs} ms`;
+    return `${head}: ${over} (p50 ${formatMs(s.p50!)}, p99 ${formatMs(s.p99!)}, ${messages} in ${this.settings.windowMs} ms)`;
   }
 
   private route(s: ChainState): string {
@@ -148,6 +166,7 @@ export class LatencyBudgetDetector implements Detector {
         p50_ms: ms(s.p50),
         p99_ms: ms(s.p99),
         over_budget: s.over,
+        stamp_missing: s.stampMissing,
         unstamped_messages: s.unstamped,
         invalid_stamps: { ...s.invalid },
         dropped_samples: s.window.overflowed,
