@@ -35,8 +35,11 @@ export const ProofFlag = {
   SEDP: 1,
   /** A participant-message liveliness assertion of it reached us. */
   LIVELINESS: 2,
-  /** It sent an ACKNACK to one of our writers: it discovered us and runs the reliable protocol. */
-  RESPONDED: 4,
+  /**
+   * It completed the DDS-Security handshake with us: a round trip through its locator. (An ACKNACK to our writers
+   * used to count too, but anyone can send one blind: a flood "proved" 1,100 fakes that way, issue 66.)
+   */
+  AUTHENTICATED: 4,
 } as const;
 
 /** What an SPDP announcement did to the table. */
@@ -51,7 +54,7 @@ export interface ParticipantTableStats {
   tracked: number;
   /** The cap (limits.maxParticipants). */
   capacity: number;
-  /** Tracked participants that completed SEDP, asserted liveliness or acknowledged our writers. */
+  /** Tracked participants that completed SEDP, asserted liveliness or authenticated (DDS-Security). */
   proven: number;
   /** Unproven participants on probation (our built-in writers do not heartbeat them yet). */
   onProbation: number;
@@ -158,6 +161,8 @@ export class ProxyParticipants {
       metaLocators: meta,
       userLocators: user,
       endpoints: new Map(),
+      bytesIn: 0,
+      bytesOut: 0,
     };
     this.byPrefix.set(d.guidPrefix, r);
     this.unproven.set(d.guidPrefix, r);
