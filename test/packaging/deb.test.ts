@@ -1,6 +1,7 @@
 // The Debian package of `npm run package` (scripts/package-deb.mjs, docs/deploy.md), installed with dpkg in a Debian 11
 // chroot (glibc 2.31, older than any supported robot's; no Node.js there, test-support/debian-chroot.ts): it carries
-// its own runtime and needs no nodejs package, the files and conffiles, the units pass `systemd-analyze verify`,
+// its own runtime and needs no nodejs package, `apt install` with recommends on adds nothing else (the fleet tier's
+// servers are only suggested), the files and conffiles, the units pass `systemd-analyze verify`,
 // `medkit --version` names the pinned runtime and both native parts loaded on it, the installed `medkit` runs as the
 // medkit user on the shipped gateway.yaml, answers /health and keeps what it stored in SQLite across a restart,
 // `dpkg -r` keeps /var/lib/medkit and `dpkg -P` removes it; the arm64 package is refused with dpkg's
@@ -44,6 +45,9 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       expect(info).toContain(`Architecture: ${arch}`);
       expect(info).not.toMatch(/nodejs/);
       expect(sh('dpkg-deb', ['--field', deb, 'Depends']).trim()).toBe('passwd');
+      // The fleet tier's servers are suggested, never recommended (apt installs recommends by default).
+      expect(sh('dpkg-deb', ['--field', deb, 'Recommends']).trim()).toBe('');
+      expect(sh('dpkg-deb', ['--field', deb, 'Suggests']).trim()).toBe('nats-server, postgresql');
       for (const s of ['postinst', 'prerm', 'postrm', 'conffiles']) expect(info).toContain(s);
       expect(sh('dpkg-deb', ['--field', deb, 'Version']).trim()).toBe(`${version}-1`);
       const files = sh('dpkg-deb', ['--contents', deb]);
@@ -55,9 +59,15 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       expect(size).toBeLessThanOrEqual(SIZE_BUDGET.deb);
     });
 
-    it('installs with dpkg -i on Debian 11 without Node.js: the medkit user owns /var/lib/medkit; `medkit --version` names the pinned runtime, both native parts load', () => {
+    it('installs with `apt install ./medkit_*.deb` (recommends on) on Debian 11 without Node.js, adding nothing but medkit and passwd: the medkit user owns /var/lib/medkit; `medkit --version` names the pinned runtime, both native parts load', () => {
       expect(chroot.run('sh', ['-c', 'command -v node nodejs']).status).not.toBe(0);
-      chroot.ok('dpkg', ['-i', chroot.copyIn(deb)]);
+      const installed = () => new Set(chroot.ok('dpkg-query', ['-W', '-f', '${Package}\\n']).trim().split('\n'));
+      const before = installed();
+      chroot.ok('apt-get', ['update', '-qq']);
+      // The documented command, apt's defaults (APT::Install-Recommends true) made explicit.
+      chroot.ok('apt-get', ['install', '-y', '-o', 'APT::Install-Recommends=true', chroot.copyIn(deb)]);
+      const added = [...installed()].filter((p) => !before.has(p));
+      expect(added.filter((p) => p !== 'passwd')).toEqual(['medkit']);
       expect(status()).toBe('install ok installed');
       expect(known('passwd')).toBe(true);
       const state = statSync(inRoot('var/lib/medkit'));
