@@ -1,6 +1,6 @@
 // `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
 // and shut down cleanly on SIGINT/SIGTERM.
-import { checkSecureProfile, createGateway, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, nativePartsReport, profileFile } from '@medkit/gateway';
+import { checkSecureProfile, createGateway, ENTITIES_SERVICE, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, nativePartsReport, profileFile } from '@medkit/gateway';
 import { ConfigError } from '@medkit/kit';
 import { StorageError } from '@medkit/kit';
 import { defaultFeatures, FEATURE_KEYS, loadFleetServer } from './compose.js';
@@ -81,6 +81,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (isUserError(err) || listenFailed) return 2;
     throw err;
   }
+  // The summary counts what discovery lists: first let it catch up with the nodes already seen (bounded; the
+  // entities line says when it has not).
+  await gateway.ctx.services.find(ENTITIES_SERVICE)?.settle();
   out.write(formatSummary(gateway, url));
   const exposed = exposureWarning(gateway.ctx.listening, gateway.ctx.config.get('auth.enabled'));
   if (exposed) console.error(`medkit: WARNING: ${exposed}`);

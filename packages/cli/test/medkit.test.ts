@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
 import { testDomain } from '../../../test-support/domains.js';
+import { buildRos2, startRobot } from '../../../test-support/gateway/ros-robot.js';
 
 const dirs: string[] = [];
 const procs: MedkitProcess[] = [];
@@ -147,6 +148,36 @@ describe('medkit command', () => {
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   }, 90_000);
+});
+
+describe('medkit ready line with ROS nodes running', () => {
+  // Issue 68: the line said '0 apps' right after '11 ROS nodes seen' (the first pass ran before the nodes were
+  // discovered), and /apps listed them seconds later. Now it counts what /apps lists at that moment, or says
+  // discovery is still settling.
+  it('counts the apps /apps lists when it is printed, with the ROS nodes it sees', async () => {
+    buildRos2();
+    const domain = testDomain(192);
+    const robot = await startRobot(domain);
+    try {
+      const port = await freePort();
+      const p = runMedkit(['gateway', '--domain', String(domain), '--localhost-only', '--data-dir', tmp(), '--port', String(port)], { MEDKIT_LOG_LEVEL: 'warn' });
+      procs.push(p);
+      const [, line] = await p.waitFor(/medkit gateway ready[\s\S]*\n {2}entities +([^\n]*)\n/, 60_000);
+      const listed = ((await (await fetch(`http://127.0.0.1:${port}/api/v1/apps`)).json()) as { items: unknown[] }).items.length;
+      const nodes = Number(/(\d+) ROS nodes seen/.exec(p.stdout())?.[1]);
+      const apps = Number(/(\d+) apps/.exec(line)?.[1]);
+      console.log(`ready line: ${nodes} ROS nodes seen; entities ${line}; /apps lists ${listed}`);
+      if (!line.includes('discovery still settling')) {
+        expect(apps).toBe(listed);
+        // The fixture robot's nodes are apps (runtime discovery): seen nodes with no app was the bug.
+        if (nodes > 0) expect(apps).toBeGreaterThan(0);
+      }
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    } finally {
+      await robot.stop();
+    }
+  }, 120_000);
 });
 
 describe('medkit start-up failures', () => {
