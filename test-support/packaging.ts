@@ -4,6 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { nativePlan } from '../scripts/package-arch.mjs';
 import { buildGateway, freePort, REPO_ROOT } from './medkit-cli.js';
+export { authorizeAdmin, printedAdminSecret, signInAsAdmin } from './medkit-cli.js';
 import type { Requirement } from './requirements.js';
 
 /** Builds the command and runs the packaging steps named (and those they need) unless up to date. */
@@ -21,7 +22,7 @@ export async function withInstalledGateway(
   command: string,
   args: string[],
   extra: string[],
-  check: (base: string) => Promise<void>,
+  check: (base: string, output: () => string) => Promise<void>,
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; port?: number; waitMs?: number } = {},
 ): Promise<void> {
   const port = opts.port ?? (await freePort());
@@ -51,7 +52,7 @@ export async function withInstalledGateway(
       if (gone || i * 100 > (opts.waitMs ?? 60_000)) throw new Error(`${command} ${args.join(' ')}: /health did not answer${gone ? ' (it exited)' : ''}; output: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    await check(base);
+    await check(base, () => output);
   } finally {
     // The process group: a wrapper (buildah run, a shell) and the gateway it started.
     if (!gone) process.kill(-child.pid!, 'SIGTERM');
@@ -74,13 +75,13 @@ export async function expectHealthAndUi(base: string): Promise<void> {
  * Makes a persistent trigger on the fault list of the gateway's host component over REST (`persistent: true` is
  * stored in the gateway's SQLite store, docs/triggers.md); returns its path, for {@link expectStored} after a restart.
  */
-export async function createPersistentTrigger(base: string): Promise<string> {
+export async function createPersistentTrigger(base: string, token?: string): Promise<string> {
   const components = (await (await fetch(`${base}/api/v1/components`)).json()) as { items: { id: string }[] };
   const host = components.items[0]?.id;
   if (!host) throw new Error('the gateway lists no host component');
   const r = await fetch(`${base}/api/v1/components/${host}/triggers`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ resource: `/api/v1/components/${host}/faults`, trigger_condition: { condition_type: 'OnChange' }, multishot: true, persistent: true }),
   });
   const body = (await r.json()) as { id?: string };

@@ -3,7 +3,8 @@
 // its own runtime and needs no nodejs package, `apt install` with recommends on adds nothing else (the fleet tier's
 // servers are only suggested), the files and conffiles, the units pass `systemd-analyze verify`,
 // `medkit --version` names the pinned runtime and both native parts loaded on it, the installed `medkit` runs as the
-// medkit user on the shipped gateway.yaml, answers /health and keeps what it stored in SQLite across a restart,
+// medkit user on the shipped gateway.yaml with authentication on (first-start credentials, rotated with `medkit
+// credentials rotate`), answers /health and keeps what it stored in SQLite across a restart,
 // `dpkg -r` keeps /var/lib/medkit and `dpkg -P` removes it; the arm64 package is refused with dpkg's
 // wrong-architecture error (the text docs/deploy.md quotes). Needs root and debootstrap.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import { debFile, SIZE_BUDGET } from '../../scripts/package.mjs';
 import { ARCHES, hostArch, NODE_ARCH, runtime } from '../../scripts/package-runtime.mjs';
 import { DebianChroot } from '../../test-support/debian-chroot.js';
 import { REPO_ROOT } from '../../test-support/medkit-cli.js';
-import { createPersistentTrigger, expectHealthAndUi, expectStored, expectVersionReport, packageArtefacts, withInstalledGateway } from '../../test-support/packaging.js';
+import { authorizeAdmin, createPersistentTrigger, expectHealthAndUi, expectStored, expectVersionReport, packageArtefacts, printedAdminSecret, signInAsAdmin, withInstalledGateway } from '../../test-support/packaging.js';
 import { describeAsRoot, describeWith } from '../../test-support/requirements.js';
 
 const version = (JSON.parse(readFileSync(`${REPO_ROOT}packages/cli/package.json`, 'utf8')) as { version: string }).version;
@@ -76,7 +77,8 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       expectVersionReport(chroot.ok('/usr/bin/medkit', ['--version']), version, node, (NODE_ARCH as Record<string, 'x64' | 'arm64'>)[arch]);
       // Still no `node` on the system: the runtime is medkit's own.
       expect(chroot.run('sh', ['-c', 'command -v node nodejs']).status).not.toBe(0);
-    });
+      // apt reads Debian's package lists first (a minute or more on a busy machine): not a bound on anything.
+    }, 600_000);
 
     it('the units pass systemd-analyze verify and are hardened', () => {
       const units = ['/lib/systemd/system/medkit-gateway.service', '/lib/systemd/system/medkit-fleet.service'];
@@ -101,17 +103,36 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       }
     });
 
-    it('the installed medkit, as the medkit user on /etc/medkit/gateway.yaml, answers /health, serves the web UI and keeps its SQLite store across a restart', async () => {
+    it('the installed medkit, as the medkit user on /etc/medkit/gateway.yaml, starts secure: first-start credentials (0600, printed once) sign in and guard writes; it answers /health, serves the web UI and keeps its SQLite store across a restart; `medkit credentials rotate` replaces the credentials', async () => {
       const [cmd, args] = chroot.command('runuser', ['-u', 'medkit', '--', '/usr/bin/medkit']);
-      const start = (check: (base: string) => Promise<void>) => withInstalledGateway(cmd, args, ['--config', '/etc/medkit/gateway.yaml'], check);
+      const start = (check: (base: string, output: () => string) => Promise<void>) => withInstalledGateway(cmd, args, ['--config', '/etc/medkit/gateway.yaml'], check);
       let trigger = '';
-      await start(async (base) => {
+      let secret = '';
+      await start(async (base, output) => {
         await expectHealthAndUi(base);
-        trigger = await createPersistentTrigger(base);
+        secret = printedAdminSecret(output()) ?? '';
+        expect(secret, output()).not.toBe('');
+        await expect(createPersistentTrigger(base)).rejects.toThrow(/answered 401/);
+        trigger = await createPersistentTrigger(base, await signInAsAdmin(base, secret));
       });
-      await start((base) => expectStored(base, trigger));
+      const credentials = statSync(inRoot('var/lib/medkit/gateway/credentials.yaml'));
+      expect(credentials.mode & 0o777).toBe(0o600);
+      expect(credentials.uid).toBe(Number(chroot.ok('id', ['-u', 'medkit']).trim()));
+      await start(async (base, output) => {
+        expect(printedAdminSecret(output())).toBeUndefined();
+        await expectStored(base, trigger);
+        await signInAsAdmin(base, secret);
+      });
       // The store went where the shipped configuration says.
       expect(existsSync(inRoot('var/lib/medkit/gateway/medkit.db'))).toBe(true);
+      // The documented rotation, as the medkit user; the service reads the new pair when it restarts.
+      const next = printedAdminSecret(chroot.ok('runuser', ['-u', 'medkit', '--', '/usr/bin/medkit', 'credentials', 'rotate', '--config', '/etc/medkit/gateway.yaml'])) ?? '';
+      expect(next).not.toBe('');
+      expect(next).not.toBe(secret);
+      await start(async (base) => {
+        expect((await authorizeAdmin(base, secret)).status).toBe(401);
+        await signInAsAdmin(base, next);
+      });
     });
 
     it('dpkg -r keeps the state and the configuration; dpkg -P removes both and the user', () => {
