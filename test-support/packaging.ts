@@ -95,6 +95,22 @@ export async function expectStored(base: string, path: string): Promise<void> {
   if (r.status !== 200) throw new Error(`${path} after a restart answered ${r.status}: ${await r.text()}`);
 }
 
+/**
+ * Checks an installed gateway names what it runs on (issue 68): the ready line's runtime row and /health's
+ * x-medkit-runtime say the pinned Node.js `node`, the SQLite driver loaded and the RTPS addon (not the fallback),
+ * with no native_part_not_loaded warning.
+ */
+export async function expectNativeRuntime(base: string, output: () => string, node: string): Promise<void> {
+  // The ready line follows the first /health answer by a moment (it is written once discovery settled).
+  for (let i = 0; i < 300 && !/^ {2}runtime /m.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
+  const row = /^ {2}runtime +(.*)$/m.exec(output())?.[1] ?? '';
+  if (!new RegExp(`^Node\\.js v${node.replaceAll('.', '\\.')} linux-(x64|arm64); SQLite 3\\.[0-9.]+ \\(better-sqlite3 [0-9.]+\\); RTPS native addon$`).test(row)) throw new Error(`the ready line's runtime row is not the packaged runtime with both native parts: '${row}'\n${output()}`);
+  const health = (await (await fetch(`${base}/api/v1/health`)).json()) as { warnings: { code: string }[]; 'x-medkit-runtime'?: { runtime: { version: string }; sqlite: { loaded: boolean }; rtps: { path: string } } };
+  const r = health['x-medkit-runtime'];
+  if (r?.runtime.version !== `v${node}` || !r.sqlite.loaded || r.rtps.path !== 'addon') throw new Error(`/health's x-medkit-runtime is not the packaged runtime with both native parts: ${JSON.stringify(r)}`);
+  if (health.warnings.some((w) => w.code === 'native_part_not_loaded')) throw new Error(`/health warns native_part_not_loaded: ${JSON.stringify(health.warnings)}`);
+}
+
 /** Checks `medkit --version` output: the version, the pinned runtime of `arch` (linux-x64 / linux-arm64), both native parts loaded. */
 export function expectVersionReport(out: string, version: string, node: string, arch: 'x64' | 'arm64'): void {
   const lines = out.trim().split('\n');

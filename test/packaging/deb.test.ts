@@ -16,7 +16,7 @@ import { debFile, SIZE_BUDGET } from '../../scripts/package.mjs';
 import { ARCHES, hostArch, NODE_ARCH, runtime } from '../../scripts/package-runtime.mjs';
 import { DebianChroot } from '../../test-support/debian-chroot.js';
 import { REPO_ROOT } from '../../test-support/medkit-cli.js';
-import { authorizeAdmin, createPersistentTrigger, expectHealthAndUi, expectStored, expectVersionReport, packageArtefacts, printedAdminSecret, signInAsAdmin, withInstalledGateway } from '../../test-support/packaging.js';
+import { authorizeAdmin, createPersistentTrigger, expectHealthAndUi, expectNativeRuntime, expectStored, expectVersionReport, packageArtefacts, printedAdminSecret, signInAsAdmin, withInstalledGateway } from '../../test-support/packaging.js';
 import { describeAsRoot, describeWith } from '../../test-support/requirements.js';
 
 const version = (JSON.parse(readFileSync(`${REPO_ROOT}packages/cli/package.json`, 'utf8')) as { version: string }).version;
@@ -110,6 +110,7 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       let secret = '';
       await start(async (base, output) => {
         await expectHealthAndUi(base);
+        await expectNativeRuntime(base, output, node);
         secret = printedAdminSecret(output()) ?? '';
         expect(secret, output()).not.toBe('');
         await expect(createPersistentTrigger(base)).rejects.toThrow(/answered 401/);

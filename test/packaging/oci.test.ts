@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildahStore, IMAGE_UID, imageFile, imageName, SIZE_BUDGET } from '../../scripts/package.mjs';
 import { hostArch, runtime } from '../../scripts/package-runtime.mjs';
 import { freePort } from '../../test-support/medkit-cli.js';
-import { authorizeAdmin, createPersistentTrigger, expectHealthAndUi, expectVersionReport, nativeRequirements, packageArtefacts, printedAdminSecret, signInAsAdmin, withInstalledGateway } from '../../test-support/packaging.js';
+import { authorizeAdmin, createPersistentTrigger, expectHealthAndUi, expectNativeRuntime, expectVersionReport, nativeRequirements, packageArtefacts, printedAdminSecret, signInAsAdmin, withInstalledGateway } from '../../test-support/packaging.js';
 import { describeAsRoot, describeWith } from '../../test-support/requirements.js';
 
 interface ImageConfig {
@@ -97,6 +97,7 @@ describeAsRoot('the container image (buildah)', () =>
         // The helper appends `gateway --no-ros --port <port>`: the image's default command with the test's options.
         await withInstalledGateway('buildah', [...buildahRun, ...config.Entrypoint], [], async (base, output) => {
           await expectHealthAndUi(base);
+          await expectNativeRuntime(base, output, (runtime() as { node: string }).node);
           secret = printedAdminSecret(output()) ?? '';
           expect(secret, output()).not.toBe('');
           await expect(createPersistentTrigger(base)).rejects.toThrow(/answered 401/);
