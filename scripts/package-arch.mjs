@@ -39,17 +39,20 @@ export function nativePlan(arch) {
   return { kind: 'host', tools: [[`${prefix}gcc`, pkg], [`${prefix}g++`, pkg], [`${prefix}strip`, cross ? pkg : 'binutils'], ['make', 'make'], ['python3', 'python3']] };
 }
 
-/** Runs commands for the build: in the build root (chroot, `env -i`) or on this machine; `at(p)` is p as the command sees it. */
-async function builder(kind) {
+/**
+ * Runs commands for the build: in the build root (chroot, `env -i`) or on this machine; `at(p)` is p as the command
+ * sees it. Each call has its own work folder (removed by the caller): the build root is shared through the package
+ * cache by every checkout on the machine, and a fixed folder there was removed under a concurrent packager's node-gyp.
+ */
+export async function builder(kind) {
   if (kind === 'host') {
     const work = mkdtempSync(join(tmpdir(), 'medkit-native-'));
     const node = process.execPath;
     return { work, at: (p) => p, node, gyp: nodeGyp(), exec: (cmd, args, cwd, env) => run(cmd, args, { cwd, env: { ...process.env, ...env, PATH: `${dirname(node)}:${process.env.PATH}` } }) };
   }
   const root = await buildRoot();
-  const work = join(root, 'opt/medkit-build');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  mkdirSync(join(root, 'opt'), { recursive: true });
+  const work = mkdtempSync(join(root, 'opt/medkit-build-'));
   // A Node.js for this machine to run node-gyp (and the build's own node scripts), npm's node-gyp.
   const hostNode = join(work, 'node-host/bin/node');
   mkdirSync(dirname(hostNode), { recursive: true });
@@ -63,8 +66,9 @@ async function builder(kind) {
     work,
     at,
     node: at(hostNode),
-    gyp: join('/opt/medkit-build/npm', gyp.slice(npm.length)),
-    exec: (cmd, args, cwd, env) => run('chroot', [root, '/usr/bin/env', '-i', '-C', at(cwd), `PATH=${dirname(at(hostNode))}:/usr/bin:/bin`, 'HOME=/tmp', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args]),
+    gyp: join(at(work), 'npm', gyp.slice(npm.length)),
+    // HOME in the run's own folder too: nothing a tool keeps there is shared with another packager.
+    exec: (cmd, args, cwd, env) => run('chroot', [root, '/usr/bin/env', '-i', '-C', at(cwd), `PATH=${dirname(at(hostNode))}:/usr/bin:/bin`, `HOME=${at(work)}`, ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args]),
   };
 }
 

@@ -41,7 +41,9 @@ export function buildDeb(arch) {
       'Maintainer: medkit developers <medkit@localhost>',
       `Installed-Size: ${size}`,
       'Depends: passwd',
-      'Recommends: nats-server, postgresql',
+      // Suggests, not Recommends: apt installs recommends by default, and a robot's gateway needs neither
+      // server; only the fleet tier does (docs/deploy.md, "The fleet tier's servers").
+      'Suggests: nats-server, postgresql',
       'Section: net',
       'Priority: optional',
       'Description: SOVD (ISO 17978-3) diagnostic gateway for ROS 2 robots',

@@ -155,6 +155,10 @@ export function buildImage(arch) {
       '--volume', '/var/lib/medkit',
       '--env', 'MEDKIT_SERVER_HOST=0.0.0.0',
       '--env', 'MEDKIT_DATA_DIR=/var/lib/medkit',
+      // Secure by default: on the network (0.0.0.0), so authenticated, with an admin client made on first start in
+      // the volume (docs/security.md, "First-start credentials"); a gateway open without auth would not start.
+      '--env', 'MEDKIT_AUTH_ENABLED=true',
+      '--env', 'MEDKIT_AUTH_CREDENTIALS_FILE=credentials.yaml',
       '--port', '8080',
       '--entrypoint', JSON.stringify(['/usr/bin/node', ...nodeFlags, '/usr/lib/medkit/node_modules/medkit/bin/medkit.js']),
       '--cmd', 'gateway',

@@ -1,6 +1,10 @@
 // Runs the real `medkit` command (packages/cli/bin/medkit.js over the packages' dist/) as a child process.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const MEDKIT_BIN = fileURLToPath(new URL('../packages/cli/bin/medkit.js', import.meta.url));
@@ -88,4 +92,44 @@ export function startMcpHttp(args: string[]): Promise<{ child: ChildProcess; url
     });
     child.on('exit', (code) => reject(new Error(`medkit mcp --http exited ${code}: ${err}`)));
   });
+}
+
+/**
+ * Temp dirs and `medkit` processes of one test file, removed and killed after it: `tmp()` makes a dir, `track(p)`
+ * keeps a process to kill. Call at the top level of the file (it registers the afterAll).
+ */
+export function cliScratch(prefix: string): { tmp(): string; track(p: MedkitProcess): MedkitProcess } {
+  const dirs: string[] = [];
+  const procs: MedkitProcess[] = [];
+  afterAll(() => {
+    for (const p of procs) p.child.kill('SIGKILL');
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    tmp: () => {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(d);
+      return d;
+    },
+    track: (p) => {
+      procs.push(p);
+      return p;
+    },
+  };
+}
+
+/** The admin client secret a first start (or `medkit credentials rotate`) printed once, if the output has one. */
+export const printedAdminSecret = (output: string): string | undefined => /client_id admin {2}client_secret (\S+)/.exec(output)?.[1];
+
+/** The client-credentials flow of the web UI's sign-in (docs/ui-sign-in.md) as `admin` with `secret`: its answer. */
+export function authorizeAdmin(base: string, secret: string): Promise<Response> {
+  return fetch(`${base}/api/v1/auth/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'admin', client_secret: secret }) });
+}
+
+/** Signs in as the generated admin; its access token (throws when the gateway refuses). */
+export async function signInAsAdmin(base: string, secret: string): Promise<string> {
+  const r = await authorizeAdmin(base, secret);
+  const body = (await r.json()) as { access_token?: string; scope?: string };
+  if (r.status !== 200 || !body.access_token || body.scope !== 'admin') throw new Error(`signing in as admin answered ${r.status}: ${JSON.stringify(body)}`);
+  return body.access_token;
 }

@@ -4,6 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { nativePlan } from '../scripts/package-arch.mjs';
 import { buildGateway, freePort, REPO_ROOT } from './medkit-cli.js';
+export { authorizeAdmin, printedAdminSecret, signInAsAdmin } from './medkit-cli.js';
 import type { Requirement } from './requirements.js';
 
 /** Builds the command and runs the packaging steps named (and those they need) unless up to date. */
@@ -21,7 +22,7 @@ export async function withInstalledGateway(
   command: string,
   args: string[],
   extra: string[],
-  check: (base: string) => Promise<void>,
+  check: (base: string, output: () => string) => Promise<void>,
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; port?: number; waitMs?: number } = {},
 ): Promise<void> {
   const port = opts.port ?? (await freePort());
@@ -51,7 +52,7 @@ export async function withInstalledGateway(
       if (gone || i * 100 > (opts.waitMs ?? 60_000)) throw new Error(`${command} ${args.join(' ')}: /health did not answer${gone ? ' (it exited)' : ''}; output: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    await check(base);
+    await check(base, () => output);
   } finally {
     // The process group: a wrapper (buildah run, a shell) and the gateway it started.
     if (!gone) process.kill(-child.pid!, 'SIGTERM');
@@ -74,13 +75,13 @@ export async function expectHealthAndUi(base: string): Promise<void> {
  * Makes a persistent trigger on the fault list of the gateway's host component over REST (`persistent: true` is
  * stored in the gateway's SQLite store, docs/triggers.md); returns its path, for {@link expectStored} after a restart.
  */
-export async function createPersistentTrigger(base: string): Promise<string> {
+export async function createPersistentTrigger(base: string, token?: string): Promise<string> {
   const components = (await (await fetch(`${base}/api/v1/components`)).json()) as { items: { id: string }[] };
   const host = components.items[0]?.id;
   if (!host) throw new Error('the gateway lists no host component');
   const r = await fetch(`${base}/api/v1/components/${host}/triggers`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ resource: `/api/v1/components/${host}/faults`, trigger_condition: { condition_type: 'OnChange' }, multishot: true, persistent: true }),
   });
   const body = (await r.json()) as { id?: string };
@@ -92,6 +93,22 @@ export async function createPersistentTrigger(base: string): Promise<string> {
 export async function expectStored(base: string, path: string): Promise<void> {
   const r = await fetch(`${base}${path}`);
   if (r.status !== 200) throw new Error(`${path} after a restart answered ${r.status}: ${await r.text()}`);
+}
+
+/**
+ * Checks an installed gateway names what it runs on (issue 68): the ready line's runtime row and /health's
+ * x-medkit-runtime say the pinned Node.js `node`, the SQLite driver loaded and the RTPS addon (not the fallback),
+ * with no native_part_not_loaded warning.
+ */
+export async function expectNativeRuntime(base: string, output: () => string, node: string): Promise<void> {
+  // The ready line follows the first /health answer by a moment (it is written once discovery settled).
+  for (let i = 0; i < 300 && !/^ {2}runtime /m.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
+  const row = /^ {2}runtime +(.*)$/m.exec(output())?.[1] ?? '';
+  if (!new RegExp(`^Node\\.js v${node.replaceAll('.', '\\.')} linux-(x64|arm64); SQLite 3\\.[0-9.]+ \\(better-sqlite3 [0-9.]+\\); RTPS native addon$`).test(row)) throw new Error(`the ready line's runtime row is not the packaged runtime with both native parts: '${row}'\n${output()}`);
+  const health = (await (await fetch(`${base}/api/v1/health`)).json()) as { warnings: { code: string }[]; 'x-medkit-runtime'?: { runtime: { version: string }; sqlite: { loaded: boolean }; rtps: { path: string } } };
+  const r = health['x-medkit-runtime'];
+  if (r?.runtime.version !== `v${node}` || !r.sqlite.loaded || r.rtps.path !== 'addon') throw new Error(`/health's x-medkit-runtime is not the packaged runtime with both native parts: ${JSON.stringify(r)}`);
+  if (health.warnings.some((w) => w.code === 'native_part_not_loaded')) throw new Error(`/health warns native_part_not_loaded: ${JSON.stringify(health.warnings)}`);
 }
 
 /** Checks `medkit --version` output: the version, the pinned runtime of `arch` (linux-x64 / linux-arm64), both native parts loaded. */

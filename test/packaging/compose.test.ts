@@ -49,6 +49,11 @@ describe('examples/fleet/compose.yaml', () => {
       expect(new URL(db).username).toBe(services.postgres.environment!.POSTGRES_USER);
       expect(Object.keys(services[f].depends_on!).sort()).toEqual([...nats, 'postgres'].sort());
       expect(services[f].volumes).toEqual([`${f}-data:/var/lib/medkit`]);
+      // One signing secret and client list for every replica (a token of one is good at the other), from the
+      // environment; no per-replica generated credentials (issue 68).
+      expect(env.MEDKIT_AUTH_CREDENTIALS_FILE).toBe('');
+      expect(env.MEDKIT_JWT_SECRET).toMatch(/^\$\{MEDKIT_JWT_SECRET:\?/);
+      expect(env.MEDKIT_AUTH_CLIENTS).toMatch(/^\$\{MEDKIT_AUTH_CLIENTS:\?/);
     }
   });
 

@@ -1,8 +1,10 @@
 // The Debian package of `npm run package` (scripts/package-deb.mjs, docs/deploy.md), installed with dpkg in a Debian 11
 // chroot (glibc 2.31, older than any supported robot's; no Node.js there, test-support/debian-chroot.ts): it carries
-// its own runtime and needs no nodejs package, the files and conffiles, the units pass `systemd-analyze verify`,
+// its own runtime and needs no nodejs package, `apt install` with recommends on adds nothing else (the fleet tier's
+// servers are only suggested), the files and conffiles, the units pass `systemd-analyze verify`,
 // `medkit --version` names the pinned runtime and both native parts loaded on it, the installed `medkit` runs as the
-// medkit user on the shipped gateway.yaml, answers /health and keeps what it stored in SQLite across a restart,
+// medkit user on the shipped gateway.yaml with authentication on (first-start credentials, rotated with `medkit
+// credentials rotate`), answers /health and keeps what it stored in SQLite across a restart,
 // `dpkg -r` keeps /var/lib/medkit and `dpkg -P` removes it; the arm64 package is refused with dpkg's
 // wrong-architecture error (the text docs/deploy.md quotes). Needs root and debootstrap.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { debFile, SIZE_BUDGET } from '../../scripts/package.mjs';
 import { ARCHES, hostArch, NODE_ARCH, runtime } from '../../scripts/package-runtime.mjs';
 import { DebianChroot } from '../../test-support/debian-chroot.js';
 import { REPO_ROOT } from '../../test-support/medkit-cli.js';
-import { createPersistentTrigger, expectHealthAndUi, expectStored, expectVersionReport, packageArtefacts, withInstalledGateway } from '../../test-support/packaging.js';
+import { authorizeAdmin, createPersistentTrigger, expectHealthAndUi, expectNativeRuntime, expectStored, expectVersionReport, packageArtefacts, printedAdminSecret, signInAsAdmin, withInstalledGateway } from '../../test-support/packaging.js';
 import { describeAsRoot, describeWith } from '../../test-support/requirements.js';
 
 const version = (JSON.parse(readFileSync(`${REPO_ROOT}packages/cli/package.json`, 'utf8')) as { version: string }).version;
@@ -44,6 +46,9 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       expect(info).toContain(`Architecture: ${arch}`);
       expect(info).not.toMatch(/nodejs/);
       expect(sh('dpkg-deb', ['--field', deb, 'Depends']).trim()).toBe('passwd');
+      // The fleet tier's servers are suggested, never recommended (apt installs recommends by default).
+      expect(sh('dpkg-deb', ['--field', deb, 'Recommends']).trim()).toBe('');
+      expect(sh('dpkg-deb', ['--field', deb, 'Suggests']).trim()).toBe('nats-server, postgresql');
       for (const s of ['postinst', 'prerm', 'postrm', 'conffiles']) expect(info).toContain(s);
       expect(sh('dpkg-deb', ['--field', deb, 'Version']).trim()).toBe(`${version}-1`);
       const files = sh('dpkg-deb', ['--contents', deb]);
@@ -55,9 +60,15 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       expect(size).toBeLessThanOrEqual(SIZE_BUDGET.deb);
     });
 
-    it('installs with dpkg -i on Debian 11 without Node.js: the medkit user owns /var/lib/medkit; `medkit --version` names the pinned runtime, both native parts load', () => {
+    it('installs with `apt install ./medkit_*.deb` (recommends on) on Debian 11 without Node.js, adding nothing but medkit and passwd: the medkit user owns /var/lib/medkit; `medkit --version` names the pinned runtime, both native parts load', () => {
       expect(chroot.run('sh', ['-c', 'command -v node nodejs']).status).not.toBe(0);
-      chroot.ok('dpkg', ['-i', chroot.copyIn(deb)]);
+      const installed = () => new Set(chroot.ok('dpkg-query', ['-W', '-f', '${Package}\\n']).trim().split('\n'));
+      const before = installed();
+      chroot.ok('apt-get', ['update', '-qq']);
+      // The documented command, apt's defaults (APT::Install-Recommends true) made explicit.
+      chroot.ok('apt-get', ['install', '-y', '-o', 'APT::Install-Recommends=true', chroot.copyIn(deb)]);
+      const added = [...installed()].filter((p) => !before.has(p));
+      expect(added.filter((p) => p !== 'passwd')).toEqual(['medkit']);
       expect(status()).toBe('install ok installed');
       expect(known('passwd')).toBe(true);
       const state = statSync(inRoot('var/lib/medkit'));
@@ -66,7 +77,8 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       expectVersionReport(chroot.ok('/usr/bin/medkit', ['--version']), version, node, (NODE_ARCH as Record<string, 'x64' | 'arm64'>)[arch]);
       // Still no `node` on the system: the runtime is medkit's own.
       expect(chroot.run('sh', ['-c', 'command -v node nodejs']).status).not.toBe(0);
-    });
+      // apt reads Debian's package lists first (a minute or more on a busy machine): not a bound on anything.
+    }, 600_000);
 
     it('the units pass systemd-analyze verify and are hardened', () => {
       const units = ['/lib/systemd/system/medkit-gateway.service', '/lib/systemd/system/medkit-fleet.service'];
@@ -91,17 +103,37 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       }
     });
 
-    it('the installed medkit, as the medkit user on /etc/medkit/gateway.yaml, answers /health, serves the web UI and keeps its SQLite store across a restart', async () => {
+    it('the installed medkit, as the medkit user on /etc/medkit/gateway.yaml, starts secure: first-start credentials (0600, printed once) sign in and guard writes; it answers /health, serves the web UI and keeps its SQLite store across a restart; `medkit credentials rotate` replaces the credentials', async () => {
       const [cmd, args] = chroot.command('runuser', ['-u', 'medkit', '--', '/usr/bin/medkit']);
-      const start = (check: (base: string) => Promise<void>) => withInstalledGateway(cmd, args, ['--config', '/etc/medkit/gateway.yaml'], check);
+      const start = (check: (base: string, output: () => string) => Promise<void>) => withInstalledGateway(cmd, args, ['--config', '/etc/medkit/gateway.yaml'], check);
       let trigger = '';
-      await start(async (base) => {
+      let secret = '';
+      await start(async (base, output) => {
         await expectHealthAndUi(base);
-        trigger = await createPersistentTrigger(base);
+        await expectNativeRuntime(base, output, node);
+        secret = printedAdminSecret(output()) ?? '';
+        expect(secret, output()).not.toBe('');
+        await expect(createPersistentTrigger(base)).rejects.toThrow(/answered 401/);
+        trigger = await createPersistentTrigger(base, await signInAsAdmin(base, secret));
       });
-      await start((base) => expectStored(base, trigger));
+      const credentials = statSync(inRoot('var/lib/medkit/gateway/credentials.yaml'));
+      expect(credentials.mode & 0o777).toBe(0o600);
+      expect(credentials.uid).toBe(Number(chroot.ok('id', ['-u', 'medkit']).trim()));
+      await start(async (base, output) => {
+        expect(printedAdminSecret(output())).toBeUndefined();
+        await expectStored(base, trigger);
+        await signInAsAdmin(base, secret);
+      });
       // The store went where the shipped configuration says.
       expect(existsSync(inRoot('var/lib/medkit/gateway/medkit.db'))).toBe(true);
+      // The documented rotation, as the medkit user; the service reads the new pair when it restarts.
+      const next = printedAdminSecret(chroot.ok('runuser', ['-u', 'medkit', '--', '/usr/bin/medkit', 'credentials', 'rotate', '--config', '/etc/medkit/gateway.yaml'])) ?? '';
+      expect(next).not.toBe('');
+      expect(next).not.toBe(secret);
+      await start(async (base) => {
+        expect((await authorizeAdmin(base, secret)).status).toBe(401);
+        await signInAsAdmin(base, next);
+      });
     });
 
     it('dpkg -r keeps the state and the configuration; dpkg -P removes both and the user', () => {

@@ -1,18 +1,20 @@
 // The container images of `npm run package` (scripts/package-image.mjs, docs/deploy.md): loaded from their archives
 // into a private buildah store (vfs, under a temp dir), their configuration (architecture, non-root user, the state
 // volume, the health check, the entrypoint) and size. This machine's image runs its entrypoint with `buildah run
-// --isolation chroot` until /health answers, and the image's own health check passes against it; the other
+// --isolation chroot` (this machine's network, as `podman run --network host`) until /health answers, authenticated
+// with the credentials it made on first start, and the image's own health check passes against it; without
+// authentication it refuses to start. The other
 // architecture's image (assembled without running anything of it) runs `medkit --version` under
 // qemu-aarch64-static with the image's root as its library root, so its libraries are all there. Needs root and buildah.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildahStore, IMAGE_UID, imageFile, imageName, SIZE_BUDGET } from '../../scripts/package.mjs';
 import { hostArch, runtime } from '../../scripts/package-runtime.mjs';
 import { freePort } from '../../test-support/medkit-cli.js';
-import { expectHealthAndUi, expectVersionReport, nativeRequirements, packageArtefacts, withInstalledGateway } from '../../test-support/packaging.js';
+import { authorizeAdmin, createPersistentTrigger, expectHealthAndUi, expectNativeRuntime, expectVersionReport, nativeRequirements, packageArtefacts, printedAdminSecret, signInAsAdmin, withInstalledGateway } from '../../test-support/packaging.js';
 import { describeAsRoot, describeWith } from '../../test-support/requirements.js';
 
 interface ImageConfig {
@@ -74,20 +76,60 @@ describeAsRoot('the container image (buildah)', () =>
       expect(config.Entrypoint.at(-1)).toBe('/usr/lib/medkit/node_modules/medkit/bin/medkit.js');
       expect(config.Cmd).toEqual(['gateway']);
       expect(config.Env).toContain('MEDKIT_SERVER_HOST=0.0.0.0');
+      // Secure by default (issue 68): authentication on, with credentials made on first start in the volume.
+      expect(config.Env).toContain('MEDKIT_AUTH_ENABLED=true');
+      expect(config.Env).toContain('MEDKIT_AUTH_CREDENTIALS_FILE=credentials.yaml');
     });
 
     it(`is at most ${SIZE_BUDGET.image / 1e6} MB`, () => expectSized(arch));
 
-    it('its entrypoint, run from the image, answers /health and serves the web UI; the image health check passes', async () => {
+    it('its entrypoint, run from the image as `podman run --network host` does (all interfaces), is authenticated with nothing else to do: first-start credentials in the volume (0600, printed once) sign in and guard writes; it answers /health and serves the web UI; the image health check passes; `medkit credentials rotate` replaces them', async () => {
       const { store, ctr, config } = image;
       const port = await freePort();
-      const run = ['run', '--isolation', 'chroot', '--env', `MEDKIT_SERVER_PORT=${port}`, ctr, '--'];
-      // The helper appends `gateway --no-ros --port <port>`: the image's default command with the test's options.
-      await withInstalledGateway('buildah', [...(buildahStore(store) as string[]), ...run, ...config.Entrypoint], [], async (base) => {
-        await expectHealthAndUi(base);
-        const check = spawnSync('buildah', [...(buildahStore(store) as string[]), ...run, ...config.Healthcheck!.Test.slice(1)], { encoding: 'utf8' });
-        expect(check.status, check.stderr).toBe(0);
-      }, { port });
+      // The state volume: a folder of this machine owned by the image's user, as a named volume would be.
+      const volume = mkdtempSync(join(tmpdir(), 'medkit-image-volume-'));
+      chownSync(volume, IMAGE_UID, IMAGE_UID);
+      chmodSync(volume, 0o750);
+      const run = ['run', '--isolation', 'chroot', '--volume', `${volume}:/var/lib/medkit`, '--env', `MEDKIT_SERVER_PORT=${port}`, ctr, '--'];
+      const buildahRun = [...(buildahStore(store) as string[]), ...run];
+      try {
+        let secret = '';
+        // The helper appends `gateway --no-ros --port <port>`: the image's default command with the test's options.
+        await withInstalledGateway('buildah', [...buildahRun, ...config.Entrypoint], [], async (base, output) => {
+          await expectHealthAndUi(base);
+          await expectNativeRuntime(base, output, (runtime() as { node: string }).node);
+          secret = printedAdminSecret(output()) ?? '';
+          expect(secret, output()).not.toBe('');
+          await expect(createPersistentTrigger(base)).rejects.toThrow(/answered 401/);
+          await createPersistentTrigger(base, await signInAsAdmin(base, secret));
+          const check = spawnSync('buildah', [...buildahRun, ...config.Healthcheck!.Test.slice(1)], { encoding: 'utf8' });
+          expect(check.status, check.stderr).toBe(0);
+        }, { port });
+        const file = statSync(join(volume, 'credentials.yaml'));
+        expect(file.mode & 0o777).toBe(0o600);
+        expect(file.uid).toBe(IMAGE_UID);
+        // docs/deploy.md's rotation: the image's command with the same volume.
+        const rotated = spawnSync('buildah', [...buildahRun, ...config.Entrypoint, 'credentials', 'rotate'], { encoding: 'utf8' });
+        expect(rotated.status, rotated.stderr).toBe(0);
+        const next = printedAdminSecret(rotated.stderr) ?? '';
+        expect(next).not.toBe('');
+        await withInstalledGateway('buildah', [...buildahRun, ...config.Entrypoint], [], async (base, output) => {
+          expect(printedAdminSecret(output())).toBeUndefined();
+          expect((await authorizeAdmin(base, secret)).status).toBe(401);
+          await signInAsAdmin(base, next);
+        }, { port });
+      } finally {
+        rmSync(volume, { recursive: true, force: true });
+      }
+    });
+
+    it('with authentication turned off it does not start: exit 2, one line saying how to enable it or bind to loopback', async () => {
+      const { store, ctr, config } = image;
+      const r = spawnSync('buildah', [...(buildahStore(store) as string[]), 'run', '--isolation', 'chroot', '--env', 'MEDKIT_AUTH_ENABLED=false', '--env', `MEDKIT_SERVER_PORT=${await freePort()}`, ctr, '--', ...config.Entrypoint, 'gateway', '--no-ros'], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(2);
+      const lines = r.stderr.split('\n').filter((l) => l.startsWith('medkit:') && !l.startsWith('medkit: config:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^medkit: refusing to start: listening on 0\.0\.0\.0:\d+, beyond loopback, without authentication: .*Enable authentication .*bind to loopback \(--host 127\.0\.0\.1\).*server\.allow_unauthenticated_remote: true$/);
     });
   }),
 );

@@ -9,6 +9,10 @@ Usage:
   medkit mcp [options]         MCP server for AI agents (medkit mcp --help)
   medkit fleet [options]       run a fleet replica: NATS JetStream → PostgreSQL, SOVD API over
                                every robot (docs/fleet.md)
+  medkit credentials rotate [options]
+                               replace the generated credentials (auth.credentials_file) with new
+                               ones and print the admin secret once; restart the gateway after
+                               (options as for the gateway, to find its configuration)
   medkit --help                show this help
   medkit --version             print the version, the Node.js runtime and whether the native parts load
 
@@ -23,7 +27,8 @@ Gateway options (each overrides the config file and MEDKIT_* environment variabl
                        Repeatable; later files win
   --manifest FILE      manifest YAML (discovery.manifest_path); implies hybrid mode
                        unless discovery.mode is set
-  --host H             listen address (server.host, default 127.0.0.1)
+  --host H             listen address (server.host, default 127.0.0.1); beyond loopback
+                       only with auth on, or server.allow_unauthenticated_remote=true
   --port P             listen port (server.port, default 8080)
   --data-dir DIR       where faults, recordings and uploads are stored (default ./medkit-data)
   --domain N           ROS domain id (ros.domain_id, default $ROS_DOMAIN_ID or 0)
@@ -41,7 +46,7 @@ Fleet options (medkit fleet; gateway options above apply too):
 Configuration reference: docs/configuration.md. Environment: MEDKIT_<KEY> with dots as
 underscores (MEDKIT_SERVER_PORT=9000), plus ROS_DOMAIN_ID and ROS_LOCALHOST_ONLY.`;
 
-interface GatewayArgs {
+export interface GatewayArgs {
   /** `--profile`: a shipped profile loaded under the config files. */
   profile?: ProfileName;
   /** `--config` files in the order given (later ones win). */
@@ -49,7 +54,7 @@ interface GatewayArgs {
   flags: FlatConfig;
 }
 
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'gateway' | 'fleet'; args: GatewayArgs } | { kind: 'mcp'; argv: string[] };
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'gateway' | 'fleet' | 'credentials-rotate'; args: GatewayArgs } | { kind: 'mcp'; argv: string[] };
 
 export class UsageError extends Error {
   readonly code: string = 'usage';
@@ -60,11 +65,22 @@ export function parseCommand(argv: string[]): Command {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
   if (first === '--version' || first === '-v' || first === 'version') return { kind: 'version' };
   if (first === 'mcp') return { kind: 'mcp', argv: argv.slice(1) };
+  // The gateway's options find its configuration, and so its data dir and credentials file.
+  if (first === 'credentials') {
+    if (argv[1] !== 'rotate') throw new UsageError(`unknown credentials command '${argv[1] ?? ''}' (medkit credentials rotate [gateway options])`);
+    const args = parseGatewayArgs(argv.slice(2));
+    return args === 'help' ? { kind: 'help' } : { kind: 'credentials-rotate', args };
+  }
   if (first !== 'gateway' && first !== 'fleet') throw new UsageError(`unknown command '${first}' (try: medkit --help)`);
+  const args = parseGatewayArgs(argv.slice(1));
+  return args === 'help' ? { kind: 'help' } : { kind: first, args };
+}
+
+function parseGatewayArgs(argv: string[]): GatewayArgs | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv.slice(1),
+      args: argv,
       strict: true,
       allowPositionals: false,
       options: {
@@ -90,7 +106,7 @@ export function parseCommand(argv: string[]): Command {
     throw new UsageError(`${(err as Error).message} (try: medkit --help)`);
   }
   const v = parsed.values;
-  if (v.help) return { kind: 'help' };
+  if (v.help) return 'help';
   const flags: FlatConfig = {};
   const map: [string | boolean | undefined, string][] = [
     [v.manifest, 'discovery.manifest_path'],
@@ -113,5 +129,5 @@ export function parseCommand(argv: string[]): Command {
     flags[s.slice(0, i)] = s.slice(i + 1);
   }
   if (v.profile !== undefined && !isProfileName(v.profile)) throw new UsageError(`unknown profile '${v.profile}' (one of: ${PROFILES.join(', ')})`);
-  return { kind: first, args: { ...(v.profile !== undefined ? { profile: v.profile as ProfileName } : {}), configFiles: v.config ?? [], flags } };
+  return { ...(v.profile !== undefined ? { profile: v.profile as ProfileName } : {}), configFiles: v.config ?? [], flags };
 }

@@ -1,12 +1,13 @@
 // `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
 // and shut down cleanly on SIGINT/SIGTERM.
-import { checkSecureProfile, createGateway, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, nativePartsReport, profileFile } from '@medkit/gateway';
+import { checkSecureProfile, createGateway, ENTITIES_SERVICE, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, nativePartsReport, profileFile, type GatewayConfig } from '@medkit/gateway';
 import { ConfigError } from '@medkit/kit';
 import { StorageError } from '@medkit/kit';
 import { defaultFeatures, FEATURE_KEYS, loadFleetServer } from './compose.js';
-import { HELP, parseCommand, UsageError } from './args.js';
+import { HELP, parseCommand, UsageError, type GatewayArgs } from './args.js';
 import { formatSummary } from './summary.js';
-import { exposureWarning } from './exposure.js';
+import { checkExposure } from './exposure.js';
+import { credentialsFileOf, credentialsNotice, ensureCredentials, writeCredentials } from './credentials.js';
 
 /** Errors that stop start-up with a message and exit code 2, without a stack trace. */
 function isUserError(err: unknown): err is Error {
@@ -19,6 +20,20 @@ function listenProblem(err: NodeJS.ErrnoException & { hostname?: string }): stri
   // getaddrinfo: the name does not resolve (ENOTFOUND) or no DNS answer came (EAI_AGAIN).
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return `server.host '${err.hostname ?? '?'}' does not resolve (${err.code}); give --host an address or a name of this machine`;
   return undefined;
+}
+
+/**
+ * The configuration of a gateway or fleet command: the profile, the generated credentials when auth.credentials_file
+ * names them (made now when missing: `made`), then the user's files, environment and flags on top.
+ */
+function loadCommandConfig(args: GatewayArgs): { config: GatewayConfig; made?: { file: string; secret: string } } {
+  const profiles = args.profile ? [profileFile(args.profile)] : [];
+  const load = (credentials: string[]) => loadConfig({ configFiles: [...profiles, ...credentials, ...args.configFiles], flags: args.flags, extraKeys: FEATURE_KEYS });
+  const first = load([]);
+  const file = credentialsFileOf(first);
+  if (!file) return { config: first };
+  const secret = ensureCredentials(file);
+  return { config: load([file]), ...(secret ? { made: { file, secret } } : {}) };
 }
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number | undefined> {
@@ -60,17 +75,33 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return runMcpCommand(mcp, (line) => console.error(line));
   }
 
+  if (command.kind === 'credentials-rotate') {
+    try {
+      const { config } = loadCommandConfig(command.args);
+      const file = credentialsFileOf(config);
+      if (!file) throw new UsageError('no credentials to rotate: the configuration sets no auth.credentials_file (with auth.enabled); pass the options the gateway runs with (--config, --data-dir)');
+      for (const line of credentialsNotice(config, file, writeCredentials(file), 'rotated')) console.error(`medkit: ${line}`);
+      return 0;
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      console.error(`medkit: ${err.message}`);
+      return 2;
+    }
+  }
+
   let gateway;
   let url: string;
+  let exposed: string | undefined;
   try {
     const fleet = command.kind === 'fleet';
-    const { profile } = command.args;
-    const configFiles = [...(profile ? [profileFile(profile)] : []), ...command.args.configFiles];
-    const config = loadConfig({ configFiles, flags: command.args.flags, extraKeys: FEATURE_KEYS });
+    const { config, made } = loadCommandConfig(command.args);
     // Which file (or variable, or flag) each setting came from, then what was adjusted or not supported.
     for (const line of describeConfigOrigins(config)) console.error(`medkit: config: ${line}`);
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
-    if (profile === 'secure') checkSecureProfile(config);
+    if (made) for (const line of credentialsNotice(config, made.file, made.secret, 'made')) console.error(`medkit: ${line}`);
+    if (command.args.profile === 'secure') checkSecureProfile(config);
+    // Before anything opens: a gateway open to the network without authentication does not start (exit 2).
+    exposed = checkExposure(config);
     // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features, and
     // serves the fleet console (packages/web's fleet.html) at / as a robot gateway serves its UI.
     const features = fleet ? [(await loadFleetServer()).createFleetFeature(config), createWebUiFeature({ index: 'fleet.html' }), createMetricsFeature()] : defaultFeatures(config);
@@ -87,8 +118,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (problem) return 2;
     throw err;
   }
+  // The summary counts what discovery lists: first let it catch up with the nodes already seen (bounded; the
+  // entities line says when it has not).
+  await gateway.ctx.services.find(ENTITIES_SERVICE)?.settle();
   out.write(formatSummary(gateway, url));
-  const exposed = exposureWarning(gateway.ctx.listening, gateway.ctx.config.get('auth.enabled'));
   if (exposed) console.error(`medkit: WARNING: ${exposed}`);
 
   const g = gateway;

@@ -1,7 +1,7 @@
 // The one start-up summary: where it listens, where the docs are, where data lives, which ROS domain,
 // which discovery mode, and what each feature reports (entity counts first).
 import type { Gateway } from '@medkit/gateway';
-import { DISCOVERY_KEYS, ROS_KEYS } from '@medkit/gateway';
+import { DISCOVERY_KEYS, nativePartsSummary, ROS_KEYS } from '@medkit/gateway';
 
 export function formatSummary(gateway: Gateway, url: string): string {
   const { config } = gateway.ctx;
@@ -13,7 +13,8 @@ export function formatSummary(gateway: Gateway, url: string): string {
     ['listening', wildcard ? `${url}/api/v1 (all interfaces; on this machine ${base}/api/v1)` : `${url}/api/v1`],
     ['docs', config.get('docs.enabled') ? `${base}/docs (OpenAPI: ${base}/api/v1/docs)` : 'disabled'],
     ['data dir', gateway.ctx.dataDir],
-    ['runtime', `Node.js ${process.version} ${process.platform}-${process.arch}`],
+    // The runtime, the SQLite driver and the RTPS path (addon or JavaScript), as /health's x-medkit-runtime.
+    ['runtime', nativePartsSummary()],
     [
       'ROS domain',
       rosEnabled ? `${config.read(ROS_KEYS, 'ros.domain_id')}${config.read(ROS_KEYS, 'ros.localhost_only') ? ' (localhost only)' : ''}` : 'not joined (--no-ros)',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
 import { testDomain } from '../../../test-support/domains.js';
+import { buildRos2, startRobot } from '../../../test-support/gateway/ros-robot.js';
 
 const dirs: string[] = [];
 const procs: MedkitProcess[] = [];
@@ -148,6 +149,77 @@ describe('medkit command', () => {
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   }, 90_000);
+});
+
+describe('the runtime and native parts a gateway runs on (issue 68)', () => {
+  // The RTPS addon of an installation that does not load (a wrong architecture, a broken copy): a file that is
+  // there and is not an addon. The gateway used to fall back to JavaScript without a word in its log or /health.
+  it('names the runtime, SQLite driver and RTPS path in the ready line, /health and /metrics; a shipped addon that fails to load degrades /health with the reason', async () => {
+    const dir = tmp();
+    const broken = join(dir, 'medkit_rtps.node');
+    writeFileSync(broken, 'not an ELF file');
+    const port = await freePort();
+    const p = runMedkit(['gateway', '--no-ros', '--data-dir', join(dir, 'data'), '--port', String(port), '--set', 'metrics.enabled=true'], { MEDKIT_LOG_LEVEL: 'warn', MEDKIT_RTPS_ADDON_PATH: broken });
+    procs.push(p);
+    await p.waitFor(/medkit gateway ready[\s\S]*runtime[^\n]*\n/, 60_000);
+    expect(p.stdout()).toMatch(new RegExp(`runtime\\s+Node\\.js ${process.version.replaceAll('.', '\\.')} linux-${process.arch}; SQLite 3\\.\\d+\\.\\d+ \\(better-sqlite3 \\d+\\.\\d+\\.\\d+\\); RTPS in JavaScript \\(addon NOT loaded: .*medkit_rtps\\.node`));
+    const health = (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as { status: string; warnings: { code: string; message: string }[]; 'x-medkit-runtime': { runtime: { version: string }; sqlite: { loaded: boolean; sqlite_version: string }; rtps: { path: string; present: boolean; error: string } } };
+    expect(health.status).toBe('degraded');
+    expect(health['x-medkit-runtime'].runtime.version).toBe(process.version);
+    expect(health['x-medkit-runtime'].sqlite).toMatchObject({ loaded: true, sqlite_version: expect.stringMatching(/^3\./) });
+    expect(health['x-medkit-runtime'].rtps).toMatchObject({ path: 'javascript', present: true, error: expect.stringContaining('medkit_rtps.node') });
+    const w = health.warnings.find((x) => x.code === 'native_part_not_loaded');
+    expect(w?.message).toMatch(/RTPS addon is installed but does not load \(.*medkit_rtps\.node.*\): RTPS runs in JavaScript/);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`medkit_runtime_info\\{node_version="${process.version.replaceAll('.', '\\.')}",sqlite_driver="better-sqlite3",sqlite_version="3\\.[0-9.]+",rtps_path="javascript"\\} 1`));
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  }, 90_000);
+
+  it('an addon that was never built (a checkout without a compiler) is information, not a degraded gateway', async () => {
+    const dir = tmp();
+    const port = await freePort();
+    const p = runMedkit(['gateway', '--no-ros', '--data-dir', dir, '--port', String(port)], { MEDKIT_LOG_LEVEL: 'warn', MEDKIT_RTPS_ADDON_PATH: join(dir, 'absent.node') });
+    procs.push(p);
+    await p.waitFor(/medkit gateway ready[\s\S]*runtime[^\n]*\n/, 60_000);
+    expect(p.stdout()).toMatch(/RTPS in JavaScript \(addon not built: /);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as { status: string; warnings: { code: string }[]; 'x-medkit-runtime': { rtps: { path: string; present: boolean } } };
+    expect(health['x-medkit-runtime'].rtps).toMatchObject({ path: 'javascript', present: false });
+    expect(health.warnings.map((x) => x.code)).not.toContain('native_part_not_loaded');
+    expect(health.status).toBe('healthy');
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  }, 90_000);
+});
+
+describe('medkit ready line with ROS nodes running', () => {
+  // Issue 68: the line said '0 apps' right after '11 ROS nodes seen' (the first pass ran before the nodes were
+  // discovered), and /apps listed them seconds later. Now it counts what /apps lists at that moment, or says
+  // discovery is still settling.
+  it('counts the apps /apps lists when it is printed, with the ROS nodes it sees', async () => {
+    buildRos2();
+    const domain = testDomain(192);
+    const robot = await startRobot(domain);
+    try {
+      const port = await freePort();
+      const p = runMedkit(['gateway', '--domain', String(domain), '--localhost-only', '--data-dir', tmp(), '--port', String(port)], { MEDKIT_LOG_LEVEL: 'warn' });
+      procs.push(p);
+      const [, line] = await p.waitFor(/medkit gateway ready[\s\S]*\n {2}entities +([^\n]*)\n/, 60_000);
+      const listed = ((await (await fetch(`http://127.0.0.1:${port}/api/v1/apps`)).json()) as { items: unknown[] }).items.length;
+      const nodes = Number(/(\d+) ROS nodes seen/.exec(p.stdout())?.[1]);
+      const apps = Number(/(\d+) apps/.exec(line)?.[1]);
+      console.log(`ready line: ${nodes} ROS nodes seen; entities ${line}; /apps lists ${listed}`);
+      if (!line.includes('discovery still settling')) {
+        expect(apps).toBe(listed);
+        // The fixture robot's nodes are apps (runtime discovery): seen nodes with no app was the bug.
+        if (nodes > 0) expect(apps).toBeGreaterThan(0);
+      }
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    } finally {
+      await robot.stop();
+    }
+  }, 120_000);
 });
 
 describe('medkit start-up failures', () => {

@@ -30,6 +30,7 @@ import { createMcpFeature, MCP_KEYS } from './mcp/feature.js';
 import { createMetricsFeature, METRICS_KEYS } from './metrics/feature.js';
 import { createServiceInterfaceFeature, SERVICE_INTERFACE_KEYS } from './service-interface/feature.js';
 import { createWatchFeature } from './watch/feature.js';
+import { createRuntimeInfoFeature } from './info/feature.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -69,6 +70,7 @@ const FEATURE_FACTORIES: ((config: GatewayConfig, opts: DefaultFeatureOptions) =
   () => createServiceInterfaceFeature(),
   () => createWatchFeature(),
   () => createWebUiFeature(),
+  () => createRuntimeInfoFeature(),
 ];
 
 /** Keys of every default feature by feature title, for the generated reference. */

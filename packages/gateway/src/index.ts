@@ -9,7 +9,7 @@ export { METRICS_SERVICE, type MetricsService } from '@medkit/server';
 export { checkSecureProfile, isProfileName, profileFile, PROFILES, type ProfileName } from './transport/profiles.js';
 export type { GatewayContext, GatewayFeature } from './feature.js';
 export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';
-export { nativePartsReport } from './info/native-parts.js';
+export { nativeParts, nativePartsReport, nativePartsSummary, type NativeParts } from './info/native-parts.js';
 export { createPluginsFeature, PLUGINS_SERVICE, type BuiltinPluginCatalog, type InProcessPlugin, type PluginsFeatureOptions } from './plugins/feature.js';
 export { token, type Token, FeatureGraphError } from '@medkit/server';
 export { FAULTS_SERVICE, type FaultsService } from './faults/gateway/service.js';

@@ -48,6 +48,8 @@ export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
   'plugin_disabled',
   'peer_offline',
   'peer_discovery_unavailable',
+  // A native part the installation ships (the RTPS addon, the SQLite driver) is there and does not load.
+  'native_part_not_loaded',
   // The uplinks a robot was configured with.
   'fleet_broker_unreachable',
   'vda5050_broker_unreachable',

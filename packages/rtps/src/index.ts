@@ -42,3 +42,5 @@ export { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 export { SN_MAX, SN_UNKNOWN } from './sequence-number.js';
 export type { ProtocolViolationReport, ReceiveStats } from './receive.js';
 export type { TrafficStats } from './traffic-stats.js';
+/** The optional addon's state (native-addon.ts): whether it loaded, why not, whether its file is there. */
+export { rtpsAddonError, rtpsAddonPresent } from './native-addon.js';

@@ -19,12 +19,13 @@ export interface RtpsAddon {
  */
 export const rtpsAddonPath = process.env.MEDKIT_RTPS_ADDON_PATH || '../native/build/Release/medkit_rtps.node';
 
-function load(): { addon: RtpsAddon } | { error: string } {
+function load(): { addon: RtpsAddon } | { error: string; missing: boolean } {
   try {
     // From dist/ (or src/ under a TypeScript loader) to the package's native/ folder.
     return { addon: createRequire(import.meta.url)(rtpsAddonPath) as RtpsAddon };
   } catch (err) {
-    return { error: (err as Error).message.split('\n')[0] };
+    // Not built here (a checkout without a compiler) is not the same as built and unloadable (a wrong architecture or libc).
+    return { error: (err as Error).message.split('\n')[0], missing: (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' };
   }
 }
 
@@ -35,3 +36,6 @@ export const rtpsAddon: RtpsAddon | undefined = 'addon' in loaded ? loaded.addon
 
 /** Why the addon is not in use (undefined when it is): for start-up diagnostics and tests. */
 export const rtpsAddonError: string | undefined = 'error' in loaded ? loaded.error : undefined;
+
+/** True when the addon's file is there (loaded, or there and failing to load); false when it was never built. */
+export const rtpsAddonPresent: boolean = !('missing' in loaded && loaded.missing);

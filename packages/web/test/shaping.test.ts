@@ -304,6 +304,15 @@ describe('header health', () => {
     // medkit's own ROS block counts nodes as nodes_seen.
     expect(normalizeHealth({ status: 'healthy', 'x-medkit-ros': { domain_id: 170, nodes_seen: 2 } }, {})).toMatchObject({ rosDomain: 170, nodeCount: 2 });
   });
+
+  it("puts x-medkit-runtime in one line for the overview: runtime, SQLite driver, RTPS path and why it fell back", () => {
+    const runtime = { name: 'Node.js', version: 'v24.21.0', platform: 'linux', arch: 'x64' };
+    const sqlite = { driver: 'better-sqlite3', driver_version: '12.4.1', loaded: true, sqlite_version: '3.50.4' };
+    expect(normalizeHealth({ status: 'healthy', 'x-medkit-runtime': { runtime, sqlite, rtps: { path: 'addon', present: true } } }, {}).runtime).toBe('Node.js v24.21.0 · SQLite 3.50.4 (better-sqlite3) · RTPS native addon');
+    const fallback = { path: 'javascript', present: true, error: 'wrong ELF class: ELFCLASS32' };
+    expect(normalizeHealth({ status: 'degraded', 'x-medkit-runtime': { runtime, sqlite, rtps: fallback } }, {}).runtime).toBe('Node.js v24.21.0 · SQLite 3.50.4 (better-sqlite3) · RTPS in JavaScript (wrong ELF class: ELFCLASS32)');
+    expect(normalizeHealth({ status: 'healthy' }, {}).runtime).toBeUndefined();
+  });
 });
 
 describe('entity tabs', () => {

@@ -62,6 +62,11 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('Connected');
     const version = ((await (await fetch(`${gw.url}/api/v1/version-info`)).json()) as { items: { vendor_info: { name: string; version: string } }[] }).items[0].vendor_info;
     await expect.poll(() => page.locator('.app-header').textContent()).toContain(`${version.name} ${version.version}`);
+    // The overview names what the gateway runs on, from /health's x-medkit-runtime (issue 68).
+    const rtps = ((await (await fetch(`${gw.url}/api/v1/health`)).json()) as { 'x-medkit-runtime': { rtps: { path: string } } })['x-medkit-runtime'].rtps.path;
+    await expect
+      .poll(() => page.getByTestId('gateway-runtime').textContent())
+      .toMatch(new RegExp(`^Gateway runtime: Node\\.js ${process.version.replaceAll('.', '\\.')} · SQLite 3\\.[0-9.]+ \\(better-sqlite3\\) · RTPS ${rtps === 'addon' ? 'native addon' : 'in JavaScript'}`));
 
     // Nesting from the relationship routes: area → subarea → component → hosted app; functions.
     await treeItem(page, 'Battery Monitor').waitFor();

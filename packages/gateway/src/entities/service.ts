@@ -3,6 +3,7 @@
  * (debounce + backstop), reloads the manifest keeping the previous one on failure, and emits `change`.
  */
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EntityCache, type CacheStats, type EntityRef } from './cache.js';
 import { formatIssue, IssueSink, ManifestError, RULE } from './manifest/issues.js';
 import { loadManifest, type ManifestLoadOptions } from './manifest/load.js';
@@ -18,7 +19,7 @@ import { healthWarning, SILENT_LOGGER, type DiscoveryMode, type DiscoveryReport,
 import type { RuntimeGraphSource } from './runtime/graph-snapshot.js';
 import { readHostInfo, type HostInfo } from './runtime/host-component.js';
 import { GraphRuntimeLayer } from './runtime/runtime-layer.js';
-import { RefreshScheduler, type RefreshReason } from './scheduler.js';
+import { GRAPH_POLL_MS, RefreshScheduler, type RefreshReason } from './scheduler.js';
 import { token, type Token } from '@medkit/server';
 
 export interface DiscoveryOptions {
@@ -167,6 +168,31 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
   /** Installs the peer-merge step (one per manager; aggregation). Call `refresh('aggregation')` afterwards. */
   setMerger(merger: SnapshotMerger | undefined): void {
     this.merger = merger;
+  }
+
+  /** True while the cache may lag the graph: a graph change not yet refreshed, or a pass running or queued. */
+  get settling(): boolean {
+    return this.scheduler.pending || this.running !== undefined || this.queued !== undefined;
+  }
+
+  /**
+   * Waits until the cache caught up with the graph (not {@link settling}), at most `maxMs` (default: the debounce
+   * window and two seconds, room for one more pass). Resolves whether it did. The start-up summary waits on it so
+   * that it does not count the apps of an empty first pass while nodes are already seen (issue 68).
+   */
+  async settle(maxMs = this.scheduler.debounceMs + 2000): Promise<boolean> {
+    const deadline = Date.now() + maxMs;
+    while (this.settling) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      // The pass under way, else the scheduler's next tick (which starts the due one), or the deadline; then look
+      // again: a change may have come in meanwhile.
+      const ac = new AbortController();
+      const { signal } = ac;
+      await Promise.race([this.queued ?? this.running ?? sleep(GRAPH_POLL_MS, undefined, { signal }), sleep(left, undefined, { signal })]).catch(() => undefined);
+      ac.abort();
+    }
+    return true;
   }
 
   /** Call on every ROS graph change; refreshes are debounced. */

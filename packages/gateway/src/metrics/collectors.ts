@@ -5,6 +5,7 @@ import type { FaultsService } from '../faults/gateway/service.js';
 import { registerFaultMetrics } from './faults.js';
 import { registerRtpsMetrics } from './rtps.js';
 import type { MetricsService } from '@medkit/server';
+import { nativeParts } from '../info/native-parts.js';
 
 interface GatewayMetricSources {
   /** Open SSE streams (every stream of the gateway's SSE hub: faults, triggers, subscriptions, the fleet feed). */
@@ -17,6 +18,12 @@ interface GatewayMetricSources {
 }
 
 export function registerGatewayMetrics(m: MetricsService, src: GatewayMetricSources): void {
+  // An info metric (value 1, the facts in labels): which runtime, SQLite driver and RTPS path this process runs on.
+  const parts = nativeParts();
+  new m.client.Gauge({ name: 'medkit_runtime_info', help: 'Always 1; labels: the Node.js version, the SQLite driver and version, the RTPS path (addon or javascript).', labelNames: ['node_version', 'sqlite_driver', 'sqlite_version', 'rtps_path'], registers: [m.registry] }).set(
+    { node_version: parts.runtime.version, sqlite_driver: parts.sqlite.loaded ? 'better-sqlite3' : 'none', sqlite_version: parts.sqlite.sqlite_version ?? '', rtps_path: parts.rtps.path },
+    1,
+  );
   new m.client.Gauge({ name: 'medkit_sse_clients', help: 'Server-sent event streams open now.', registers: [m.registry], collect() { this.set(src.sseClients()); } });
   if (src.health) {
     const health = src.health;

@@ -3,7 +3,8 @@
 import { bool, guardAll, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 
 export const SERVER_KEYS = {
-  'server.host': str('127.0.0.1', 'Address (or a name of this machine) to listen on; 0.0.0.0 for containers and robot networks. A name that does not resolve stops start-up (exit 2, one line naming it).'),
+  'server.host': str('127.0.0.1', 'Address (or a name of this machine) to listen on; 0.0.0.0 for containers and robot networks (then with auth, or start-up is refused: server.allow_unauthenticated_remote). A name that does not resolve stops start-up (exit 2, one line naming it).'),
+  'server.allow_unauthenticated_remote': guarded('security', bool(false, '[ours] Start even when listening beyond loopback without authentication (auth off, or auth.require_auth_for: none). Off: such a gateway refuses to start (exit 2); anyone who reaches its port could run scripts, write parameters and stop nodes (docs/security.md).')),
   'server.port': int(8080, 'HTTP port.', { min: 1024, max: 65535 }),
   'server.keep_alive_timeout_sec': int(2, 'Idle keep-alive connection timeout.', { min: 1, max: 3600 }),
   'server.limits.max_json_body_bytes': guarded('limit', int(1048576, '[ours] Largest JSON request body (413 above).', { min: 1024, max: 1073741824 })),
@@ -76,6 +77,7 @@ export const AUTH_KEYS = guardAll('security', {
     { min: 0, max: 1000000 },
   ),
   'auth.issuer': str('ros2_medkit_gateway', 'The `iss` claim of issued tokens, required on presented ones.'),
+  'auth.credentials_file': str('', '[ours] With auth on: a file of generated credentials (an HS256 secret and an `admin` client), relative to data_dir, made on first start (mode 0600; the admin secret is printed once) and layered under your config files; `medkit credentials rotate` replaces it (docs/security.md, "First-start credentials"). Empty: none.'),
   'auth.clients': list([], 'Static clients, entries `client_id:client_secret:role` (role case-insensitive: viewer, operator, configurator, admin). Prefer the MEDKIT_AUTH_CLIENTS environment variable (comma-separated) [ours]. Never shown by any route or log.'),
 } satisfies Record<string, KeySpec>);
 

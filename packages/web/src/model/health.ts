@@ -23,6 +23,19 @@ export interface HealthView {
   hints: string[];
   /** Plugins in state `active` (x-medkit-plugins), e.g. graph_watchdog, procfs_introspection. */
   plugins: string[];
+  /** What the gateway runs on (x-medkit-runtime): e.g. `Node.js v24.21.0 · SQLite 3.50.4 (better-sqlite3) · RTPS native addon`. */
+  runtime?: string;
+}
+
+/** x-medkit-runtime in one line; undefined when the gateway does not report it. */
+function runtimeLine(r: Record<string, unknown>): string | undefined {
+  const node = obj(r.runtime);
+  const sqlite = obj(r.sqlite);
+  const rtps = obj(r.rtps);
+  if (!str(node.version)) return undefined;
+  const db = sqlite.loaded === true ? `SQLite ${str(sqlite.sqlite_version) ?? '?'} (${str(sqlite.driver) ?? 'driver'})` : `SQLite driver not loaded`;
+  const path = str(rtps.path) === 'addon' ? 'RTPS native addon' : `RTPS in JavaScript${str(rtps.error) ? ` (${str(rtps.error)})` : ''}`;
+  return `Node.js ${str(node.version)} · ${db} · ${path}`;
 }
 
 /** Finds a ROS status object: `ros`, `x-medkit-ros` or `x-medkit.ros`. */
@@ -55,6 +68,7 @@ export function normalizeHealth(health: unknown, versionInfo: unknown): HealthVi
     peers,
     warnings,
     hints,
+    runtime: runtimeLine(obj(h['x-medkit-runtime'])),
     plugins: (Array.isArray(h['x-medkit-plugins']) ? h['x-medkit-plugins'] : []).filter(isObj).filter((p) => str(p.state) === 'active').map((p) => str(p.name) ?? '').filter(Boolean),
   };
 }

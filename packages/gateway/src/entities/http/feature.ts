@@ -75,7 +75,11 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
     start() {
       // Graph changes (ROS discovery) schedule a refresh.
       const m = manager;
-      if (m) unlisten = source?.onChange?.(() => m.notifyGraphChanged());
+      if (m && source?.onChange) {
+        unlisten = source.onChange(() => m.notifyGraphChanged());
+        // What the graph learnt between init's first pass and now (nodes discovered meanwhile) raised no event here.
+        m.notifyGraphChanged();
+      }
     },
     stop: () => {
       unlisten?.();
@@ -83,7 +87,9 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
     },
     summary: () => {
       const s = mgr().cache.stats();
-      return [['entities', `${s.areas} areas, ${s.components} components, ${s.apps} apps, ${s.functions} functions`]];
+      // What /apps lists now; while the cache still lags the graph, the line says so (issue 68).
+      const settling = mgr().settling ? ' (discovery still settling: the lists grow as nodes are discovered)' : '';
+      return [['entities', `${s.areas} areas, ${s.components} components, ${s.apps} apps, ${s.functions} functions${settling}`]];
     },
   };
 }

@@ -53,6 +53,11 @@ export function Overview({ entityCount, topology }: { entityCount: number; topol
         {entityCount} entities{counts ? `; ${counts.nodes}${counts.offline}; ${plural(counts.topics, 'topic')}, ${plural(counts.services, 'service')} and ${plural(counts.actions, 'action')} in the graph` : ''}. Pick an entity in the tree (arrow keys
         move, Enter opens) or open the <a href="#/faults">fault dashboard</a>.
       </p>
+      {health?.runtime && (
+        <p class="muted small" data-testid="gateway-runtime">
+          Gateway runtime: {health.runtime}
+        </p>
+      )}
       {health && health.warnings.length > 0 && (
         <div data-testid="health-warnings">
           <h2>Warnings</h2>
