@@ -273,8 +273,8 @@ describe('medkit start-up failures', () => {
   });
 
   it('a server.host that does not resolve: exit 2 with one line naming it, no stack trace', async () => {
-    // .invalid never resolves (RFC 2606).
-    const p = runMedkit(['gateway', '--no-ros', '--data-dir', tmp(), '--host', 'robot.invalid', '--port', String(await freePort())]);
+    // .invalid never resolves (RFC 2606). Opted in to listening beyond loopback without auth, which is refused first.
+    const p = runMedkit(['gateway', '--no-ros', '--data-dir', tmp(), '--host', 'robot.invalid', '--port', String(await freePort()), '--set', 'server.allow_unauthenticated_remote=true']);
     procs.push(p);
     expect(await p.exited).toBe(2);
     const lines = p.stderr().split('\n').filter((l) => l !== '' && !l.startsWith('medkit: config: '));

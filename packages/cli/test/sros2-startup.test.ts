@@ -24,7 +24,8 @@ afterAll(() => {
   ks?.remove();
 });
 
-function gateway(env: NodeJS.ProcessEnv, port = 0): MedkitProcess {
+// The refusals happen before the gateway listens: the port only has to be valid (0 is refused as a configuration error).
+function gateway(env: NodeJS.ProcessEnv, port = 65_000): MedkitProcess {
   const data = mkdtempSync(join(tmpdir(), 'medkit-sros2-cli-'));
   dirs.push(data);
   const p = runMedkit(['gateway', '--domain', String(DOMAIN), '--localhost-only', '--data-dir', data, '--port', String(port)], env);
