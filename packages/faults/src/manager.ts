@@ -16,6 +16,7 @@ import { type ReportFaultRequest, validateFaultCode, validateReport } from '@med
 import { TransitionLog, type AuditSink } from './history/transitions.js';
 import type { Acknowledgement } from './history/model.js';
 import { evictionVictim } from './storage/eviction.js';
+import { maintainStore, type StartupMaintenance } from './startup.js';
 
 /** Evidence capture driven by fault transitions (snapshots docs/faults.md, black box docs/faults.md). Implementations never block. */
 export interface FaultCaptureHooks {
@@ -76,12 +77,6 @@ interface FaultManagerHealth {
 
 const NS_PER_SEC = 1_000_000_000;
 
-/** What start-up maintenance changed (docs/faults.md). */
-interface StartupMaintenance {
-  trimmed_near_misses: number;
-  trimmed_snapshots: number;
-  reclassified: string[];
-}
 
 export class FaultManager {
   readonly events: FaultEventStream;
@@ -160,28 +155,8 @@ export class FaultManager {
   }
 
   private maintain(): StartupMaintenance {
-    const repo = this.repository;
-    const c = this.config;
-    const trimmed_snapshots = repo.applySnapshotCap(c.snapshots.max_per_fault);
-    if (trimmed_snapshots > 0) this.log.info(`snapshot cap ${c.snapshots.max_per_fault}: dropped ${trimmed_snapshots} rows`);
-    const trimmed_near_misses = repo.trimNearMisses(c.near_miss.max_per_fault);
-    if (trimmed_near_misses > 0) this.log.info(`near-miss bound ${c.near_miss.max_per_fault}: dropped ${trimmed_near_misses} entries`);
-    const reclassified: string[] = [];
-    if (!this.thresholds.global.healing_enabled) {
-      const now = this.clock.wallNs();
-      const healed = repo.allFaults().filter((r) => r.status === 'HEALED');
-      for (const r of healed) r.status = 'CLEARED';
-      if (healed.length > 0) {
-        repo.putFaults(healed);
-        for (const r of healed) {
-          if (!c.snapshots.retain_on_clear) repo.deleteSnapshots(r.fault_code);
-          this.transitions.record('cleared', r, 'startup_reclassify', now, 'healing is disabled');
-          reclassified.push(r.fault_code);
-        }
-        this.log.info(`healing disabled: ${healed.length} HEALED faults reclassified as CLEARED`);
-      }
-    }
-    return { trimmed_near_misses, trimmed_snapshots, reclassified };
+    const { repository: repo, config, transitions, log } = this;
+    return maintainStore({ repo, config, healingEnabled: this.thresholds.global.healing_enabled, transitions, log, nowNs: this.clock.wallNs() });
   }
 
   /** Stops the timers. The repository stays open (its owner closes it). */
