@@ -78,7 +78,7 @@ const streamCode = (m: SseMessage): string => String(((JSON.parse(m.data) as Jso
 /** The fault code of a `fault_muted` event (under `muted_fault`). */
 const mutedCode = (m: SseMessage): string => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
 const faultsOf = (g: TestGateway) => g.gateway.ctx.services.get(FAULTS_SERVICE);
-const fail = (g: TestGateway, code: string, source: string) => faultsOf(g).report({ fault_code: code, event_type: 0, severity: 3, description: `${code} happened`, source_id: source });
+const fail = (g: TestGateway, code: string, source: string, description = `${code} happened`) => faultsOf(g).report({ fault_code: code, event_type: 0, severity: 3, description, source_id: source });
 
 describe('correlation over federation', () => {
   let island: TestGateway;
@@ -163,8 +163,8 @@ describe('correlation over federation', () => {
     fail(island, 'ISLAND_MARKER_1', '/safety/safety_gate');
     await live.next((m) => streamCode(m) === 'ISLAND_MARKER_1');
     expect(live.messages.map(streamCode)).not.toContain('ISLAND_SYMPTOM');
-    // A new occurrence while muted stays out of the stream as well.
-    fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
+    // An update while muted stays out of the stream as well (news: a re-report with nothing new sends no event at all).
+    fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate', 'worse');
     fail(island, 'ISLAND_MARKER_2', '/safety/safety_gate');
     await live.next((m) => streamCode(m) === 'ISLAND_MARKER_2');
     expect(live.messages.map(streamCode)).not.toContain('ISLAND_SYMPTOM');
@@ -195,8 +195,8 @@ describe('correlation over federation', () => {
       timestamp: expect.any(Number),
     });
     expect(codes(await list())).not.toContain('MUTED_LOCAL');
-    // A new occurrence while muted is one too.
-    fail(main, 'MUTED_LOCAL', '/navigation/bt_navigator');
+    // An update while muted is one too (news: a re-report with nothing new sends no event at all, docs/faults.md D4).
+    fail(main, 'MUTED_LOCAL', '/navigation/bt_navigator', 'worse');
     await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'MUTED_LOCAL' && JSON.parse(m.data).muted_event_type === 'fault_updated');
     // A peer's symptom this gateway muted: the relayed event, renamed.
     fail(island, 'MUTED_ISLAND', '/safety/safety_gate');
