@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { McapIndexedReader } from '@mcap/core';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { PEER_FAULT_EVENTS_SERVICE } from '../../src/aggregation/index.js';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { eventually, http, PausableProxy, SseReader } from './support.js';
+import { readIncidentFile, type IncidentFile } from '../../../../test-support/incident-file.js';
 import type { SseMessage } from '@medkit/sovd';
 
 type Json = Record<string, unknown>;
@@ -61,16 +61,10 @@ const RULES = `correlation:
 `;
 
 /** `GET /faults/{code}/incident` of `g`, read back: the medkit_incident metadata and the JSON attachments by name. */
-async function incident(g: TestGateway, code: string): Promise<{ meta: Record<string, string>; attachments: Map<string, unknown> }> {
+async function incident(g: TestGateway, code: string): Promise<IncidentFile> {
   const res = await fetch(`${g.url}/api/v1/faults/${code}/incident`);
   expect(res.status).toBe(200);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  const reader = await McapIndexedReader.Initialize({ readable: { size: async () => BigInt(bytes.length), read: async (o, l) => bytes.subarray(Number(o), Number(o + l)) } });
-  let meta: Record<string, string> = {};
-  for await (const m of reader.readMetadata()) if (m.name === 'medkit_incident') meta = Object.fromEntries(m.metadata);
-  const attachments = new Map<string, unknown>();
-  for await (const a of reader.readAttachments()) attachments.set(a.name, JSON.parse(new TextDecoder().decode(a.data)));
-  return { meta, attachments };
+  return readIncidentFile(new Uint8Array(await res.arrayBuffer()));
 }
 
 /** The fault code of a /faults/stream event. */
