@@ -16,6 +16,8 @@ import { type ReportFaultRequest, validateFaultCode, validateReport } from '@med
 import { TransitionLog, type AuditSink } from './history/transitions.js';
 import type { Acknowledgement } from './history/model.js';
 import { evictionVictim } from './storage/eviction.js';
+import { SteadyFaults } from './steady-faults.js';
+import { maintainStore, type StartupMaintenance } from './startup.js';
 
 /** Evidence capture driven by fault transitions (snapshots docs/faults.md, black box docs/faults.md). Implementations never block. */
 export interface FaultCaptureHooks {
@@ -76,12 +78,6 @@ interface FaultManagerHealth {
 
 const NS_PER_SEC = 1_000_000_000;
 
-/** What start-up maintenance changed (docs/faults.md). */
-interface StartupMaintenance {
-  trimmed_near_misses: number;
-  trimmed_snapshots: number;
-  reclassified: string[];
-}
 
 export class FaultManager {
   readonly events: FaultEventStream;
@@ -100,6 +96,8 @@ export class FaultManager {
   private evicted = 0;
   /** Every report() call, accepted or not (a monitoring counter: rate() gives reports per second). */
   private reports = 0;
+  /** What subscribers were last told of each code: a re-report with nothing new publishes nothing (issue 67). */
+  private readonly steady: SteadyFaults;
 
   constructor(private readonly opts: FaultManagerOptions) {
     this.clock = opts.clock ?? systemClock();
@@ -116,6 +114,7 @@ export class FaultManager {
     }
     this.correlation = opts.correlation?.enabled ? new CorrelationEngine(opts.correlation) : undefined;
     this.capture = opts.capture;
+    this.steady = new SteadyFaults(c.max_fault_codes);
     this.transitions = new TransitionLog(opts.repository, () => this.config.history.max_per_fault, opts.audit);
   }
 
@@ -160,28 +159,8 @@ export class FaultManager {
   }
 
   private maintain(): StartupMaintenance {
-    const repo = this.repository;
-    const c = this.config;
-    const trimmed_snapshots = repo.applySnapshotCap(c.snapshots.max_per_fault);
-    if (trimmed_snapshots > 0) this.log.info(`snapshot cap ${c.snapshots.max_per_fault}: dropped ${trimmed_snapshots} rows`);
-    const trimmed_near_misses = repo.trimNearMisses(c.near_miss.max_per_fault);
-    if (trimmed_near_misses > 0) this.log.info(`near-miss bound ${c.near_miss.max_per_fault}: dropped ${trimmed_near_misses} entries`);
-    const reclassified: string[] = [];
-    if (!this.thresholds.global.healing_enabled) {
-      const now = this.clock.wallNs();
-      const healed = repo.allFaults().filter((r) => r.status === 'HEALED');
-      for (const r of healed) r.status = 'CLEARED';
-      if (healed.length > 0) {
-        repo.putFaults(healed);
-        for (const r of healed) {
-          if (!c.snapshots.retain_on_clear) repo.deleteSnapshots(r.fault_code);
-          this.transitions.record('cleared', r, 'startup_reclassify', now, 'healing is disabled');
-          reclassified.push(r.fault_code);
-        }
-        this.log.info(`healing disabled: ${healed.length} HEALED faults reclassified as CLEARED`);
-      }
-    }
-    return { trimmed_near_misses, trimmed_snapshots, reclassified };
+    const { repository: repo, config, transitions, log } = this;
+    return maintainStore({ repo, config, healingEnabled: this.thresholds.global.healing_enabled, transitions, log, nowNs: this.clock.wallNs() });
   }
 
   /** Stops the timers. The repository stays open (its owner closes it). */
@@ -239,17 +218,19 @@ export class FaultManager {
     const rec = res.record;
     const type = eventForReport(res);
     // The fault and its event's journal entries (the fleet outbox) commit together (docs/fleet.md).
-    const { event, muted, rootCause, correlation } = this.repository.atomically(() => {
+    const { event, muted, quiet, rootCause, correlation } = this.repository.atomically(() => {
       this.repository.putFault(rec, res.nearMiss, this.config.near_miss.max_per_fault);
       const correlation = failed && this.correlation
         ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now, undefined, rec.reporting_sources)
         : undefined;
       const muted = Boolean(correlation?.shouldMute) && (type === 'fault_confirmed' || type === 'fault_updated');
       this.recordReport(res, req.source_id, now, type === 'fault_confirmed' && muted ? correlation?.rootCause ?? '' : undefined);
-      return { event: type && !muted ? this.journal(type, rec, now) : undefined, muted, rootCause: correlation?.rootCause, correlation };
+      // A re-report of a confirmed fault that tells subscribers nothing new is stored, not published.
+      const quiet = type === 'fault_updated' && this.steady.isQuiet(rec, muted ? { shown: false, under: correlation?.rootCause } : { shown: true }, this.clock.monoMs());
+      return { event: type && !muted && !quiet ? this.journal(type, rec, now) : undefined, muted, quiet, rootCause: correlation?.rootCause, correlation };
     });
-    if (event) this.events.deliver(event);
-    else if (type && muted) this.deliverMuted(type, rec, now, rootCause);
+    if (event) this.tell(event);
+    else if (type && muted && !quiet) this.deliverMuted(type, rec, now, rootCause);
     if (correlation) this.deliverRetroMuted(correlation, now);
     if (type === 'fault_confirmed') this.capture?.onConfirmed(cloneRecord(rec), { rootCause });
     if (rec.status === 'PREFAILED' && res.prev !== 'PREFAILED') this.capture?.onPrefailed(cloneRecord(rec));
@@ -289,7 +270,7 @@ export class FaultManager {
       this.transitions.record('acknowledged', rec, by, now, note);
       return this.journal('fault_updated', rec, now);
     });
-    this.events.deliver(event);
+    this.tell(event);
     return { acknowledgement: this.acknowledgement(rec)! };
   }
 
@@ -314,8 +295,15 @@ export class FaultManager {
     return event;
   }
 
+  /** Delivers a committed event to the subscribers, noting what they were told of its fault. */
+  private tell(event: FaultEvent): void {
+    this.steady.tell(event.fault, { shown: true }, this.clock.monoMs());
+    this.events.deliver(event);
+  }
+
   /** A muted symptom's change, told to `/faults/stream` only (no journal: the fleet and the merged views never see it). */
   private deliverMuted(type: FaultEventType, rec: FaultRecord, now: bigint, rootCause?: string): void {
+    this.steady.tell(rec, { shown: false, under: rootCause }, this.clock.monoMs());
     const acknowledgement = this.transitions.acknowledgement(rec);
     this.events.deliverMuted({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, ...(rootCause ? { root_cause_code: rootCause } : {}), ...(acknowledgement ? { acknowledgement } : {}) });
   }
@@ -342,6 +330,7 @@ export class FaultManager {
       return false;
     }
     this.repository.deleteFault(victim.fault_code);
+    this.steady.forget(victim.fault_code);
     this.evicted++;
     this.log.info(`fault store full: evicted ${victim.status} record '${victim.fault_code}'`);
     this.storeFull = false;
@@ -371,7 +360,7 @@ export class FaultManager {
       return this.journal('fault_cleared', rec, now, cascade);
     });
     this.capture?.onCleared(changed.map((r) => r.fault_code));
-    this.events.deliver(event);
+    this.tell(event);
     const message = cascade.length > 0 ? `Fault cleared: ${code} (auto-cleared ${cascade.length} symptoms)` : `Fault cleared: ${code}`;
     return { success: true, message, auto_cleared_codes: cascade };
   }
@@ -414,7 +403,7 @@ export class FaultManager {
       // The release stands and the stream tells it; only the history entries and the fleet's events are lost.
       events = local.map((r) => this.events.prepare({ event_type: 'fault_updated', fault: cloneRecord(r), timestamp_ns: now, auto_cleared_codes: [] }));
     }
-    for (const e of events) this.events.deliver(e);
+    for (const e of events) this.tell(e);
     return released;
   }
 
@@ -431,7 +420,7 @@ export class FaultManager {
       this.repository.putFault(next);
       return this.journal('fault_updated', next, now);
     });
-    this.events.deliver(event);
+    this.tell(event);
     return true;
   }
 
@@ -468,7 +457,7 @@ export class FaultManager {
         return this.correlation?.isMuted(r.fault_code) ? [] : [this.journal('fault_confirmed', r, now)];
       });
     });
-    for (const e of events) this.events.deliver(e);
+    for (const e of events) this.tell(e);
     for (const r of due) if (!events.some((e) => e.fault.fault_code === r.fault_code)) this.deliverMuted('fault_confirmed', r, now);
     for (const r of due) this.capture?.onConfirmed(cloneRecord(r));
     return due.length;

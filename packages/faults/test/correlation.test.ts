@@ -143,8 +143,8 @@ describe('correlation in the fault manager (docs/faults.md)', () => {
     expect(list.clusters[0]).toMatchObject({ rule_id: 'comm_storm', representative_code: 'B_COMM_LOST', fault_codes: ['A_COMM_LOST', 'B_COMM_LOST', 'C_COMM_LOST'], count: 3, label: 'comm_storm' });
     expect(list.faults.map((f) => f.fault_code)).toEqual(['B_COMM_LOST']);
     expect(queryFaults(h.mgr, { includeMuted: true }).faults).toHaveLength(3);
-    h.F('B_COMM_LOST', 2);
-    expect(h.takeEvents()).toEqual(['fault_updated']); // the representative still reports
+    h.F('B_COMM_LOST', 2, '/a', 'link lost again');
+    expect(h.takeEvents()).toEqual(['fault_updated']); // the representative's news is still published
     h.mgr.clear('B_COMM_LOST');
     const after = queryFaults(h.mgr, { includeClusters: true });
     expect(after.clusters[0].representative_code).toBe('A_COMM_LOST');

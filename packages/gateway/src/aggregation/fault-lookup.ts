@@ -1,13 +1,16 @@
 // The peer fault lookup (faults/gateway/peer-lookup.ts) over the peer HTTP client: a robot-wide fault read
 // this gateway cannot answer asks every online peer in parallel, locally only (X-Medkit-No-Fan-Out, so two
 // gateways that list each other do not ask back), each within `timeout_ms` and the response size cap, and
-// settles with the first peer whose 200 is the expected document. Links in it are re-addressed to our ids.
+// settles with the first peer whose 200 is the expected document. Links in it are re-addressed to our ids. A read
+// whose answer is no JSON document (an incident file) is forwarded to the peer that holds the fault.
 import type { PeerFaultLookup, PeerFaultQuery, PeerFaultResult, PeerFaultSource } from '../faults/gateway/peer-lookup.js';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
+import { SovdError } from '@medkit/sovd';
 import { callerHeaders, NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
 import type { PeerState } from './peers.js';
 import type { AggregationService } from './service.js';
 import { decodeSegment } from './url-paths.js';
+import { forwardToPeer } from './peer-forward.js';
 
 // With or without the API base (a fault's `bulk_data_uri` is written under it, as the reference does).
 const ENTITY_PATH = /^(\/api\/v1)?\/(areas|components|apps|functions)\/([^/?#]+)(.*)$/s;
@@ -69,6 +72,19 @@ export function createPeerFaultLookup(svc: AggregationService): PeerFaultLookup 
       });
       settled.abort();
       return winner ? { found: true, ...winner } : { found: false, failedPeers: [...new Set(failed)].sort() };
+    },
+
+    async forward(peerName, path, call) {
+      const peer = svc.registry.get(peerName);
+      const subject = { path: `/api/v1${path}` };
+      if (peer?.status !== 'online') throw new SovdError('not-responding', `Peer '${peerName}' is not responding`, { ...subject, peer: peerName, details: peer?.lastError ?? 'peer failed its last health check' });
+      const out = await forwardToPeer(svc, call, { peer, path: subject.path, subject });
+      if (out.kind === 'stream') {
+        // Nothing a fault read forwards is an event stream: a peer that answers one is not answering the read.
+        out.abort();
+        throw new SovdError('x-medkit-peer-unavailable', `Peer '${peerName}' answered an event stream`, { ...subject, peer: peerName });
+      }
+      return { status: out.status, headers: out.headers, body: out.body };
     },
   };
 }

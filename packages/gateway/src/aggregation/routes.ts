@@ -8,7 +8,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/sovd';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
-import { escapesPath, forwardRequest, hasRequestBody } from '@medkit/server';
+import { escapesPath } from '@medkit/server';
+import { forwardToPeer } from './peer-forward.js';
 import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';
 import { memberItem } from './member-dispatch.js';
 import type { PeerRoute } from './merge.js';
@@ -34,42 +35,14 @@ export function registerAggregationHooks(svc: AggregationService) {
     const streams = new Set<() => void>();
     const s = svc.settings;
 
-    /** A forward's deadline: the forward budget, plus the write budget when a body is sent. */
-    const forwardBudget = (request: FastifyRequest): number => s.forwardTimeoutMs + (hasRequestBody(request.raw) ? s.writeTimeoutMs : 0);
-
     /** Forwards to the owner of `route`; `remoteBase`/`localBase` map Location values back to our ids. */
     const proxy = async (request: FastifyRequest, reply: FastifyReply, route: PeerRoute, entityId: string, path: string, remoteBase: string, localBase: string) => {
-      const peer = svc.onlinePeer(route, entityId);
-      const out = await forwardRequest(
-        request.raw,
-        reply.raw,
-        {
-          peer: route.peer,
-          baseUrl: peer.url,
-          path,
-          rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
-        },
-        {
-          // The reference's 0.7.0: a forward waits for the peer doing the work (its own budget), not for a listing's.
-          timeoutMs: forwardBudget(request),
-          forwardAuth: s.forwardAuth,
-          credential: svc.registry.credentialOf(route.peer).authorization,
-          clientId: request.client.id,
-          agent: s.agent,
-        },
-      );
-      if (out.kind === 'failed') {
-        if (out.reason !== 'too_large') svc.suspect(route.peer);
-        // The reference's 0.7.0: a peer that did not answer in the budget is 504, not 502 (it may be serving).
-        if (out.reason === 'timeout') {
-          throw new SovdError('not-responding', `Peer '${route.peer}' did not answer within ${forwardBudget(request)} ms (aggregation.forward_timeout_ms)`, { entity_id: entityId, peer: route.peer, details: out.detail });
-        }
-        throw new SovdError('x-medkit-peer-unavailable', `Peer '${route.peer}' is unavailable: ${out.detail}`, {
-          entity_id: entityId,
-          peer: route.peer,
-          details: out.detail,
-        });
-      }
+      const out = await forwardToPeer(svc, { request: request.raw, response: reply.raw, clientId: request.client.id }, {
+        peer: svc.onlinePeer(route, entityId),
+        path,
+        subject: { entity_id: entityId },
+        rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
+      });
       proxied.add(request);
       if (out.kind === 'buffered') {
         reply.code(out.status).headers(out.headers);

@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { McapIndexedReader } from '@mcap/core';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { PEER_FAULT_EVENTS_SERVICE } from '../../src/aggregation/index.js';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { eventually, http, PausableProxy, SseReader } from './support.js';
+import { readIncidentFile, type IncidentFile } from '../../../../test-support/incident-file.js';
 import type { SseMessage } from '@medkit/sovd';
 
 type Json = Record<string, unknown>;
@@ -61,16 +61,10 @@ const RULES = `correlation:
 `;
 
 /** `GET /faults/{code}/incident` of `g`, read back: the medkit_incident metadata and the JSON attachments by name. */
-async function incident(g: TestGateway, code: string): Promise<{ meta: Record<string, string>; attachments: Map<string, unknown> }> {
+async function incident(g: TestGateway, code: string): Promise<IncidentFile> {
   const res = await fetch(`${g.url}/api/v1/faults/${code}/incident`);
   expect(res.status).toBe(200);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  const reader = await McapIndexedReader.Initialize({ readable: { size: async () => BigInt(bytes.length), read: async (o, l) => bytes.subarray(Number(o), Number(o + l)) } });
-  let meta: Record<string, string> = {};
-  for await (const m of reader.readMetadata()) if (m.name === 'medkit_incident') meta = Object.fromEntries(m.metadata);
-  const attachments = new Map<string, unknown>();
-  for await (const a of reader.readAttachments()) attachments.set(a.name, JSON.parse(new TextDecoder().decode(a.data)));
-  return { meta, attachments };
+  return readIncidentFile(new Uint8Array(await res.arrayBuffer()));
 }
 
 /** The fault code of a /faults/stream event. */
@@ -78,7 +72,7 @@ const streamCode = (m: SseMessage): string => String(((JSON.parse(m.data) as Jso
 /** The fault code of a `fault_muted` event (under `muted_fault`). */
 const mutedCode = (m: SseMessage): string => String(((JSON.parse(m.data) as Json).muted_fault as Json | undefined)?.fault_code);
 const faultsOf = (g: TestGateway) => g.gateway.ctx.services.get(FAULTS_SERVICE);
-const fail = (g: TestGateway, code: string, source: string) => faultsOf(g).report({ fault_code: code, event_type: 0, severity: 3, description: `${code} happened`, source_id: source });
+const fail = (g: TestGateway, code: string, source: string, description = `${code} happened`) => faultsOf(g).report({ fault_code: code, event_type: 0, severity: 3, description, source_id: source });
 
 describe('correlation over federation', () => {
   let island: TestGateway;
@@ -163,8 +157,8 @@ describe('correlation over federation', () => {
     fail(island, 'ISLAND_MARKER_1', '/safety/safety_gate');
     await live.next((m) => streamCode(m) === 'ISLAND_MARKER_1');
     expect(live.messages.map(streamCode)).not.toContain('ISLAND_SYMPTOM');
-    // A new occurrence while muted stays out of the stream as well.
-    fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate');
+    // An update while muted stays out of the stream as well (news: a re-report with nothing new sends no event at all).
+    fail(island, 'ISLAND_SYMPTOM', '/safety/safety_gate', 'worse');
     fail(island, 'ISLAND_MARKER_2', '/safety/safety_gate');
     await live.next((m) => streamCode(m) === 'ISLAND_MARKER_2');
     expect(live.messages.map(streamCode)).not.toContain('ISLAND_SYMPTOM');
@@ -195,8 +189,8 @@ describe('correlation over federation', () => {
       timestamp: expect.any(Number),
     });
     expect(codes(await list())).not.toContain('MUTED_LOCAL');
-    // A new occurrence while muted is one too.
-    fail(main, 'MUTED_LOCAL', '/navigation/bt_navigator');
+    // An update while muted is one too (news: a re-report with nothing new sends no event at all, docs/faults.md D4).
+    fail(main, 'MUTED_LOCAL', '/navigation/bt_navigator', 'worse');
     await live.next((m) => m.event === 'fault_muted' && mutedCode(m) === 'MUTED_LOCAL' && JSON.parse(m.data).muted_event_type === 'fault_updated');
     // A peer's symptom this gateway muted: the relayed event, renamed.
     fail(island, 'MUTED_ISLAND', '/safety/safety_gate');

@@ -13,6 +13,7 @@ import { API_BASE } from '@medkit/server';
 import { Opaque } from '@medkit/server';
 import { MAX_PEER_RESPONSE_BYTES } from '../../src/aggregation/index.js';
 import { eventually, http, PausableProxy, startPeer, type TestPeer } from './support.js';
+import { readIncidentFile } from '../../../../test-support/incident-file.js';
 
 type Json = Record<string, unknown>;
 
@@ -129,6 +130,35 @@ describe('robot-wide fault reads reach the faults peers hold', () => {
     const one = await http(`${main.url}/api/v1/faults/PROTECTIVE_STOP/snapshots?topic=base/estop`);
     expect(one.status).toBe(200);
     expect(Object.keys(one.body.topics as Json)).toEqual(['/base/estop']);
+  });
+
+  it("exports a peer's fault as GET /faults/{code} finds it: the holding peer's incident file, forwarded (issue 67)", async () => {
+    const read = async (url: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(url, { headers });
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/x-mcap');
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="incident_PROTECTIVE_STOP_\d+\.mcap"/);
+      return readIncidentFile(new Uint8Array(await res.arrayBuffer()));
+    };
+    const own = await read(`${safety.url}/api/v1/faults/PROTECTIVE_STOP/incident`);
+    const through = await read(`${main.url}/api/v1/faults/PROTECTIVE_STOP/incident`, { 'x-client-id': 'bench-7' });
+    const { exported_at: _a, ...ownMeta } = own.meta;
+    const { exported_at: _b, ...throughMeta } = through.meta;
+    expect(ownMeta).toMatchObject({ fault_code: 'PROTECTIVE_STOP', recording_id: expect.stringMatching(/^fault_PROTECTIVE_STOP_/) });
+    expect(throughMeta).toEqual(ownMeta);
+    expect([...through.attachments.keys()]).toEqual([...own.attachments.keys()]);
+    expect(through.attachments.get('faults.json')).toEqual(own.attachments.get('faults.json'));
+    expect(through.messages).toBe(own.messages);
+  });
+
+  it('answers the incident of a code no gateway holds, or asked locally only, with the 404 of GET /faults/{code}', async () => {
+    const none = await http(`${main.url}/api/v1/faults/NO_SUCH_FAULT/incident`);
+    expect(none.status).toBe(404);
+    expect(none.body).toMatchObject({ error_code: 'resource-not-found', parameters: { fault_code: 'NO_SUCH_FAULT', failed_peers: ['gone', 'hostile', 'stuck'] } });
+    const local = await http(`${main.url}/api/v1/faults/PROTECTIVE_STOP/incident`, { headers: { 'x-medkit-no-fan-out': '1' } });
+    expect(local.status).toBe(404);
+    expect(local.body.parameters).toEqual({ fault_code: 'PROTECTIVE_STOP' });
+    expect((await http(`${main.url}/api/v1/faults/${'X'.repeat(257)}/incident`)).status).toBe(400);
   });
 
   it('answers 404 for a code no gateway holds, naming the peers that could not say', async () => {

@@ -51,7 +51,7 @@ describe('fault lists and stream for the reference clients', () => {
     stream = await openSse(`${g.url}/api/v1/faults/stream`);
     expect(stream.status).toBe(200);
     g.fail('REF_STREAM', BATTERY, 3);
-    g.fail('REF_STREAM', BATTERY, 3);
+    g.fail('REF_STREAM', BATTERY, 3, 'worse'); // news, so a fault_updated (docs/faults.md D4)
     g.faults.manager.clear('REF_STREAM');
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {

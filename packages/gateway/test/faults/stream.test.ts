@@ -53,7 +53,8 @@ describe('fault event stream', () => {
     g.fail('STREAM_B', BATTERY, 3);
     const seen = await c.next();
     c.close();
-    g.fail('STREAM_B', BATTERY, 3);
+    // Something new (a description), so an event: a re-report with nothing new has none (docs/faults.md D4).
+    g.fail('STREAM_B', BATTERY, 3, 'worse');
     g.fail('STREAM_C', '/base/motor_driver', 3);
     g.faults.manager.clear('STREAM_B');
     const again = await connect({ 'Last-Event-ID': seen.id! });
@@ -67,7 +68,7 @@ describe('fault event stream', () => {
     expect(again.buffered()).toEqual([]);
     // An up-to-date id replays nothing.
     const current = await connect({ 'Last-Event-ID': live.id! });
-    g.fail('STREAM_D', BATTERY, 3);
+    g.fail('STREAM_D', BATTERY, 3, 'again');
     expect(Number((await current.next()).id)).toBe(Number(live.id) + 1);
     again.close();
     current.close();
@@ -78,7 +79,7 @@ describe('fault event stream', () => {
     g.fail('STREAM_E', BATTERY, 3);
     const seen = await c.next();
     c.close();
-    for (let i = 0; i < 8; i++) g.fail('STREAM_E', BATTERY, 3);
+    for (let i = 0; i < 8; i++) g.fail('STREAM_E', BATTERY, 3, `report ${i}`); // each new: each an event
     const again = await connect({ 'Last-Event-ID': seen.id! });
     const first = await again.next();
     expect(first.event).toBe('replay_truncated');

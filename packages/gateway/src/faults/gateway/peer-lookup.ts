@@ -1,8 +1,8 @@
-// The seam through which the robot-wide fault reads (`GET /faults/{code}`, `…/snapshots`) reach faults that
+// The seam through which the robot-wide fault reads (`GET /faults/{code}`, `…/snapshots`, `…/incident`) reach faults that
 // peer gateways hold. The faults feature defines and optionally consumes it; the aggregation feature provides
 // it when federation is on. Neither side imports the other: the faults side knows the documents, the
 // provider knows the peers, their deadlines and their id spaces.
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { token, type Token } from '@medkit/server';
 
 /** Who asks: forwarded the way entity forwarding forwards it (the provider decides what goes to peers). */
@@ -44,6 +44,26 @@ export interface PeerFaultLookup {
    * adopted 200; otherwise (every peer said 404 or failed) `found: false`. Never rejects.
    */
   find<T>(q: PeerFaultQuery<T>): Promise<PeerFaultResult<T>>;
+  /**
+   * Passes the caller's request on to `peer` (a name {@link find} answered with) at `path` (under the API base) and
+   * gives the peer's answer as it came, as an entity forward does: for answers that are no JSON document (an
+   * incident file). A peer offline, too slow or failing throws the forward's 504 or 502.
+   */
+  forward(peer: string, path: string, call: PeerForwardCall): Promise<PeerAnswer>;
+}
+
+/** The client's call to pass on: its request, its response (whose close tells that it left), its identity. */
+export interface PeerForwardCall {
+  request: IncomingMessage;
+  response: ServerResponse;
+  clientId?: string;
+}
+
+/** A peer's answer as it came: its status, the headers a forward passes back, its body. */
+export interface PeerAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
 }
 
 /** Service the aggregation feature publishes when federation is on. */

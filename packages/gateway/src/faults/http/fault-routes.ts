@@ -4,14 +4,13 @@ import { sendResult } from '@medkit/server';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { SovdError } from '@medkit/sovd';
 import { EntityId, GenericError } from '@medkit/server';
 import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
 import { clearEntityFault, clearFaults } from '@medkit/faults';
 import { inEntityScope } from '@medkit/faults';
 import type { FaultsService } from '../gateway/service.js';
 import type { FaultListQuery } from '../gateway/views.js';
-import { severityParam, statusesParam } from './params.js';
+import { faultNotFound as notFound, severityParam, statusesParam } from './params.js';
 import {
   FaultAcknowledgementSchema, FaultClearQuerySchema, FaultCode, FaultDetailSchema, FaultListItemSchema, FaultListQuerySchema, FaultListSchema, FaultSnapshotSchema,
   FaultSnapshotsQuerySchema, FaultSnapshotsSchema, GlobalFaultListQuerySchema, SovdFaultStatusSchema,
@@ -32,14 +31,6 @@ interface FaultRouteDeps {
 
 function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
   return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(text);
-}
-
-function notFound(code: string, entityId?: string, failedPeers: string[] = []): SovdError {
-  return new SovdError('resource-not-found', `Fault not found: ${code}`, {
-    fault_code: code,
-    ...(entityId ? { entity_id: entityId } : {}),
-    ...(failedPeers.length > 0 ? { failed_peers: failedPeers } : {}),
-  });
 }
 
 /**

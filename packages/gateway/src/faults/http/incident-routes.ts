@@ -16,6 +16,7 @@ import { incidentOf, type PeerFaultReader } from '../incident/incident-content.j
 import type { PeerFaultLookup } from '../gateway/peer-lookup.js';
 import { adoptPeerDetail } from '../gateway/peer-faults.js';
 import { FaultCode } from './schemas.js';
+import { faultNotFound as notFound } from './params.js';
 import { disposition } from './bulk-data-routes.js';
 
 const ERR = { 400: GenericError, 404: GenericError, 503: GenericError } as const;
@@ -26,6 +27,12 @@ const description =
   'freeze_frames.json, logs.json (the log lines of the recording\'s window from the faults\' nodes) and gateway.json; a ' +
   'medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in ' +
   'Foxglove and in medkit\'s incident view (Open file). A fault without a recording still answers, without messages.';
+
+/** The global route answers for every fault `GET /faults/{code}` answers (docs/aggregation.md), a peer's included. */
+const peerDescription =
+  ' With aggregation, a code this gateway does not hold is exported by the peer that answers GET /faults/{code} for it (found the ' +
+  'same way: online peers in parallel, each within aggregation.timeout_ms), the request forwarded there as an entity request is ' +
+  '(aggregation.forward_timeout_ms, 10 MB; 504/502 when that peer fails); otherwise 404 with parameters.failed_peers.';
 
 interface IncidentDeps {
   service: FaultsService;
@@ -63,22 +70,34 @@ async function sendIncident(reply: FastifyReply, svc: FaultsService, f: FaultRec
     .send(stream);
 }
 
+/**
+ * A code this gateway does not hold: the peer that answers `GET /faults/{code}` for it (found as that route finds it)
+ * exports it, the request forwarded there; otherwise the detail route's 404, naming the peers that could not say.
+ */
+async function fromHoldingPeer(peers: PeerFaultLookup | undefined, request: FastifyRequest, reply: FastifyReply, code: string): Promise<FastifyReply> {
+  const read = peerReader(peers, request);
+  if (!peers || !read) throw notFound(code);
+  const holder = await read(code);
+  if (!holder.found) throw notFound(code, undefined, holder.failedPeers);
+  const answer = await peers.forward(holder.peer, `/faults/${encodeURIComponent(code)}/incident`, { request: request.raw, response: reply.raw, clientId: request.client.id });
+  return reply.code(answer.status).headers(answer.headers).send(answer.body);
+}
+
 export function registerIncidentRoutes(app: HttpApp, deps: IncidentDeps): void {
   const svc = deps.service;
-  const notFound = (code: string, entityId?: string) => new SovdError('resource-not-found', `Fault not found: ${code}`, { fault_code: code, ...(entityId ? { entity_id: entityId } : {}) });
   app.get(
     `${API_BASE}/faults/:fault_code/incident`,
     {
       schema: {
-        operationId: 'exportFaultIncident', summary: '[x-medkit] The fault\'s incident as one MCAP file (recording, faults, histories, freeze frames, log lines)', description, tags: ['faults'],
-        params: Type.Object({ fault_code: FaultCode }), response: { 200: File, ...ERR },
+        operationId: 'exportFaultIncident', summary: '[x-medkit] The fault\'s incident as one MCAP file (recording, faults, histories, freeze frames, log lines)', description: description + peerDescription, tags: ['faults'],
+        params: Type.Object({ fault_code: FaultCode }), response: { 200: File, ...ERR, 502: GenericError, 504: GenericError },
       },
     },
     async (request, reply) => {
       const code = (request.params as { fault_code: string }).fault_code;
       const f = svc.manager.getFault(code);
-      if (!f) throw notFound(code);
-      return sendIncident(reply, svc, f, deps.logs(), peerReader(deps.peers, request));
+      if (f) return sendIncident(reply, svc, f, deps.logs(), peerReader(deps.peers, request));
+      return fromHoldingPeer(deps.peers, request, reply, code);
     },
   );
   for (const { segment, idParam, op } of faultSegments()) {

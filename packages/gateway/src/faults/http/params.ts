@@ -1,4 +1,4 @@
-// Query parameters of the fault routes (docs/faults.md): the status filter and the [ours] severity minimum.
+// Parameters of the fault routes (docs/faults.md): the status filter, the [ours] severity minimum, and the 404 of a code.
 import { SovdError } from '@medkit/sovd';
 import type { FaultStatus } from '@medkit/faults';
 import { parseSeverityFilter, statusesForFilter, STATUS_FILTER_VALUES } from '@medkit/faults';
@@ -22,3 +22,12 @@ export function severityParam(value: string | undefined): number | undefined {
   return sev;
 }
 
+
+/** The 404 of a fault code, naming the peers that could not say when peers were asked (docs/aggregation.md). */
+export function faultNotFound(code: string, entityId?: string, failedPeers: string[] = []): SovdError {
+  return new SovdError('resource-not-found', `Fault not found: ${code}`, {
+    fault_code: code,
+    ...(entityId ? { entity_id: entityId } : {}),
+    ...(failedPeers.length > 0 ? { failed_peers: failedPeers } : {}),
+  });
+}
