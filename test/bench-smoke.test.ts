@@ -212,6 +212,14 @@ describeWith(CYCLONE, 'bench commands with the Cyclone test peer (smoke runs)', 
     positive(/total: (\d+) received, \d+ missing/.exec(out)![1]);
   }, 60_000);
 
+  it('rtps/big-sample.mjs --smoke: one small DiagnosticArray, then a normal one', async () => {
+    const out = await bench('rtps/big-sample.mjs', ['--smoke'], { timeoutMs: 150_000 });
+    const sample = row(out, '1');
+    expect(sample[1]).toBe('true');
+    for (const cell of [sample[5], sample[6], sample[8]]) positive(cell);
+    expect(out).toMatch(/normal sample after: delivered/);
+  }, 160_000);
+
   it('faults/blackbox-soak.mjs: one fault, its recording read back', async () => {
     const out = await bench('faults/blackbox-soak.mjs', ['--seconds', '4', '--fault-every', '2', '--before', '1', '--after', '1', '--buffer-mb', '64', '--queue-mb', '32'], { env: env(), timeoutMs: 90_000, lossExit: 1 });
     const run = /run: \d+ s, (\d+) faults, (\d+) recordings read back/.exec(out)!;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CdrDecodeError,
+  DecodeBudgetError,
   TypeRegistry,
   UnsupportedEncodingError,
   ValidationError,
@@ -234,5 +235,51 @@ describe('deserialize: encodings and bad payloads', () => {
         }
       }
     }
+  });
+});
+
+describe('deserialize: the value budget (DecodeOptions.maxValues, issue 66)', () => {
+  /** A DiagnosticArray of one status with `n` empty key-values, as a forged writer sends it (16 bytes each). */
+  const keyValues = (n: number): Uint8Array => registry.serialize('diagnostic_msgs/msg/DiagnosticArray', { status: [{ name: 'x', values: Array.from({ length: n }, () => ({})) }] });
+
+  it('decodes a message within the budget, and refuses one past it before decoding anything', () => {
+    const small = keyValues(1000);
+    expect((registry.deserialize('diagnostic_msgs/msg/DiagnosticArray', small, { maxValues: 200_000 }) as { status: { values: unknown[] }[] }).status[0].values).toHaveLength(1000);
+    // 1,000 key-values make 6,000 values (a struct counts 4, each string 1) and more besides.
+    expect(() => registry.deserialize('diagnostic_msgs/msg/DiagnosticArray', small, { maxValues: 6000 })).toThrow(DecodeBudgetError);
+    expect(() => registry.deserialize('diagnostic_msgs/msg/DiagnosticArray', small, { maxValues: 6000 })).toThrow(/cannot decode diagnostic_msgs\/msg\/DiagnosticArray: decoding would make more than 6000 values/);
+  });
+
+  it('refuses 4,000,000 empty key-values (a 64 MB sample) by their count, as a CdrDecodeError for callers that only know that', () => {
+    const head = keyValues(0);
+    const big = new Uint8Array(head.length + 4_000_000 * 16);
+    big.set(head);
+    // The last field is the values' count (0): say 4,000,000, each `{ key: '', value: '' }` (length 1, NUL, padding).
+    new DataView(big.buffer).setUint32(head.length - 4, 4_000_000, true);
+    for (let o = head.length; o < big.length; o += 8) big[o] = 1;
+    const err = (() => {
+      try {
+        registry.deserialize('diagnostic_msgs/msg/DiagnosticArray', big, { maxValues: 200_000 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(DecodeBudgetError);
+    expect(err).toBeInstanceOf(CdrDecodeError);
+    expect((err as DecodeBudgetError).code).toBe('cdr-decode-budget');
+  });
+
+  it('weighs float32 of the JSON form 8, and a typed array of the native form or base64 bytes 1', () => {
+    const scan = registry.serialize('sensor_msgs/msg/LaserScan', { ranges: Array(1000).fill(1) });
+    expect(() => registry.deserialize('sensor_msgs/msg/LaserScan', scan, { maxValues: 8000 })).toThrow(DecodeBudgetError);
+    expect(registry.deserialize('sensor_msgs/msg/LaserScan', scan, { maxValues: 8200 })).toMatchObject({ range_min: 0 });
+    expect(registry.deserialize('sensor_msgs/msg/LaserScan', scan, { maxValues: 100, form: 'native' })).toHaveProperty('ranges');
+    const image = registry.serialize('sensor_msgs/msg/Image', { data: Buffer.alloc(10_000).toString('base64') });
+    expect(() => registry.deserialize('sensor_msgs/msg/Image', image, { maxValues: 1000 })).toThrow(DecodeBudgetError);
+    expect(registry.deserialize('sensor_msgs/msg/Image', image, { maxValues: 1000, bytes: 'base64' })).toHaveProperty('data');
+  });
+
+  it('leaves decoding unbounded without maxValues', () => {
+    expect((registry.deserialize('diagnostic_msgs/msg/DiagnosticArray', keyValues(50_000)) as { status: { values: unknown[] }[] }).status[0].values).toHaveLength(50_000);
   });
 });

@@ -99,6 +99,7 @@ export class LocalEndpoints {
     const qos = resolveQos(cfg.qos);
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
     const l = h.opts.limits;
+    const maxSampleSize = readerMaxSampleSize(cfg, l.maxSampleSize);
     const crypto = h.security?.cryptography;
     const core = new ReliableReader(
       {
@@ -106,14 +107,14 @@ export class LocalEndpoints {
         prefixHex: h.guidPrefix,
         qos,
         maxPendingPerWriter: l.maxPendingPerWriter,
-        reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, maxBytesPerWriter: l.maxReassemblyBytesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
+        reassembly: { maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, maxBytesPerWriter: l.maxReassemblyBytesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
         budget: h.budget,
         protect: crypto ? (sm) => crypto.protectReaderSubmessage(makeGuid(h.guidPrefix, entityId), cfg.topic, sm) : undefined,
         lendPayloads: cfg.lendPayloads === true,
       },
       h.out(),
     );
-    const r = new Reader(core, cfg, l.maxSamples, (x) => this.close(x.guid));
+    const r = new Reader(core, { ...cfg, maxSampleSize }, l.maxSamples, (x) => this.close(x.guid));
     this.readers.set(entityId, core);
     const local: LocalEndpoint = { kind: 'reader', r };
     this.user.set(r.guid, local);
@@ -186,3 +187,11 @@ export class LocalEndpoints {
 }
 
 const topicOf = (local: LocalEndpoint): string => (local.kind === 'writer' ? local.w.topic : local.r.topic);
+
+/** A reader's sample size bound: its own `maxSampleSize`, never above the participant's (ReaderConfig.maxSampleSize). */
+function readerMaxSampleSize(cfg: ReaderConfig, participantMax: number): number {
+  const own = cfg.maxSampleSize;
+  if (own === undefined) return participantMax;
+  if (!Number.isInteger(own) || own < 1) throw new RangeError(`reader of ${cfg.topic}: maxSampleSize ${own} is not a positive integer`);
+  return Math.min(own, participantMax);
+}

@@ -81,6 +81,9 @@ export class ReliableReader {
   onSamplesLost?: (writerGuid: Guid, count: number) => void;
   /** Samples lost from every writer since the reader was made (writers gone included). */
   samplesLost = 0;
+  /** Samples refused for being larger than `reassembly.maxSampleSize` (the reader's bound), each told once here. */
+  onSampleRefused?: (writerGuid: Guid, sn: number, sampleSize: number) => void;
+  samplesRefused = 0;
   private readonly out: MessageBuilder;
   private readonly opts: ReaderOptions;
   /**
@@ -157,6 +160,7 @@ export class ReliableReader {
 
   onData(p: WriterProxy, change: ReceivedChange): void {
     const sn = change.sn;
+    if (change.payload && change.payload.length > this.opts.reassembly.maxSampleSize) return this.refuse(p, sn, change.payload.length);
     if (!p.reliable) {
       // A forged DATA far ahead would make every later real sample look old (writer-claims.ts).
       if (sn < p.nextExpected || !noteWritten(p.written, sn, Date.now())) return;
@@ -180,6 +184,21 @@ export class ReliableReader {
     } else {
       this.stash(p, sn, change);
     }
+  }
+
+  /** Passes over `sn`, too large for this reader, as received: asked for again it would come again, holding up the rest. */
+  private refuse(p: WriterProxy, sn: number, sampleSize: number): void {
+    if (!p.reliable) {
+      if (sn < p.nextExpected || !noteWritten(p.written, sn, Date.now())) return;
+      p.nextExpected = sn + 1;
+    } else {
+      if (p.pending.has(sn) || (p.synced && (sn < p.nextExpected || !noteWritten(p.written, sn, Date.now())))) return;
+      this.stash(p, sn, null);
+      if (!p.pending.has(sn)) return; // beyond the window: refused when it comes again
+      if (p.synced) this.flush(p);
+    }
+    this.samplesRefused++;
+    this.onSampleRefused?.(p.guid, sn, sampleSize);
   }
 
   /** Marks `sn` irrelevant (GAP), counting it lost when `counted` and it had not arrived. */
@@ -225,6 +244,7 @@ export class ReliableReader {
     if ((p.synced && f.sn < p.nextExpected) || beyondWindow(p, f.sn, this.opts.maxPendingPerWriter)) return;
     if (p.pending.get(f.sn)) return;
     if (p.synced && !noteWritten(p.written, f.sn, f.now)) return;
+    if (f.sampleSize > this.opts.reassembly.maxSampleSize) return this.refuse(p, f.sn, f.sampleSize); // no buffer made for it
     p.frags ??= new FragmentReassembly(this.opts.reassembly, this.opts.budget);
     const done = p.frags.add(f.sn, f.start, f.count, f.fragmentSize, f.sampleSize, f.data, f.now, f.inlineQos, f.inlineLe, f.timestamp, f.key, f.origin);
     // A repair arriving asks for more at once, not at the next HEARTBEAT, so that it runs at the pace of the round

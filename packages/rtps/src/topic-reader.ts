@@ -39,6 +39,13 @@ export interface ReaderConfig {
    * default.
    */
   lendPayloads?: boolean;
+  /**
+   * Largest sample this reader takes (bytes, encapsulation header included); default and ceiling: the participant's
+   * `limits.maxSampleSize`. A larger sample is refused before anything is allocated for it (a DATA_FRAG announces its
+   * size in its first fragment), counted ({@link Reader.samplesRefused}, the `refused` event) and, from a reliable
+   * writer, acknowledged as received, so that the writer's later samples still come.
+   */
+  maxSampleSize?: number;
 }
 
 /** The history of a reader that keeps none: take() and read() give nothing. */
@@ -81,6 +88,16 @@ export interface ReaderEvents {
   heard: [Guid];
   /** Samples of a reliable writer that will never arrive (see {@link Reader.samplesLost}). */
   lost: [SamplesLost];
+  /** A sample larger than the reader's `maxSampleSize` was refused (once per sample). */
+  refused: [SampleRefused];
+}
+
+/** A sample a reader refused for its size. */
+export interface SampleRefused {
+  writerGuid: Guid;
+  sequenceNumber: number;
+  /** Its size as announced (DATA_FRAG) or received (DATA), bytes. */
+  sampleSize: number;
 }
 
 /** Samples a writer sent that this reader passed over without receiving them. */
@@ -102,6 +119,8 @@ export class Reader extends EventEmitter<ReaderEvents> {
   readonly matches = new Map<Guid, EndpointData>();
   /** The key description of a keyed topic (undefined: keyless). */
   readonly key?: TopicKey;
+  /** Largest sample taken (bytes): ReaderConfig.maxSampleSize, at most the participant's. */
+  readonly maxSampleSize: number;
   /** Keyless: one ring; keyed: KEEP_LAST per instance. */
   private readonly cache: { take(): Sample[]; read(): Sample[] };
   private readonly keep: (s: Sample) => void;
@@ -119,6 +138,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
     this.topic = config.topic;
     this.typeName = config.typeName;
     this.key = config.key;
+    this.maxSampleSize = config.maxSampleSize ?? Infinity;
     this.qos = core.qos;
     const depth = this.qos.history.kind === 'keep-last' ? this.qos.history.depth : Infinity;
     if (!config.keepHistory) {
@@ -140,6 +160,12 @@ export class Reader extends EventEmitter<ReaderEvents> {
     };
     core.onWriterHeard = (g) => this.emit('heard', g);
     core.onSamplesLost = (writerGuid, count) => this.emit('lost', { writerGuid, count });
+    core.onSampleRefused = (writerGuid, sequenceNumber, sampleSize) => this.emit('refused', { writerGuid, sequenceNumber, sampleSize });
+  }
+
+  /** Samples refused for being larger than the reader's `maxSampleSize` (ReaderConfig), since it was made. */
+  get samplesRefused(): number {
+    return this.core.samplesRefused;
   }
 
   /**

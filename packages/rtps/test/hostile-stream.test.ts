@@ -27,7 +27,7 @@ import { CountGate } from '../src/count-gate.js';
 import { PendingChanges } from '../src/pending-changes.js';
 import { ReassemblyBudget } from '../src/fragment-reassembly.js';
 import type { Participant, Reader } from '../src/index.js';
-import { closeAll, participant, until } from './support/loopback.js';
+import { cdrString, closeAll, participant, readCdrString, until } from './support/loopback.js';
 import { KEYED_SEQ } from './support/keyed-type.js';
 
 const DOMAIN = testDomain(183);
@@ -280,4 +280,45 @@ describe('the out-of-order stash', () => {
     const c = new PendingChanges<{ payload?: Buffer }>(2, 1e9, budget);
     expect([c.set(1, null), c.set(2, null), c.set(3, null)]).toEqual([true, true, false]);
   });
+});
+
+describe('samples larger than the reader takes (ReaderConfig.maxSampleSize, issue 66)', () => {
+  it('refuses them before allocating, counts each once, and the reliable stream goes on with the next samples', async () => {
+    const pw = await participant(DOMAIN);
+    const pr = await participant(DOMAIN);
+    const qos = { reliability: 'reliable', history: { kind: 'keep-all' } } as const;
+    const w = pw.createWriter({ topic: 'rt/big_samples', typeName: 'std_msgs::msg::dds_::String_', qos });
+    const r = pr.createReader({ topic: 'rt/big_samples', typeName: 'std_msgs::msg::dds_::String_', qos, maxSampleSize: 2048 });
+    const got: string[] = [];
+    const refused: { sequenceNumber: number; sampleSize: number }[] = [];
+    let reassemblyPeak = 0;
+    r.on('sample', (s) => got.push(readCdrString(s.payload)));
+    r.on('refused', (e) => refused.push({ sequenceNumber: e.sequenceNumber, sampleSize: e.sampleSize }));
+    const big = cdrString('x'.repeat(8 * 1024 * 1024)); // fragmented: its size is in its first DATA_FRAG
+    const mid = cdrString('y'.repeat(7999)); // one DATA (below the writer's fragment size); 8,008 bytes, no padding
+    const watch = setInterval(() => (reassemblyPeak = Math.max(reassemblyPeak, pr.internalSizes().reassemblyBytes)), 1);
+    try {
+      expect(await w.waitForMatch(1, 10_000)).toBe(true);
+      await until(() => r.heardFrom(w.guid), 'the writer heard by the reader');
+      w.write(cdrString('first'));
+      w.write(big);
+      w.write(mid);
+      w.write(cdrString('after'));
+      expect(await w.waitForAcknowledgments(30_000)).toBe(true);
+      await until(() => got.length >= 2, 'the samples around the big ones');
+    } finally {
+      clearInterval(watch);
+    }
+    expect(got).toEqual(['first', 'after']);
+    expect(refused).toEqual([
+      { sequenceNumber: 2, sampleSize: big.length },
+      { sequenceNumber: 3, sampleSize: mid.length },
+    ]);
+    expect(r.samplesRefused).toBe(2);
+    expect(r.samplesLost).toBe(0);
+    // No buffer of the announced 8 MiB was made (the reassembly budget never held it).
+    expect(reassemblyPeak).toBeLessThan(1024 * 1024);
+    // A bound above the participant's cannot be asked for, nor a meaningless one.
+    expect(() => pr.createReader({ topic: 'rt/x', typeName: 'T', maxSampleSize: 0 })).toThrow(RangeError);
+  }, 60_000);
 });

@@ -4,6 +4,7 @@
 import { bool, float, guardAll, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 import { SERVER_CORE_KEYS } from '@medkit/server';
 import { parseDiscoveryServerList } from '@medkit/rtps';
+import { DEFAULT_BY_TYPE, DEFAULT_MAX_DECODED_VALUES, MAX_SAMPLE_BYTES, MIN_SAMPLE_BYTES, sampleBytesByTypeProblem } from './ros-sample-limits.js';
 
 /** Why a `ros.discovery_server` value cannot be used (bad host, port out of range, too many servers), or undefined. */
 function discoveryServerProblem(value: string): string | undefined {
@@ -31,6 +32,11 @@ export const ROS_KEYS = {
   'ros.participants.max_lease_sec': guarded('limit', int(300, '[ours] Longest participant lease honoured; a longer announced lease (up to 0x7fffffff s) is cut to this, so spoofed participants go away.', { min: 10, max: 86400 })),
   'ros.participants.new_per_source_per_sec': guarded('limit', int(32, '[ours] New remote participants admitted per second from one source address (sustained); more are ignored until their next announcement.', { min: 1, max: 100000 })),
   'ros.participants.new_per_source_burst': guarded('limit', int(256, '[ours] New remote participants one source address may announce at once (a launch of many nodes on one host).', { min: 1, max: 100000 })),
+  'ros.limits.max_sample_bytes': guarded('limit', int(MAX_SAMPLE_BYTES, '[ours] Largest sample (bytes) of a topic the gateway subscribes to (data reads, value rules, black box, fault bridges) whose type has no bound in ros.limits.max_sample_bytes_by_type; a larger one is refused before it is reassembled, counted and acknowledged so the topic goes on (docs/ros2.md "Big samples").', { min: MIN_SAMPLE_BYTES, max: MAX_SAMPLE_BYTES })),
+  'ros.limits.max_sample_bytes_by_type': guarded('limit', str(DEFAULT_BY_TYPE, '[ours] Largest sample (bytes) by ROS type, `pkg/msg/Type=bytes` entries separated by `;`; replaces the defaults (diagnostics, logs, action status: real ones are kilobytes) when set (docs/ros2.md "Big samples").', {
+    check: { allowed: `pkg/msg/Type=bytes entries separated by ;, each ${MIN_SAMPLE_BYTES}..${MAX_SAMPLE_BYTES}`, problem: sampleBytesByTypeProblem },
+  })),
+  'ros.limits.max_decoded_values': guarded('limit', int(DEFAULT_MAX_DECODED_VALUES, '[ours] Most values one received message may decode into (a struct counts 4, a string or number 1, a float32 8; a byte array read raw or as base64 1); a message that would make more is refused before decoding, so no decode holds the event loop for more than about 80 ms (docs/ros2.md "Big samples").', { min: 1000, max: 100_000_000 })),
   topic_sample_timeout_sec: float(1.0, 'Wait for a message on a topic with publishers.', { min: 0.1, max: 30 }),
   parameter_service_timeout_sec: float(2.0, 'Deadline of a parameter service call.', { min: 0.1, max: 10 }),
   parameter_service_negative_cache_sec: float(60.0, 'After a node parameter service failed, answer "unavailable" at once for this long.', { min: 0, max: 3600 }),

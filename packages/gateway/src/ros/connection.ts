@@ -1,7 +1,7 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
 import type { DiscoveryServerAddress, DiscoveryServerStatus, ParticipantTableStats, ProtocolViolationReport, StuckStream, TrafficStats } from '@medkit/rtps';
-import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption, type RosDistro } from '@medkit/ros2';
+import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption, type RosDistro, type SampleLimits } from '@medkit/ros2';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { token, type Token } from '@medkit/server';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
@@ -33,6 +33,8 @@ export interface RosConnectionOptions {
   security?: RosSecurityOption;
   /** Told once per RTPS peer that breaks a protocol rule (rate-capped by the participant). */
   onProtocolViolation?: (violation: ProtocolViolationReport) => void;
+  /** Bounds of the gateway's subscriptions (`ros.limits.*`; @medkit/ros2's defaults when absent). */
+  sampleLimits?: SampleLimits;
 }
 
 /** Service name under which the ROS feature publishes its {@link RosConnection}. */
@@ -72,6 +74,7 @@ export class RosConnection {
       interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
       ...(opts.distro ? { distro: opts.distro } : {}),
       ...(opts.security ? { security: opts.security } : {}),
+      ...(opts.sampleLimits ? { sampleLimits: opts.sampleLimits } : {}),
       rtps: {
         ...participantTableRtps(opts.participants),
         ...(opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : {}),

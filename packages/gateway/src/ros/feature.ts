@@ -10,6 +10,8 @@ import { warning } from '@medkit/kit';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
 import { typeHashHealth } from './type-hash-health.js';
 import { ROS_KEYS } from '../config/keys.js';
+import { RefusedSamples, type RefusedSamplesHealth } from './refused-samples.js';
+import { sampleLimitsFrom } from '../config/ros-sample-limits.js';
 import type { RosDistro } from '@medkit/ros2';
 import { parseDiscoveryServerList } from '@medkit/rtps';
 
@@ -33,6 +35,7 @@ export function rosOptionsFromConfig(config: GatewayConfig): RosConnectionOption
       newPerSourcePerSec: config.read(ROS_KEYS, 'ros.participants.new_per_source_per_sec'),
       newPerSourceBurst: config.read(ROS_KEYS, 'ros.participants.new_per_source_burst'),
     },
+    sampleLimits: sampleLimitsFrom(config.read(ROS_KEYS, 'ros.limits.max_sample_bytes'), config.read(ROS_KEYS, 'ros.limits.max_sample_bytes_by_type'), config.read(ROS_KEYS, 'ros.limits.max_decoded_values')),
   };
 }
 
@@ -58,6 +61,11 @@ export function stuckStreams(ros: RosConnection, now = Date.now()): StuckStreamH
   });
 }
 
+/** The samples refused so far, their writers named by node as the graph knows them. */
+function refusedSamples(ros: RosConnection, seen: RefusedSamples): { total: number; topics: RefusedSamplesHealth[] } {
+  return { total: seen.total, topics: seen.list((guid) => ros.graph.nodeOfEndpoint(guid)?.fqn) };
+}
+
 /** What /health says about SROS2 for this start-up decision and connection. */
 function securityHealth(security: RosSecurityState, ros: RosConnection | undefined): RosSecurityHealth {
   if (security.state === 'off') return { state: 'off' };
@@ -80,6 +88,8 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         return;
       }
       const options = rosOptionsFromConfig(ctx.config);
+      const seen = new RefusedSamples((m) => ctx.log.warn(m));
+      options.sampleLimits = { ...options.sampleLimits, onRefused: (r) => seen.note(r) };
       // Throws (start-up refused) under Enforce when the enclave is unusable (docs/sros2.md).
       security = await checkRosSecurity(ctx.config, { warn: (m) => ctx.log.warn(m), info: (m) => ctx.log.info(m) });
       if (security.state === 'unsecured') {
@@ -100,7 +110,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
       }
       ctx.health.add(() => {
-        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers(), stuck: stuckStreams(ros) };
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers(), stuck: stuckStreams(ros), refused: refusedSamples(ros, seen) };
         return rosHealth(state);
       });
       ctx.health.add(() => (ros ? typeHashHealth(ros.graph, ros.types) : {}));

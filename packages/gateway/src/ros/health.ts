@@ -8,6 +8,7 @@ import type { RosConnectionOptions } from './connection.js';
 import type { DiscoveryInfoStatus } from '@medkit/ros2';
 import { discoveryInfoFields, discoveryInfoWarnings } from './discovery-info-health.js';
 import { discoveryServerFields, discoveryServerWarnings, type DiscoveryServerStatus } from './discovery-server-health.js';
+import { refusedSamplesWarning, type RefusedSamplesHealth } from './refused-samples.js';
 
 /** What the ROS graph looks like right now, reduced to counts. */
 export interface RosGraphCounts {
@@ -48,7 +49,7 @@ export interface StuckStreamHealth {
 export type RosState =
   | { state: 'disabled' }
   | { state: 'failed'; error: string; options: RosConnectionOptions; security?: RosSecurityHealth }
-  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[]; stuck?: StuckStreamHealth[] };
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[]; stuck?: StuckStreamHealth[]; refused?: { total: number; topics: RefusedSamplesHealth[] } };
 
 /**
  * Peers listed in `x-medkit-ros.security.peers` at most; the rest are counted by status. Authenticated peers come
@@ -155,12 +156,15 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
       ...(s.discoveryInfo ? { discovery_info: discoveryInfoFields(s.discoveryInfo) } : {}),
       ...(s.discoveryServers?.length ? { discovery_servers: discoveryServerFields(s.discoveryServers) } : {}),
       stuck_streams: s.stuck ?? [],
+      refused_samples: { total: s.refused?.total ?? 0, topics: s.refused?.topics ?? [] },
     },
   };
   const warnings: HealthWarning[] = [...(s.discoveryInfo ? discoveryInfoWarnings(s.discoveryInfo, now) : []), ...discoveryServerWarnings(s.discoveryServers ?? [], now)];
   if (s.table?.underPressure) warnings.push(participantTablePressureWarning(s.table));
   if (s.table?.underPressure && s.table.dropped > 0) warnings.push(participantTableRefusingWarning(s.table));
   if (s.stuck?.length) warnings.push(stuckStreamsWarning(s.stuck));
+  const bigSamples = s.refused && refusedSamplesWarning(s.refused.topics, s.refused.total);
+  if (bigSamples) warnings.push(bigSamples);
   const refused = refusedPeersWarning(s.security);
   if (refused) warnings.push(refused);
   const refusedEndpoints = refusedEndpointsWarning(s.security);

@@ -4,8 +4,15 @@
 // answer within 100 ms (the liveness bound issue 12 demands); afterwards RSS growth is bounded
 // and a real reader in the gateway's participant still receives from a real writer.
 // `npm run fuzz:rtps -- --datagrams 1000000` runs the same test longer (RTPS_FUZZ_DATAGRAMS).
+// Big samples (issue 66): one well-formed 64 MB DiagnosticArray (4,000,000 empty key-values) and a LaserScan of
+// 262,144 ranges from another participant standing in for a forged writer, to subscriptions on the gateway's node
+// (as its bridges and data reads make them): refused (the first before reassembly, the second before decoding),
+// counted on /health, the reassembly budget never holding the 64 MB, /health answering throughout, and the normal
+// samples after them delivered.
 import { writeFileSync } from 'node:fs';
 import { createParticipant, type Participant } from '@medkit/rtps';
+import { TypeRegistry } from '@medkit/ros2';
+import { diagnosticArrayCdr } from '../../../../test-support/diagnostic-array.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../../test-support/domains.js';
 import { Campaign, type CampaignResult } from '../../../../test-support/rtps-fuzz/campaign.js';
@@ -28,6 +35,7 @@ const RSS_GROWTH_BOUND = 256 * 1024 * 1024;
 let g: TestGateway;
 let ros: RosConnection;
 let other: Participant | undefined;
+let forger: Participant | undefined;
 
 /** Hands the test the gateway's ROS connection (features run in order: ros first). */
 const capture: GatewayFeature = {
@@ -43,6 +51,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await forger?.close();
   await other?.close();
   await g?.close();
 });
@@ -106,5 +115,61 @@ describe(`RTPS fuzzing of a live gateway (seed ${SEED}, ${DATAGRAMS} datagrams)`
     expect(health.failures).toEqual([]);
     expect(health.latencies.length).toBeGreaterThan(10);
     expect(maxHealthMs).toBeLessThan(HEALTH_BOUND_MS);
+  });
+});
+
+describe('big samples from a forged writer (issue 66)', () => {
+  it('refuses a 64 MB DiagnosticArray before reassembly and a LaserScan past the decode budget, counts both on /health, and delivers the next samples', { timeout: 90_000 }, async () => {
+    const types = new TypeRegistry({ amentPrefixPath: '' });
+    const p = ros.context.participant;
+    const reliable = { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 10 } } as const;
+    const diagnostics: string[] = [];
+    const scans: number[] = [];
+    const diagSub = ros.node.createSubscription('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray', (m) => diagnostics.push(...(m.status as { name: string }[]).map((s) => s.name)), reliable);
+    const scanSub = ros.node.createSubscription('/big_scan', 'sensor_msgs/msg/LaserScan', (m) => scans.push((m.ranges as number[]).length), reliable);
+    forger = await createParticipant({ domainId: DOMAIN, localhostOnly: true, peerIndexCount: 8 });
+    const qos = { reliability: 'reliable', history: { kind: 'keep-all' } } as const;
+    const diagWriter = forger.createWriter({ topic: 'rt/diagnostics', typeName: 'diagnostic_msgs::msg::dds_::DiagnosticArray_', qos });
+    const scanWriter = forger.createWriter({ topic: 'rt/big_scan', typeName: 'sensor_msgs::msg::dds_::LaserScan_', qos });
+    expect(await diagWriter.waitForMatch(1, 10_000)).toBe(true);
+    expect(await scanWriter.waitForMatch(1, 10_000)).toBe(true);
+    await waitFor(() => (diagSub.reader.heardFrom(diagWriter.guid) && scanSub.reader.heardFrom(scanWriter.guid) ? true : undefined), 'the forged writers heard', 10_000);
+
+    const big = diagnosticArrayCdr({ name: 'hostile', level: 2, values: 4_000_000 });
+    // 1 MiB of float32 (within the default 64 MiB), 262,144 ranges: 2,097,152 values in the JSON form, past 200,000.
+    const bigScan = types.serialize('sensor_msgs/msg/LaserScan', { ranges: new Array(262_144).fill(1) });
+    let reassemblyPeak = 0;
+    const watch = setInterval(() => (reassemblyPeak = Math.max(reassemblyPeak, p.internalSizes().reassemblyBytes)), 5);
+    const health = pollHealth(g.url);
+    try {
+      diagWriter.write(big);
+      diagWriter.write(diagnosticArrayCdr({ name: 'after', level: 2, values: 1 }));
+      scanWriter.write(bigScan);
+      scanWriter.write(types.serialize('sensor_msgs/msg/LaserScan', { ranges: [1, 2, 3] }));
+      expect(await diagWriter.waitForAcknowledgments(30_000)).toBe(true);
+      expect(await scanWriter.waitForAcknowledgments(30_000)).toBe(true);
+      await waitFor(() => (diagnostics.length > 0 && scans.length > 0 ? true : undefined), 'the samples after the big ones', 10_000);
+    } finally {
+      clearInterval(watch);
+      await health.stop();
+    }
+    expect(diagnostics).toEqual(['after']);
+    expect(scans).toEqual([3]);
+    expect([diagSub.samplesRefused, scanSub.samplesRefused, scanSub.overBudget]).toEqual([1, 1, 1]);
+    // The 64 MB sample was never given a buffer; the 1 MiB one was (within its bound) and then not decoded.
+    expect(reassemblyPeak).toBeLessThan(4 * 1024 * 1024);
+    expect(health.failures).toEqual([]);
+    expect(health.latencies.length).toBeGreaterThan(0);
+
+    const body = (await (await fetch(`${g.url}/api/v1/health`)).json()) as { warnings: { code: string; message: string }[]; 'x-medkit-ros': { refused_samples: { total: number; topics: Record<string, unknown>[] } } };
+    const refused = body['x-medkit-ros'].refused_samples;
+    expect(refused.total).toBe(2);
+    expect(refused.topics).toEqual(expect.arrayContaining([
+      expect.objectContaining({ topic: '/diagnostics', type: 'diagnostic_msgs/msg/DiagnosticArray', count: 1, reason: 'bytes', size: big.length, limit: 512 * 1024, writer_guid: diagWriter.guid }),
+      expect.objectContaining({ topic: '/big_scan', type: 'sensor_msgs/msg/LaserScan', count: 1, reason: 'values', limit: 200_000, writer_guid: scanWriter.guid }),
+    ]));
+    expect(body.warnings.find((w) => w.code === 'ros_samples_refused')?.message).toMatch(/^2 sample\(s\) refused/);
+    diagSub.close();
+    scanSub.close();
   });
 });

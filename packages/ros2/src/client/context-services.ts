@@ -8,10 +8,13 @@ import type { Participant } from '@medkit/rtps';
 import type { RosGraph } from '../graph/graph.js';
 import type { TypeRegistry } from '../types/index.js';
 import type { NodeHost } from './node-host.js';
+import type { SampleLimits } from '../topics/sample-limits.js';
 
 export interface ContextServices {
   readonly participant: Participant;
   readonly types: TypeRegistry;
+  /** Bounds of the subscriptions made on the context (topics/sample-limits.ts). */
+  readonly sampleLimits: SampleLimits;
   readonly graph: RosGraph;
   /** Whether endpoints announce `typehash=RIHS01_…;` in USER_DATA (not for a configured Humble). */
   readonly announcesTypeHashes: boolean;

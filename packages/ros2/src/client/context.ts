@@ -9,6 +9,7 @@ import type { LoadedEnclave } from '../security/keystore.js';
 import { RosGraph } from '../graph/graph.js';
 import type { NodeEntities } from '../graph/discovery-info.js';
 import { TypeRegistry } from '../types/index.js';
+import type { SampleLimits } from '../topics/sample-limits.js';
 import { DiscoveryInfoPublisher, type DiscoveryInfoStatus } from './discovery-publisher.js';
 import { generationOfDistro, type RosDistro, type WireGeneration } from '../graph/distro.js';
 import { RosNode, type NodeOptions } from './node.js';
@@ -40,6 +41,11 @@ export interface RosContextOptions {
    * `@medkit/rtps/security`, built for this domain). Absent: the plain participant, and no security module loaded.
    */
   security?: RosSecurityOption;
+  /**
+   * Bounds of the subscriptions made on this context (topics/sample-limits.ts): bytes per sample, by ROS type, and
+   * values per decoded message. Default: the per-type defaults and DEFAULT_MAX_DECODED_VALUES.
+   */
+  sampleLimits?: SampleLimits;
   /** Further participant options (lease, participant-index sweep, limits, ...). */
   rtps?: Omit<ParticipantOptions, 'domainId' | 'localhostOnly' | 'initialPeers' | 'interfaces' | 'userData' | 'security'>;
 }
@@ -66,6 +72,7 @@ export class RosContext {
   readonly participant: Participant;
   readonly graph: RosGraph;
   readonly types: TypeRegistry;
+  readonly sampleLimits: SampleLimits;
   readonly enclave: string;
   /** The configured distribution (`auto`: learnt from the peers). */
   readonly distro: RosDistro;
@@ -84,6 +91,7 @@ export class RosContext {
     this.participant = participant;
     this.security = security;
     this.types = opts.types ?? TypeRegistry.default();
+    this.sampleLimits = opts.sampleLimits ?? {};
     this.enclave = enclave;
     this.distro = opts.distro ?? 'auto';
     this.graph = new RosGraph();

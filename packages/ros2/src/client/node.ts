@@ -17,6 +17,7 @@ import { ServiceClient, type ServiceClientOptions } from '../services/service-cl
 import { ServiceServer, type ServiceHandler, type ServiceServerOptions } from '../services/service-server.js';
 import { Publisher } from '../topics/publisher.js';
 import { Subscription, type MessageCallback, type SubscriptionOptions } from '../topics/subscription.js';
+import { decodedValuesFor, sampleBytesFor } from '../topics/sample-limits.js';
 import type { ContextServices } from './context-services.js';
 import { withTypeHash } from './endpoint-type-hash.js';
 import { NodeLogger } from './logger.js';
@@ -187,8 +188,11 @@ export class RosNode implements NodeHost {
     const name = this.resolveName(topic);
     const t = opts.raw ? (normalizeRosTypeName(type) ?? type) : this.#messageType(type);
     const q = qos === 'auto' ? qosForWriters(this.graph.publishersOf(name).map((e) => e.qos)) : resolveProfile(qos, QOS_DEFAULT);
-    const r = this.createReader({ topic: topicToDds(name), typeName: rosTypeToDds(t), qos: q });
-    return this.#own(new Subscription(r, name, t, this.types, callback, opts, () => {}));
+    const limits = this.context.sampleLimits;
+    const maxSampleSize = opts.maxSampleBytes ?? sampleBytesFor(limits, t);
+    const r = this.createReader({ topic: topicToDds(name), typeName: rosTypeToDds(t), qos: q, ...(maxSampleSize !== undefined ? { maxSampleSize } : {}) });
+    const decode = { maxValues: decodedValuesFor(limits), ...opts };
+    return this.#own(new Subscription(r, name, t, this.types, callback, decode, () => {}, limits.onRefused));
   }
 
   /** A client of `service` (type `pkg/srv/X`); see {@link ServiceClient.call}. */

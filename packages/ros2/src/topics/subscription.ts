@@ -1,6 +1,7 @@
 /** A ROS subscription: samples from `rt/<topic>` decoded to JSON values (raw CDR on request). */
 import type { Guid, QoS, Reader, Sample } from '@medkit/rtps';
-import type { DecodeOptions, TypeRegistry } from '../types/index.js';
+import { DecodeBudgetError, type DecodeOptions, type TypeRegistry } from '../types/index.js';
+import type { SampleRefusal } from './sample-limits.js';
 
 /** Metadata that comes with each message. */
 export interface MessageInfo {
@@ -22,14 +23,18 @@ export interface SubscriptionOptions extends DecodeOptions {
   raw?: boolean;
   /** Called when a payload does not decode (default: counted in `decodeErrors` and dropped). */
   onError?: (err: unknown, info: MessageInfo) => void;
+  /** Largest sample taken (bytes); default: the context's bound for the type (topics/sample-limits.ts). */
+  maxSampleBytes?: number;
 }
 
 /** Receives messages of one type on one topic. */
 export class Subscription {
   readonly topic: string;
   readonly type: string;
-  /** Payloads that failed to decode. */
+  /** Payloads that failed to decode (those over the decode budget included). */
   decodeErrors = 0;
+  /** Payloads refused for the values they would decode into (DecodeOptions.maxValues). */
+  overBudget = 0;
 
   /** @internal */
   constructor(
@@ -41,9 +46,12 @@ export class Subscription {
     callback: MessageCallback,
     opts: SubscriptionOptions,
     private readonly onClose: () => void,
+    onRefused?: (refusal: SampleRefusal) => void,
   ) {
     this.topic = topic;
     this.type = type;
+    const refused = (writerGuid: string, reason: SampleRefusal['reason'], size: number, limit: number) => onRefused?.({ topic, type, writerGuid, reason, size, limit });
+    reader.on('refused', (e) => refused(e.writerGuid, 'bytes', e.sampleSize, reader.maxSampleSize));
     reader.on('sample', (s: Sample) => {
       const info: MessageInfo = {
         publisherGuid: s.writerGuid,
@@ -56,6 +64,10 @@ export class Subscription {
         msg = opts.raw ? {} : types.deserialize(type, s.payload, opts);
       } catch (err) {
         this.decodeErrors++;
+        if (err instanceof DecodeBudgetError) {
+          this.overBudget++;
+          refused(s.writerGuid, 'values', s.payload.length, opts.maxValues ?? Infinity);
+        }
         opts.onError?.(err, info);
         return;
       }
@@ -73,6 +85,11 @@ export class Subscription {
 
   get qos(): QoS {
     return this.reader.qos;
+  }
+
+  /** Samples refused: larger than the size bound (never reassembled) or over the decode budget (never decoded). */
+  get samplesRefused(): number {
+    return this.reader.samplesRefused + this.overBudget;
   }
 
   /** Number of matched publishers. */

@@ -6,7 +6,8 @@ import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
 import { cdrBoundsProblem } from './cdr-bounds.js';
 import { installCdrStringFix } from './cdr-string-fix.js';
 import { padToFour, readPlainCdrHeader } from './encapsulation.js';
-import { CdrDecodeError, ValidationError } from './errors.js';
+import { CdrDecodeError, DecodeBudgetError, ValidationError } from './errors.js';
+import { valueBudget } from './decode-budget.js';
 import { jsonToWire, wireToJson, type JsonFormOptions } from './json-codec.js';
 import type { MessageType } from './model.js';
 import { validateMessage } from './validate.js';
@@ -18,6 +19,11 @@ export interface DecodeOptions extends JsonFormOptions {
    * 64-bit integers, typed arrays for primitive arrays), for code that wants raw bytes.
    */
   form?: 'json' | 'native';
+  /**
+   * Most values the decoded message may hold (decode-budget.ts: each struct, string and number); a payload that would
+   * make more is refused with {@link DecodeBudgetError} before anything is decoded. Default: no bound.
+   */
+  maxValues?: number;
 }
 
 /** A decoded payload and how much of it the type used. */
@@ -54,8 +60,8 @@ export class MessageCodec {
   /** Deserializes a payload that starts with its encapsulation header. */
   decode(payload: Uint8Array, opts: DecodeOptions = {}): Decoded {
     const header = readPlainCdrHeader(this.type.name, payload);
-    const problem = cdrBoundsProblem(this.type.fields, this.type.graph, payload, header.littleEndian);
-    if (problem) throw new CdrDecodeError(this.type.name, problem);
+    const problem = cdrBoundsProblem(this.type.fields, this.type.graph, payload, header.littleEndian, valueBudget(opts));
+    if (problem) throw problem.kind === 'budget' ? new DecodeBudgetError(this.type.name, problem.message) : new CdrDecodeError(this.type.name, problem.message);
     // The reader hands out typed-array views into its buffer: copy when the buffer is misaligned
     // (slow path that allocates) or when those views would escape to the caller (native form).
     const bytes = opts.form === 'native' || payload.byteOffset % 8 !== 0 ? payload.slice() : payload;

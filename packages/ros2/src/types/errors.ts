@@ -68,3 +68,8 @@ export class CdrDecodeError extends Error {
     super(`cannot decode ${typeName}: ${detail}`);
   }
 }
+
+/** A well-formed payload that would decode into more values than allowed (DecodeOptions.maxValues). */
+export class DecodeBudgetError extends CdrDecodeError {
+  override readonly code: string = 'cdr-decode-budget';
+}

@@ -1,7 +1,7 @@
 /** ROS 2 interface types: registry, CDR (de)serialization, JSON Schema and validation of the JSON form. */
 export { TypeRegistry, type TypeRegistryOptions } from './registry.js';
 export type { ActionType, MessageDefinition, MessageDefinitionField, MessageType, PrimitiveType, ServiceType, TypeGraph, TypeLookup } from './model.js';
-export { CdrDecodeError, TypeDefinitionError, UnknownTypeError, UnsupportedEncodingError, ValidationError, type ValidationIssue } from './errors.js';
+export { CdrDecodeError, DecodeBudgetError, TypeDefinitionError, UnknownTypeError, UnsupportedEncodingError, ValidationError, type ValidationIssue } from './errors.js';
 export type { Decoded, DecodeOptions } from './codec.js';
 export type { BytesForm, JsonFormOptions } from './json-codec.js';
 export { JSON_SCHEMA_DIALECT, type JsonSchema, type JsonSchemaOptions } from './json-schema.js';
