@@ -3966,7 +3966,7 @@ export type paths = {
         };
         /**
          * [x-medkit] The fault's incident as one MCAP file (recording, faults, histories, freeze frames, log lines)
-         * @description One MCAP file to hand on: the messages of the fault's newest black-box recording; as attachments faults.json (the fault, the faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), freeze_frames.json, logs.json (the log lines of the recording's window from the faults' nodes) and gateway.json; a medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in Foxglove and in medkit's incident view (Open file). A fault without a recording still answers, without messages.
+         * @description One MCAP file to hand on: the messages of the fault's newest black-box recording; as attachments faults.json (the fault, the faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), freeze_frames.json, logs.json (the log lines of the recording's window from the faults' nodes) and gateway.json; a medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in Foxglove and in medkit's incident view (Open file). A fault without a recording still answers, without messages. With aggregation, a code this gateway does not hold is exported by the peer that answers GET /faults/{code} for it (found the same way: online peers in parallel, each within aggregation.timeout_ms), the request forwarded there as an entity request is (aggregation.forward_timeout_ms, 10 MB; 504/502 when that peer fails); otherwise 404 with parameters.failed_peers.
          */
         get: operations["exportFaultIncident"];
         put?: never;
@@ -34761,7 +34761,25 @@ export interface operations {
                 };
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
