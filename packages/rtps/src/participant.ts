@@ -323,7 +323,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       return a.remote;
     }
     const r = a.remote;
-    if (!via) this.guard.track(r); // a configured discovery server vouches for itself and what it relays
+    this.guard.track(r);
     this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
     if (via === 'relayed') return r;
     // Answer at once so the newcomer does not wait for our next periodic announcement.
@@ -333,7 +333,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     // A newcomer admitted under flood pressure (or past maxUnprovenLinked) is on probation: we
     // hear its SEDP and liveliness but our writers do not heartbeat it until it proves itself
     // (thousands of fakes would otherwise cost some 30 datagrams/s each).
-    this.matcher.linkBuiltins(r, now, r.probation, !via && r.proof === 0);
+    this.matcher.linkBuiltins(r, now, r.probation);
     return r;
   }
 
