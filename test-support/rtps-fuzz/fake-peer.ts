@@ -3,7 +3,7 @@
 // prove it is still alive: the "heartbeat round trip".
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { Bytes, ENTITY, SM, data, header, heartbeat, sedpHeartbeatDatagram, sn, spdpDatagram, submessageIds } from './datagrams.js';
+import { Bytes, ENTITY, SM, header, sedpHeartbeatDatagram, sn, spdpDatagram, submessageIds } from './datagrams.js';
 
 /** Where the participant under test listens. */
 export interface Target {
@@ -82,20 +82,6 @@ export class FakePeer {
     const preemptive = this.acknack('the pre-emptive ACKNACK of a new match', timeoutMs);
     await this.announce(t);
     await preemptive;
-    await this.assertLiveliness(t);
-  }
-
-  /**
-   * Proves this peer to the target as a real participant does (proxy-participants.ts): one liveliness assertion (a
-   * participant-message DATA with a HEARTBEAT). A peer that proved nothing is sent no more than it sends
-   * (reflection-guard.ts), and a silent one soon gets no answers at all.
-   */
-  assertLiveliness(t: Target): Promise<void> {
-    const b = header(new Bytes(), this.prefix);
-    const payload = Buffer.concat([Buffer.from([0, 1, 0, 0]), this.prefix, Buffer.from([0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0])]);
-    data(b, { readerId: ENTITY.MSG_READER, writerId: ENTITY.MSG_WRITER, sn: sn(1n), payload });
-    heartbeat(b, { readerId: ENTITY.MSG_READER, writerId: ENTITY.MSG_WRITER, first: sn(1n), last: sn(1n), count: 1 });
-    return this.send(b.done(), t.metaPort);
   }
 
   /** Resolves with the first datagram `match` accepts, or rejects after `timeoutMs`. */

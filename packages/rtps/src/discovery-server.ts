@@ -282,7 +282,7 @@ export class DiscoveryServerClient {
       // New through the server: it talks discovery with the server only, so of its built-in endpoints only the
       // liveliness pair is ours to link.
       this.relayedBy.set(d.guidPrefix, new Set([serverHex]));
-      this.ctx.matcher.linkBuiltins(livelinessOnly(r), now, false, false);
+      this.ctx.matcher.linkBuiltins(livelinessOnly(r), now);
     } else this.relayedBy.get(d.guidPrefix)?.add(serverHex);
     this.replay(d.guidPrefix);
   }

@@ -9,7 +9,7 @@ import { guidEntityId, isKeyedEntity, makeGuid, topicKind, type Guid } from './g
 import { reachableLocators } from './locator-select.js';
 import { qosIncompatibility } from './qos-match.js';
 import type { ReliableReader } from './reliable-reader.js';
-import type { ReaderProxy, ReliableWriter } from './reliable-writer.js';
+import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
 import type { Reader } from './topic-reader.js';
 import type { Writer } from './topic-writer.js';
@@ -57,11 +57,9 @@ export class EndpointMatcher {
 
   /**
    * Matches the built-in endpoints a participant announces with ours. `readersOnly`: only its
-   * writers with our readers (we hear its SEDP and liveliness, but send it nothing periodic). `quiet` (a participant
-   * that proved nothing yet): our writers greet and answer its readers but do not heartbeat them periodically, so a
-   * fake costs no periodic traffic (reflection-guard.ts caps what it may be sent at all).
+   * writers with our readers (we hear its SEDP and liveliness, but send it nothing periodic).
    */
-  linkBuiltins(r: RemoteParticipant, now: number, readersOnly = false, quiet = r.proof === 0): void {
+  linkBuiltins(r: RemoteParticipant, now: number, readersOnly = false): void {
     const bits = r.data.builtinEndpoints;
     for (const pair of this.pairs) {
       if ((bits & pair.bit) === 0 || (readersOnly && !pair.remoteIsWriter)) continue;
@@ -73,31 +71,9 @@ export class EndpointMatcher {
         const proxy = reader.matchWriter({ guid, prefix: r.prefix, entityId: pair.remote, vendorId: r.data.vendorId, locators: r.metaLocators, reliable: true, writerTransientLocal: true });
         if (!ep.readerLinks.some((l) => l.reader === reader)) ep.readerLinks.push({ reader, proxy });
       } else {
-        this.opts.builtinWriter(pair.local).matchReader({ guid, prefix: r.prefix, entityId: pair.remote, locators: r.metaLocators, reliable: true, quiet }, false, now);
+        this.opts.builtinWriter(pair.local).matchReader({ guid, prefix: r.prefix, entityId: pair.remote, locators: r.metaLocators, reliable: true }, false, now);
       }
     }
-  }
-
-  /**
-   * A built-in reader of a participant on probation (our writers do not talk to it) that asks one of our built-in
-   * `writers` gets a quiet proxy: answered, so it can read our discovery data and prove itself, with nothing periodic
-   * (reliable-writer.ts). Two participants that put each other on probation used to find each other only through a
-   * blind-forgeable proof (any ACKNACK). `remote`: the participant of a prefix, if known and not held (DDS-Security).
-   */
-  answerProbation(writers: ReliableWriter[], remote: (prefixHex: string) => RemoteParticipant | undefined): void {
-    for (const w of writers) {
-      w.onUnknownReader = (g, now) => {
-        const r = remote(g.slice(0, 24));
-        return r?.probation ? this.quietBuiltinReader(r, w, g, now) : undefined;
-      };
-    }
-  }
-
-  private quietBuiltinReader(r: RemoteParticipant, w: ReliableWriter, readerGuid: Guid, now: number): ReaderProxy | undefined {
-    const entityId = guidEntityId(readerGuid);
-    const pair = this.pairs.find((x) => !x.remoteIsWriter && x.local === w.entityId && x.remote === entityId);
-    if (!pair || (r.data.builtinEndpoints & pair.bit) === 0) return undefined;
-    return w.matchReader({ guid: readerGuid, prefix: r.prefix, entityId, locators: r.metaLocators, reliable: true, quiet: true }, false, now);
   }
 
   /** Points the built-in proxies of a participant at its new metatraffic locators. */

@@ -28,7 +28,7 @@ interface LeaveHost {
   remove(prefixHex: string): void;
 }
 
-/** What happened to the disposes received (Participant.guardStats().disposes). */
+/** What happened to the disposes received (Participant.disposeStats()). */
 export interface DisposeStats {
   /** Leaves confirmed (or taken at once, with nothing to probe). */
   confirmed: number;

@@ -137,16 +137,6 @@ export interface ParticipantOptions {
   discoveryServers?: DiscoveryServerAddress[];
 }
 
-/** Whether the incoming filter lets a datagram through (a throwing filter refuses it); no filter: yes. */
-export function incomingPasses(f: PacketFilter | undefined, data: Buffer, from: PacketSource): boolean {
-  if (!f?.incoming) return true;
-  try {
-    return f.incoming(data, from);
-  } catch {
-    return false;
-  }
-}
-
 export interface ResolvedOptions {
   domainId: number;
   localhostOnly: boolean;

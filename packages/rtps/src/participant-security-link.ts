@@ -32,8 +32,6 @@ interface SecurityLinkHost {
   /** The message builder (it exists once the transport is open). */
   out(): MessageBuilder;
   closed(): boolean;
-  /** It completed the handshake, a round trip through its locator that no blind spoofer can make: a proof. */
-  authenticated(prefixHex: string): void;
 }
 
 export class ParticipantSecurityLink {
@@ -171,7 +169,6 @@ export class ParticipantSecurityLink {
     if (!this.held.delete(prefixHex)) return;
     const r = this.host.remotes.get(prefixHex);
     if (r) this.host.matcher.linkBuiltins(r, Date.now(), r.probation);
-    this.host.authenticated(prefixHex);
   }
 
   /** Authentication revoked an authenticated participant: unmatch it and hold it, as before it authenticated. */

@@ -16,8 +16,7 @@ import { announcePeriodMs, livelinessPeriodMs } from './lease.js';
 import { LocalEndpoints } from './local-endpoints.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
-import { incomingPasses, resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
-import { PLAIN_ALLOWANCE, ReflectionGuard, SECURE_HANDSHAKE_ALLOWANCE, type ReflectionStats } from './reflection-guard.js';
+import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
 import { disposedPrefix, LeaveConfirmation, type DisposeStats } from './participant-leave.js';
 import type { ParticipantSecurity } from './participant-security.js';
 import { ParticipantSecurityLink } from './participant-security-link.js';
@@ -95,7 +94,6 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.opts = opts;
     this.domainId = opts.domainId;
     this.security = opts.security;
-    this.guard = new ReflectionGuard(this.security ? SECURE_HANDSHAKE_ALLOWANCE : PLAIN_ALLOWANCE);
     this.prefix = this.security ? Buffer.from(this.security.authentication.guidPrefix(randomGuidPrefix(VendorId.MEDKIT))) : randomGuidPrefix(VendorId.MEDKIT);
     this.guidPrefix = prefixToHex(this.prefix);
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
@@ -120,16 +118,20 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     });
     const host = { guidPrefix: this.guidPrefix, budget: this.budget, matcher, out: () => this.out, closed: () => this.closed };
     this.local = new LocalEndpoints({ ...host, vendorId: this.vendorId, opts, security: this.security, sedp: () => this.sedp, writersChanged: () => this.updateLivelinessPeriod() });
-    this.secured = this.security && new ParticipantSecurityLink(this.security, { ...host, remotes: this.remotes, authenticated: (h) => this.onProof(h, ProofFlag.AUTHENTICATED) });
+    this.secured = this.security && new ParticipantSecurityLink(this.security, { ...host, remotes: this.remotes });
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
       remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
       onSpdp: (sm, h, v, now, rtpsProtected) => this.onSpdp(sm, h, v, now, rtpsProtected),
-      // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks the receiver's
-      // latest remoteParticipant() lookup). It shows the participant alive (participant-leave.ts), but proves nothing:
-      // a flood sent blind ACKNACKs to make 1,100 fakes "proven" and lock real nodes out (issue 66).
+      // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks
+      // the receiver's latest remoteParticipant() lookup): it discovered us and runs the reliable
+      // protocol, which a blind SPDP spoofer does not, so it counts as a proof.
       localWriter: (id) => {
-        if (this.sourceRemote) this.leaves.onAlive(this.sourceRemote.prefixHex, false);
+        const src = this.sourceRemote;
+        if (src) {
+          if (src.proof === 0) this.onProof(src.prefixHex, ProofFlag.RESPONDED);
+          this.leaves.onAlive(src.prefixHex, false);
+        }
         return this.local.writers.get(id);
       },
       ...this.secured?.receiveHandlers(),
@@ -166,7 +168,6 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       },
     }, o.security !== undefined, o.security ? (id) => o.security!.cryptography.builtinProtect(id) : undefined, o.security?.accessControl.livelinessProtected ?? false);
     for (const w of this.sedp.writers()) this.local.writers.set(w.entityId, w);
-    this.matcher.answerProbation(this.sedp.writers(), (h) => (this.isHeld(h) ? undefined : this.remotes.get(h)));
     for (const r of this.sedp.readers()) this.local.readers.set(r.entityId, r);
     const t = this.transport.locators;
     const data = { guidPrefix: this.guidPrefix, vendorId: this.vendorId, opts: o, locators: t, security: this.security, secured: this.secured };
@@ -207,9 +208,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.remotes.stats(Date.now());
   }
 
-  /** What the wire's defences did: disposes confirmed, refuted or foreign (participant-leave.ts), sends refused (reflection-guard.ts). */
-  guardStats(): { disposes: DisposeStats; reflection: ReflectionStats } {
-    return { disposes: { ...this.leaves.stats }, reflection: this.guard.stats() };
+  /** What became of the SPDP disposes received: confirmed, refuted (alive) or foreign (ignored) ones. */
+  disposeStats(): DisposeStats {
+    return { ...this.leaves.stats };
   }
 
   /** Our readers' streams that no longer move while their writers announce data (stuck-streams.ts), oldest first. */
@@ -239,12 +240,20 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     }
     // The receive path runs synchronously below; SPDP admission reads the source address from here.
     this.packetSource = from;
-    if (!incomingPasses(this.opts.packetFilter, data, from)) {
-      this.received.filtered++;
-      return;
+    const f = this.opts.packetFilter?.incoming;
+    if (f) {
+      let pass = false;
+      try {
+        pass = f(data, from);
+      } catch {
+        // a throwing filter refuses the datagram
+      }
+      if (!pass) {
+        this.received.filtered++;
+        return;
+      }
     }
     this.receiver.handle(data, Date.now(), placed);
-    this.guard.received(this.sourceRemote, data.length);
   }
 
   private sendDatagram(data: Buffer, locators: readonly Locator[]): void {
@@ -252,13 +261,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (this.security) data = this.security.cryptography.protectMessage(data, this.protectAll) ?? data;
     const f = this.opts.packetFilter?.outgoing;
     for (const l of locators) {
-      if ((f && !f(data, l)) || !this.guard.allow(l, data.length)) continue;
+      if (f && !f(data, l)) continue;
       this.transport.send(data, l.address, l.port);
     }
   }
 
-  /** What goes to unproven participants' locators is paid for by what they sent (reflection-guard.ts). */
-  private readonly guard: ReflectionGuard;
   private closing = false;
   /** Protect even what normally goes clear (SPDP): our dispose, so authenticated peers can trust it. */
   private protectAll = false;
@@ -317,13 +324,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     }
     if (a.kind === 'added' && a.evicted) this.forget(a.evicted, 'evicted');
     if (a.kind === 'changed') {
-      if (a.moved) this.guard.track(a.remote);
       if (a.moved && !this.isHeld(a.remote.prefixHex)) this.matcher.relinkBuiltins(a.remote);
       this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
       return a.remote;
     }
     const r = a.remote;
-    this.guard.track(r);
     this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
     if (via === 'relayed') return r;
     // Answer at once so the newcomer does not wait for our next periodic announcement.
@@ -339,11 +344,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** A participant proved itself (SEDP, liveliness, an ACKNACK): it leaves probation. */
   private onProof(prefixHex: string, flag: number): void {
-    const was = this.remotes.get(prefixHex);
-    const firstProof = was?.proof === 0;
-    // Its first proof: off probation, and our writers' quiet proxies of its readers heartbeat it from now on.
-    const r = this.remotes.prove(prefixHex, flag) ?? (firstProof ? was : undefined);
-    this.guard.onProven(was);
+    const r = this.remotes.prove(prefixHex, flag);
     if (r && !this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(this.ds?.builtinView(r) ?? r, Date.now());
   }
 
@@ -367,7 +368,6 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
     this.leaves.forget(r.prefixHex);
-    this.guard.untrack(r);
     this.secured?.forget(r.prefixHex);
     this.ds?.forget(r.prefixHex, Date.now());
     this.matcher.dropParticipant(r);
@@ -414,6 +414,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private assertOpen(): void {
     if (this.closed) throw new Error('participant is closed');
   }
+
+  // ---- queries --------------------------------------------------------------------------
 
   /** Remote participants currently alive. */
   participants(): DiscoveredParticipant[] {

@@ -35,11 +35,8 @@ export const ProofFlag = {
   SEDP: 1,
   /** A participant-message liveliness assertion of it reached us. */
   LIVELINESS: 2,
-  /**
-   * It completed the DDS-Security handshake with us: a round trip through its locator. (An ACKNACK to our writers
-   * used to count too, but anyone can send one blind: a flood "proved" 1,100 fakes that way, issue 66.)
-   */
-  AUTHENTICATED: 4,
+  /** It sent an ACKNACK to one of our writers: it discovered us and runs the reliable protocol. */
+  RESPONDED: 4,
 } as const;
 
 /** What an SPDP announcement did to the table. */
@@ -54,7 +51,7 @@ export interface ParticipantTableStats {
   tracked: number;
   /** The cap (limits.maxParticipants). */
   capacity: number;
-  /** Tracked participants that completed SEDP, asserted liveliness or authenticated (DDS-Security). */
+  /** Tracked participants that completed SEDP, asserted liveliness or acknowledged our writers. */
   proven: number;
   /** Unproven participants on probation (our built-in writers do not heartbeat them yet). */
   onProbation: number;
@@ -161,8 +158,6 @@ export class ProxyParticipants {
       metaLocators: meta,
       userLocators: user,
       endpoints: new Map(),
-      bytesIn: 0,
-      bytesOut: 0,
     };
     this.byPrefix.set(d.guidPrefix, r);
     this.unproven.set(d.guidPrefix, r);

@@ -23,7 +23,7 @@ const BATCH_BYTES = 14_000;
 const NACK_SUPPRESSION_MS = 200;
 
 /** A matched remote reader as seen by one of our writers. */
-export interface ReaderProxy {
+interface ReaderProxy {
   guid: Guid;
   prefix: Buffer;
   entityId: number;
@@ -43,11 +43,6 @@ export interface ReaderProxy {
   nackFragCounts: CountGate;
   /** Last time we heartbeated this proxy (ms). */
   lastHeartbeat: number;
-  /**
-   * Answered, never heartbeated on our own: a reader of a participant on probation that asked us (its pre-emptive
-   * ACKNACK). It gets our answers, so it can learn our discovery data and prove itself, and nothing periodic.
-   */
-  quiet?: boolean;
   /** When we last repaired this reader, and the highest SN of that repair (NACK suppression). */
   lastRepairAt?: number;
   lastRepairHigh?: number;
@@ -81,8 +76,6 @@ export class ReliableWriter {
   private ackWaiters: Array<() => void> = [];
   /** Called on the first ACKNACK from a matched reader: evidence that it matched us. */
   onReaderHeard?: (readerGuid: Guid) => void;
-  /** Asked for an ACKNACK from a reader we have no proxy of: a proxy to answer it with (a quiet one), or none. */
-  onUnknownReader?: (readerGuid: Guid, now: number) => ReaderProxy | undefined;
 
   constructor(opts: WriterOptions, out: MessageBuilder) {
     this.entityId = opts.entityId;
@@ -233,7 +226,6 @@ export class ReliableWriter {
     const existing = this.readers.get(p.guid);
     if (existing) {
       existing.locators = p.locators;
-      existing.quiet = p.quiet;
       return existing;
     }
     const historical = this.transientLocal && !readerVolatile;
@@ -253,7 +245,7 @@ export class ReliableWriter {
 
   /** ACKNACK from a reader: update its ack state, resend what it asks for, GAP what is gone. */
   onAckNack(readerGuid: Guid, set: SequenceNumberSet, count: number, now: number): void {
-    const p = this.readers.get(readerGuid) ?? this.onUnknownReader?.(readerGuid, now);
+    const p = this.readers.get(readerGuid);
     if (!p || !p.reliable) return;
     const first = !p.ackNackCounts.heard;
     if (!p.ackNackCounts.accept(count)) return;
@@ -332,7 +324,7 @@ export class ReliableWriter {
   tick(now: number): void {
     const last = this.history.lastSN;
     for (const p of this.readers.values()) {
-      if (!p.reliable || p.quiet) continue;
+      if (!p.reliable) continue;
       // Readers that never answered are heartbeated too: our first HEARTBEAT may have arrived
       // before they knew us, and their ACKNACK is the evidence that they matched us.
       const unheard = !p.ackNackCounts.heard;

@@ -45,7 +45,4 @@ export interface RemoteParticipant {
   metaLocators: Locator[];
   userLocators: Locator[];
   endpoints: Map<number, RemoteEndpoint>;
-  /** Bytes of datagrams from it, and bytes we sent to its locators while it was unproven (reflection-guard.ts). */
-  bytesIn: number;
-  bytesOut: number;
 }

@@ -60,7 +60,7 @@ describe('discovery between two participants on loopback', () => {
     // Believed once b answers nothing to our probe (participant-leave.ts): 1.5 s.
     await until(() => events.some((e) => e.type === 'removed'), 'participant removed', 5000);
     expect(events.find((e) => e.type === 'removed')!.reason).toBe('disposed');
-    expect(a.guardStats().disposes).toEqual({ confirmed: 1, refuted: 0, foreign: 0 });
+    expect(a.disposeStats()).toEqual({ confirmed: 1, refuted: 0, foreign: 0 });
     expect(a.participants()).toHaveLength(0);
     expect(a.endpoints()).toHaveLength(0);
   });
@@ -125,10 +125,10 @@ describe('discovery between two participants on loopback', () => {
       const port = a.locators.metatrafficUnicast[0].port;
       // From the attacker's own prefix, naming b: ignored at once.
       await attacker.send(dispose(fakePrefix()), port);
-      await until(() => a.guardStats().disposes.foreign === 1, 'the foreign dispose counted');
+      await until(() => a.disposeStats().foreign === 1, 'the foreign dispose counted');
       // In b's own name, from the attacker's socket: b answers our probe, so it stays.
       await attacker.send(dispose(b.prefix), port);
-      await until(() => a.guardStats().disposes.refuted === 1, 'the dispose refuted by b\'s answer', 5000);
+      await until(() => a.disposeStats().refuted === 1, 'the dispose refuted by b\'s answer', 5000);
       await new Promise((res) => setTimeout(res, 2000));
       expect(events.filter((e) => e.type === 'removed')).toEqual([]);
       expect(a.participants().map((p) => p.guidPrefix)).toEqual([b.guidPrefix]);

@@ -177,7 +177,7 @@ describe('probation (our built-in writers wait for a proof)', () => {
     const on = () => [...t.values()].filter((r) => r.probation).map((r) => parseInt(r.prefixHex, 16));
     expect(on()).toEqual([3, 4]);
     expect(t.prove(data(1).guidPrefix, ProofFlag.SEDP)).toBeUndefined();
-    expect(t.prove(data(3).guidPrefix, ProofFlag.AUTHENTICATED)?.prefixHex).toBe(data(3).guidPrefix);
+    expect(t.prove(data(3).guidPrefix, ProofFlag.RESPONDED)?.prefixHex).toBe(data(3).guidPrefix);
     expect(on()).toEqual([4]);
     // 1 proved, so one unproven seat is free again: the next newcomer is linked at once.
     t.admit(data(5), Buffer.alloc(0), 0);
