@@ -230,10 +230,58 @@ describe('occurrences of a fault', async () => {
     expect(recordingToOpen(undefined, listing, '/apps/a', 'Z', undefined)).toBeUndefined();
   });
 
+  it("gives each panel only the chosen occurrence's evidence, and names the nearest occurrence that has what it lacks", async () => {
+    const { framesOf, nearestWith, occurrenceName, occurrenceWindow, durationMs, evidenceText } = await import('../src/incident/occurrence-evidence');
+    const h = (occurrence: number, change: string, atMs: number) => ({ status: change, change, atMs, occurrence, origin: 'gateway' as const });
+    const t0 = 1_774_232_400_000;
+    // Three stops: #1 captured and recorded, #2 (healed after 4 s) with nothing of its own, #3 (active) captured only.
+    const history = [h(1, 'confirmed', t0), h(1, 'healed', t0 + 2_000), h(2, 'confirmed', t0 + 60_000), h(2, 'healed', t0 + 64_000), h(3, 'confirmed', t0 + 240_000)];
+    const list = occurrencesOf([frame(t0), frame(t0 + 240_000)], [rec(t0, t0)], history);
+    const [n3, n2, n1] = list;
+    expect([n3.number, n2.number, n1.number]).toEqual([3, 2, 1]);
+    expect([durationMs(n1), durationMs(n2), durationMs(n3)]).toEqual([2_000, 4_000, undefined]);
+    expect(list.map(evidenceText)).toEqual(['freeze frame', 'no freeze frame, no recording', 'freeze frame and recording']);
+    // #2 shows no frame of #3's (the one captured after it) and no window of #1's.
+    expect(framesOf([frame(t0), frame(t0 + 240_000)], n2).frames).toEqual([]);
+    expect(framesOf([frame(t0), frame(t0 + 240_000)], n3).frames.map((f) => f.capturedAtMs)).toEqual([t0 + 240_000]);
+    const [a, b] = occurrenceWindow(n2);
+    expect(a).toBeLessThan((t0 + 60_000) / 1000);
+    expect(b).toBeGreaterThan((t0 + 64_000) / 1000);
+    expect(a).toBeGreaterThan(t0 / 1000);
+    // The nearest with a freeze frame is #1 (60 s away), not #3 (180 s away); the nearest recording is #1's.
+    expect(nearestWith(list, n2, (o) => o.captureMs !== undefined)?.number).toBe(1);
+    expect(nearestWith(list, n3, (o) => !!o.recording)?.number).toBe(1);
+    expect(nearestWith(list, n1, (o) => !!o.recording)).toBeUndefined();
+    expect(occurrenceName(n2)).toMatch(/^#2 \(.+\)$/);
+    // Frames without a capture time cannot be matched: all are shown, and said to be unmatched.
+    const untimed = { ...frame(0), capturedAtMs: undefined };
+    expect(framesOf([untimed], n2)).toEqual({ frames: [untimed], unattributed: true });
+  });
+
+  it('pages the occurrence list, opening on the page of the chosen occurrence', async () => {
+    const { occurrencePage } = await import('../src/incident/occurrence-evidence');
+    const t0 = 1_774_232_400_000;
+    const history = Array.from({ length: 2_500 }, (_, i) => ({ status: 'CONFIRMED', change: 'confirmed', atMs: t0 + i * 1_000, occurrence: i + 1, origin: 'gateway' as const }));
+    const list = occurrencesOf([], [], history);
+    expect(list).toHaveLength(2_500);
+    const first = occurrencePage(list, list[0], 20);
+    expect([first.page, first.count, first.items.length, first.items[0].number]).toEqual([0, 125, 20, 2_500]);
+    // #46 is the 2455th newest: page 123 (0-based 122).
+    const p46 = occurrencePage(list, list.find((o) => o.number === 46), 20);
+    expect(p46.page).toBe(122);
+    expect(p46.items.map((o) => o.number)).toContain(46);
+    expect(occurrencePage(list, list[0], 20, 999).page).toBe(124);
+    expect(occurrencePage(list, list[0], 20, 124).items.at(-1)?.number).toBe(1);
+  });
+
   it('carries the occurrence in the incident URL', () => {
     const r = { view: 'incident' as const, type: 'app' as const, id: 'safety_gate', code: 'PROTECTIVE_STOP', at: 1774232400100 };
     expect(routeHash(r)).toBe('#/incident/apps/safety_gate/PROTECTIVE_STOP/1774232400100');
     expect(parseRoute(routeHash(r))).toEqual(r);
     expect(parseRoute('#/incident/apps/safety_gate/PROTECTIVE_STOP')).toEqual({ view: 'incident', type: 'app', id: 'safety_gate', code: 'PROTECTIVE_STOP' });
+    // The fault detail carries it the same way.
+    const f = { view: 'fault' as const, type: 'app' as const, id: 'safety_gate', code: 'PROTECTIVE_STOP', at: 1774232400100 };
+    expect(routeHash(f)).toBe('#/fault/apps/safety_gate/PROTECTIVE_STOP/1774232400100');
+    expect(parseRoute(routeHash(f))).toEqual(f);
   });
 });

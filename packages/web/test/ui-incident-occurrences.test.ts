@@ -179,4 +179,63 @@ describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
     expect(await page.locator('.entity-meta').first().textContent()).toContain('3 occurrences');
     expect(await picker.locator('a').first().getAttribute('data-number')).toBe('3');
   });
+
+  it("shows each occurrence's own evidence and says whose; one without a freeze frame says so and names the nearest with one; the list pages", async () => {
+    const history = async () => {
+      const d = (await (await fetch(`${g.url}${DETAIL}`)).json()) as { 'x-medkit'?: { status_history?: { occurrence?: number }[] } };
+      return Math.max(0, ...(d['x-medkit']?.status_history ?? []).map((h) => h.occurrence ?? 0));
+    };
+    const captures = async () => {
+      const d = (await (await fetch(`${g.url}${DETAIL}`)).json()) as { environment_data?: { snapshots?: Snapshot[] } };
+      return new Set((d.environment_data?.snapshots ?? []).filter((x) => x.type === 'freeze_frame').map((x) => x['x-medkit']?.captured_at)).size;
+    };
+    // #4 with the topic fresh: a capture of its own. (A capture is stamped with its newest message's time, so the
+    // topic is fed right before.)
+    const before = await captures();
+    g.pass('BATTERY_SAG', NODE);
+    await feed(19, 5);
+    g.fail('BATTERY_SAG', NODE, 2, 'battery voltage sagging a fourth time');
+    await until(async () => ((await captures()) > before ? true : undefined), 'the capture of occurrence 4', 15_000);
+    // Then the topic falls silent, so the next occurrences capture nothing: 23 occurrences in all, more than a page.
+    points.splice(0);
+    for (let n = 5; n <= 23; n++) {
+      g.pass('BATTERY_SAG', NODE);
+      g.fail('BATTERY_SAG', NODE, 2, `battery voltage sagging, time ${n}`);
+      await until(async () => ((await history()) >= n ? true : undefined), `occurrence ${n}`, 15_000);
+    }
+    const page = await pages.open(`${g.url}/#/fault/apps/battery-monitor/BATTERY_SAG`);
+    const list = page.getByTestId('occurrences');
+    await list.waitFor({ timeout: 20_000 });
+    // 20 a page, newest first, each with what it has; the newest (#23) is the one shown.
+    expect(await list.getAttribute('data-pages')).toBe('2');
+    const rows = list.getByTestId('occurrence-row');
+    await expect.poll(() => rows.count()).toBe(20);
+    expect(await rows.first().locator('a').getAttribute('data-number')).toBe('23');
+    expect(await rows.first().locator('a').getAttribute('aria-current')).toBe('page');
+    expect(['recording', 'no freeze frame, no recording']).toContain(await rows.first().locator('td').nth(2).textContent());
+    // #23 has no freeze frame: the page says so, shows none of another's, and links the nearest with one (#4).
+    const missing = page.getByTestId('frames-missing');
+    await expect.poll(() => missing.textContent(), { timeout: 20_000 }).toMatch(/^Occurrence #23 \(.+\) has no freeze frame; the nearest occurrence with one is #4 \(/);
+    expect(await page.getByTestId('freeze-frame').count()).toBe(0);
+    await page.getByTestId('occurrences-older').click();
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('data-number')))).toEqual(['3', '2', '1']);
+    expect(await rows.nth(2).locator('td').nth(2).textContent()).toBe('freeze frame and recording');
+    // The nearest one, followed: its own frames, said to be #4's.
+    await missing.locator('a').click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/fault\/apps\/battery-monitor\/BATTERY_SAG\/\d+$/);
+    await expect.poll(() => page.getByTestId('freeze-frame').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.locator('h2', { hasText: 'Freeze frames' }).textContent()).toMatch(/of occurrence #4 \(/);
+    // Its incident view: window, frames, recording and logs all #4's, and saying so.
+    await page.getByTestId('open-incident').click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/incident\/apps\/battery-monitor\/BATTERY_SAG\/\d+$/);
+    const at4 = Number((await page.evaluate(() => window.location.hash)).split('/').pop());
+    await page.getByTestId('incident').waitFor({ timeout: 20_000 });
+    for (const h of ['Black-box recording', 'Freeze frame at confirmation', 'Log lines of the window']) {
+      await expect.poll(() => page.locator('h2', { hasText: h }).textContent(), { timeout: 20_000 }).toMatch(/of occurrence #4 \(/);
+    }
+    expect(Number(await page.getByTestId('incident').getAttribute('data-fault-time'))).toBe(at4 / 1000);
+    await expect.poll(() => page.getByTestId('time-axis').locator('figcaption').textContent(), { timeout: 20_000 }).toMatch(/occurrence #4 \(/);
+    expect(await page.getByTestId('correlation-now').textContent()).toMatch(/not as it did during occurrence #4/);
+  });
 });

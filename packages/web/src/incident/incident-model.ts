@@ -10,8 +10,11 @@ export interface AxisMark {
   kind: 'failed' | 'passed' | 'captured' | 'live';
 }
 
-/** The fault's known instants: first and last occurrence, last PASSED, captures, status changes seen live. */
-export function axisMarks(detailBody: unknown, d: FaultDetailView, live: { status: string; atMs?: number }[]): AxisMark[] {
+/**
+ * The fault's known instants: first and last occurrence, last PASSED, captures, status changes seen live; with a
+ * chosen occurrence, its confirmation and its end, named by its number.
+ */
+export function axisMarks(detailBody: unknown, d: FaultDetailView, live: { status: string; atMs?: number }[], chosen?: { atMs: number; number?: number; endMs?: number }): AxisMark[] {
   const item = obj(obj(detailBody).item);
   const marks: AxisMark[] = [];
   const add = (ms: number | undefined, label: string, kind: AxisMark['kind']) => {
@@ -23,6 +26,11 @@ export function axisMarks(detailBody: unknown, d: FaultDetailView, live: { statu
   const captures = new Set(d.frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined));
   for (const t of captures) add(t, 'freeze frame captured', 'captured');
   for (const h of live) add(h.atMs, `${h.status} (seen live)`, 'live');
+  if (chosen) {
+    const name = chosen.number !== undefined ? `occurrence #${chosen.number}` : 'this occurrence';
+    if (chosen.atMs !== d.firstMs && chosen.atMs !== d.lastMs) add(chosen.atMs, `${name} confirmed`, 'failed');
+    add(chosen.endMs, `${name} ended`, 'passed');
+  }
   return marks.sort((a, b) => a.atSec - b.atSec);
 }
 

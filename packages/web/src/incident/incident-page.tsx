@@ -6,20 +6,21 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { prewarmDecoder } from './decoder-worker';
 import { entityPath, type EntityType } from '../model/entities';
 import { normalizeFaultDetail } from '../model/fault-detail';
-import type { FrameView, RecordingView } from '../model/freeze-frame';
+
 import { isObj, str } from '../model/json';
 import { DownloadLink } from '../ui/download-link';
 import { routeHash } from '../model/route';
-import { formatTime } from '../model/time';
 import { useApp } from '../ui/context';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
-import { FaultHead, FrameList, RecordingList } from '../ui/faults/detail';
+import { FaultHead, OwnFrames, RecordingList } from '../ui/faults/detail';
 import { worstActiveByEntity } from '../graph/worst-fault';
 import { axisMarks, correlationOf, faultInstantSec } from './incident-model';
-import { faultRecordings, occurrencesOf, pickOccurrence, recordingDue, type Occurrence } from './occurrences';
+import { incidentHash } from './incident-route';
+import { faultRecordings, occurrencesOf, pickOccurrence, recordingDue } from './occurrences';
 import { freshnessKey } from '../state/freshness';
 import { OccurrencePicker } from './occurrence-picker';
+import { framesOf, nearestWith, occurrenceName, occurrenceWindow, recordingOwner } from './occurrence-evidence';
 import { RecordingPlots, useRecording } from './recording-section';
 import { TimeAxis } from './time-axis';
 import { CorrelationSection } from './correlation-section';
@@ -29,18 +30,6 @@ import { incidentReadPaths, incidentReads, incidentSettled, takePrefetched } fro
 
 /** How often the detail and the recordings are read while the chosen occurrence's recording is being written. */
 const DUE_POLL_MS = 2000;
-
-/** Seconds shown before and after the fault when there is no recording to span. */
-const FALLBACK_BEFORE = 10;
-const FALLBACK_AFTER = 5;
-
-/** The capture set nearest the occurrence's instant (the freeze frame at confirmation). */
-function framesAt(frames: FrameView[], atSec: number | undefined): FrameView[] {
-  const times = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
-  if (times.length <= 1 || atSec === undefined) return frames;
-  const best = times.reduce((a, b) => (Math.abs(b / 1000 - atSec) < Math.abs(a / 1000 - atSec) ? b : a));
-  return frames.filter((f) => f.capturedAtMs === undefined || f.capturedAtMs === best);
-}
 
 export function IncidentPage({ type, id, code, at }: { type: EntityType; id: string; code: string; at?: number }) {
   const { client, faults, tree } = useApp();
@@ -96,9 +85,16 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   if (!d) return <section class="panel"><h1>Loading incident {code}…</h1></section>;
 
   const ready = recording.kind === 'ready' && recording.recording.messageCount > 0 ? recording.recording : undefined;
-  const faultAt = faultInstantSec(d, ready ? [ready.startSec, ready.endSec] : undefined, chosen?.captureMs !== undefined ? chosen.captureMs / 1000 : undefined);
-  const range: [number, number] = ready ? [ready.startSec, ready.endSec] : faultAt !== undefined ? [faultAt - FALLBACK_BEFORE, faultAt + FALLBACK_AFTER] : [Date.now() / 1000 - 15, Date.now() / 1000];
-  const marks = axisMarks(detail.data, d, faults.liveHistory.get(code) ?? []);
+  // Everything below is the chosen occurrence's: its instant, its recording's span or the window around it.
+  const faultAt = chosen ? chosen.atMs / 1000 : faultInstantSec(d, ready ? [ready.startSec, ready.endSec] : undefined);
+  const range: [number, number] = ready ? [ready.startSec, ready.endSec] : chosen ? occurrenceWindow(chosen) : faultAt !== undefined ? [faultAt - 10, faultAt + 5] : [Date.now() / 1000 - 15, Date.now() / 1000];
+  const marks = axisMarks(detail.data, d, faults.liveHistory.get(code) ?? [], chosen);
+  const which = chosen ? occurrenceName(chosen) : undefined;
+  const own = framesOf(d.frames, chosen);
+  const link = (o: { atMs: number }) => incidentHash(type, id, code, o.atMs);
+  const nearFrame = own.frames.length === 0 ? nearestWith(occurrences, chosen, (o) => o.captureMs !== undefined) : undefined;
+  const nearRecording = !rec ? nearestWith(occurrences, chosen, (o) => !!o.recording) : undefined;
+  const newest = !chosen || chosen === occurrences[0];
   const appIds = new Set(tree.input.apps.map((a) => a.id));
   const involved = [...new Set([type === 'app' ? id : undefined, ...(correlation?.rootCause ?? []).map((r) => r.entityId), ...(correlation?.symptoms ?? []).map((r) => r.entityId)])].filter(
     (x): x is string => !!x && appIds.has(x),
@@ -120,37 +116,30 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
         </span>
         <a href={routeHash({ view: 'incident-file' })}>Open an incident file…</a>
       </FaultHead>
-      <OccurrencePicker list={occurrences} chosen={chosen} type={type} id={id} code={code} total={d.occurrences} />
-      <TimeAxis range={range} marks={marks} source={ready ? 'the recording' : 'around the fault, no recording decoded'} />
+      <OccurrencePicker list={occurrences} chosen={chosen} code={code} total={d.occurrences} hrefOf={link} />
+      <TimeAxis range={range} marks={marks} source={ready ? `${which ? `occurrence ${which}'s` : 'the'} recording` : `around ${which ? `occurrence ${which}` : 'the fault'}, no recording decoded`} />
 
-      <h2>Black-box recording</h2>
-      <RecordingPlots state={recording} range={range} faultSec={faultAt} otherOccurrence={!rec && recordings.length > 0} due={dueNow} />
+      <h2>Black-box recording{which && <span class="muted small"> of occurrence {which}</span>}</h2>
+      <RecordingPlots state={recording} range={range} faultSec={faultAt} nearest={nearRecording && { name: occurrenceName(nearRecording), href: link(nearRecording) }} due={dueNow} />
       <RecordingList recordings={recordings} client={client} whose={(r) => recordingOwner(r, occurrences, chosen)} />
 
       <div class="two-col">
         <section>
           <h2>Correlation</h2>
+          {!newest && <p class="muted small" data-testid="correlation-now">As the gateway correlates the fault now, not as it did during occurrence {which}.</p>}
           <CorrelationSection correlation={correlation} error={faults.listBody === undefined ? (faults.unsupported ? 'this gateway serves no fault list' : faults.error) : undefined} />
         </section>
         <section>
-          <h2>Freeze frame at confirmation</h2>
-          <FrameList frames={framesAt(d.frames, chosen?.captureMs !== undefined ? chosen.captureMs / 1000 : faultAt)} />
+          <h2>Freeze frame at confirmation{which && <span class="muted small"> of occurrence {which}</span>}</h2>
+          <OwnFrames frames={own.frames} unattributed={own.unattributed} which={which} nearest={nearFrame && { name: occurrenceName(nearFrame), href: link(nearFrame) }} />
         </section>
       </div>
 
-      <h2>Log lines of the window</h2>
+      <h2>Log lines of the window{which && <span class="muted small"> of occurrence {which}</span>}</h2>
       {involved.length > 0 ? <LogsSection client={client} appIds={involved} range={range} /> : <p class="note">No App of this gateway's tree is involved, so there are no log routes to read.</p>}
 
       <h2>Graph neighbourhood</h2>
       {type === 'app' ? <NeighbourhoodSection client={client} appId={id} worst={worst} /> : <p class="note">The fault belongs to a {type}, not to a ROS node; open one of its Apps for the graph.</p>}
     </section>
   );
-}
-
-/** Whose a listed recording is: this occurrence's, or which other one's, and the span it covers. */
-function recordingOwner(r: RecordingView, occurrences: Occurrence[], chosen: Occurrence | undefined): string {
-  const owner = occurrences.find((o) => o.recording?.path === r.path);
-  const span = r.capturedAtMs !== undefined ? `${formatTime(r.capturedAtMs)}${r.durationSec ? `, ${r.durationSec.toFixed(1)} s` : ''}` : undefined;
-  const who = !owner ? 'not matched to an occurrence' : owner === chosen ? 'this occurrence' : owner.number !== undefined ? `occurrence #${owner.number}` : `the occurrence of ${formatTime(owner.atMs)}`;
-  return span ? `${who} · ${span}` : who;
 }

@@ -11,6 +11,9 @@ export interface Occurrence {
   recording?: RecordingView;
   /** The fault's occurrence number, when the gateway's stored history names it. */
   number?: number;
+  /** Its first change, and when it healed or was cleared (from the stored history; no end while it is active). */
+  startMs?: number;
+  endMs?: number;
 }
 
 /** How much earlier than an occurrence's first change its capture or recording may be stamped. */
@@ -64,7 +67,9 @@ function fromHistory(history: StatusChange[]): { startMs: number; occurrence: Oc
   return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([number, changes]) => {
     const startMs = Math.min(...changes.map((c) => c.atMs!));
     const confirmed = changes.find((c) => c.change === 'confirmed')?.atMs;
-    return { startMs, occurrence: { atMs: confirmed ?? startMs, number } };
+    const ends = changes.filter((c) => c.change === 'healed' || c.change === 'cleared').map((c) => c.atMs!);
+    const endMs = ends.length > 0 ? Math.min(...ends) : undefined;
+    return { startMs, occurrence: { atMs: confirmed ?? startMs, number, startMs, endMs } };
   });
 }
 

@@ -45,9 +45,14 @@ function progressText(p?: LoadProgress): string {
   return p.phase === 'download' ? `Downloading ${formatBytes(p.done)}${of}…` : `Decoding ${formatBytes(p.done)}${of}…`;
 }
 
-export function RecordingPlots({ state, range, faultSec, otherOccurrence, due }: { state: RecordingState; range: [number, number]; faultSec?: number; otherOccurrence?: boolean; due?: boolean }) {
+export function RecordingPlots({ state, range, faultSec, nearest, due }: { state: RecordingState; range: [number, number]; faultSec?: number; nearest?: { name: string; href: string }; due?: boolean }) {
   if (state.kind === 'none' && due) return <p class="note" data-testid="recording-due">This occurrence's recording is still being written (the gateway closes it <code>duration_after_sec</code> after the fault); the page looks for it every few seconds.</p>;
-  if (state.kind === 'none' && otherOccurrence) return <p class="note" data-testid="recording-missing">This occurrence has no black-box recording (retention keeps <code>max_bags_per_fault</code> per fault, 1 by default); another occurrence has one.</p>;
+  if (state.kind === 'none' && nearest)
+    return (
+      <p class="note" data-testid="recording-missing">
+        This occurrence has no black-box recording (retention keeps <code>max_bags_per_fault</code> per fault, 1 by default); the nearest occurrence with one is <a href={nearest.href}>{nearest.name}</a>.
+      </p>
+    );
   if (state.kind === 'none') return <p class="note" data-testid="recording-missing">No black-box recording for this fault: the gateway records only with <code>faults.snapshots.rosbag.enabled</code>, for faults that confirmed while it was on, and retention may have removed it.</p>;
   if (state.kind === 'failed') return <p class="note" role="alert" data-testid="recording-error">{state.message}</p>;
   if (state.kind === 'loading') {

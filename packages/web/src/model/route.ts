@@ -6,7 +6,7 @@ export type Route =
   | { view: 'home' }
   | { view: 'entity'; type: EntityType; id: string; tab?: string }
   | { view: 'faults' }
-  | { view: 'fault'; code: string; type?: EntityType; id?: string }
+  | { view: 'fault'; code: string; type?: EntityType; id?: string; /** One occurrence, as in the incident view. */ at?: number }
   | { view: 'incident'; code: string; type: EntityType; id: string; /** One occurrence: its capture's epoch ms. */ at?: number }
   /** An incident file opened from disk. */
   | { view: 'incident-file' };
@@ -28,12 +28,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'faults' && parts.length === 1) return { view: 'faults' };
   if (parts[0] === 'incident-file' && parts.length === 1) return { view: 'incident-file' };
   if (parts[0] === 'fault' && parts.length === 2) return { view: 'fault', code: parts[1] };
-  if (parts[0] === 'fault' && parts.length === 4 && parts[1] in TYPE_OF_SEGMENT) {
-    return { view: 'fault', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3] };
-  }
-  if (parts[0] === 'incident' && (parts.length === 4 || parts.length === 5) && parts[1] in TYPE_OF_SEGMENT) {
+  if ((parts[0] === 'fault' || parts[0] === 'incident') && (parts.length === 4 || parts.length === 5) && parts[1] in TYPE_OF_SEGMENT) {
     const at = Number(parts[4]);
-    return { view: 'incident', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3], ...(parts.length === 5 && Number.isFinite(at) ? { at } : {}) };
+    return { view: parts[0] as 'fault' | 'incident', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3], ...(parts.length === 5 && Number.isFinite(at) ? { at } : {}) };
   }
   return { view: 'home' };
 }
@@ -50,7 +47,7 @@ export function routeHash(r: Route): string {
     case 'entity':
       return `#/entity/${SEGMENT[r.type]}/${enc(r.id)}${r.tab ? `/${enc(r.tab)}` : ''}`;
     case 'fault':
-      return r.type && r.id ? `#/fault/${SEGMENT[r.type]}/${enc(r.id)}/${enc(r.code)}` : `#/fault/${enc(r.code)}`;
+      return r.type && r.id ? `#/fault/${SEGMENT[r.type]}/${enc(r.id)}/${enc(r.code)}${r.at !== undefined ? `/${r.at}` : ''}` : `#/fault/${enc(r.code)}`;
     case 'incident':
       return `#/incident/${SEGMENT[r.type]}/${enc(r.id)}/${enc(r.code)}${r.at !== undefined ? `/${r.at}` : ''}`;
   }

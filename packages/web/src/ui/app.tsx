@@ -19,7 +19,6 @@ import { EntityTree } from './entity-tree';
 import { Home } from './home';
 import { EntityDetail } from './entity-detail';
 import { FaultDashboard } from './faults/dashboard';
-import { FaultDetail } from './faults/detail';
 import { useModule } from './lazy';
 import { prefetchIncident } from '../incident/incident-prefetch';
 import { prewarmDecoder } from '../incident/decoder-worker';
@@ -32,6 +31,8 @@ import { LoginDialog } from './login-dialog';
 
 const loadIncident = () => import('../incident/incident-page');
 const loadIncidentFile = () => import('../incident/incident-file-page');
+// The fault detail (occurrences, freeze-frame charts) is a chunk of its own too: no first paint needs it.
+const loadFaultDetail = () => import('./faults/detail');
 
 function clientId(): string {
   try {
@@ -163,13 +164,18 @@ function Shell({ gateway, setGateway, auth, client }: { gateway: string; setGate
           {route.view === 'faults' && <FaultDashboard />}
           {route.view === 'incident' && <Incident key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} at={route.at} />}
           {route.view === 'incident-file' && <IncidentFile />}
-          {route.view === 'fault' && <FaultDetail key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
+          {route.view === 'fault' && <LazyFaultDetail key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} at={route.at} />}
         </main>
       </div>
       <LoginDialog open={loginOpen} session={auth.session} onClose={() => setLoginOpen(false)} />
       <ConnectionDialog open={connOpen} current={gateway} onClose={() => setConnOpen(false)} onChoose={choose} />
     </Ctx.Provider>
   );
+}
+
+function LazyFaultDetail(props: { code: string; type?: EntityType; id?: string; at?: number }) {
+  const mod = useModule(loadFaultDetail);
+  return mod ? <mod.FaultDetail {...props} /> : <section class="panel"><h1>Loading {props.code}…</h1></section>;
 }
 
 /** An incident file opened from disk: the incident view's chunk (decoder, plots) and the file reader. */

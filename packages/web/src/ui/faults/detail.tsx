@@ -19,8 +19,11 @@ import { FreezeFrameChart } from './chart';
 import { faultEntityResolver, formatTime } from './fault-table';
 import { DownloadLink } from '../download-link';
 import type { MedkitClient } from '@medkit/client';
+import { occurrencesOf, pickOccurrence, type Occurrence } from '../../incident/occurrences';
+import { framesOf, nearestWith, occurrenceName, recordingOwner } from '../../incident/occurrence-evidence';
+import { OccurrencePicker } from '../../incident/occurrence-picker';
 
-export function FaultDetail({ code, type, id }: { code: string; type?: EntityType; id?: string }) {
+export function FaultDetail({ code, type, id, at }: { code: string; type?: EntityType; id?: string; at?: number }) {
   const { faults, tree } = useApp();
   const known = faults.faults.find((f) => f.code === code && (!id || !f.entityId || f.entityId === id));
   const resolved = useMemo(() => (type && id ? { type, id } : known ? faultEntityResolver(tree.input)(known) : undefined), [type, id, known, tree.input]);
@@ -41,10 +44,10 @@ export function FaultDetail({ code, type, id }: { code: string; type?: EntityTyp
       </section>
     );
   }
-  return <FaultDetailFor code={code} type={resolved.type} id={resolved.id} />;
+  return <FaultDetailFor code={code} type={resolved.type} id={resolved.id} at={at} />;
 }
 
-function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id: string }) {
+function FaultDetailFor({ code, type, id, at }: { code: string; type: EntityType; id: string; at?: number }) {
   const { client, faults, auth } = useApp();
   const clearDenied = auth.refusal('fault.clear');
   const ackDenied = auth.refusal('fault.acknowledge');
@@ -87,6 +90,13 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
 
   const d = normalizeFaultDetail(detail.data, code);
   const recordings = mergeRecordings(d.recordings, recordingsForFault(bags.data, base, code));
+  // The frames and recordings shown are one occurrence's (the URL's, else the newest), and say whose.
+  const occurrences = occurrencesOf(d.frames, recordings, d.history);
+  const chosen = pickOccurrence(occurrences, at);
+  const own = framesOf(d.frames, chosen);
+  const nearFrame = own.frames.length === 0 ? nearestWith(occurrences, chosen, (o) => o.captureMs !== undefined) : undefined;
+  const which = chosen ? occurrenceName(chosen) : undefined;
+  const here = (o: Occurrence) => routeHash({ view: 'fault', type, id, code, at: o.atMs });
   // The gateway's stored history reloads with every fault event; a gateway without one (an older peer) leaves what this page saw live.
   const history: StatusChange[] = d.history.length > 0 ? d.history : (faults.liveHistory.get(code) ?? []);
 
@@ -118,7 +128,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
         <a href="#/faults">Faults</a> › <a href={routeHash({ view: 'entity', type, id, tab: 'faults' })}>{id}</a>
       </p>
       <FaultHead detail={d} after={clear.done && <p role="status" class="success">Clear request accepted.</p>}>
-        <a class="button" data-testid="open-incident" href={routeHash({ view: 'incident', type, id, code })}>
+        <a class="button" data-testid="open-incident" href={routeHash({ view: 'incident', type, id, code, ...(at !== undefined && chosen ? { at: chosen.atMs } : {}) })}>
           Incident view
         </a>
         {d.rawStatus !== 'CLEARED' && (
@@ -131,6 +141,8 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
         </button>
       </FaultHead>
 
+      <OccurrencePicker list={occurrences} chosen={chosen} code={code} total={d.occurrences} hrefOf={here} />
+
       <div class="two-col">
         <section>
           <h2>Status</h2>
@@ -142,12 +154,12 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
           <h2>Reporting sources</h2>
           <SourceList sources={d.reportingSources} />
           <h2>Black-box recording</h2>
-          <RecordingList recordings={recordings} client={client} />
+          <RecordingList recordings={recordings} client={client} whose={(r) => recordingOwner(r, occurrences, chosen)} />
         </section>
       </div>
 
-      <h2>Freeze frames</h2>
-      <FrameList frames={d.frames} />
+      <h2>Freeze frames{which && <span class="muted small"> of occurrence {which}</span>}</h2>
+      <OwnFrames frames={own.frames} unattributed={own.unattributed} which={which} nearest={nearFrame && { name: occurrenceName(nearFrame), href: here(nearFrame) }} />
 
       <Confirm
         title={`Acknowledge ${d.code}?`}
@@ -378,5 +390,28 @@ function Frame({ frame, group }: { frame: FrameView; group: FrameGroup }) {
         </>
       )}
     </article>
+  );
+}
+
+/** The chosen occurrence's own freeze frames; when it has none, says so and names the nearest occurrence that has. */
+export function OwnFrames({ frames, unattributed, which, nearest }: { frames: FrameView[]; unattributed: boolean; which?: string; nearest?: { name: string; href: string } }) {
+  if (frames.length > 0)
+    return (
+      <>
+        {unattributed && <p class="muted small">The gateway gave no capture time, so these frames cannot be matched to an occurrence.</p>}
+        <FrameList frames={frames} />
+      </>
+    );
+  return (
+    <p class="note" data-testid="frames-missing">
+      {which ? `Occurrence ${which} has no freeze frame` : 'No freeze frame was captured'}
+      {nearest ? (
+        <>
+          ; the nearest occurrence with one is <a href={nearest.href}>{nearest.name}</a>.
+        </>
+      ) : (
+        '.'
+      )}
+    </p>
   );
 }
