@@ -123,6 +123,21 @@ describe('correlation', () => {
     expect(correlationOf(LIST, 'BATTERY_LOW')).toMatchObject({ symptoms: [], rootCause: undefined });
   });
 
+  it('shows every status of the page as the fault store has it now: the root cause beside its symptoms, the fault with its count', async () => {
+    const { liveFault, withLiveState, withLiveStatuses } = await import('../src/incident/incident-model');
+    // The list said the root cause HEALED; the stream has since confirmed it again (occurrence 3).
+    const store = [
+      { code: 'PROTECTIVE_STOP', entityId: 'island_link', rawStatus: 'CONFIRMED', occurrences: 3 },
+      { code: 'NAVIGATION_GOAL_ABORTED', entityId: 'bt_navigator', rawStatus: 'CONFIRMED', occurrences: 1 },
+    ];
+    const c = withLiveStatuses(correlationOf(LIST, 'NAVIGATION_GOAL_ABORTED'), store);
+    expect(c.rootCause?.map((r) => r.status)).toEqual(['CONFIRMED']);
+    // Status and count change together; a fault the store does not have keeps what the read said.
+    expect(withLiveState({ rawStatus: 'HEALED', occurrences: 2, code: 'PROTECTIVE_STOP' }, liveFault(store, 'PROTECTIVE_STOP', 'island_link'))).toEqual({ rawStatus: 'CONFIRMED', occurrences: 3, code: 'PROTECTIVE_STOP' });
+    expect(liveFault(store, 'PROTECTIVE_STOP', 'other_entity')).toBeUndefined();
+    expect(withLiveState({ rawStatus: 'HEALED', occurrences: 2 }, undefined)).toEqual({ rawStatus: 'HEALED', occurrences: 2 });
+  });
+
   it("adds the roots muted symptoms' events named after the list was read", () => {
     const later = new Map([
       ['NAVIGATION_GOAL_ABORTED', 'PROTECTIVE_STOP'],

@@ -87,3 +87,25 @@ export function correlationOf(listBody: unknown, code: string, laterRoots: Reado
   const rootCode = str(asSymptom?.root_cause_code) ?? laterRoots.get(code);
   return { rootCause: rootCode ? refsOf(rootCode) : undefined, symptoms, ruleId: str(asSymptom?.rule_id) ?? str(muted.find((m) => str(m.root_cause_code) === code)?.rule_id) };
 }
+
+type Listed = { code: string; entityId?: string; rawStatus: string; occurrences?: number };
+
+/**
+ * The fault store's entry of `code` (on `entityId` when the store knows the entity): the store follows the event
+ * stream, so a page that shows it beside other faults' shows them all at one moment.
+ */
+export function liveFault<T extends Listed>(faults: readonly T[], code: string, entityId?: string): T | undefined {
+  const same = faults.filter((f) => f.code === code);
+  return same.find((f) => f.entityId === entityId) ?? (same.length === 1 && !same[0].entityId ? same[0] : undefined);
+}
+
+/** A read of the fault with its status and occurrence count as the store has them now (the read may be older). */
+export function withLiveState<D extends { rawStatus: string; occurrences?: number }>(read: D, live: Listed | undefined): D {
+  return live ? { ...read, rawStatus: live.rawStatus, occurrences: live.occurrences ?? read.occurrences } : read;
+}
+
+/** The correlation with each fault's status as the store has it now (the list it came from may be older). */
+export function withLiveStatuses(c: Correlation, faults: readonly Listed[]): Correlation {
+  const now = (r: FaultRef): FaultRef => ({ ...r, status: liveFault(faults, r.code, r.entityId)?.rawStatus ?? r.status });
+  return { ...c, rootCause: c.rootCause?.map(now), symptoms: c.symptoms.map(now) };
+}

@@ -15,7 +15,7 @@ import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { FaultHead, OwnFrames, RecordingList } from '../ui/faults/detail';
 import { worstActiveByEntity } from '../graph/worst-fault';
-import { axisMarks, correlationOf, faultInstantSec } from './incident-model';
+import { axisMarks, correlationOf, faultInstantSec, liveFault, withLiveState, withLiveStatuses } from './incident-model';
 import { incidentHash } from './incident-route';
 import { faultRecordings, occurrencesOf, pickOccurrence, recordingDue } from './occurrences';
 import { freshnessKey } from '../state/freshness';
@@ -44,7 +44,8 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   const fresh = freshnessKey(faults, code);
   const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? reads.detail(signal), [client, base, code], due ? DUE_POLL_MS : 15_000, true, fresh);
   const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? reads.recordings(signal)).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0, true, fresh);
-  const d = useMemo(() => (detail.data ? normalizeFaultDetail(detail.data, code) : undefined), [detail.data, code]);
+  const live = liveFault(faults.faults, code, id);
+  const d = useMemo(() => (detail.data ? withLiveState(normalizeFaultDetail(detail.data, code), live) : undefined), [detail.data, code, live?.rawStatus, live?.occurrences]);
   const recordings = useMemo(() => faultRecordings(d, bags.data, base, code), [d, bags.data, base, code]);
   const occurrences = useMemo(() => occurrencesOf(d?.frames ?? [], recordings, d?.history), [d, recordings]);
   const chosen = pickOccurrence(occurrences, at);
@@ -69,7 +70,9 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   useEffect(() => incidentSettled, []);
   // The fault store's list (muted symptoms included) with the root causes muted symptoms' events named since; the
   // last list stays until the next arrives, so the correlation and the log lines it selects stay put meanwhile.
-  const correlation = useMemo(() => (faults.listBody !== undefined ? correlationOf(faults.listBody, code, faults.rootCauses) : undefined), [faults.listBody, faults.rootCauses, code]);
+  // Every status on the page is the store's (it follows the stream): the fault's own and its root cause's or
+  // symptoms', so no two of them are from different moments.
+  const correlation = useMemo(() => (faults.listBody !== undefined ? withLiveStatuses(correlationOf(faults.listBody, code, faults.rootCauses), faults.faults) : undefined), [faults.listBody, faults.rootCauses, faults.faults, code]);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
 
   if (detail.error && !detail.data) {

@@ -96,9 +96,11 @@ export function useEntityTree(client: MedkitClient, pollMs = 5000): EntityTreeSt
   const intervalMs = watched.live ? 0 : pollMs;
   const shape = useRef<string>('');
   const relations = useRef<Omit<TreeInput, 'areas' | 'components' | 'apps' | 'functions'>>(emptyTreeInput());
+  const previous = useRef<TreeInput['areas'][]>([[], [], [], []]);
 
   useEffect(() => {
     shape.current = '';
+    previous.current = [[], [], [], []];
     setState({ input: emptyTreeInput(), loaded: false, missingRoutes: [] });
   }, [client]);
 
@@ -128,7 +130,9 @@ export function useEntityTree(client: MedkitClient, pollMs = 5000): EntityTreeSt
       if (failure && lists.every((l) => l === null)) {
         setState((s) => ({ ...s, loaded: true, error: failure, missingRoutes: missing }));
       } else {
-        const [areas, components, apps, functions] = lists.map((l) => l ?? []);
+        // A list that failed this time (a timeout on a busy box) keeps what it last said: one slow read must not
+        // empty every area of the tree. A route the gateway lacks is empty.
+        const [areas, components, apps, functions] = lists.map((l, i) => l ?? (missing.includes(LISTS[i][0]) ? [] : previous.current[i]));
         const top = { areas, components, apps, functions };
         const now = idsOf(top);
         if (now !== shape.current) {
@@ -140,6 +144,7 @@ export function useEntityTree(client: MedkitClient, pollMs = 5000): EntityTreeSt
           }
         }
         if (stopped) return;
+        previous.current = [areas, components, apps, functions];
         setState({ input: { ...top, ...relations.current }, loaded: true, missingRoutes: missing, error: failure });
       }
       if (!stopped && intervalMs > 0) timer = setTimeout(run, intervalMs);

@@ -26,8 +26,10 @@ export function usePageVisible(): boolean {
 
 /**
  * Runs `load` when `deps` change and then every `intervalMs` (0 = once) while the page is visible
- * and `enabled`. A new run aborts the previous one; a failed poll keeps the last good data. A change of
- * `refresh` (e.g. the fault store's event counter) loads again at once and keeps the data shown meanwhile.
+ * and `enabled`. A change of `deps` aborts the run in flight (it asks for something else); a failed poll keeps the
+ * last good data. A change of `refresh` (e.g. the fault store's event counter) loads again and keeps the data shown
+ * meanwhile; it never aborts a run in flight: the run finishes and one more follows it, however many changes came
+ * meanwhile (a burst of fault events is one read, not an abort-restart storm that never answers).
  * With `watch` (the API paths `load` reads), while the gateway's watch stream brings them (state/watch.ts)
  * `load` runs again when one of them changed instead of every `intervalMs`.
  */
@@ -39,6 +41,8 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   const visible = usePageVisible();
   const loadRef = useRef(load);
   loadRef.current = load;
+  // Asks the current run loop for one more read (set by the effect below while it is active).
+  const kick = useRef<(() => void) | undefined>(undefined);
 
   useEffect(() => {
     setState({ loading: true });
@@ -47,9 +51,13 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   useEffect(() => {
     if (!enabled || (!visible && intervalMs > 0)) return;
     let stopped = false;
+    let running = false;
+    let again = false;
     let controller: AbortController | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const run = async () => {
+      running = true;
+      again = false;
       controller = new AbortController();
       try {
         const data = await loadRef.current(controller.signal);
@@ -57,15 +65,37 @@ export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
       } catch (err) {
         if (!stopped && !controller.signal.aborted) setState((s) => ({ data: s.data, error: err as Error, loading: false }));
       }
-      if (!stopped && intervalMs > 0) timer = setTimeout(run, intervalMs);
+      running = false;
+      if (stopped) return;
+      if (again) void run();
+      else if (intervalMs > 0) timer = setTimeout(run, intervalMs);
+    };
+    kick.current = () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      clearTimeout(timer);
+      void run();
     };
     void run();
     return () => {
       stopped = true;
+      kick.current = undefined;
       controller?.abort();
       if (timer) clearTimeout(timer);
     };
-  }, [...deps, tick, enabled, visible, intervalMs, refresh, watched.tick]);
+  }, [...deps, tick, enabled, visible, intervalMs]);
+
+  // Something the read depends on changed (not what it asks for): read again, after the run in flight if any.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    kick.current?.();
+  }, [refresh, watched.tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

@@ -22,6 +22,7 @@ import type { MedkitClient } from '@medkit/client';
 import { occurrencesOf, pickOccurrence, type Occurrence } from '../../incident/occurrences';
 import { framesOf, nearestWith, occurrenceName, recordingOwner } from '../../incident/occurrence-evidence';
 import { OccurrencePicker } from '../../incident/occurrence-picker';
+import { liveFault, withLiveState } from '../../incident/incident-model';
 
 export function FaultDetail({ code, type, id, at }: { code: string; type?: EntityType; id?: string; at?: number }) {
   const { faults, tree } = useApp();
@@ -88,7 +89,8 @@ function FaultDetailFor({ code, type, id, at }: { code: string; type: EntityType
   }
   if (!detail.data) return <section class="panel"><h1>Loading {code}…</h1></section>;
 
-  const d = normalizeFaultDetail(detail.data, code);
+  // The status the store has (it follows the stream; this read may be a moment older), as on every other page.
+  const d = withLiveState(normalizeFaultDetail(detail.data, code), liveFault(faults.faults, code, id));
   const recordings = mergeRecordings(d.recordings, recordingsForFault(bags.data, base, code));
   // The frames and recordings shown are one occurrence's (the URL's, else the newest), and say whose.
   const occurrences = occurrencesOf(d.frames, recordings, d.history);

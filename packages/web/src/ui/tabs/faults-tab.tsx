@@ -13,7 +13,7 @@ export function EntityFaultsTab({ entity }: { entity: EntityKey }) {
   const { type, id } = entity;
   const { client, faults } = useApp();
   const [status, setStatus] = useState<StatusFilter>('active');
-  const list = usePoll((signal) => client.entityGet(SEGMENT[type], id, '/faults', { signal, query: { status: 'all' } }), [client, type, id, faults.version], 10_000);
+  const list = usePoll((signal) => client.entityGet(SEGMENT[type], id, '/faults', { signal, query: { status: 'all' } }), [client, type, id], 10_000, true, faults.version);
   const rows = useMemo(() => filterFaults(normalizeFaultList(list.data), { ...DEFAULT_FILTER, status }), [list.data, status]);
   if (list.error && !list.data) return <ErrorNote error={list.error} what="Faults" />;
   if (!list.data) return <p class="muted">Loading faults…</p>;
