@@ -1,7 +1,7 @@
 // The incident plots' model (docs/ui.md "Incident view"): booleans and enums as state bands that hold their value
 // to the end of the window, the value in force at a time (never a later sample), and the arrow-key steps.
 import { describe, expect, it } from 'vitest';
-import { inForceAt, isStateField, plotData, stepSample } from '../src/incident/plot-model';
+import { dataSpan, inForceAt, isStateField, isStepped, legendIndex, plotData, stepSample } from '../src/incident/plot-model';
 import type { FieldSeries } from '../src/incident/recording-types';
 
 const field = (key: string, kind: FieldSeries['kind'], values: (number | null)[]): FieldSeries => ({ key, kind, values, varies: new Set(values).size > 1 });
@@ -43,5 +43,31 @@ describe('incident plot model', () => {
     expect(stepSample(times, 9, 'ArrowRight')).toBe(2);
     expect(stepSample(times, 2, 'Home')).toBe(0);
     expect(stepSample(times, 2, 'End')).toBe(2);
+  });
+
+  it('draws every integer series as steps (booleans, enums, counts), a measurement as a line', () => {
+    expect(isStepped([0, 1, 1, 0])).toBe(true);
+    expect(isStepped([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, null, 11])).toBe(true);
+    expect(isStepped([0.5, 1])).toBe(false);
+    expect(isStepped([null, null])).toBe(false);
+  });
+
+  it("gives a plot's legend the sample in force at the cursor, never a later one: the read-out's value", () => {
+    const data = [
+      [10, 11, 12],
+      [0, null, 1],
+    ];
+    // 11.9 s: closer to the sample at 12 s, but the value in force is the one of 10 s (11 s has none for this field).
+    expect(legendIndex(data, 1, 11.9)).toBe(0);
+    expect(legendIndex(data, 0, 11.9)).toBe(1);
+    expect(legendIndex(data, 1, 12)).toBe(2);
+    expect(legendIndex(data, 1, 9.5)).toBeNull();
+    expect(legendIndex(data, 0, 9.5)).toBeNull();
+  });
+
+  it('spans a time axis over the data, a single sample over two seconds rather than years', () => {
+    expect(dataSpan([1_800_000_000, 1_800_000_005])).toEqual([1_800_000_000, 1_800_000_005]);
+    expect(dataSpan([1_800_000_000])).toEqual([1_799_999_999, 1_800_000_001]);
+    expect(dataSpan([])).toBeUndefined();
   });
 });

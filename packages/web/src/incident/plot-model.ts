@@ -33,7 +33,7 @@ export function isStateField(f: FieldSeries): boolean {
 }
 
 /** Index of the last of the ascending `times` at or before `t`; -1 when none. */
-export function lastAtOrBefore(times: number[], t: number): number {
+export function lastAtOrBefore(times: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = times.length - 1;
   let at = -1;
@@ -48,9 +48,9 @@ export function lastAtOrBefore(times: number[], t: number): number {
 }
 
 /** Index of the last sample at or before `t` whose value is not null, else undefined (nothing in force yet). */
-export function inForceAt(times: number[], values: (number | null)[], t: number): number | undefined {
+export function inForceAt(times: ArrayLike<number>, values: ArrayLike<number | null | undefined>, t: number): number | undefined {
   let at = lastAtOrBefore(times, t);
-  while (at >= 0 && values[at] === null) at--;
+  while (at >= 0 && values[at] == null) at--;
   return at >= 0 ? at : undefined;
 }
 
@@ -76,4 +76,38 @@ export function plotData(times: number[], fields: FieldSeries[], rangeEnd: numbe
     xs: [...times, rangeEnd],
     ys: fields.map((f) => [...f.values, isStateField(f) ? f.values.findLast((v) => v !== null) ?? null : null]),
   };
+}
+
+/**
+ * Drawn as steps (the value holds until the next sample, never a ramp between two): every value an integer —
+ * booleans (0/1), enums and counts.
+ */
+export function isStepped(values: readonly (number | null)[]): boolean {
+  let any = false;
+  for (const v of values) {
+    if (v === null) continue;
+    if (!Number.isInteger(v)) return false;
+    any = true;
+  }
+  return any;
+}
+
+/**
+ * The sample a plot's legend shows at cursor time `x` (s): the one in force, as the read-out has it (the last at or
+ * before `x`, never a later one), null before the first. Series 0 is the time.
+ */
+export function legendIndex(data: readonly ArrayLike<number | null | undefined>[], seriesIdx: number, x: number): number | null {
+  const xs = data[0] as ArrayLike<number>;
+  if (seriesIdx === 0) {
+    const i = lastAtOrBefore(xs, x);
+    return i >= 0 ? i : null;
+  }
+  return inForceAt(xs, data[seriesIdx], x) ?? null;
+}
+
+/** A time axis that spans the data: its first to its last sample; one sample (or one instant) gets a second each side. */
+export function dataSpan(xs: readonly number[]): [number, number] | undefined {
+  if (xs.length === 0) return undefined;
+  const [a, b] = [xs[0], xs[xs.length - 1]];
+  return b > a ? [a, b] : [a - 1, a + 1];
 }

@@ -1,5 +1,5 @@
 // One topic of the recording as a uPlot chart: the chosen numeric fields over time (booleans and enums as state
-// bands), the fault instant as a red line, the cursor shared with every other plot of the page (uPlot sync key).
+// bands, other integer fields such as counts as steps), the fault instant as a red line, the cursor shared with every other plot of the page (uPlot sync key).
 // The read-out under it gives, at the cursor time, each field's value in force (the last sample at or before it,
 // never a later one) and how old that sample is; the arrow keys move the cursor from sample to sample and the
 // read-out is announced.
@@ -7,11 +7,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TopicSeries } from './recording-types';
-import { clockTime, defaultFields, inForceAt, isStateField, plotData, pointsAround, stepSample } from './plot-model';
+import { clockTime, defaultFields, inForceAt, isStateField, isStepped, plotData, pointsAround, stepSample } from './plot-model';
 import { plotTheme } from '../ui/plot-theme';
 const CURSOR_SYNC_KEY = 'medkit-incident';
-/** uPlot's HoverBias.Backward: the legend takes the last non-null sample at or before the cursor. */
-const HOVER_BACKWARD = -1;
 
 function faultLine(atSec: number | undefined, color: string): uPlot.Plugin {
   return {
@@ -64,7 +62,9 @@ export function TopicPlot({ topic, range, faultSec }: { topic: TopicSeries; rang
     const opts: uPlot.Options = {
       width: Math.max(280, el.clientWidth || 560),
       height: 170,
-      cursor: { sync: { key: CURSOR_SYNC_KEY, setSeries: false }, hover: { bias: HOVER_BACKWARD, prox: null, skip: [null, undefined] } },
+      cursor: { sync: { key: CURSOR_SYNC_KEY, setSeries: false } },
+      // One read-out: the one under the plot (values in force at the cursor); the legend only names the series.
+      legend: { live: false },
       scales: { x: { time: true, range: () => range } },
       axes: [theme.axis(), theme.axis()],
       series: [
@@ -73,7 +73,7 @@ export function TopicPlot({ topic, range, faultSec }: { topic: TopicSeries; rang
           const color = theme.series[i % theme.series.length];
           return isStateField(f)
             ? { label: f.key, stroke: color, width: 1.5, fill: `${color}33`, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } }
-            : { label: f.key, stroke: color, width: 1.5, spanGaps: true, points: { show: topic.times.length < 60, size: 4 } };
+            : { label: f.key, stroke: color, width: 1.5, spanGaps: true, points: { show: topic.times.length < 60, size: 4 }, ...(isStepped(f.values) ? { paths: uPlot.paths.stepped!({ align: 1 }) } : {}) };
         }),
       ],
       hooks: {

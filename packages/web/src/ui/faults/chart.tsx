@@ -5,6 +5,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { chartData, type ChartSpec } from '../../model/freeze-frame';
 import { plotTheme } from '../plot-theme';
+import { isStepped, legendIndex } from '../../incident/plot-model';
 
 export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
   const box = useRef<HTMLDivElement>(null);
@@ -28,6 +29,8 @@ export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
       height: 200,
       scales: { x: single ? { time: false, range: [-0.5, 0.5] } : { time: false } },
       axes: [{ ...theme.axis(), label: `time (${unit}) from first sample` }, theme.axis()],
+      // The legend gives each signal's value in force at the cursor (the last sample at or before it).
+      cursor: { dataIdx: (u, si, _closest, x) => legendIndex(u.data, si, x) },
       series: [
         { label: unit },
         ...chart.series.map((s, i) => {
@@ -39,7 +42,8 @@ export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
             dash: threshold ? [6, 4] : undefined,
             spanGaps: true,
             points: { show: single || !threshold, size: 6 },
-            paths: threshold ? uPlot.paths.stepped!({ align: 1 }) : undefined,
+            // Thresholds, booleans, enums and counts hold their value until the next sample.
+            paths: threshold || isStepped(ys[i]) ? uPlot.paths.stepped!({ align: 1 }) : undefined,
           } as uPlot.Series;
         }),
       ],

@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { isObj, num, obj } from '../../model/json';
-import { clockTime } from '../../incident/plot-model';
+import { clockTime, dataSpan, isStepped, legendIndex } from '../../incident/plot-model';
 import { columns, plottedKeys, type ItemHistory } from './data-history';
 import { plotTheme } from '../plot-theme';
 
@@ -17,15 +17,22 @@ export function LivePlot({ history, name }: { history: ItemHistory; name: string
     const el = box.current;
     if (!el || keys.length === 0) return;
     const theme = plotTheme();
+    const cols = columns(history, keys);
     const p = new uPlot(
       {
         width: Math.max(280, el.clientWidth || 560),
         height: 160,
-        scales: { x: { time: true } },
+        // The axis spans the samples (uPlot's own guess for one sample spans years).
+        scales: { x: { time: true, range: (u) => dataSpan(u.data[0] as number[]) ?? [Date.now() / 1000 - 1, Date.now() / 1000] } },
         axes: [theme.axis(), theme.axis()],
-        series: [{ label: 'time', value: (_u, v) => (v == null ? '—' : clockTime(v)) }, ...keys.map((k, i) => ({ label: k, stroke: theme.series[i % theme.series.length], width: 1.5, spanGaps: true }))],
+        // The legend is the read-out: the cursor's time, and each field's value in force then (never a later sample's).
+        cursor: { dataIdx: (u, si, _closest, x) => legendIndex(u.data, si, x) },
+        series: [
+          { label: 'time', value: (u, v) => (v == null ? '—' : clockTime(u.cursor.left !== undefined && u.cursor.left >= 0 ? u.posToVal(u.cursor.left, 'x') : v)) },
+          ...keys.map((k, i) => ({ label: k, stroke: theme.series[i % theme.series.length], width: 1.5, spanGaps: true, ...(isStepped(cols[i + 1]) ? { paths: uPlot.paths.stepped!({ align: 1 }) } : {}) })),
+        ],
       },
-      columns(history, keys) as uPlot.AlignedData,
+      cols as uPlot.AlignedData,
       el,
     );
     plot.current = p;
@@ -38,7 +45,8 @@ export function LivePlot({ history, name }: { history: ItemHistory; name: string
     plot.current?.setData(columns(history, keys) as uPlot.AlignedData);
   }, [history]);
   if (keys.length === 0) return <p class="muted small">No numeric fields to plot.</p>;
-  return <div ref={box} class="chart-box live-plot" data-testid="live-plot" data-fields={keyList} role="img" aria-label={`Plot of ${name}: ${keys.join(', ')} over the last ${history.samples.length} messages`} />;
+  const span = dataSpan(history.samples.map((x) => x.t));
+  return <div ref={box} class="chart-box live-plot" data-testid="live-plot" data-fields={keyList} data-span-sec={span ? span[1] - span[0] : undefined} role="img" aria-label={`Plot of ${name}: ${keys.join(', ')} over the last ${history.samples.length} messages`} />;
 }
 
 /** True for a LaserScan-shaped value (ranges + angles). */
