@@ -7372,7 +7372,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -7381,7 +7381,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -7390,7 +7390,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -7399,7 +7399,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -8041,7 +8041,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -8058,7 +8058,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -8075,7 +8075,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -8092,7 +8092,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };

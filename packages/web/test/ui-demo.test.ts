@@ -330,6 +330,14 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
       return Math.abs(shownHz - graphHz) <= Math.max(0.1, graphHz * 0.1) ? 'agree' : `screen ${shownHz} Hz, graph ${graphHz} Hz`;
     };
     await expect.poll(disagreement, SLOW).toBe('agree');
+    // The row's rate is the gateway's measurement with each read (x-medkit.rate_hz, every message counted), not the
+    // page's own poll rate ("≥ 1.0/s" for a 10 Hz topic).
+    await expect.poll(() => scan.getByTestId('rate-age').locator('span').getAttribute('title'), SLOW).toContain('x-medkit.rate_hz');
+    // The value breaks between fields, never inside one: each field is one unbroken line box.
+    const parts = scan.locator('.value-part');
+    await expect.poll(() => parts.count(), SLOW).toBeGreaterThan(1);
+    expect(await parts.evaluateAll((els) => els.filter((e) => e.getClientRects().length !== 1).map((e) => e.textContent))).toEqual([]);
+    expect(await scan.locator('code.value').evaluate((e) => getComputedStyle(e).wordBreak)).not.toBe('break-all');
     expect(await scan.locator('button', { hasText: 'Write' }).count()).toBe(0);
     await scan.locator('button', { hasText: 'Plot' }).click();
     const views = page.locator('tr[data-plot-for="/scan"]');

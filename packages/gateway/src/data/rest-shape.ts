@@ -28,7 +28,7 @@ export const DataValueSchema = Type.Object(
   {
     id: Type.String(),
     data: Type.Unknown({ description: 'The message in JSON form ({} when nothing arrived)' }),
-    'x-medkit': Type.Optional(Opaque('ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample)')),
+    'x-medkit': Type.Optional(Opaque('ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, publishers (node names), status (data | metadata_only | published), age_sec and stale (reads of a sample), rate_hz (measured rate of the topic: 1 / the moving average of its arrival gaps, every message counted by the gateway subscription; left off until two messages came and while stale)')),
   },
   { examples: [{ id: '/battery/voltage', data: { data: 23.8 }, 'x-medkit': { ros2: { topic: '/battery/voltage', type: 'std_msgs/msg/Float64' }, status: 'data', timestamp: 1774232073000000000 } }] },
 );

@@ -10,7 +10,7 @@ import type { TypeInfoCache } from '../ros/type-info.js';
 import { dataItems, findDataItem, type DataItem } from './items.js';
 import { ColdWaitCapError, type TopicPool } from './topic-pool.js';
 import type { TopicListen } from './sample-stream.js';
-import { freshness } from './staleness.js';
+import { freshness, readStats } from './staleness.js';
 import type { PublisherCache } from './publishers.js';
 import { ListValueBudget } from './list-values.js';
 import { publisherNames, WriteRules, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS } from './write-rules.js';
@@ -214,7 +214,7 @@ export class DataService {
     if (info) xm.type_info = info;
     if (sample) {
       xm.timestamp = Number(sample.timestampNs);
-      Object.assign(xm, freshness(sample, (this.deps.now ?? Date.now)(), this.deps.staleAfterMs ?? 0));
+      Object.assign(xm, readStats(sample, (this.deps.now ?? Date.now)(), this.deps.staleAfterMs ?? 0));
     }
     Object.assign(xm, counts, { status: sample ? 'data' : 'metadata_only' });
     return { id, data: sample?.value ?? {}, 'x-medkit': xm };

@@ -22,3 +22,20 @@ export function freshness(sample: TopicSample, nowMs: number, staleAfterMs: numb
   const bound = staleAfterMs > 0 ? staleAfterMs : sample.periodMs !== undefined ? Math.max(MIN_AUTO_BOUND_MS, MISSED_PERIODS * sample.periodMs) : Infinity;
   return { age_sec: Math.round(ageMs) / 1000, stale: ageMs > bound };
 }
+
+/**
+ * The topic's measured rate (Hz) as the pool's live subscription sees every message (1 / the moving average of the
+ * arrival gaps), or undefined: until two messages came, and while the topic is stale (its publisher stopped, so a
+ * rate from before would mislead).
+ */
+export function measuredRateHz(sample: TopicSample, fresh: Freshness): number | undefined {
+  if (fresh.stale || sample.periodMs === undefined || sample.periodMs <= 0) return undefined;
+  return Math.round((1000 / sample.periodMs) * 100) / 100;
+}
+
+/** `freshness` and, when known, `rate_hz` (x-medkit of a data read). */
+export function readStats(sample: TopicSample, nowMs: number, staleAfterMs: number): Freshness & { rate_hz?: number } {
+  const f = freshness(sample, nowMs, staleAfterMs);
+  const hz = measuredRateHz(sample, f);
+  return hz === undefined ? f : { ...f, rate_hz: hz };
+}

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../../test-support/domains.js';
 import { createDataFeature } from '../../src/data/index.js';
-import { freshness } from '../../src/data/staleness.js';
+import { freshness, readStats } from '../../src/data/staleness.js';
 import { TopicPool, type TopicTransport } from '../../src/data/topic-pool.js';
 import { ManualClock } from '@medkit/sovd';
 import { eventually, http, startRobotWithGateway, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
@@ -31,6 +31,17 @@ describe('freshness of a sample', () => {
 
   it('never reports a negative age (clock steps)', () => {
     expect(freshness({ value: {}, timestampNs: ns(2000), periodMs: 100 }, 1000, 0)).toEqual({ age_sec: 0, stale: false });
+  });
+});
+
+describe('measured rate of a read', () => {
+  it('gives the rate the subscription measured (1 / the moving average gap), none before two messages or while stale', () => {
+    const now = 100_000;
+    expect(readStats({ value: {}, timestampNs: ns(now - 50), periodMs: 100 }, now, 0)).toEqual({ age_sec: 0.05, stale: false, rate_hz: 10 });
+    expect(readStats({ value: {}, timestampNs: ns(now - 50), periodMs: 30 }, now, 0).rate_hz).toBe(33.33);
+    expect(readStats({ value: {}, timestampNs: ns(now - 50) }, now, 0)).toEqual({ age_sec: 0.05, stale: false });
+    // The publisher stopped: its old rate is not reported.
+    expect(readStats({ value: {}, timestampNs: ns(now - 5000), periodMs: 100 }, now, 0)).toEqual({ age_sec: 5, stale: true });
   });
 });
 

@@ -124,6 +124,8 @@ function DataRow({ entity, item, onWrite, measuredHz }: { entity: EntityKey; ite
   const shown = streamed ? stream.value : value.data ? obj(value.data).data : undefined;
   const shownHistory = streamed ? stream.history : history;
   const rate = observedRate(history);
+  // The gateway's own measurement with each read (every message counted), not how often this page happened to read.
+  const readHz = num(x.rate_hz);
   const streamHz = streaming ? stream.latest?.stats.rateHz : undefined;
   const ageSec = streaming ? stream.latest?.ageSec : history.ageSec;
   const hasValue = streamed || (value.data !== undefined && status !== 'metadata_only' && !value.error);
@@ -140,6 +142,8 @@ function DataRow({ entity, item, onWrite, measuredHz }: { entity: EntityKey; ite
         <td class="small nowrap" data-testid="rate-age">
           {streamHz !== undefined ? (
             <span title="Measured by the gateway over every message (topic stream)">{streamHz.toFixed(1)} Hz</span>
+          ) : readHz !== undefined ? (
+            <span title="Measured by the gateway over every message its subscription to the topic received (x-medkit.rate_hz of the read)">{readHz.toFixed(1)} Hz</span>
           ) : measuredHz !== undefined ? (
             <span title="Measured by the gateway over every message (graph_provider), as the robot graph shows it">{measuredHz.toFixed(1)} Hz</span>
           ) : rate !== undefined ? (
@@ -160,7 +164,7 @@ function DataRow({ entity, item, onWrite, measuredHz }: { entity: EntityKey; ite
             <span class="muted">no message received yet</span>
           ) : (
             <>
-            <code class="value">{formatValue(shown)}</code>
+            <ValueParts parts={formatValue(shown)} />
             {typeof shown === 'object' && shown !== null && (
               <details class="small">
                 <summary>JSON</summary>
@@ -228,15 +232,31 @@ function rateText(rate: number, h: ItemHistory): string {
   return `${h.everyPollNew ? '≥ ' : ''}${rate.toFixed(1)}/s`;
 }
 
-/** One line for the table: a scalar as it is, a message as its first numeric fields (the full JSON is a click away). */
-function formatValue(v: unknown): string {
-  if (v === undefined) return '';
-  if (typeof v !== 'object' || v === null) return String(v);
+/**
+ * The table's value: a scalar as it is, a message as its first numeric fields (the full JSON is a click away). Each
+ * part is kept whole (a line breaks between fields, never inside a name or a number).
+ */
+function formatValue(v: unknown): string[] {
+  if (v === undefined) return [];
+  if (typeof v !== 'object' || v === null) return [String(v)];
   const fields = flattenMessage(v);
   if (fields.length === 0) {
     const s = JSON.stringify(v);
-    return s.length > 120 ? `${s.slice(0, 120)}…` : s;
+    return [s.length > 120 ? `${s.slice(0, 120)}…` : s];
   }
   const shown = fields.slice(0, 6).map((f) => `${f.key} ${Number.isInteger(f.value) ? f.value : f.value.toPrecision(4)}`);
-  return `${shown.join(' · ')}${fields.length > 6 ? ` · … (${fields.length - 6} more)` : ''}`;
+  return fields.length > 6 ? [...shown, `… (${fields.length - 6} more)`] : shown;
+}
+
+function ValueParts({ parts }: { parts: string[] }) {
+  return (
+    <code class="value">
+      {parts.map((p, i) => (
+        <span key={i}>
+          {i > 0 && ' · '}
+          <span class="value-part">{p}</span>
+        </span>
+      ))}
+    </code>
+  );
 }
