@@ -1,7 +1,7 @@
 // Parameters in the configurations view (issue 56): descriptions and read-only flags from the list, and the
 // prefixes the UI never edits.
 import { describe, expect, it } from 'vitest';
-import { lockedReason, normalizeConfigurations } from '../src/model/config-params';
+import { changeText, lockedReason, normalizeConfigurations, paramChange, withDetail } from '../src/model/config-params';
 
 describe('configuration rows', () => {
   it('carry the description and read-only flag the list gives, and lock medkit-internal and read-only parameters', () => {
@@ -27,5 +27,14 @@ describe('configuration rows', () => {
     ]);
     expect(rows.map((r) => lockedReason(r) !== undefined)).toEqual([false, true, true, true, false]);
     expect(lockedReason(rows[2])).toContain('ros2_medkit.*');
+  });
+
+  it('names a write as it is confirmed and reported: the node, the old value and the new', () => {
+    const [row] = normalizeConfigurations({ items: [{ id: 'max_speed', name: 'max_speed' }], 'x-medkit': { parameters: [{ name: 'max_speed', value: 0.5, type: 'double' }] } });
+    // The detail read names the node (x-medkit.ros2.node).
+    const read = withDetail(row, { id: 'max_speed', data: 0.5, 'x-medkit': { ros2: { node: '/safety/safety_gate' }, parameter: { name: 'max_speed', value: 0.5, type: 'double' } } });
+    expect(changeText(paramChange(read, 0.8, 'safety_gate'))).toBe('max_speed on /safety/safety_gate: 0.5 → 0.8');
+    // Without a node name, the entity; an unset value says so.
+    expect(changeText(paramChange({ ...row, value: undefined }, 1, 'safety_gate'))).toBe('max_speed on safety_gate: (not set) → 1');
   });
 });

@@ -191,7 +191,12 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     await expect.poll(() => row.locator('.field-error').textContent()).toContain('double: expected a number');
     await input.fill('17.25');
     await input.press('Enter');
+    // Confirmed first, naming the node (its ROS name, from the parameter's read), the old value and the new.
+    const confirm = row.getByTestId('param-confirm');
+    await expect.poll(() => confirm.textContent(), SLOW).toMatch(/^Set scan_frequency on \/\S*battery_monitor: \S+ → 17\.25\?/);
+    await confirm.locator('button', { hasText: 'Set' }).click();
     await expect.poll(() => row.locator('.value').textContent(), SLOW).toBe('17.25');
+    expect(await row.getByRole('status').textContent()).toMatch(/Set scan_frequency on \/\S*battery_monitor: \S+ → 17\.25/);
     // Read back through the gateway from the node.
     const back = await http(api('/apps/battery_monitor/configurations/scan_frequency'));
     expect(back.body).toMatchObject({ data: 17.25, 'x-medkit': { parameter: { type: 'double', read_only: false } } });
@@ -213,6 +218,10 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     await row.locator('button', { hasText: 'Edit' }).click();
     await row.locator('input').fill('manual');
     await row.locator('input').press('Enter');
+    // Confirmed first; from the function too, the node it goes to is named.
+    const confirm = row.getByTestId('param-confirm');
+    await expect.poll(() => confirm.textContent(), SLOW).toMatch(/^Set mode on \/\S*battery_monitor: auto → manual\?/);
+    await confirm.locator('button', { hasText: 'Set' }).click();
     await expect.poll(() => row.locator('.value').textContent(), SLOW).toBe('manual');
     expect((await http(api('/apps/battery_monitor/configurations/mode'))).body.data).toBe('manual');
     await row.locator('button', { hasText: 'Reset' }).click();

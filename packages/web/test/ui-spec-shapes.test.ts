@@ -159,7 +159,13 @@ describeWith(CHROMIUM, 'web UI on the spec example bodies (stand-in gateway)', (
     expect(spec.writes.filter((w) => w.call.startsWith('PUT /apps/safety_gate/configurations'))).toHaveLength(0);
     await input.fill('1.25');
     await input.press('Enter');
+    // Confirmed like a topic write: the node, the old value and the new, before anything is sent.
+    const confirm = row.getByTestId('param-confirm');
+    await expect.poll(() => confirm.textContent()).toMatch(/^Set stop_threshold_m on \S+: \S+ → 1\.25\?/);
+    expect(spec.writes.filter((w) => w.call.startsWith('PUT /apps/safety_gate/configurations'))).toHaveLength(0);
+    await confirm.locator('button', { hasText: 'Set' }).click();
     await expect.poll(() => row.locator('.value').textContent()).toBe('1.25');
+    expect(await row.getByRole('status').textContent()).toMatch(/Set stop_threshold_m on \S+: \S+ → 1\.25/);
     expect(spec.writes.find((w) => w.call === 'PUT /apps/safety_gate/configurations/stop_threshold_m')?.body).toEqual({ data: 1.25 });
     await row.locator('button', { hasText: 'Reset' }).click();
     await expect.poll(() => spec.writes.map((w) => w.call)).toContain('DELETE /apps/safety_gate/configurations/stop_threshold_m');

@@ -73,9 +73,11 @@ export function lockedReason(row: Pick<ParamView, 'name' | 'readOnly'>): string 
 
 /** Merges GET /{entity}/configurations/{id} (x-medkit.parameter) into a row. */
 export function withDetail(row: ParamView, body: unknown): ParamView {
-  const p = obj(obj(obj(body)['x-medkit']).parameter);
+  const x = obj(obj(body)['x-medkit']);
+  const p = obj(x.parameter);
   return {
     ...row,
+    node: str(obj(x.ros2).node) ?? row.node,
     value: 'data' in obj(body) ? obj(body).data : row.value,
     type: str(p.type) ?? row.type,
     readOnly: typeof p.read_only === 'boolean' ? p.read_only : row.readOnly,
@@ -139,4 +141,22 @@ function parseArray(t: string, ok: (v: unknown) => boolean, what: string): Parse
   }
   if (!Array.isArray(v) || !v.every(ok)) return { ok: false, error: `expected a JSON array of ${what}` };
   return { ok: true, value: v };
+}
+
+/** A parameter write as the UI confirms it before the PUT and reports it after: which node, which value to which. */
+export interface ParamChange {
+  name: string;
+  /** The node's name (ROS FQN), else the entity the parameter belongs to. */
+  node: string;
+  from: string;
+  to: string;
+}
+
+export function paramChange(row: ParamView, to: unknown, entityId: string): ParamChange {
+  return { name: row.name, node: row.node ?? row.source ?? entityId, from: formatParam(row.type, row.value) || '(not set)', to: formatParam(row.type, to) || '(not set)' };
+}
+
+/** "max_speed on /safety/safety_gate: 0.5 → 0.8" */
+export function changeText(c: ParamChange): string {
+  return `${c.name} on ${c.node}: ${c.from} → ${c.to}`;
 }

@@ -1,7 +1,7 @@
 // Configurations (ROS parameters, docs/resources.md): values with their types, inline edit checked
 // against the parameter type before the PUT, reset one, reset all (with the 207 per-node report).
 import { useState } from 'preact/hooks';
-import { formatParam, lockedReason, normalizeConfigurations, parseParam, withDetail, type ParamView } from '../../model/config-params';
+import { changeText, formatParam, lockedReason, normalizeConfigurations, paramChange, parseParam, withDetail, type ParamView } from '../../model/config-params';
 import { isObj, obj, str } from '../../model/json';
 import { entityPath, SEGMENT, type EntityKey } from '../../model/entities';
 import { useApp } from '../context';
@@ -91,7 +91,8 @@ function ParamRow({ entity, row, onChanged }: { entity: EntityKey; row: ParamVie
   const { client, auth } = useApp();
   const writeDenied = auth.refusal('config.write');
   const resetDenied = auth.refusal('config.reset');
-  const [edit, setEdit] = useState<{ text: string; error?: string; busy?: boolean; param: ParamView }>();
+  // `confirm`: the parsed value waiting for the user's yes (a parameter write is confirmed like a topic write).
+  const [edit, setEdit] = useState<{ text: string; error?: string; busy?: boolean; param: ParamView; confirm?: { value: unknown } }>();
   const [note, setNote] = useState<string>();
   const inputId = `cfg-${row.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const locked = lockedReason(row);
@@ -115,14 +116,22 @@ function ParamRow({ entity, row, onChanged }: { entity: EntityKey; row: ParamVie
       setEdit({ ...edit, error: `${edit.param.type}: ${parsed.error}` });
       return;
     }
+    setEdit({ ...edit, error: undefined, confirm: { value: parsed.value } });
+  };
+
+  const confirmed = async () => {
+    if (!edit?.confirm) return;
+    const before = edit.param;
     setEdit({ ...edit, busy: true, error: undefined });
     try {
-      const res = await client.request('PUT', cfgPath(path, row.id), { body: { data: parsed.value } });
+      const res = await client.request('PUT', cfgPath(path, row.id), { body: { data: edit.confirm.value } });
+      // What the node now holds, as the gateway answered it.
+      const after = withDetail(before, res.data);
       setEdit(undefined);
-      setNote(`Saved: ${formatParam(row.type, obj(res.data).data ?? parsed.value)}`);
+      setNote(`Set ${changeText(paramChange(before, after.value, entity.id))}`);
       onChanged();
     } catch (err) {
-      setEdit({ ...edit, busy: false, error: errorText(err) });
+      setEdit({ ...edit, busy: false, error: errorText(err), confirm: undefined });
     }
   };
 
@@ -161,10 +170,10 @@ function ParamRow({ entity, row, onChanged }: { entity: EntityKey; row: ParamVie
               value={edit.text}
               autofocus
               aria-invalid={edit.error ? true : undefined}
-              onInput={(e) => setEdit({ ...edit, text: (e.target as HTMLInputElement).value, error: undefined })}
+              onInput={(e) => setEdit({ ...edit, text: (e.target as HTMLInputElement).value, error: undefined, confirm: undefined })}
               onKeyDown={(e) => e.key === 'Escape' && setEdit(undefined)}
             />
-            <button type="submit" class="primary" disabled={edit.busy || edit.param.readOnly}>
+            <button type="submit" class="primary" disabled={edit.busy || edit.param.readOnly || !!edit.confirm}>
               Save
             </button>
             <button type="button" onClick={() => setEdit(undefined)}>
@@ -175,6 +184,17 @@ function ParamRow({ entity, row, onChanged }: { entity: EntityKey; row: ParamVie
             {edit.error && (
               <span class="field-error" role="alert">
                 {edit.error}
+              </span>
+            )}
+            {edit.confirm && (
+              <span class="note small" role="alertdialog" aria-label={`Set ${row.name}?`} data-testid="param-confirm">
+                Set {changeText(paramChange(edit.param, edit.confirm.value, entity.id))}? The node applies it at once.{' '}
+                <button type="button" class="primary" autofocus onClick={confirmed} disabled={edit.busy}>
+                  Set
+                </button>{' '}
+                <button type="button" onClick={() => setEdit({ ...edit, confirm: undefined })} disabled={edit.busy}>
+                  Back
+                </button>
               </span>
             )}
           </form>
