@@ -703,7 +703,7 @@ export type paths = {
         get?: never;
         /**
          * [x-medkit] Acknowledge an in-scope fault of the app
-         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         * @description Says "I have this one": who (the token subject with sign-in on; without a token the name given in the body, kept as "<name> (unauthenticated)", else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
          */
         put: operations["acknowledgeAppFault"];
         post?: never;
@@ -1999,7 +1999,7 @@ export type paths = {
         get?: never;
         /**
          * [x-medkit] Acknowledge an in-scope fault of the area
-         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         * @description Says "I have this one": who (the token subject with sign-in on; without a token the name given in the body, kept as "<name> (unauthenticated)", else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
          */
         put: operations["acknowledgeAreaFault"];
         post?: never;
@@ -3055,7 +3055,7 @@ export type paths = {
         get?: never;
         /**
          * [x-medkit] Acknowledge an in-scope fault of the component
-         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         * @description Says "I have this one": who (the token subject with sign-in on; without a token the name given in the body, kept as "<name> (unauthenticated)", else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
          */
         put: operations["acknowledgeComponentFault"];
         post?: never;
@@ -3947,7 +3947,7 @@ export type paths = {
         get?: never;
         /**
          * [x-medkit] Acknowledge a fault of the local fault manager
-         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         * @description Says "I have this one": who (the token subject with sign-in on; without a token the name given in the body, kept as "<name> (unauthenticated)", else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
          */
         put: operations["acknowledgeFault"];
         post?: never;
@@ -4611,7 +4611,7 @@ export type paths = {
         get?: never;
         /**
          * [x-medkit] Acknowledge an in-scope fault of the function
-         * @description Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
+         * @description Says "I have this one": who (the token subject with sign-in on; without a token the name given in the body, kept as "<name> (unauthenticated)", else X-Client-Id, else "anonymous"), when and a note are kept in the fault's status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).
          */
         put: operations["acknowledgeFunctionFault"];
         post?: never;
@@ -5294,22 +5294,32 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         AcknowledgeAppFaultRequest: {
+            /** @description Without a token (sign-in off): the name the person gives, recorded as "<name> (unauthenticated)". With a token it is ignored: the token subject is recorded */
+            name?: string;
             /** @description What the operator is doing about it (kept in the history) */
             note?: string;
         };
         AcknowledgeAreaFaultRequest: {
+            /** @description Without a token (sign-in off): the name the person gives, recorded as "<name> (unauthenticated)". With a token it is ignored: the token subject is recorded */
+            name?: string;
             /** @description What the operator is doing about it (kept in the history) */
             note?: string;
         };
         AcknowledgeComponentFaultRequest: {
+            /** @description Without a token (sign-in off): the name the person gives, recorded as "<name> (unauthenticated)". With a token it is ignored: the token subject is recorded */
+            name?: string;
             /** @description What the operator is doing about it (kept in the history) */
             note?: string;
         };
         AcknowledgeFaultRequest: {
+            /** @description Without a token (sign-in off): the name the person gives, recorded as "<name> (unauthenticated)". With a token it is ignored: the token subject is recorded */
+            name?: string;
             /** @description What the operator is doing about it (kept in the history) */
             note?: string;
         };
         AcknowledgeFunctionFaultRequest: {
+            /** @description Without a token (sign-in off): the name the person gives, recorded as "<name> (unauthenticated)". With a token it is ignored: the token subject is recorded */
+            name?: string;
             /** @description What the operator is doing about it (kept in the history) */
             note?: string;
         };

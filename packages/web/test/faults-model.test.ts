@@ -198,3 +198,13 @@ describe('fault badges per entity', () => {
     expect(counts.get('area:base')).toEqual({ total: 1, worst: 1 });
   });
 });
+
+describe('acknowledge dialog wording', async () => {
+  const { acknowledgeScope, unauthenticatedName } = await import('../src/model/fault-detail');
+  it('speaks of the occurrence as it is: active, or already healed', () => {
+    expect(acknowledgeScope('CONFIRMED', 4)).toContain('until this occurrence ends (occurrence 4, active now)');
+    expect(acknowledgeScope('HEALED', 4)).toMatch(/^Occurrence 4 has already healed: .*until the fault comes back/);
+    expect(acknowledgeScope('HEALED', 4)).not.toContain('until this occurrence ends');
+    expect(unauthenticatedName(' Dana ')).toBe('Dana (unauthenticated)');
+  });
+});

@@ -247,10 +247,18 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     expect(await history.locator('li').first().textContent()).toMatch(/confirmed.*by \/base\/battery_monitor.*occurrence 2/);
     expect(await history.locator('li[data-change="cleared"]').textContent()).toMatch(/by night-shift.*occurrence 1/);
     await page.getByTestId('acknowledge').click();
+    // Sign-in is off: the dialog asks for a name and says how it is kept; it speaks of the active occurrence 2.
+    expect(await page.getByTestId('acknowledge-scope').textContent()).toContain('until this occurrence ends (occurrence 2, active now)');
     await page.getByTestId('acknowledge-note').fill('swapping the pack');
+    await page.getByTestId('acknowledge-name').fill('');
     await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
-    await expect.poll(() => page.getByTestId('acknowledgement').textContent()).toMatch(/Acknowledged by .+: “swapping the pack”/);
-    await expect.poll(() => history.locator('li').first().textContent()).toMatch(/acknowledged.*swapping the pack/);
+    await expect.poll(() => page.locator('dialog[open] [role="alert"]').textContent()).toContain('Give your name');
+    await page.getByTestId('acknowledge-name').fill('Dana');
+    expect(await page.getByTestId('acknowledge-unauthenticated').textContent()).toContain('“Dana (unauthenticated)”');
+    await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await expect.poll(() => page.getByTestId('acknowledgement').textContent()).toMatch(/Acknowledged by Dana \(unauthenticated\) at .+: “swapping the pack”/);
+    await expect.poll(() => history.locator('li').first().textContent()).toMatch(/acknowledged.*by Dana \(unauthenticated\).*swapping the pack/);
+
     await page.screenshot({ path: join(ARTIFACTS, 'fault-history-acknowledged.png'), fullPage: true });
     await page.goto(`${ui.url}/?gateway=${encodeURIComponent(gw.url)}#/faults`);
     await expect.poll(() => page.locator('tr[data-code="BATTERY_LOW"] [data-testid="acknowledged-by"]').count()).toBe(1);

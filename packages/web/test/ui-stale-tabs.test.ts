@@ -98,4 +98,15 @@ describeWith(CHROMIUM, 'three tabs under a storm of fault events', () => {
     const sorted = [...latencies].sort((a, b) => a - b);
     console.log(`stale-tabs: ${events} noise events; page shown after the API: median ${sorted[sorted.length >> 1]} ms, max ${sorted[sorted.length - 1]} ms over ${sorted.length} (page, change) pairs`);
   });
+
+  it('words the acknowledge dialog for an occurrence that already healed', async () => {
+    g.fail(CODE, NODE, 2, 'battery voltage sagging once more');
+    g.pass(CODE, NODE);
+    const page = await pages.open(`${g.url}/#/fault/apps/battery-monitor/${CODE}`);
+    await expect.poll(() => page.locator('.entity-meta').first().textContent(), { timeout: 20_000 }).toMatch(/healed5 occurrences/);
+    await page.getByTestId('acknowledge').click();
+    expect(await page.getByTestId('acknowledge-scope').textContent()).toMatch(/^Occurrence 5 has already healed: the acknowledgement stays on it until the fault comes back/);
+    // Sign-in is off here too: a name is asked for.
+    expect(await page.getByTestId('acknowledge-name').count()).toBe(1);
+  });
 });

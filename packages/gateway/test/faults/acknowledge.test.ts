@@ -54,6 +54,18 @@ describe('fault acknowledgements and status history over REST', () => {
     await g.api('DELETE', `/apps/battery-monitor/locks/${lock.body.id}`, { headers: { 'x-client-id': 'alice' } });
   });
 
+  it('records a name given without a token as "<name> (unauthenticated)", on the fault and in the history', async () => {
+    const r = await g.api('PUT', '/faults/BATTERY_LOW/acknowledgement', { headers: { 'x-client-id': 'tablet-3' }, body: { name: '  Dana ', note: 'on it' } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ acknowledged_by: 'Dana (unauthenticated)', note: 'on it' });
+    const detail = (await g.api('GET', '/faults/BATTERY_LOW')).body['x-medkit'];
+    expect(detail.status_history.at(-1)).toMatchObject({ change: 'acknowledged', source: 'Dana (unauthenticated)' });
+    // No name (blank): the client id as before; an empty or too long name is refused.
+    expect((await g.api('PUT', '/faults/BATTERY_LOW/acknowledgement', { headers: { 'x-client-id': 'tablet-3' }, body: { name: '   ' } })).body.acknowledged_by).toBe('tablet-3');
+    expect((await g.api('PUT', '/faults/BATTERY_LOW/acknowledgement', { body: { name: '' } })).status).toBe(400);
+    expect((await g.api('PUT', '/faults/BATTERY_LOW/acknowledgement', { body: { name: 'x'.repeat(81) } })).status).toBe(400);
+  });
+
   it('refuses hostile input with a SOVD error: a long note, unknown fields, a bad code, another scope, an unknown or cleared fault', async () => {
     const put = (path: string, body: unknown) => g.api('PUT', path, { body });
     const long = await put('/faults/BATTERY_LOW/acknowledgement', { note: 'x'.repeat(501) });

@@ -85,3 +85,14 @@ export function normalizeFaultDetail(body: unknown, fallbackCode: string): Fault
     recordings,
   };
 }
+
+/** What acknowledging the fault now means, in the dialog's words: its occurrence is active, or already healed. */
+export function acknowledgeScope(rawStatus: string, occurrence: number | undefined): string {
+  const n = occurrence !== undefined ? `occurrence ${occurrence}` : 'this occurrence';
+  if (rawStatus === 'HEALED')
+    return `${n[0].toUpperCase()}${n.slice(1)} has already healed: the acknowledgement stays on it until the fault comes back (a new occurrence) or is cleared. Kept in the fault's history.`;
+  return `Tells everyone who opens this fault that you are on it, until this occurrence ends (${n}, active now). Kept in the fault's history.`;
+}
+
+/** What the gateway will record for a name given without signing in (docs/faults.md "Acknowledge"). */
+export const unauthenticatedName = (name: string) => `${name.trim()} (unauthenticated)`;

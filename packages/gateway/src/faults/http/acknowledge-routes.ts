@@ -11,12 +11,33 @@ import type { FaultsService } from '../gateway/service.js';
 import { FaultCode } from './schemas.js';
 
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 503: GenericError } as const;
+/** Longest name an unauthenticated client may give. */
+const MAX_GIVEN_NAME = 80;
 const Body = Type.Object(
-  { note: Type.Optional(Type.String({ maxLength: MAX_HISTORY_NOTE, description: 'What the operator is doing about it (kept in the history)' })) },
+  {
+    note: Type.Optional(Type.String({ maxLength: MAX_HISTORY_NOTE, description: 'What the operator is doing about it (kept in the history)' })),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_GIVEN_NAME,
+        description: 'Without a token (sign-in off): the name the person gives, recorded as "<name> (unauthenticated)". With a token it is ignored: the token subject is recorded',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
+/**
+ * Who acknowledged: the token subject; else a name the client gave, marked as nobody's proof of it; else the
+ * client's X-Client-Id, else "anonymous".
+ */
+export function acknowledgedBy(client: FastifyRequest['client'], given: string | undefined, actor: string): string {
+  const name = given?.trim();
+  if (client.subject || !name) return actor;
+  return `${name} (unauthenticated)`;
+}
 const description =
-  'Says "I have this one": who (the token subject with sign-in on, else X-Client-Id, else "anonymous"), when and a note are kept in ' +
+  'Says "I have this one": who (the token subject with sign-in on; without a token the name given in the body, kept as "<name> (unauthenticated)", ' +
+  'else X-Client-Id, else "anonymous"), when and a note are kept in ' +
   'the fault\'s status history (x-medkit.status_history) and shown as x-medkit.acknowledgement on the fault and its list item until ' +
   'the occurrence ends (the fault heals and comes back, or is cleared and comes back). Published as a fault_updated event. A cleared ' +
   'fault answers 409; a fault a peer gateway holds is acknowledged on that gateway (entity routes are forwarded to it).';
@@ -24,7 +45,8 @@ const description =
 export function registerAcknowledgeRoutes(app: HttpApp, deps: { service: FaultsService; resolver: EntityResolver }): void {
   const svc = deps.service;
   const acknowledge = (request: FastifyRequest, f: FaultRecord, entityId?: string) => {
-    const out = svc.manager.acknowledge(f.fault_code, svc.actor(request.client), (request.body as { note?: string } | undefined)?.note ?? '');
+    const body = request.body as { note?: string; name?: string } | undefined;
+    const out = svc.manager.acknowledge(f.fault_code, acknowledgedBy(request.client, body?.name, svc.actor(request.client)), body?.note ?? '');
     if ('refused' in out) {
       if (out.refused === 'not-found') throw new SovdError('resource-not-found', `Fault not found: ${f.fault_code}`, { fault_code: f.fault_code, ...(entityId ? { entity_id: entityId } : {}) });
       throw new SovdError('precondition-not-fulfilled', `Fault ${f.fault_code} is cleared: there is nothing to acknowledge`, { fault_code: f.fault_code, status: 'CLEARED' });

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { entityPath, SEGMENT, type EntityType } from '../../model/entities';
 import type { ComponentChildren } from 'preact';
-import { normalizeFaultDetail, type FaultDetailView, type StatusChange } from '../../model/fault-detail';
+import { acknowledgeScope, normalizeFaultDetail, unauthenticatedName, type FaultDetailView, type StatusChange } from '../../model/fault-detail';
 import { formatBytes, formatDuration, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
 import { fieldPathOf, groupFrames, namedFields, type FrameGroup } from '../../model/frame-groups';
 import { statusLabel } from '../../model/faults';
@@ -53,6 +53,9 @@ function FaultDetailFor({ code, type, id, at }: { code: string; type: EntityType
   const clearDenied = auth.refusal('fault.clear');
   const ackDenied = auth.refusal('fault.acknowledge');
   const [ack, setAck] = useState<{ open: boolean; note: string; busy?: boolean; error?: string }>({ open: false, note: '' });
+  // Without sign-in the gateway cannot tell who acknowledges: the person gives a name (remembered in this browser).
+  const askName = !auth.state.signedIn;
+  const [ackName, setAckName] = useState(rememberedName);
   const base = entityPath({ type, id });
   const path = `${base}/faults/${encodeURIComponent(code)}`;
   // Freeze frames are captured after the confirmation that brought the user here: poll briskly until
@@ -103,9 +106,11 @@ function FaultDetailFor({ code, type, id, at }: { code: string; type: EntityType
   const history: StatusChange[] = d.history.length > 0 ? d.history : (faults.liveHistory.get(code) ?? []);
 
   const doAck = async () => {
-    setAck((a) => ({ ...a, busy: true }));
+    if (askName && !ackName.trim()) return setAck((a) => ({ ...a, error: 'Give your name: sign-in is off, so the gateway cannot tell who you are.' }));
+    setAck((a) => ({ ...a, busy: true, error: undefined }));
     try {
-      await client.request('PUT', `${path}/acknowledgement`, { body: ack.note.trim() ? { note: ack.note.trim() } : {} });
+      if (askName) rememberName(ackName.trim());
+      await client.request('PUT', `${path}/acknowledgement`, { body: { ...(ack.note.trim() ? { note: ack.note.trim() } : {}), ...(askName ? { name: ackName.trim() } : {}) } });
       setAck({ open: false, note: '' });
       detail.reload();
     } catch (err) {
@@ -168,9 +173,16 @@ function FaultDetailFor({ code, type, id, at }: { code: string; type: EntityType
         open={ack.open}
         message={
           <>
-            <p>
-              Tells everyone who opens this fault that you are on it, until this occurrence ends (occurrence {d.occurrences ?? 1}). Kept in the fault's history.
-            </p>
+            <p data-testid="acknowledge-scope">{acknowledgeScope(d.rawStatus, d.occurrences)}</p>
+            {askName && (
+              <label class="stack">
+                Your name
+                <input data-testid="acknowledge-name" maxLength={80} required value={ackName} onInput={(e) => setAckName((e.target as HTMLInputElement).value)} />
+                <span class="help" data-testid="acknowledge-unauthenticated">
+                  Sign-in is off: the gateway records the name you give as “{unauthenticatedName(ackName || 'your name')}”, for anyone could type it.
+                </span>
+              </label>
+            )}
             <label class="stack">
               Note (optional)
               <textarea data-testid="acknowledge-note" maxLength={500} rows={3} value={ack.note} onInput={(e) => setAck((a) => ({ ...a, note: (e.target as HTMLTextAreaElement).value }))} />
@@ -416,4 +428,22 @@ export function OwnFrames({ frames, unattributed, which, nearest }: { frames: Fr
       )}
     </p>
   );
+}
+
+const NAME_KEY = 'medkit.acknowledge-name';
+
+function rememberedName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function rememberName(name: string): void {
+  try {
+    localStorage.setItem(NAME_KEY, name);
+  } catch {
+    // Storage refused (private mode): the name is asked again next time.
+  }
 }
