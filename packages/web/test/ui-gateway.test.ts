@@ -273,4 +273,42 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     expect(cut).toEqual([]);
     await page.close();
   });
+
+  it('is a phone page at 390 px (the tree a drawer, tables scrolling inside themselves) and a desktop page at 1280 px', async () => {
+    const page = await open('#/faults');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const toggle = page.getByTestId('tree-drawer-toggle');
+    const tree = page.locator('#entity-tree-panel');
+    await toggle.waitFor();
+    expect(await tree.isVisible()).toBe(false);
+    // Opened, the drawer lies over the page; choosing an entity goes there and closes it.
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await treeItem(page, 'Battery Monitor').click();
+    await expect.poll(() => page.locator('.entity-head h1').textContent()).toContain('Battery Monitor');
+    await expect.poll(() => tree.isVisible()).toBe(false);
+    // Escape closes it too.
+    await toggle.click();
+    await treeItem(page, 'Battery Monitor').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => tree.isVisible()).toBe(false);
+    // No page scrolls sideways; a table wider than the screen scrolls inside its own box.
+    for (const hash of ['#/faults', '#/fault/apps/battery-monitor/BATTERY_LOW', '#/entity/apps/battery-monitor/data', '#/entity/apps/battery-monitor/configurations', '#/entity/apps/battery-monitor/faults', '#/']) {
+      await page.goto(`${ui.url}/?gateway=${encodeURIComponent(gw.url)}${hash}`);
+      await page.locator('#main > *').first().waitFor();
+      // Drawn: nothing on the page is still loading (its tables are there).
+      await expect.poll(async () => /Loading/.test(await page.locator('#main').innerText()), { timeout: 15_000 }).toBe(false);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(390);
+      const outside = await page.locator('table').evaluateAll((ts) => ts.filter((t) => t.getBoundingClientRect().right > 391).length);
+      expect(outside, hash).toBe(0);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'phone-390.png'), fullPage: true });
+    // At 1280 the tree is beside the content, without a drawer button.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await expect.poll(() => tree.isVisible()).toBe(true);
+    expect(await toggle.isVisible()).toBe(false);
+    expect((await tree.boundingBox())!.x + (await tree.boundingBox())!.width).toBeLessThanOrEqual((await page.locator('#main').boundingBox())!.x + 1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await page.close();
+  });
 });

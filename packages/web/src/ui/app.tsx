@@ -63,7 +63,8 @@ type AuthHook = ReturnType<typeof useAuth>;
 function Shell({ gateway, setGateway, auth, client }: { gateway: string; setGateway: (url: string) => void; auth: AuthHook['auth']; client: AuthHook['client'] }) {
   const [connOpen, setConnOpen] = useState(false);
   const [loginOpen, setLoginOpen] = useState(false);
-  const route = parseRoute(useHash());
+  const hash = useHash();
+  const route = parseRoute(hash);
 
   // /health comes over the watch stream when the gateway has it (its body changes at every read: uptime), else
   // every 5 s; /version-info does not change while connected.
@@ -99,6 +100,9 @@ function Shell({ gateway, setGateway, auth, client }: { gateway: string; setGate
     faults.reload();
   }, [auth.state.signedIn]);
 
+  // The tree as a drawer (narrow screens): closed again by any navigation.
+  const [drawer, setDrawer] = useState(false);
+  useEffect(() => setDrawer(false), [hash]);
   const nodes = useMemo(() => buildTree(tree.input), [tree.input]);
   const counts = useMemo(() => countFaultsByEntity(faults.faults, tree.input), [faults.faults, tree.input]);
   const activeFaults = faults.faults.filter(isActive).length;
@@ -146,13 +150,19 @@ function Shell({ gateway, setGateway, auth, client }: { gateway: string; setGate
           </button>
         </div>
       )}
-      <div class="layout">
-        <aside class="sidebar" aria-label="Entity tree">
+      <div class={`layout${drawer ? ' drawer-open' : ''}`}>
+        {/* On a phone the tree is a drawer over the page (CSS shows this button only there). */}
+        <button type="button" class="drawer-toggle" data-testid="tree-drawer-toggle" aria-expanded={drawer} aria-controls="entity-tree-panel" onClick={() => setDrawer(!drawer)}>
+          ☰ Entities
+        </button>
+        {drawer && <div class="drawer-backdrop" onClick={() => setDrawer(false)} />}
+        <aside id="entity-tree-panel" class="sidebar" aria-label="Entity tree" onKeyDown={(e) => e.key === 'Escape' && drawer && setDrawer(false)}>
           <EntityTree
             nodes={nodes}
             counts={counts}
             selected={selected}
             onSelect={(e) => {
+              setDrawer(false);
               window.location.hash = routeHash({ view: 'entity', type: e.type, id: e.id, tab: route.view === 'entity' ? route.tab : undefined });
             }}
           />
