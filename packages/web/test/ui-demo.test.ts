@@ -311,6 +311,24 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     expect(await cpu()).not.toBe(before);
   });
 
+  it('keeps an idle incident page to at most 10 requests a minute', async () => {
+    const page = await pages.open(`${ui.url}/?gateway=${encodeURIComponent(api.replace(/\/api\/v1$/, ''))}#/incident/apps/safety_gate/PROTECTIVE_STOP`);
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    // Settled: the recording drawn (or said to be another occurrence's: the newest stop may have none), the log lines
+    // and the neighbourhood drawn.
+    await page.locator('[data-testid="topic-plots"], [data-testid="recording-missing"]').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('incident-logs').waitFor({ timeout: 30_000 });
+    await page.getByTestId('neighbourhood').waitFor({ timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, 3000));
+    requests.length = 0;
+    // Half a minute of the demo running (its faults come and go meanwhile): at most 5 requests.
+    await new Promise((r) => setTimeout(r, 30_000));
+    const made = requests.map((u) => new URL(u).pathname);
+    console.log(`idle incident page: ${made.length} requests in 30 s${made.length ? `: ${made.join(', ')}` : ''}`);
+    expect(made.length, made.join('\n')).toBeLessThanOrEqual(5);
+  });
+
   it("shows a topic's rate, age and plot, draws a LaserScan as a scan with hover read-outs, and offers Write… only where writing makes sense", async () => {
     const gw = encodeURIComponent(api.replace(/\/api\/v1$/, ''));
     const page = await pages.open(`${ui.url}/?gateway=${gw}#/entity/apps/lidar/data`);

@@ -178,6 +178,9 @@ function topologyResources(item: unknown): AppResources | undefined {
   return { appId: id, fqn, online, topics, services: names(a.services), actions: names(a.actions) };
 }
 
+/** What the topology read asks for, watched (state/watch.ts): while the watch stream brings them, it is not polled. */
+export const TOPOLOGY_PATHS = ['/x-medkit-topology', '/apps'];
+
 /**
  * The nodes, topics and services of every App with a ROS node: `GET /x-medkit-topology` in one read (docs/ui.md);
  * Apps it does not cover (an aggregation peer's) and gateways without it (404) fall back to each App's data and
@@ -210,11 +213,6 @@ export function withRates(g: Pick<RobotGraph, 'nodes' | 'edges'>, rates: Map<str
   return { nodes: g.nodes.map((n) => (n.kind === 'topic' && rates.has(n.label) ? { ...n, rateHz: rates.get(n.label) } : n)), edges: g.edges };
 }
 
-/** The whole graph with the watchdog's findings, read at once (the incident's neighbourhood). */
-export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal, watchdog: boolean): Promise<RobotGraph> {
-  const [g, wd] = await Promise.all([fetchRobotTopology(client, signal), fetchFindings(client, signal, watchdog)]);
-  return { ...g, ...wd };
-}
 
 /**
  * Topic rates from the graph provider's pipeline graphs (`GET /functions/{id}/x-medkit-graph`, docs/graph.md):

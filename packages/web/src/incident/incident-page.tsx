@@ -28,6 +28,12 @@ import { LogsSection } from './logs-section';
 import { NeighbourhoodSection } from './neighbourhood-section';
 import { incidentReadPaths, incidentReads, incidentSettled, takePrefetched } from './incident-prefetch';
 
+/**
+ * How often an idle page reads the detail anyway: its events and the fault list already say when it changed, so
+ * this is a safety net only (an idle incident page makes a handful of requests a minute, not hundreds).
+ */
+const SAFETY_POLL_MS = 60_000;
+
 /** How often the detail and the recordings are read while the chosen occurrence's recording is being written. */
 const DUE_POLL_MS = 2000;
 
@@ -42,7 +48,7 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   // Read again at every fault event (a new occurrence, a heal) and whenever the fault list says otherwise than the
   // last read, keeping what is shown: the page never lags the stream or the list.
   const fresh = freshnessKey(faults, code);
-  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? reads.detail(signal), [client, base, code], due ? DUE_POLL_MS : 15_000, true, fresh);
+  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? reads.detail(signal), [client, base, code], due ? DUE_POLL_MS : SAFETY_POLL_MS, true, fresh);
   const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? reads.recordings(signal)).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0, true, fresh);
   const live = liveFault(faults.faults, code, id);
   const d = useMemo(() => (detail.data ? withLiveState(normalizeFaultDetail(detail.data, code), live) : undefined), [detail.data, code, live?.rawStatus, live?.occurrences]);

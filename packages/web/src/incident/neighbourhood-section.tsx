@@ -3,7 +3,8 @@
 import type { MedkitClient } from '@medkit/client';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
-import { fetchRobotGraph, neighbourhood } from '../graph/robot-graph';
+import { TOPOLOGY_PATHS, fetchFindings, fetchRobotTopology, findingsOf, neighbourhood } from '../graph/robot-graph';
+import { useWatched } from '../state/watch';
 import { GraphView } from '../graph/graph-view';
 import type { Severity } from '../model/severity';
 import { useApp } from '../ui/context';
@@ -12,7 +13,11 @@ import { backgroundTurn } from '../api/foreground';
 export function NeighbourhoodSection({ client, appId, worst }: { client: MedkitClient; appId: string; worst: Map<string, Severity> }) {
   const { health } = useApp();
   const watchdog = health ? health.plugins.includes('graph_watchdog') : undefined;
-  const graph = usePoll((signal) => backgroundTurn(signal).then(() => fetchRobotGraph(client, signal, watchdog!)), [client, watchdog], 10_000, watchdog !== undefined);
+  // Over the watch stream where the gateway has it (an idle incident page makes no requests for it), else polled.
+  const topology = usePoll((signal) => backgroundTurn(signal).then(() => fetchRobotTopology(client, signal)), [client], 10_000, watchdog !== undefined, undefined, TOPOLOGY_PATHS);
+  const wdWatched = useWatched(watchdog ? '/x-medkit-watchdog' : undefined);
+  const wdPolled = usePoll((signal) => fetchFindings(client, signal, watchdog!), [client, watchdog], 10_000, watchdog !== undefined && !wdWatched.live);
+  const graph = { error: topology.error, data: topology.data && { ...topology.data, ...(wdWatched.answer?.status === 200 ? { findings: findingsOf(wdWatched.answer.body) } : wdPolled.data) } };
   if (graph.error && !graph.data) return <ErrorNote error={graph.error} what="Graph" />;
   const g = graph.data;
   if (!g) return <p class="muted">Loading the graph…</p>;

@@ -4,9 +4,8 @@ import { useApp } from './context';
 import type { Connection } from './header';
 import { Overview } from './overview/overview';
 import { usePoll } from './hooks';
-import { fetchRobotTopology } from '../graph/robot-graph';
+import { TOPOLOGY_PATHS, fetchRobotTopology } from '../graph/robot-graph';
 
-const TOPOLOGY_PATHS = ['/x-medkit-topology', '/apps'];
 
 export function Home({ entityCount, connection }: { entityCount: number; connection: Connection }) {
   const { tree, health, client } = useApp();
