@@ -31,11 +31,11 @@ export interface DiscoveredParticipant extends ParticipantData {
 
 /** What a remote participant proved beyond announcing itself (bits of RemoteParticipant.proof). */
 export const ProofFlag = {
-  /** An SEDP endpoint announcement of it reached us (it found us and runs the reliable protocol). */
+  /** An SEDP endpoint announcement of it reached us (a proof only under DDS-Security: else it can be sent blind). */
   SEDP: 1,
-  /** A participant-message liveliness assertion of it reached us. */
+  /** A participant-message liveliness assertion of it reached us (likewise). */
   LIVELINESS: 2,
-  /** It sent an ACKNACK to one of our writers: it discovered us and runs the reliable protocol. */
+  /** It answered one of our writers: without DDS-Security, echoing our built-in writers' first SN (reachability-proof.ts). */
   RESPONDED: 4,
 } as const;
 
