@@ -270,7 +270,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private announce(): void {
     if (this.closed) return;
     this.lastAnnounce = Date.now();
-    this.spdp.announce(this.ds?.spdpLocators() ?? this.remotes.metaLocators());
+    this.spdp.announce(this.ds?.spdpLocators() ?? this.remotes.metaLocators(this.lastAnnounce));
   }
 
   /** The configured Fast DDS Discovery Servers and whether each answers (empty without ParticipantOptions.discoveryServers). */

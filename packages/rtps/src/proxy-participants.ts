@@ -240,10 +240,14 @@ export class ProxyParticipants {
     return out;
   }
 
-  /** Metatraffic locators of every known participant (where our SPDP announcements go). */
-  metaLocators(): Locator[] {
+  /** Metatraffic locators of the known participants (where our SPDP announcements go); given `now`, proven ones only under pressure. */
+  metaLocators(now?: number): Locator[] {
+    // Under pressure (a flood), our periodic announcement goes to proven participants only: the flood's announced
+    // locators would otherwise get it from us every period (a reflector). Newcomers got our reply at admission and
+    // get a probe per announcement of theirs (reachability-proof.ts).
+    const provenOnly = now !== undefined && this.underPressure(now);
     const out: Locator[] = [];
-    for (const r of this.byPrefix.values()) out.push(...r.metaLocators);
+    for (const r of this.byPrefix.values()) if (!provenOnly || r.proof !== 0) out.push(...r.metaLocators);
     return out;
   }
 

@@ -254,3 +254,14 @@ describe('proof by echo (issue 66, reachability-proof.ts)', () => {
     }
   });
 });
+
+describe('periodic announcements under pressure (issue 66: not a reflector)', () => {
+  it('go to proven participants only while the table is under pressure; to every one otherwise', () => {
+    const t = table(4);
+    for (let n = 1; n <= 4; n++) t.admit(data(n), Buffer.from([n]), 0);
+    t.prove(data(2).guidPrefix, ProofFlag.RESPONDED);
+    expect(t.stats(0).underPressure).toBe(true);
+    expect(t.metaLocators(0).map((l) => l.port)).toEqual([7412]);
+    expect(t.metaLocators().map((l) => l.port).sort()).toEqual([7411, 7412, 7413, 7414]);
+  });
+});
