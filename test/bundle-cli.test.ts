@@ -75,7 +75,7 @@ describe('the bundled command', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is what bin/medkit.js runs, with its assets', () => {
-    expect(readFileSync(MEDKIT_BIN, 'utf8')).toMatch(/import\('\.\.\/bundle\/main\.js'\)/);
+    expect(readFileSync(MEDKIT_BIN, 'utf8')).toMatch(/from '\.\.\/bundle\/main\.js'/);
     for (const f of ['main.js', 'assets/gateway/package.json', 'assets/gateway/config/secure.yaml', 'assets/web/dist/index.html']) expect(existsSync(join(BUNDLE_DIR, f)), f).toBe(true);
     const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/gateway/package.json'), 'utf8')) as { version: string }).version;
     expect(execFileSync(process.execPath, [MEDKIT_BIN, '--version'], { encoding: 'utf8' }).split('\n')[0]).toBe(`medkit ${version}`);

@@ -119,8 +119,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (problem) return 2;
     throw err;
   }
-  // Start-up's compiled code goes to the runtime's compile cache as soon as the gateway listens (bin/medkit.js turns
-  // it on), not only at a clean exit: a gateway that was killed or crashed starts as fast the next time (issue 69).
+  // With the runtime's compile cache on (NODE_COMPILE_CACHE, Node.js 22.1+; docs/deploy.md), start-up's compiled code
+  // is written as soon as the gateway listens, not only at a clean exit: a gateway that was killed or crashed starts
+  // as fast the next time (issue 69). No-op without the cache.
   (module as { flushCompileCache?: () => void }).flushCompileCache?.();
   // The summary counts what discovery lists: first let it catch up with the nodes already seen (bounded; the
   // entities line says when it has not).
