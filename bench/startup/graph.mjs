@@ -5,12 +5,13 @@
 // is polled every 10 ms: /api/v1/health until 200, then /api/v1/apps until it names every peer node. Per run: wall
 // time from spawn and the gateway process's CPU time (utime + stime from /proc) at each of the two moments.
 //
-//   node bench/startup/graph.mjs [--nodes 6] [--runs 10] [--domain D] [--bin FILE] [--no-compile-cache] [--json FILE]
+//   node bench/startup/graph.mjs [--nodes 6] [--runs 10] [--domain D] [--bin FILE] [--compile-cache] [--json FILE]
 //
 // --bin: the command to start; a .js file runs on this Node.js with the command's options (default: the checkout's
 // packages/cli/bin/medkit.js), anything else is run as it is (an installed tree's bin/medkit: its own pinned runtime).
-// The runtime's compile cache (packages/cli/bin/medkit.js) goes to a fresh directory per bench run, so run 1 starts
-// cold and fills it; --no-compile-cache turns it off (NODE_DISABLE_COMPILE_CACHE=1) for a comparison.
+// --compile-cache turns on the runtime's compile cache (NODE_COMPILE_CACHE, Node.js 22.1+; off by default, docs/deploy.md)
+// in a fresh directory per bench run, so run 1 starts cold and fills it; without it the cache is off.
+// NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE of the bench's own environment are not passed on.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,20 +31,20 @@ const { values: o } = parseArgs({
     runs: { type: 'string', default: '10' },
     domain: { type: 'string', default: process.env.BENCH_DOMAIN ?? '93' },
     bin: { type: 'string' },
-    'no-compile-cache': { type: 'boolean', default: false },
+    'compile-cache': { type: 'boolean', default: false },
     json: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (o.help) {
-  console.log('node bench/startup/graph.mjs [--nodes N] [--runs N] [--domain D] [--bin FILE] [--no-compile-cache] [--json FILE]');
+  console.log('node bench/startup/graph.mjs [--nodes N] [--runs N] [--domain D] [--bin FILE] [--compile-cache] [--json FILE]');
   process.exit(0);
 }
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODES = Number(o.nodes), RUNS = Number(o.runs), DOMAIN = Number(o.domain);
 const BIN = o.bin ? (isAbsolute(o.bin) ? o.bin : resolve(o.bin)) : join(ROOT, 'packages/cli/bin/medkit.js');
 const names = Array.from({ length: NODES }, (_, i) => `startup_peer_${i}`);
-const cacheDir = mkdtempSync(join(tmpdir(), 'medkit-compile-cache-'));
+const cacheDir = o['compile-cache'] ? mkdtempSync(join(tmpdir(), 'medkit-compile-cache-')) : undefined;
 
 /** The peers, each announced (its `ready` line: participant, endpoints and ros_discovery_info sample exist). */
 async function startPeers() {
@@ -59,7 +60,8 @@ async function startPeers() {
 
 function spawnGateway(port, dir) {
   const args = ['gateway', '--domain', String(DOMAIN), '--localhost-only', '--port', String(port), '--data-dir', dir, '--log-level', 'warn'];
-  const env = { ...process.env, NODE_COMPILE_CACHE: cacheDir, ...(o['no-compile-cache'] ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}) };
+  const { NODE_COMPILE_CACHE: _c, NODE_DISABLE_COMPILE_CACHE: _d, ...inherited } = process.env;
+  const env = { ...inherited, ...(cacheDir ? { NODE_COMPILE_CACHE: cacheDir } : {}) };
   if (BIN.endsWith('.js')) return spawn(process.execPath, [...NODE_RUNTIME_FLAGS, BIN, ...args], { cwd: ROOT, env, stdio: 'ignore' });
   return spawn(BIN, args, { cwd: ROOT, env, stdio: 'ignore' });
 }
@@ -100,18 +102,18 @@ try {
   for (let i = 0; i < RUNS; i++) results.push(await once_());
 } finally {
   for (const p of peers) p.child.kill('SIGTERM');
-  rmSync(cacheDir, { recursive: true, force: true });
+  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
 }
 const loadEnd = loadavg();
 
 const m = machine();
 const fmt = (xs) => `${Math.round(quantile(xs, 0.5))} / ${Math.round(Math.max(...xs))}`;
 console.log(`machine: ${m.nproc} × ${m.model}, ${m.memTotalGB} GB, bench on Node.js ${m.node}`);
-console.log(`command: node bench/startup/graph.mjs ${process.argv.slice(2).join(' ')}; gateway: ${BIN}${BIN.endsWith('.js') ? ` on this Node.js with ${NODE_RUNTIME_FLAGS.join(' ')}` : ''}; compile cache ${o['no-compile-cache'] ? 'off' : 'on (fresh: run 1 fills it)'}`);
+console.log(`command: node bench/startup/graph.mjs ${process.argv.slice(2).join(' ')}; gateway: ${BIN}${BIN.endsWith('.js') ? ` on this Node.js with ${NODE_RUNTIME_FLAGS.join(' ')}` : ''}; compile cache ${cacheDir ? 'on (fresh: run 1 fills it)' : 'off'}`);
 console.log(`date: ${new Date().toISOString()}; ${NODES} Cyclone DDS peers on domain ${DOMAIN} (loopback), ${RUNS} runs; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}, at end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`);
 console.log('\n| runs | /health wall ms median / max | /health CPU ms median / max | all nodes on /apps wall ms median / max | CPU ms then, median / max |');
 console.log('|---|---|---|---|---|');
 const row = (label, rs) => console.log(`| ${label} | ${fmt(rs.map((r) => r.health.wall))} | ${fmt(rs.map((r) => r.health.cpu))} | ${fmt(rs.map((r) => r.apps.wall))} | ${fmt(rs.map((r) => r.apps.cpu))} |`);
 row(`all ${RUNS}`, results);
 if (RUNS > 1) row(`2–${RUNS} (after the first)`, results.slice(1));
-if (o.json) writeFileSync(o.json, JSON.stringify({ date: new Date().toISOString(), machine: m, load, loadEnd, nodes: NODES, bin: BIN, compileCache: !o['no-compile-cache'], results }, null, 2));
+if (o.json) writeFileSync(o.json, JSON.stringify({ date: new Date().toISOString(), machine: m, load, loadEnd, nodes: NODES, bin: BIN, compileCache: Boolean(cacheDir), results }, null, 2));
