@@ -31,6 +31,35 @@ export const SHARED_WITH_PLUGINS = ['@medkit/plugin-api', '@medkit/sovd', '@medk
 const INLINED_THIRD_PARTY = ['@sinclair/typebox'];
 
 const matches = (id, name) => id === name || id.startsWith(`${name}/`);
+
+/**
+ * CommonJS packages the bundle loads with require() instead of import. Node.js reads and scans the whole source of
+ * every CommonJS module an ES module imports, to find its export names (cjs-module-lexer, in JavaScript on Node.js
+ * 20): 0.3–0.4 s of a gateway's start-up CPU (docs/benchmarks.md, "Start-up (issue 69)"). require() needs no
+ * scan and gives the same object (module.exports is the default import; named imports are its properties). Only
+ * packages whose import and require both load the same file (no ESM build of their own) are listed, so a
+ * package is never loaded twice.
+ */
+export const REQUIRED_CJS = ['fastify', '@fastify/', 'pino', 'ajv', 'better-sqlite3', 'yaml'];
+const requiredCjs = (id) => REQUIRED_CJS.some((n) => (n.endsWith('/') ? id.startsWith(n) : matches(id, n)));
+const REQUIRE = '__medkitRequire';
+// The import statements rolldown writes for an external (default and/or named bindings; no namespace imports).
+const IMPORT_STATEMENT = /import\s*([A-Za-z_$][\w$]*)?\s*,?\s*(?:\{([^}]*)\})?\s*from\s*"([^"]+)";?/g;
+
+/** `import D, { a, b as c } from "x"` of a REQUIRED_CJS package as `const D = require("x"), { a, b: c } = D;`. */
+export function requireCommonJs(code) {
+  let changed = false;
+  const out = code.replace(IMPORT_STATEMENT, (whole, def, named, id) => {
+    if (!requiredCjs(id)) return whole;
+    changed = true;
+    const binding = named === undefined ? undefined : `{${named.split(',').map((n) => n.trim()).filter(Boolean).map((n) => n.replace(/\s+as\s+/, ':')).join(',')}}`;
+    const req = `${REQUIRE}(${JSON.stringify(id)})`;
+    if (def && binding) return `const ${def}=${req},${binding}=${def};`;
+    return `const ${def ?? binding}=${req};`;
+  });
+  if (!changed) return code;
+  return `import{createRequire as __medkitCreateRequire}from"node:module";const ${REQUIRE}=__medkitCreateRequire(import.meta.url);${out}`;
+}
 /** Whether a bare import stays an import of node_modules in the bundle. */
 export function isExternal(id) {
   if (id.startsWith('.') || id.startsWith('/') || id.startsWith('\0')) return false;
@@ -97,6 +126,13 @@ export async function bundle() {
         transform(code, id) {
           if (!id.startsWith(PACKAGES) || !code.includes('import.meta.url')) return null;
           return { code: rewriteAssetUrls(code, id, assets), map: null };
+        },
+      },
+      {
+        name: 'medkit-require-cjs',
+        renderChunk(code) {
+          const out = requireCommonJs(code);
+          return out === code ? null : { code: out, map: null };
         },
       },
     ],

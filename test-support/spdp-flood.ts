@@ -2,7 +2,7 @@
 // prefixes, lease 0x7fffffff s) over real UDP to a participant's SPDP port, from several source
 // addresses in 127.0.0.0/8. Bounded in count and paced, so it ends by itself.
 import dgram from 'node:dgram';
-import { spdpDatagram } from './rtps-fuzz/datagrams.js';
+import { acknack, Bytes, ENTITY, sn, spdpDatagram } from './rtps-fuzz/datagrams.js';
 import { prng } from './rtps-fuzz/prng.js';
 
 /** The longest lease SPDP can say: 0x7fffffff seconds (68 years). */
@@ -29,6 +29,17 @@ export interface FloodOptions {
   leaseSec?: number;
   /** Stops early when true (checked between batches). */
   stop?: () => boolean;
+  /**
+   * Each announcement followed, in its datagram, by a blind ACKNACK (SN 1) from the fake's SEDP publications reader
+   * to the target's writer: what used to prove a participant (issue 66).
+   */
+  blindAcknack?: boolean;
+}
+
+/** A blind ACKNACK from `prefix`'s SEDP publications reader, appended to an SPDP datagram of it. */
+function withBlindAcknack(d: Buffer, count: number): Buffer {
+  const tail = acknack(new Bytes(), { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, base: sn(1n), numBits: 0, words: [], count });
+  return Buffer.concat([d, tail.done()]);
 }
 
 /** Sends the flood; resolves with the number of datagrams sent once done. */
@@ -52,7 +63,8 @@ export async function floodSpdp(o: FloodOptions): Promise<number> {
       for (let i = 0; i < batch && sent < o.count; i++, sent++) {
         const prefix = Buffer.alloc(12);
         for (let j = 0; j < 12; j++) prefix[j] = Math.floor(rand() * 256);
-        const d = spoofedSpdp(prefix, o.domainId, o.leaseSec);
+        const spdp = spoofedSpdp(prefix, o.domainId, o.leaseSec);
+        const d = o.blindAcknack ? withBlindAcknack(spdp, sent + 1) : spdp;
         const s = sockets[sent % sockets.length];
         for (const port of o.ports) pending.push(new Promise((resolve) => s.send(d, port, '127.0.0.1', () => resolve())));
       }

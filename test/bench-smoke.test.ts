@@ -207,6 +207,12 @@ describeWith(CYCLONE, 'bench commands with the Cyclone test peer (smoke runs)', 
     expect(out).toMatch(/median ratio of 1 runs: \d+% of Cyclone/);
   }, 60_000);
 
+  it('startup/graph.mjs: two runs on a two-node graph', async () => {
+    const out = await bench('startup/graph.mjs', ['--nodes', '2', '--runs', '2', '--domain', String(DOMAIN)], { env: env() });
+    // Wall and CPU medians at /health and at both nodes listed on /apps: "median / max".
+    for (const cell of row(out, 'all 2').slice(1, 5)) positive(cell.split(' / ')[0]);
+  }, 60_000);
+
   it('rtps/heavy-keep-last.mjs: 3 s', async () => {
     const out = await bench('rtps/heavy-keep-last.mjs', ['--domain', String(DOMAIN), '--seconds', '3', '--every', '1000'], { env: env() });
     positive(/total: (\d+) received, \d+ missing/.exec(out)![1]);

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_DIR, chunkName, isExternal, rewriteAssetUrls } from '../scripts/bundle-cli.mjs';
+import { BUNDLE_DIR, chunkName, isExternal, requireCommonJs, rewriteAssetUrls } from '../scripts/bundle-cli.mjs';
 import { buildGateway, freePort, MEDKIT_BIN, REPO_ROOT, runMedkit } from '../test-support/medkit-cli.js';
 import { waitFor } from '../test-support/processes.js';
 
@@ -44,6 +44,18 @@ describe('what the bundle inlines', () => {
   it('the application packages and TypeBox; not what outside plugins import, nor other third-party code', () => {
     for (const id of ['@medkit/gateway', '@medkit/fleet', '@medkit/plugin-opcua', '@sinclair/typebox', '@sinclair/typebox/value', './x.js']) expect(isExternal(id), id).toBe(false);
     for (const id of ['@medkit/plugin-api', '@medkit/sovd', '@medkit/ros2', '@medkit/rtps', 'fastify', 'better-sqlite3', 'node-opcua', 'node:fs']) expect(isExternal(id), id).toBe(true);
+  });
+});
+
+describe('CommonJS packages in the bundle', () => {
+  it('are required, not imported (no export-name scan at start-up), with the same bindings', () => {
+    const out = requireCommonJs('import Fastify,{LogController as L, x}from"fastify";import{Ajv}from"ajv";import pino from"pino";import{API_BASE}from"@medkit/sovd";');
+    expect(out).toContain('const Fastify=__medkitRequire("fastify"),{LogController:L,x}=Fastify;');
+    expect(out).toContain('const {Ajv}=__medkitRequire("ajv");');
+    expect(out).toContain('const pino=__medkitRequire("pino");');
+    expect(out).toContain('import{API_BASE}from"@medkit/sovd";');
+    expect(out.startsWith('import{createRequire as __medkitCreateRequire}from"node:module";')).toBe(true);
+    expect(requireCommonJs('import{API_BASE}from"@medkit/sovd";')).toBe('import{API_BASE}from"@medkit/sovd";');
   });
 });
 

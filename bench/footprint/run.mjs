@@ -23,6 +23,8 @@
 // the demo's launcher passes them too); --node-flags '' measures with Node's defaults, --node-flags='…' with others (the = is needed;
 // the demo gets them through its launcher's --node-options). Two runs at once on other --domain values pair two sets of options.
 // --set KEY=VALUE (repeatable) is passed to `medkit gateway` (e.g. --set metrics.enabled=false to price a feature).
+// --installed DIR runs the gateway from an installed tree (dist-packages/linux-<arch>/medkit-<v>/, `npm run package`)
+// on its own pinned Node.js runtime instead of the checkout's command on this Node.js.
 // Build first (`npm run build`), then e.g.
 //   node bench/footprint/run.mjs plain graph demo --load [--settle 20] [--window 10] [--load-seconds 60] [--json out.json]
 //   node bench/footprint/run.mjs graph --growth
@@ -65,6 +67,7 @@ const { values: o, positionals } = parseArgs({
     'soak-warmup': { type: 'string', default: '300' },
     json: { type: 'string' },
     'node-flags': { type: 'string' },
+    installed: { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
@@ -85,7 +88,9 @@ const DOMAIN = Number(o.domain), PER_PROCESS = Number(o['per-process']);
 const NODE_FLAGS = o['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : o['node-flags'].split(/\s+/).filter(Boolean);
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const MEDKIT = here('../../packages/cli/bin/medkit.js');
+// --installed DIR: an installed tree (dist-packages/linux-<arch>/medkit-<v>/): its pinned runtime and its command.
+const MEDKIT = o.installed ? join(o.installed, 'node_modules/medkit/bin/medkit.js') : here('../../packages/cli/bin/medkit.js');
+const GATEWAY_RUNTIME = o.installed ? join(o.installed, 'node/bin/node') : process.execPath;
 const DEMO = here('../../packages/demo/dist/launch.js');
 const MANIFEST = here('../../examples/amr/manifest.yaml');
 const ROOT = here('../../');
@@ -99,8 +104,8 @@ const cleanups = [];
 let dirs = 0;
 
 /** Spawns a process with its output kept (last lines, for errors). */
-function start(args, extraEnv = env) {
-  const child = spawn(process.execPath, args, { env: extraEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args, extraEnv = env, runtime = process.execPath) {
+  const child = spawn(runtime, args, { env: extraEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.tail = [];
   const keep = (d) => child.tail.push(...d.toString().split('\n').filter(Boolean)) > 40 && child.tail.splice(0, child.tail.length - 40);
   child.stdout.on('data', keep);
@@ -133,7 +138,7 @@ async function startGateway(flags) {
   const port = await freePort();
   const args = [...NODE_FLAGS, MEDKIT, 'gateway', '--port', String(port), '--data-dir', join(work, `data${dirs++}`), '--log-level', 'error', ...o.set.flatMap((kv) => ['--set', kv]), ...flags];
   const t0 = performance.now();
-  const child = start(args);
+  const child = start(args, env, GATEWAY_RUNTIME);
   const t1 = await firstOk(`http://127.0.0.1:${port}/api/v1/health`, child);
   return { label: 'gateway', pid: child.pid, child, base: `http://127.0.0.1:${port}/api/v1`, startupMs: t1 - t0, command: `node ${rel(args.join(' '))}` };
 }

@@ -10,21 +10,23 @@
 // Build first (`npm run build`), then:
 //   node bench/startup/run.mjs [--runs 15] [--json out.json] [--compare-flags='…']
 // --compare-flags adds a variant `bundle, other options`: the bundle with those Node.js options instead of the
-// command's own (e.g. the options before a change), in the same alternation.
+// command's own (e.g. the options before a change), in the same alternation. --compare-bin=FILE adds a variant
+// `FILE`: another copy of bin/medkit.js with its bundle (e.g. the build before a change), with the command's options.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../test-support/servers/ports.mjs';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
-import { CLK_TCK, machine } from '../footprint/proc.mjs';
+import { machine } from '../footprint/proc.mjs';
+import { cpuMs, quantile } from './proc-time.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, 'compare-flags': { type: 'string' }, help: { type: 'boolean', default: false } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, 'compare-flags': { type: 'string' }, 'compare-bin': { type: 'string' }, help: { type: 'boolean', default: false } } });
 if (o.help) {
-  console.log("node bench/startup/run.mjs [--runs N] [--json FILE] [--compare-flags='…']");
+  console.log("node bench/startup/run.mjs [--runs N] [--json FILE] [--compare-flags='…'] [--compare-bin=FILE]");
   process.exit(0);
 }
 const RUNS = Number(o.runs);
@@ -44,12 +46,7 @@ if (o['compare-flags'] !== undefined) {
   const other = o['compare-flags'].split(/\s+/).filter(Boolean);
   VARIANTS[`bundle with ${other.join(' ') || 'Node defaults'}`] = (port, dir) => [...other, join(ROOT, 'packages/cli/bin/medkit.js'), ...gatewayArgs(port, dir)];
 }
-
-function cpuMs(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
+if (o['compare-bin'] !== undefined) VARIANTS[o['compare-bin']] = (port, dir) => [...NODE_RUNTIME_FLAGS, o['compare-bin'], ...gatewayArgs(port, dir)];
 
 async function once_(variant) {
   const port = await freePort();
@@ -71,11 +68,6 @@ async function once_(variant) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 
 const load = loadavg();
 const results = Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, []]));

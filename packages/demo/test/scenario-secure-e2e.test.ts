@@ -36,8 +36,9 @@ describeWith(OPENSSL, 'the demo over SROS2', () => {
       const island = await security(islandApi);
       expect(island).toMatchObject({ secured: true, enclave: '/demo/island_gateway', peers_authenticated: 2, peers_refused: 0, endpoints_refused: 0 });
       expect(new Set(island.peers.map((p) => p.subject))).toEqual(new Set(['CN=/demo/safety_island']));
-      const warnings = ((await http(`${api}/health`)).body.warnings ?? []).map((w: { code: string }) => w.code);
-      expect(warnings.filter((c: string) => c.startsWith('ros_'))).toEqual([]);
+      // With their messages, so that a failure names the stream or peer.
+      const warnings: Array<{ code: string; message: string }> = (await http(`${api}/health`)).body.warnings ?? [];
+      expect(warnings.filter((w) => w.code.startsWith('ros_')).map((w) => `${w.code}: ${w.message}`)).toEqual([]);
     });
 
     it('shows a participant without the keystore nothing of the robot but its bare participants', async () => {

@@ -13,8 +13,10 @@ export interface HealthWarning {
 /**
  * 3: medkit adds codes beyond the reference's two (hybrid_fallback, ros_no_peers, ros_no_nodes,
  * ros_unavailable, ros_disabled, ...); the spec's rule is that adding a code bumps the version.
+ * 4: what cannot reach the gateway says so (issue 66): ros_stream_stuck, ros_discovery_refusing,
+ * ros_requests_unanswered, ros_samples_refused, native_part_not_loaded, plugin warnings that degrade.
  */
-export const WARNING_SCHEMA_VERSION = 3;
+export const WARNING_SCHEMA_VERSION = 4;
 
 export interface HealthContribution {
   /** Top-level fields merged into the /health body (e.g. `discovery`, `peers`, `x-medkit-ros`). */
@@ -44,6 +46,9 @@ export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
   // turned away by a participant table full of proven participants (docs/ros2.md "Never blind").
   'ros_stream_stuck',
   'ros_discovery_refusing',
+  // A live node's service no longer answers the gateway's calls (each times out): its parameters, operations or
+  // the like cannot be used (docs/ros2.md "Never blind").
+  'ros_requests_unanswered',
   // A configured plugin could not start; a configured peer gateway does not answer.
   'plugin_disabled',
   'peer_offline',

@@ -359,6 +359,11 @@ export interface PluginFaultEvent {
 export interface PluginWarning {
   code: string;
   message: string;
+  /**
+   * [ours] The plugin cannot do part of its job (a rule whose input is dead): `/health` says `degraded`, as for the
+   * gateway's own degrading warnings (docs/api.md "Health"). Default: a notice. Ignored by gateways before it.
+   */
+  degrades?: boolean;
 }
 
 /** What the gateway hands a plugin in `setContext`; the members reading its settings and registries are in host-access.ts. */

@@ -3,11 +3,15 @@
 // GRAPH_LATENCY_BUDGET for a chain whose messages arrive too old, value rules from the configuration (an
 // expression over two fields with an enable condition) and over REST (a /diagnostics key), each raised with the
 // offending names in its description and healed when the peers publish healthy data again; the value-rule routes'
-// answers to bad input, and REST rules kept across a gateway restart.
+// answers to bad input, and REST rules kept across a gateway restart. Issue 66: a forged GAP and HEARTBEAT in the
+// name of the rule's writer leave the rule working, and a rule input that falls silent degrades /health.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RosContext } from '@medkit/ros2';
+import { Bytes, gap, header, heartbeat, sn } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { FakePeer } from '../../../test-support/rtps-fuzz/fake-peer.js';
 import { CYCLONE, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
@@ -31,7 +35,7 @@ describeWith(CYCLONE, 'topic detectors against Cyclone DDS peers', () => {
   let pipe: GraphPeer;
   let timer: NodeJS.Timeout | undefined;
   /** What the peers publish on every round; the tests change it. */
-  const traffic = { tfAgeMs: 5, mapOn: false, latencyMs: 10, x: 0, y: 0, rejected: 0 };
+  const traffic = { tfAgeMs: 5, mapOn: false, latencyMs: 10, x: 0, y: 0, rejected: 0, pipeOn: true };
 
   const flags = (storage: string) => ({
     'ros.enabled': true,
@@ -79,7 +83,7 @@ describeWith(CYCLONE, 'topic detectors against Cyclone DDS peers', () => {
       void Promise.all([
         base.send(`tf odom base_link ${t.tfAgeMs}`),
         t.mapOn ? map.send('tf map odom 5') : undefined,
-        pipe.send(`point pipe/out ${t.latencyMs} ${t.x} ${t.y}`),
+        t.pipeOn ? pipe.send(`point pipe/out ${t.latencyMs} ${t.x} ${t.y}`) : undefined,
         pipe.send(`diag gps_gate rejected ${t.rejected}`),
       ])
         .catch(() => undefined)
@@ -137,6 +141,57 @@ describeWith(CYCLONE, 'topic detectors against Cyclone DDS peers', () => {
     // Disabled (|x| ≤ 0.1): samples stop counting, the window drains and the fault heals.
     traffic.x = 0;
     await inStatus('PIPE_DRIFT', 'HEALED');
+  }, 120_000);
+
+  it("a forged GAP (1 to 2^40) and HEARTBEAT (first = last = 2^40) in the name of the rule's writer change nothing: the rule still raises and heals (issue 66)", async () => {
+    // An observer on the domain learns what an attacker would: the writer's GUID, the gateway's reader and its port.
+    const observer = await RosContext.create({ domainId: DOMAIN, localhostOnly: true });
+    const attacker = await FakePeer.open();
+    try {
+      const found = await eventually(async () => {
+        const eps = observer.participant.endpoints().filter((e) => e.topicName === 'rt/pipe/out');
+        const writer = eps.find((e) => e.kind === 'writer');
+        const gateways = observer.participant.participants().filter((p) => p.vendorId === observer.participant.vendorId);
+        const reader = eps.find((e) => e.kind === 'reader' && gateways.some((p) => p.guidPrefix === e.participantGuidPrefix));
+        const gw = gateways.find((p) => p.guidPrefix === reader?.participantGuidPrefix);
+        const port = reader?.unicastLocators[0]?.port ?? gw?.defaultUnicastLocators[0]?.port;
+        return writer && reader && port ? { writer, reader, port } : undefined;
+      }, "the /pipe/out writer and the gateway's reader of it", 30_000);
+      const prefix = Buffer.from(found.writer.guid.slice(0, 24), 'hex');
+      const ids = { readerId: parseInt(found.reader.guid.slice(24), 16), writerId: parseInt(found.writer.guid.slice(24), 16) };
+      const forged = header(new Bytes(), prefix, 0x0110);
+      gap(forged, { ...ids, start: sn(1n), base: sn(2n ** 40n), numBits: 0, words: [] });
+      heartbeat(forged, { ...ids, first: sn(2n ** 40n), last: sn(2n ** 40n), count: 0x7fffffff });
+      await attacker.send(forged.done(), found.port);
+      // Before issue 66 the stream stopped for good here, and the rule never raised.
+      traffic.x = 10;
+      traffic.y = 1;
+      await inStatus('PIPE_DRIFT', 'CONFIRMED');
+      traffic.x = 0;
+      await inStatus('PIPE_DRIFT', 'HEALED');
+      const health = (await http(`${g.url}/api/v1/health`)).body;
+      expect(health.warnings.map((w: { code: string }) => w.code)).not.toContain('ros_stream_stuck');
+    } finally {
+      attacker.close();
+      await observer.close();
+    }
+  }, 120_000);
+
+  it("a rule input that falls silent while its publisher lives degrades /health naming rule and topic, until it flows again (issue 66)", async () => {
+    const silent = (h: { warnings: { code: string; message: string }[] }) => h.warnings.find((w) => w.code === 'graph_watchdog.value_rule_input_silent');
+    traffic.pipeOn = false;
+    try {
+      const health = await eventually(async () => {
+        const h = (await http(`${g.url}/api/v1/health`)).body;
+        return silent(h) ? h : undefined;
+      }, 'the silent input on /health', 60_000);
+      expect(health.status).toBe('degraded');
+      expect(silent(health)!.message).toMatch(/rule lateral: nothing on \/pipe\/out for \d+(\.\d)? s \(it came every \d+ ms\) although \S+ still publishes it/);
+      expect((await watchdog()).detectors.value.silent_inputs).toContainEqual(expect.objectContaining({ rule: 'lateral', input: '/pipe/out' }));
+    } finally {
+      traffic.pipeOn = true;
+    }
+    await eventually(async () => !silent((await http(`${g.url}/api/v1/health`)).body), 'the warning gone once /pipe/out flows', 30_000);
   }, 120_000);
 
   it('a value rule over REST on a /diagnostics key raises under the watchdog App and heals; deleting it clears the fault', async () => {

@@ -345,6 +345,54 @@ describe('value detector', () => {
     expect(s.det.warnings()).toEqual([]);
   });
 
+  it('an input that came regularly and fell silent while its publisher lives degrades /health, naming rule, topic and node; it clears when the input is back (issue 66)', () => {
+    const s = detector();
+    s.det.create({ fault_code: 'ODOM_DRIFT', sources: { a: '/odom.twist.twist.linear.x', r: 'diag:gps_gate/rejected' }, value: 'a + r', stat: 'max', op: '>', threshold: 5 });
+    s.t.publish('/odom', 'w', 'nav_msgs/msg/Odometry');
+    s.t.publish('/diagnostics', 'd', 'diagnostic_msgs/msg/DiagnosticArray');
+    s.sweep();
+    const odom = () => s.t.emit('/odom', { twist: { twist: { linear: { x: 1 } } } });
+    const diag = () => s.t.emit('/diagnostics', { status: [{ name: 'gps_gate', values: [{ key: 'rejected', value: '0' }] }] });
+    for (let i = 0; i < 6; i++) {
+      odom();
+      diag();
+      s.advance(100);
+    }
+    s.sweep();
+    expect(s.det.warnings()).toEqual([]);
+    // /odom stops; /diagnostics goes on (the rule keeps evaluating /odom's last value: no alarm could ever come of it).
+    for (let i = 0; i < 50; i++) {
+      diag();
+      s.advance(100);
+    }
+    s.sweep();
+    const w = s.det.warnings();
+    expect(w).toEqual([{ code: 'value_rule_input_silent', degrades: true, message: expect.stringMatching(/^1 value rule input\(s\) fell silent.*rule vr_1: nothing on \/odom for 5\.1 s \(it came every 100 ms\) although w still publishes it/) }]);
+    expect(s.det.status().silent_inputs).toEqual([{ rule: 'vr_1', input: '/odom', silent_ms: 5100, period_ms: 100, publishers: ['w'] }]);
+    odom();
+    expect(s.det.warnings()).toEqual([]);
+    // An input whose publisher left is a topic the rule waits for, not a silent one.
+    s.advance(10_000);
+    s.t.unpublish('/odom', 'w');
+    s.t.unpublish('/diagnostics', 'd');
+    s.sweep();
+    expect(s.det.warnings().map((x) => x.code)).toEqual(['value_rule_topic_unknown']);
+  });
+
+  it('an input heard only now and then (an event topic) is never called silent', () => {
+    const s = detector();
+    s.det.create({ fault_code: 'EVENTS', sources: { v: '/events.x' }, stat: 'max', op: '>', threshold: 5 });
+    s.t.publish('/events', 'w', 'geometry_msgs/msg/Point');
+    s.sweep();
+    for (let i = 0; i < 3; i++) {
+      s.t.emit('/events', { x: 1 });
+      s.advance(100);
+    }
+    s.advance(60_000);
+    s.sweep();
+    expect(s.det.warnings()).toEqual([]);
+  });
+
   it('an unreadable rule store is a warning', () => {
     const s = detector({ store: Object.assign(new MemoryRuleStore(), { broken: 'the file is not JSON' }) });
     expect(s.det.warnings()).toEqual([{ code: 'value_rule_store', message: 'the value rule store cannot be used: the file is not JSON' }]);

@@ -54,6 +54,7 @@ export { Publisher } from './topics/publisher.js';
 export { Subscription, type MessageCallback, type MessageInfo, type SubscriptionOptions } from './topics/subscription.js';
 export { DEFAULT_MAX_DECODED_VALUES, DEFAULT_SAMPLE_BYTES_BY_TYPE, sampleBytesFor, type SampleLimits, type SampleRefusal } from './topics/sample-limits.js';
 
+export { UnansweredCalls, UNANSWERED_AFTER, type UnansweredServer } from './services/unanswered-calls.js';
 export { ServiceClient, type ChosenServer, type ServiceCallOptions, type ServiceClientOptions } from './services/service-client.js';
 export { ServiceServer, type RequestInfo, type ServiceHandler, type ServiceServerOptions, type ServiceServerStats } from './services/service-server.js';
 export { conventionForVendor, type ServiceConvention } from './services/conventions.js';

@@ -6,6 +6,7 @@ import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { remaining, withDeadline } from '../src/client/deadline.js';
 import { RosAbortedError, RosTimeoutError } from '../src/client/errors.js';
+import { FORGET_AFTER_MS, UNANSWERED_AFTER, UnansweredCalls } from '../src/services/unanswered-calls.js';
 
 const warnings: Error[] = [];
 const onWarning = (w: Error) => warnings.push(w);
@@ -57,5 +58,30 @@ describe('timeout message of a step of a longer call', () => {
     // Without a budget the step's own deadline is named, as before.
     const own = await withDeadline('call', { timeoutMs: 10 }, () => {}).catch((e: unknown) => e);
     expect((own as Error).message).toBe('call: no answer within 10 ms');
+  });
+});
+
+describe('servers that stop answering (issue 66)', () => {
+  it('are listed after UNANSWERED_AFTER timeouts in a row, until a call is answered, the server leaves, or FORGET_AFTER_MS without calls', () => {
+    const u = new UnansweredCalls();
+    u.timedOut('/n/get_parameters', 'aa', 1000, 4000);
+    expect(u.list(4000)).toEqual([]); // one timeout is a slow reply
+    u.timedOut('/n/get_parameters', 'aa', 5000, 8000);
+    expect(u.list(8000)).toEqual([{ service: '/n/get_parameters', serverGuid: 'aa', timedOut: UNANSWERED_AFTER, since: 1000, lastAt: 8000 }]);
+    u.answered('/n/get_parameters', 'aa');
+    expect(u.list(8000)).toEqual([]);
+    for (const t of [1, 2]) u.timedOut('/m/x', 'bb', t, t);
+    u.gone('bb');
+    expect(u.list(3)).toEqual([]);
+    for (const t of [1, 2]) u.timedOut('/m/x', 'cc', t, t);
+    expect(u.list(2 + FORGET_AFTER_MS)).toEqual([]);
+  });
+
+  it('hold at most 256 servers whatever the graph does', () => {
+    const u = new UnansweredCalls();
+    for (let i = 0; i < 1000; i++) for (const t of [1, 2]) u.timedOut(`/s${i}`, `g${i}`, t, t);
+    const listed = u.list(3);
+    expect(listed).toHaveLength(256);
+    expect(listed[255].service).toBe('/s999');
   });
 });

@@ -6,6 +6,7 @@ import { BuiltinEndpoint, SecureBuiltinEndpoint } from './discovery-spdp-data.js
 import { EntityId, guidToBytes, type Guid } from './guid.js';
 import { encodeInlineQos, parseInlineQos } from './inline-qos.js';
 import { encodeParticipantMessage } from './liveliness.js';
+import type { Locator } from './locator.js';
 import type { MessageBuilder } from './outgoing.js';
 import type { ResolvedOptions } from './participant-options.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
@@ -63,6 +64,7 @@ export class SedpBuiltins {
   /** The secure SEDP and participant-message endpoints, only with DDS-Security. */
   readonly secure?: { pubWriter: ReliableWriter; subWriter: ReliableWriter; msgWriter: ReliableWriter; pubReader: ReliableReader; subReader: ReliableReader; msgReader: ReliableReader };
   private readonly prefix: Buffer;
+  private readonly out: MessageBuilder;
   /** Our liveliness goes on the secure participant-message writer (governance liveliness_protection_kind not NONE). */
   private readonly secureLiveliness: boolean;
 
@@ -75,12 +77,14 @@ export class SedpBuiltins {
     secure = false,
     protect?: (entityId: number) => ((submessage: Buffer) => Buffer) | undefined,
     secureLiveliness = false,
+    /** The first SN of the plain built-in writers (reachability-proof.ts). */
+    firstSn = 1,
   ) {
     this.prefix = Buffer.from(prefixHex, 'hex');
     this.secureLiveliness = secure && secureLiveliness;
     type Protect = ((submessage: Buffer) => Buffer) | undefined;
-    const w = (entityId: number, prot?: Protect) =>
-      new ReliableWriter({ entityId, prefixHex, qos: BUILTIN_QOS, fragmentSize: opts.fragmentSize, maxSamples: opts.limits.maxSamples, heartbeatPeriodMs: opts.heartbeatPeriodMs, protect: prot }, out);
+    const w = (entityId: number, prot?: Protect, first?: number) =>
+      new ReliableWriter({ entityId, prefixHex, qos: BUILTIN_QOS, fragmentSize: opts.fragmentSize, maxSamples: opts.limits.maxSamples, heartbeatPeriodMs: opts.heartbeatPeriodMs, protect: prot, firstSn: first }, out);
     const r = (entityId: number, prot?: Protect) =>
       new ReliableReader(
         {
@@ -95,9 +99,10 @@ export class SedpBuiltins {
         },
         out,
       );
-    this.pubWriter = w(EntityId.SEDP_PUBLICATIONS_WRITER);
-    this.subWriter = w(EntityId.SEDP_SUBSCRIPTIONS_WRITER);
-    this.msgWriter = w(EntityId.PARTICIPANT_MESSAGE_WRITER);
+    this.out = out;
+    this.pubWriter = w(EntityId.SEDP_PUBLICATIONS_WRITER, undefined, firstSn);
+    this.subWriter = w(EntityId.SEDP_SUBSCRIPTIONS_WRITER, undefined, firstSn);
+    this.msgWriter = w(EntityId.PARTICIPANT_MESSAGE_WRITER, undefined, firstSn);
     this.pubReader = r(EntityId.SEDP_PUBLICATIONS_READER);
     this.subReader = r(EntityId.SEDP_SUBSCRIPTIONS_READER);
     this.msgReader = r(EntityId.PARTICIPANT_MESSAGE_READER);
@@ -127,6 +132,23 @@ export class SedpBuiltins {
   writers(): ReliableWriter[] {
     const plain = [this.pubWriter, this.subWriter, this.msgWriter];
     return this.secure ? [...plain, this.secure.pubWriter, this.secure.subWriter, this.secure.msgWriter] : plain;
+  }
+
+  /**
+   * One datagram with a HEARTBEAT of each plain built-in writer to a participant we have not linked (on probation):
+   * its readers' answer echoes our first SN, which proves it (reachability-proof.ts).
+   */
+  probe(prefix: Buffer, locators: Locator[]): void {
+    this.out.begin(prefix);
+    this.pubWriter.appendProbe(EntityId.SEDP_PUBLICATIONS_READER);
+    this.subWriter.appendProbe(EntityId.SEDP_SUBSCRIPTIONS_READER);
+    this.msgWriter.appendProbe(EntityId.PARTICIPANT_MESSAGE_READER);
+    this.out.send(locators);
+  }
+
+  /** One of the plain (not DDS-Security) built-in writers, by entity id. */
+  plainWriter(entityId: number): ReliableWriter | undefined {
+    return [this.pubWriter, this.subWriter, this.msgWriter].find((w) => w.entityId === entityId);
   }
 
   readers(): ReliableReader[] {

@@ -208,3 +208,13 @@ export function resolveAdmission(a: Partial<AdmissionLimits> = {}): AdmissionLim
     pressureHoldMs: num(m.pressureHoldMs, 0, 3_600_000, DEFAULT_ADMISSION.pressureHoldMs),
   };
 }
+
+/** Whether an incoming datagram passes the test filter (ParticipantOptions.packetFilter); a throwing filter refuses it. */
+export function incomingPasses(filter: ((data: Buffer, from: PacketSource) => boolean) | undefined, data: Buffer, from: PacketSource): boolean {
+  if (!filter) return true;
+  try {
+    return filter(data, from);
+  } catch {
+    return false;
+  }
+}

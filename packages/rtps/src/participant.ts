@@ -16,10 +16,11 @@ import { announcePeriodMs, livelinessPeriodMs } from './lease.js';
 import { LocalEndpoints } from './local-endpoints.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
-import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
+import { incomingPasses, resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
 import { disposedPrefix, LeaveConfirmation, type DisposeStats } from './participant-leave.js';
 import type { ParticipantSecurity } from './participant-security.js';
 import { ParticipantSecurityLink } from './participant-security-link.js';
+import { randomFirstSn, ReachabilityProof } from './reachability-proof.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { MessageReceiver, type ReceiveStats } from './receive.js';
 import { collectTrafficStats, type TrafficStats } from './traffic-stats.js';
@@ -72,6 +73,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private readonly matcher: EndpointMatcher;
   /** Disposes are checked before they are believed (participant-leave.ts). */
   private readonly leaves: LeaveConfirmation;
+  /** What proves a participant: the echo of our built-in writers' random first SN (reachability-proof.ts). */
+  private readonly proofs: ReachabilityProof;
   /** Our writers and readers, builtin and user. */
   private readonly local: LocalEndpoints;
   private timer?: NodeJS.Timeout;
@@ -98,6 +101,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.guidPrefix = prefixToHex(this.prefix);
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
+    this.proofs = new ReachabilityProof(this.security ? 1 : randomFirstSn(), (id) => this.sedp.plainWriter(id)?.history.lastSN);
     this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants, admission: opts.admission });
     const matcher = new EndpointMatcher({
       localhostOnly: opts.localhostOnly,
@@ -123,12 +127,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       prefix: this.prefix,
       remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
       onSpdp: (sm, h, v, now, rtpsProtected) => this.onSpdp(sm, h, v, now, rtpsProtected),
-      // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks
-      // the receiver's latest remoteParticipant() lookup): it discovered us and runs the reliable
-      // protocol, which a blind SPDP spoofer does not, so it counts as a proof.
-      localWriter: (id) => {
+      // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks the receiver's
+      // latest remoteParticipant() lookup): one that echoes our built-in writers' first SN proves it.
+      localWriter: (id, echoed) => {
         const src = this.sourceRemote;
-        if (src) {
+        if (src && this.proofs.proves(src.prefixHex, id, echoed)) {
           if (src.proof === 0) this.onProof(src.prefixHex, ProofFlag.RESPONDED);
           this.leaves.onAlive(src.prefixHex, false);
         }
@@ -164,9 +167,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         if (!r) return;
         r.lastSeen = Date.now();
         r.livelinessAsserted[secure ? 'secure' : 'plain']++;
-        this.onProof(h, ProofFlag.LIVELINESS);
+        // Without DDS-Security an assertion can be sent blind: only the echo proves (reachability-proof.ts).
+        if (this.proofs.byHandshake) this.onProof(h, ProofFlag.LIVELINESS);
       },
-    }, o.security !== undefined, o.security ? (id) => o.security!.cryptography.builtinProtect(id) : undefined, o.security?.accessControl.livelinessProtected ?? false);
+    }, o.security !== undefined, o.security ? (id) => o.security!.cryptography.builtinProtect(id) : undefined, o.security?.accessControl.livelinessProtected ?? false, this.proofs.firstSn);
     for (const w of this.sedp.writers()) this.local.writers.set(w.entityId, w);
     for (const r of this.sedp.readers()) this.local.readers.set(r.entityId, r);
     const t = this.transport.locators;
@@ -200,10 +204,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.transport.locators;
   }
 
-  /**
-   * Remote-participant table counters: size and cap, proven participants, and newcomers evicted,
-   * dropped or rate-limited under an SPDP flood (`underPressure` while that is going on).
-   */
+  /** Remote-participant table counters: size, cap, proven, evicted, dropped, rate-limited; `underPressure` under an SPDP flood. */
   participantStats(): ParticipantTableStats {
     return this.remotes.stats(Date.now());
   }
@@ -240,18 +241,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     }
     // The receive path runs synchronously below; SPDP admission reads the source address from here.
     this.packetSource = from;
-    const f = this.opts.packetFilter?.incoming;
-    if (f) {
-      let pass = false;
-      try {
-        pass = f(data, from);
-      } catch {
-        // a throwing filter refuses the datagram
-      }
-      if (!pass) {
-        this.received.filtered++;
-        return;
-      }
+    if (!incomingPasses(this.opts.packetFilter?.incoming, data, from)) {
+      this.received.filtered++;
+      return;
     }
     this.receiver.handle(data, Date.now(), placed);
   }
@@ -278,7 +270,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private announce(): void {
     if (this.closed) return;
     this.lastAnnounce = Date.now();
-    this.spdp.announce(this.ds?.spdpLocators() ?? this.remotes.metaLocators());
+    this.spdp.announce(this.ds?.spdpLocators() ?? this.remotes.metaLocators(this.lastAnnounce));
   }
 
   /** The configured Fast DDS Discovery Servers and whether each answers (empty without ParticipantOptions.discoveryServers). */
@@ -307,6 +299,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (known) this.leaves.onAlive(srcHex, true);
     if (known && known.lastSpdp.equals(sm.payload)) {
       known.lastSeen = now;
+      this.probeOnProbation(known, now);
       return;
     }
     const d = decodeParticipantData(sm.payload, vendor);
@@ -326,7 +319,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (a.kind === 'changed') {
       if (a.moved && !this.isHeld(a.remote.prefixHex)) this.matcher.relinkBuiltins(a.remote);
       this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
-      return a.remote;
+      return this.probeOnProbation(a.remote, now);
     }
     const r = a.remote;
     this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
@@ -339,10 +332,16 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     // hear its SEDP and liveliness but our writers do not heartbeat it until it proves itself
     // (thousands of fakes would otherwise cost some 30 datagrams/s each).
     this.matcher.linkBuiltins(r, now, r.probation);
+    return this.probeOnProbation(r, now);
+  }
+
+  /** A participant on probation gets a probe in answer to its announcement, at most once a second (reachability-proof.ts). */
+  private probeOnProbation(r: RemoteParticipant, now: number): RemoteParticipant {
+    if (r.probation && !this.isHeld(r.prefixHex) && this.proofs.probeDue(r.prefixHex, now)) this.sedp.probe(r.prefix, r.metaLocators);
     return r;
   }
 
-  /** A participant proved itself (SEDP, liveliness, an ACKNACK): it leaves probation. */
+  /** A participant proved itself (reachability-proof.ts; under DDS-Security also SEDP, liveliness): it leaves probation. */
   private onProof(prefixHex: string, flag: number): void {
     const r = this.remotes.prove(prefixHex, flag);
     if (r && !this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(this.ds?.builtinView(r) ?? r, Date.now());
@@ -368,6 +367,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
     this.leaves.forget(r.prefixHex);
+    this.proofs.forget(r.prefixHex);
     this.secured?.forget(r.prefixHex);
     this.ds?.forget(r.prefixHex, Date.now());
     this.matcher.dropParticipant(r);
@@ -379,7 +379,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private onRemoteEndpoint(d: EndpointData, secure: boolean): void {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
     if (!r) return this.ds?.hold(d, secure, Date.now());
-    this.onProof(r.prefixHex, ProofFlag.SEDP);
+    if (this.proofs.byHandshake) this.onProof(r.prefixHex, ProofFlag.SEDP);
     if (this.security && !this.security.accessControl.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName, secure)) {
       this.refused.endpoints++;
       return;

@@ -31,11 +31,11 @@ export interface DiscoveredParticipant extends ParticipantData {
 
 /** What a remote participant proved beyond announcing itself (bits of RemoteParticipant.proof). */
 export const ProofFlag = {
-  /** An SEDP endpoint announcement of it reached us (it found us and runs the reliable protocol). */
+  /** An SEDP endpoint announcement of it reached us (a proof only under DDS-Security: else it can be sent blind). */
   SEDP: 1,
-  /** A participant-message liveliness assertion of it reached us. */
+  /** A participant-message liveliness assertion of it reached us (likewise). */
   LIVELINESS: 2,
-  /** It sent an ACKNACK to one of our writers: it discovered us and runs the reliable protocol. */
+  /** It answered one of our writers: without DDS-Security, echoing our built-in writers' first SN (reachability-proof.ts). */
   RESPONDED: 4,
 } as const;
 
@@ -240,10 +240,14 @@ export class ProxyParticipants {
     return out;
   }
 
-  /** Metatraffic locators of every known participant (where our SPDP announcements go). */
-  metaLocators(): Locator[] {
+  /** Metatraffic locators of the known participants (where our SPDP announcements go); given `now`, proven ones only under pressure. */
+  metaLocators(now?: number): Locator[] {
+    // Under pressure (a flood), our periodic announcement goes to proven participants only: the flood's announced
+    // locators would otherwise get it from us every period (a reflector). Newcomers got our reply at admission and
+    // get a probe per announcement of theirs (reachability-proof.ts).
+    const provenOnly = now !== undefined && this.underPressure(now);
     const out: Locator[] = [];
-    for (const r of this.byPrefix.values()) out.push(...r.metaLocators);
+    for (const r of this.byPrefix.values()) if (!provenOnly || r.proof !== 0) out.push(...r.metaLocators);
     return out;
   }
 

@@ -22,7 +22,8 @@ export interface ReceiveContext {
   remoteParticipant(prefixHex: string): RemoteParticipant | undefined;
   /** SPDP DATA (from any participant, known or not); `rtpsProtected`: its message came SRTPS-protected by that source. */
   onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number, rtpsProtected: boolean): void;
-  localWriter(entityId: number): ReliableWriter | undefined;
+  /** Our writer `entityId`, asked for an ACKNACK (its base: `echoedSn`) or a NACK_FRAG (its SN) (reachability-proof.ts). */
+  localWriter(entityId: number, echoedSn?: number): ReliableWriter | undefined;
   /** DDS-Security ParticipantStatelessMessage DATA (from any participant); absent: such DATA is ignored. */
   onStateless?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
   /** A fragment of a ParticipantStatelessMessage (Cyclone DDS fragments its handshake messages). */
@@ -372,12 +373,12 @@ export class MessageReceiver {
       case 'ACKNACK': {
         if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
         if (!this.remote) return;
-        this.ctx.localWriter(sm.writerId)?.onAckNack(makeGuid(this.srcHex, sm.readerId), sm.readerSNState, sm.count, this.now);
+        this.ctx.localWriter(sm.writerId, sm.readerSNState.base)?.onAckNack(makeGuid(this.srcHex, sm.readerId), sm.readerSNState, sm.count, this.now);
         return;
       }
       case 'NACK_FRAG': {
         if (!this.remote) return;
-        this.ctx.localWriter(sm.writerId)?.onNackFrag(makeGuid(this.srcHex, sm.readerId), sm.writerSN, sm.fragmentNumberState, sm.count);
+        this.ctx.localWriter(sm.writerId, sm.writerSN)?.onNackFrag(makeGuid(this.srcHex, sm.readerId), sm.writerSN, sm.fragmentNumberState, sm.count);
         return;
       }
     }

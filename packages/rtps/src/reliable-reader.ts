@@ -19,8 +19,8 @@ import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
 import { VendorId } from './vendor.js';
 import { keptChange, type ReceivedChange, type WriterProxy } from './writer-proxy.js';
-import { noteHeartbeat, stuckSince } from './stuck-streams.js';
-import { confirmedEnd, credibleLimit, noEvidence, noteWritten, trustFirstContact } from './writer-claims.js';
+import { freshProgress, noteHeartbeat, stuckSince } from './stuck-streams.js';
+import { claimBelievable, credibleLimit, noEvidence, noteWritten, trustFirstContact } from './writer-claims.js';
 
 interface ReaderOptions {
   entityId: number;
@@ -127,9 +127,7 @@ export class ReliableReader {
       liveLastFrag: 0,
       lost: 0,
       written: noEvidence(),
-      owedHigh: 0,
-      progressSn: 1,
-      progressAt: Date.now(),
+      ...freshProgress(Date.now()),
       ackNackCount: this.counts.ackNack,
       nackFragCount: this.counts.nackFrag,
       preemptAt: Date.now() + PREEMPT_FIRST_MS,
@@ -268,9 +266,8 @@ export class ReliableReader {
     if (first < 1) first = 1;
     const now = Date.now();
     if (!p.synced) this.sync(p, first, last, now);
-    // "I no longer have SNs below `first`" moves us only past what the writer's data showed (writer-claims.ts).
-    const to = Math.min(first, confirmedEnd(p.written));
-    if (to > p.nextExpected) this.skipTo(p, to);
+    // "I no longer have SNs below `first`" is believed only if the writer could have written them (writer-claims.ts).
+    if (first > p.nextExpected && claimBelievable(p.written, first - 1, now)) this.skipTo(p, first);
     this.flush(p);
     if (p.presyncHigh !== undefined) this.checkPresync(p, now);
     const owed = Math.min(last, credibleLimit(p.written, now));
@@ -409,12 +406,8 @@ export class ReliableReader {
       p.nextExpected = 1;
       trustFirstContact(p.written, base - 1, Date.now());
     }
-    // "SNs below `base` are not for you" moves us only past what the writer's data showed (writer-claims.ts).
-    const end = confirmedEnd(p.written);
-    if (base > end) {
-      base = end;
-      extra = extra.filter((sn) => sn < end);
-    }
+    // "SNs below `base` are not for you" is believed only if the writer could have written them (writer-claims.ts).
+    if (!claimBelievable(p.written, Math.max(base - 1, extra.length > 0 ? extra[extra.length - 1] : 0), Date.now())) return;
     // After the start point, SNs a GAP takes away that we had not received are lost to us (a KEEP_LAST writer
     // answers a request for a sample it overwrote with a GAP, which may span samples we did receive: those are
     // delivered); before it (presync), the writer may not owe them.

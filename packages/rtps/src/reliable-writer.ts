@@ -60,6 +60,8 @@ interface WriterOptions {
   encodePayload?: (payload: Buffer) => Buffer;
   /** DDS-Security: the protected form of each DATA / DATA_FRAG / HEARTBEAT / GAP we send. */
   protect?: (submessage: Buffer) => Buffer;
+  /** The first SN written (default 1); built-in writers start at a random one (reachability-proof.ts). */
+  firstSn?: number;
 }
 
 export class ReliableWriter {
@@ -86,6 +88,12 @@ export class ReliableWriter {
     this.heartbeatPeriodMs = opts.heartbeatPeriodMs;
     this.opts = { encodePayload: opts.encodePayload, protect: opts.protect };
     this.history = new WriterHistoryCache(opts.qos.history, opts.maxSamples);
+    if (opts.firstSn !== undefined && opts.firstSn > 1) this.history.lastSN = opts.firstSn - 1;
+  }
+
+  /** A HEARTBEAT to a reader not matched yet (a probe, reachability-proof.ts), appended to the datagram being built. */
+  appendProbe(readerId: number): void {
+    this.appendHeartbeat(readerId, false);
   }
 
   get reliable(): boolean {

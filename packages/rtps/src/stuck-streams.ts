@@ -19,6 +19,8 @@ export interface StreamProgress {
   /** nextExpected when it last moved (or when the writer owed us nothing), and when (ms). */
   progressSn: number;
   progressAt: number;
+  /** When the writer last announced anything (its last HEARTBEAT acted on, ms). */
+  announcedAt: number;
 }
 
 /** One stuck stream of one of our readers. */
@@ -33,17 +35,27 @@ export interface StuckStream {
   owedHigh: number;
 }
 
+/** The progress fields of a new writer proxy: nothing announced yet. */
+export function freshProgress(now: number): Pick<StreamProgress, 'owedHigh' | 'progressSn' | 'progressAt' | 'announcedAt'> {
+  return { owedHigh: 0, progressSn: 1, progressAt: now, announcedAt: 0 };
+}
+
 /** Called on each HEARTBEAT the reader acted on: `owed` is its `last`, capped at what the writer could have written. */
 export function noteHeartbeat(p: StreamProgress, owed: number, now: number): void {
   p.owedHigh = owed;
+  p.announcedAt = now;
   if (p.nextExpected !== p.progressSn || owed < p.nextExpected) {
     p.progressSn = p.nextExpected;
     p.progressAt = now;
   }
 }
 
-/** Since when the stream is stuck, or undefined when it moves (or owes us nothing). */
+/**
+ * Since when the stream is stuck, or undefined when it moves, owes us nothing, or its writer fell silent (a writer
+ * that stopped announcing is a dead or paused peer, which its lease reports, not a stream we fail to follow).
+ */
 export function stuckSince(p: StreamProgress, now: number): number | undefined {
   if (!p.reliable || !p.synced || p.nextExpected !== p.progressSn || p.owedHigh < p.nextExpected) return undefined;
+  if (now - p.announcedAt >= STUCK_AFTER_MS) return undefined;
   return now - p.progressAt >= STUCK_AFTER_MS ? p.progressAt : undefined;
 }

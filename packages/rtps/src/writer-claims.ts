@@ -1,15 +1,16 @@
 // How far a remote writer's own word moves one of our readers. HEARTBEAT and GAP are claims ("I no longer have SNs
 // below X", "SNs up to Y are not for you") that anyone who read the writer's GUID from discovery can forge. Taken at
 // face value, one GAP up to 2^40 or one HEARTBEAT with first = 2^40 made every later real sample look old: the stream
-// stopped for good. So a claim moves the stream only up to what the writer has shown it wrote (the highest SN of its
-// DATA or DATA_FRAG that reached us): past that, it waits until the writer's data confirms it. A real writer that
-// moved on sends that data anyway (its next sample, or the repair our ACKNACK asks for), so the real case costs one
-// round trip; a forged claim costs nothing.
+// stopped for good. So a claim is believed only when it stays within what the writer could have written by now: its
+// highest DATA or DATA_FRAG that reached us, plus CLAIM_RATE_PER_MS samples a millisecond since then (and one ACKNACK
+// window). One reaching further is set aside whole, not clamped: clamping still skipped the samples we were
+// repairing. A real writer's claims stay within that bound: a KEEP_LAST writer that overwrote what we missed, or
+// one whose samples go to other readers (directed service replies, writer-side content filters: GAPs for SNs we
+// never see as data) writes far less than 100,000 samples a second.
 //
-// The data itself is believed only within a rate bound: a writer cannot have written more than CLAIM_RATE_PER_MS
-// samples a millisecond since its last one reached us (plus one ACKNACK window), so a forged DATA at 2^40 in the
-// same datagram as the claim confirms nothing. What unsecured RTPS cannot stop, a forger who sends the data and
-// the claim within that bound, SROS2 does (docs/security.md).
+// The data itself is believed only within the same bound, so a forged DATA at 2^40 in the same datagram as the
+// claim confirms nothing. What unsecured RTPS cannot stop, a forged claim within that bound (it can cost the samples
+// in flight or being repaired, as it would on any DDS reader), SROS2 does (docs/security.md).
 
 import { MAX_SET_BITS } from './sequence-number.js';
 
@@ -53,7 +54,7 @@ export function trustFirstContact(e: WrittenEvidence, high: number, now: number)
   e.seenAt = now;
 }
 
-/** The furthest a HEARTBEAT's `first` or a GAP's end may move the stream now: just past the writer's shown data. */
-export function confirmedEnd(e: WrittenEvidence): number {
-  return e.seenAt < 0 ? Number.MAX_SAFE_INTEGER : e.seenHigh + 1;
+/** Whether a HEARTBEAT's `first - 1` or a GAP's highest SN is one the writer could have written by `now`. */
+export function claimBelievable(e: WrittenEvidence, high: number, now: number): boolean {
+  return high <= credibleLimit(e, now);
 }

@@ -78,10 +78,11 @@ export interface WriterProxy {
    * not send them. DDS calls these lost samples.
    */
   lost: number;
-  /** The highest SN its HEARTBEATs announced, and when our next expected SN last moved (stuck-streams.ts). */
+  /** The highest SN its HEARTBEATs announced and when, and when our next expected SN last moved (stuck-streams.ts). */
   owedHigh: number;
   progressSn: number;
   progressAt: number;
+  announcedAt: number;
   /** What the writer has shown it wrote: how far its HEARTBEATs and GAPs may move us (writer-claims.ts). */
   written: WrittenEvidence;
   /** The last ACKNACK and NACK_FRAG counts we sent it (they start at the reader's highest: see ReliableReader.counts). */

@@ -79,4 +79,29 @@ describeWith(FASTDDS, 'discovery under an SPDP flood', () => {
     expect(maxTracked).toBeLessThanOrEqual(cap);
     expect(after.tracked).toBeLessThanOrEqual(cap);
   });
+
+  it('with a blind ACKNACK after each announcement (what used to prove a fake), no fake is proven, and a Fast DDS node starting during the flood is listed and proven by its echo of our first SN (issue 66)', async () => {
+    const p = await participant(DOMAIN, { userData: 'enclave=/;', peerIndexCount: 32, admission: { maxLeaseSec: MAX_LEASE_SEC } });
+    const cap = DEFAULT_LIMITS.maxParticipants;
+    let realAddedAt: number | undefined;
+    p.on('participant', (e: ParticipantEvent) => {
+      if (e.type === 'added' && e.participant.vendorId === VendorId.FAST_DDS && realAddedAt === undefined) realAddedAt = Date.now();
+    });
+    let floodDone = false;
+    const flood = floodSpdp({ ports: [p.locators.metatrafficUnicast[0].port], domainId: DOMAIN, count: FAKES, sources: SOURCES, batch: 25, pauseMs: 35, seed: 66, blindAcknack: true }).finally(() => (floodDone = true));
+    await until(() => p.participantStats().tracked >= cap - 24 || floodDone, 'the flood to fill the table', 20_000);
+    expect(floodDone).toBe(false);
+    // Before issue 66 each blind ACKNACK proved its fake: the table filled with proven fakes and turned the node away.
+    expect(p.participantStats().proven).toBe(0);
+    const startedAt = Date.now();
+    const node = await spawnPeer('fastdds', 'talker', { domain: DOMAIN, count: 0, periodMs: 500 });
+    await until(() => realAddedAt !== undefined, 'the Fast DDS node to be listed', 20_000);
+    expect(realAddedAt! - startedAt).toBeLessThan(DISCOVERY_BOUND_MS);
+    // Our probe's HEARTBEAT reached it; its answer echoes our first SN: proven, so no later fake can evict it.
+    await until(() => p.participantStats().proven === 1, 'the node proven', 10_000);
+    await until(() => p.endpoints().some((e) => e.topicName === 'rt/chatter' && e.guid.startsWith(node.guid.slice(0, 24))), 'the node endpoints (SEDP)', 10_000);
+    expect(await flood).toBe(FAKES);
+    expect(p.participantStats().proven).toBe(1);
+    expect(p.participants().some((x) => x.guid === node.guid)).toBe(true);
+  });
 });

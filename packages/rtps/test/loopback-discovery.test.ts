@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EndpointEvent, ParticipantEvent } from '../src/index.js';
 import { VendorId } from '../src/index.js';
+import { stuckSince } from '../src/stuck-streams.js';
 import { closeAll, participant, until } from './support/loopback.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { data, ENTITY, header, parameterList, Bytes, SM, submessageIds } from '../../../test-support/rtps-fuzz/datagrams.js';
@@ -161,5 +162,32 @@ describe('discovery between two participants on loopback', () => {
     cut = false;
     await until(() => got === 6, 'the repairs');
     expect(ours()).toBeUndefined();
+  }, 30_000);
+
+  it('a reader whose writer sends its samples to another reader (directed, as service replies) follows its GAPs and is never stuck (issue 66)', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN);
+    const c = await participant(DOMAIN);
+    const w = b.createWriter({ topic: 'rt/replies', typeName: 'T', qos: { reliability: 'reliable', history: { kind: 'keep-all' } } });
+    const ra = a.createReader({ topic: 'rt/replies', typeName: 'T', qos: { reliability: 'reliable' } });
+    const rc = c.createReader({ topic: 'rt/replies', typeName: 'T', qos: { reliability: 'reliable' } });
+    let gotA = 0;
+    let gotC = 0;
+    ra.on('sample', () => gotA++);
+    rc.on('sample', () => gotC++);
+    expect(await w.waitForMatch(2, 10_000)).toBe(true);
+    const sample = Buffer.from([0, 1, 0, 0, 7, 0, 0, 0]);
+    // Forty replies for c only: a hears of them in HEARTBEATs and is told by GAPs that they are not for it.
+    for (let i = 0; i < 40; i++) w.write(sample, { destination: rc.guid });
+    await until(() => gotC === 40, "c's replies");
+    // Before any sample for a (a service's reply stream to a client that called nothing has none): the GAPs alone move it.
+    await until(() => ra.core.writers.get(w.guid)?.nextExpected === 41, 'a past the forty SNs for c', 15_000);
+    w.write(sample);
+    await until(() => gotA === 1, "a's first sample, past the forty GAPped SNs", 15_000);
+    // a follows the writer: nothing owed, so nothing can count as stuck however long it stays so.
+    const proxy = ra.core.writers.get(w.guid)!;
+    expect(proxy.nextExpected).toBe(42);
+    expect(stuckSince(proxy, Date.now() + 60_000)).toBeUndefined();
+    expect(a.stuckStreams().filter((x) => x.topic === 'rt/replies')).toEqual([]);
   }, 30_000);
 });

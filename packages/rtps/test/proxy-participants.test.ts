@@ -8,6 +8,7 @@ import { udpv4 } from '../src/locator.js';
 import { DEFAULT_ADMISSION, resolveAdmission, type AdmissionLimits } from '../src/participant-options.js';
 import { ProofFlag, ProxyParticipants } from '../src/proxy-participants.js';
 import { SourceRateLimiter } from '../src/source-rate-limiter.js';
+import { FIRST_SN_MAX, FIRST_SN_MIN, PROBE_INTERVAL_MS, randomFirstSn, ReachabilityProof } from '../src/reachability-proof.js';
 
 const HUGE = 0x7fffffff;
 
@@ -210,5 +211,57 @@ describe('pressure', () => {
     expect(t.stats(0).underPressure).toBe(false);
     t.admit(data(5), Buffer.alloc(0), 0);
     expect(t.stats(0).underPressure).toBe(true);
+  });
+});
+
+describe('proof by echo (issue 66, reachability-proof.ts)', () => {
+  const PUB = 0x3c2;
+  const make = (first = 5000, last = 5020) => new ReachabilityProof(first, (id) => (id === PUB ? last : undefined));
+
+  it('an ACKNACK base within what our built-in writer wrote proves; base 1 (pre-emptive, blind) or another writer does not', () => {
+    const p = make();
+    expect(p.proves('a', PUB, 1)).toBe(false);
+    expect(p.proves('a', PUB, 0)).toBe(false);
+    expect(p.proves('a', 0x102, 5000)).toBe(false); // a user writer: SNs from 1, no echo
+    expect(p.proves('a', PUB, 5000)).toBe(true);
+    expect(p.proves('b', PUB, 5021)).toBe(true); // acknowledged everything
+  });
+
+  it('a wrong guess bars the participant from proving itself by echo until it leaves the table', () => {
+    const p = make();
+    expect(p.proves('c', PUB, 2 ** 40)).toBe(false);
+    expect(p.proves('c', PUB, 5000)).toBe(false);
+    expect(p.proves('d', PUB, 4999)).toBe(false);
+    p.forget('d');
+    expect(p.proves('d', PUB, 5001)).toBe(true);
+  });
+
+  it('under DDS-Security (first SN 1) the handshake proves, and any answer counts as before; nothing is probed', () => {
+    const p = make(1, 20);
+    expect(p.byHandshake).toBe(true);
+    expect(p.proves('e', PUB, 1)).toBe(true);
+    expect(p.probeDue('e', 0)).toBe(false);
+  });
+
+  it('a participant on probation is probed at most once a PROBE_INTERVAL_MS; the start SN lies in [2^12, 2^16)', () => {
+    const p = make();
+    expect(p.probeDue('f', 0)).toBe(true);
+    expect(p.probeDue('f', PROBE_INTERVAL_MS - 1)).toBe(false);
+    expect(p.probeDue('f', PROBE_INTERVAL_MS)).toBe(true);
+    for (let i = 0; i < 100; i++) {
+      const r = randomFirstSn();
+      expect(r >= FIRST_SN_MIN && r < FIRST_SN_MAX).toBe(true);
+    }
+  });
+});
+
+describe('periodic announcements under pressure (issue 66: not a reflector)', () => {
+  it('go to proven participants only while the table is under pressure; to every one otherwise', () => {
+    const t = table(4);
+    for (let n = 1; n <= 4; n++) t.admit(data(n), Buffer.from([n]), 0);
+    t.prove(data(2).guidPrefix, ProofFlag.RESPONDED);
+    expect(t.stats(0).underPressure).toBe(true);
+    expect(t.metaLocators(0).map((l) => l.port)).toEqual([7412]);
+    expect(t.metaLocators().map((l) => l.port).sort()).toEqual([7411, 7412, 7413, 7414]);
   });
 });

@@ -10,6 +10,7 @@ import { LeaveConfirmation, LEAVE_CONFIRM_MS, LEAVE_PROBE_FIRST_MS } from '../sr
 import { resolveQos } from '../src/qos.js';
 import { ReliableWriter } from '../src/reliable-writer.js';
 import { makeSet } from '../src/sequence-number.js';
+import { freshProgress, noteHeartbeat, STUCK_AFTER_MS, stuckSince, type StreamProgress } from '../src/stuck-streams.js';
 import { VendorId } from '../src/vendor.js';
 import { CLAIM_RATE_PER_MS, credibleLimit, noEvidence, noteWritten } from '../src/writer-claims.js';
 import { readerHarness } from './support/reader-harness.js';
@@ -51,14 +52,30 @@ describe('claims of a writer', () => {
     expect(h.proxy.lost).toBe(0);
   });
 
-  it('a forged GAP moves the stream only over SNs the writer showed: a hole below its last data is skipped, nothing above', () => {
+  it('a forged GAP reaching past what the writer could have written is set aside whole: the samples being repaired are not lost', () => {
     const h = flowing();
-    h.data(13); // 11 and 12 missing
+    h.data(13); // 11 and 12 missing, asked for
     h.gap(11, FAR);
-    expect(h.delivered.at(-1)).toBe(13);
-    expect(h.proxy.nextExpected).toBe(14);
-    h.data(14);
-    expect(h.delivered.at(-1)).toBe(14);
+    expect(h.proxy.nextExpected).toBe(11);
+    expect(h.proxy.lost).toBe(0);
+    h.data(11);
+    h.data(12);
+    expect(h.delivered.slice(-3)).toEqual([11, 12, 13]);
+  });
+
+  it("GAPs for SNs we never see as data (directed service replies, filtered samples) are followed within the writer's rate", () => {
+    const h = flowing();
+    // The writer's next 40 samples went to other readers; a second later it answers our ACKNACK with a GAP.
+    vi.setSystemTime(1_001_000);
+    h.hb(1, 50);
+    h.gap(11, 51);
+    expect(h.proxy.nextExpected).toBe(51);
+    h.data(51);
+    expect(h.delivered.at(-1)).toBe(51);
+    // A HEARTBEAT whose `first` left our SNs behind within that bound moves us too.
+    vi.setSystemTime(1_002_000);
+    h.hb(90, 90);
+    expect(h.proxy.nextExpected).toBe(90);
   });
 
   it('a forged HEARTBEAT with first = last = 2^40 neither skips the stream nor asks past what the writer could have sent', () => {
@@ -72,15 +89,13 @@ describe('claims of a writer', () => {
     expect(h.proxy.lost).toBe(0);
   });
 
-  it("a real jump (the writer overwrote what we missed) is followed once the writer's data confirms it", () => {
+  it('a real jump (the writer overwrote what we missed) is followed at once: it lies within what the writer could have written', () => {
     const h = flowing();
     // 5 s without the writer (a stalled link); it moved on by 1,000 samples and kept the last 10.
     vi.setSystemTime(1_005_000);
     h.hb(1001, 1010);
-    expect(h.proxy.nextExpected).toBe(11); // not yet: nothing of it confirmed
-    h.data(1010); // its repair of what we asked, or its next sample
-    h.hb(1001, 1010);
     expect(h.proxy.nextExpected).toBe(1001);
+    h.data(1010);
     for (let sn = 1001; sn <= 1009; sn++) h.data(sn);
     expect(h.delivered.slice(-3)).toEqual([1008, 1009, 1010]);
     expect(h.proxy.lost).toBe(990);
@@ -200,5 +215,28 @@ describe('a dispose is believed once the participant stays silent', () => {
     const b = leaves(false);
     b.l.onDispose(A, A, 0);
     expect(b.removed).toEqual([A]);
+  });
+});
+
+describe('a stuck stream', () => {
+  const stream = (): StreamProgress => ({ synced: true, reliable: true, nextExpected: 5, ...freshProgress(0) });
+
+  it('is one whose writer keeps announcing SNs we do not get for STUCK_AFTER_MS', () => {
+    const p = stream();
+    for (let t = 0; t <= STUCK_AFTER_MS; t += 1000) noteHeartbeat(p, 9, t);
+    expect(stuckSince(p, STUCK_AFTER_MS)).toBe(0);
+    p.nextExpected = 6; // it moved
+    noteHeartbeat(p, 9, STUCK_AFTER_MS + 100);
+    expect(stuckSince(p, STUCK_AFTER_MS + 200)).toBeUndefined();
+  });
+
+  it('is not one whose writer fell silent (a dead or paused peer: its lease says so) or owes us nothing', () => {
+    const p = stream();
+    noteHeartbeat(p, 9, 0);
+    noteHeartbeat(p, 9, 1000);
+    expect(stuckSince(p, 1000 + STUCK_AFTER_MS)).toBeUndefined();
+    const q = stream();
+    for (let t = 0; t <= STUCK_AFTER_MS; t += 1000) noteHeartbeat(q, 4, t);
+    expect(stuckSince(q, STUCK_AFTER_MS)).toBeUndefined();
   });
 });

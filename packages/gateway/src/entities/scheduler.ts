@@ -1,7 +1,8 @@
 /**
- * When to refresh (docs/manifest.md): graph-change events are debounced (a 100 ms tick checks a "changed"
- * flag; at most one graph-driven refresh per `refresh_debounce_ms` window) and a backstop refresh runs every
- * `refresh_interval_ms` in case an event was missed.
+ * When to refresh (docs/manifest.md): graph-change events are debounced (at most one graph-driven refresh per
+ * `refresh_debounce_ms` window; a 100 ms tick checks a "changed" flag) and a backstop refresh runs every
+ * `refresh_interval_ms` in case an event was missed. A change outside the window is refreshed at once rather than
+ * on the next tick: the nodes discovered while the gateway started are listed as soon as it runs (issue 69).
  */
 
 export const GRAPH_POLL_MS = 100;
@@ -37,6 +38,7 @@ export class RefreshScheduler {
   private lastGraphRefresh = Number.NEGATIVE_INFINITY;
   private poll?: NodeJS.Timeout;
   private backstop?: NodeJS.Timeout;
+  private immediate?: NodeJS.Immediate;
 
   constructor(private readonly opts: RefreshSchedulerOptions) {
     const warn = opts.warn ?? (() => {});
@@ -56,12 +58,20 @@ export class RefreshScheduler {
   stop(): void {
     clearInterval(this.poll);
     clearInterval(this.backstop);
-    this.poll = this.backstop = undefined;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.poll = this.backstop = this.immediate = undefined;
   }
 
   /** The ROS graph changed (node, endpoint or service appeared or vanished). Cheap; call on every event. */
   notifyGraphChanged(): void {
     this.dirty = true;
+    // Outside the window: refresh once the current burst of events has been handled, not up to a tick later.
+    if (this.poll && !this.immediate && Date.now() - this.lastGraphRefresh >= this.debounceMs) {
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        this.tick();
+      });
+    }
   }
 
   get pending(): boolean {

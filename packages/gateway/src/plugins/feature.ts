@@ -112,6 +112,8 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
             // The plugin's own: its code, prefixed with the plugin's name so two plugins never share one.
             ...p.warnings.map((w) => warning(`${p.name}.${w.code}`, `plugin '${p.name}': ${w.message}`)),
           ]),
+          // A plugin that says it cannot do part of its job (PluginWarning.degrades) degrades /health like a gateway part.
+          degraded: plugins.some((p) => p.warnings.some((w) => w.degrades === true)),
         };
       });
     },

@@ -343,7 +343,7 @@ function pluginWarnings(p: LoadedPlugin): PluginWarning[] {
     return [{ code: 'warnings_failed', message: `reading its warnings failed: ${(err as Error)?.message ?? String(err)}` }];
   }
   if (!Array.isArray(list)) return [];
-  return list.slice(0, MAX_PLUGIN_WARNINGS).map((w) => ({ code: String(w?.code ?? 'warning').slice(0, 64), message: String(w?.message ?? '').slice(0, MAX_WARNING_MESSAGE) }));
+  return list.slice(0, MAX_PLUGIN_WARNINGS).map((w) => ({ code: String(w?.code ?? 'warning').slice(0, 64), message: String(w?.message ?? '').slice(0, MAX_WARNING_MESSAGE), ...(w?.degrades === true ? { degrades: true } : {}) }));
 }
 
 function safeBool(fn: () => boolean): boolean {

@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ROS_GRAPH_SERVICE, ROS_SERVICE, RosConnection, type RosConnectionOptions } from './connection.js';
 import { rosGraphSource } from './graph-source.js';
-import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState, type StuckStreamHealth } from './health.js';
+import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState, type StuckStreamHealth, type UnansweredServiceHealth } from './health.js';
 import { warning } from '@medkit/kit';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
 import { typeHashHealth } from './type-hash-health.js';
@@ -61,6 +61,14 @@ export function stuckStreams(ros: RosConnection, now = Date.now()): StuckStreamH
   });
 }
 
+/** Live servers that stopped answering the gateway's calls (at most 32), named by node as the graph knows them. */
+export function unansweredServices(ros: RosConnection, now = Date.now()): UnansweredServiceHealth[] {
+  return ros.context.unansweredCalls.list(now).slice(0, 32).map((u) => {
+    const node = ros.graph.nodeOfEndpoint(u.serverGuid);
+    return { service: u.service, server_guid: u.serverGuid, ...(node ? { node: node.fqn } : {}), timed_out: u.timedOut, unanswered_ms: now - u.since };
+  });
+}
+
 /** The samples refused so far, their writers named by node as the graph knows them. */
 function refusedSamples(ros: RosConnection, seen: RefusedSamples): { total: number; topics: RefusedSamplesHealth[] } {
   return { total: seen.total, topics: seen.list((guid) => ros.graph.nodeOfEndpoint(guid)?.fqn) };
@@ -110,7 +118,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
       }
       ctx.health.add(() => {
-        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers(), stuck: stuckStreams(ros), refused: refusedSamples(ros, seen) };
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers(), stuck: stuckStreams(ros), unanswered: unansweredServices(ros), refused: refusedSamples(ros, seen) };
         return rosHealth(state);
       });
       ctx.health.add(() => (ros ? typeHashHealth(ros.graph, ros.types) : {}));

@@ -46,10 +46,22 @@ export interface StuckStreamHealth {
   announced_up_to: number;
 }
 
+/** A live server that stopped answering the gateway's calls (@medkit/ros2 UnansweredCalls), named as the graph knows it. */
+export interface UnansweredServiceHealth {
+  service: string;
+  /** The server's request reader. */
+  server_guid: string;
+  /** Its node (`/ns/name`), when the graph knows it. */
+  node?: string;
+  /** Calls timed out in a row, and for how long (ms since the first of them was sent). */
+  timed_out: number;
+  unanswered_ms: number;
+}
+
 export type RosState =
   | { state: 'disabled' }
   | { state: 'failed'; error: string; options: RosConnectionOptions; security?: RosSecurityHealth }
-  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[]; stuck?: StuckStreamHealth[]; refused?: { total: number; topics: RefusedSamplesHealth[] } };
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[]; stuck?: StuckStreamHealth[]; unanswered?: UnansweredServiceHealth[]; refused?: { total: number; topics: RefusedSamplesHealth[] } };
 
 /**
  * Peers listed in `x-medkit-ros.security.peers` at most; the rest are counted by status. Authenticated peers come
@@ -156,6 +168,7 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
       ...(s.discoveryInfo ? { discovery_info: discoveryInfoFields(s.discoveryInfo) } : {}),
       ...(s.discoveryServers?.length ? { discovery_servers: discoveryServerFields(s.discoveryServers) } : {}),
       stuck_streams: s.stuck ?? [],
+      unanswered_services: s.unanswered ?? [],
       refused_samples: { total: s.refused?.total ?? 0, topics: s.refused?.topics ?? [] },
     },
   };
@@ -163,6 +176,7 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
   if (s.table?.underPressure) warnings.push(participantTablePressureWarning(s.table));
   if (s.table?.underPressure && s.table.dropped > 0) warnings.push(participantTableRefusingWarning(s.table));
   if (s.stuck?.length) warnings.push(stuckStreamsWarning(s.stuck));
+  if (s.unanswered?.length) warnings.push(unansweredWarning(s.unanswered));
   const bigSamples = s.refused && refusedSamplesWarning(s.refused.topics, s.refused.total);
   if (bigSamples) warnings.push(bigSamples);
   const refused = refusedPeersWarning(s.security);
@@ -195,6 +209,16 @@ function stuckStreamsWarning(stuck: StuckStreamHealth[]): HealthWarning {
     'ros_stream_stuck',
     `${stuck.length} stream(s) no longer reach the gateway although their writers announce data: ${shown.join('; ')}${stuck.length > 3 ? '; ...' : ''} (x-medkit-ros.stuck_streams)`,
     { ros_node_fqns: [...new Set(stuck.flatMap((s) => (s.node ? [s.node] : [])))] },
+  );
+}
+
+/** Live servers whose calls time out (degraded): what the gateway does through them (parameters, operations) fails. */
+function unansweredWarning(list: UnansweredServiceHealth[]): HealthWarning {
+  const shown = list.slice(0, 3).map((u) => `${u.service}${u.node ? ` of ${u.node}` : ''} (${u.timed_out} calls timed out in a row over ${Math.round(u.unanswered_ms / 1000)} s)`);
+  return warning(
+    'ros_requests_unanswered',
+    `${list.length} service(s) of live nodes no longer answer the gateway's calls: ${shown.join('; ')}${list.length > 3 ? '; ...' : ''} (x-medkit-ros.unanswered_services)`,
+    { ros_node_fqns: [...new Set(list.flatMap((u) => (u.node ? [u.node] : [])))] },
   );
 }
 

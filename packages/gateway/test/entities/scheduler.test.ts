@@ -31,6 +31,16 @@ describe('refresh scheduler (debounce + backstop)', () => {
     s.stop();
   });
 
+  it('refreshes a change outside the window at once, not a tick later; one refresh for a burst', async () => {
+    const s = make(1000, 60000);
+    s.start();
+    for (let i = 0; i < 3; i++) s.notifyGraphChanged();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['graph']);
+    expect(s.pending).toBe(false);
+    s.stop();
+  });
+
   it('debounce 0 refreshes on every tick that saw a change', async () => {
     const s = make(0, 60000);
     s.start();

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext, type RosNode } from '@medkit/ros2';
 import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
+import { Bytes, gap, header, heartbeat, sn } from '../../../../test-support/rtps-fuzz/datagrams.js';
+import { FakePeer } from '../../../../test-support/rtps-fuzz/fake-peer.js';
 
 const DOMAIN = testDomain(40);
 
@@ -102,6 +104,32 @@ describe('fault manager over ROS 2', () => {
     const aborted = await until(() => g.faults.manager.getFault('ACTION_NAVIGATE_TO_POSE_ABORTED'), 'aborted goal fault');
     expect(aborted).toMatchObject({ severity: 2, status: 'PREFAILED', reporting_sources: ['/base/battery_monitor'] });
   }, 30_000);
+
+  it("a forged GAP (1 to 2^40) and HEARTBEAT (first = last = 2^40) in the name of a node's report_fault request writer lose none of its later reports (issue 66)", async () => {
+    const c = node.createClient('/robot1/fault_manager/report_fault', 'ros2_medkit_msgs/srv/ReportFault');
+    const attacker = await FakePeer.open();
+    try {
+      await c.waitForService({ timeoutMs: 10_000 });
+      const report = { fault_code: 'FORGED_GAP_PROBE', event_type: 0, severity: 1, description: 'before', source_id: '/base/battery_monitor' };
+      expect(await c.call(report, { timeoutMs: 5000 })).toEqual({ accepted: true });
+      // What an attacker reads from discovery: the client's writer GUID, the gateway's request reader and its port.
+      const [readerGuid] = [...c.requestWriter.matches.keys()];
+      const gateway = peer.participant.participants().find((p) => p.guidPrefix === readerGuid.slice(0, 24));
+      const port = gateway!.defaultUnicastLocators[0].port;
+      const writerGuid = c.requestWriter.guid;
+      const ids = { readerId: parseInt(readerGuid.slice(24), 16), writerId: parseInt(writerGuid.slice(24), 16) };
+      const forged = header(new Bytes(), Buffer.from(writerGuid.slice(0, 24), 'hex'), 0x0110);
+      gap(forged, { ...ids, start: sn(1n), base: sn(2n ** 40n), numBits: 0, words: [] });
+      heartbeat(forged, { ...ids, first: sn(2n ** 40n), last: sn(2n ** 40n), count: 0x7fffffff });
+      await attacker.send(forged.done(), port);
+      // Before issue 66 every later report of this node timed out: its faults were lost.
+      for (let i = 0; i < 3; i++) expect(await c.call({ ...report, description: `after ${i}` }, { timeoutMs: 5000 })).toEqual({ accepted: true });
+      expect(g.faults.manager.getFault('FORGED_GAP_PROBE')?.description).toBe('after 2');
+    } finally {
+      attacker.close();
+      c.close();
+    }
+  });
 });
 
 describe('black box fed from the ROS graph', () => {

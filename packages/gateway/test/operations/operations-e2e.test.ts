@@ -156,7 +156,17 @@ describe('operations of a ROS node in another process', () => {
     expect(r.status).toBe(500);
     expect(r.body).toMatchObject({ vendor_code: 'x-medkit-ros2-service-unavailable', parameters: { reason: 'timeout' } });
     expect(r.body.message).toContain('no answer within service_call_timeout_sec (3 s)');
-  }, 20_000);
+    // A second call times out too: the node is alive and its service no longer answers, and /health says so (issue 66).
+    expect((await http(`${g.url}/api/v1/apps/hung_node/operations/stuck/executions`, { method: 'POST', json: {} })).status).toBe(500);
+    const health = (await http(`${g.url}/api/v1/health`)).body;
+    expect(health.status).toBe('degraded');
+    const w = health.warnings.find((x: { code: string }) => x.code === 'ros_requests_unanswered');
+    expect(w.message).toMatch(/1 service\(s\) of live nodes no longer answer the gateway's calls: \S*\/stuck of \S*hung_node \(2 calls timed out in a row over \d+ s\)/);
+    expect(w.ros_node_fqns).toEqual([expect.stringMatching(/hung_node$/)]);
+    expect(health['x-medkit-ros'].unanswered_services).toEqual([expect.objectContaining({ service: expect.stringMatching(/\/stuck$/), timed_out: 2 })]);
+    // A service that answers is not listed.
+    expect(health['x-medkit-ros'].unanswered_services.some((u: { service: string }) => u.service.endsWith('add_two_ints'))).toBe(false);
+  }, 30_000);
 
   it("executes on POST to the operation itself, as the reference's Postman collection does", async () => {
     const sync = await http(ops('/add_two_ints'), { method: 'POST', json: { parameters: { a: 20, b: 22 } } });

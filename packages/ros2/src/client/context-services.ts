@@ -9,6 +9,7 @@ import type { RosGraph } from '../graph/graph.js';
 import type { TypeRegistry } from '../types/index.js';
 import type { NodeHost } from './node-host.js';
 import type { SampleLimits } from '../topics/sample-limits.js';
+import type { UnansweredCalls } from '../services/unanswered-calls.js';
 
 export interface ContextServices {
   readonly participant: Participant;
@@ -18,6 +19,8 @@ export interface ContextServices {
   readonly graph: RosGraph;
   /** Whether endpoints announce `typehash=RIHS01_…;` in USER_DATA (not for a configured Humble). */
   readonly announcesTypeHashes: boolean;
+  /** Live servers that stopped answering this context's calls. */
+  readonly unansweredCalls: UnansweredCalls;
   /** The context's hidden node (created on first use). */
   internalNode(): NodeHost;
 }

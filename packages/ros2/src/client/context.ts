@@ -10,6 +10,7 @@ import { RosGraph } from '../graph/graph.js';
 import type { NodeEntities } from '../graph/discovery-info.js';
 import { TypeRegistry } from '../types/index.js';
 import type { SampleLimits } from '../topics/sample-limits.js';
+import { UnansweredCalls } from '../services/unanswered-calls.js';
 import { DiscoveryInfoPublisher, type DiscoveryInfoStatus } from './discovery-publisher.js';
 import { generationOfDistro, type RosDistro, type WireGeneration } from '../graph/distro.js';
 import { RosNode, type NodeOptions } from './node.js';
@@ -83,6 +84,8 @@ export class RosContext {
   /** Runtime type lookup through nodes' `~/get_type_description`. */
   readonly typeLookup: TypeLookup;
   readonly #nodes = new Set<RosNode>();
+  /** Live servers that stopped answering this context's calls (services/unanswered-calls.ts). */
+  readonly unansweredCalls = new UnansweredCalls();
   readonly #discovery: DiscoveryInfoPublisher;
   #internalNode: RosNode | undefined;
   #closed = false;
@@ -103,8 +106,10 @@ export class RosContext {
       else this.graph.upsertParticipant(ev.participant);
     });
     participant.on('endpoint', (ev) => {
-      if (ev.type === 'removed') this.graph.removeEndpoint(ev.endpoint.guid);
-      else this.graph.upsertEndpoint(ev.endpoint);
+      if (ev.type === 'removed') {
+        this.graph.removeEndpoint(ev.endpoint.guid);
+        this.unansweredCalls.gone(ev.endpoint.guid);
+      } else this.graph.upsertEndpoint(ev.endpoint);
     });
     this.#discovery = new DiscoveryInfoPublisher(participant, this.graph, this.types, this.distro, () => this.#nodeEntities(), this.announcesTypeHashes);
     this.rosout = new RosoutReader(this);

@@ -2,6 +2,7 @@
 import type { Participant, Reader, ReaderConfig, Writer, WriterConfig } from '@medkit/rtps';
 import type { RosGraph } from '../graph/graph.js';
 import type { TypeRegistry } from '../types/index.js';
+import type { UnansweredCalls } from '../services/unanswered-calls.js';
 
 export interface EndpointHost {
   readonly name: string;
@@ -17,6 +18,8 @@ export interface EndpointHost {
   createReader(cfg: ReaderConfig): Reader;
   /** Fully qualified form of a topic/service name relative to this node (`~/x`, `x`, `/x`). */
   resolveName(name: string): string;
+  /** Where a client notes servers that stop answering (the context's); absent, nothing is noted. */
+  readonly unansweredCalls?: UnansweredCalls;
   /** A fresh rmw_cyclonedds-style client/service id (`xx.x.x...`). */
   nextRmwId(): string;
 }

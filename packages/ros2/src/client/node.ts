@@ -15,6 +15,7 @@ import { ParameterClient } from '../parameters/parameter-client.js';
 import { ParameterServer, type ParameterServerOptions } from '../parameters/parameter-server.js';
 import { ServiceClient, type ServiceClientOptions } from '../services/service-client.js';
 import { ServiceServer, type ServiceHandler, type ServiceServerOptions } from '../services/service-server.js';
+import type { UnansweredCalls } from '../services/unanswered-calls.js';
 import { Publisher } from '../topics/publisher.js';
 import { Subscription, type MessageCallback, type SubscriptionOptions } from '../topics/subscription.js';
 import { decodedValuesFor, sampleBytesFor } from '../topics/sample-limits.js';
@@ -193,6 +194,11 @@ export class RosNode implements NodeHost {
     const r = this.createReader({ topic: topicToDds(name), typeName: rosTypeToDds(t), qos: q, ...(maxSampleSize !== undefined ? { maxSampleSize } : {}) });
     const decode = { maxValues: decodedValuesFor(limits), ...opts };
     return this.#own(new Subscription(r, name, t, this.types, callback, decode, () => {}, limits.onRefused));
+  }
+
+  /** The context's record of servers that stopped answering (its clients note theirs there). */
+  get unansweredCalls(): UnansweredCalls {
+    return this.context.unansweredCalls;
   }
 
   /** A client of `service` (type `pkg/srv/X`); see {@link ServiceClient.call}. */

@@ -154,6 +154,7 @@ export class ServiceClient {
     const deadline = deadlineOf(opts);
     const server = await this.waitForService({ ...opts, timeoutMs: Math.max(0, deadline - Date.now()) });
     let key = '';
+    const sentAt = Date.now();
     const payload = await withDeadline<Buffer>(
       `service ${this.service}`,
       { signal: opts.signal, timeoutMs: Math.max(0, deadline - Date.now()), budgetMs: opts.budgetMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS },
@@ -175,7 +176,12 @@ export class ServiceClient {
         }
       },
       () => this.#pending.delete(key),
-    );
+    ).catch((err: unknown) => {
+      // Sent to a ready server and not answered by the deadline: noted, so that /health can say so.
+      if (rosFailure(err) === 'timeout') this.#host.unansweredCalls?.timedOut(this.service, server.requestReader, sentAt, Date.now());
+      throw err;
+    });
+    this.#host.unansweredCalls?.answered(this.service, server.requestReader);
     return { payload, convention: server.convention, server };
   }
 

@@ -2,12 +2,17 @@
  * CDR (de)serialization of one resolved message type with @foxglove/rosmsg2-serialization, wrapped
  * so bad payloads become typed errors and JSON-form values go in and come out (json-codec.ts).
  */
-import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
+import { createRequire } from 'node:module';
+import type * as Serialization from '@foxglove/rosmsg2-serialization';
 import { cdrBoundsProblem } from './cdr-bounds.js';
 import { installCdrStringFix } from './cdr-string-fix.js';
 import { padToFour, readPlainCdrHeader } from './encapsulation.js';
 import { CdrDecodeError, DecodeBudgetError, ValidationError } from './errors.js';
 import { valueBudget } from './decode-budget.js';
+
+// CommonJS, loaded with require(): an import makes Node.js scan the package's whole source for its export names,
+// a good part of the gateway's start-up CPU on Node.js 20 (issue 69). Same module object either way.
+const { MessageReader, MessageWriter } = createRequire(import.meta.url)('@foxglove/rosmsg2-serialization') as typeof Serialization;
 import { jsonToWire, wireToJson, type JsonFormOptions } from './json-codec.js';
 import type { MessageType } from './model.js';
 import { validateMessage } from './validate.js';
@@ -39,8 +44,8 @@ installCdrStringFix();
 
 /** Serializer and deserializer of one message type. Build through the registry, which caches them. */
 export class MessageCodec {
-  readonly #reader: MessageReader;
-  readonly #writer: MessageWriter;
+  readonly #reader: Serialization.MessageReader;
+  readonly #writer: Serialization.MessageWriter;
 
   constructor(readonly type: MessageType) {
     // Constants do not go on the wire, and a constant-only definition would be mistaken for an IDL

@@ -2,6 +2,7 @@
 // latest value of every source; while `enable` holds, the value joins the window. Each sweep drops samples
 // older than `window_ms` and compares the window's statistic with the threshold.
 import { SampleWindow } from '../sample-window.js';
+import { InputCadence } from './input-cadence.js';
 import type { CompiledRule, Op } from './rule.js';
 
 interface Verdict {
@@ -25,6 +26,8 @@ export class RuleWindow {
   private readonly window: SampleWindow;
   /** When the current unbroken run of samples started (stuck needs a whole window of them). */
   private runStart?: number;
+  /** When each input (topic, `/diagnostics` status) arrives: a dead one is named (input-cadence.ts). */
+  readonly inputs = new InputCadence();
   /** Updates seen while `enable` did not hold. */
   disabled = 0;
   /** Values that were present but no finite number (NaN, infinity, text), since the rule was made. */

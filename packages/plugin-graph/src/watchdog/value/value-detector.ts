@@ -2,6 +2,7 @@
 // its own fault code while its window statistic is past its threshold. Rules created over REST are kept in the
 // rule store; deleting one clears the fault it raised. Every source topic is subscribed through the shared
 // feeds; `/diagnostics` once for all rules that read a status key.
+import type { PluginWarning } from '@medkit/plugin-api';
 import { FAULT_SEVERITY, type Detector, type Finding, type SweepInput } from '../detectors/detector.js';
 import { TopicFeeds, type MessageHandler } from '../feeds.js';
 import { compileRule, RuleError, type CompiledRule, type RuleLimits, type ValueRule } from './rule.js';
@@ -42,6 +43,8 @@ export class RuleRefused extends Error {
     super(message);
   }
 }
+
+const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
 
 const SEVERITY = { INFO: FAULT_SEVERITY.INFO, WARNING: FAULT_SEVERITY.WARN, ERROR: FAULT_SEVERITY.ERROR, CRITICAL: FAULT_SEVERITY.CRITICAL } as const;
 
@@ -160,8 +163,8 @@ export class ValueDetector implements Detector {
   }
 
   /** What /health should say: rules left out of the configuration, an unreadable store, rules waiting for a topic. */
-  warnings(): { code: string; message: string }[] {
-    const out: { code: string; message: string }[] = [];
+  warnings(): PluginWarning[] {
+    const out: PluginWarning[] = [];
     if (this.rejectedConfigRules.length > 0) {
       out.push({ code: 'value_rules_rejected', message: `${this.rejectedConfigRules.length} value rule(s) of the configuration left out (the others run): ${this.rejectedConfigRules.slice(0, 3).join('; ')}` });
     }
@@ -169,9 +172,33 @@ export class ValueDetector implements Detector {
     if (store.broken || this.unreadable.length > 0) {
       out.push({ code: 'value_rule_store', message: store.broken ? `the value rule store cannot be used: ${store.broken}` : `${this.unreadable.length} stored value rule(s) cannot be read and are not evaluated (kept in the file)` });
     }
+    const silent = this.silentInputs();
+    if (silent.length > 0) {
+      const shown = silent.slice(0, 3).map((x) => `rule ${x.rule}: nothing on ${x.input} for ${seconds(x.silentMs)} (it came every ${seconds(x.periodMs)}) although ${x.publishers.join(', ')} still publish${x.publishers.length === 1 ? 'es' : ''} it`);
+      out.push({ code: 'value_rule_input_silent', degrades: true, message: `${silent.length} value rule input(s) fell silent, so their rules cannot judge them: ${shown.join('; ')}${silent.length > 3 ? '; ...' : ''}` });
+    }
     if (this.missingTopics.size > 0) {
       const shown = [...this.missingTopics].slice(0, 3).map(([id, topics]) => `${id} (${topics.join(', ')})`);
       out.push({ code: 'value_rule_topic_unknown', message: `${this.missingTopics.size} value rule(s) wait for a topic no node publishes: ${shown.join(', ')}${this.missingTopics.size > 3 ? ', ...' : ''}` });
+    }
+    return out;
+  }
+
+  /**
+   * Inputs that came regularly and fell silent while a node still publishes them (input-cadence.ts): the rule cannot
+   * judge them (one whose topic lost its publishers is `value_rule_topic_unknown` instead). Bounded by the rules.
+   */
+  private silentInputs(): { rule: string; input: string; silentMs: number; periodMs: number; publishers: string[] }[] {
+    const ros = this.lastRos;
+    if (!ros) return [];
+    const now = this.monoMs();
+    const out: { rule: string; input: string; silentMs: number; periodMs: number; publishers: string[] }[] = [];
+    for (const [id, w] of this.rules) {
+      for (const x of w.inputs.silent(now)) {
+        const topic = x.input.startsWith('diag:') ? '/diagnostics' : x.input;
+        const publishers = ros.graph.publishersOf(topic).map((e) => (e.node ? `${e.node.namespace === '/' ? '' : e.node.namespace}/${e.node.name}` : e.participantGuid || e.guid));
+        if (publishers.length > 0) out.push({ rule: id, ...x, publishers: [...new Set(publishers)].slice(0, 3) });
+      }
     }
     return out;
   }
@@ -217,15 +244,16 @@ export class ValueDetector implements Detector {
       }
       const owner = `${this.id}:${id}`;
       owners.add(owner);
-      this.feeds.set(owner, [...byTopic].map(([topic, fields]) => ({ topic, on: this.fieldHandler(w, fields) })));
+      this.feeds.set(owner, [...byTopic].map(([topic, fields]) => ({ topic, on: this.fieldHandler(w, topic, fields) })));
     }
     for (const owner of this.owners) if (!owners.has(owner)) this.feeds.set(owner, []);
     this.owners = owners;
     this.feeds.set(`${this.id}/diagnostics`, diag.size > 0 ? [{ topic: '/diagnostics', type: DIAGNOSTICS_TYPE, on: this.diagHandler(diag) }] : []);
   }
 
-  private fieldHandler(w: RuleWindow, fields: [string, (string | number)[]][]): MessageHandler {
+  private fieldHandler(w: RuleWindow, topic: string, fields: [string, (string | number)[]][]): MessageHandler {
     return (m) => {
+      w.inputs.heard(topic, this.monoMs());
       const values = new Map<string, number>();
       let invalid = false;
       for (const [name, path] of fields) {
@@ -244,9 +272,12 @@ export class ValueDetector implements Detector {
       const statuses = Array.isArray(m.status) ? m.status.slice(0, MAX_STATUSES) : [];
       const updates = new Map<RuleWindow, Map<string, number>>();
       const invalid = new Set<RuleWindow>();
+      const heardAt = this.monoMs();
       for (const st of statuses as { name?: unknown; values?: unknown }[]) {
         const wanted = typeof st?.name === 'string' ? index.get(st.name) : undefined;
-        if (!wanted || !Array.isArray(st.values)) continue;
+        if (!wanted) continue;
+        for (const { w } of wanted) w.inputs.heard(`diag:${st.name as string}`, heardAt);
+        if (!Array.isArray(st.values)) continue;
         const kv = st.values.slice(0, MAX_VALUES) as { key?: unknown; value?: unknown }[];
         for (const { w, name, key } of wanted) {
           const hit = kv.find((x) => x?.key === key);
@@ -295,6 +326,7 @@ export class ValueDetector implements Detector {
       store: { kind: this.settings.store.kind, ...(this.settings.store.broken ? { error: this.settings.store.broken } : {}), unreadable_rules: this.unreadable.length },
       disabled_updates: Object.fromEntries([...this.rules].filter(([, w]) => w.disabled > 0).slice(0, 256).map(([id, w]) => [id, w.disabled])),
       invalid_samples: Object.fromEntries([...this.rules].filter(([, w]) => w.invalidSamples > 0).slice(0, 256).map(([id, w]) => [id, w.invalidSamples])),
+      silent_inputs: this.silentInputs().slice(0, 256).map((x) => ({ rule: x.rule, input: x.input, silent_ms: Math.round(x.silentMs), period_ms: Math.round(x.periodMs), publishers: x.publishers })),
       subscriptions: this.feeds.status(this.id),
     };
   }
