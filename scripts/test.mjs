@@ -25,7 +25,8 @@ const jsonFile = join(outDir, `vitest-results.${process.pid}.json`);
  * local fleet) each run a launcher with many processes and rebuild or serve the web UI's files: run
  * beside each other they were seen to disturb one another. The secured demo (five secured processes whose every
  * handshake, token exchange and sample is crypto on the main thread) took minutes where it takes seconds alone,
- * beside another file on two cores, and timed out. A run with explicit arguments (a filter) runs as asked, in
+ * beside another file on two cores, and timed out. The stale-tabs browser test loads the box with two busy loops on
+ * purpose: beside other files it would slow them all. A run with explicit arguments (a filter) runs as asked, in
  * one pass.
  */
 // The list: scripts/exclusive-tests.mjs.
