@@ -3,7 +3,7 @@
 //   node bench/web/run.mjs [--runs 5] [--json out.json]
 // 1. Incident view on the demo: starts the demo launcher (own ports, ROS domains 90/91 unless --domain), sends
 //    the person, waits for the main gateway's PROTECTIVE_STOP recording (10 s before + 2 s after at --speed 1,
-//    6 topics), then opens #/incident/apps/island_link/PROTECTIVE_STOP in Debian's chromium --runs times, each
+//    6 topics), then opens #/incident/apps/<owner>/PROTECTIVE_STOP (the app the main gateway lists it under) in Debian's chromium --runs times, each
 //    in a fresh page, and reads the time from navigation start until every topic has its plot drawn, and the
 //    UI's own mark of the recording decoded (fetch + worker). Each run's phases (incident-phases.mjs: chunk in,
 //    detail in, recording asked / sent / headers / last byte / in the page, decoded, plotted, all since navigation
@@ -123,7 +123,12 @@ async function demoRun() {
     // person walks off (a second occurrence about 13 s after the step-in, whose recording replaces the first:
     // max_bags_per_fault 1), so the pages are opened in the window before that, and a run that opened another
     // recording is left out of the medians and followed by a new person once the scene is quiet again.
-    const detail = () => json(`${api}/apps/island_link/faults/PROTECTIVE_STOP`).catch(() => undefined);
+    // The app that owns PROTECTIVE_STOP as the main gateway lists it (the island's safety gate, federated), once raised.
+    let owner;
+    const detail = async () => {
+      owner ??= (await json(`${api}/faults?status=all`).catch(() => undefined))?.items?.find((f) => f.fault_code === 'PROTECTIVE_STOP')?.entity_id;
+      return owner ? json(`${api}/apps/${owner}/faults/PROTECTIVE_STOP`).catch(() => undefined) : undefined;
+    };
     const recordings = [];
     let stepIn = 0;
     const newRecording = async () => {
@@ -153,7 +158,7 @@ async function demoRun() {
       if (attempt > 4 * RUNS * builds.length) throw new Error('too many runs opened another recording');
       const i = builds.findIndex((_, j) => kept(j) === Math.min(...builds.map((__, k) => kept(k))));
       const b = builds[i];
-      const url = `${b.ui.url}/?gateway=${encodeURIComponent(gateway)}#/incident/apps/island_link/PROTECTIVE_STOP`;
+      const url = `${b.ui.url}/?gateway=${encodeURIComponent(gateway)}#/incident/apps/${owner}/PROTECTIVE_STOP`;
       const m = await measureIncident(browser, url, { gatewayOrigin: gateway, traceFile: o.trace ? join(o.trace, `incident-${i ? 'baseline-' : ''}${runs[i].length + 1}.json`) : undefined, keepBodies: o.phases });
       const opened = m.recording?.path;
       const excluded = opened === current ? undefined : opened ? 'another recording' : 'no recording';
