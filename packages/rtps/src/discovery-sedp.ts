@@ -148,7 +148,10 @@ export class SedpBuiltins {
 
   /** One of the plain (not DDS-Security) built-in writers, by entity id. */
   plainWriter(entityId: number): ReliableWriter | undefined {
-    return [this.pubWriter, this.subWriter, this.msgWriter].find((w) => w.entityId === entityId);
+    // Asked for every ACKNACK we receive (reachability-proof.ts): no array per call.
+    if (entityId === EntityId.SEDP_PUBLICATIONS_WRITER) return this.pubWriter;
+    if (entityId === EntityId.SEDP_SUBSCRIPTIONS_WRITER) return this.subWriter;
+    return entityId === EntityId.PARTICIPANT_MESSAGE_WRITER ? this.msgWriter : undefined;
   }
 
   readers(): ReliableReader[] {
