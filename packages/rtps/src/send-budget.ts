@@ -7,6 +7,10 @@
 // (multicast, the initial-peer sweep, discovery servers), are free. A locator no known participant announced is not
 // sent to at all: nothing goes to a participant once it left the table (its lease, clamped, ran out).
 //
+// A proven participant's locators stay free for a while after it left (PROVEN_MEMORY_MS): a node stalled past its lease
+// that comes back where it was is re-learned at full speed. A fake naming such a locator reaches that node's old port,
+// never a victim of the attacker's choosing.
+//
 // The check is at the socket: one place every send passes, so no path (a new submessage, a repair) can be forgotten.
 // A locator is keyed "address:port"; a participant registers at most MAX_KEYS of them (real nodes use one or two).
 
@@ -16,6 +20,13 @@ import { locatorKey, type Locator } from './locator.js';
 export const MAX_KEYS = 8;
 /** Credit a participant can bank (bytes): what it sent beyond this is not carried over. */
 export const MAX_CREDIT = 64 * 1024;
+/**
+ * A locator where a proven participant received stays free this long after it left (ms), for that many locators at
+ * most: a node stalled past its lease (SIGSTOP, a partition) that comes back at the same locators is sent to at once,
+ * as before it left, not held to the few bytes of its first announcement while it re-learns our endpoints.
+ */
+export const PROVEN_MEMORY_MS = 10 * 60_000;
+const PROVEN_MEMORY_MAX = 4096;
 
 /** One remote participant's account. */
 interface Account {
@@ -43,6 +54,8 @@ export class SendBudget {
   private readonly accounts = new Map<string, Account>();
   private readonly uses = new Map<string, LocatorUse>();
   private readonly free = new Set<string>();
+  /** Locators of proven participants that left, and when they were last proven there (PROVEN_MEMORY_MS). */
+  private readonly provenBefore = new Map<string, number>();
   readonly stats: SendBudgetStats = { withheld: 0, withheldBytes: 0, unknown: 0 };
 
   /** Locators we may always send to: configured ones (multicast, the peer sweep, discovery servers). */
@@ -97,8 +110,10 @@ export class SendBudget {
     this.accounts.delete(prefixHex);
     for (const k of a.keys) {
       const u = this.uses.get(k)!;
-      if (a.proven) u.proven--;
-      else u.unproven.splice(u.unproven.indexOf(a), 1);
+      if (a.proven) {
+        u.proven--;
+        this.remember(k);
+      } else u.unproven.splice(u.unproven.indexOf(a), 1);
       if (u.proven === 0 && u.unproven.length === 0) this.uses.delete(k);
     }
   }
@@ -112,7 +127,7 @@ export class SendBudget {
       this.stats.unknown++;
       return false;
     }
-    if (u.proven > 0 || this.free.has(k)) return true;
+    if (u.proven > 0 || this.free.has(k) || this.provenRecently(k)) return true;
     for (const a of u.unproven) {
       if (a.credit >= bytes) {
         a.credit -= bytes;
@@ -124,11 +139,25 @@ export class SendBudget {
     return false;
   }
 
+  private remember(k: string): void {
+    this.provenBefore.delete(k);
+    if (this.provenBefore.size >= PROVEN_MEMORY_MAX) this.provenBefore.delete(this.provenBefore.keys().next().value!);
+    this.provenBefore.set(k, Date.now());
+  }
+
+  private provenRecently(k: string): boolean {
+    const at = this.provenBefore.get(k);
+    if (at === undefined) return false;
+    if (Date.now() - at <= PROVEN_MEMORY_MS) return true;
+    this.provenBefore.delete(k);
+    return false;
+  }
+
   /** Whether `bytes` to all of `locators` would be sent now (nothing charged). */
   covers(locators: readonly Locator[], bytes: number): boolean {
     return locators.every((l) => {
       const u = this.uses.get(locatorKey(l));
-      return u !== undefined && (u.proven > 0 || u.unproven.some((a) => a.credit >= bytes));
+      return u !== undefined && (u.proven > 0 || this.provenRecently(locatorKey(l)) || u.unproven.some((a) => a.credit >= bytes));
     });
   }
 }

@@ -1,8 +1,8 @@
 // The send budget as a unit (issue 66, not a reflector): an unproven participant is sent no more than it sent us,
 // a proven one freely, a configured locator always, and a locator nobody known announces never.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { udpv4 } from '../src/locator.js';
-import { MAX_CREDIT, MAX_KEYS, SendBudget } from '../src/send-budget.js';
+import { MAX_CREDIT, MAX_KEYS, PROVEN_MEMORY_MS, SendBudget } from '../src/send-budget.js';
 
 const VICTIM = udpv4('10.0.0.9', 7000);
 const A = 'aa'.repeat(12);
@@ -37,8 +37,9 @@ describe('send budget', () => {
     expect(s.spend(VICTIM, 100)).toBe(false);
     s.prove(B);
     expect(s.spend(VICTIM, 60_000)).toBe(true);
+    // B left; the locator it proved stays free for a while (PROVEN_MEMORY_MS): A, still there, is sent to.
     s.forget(B);
-    expect(s.spend(VICTIM, 100)).toBe(false);
+    expect(s.spend(VICTIM, 100)).toBe(true);
   });
 
   it('never sends to a locator no known participant announces: after it left, or past its MAX_KEYS locators', () => {
@@ -60,5 +61,19 @@ describe('send budget', () => {
     expect(s.spend(multicast, 60_000)).toBe(true);
     s.register(A, false, [multicast]);
     expect(s.spend(multicast, 60_000)).toBe(true);
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  it('sends freely to a proven participant that left and came back at the same locator, for PROVEN_MEMORY_MS', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const s = new SendBudget();
+    s.register(A, true, [VICTIM]);
+    s.forget(A);
+    // Stalled past its lease, then back: announced again, not proven yet, nothing earned beyond its announcement.
+    s.register(A, false, [VICTIM]);
+    expect(s.spend(VICTIM, 10_000)).toBe(true);
+    vi.setSystemTime(Date.now() + PROVEN_MEMORY_MS + 1);
+    expect(s.spend(VICTIM, 10_000)).toBe(false);
   });
 });
