@@ -43,7 +43,13 @@ const matches = (id, name) => id === name || id.startsWith(`${name}/`);
  * package is never loaded twice.
  */
 export const REQUIRED_CJS = ['fastify', '@fastify/', 'pino', 'ajv', 'better-sqlite3', 'yaml'];
-const requiredCjs = (id) => REQUIRED_CJS.some((n) => (n.endsWith('/') ? id.startsWith(n) : matches(id, n)));
+/**
+ * Node.js's own modules are required too. An ES module importing one makes Node.js build the module's ES facade,
+ * which reads every export, lazy getters included: on Node.js 24 `node:http`'s WebSocket getters load the bundled
+ * undici (about 0.1 s of start-up CPU) and `node:fs`'s streams load fs/streams, for exports the gateway never uses.
+ * require() returns the same object without reading them.
+ */
+const requiredCjs = (id) => id.startsWith('node:') || REQUIRED_CJS.some((n) => (n.endsWith('/') ? id.startsWith(n) : matches(id, n)));
 const REQUIRE = '__medkitRequire';
 // The import statements rolldown writes for an external (default and/or named bindings; no namespace imports).
 const IMPORT_STATEMENT = /import\s*([A-Za-z_$][\w$]*)?\s*,?\s*(?:\{([^}]*)\})?\s*from\s*"([^"]+)";?/g;
@@ -54,7 +60,7 @@ const IMPORT_STATEMENT = /import\s*([A-Za-z_$][\w$]*)?\s*,?\s*(?:\{([^}]*)\})?\s
  * logo, @fastify/swagger's package.json), with @fastify/static, which @fastify/swagger-ui requires (one copy).
  */
 export const NOT_VENDORED = ['better-sqlite3', '@fastify/static', '@fastify/swagger', '@fastify/swagger-ui'];
-const vendored = (id) => !NOT_VENDORED.some((n) => matches(id, n));
+const vendored = (id) => !id.startsWith('node:') && !NOT_VENDORED.some((n) => matches(id, n));
 export const VENDOR_FILE = 'vendor.cjs';
 const VENDOR = '__medkitVendor';
 

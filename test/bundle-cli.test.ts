@@ -60,6 +60,10 @@ describe('CommonJS packages in the bundle', () => {
     expect([...ids].sort()).toEqual(['ajv', 'fastify', 'pino']);
     expect(requireCommonJs('import{API_BASE}from"@medkit/sovd";')).toBe('import{API_BASE}from"@medkit/sovd";');
     expect(requireCommonJs('import Db from"better-sqlite3";')).not.toContain('vendor.cjs');
+    // Node.js's modules too (no ES facade reading every export), never from vendor.cjs.
+    const builtins = requireCommonJs('import{createServer as c}from"node:http";import fs,{readFileSync}from"node:fs";', ids);
+    expect(builtins).toContain('const {createServer:c}=__medkitRequire("node:http");const fs=__medkitRequire("node:fs"),{readFileSync}=fs;');
+    expect(builtins).not.toContain('vendor.cjs');
   });
 
   it('vendor.cjs requires a package only when asked for it', () => {
