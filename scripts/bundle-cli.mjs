@@ -7,7 +7,7 @@
 // What is not inlined, and why:
 // - third-party packages (fastify, ajv, better-sqlite3, pino, node-opcua, ...): CommonJS, native addons,
 //   worker files and `__dirname` lookups; they load from node_modules as before, except the CommonJS packages
-//   every gateway loads (fastify, ajv, pino, yaml, ...), which are bundled on their own into vendor.cjs
+//   every gateway loads (fastify, ajv, pino, ...), which are bundled on their own into vendor.cjs
 //   (bundleVendor; NOT_VENDORED says which stay out);
 // - @medkit/plugin-api, @medkit/sovd (the SOVD core it re-exports), @medkit/ros2, @medkit/rtps: what an outside
 //   plugin imports. One copy of them in the process keeps classes checked with `instanceof` (SovdError, ...)
@@ -55,11 +55,12 @@ const REQUIRE = '__medkitRequire';
 const IMPORT_STATEMENT = /import\s*([A-Za-z_$][\w$]*)?\s*,?\s*(?:\{([^}]*)\})?\s*from\s*"([^"]+)";?/g;
 
 /**
- * The REQUIRED_CJS packages that are not inlined into vendor.cjs: the SQLite driver (a native addon), and the
- * packages that read files next to their own source through `__dirname` (@fastify/swagger-ui's static folder and
- * logo, @fastify/swagger's package.json), with @fastify/static, which @fastify/swagger-ui requires (one copy).
+ * The REQUIRED_CJS packages that are not inlined into vendor.cjs: the SQLite driver (a native addon), the packages
+ * that read files next to their own source through `__dirname` (@fastify/swagger-ui's static folder and logo,
+ * @fastify/swagger's package.json), and what those require too (@fastify/static, yaml): one copy of each, not one
+ * in vendor.cjs and another from node_modules.
  */
-export const NOT_VENDORED = ['better-sqlite3', '@fastify/static', '@fastify/swagger', '@fastify/swagger-ui'];
+export const NOT_VENDORED = ['better-sqlite3', '@fastify/static', '@fastify/swagger', '@fastify/swagger-ui', 'yaml'];
 const vendored = (id) => !id.startsWith('node:') && !NOT_VENDORED.some((n) => matches(id, n));
 export const VENDOR_FILE = 'vendor.cjs';
 const VENDOR = '__medkitVendor';
