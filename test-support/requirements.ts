@@ -124,3 +124,5 @@ export const NATS_SERVER: Requirement[] = [{ kind: 'bin', name: 'nats-server', d
 export const POSTGRES: Requirement[] = [{ kind: 'bin', name: '/usr/lib/postgresql/15/bin/initdb', debian: 'postgresql' }];
 export const MOSQUITTO: Requirement[] = [{ kind: 'bin', name: '/usr/sbin/mosquitto', debian: 'mosquitto' }];
 export const OPENSSL: Requirement[] = [{ kind: 'bin', name: 'openssl', debian: 'openssl' }];
+/** `ip netns` and veth pairs (the reflection bench's off-machine victim); the bench needs root as well. */
+export const IPROUTE2: Requirement[] = [{ kind: 'bin', name: 'ip', debian: 'iproute2' }];

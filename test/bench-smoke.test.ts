@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../test-support/domains.js';
 import { buildGateway } from '../test-support/medkit-cli.js';
 import { buildPeer } from '../test-support/peers/harness.js';
-import { CHROMIUM, CYCLONE, CYCLONE_SECURITY, describeWith, OPENSSL, type Requirement } from '../test-support/requirements.js';
+import { CHROMIUM, CYCLONE, CYCLONE_SECURITY, describeWith, IPROUTE2, OPENSSL, type Requirement } from '../test-support/requirements.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // One domain for every ROS bench: they run one after the other.
@@ -233,6 +233,16 @@ describeWith(CYCLONE, 'bench commands with the Cyclone test peer (smoke runs)', 
     positive(run[2]);
     positive(/gateway RSS: before publishing (\d+) MB, peak (\d+) MB/.exec(out)![2]);
   }, 120_000);
+});
+
+describeWith(IPROUTE2, 'reflection bench command (smoke run)', () => {
+  it('reflection/run.mjs --smoke: forged participants naming a victim in another network namespace', async () => {
+    const out = await bench('reflection/run.mjs', ['--smoke'], { timeoutMs: 60_000 });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { spent: number; victimBytes: number; afterLease: boolean };
+    positive(r.spent);
+    expect(r.victimBytes).toBeLessThanOrEqual(r.spent);
+    expect(r.afterLease).toBe(false);
+  }, 70_000);
 });
 
 describeWith(CHROMIUM, 'web bench command (smoke run)', () => {

@@ -194,8 +194,8 @@ export function locator(port: number, address = [127, 0, 0, 1], kind = 1): Buffe
   return b.done();
 }
 
-/** An SPDP announcement payload: a participant reachable (metatraffic and user) at 127.0.0.1:port. */
-export function spdpPayload(prefix: Uint8Array, domainId: number, port: number, leaseSec = 30): Buffer {
+/** An SPDP announcement payload: a participant reachable (metatraffic and user) at address:port (127.0.0.1 by default). */
+export function spdpPayload(prefix: Uint8Array, domainId: number, port: number, leaseSec = 30, address = [127, 0, 0, 1]): Buffer {
   const u32 = (v: number) => new Bytes().u32(v).done();
   return parameterList([
     [0x0015, Buffer.from([2, 3])],
@@ -205,15 +205,15 @@ export function spdpPayload(prefix: Uint8Array, domainId: number, port: number, 
     [0x0002, new Bytes().u32(leaseSec).u32(0).done()],
     // SPDP + SEDP publications/subscriptions (announcer/detector) + participant message.
     [0x0058, u32(0x0c3f)],
-    [0x0032, locator(port)],
-    [0x0031, locator(port)],
+    [0x0032, locator(port, address)],
+    [0x0031, locator(port, address)],
   ]);
 }
 
 /** One datagram: an SPDP DATA announcing `prefix` (from `prefix`). */
-export function spdpDatagram(prefix: Uint8Array, domainId: number, port: number, leaseSec = 30): Buffer {
+export function spdpDatagram(prefix: Uint8Array, domainId: number, port: number, leaseSec = 30, address?: number[]): Buffer {
   const b = header(new Bytes(), prefix);
-  data(b, { readerId: ENTITY.SPDP_READER, writerId: ENTITY.SPDP_WRITER, sn: sn(1n), payload: spdpPayload(prefix, domainId, port, leaseSec) });
+  data(b, { readerId: ENTITY.SPDP_READER, writerId: ENTITY.SPDP_WRITER, sn: sn(1n), payload: spdpPayload(prefix, domainId, port, leaseSec, address) });
   return b.done();
 }
 

@@ -110,10 +110,15 @@ export class SpdpAnnouncer {
     this.out.send(all);
   }
 
-  /** Sends our announcement to one participant (reply to a newly discovered one). */
-  announceTo(locators: Locator[], dst?: Buffer): void {
+  /** Sends our announcement to one participant (reply to a newly discovered one); false if held back (send-budget.ts). */
+  announceTo(locators: Locator[], dst?: Buffer): boolean {
     this.build(dst);
-    this.out.send(locators);
+    return this.out.send(locators);
+  }
+
+  /** Where we announce whoever is known: multicast and the initial-peer sweep (configured, so always sent to). */
+  get fixedTargets(): Locator[] {
+    return [...this.targets.multicast, ...this.sweep];
   }
 
   /** Sends the dispose+unregister of our participant to everyone we announce to. */

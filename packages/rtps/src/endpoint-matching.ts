@@ -7,6 +7,7 @@ import type { EndpointData } from './discovery-sedp-data.js';
 import { GroupIndex } from './group-index.js';
 import { guidEntityId, isKeyedEntity, makeGuid, topicKind, type Guid } from './guid.js';
 import { reachableLocators } from './locator-select.js';
+import type { Locator } from './locator.js';
 import { qosIncompatibility } from './qos-match.js';
 import type { ReliableReader } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
@@ -34,6 +35,8 @@ interface EndpointMatcherOptions {
   onRefused(): void;
   /** Also pair the secure SEDP endpoints (DDS-Security). */
   secure?: boolean;
+  /** Where a matched remote endpoint will be sent to (the send budget must know: send-budget.ts). */
+  sendsTo?(r: RemoteParticipant, locators: Locator[]): void;
 }
 
 function topicOf(local: LocalEndpoint): string {
@@ -224,6 +227,7 @@ export class EndpointMatcher {
     }
     const locators = d.unicastLocators.length > 0 ? reachableLocators(d.unicastLocators, this.opts.localhostOnly) : r.userLocators;
     const reliable = mine.qos.reliability === 'reliable' && d.qos.reliability === 'reliable';
+    this.opts.sendsTo?.(r, locators);
     if (local.kind === 'writer') {
       local.w.core.matchReader({ guid: d.guid, prefix: r.prefix, entityId: ep.entityId, locators, reliable }, d.qos.durability === 'volatile', Date.now());
       local.w.matches.set(d.guid, d);

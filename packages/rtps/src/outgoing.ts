@@ -7,8 +7,8 @@ import { encodeHeader } from './header.js';
 import type { Locator } from './locator.js';
 import { encodeInfoDst } from './submessages/info.js';
 
-/** Sends raw datagrams to locators (implemented by the participant over its transport). */
-type DatagramSink = (data: Buffer, locators: readonly Locator[]) => void;
+/** Sends raw datagrams to locators (implemented by the participant over its transport); false if some were held back. */
+type DatagramSink = (data: Buffer, locators: readonly Locator[]) => boolean;
 
 export class MessageBuilder {
   readonly w = new ByteWriter(16384, true);
@@ -38,9 +38,9 @@ export class MessageBuilder {
     return this.w.pos;
   }
 
-  /** Sends the current datagram to the locators. */
-  send(locators: readonly Locator[]): void {
-    if (locators.length === 0) return;
-    this.sink(this.w.finish(), locators);
+  /** Sends the current datagram to the locators; false if it was held back from some (send-budget.ts). */
+  send(locators: readonly Locator[]): boolean {
+    if (locators.length === 0) return true;
+    return this.sink(this.w.finish(), locators);
   }
 }

@@ -16,7 +16,7 @@ import { announcePeriodMs, livelinessPeriodMs } from './lease.js';
 import { LocalEndpoints } from './local-endpoints.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
-import { incomingPasses, resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
+import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
 import { disposedPrefix, LeaveConfirmation, type DisposeStats } from './participant-leave.js';
 import type { ParticipantSecurity } from './participant-security.js';
 import { ParticipantSecurityLink } from './participant-security-link.js';
@@ -24,11 +24,13 @@ import { randomFirstSn, ReachabilityProof } from './reachability-proof.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { MessageReceiver, type ReceiveStats } from './receive.js';
 import { collectTrafficStats, type TrafficStats } from './traffic-stats.js';
+import { DatagramPath } from './datagram-path.js';
+import { SendBudget } from './send-budget.js';
 import type { RemoteParticipant } from './remote-entities.js';
 import type { DataSubmessage } from './submessages/data.js';
 import type { Reader, ReaderConfig } from './topic-reader.js';
 import type { Writer, WriterConfig } from './topic-writer.js';
-import { UdpTransport, type PacketSource } from './transport-udp.js';
+import { UdpTransport } from './transport-udp.js';
 import { VendorId } from './vendor.js';
 
 export type { DiscoveredParticipant, ParticipantTableStats } from './proxy-participants.js';
@@ -89,8 +91,15 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private readonly secured?: ParticipantSecurityLink;
   /** Remote participants or endpoints refused because a limit was reached. */
   readonly refused = { participants: 0, endpoints: 0 };
-  /** Receive-side traffic (the send side is the transport's): bumped per datagram, read by trafficStats(). */
-  private readonly received = { datagrams: 0, bytes: 0, filtered: 0, placed: 0 };
+  /** Datagrams in and out (datagram-path.ts). */
+  private readonly io: DatagramPath;
+  /** What unproven participants may cost us in sends (send-budget.ts); off under DDS-Security and with discovery servers. */
+  private readonly sends?: SendBudget;
+  /** An early announcement for a newcomer our reply could not reach yet (announceSoon). */
+  private soon?: NodeJS.Timeout;
+  private lastSoon = 0;
+  /** The remote participant the receive path last resolved (the current datagram's source). */
+  private sourceRemote: RemoteParticipant | undefined;
 
   private constructor(opts: ResolvedOptions) {
     super();
@@ -102,6 +111,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
     this.proofs = new ReachabilityProof(this.security ? 1 : randomFirstSn(), (id) => this.sedp.plainWriter(id)?.history.lastSN);
+    this.sends = this.security || opts.discoveryServers.length > 0 ? undefined : new SendBudget();
     this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants, admission: opts.admission });
     const matcher = new EndpointMatcher({
       localhostOnly: opts.localhostOnly,
@@ -111,6 +121,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onChange: (ev) => this.emit('endpoint', ev),
       onRefused: () => this.refused.endpoints++,
       secure: opts.security !== undefined,
+      sendsTo: (r, locators) => this.sends?.register(r.prefixHex, r.proof !== 0, locators),
     });
     this.matcher = matcher;
     this.leaves = new LeaveConfirmation({
@@ -125,7 +136,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.secured = this.security && new ParticipantSecurityLink(this.security, { ...host, remotes: this.remotes });
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
-      remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
+      remoteParticipant: (h) => {
+        this.sourceRemote = this.remotes.get(h);
+        if (this.sourceRemote) this.io.earn(h);
+        return this.sourceRemote;
+      },
       onSpdp: (sm, h, v, now, rtpsProtected) => this.onSpdp(sm, h, v, now, rtpsProtected),
       // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks the receiver's
       // latest remoteParticipant() lookup): one that echoes our built-in writers' first SN proves it.
@@ -140,6 +155,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       ...this.secured?.receiveHandlers(),
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
+    this.io = new DatagramPath({ send: (d, a, port) => this.transport.send(d, a, port), handle: (d, now, placed) => this.receiver.handle(d, now, placed), security: this.security, filter: opts.packetFilter, budget: this.sends });
   }
 
   /** @internal Use createParticipant(). */
@@ -153,12 +169,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const o = this.opts;
     this.transport = await UdpTransport.open(
       { domainId: o.domainId, localhostOnly: o.localhostOnly, interfaces: o.interfaces, multicast: o.multicast, maxParticipantIndex: o.maxParticipantIndex, receiveBufferSize: 4 * 1024 * 1024 },
-      (data, from, placed) => this.onPacket(data, from, placed),
+      (data, from, placed) => this.closed || this.io.onPacket(data, from, placed),
     );
     // Fragments in place only where nothing must be verified before it is read: no DDS-Security.
     const aimable = this.transport.aimableReceiver;
     if (aimable && !this.security) this.receiver.placeFragmentsWith(new FragmentPlacement(aimable));
-    this.out = new MessageBuilder(this.prefix, this.vendorId, (data, locs) => this.sendDatagram(data, locs), 65000);
+    this.out = new MessageBuilder(this.prefix, this.vendorId, (data, locs) => this.io.send(data, locs), 65000);
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
       onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
       onEndpointGone: (g) => this.removeRemoteEndpoint(g),
@@ -182,6 +198,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       domainId: o.domainId,
       own: t.metatrafficUnicast,
     });
+    this.sends?.allow(this.spdp.fixedTargets);
     const host = { admit: this.upsertParticipant.bind(this), remove: (h: string) => this.removeParticipant(h, 'disposed'), endpoint: this.onRemoteEndpoint.bind(this), changed: (s: DiscoveryServerStatus) => this.emit('discoveryServer', s) };
     this.ds = await DiscoveryServerClient.attach(this.spdp.participantData, { opts: o, out: this.out, budget: this.budget, local: this.local, remotes: this.remotes, matcher: this.matcher, host });
     this.secured?.start(() => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.secured!.spdpParameters(false) } }, 'pdata'));
@@ -226,44 +243,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** Traffic and table counters for monitoring; cheap enough to read on every scrape. */
   trafficStats(): TrafficStats {
-    return collectTrafficStats(this.remotes.size, this.local.user.values(), this.received, this.receiver.stats.malformed, this.transport.sent, this.local.stuckStreams(Date.now(), Infinity).length);
+    return collectTrafficStats(this.remotes.size, this.local.user.values(), this.io.received, this.receiver.stats.malformed, this.transport.sent, this.local.stuckStreams(Date.now(), Infinity).length, this.sends?.stats);
   }
-
-  // ---- transport ------------------------------------------------------------------------
-
-  private onPacket(data: Buffer, from: PacketSource, placed?: number): void {
-    if (this.closed) return;
-    this.received.datagrams++;
-    this.received.bytes += data.length;
-    if (placed !== undefined && placed > 0) {
-      this.received.bytes += placed; // its payload went straight into a sample
-      this.received.placed++;
-    }
-    // The receive path runs synchronously below; SPDP admission reads the source address from here.
-    this.packetSource = from;
-    if (!incomingPasses(this.opts.packetFilter?.incoming, data, from)) {
-      this.received.filtered++;
-      return;
-    }
-    this.receiver.handle(data, Date.now(), placed);
-  }
-
-  private sendDatagram(data: Buffer, locators: readonly Locator[]): void {
-    if (this.closed && !this.closing) return;
-    if (this.security) data = this.security.cryptography.protectMessage(data, this.protectAll) ?? data;
-    const f = this.opts.packetFilter?.outgoing;
-    for (const l of locators) {
-      if (f && !f(data, l)) continue;
-      this.transport.send(data, l.address, l.port);
-    }
-  }
-
-  private closing = false;
-  /** Protect even what normally goes clear (SPDP): our dispose, so authenticated peers can trust it. */
-  private protectAll = false;
-  private packetSource: PacketSource | undefined;
-  /** The remote participant the receive path last resolved (the current datagram's source). */
-  private sourceRemote: RemoteParticipant | undefined;
 
   // ---- SPDP -----------------------------------------------------------------------------
 
@@ -310,12 +291,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** `via` a discovery server (its own DATA(p), or one it relays): no rate limit, no SPDP of ours (discovery-server.ts). */
   private upsertParticipant(d: ParticipantData, payload: Buffer, now: number, via?: 'server' | 'relayed'): RemoteParticipant | undefined {
-    const a = this.remotes.admit(d, payload, now, via ? undefined : this.packetSource?.address);
+    const a = this.remotes.admit(d, payload, now, via ? undefined : this.io.source?.address);
     if (a.kind === 'refused') {
       this.refused.participants++;
       return;
     }
     if (a.kind === 'added' && a.evicted) this.forget(a.evicted, 'evicted');
+    this.sends?.register(a.remote.prefixHex, a.remote.proof !== 0, [...a.remote.metaLocators, ...a.remote.userLocators]);
+    this.io.earn(a.remote.prefixHex);
     if (a.kind === 'changed') {
       if (a.moved && !this.isHeld(a.remote.prefixHex)) this.matcher.relinkBuiltins(a.remote);
       this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
@@ -324,8 +307,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const r = a.remote;
     this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
     if (via === 'relayed') return r;
-    // Answer at once so the newcomer does not wait for our next periodic announcement.
-    if (!via) this.spdp.announceTo(r.metaLocators);
+    // Answer at once so the newcomer does not wait for our next periodic announcement; where its own announcement does
+    // not pay for our answer (send-budget.ts), the answer goes to multicast and the sweep instead.
+    if (!via && !this.spdp.announceTo(r.metaLocators)) this.announceSoon();
     // Under DDS-Security its builtin endpoints wait until it authenticated (onAuthenticated).
     if (this.secured && !this.secured.admit(r, now)) return;
     // A newcomer admitted under flood pressure (or past maxUnprovenLinked) is on probation: we
@@ -333,6 +317,16 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     // (thousands of fakes would otherwise cost some 30 datagrams/s each).
     this.matcher.linkBuiltins(r, now, r.probation);
     return this.probeOnProbation(r, now);
+  }
+
+  /** Announces to multicast and the sweep (configured, so free of the send budget) soon: at most 5 times a second. */
+  private announceSoon(): void {
+    if (this.soon || this.closed) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.lastSoon = Date.now();
+      this.spdp.announce([]);
+    }, Math.max(0, this.lastSoon + 200 - Date.now()));
   }
 
   /** A participant on probation gets a probe in answer to its announcement, at most once a second (reachability-proof.ts). */
@@ -344,6 +338,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** A participant proved itself (reachability-proof.ts; under DDS-Security also SEDP, liveliness): it leaves probation. */
   private onProof(prefixHex: string, flag: number): void {
     const r = this.remotes.prove(prefixHex, flag);
+    this.sends?.prove(prefixHex);
     if (r && !this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(this.ds?.builtinView(r) ?? r, Date.now());
   }
 
@@ -368,6 +363,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
     this.leaves.forget(r.prefixHex);
     this.proofs.forget(r.prefixHex);
+    this.sends?.forget(r.prefixHex);
     this.secured?.forget(r.prefixHex);
     this.ds?.forget(r.prefixHex, Date.now());
     this.matcher.dropParticipant(r);
@@ -463,20 +459,20 @@ export class Participant extends EventEmitter<ParticipantEvents> {
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.closing = true;
+    this.io.closing = true;
     this.local.disposeAll();
     this.ds?.dispose();
     this.spdp.dispose(this.ds?.spdpLocators() ?? this.remotes.metaLocators());
     if (this.security) {
       // Peers that authenticated us accept our dispose only RTPS-protected (a clear one can be forged): once more so.
-      this.protectAll = true;
+      this.io.protectAll = true;
       this.spdp.dispose(this.remotes.metaLocators());
-      this.protectAll = false;
+      this.io.protectAll = false;
     }
     this.stopTimers();
     // Let the dispose datagrams leave before the socket closes.
     await new Promise((r) => setImmediate(r));
-    this.closing = false;
+    this.io.closing = false;
     this.transport.close();
   }
 
@@ -488,6 +484,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private stopTimers(): void {
     this.closed = true;
+    this.io.open = false;
+    clearTimeout(this.soon);
     this.secured?.close();
     if (this.timer) clearInterval(this.timer);
     for (const t of this.burst) clearTimeout(t);

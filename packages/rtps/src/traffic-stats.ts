@@ -1,6 +1,8 @@
 // Traffic counters of one participant (Participant.trafficStats()), for monitoring (a gateway's /metrics).
 // Plain numbers bumped on the socket paths: no allocation per datagram, read on demand.
 
+import type { SendBudgetStats } from './send-budget.js';
+
 /** What a participant has sent and received, and the size of its own and the remote endpoint tables. */
 export interface TrafficStats {
   /** Remote participants known now (admitted by SPDP, not yet gone). */
@@ -20,6 +22,11 @@ export interface TrafficStats {
   droppedIn: number;
   /** Datagrams the socket failed to send (unreachable destination, buffer full). */
   droppedOut: number;
+  /**
+   * Datagrams (per destination) not sent: past what an unproven participant sent us, or to a locator no known
+   * participant announces any more (send-budget.ts: not a reflector).
+   */
+  heldBackOut: number;
   /** Streams of our readers stuck on data their writers announce (stuck-streams.ts). */
   stuckStreams: number;
 }
@@ -40,7 +47,7 @@ export interface ReceiveCounters {
 }
 
 /** Assembles the figures: `local` is the participant's own user endpoints, `malformed` the receive path's count. */
-export function collectTrafficStats(participants: number, local: Iterable<{ kind: 'reader' | 'writer' }>, received: ReceiveCounters, malformed: number, sent: SendCounters, stuckStreams: number): TrafficStats {
+export function collectTrafficStats(participants: number, local: Iterable<{ kind: 'reader' | 'writer' }>, received: ReceiveCounters, malformed: number, sent: SendCounters, stuckStreams: number, held?: SendBudgetStats): TrafficStats {
   let readers = 0;
   let writers = 0;
   for (const e of local) {
@@ -58,6 +65,7 @@ export function collectTrafficStats(participants: number, local: Iterable<{ kind
     bytesOut: sent.bytes,
     droppedIn: received.filtered + malformed,
     droppedOut: sent.errors,
+    heldBackOut: held ? held.withheld + held.unknown : 0,
     stuckStreams,
   };
 }

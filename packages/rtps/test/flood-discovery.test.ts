@@ -4,14 +4,17 @@
 // The node must be discovered within 5 s of its start (the bound the issue demands), the table
 // must stay within its cap, and the fakes must be gone after the clamped lease. ROS domain
 // offset 185.
-import { expect, it } from 'vitest';
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
 import { FASTDDS, describeWith } from '../../../test-support/requirements.js';
 import { DEFAULT_LIMITS, VendorId, type ParticipantEvent } from '../src/index.js';
 import { spawnPeer } from '../../../test-support/peers/harness.js';
 import { peerHooks } from './support/interop-suite.js';
-import { participant, until } from './support/loopback.js';
-import { floodSpdp } from '../../../test-support/spdp-flood.js';
+import { closeAll, participant, prng, until } from './support/loopback.js';
+import { floodSpdp, spoofedSpdp, type VictimLocator } from '../../../test-support/spdp-flood.js';
+import { acknack, Bytes, ENTITY, sn } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { udpSink, type UdpSink } from '../../../test-support/udp-sink.js';
 
 const DOMAIN = testDomain(185);
 const FAKES = 5000;
@@ -21,6 +24,8 @@ const MAX_LEASE_SEC = 8;
 /** The issue's bound: a real node starting during the flood is discovered within 5 s. */
 const DISCOVERY_BOUND_MS = 5000;
 const FAKE_VENDOR = 0x0101;
+/** The fakes' lease in the reflection tests, as clamped by the participant. */
+const REFLECT_LEASE_SEC = 3;
 
 describeWith(FASTDDS, 'discovery under an SPDP flood', () => {
   peerHooks('fastdds');
@@ -103,5 +108,74 @@ describeWith(FASTDDS, 'discovery under an SPDP flood', () => {
     expect(await flood).toBe(FAKES);
     expect(p.participantStats().proven).toBe(1);
     expect(p.participants().some((x) => x.guid === node.guid)).toBe(true);
+  });
+});
+
+// Not a reflector (issue 66): forged participants name a victim's socket (a sink) as where they receive. What the
+// gateway sends there is bounded by what the attacker sent, and nothing goes there once the fakes' clamped lease ran
+// out. Each fake's announcement is followed, in its datagram, by blind ACKNACKs to our SEDP writers asking for
+// everything from SN 1 (what asks a writer for repair traffic).
+describe('not a reflector', () => {
+  afterEach(closeAll);
+  const sinks: UdpSink[] = [];
+  afterEach(async () => {
+    for (const s of sinks.splice(0)) await s.close();
+  });
+
+  /** A fake's datagram: its SPDP naming `victim`, then a blind ACKNACK (SN 1, 32 bits set) to each SEDP writer. */
+  function forged(prefix: Buffer, victim: VictimLocator, count: number): Buffer {
+    const b = new Bytes();
+    for (const [readerId, writerId] of [[ENTITY.PUB_READER, ENTITY.PUB_WRITER], [ENTITY.SUB_READER, ENTITY.SUB_WRITER], [ENTITY.MSG_READER, ENTITY.MSG_WRITER]]) {
+      acknack(b, { readerId, writerId, base: sn(1n), numBits: 32, words: [0xffffffff], count });
+    }
+    return Buffer.concat([spoofedSpdp(prefix, DOMAIN, REFLECT_LEASE_SEC, victim), b.done()]);
+  }
+
+  it('20 forged participants that re-announce every second and ask for repair: the victim gets no more than the attacker sent, and nothing one lease after', async () => {
+    const p = await participant(DOMAIN, { userData: 'enclave=/;', admission: { maxLeaseSec: REFLECT_LEASE_SEC } });
+    p.createWriter({ topic: 'rt/reflect_w', typeName: 'T', qos: { reliability: 'reliable', durability: 'transient-local' } });
+    p.createReader({ topic: 'rt/reflect_r', typeName: 'T', qos: { reliability: 'reliable' } });
+    const sink = await udpSink('127.0.0.9');
+    sinks.push(sink);
+    const attacker = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => attacker.bind(0, '127.0.0.8', () => resolve()));
+    const rand = prng(6601);
+    const fakes = Array.from({ length: 20 }, () => Buffer.from(Array.from({ length: 12 }, () => Math.floor(rand() * 256))));
+    let spent = 0;
+    try {
+      for (let round = 1; round <= 8; round++) {
+        for (const f of fakes) {
+          const d = forged(f, sink, round);
+          spent += d.length;
+          await new Promise<void>((resolve) => attacker.send(d, p.locators.metatrafficUnicast[0].port, '127.0.0.1', () => resolve()));
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    } finally {
+      attacker.close();
+    }
+    const stoppedAt = Date.now();
+    expect(p.participantStats().tracked).toBeGreaterThanOrEqual(20);
+    // One clamped lease, and the fakes are gone: nothing reaches the victim after that.
+    await until(() => p.participantStats().tracked === 0, 'the fakes to expire', (REFLECT_LEASE_SEC + 5) * 1000);
+    const atExpiry = { bytes: sink.bytes, at: Date.now() };
+    await new Promise((r) => setTimeout(r, 3000));
+    console.log(`reflection: attacker ${spent} B in ${fakes.length * 8} datagrams; victim ${sink.bytes} B in ${sink.datagrams} datagrams (${(sink.bytes / spent).toFixed(2)}x), last ${sink.lastAt - stoppedAt} ms after the attacker stopped`);
+    expect(sink.bytes, `the victim got ${sink.bytes} B for the attacker's ${spent} B`).toBeLessThanOrEqual(spent);
+    expect(sink.bytes).toBe(atExpiry.bytes);
+  });
+
+  it('a flood of 3,000 forged participants naming the victim: it gets no more than the attacker sent', async () => {
+    const p = await participant(DOMAIN, { userData: 'enclave=/;', peerIndexCount: 32, admission: { maxLeaseSec: REFLECT_LEASE_SEC } });
+    p.createWriter({ topic: 'rt/reflect_w', typeName: 'T', qos: { reliability: 'reliable', durability: 'transient-local' } });
+    const sink = await udpSink('127.0.0.9');
+    sinks.push(sink);
+    const spent = { n: 0 };
+    const sent = await floodSpdp({ ports: [p.locators.metatrafficUnicast[0].port], domainId: DOMAIN, count: 3000, sources: SOURCES, batch: 25, pauseMs: 20, seed: 6602, blindAcknack: true, victim: sink, sentBytes: spent, leaseSec: REFLECT_LEASE_SEC });
+    expect(sent).toBe(3000);
+    expect(p.participantStats().underPressure).toBe(true);
+    await until(() => p.participantStats().tracked === 0, 'the fakes to expire', (REFLECT_LEASE_SEC + 5) * 1000);
+    console.log(`reflection under flood: attacker ${spent.n} B; victim ${sink.bytes} B in ${sink.datagrams} datagrams (${(sink.bytes / spent.n).toFixed(2)}x)`);
+    expect(sink.bytes, `the victim got ${sink.bytes} B for the attacker's ${spent.n} B`).toBeLessThanOrEqual(spent.n);
   });
 });

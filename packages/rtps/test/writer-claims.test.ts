@@ -152,7 +152,7 @@ describe('counts after a re-match', () => {
 
   it("a writer hears a reader whose new proxy counts from 1 again (the count gate resynchronises)", () => {
     const sent: Buffer[] = [];
-    const out = new MessageBuilder(Buffer.alloc(12, 2), VendorId.MEDKIT, (d) => sent.push(Buffer.from(d)), 65000);
+    const out = new MessageBuilder(Buffer.alloc(12, 2), VendorId.MEDKIT, (d) => sent.push(Buffer.from(d)) > 0, 65000);
     const w = new ReliableWriter({ entityId: 0x102, prefixHex: '02'.repeat(12), qos: resolveQos({ reliability: 'reliable', durability: 'volatile' }), fragmentSize: 1000, maxSamples: 100, heartbeatPeriodMs: 100 }, out);
     const readerGuid = makeGuid('0a'.repeat(12), 0x107);
     w.matchReader({ guid: readerGuid, prefix: Buffer.from('0a'.repeat(12), 'hex'), entityId: 0x107, locators: [{ kind: 1, address: '127.0.0.1', port: 1 }], reliable: true }, true, 0);

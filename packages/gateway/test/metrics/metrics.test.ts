@@ -119,6 +119,7 @@ describe('/metrics of a gateway on ROS', () => {
       expect(valueOf(first, 'medkit_rtps_writers')).toBe(own.writers);
       expect(valueOf(first, 'medkit_rtps_participants')).toBeGreaterThanOrEqual(0);
       expect(valueOf(first, 'medkit_rtps_dropped_datagrams_total', { direction: 'in' })).toBe(0);
+      expect(valueOf(first, 'medkit_rtps_held_back_datagrams_total')).toBeLessThanOrEqual(own.heldBackOut);
       // SPDP announces the participant periodically: sent bytes grow between two scrapes.
       await expect.poll(async () => valueOf(await scrape(`${g.url}/metrics`), 'medkit_rtps_sent_bytes_total')!, { timeout: 10_000 }).toBeGreaterThan(valueOf(first, 'medkit_rtps_sent_bytes_total')!);
       expect(valueOf(first, 'medkit_rtps_sent_datagrams_total')).toBeGreaterThan(0);

@@ -3,13 +3,15 @@
 // gateway's SPDP port while a Cyclone DDS node (packages/rtps/test/peers) starts. /health warns
 // `ros_discovery_pressure` during the flood, the node is discovered within 5 s of its start (the
 // bound the issue demands) and shows up as a ROS node, the fakes are gone after the clamped lease
-// (ros.participants.max_lease_sec) and the warning clears. ROS domain offset 186.
+// (ros.participants.max_lease_sec) and the warning clears. The fakes name a victim's socket as where they receive:
+// it gets no more bytes than the attacker sent (issue 66, not a reflector). ROS domain offset 186.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testDomain } from '../../../../test-support/domains.js';
 import { CYCLONE, describeWith } from '../../../../test-support/requirements.js';
 import { VendorId, type ParticipantEvent } from '@medkit/rtps';
 import { buildPeer, killAllPeers, spawnPeer } from '../../../../test-support/peers/harness.js';
 import { floodSpdp } from '../../../../test-support/spdp-flood.js';
+import { udpSink } from '../../../../test-support/udp-sink.js';
 import { ROS_SERVICE, type RosConnection } from '../../src/ros/connection.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { eventually, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
@@ -47,12 +49,14 @@ describeWith(CYCLONE, 'gateway discovery under an SPDP flood', () => {
       if (e.type === 'added' && e.participant.vendorId === VendorId.CYCLONE_DDS) realAddedAt ??= Date.now();
     });
 
+    const victim = await udpSink('127.0.0.9');
+    const spent = { n: 0 };
     let floodDone = false;
     const t0 = Date.now();
     let floodEndedAt = 0;
     // About 7.5 s on a quiet box (200 batches, 35 ms apart), as in packages/rtps/test/flood-discovery.test.ts: with
     // 20 ms, that test once saw the flood end before its node was in through SEDP, in a full run on two busy cores.
-    const flood = floodSpdp({ ports: [participant.locators.metatrafficUnicast[0].port], domainId: DOMAIN, count: 5000, sources: ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'], batch: 25, pauseMs: 35, seed: 186 }).finally(() => {
+    const flood = floodSpdp({ ports: [participant.locators.metatrafficUnicast[0].port], domainId: DOMAIN, count: 5000, sources: ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'], batch: 25, pauseMs: 35, seed: 186, victim, sentBytes: spent }).finally(() => {
       floodDone = true;
       floodEndedAt = Date.now() - t0;
     });
@@ -82,5 +86,9 @@ describeWith(CYCLONE, 'gateway discovery under an SPDP flood', () => {
     await eventually(async () => participant.participants().every((p) => p.vendorId !== FAKE_VENDOR), 'the fakes to expire', (MAX_LEASE_SEC + 10) * 1000);
     expect(participant.participants().map((p) => p.guid)).toContain(node.guid);
     await eventually(async () => !pressureWarning(await health()), 'the pressure warning to clear', 20_000);
+    await victim.close();
+    console.log(`gateway reflection under flood: attacker ${spent.n} B, victim ${victim.bytes} B in ${victim.datagrams} datagrams; held back ${participant.trafficStats().heldBackOut}`);
+    expect(victim.bytes, `the victim got ${victim.bytes} B for the attacker's ${spent.n} B`).toBeLessThanOrEqual(spent.n);
+    expect(participant.trafficStats().heldBackOut).toBeGreaterThan(0);
   }, 120_000);
 });

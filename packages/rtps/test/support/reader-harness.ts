@@ -30,7 +30,7 @@ export interface ReaderHarness {
 
 export function readerHarness(durability: DurabilityKind, vendorId: number, writerTransientLocal: boolean): ReaderHarness {
   const sent: Buffer[] = [];
-  const out = new MessageBuilder(Buffer.alloc(12, 1), VendorId.MEDKIT, (d) => sent.push(Buffer.from(d)), 65000);
+  const out = new MessageBuilder(Buffer.alloc(12, 1), VendorId.MEDKIT, (d) => sent.push(Buffer.from(d)) > 0, 65000);
   const reader = new ReliableReader(
     {
       entityId: 0x107,
