@@ -30,6 +30,8 @@ export default defineConfig({
       { find: '@medkit/fleet/keys', replacement: `${packages}fleet/src/keys.ts` },
       { find: '@medkit/rtps/security', replacement: `${packages}rtps/src/security/index.ts` },
       { find: '@medkit/ros2/security', replacement: `${packages}ros2/src/security/index.ts` },
+      { find: '@medkit/rtps/light', replacement: `${packages}rtps/src/light.ts` },
+      { find: '@medkit/ros2/light', replacement: `${packages}ros2/src/light.ts` },
       { find: '@medkit/fleet-protocol/envelope', replacement: `${packages}fleet-protocol/src/envelope.ts` },
       { find: '@medkit/fleet-protocol/rest', replacement: `${packages}fleet-protocol/src/rest.ts` },
       { find: /^@medkit\/([\w-]+)$/, replacement: `${packages}$1/src/index.ts` },

@@ -6,7 +6,9 @@
 //
 // What is not inlined, and why:
 // - third-party packages (fastify, ajv, better-sqlite3, pino, node-opcua, ...): CommonJS, native addons,
-//   worker files and `__dirname` lookups; they load from node_modules as before;
+//   worker files and `__dirname` lookups; they load from node_modules as before, except the CommonJS packages
+//   every gateway loads (fastify, ajv, pino, ...), which are bundled on their own into vendor.cjs
+//   (bundleVendor; NOT_VENDORED says which stay out);
 // - @medkit/plugin-api, @medkit/sovd (the SOVD core it re-exports), @medkit/ros2, @medkit/rtps: what an outside
 //   plugin imports. One copy of them in the process keeps classes checked with `instanceof` (SovdError, ...)
 //   and module state shared with plugins.
@@ -41,25 +43,78 @@ const matches = (id, name) => id === name || id.startsWith(`${name}/`);
  * package is never loaded twice.
  */
 export const REQUIRED_CJS = ['fastify', '@fastify/', 'pino', 'ajv', 'better-sqlite3', 'yaml'];
-const requiredCjs = (id) => REQUIRED_CJS.some((n) => (n.endsWith('/') ? id.startsWith(n) : matches(id, n)));
+/**
+ * Node.js's own modules are required too. An ES module importing one makes Node.js build the module's ES facade,
+ * which reads every export, lazy getters included: on Node.js 24 `node:http`'s WebSocket getters load the bundled
+ * undici (about 0.1 s of start-up CPU) and `node:fs`'s streams load fs/streams, for exports the gateway never uses.
+ * require() returns the same object without reading them.
+ */
+const requiredCjs = (id) => id.startsWith('node:') || REQUIRED_CJS.some((n) => (n.endsWith('/') ? id.startsWith(n) : matches(id, n)));
 const REQUIRE = '__medkitRequire';
 // The import statements rolldown writes for an external (default and/or named bindings; no namespace imports).
 const IMPORT_STATEMENT = /import\s*([A-Za-z_$][\w$]*)?\s*,?\s*(?:\{([^}]*)\})?\s*from\s*"([^"]+)";?/g;
 
-/** `import D, { a, b as c } from "x"` of a REQUIRED_CJS package as `const D = require("x"), { a, b: c } = D;`. */
-export function requireCommonJs(code) {
+/**
+ * The REQUIRED_CJS packages that are not inlined into vendor.cjs: the SQLite driver (a native addon), the packages
+ * that read files next to their own source through `__dirname` (@fastify/swagger-ui's static folder and logo,
+ * @fastify/swagger's package.json), and what those require too (@fastify/static, yaml): one copy of each, not one
+ * in vendor.cjs and another from node_modules.
+ */
+export const NOT_VENDORED = ['better-sqlite3', '@fastify/static', '@fastify/swagger', '@fastify/swagger-ui', 'yaml'];
+const vendored = (id) => !id.startsWith('node:') && !NOT_VENDORED.some((n) => matches(id, n));
+export const VENDOR_FILE = 'vendor.cjs';
+const VENDOR = '__medkitVendor';
+
+/**
+ * `import D, { a, b as c } from "x"` of a REQUIRED_CJS package as `const D = require("x"), { a, b: c } = D;`. The
+ * packages of vendor.cjs (all but NOT_VENDORED) are taken from it: `__medkitVendor("x")`, and their ids added to
+ * `vendorIds`.
+ */
+export function requireCommonJs(code, vendorIds = new Set()) {
   let changed = false;
+  let fromVendor = false;
   const out = code.replace(IMPORT_STATEMENT, (whole, def, named, id) => {
     if (!requiredCjs(id)) return whole;
     changed = true;
     const binding = named === undefined ? undefined : `{${named.split(',').map((n) => n.trim()).filter(Boolean).map((n) => n.replace(/\s+as\s+/, ':')).join(',')}}`;
-    const req = `${REQUIRE}(${JSON.stringify(id)})`;
+    if (vendored(id)) {
+      vendorIds.add(id);
+      fromVendor = true;
+    }
+    const req = `${vendored(id) ? VENDOR : REQUIRE}(${JSON.stringify(id)})`;
     if (def && binding) return `const ${def}=${req},${binding}=${def};`;
     return `const ${def ?? binding}=${req};`;
   });
   if (!changed) return code;
-  return `import{createRequire as __medkitCreateRequire}from"node:module";const ${REQUIRE}=__medkitCreateRequire(import.meta.url);${out}`;
+  const vendor = fromVendor ? `const ${VENDOR}=${REQUIRE}(${JSON.stringify(`./${VENDOR_FILE}`)});` : '';
+  return `import{createRequire as __medkitCreateRequire}from"node:module";const ${REQUIRE}=__medkitCreateRequire(import.meta.url);${vendor}${out}`;
 }
+
+/**
+ * The source of vendor.cjs's entry: a function that requires one of `ids` when first asked for it (a package only
+ * a feature that is off uses is never run). Bundled into one CommonJS file, the packages and their dependencies
+ * (about 300 files) load without a path lookup, a stat and a package.json read per file: about 0.13 s less
+ * start-up CPU on Node.js 20 (docs/benchmarks.md, "Start-up (issue 69)").
+ */
+export function vendorEntry(ids) {
+  const cases = [...ids].sort().map((id) => `case ${JSON.stringify(id)}:return require(${JSON.stringify(id)});`);
+  return `module.exports=function(id){switch(id){${cases.join('')}default:throw new Error("vendor.cjs holds no "+id)}};`;
+}
+
+async function bundleVendor(rolldown, ids, file) {
+  const ENTRY = '\0medkit-vendor';
+  const build = await rolldown({
+    input: ENTRY,
+    platform: 'node',
+    // Optional packages a vendored one requires inside try/catch (pino-pretty) stay unresolved requires.
+    external: (id) => id.startsWith('node:') || !vendored(id),
+    onLog: (level, log, handle) => (log.code === 'UNRESOLVED_IMPORT' ? undefined : handle(level, log)),
+    plugins: [{ name: 'medkit-vendor-entry', resolveId: (id) => (id === ENTRY ? id : null), load: (id) => (id === ENTRY ? vendorEntry(ids) : null) }],
+  });
+  await build.write({ file, format: 'cjs', comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
+  await build.close();
+}
+
 /** Whether a bare import stays an import of node_modules in the bundle. */
 export function isExternal(id) {
   if (id.startsWith('.') || id.startsWith('/') || id.startsWith('\0')) return false;
@@ -115,6 +170,7 @@ function upToDate() {
 export async function bundle() {
   const { rolldown } = await import('rolldown');
   const assets = new Set();
+  const vendorIds = new Set();
   const build = await rolldown({
     input: { main: join(PACKAGES, 'cli/dist/main.js') },
     platform: 'node',
@@ -131,7 +187,7 @@ export async function bundle() {
       {
         name: 'medkit-require-cjs',
         renderChunk(code) {
-          const out = requireCommonJs(code);
+          const out = requireCommonJs(code, vendorIds);
           return out === code ? null : { code: out, map: null };
         },
       },
@@ -146,6 +202,7 @@ export async function bundle() {
   // ASCII only (one non-Latin-1 character makes V8 hold a chunk's whole source as two bytes per character).
   await build.write({ dir: next, format: 'esm', sourcemap: true, chunkFileNames: chunkName, comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
   await build.close();
+  if (vendorIds.size > 0) await bundleVendor(rolldown, vendorIds, join(next, VENDOR_FILE));
   for (const source of assets) {
     const dest = join(next, 'assets', relative(PACKAGES, source));
     mkdirSync(dirname(dest), { recursive: true });

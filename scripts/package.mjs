@@ -59,8 +59,10 @@ export const tarballs = () => ['medkit', ...SHARED.map((s) => s.name)].map((n) =
 // Bare module specifiers in the bundle's chunks: static imports (`from"x"`, `import"x"`), dynamic ones
 // (import(`x`)) and createRequire(import.meta.url)(`x`). rolldown writes them in these forms (minified, no
 // whitespace between the keyword and the string).
-// The bundle's CommonJS packages are required through __medkitRequire (scripts/bundle-cli.mjs, requireCommonJs).
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*|\bimport\(\s*|createRequire\(import\.meta\.url\)\(\s*|\b__medkitRequire\(\s*)(["'`])([^"'`./][^"'`]*)\1/g;
+// The bundle's CommonJS packages are required through __medkitRequire, or taken from vendor.cjs through __medkitVendor
+// (scripts/bundle-cli.mjs, requireCommonJs): those stay listed, so the installed tree is the one the chunks were built
+// against.
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*|\bimport\(\s*|createRequire\(import\.meta\.url\)\(\s*|\b__medkit(?:Require|Vendor)\(\s*)(["'`])([^"'`./][^"'`]*)\1/g;
 
 /** Package name of a bare specifier (`@a/b/c.js` → `@a/b`, `pino/file` → `pino`). */
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_DIR, chunkName, isExternal, requireCommonJs, rewriteAssetUrls } from '../scripts/bundle-cli.mjs';
+import { BUNDLE_DIR, chunkName, isExternal, requireCommonJs, rewriteAssetUrls, vendorEntry } from '../scripts/bundle-cli.mjs';
 import { buildGateway, freePort, MEDKIT_BIN, REPO_ROOT, runMedkit } from '../test-support/medkit-cli.js';
 import { waitFor } from '../test-support/processes.js';
 
@@ -48,14 +48,33 @@ describe('what the bundle inlines', () => {
 });
 
 describe('CommonJS packages in the bundle', () => {
-  it('are required, not imported (no export-name scan at start-up), with the same bindings', () => {
-    const out = requireCommonJs('import Fastify,{LogController as L, x}from"fastify";import{Ajv}from"ajv";import pino from"pino";import{API_BASE}from"@medkit/sovd";');
-    expect(out).toContain('const Fastify=__medkitRequire("fastify"),{LogController:L,x}=Fastify;');
-    expect(out).toContain('const {Ajv}=__medkitRequire("ajv");');
-    expect(out).toContain('const pino=__medkitRequire("pino");');
+  it('are required, not imported (no export-name scan at start-up), with the same bindings; all but NOT_VENDORED from vendor.cjs', () => {
+    const ids = new Set<string>();
+    const out = requireCommonJs('import Fastify,{LogController as L, x}from"fastify";import{Ajv}from"ajv";import pino from"pino";import Db from"better-sqlite3";import{API_BASE}from"@medkit/sovd";', ids);
+    expect(out).toContain('const Fastify=__medkitVendor("fastify"),{LogController:L,x}=Fastify;');
+    expect(out).toContain('const {Ajv}=__medkitVendor("ajv");');
+    expect(out).toContain('const pino=__medkitVendor("pino");');
+    expect(out).toContain('const Db=__medkitRequire("better-sqlite3");');
     expect(out).toContain('import{API_BASE}from"@medkit/sovd";');
-    expect(out.startsWith('import{createRequire as __medkitCreateRequire}from"node:module";')).toBe(true);
+    expect(out.startsWith('import{createRequire as __medkitCreateRequire}from"node:module";const __medkitRequire=__medkitCreateRequire(import.meta.url);const __medkitVendor=__medkitRequire("./vendor.cjs");')).toBe(true);
+    expect([...ids].sort()).toEqual(['ajv', 'fastify', 'pino']);
     expect(requireCommonJs('import{API_BASE}from"@medkit/sovd";')).toBe('import{API_BASE}from"@medkit/sovd";');
+    expect(requireCommonJs('import Db from"better-sqlite3";')).not.toContain('vendor.cjs');
+    // Node.js's modules too (no ES facade reading every export), never from vendor.cjs.
+    const builtins = requireCommonJs('import{createServer as c}from"node:http";import fs,{readFileSync}from"node:fs";', ids);
+    expect(builtins).toContain('const {createServer:c}=__medkitRequire("node:http");const fs=__medkitRequire("node:fs"),{readFileSync}=fs;');
+    expect(builtins).not.toContain('vendor.cjs');
+  });
+
+  it('vendor.cjs requires a package only when asked for it', () => {
+    const entry = vendorEntry(new Set(['yaml', 'fastify']));
+    const required: string[] = [];
+    const m = { exports: undefined as unknown as (id: string) => unknown };
+    new Function('module', 'require', entry)(m, (id: string) => (required.push(id), { id }));
+    expect(required).toEqual([]);
+    expect(m.exports('yaml')).toEqual({ id: 'yaml' });
+    expect(required).toEqual(['yaml']);
+    expect(() => m.exports('pino')).toThrow(/no pino/);
   });
 });
 
@@ -76,7 +95,7 @@ describe('the bundled command', () => {
 
   it('is what bin/medkit.js runs, with its assets', () => {
     expect(readFileSync(MEDKIT_BIN, 'utf8')).toMatch(/from '\.\.\/bundle\/main\.js'/);
-    for (const f of ['main.js', 'assets/gateway/package.json', 'assets/gateway/config/secure.yaml', 'assets/web/dist/index.html']) expect(existsSync(join(BUNDLE_DIR, f)), f).toBe(true);
+    for (const f of ['main.js', 'vendor.cjs', 'assets/gateway/package.json', 'assets/gateway/config/secure.yaml', 'assets/web/dist/index.html']) expect(existsSync(join(BUNDLE_DIR, f)), f).toBe(true);
     const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/gateway/package.json'), 'utf8')) as { version: string }).version;
     expect(execFileSync(process.execPath, [MEDKIT_BIN, '--version'], { encoding: 'utf8' }).split('\n')[0]).toBe(`medkit ${version}`);
   });

@@ -95,6 +95,17 @@ describe('modules a gateway loads', () => {
     expect(urls).toMatch(/\/packages\/plugin-api\/dist\//);
   });
 
+  it('the ROS client and the RTPS stack only when ROS is on (issue 69)', async () => {
+    const rosClient = /\/packages\/(ros2|rtps)\/dist\/index\.js|\/node_modules\/@foxglove\//;
+    let off = '';
+    await loadedBy(['gateway', '--no-ros'], {}, (u) => ((off = u), false));
+    expect(off).toMatch(/\/packages\/ros2\/dist\/light\.js/);
+    expect(off).not.toMatch(rosClient);
+    let on = '';
+    await loadedBy(['gateway'], {}, (u) => ((on = u), rosClient.test(u)));
+    expect(on).toMatch(rosClient);
+  });
+
   it('OPC-UA when plugins names it', async () => {
     const loaded = await loadedBy(['gateway'], { plugins: ['opcua'], 'plugins.opcua.endpoint_url': 'opc.tcp://127.0.0.1:1', 'plugins.opcua.nodes': [{ node_id: 'ns=2;s=T', data_name: 't' }] }, (u) => HEAVY.opcua.test(u) && /node-opcua-client/.test(u));
     expect(loaded).toEqual(['opcua']);

@@ -1,7 +1,7 @@
 // The data-path keys of the opcua configuration (docs/opcua.md "Data path"): polling or
 // subscriptions, and per node `data_type`, `ros2_topic` and the register fault modes. Checked here with the
 // key checks of config.ts (one error type naming the key, one plugin-wide fault-code registry).
-import { fullNameProblem } from '@medkit/ros2';
+import { fullNameProblem } from '@medkit/ros2/light';
 import { DECLARED_TYPES, type DeclaredType } from './declared-type.js';
 import type { KeyChecks } from './key-checks.js';
 import { parseRegisterFaults, type RegisterFaults } from './register-faults.js';

@@ -10,7 +10,7 @@ import type { DiagnosticArrayMsg } from '../bridges/diagnostic-bridge.js';
 import { LogBridge } from '../bridges/log-bridge.js';
 import type { LogMsg } from '../bridges/log-bridge.js';
 import type { BridgeReport } from '../bridges/report.js';
-import { rosFailure } from '@medkit/ros2';
+import { rosFailure } from '@medkit/ros2/light';
 import type { FaultLogger } from '../log.js';
 import type { FaultManager } from '../manager.js';
 import { FaultReporter, ReporterCache, localTransport } from '../reporter/fault-reporter.js';

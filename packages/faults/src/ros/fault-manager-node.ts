@@ -2,7 +2,8 @@
 // serving report_fault, list_faults, get_fault, clear_fault, get_snapshots, get_rosbag, list_rosbags and
 // list_faults_for_entity, and publishing ~/events (reliable, keep-last 100, volatile). Served through
 // @medkit/ros2, which answers both vendors' request-id conventions, so an unchanged C++ reporter can report.
-import { nodeFqnProblem, type Publisher, type RosNode } from '@medkit/ros2';
+import type { Publisher, RosNode } from '@medkit/ros2';
+import { nodeFqnProblem } from '@medkit/ros2/light';
 import { getRosbag } from '../blackbox/recordings.js';
 import type { FaultLogger } from '../log.js';
 import type { FaultManager } from '../manager.js';

@@ -1,6 +1,7 @@
 // What freeze-frame capture needs from the live ROS graph (docs/faults.md): the topics a node
 // publishes, every topic, and a one-shot sample of a topic through a short-lived subscription.
-import { onAbort as whenAborted, type RosGraph, type RosNode } from '@medkit/ros2';
+import type { RosGraph, RosNode } from '@medkit/ros2';
+import { onAbort as whenAborted } from '@medkit/ros2/light';
 import type { SampledMessage, TopicGraph, TopicSampler } from '../snapshots/sampler.js';
 import type { SignalCache } from '../snapshots/signal-cache.js';
 

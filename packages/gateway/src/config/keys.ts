@@ -3,7 +3,7 @@
 // are medkit additions. Features declare their own key tables.
 import { bool, float, guardAll, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 import { SERVER_CORE_KEYS } from '@medkit/server';
-import { parseDiscoveryServerList } from '@medkit/rtps';
+import { parseDiscoveryServerList } from '@medkit/rtps/light';
 import { DEFAULT_BY_TYPE, DEFAULT_MAX_DECODED_VALUES, MAX_SAMPLE_BYTES, MIN_SAMPLE_BYTES, sampleBytesByTypeProblem } from './ros-sample-limits.js';
 
 /** Why a `ros.discovery_server` value cannot be used (bad host, port out of range, too many servers), or undefined. */

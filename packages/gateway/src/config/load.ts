@@ -1,7 +1,7 @@
 // Loading a robot gateway's configuration: the server core's loader with the gateway's own keys (ROS 2,
 // SROS2, discovery), its structured settings and its derived defaults.
 import { loadServerConfig, type FlatConfig, type LoadOptions, type ServerConfig } from '@medkit/server';
-import { isRosDistro, securitySettingsFromEnv } from '@medkit/ros2';
+import { isRosDistro, securitySettingsFromEnv } from '@medkit/ros2/light';
 import { ALL_KEYS } from './keys.js';
 
 /** A robot gateway's effective configuration (the server core's, loaded with the gateway's keys). */

@@ -1,7 +1,7 @@
 // The `ros.limits.*` keys (issue 66, docs/ros2.md "Big samples"): how large a sample of a topic the gateway
 // subscribes to may be, by ROS type, and how many values one may decode into. `max_sample_bytes_by_type` is one
 // string, `pkg/msg/Type=bytes` entries separated by `;`, checked at start-up like every key.
-import { DEFAULT_MAX_DECODED_VALUES, DEFAULT_SAMPLE_BYTES_BY_TYPE, type SampleLimits } from '@medkit/ros2';
+import { DEFAULT_MAX_DECODED_VALUES, DEFAULT_SAMPLE_BYTES_BY_TYPE, type SampleLimits } from '@medkit/ros2/light';
 
 /** The largest sample the gateway's participant takes at all (its `limits.maxSampleSize`). */
 export const MAX_SAMPLE_BYTES = 64 * 1024 * 1024;

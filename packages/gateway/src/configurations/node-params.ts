@@ -2,7 +2,7 @@
 // operation has one deadline (parameter_service_timeout_sec) shared by its round trips; a node whose
 // parameter service timed out or is missing is answered "unavailable" at once for
 // parameter_service_negative_cache_sec; the first values seen of each node are kept for resets.
-import { rosFailure } from '@medkit/ros2';
+import { rosFailure } from '@medkit/ros2/light';
 import type { ParamDescriptor, ParameterBackend, ParamValue } from './backend.js';
 import { NOT_SET, type RosParameterValue } from './values.js';
 

@@ -1,6 +1,6 @@
 // The data feature (docs/resources.md): topic lists, pooled sampling of the latest message, publishing, the
 // 'data' sampler for triggers and cyclic subscriptions, and `x-medkit-data-provider` on /health.
-import { qosForWriters } from '@medkit/ros2';
+import { qosForWriters } from '@medkit/ros2/light';
 import { type GatewayConfig } from '../config/index.js';
 import { float, guarded, int, list } from '@medkit/kit';
 import { ENTITIES_SERVICE } from '../entities/service.js';

@@ -5,7 +5,7 @@ import { SovdError } from '@medkit/sovd';
 import type { RosConnection } from '../ros/connection.js';
 import { isAggregating } from '../ros/members.js';
 import { messageOf, securityRefusal, validationIssues } from '../ros/call-errors.js';
-import { rosFailure } from '@medkit/ros2';
+import { rosFailure } from '@medkit/ros2/light';
 import type { TypeInfoCache } from '../ros/type-info.js';
 import { dataItems, findDataItem, type DataItem } from './items.js';
 import { ColdWaitCapError, type TopicPool } from './topic-pool.js';

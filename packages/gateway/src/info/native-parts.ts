@@ -5,7 +5,7 @@
 // visible where operators look (issue 68).
 import { createRequire } from 'node:module';
 import { openDatabase, warning, type HealthContribution } from '@medkit/kit';
-import { rtpsAddonError, rtpsAddonPresent } from '@medkit/rtps';
+import { rtpsAddonError, rtpsAddonPresent } from '@medkit/rtps/light';
 
 export interface NativeParts {
   runtime: { name: 'Node.js'; version: string; platform: string; arch: string };

@@ -5,7 +5,7 @@ import { effectiveFqn, splitFqn, type App, type Entity, type EntityType } from '
 import { SovdError } from '@medkit/sovd';
 import { isAggregating } from '../ros/members.js';
 import { messageOf, securityRefusal } from '../ros/call-errors.js';
-import { rosFailure } from '@medkit/ros2';
+import { rosFailure } from '@medkit/ros2/light';
 import type { TypeInfoCache } from '../ros/type-info.js';
 import type { OperationBackend } from './backend.js';
 import { executionView, isTerminal, type ExecutionBody, type ExecutionTracker } from './executions.js';

@@ -1,7 +1,7 @@
 // How the resources turn a failed ROS round trip (classified by @medkit/ros2's rosFailure) into SOVD errors.
 
 import { SovdError } from '@medkit/sovd';
-import { rosFailure } from '@medkit/ros2';
+import { rosFailure } from '@medkit/ros2/light';
 
 /**
  * The SOVD error for an endpoint DDS-Security refuses the gateway (@medkit/rtps EndpointRefusedError, told apart by

@@ -1,7 +1,7 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
 import type { DiscoveryServerAddress, DiscoveryServerStatus, ParticipantTableStats, ProtocolViolationReport, StuckStream, TrafficStats } from '@medkit/rtps';
-import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption, type RosDistro, type SampleLimits } from '@medkit/ros2';
+import type { LifecycleClient, NodeClients, ParameterClient, RosContext, RosNode, RosSecurityOption, RosDistro, SampleLimits } from '@medkit/ros2';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { token, type Token } from '@medkit/server';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
@@ -60,13 +60,16 @@ export class RosConnection {
     readonly node: RosNode,
     readonly options: RosConnectionOptions,
     readonly startedAt: number,
+    Clients: typeof NodeClients,
   ) {
     const liveNodes = () => context.graph.nodes().map((n) => n.fqn);
-    this.paramClients = new NodeClients(liveNodes, (fqn) => node.parameterClient(fqn));
-    this.lifecycleClients = new NodeClients(liveNodes, (fqn) => node.lifecycleClient(fqn));
+    this.paramClients = new Clients(liveNodes, (fqn) => node.parameterClient(fqn));
+    this.lifecycleClients = new Clients(liveNodes, (fqn) => node.lifecycleClient(fqn));
   }
 
   static async open(opts: RosConnectionOptions): Promise<RosConnection> {
+    // Loaded here, not at start-up: a gateway with ROS off never loads the ROS client and the RTPS stack (issue 69).
+    const { NodeClients: Clients, RosContext } = await import('@medkit/ros2');
     const context = await RosContext.create({
       domainId: opts.domainId,
       localhostOnly: opts.localhostOnly,
@@ -84,7 +87,7 @@ export class RosConnection {
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
     try {
       const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });
-      return new RosConnection(context, node, opts, Date.now());
+      return new RosConnection(context, node, opts, Date.now(), Clients);
     } catch (err) {
       await context.close(); // a start that failed leaves nothing open
       throw err;

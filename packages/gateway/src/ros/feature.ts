@@ -13,7 +13,7 @@ import { ROS_KEYS } from '../config/keys.js';
 import { RefusedSamples, type RefusedSamplesHealth } from './refused-samples.js';
 import { sampleLimitsFrom } from '../config/ros-sample-limits.js';
 import type { RosDistro } from '@medkit/ros2';
-import { parseDiscoveryServerList } from '@medkit/rtps';
+import { parseDiscoveryServerList } from '@medkit/rtps/light';
 
 export interface RosFeatureOptions {
   /** How to connect (tests may hand in an already open connection). */

@@ -2,7 +2,7 @@
 // PlotJuggler) query entities, faults, capabilities and data over ROS services instead of HTTP, as with the
 // reference's ros2_medkit_sovd_service_interface plugin. Off by default; when off, its answers and serving
 // code (serve.js, answers.js) are never loaded: this file holds only the keys and the wiring.
-import { fullNameProblem, TOPIC_NAME_MAX_LENGTH } from '@medkit/ros2';
+import { fullNameProblem, TOPIC_NAME_MAX_LENGTH } from '@medkit/ros2/light';
 import { bool, str, type StringCheck } from '@medkit/kit';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { DATA_SERVICE } from '../data/feature.js';

@@ -3,7 +3,7 @@
 // with exponential backoff, and the outcome is kept on the trigger (`x-medkit.delivery`). Events of one
 // trigger are delivered in order, one at a time.
 import { createHmac } from 'node:crypto';
-import { onAbort } from '@medkit/ros2';
+import { onAbort } from '@medkit/ros2/light';
 import { Backoff } from '@medkit/sovd';
 import { callErrorDetail, drain, outboundCall } from '@medkit/kit';
 import type { EventEnvelope, Trigger } from './model.js';

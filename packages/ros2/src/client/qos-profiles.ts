@@ -2,7 +2,8 @@
  * The ROS 2 QoS profiles (docs/ros2.md) as @medkit/rtps QoS. Deadline, lifespan (except rosout) and
  * liveliness stay at their defaults (infinite, automatic).
  */
-import { DEFAULT_QOS, type QoS } from '@medkit/rtps';
+import type { QoS } from '@medkit/rtps';
+import { DEFAULT_QOS } from '@medkit/rtps/light';
 
 function profile(over: Partial<QoS>): QoS {
   return Object.freeze({ ...DEFAULT_QOS, ...over });
