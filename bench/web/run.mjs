@@ -39,7 +39,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PERSON_CYCLE_MS = 30_000;
 const results = { date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, loadBefore: loadavg() };
 
-/** Builds the UI of this checkout, or with `ref` the UI of that git commit (its web, client and fleet-protocol sources). */
+/** Builds the UI of this checkout, or with `ref` the UI of that git commit (its web, client, sovd and fleet-protocol sources: the client imports the SOVD core). */
 async function buildUi(ref) {
   const outDir = mkdtempSync(join(tmpdir(), 'medkit-bench-ui-'));
   process.env.NODE_ENV = 'production';
@@ -49,7 +49,7 @@ async function buildUi(ref) {
     // Inside the checkout (ignored by git), so the sources resolve this checkout's node_modules.
     mkdirSync(join(ROOT, '.test-artifacts'), { recursive: true });
     src = mkdtempSync(join(ROOT, '.test-artifacts/bench-ui-'));
-    execFileSync('sh', ['-c', `git -C "${ROOT}" archive "$1" packages/web packages/client packages/fleet-protocol tsconfig.base.json | tar -x -C "${src}"`, 'sh', ref]);
+    execFileSync('sh', ['-c', `git -C "${ROOT}" archive "$1" packages/web packages/client packages/sovd packages/fleet-protocol tsconfig.base.json | tar -x -C "${src}"`, 'sh', ref]);
   }
   const root = join(src, 'packages/web');
   try {

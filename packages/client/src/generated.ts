@@ -6241,7 +6241,7 @@ export type components = {
             size_bytes?: number;
             /** @description freeze_frame | rosbag */
             type: string;
-            /** @description captured_at (every entry); topic frames: topic, message_type, full_data, parse_error; signal frames: capture_id, history_epoch_ns (exact Unix-epoch ns, decimal string; history times are integer ns after it), signals {name: {topic, message_type}}; entity frames: capture_origin, connected, source_timestamp */
+            /** @description captured_at (every entry); topic and signal frames: occurrence (the fault occurrence number whose confirmation took the capture; absent for captures stored before it was recorded); topic frames: topic, message_type, full_data, parse_error; signal frames: capture_id, history_epoch_ns (exact Unix-epoch ns, decimal string; history times are integer ns after it), signals {name: {topic, message_type}}; entity frames: capture_origin, connected, source_timestamp */
             "x-medkit"?: {
                 [key: string]: unknown;
             };

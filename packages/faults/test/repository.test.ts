@@ -64,11 +64,12 @@ function contract(s: Subject): void {
     repo.insertCaptureSet([snap('X', 1, '/a'), snap('X', 1, '/b')], 3);
     repo.insertCaptureSet([snap('X', 2, '/a'), snap('X', 2, '/b')], 3);
     expect(repo.snapshotRows('X').map((r) => r.capture_id)).toEqual([2, 2]);
-    repo.insertCaptureSet([snap('X', 3, '/a'), snap('X', 3, '/b'), snap('X', 3, '/c'), snap('X', 3, '/d')], 3);
+    // The occurrence that took a set is kept with it (issue 67).
+    repo.insertCaptureSet([snap('X', 3, '/a'), snap('X', 3, '/b'), snap('X', 3, '/c'), snap('X', 3, '/d')].map((x) => ({ ...x, occurrence: 7 })), 3);
     repo.insertCaptureSet([snap('Y', 1, '/a'), snap('Y', 2, '/a'), snap('Y', 3, '/a')], 0);
     expect(repo.applySnapshotCap(1)).toBe(2);
     await holds(s, repo, (r) => {
-      expect(r.snapshotRows('X').map((x) => x.capture_id)).toEqual([3, 3, 3, 3]);
+      expect(r.snapshotRows('X').map((x) => [x.capture_id, x.occurrence])).toEqual([[3, 7], [3, 7], [3, 7], [3, 7]]);
       expect(r.snapshotRows('Y').map((x) => x.capture_id)).toEqual([3]);
       expect(r.maxCaptureId()).toBe(3);
     });
@@ -287,6 +288,21 @@ describe('SQLite restart behaviour', () => {
     expect(again.getFault('X')!.last_occurred_ns).toBe(30n);
     expect(again.getFault('Y')).toEqual(rec('Y', { status: 'PREFAILED', debounce_counter: -2 }));
     expect(again.rosbagLinksForFault('X')[0].recording_id).toBe('fault_X_1');
+  });
+
+  it("adds each capture's occurrence to an older store, keeping its captures (read without one) (issue 67)", () => {
+    const dir = tmpDir();
+    openRepo('sqlite', dir).close();
+    // The layout before faults-004: no occurrence column, one capture stored.
+    const raw = new Database(join(dir, 'medkit.db'));
+    raw.exec("ALTER TABLE snapshots DROP COLUMN occurrence; DELETE FROM schema_migrations WHERE id = 'faults-004-snapshot-occurrence'");
+    raw.prepare("INSERT INTO snapshots (fault_code, topic, message_type, data, captured_at_ns, capture_id, history) VALUES ('X', '/t', 'std_msgs/msg/Float64', '{\"data\":1}', 5, 1, '')").run();
+    raw.close();
+    const again = openRepo('sqlite', dir);
+    expect(again.snapshotRows('X')).toEqual([{ ...snap('X', 1, '/t', 5n), id: 1 }]);
+    again.insertCaptureSet([{ ...snap('X', 2, '/t', 6n), occurrence: 2 }], 0);
+    expect(again.snapshotRows('X').map((r) => [r.capture_id, r.occurrence])).toEqual([[2, 2], [1, undefined]]);
+    again.close();
   });
 
   it('picks up persisted PREFAILED faults in the auto-confirm scan after a restart', () => {

@@ -200,10 +200,10 @@ describe.each(BACKENDS)('freeze-frame capture through the manager (%s)', (backen
     expect(detail.item).toMatchObject({ code: 'MOTOR', fault_name: 'Motor too hot', severity: 2, severity_label: 'error', status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' } });
     expect(detail.environment_data.snapshots).toEqual([{
       type: 'freeze_frame', name: 'temperature', data: 85.5,
-      'x-medkit': { topic: '/motor/temperature', message_type: 'sensor_msgs/msg/Temperature', full_data: { temperature: 85.5, variance: 0.1 }, captured_at: '2026-02-02T02:40:00.123Z' },
+      'x-medkit': { topic: '/motor/temperature', message_type: 'sensor_msgs/msg/Temperature', full_data: { temperature: 85.5, variance: 0.1 }, captured_at: '2026-02-02T02:40:00.123Z', occurrence: 1 },
     }]);
     const listed = faultListItem(h.repo.getFault('MOTOR')!, undefined, restSnapshots(env)) as { environment_data: { snapshots: Record<string, unknown>[] } };
-    expect(listed.environment_data.snapshots[0]).toEqual({ type: 'freeze_frame', name: 'temperature', 'x-medkit': { topic: '/motor/temperature', message_type: 'sensor_msgs/msg/Temperature', captured_at: '2026-02-02T02:40:00.123Z' } });
+    expect(listed.environment_data.snapshots[0]).toEqual({ type: 'freeze_frame', name: 'temperature', 'x-medkit': { topic: '/motor/temperature', message_type: 'sensor_msgs/msg/Temperature', captured_at: '2026-02-02T02:40:00.123Z', occurrence: 1 } });
   });
 
   it('renders a capture with history as one frame of signals {value, history} with exact numeric ns offsets', async () => {
@@ -234,6 +234,7 @@ describe.each(BACKENDS)('freeze-frame capture through the manager (%s)', (backen
       'x-medkit': {
         captured_at: '2026-02-02T02:40:00.123Z',
         capture_id: 1,
+        occurrence: 1,
         history_epoch_ns: '1770000000000000001',
         signals: {
           min_range_m: { topic: '/safety/gate/min_range_m', message_type: 'std_msgs/msg/Float64' },
@@ -265,6 +266,24 @@ describe.each(BACKENDS)('freeze-frame capture through the manager (%s)', (backen
     expect(listed.environment_data.snapshots.map((s) => (s['x-medkit'] as { capture_id: number }).capture_id)).toEqual([4]);
     // Every snapshot carries its capture time.
     for (const s of detail.environment_data.snapshots) expect((s['x-medkit'] as { captured_at: string }).captured_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it("stamps each capture set with the occurrence that took it, though a slow topic's newest message predates it (issue 67)", async () => {
+    // The topic's only message is older than both occurrences: its time says nothing about which one captured it.
+    const sampler = new FakeSampler({ '/gate/min_range_m': msg('std_msgs/msg/Float64', { data: 0.1 }, 16, 1_000_000_000n) });
+    const { h, capture } = setup({ sampler, config: { healing_enabled: true, healing_threshold: 0, snapshots: { recapture_cooldown_sec: 0 } }, yaml: 'fault_specific:\n  STOP: [/gate/min_range_m]\n' });
+    h.F('STOP', 3, '/gate');
+    await capture.idle();
+    h.P('STOP', '/gate');
+    h.clock.advance(60_000);
+    h.F('STOP', 3, '/gate');
+    await capture.idle();
+    expect(h.repo.getFault('STOP')!.occurrence_count).toBe(2);
+    const rows = h.repo.snapshotRows('STOP');
+    expect(rows.map((r) => [r.capture_id, r.occurrence, r.captured_at_ns])).toEqual([[2, 2, 1_000_000_000n], [1, 1, 1_000_000_000n]]);
+    const detail = faultDetail(h.repo.getFault('STOP')!, environmentData(h.repo, 'STOP', false)!) as { environment_data: { snapshots: Record<string, unknown>[] } };
+    const frames = detail.environment_data.snapshots.filter((x) => x.type === 'freeze_frame').map((x) => x['x-medkit'] as { occurrence?: number; captured_at: string });
+    expect(frames.map((x) => [x.occurrence, x.captured_at])).toEqual([[2, '1970-01-01T00:00:01.000Z'], [1, '1970-01-01T00:00:01.000Z']]);
   });
 
   it('keeps at most max_per_fault rows by evicting whole old capture sets', async () => {

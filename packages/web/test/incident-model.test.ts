@@ -273,6 +273,37 @@ describe('occurrences of a fault', async () => {
     expect(framesOf([untimed], n2)).toEqual({ frames: [untimed], unattributed: true });
   });
 
+  it("places a capture by the occurrence number it carries, though a slow topic's newest message predates that occurrence (issue 67)", async () => {
+    const { framesOf } = await import('../src/incident/occurrence-evidence');
+    const { normalizeFaultDetail } = await import('../src/model/fault-detail');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const t0 = 1_774_232_400_000;
+    // #1 at t0, healed; #2 a minute later. The topic's last message came 30 s before #2, so #2's capture is stamped
+    // inside #1's span: by time alone it would be #1's second capture and #2 would have none.
+    const topicFrame = (occurrence: number | undefined, at: number) => ({ type: 'freeze_frame', name: 'voltage', data: 20, 'x-medkit': { topic: '/v', message_type: 'std_msgs/msg/Float64', full_data: { data: 20 }, captured_at: iso(at), ...(occurrence ? { occurrence } : {}) } });
+    const history = [
+      { change: 'confirmed', status: 'CONFIRMED', at: iso(t0), occurrence: 1 },
+      { change: 'healed', status: 'HEALED', at: iso(t0 + 5_000), occurrence: 1 },
+      { change: 'confirmed', status: 'CONFIRMED', at: iso(t0 + 60_000), occurrence: 2 },
+    ];
+    const body = (o1?: number, o2?: number) => ({
+      item: { code: 'X' },
+      environment_data: { snapshots: [topicFrame(o2, t0 + 30_000), topicFrame(o1, t0 - 500)] },
+      'x-medkit': { status_history: history },
+    });
+    const d = normalizeFaultDetail(body(1, 2), 'X');
+    expect(d.history?.length).toBe(3);
+    const [n2, n1] = occurrencesOf(d.frames, [], d.history);
+    expect([n2.number, n2.captureMs, n1.number, n1.captureMs]).toEqual([2, t0 + 30_000, 1, t0 - 500]);
+    expect(framesOf(d.frames, n2).frames.map((f) => f.capturedAtMs)).toContain(t0 + 30_000);
+    expect(framesOf(d.frames, n2).frames.map((f) => f.capturedAtMs)).not.toContain(t0 - 500);
+    expect(framesOf(d.frames, n1).frames.map((f) => f.capturedAtMs)).not.toContain(t0 + 30_000);
+    // A gateway that stored no numbers: placed by time, as before (the slow capture then lands in #1's span).
+    const old = normalizeFaultDetail(body(undefined, undefined), 'X');
+    const [o2, o1] = occurrencesOf(old.frames, [], old.history);
+    expect([o2.captureMs, o1.captureMs]).toEqual([undefined, t0 - 500]);
+  });
+
   it('pages the occurrence list, opening on the page of the chosen occurrence', async () => {
     const { occurrencePage } = await import('../src/incident/occurrence-evidence');
     const t0 = 1_774_232_400_000;

@@ -299,6 +299,44 @@ describe('header health', () => {
     expect(h.warnings[0].code).toBe('unmanifested_nodes');
   });
 
+  it('marks a degraded /health and its degrading warnings first, naming the stuck topic, the unanswered service and their nodes (issue 66)', async () => {
+    const { DEGRADING_WARNINGS } = await import('@medkit/kit');
+    const { DEGRADING_WARNINGS: ui } = await import('../src/model/health');
+    // The UI's table is the gateway's.
+    expect([...ui].sort()).toEqual([...DEGRADING_WARNINGS].sort());
+    const w = (code: string, message: string, nodes: string[] = []) => ({ code, message, entity_ids: [], ros_node_fqns: nodes, peer_names: [] });
+    const h = normalizeHealth(
+      {
+        status: 'degraded',
+        warnings: [
+          w('unmanifested_nodes', '1 node is not in the manifest', ['/x']),
+          w('ros_stream_stuck', '1 stream(s) no longer reach the gateway ...', ['/base/lidar']),
+          w('ros_requests_unanswered', "1 service(s) of live nodes no longer answer the gateway's calls ...", ['/base/arm']),
+          w('graph_watchdog.value_rule_input_silent', "plugin 'graph_watchdog': 1 value rule input(s) fell silent ...: rule r: nothing on /scan_rate for 6 s"),
+          w('graph_watchdog.value_rules_rejected', "plugin 'graph_watchdog': 1 value rule(s) left out"),
+        ],
+        'x-medkit-ros': {
+          stuck_streams: [{ topic: '/scan', role: 'topic', writer_guid: 'g', node: '/base/lidar', stuck_ms: 12_400, next_expected: 5, announced_up_to: 9 }],
+          unanswered_services: [{ service: '/base/arm/get_parameters', server_guid: 'g', node: '/base/arm', timed_out: 5, unanswered_ms: 20_000 }],
+        },
+        'x-medkit-plugins': [{ name: 'graph_watchdog', state: 'active', warnings: [{ code: 'value_rule_input_silent', message: '…', degrades: true }, { code: 'value_rules_rejected', message: '…' }] }],
+      },
+      {},
+    );
+    expect(h.degraded).toBe(true);
+    expect(h.warnings.map((x) => [x.code, x.degrades])).toEqual([
+      ['ros_stream_stuck', true],
+      ['ros_requests_unanswered', true],
+      ['graph_watchdog.value_rule_input_silent', true],
+      ['unmanifested_nodes', false],
+      ['graph_watchdog.value_rules_rejected', false],
+    ]);
+    expect(h.warnings[0].subjects).toEqual([{ kind: 'topic', name: '/scan', detail: 'from /base/lidar, stuck 12 s' }]);
+    expect(h.warnings[1].subjects).toEqual([{ kind: 'service', name: '/base/arm/get_parameters', detail: 'of /base/arm, 5 calls timed out in a row' }]);
+    expect(h.warnings[3].subjects).toEqual([{ kind: 'node', name: '/x' }]);
+    expect(normalizeHealth({ status: 'healthy', warnings: [] }, {}).degraded).toBe(false);
+  });
+
   it('leaves peers undefined when aggregation is off', () => {
     expect(normalizeHealth({ status: 'healthy', warnings: [] }, {}).peers).toBeUndefined();
     // medkit's own ROS block counts nodes as nodes_seen.

@@ -17,6 +17,8 @@ export interface SnapshotEntry {
   captured_at_ns: bigint;
   /** Capture set of a topic frame (docs/faults.md); 0 for the compact frame and recordings. */
   capture_id: number;
+  /** The occurrence that took a topic frame's capture set (docs/faults.md); 0 when not recorded. */
+  occurrence: number;
   /** JSON text `[[ts, value], ...]` or ''. */
   history: string;
 }
@@ -26,7 +28,7 @@ export interface EnvironmentData {
   snapshots: SnapshotEntry[];
 }
 
-const blank = { data: '', topic: '', message_type: '', bulk_data_id: '', size_bytes: 0, duration_sec: 0, format: '', history: '', capture_id: 0 };
+const blank = { data: '', topic: '', message_type: '', bulk_data_id: '', size_bytes: 0, duration_sec: 0, format: '', history: '', capture_id: 0, occurrence: 0 };
 
 /** Builds the environment data of `code`; undefined if the fault does not exist. */
 export function environmentData(repo: FaultRepository, code: string, retainOnClear: boolean): EnvironmentData | undefined {
@@ -36,7 +38,7 @@ export function environmentData(repo: FaultRepository, code: string, retainOnCle
   const rows = repo.snapshotRows(code);
   for (const r of rows) {
     const name = r.topic.split('/').filter((s) => s !== '').at(-1) ?? r.topic;
-    snapshots.push({ ...blank, type: 'freeze_frame', name, data: r.data, topic: r.topic, message_type: r.message_type, captured_at_ns: r.captured_at_ns, capture_id: r.capture_id, history: r.history });
+    snapshots.push({ ...blank, type: 'freeze_frame', name, data: r.data, topic: r.topic, message_type: r.message_type, captured_at_ns: r.captured_at_ns, capture_id: r.capture_id, occurrence: r.occurrence ?? 0, history: r.history });
   }
   if (rows.length === 0 || retainOnClear) {
     const frame = repo.freezeFrame(code);

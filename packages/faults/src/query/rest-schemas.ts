@@ -24,7 +24,7 @@ export const FaultSnapshotSchema = Type.Object(
     size_bytes: Type.Optional(Type.Number()),
     duration_sec: Type.Optional(Type.Number()),
     format: Type.Optional(Type.String({ description: 'mcap | sqlite3' })),
-    'x-medkit': Type.Optional(Opaque('captured_at (every entry); topic frames: topic, message_type, full_data, parse_error; signal frames: capture_id, history_epoch_ns (exact Unix-epoch ns, decimal string; history times are integer ns after it), signals {name: {topic, message_type}}; entity frames: capture_origin, connected, source_timestamp')),
+    'x-medkit': Type.Optional(Opaque('captured_at (every entry); topic and signal frames: occurrence (the fault occurrence number whose confirmation took the capture; absent for captures stored before it was recorded); topic frames: topic, message_type, full_data, parse_error; signal frames: capture_id, history_epoch_ns (exact Unix-epoch ns, decimal string; history times are integer ns after it), signals {name: {topic, message_type}}; entity frames: capture_origin, connected, source_timestamp')),
   },
   { $id: 'FaultSnapshot', title: 'FaultSnapshot', additionalProperties: true },
 );

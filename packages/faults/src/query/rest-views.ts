@@ -124,15 +124,17 @@ export function restSnapshots(env: EnvironmentData, entityPath?: string, opts: {
 function freezeFrame(s: SnapshotEntry): RestSnapshot {
   const parsed = parseJson(s.data);
   const captured_at = isoFromNs(s.captured_at_ns);
+  // The occurrence that took the capture, when stored (rows of an older store have none: placed by time).
+  const occurrence = s.occurrence > 0 ? { occurrence: s.occurrence } : {};
   if (!parsed.ok) {
-    return { type: 'freeze_frame', name: s.name, data: s.data, 'x-medkit': { topic: s.topic, message_type: s.message_type, parse_error: parsed.error, captured_at } };
+    return { type: 'freeze_frame', name: s.name, data: s.data, 'x-medkit': { topic: s.topic, message_type: s.message_type, parse_error: parsed.error, captured_at, ...occurrence } };
   }
   if (!s.topic) {
     return { type: 'freeze_frame', name: s.name, data: parsed.value, 'x-medkit': { full_data: parsed.value, captured_at } };
   }
   return {
     type: 'freeze_frame', name: s.name, data: primaryValue(s.message_type, parsed.value),
-    'x-medkit': { topic: s.topic, message_type: s.message_type, full_data: parsed.value, captured_at },
+    'x-medkit': { topic: s.topic, message_type: s.message_type, full_data: parsed.value, captured_at, ...occurrence },
   };
 }
 

@@ -66,6 +66,8 @@ export function signalWindowFrame(rows: readonly SnapshotEntry[]): FaultSnapshot
   const data: Record<string, { value: unknown; history: [number, unknown][] }> = {};
   const signals: Record<string, { topic: string; message_type: string }> = {};
   let captured = 0n;
+  // One set, one occurrence (0 when the store did not record it).
+  const occurrence = rows[0]?.occurrence ?? 0;
   for (const { row, value, hist } of series) {
     const name = names.get(row.topic)!;
     data[name] = { value, history: hist.map(([t, v]) => [Number(t - base), v]) };
@@ -76,6 +78,6 @@ export function signalWindowFrame(rows: readonly SnapshotEntry[]): FaultSnapshot
     type: 'freeze_frame',
     name: 'freeze_frame',
     data,
-    'x-medkit': { captured_at: isoFromNs(captured), capture_id: rows[0]?.capture_id ?? 0, history_epoch_ns: base.toString(), signals },
+    'x-medkit': { captured_at: isoFromNs(captured), capture_id: rows[0]?.capture_id ?? 0, ...(occurrence > 0 ? { occurrence } : {}), history_epoch_ns: base.toString(), signals },
   };
 }

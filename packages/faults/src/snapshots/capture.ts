@@ -47,6 +47,9 @@ export class SnapshotCapturer {
     // networked store (PostgreSQL) may still be connecting then, and the gateway must start all the same.
     this.captureSeq ??= repo.maxCaptureId();
     const captureId = ++this.captureSeq;
+    // The occurrence whose confirmation this is (the record was copied then): the rows' own times are their
+    // messages', which for a slow topic predate this occurrence, so readers attribute the set by this number.
+    const occurrence = fault.occurrence_count;
     const rows: SnapshotRow[] = [];
     const frame: Record<string, unknown> = {};
     for (const topic of resolved.topics) {
@@ -73,7 +76,7 @@ export class SnapshotCapturer {
           history = JSON.stringify(points.map((p) => [int64ToJson(p.timestamp_ns), p.value]));
         }
       }
-      rows.push({ fault_code: fault.fault_code, topic, message_type: msg.type, data: JSON.stringify(value), captured_at_ns: msg.timestamp_ns, capture_id: captureId, history });
+      rows.push({ fault_code: fault.fault_code, topic, message_type: msg.type, data: JSON.stringify(value), captured_at_ns: msg.timestamp_ns, capture_id: captureId, occurrence, history });
     }
     const after = repo.getFault(fault.fault_code);
     const discarded = rows.length > 0 && after?.status === 'CLEARED' && !config.retain_on_clear;

@@ -93,4 +93,12 @@ export const faultMigrations: readonly Migration[] = [
         CREATE INDEX IF NOT EXISTS fault_history_code_id ON fault_history (fault_code, id);`);
     },
   },
+  {
+    // Each capture row names the occurrence that took it (issue 67): a capture is stamped with its messages' times,
+    // which for a slow topic can fall in the previous occurrence. Rows stored before keep 0: placed by time.
+    id: 'faults-004-snapshot-occurrence',
+    up(db) {
+      if (!hasColumn(db, 'snapshots', 'occurrence')) db.exec('ALTER TABLE snapshots ADD COLUMN occurrence INTEGER NOT NULL DEFAULT 0');
+    },
+  },
 ];

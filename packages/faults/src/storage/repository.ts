@@ -16,6 +16,11 @@ export interface SnapshotRow {
   data: string;
   captured_at_ns: bigint;
   capture_id: number;
+  /**
+   * The fault's occurrence number (occurrence_count) whose confirmation took this capture; 0 or absent for rows
+   * stored before it was recorded (readers then place the capture by its time: docs/faults.md "Freeze frames").
+   */
+  occurrence?: number;
   /** [EXTENSION] JSON text of `[[timestamp_ns, value], ...]` of the topic's primary value around the capture; '' = none. */
   history: string;
 }

@@ -40,6 +40,7 @@ function toRecord(r: Row): FaultRecord {
 const toSnapshot = (r: Row): SnapshotRow => ({
   id: num(r.id), fault_code: String(r.fault_code), topic: String(r.topic), message_type: String(r.message_type),
   data: String(r.data), captured_at_ns: big(r.captured_at_ns), capture_id: num(r.capture_id), history: String(r.history ?? ''),
+  ...(num(r.occurrence) > 0 ? { occurrence: num(r.occurrence) } : {}),
 });
 const toLink = (r: Row): RosbagLink => ({
   id: num(r.id), fault_code: String(r.fault_code), recording_id: String(r.recording_id), file_path: String(r.file_path),
@@ -134,8 +135,8 @@ export class SqliteFaultRepository implements FaultRepository {
       missCounts: q('SELECT fault_code, COUNT(*) AS n FROM near_misses GROUP BY fault_code'),
       misses: q('SELECT * FROM near_misses WHERE fault_code = ? ORDER BY id'),
       deleteMisses: p('DELETE FROM near_misses WHERE fault_code = ?'),
-      insertSnap: p(`INSERT INTO snapshots (fault_code, topic, message_type, data, captured_at_ns, capture_id, history)
-          VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      insertSnap: p(`INSERT INTO snapshots (fault_code, topic, message_type, data, captured_at_ns, capture_id, history, occurrence)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       snapIds: p('SELECT capture_id FROM snapshots WHERE fault_code = ?').pluck(),
       snapCodes: p('SELECT DISTINCT fault_code FROM snapshots').pluck(),
       deleteSet: p('DELETE FROM snapshots WHERE fault_code = ? AND capture_id = ?'),
@@ -270,7 +271,7 @@ export class SqliteFaultRepository implements FaultRepository {
   insertCaptureSet(rows: readonly SnapshotRow[], maxRows: number): void {
     if (rows.length === 0) return;
     this.tx(() => {
-      for (const r of rows) this.st.insertSnap.run(r.fault_code, r.topic, r.message_type, r.data, r.captured_at_ns, r.capture_id, r.history);
+      for (const r of rows) this.st.insertSnap.run(r.fault_code, r.topic, r.message_type, r.data, r.captured_at_ns, r.capture_id, r.history, r.occurrence ?? 0);
       this.capCode(rows[0].fault_code, maxRows);
     });
   }

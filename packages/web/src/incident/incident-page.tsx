@@ -12,21 +12,20 @@ import { DownloadLink } from '../ui/download-link';
 import { routeHash } from '../model/route';
 import { useApp } from '../ui/context';
 import { usePoll } from '../ui/hooks';
+import { useModule } from '../ui/lazy';
 import { ErrorNote } from '../ui/errors';
-import { FaultHead, OwnFrames, RecordingList } from '../ui/faults/detail';
-import { worstActiveByEntity } from '../graph/worst-fault';
-import { axisMarks, correlationOf, faultInstantSec, liveFault, withLiveState, withLiveStatuses } from './incident-model';
+import { FaultHead } from '../ui/faults/fault-head';
+import { axisMarks, faultInstantSec, liveFault, withLiveState } from './incident-model';
 import { incidentHash } from './incident-route';
 import { faultRecordings, occurrencesOf, pickOccurrence, recordingDue } from './occurrences';
 import { freshnessKey } from '../state/freshness';
-import { OccurrencePicker } from './occurrence-picker';
-import { framesOf, nearestWith, occurrenceName, occurrenceWindow, recordingOwner } from './occurrence-evidence';
+import { nearestWith, occurrenceName, occurrenceWindow } from './occurrence-evidence';
 import { RecordingPlots, useRecording } from './recording-section';
 import { TimeAxis } from './time-axis';
-import { CorrelationSection } from './correlation-section';
-import { LogsSection } from './logs-section';
-import { NeighbourhoodSection } from './neighbourhood-section';
 import { incidentReadPaths, incidentReads, incidentSettled, takePrefetched } from './incident-prefetch';
+
+/** The panels besides the plots (incident-panels.tsx): loaded once the plots are drawn. */
+const loadPanels = () => import('./incident-panels');
 
 /**
  * How often an idle page reads the detail anyway: its events and the fault list already say when it changed, so
@@ -38,7 +37,7 @@ const SAFETY_POLL_MS = 60_000;
 const DUE_POLL_MS = 2000;
 
 export function IncidentPage({ type, id, code, at }: { type: EntityType; id: string; code: string; at?: number }) {
-  const { client, faults, tree } = useApp();
+  const { client, faults } = useApp();
   const base = entityPath({ type, id });
   const paths = incidentReadPaths(base, code);
   const reads = incidentReads(client, { type, id }, code);
@@ -64,23 +63,25 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   // The recording drawn, failed or absent: the UI's background reads may go — once the plots are on screen (the
   // frame after this render's), so their answers do not compete with drawing them. Leaving the view lets them go too.
   const settled = (!!detail.error && !detail.data) || (d !== undefined && (recording.kind === 'ready' || recording.kind === 'failed' || (recording.kind === 'none' && !bags.loading)));
+  // The other panels' chunk is asked for at the same moment: nothing of theirs is loaded, read or drawn before the plots.
+  const [panelsDue, setPanelsDue] = useState(false);
+  const panels = useModule(panelsDue ? loadPanels : undefined);
   useEffect(() => {
     if (!settled) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => (timer = setTimeout(incidentSettled)));
+    const frame = requestAnimationFrame(
+      () =>
+        (timer = setTimeout(() => {
+          incidentSettled();
+          setPanelsDue(true);
+        })),
+    );
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
   }, [settled]);
   useEffect(() => incidentSettled, []);
-  // The fault store's list (muted symptoms included) with the root causes muted symptoms' events named since; the
-  // last list stays until the next arrives, so the correlation and the log lines it selects stay put meanwhile.
-  // Every status on the page is the store's (it follows the stream): the fault's own and its root cause's or
-  // symptoms', so no two of them are from different moments.
-  const correlation = useMemo(() => (faults.listBody !== undefined ? withLiveStatuses(correlationOf(faults.listBody, code, faults.rootCauses), faults.faults) : undefined), [faults.listBody, faults.rootCauses, faults.faults, code]);
-  const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
-
   if (detail.error && !detail.data) {
     return (
       <section class="panel">
@@ -99,15 +100,8 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   const range: [number, number] = ready ? [ready.startSec, ready.endSec] : chosen ? occurrenceWindow(chosen) : faultAt !== undefined ? [faultAt - 10, faultAt + 5] : [Date.now() / 1000 - 15, Date.now() / 1000];
   const marks = axisMarks(detail.data, d, faults.liveHistory.get(code) ?? [], chosen);
   const which = chosen ? occurrenceName(chosen) : undefined;
-  const own = framesOf(d.frames, chosen);
   const link = (o: { atMs: number }) => incidentHash(type, id, code, o.atMs);
-  const nearFrame = own.frames.length === 0 ? nearestWith(occurrences, chosen, (o) => o.captureMs !== undefined) : undefined;
   const nearRecording = !rec ? nearestWith(occurrences, chosen, (o) => !!o.recording) : undefined;
-  const newest = !chosen || chosen === occurrences[0];
-  const appIds = new Set(tree.input.apps.map((a) => a.id));
-  const involved = [...new Set([type === 'app' ? id : undefined, ...(correlation?.rootCause ?? []).map((r) => r.entityId), ...(correlation?.symptoms ?? []).map((r) => r.entityId)])].filter(
-    (x): x is string => !!x && appIds.has(x),
-  );
   const gatewayOf = isObj(detail.data) ? str((detail.data as { 'x-medkit'?: { gateway?: string } })['x-medkit']?.gateway) : undefined;
 
   return (
@@ -125,30 +119,18 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
         </span>
         <a href={routeHash({ view: 'incident-file' })}>Open an incident file…</a>
       </FaultHead>
-      <OccurrencePicker list={occurrences} chosen={chosen} code={code} total={d.occurrences} hrefOf={link} />
+      {panels && <panels.OccurrencePicker list={occurrences} chosen={chosen} code={code} total={d.occurrences} hrefOf={link} />}
       <TimeAxis range={range} marks={marks} source={ready ? `${which ? `occurrence ${which}'s` : 'the'} recording` : `around ${which ? `occurrence ${which}` : 'the fault'}, no recording decoded`} />
 
       <h2>Black-box recording{which && <span class="muted small"> of occurrence {which}</span>}</h2>
       <RecordingPlots state={recording} range={range} faultSec={faultAt} nearest={nearRecording && { name: occurrenceName(nearRecording), href: link(nearRecording) }} due={dueNow} />
-      <RecordingList recordings={recordings} client={client} whose={(r) => recordingOwner(r, occurrences, chosen)} />
-
-      <div class="two-col">
-        <section>
-          <h2>Correlation</h2>
-          {!newest && <p class="muted small" data-testid="correlation-now">As the gateway correlates the fault now, not as it did during occurrence {which}.</p>}
-          <CorrelationSection correlation={correlation} error={faults.listBody === undefined ? (faults.unsupported ? 'this gateway serves no fault list' : faults.error) : undefined} />
-        </section>
-        <section>
-          <h2>Freeze frame at confirmation{which && <span class="muted small"> of occurrence {which}</span>}</h2>
-          <OwnFrames frames={own.frames} unattributed={own.unattributed} which={which} nearest={nearFrame && { name: occurrenceName(nearFrame), href: link(nearFrame) }} />
-        </section>
-      </div>
-
-      <h2>Log lines of the window{which && <span class="muted small"> of occurrence {which}</span>}</h2>
-      {involved.length > 0 ? <LogsSection client={client} appIds={involved} range={range} /> : <p class="note">No App of this gateway's tree is involved, so there are no log routes to read.</p>}
-
-      <h2>Graph neighbourhood</h2>
-      {type === 'app' ? <NeighbourhoodSection client={client} appId={id} worst={worst} /> : <p class="note">The fault belongs to a {type}, not to a ROS node; open one of its Apps for the graph.</p>}
+      {panels ? (
+        <panels.IncidentEvidence type={type} id={id} code={code} detail={d} occurrences={occurrences} chosen={chosen} recordings={recordings} which={which} range={range} hrefOf={link} />
+      ) : (
+        <p class="muted small" data-testid="panels-pending">
+          The recordings, correlation, freeze frame, log lines and graph follow once the plots are drawn.
+        </p>
+      )}
     </section>
   );
 }

@@ -11,13 +11,14 @@ export function occurrenceName(o: Occurrence): string {
 }
 
 /**
- * The freeze frames captured for `o`: its capture set only. Frames without a capture time cannot be given to any
- * occurrence: when no frame has one (an older peer), they are all returned, marked `unattributed`.
+ * The freeze frames captured for `o`: its capture set only — the frames that carry its occurrence number, or (from a
+ * gateway that numbers no capture) those stamped with its capture's time. Frames with neither cannot be given to
+ * any occurrence: when no frame has one (an older peer), they are all returned, marked `unattributed`.
  */
 export function framesOf(frames: FrameView[], o: Occurrence | undefined): { frames: FrameView[]; unattributed: boolean } {
-  if (frames.length > 0 && frames.every((f) => f.capturedAtMs === undefined)) return { frames, unattributed: true };
+  if (frames.length > 0 && frames.every((f) => f.capturedAtMs === undefined && f.occurrence === undefined)) return { frames, unattributed: true };
   if (!o || o.captureMs === undefined) return { frames: [], unattributed: false };
-  return { frames: frames.filter((f) => f.capturedAtMs === o.captureMs), unattributed: false };
+  return { frames: frames.filter((f) => (f.occurrence !== undefined ? f.occurrence === o.captureOf : o.captureOf === undefined && f.capturedAtMs === o.captureMs)), unattributed: false };
 }
 
 /** The occurrence nearest in time to `o` that has what `has` asks for (not `o` itself); ties go to the later one. */

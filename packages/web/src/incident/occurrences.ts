@@ -8,6 +8,8 @@ export interface Occurrence {
   /** The capture's time, else the recording's (from the history: the confirmation's, else its first change's). */
   atMs: number;
   captureMs?: number;
+  /** The occurrence number its freeze frames carry (x-medkit.occurrence), when the gateway stored one. */
+  captureOf?: number;
   recording?: RecordingView;
   /** The fault's occurrence number, when the gateway's stored history names it. */
   number?: number;
@@ -37,16 +39,30 @@ function recordingMs(r: RecordingView): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Each capture's frames that name their occurrence: number → the earliest of their times. */
+function capturesByNumber(frames: FrameView[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const f of frames) {
+    if (f.occurrence === undefined || f.capturedAtMs === undefined) continue;
+    out.set(f.occurrence, Math.min(out.get(f.occurrence) ?? Infinity, f.capturedAtMs));
+  }
+  return out;
+}
+
 /**
  * Newest first. With the gateway's stored history (`history`), one entry per occurrence number it names, at its
- * confirmation (else its first change), and the first capture and recording that fall in its span (from its first
- * change to the next occurrence's, each widened back by up to a second, never into the previous one's); without it,
- * one per capture set, a recording joined to the nearest capture within 30 s.
+ * confirmation (else its first change), with the capture whose frames carry its number, and the first recording
+ * (and, from a gateway that numbers no capture, the first capture) that falls in its span (from its first change
+ * to the next occurrence's, each widened back by up to a second, never into the previous one's): a capture is
+ * stamped with its newest message's time, which for a slow topic can predate its occurrence, so its number decides
+ * where the gateway gives one. Without a history, one per capture set, a recording joined to the nearest capture
+ * within 30 s.
  */
 export function occurrencesOf(frames: FrameView[], recordings: RecordingView[], history: StatusChange[] = []): Occurrence[] {
   const numbered = fromHistory(history);
   if (numbered.length === 0) return fromEvidence(frames, recordings);
-  const captures = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
+  const byNumber = capturesByNumber(frames);
+  const captures = [...new Set(frames.filter((f) => f.occurrence === undefined).map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
   const timed = recordings.map((r) => ({ r, t: recordingMs(r) }));
   // Evidence may be stamped up to a second before the first change it belongs to (another clock took it); that
   // slack shrinks to half the gap to the previous occurrence, so spans never overlap and each piece has one owner.
@@ -54,7 +70,9 @@ export function occurrencesOf(frames: FrameView[], recordings: RecordingView[], 
   numbered.forEach((o, i) => {
     const end = from[i + 1] ?? Infinity;
     const inSpan = (t: number | undefined) => t !== undefined && t >= from[i] && t < end;
-    o.occurrence.captureMs = captures.filter(inSpan).sort((a, b) => a - b)[0];
+    const own = o.occurrence.number !== undefined ? byNumber.get(o.occurrence.number) : undefined;
+    if (own !== undefined) Object.assign(o.occurrence, { captureMs: own, captureOf: o.occurrence.number });
+    else o.occurrence.captureMs = captures.filter(inSpan).sort((a, b) => a - b)[0];
     o.occurrence.recording = timed.filter((x) => inSpan(x.t)).sort((a, b) => (a.t ?? 0) - (b.t ?? 0))[0]?.r;
   });
   return numbered.map((o) => o.occurrence).reverse();
@@ -74,8 +92,8 @@ function fromHistory(history: StatusChange[]): { startMs: number; occurrence: Oc
 }
 
 function fromEvidence(frames: FrameView[], recordings: RecordingView[]): Occurrence[] {
-  const captures = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
-  const list: Occurrence[] = captures.map((t) => ({ atMs: t, captureMs: t }));
+  const captures = [...new Set(frames.filter((f) => f.occurrence === undefined).map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
+  const list: Occurrence[] = [...captures.map((t) => ({ atMs: t, captureMs: t })), ...[...capturesByNumber(frames)].map(([n, t]) => ({ atMs: t, captureMs: t, captureOf: n }))];
   const timed = recordings.map((r) => ({ r, t: recordingMs(r) })).sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
   for (const { r, t } of timed) {
     const near = t === undefined ? undefined : list.filter((o) => !o.recording && o.captureMs !== undefined && Math.abs(o.captureMs - t) <= SAME_OCCURRENCE_MS).sort((a, b) => Math.abs(a.captureMs! - t!) - Math.abs(b.captureMs! - t!))[0];

@@ -38,6 +38,11 @@ export interface FrameView {
   topic?: string;
   messageType?: string;
   capturedAtMs?: number;
+  /**
+   * x-medkit.occurrence: the fault occurrence whose confirmation took the capture. Absent from older gateways and
+   * captures stored before it was recorded: the frame is then placed by `capturedAtMs` (its newest message's time).
+   */
+  occurrence?: number;
   /** The frame's `data` as given. */
   data: unknown;
   /** x-medkit.full_data of topic frames. */
@@ -174,18 +179,23 @@ export function normalizeSnapshots(snapshots: unknown): { frames: FrameView[]; r
   }
   // Charts first: signal windows, newest capture first as the gateway lists them.
   const windows = frames.filter((f) => f.kind === 'signals');
-  const captured = windows.length > 0 ? undefined : capturedValues(frames);
+  const captured = windows.length > 0 ? [] : capturedValues(frames);
   const others = frames.filter((f) => f.kind !== 'signals');
-  return { frames: [...(captured ? [captured] : windows), ...others], recordings };
+  return { frames: [...(captured.length > 0 ? captured : windows), ...others], recordings };
 }
 
 /**
- * A signals frame from the numeric topic frames: each topic one sample at its capture time (ns),
- * so thresholds overlay their signals as with a signal window. Undefined when none is numeric.
+ * Signals frames from the numeric topic frames: each topic one sample at its capture time (ns), so thresholds
+ * overlay their signals as with a signal window. One per occurrence the frames name (x-medkit.occurrence), and one
+ * for the frames that name none; none when no frame is numeric.
  */
-function capturedValues(frames: FrameView[]): FrameView | undefined {
-  const numeric = frames.filter((f) => f.kind === 'topic' && sampleNumber(f.data) !== undefined);
-  if (numeric.length === 0) return undefined;
+function capturedValues(frames: FrameView[]): FrameView[] {
+  const groups = new Map<number | undefined, FrameView[]>();
+  for (const f of frames) if (f.kind === 'topic' && sampleNumber(f.data) !== undefined) groups.set(f.occurrence, [...(groups.get(f.occurrence) ?? []), f]);
+  return [...groups].map(([occurrence, numeric]) => mergedValues(numeric, occurrence));
+}
+
+function mergedValues(numeric: FrameView[], occurrence: number | undefined): FrameView {
   const names = displayNames([...new Set(numeric.map((f) => f.topic!))]);
   const seen = new Set<string>();
   const signals: SignalSeries[] = [];
@@ -203,10 +213,16 @@ function capturedValues(frames: FrameView[]): FrameView | undefined {
     kind: 'signals',
     fromTopicFrames: true,
     capturedAtMs: times.length ? Math.max(...times) : undefined,
+    ...(occurrence !== undefined ? { occurrence } : {}),
     data: Object.fromEntries(signals.map((x) => [x.key!, x.value])),
     signals,
     charts: chartsFor(signals),
   };
+}
+
+/** `{ occurrence }` when the gateway gave one (a positive integer), else nothing. */
+function numbered(v: unknown): { occurrence?: number } {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? { occurrence: v } : {};
 }
 
 function capturedMs(v: unknown): number | undefined {
@@ -221,6 +237,7 @@ function frameView(s: Record<string, unknown>, x: Record<string, unknown>): Fram
     topic: str(x.topic) || undefined,
     messageType: str(x.message_type) || undefined,
     capturedAtMs: capturedMs(x.captured_at),
+    ...numbered(x.occurrence),
     data,
     fullData: x.full_data,
     parseError: str(x.parse_error),

@@ -8,8 +8,47 @@ interface PeerView {
   online: boolean;
 }
 
+/** What a warning names: a topic, a service, a node (from the warning's fields and x-medkit-ros). */
+export interface WarningSubject {
+  kind: 'topic' | 'service' | 'node' | 'entity' | 'peer';
+  name: string;
+  /** A line of detail (`stuck 12 s`, `5 calls timed out in a row`). */
+  detail?: string;
+}
+
+export interface HealthWarningView {
+  code: string;
+  message: string;
+  /** It makes /health `degraded`: the gateway cannot do part of its job (docs/api.md "Health"). */
+  degrades: boolean;
+  subjects: WarningSubject[];
+}
+
+/**
+ * Warning codes that degrade /health: the gateway's table (@medkit/kit DEGRADING_WARNINGS; a test keeps the two
+ * equal). A plugin's own warning degrades when the plugin says so (x-medkit-plugins[].warnings[].degrades).
+ */
+export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
+  'fault_store_unavailable',
+  'fault_store_full',
+  'ros_unavailable',
+  'ros_discovery_server_not_answering',
+  'ros_service_interface_unavailable',
+  'ros_stream_stuck',
+  'ros_discovery_refusing',
+  'ros_requests_unanswered',
+  'plugin_disabled',
+  'peer_offline',
+  'peer_discovery_unavailable',
+  'native_part_not_loaded',
+  'fleet_broker_unreachable',
+  'vda5050_broker_unreachable',
+]);
+
 export interface HealthView {
   status: string;
+  /** `status` is `degraded` (the gateway cannot do part of its job; the warnings that say which are marked). */
+  degraded: boolean;
   version?: string;
   product?: string;
   sovdVersion?: string;
@@ -18,7 +57,8 @@ export interface HealthView {
   discoveryMode?: string;
   /** Undefined when aggregation is off (no `peers` field). */
   peers?: PeerView[];
-  warnings: { code: string; message: string }[];
+  /** The warnings, those that degrade first. */
+  warnings: HealthWarningView[];
   /** Hints the gateway gives about why discovery found nothing. */
   hints: string[];
   /** Plugins in state `active` (x-medkit-plugins), e.g. graph_watchdog, procfs_introspection. */
@@ -44,6 +84,39 @@ function rosBlock(h: Record<string, unknown>): Record<string, unknown> {
   return {};
 }
 
+const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isObj) : []);
+
+/** Plugin warning codes (`<plugin>.<code>`) that their plugin marks as degrading. */
+function degradingPluginCodes(h: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  for (const p of list(h['x-medkit-plugins'])) for (const w of list(p.warnings)) if (w.degrades === true) out.add(`${str(p.name)}.${str(w.code)}`);
+  return out;
+}
+
+/** The topics, services and nodes a warning is about: its own fields, and for stuck streams and unanswered services x-medkit-ros's lists. */
+function subjectsOf(w: Record<string, unknown>, ros: Record<string, unknown>): WarningSubject[] {
+  const out: WarningSubject[] = [];
+  const code = str(w.code);
+  if (code === 'ros_stream_stuck') {
+    for (const s of list(ros.stuck_streams)) {
+      const name = str(s.topic);
+      if (name) out.push({ kind: str(s.role) === 'request' || str(s.role) === 'reply' ? 'service' : 'topic', name, detail: [str(s.node) && `from ${str(s.node)}`, num(s.stuck_ms) !== undefined && `stuck ${Math.round(num(s.stuck_ms)! / 1000)} s`].filter(Boolean).join(', ') || undefined });
+    }
+  }
+  if (code === 'ros_requests_unanswered') {
+    for (const u of list(ros.unanswered_services)) {
+      const name = str(u.service);
+      if (name) out.push({ kind: 'service', name, detail: [str(u.node) && `of ${str(u.node)}`, num(u.timed_out) !== undefined && `${num(u.timed_out)} calls timed out in a row`].filter(Boolean).join(', ') || undefined });
+    }
+  }
+  // The nodes of a stuck stream or an unanswered service are already in its line.
+  if (out.length === 0) for (const n of strs(w.ros_node_fqns)) out.push({ kind: 'node', name: n });
+  for (const e of strs(w.entity_ids)) out.push({ kind: 'entity', name: e });
+  for (const p of strs(w.peer_names)) out.push({ kind: 'peer', name: p });
+  return out;
+}
+
 export function normalizeHealth(health: unknown, versionInfo: unknown): HealthView {
   const h = obj(health);
   const ros = rosBlock(h);
@@ -51,7 +124,14 @@ export function normalizeHealth(health: unknown, versionInfo: unknown): HealthVi
   const pipeline = obj(discovery.pipeline);
   const own = obj(items(versionInfo)[0]);
   const vendor = obj(own.vendor_info);
-  const warnings = (Array.isArray(h.warnings) ? h.warnings : []).filter(isObj).map((w) => ({ code: str(w.code) ?? 'warning', message: str(w.message) ?? '' }));
+  const pluginDegrading = degradingPluginCodes(h);
+  const warnings = list(h.warnings)
+    .map((w) => {
+      const code = str(w.code) ?? 'warning';
+      return { code, message: str(w.message) ?? '', degrades: DEGRADING_WARNINGS.has(code) || pluginDegrading.has(code), subjects: subjectsOf(w, ros) };
+    })
+    // Stable: the degrading ones first, each group in the gateway's order.
+    .sort((a, b) => Number(b.degrades) - Number(a.degrades));
   const hints: string[] = [];
   for (const v of [discovery.hint, ros.hint, h.hint, ...(Array.isArray(discovery.hints) ? discovery.hints : [])]) if (typeof v === 'string' && v) hints.push(v);
   const peers = Array.isArray(h.peers)
@@ -59,6 +139,7 @@ export function normalizeHealth(health: unknown, versionInfo: unknown): HealthVi
     : undefined;
   return {
     status: str(h.status) ?? 'unknown',
+    degraded: str(h.status) === 'degraded',
     version: str(vendor.version),
     product: str(vendor.name),
     sovdVersion: str(own.version),

@@ -7,6 +7,7 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { SovdClientError, type EventStream, type MedkitClient, type WatchChange } from '@medkit/client';
+import { backgroundTurn } from '../api/foreground';
 
 /** A watched path's answer: the typed client's watch event (docs/api.md "Watching resources"). */
 export type WatchedAnswer = WatchChange;
@@ -69,6 +70,7 @@ export class ResourceWatch {
    */
   restart(): void {
     clearTimeout(this.reopen);
+    this.reopen = undefined;
     this.source?.close();
     this.source = undefined;
     this.open();
@@ -76,13 +78,17 @@ export class ResourceWatch {
 
   close(): void {
     clearTimeout(this.reopen);
+    // An open waiting for its turn (schedule) sees this and stays shut.
+    this.reopen = undefined;
     this.source?.close();
     this.source = undefined;
   }
 
   private schedule(): void {
     clearTimeout(this.reopen);
-    this.reopen = setTimeout(() => this.open(), REOPEN_AFTER_MS);
+    // Not while the incident view's recording is on its way (api/foreground.ts): the stream's first answers (the
+    // fault list, /health, the entity lists) cost the gateway and the page the time the recording needs.
+    const reopen = (this.reopen = setTimeout(() => void backgroundTurn().then(() => this.reopen === reopen && this.open()), REOPEN_AFTER_MS));
   }
 
   private setConnected(on: boolean): void {

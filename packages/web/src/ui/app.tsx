@@ -69,7 +69,8 @@ function Shell({ gateway, setGateway, auth, client }: { gateway: string; setGate
   // /health comes over the watch stream when the gateway has it (its body changes at every read: uptime), else
   // every 5 s; /version-info does not change while connected.
   const watchedHealth = useWatched('/health');
-  const version = usePoll((signal) => client.get('/version-info', { signal }).catch(() => undefined), [client], 0);
+  // Both wait for the incident view's recording (api/foreground.ts): the header can show them a moment later.
+  const version = usePoll((signal) => backgroundTurn(signal).then(() => client.get('/version-info', { signal })).catch(() => undefined), [client], 0);
   const polled = usePoll(
     async (signal) => {
       await backgroundTurn(signal);

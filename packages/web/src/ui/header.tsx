@@ -74,6 +74,11 @@ export function Header({ gatewayLabel, docsUrl, connection, health, stream, acti
       </nav>
       <div class="health" aria-live="polite">
         <ConnectionState connection={connection} />
+        {health?.degraded && (
+          <a class="meta health-degraded" href="#/" data-testid="header-degraded" title={`/health: degraded (${health.warnings.filter((w) => w.degrades).map((w) => w.code).join(', ') || 'no warning named'}); the overview lists what`}>
+            Gateway degraded
+          </a>
+        )}
         {health?.version && <span class="meta">{`${health.product ?? 'gateway'} ${health.version}`}</span>}
         {health?.rosDomain !== undefined && <span class="meta">ROS domain {health.rosDomain}</span>}
         {health?.nodeCount !== undefined && (

@@ -4,10 +4,11 @@ import { useEffect, useState } from 'preact/hooks';
 
 const cache = new Map<() => Promise<unknown>, Promise<unknown>>();
 
-/** The module once loaded (undefined until then; a failed load is retried on the next mount). */
-export function useModule<T>(load: () => Promise<T>): T | undefined {
+/** The module once loaded (undefined until then; a failed load is retried on the next mount). No `load` yet: not loaded yet. */
+export function useModule<T>(load: (() => Promise<T>) | undefined): T | undefined {
   const [mod, setMod] = useState<T | undefined>(undefined);
   useEffect(() => {
+    if (!load) return;
     let live = true;
     let p = cache.get(load) as Promise<T> | undefined;
     if (!p) {

@@ -20,6 +20,8 @@ CREATE INDEX IF NOT EXISTS fault_near_misses_code_id ON fault_near_misses (fault
 CREATE TABLE IF NOT EXISTS fault_snapshots (
   id BIGSERIAL PRIMARY KEY, fault_code TEXT NOT NULL, topic TEXT NOT NULL, message_type TEXT NOT NULL, data TEXT NOT NULL,
   captured_at_ns BIGINT NOT NULL, capture_id INTEGER NOT NULL DEFAULT 0, history TEXT NOT NULL DEFAULT '');
+-- The occurrence that took the capture (issue 67); rows of an older store keep 0 (placed by time).
+ALTER TABLE fault_snapshots ADD COLUMN IF NOT EXISTS occurrence INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS fault_snapshots_code ON fault_snapshots (fault_code, capture_id);
 CREATE TABLE IF NOT EXISTS fault_freeze_frames (fault_code TEXT PRIMARY KEY, data TEXT NOT NULL, captured_at_ns BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS fault_rosbag_files (
@@ -80,6 +82,7 @@ export async function loadPgFaultStore(pool: Pool): Promise<StoreRows> {
     snapshots: (snaps.rows as Row[]).map((r) => ({
       id: num(r.id), fault_code: String(r.fault_code), topic: String(r.topic), message_type: String(r.message_type), data: String(r.data),
       captured_at_ns: big(r.captured_at_ns), capture_id: num(r.capture_id), history: String(r.history ?? ''),
+      ...(num(r.occurrence) > 0 ? { occurrence: num(r.occurrence) } : {}),
     })),
     frames: (frames.rows as Row[]).map((r) => ({ fault_code: String(r.fault_code), data: String(r.data), captured_at_ns: big(r.captured_at_ns) })),
     links: (links.rows as Row[]).map((r) => ({

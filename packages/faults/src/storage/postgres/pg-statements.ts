@@ -57,8 +57,8 @@ export function keepNewestHistory(code: string, max: number): PgStatement {
 }
 
 export function insertSnapshot(r: SnapshotRow): PgStatement {
-  return s(`INSERT INTO fault_snapshots (fault_code, topic, message_type, data, captured_at_ns, capture_id, history) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    r.fault_code, r.topic, r.message_type, r.data, n(r.captured_at_ns), r.capture_id, r.history);
+  return s(`INSERT INTO fault_snapshots (fault_code, topic, message_type, data, captured_at_ns, capture_id, history, occurrence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    r.fault_code, r.topic, r.message_type, r.data, n(r.captured_at_ns), r.capture_id, r.history, r.occurrence ?? 0);
 }
 
 export function deleteCaptureSets(code: string, captureIds: readonly number[]): PgStatement {

@@ -2,8 +2,7 @@
 // charts, black-box recordings to download, and clearing with a confirmation.
 import { useMemo, useState } from 'preact/hooks';
 import { entityPath, SEGMENT, type EntityType } from '../../model/entities';
-import type { ComponentChildren } from 'preact';
-import { acknowledgeScope, normalizeFaultDetail, unauthenticatedName, type FaultDetailView, type StatusChange } from '../../model/fault-detail';
+import { acknowledgeScope, normalizeFaultDetail, unauthenticatedName, type StatusChange } from '../../model/fault-detail';
 import { formatBytes, formatDuration, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
 import { fieldPathOf, groupFrames, namedFields, type FrameGroup } from '../../model/frame-groups';
 import { statusLabel } from '../../model/faults';
@@ -14,8 +13,9 @@ import { usePoll } from '../hooks';
 import { freshnessKey } from '../../state/freshness';
 import { ErrorNote, errorText } from '../errors';
 import { Confirm } from '../dialog';
-import { SeverityBadge, StatusBadge } from '../badges';
+import { StatusBadge } from '../badges';
 import { FreezeFrameChart } from './chart';
+import { FaultHead } from './fault-head';
 import { faultEntityResolver, formatTime } from './fault-table';
 import { DownloadLink } from '../download-link';
 import type { MedkitClient } from '@medkit/client';
@@ -23,6 +23,9 @@ import { occurrencesOf, pickOccurrence, type Occurrence } from '../../incident/o
 import { framesOf, nearestWith, occurrenceName, recordingOwner } from '../../incident/occurrence-evidence';
 import { OccurrencePicker } from '../../incident/occurrence-picker';
 import { liveFault, withLiveState } from '../../incident/incident-model';
+
+// The heading lives in its own module (the incident view's first chunk needs only it); its old importers keep this one.
+export { FaultHead };
 
 export function FaultDetail({ code, type, id, at }: { code: string; type?: EntityType; id?: string; at?: number }) {
   const { faults, tree } = useApp();
@@ -213,30 +216,6 @@ function FaultDetailFor({ code, type, id, at }: { code: string; type: EntityType
         onClose={() => setClear({ open: false })}
       />
     </section>
-  );
-}
-
-/** A fault's code and title, severity, status and occurrences; `children` adds to that line, `after` follows it. */
-export function FaultHead({ detail: d, children, after }: { detail: FaultDetailView; children?: ComponentChildren; after?: ComponentChildren }) {
-  return (
-    <header class="entity-head">
-      <h1>
-        <code>{d.code}</code> {d.title !== d.code && <span class="title">{d.title}</span>}
-      </h1>
-      <div class="entity-meta">
-        <SeverityBadge severity={d.severity} />
-        <StatusBadge raw={d.rawStatus} />
-        {d.occurrences !== undefined && <span>{d.occurrences} occurrence{d.occurrences === 1 ? '' : 's'}</span>}
-        {children}
-      </div>
-      {d.acknowledgement && (
-        <p class="note" data-testid="acknowledgement">
-          Acknowledged by <strong>{d.acknowledgement.by}</strong> at {formatTime(d.acknowledgement.atMs)}
-          {d.acknowledgement.note ? <>: “{d.acknowledgement.note}”</> : null}
-        </p>
-      )}
-      {after}
-    </header>
   );
 }
 

@@ -12,6 +12,7 @@ import { worstActiveByEntity } from '../../graph/worst-fault';
 import { faultEntityResolver } from '../faults/fault-table';
 import { ActiveBySeverity, LastIncidents } from './fault-summary';
 import { ProcessSparklines } from './process-sparklines';
+import { HealthWarnings } from './health-warnings';
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -58,18 +59,7 @@ export function Overview({ entityCount, topology }: { entityCount: number; topol
           Gateway runtime: {health.runtime}
         </p>
       )}
-      {health && health.warnings.length > 0 && (
-        <div data-testid="health-warnings">
-          <h2>Warnings</h2>
-          <ul class="hints">
-            {health.warnings.map((w, i) => (
-              <li key={i}>
-                <code>{w.code}</code> {w.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {health && <HealthWarnings health={health} />}
       <div class="two-col">
         <section>
           <h2>Active faults</h2>
