@@ -58,6 +58,9 @@ export class SendBudget {
   private readonly provenBefore = new Map<string, number>();
   readonly stats: SendBudgetStats = { withheld: 0, withheldBytes: 0, unknown: 0 };
 
+  /** @param now the clock of PROVEN_MEMORY_MS (injected by tests). */
+  constructor(private readonly now: () => number = Date.now) {}
+
   /** Locators we may always send to: configured ones (multicast, the peer sweep, discovery servers). */
   allow(locators: Iterable<Locator>): void {
     for (const l of locators) this.free.add(locatorKey(l));
@@ -142,22 +145,15 @@ export class SendBudget {
   private remember(k: string): void {
     this.provenBefore.delete(k);
     if (this.provenBefore.size >= PROVEN_MEMORY_MAX) this.provenBefore.delete(this.provenBefore.keys().next().value!);
-    this.provenBefore.set(k, Date.now());
+    this.provenBefore.set(k, this.now());
   }
 
   private provenRecently(k: string): boolean {
     const at = this.provenBefore.get(k);
     if (at === undefined) return false;
-    if (Date.now() - at <= PROVEN_MEMORY_MS) return true;
+    if (this.now() - at <= PROVEN_MEMORY_MS) return true;
     this.provenBefore.delete(k);
     return false;
   }
 
-  /** Whether `bytes` to all of `locators` would be sent now (nothing charged). */
-  covers(locators: readonly Locator[], bytes: number): boolean {
-    return locators.every((l) => {
-      const u = this.uses.get(locatorKey(l));
-      return u !== undefined && (u.proven > 0 || this.provenRecently(locatorKey(l)) || u.unproven.some((a) => a.credit >= bytes));
-    });
-  }
 }

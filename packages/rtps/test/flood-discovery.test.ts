@@ -149,6 +149,7 @@ describe('not a reflector', () => {
           spent += d.length;
           await new Promise<void>((resolve) => attacker.send(d, p.locators.metatrafficUnicast[0].port, '127.0.0.1', () => resolve()));
         }
+        // The attacker's pace: re-announcing once a second, as real nodes do (a paced write to a real socket).
         await new Promise((r) => setTimeout(r, 1000));
       }
     } finally {
@@ -159,7 +160,10 @@ describe('not a reflector', () => {
     // One clamped lease, and the fakes are gone: nothing reaches the victim after that.
     await until(() => p.participantStats().tracked === 0, 'the fakes to expire', (REFLECT_LEASE_SEC + 5) * 1000);
     const atExpiry = { bytes: sink.bytes, at: Date.now() };
-    await new Promise((r) => setTimeout(r, 3000));
+    // Nothing more reaches the victim while the participant goes on sending (announcements, heartbeats): an event
+    // (40 more datagrams sent), not a duration.
+    const out0 = p.trafficStats().datagramsOut;
+    await until(() => p.trafficStats().datagramsOut >= out0 + 40, 'the participant to send 40 more datagrams', 30_000);
     console.log(`reflection: attacker ${spent} B in ${fakes.length * 8} datagrams; victim ${sink.bytes} B in ${sink.datagrams} datagrams (${(sink.bytes / spent).toFixed(2)}x), last ${sink.lastAt - stoppedAt} ms after the attacker stopped`);
     expect(sink.bytes, `the victim got ${sink.bytes} B for the attacker's ${spent} B`).toBeLessThanOrEqual(spent);
     expect(sink.bytes).toBe(atExpiry.bytes);
