@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMedkitClient, type MedkitClient } from '@medkit/client';
-import { incidentReadPaths, incidentSettled, prefetchIncident, takePrefetched, takePrefetchedDownload } from '../src/incident/incident-prefetch';
+import { incidentSettled, prefetchIncident, takePrefetched, takePrefetchedDownload } from '../src/incident/incident-prefetch';
+import { incidentReadPaths } from '../src/incident/incident-read-paths';
 import { backgroundTurn, foregroundOpen, foregroundTask } from '../src/api/foreground';
 import { MAX_RECORDING_BYTES } from '../src/incident/recording-download';
 

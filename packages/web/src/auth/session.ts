@@ -5,6 +5,7 @@
 // (the tab's storage only: closing the tab signs out).
 import { MedkitError, type MedkitClient } from '@medkit/client';
 import { readClaims, type Role } from './jwt';
+import { readStoredSession, sessionKey, type KeyValueStore, type StoredSession as Stored } from './stored-session';
 
 export interface SessionState {
   signedIn: boolean;
@@ -18,18 +19,10 @@ export interface SessionState {
   notice?: string;
 }
 
-interface Stored {
-  access: string;
-  refresh?: string;
-  via: 'credentials' | 'token';
-}
-
 /** Refresh this long before expiry, at most (never sooner than 20 % of the lifetime before it). */
 const REFRESH_MARGIN_MS = 60_000;
 /** Earliest a scheduled refresh runs (a token about to expire is not refreshed in a tight loop). */
 const MIN_REFRESH_DELAY_MS = 5_000;
-
-type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 export class AuthSession {
   private stored: Stored | undefined;
@@ -49,7 +42,7 @@ export class AuthSession {
     private readonly storage: KeyValueStore | null,
     private readonly now: () => number = Date.now,
   ) {
-    this.key = `medkit.auth:${gateway || 'same-origin'}`;
+    this.key = sessionKey(gateway);
     this.stored = this.load();
     this.schedule();
   }
@@ -175,15 +168,7 @@ export class AuthSession {
   }
 
   private load(): Stored | undefined {
-    try {
-      const raw = this.storage?.getItem(this.key);
-      if (!raw) return undefined;
-      const s = JSON.parse(raw) as Stored;
-      if (typeof s.access !== 'string' || !readClaims(s.access) || (s.via !== 'credentials' && s.via !== 'token')) return undefined;
-      return s;
-    } catch {
-      return undefined;
-    }
+    return readStoredSession(this.storage, this.key);
   }
 }
 

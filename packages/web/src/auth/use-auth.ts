@@ -6,6 +6,7 @@ import { createMedkitClient, SovdClientError, type MedkitClient } from '@medkit/
 import { AuthSession, type SessionState } from './session';
 import { refusal, type AuthMode, type Control } from './permissions';
 import { backgroundTurn } from '../api/foreground';
+import { earlyFetch } from '../api/early-reads';
 
 export interface AuthView {
   /** Token enforcement of the gateway; undefined while auth is off (or not yet known). */
@@ -29,7 +30,7 @@ function sessionStore(): Storage | null {
 
 export function useAuth(gateway: string, clientId: string): { auth: AuthView; client: MedkitClient } {
   const session = useMemo(() => new AuthSession(createMedkitClient({ baseUrl: gateway }), gateway, sessionStore()), [gateway]);
-  const client = useMemo(() => createMedkitClient({ baseUrl: gateway, clientId, token: session.token }), [session, gateway, clientId]);
+  const client = useMemo(() => createMedkitClient({ baseUrl: gateway, clientId, token: session.token, fetch: earlyFetch }), [session, gateway, clientId]);
   const [state, setState] = useState<SessionState>(() => session.state());
   const [mode, setMode] = useState<AuthMode>(undefined);
 

@@ -22,7 +22,8 @@ import { freshnessKey } from '../state/freshness';
 import { nearestWith, occurrenceName, occurrenceWindow } from './occurrence-evidence';
 import { RecordingPlots, useRecording } from './recording-section';
 import { TimeAxis } from './time-axis';
-import { incidentReadPaths, incidentReads, incidentSettled, takePrefetched } from './incident-prefetch';
+import { incidentReads, incidentSettled, takePrefetched } from './incident-prefetch';
+import { incidentReadPaths } from './incident-read-paths';
 
 /** The panels besides the plots (incident-panels.tsx): loaded once the plots are drawn. */
 const loadPanels = () => import('./incident-panels');

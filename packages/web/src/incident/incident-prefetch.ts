@@ -7,6 +7,7 @@
 import type { MedkitClient } from '@medkit/client';
 import { foregroundTask } from '../api/foreground';
 import { entityPath, SEGMENT, type EntityKey } from '../model/entities';
+import { incidentReadPaths } from './incident-read-paths';
 import { recordingToOpen } from './occurrences';
 import { startDownload, type RecordingDownload } from './recording-download';
 
@@ -32,10 +33,6 @@ function prefetchesOf(client: MedkitClient): Prefetches {
   return p;
 }
 
-/** The paths the incident view reads first: the fault's detail and the entity's recording list. */
-export function incidentReadPaths(base: string, code: string): { detail: string; recordings: string } {
-  return { detail: `${base}/faults/${encodeURIComponent(code)}`, recordings: `${base}/bulk-data/rosbags` };
-}
 
 /** The incident view's first reads, typed by the document; handed over under their paths (incidentReadPaths). */
 export function incidentReads(client: MedkitClient, entity: EntityKey, code: string) {

@@ -1,0 +1,7 @@
+// The paths the incident view reads first. Kept apart from the prefetch so the entry script can start the same
+// reads before the app has loaded (api/early-reads.ts) without pulling the client in.
+
+/** The paths the incident view reads first: the fault's detail and the entity's recording list. */
+export function incidentReadPaths(base: string, code: string): { detail: string; recordings: string } {
+  return { detail: `${base}/faults/${encodeURIComponent(code)}`, recordings: `${base}/bulk-data/rosbags` };
+}
