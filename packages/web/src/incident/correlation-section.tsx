@@ -6,9 +6,10 @@ import { incidentHash } from './incident-route';
 function RefLink({ r }: { r: FaultRef }) {
   return (
     <li data-code={r.code} data-entity={r.entityId}>
-      {r.entityId ? <a href={incidentHash('app', r.entityId, r.code)}>{r.code}</a> : <code>{r.code}</code>}
+      {r.entityId ? <a href={incidentHash('app', r.entityId, r.code, r.atMs)}>{r.code}</a> : <code>{r.code}</code>}
       {r.entityId && <span class="muted small"> on {r.entityId}</span>}
       {r.status && <span class="muted small"> · {r.status}</span>}
+      {r.note && <span class="muted small"> · {r.note}</span>}
       {r.gateway && r.gateway !== 'local' && <span class="muted small"> · via {r.gateway}</span>}
     </li>
   );
