@@ -1,5 +1,7 @@
 // The correlation of the incident's fault: its root cause, or its symptoms, each a link to its own incident.
-// Read from GET /faults?include_muted=true (x-medkit.muted_faults; docs/faults.md "Correlation").
+// Read from GET /faults?include_muted=true (x-medkit.muted_faults; docs/faults.md "Correlation") for the newest
+// occurrence; an older one's comes from the status histories (past-correlation-section.tsx), each link opening the
+// other fault's occurrence of that time.
 import type { Correlation, FaultRef } from './incident-model';
 import { incidentHash } from './incident-route';
 
