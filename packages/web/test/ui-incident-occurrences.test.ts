@@ -231,11 +231,13 @@ describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
     await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/incident\/apps\/battery-monitor\/BATTERY_SAG\/\d+$/);
     const at4 = Number((await page.evaluate(() => window.location.hash)).split('/').pop());
     await page.getByTestId('incident').waitFor({ timeout: 20_000 });
-    for (const h of ['Black-box recording', 'Freeze frame at confirmation', 'Log lines of the window']) {
+    for (const h of ['Black-box recording', 'Correlation', 'Freeze frame at confirmation', 'Log lines of the window']) {
       await expect.poll(() => page.locator('h2', { hasText: h }).textContent(), { timeout: 20_000 }).toMatch(/of occurrence #4 \(/);
     }
     expect(Number(await page.getByTestId('incident').getAttribute('data-fault-time'))).toBe(at4 / 1000);
     await expect.poll(() => page.getByTestId('time-axis').locator('figcaption').textContent(), { timeout: 20_000 }).toMatch(/occurrence #4 \(/);
-    expect(await page.getByTestId('correlation-now').textContent()).toMatch(/not as it did during occurrence #4/);
+    // The correlation of #4's time, from its status history: none, and said so (no correlation rules here).
+    await expect.poll(() => page.getByTestId('correlation-none').textContent(), { timeout: 20_000 }).toMatch(/^No correlation recorded for occurrence #4 \(.+\): it was muted under no root cause/);
+    expect(await page.locator('[data-testid="correlation-past"]').getAttribute('data-occurrence')).toBe('4');
   });
 });

@@ -1,14 +1,17 @@
 // The correlation of the incident's fault: its root cause, or its symptoms, each a link to its own incident.
-// Read from GET /faults?include_muted=true (x-medkit.muted_faults; docs/faults.md "Correlation").
+// Read from GET /faults?include_muted=true (x-medkit.muted_faults; docs/faults.md "Correlation") for the newest
+// occurrence; an older one's comes from the status histories (past-correlation-section.tsx), each link opening the
+// other fault's occurrence of that time.
 import type { Correlation, FaultRef } from './incident-model';
 import { incidentHash } from './incident-route';
 
 function RefLink({ r }: { r: FaultRef }) {
   return (
     <li data-code={r.code} data-entity={r.entityId}>
-      {r.entityId ? <a href={incidentHash('app', r.entityId, r.code)}>{r.code}</a> : <code>{r.code}</code>}
+      {r.entityId ? <a href={incidentHash('app', r.entityId, r.code, r.atMs)}>{r.code}</a> : <code>{r.code}</code>}
       {r.entityId && <span class="muted small"> on {r.entityId}</span>}
       {r.status && <span class="muted small"> · {r.status}</span>}
+      {r.note && <span class="muted small"> · {r.note}</span>}
       {r.gateway && r.gateway !== 'local' && <span class="muted small"> · via {r.gateway}</span>}
     </li>
   );

@@ -57,6 +57,9 @@ export interface FaultRef {
   entityId?: string;
   status?: string;
   gateway?: string;
+  /** The occurrence of it the link opens (a past correlation's), and what to say of it. */
+  atMs?: number;
+  note?: string;
 }
 
 export interface Correlation {
@@ -67,19 +70,28 @@ export interface Correlation {
   ruleId?: string;
 }
 
+/** The list's x-medkit.muted_faults: `{fault_code, root_cause_code, rule_id}` each. */
+export function mutedOf(listBody: unknown): Record<string, unknown>[] {
+  const m = xm(obj(listBody)).muted_faults;
+  return Array.isArray(m) ? m.filter(isObj) : [];
+}
+
+/** The list's items that carry `code` (on each entity, from each gateway), or the bare code when none does. */
+export function faultRefs(listBody: unknown, code: string): FaultRef[] {
+  const b = obj(listBody);
+  const items = Array.isArray(b.items) ? b.items.filter(isObj) : [];
+  const found = items.filter((i) => (str(i.fault_code) ?? str(i.code)) === code);
+  if (found.length === 0) return [{ code }];
+  return found.map((i) => ({ code, entityId: str(i.entity_id), status: str(xm(i).status) ?? str(i.status), gateway: str(xm(i).gateway) }));
+}
+
 /**
  * Correlation of `code` from the muted-faults list; each code is resolved to the items that carry it. `laterRoots`
  * (symptom → root cause) adds what muted symptoms' events said since that list was read.
  */
 export function correlationOf(listBody: unknown, code: string, laterRoots: ReadonlyMap<string, string> = new Map()): Correlation {
-  const b = obj(listBody);
-  const muted = Array.isArray(xm(b).muted_faults) ? (xm(b).muted_faults as unknown[]).filter(isObj) : [];
-  const items = Array.isArray(b.items) ? b.items.filter(isObj) : [];
-  const refsOf = (c: string): FaultRef[] => {
-    const found = items.filter((i) => (str(i.fault_code) ?? str(i.code)) === c);
-    if (found.length === 0) return [{ code: c }];
-    return found.map((i) => ({ code: c, entityId: str(i.entity_id), status: str(xm(i).status) ?? str(i.status), gateway: str(xm(i).gateway) }));
-  };
+  const muted = mutedOf(listBody);
+  const refsOf = (c: string) => faultRefs(listBody, c);
   const asSymptom = muted.find((m) => str(m.fault_code) === code);
   const symptomCodes = muted.filter((m) => str(m.root_cause_code) === code && str(m.fault_code) !== code).map((m) => str(m.fault_code)!);
   for (const [symptom, root] of laterRoots) if (root === code && symptom !== code && !symptomCodes.includes(symptom)) symptomCodes.push(symptom);

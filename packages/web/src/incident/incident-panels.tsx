@@ -14,6 +14,7 @@ import type { Occurrence } from './occurrences';
 import { OccurrencePicker } from './occurrence-picker';
 import { framesOf, nearestWith, occurrenceName, recordingOwner } from './occurrence-evidence';
 import { CorrelationSection } from './correlation-section';
+import { PastCorrelationSection, usePastCorrelation } from './past-correlation-section';
 import { LogsSection } from './logs-section';
 import { NeighbourhoodSection } from './neighbourhood-section';
 
@@ -41,12 +42,15 @@ export function IncidentEvidence({ type, id, code, detail: d, occurrences, chose
   // Every status on the page is the store's (it follows the stream): the fault's own and its root cause's or
   // symptoms', so no two of them are from different moments.
   const correlation = useMemo(() => (faults.listBody !== undefined ? withLiveStatuses(correlationOf(faults.listBody, code, faults.rootCauses), faults.faults) : undefined), [faults.listBody, faults.rootCauses, faults.faults, code]);
+  const newest = !chosen || chosen === occurrences[0];
+  // An older occurrence's correlation is the one of its time, from the status histories (issue 67).
+  const past = usePastCorrelation({ client, code, chosen: newest ? undefined : chosen, occurrences, history: d.history, listBody: faults.listBody, laterRoots: faults.rootCauses });
+  const shown = past ? past.past?.correlation : correlation;
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
   const own = framesOf(d.frames, chosen);
   const nearFrame = own.frames.length === 0 ? nearestWith(occurrences, chosen, (o) => o.captureMs !== undefined) : undefined;
-  const newest = !chosen || chosen === occurrences[0];
   const appIds = new Set(tree.input.apps.map((a) => a.id));
-  const involved = [...new Set([type === 'app' ? id : undefined, ...(correlation?.rootCause ?? []).map((r) => r.entityId), ...(correlation?.symptoms ?? []).map((r) => r.entityId)])].filter(
+  const involved = [...new Set([type === 'app' ? id : undefined, ...(shown?.rootCause ?? []).map((r) => r.entityId), ...(shown?.symptoms ?? []).map((r) => r.entityId)])].filter(
     (x): x is string => !!x && appIds.has(x),
   );
   return (
@@ -55,9 +59,12 @@ export function IncidentEvidence({ type, id, code, detail: d, occurrences, chose
 
       <div class="two-col">
         <section>
-          <h2>Correlation</h2>
-          {!newest && <p class="muted small" data-testid="correlation-now">As the gateway correlates the fault now, not as it did during occurrence {which}.</p>}
-          <CorrelationSection correlation={correlation} error={faults.listBody === undefined ? (faults.unsupported ? 'this gateway serves no fault list' : faults.error) : undefined} />
+          <h2>Correlation{which && <span class="muted small"> of occurrence {which}</span>}</h2>
+          {past && chosen && faults.listBody !== undefined ? (
+            <PastCorrelationSection code={code} chosen={chosen} past={past.past} error={past.error} hrefOf={hrefOf} />
+          ) : (
+            <CorrelationSection correlation={correlation} error={faults.listBody === undefined ? (faults.unsupported ? 'this gateway serves no fault list' : faults.error) : undefined} />
+          )}
         </section>
         <section>
           <h2>Freeze frame at confirmation{which && <span class="muted small"> of occurrence {which}</span>}</h2>
