@@ -340,14 +340,16 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     // Both figures are live and read at different moments (the screen's on its watch tick, the graph's now): on a
     // loaded box one can catch a late message the other has not yet, so they must agree within 10 % at some moment,
     // not at the first read.
-    const disagreement = async () => {
-      const shownHz = Number(/^(\d+\.\d) Hz/.exec((await scan.getByTestId('rate-age').textContent())!)![1]);
+    const graphHz = async (): Promise<number> => {
       const graphBody = (await http(`${api}/functions/environment-sensing/x-medkit-graph`)).body['x-medkit-graph'];
       const scanTopic = graphBody.topics.find((t: { name: string }) => t.name === '/scan').topic_id;
-      const graphHz = graphBody.edges.find((e: { topic_id: string; metrics?: { frequency_hz?: number } }) => e.topic_id === scanTopic && typeof e.metrics?.frequency_hz === 'number').metrics.frequency_hz;
-      return Math.abs(shownHz - graphHz) <= Math.max(0.1, graphHz * 0.1) ? 'agree' : `screen ${shownHz} Hz, graph ${graphHz} Hz`;
+      return graphBody.edges.find((e: { topic_id: string; metrics?: { frequency_hz?: number } }) => e.topic_id === scanTopic && typeof e.metrics?.frequency_hz === 'number').metrics.frequency_hz;
     };
-    await expect.poll(disagreement, SLOW).toBe('agree');
+    const disagreement = async (shownHz: number) => {
+      const g = await graphHz();
+      return Math.abs(shownHz - g) <= Math.max(0.1, g * 0.1) ? 'agree' : `screen ${shownHz} Hz, graph ${g} Hz`;
+    };
+    await expect.poll(async () => disagreement(Number(/^(\d+\.\d) Hz/.exec((await scan.getByTestId('rate-age').textContent())!)![1])), SLOW).toBe('agree');
     // The row's rate is the gateway's measurement with each read (x-medkit.rate_hz, every message counted), not the
     // page's own poll rate ("≥ 1.0/s" for a 10 Hz topic).
     await expect.poll(() => scan.getByTestId('rate-age').locator('span').getAttribute('title'), SLOW).toContain('x-medkit.rate_hz');
@@ -360,15 +362,17 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     await scan.locator('button', { hasText: 'Plot' }).click();
     const views = page.locator('tr[data-plot-for="/scan"]');
     // The open view streams (issue 56): the rate the gateway measures over every message, as ros2 topic hz says it,
-    // with bandwidth and age. The lidar publishes at 10 Hz: 10 Hz ± 10 % once five seconds are in the window (a late
-    // or early message at either end of a short window would move the mean more than the tolerance).
+    // with bandwidth and age. The lidar publishes at 10 Hz, slower when the box is loaded: the stream's rate agrees
+    // with the graph's measurement of the same topic within 10 % once five seconds are in the window (a late or early
+    // message at either end of a short window would move the mean more than the tolerance), and is near 10 Hz.
     const stats = views.getByTestId('stream-stats');
     const windowOf = async () => Number(/ over (\d+)\)/.exec((await stats.textContent()) ?? '')?.[1] ?? 0);
     await expect.poll(windowOf, SLOW).toBeGreaterThanOrEqual(50);
     expect(await stats.getAttribute('data-state')).toBe('live');
     expect(await stats.textContent()).toMatch(/^rate \d+\.\d Hz \(min [\d.e-]+ s max [\d.e-]+ s std [\d.e-]+ s over \d+\) · [\d.]+ [KM]?B\/s · (\d+ ms|\d+\.\d s) old/);
+    await expect.poll(async () => disagreement(Number(await stats.getAttribute('data-rate-hz'))), SLOW).toBe('agree');
     const streamHz = Number(await stats.getAttribute('data-rate-hz'));
-    expect(streamHz).toBeGreaterThanOrEqual(9);
+    expect(streamHz).toBeGreaterThanOrEqual(5);
     expect(streamHz).toBeLessThanOrEqual(11);
     // The message as an indented field tree, with the units a LaserScan carries.
     const tree = views.getByTestId('field-tree');
