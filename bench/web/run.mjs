@@ -10,7 +10,8 @@
 //    start) are printed as a table on stderr and kept in the JSON; --phases adds every gateway request's timing and
 //    the long tasks, --trace DIR writes each run's chromium performance trace (DevTools' Performance panel).
 //    --baseline REF also builds the UI of that git commit and alternates its runs with this checkout's, on the same
-//    demo and recording, so both sides are measured in one run under the same load.
+//    demo and recording, so both sides are measured in one run under the same load. --busy N runs N busy loops
+//    (one Node.js process each) from the first page to the last: issue 67's "loaded box" is --busy 2.
 // 2. In Node.js, the same code the browser runs: a 50 MB recording decoded, a 30-node/100-topic graph laid out.
 // 3. With --big: a 50 MB recording opened in chromium from a stand-in gateway (big-recording.mjs): time to the
 //    plot, whether progress was shown, and the longest main-thread task meanwhile.
@@ -30,7 +31,7 @@ import { measureBig, serveBig } from './big-recording.mjs';
 import { measureOverview, serveOverview } from './overview-standin.mjs';
 import { measureIncident } from './incident-phases.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, trace: { type: 'string' }, baseline: { type: 'string' } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' } } });
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(o.runs);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -114,6 +115,8 @@ async function demoRun() {
   demo.stdout.on('data', (b) => (out += b));
   const gateway = `http://127.0.0.1:${port}`;
   const api = `${gateway}/api/v1`;
+  /** The busy loops (--busy), from the first page to the last. */
+  const busy = [];
   try {
     for (let i = 0; !out.includes('Press Ctrl-C to stop everything'); i++) {
       if (i > 1800) throw new Error('demo did not start');
@@ -151,6 +154,8 @@ async function demoRun() {
     stepIn = Date.now() - PERSON_CYCLE_MS + 25_000;
     let current = await newRecording();
     if (o.trace) mkdirSync(o.trace, { recursive: true });
+    results.busyLoops = Number(o.busy);
+    for (let i = 0; i < results.busyLoops; i++) busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
     const runs = builds.map(() => []);
     const kept = (i) => runs[i].filter((x) => !x.excluded).length;
     // Builds alternate (the one with fewer kept runs first), so both see the same load and recordings.
@@ -171,6 +176,7 @@ async function demoRun() {
     results.incident = summary(runs[0]);
     if (o.baseline) results.baseline = { ref: o.baseline, ...summary(runs[1]) };
   } finally {
+    for (const p of busy) p.kill();
     await browser.close();
     for (const b of builds) {
       b.ui.close();
