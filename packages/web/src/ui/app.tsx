@@ -19,7 +19,7 @@ import { EntityTree } from './entity-tree';
 import { Home } from './home';
 import { EntityDetail } from './entity-detail';
 import { FaultDashboard } from './faults/dashboard';
-import { useModule } from './lazy';
+import { LazyView } from './lazy-view';
 import { prefetchIncident } from '../incident/incident-prefetch';
 import { prewarmDecoder } from '../incident/decoder-worker';
 import { backgroundTurn } from '../api/foreground';
@@ -185,15 +185,21 @@ function Shell({ gateway, setGateway, auth, client }: { gateway: string; setGate
 }
 
 function LazyFaultDetail(props: { code: string; type?: EntityType; id?: string; at?: number }) {
-  const mod = useModule(loadFaultDetail);
-  return mod ? <mod.FaultDetail {...props} /> : <section class="panel"><h1>Loading {props.code}…</h1></section>;
+  return (
+    <LazyView load={loadFaultDetail} what="the fault detail" loading={<section class="panel"><h1>Loading {props.code}…</h1></section>}>
+      {(mod) => <mod.FaultDetail {...props} />}
+    </LazyView>
+  );
 }
 
 /** An incident file opened from disk: the incident view's chunk (decoder, plots) and the file reader. */
 function IncidentFile() {
   useEffect(prewarmDecoder, []);
-  const mod = useModule(loadIncidentFile);
-  return mod ? <mod.IncidentFilePage /> : <section class="panel"><h1>Loading the incident view…</h1></section>;
+  return (
+    <LazyView load={loadIncidentFile} what="the incident view" loading={<section class="panel"><h1>Loading the incident view…</h1></section>}>
+      {(mod) => <mod.IncidentFilePage />}
+    </LazyView>
+  );
 }
 
 /**
@@ -205,6 +211,9 @@ function Incident(props: { code: string; type: EntityType; id: string; at?: numb
   useMemo(() => prefetchIncident(client, { type: props.type, id: props.id }, props.code, props.at), [client, props.type, props.id, props.code]);
   // The decoder's worker script loads beside the chunk and the reads, not after them.
   useEffect(prewarmDecoder, []);
-  const mod = useModule(loadIncident);
-  return mod ? <mod.IncidentPage {...props} /> : <section class="panel"><h1>Loading the incident view…</h1></section>;
+  return (
+    <LazyView load={loadIncident} what="the incident view" loading={<section class="panel"><h1>Loading the incident view…</h1></section>}>
+      {(mod) => <mod.IncidentPage {...props} />}
+    </LazyView>
+  );
 }

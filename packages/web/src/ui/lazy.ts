@@ -4,9 +4,17 @@ import { useEffect, useState } from 'preact/hooks';
 
 const cache = new Map<() => Promise<unknown>, Promise<unknown>>();
 
-/** The module once loaded (undefined until then; a failed load is retried on the next mount). No `load` yet: not loaded yet. */
-export function useModule<T>(load: (() => Promise<T>) | undefined): T | undefined {
-  const [mod, setMod] = useState<T | undefined>(undefined);
+/** A lazily loaded module's state: the module once loaded, or why its chunk did not load (and a way to ask again). */
+export interface ModuleState<T> {
+  mod?: T;
+  error?: unknown;
+  retry: () => void;
+}
+
+/** The module's load state (nothing until `load` is given; a failed load is asked again on retry or the next mount). */
+export function useModuleState<T>(load: (() => Promise<T>) | undefined): ModuleState<T> {
+  const [state, setState] = useState<{ mod?: T; error?: unknown }>({});
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!load) return;
     let live = true;
@@ -16,10 +24,18 @@ export function useModule<T>(load: (() => Promise<T>) | undefined): T | undefine
       cache.set(load, p);
       p.catch(() => cache.delete(load));
     }
-    p.then((m) => live && setMod(() => m)).catch(() => undefined);
+    p.then(
+      (m) => live && setState({ mod: m }),
+      (error: unknown) => live && setState({ error }),
+    );
     return () => {
       live = false;
     };
-  }, [load]);
-  return mod;
+  }, [load, attempt]);
+  return { ...state, retry: () => (setState({}), setAttempt((n) => n + 1)) };
+}
+
+/** The module once loaded (undefined until then, and while its load fails). No `load` yet: not loaded yet. */
+export function useModule<T>(load: (() => Promise<T>) | undefined): T | undefined {
+  return useModuleState(load).mod;
 }
