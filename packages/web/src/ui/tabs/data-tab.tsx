@@ -14,10 +14,13 @@ import { TableHead } from '../table-head';
 import { addRead, observedRate, type ItemHistory } from './data-history';
 import { writable } from './data-write';
 import { WriteDialog, type WritableItem } from './data-write-dialog';
-import { isScan, LivePlot, ScanView } from './data-plot';
+import { LazyView } from '../lazy-view';
 import { flattenMessage } from '../../incident/field-flatten';
 import { bandwidthText, rateLine, useTopicStream, type TopicStream } from './data-stream';
 import { FieldTree } from './data-field-tree';
+
+// The plot (uPlot) is a chunk of its own, loaded when a row's plot is first opened: no first paint draws one.
+const loadPlot = () => import('./data-plot');
 
 interface DataItem extends WritableItem {
   id: string;
@@ -192,8 +195,14 @@ function DataRow({ entity, item, onWrite, measuredHz }: { entity: EntityKey; ite
           <td colSpan={5}>
             <StreamStatsLine stream={stream} />
             <div class="live-views">
-              {isScan(shown) && <ScanView value={shown} name={item.name} />}
-              <LivePlot history={shownHistory} name={item.name} />
+              <LazyView load={loadPlot} what="the plot">
+                {(m) => (
+                  <>
+                    {m.isScan(shown) && <m.ScanView value={shown} name={item.name} />}
+                    <m.LivePlot history={shownHistory} name={item.name} />
+                  </>
+                )}
+              </LazyView>
             </div>
             <FieldTree value={shown} type={item.type} />
           </td>
