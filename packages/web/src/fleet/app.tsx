@@ -11,9 +11,12 @@ import { parseFleetRoute } from './model';
 import { RobotsPage, useRobots } from './robots-page';
 import { TimelinePage } from './timeline-page';
 import { RobotPage } from './robot-page';
-import { RobotFaultPage } from './robot-fault';
+import { LazyView } from '../ui/lazy-view';
 import { FaultCodePage, FaultCodesPage } from './codes-page';
 import { ConnectionState, SignInBanner, type Connection } from '../ui/header';
+
+// A robot's fault (its freeze-frame charts, recordings) is a chunk of its own: the fleet lists paint without it.
+const loadRobotFault = () => import('./robot-fault');
 
 function clientId(): string {
   try {
@@ -132,7 +135,11 @@ export function FleetApp({ gateway }: { gateway: string }) {
           {route.view === 'faults' && <TimelinePage client={client} filter={route.filter} robots={robots.data ?? []} />}
           {route.view === 'codes' && <FaultCodesPage client={client} />}
           {route.view === 'code' && <FaultCodePage key={route.code} client={client} code={route.code} robots={robots.data} />}
-          {route.view === 'fault' && <RobotFaultPage key={`${route.robot}/${route.code}`} client={client} robotId={route.robot} code={route.code} />}
+          {route.view === 'fault' && (
+            <LazyView key={`${route.robot}/${route.code}`} load={loadRobotFault} what="the fault" loading={<section class="panel"><h1>Loading {route.code}…</h1></section>}>
+              {(mod) => <mod.RobotFaultPage client={client} robotId={route.robot} code={route.code} />}
+            </LazyView>
+          )}
         </main>
       )}
       <LoginDialog open={loginOpen} session={auth.session} onClose={() => setLoginOpen(false)} />
