@@ -234,6 +234,21 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     await page.close();
   });
 
+  it('says when a lazily loaded view\'s chunk fails to load, and loads it on Try again', async () => {
+    const page = await open();
+    await page.getByTestId('connection-state').waitFor();
+    // The fault detail is a chunk of its own (ui/app.tsx): refused once, then served.
+    await page.route('**/assets/detail-*.js', (route) => route.abort());
+    await page.evaluate(() => (window.location.hash = '#/fault/apps/battery-monitor/BATTERY_LOW'));
+    await expect.poll(() => page.getByTestId('lazy-load-error').textContent()).toContain('Could not load the fault detail');
+    await page.unroute('**/assets/detail-*.js');
+    await page.getByTestId('lazy-load-error').locator('button', { hasText: 'Try again' }).click();
+    // The detail's own page: its heading, or its error if the gateway has no such fault yet (not "Loading…").
+    await expect.poll(() => page.locator('#main h1').first().textContent()).toMatch(/^(?!Loading).*BATTERY_LOW/);
+    expect(await page.getByTestId('lazy-load-error').count()).toBe(0);
+    await page.close();
+  });
+
   it('shows a fault\'s stored history, changes before the page opened included, and acknowledges it with a note', async () => {
     const faults = gw.gateway.ctx.services.get(FAULTS_SERVICE);
     const report = (event_type: number) => faults.report({ fault_code: 'BATTERY_LOW', event_type, severity: 3, description: 'Battery below 15 %', source_id: '/base/battery_monitor' });

@@ -259,6 +259,10 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     // A message shows as its numeric fields (std_msgs/Float64: `data <value>`), the JSON behind a click.
     expect(Number(/^data (\S+)$/.exec(first ?? '')?.[1])).toBeGreaterThan(19);
     await expect.poll(() => volt.textContent(), SLOW).not.toBe(first);
+    // The plot is a chunk of its own (uPlot stays out of the first paint), loaded on the first click.
+    await page.locator('tr[data-item="/demo/battery/voltage"] button', { hasText: 'Plot' }).click();
+    const plotRow = page.locator('tr[data-plot-for="/demo/battery/voltage"]');
+    await expect.poll(() => plotRow.locator('[data-testid="live-plot"] canvas').count(), SLOW).toBe(1);
 
     const text = `hello from the browser ${Date.now()}`;
     await page.locator('tr[data-item="/demo/cmd"] button', { hasText: 'Write' }).click();
