@@ -1,0 +1,10 @@
+// What /health says about a deferred server's routes (http/deferred-app.ts): nothing while they are fine or not
+// yet built; degraded, with the reason, when building them failed (then only the early routes answer).
+import { warning, type HealthContribution } from '@medkit/kit';
+
+export const ROUTES_FAILED = 'x-medkit-routes-failed';
+
+export function routesHealth(failure: Error | undefined): HealthContribution {
+  if (!failure) return {};
+  return { degraded: true, warnings: [warning(ROUTES_FAILED, `the gateway could not build its API routes (only /health answers): ${failure.message}`)] };
+}
