@@ -82,7 +82,7 @@ describe('deferred routes', () => {
     expect((await fetch(`${g.url}/api/v1/areas`)).status).toBe(500);
     const health = await (await fetch(`${g.url}/api/v1/health`)).json();
     expect(health.status).toBe('degraded');
-    expect(health.warnings.map((w: { code: string }) => w.code)).toContain('x-medkit-routes-failed');
+    expect(health.warnings.map((w: { code: string }) => w.code)).toContain('api_routes_unavailable');
     expect(lines.join('')).toContain('cannot register');
   });
 
