@@ -19,8 +19,8 @@ export interface GatewayOptions {
   /** Logger destination; defaults to stderr. */
   logStream?: NodeJS.WritableStream;
   /**
-   * Listen answering only GET /health and build the other routes on first use (the `medkit` command; docs/gateway.md
-   * "Start-up"): a request for them waits until they are built.
+   * Listen answering only GET /health and build the other routes on first use (the `medkit` command; docs/deploy.md
+   * "Start-up: /health first"): a request for them waits until they are built.
    */
   deferRoutes?: boolean;
 }

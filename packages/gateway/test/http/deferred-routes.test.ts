@@ -40,7 +40,7 @@ describe('deferred routes', () => {
     expect(c.registered()).toBe(0);
     const health = await fetch(`${g.url}/api/v1/health`);
     expect(health.status).toBe(200);
-    expect((await health.json()).status).toBe('healthy');
+    expect(((await health.json()) as { status: string }).status).toBe('healthy');
     // HEAD and the router's spellings of the path are early routes too.
     expect((await fetch(`${g.url}/api/v1//health/?x=1`, { method: 'HEAD' })).status).toBe(200);
     const res = await fetch(`${g.url}/api/v1/x-thing`);
@@ -58,7 +58,7 @@ describe('deferred routes', () => {
       ...Array.from({ length: 4 }, (_, i) =>
         fetch(`${url}/api/v1/x-thing`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: i }) }).then(async (r) => [r.status, await r.json()]),
       ),
-      fetch(`${url}/api/v1/x-nothing`).then(async (r) => [r.status, (await r.json()).error_code]),
+      fetch(`${url}/api/v1/x-nothing`).then(async (r) => [r.status, ((await r.json()) as { error_code: string }).error_code]),
       fetch(`${url}/api/v1/health`).then((r) => [r.status, 'health']),
     ]);
     expect(answers).toEqual([
@@ -77,12 +77,12 @@ describe('deferred routes', () => {
     const [first, second] = await Promise.all([fetch(`${g.url}/api/v1/components`), fetch(`${g.url}/api/v1/apps`)]);
     for (const res of [first, second]) {
       expect(res.status).toBe(500);
-      expect((await res.json()).error_code).toBe('internal-error');
+      expect(((await res.json()) as { error_code: string }).error_code).toBe('internal-error');
     }
     expect((await fetch(`${g.url}/api/v1/areas`)).status).toBe(500);
-    const health = await (await fetch(`${g.url}/api/v1/health`)).json();
+    const health = (await (await fetch(`${g.url}/api/v1/health`)).json()) as { status: string; warnings: { code: string }[] };
     expect(health.status).toBe('degraded');
-    expect(health.warnings.map((w: { code: string }) => w.code)).toContain('api_routes_unavailable');
+    expect(health.warnings.map((w) => w.code)).toContain('api_routes_unavailable');
     expect(lines.join('')).toContain('cannot register');
   });
 

@@ -1,6 +1,6 @@
-// A server that answers its first requests before every route is registered (issue 69, docs/gateway.md
-// "Start-up"). Registering a gateway's few hundred routes costs about a third of its start-up CPU, so the
-// server listens with a small app holding only the early routes (/health) behind the same request pipeline,
+// A server that answers its first requests before every route is registered (issue 69, docs/deploy.md
+// "Start-up: /health first"). Registering a gateway's few hundred routes cost about a third of its start-up
+// CPU, so the server listens with a small app holding only the early routes (/health) behind the same request pipeline,
 // and builds the app with every route on first use: when the first early answer has gone out, or when a
 // request for any other route comes. Both apps answer on one Node.js server (Fastify's serverFactory). Until
 // the full app is ready a request for another route waits for it (all such requests share one build); once
