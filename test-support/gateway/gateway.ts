@@ -17,10 +17,10 @@ export interface TestGateway {
 /**
  * `features`: the features to run (none by default); `defaults: true` runs the default gateway's
  * features (as `medkit gateway` does) followed by `features`. `configFiles` are read as `--config` files
- * (the test's flags win over them).
+ * (the test's flags win over them). `deferRoutes`: only /health at first, the other routes on first use (as `medkit` runs).
  */
 export async function startTestGateway(
-  opts: { flags?: FlatConfig; configFiles?: string[]; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string; logStream?: NodeJS.WritableStream } = {},
+  opts: { flags?: FlatConfig; configFiles?: string[]; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string; logStream?: NodeJS.WritableStream; deferRoutes?: boolean } = {},
 ): Promise<TestGateway> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'medkit-test-'));
   const config = loadConfig({
@@ -29,7 +29,7 @@ export async function startTestGateway(
     extraKeys: { ...FEATURE_KEYS, ...Object.assign({}, ...(opts.features ?? []).map((f) => f.keys ?? {})) },
     flags: { data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, ...opts.flags },
   });
-  const gateway = await createGateway({ config, features: [...(opts.defaults ? defaultFeatures(config) : []), ...(opts.features ?? [])], logStream: opts.logStream });
+  const gateway = await createGateway({ config, features: [...(opts.defaults ? defaultFeatures(config) : []), ...(opts.features ?? [])], logStream: opts.logStream, deferRoutes: opts.deferRoutes });
   const url = await gateway.listen(0);
   return {
     url,

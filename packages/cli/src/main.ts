@@ -106,7 +106,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features, and
     // serves the fleet console (packages/web's fleet.html) at / as a robot gateway serves its UI.
     const features = fleet ? [(await loadFleetServer()).createFleetFeature(config), createWebUiFeature({ index: 'fleet.html' }), createMetricsFeature()] : defaultFeatures(config);
-    gateway = await createGateway({ config, features });
+    // /health answers first; the other routes are built on first use (docs/deploy.md "Start-up: /health first").
+    gateway = await createGateway({ config, features, deferRoutes: true });
     url = await gateway.listen();
   } catch (err) {
     const problem = isUserError(err) ? err.message : listenProblem(err as NodeJS.ErrnoException & { hostname?: string });

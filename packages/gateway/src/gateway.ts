@@ -1,10 +1,11 @@
 // The robot gateway's composition root: the server core (@medkit/server) with the entity tree's resolver, the
 // capabilities and collection samplers in every feature's context, the entity route stage, and GET /,
-// /version-info and /health. Nothing else wires things together.
+// /version-info and /health (first, alone, when the other routes are deferred). Nothing else wires things together.
 import { createServer, type Server } from '@medkit/server';
 import type { GatewayConfig } from './config/index.js';
 import { Capabilities } from './info/capabilities.js';
 import { registerInfoRoutes } from './info/routes.js';
+import { HEALTH_PATH, registerHealthRoute } from './info/health-route.js';
 import type { GatewayContext, GatewayFeature } from './feature.js';
 import { CollectionSamplerRegistry } from './sampling/registry.js';
 import { EntityResolver } from './entity-scope/index.js';
@@ -17,14 +18,20 @@ export interface GatewayOptions {
   features: GatewayFeature[];
   /** Logger destination; defaults to stderr. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * Listen answering only GET /health and build the other routes on first use (the `medkit` command; docs/deploy.md
+   * "Start-up: /health first"): a request for them waits until they are built.
+   */
+  deferRoutes?: boolean;
 }
 
 /** A running (or ready to listen) robot gateway. */
 export type Gateway = Server<GatewayContext>;
 
-export function createGateway(opts: GatewayOptions): Promise<Gateway> {
+export function createGateway({ deferRoutes, ...opts }: GatewayOptions): Promise<Gateway> {
   return createServer<GatewayContext>({
     ...opts,
+    ...(deferRoutes ? { early: { paths: [HEALTH_PATH], routes: (ctx: GatewayContext) => registerHealthRoute(ctx.health) } } : {}),
     identity: { version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION },
     context: (base, routeIndex) => ({
       ...base,

@@ -58,6 +58,8 @@ export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
   // The uplinks a robot was configured with.
   'fleet_broker_unreachable',
   'vda5050_broker_unreachable',
+  // The API routes registered after the server listened (the `medkit` command) could not be built: only /health answers.
+  'api_routes_unavailable',
 ]);
 
 /** True when a warning with this code makes /health `degraded`. */

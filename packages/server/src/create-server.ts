@@ -2,7 +2,10 @@
 // built on the core (the robot gateway) widens the features' context and adds its own routes and route stages.
 import pino from 'pino';
 import type { ServerConfig } from './config/load.js';
-import { createHttpServer, type HttpServer, type RouteModule } from './http/server.js';
+import { createHttpServer, type HttpServer, type HttpServerOptions, type RouteModule } from './http/server.js';
+import { createNodeServer, type HttpLimits } from './http/node-server.js';
+import { createDeferredApp } from './http/deferred-app.js';
+import { routesHealth } from './http/routes-health.js';
 import { SseHub } from './http/sse.js';
 import { HealthRegistry, MigrationRegistry, openStore, prepareDataDir, redactingDestination, reloadServerTls, type TlsReloadResult } from '@medkit/kit';
 import { RouteIndex } from './http/route-index.js';
@@ -43,10 +46,16 @@ export interface ServerOptions<C extends ServerContext> {
   routeStages?(ctx: C): RouteStage[];
   /** Logger destination; defaults to stderr. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * Listen with only these routes and build the others on first use (http/deferred-app.ts; the `medkit` command's
+   * servers): `paths` are what `routes` serves (GET and HEAD, below the API base or not), e.g. /health.
+   */
+  early?: { paths: readonly string[]; routes(ctx: C): RouteModule };
 }
 
 export interface Server<C extends ServerContext = ServerContext> {
   ctx: C;
+  /** The app that listens: the one with every route, or a deferred server's early app (ServerOptions.early). */
   http: HttpServer;
   /** Authentication and roles: the route → minimum role table (docs/roles.md) and the token service. */
   auth: GatewayAuth;
@@ -126,17 +135,21 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
   }
 
   const docsPaths = features.flatMap((f) => f.docsPaths?.(ctx) ?? []);
-  const http = await createHttpServer({
+  const docsEnrichers = features.flatMap((f) => f.docsEnrichers?.(ctx) ?? []);
+  const routeStages = opts.routeStages?.(ctx);
+  const limits: HttpLimits = {
+    maxJsonBodyBytes: config.get('server.limits.max_json_body_bytes'),
+    maxHeaderBytes: config.get('server.limits.max_header_bytes'),
+    maxUrlLength: config.get('server.limits.max_url_length'),
+    requestTimeoutMs: config.get('server.limits.request_timeout_ms'),
+    headersTimeoutMs: config.get('server.limits.headers_timeout_ms'),
+    keepAliveTimeoutMs: config.get('server.keep_alive_timeout_sec') * 1000,
+  };
+  // One app's options; the early app of a deferred server (http/deferred-app.ts) has no API description.
+  const httpOptions = (routes: RouteModule[], serverFactory?: HttpServerOptions['serverFactory'], docs = true): HttpServerOptions => ({
     // Per-request logs only at debug; errors always (unless silent).
     logger: log.child({ component: 'http' }, { level: ['debug', 'trace', 'silent', 'fatal', 'error'].includes(config.get('logging.level')) ? config.get('logging.level') : 'warn' }),
-    limits: {
-      maxJsonBodyBytes: config.get('server.limits.max_json_body_bytes'),
-      maxHeaderBytes: config.get('server.limits.max_header_bytes'),
-      maxUrlLength: config.get('server.limits.max_url_length'),
-      requestTimeoutMs: config.get('server.limits.request_timeout_ms'),
-      headersTimeoutMs: config.get('server.limits.headers_timeout_ms'),
-      keepAliveTimeoutMs: config.get('server.keep_alive_timeout_sec') * 1000,
-    },
+    limits,
     cors: {
       allowedOrigins: config.get('cors.allowed_origins'),
       allowedMethods: config.get('cors.allowed_methods'),
@@ -153,26 +166,41 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
       cleanupIntervalSec: config.get('rate_limiting.client_cleanup_interval_seconds'),
       maxIdleSec: config.get('rate_limiting.client_max_idle_seconds'),
     },
-    openApi: { enabled: config.get('docs.enabled'), version: opts.identity.version, sovdVersion: opts.identity.sovdVersion, security: auth.security },
-    routeStages: opts.routeStages?.(ctx),
+    openApi: { enabled: docs && config.get('docs.enabled'), version: opts.identity.version, sovdVersion: opts.identity.sovdVersion, security: auth.security },
+    routeStages,
     access: { policy: auth.policy, table: auth.table },
     https: transport.https,
     certificates: transport.certificates,
     allowedHosts: transport.allowedHosts,
-    docsEnrichers: features.flatMap((f) => f.docsEnrichers?.(ctx) ?? []),
+    docsEnrichers,
     docsPaths,
-    routes: [
-      (app) => routeIndex.install(app),
-      ...(opts.routes?.(ctx, { routeIndex, auth, docsPaths }) ?? []),
-      registerAuthRoutes(auth.service, config.get('auth.requests_per_minute')),
-      ...ROUTE_PHASES.flatMap((phase) => features.filter((f) => (f.routePhase ?? 'resource') === phase).flatMap((f) => (f.routes ? [f.routes(ctx)] : []))),
-    ],
-  }).catch(abandon);
-  try {
-    await http.app.ready();
-  } catch (err) {
-    await abandon(err);
-  }
+    routes,
+    serverFactory,
+  });
+  // Route factories run when the app with every route is built (at once, or on first use when deferred).
+  const allRoutes = (): RouteModule[] => [
+    (app) => routeIndex.install(app),
+    ...(opts.routes?.(ctx, { routeIndex, auth, docsPaths }) ?? []),
+    registerAuthRoutes(auth.service, config.get('auth.requests_per_minute')),
+    ...ROUTE_PHASES.flatMap((phase) => features.filter((f) => (f.routePhase ?? 'resource') === phase).flatMap((f) => (f.routes ? [f.routes(ctx)] : []))),
+  ];
+  const built = async (options: HttpServerOptions): Promise<HttpServer> => {
+    const server = await createHttpServer(options);
+    await server.app.ready();
+    return server;
+  };
+  const early = opts.early;
+  const deferred = early
+    ? await createDeferredApp({
+        buildEarly: (serverFactory) => built(httpOptions([early.routes(ctx)], serverFactory, false)),
+        buildFull: (serverFactory) => built(httpOptions(allRoutes(), serverFactory)),
+        earlyPaths: early.paths,
+        createNodeServer: (handler) => createNodeServer(limits, transport.https, handler),
+        onFailure: (err) => log.error({ err }, 'building the API routes failed: only the early routes (/health) answer'),
+      }).catch(abandon)
+    : undefined;
+  if (deferred) ctx.health.add(() => routesHealth(deferred.failure()));
+  const http = deferred ? deferred.early : await built(httpOptions(allRoutes())).catch(abandon);
 
   let closed: Promise<void> | undefined;
   return {
@@ -194,11 +222,15 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
     close() {
       closed ??= (async () => {
         http.beginShutdown();
+        // A deferred server's full app, when it was built (a build under way is waited for; none starts now).
+        const full = await deferred?.beginShutdown();
+        full?.beginShutdown();
         ctx.sse.closeAll();
         const grace = config.get('server.shutdown_grace_ms');
         const force = setTimeout(() => http.app.server.closeAllConnections(), grace);
         force.unref();
         try {
+          await full?.app.close();
           await http.app.close();
         } finally {
           clearTimeout(force);

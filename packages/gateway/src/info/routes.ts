@@ -1,9 +1,10 @@
-// GET /, GET /version-info, GET /health (docs/api.md).
+// GET /, GET /version-info, GET /health (docs/api.md; /health itself is health-route.ts).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '@medkit/server';
 import { Opaque } from '@medkit/server';
 import type { Capabilities } from './capabilities.js';
-import { WARNING_SCHEMA_VERSION, type HealthRegistry } from '@medkit/kit';
+import type { HealthRegistry } from '@medkit/kit';
+import { registerHealthRoute } from './health-route.js';
 import type { RouteIndex } from '@medkit/server';
 
 interface InfoDeps {
@@ -23,17 +24,6 @@ interface InfoDeps {
   /** Extra version-info items (peers, with aggregation). */
   versionItems?: () => Promise<{ items: unknown[]; xMedkit?: Record<string, unknown> }>;
 }
-
-const HealthWarningSchema = Type.Object(
-  {
-    code: Type.String(),
-    message: Type.String(),
-    entity_ids: Type.Array(Type.String()),
-    ros_node_fqns: Type.Array(Type.String()),
-    peer_names: Type.Array(Type.String()),
-  },
-  { $id: 'HealthWarning', title: 'HealthWarning' },
-);
 
 const RootSchema = Type.Object(
   {
@@ -70,19 +60,8 @@ const VersionInfoSchema = Type.Object(
   },
 );
 
-const HealthSchema = Type.Object(
-  {
-    status: Type.String({ examples: ['healthy'], description: '"healthy" when nothing is wrong; "degraded" (still HTTP 200) when the gateway cannot do part of its job: the fault store cannot write, ROS is down, a configured peer, plugin, discovery server or uplink fails (the warnings say which; docs/api.md "Health"). The fleet (`medkit fleet`) also while it cannot ingest' }),
-    timestamp: Type.Integer({ description: 'ns since the Unix epoch' }),
-    warning_schema_version: Type.Integer(),
-    warnings: Type.Array(Type.Ref(HealthWarningSchema)),
-  },
-  { additionalProperties: true, description: 'Gateway health; discovery, peers and subsystem counters are added as present.' },
-);
-
 export function registerInfoRoutes(deps: InfoDeps) {
   return (app: HttpApp): void => {
-    app.addSchema(HealthWarningSchema);
     const endpoints = (): string[] => {
       const listed = deps.routeIndex.list();
       const seen = new Set(listed);
@@ -123,23 +102,6 @@ export function registerInfoRoutes(deps: InfoDeps) {
       },
     );
 
-    app.get(
-      `${API_BASE}/health`,
-      { schema: { operationId: 'getHealth', summary: 'Gateway health, discovery report and warnings', tags: ['server'], response: { 200: HealthSchema } } },
-      async () => {
-        const { fields, warnings, degraded } = await deps.health.collect();
-        return {
-          status: degraded ? 'degraded' : 'healthy',
-          timestamp: Number(process.hrtime.bigint() - HR_BASE + EPOCH_NS_BASE),
-          warning_schema_version: WARNING_SCHEMA_VERSION,
-          warnings,
-          ...fields,
-        };
-      },
-    );
+    registerHealthRoute(deps.health)(app);
   };
 }
-
-// Wall-clock ns with sub-ms resolution: epoch at start-up plus a monotonic offset.
-const EPOCH_NS_BASE = BigInt(Date.now()) * 1_000_000n;
-const HR_BASE = process.hrtime.bigint();

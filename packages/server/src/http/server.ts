@@ -18,15 +18,9 @@ import { installRequestPipeline, type AccessStages, type CertificateReader, type
 import { installBrowserGuards } from './browser-guards.js';
 import { deferredRequestLoggers, quietRequestLines } from './request-logger.js';
 import type { HostAllowList } from '../transport/allowed-hosts.js';
+import { nodeServerOptions, type HttpLimits, type NodeServer, type RequestHandler } from './node-server.js';
 
-export interface HttpLimits {
-  maxJsonBodyBytes: number;
-  maxHeaderBytes: number;
-  maxUrlLength: number;
-  requestTimeoutMs: number;
-  headersTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-}
+export type { HttpLimits } from './node-server.js';
 
 /** Registers one resource's routes. Modules run in the given order (order matters for routing). */
 export type RouteModule = (app: HttpApp) => void | Promise<void>;
@@ -51,6 +45,11 @@ export interface HttpServerOptions {
   certificates?: CertificateReader;
   /** Host header allow-list (DNS-rebinding defence). */
   allowedHosts: HostAllowList;
+  /**
+   * Makes the Node.js server the app answers on (Fastify's serverFactory) instead of Fastify making one: a server
+   * whose routes are built after it listens (http/deferred-app.ts). Its options are then the factory's.
+   */
+  serverFactory?: (handler: RequestHandler) => NodeServer;
 }
 
 export interface HttpServer {
@@ -61,15 +60,15 @@ export interface HttpServer {
 
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const { limits } = opts;
-  const serverOptions = { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.max(250, Math.min(5000, Math.floor(limits.headersTimeoutMs / 4))) };
+  const serverOptions = nodeServerOptions(limits);
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: limits.maxJsonBodyBytes,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    // Node checks request/headers timeouts on this interval (30 s by default): make it a fraction of them.
     // https.createServer takes the same server options as http.createServer next to the TLS ones.
     ...(opts.https ? { https: { ...serverOptions, ...opts.https } } : { http: serverOptions }),
+    ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
     clientErrorHandler,
     // A request's child logger is made only when it writes a line (http/request-logger.ts).
     childLoggerFactory: deferredRequestLoggers,

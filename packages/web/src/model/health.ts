@@ -43,6 +43,7 @@ export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
   'native_part_not_loaded',
   'fleet_broker_unreachable',
   'vda5050_broker_unreachable',
+  'api_routes_unavailable',
 ]);
 
 export interface HealthView {

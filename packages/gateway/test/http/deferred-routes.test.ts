@@ -1,0 +1,100 @@
+// A gateway that listens before its routes are built (deferRoutes, as `medkit` runs; @medkit/server's
+// http/deferred-app.ts): /health answers at once, every other route on its first request, built once.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Type } from '@sinclair/typebox';
+import { Writable } from 'node:stream';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import type { GatewayFeature } from '@medkit/gateway';
+
+/** A feature with a GET and a JSON-body POST route, counting how often its routes are registered. */
+function counted(): { feature: GatewayFeature; registered: () => number } {
+  let registered = 0;
+  const feature: GatewayFeature = {
+    name: 'counted',
+    routes: () => (app) => {
+      registered++;
+      app.get('/api/v1/x-thing', { schema: { hide: true } }, async () => ({ thing: true }));
+      app.post('/api/v1/x-thing', { schema: { hide: true, body: Type.Object({ value: Type.Number() }) } }, async (req) => ({ value: req.body.value }));
+    },
+  };
+  return { feature, registered: () => registered };
+}
+
+const broken: GatewayFeature = {
+  name: 'broken',
+  routes: () => () => {
+    throw new Error('cannot register');
+  },
+};
+
+let g: TestGateway | undefined;
+afterEach(async () => {
+  await g?.close();
+  g = undefined;
+});
+
+describe('deferred routes', () => {
+  it('answers /health before any other route is built, then builds them once after that answer', async () => {
+    const c = counted();
+    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    expect(c.registered()).toBe(0);
+    const health = await fetch(`${g.url}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { status: string }).status).toBe('healthy');
+    // HEAD and the router's spellings of the path are early routes too.
+    expect((await fetch(`${g.url}/api/v1//health/?x=1`, { method: 'HEAD' })).status).toBe(200);
+    const res = await fetch(`${g.url}/api/v1/x-thing`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ thing: true });
+    expect(c.registered()).toBe(1);
+  });
+
+  it('answers concurrent first requests (bodies included) normally from one build', async () => {
+    const c = counted();
+    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    const url = g.url;
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, () => fetch(`${url}/api/v1/x-thing`).then(async (r) => [r.status, await r.json()])),
+      ...Array.from({ length: 4 }, (_, i) =>
+        fetch(`${url}/api/v1/x-thing`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: i }) }).then(async (r) => [r.status, await r.json()]),
+      ),
+      fetch(`${url}/api/v1/x-nothing`).then(async (r) => [r.status, ((await r.json()) as { error_code: string }).error_code]),
+      fetch(`${url}/api/v1/health`).then((r) => [r.status, 'health']),
+    ]);
+    expect(answers).toEqual([
+      ...Array.from({ length: 8 }, () => [200, { thing: true }]),
+      ...Array.from({ length: 4 }, (_, i) => [200, { value: i }]),
+      [404, 'resource-not-found'],
+      [200, 'health'],
+    ]);
+    expect(c.registered()).toBe(1);
+  });
+
+  it('answers a SOVD internal-error, not a hang, when the routes cannot be built; /health says degraded', async () => {
+    const lines: string[] = [];
+    const logStream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    g = await startTestGateway({ features: [broken], deferRoutes: true, flags: { 'logging.level': 'error' }, logStream });
+    const [first, second] = await Promise.all([fetch(`${g.url}/api/v1/components`), fetch(`${g.url}/api/v1/apps`)]);
+    for (const res of [first, second]) {
+      expect(res.status).toBe(500);
+      expect(((await res.json()) as { error_code: string }).error_code).toBe('internal-error');
+    }
+    expect((await fetch(`${g.url}/api/v1/areas`)).status).toBe(500);
+    const health = (await (await fetch(`${g.url}/api/v1/health`)).json()) as { status: string; warnings: { code: string }[] };
+    expect(health.status).toBe('degraded');
+    expect(health.warnings.map((w) => w.code)).toContain('api_routes_unavailable');
+    expect(lines.join('')).toContain('cannot register');
+  });
+
+  it('closes whether or not the routes were built', async () => {
+    const c = counted();
+    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    await g.close();
+    g = undefined;
+    expect(c.registered()).toBe(0);
+    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    expect((await fetch(`${g.url}/api/v1/x-thing`)).status).toBe(200);
+    await g.close();
+    g = undefined;
+  });
+});
