@@ -19,6 +19,9 @@ import { readServerTransport, type ServerTransport } from './transport/server-tr
 import type { Server as TlsServer } from 'node:tls';
 
 /** What the server says it is (GET /version-info, the OpenAPI document). */
+
+/** A deferred server builds its routes this long after listening when no request has started the build. */
+const IDLE_BUILD_MS = 2_000;
 export interface ServerIdentity {
   version: string;
   sovdVersion: string;
@@ -217,6 +220,7 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
         address = boundUrl(transport.scheme, bound.address, bound.port);
       }
       for (const f of features) await f.start?.(ctx);
+      deferred?.buildWhenIdle(IDLE_BUILD_MS);
       return address;
     },
     close() {

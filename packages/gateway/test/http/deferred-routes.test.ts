@@ -86,6 +86,16 @@ describe('deferred routes', () => {
     expect(lines.join('')).toContain('cannot register');
   });
 
+  it('builds its routes on its own when nobody asks, so the first user does not wait for the build', async () => {
+    const c = counted();
+    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    // No request at all: the build starts a moment after listening (IDLE_BUILD_MS in create-server.ts).
+    for (let i = 0; i < 200 && c.registered() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(c.registered()).toBe(1);
+    expect((await fetch(`${g.url}/api/v1/x-thing`)).status).toBe(200);
+    expect(c.registered()).toBe(1);
+  });
+
   it('closes whether or not the routes were built', async () => {
     const c = counted();
     g = await startTestGateway({ features: [c.feature], deferRoutes: true });

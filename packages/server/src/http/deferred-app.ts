@@ -1,10 +1,10 @@
 // A server that answers its first requests before every route is registered (issue 69, docs/deploy.md
 // "Start-up: /health first"). Registering a gateway's few hundred routes cost about a third of its start-up
 // CPU, so the server listens with a small app holding only the early routes (/health) behind the same request pipeline,
-// and builds the app with every route on first use: when the first early answer has gone out, or when a
-// request for any other route comes. Both apps answer on one Node.js server (Fastify's serverFactory). Until
-// the full app is ready a request for another route waits for it (all such requests share one build); once
-// it is ready every request, early routes included, goes to it. When building it fails, such requests get
+// and builds the app with every route on first use: when the first early answer has gone out, when a request
+// for any other route comes, or (buildWhenIdle) a moment after listening when nothing asked. Both apps answer on
+// one Node.js server (Fastify's serverFactory). Until the full app is ready a request for another route waits
+// for it (all such requests share one build); once it is ready every request, early routes included, goes to it. When building it fails, such requests get
 // a SOVD `internal-error` (the early routes still answer) and `failure` says why.
 import type { ServerResponse } from 'node:http';
 import { errorBody } from '@medkit/sovd';
@@ -36,6 +36,11 @@ export interface DeferredApp {
   started(): Promise<HttpServer> | undefined;
   /** Why the full app could not be built, once that is known. */
   failure(): Error | undefined;
+  /**
+   * Builds the full app `delayMs` from now if nothing has started it by then, so a gateway nobody asked yet
+   * (no health check configured) does not make its first user wait for the build.
+   */
+  buildWhenIdle(delayMs: number): void;
   /**
    * Shutting down: no build starts any more (a request that would wait for one goes to the early app, which
    * refuses it as shutting down). Resolves with the full app when it was built, to close it.
@@ -116,6 +121,9 @@ export async function createDeferredApp(opts: DeferredAppOptions): Promise<Defer
     full,
     started: () => building,
     failure: () => failure,
+    buildWhenIdle(delayMs) {
+      setTimeout(startBuild, delayMs).unref();
+    },
     beginShutdown() {
       closing = true;
       return building?.catch(() => undefined) ?? Promise.resolve(undefined);
