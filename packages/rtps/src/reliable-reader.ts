@@ -5,6 +5,7 @@
 // `sn + 256` are exact; every loop over SNs below walks at most 256 of them (one ACKNACK's worth).
 // The writer proxies it keeps, and the changes it hands on, are writer-proxy.ts.
 
+import { nextPreempt, preemptStart } from './preempt-asks.js';
 import { CountGate } from './count-gate.js';
 import { beyondWindow, PendingChanges } from './pending-changes.js';
 import type { DataFragInput } from './data-frag-input.js';
@@ -44,12 +45,6 @@ const NACK_REPEAT_MS = 200;
 const PRESYNC_STALL_HEARTBEATS = 3;
 /** ...and at least this long without progress (ms). */
 const PRESYNC_PATIENCE_MS = 1000;
-/**
- * A writer that has not heartbeated us is asked again (pre-emptive ACKNACK) after 1 s, then twice as long each time
- * up to 30 s: our first one may have been lost, or reached a writer that still held an old proxy of us.
- */
-const PREEMPT_FIRST_MS = 1000;
-const PREEMPT_MAX_MS = 30_000;
 
 /**
  * Whether a volatile reader may ask a writer for everything its first HEARTBEAT announces.
@@ -130,8 +125,7 @@ export class ReliableReader {
       ...freshProgress(Date.now()),
       ackNackCount: this.counts.ackNack,
       nackFragCount: this.counts.nackFrag,
-      preemptAt: Date.now() + PREEMPT_FIRST_MS,
-      preemptDelay: PREEMPT_FIRST_MS,
+      ...preemptStart(Date.now()),
     };
     this.writers.set(p.guid, proxy);
     // Pre-emptive ACKNACK so that the writer starts heartbeating us (packages/rtps/README.md).
@@ -426,7 +420,7 @@ export class ReliableReader {
     this.flush(p);
   }
 
-  private sendAckNack(p: WriterProxy, base: number, missing: number[], final: boolean): void {
+  private sendAckNack(p: WriterProxy, base: number, missing: readonly number[], final: boolean): void {
     const w = this.out.begin(p.prefix);
     const at = w.pos;
     const count = ++p.ackNackCount;
@@ -464,11 +458,7 @@ export class ReliableReader {
    */
   tick(now: number): void {
     for (const p of this.writers.values()) {
-      if (p.reliable && !p.heartbeatCounts.heard && now >= p.preemptAt) {
-        this.sendAckNack(p, 1, [], false);
-        p.preemptDelay = Math.min(p.preemptDelay * 2, PREEMPT_MAX_MS);
-        p.preemptAt = now + p.preemptDelay;
-      }
+      if (p.reliable && !p.heartbeatCounts.heard && now >= p.preemptAt) this.sendAckNack(p, 1, nextPreempt(p, this.transientLocal, now), false);
       if (p.frags && p.frags.heldBytes > 0) p.frags.expire(now);
       if (p.repair && repairOverdue(p.repair, now)) this.repairFragments(p, now, false);
     }

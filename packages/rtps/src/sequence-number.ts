@@ -134,7 +134,7 @@ function writeBitmap(w: ByteWriter, base: number, numBits: number, set: number[]
 }
 
 /** Builds a set from a base and the wanted members, clamped to MAX_SET_BITS bits. */
-export function makeSet(base: number, members: number[]): SequenceNumberSet {
+export function makeSet(base: number, members: readonly number[]): SequenceNumberSet {
   const inRange = members.filter((m) => m >= base && m < base + MAX_SET_BITS).sort((a, b) => a - b);
   const numBits = inRange.length === 0 ? 0 : inRange[inRange.length - 1] - base + 1;
   return { base, numBits, set: inRange };

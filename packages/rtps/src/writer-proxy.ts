@@ -97,6 +97,8 @@ export interface WriterProxy {
   /** Until the writer's first HEARTBEAT: when to send the next pre-emptive ACKNACK, and the wait after it (ms). */
   preemptAt: number;
   preemptDelay: number;
+  /** Pre-emptive ACKNACKs still sent 1 s apart before the wait starts doubling. */
+  preemptQuickLeft: number;
   /** Samples being reassembled from DATA_FRAG; made on the first fragment (most writers never fragment). */
   frags?: FragmentReassembly;
 }

@@ -131,7 +131,7 @@ describe('counts after a re-match', () => {
     expect(again.ackNackCount).toBeGreaterThan(before);
   });
 
-  it('a writer that never heartbeated us is asked again, backing off from 1 s to 30 s', () => {
+  it('a writer that never heartbeated us is asked again every 1 s for 8 s, then backing off to 30 s', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(2_000_000);
     const h = readerHarness('volatile', VendorId.FAST_DDS, false);
@@ -142,12 +142,26 @@ describe('counts after a re-match', () => {
       h.reader.tick(Date.now());
       if (h.nacks().length > 0) times.push(t);
     }
-    expect(times).toEqual([1000, 3000, 7000, 15_000, 31_000, 61_000]);
+    expect(times).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10_000, 14_000, 22_000, 38_000, 68_000]);
     h.hb(1, 0);
     h.nacks();
     vi.setSystemTime(2_200_000);
     h.reader.tick(Date.now());
     expect(h.nacks()).toEqual([]);
+  });
+
+  it('a reader that keeps history asks a silent writer for SNs 1..256 outright after 3 plain asks; a volatile one never', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    for (const [durability, blindFrom] of [['transient-local', 4000], ['volatile', Infinity]] as const) {
+      vi.setSystemTime(3_000_000);
+      const h = readerHarness(durability, VendorId.FAST_DDS, durability !== 'volatile');
+      expect(h.nacks()).toEqual([[]]); // the pre-emptive one asks for nothing
+      for (let t = 50; t <= 10_000; t += 50) {
+        vi.setSystemTime(3_000_000 + t);
+        h.reader.tick(Date.now());
+        for (const set of h.nacks()) expect(set, `${durability} at ${t} ms`).toEqual(t >= blindFrom ? Array.from({ length: 256 }, (_, i) => i + 1) : []);
+      }
+    }
   });
 
   it("a writer hears a reader whose new proxy counts from 1 again (the count gate resynchronises)", () => {
