@@ -20,7 +20,7 @@ export interface TestGateway {
  * (the test's flags win over them). `deferRoutes`: only /health at first, the other routes on first use (as `medkit` runs).
  */
 export async function startTestGateway(
-  opts: { flags?: FlatConfig; configFiles?: string[]; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string; logStream?: NodeJS.WritableStream; deferRoutes?: boolean } = {},
+  opts: { flags?: FlatConfig; configFiles?: string[]; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string; logStream?: NodeJS.WritableStream; deferRoutes?: boolean | { idleBuildMs?: number } } = {},
 ): Promise<TestGateway> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'medkit-test-'));
   const config = loadConfig({

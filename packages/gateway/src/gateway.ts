@@ -20,9 +20,10 @@ export interface GatewayOptions {
   logStream?: NodeJS.WritableStream;
   /**
    * Listen answering only GET /health and build the other routes on first use (the `medkit` command; docs/deploy.md
-   * "Start-up: /health first"): a request for them waits until they are built.
+   * "Start-up: /health first"): a request for them waits until they are built. `idleBuildMs`: when they are built if
+   * nothing asks first (default 2 s after listening).
    */
-  deferRoutes?: boolean;
+  deferRoutes?: boolean | { idleBuildMs?: number };
 }
 
 /** A running (or ready to listen) robot gateway. */
@@ -31,7 +32,7 @@ export type Gateway = Server<GatewayContext>;
 export function createGateway({ deferRoutes, ...opts }: GatewayOptions): Promise<Gateway> {
   return createServer<GatewayContext>({
     ...opts,
-    ...(deferRoutes ? { early: { paths: [HEALTH_PATH], routes: (ctx: GatewayContext) => registerHealthRoute(ctx.health) } } : {}),
+    ...(deferRoutes ? { early: { paths: [HEALTH_PATH], routes: (ctx: GatewayContext) => registerHealthRoute(ctx.health), ...(deferRoutes === true ? {} : deferRoutes) } } : {}),
     identity: { version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION },
     context: (base, routeIndex) => ({
       ...base,

@@ -53,7 +53,12 @@ export interface ServerOptions<C extends ServerContext> {
    * Listen with only these routes and build the others on first use (http/deferred-app.ts; the `medkit` command's
    * servers): `paths` are what `routes` serves (GET and HEAD, below the API base or not), e.g. /health.
    */
-  early?: { paths: readonly string[]; routes(ctx: C): RouteModule };
+  early?: {
+    paths: readonly string[];
+    routes(ctx: C): RouteModule;
+    /** Build the other routes this long after listening when nothing has asked yet (default IDLE_BUILD_MS). */
+    idleBuildMs?: number;
+  };
 }
 
 export interface Server<C extends ServerContext = ServerContext> {
@@ -220,7 +225,7 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
         address = boundUrl(transport.scheme, bound.address, bound.port);
       }
       for (const f of features) await f.start?.(ctx);
-      deferred?.buildWhenIdle(IDLE_BUILD_MS);
+      deferred?.buildWhenIdle(early?.idleBuildMs ?? IDLE_BUILD_MS);
       return address;
     },
     close() {

@@ -7,17 +7,20 @@ import { startTestGateway, type TestGateway } from '../../../../test-support/gat
 import type { GatewayFeature } from '@medkit/gateway';
 
 /** A feature with a GET and a JSON-body POST route, counting how often its routes are registered. */
-function counted(): { feature: GatewayFeature; registered: () => number } {
+function counted(): { feature: GatewayFeature; registered: () => number; built: Promise<void> } {
   let registered = 0;
+  let built!: () => void;
+  const once = new Promise<void>((r) => (built = r));
   const feature: GatewayFeature = {
     name: 'counted',
     routes: () => (app) => {
       registered++;
+      built();
       app.get('/api/v1/x-thing', { schema: { hide: true } }, async () => ({ thing: true }));
       app.post('/api/v1/x-thing', { schema: { hide: true, body: Type.Object({ value: Type.Number() }) } }, async (req) => ({ value: req.body.value }));
     },
   };
-  return { feature, registered: () => registered };
+  return { feature, registered: () => registered, built: once };
 }
 
 const broken: GatewayFeature = {
@@ -26,6 +29,9 @@ const broken: GatewayFeature = {
     throw new Error('cannot register');
   },
 };
+
+/** The idle build kept out of the way of tests that build on a request (an hour). */
+const NEVER_IDLE = { idleBuildMs: 3_600_000 };
 
 let g: TestGateway | undefined;
 afterEach(async () => {
@@ -36,7 +42,7 @@ afterEach(async () => {
 describe('deferred routes', () => {
   it('answers /health before any other route is built, then builds them once after that answer', async () => {
     const c = counted();
-    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    g = await startTestGateway({ features: [c.feature], deferRoutes: NEVER_IDLE });
     expect(c.registered()).toBe(0);
     const health = await fetch(`${g.url}/api/v1/health`);
     expect(health.status).toBe(200);
@@ -51,7 +57,7 @@ describe('deferred routes', () => {
 
   it('answers concurrent first requests (bodies included) normally from one build', async () => {
     const c = counted();
-    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    g = await startTestGateway({ features: [c.feature], deferRoutes: NEVER_IDLE });
     const url = g.url;
     const answers = await Promise.all([
       ...Array.from({ length: 8 }, () => fetch(`${url}/api/v1/x-thing`).then(async (r) => [r.status, await r.json()])),
@@ -73,7 +79,7 @@ describe('deferred routes', () => {
   it('answers a SOVD internal-error, not a hang, when the routes cannot be built; /health says degraded', async () => {
     const lines: string[] = [];
     const logStream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
-    g = await startTestGateway({ features: [broken], deferRoutes: true, flags: { 'logging.level': 'error' }, logStream });
+    g = await startTestGateway({ features: [broken], deferRoutes: NEVER_IDLE, flags: { 'logging.level': 'error' }, logStream });
     const [first, second] = await Promise.all([fetch(`${g.url}/api/v1/components`), fetch(`${g.url}/api/v1/apps`)]);
     for (const res of [first, second]) {
       expect(res.status).toBe(500);
@@ -88,9 +94,9 @@ describe('deferred routes', () => {
 
   it('builds its routes on its own when nobody asks, so the first user does not wait for the build', async () => {
     const c = counted();
-    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
-    // No request at all: the build starts a moment after listening (IDLE_BUILD_MS in create-server.ts).
-    for (let i = 0; i < 200 && c.registered() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    g = await startTestGateway({ features: [c.feature], deferRoutes: { idleBuildMs: 0 } });
+    // No request at all: the build starts once the idle delay after listening is over.
+    await c.built;
     expect(c.registered()).toBe(1);
     expect((await fetch(`${g.url}/api/v1/x-thing`)).status).toBe(200);
     expect(c.registered()).toBe(1);
@@ -98,11 +104,11 @@ describe('deferred routes', () => {
 
   it('closes whether or not the routes were built', async () => {
     const c = counted();
-    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    g = await startTestGateway({ features: [c.feature], deferRoutes: NEVER_IDLE });
     await g.close();
     g = undefined;
     expect(c.registered()).toBe(0);
-    g = await startTestGateway({ features: [c.feature], deferRoutes: true });
+    g = await startTestGateway({ features: [c.feature], deferRoutes: NEVER_IDLE });
     expect((await fetch(`${g.url}/api/v1/x-thing`)).status).toBe(200);
     await g.close();
     g = undefined;
