@@ -1,5 +1,6 @@
 // The pre-emptive ACKNACKs a reader sends a matched writer until that writer's first HEARTBEAT (ReliableReader.tick):
-// when the next one goes, and what it asks for.
+// when the next one goes, and the SN set's base it carries.
+import { VendorId } from './vendor.js';
 import type { WriterProxy } from './writer-proxy.js';
 
 /**
@@ -11,26 +12,27 @@ import type { WriterProxy } from './writer-proxy.js';
 const PREEMPT_FIRST_MS = 1000;
 const PREEMPT_QUICK = 8;
 const PREEMPT_MAX_MS = 30_000;
-/**
- * After this many unanswered asks, a reader that keeps history (transient-local) asks for SNs 1..256 outright. A
- * writer that kept an old proxy of our reader with everything acknowledged answers a plain ask with nothing (Fast DDS
- * woken from a stall past our lease, 6 of 10 times beside two busy loops: its SEDP never came back, issue 66); asked
- * for a range it resends what it still has and GAPs the rest, and its HEARTBEAT follows. Bounded like the plain asks.
- */
-const PREEMPT_NACK_AFTER = 3;
-const NACK_FROM_START: readonly number[] = Array.from({ length: 256 }, (_, i) => i + 1);
-const NOTHING: readonly number[] = [];
 
 /** The schedule of a writer proxy made at `now`: its first ask again after 1 s. */
 export function preemptStart(now: number): Pick<WriterProxy, 'preemptAt' | 'preemptDelay' | 'preemptQuickLeft'> {
   return { preemptAt: now + PREEMPT_FIRST_MS, preemptDelay: PREEMPT_FIRST_MS, preemptQuickLeft: PREEMPT_QUICK };
 }
 
-/** The SNs the ask due now names (none: a plain ask), with the next ask planned on `p`. */
-export function nextPreempt(p: WriterProxy, transientLocal: boolean, now: number): readonly number[] {
-  const unanswered = PREEMPT_QUICK - p.preemptQuickLeft;
+/** Plans the ask after the one going now. */
+export function planNextPreempt(p: WriterProxy, now: number): void {
   if (p.preemptQuickLeft > 0) p.preemptQuickLeft--;
   if (p.preemptQuickLeft === 0) p.preemptDelay = Math.min(p.preemptDelay * 2, PREEMPT_MAX_MS);
   p.preemptAt = now + p.preemptDelay;
-  return transientLocal && unanswered >= PREEMPT_NACK_AFTER ? NACK_FROM_START : NOTHING;
+}
+
+/**
+ * The base of an empty pre-emptive ACKNACK to a writer of `vendorId`. Fast DDS writers read only base 0 as "this
+ * reader has nothing": they then mark their whole history unacknowledged for it and heartbeat it. To base 1 a writer
+ * that kept an old proxy of our reader with everything acknowledged (its node woken from a stall past our lease,
+ * issue 66) answers nothing, and an ask for SNs past its last one is dropped whole: its SEDP never reached our new
+ * proxies (4 of 6 stalls beside two busy loops). Fast DDS's own readers send base 0; RTPS (8.3.5.5) wants a base of
+ * at least 1, which every other writer gets (Cyclone DDS reads a base-0 empty set as 1 anyway).
+ */
+export function preemptBase(vendorId: number): number {
+  return vendorId === VendorId.FAST_DDS ? 0 : 1;
 }

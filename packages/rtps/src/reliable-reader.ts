@@ -5,7 +5,7 @@
 // `sn + 256` are exact; every loop over SNs below walks at most 256 of them (one ACKNACK's worth).
 // The writer proxies it keeps, and the changes it hands on, are writer-proxy.ts.
 
-import { nextPreempt, preemptStart } from './preempt-asks.js';
+import { planNextPreempt, preemptBase, preemptStart } from './preempt-asks.js';
 import { CountGate } from './count-gate.js';
 import { beyondWindow, PendingChanges } from './pending-changes.js';
 import type { DataFragInput } from './data-frag-input.js';
@@ -129,7 +129,7 @@ export class ReliableReader {
     };
     this.writers.set(p.guid, proxy);
     // Pre-emptive ACKNACK so that the writer starts heartbeating us (packages/rtps/README.md).
-    if (proxy.reliable) this.sendAckNack(proxy, 1, [], false);
+    if (proxy.reliable) this.sendAckNack(proxy, preemptBase(proxy.vendorId), [], false);
     return proxy;
   }
 
@@ -458,7 +458,10 @@ export class ReliableReader {
    */
   tick(now: number): void {
     for (const p of this.writers.values()) {
-      if (p.reliable && !p.heartbeatCounts.heard && now >= p.preemptAt) this.sendAckNack(p, 1, nextPreempt(p, this.transientLocal, now), false);
+      if (p.reliable && !p.heartbeatCounts.heard && now >= p.preemptAt) {
+        planNextPreempt(p, now);
+        this.sendAckNack(p, preemptBase(p.vendorId), [], false);
+      }
       if (p.frags && p.frags.heldBytes > 0) p.frags.expire(now);
       if (p.repair && repairOverdue(p.repair, now)) this.repairFragments(p, now, false);
     }

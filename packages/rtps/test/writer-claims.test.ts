@@ -150,16 +150,23 @@ describe('counts after a re-match', () => {
     expect(h.nacks()).toEqual([]);
   });
 
-  it('a reader that keeps history asks a silent writer for SNs 1..256 outright after 3 plain asks; a volatile one never', () => {
+  it('pre-emptive asks carry base 0 to a Fast DDS writer (its only "this reader has nothing"), base 1 to others, and name no SN', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    for (const [durability, blindFrom] of [['transient-local', 4000], ['volatile', Infinity]] as const) {
-      vi.setSystemTime(3_000_000);
-      const h = readerHarness(durability, VendorId.FAST_DDS, durability !== 'volatile');
-      expect(h.nacks()).toEqual([[]]); // the pre-emptive one asks for nothing
-      for (let t = 50; t <= 10_000; t += 50) {
-        vi.setSystemTime(3_000_000 + t);
-        h.reader.tick(Date.now());
-        for (const set of h.nacks()) expect(set, `${durability} at ${t} ms`).toEqual(t >= blindFrom ? Array.from({ length: 256 }, (_, i) => i + 1) : []);
+    for (const [vendor, base] of [[VendorId.FAST_DDS, 0], [VendorId.CYCLONE_DDS, 1], [VendorId.MEDKIT, 1]] as const) {
+      for (const durability of ['transient-local', 'volatile'] as const) {
+        vi.setSystemTime(3_000_000);
+        const h = readerHarness(durability, vendor, durability !== 'volatile');
+        const asks = h.ackNacks();
+        for (let t = 50; t <= 40_000; t += 50) {
+          vi.setSystemTime(3_000_000 + t);
+          h.reader.tick(Date.now());
+          asks.push(...h.ackNacks());
+        }
+        expect(asks.length, `${vendor} ${durability}`).toBe(13); // the first, 8 quick ones (1..8 s), then at 10, 14, 22 and 38 s
+        for (const a of asks) expect(a, `${vendor} ${durability}`).toEqual({ base, set: [] });
+        // Once heartbeated, the reader's ACKNACKs start from what it has, as ever.
+        h.hb(1, 2);
+        expect(h.ackNacks()).toEqual([{ base: 1, set: [1, 2] }]);
       }
     }
   });

@@ -93,34 +93,55 @@ export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: numbe
     expect(got).toEqual([1, 2, 3, 4].map((i) => `Hello World: ${i}`));
   });
 
-  it('a peer stopped (SIGSTOP) past its lease and continued is seen again, with its endpoints and its history (issue 66)', async () => {
-    // Its lease is clamped to 2 s on our side, so a stop of a few seconds expires it here while it may keep its own
-    // proxies of us (a stalled process or a Wi-Fi blip on a robot). Its writer wrote 30 samples and then nothing
-    // (like ros_discovery_info): our new proxy must get them again, so the writer must hear our new proxy's ACKNACKs,
-    // whose counts used to start from 1, below what the old proxy had sent (Fast DDS ignored them).
+  it('a stopped (SIGSTOP) peer whose lease ran out is seen again, with its endpoints and its history (issue 66)', async () => {
+    // Its lease is clamped to 2 s on our side, so a stop of a few seconds expires it here (a stalled process or a
+    // Wi-Fi blip on a robot); ours is as short, so on waking it may find us expired too, or hear our announcements
+    // first. Its writer wrote 30 samples and then nothing (like ros_discovery_info): our new proxies must get its SEDP
+    // and those samples again.
     const p = await participant(domain, { userData: 'enclave=/;', peerIndexCount: 32, leaseDurationSec: 2, admission: { maxLeaseSec: 2 } });
+    const { got, talker, events } = await talkerWithHistory(p);
+    talker.kill('SIGSTOP');
+    await until(() => events.some((e) => e.type === 'removed' && e.participant.guid === talker.guid), 'lease expiry of the stopped peer', 15_000);
+    expect(events.find((e) => e.type === 'removed')!.reason).toBe('lease-expired');
+    await new Promise((res) => setTimeout(res, 3000));
+    const removedAt = events.length;
+    talker.kill('SIGCONT');
+    await seenAgain(p, talker.guid, events, removedAt, got);
+  }, 180_000);
+
+  it('a peer we took for gone that kept its proxies of us (all acknowledged) sends its endpoints and history again (issue 66)', async () => {
+    // What a stall (or a one-way loss) leaves when only our side's lease ran out: the peer's writers think our readers
+    // have it all, and only our new proxies' asks can make them send it again (preempt-asks.ts: base 0 to Fast DDS).
+    const p = await participant(domain, { userData: 'enclave=/;', peerIndexCount: 32, leaseDurationSec: 60 });
+    const { got, talker, events } = await talkerWithHistory(p);
+    const removedAt = events.length;
+    (p as unknown as { removeParticipant(prefix: string, reason: string): void }).removeParticipant(talker.guid.slice(0, 24), 'lease-expired');
+    expect(events.slice(removedAt).some((e) => e.type === 'removed' && e.participant.guid === talker.guid)).toBe(true);
+    await seenAgain(p, talker.guid, events, removedAt, got);
+  }, 180_000);
+
+  /** A reader of a Fast DDS or Cyclone talker's 30 kept samples, with all 30 received. */
+  async function talkerWithHistory(p: Participant) {
     const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 50 } } });
-    let got = 0;
-    r.on('sample', () => got++);
+    const got = { n: 0, reader: r };
+    r.on('sample', () => got.n++);
     const events: ParticipantEvent[] = [];
     p.on('participant', (e) => events.push(e));
     const talker = await spawnPeer(vendor, 'talker', { domain, count: 30, periodMs: 30, durability: 'transient_local', depth: 50 });
     await talker.waitForLine(/^done/, 20_000);
-    await until(() => got >= 30, 'the 30 samples', 20_000);
-    talker.kill('SIGSTOP');
-    await until(() => events.some((e) => e.type === 'removed' && e.participant.guid === talker.guid), 'lease expiry of the stopped peer', 15_000);
-    expect(events.find((e) => e.type === 'removed')!.reason).toBe('lease-expired');
-    // Stopped longer than our own lease too: on waking it may find us expired, or hear our queued announcements first.
-    await new Promise((res) => setTimeout(res, 3000));
-    const removedAt = events.length;
-    talker.kill('SIGCONT');
-    await until(() => events.slice(removedAt).some((e) => e.type === 'added' && e.participant.guid === talker.guid), 'the peer announced again', 30_000);
+    await until(() => got.n >= 30, 'the 30 samples', 20_000);
+    return { got, talker, events };
+  }
+
+  /** The talker announced again after `removedAt`, its endpoints known again and its 30 samples received again. */
+  async function seenAgain(p: Participant, guid: string, events: ParticipantEvent[], removedAt: number, got: { n: number; reader: { matchedWriters(): unknown[] } }): Promise<void> {
+    await until(() => events.slice(removedAt).some((e) => e.type === 'added' && e.participant.guid === guid), 'the peer announced again', 30_000);
     // Deadlines, not timings: under a loaded test run a woken peer may miss our first asks, and we ask again every
-    // 1 s for 8 s, then after 2, 4, 8, 16 s (reliable-reader.ts); a quiet box takes a second or two.
+    // 1 s for 8 s, then after 2, 4, 8, 16 s (preempt-asks.ts); a quiet box takes a fraction of a second.
     await until(() => p.endpoints().some((e) => e.topicName === 'rt/chatter' && e.kind === 'writer'), 'its endpoints again', 45_000);
-    await until(() => got >= 60, 'its history again', 45_000);
-    expect(r.matchedWriters().length).toBe(1);
-  }, 180_000);
+    await until(() => got.n >= 60, 'its history again', 45_000);
+    expect(got.reader.matchedWriters().length).toBe(1);
+  }
 
   it('a peer stopped with SIGTERM disappears at once (dispose); one killed with SIGKILL after its lease', async () => {
     const p = await ours();

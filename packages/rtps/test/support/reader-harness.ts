@@ -18,6 +18,8 @@ export interface ReaderHarness {
   delivered: number[];
   /** SNs requested by each ACKNACK the reader sent since the last call (drops the other submessages sent). */
   nacks(): number[][];
+  /** The SN set (base and members) of each ACKNACK the reader sent since the last call (drops the other submessages). */
+  ackNacks(): { base: number; set: number[] }[];
   /** Each NACK_FRAG sent since the last call: its sample and fragment numbers (drops the other submessages sent). */
   nackFrags(): { sn: number; frags: number[] }[];
   data(sn: number): void;
@@ -53,6 +55,7 @@ export function readerHarness(durability: DurabilityKind, vendorId: number, writ
     proxy,
     delivered,
     nacks: () => submessages().flatMap((s) => (s.kind === 'ACKNACK' ? [s.readerSNState.set] : [])),
+    ackNacks: () => submessages().flatMap((s) => (s.kind === 'ACKNACK' ? [{ base: s.readerSNState.base, set: s.readerSNState.set }] : [])),
     nackFrags: () => submessages().flatMap((s) => (s.kind === 'NACK_FRAG' ? [{ sn: s.writerSN, frags: s.fragmentNumberState.set }] : [])),
     data: (sn) => reader.onData(proxy, { writerGuid: guid, sn, payload: Buffer.from([0, 1, 0, 0]), key: false, inlineLe: true, vendorId }),
     dataFrag: (sn, start, count, fragmentSize, sampleSize, now = Date.now()) =>
