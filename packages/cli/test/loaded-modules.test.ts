@@ -106,6 +106,22 @@ describe('modules a gateway loads', () => {
     expect(on).toMatch(rosClient);
   });
 
+  it('the route modules and the API description only once the first /health answer is out (issue 69)', async () => {
+    // The features' route files are chunks of their own (`gateway-<feature>-<hash>.js`, loaded by loadedRoutes), the
+    // API description is @fastify/swagger: both are loaded by the build of the app with every route, which starts
+    // when the first /health answer has gone out.
+    const routeChunk = /\/packages\/cli\/bundle\/gateway-[a-z][a-z-]*-[\w-]{8}\.js/;
+    const swagger = /\/node_modules\/@fastify\/swagger\//;
+    let urls = '';
+    await loadedBy(['gateway', '--no-ros'], {}, (u) => ((urls = u), routeChunk.test(u) && swagger.test(u)));
+    const [before, after = ''] = urls.split(/^answer:.*$/m);
+    expect(urls, 'the first answer was /health').toMatch(/^answer:\/api\/v1\/health$/m);
+    expect(before).not.toMatch(routeChunk);
+    expect(before).not.toMatch(swagger);
+    expect(after).toMatch(routeChunk);
+    expect(after).toMatch(swagger);
+  });
+
   it('OPC-UA when plugins names it', async () => {
     const loaded = await loadedBy(['gateway'], { plugins: ['opcua'], 'plugins.opcua.endpoint_url': 'opc.tcp://127.0.0.1:1', 'plugins.opcua.nodes': [{ node_id: 'ns=2;s=T', data_name: 't' }] }, (u) => HEAVY.opcua.test(u) && /node-opcua-client/.test(u));
     expect(loaded).toEqual(['opcua']);

@@ -1,10 +1,9 @@
 // The robot gateway's composition root: the server core (@medkit/server) with the entity tree's resolver, the
 // capabilities and collection samplers in every feature's context, the entity route stage, and GET /,
 // /version-info and /health (first, alone, when the other routes are deferred). Nothing else wires things together.
-import { createServer, type Server } from '@medkit/server';
+import { createServer, loadedRoutes, type Server } from '@medkit/server';
 import type { GatewayConfig } from './config/index.js';
 import { Capabilities } from './info/capabilities.js';
-import { registerInfoRoutes } from './info/routes.js';
 import { HEALTH_PATH, registerHealthRoute } from './info/health-route.js';
 import type { GatewayContext, GatewayFeature } from './feature.js';
 import { CollectionSamplerRegistry } from './sampling/registry.js';
@@ -42,7 +41,7 @@ export function createGateway({ deferRoutes, ...opts }: GatewayOptions): Promise
     }),
     routeStages: (ctx) => [entityStage(ctx.resolver)],
     routes: (ctx, { routeIndex, auth, docsPaths }) => [
-      registerInfoRoutes({
+      loadedRoutes(() => import('./info/routes.js'), (m) => m.registerInfoRoutes({
         name: PRODUCT_NAME,
         version: GATEWAY_VERSION,
         sovdVersion: SOVD_VERSION,
@@ -52,7 +51,7 @@ export function createGateway({ deferRoutes, ...opts }: GatewayOptions): Promise
         auth: auth.rootInfo,
         // Plugin vendor routes: the paths their plugins document (the reference's 0.7.0 root lists plugin routes).
         extraPaths: () => docsPaths.map((p) => p()),
-      }),
+      })),
     ],
   });
 }

@@ -174,7 +174,7 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
       cleanupIntervalSec: config.get('rate_limiting.client_cleanup_interval_seconds'),
       maxIdleSec: config.get('rate_limiting.client_max_idle_seconds'),
     },
-    openApi: { enabled: docs && config.get('docs.enabled'), version: opts.identity.version, sovdVersion: opts.identity.sovdVersion, security: auth.security },
+    openApi: docs ? { enabled: config.get('docs.enabled'), version: opts.identity.version, sovdVersion: opts.identity.sovdVersion, security: auth.security } : undefined,
     routeStages,
     access: { policy: auth.policy, table: auth.table },
     https: transport.https,

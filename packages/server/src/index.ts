@@ -16,10 +16,12 @@ export { renderConfigReference } from './config/reference.js';
 /** HTTP: the app type routes register on, schemas, stages and helpers route files use. */
 export { API_BASE, type HttpApp } from './http/app-types.js';
 export { type HttpServer, type RouteModule } from './http/server.js';
+export { loadedRoutes } from './http/loaded-routes.js';
 export { type RouteStage, type Stage } from './http/pipeline.js';
 export { RouteIndex, routeAvailability, type StandInRouteConfig } from './http/route-index.js';
 export { Collection, EntityId, GenericError, Links, Opaque } from './http/schemas.js';
-export { MINIMUM_ROLE_KEY, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './http/openapi.js';
+export type { DocsEnricher, ExtraDocPaths, OpenApiOptions } from './http/openapi.js';
+export { MINIMUM_ROLE_KEY } from './http/openapi-names.js';
 export { pascal } from './http/openapi-components.js';
 export { checkBody } from './http/validation.js';
 export { sendResult } from './http/verbatim.js';

@@ -8,10 +8,9 @@ import { AGGREGATION_KEYS, readAggregationSettings } from './config.js';
 import { PEER_FAULT_EVENTS_SERVICE, type FaultEventSink } from '../faults/gateway/peer-events.js';
 import { createPeerFaultLookup } from './fault-lookup.js';
 import { PEER_FAULT_LOOKUP_SERVICE } from '../faults/gateway/peer-lookup.js';
-import { registerAggregationHooks } from './routes.js';
 import { AggregationService, type MergeHost } from './service.js';
 import { startPeerDiscovery, type PeerDiscovery } from './mdns/peer-discovery.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 
 /** Service name of the {@link AggregationService}. */
 export const AGGREGATION_SERVICE: Token<AggregationService> = token('aggregation');
@@ -49,8 +48,9 @@ export function createAggregationFeature(): GatewayFeature {
         if (r) service.onlinePeer(r, entity.id);
       });
     },
-    routes: () => (app) => {
-      if (svc) registerAggregationHooks(svc)(app);
+    routes: () => {
+      const s = svc;
+      return s ? loadedRoutes(() => import('./routes.js'), (m) => m.registerAggregationHooks(s)) : () => undefined;
     },
     start(ctx) {
       // Not awaited: start-up never waits for peers (the first round finishes in the background).

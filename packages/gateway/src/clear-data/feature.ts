@@ -1,7 +1,7 @@
 // The clear-data feature (docs/sovd-resources.md [ours]): the service with a clearer per thing the
 // gateway holds about an entity, contributed from the features that hold it, and the routes.
 import type { GatewayFeature } from '../feature.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { DATA_SERVICE } from '../data/feature.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { clearFaults } from '@medkit/faults';
@@ -11,7 +11,6 @@ import { TRIGGERS_SERVICE } from '../triggers/feature.js';
 import { SUBSCRIPTIONS_SERVICE } from '../subscriptions/feature.js';
 import { ClearDataService } from './service.js';
 import type { EntityType } from '../entities/model.js';
-import { registerClearDataRoutes } from './routes.js';
 
 const CLEAR_DATA_SERVICE: Token<ClearDataService> = token('clear-data');
 
@@ -57,6 +56,6 @@ export function createClearDataFeature(): GatewayFeature {
       if (modes) service.add({ kind: 'client-defined-resources', name: 'modes', clear: (ref) => modes.reset(ref) });
       s.provide(CLEAR_DATA_SERVICE, service);
     },
-    routes: () => registerClearDataRoutes(() => service),
+    routes: () => loadedRoutes(() => import('./routes.js'), (m) => m.registerClearDataRoutes(() => service)),
   };
 }

@@ -6,7 +6,7 @@ import { DATA_SERVICE } from '../data/feature.js';
 import { membersVia } from '../ros/members.js';
 import { CommunicationLogs } from './recorder.js';
 import { rosTrafficSource } from './ros-source.js';
-import { registerCommunicationLogRoutes } from './routes.js';
+import { loadedRoutes } from '@medkit/server';
 
 export function createCommunicationLogsFeature(): GatewayFeature {
   const logs = new CommunicationLogs();
@@ -15,10 +15,11 @@ export function createCommunicationLogsFeature(): GatewayFeature {
     uses: [ROS_SERVICE, DATA_SERVICE],
     routes(ctx) {
       const members = membersVia(ctx);
-      return registerCommunicationLogRoutes({
+      return loadedRoutes(() => import('./routes.js'), (m) => m.registerCommunicationLogRoutes({
         logs,
         source: (entity) => rosTrafficSource({ graph: ctx.services.find(ROS_SERVICE)?.graph, data: ctx.services.find(DATA_SERVICE), members }, entity),
-      });
+        }),
+      );
     },
     stop() {
       logs.close();

@@ -11,9 +11,8 @@ import { secToMs } from '../ros/call-errors.js';
 import { getSamplers } from '../sampling/index.js';
 import { rosParameterBackend, type ParameterBackend } from './backend.js';
 import { NodeParameters } from './node-params.js';
-import { registerConfigurationRoutes } from './routes.js';
 import { ConfigurationsService } from './service.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { ROS_KEYS } from '../config/keys.js';
 
 export const CONFIGURATIONS_SERVICE: Token<ConfigurationsService> = token('configurations');
@@ -50,10 +49,10 @@ export function createConfigurationsFeature(_config?: GatewayConfig, opts: Confi
       getSamplers(ctx).register('configurations', { sample: (e, _item, signal) => s.list({ type: e.type, entity: e.entity }, signal) });
     },
     routes: (ctx) =>
-      registerConfigurationRoutes({
+      loadedRoutes(() => import('./routes.js'), (m) => m.registerConfigurationRoutes({
         service: afterInit(() => service, 'configurations'),
         resolver: ctx.resolver,
-      }),
+      })),
     stop() {
       unlisten?.();
       backend?.close();

@@ -1,8 +1,7 @@
 // The data-lists feature (docs/sovd-resources.md [ours]): the store and the routes.
 import type { GatewayFeature } from '../feature.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { DATA_SERVICE } from '../data/feature.js';
-import { registerDataListRoutes } from './routes.js';
 import { DataListStore } from './store.js';
 
 export const DATA_LISTS_SERVICE: Token<DataListStore> = token('data-lists');
@@ -16,6 +15,6 @@ export function createDataListsFeature(): GatewayFeature {
     init(ctx) {
       ctx.services.provide(DATA_LISTS_SERVICE, store);
     },
-    routes: (ctx) => registerDataListRoutes({ store, data: () => ctx.services.find(DATA_SERVICE) }),
+    routes: (ctx) => loadedRoutes(() => import('./routes.js'), (m) => m.registerDataListRoutes({ store, data: () => ctx.services.find(DATA_SERVICE) })),
   };
 }

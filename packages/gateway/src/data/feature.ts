@@ -15,13 +15,12 @@ import { TypeInfoCache } from '../ros/type-info.js';
 import { getSamplers, ResourcePendingError, type SampledEntity } from '../sampling/index.js';
 import { impossibleTopicReason, matchDataItem } from './items.js';
 import { PublisherCache } from './publishers.js';
-import { registerDataRoutes } from './routes.js';
 import { DataService } from './service.js';
 import { contributedChain } from '../entities/provider-chain.js';
 import { DATA_PROVIDERS } from './providers.js';
 import { TopicPool, type TopicTransport } from './topic-pool.js';
 import { SampleStreams } from './sample-stream.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { ROS_KEYS } from '../config/keys.js';
 import { ALLOW_KEY, CONFIRM_KEY, DEFAULT_ALLOW, DEFAULT_CONFIRM_PATTERNS, WriteRules } from './write-rules.js';
 
@@ -92,13 +91,14 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
       registerDataSampler(ctx, s, pool);
     },
     routes(ctx) {
-      return registerDataRoutes({
+      return loadedRoutes(() => import('./routes.js'), (m) => m.registerDataRoutes({
         service: afterInit(() => service, 'data'),
         rules: afterInit(() => rules, 'data'),
         streams: () => streams,
         sse: ctx.sse,
         keepaliveMs: 15_000,
-      });
+        }),
+      );
     },
     start() {
       pool?.start();

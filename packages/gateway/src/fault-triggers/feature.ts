@@ -12,7 +12,7 @@ import { getSamplers } from '../sampling/index.js';
 import { SovdError } from '@medkit/sovd';
 import { FaultTriggerEngine } from './engine.js';
 import { MemoryFaultTriggerStore, SqliteFaultTriggerStore } from './store.js';
-import { registerFaultTriggerRoutes } from './routes.js';
+import { loadedRoutes } from '@medkit/server';
 
 export const FAULT_TRIGGER_KEYS = {
   'fault_triggers.enabled': bool(true, 'Fault-trigger rules (`/apps/{id}/fault-triggers`); false → the routes answer 404.'),
@@ -64,13 +64,13 @@ export function createFaultTriggersFeature(): GatewayFeature {
       });
     },
     routes: () =>
-      registerFaultTriggerRoutes({
+      loadedRoutes(() => import('./routes.js'), (m) => m.registerFaultTriggerRoutes({
         enabled: engine !== undefined,
         engine: () => {
           if (!engine) throw new SovdError('resource-not-found', 'Fault triggers are disabled');
           return engine;
         },
-      }),
+      })),
     start(ctx) {
       engine?.start(ctx.config.read(FAULT_TRIGGER_KEYS, 'fault_triggers.poll_interval_ms'));
     },

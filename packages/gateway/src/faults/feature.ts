@@ -29,12 +29,7 @@ import { DATA_PROVIDERS } from '../data/providers.js';
 import { FAULT_PROVIDERS } from './gateway/providers.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { ENTITY_FRAME_MIGRATIONS, EntityFrames, entityValuesOf, SqliteEntityFrameStore, type EntityFrameStore } from '@medkit/faults';
-import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
-import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
-import { registerAcknowledgeRoutes } from './http/acknowledge-routes.js';
-import { registerIncidentRoutes } from './http/incident-routes.js';
 import { LOGS_SERVICE } from '../logs/feature.js';
-import { registerFaultStreamRoute } from './http/stream-route.js';
 import { FaultStream } from './http/fault-stream.js';
 import { BlackBoxTap } from '@medkit/faults';
 import { FaultBridges } from '@medkit/faults';
@@ -200,16 +195,19 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         ctx.log.warn({ category: c }, 'bulk_data.categories: ignoring an invalid category name');
         return false;
       });
-      return async (app) => {
-        addFaultSchemas(app);
-        registerFaultStreamRoute(app, { stream: stream!, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
-        // With aggregation, robot-wide reads by code also find the faults peer gateways hold.
-        registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver, peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE) });
-        registerEntityFaultRoutes(app, { service, resolver: ctx.resolver });
-        registerAcknowledgeRoutes(app, { service, resolver: ctx.resolver });
-        registerIncidentRoutes(app, { service, logs: () => ctx.services.find(LOGS_SERVICE), peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE) });
-        await registerBulkDataRoutes(app, { service, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
+      const deps = {
+        service,
+        stream: stream!,
+        sse: ctx.sse,
+        keepaliveMs: opts.keepaliveMs ?? 30_000,
+        resolver: ctx.resolver,
+        peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE),
+        logs: () => ctx.services.find(LOGS_SERVICE),
+        uploads: store,
+        categories,
+        maxUploadBytes: ctx.config.get('bulk_data.max_upload_size'),
       };
+      return async (app) => (await import('./http/routes.js')).registerFaultHttp(app, deps);
     },
     start(ctx) {
       const s = need();

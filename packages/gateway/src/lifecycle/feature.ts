@@ -14,10 +14,9 @@ import { entityCache } from '../ros/members.js';
 import { secToMs } from '../ros/call-errors.js';
 import { rosLifecycleBackend } from './backend.js';
 import { RosManagedNodeProvider } from './ros-provider.js';
-import { registerLifecycleRoutes } from './routes.js';
 import { LifecycleService } from './service.js';
 import { LIFECYCLE_PROVIDERS } from './provider.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { ROS_KEYS } from '../config/keys.js';
 
 export const LIFECYCLE_SERVICE: Token<LifecycleService> = token('lifecycle');
@@ -50,9 +49,9 @@ export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature 
       ctx.services.provide(LIFECYCLE_SERVICE, s);
     },
     routes: (ctx) =>
-      registerLifecycleRoutes({
+      loadedRoutes(() => import('./routes.js'), (m) => m.registerLifecycleRoutes({
         service: afterInit(() => service, 'lifecycle'),
         resolver: ctx.resolver,
-      }),
+      })),
   };
 }

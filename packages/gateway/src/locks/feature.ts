@@ -7,9 +7,9 @@ import type { App, Component } from '../entities/model.js';
 import { LOCKS_SERVICE, LockManager } from './manager.js';
 import type { LockableType } from './model.js';
 import { ancestorsVia, createLockGuard } from './guard.js';
-import { registerLockRoutes } from './routes.js';
 import { parseLockBlock, resolvePolicy, type EntityLockConfig, type TypeDefaults } from './settings.js';
 import { LOCK_MIGRATIONS, LockStore } from './store.js';
+import { loadedRoutes } from '@medkit/server';
 
 export const LOCK_KEYS = {
   'locking.enabled': guarded('security', bool(true, 'SOVD resource locking on apps and components (false → lock routes answer 501).')),
@@ -72,8 +72,10 @@ export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOp
       ctx.health.add(() => ({ fields: { 'x-medkit-locks': { enabled, active: m.size } } }));
     },
     routes(ctx) {
-      if (!manager) throw new Error('locks feature: routes() before init()');
-      return registerLockRoutes({ manager, enabled: ctx.config.read(LOCK_KEYS, 'locking.enabled') });
+      const held = manager;
+      if (!held) throw new Error('locks feature: routes() before init()');
+      const enabled = ctx.config.read(LOCK_KEYS, 'locking.enabled');
+      return loadedRoutes(() => import('./routes.js'), (m) => m.registerLockRoutes({ manager: held, enabled }));
     },
     start(ctx) {
       const m = manager;

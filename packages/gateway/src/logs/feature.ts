@@ -15,9 +15,8 @@ import { entityCache, membersVia } from '../ros/members.js';
 import { getSamplers } from '../sampling/index.js';
 import { LOG_PROVIDERS, LogManager, type RosoutInput } from './manager.js';
 import { entryBody, type StoredLog } from './model.js';
-import { registerLogRoutes } from './routes.js';
 import { LogsService } from './service.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 
 export const LOG_KEYS = {
   'logs.buffer_size': int(200, 'Log entries kept per node (ring buffer); at most buffer_size × 10 nodes are tracked.', { min: 1, max: 100000 }),
@@ -59,10 +58,10 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
       ctx.health.add(() => ({ fields: { 'x-medkit-logs': { buffer_size: m.ring.bufferSize, sources: m.ring.sources, ingested: m.ingested, dropped_sources: m.ring.dropped } } }));
     },
     routes: (ctx) =>
-      registerLogRoutes({
+      loadedRoutes(() => import('./routes.js'), (m) => m.registerLogRoutes({
         service: afterInit(() => service, 'logs'),
         resolver: ctx.resolver,
-      }),
+      })),
     start(ctx) {
       const ros = ctx.services.find(ROS_SERVICE);
       const m = manager;

@@ -4,7 +4,6 @@
 // headers, so locks and roles judge the agent's request exactly as they would judge the same REST
 // call, whatever TLS, client-certificate or bind settings the network side has.
 import type { GatewayContext, GatewayFeature } from '../feature.js';
-import { registerMcpRoute } from './routes.js';
 import { MCP_KEYS } from './keys.js';
 
 export { MCP_KEYS } from './keys.js';
@@ -14,7 +13,7 @@ export function createMcpFeature(): GatewayFeature {
   return {
     name: 'mcp',
     keys: MCP_KEYS,
-    routes: (ctx: GatewayContext) => (app) => registerMcpRoute(ctx, app),
+    routes: (ctx: GatewayContext) => async (app) => (await import('./routes.js')).registerMcpRoute(ctx, app),
     summary: (ctx) => (ctx.config.read(MCP_KEYS, 'mcp.enabled') ? [['MCP', 'streamable HTTP at /mcp']] : []),
   };
 }

@@ -1,8 +1,7 @@
 // The modes feature (docs/sovd-resources.md [ours]): the `modes` service and routes.
 import type { GatewayFeature } from '../feature.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { LIFECYCLE_SERVICE } from '../lifecycle/feature.js';
-import { registerModeRoutes } from './routes.js';
 import { ModesService } from './service.js';
 
 export const MODES_SERVICE: Token<ModesService> = token('modes');
@@ -21,7 +20,7 @@ export function createModesFeature(): GatewayFeature {
       service = new ModesService(() => ctx.services.find(LIFECYCLE_SERVICE));
       ctx.services.provide(MODES_SERVICE, service);
     },
-    routes: () => registerModeRoutes(need),
+    routes: () => loadedRoutes(() => import('./routes.js'), (m) => m.registerModeRoutes(need)),
     stop() {
       service?.close();
     },

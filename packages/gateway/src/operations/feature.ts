@@ -10,11 +10,10 @@ import { ROS_SERVICE } from '../ros/connection.js';
 import { TypeInfoCache } from '../ros/type-info.js';
 import { rosOperationBackend, type OperationBackend } from './backend.js';
 import { ExecutionTracker } from './executions.js';
-import { registerOperationRoutes } from './routes.js';
 import { OperationsService } from './service.js';
 import { contributedChain } from '../entities/provider-chain.js';
 import { OPERATION_PROVIDERS } from './providers.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { ROS_KEYS } from '../config/keys.js';
 
 export const OPERATIONS_SERVICE: Token<OperationsService> = token('operations');
@@ -42,7 +41,7 @@ export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature
       ctx.services.provide(OPERATIONS_SERVICE, service);
       ctx.health.add(() => ({ fields: { 'x-medkit-operations': { tracked_goals: tracker.size } } }));
     },
-    routes: () => registerOperationRoutes({ service: afterInit(() => service, 'operations') }),
+    routes: () => loadedRoutes(() => import('./routes.js'), (m) => m.registerOperationRoutes({ service: afterInit(() => service, 'operations') })),
     start: () => tracker.start(),
     stop() {
       tracker.stop();

@@ -3,4 +3,3 @@ export { OperationsService, type OperationsDeps, type ExecuteBody, type ExecuteO
 export { operationItems, findOperation, type OperationItem, type OperationKind } from './items.js';
 export { ExecutionTracker, executionView, sovdStatus, ROS2_STATUS, FINISHED_TTL_MS, CLEANUP_PERIOD_MS, type Execution, type ExecutionBody, type GoalHandleLike } from './executions.js';
 export { rosOperationBackend, type OperationBackend } from './backend.js';
-export { splitOperationPath, registerOperationRoutes } from './routes.js';

@@ -11,12 +11,11 @@ import { ExecutionManager } from '@medkit/scripts';
 import type { ScriptExecutor } from '@medkit/scripts';
 import { LocalProcessExecutor } from '@medkit/scripts';
 import { planSandbox, type SandboxProbe } from '@medkit/scripts';
-import { scriptsRoutes } from './routes.js';
 import { recoverInterrupted } from '@medkit/scripts';
 import { ScriptRunner } from '@medkit/scripts';
 import { ScriptsService } from '@medkit/scripts';
 import { STORE_MIGRATIONS, ScriptStore } from '@medkit/scripts';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { contributedChain } from '../entities/provider-chain.js';
 import { warning } from '@medkit/kit';
 import { SCRIPT_PROVIDERS } from './providers.js';
@@ -105,7 +104,7 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
         ...(cgroups.startsWith('unavailable') ? { warnings: [warning('scripts_cgroups_unavailable', `script executions have no cgroup limits (${cgroups}); memory, processes and CPU are bounded per process only`)] } : {}),
       }));
     },
-    routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes, contributedChain(ctx.services, SCRIPT_PROVIDERS)),
+    routes: (ctx) => loadedRoutes(() => import('./routes.js'), (m) => m.scriptsRoutes(ctx, () => service, maxFileBytes, contributedChain(ctx.services, SCRIPT_PROVIDERS))),
     async stop() {
       await service?.executions.stopAll();
     },

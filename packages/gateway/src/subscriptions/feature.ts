@@ -6,8 +6,7 @@ import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { getSamplers } from '../sampling/index.js';
 import { LOCKS_SERVICE } from '../locks/manager.js';
 import { SubscriptionManager } from './manager.js';
-import { registerSubscriptionRoutes } from './routes.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 
 export const SUBSCRIPTION_KEYS = {
   'sse.max_subscriptions': int(100, 'Active cyclic subscriptions across the gateway; more → 503.', { min: 1, max: 100000 }),
@@ -47,13 +46,14 @@ export function createSubscriptionsFeature(_config?: GatewayConfig, opts: Subscr
     },
     routes(ctx) {
       if (!manager) throw new Error('subscriptions feature: routes() before init()');
-      return registerSubscriptionRoutes({
+      const deps = {
         manager,
         samplers: getSamplers(ctx),
         sse: ctx.sse,
         maxDuration: ctx.config.read(SUBSCRIPTION_KEYS, 'sse.max_duration_sec'),
         keepaliveMs: opts.keepaliveMs ?? 15_000,
-      });
+      };
+      return loadedRoutes(() => import('./routes.js'), (m) => m.registerSubscriptionRoutes(deps));
     },
     start(ctx) {
       // A lock covering cyclic-subscriptions (or everything) that runs out deletes the entity's subscriptions (docs/locks.md).

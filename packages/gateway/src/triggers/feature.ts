@@ -8,10 +8,9 @@ import { getSamplers } from '../sampling/index.js';
 import { ConditionRegistry } from './conditions.js';
 import { CONTRIBUTED_CONDITIONS, TRIGGER_CONDITIONS_SERVICE } from './conditions-service.js';
 import { TriggerEngine, type TriggerLogSink } from './engine.js';
-import { registerTriggerRoutes } from './routes.js';
 import { TRIGGER_MIGRATIONS, TriggerStore } from './store.js';
 import { WebhookDeliverer } from './webhook.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 import { DISCOVERY_KEYS } from '../config/keys.js';
 
 export const TRIGGER_KEYS = {
@@ -90,13 +89,14 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
     },
     routes(ctx) {
       if (!engine) throw new Error('triggers feature: routes() before init()');
-      return registerTriggerRoutes({
+      const deps = {
         engine,
         conditions,
         sse: ctx.sse,
         enabled: ctx.config.read(TRIGGER_KEYS, 'triggers.enabled'),
         keepaliveMs: opts.keepaliveMs ?? 15_000,
-      });
+      };
+      return loadedRoutes(() => import('./routes.js'), (m) => m.registerTriggerRoutes(deps));
     },
     start(ctx) {
       const e = engine;

@@ -11,10 +11,9 @@ import { UPDATES_KEYS } from './config.js';
 import { UpdateManager } from './manager.js';
 import { getSamplers } from '../sampling/index.js';
 import { UPDATE_PROVIDERS, type UpdateProvider } from './provider.js';
-import { updatesRoutes } from './routes.js';
 import { ScriptUpdateProvider } from './script-provider.js';
 import { UPDATES_MIGRATIONS, UpdateStore } from './store.js';
-import { token, type Token } from '@medkit/server';
+import { token, type Token, loadedRoutes } from '@medkit/server';
 
 /** Service name of the UpdateManager in `ctx.services`. */
 export const UPDATES_SERVICE: Token<UpdateManager> = token('updates');
@@ -71,7 +70,7 @@ export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFe
         }),
       }, { itemPath: 'required' });
     },
-    routes: () => updatesRoutes(() => manager),
+    routes: () => loadedRoutes(() => import('./routes.js'), (m) => m.updatesRoutes(() => manager)),
     async stop() {
       await manager?.stopAll();
     },

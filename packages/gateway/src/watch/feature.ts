@@ -4,7 +4,6 @@
 import { API_BASE, type HttpApp } from '@medkit/server';
 import type { GatewayFeature } from '../feature.js';
 import { WatchHub } from './watch-hub.js';
-import { registerWatchRoute } from './routes.js';
 
 /** Between two reads of one watched resource. */
 export const WATCH_INTERVAL_MS = 5000;
@@ -30,9 +29,9 @@ export function createWatchFeature(opts: { intervalMs?: number; keepaliveMs?: nu
   });
   return {
     name: 'watch',
-    routes: (ctx) => (a) => {
+    routes: (ctx) => async (a) => {
       app = a;
-      registerWatchRoute(a, { hub, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000, intervalMs });
+      (await import('./routes.js')).registerWatchRoute(a, { hub, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000, intervalMs });
     },
     stop: () => hub.close(),
   };

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bool, str } from '@medkit/kit';
 import type { GatewayFeature } from '../feature.js';
-import { webUiRoutes } from './routes.js';
+import { loadedRoutes } from '@medkit/server';
 
 export const WEB_UI_KEYS = {
   'ui.enabled': bool(true, '[ours] Serve the web UI at /.'),
@@ -27,7 +27,7 @@ export function createWebUiFeature(opts: WebUiOptions = {}): GatewayFeature {
     // The UI's static files at / must not shadow any API route.
     routePhase: 'fallback',
     keys: WEB_UI_KEYS,
-    routes: (ctx) => webUiRoutes(ctx.config.read(WEB_UI_KEYS, 'ui.enabled'), ctx.config.read(WEB_UI_KEYS, 'ui.dir') || DEFAULT_UI_DIR, index),
+    routes: (ctx) => loadedRoutes(() => import('./routes.js'), (m) => m.webUiRoutes(ctx.config.read(WEB_UI_KEYS, 'ui.enabled'), ctx.config.read(WEB_UI_KEYS, 'ui.dir') || DEFAULT_UI_DIR, index)),
     summary: (ctx) => (ctx.config.read(WEB_UI_KEYS, 'ui.enabled') ? [[what, `${existsSync(`${ctx.config.read(WEB_UI_KEYS, 'ui.dir') || DEFAULT_UI_DIR}/${index}`) ? 'served at /' : 'not built (npm run build -w packages/web)'}`]] : []),
   };
 }

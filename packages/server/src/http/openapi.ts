@@ -9,6 +9,7 @@ import { API_BASE, type HttpApp } from './app-types.js';
 import { SovdError } from '@medkit/sovd';
 import { hoistBodySchemas, jsonOnlyErrors } from './openapi-components.js';
 import { completeOperations } from './openapi-operations.js';
+import { MINIMUM_ROLE_KEY } from './openapi-names.js';
 import { documentedResponses } from './response-schemas.js';
 import { GenericError, Opaque } from './schemas.js';
 
@@ -49,12 +50,6 @@ interface OperationSecurity {
   forRole(method: string, role: string): OperationAuth;
 }
 
-/**
- * Extension key of an operation's minimum role: the gateway writes it on every operation (roles are not OAuth2
- * scopes, so they cannot be named in `security`), and extra (plugin) paths state theirs with it.
- */
-export const MINIMUM_ROLE_KEY = 'x-medkit-minimum-role';
-
 interface OpenApiDoc {
   openapi: string;
   info: Record<string, unknown>;
@@ -65,18 +60,6 @@ interface OpenApiDoc {
 
 /** Called with a scoped document before it is returned; resources add per-item schemas here. */
 export type DocsEnricher = (scope: string[], doc: OpenApiDoc, request: FastifyRequest) => void | Promise<void>;
-
-const SCOPED = new RegExp(`^${API_BASE}/(.+?)/docs/?(\\?.*)?$`);
-
-/** Fastify `rewriteUrl`: `/api/v1/<scope>/docs` → `/api/v1/docs?scope=<scope>`, before any routing, so
- * the suffix wins over data/configuration routes whose last parameter spans segments. */
-export function rewriteDocsUrl(url: string): string {
-  // Every request passes here (Fastify's rewriteUrl): the substring test spares the others the pattern.
-  if (!url.includes('/docs')) return url;
-  const m = SCOPED.exec(url);
-  if (!m) return url;
-  return `${API_BASE}/docs?scope=${encodeURIComponent(m[1])}`;
-}
 
 /**
  * Keeps the paths of `doc` under the scope segments, substituting concrete ids for template

@@ -12,7 +12,8 @@ import { installCors, type CorsOptions } from './cors.js';
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { routeHeadAsGet } from './head-requests.js';
 import { installResponseSchemaSplit } from './response-schemas.js';
-import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
+import type { DocsEnricher, ExtraDocPaths, OpenApiOptions } from './openapi.js';
+import { rewriteDocsUrl } from './openapi-names.js';
 import { SovdError } from '@medkit/sovd';
 import { installRequestPipeline, type AccessStages, type CertificateReader, type RouteStage } from './pipeline.js';
 import { installBrowserGuards } from './browser-guards.js';
@@ -29,7 +30,11 @@ export interface HttpServerOptions {
   limits: HttpLimits;
   cors: CorsOptions;
   rateLimit: RateLimitOptions;
-  openApi: OpenApiOptions;
+  /**
+   * The API description (/api/v1/docs, Swagger UI). Absent: none, not even the disabled /docs answer (a deferred
+   * server's early app, whose other paths go to the full app); its code (openapi.ts, @fastify/swagger) is then never loaded.
+   */
+  openApi?: OpenApiOptions;
   docsEnrichers?: DocsEnricher[];
   docsPaths?: ExtraDocPaths[];
   /** A pino logger instance. */
@@ -105,7 +110,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   installCors(app, opts.cors);
   installRateLimit(app, opts.rateLimit);
   installRequestPipeline(app, opts.access, opts.certificates, opts.routeStages);
-  await installOpenApi(app, opts.openApi, opts.docsEnrichers ?? [], opts.docsPaths ?? []);
+  if (opts.openApi) await (await import('./openapi.js')).installOpenApi(app, opts.openApi, opts.docsEnrichers ?? [], opts.docsPaths ?? []);
   for (const register of opts.routes) await register(app);
   return {
     app,

@@ -9,8 +9,8 @@ import type { RuntimeGraphSource } from '../runtime/graph-snapshot.js';
 import { DiscoveryManager, ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE } from '../service.js';
 import { ROS_GRAPH_SERVICE } from '../../ros/connection.js';
 import { ENTITY_CONTRIBUTIONS } from '../contributions.js';
-import { registerDiscoveryRoutes } from './routes.js';
 import { capabilityNames, type DetailOptions } from './shapes.js';
+import { loadedRoutes } from '@medkit/server';
 
 interface EntitiesFeatureOptions {
   /** The live ROS graph; when omitted, the `ros-graph` service published by the ROS feature is used if present. */
@@ -71,7 +71,7 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
       ctx.services.provide(ENTITY_CAPABILITIES_SERVICE, (type, entity) => capabilityNames(type, entity, options()));
       ctx.health.add(() => mgr().health());
     },
-    routes: (ctx) => registerDiscoveryRoutes({ cache: () => mgr().cache, resolver: ctx.resolver, detailOptions: detailOptions ?? detailOptionsOf(ctx) }),
+    routes: (ctx) => loadedRoutes(() => import('./routes.js'), (m) => m.registerDiscoveryRoutes({ cache: () => mgr().cache, resolver: ctx.resolver, detailOptions: detailOptions ?? detailOptionsOf(ctx) })),
     start() {
       // Graph changes (ROS discovery) schedule a refresh.
       const m = manager;

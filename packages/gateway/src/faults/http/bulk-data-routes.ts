@@ -17,7 +17,7 @@ const ROSBAGS_CATEGORY = 'rosbags';
 const ERR = { 400: GenericError, 404: GenericError, 405: GenericError, 409: GenericError, 413: GenericError, 500: GenericError } as const;
 const tags = ['bulk-data'];
 
-interface BulkDataDeps {
+export interface BulkDataDeps {
   service: FaultsService;
   uploads: BulkUploadStore;
   /** Configured upload categories (without `rosbags`). */

@@ -22,7 +22,7 @@ import { adoptPeerDetail, adoptPeerSnapshots } from '../gateway/peer-faults.js';
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
 const tags = ['faults'];
 
-interface FaultRouteDeps {
+export interface FaultRouteDeps {
   service: FaultsService;
   resolver: EntityResolver;
   /** Peer gateways asked for robot-wide reads of a code this gateway does not hold (aggregation); undefined: none. */

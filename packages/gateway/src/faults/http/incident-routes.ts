@@ -34,7 +34,7 @@ const peerDescription =
   'same way: online peers in parallel, each within aggregation.timeout_ms), the request forwarded there as an entity request is ' +
   '(aggregation.forward_timeout_ms, 10 MB; 504/502 when that peer fails); otherwise 404 with parameters.failed_peers.';
 
-interface IncidentDeps {
+export interface IncidentDeps {
   service: FaultsService;
   logs: () => LogManager | undefined;
   /** With aggregation: reads a root cause a peer holds, on behalf of the caller (as `GET /faults/{code}` does). */

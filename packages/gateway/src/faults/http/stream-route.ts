@@ -8,7 +8,7 @@ import type { SseHub } from '@medkit/server';
 import { GenericError } from '@medkit/server';
 import type { FaultStream } from './fault-stream.js';
 
-interface FaultStreamDeps {
+export interface FaultStreamDeps {
   stream: FaultStream;
   sse: SseHub;
   /** 30 s per the spec; tests shorten it. */
