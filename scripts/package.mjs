@@ -266,8 +266,19 @@ const script = (f) => join(ROOT, 'scripts', f);
 // `tools`: the programs a step runs, each with the Debian package that has it, so that a machine without one
 // skips that artefact with a line saying what to install instead of failing half-way.
 const perArch = (make) => Object.fromEntries(ARCHES.map((arch) => make(arch)));
+/**
+ * What `npm pack` reads of a shared package: its package.json and the top-level entries of its `files` (dist, native,
+ * README.md, ...), not the whole folder: the interop tests build their DDS peers under packages/rtps/test/peers/build,
+ * and a whole-folder input made the packaging tests pack the npm step again after the background build (10 s here,
+ * 36 s on a loaded box, while the other packaging files waited on the lock) for the same tarballs.
+ */
+function packedInputs(dir) {
+  const pkg = readJson(join(ROOT, dir, 'package.json'));
+  const tops = (pkg.files ?? []).filter((f) => !f.startsWith('!')).map((f) => f.split('/')[0]);
+  return [join(ROOT, dir, 'package.json'), ...[...new Set(tops)].map((t) => join(ROOT, dir, t))];
+}
 const STEPS = {
-  npm: { needs: [], tools: () => [], inputs: () => [BUNDLE, join(ROOT, 'packages/cli/bin'), join(ROOT, 'package-lock.json'), ...SHARED.map((s) => join(ROOT, s.dir)), SCRIPT], run: packNpm },
+  npm: { needs: [], tools: () => [], inputs: () => [BUNDLE, join(ROOT, 'packages/cli/bin'), join(ROOT, 'packages/cli/README.md'), join(ROOT, 'package-lock.json'), ...SHARED.flatMap((s) => packedInputs(s.dir)), SCRIPT], run: packNpm },
   tree: { needs: ['npm'], tools: () => [], inputs: () => tarballs(), run: installTree },
   ...perArch((arch) => [`linux-${arch}`, { needs: ['tree'], tools: () => nativePlan(arch).tools, inputs: () => [treeDir(), RUNTIME_FILE, ...['package-arch.mjs', 'package-runtime.mjs', 'package-buildroot.mjs', 'package-tools.mjs'].map(script)], run: () => buildArchTree(arch) }]),
   ...perArch((arch) => [`deb-${arch}`, { needs: [`linux-${arch}`], tools: () => [['dpkg-deb', 'dpkg'], ['du', 'coreutils']], inputs: () => [archTreeDir(arch), PACKAGING, join(ROOT, 'docs'), script('package-deb.mjs')], run: () => buildDeb(arch) }]),

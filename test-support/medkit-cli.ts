@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
@@ -9,9 +10,16 @@ import { afterAll } from 'vitest';
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const MEDKIT_BIN = fileURLToPath(new URL('../packages/cli/bin/medkit.js', import.meta.url));
 
+/**
+ * TypeScript's tsc, to run with this Node.js (`execFileSync(process.execPath, [TSC, ...])`) rather than through npx: the
+ * test files' builds are mostly up-to-date checks, and npx's own start-up tripled them (an up-to-date
+ * `tsc -b packages/cli`: 5.2 s through npx, 2.0 s without, at load 5), some 70 times a run.
+ */
+export const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
 /** Compiles the command and every package it composes (incremental) so bin/medkit.js runs the current sources. */
 export function buildGateway(): void {
-  execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [TSC, '-b', 'packages/cli'], { cwd: REPO_ROOT, stdio: 'pipe' });
   bundleCommand();
 }
 

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleCommand } from '../medkit-cli.js';
+import { bundleCommand, TSC } from '../medkit-cli.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAUNCH = fileURLToPath(new URL('../../packages/demo/dist/launch.js', import.meta.url));
@@ -37,7 +37,7 @@ export function buildDemo(): void {
     }
   }
   try {
-    execFileSync('npx', ['tsc', '-b', 'packages/demo'], { cwd: REPO_ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [TSC, '-b', 'packages/demo'], { cwd: REPO_ROOT, stdio: 'pipe' });
     // The launcher starts `medkit`, which runs the bundle of what was just compiled.
     bundleCommand();
   } catch (err) {

@@ -3,6 +3,7 @@
 // 127.0.0.1. Every child process is killed in afterAll (and at the latest when the worker exits).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TSC } from '../medkit-cli.js';
 import { createRosFeature } from '@medkit/gateway';
 import { createEntitiesFeature } from '@medkit/gateway';
 import type { GatewayFeature } from '@medkit/gateway';
@@ -14,7 +15,7 @@ const ROBOT = fileURLToPath(new URL('../../packages/gateway/test/fixtures/ros-ro
 
 /** Compiles packages/ros2 into dist/ so the fixture processes run the current sources. */
 export function buildRos2(): void {
-  execFileSync('npx', ['tsc', '-b', 'packages/ros2'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [TSC, '-b', 'packages/ros2'], { cwd: REPO_ROOT, stdio: 'pipe' });
 }
 
 export interface RobotProcess {

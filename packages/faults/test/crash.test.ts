@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openFaultRepository } from '../src/storage/index.js';
 import { cleanupDirs, tmpDir } from '../../../test-support/faults-harness.js';
+import { TSC } from '../../../test-support/medkit-cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const distEntry = join(root, 'packages/faults/dist/index.js');
@@ -28,7 +29,7 @@ beforeAll(() => {
   const src = join(root, 'packages/faults/src');
   const dist = join(root, 'packages/faults/dist');
   if (!existsSync(distEntry) || newestMtime(src) > newestMtime(dist)) {
-    const r = spawnSync('npx', ['tsc', '-b', 'packages/faults/tsconfig.json'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [TSC, '-b', 'packages/faults/tsconfig.json'], { cwd: root, encoding: 'utf8' });
     if (!existsSync(distEntry)) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
   }
 });

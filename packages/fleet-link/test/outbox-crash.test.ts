@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TSC } from '../../../test-support/medkit-cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/outbox-crash-child.mjs', import.meta.url));
@@ -18,7 +19,7 @@ let dir: string;
 
 beforeAll(() => {
   // The child runs the compiled gateway as `medkit` composes it.
-  const r = spawnSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [TSC, '-b', 'packages/cli'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0 || !existsSync(join(root, 'packages/cli/dist/compose.js'))) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
   dir = mkdtempSync(join(tmpdir(), 'medkit-outbox-crash-'));
 }, 240_000);

@@ -5,13 +5,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TSC } from '../../../test-support/medkit-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLE = `${ROOT}examples/plugin-acme-sensors`;
 
 describe('an outside plugin on the contract package alone', () => {
   beforeAll(() => {
-    execFileSync('npx', ['tsc', '-b', 'packages/plugin-api'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [TSC, '-b', 'packages/plugin-api'], { cwd: ROOT, stdio: 'pipe' });
   }, 120_000);
 
   it('imports only @medkit/plugin-api and Node built-ins', () => {
@@ -25,6 +26,6 @@ describe('an outside plugin on the contract package alone', () => {
 
   it('type-checks against the contract (tsc --checkJs)', () => {
     // Throws with tsc's diagnostics when the example no longer fits the contract.
-    execFileSync('npx', ['tsc', '-p', `${EXAMPLE}/tsconfig.json`], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [TSC, '-p', `${EXAMPLE}/tsconfig.json`], { cwd: ROOT, stdio: 'pipe' });
   }, 120_000);
 });

@@ -9,6 +9,8 @@ import { newArea, type EntityType } from '../../src/entities/model.js';
 import { API_BASE } from '@medkit/server';
 import { routeAvailability } from '@medkit/server';
 import type { GatewayFeature } from '../../src/feature.js';
+// The entity stage's augmentation of FastifyRequest (req.entity), which the imports above reach only at run time.
+import type {} from '../../src/http/entity-stage.js';
 
 let gw: TestGateway | undefined;
 afterEach(async () => {

@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { TSC } from '../../../../test-support/medkit-cli.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -9,7 +10,7 @@ const children = new Set<ChildProcess>();
 
 /** Compiles packages/ros2 (and what it references) into dist/. */
 export function buildRos2(): void {
-  execFileSync('npx', ['tsc', '-b', 'packages/ros2'], { cwd: repo, stdio: 'pipe', timeout: 280_000 });
+  execFileSync(process.execPath, [TSC, '-b', 'packages/ros2'], { cwd: repo, stdio: 'pipe', timeout: 280_000 });
 }
 
 export interface FixtureProcess {
