@@ -181,7 +181,7 @@ describeWith([...POSTGRES, ...CYCLONE], 'the PostgreSQL store with ROS and freez
       runMedkit(['gateway', '--domain', String(DOMAIN), '--localhost-only', '--port', String(port), '--data-dir', dataDir,
         '--set', 'faults.storage_type=postgresql', '--set', `faults.postgresql.url=${pgs!.url}`, '--set', 'faults.postgresql.query_timeout_ms=1000',
         '--set', 'faults.postgresql.reconnect_max_ms=300', '--set', 'faults.snapshots.enabled=false']);
-    const health = async () => (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as { 'x-medkit-faults': { store: { state: string } } };
+    const health = async () => (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as { 'x-medkit-faults': { store: { state: string; pending_writes: number } } };
     const report = async (code: string) => {
       const peer = await spawnPeer('cyclone', 'report', { domain: DOMAIN, node: 'reporter', code, count: 1, timeoutMs: 10_000 });
       const m = await peer.waitForLine(/^response seq=1 accepted=([01])$/, 30_000);
@@ -193,6 +193,9 @@ describeWith([...POSTGRES, ...CYCLONE], 'the PostgreSQL store with ROS and freez
       await g.waitFor(/medkit gateway ready/);
       await until(async () => ((await health())['x-medkit-faults'].store.state === 'ok' ? true : undefined), 'the store to load', 30_000);
       expect(await report('PG_J_BEFORE')).toBe(true);
+      // Committed before PostgreSQL stops: a write still in flight then fails, and a failed write makes the store refuse
+      // reports (by design); the case here is a report that comes before any transaction failed.
+      await until(async () => ((await health())['x-medkit-faults'].store.pending_writes === 0 ? true : undefined), 'the first report written to PostgreSQL', 30_000);
       // PostgreSQL stops; the next report is acknowledged (queued, and journalled) before any transaction failed.
       pgs.pause();
       const acknowledged = ['PG_J_BEFORE'];
