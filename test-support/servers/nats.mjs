@@ -91,8 +91,16 @@ ${extraConfig ?? ''}
       writeConfs(extraConfig);
       for (const n of nodes) n.proc?.kill('SIGHUP');
     },
-    /** The last lines each node wrote (for a test's failure message). */
-    logs: () => nodes.map((n) => `--- ${n.name} (${n.proc ? `pid ${n.proc.pid}` : 'not running'}) ---\n${n.log.trim().split('\n').slice(-15).join('\n')}`).join('\n'),
+    /**
+     * The last lines each node wrote (for a test's failure message), after the first lines of a crash (a Go panic's
+     * message comes before a stack longer than the tail: 2026-11-29, a node's stack with its cause cut off).
+     */
+    logs: () => nodes.map((n) => {
+      const lines = n.log.trim().split('\n');
+      const crash = lines.findIndex((l) => /^(panic|fatal error):/.test(l));
+      const head = crash >= 0 && crash < lines.length - 15 ? `${lines.slice(crash, crash + 3).join('\n')}\n...\n` : '';
+      return `--- ${n.name} (${n.proc ? `pid ${n.proc.pid}` : 'not running'}) ---\n${head}${lines.slice(-15).join('\n')}`;
+    }).join('\n'),
     killAll: async () => { await Promise.all(nodes.map(kill)); },
     startAll: async () => { await Promise.all(nodes.map(start)); },
     async stop() {
