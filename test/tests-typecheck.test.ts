@@ -2,12 +2,11 @@
 // signature changed would only fail at run time, if at all. tsconfig.tests.json checks the tests and
 // test-support against the sources, the way vitest's aliases resolve them.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TSC as tsc } from '../test-support/medkit-cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 describe('the tests type-check', () => {
   it('tsc -p tsconfig.tests.json reports no error', () => {

@@ -31,6 +31,7 @@ import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { ENTITY_FRAME_MIGRATIONS, EntityFrames, entityValuesOf, SqliteEntityFrameStore, type EntityFrameStore } from '@medkit/faults';
 import { LOGS_SERVICE } from '../logs/feature.js';
 import { FaultStream } from './http/fault-stream.js';
+import { loadedRoutes } from '@medkit/server';
 import { BlackBoxTap } from '@medkit/faults';
 import { FaultBridges } from '@medkit/faults';
 import { serveFaultManager, type FaultManagerNode } from '@medkit/faults';
@@ -207,7 +208,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         categories,
         maxUploadBytes: ctx.config.get('bulk_data.max_upload_size'),
       };
-      return async (app) => (await import('./http/routes.js')).registerFaultHttp(app, deps);
+      return loadedRoutes(() => import('./http/routes.js'), (m) => (app) => m.registerFaultHttp(app, deps));
     },
     start(ctx) {
       const s = need();

@@ -3,6 +3,7 @@
 // in-process (Fastify's inject: the whole request pipeline, no socket) with the caller's identity
 // headers, so locks and roles judge the agent's request exactly as they would judge the same REST
 // call, whatever TLS, client-certificate or bind settings the network side has.
+import { loadedRoutes } from '@medkit/server';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { MCP_KEYS } from './keys.js';
 
@@ -13,7 +14,7 @@ export function createMcpFeature(): GatewayFeature {
   return {
     name: 'mcp',
     keys: MCP_KEYS,
-    routes: (ctx: GatewayContext) => async (app) => (await import('./routes.js')).registerMcpRoute(ctx, app),
+    routes: (ctx: GatewayContext) => loadedRoutes(() => import('./routes.js'), (m) => (app) => m.registerMcpRoute(ctx, app)),
     summary: (ctx) => (ctx.config.read(MCP_KEYS, 'mcp.enabled') ? [['MCP', 'streamable HTTP at /mcp']] : []),
   };
 }

@@ -1,7 +1,7 @@
 // The watch feature: GET /x-medkit-watch (routes.ts) over one WatchHub per gateway, whose reads go through
 // the gateway's own HTTP stack (Fastify's inject), so auth, locks' visibility, aggregation and every route's
 // rules apply to a watched path exactly as to a GET of it.
-import { API_BASE, type HttpApp } from '@medkit/server';
+import { API_BASE, loadedRoutes, type HttpApp } from '@medkit/server';
 import type { GatewayFeature } from '../feature.js';
 import { WatchHub } from './watch-hub.js';
 
@@ -29,10 +29,11 @@ export function createWatchFeature(opts: { intervalMs?: number; keepaliveMs?: nu
   });
   return {
     name: 'watch',
-    routes: (ctx) => async (a) => {
-      app = a;
-      (await import('./routes.js')).registerWatchRoute(a, { hub, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000, intervalMs });
-    },
+    routes: (ctx) =>
+      loadedRoutes(() => import('./routes.js'), (m) => (a) => {
+        app = a;
+        m.registerWatchRoute(a, { hub, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000, intervalMs });
+      }),
     stop: () => hub.close(),
   };
 }
