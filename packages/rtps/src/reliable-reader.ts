@@ -129,7 +129,7 @@ export class ReliableReader {
     };
     this.writers.set(p.guid, proxy);
     // Pre-emptive ACKNACK so that the writer starts heartbeating us (packages/rtps/README.md).
-    if (proxy.reliable) this.sendAckNack(proxy, preemptBase(proxy.vendorId), [], false);
+    if (proxy.reliable) this.sendAckNack(proxy, preemptBase(proxy.vendorId, proxy.entityId), [], false);
     return proxy;
   }
 
@@ -460,7 +460,7 @@ export class ReliableReader {
     for (const p of this.writers.values()) {
       if (p.reliable && !p.heartbeatCounts.heard && now >= p.preemptAt) {
         planNextPreempt(p, now);
-        this.sendAckNack(p, preemptBase(p.vendorId), [], false);
+        this.sendAckNack(p, preemptBase(p.vendorId, p.entityId), [], false);
       }
       if (p.frags && p.frags.heldBytes > 0) p.frags.expire(now);
       if (p.repair && repairOverdue(p.repair, now)) this.repairFragments(p, now, false);
