@@ -12,6 +12,7 @@ import { ReliableWriter } from '../src/reliable-writer.js';
 import { makeSet } from '../src/sequence-number.js';
 import { freshProgress, noteHeartbeat, STUCK_AFTER_MS, stuckSince, type StreamProgress } from '../src/stuck-streams.js';
 import { VendorId } from '../src/vendor.js';
+import { preemptBase } from '../src/preempt-asks.js';
 import { CLAIM_RATE_PER_MS, credibleLimit, noEvidence, noteWritten } from '../src/writer-claims.js';
 import { readerHarness } from './support/reader-harness.js';
 
@@ -169,6 +170,14 @@ describe('counts after a re-match', () => {
         expect(h.ackNacks()).toEqual([{ base: 1, set: [1, 2] }]);
       }
     }
+  });
+
+  it("base 0 goes to Fast DDS's plain writers only: its DDS-Security built-in writers (0xff...) and other vendors get base 1", () => {
+    expect(preemptBase(VendorId.FAST_DDS, 0x000003c2)).toBe(0);
+    expect(preemptBase(VendorId.FAST_DDS, 0x00000103)).toBe(0);
+    expect(preemptBase(VendorId.FAST_DDS, 0xff0003c2)).toBe(1);
+    expect(preemptBase(VendorId.FAST_DDS, 0xff0200c2)).toBe(1);
+    expect(preemptBase(VendorId.CYCLONE_DDS, 0x000003c2)).toBe(1);
   });
 
   it("a writer hears a reader whose new proxy counts from 1 again (the count gate resynchronises)", () => {
