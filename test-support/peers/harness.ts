@@ -43,6 +43,8 @@ export interface PeerOptions {
   waitMatch?: number;
   /** Client: per-request reply timeout (default 5000). */
   timeoutMs?: number;
+  /** Client: a request that timed out is sent again under its number, this many times at most (default 0). */
+  retries?: number;
   /** Report mode: fault code (default PEER_FAULT). */
   code?: string;
   /** Report mode: source_id (default the node's FQN). */
@@ -134,6 +136,7 @@ export function peerArgs(mode: PeerMode, o: PeerOptions): string[] {
   flag('--b', o.b);
   flag('--wait-match', o.waitMatch);
   flag('--timeout-ms', o.timeoutMs);
+  flag('--retries', o.retries);
   flag('--code', o.code);
   flag('--source', o.source);
   flag('--severity', o.severity);

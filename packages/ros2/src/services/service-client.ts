@@ -2,7 +2,8 @@
  * Service client speaking both vendors' conventions (docs/ros2.md). The server is picked among the
  * matched request readers; its vendor decides the convention; each request is addressed to that
  * server's reader only (INFO_DST + reader id). The first call waits for match evidence (docs/ros2.md):
- * an ACKNACK from the server's request reader or a HEARTBEAT from its reply writer. Replies meant
+ * an ACKNACK from the server's request reader and a HEARTBEAT from its reply writer (a server that has not
+ * matched our reply reader yet would drop its answer). Replies meant
  * for other clients are ignored; every call has a deadline and an AbortSignal.
  */
 import { randomBytes } from 'node:crypto';
@@ -88,12 +89,22 @@ export class ServiceClient {
       const prefix = guid.slice(0, 24);
       for (const [wguid] of this.replyReader.matches) {
         if (!wguid.startsWith(prefix)) continue;
-        if (!this.requestWriter.heardFrom(guid) && !this.replyReader.heardFrom(wguid)) continue;
+        if (!this.requestWriter.heardFrom(guid) || !this.replyReader.heardFrom(wguid)) continue;
         out.push({ requestReader: guid, replyWriter: wguid, vendorId: reader.vendorId, vendor: vendorName(reader.vendorId), convention });
         break;
       }
     }
     return out;
+  }
+
+  /** What the first discovered server still lacks to be ready (docs/ros2.md), for the error of a wait that ran out. */
+  #whyNotReady(): string {
+    const [guid, reader] = [...this.requestWriter.matches][0];
+    if (!conventionForVendor(reader.vendorId)) return `its DDS vendor ${vendorName(reader.vendorId)} has no known request-id convention`;
+    const replyWriter = [...this.replyReader.matches.keys()].find((w) => w.startsWith(guid.slice(0, 24)));
+    if (!replyWriter) return 'its reply writer is not discovered';
+    if (!this.requestWriter.heardFrom(guid)) return 'its request reader has not acknowledged our request writer';
+    return 'its reply writer has not heartbeated our reply reader: it may not know where to answer yet';
   }
 
   /** True when some server can take a call now. */
@@ -130,7 +141,7 @@ export class ServiceClient {
     } catch (err) {
       if (rosFailure(err) === 'timeout') {
         const matched = this.requestWriter.matches.size;
-        throw new RosUnavailableError(`service ${this.service}`, matched === 0 ? 'no server discovered' : `${matched} server(s) discovered, none ready (no match evidence or unsupported vendor)`);
+        throw new RosUnavailableError(`service ${this.service}`, matched === 0 ? 'no server discovered' : `${matched} server(s) discovered, none ready (${this.#whyNotReady()})`);
       }
       throw err;
     }

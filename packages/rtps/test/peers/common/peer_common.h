@@ -77,6 +77,7 @@ struct peer_options {
   long long a, b;       /* --a A --b B: client request i (1-based) sends a = A + i - 1, b = B */
   int wait_match;       /* --wait-match N: writers wait for N matched readers before sending */
   long timeout_ms;      /* --timeout-ms T: client per-request reply timeout */
+  long retries;         /* --retries N: a client request that timed out is sent again (same number), N times at most */
   const char *code;     /* --code CODE: report mode fault code (default PEER_FAULT) */
   const char *source;   /* --source ID: report mode source_id (default: the node's FQN) */
   int severity;         /* --severity N: report mode severity (default 2) */
@@ -130,7 +131,7 @@ static void peer_usage(const char *why)
           "  [--domain N] [--node NAME] [--ns /NS] [--count K] [--period-ms P]\n"
           "  [--reliability reliable|best_effort] [--durability volatile|transient_local]\n"
           "  [--depth N (0 = keep all)] [--size BYTES] [--topic DDS_TOPIC] [--service NAME]\n"
-          "  [--duration-s S] [--a A] [--b B] [--wait-match N] [--timeout-ms T]\n"
+          "  [--duration-s S] [--a A] [--b B] [--wait-match N] [--timeout-ms T] [--retries N]\n"
           "  [--code CODE] [--source ID] [--severity N] [--event-type 0|1]   (report)\n",
           why);
   exit(2);
@@ -220,6 +221,7 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
     else if (strcmp(k, "--b") == 0) o->b = parse_long(k, v);
     else if (strcmp(k, "--wait-match") == 0) o->wait_match = (int)parse_long(k, v);
     else if (strcmp(k, "--timeout-ms") == 0) o->timeout_ms = parse_long(k, v);
+    else if (strcmp(k, "--retries") == 0) o->retries = parse_long(k, v);
     else if (strcmp(k, "--code") == 0) o->code = v;
     else if (strcmp(k, "--source") == 0) o->source = v;
     else if (strcmp(k, "--severity") == 0) o->severity = (int)parse_long(k, v);

@@ -551,6 +551,7 @@ struct client_state {
   double due;     /* when to send the next request */
   double deadline;
   long ok, failed;
+  long retried;   /* times the pending request was sent again */
   bool done;
 };
 
@@ -571,6 +572,7 @@ static void client_step(struct client_state *c, dds_entity_t req_writer, dds_ent
     } else if (c->pending != 0 && rp->hdr_seq == c->pending) {
       peer_line("response seq=%" PRId64 " %s", rp->hdr_seq, text);
       c->ok++;
+      c->retried = 0;
       c->pending = 0;
       c->due = now + (double)opt.period_ms / 1000.0;
     }
@@ -578,8 +580,16 @@ static void client_step(struct client_state *c, dds_entity_t req_writer, dds_ent
   if (n > 0) dds_return_loan(rep_reader, samples, n);
 
   if (c->pending != 0 && now > c->deadline) {
-    peer_line("timeout seq=%ld", c->pending);
-    c->failed++;
+    if (c->retried < opt.retries) {
+      /* Sent again under the same number: a server may have dropped it (see the Fast DDS peer). */
+      peer_line("retry seq=%ld", c->pending);
+      c->retried++;
+      c->next = c->pending;
+    } else {
+      peer_line("timeout seq=%ld", c->pending);
+      c->failed++;
+      c->retried = 0;
+    }
     c->pending = 0;
     c->due = now;
   }
