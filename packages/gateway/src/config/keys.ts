@@ -54,6 +54,7 @@ export const ROS_SECURITY_KEYS = guardAll('security', {
   }),
   'ros.security.keystore': str('', 'The SROS2 keystore directory (ROS_SECURITY_KEYSTORE); the enclave is `<keystore>/enclaves/<enclave>`.'),
   'ros.security.enclave': str('/', 'The enclave path inside the keystore (ROS_SECURITY_ENCLAVE_OVERRIDE), e.g. /medkit/gateway.'),
+  'ros.security.handshake_timeout_ms': int(20_000, 'A PKI-DH handshake with a peer not complete after this fails: a peer refused on the way (untrusted or expired certificate) counts as refused from then on (docs/sros2.md). [ours] No rcl counterpart; the tests shorten it to see refusals sooner.', { min: 100, max: 600_000 }),
 } satisfies Record<string, KeySpec>);
 
 export const DISCOVERY_KEYS = {

@@ -9,7 +9,7 @@ import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState, 
 import { warning } from '@medkit/kit';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
 import { typeHashHealth } from './type-hash-health.js';
-import { ROS_KEYS } from '../config/keys.js';
+import { ROS_KEYS, ROS_SECURITY_KEYS } from '../config/keys.js';
 import { RefusedSamples, type RefusedSamplesHealth } from './refused-samples.js';
 import { sampleLimitsFrom } from '../config/ros-sample-limits.js';
 import type { RosDistro } from '@medkit/ros2';
@@ -107,7 +107,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
       try {
         ros = await (opts.connect ?? RosConnection.open)({
           ...options,
-          ...(security.state === 'secured' ? { security: { enclave: security.enclave } } : {}),
+          ...(security.state === 'secured' ? { security: { enclave: security.enclave, options: { handshakeTimeoutMs: ctx.config.read(ROS_SECURITY_KEYS, 'ros.security.handshake_timeout_ms') } } } : {}),
           onProtocolViolation: (v) => ctx.log.warn({ peer: v.peer, suppressedReports: v.suppressed }, `RTPS peer ${v.peer} violates the protocol (${v.message}); its offending datagrams are ignored`),
         });
         ctx.services.provide(ROS_SERVICE, ros);

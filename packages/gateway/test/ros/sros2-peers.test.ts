@@ -50,12 +50,19 @@ const enclaveBelow = (mine: string, tag: string, domain: number, keystore = ks, 
   }
   throw new Error('no enclave name found below the gateway\'s prefix');
 };
-const securedGateway = (domain: number, name: string) =>
+/**
+ * A refused peer counts as refused only when its handshake times out (a refused message does not end a handshake:
+ * anyone can forge one with the peer's prefix). The cases that wait for that give the gateway 5 s, not the 20 s
+ * default; a handshake that times out before anything was refused is tried again, so a slow peer is not missed.
+ */
+const REFUSING_HANDSHAKE_MS = 5000;
+const securedGateway = (domain: number, name: string, handshakeTimeoutMs?: number) =>
   startRosGateway(domain, [createDataFeature()], {
     'ros.security.enabled': true,
     'ros.security.strategy': 'Enforce',
     'ros.security.keystore': ks.keystore,
     'ros.security.enclave': name,
+    ...(handshakeTimeoutMs === undefined ? {} : { 'ros.security.handshake_timeout_ms': handshakeTimeoutMs }),
   });
 const rosHealth = async () => (await http(`${g!.url}/api/v1/health`)).body;
 /** Waits until /health lists the peer with `prefix` as `status` and returns the whole body. */
@@ -113,7 +120,7 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 through the gateway with a secured
     // A stranger whose GUID sorts below the gateway's sends the handshake request, so the gateway sees (and
     // names) its certificate rather than waiting out a handshake the stranger ignores.
     const strangerDir = enclaveBelow(mine, 'stranger', OTHER_CA_DOMAIN, other);
-    g = await securedGateway(OTHER_CA_DOMAIN, '/medkit/gateway_b');
+    g = await securedGateway(OTHER_CA_DOMAIN, '/medkit/gateway_b', REFUSING_HANDSHAKE_MS);
     const stranger = await spawnPeer('fastdds', 'talker', { domain: OTHER_CA_DOMAIN, periodMs: 100, env: { PEER_SECURITY_ENCLAVE: strangerDir } });
     const prefix = stranger.guid.slice(0, 24);
     const h = await healthWithPeer(prefix, (p) => p.status === 'refused', 'the stranger refused in /health', 30_000);
@@ -135,10 +142,9 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 through the gateway with a secured
     const notAfter = new Date(new X509Certificate(readFileSync(join(dir, 'cert.pem'))).validTo).getTime();
     const talker = await spawnPeer('fastdds', 'talker', { domain: EXPIRED_DOMAIN, periodMs: 100, env: { PEER_SECURITY_ENCLAVE: dir } });
     await new Promise((r) => setTimeout(r, Math.max(0, notAfter - Date.now() + 1500)));
-    g = await securedGateway(EXPIRED_DOMAIN, '/medkit/gateway_c');
+    g = await securedGateway(EXPIRED_DOMAIN, '/medkit/gateway_c', REFUSING_HANDSHAKE_MS);
     const prefix = talker.guid.slice(0, 24);
-    // The reason shows at once (status authenticating); the peer counts as refused when the handshake times out
-    // (20 s: a refused message does not end a handshake, anyone can forge one with the peer's prefix).
+    // The reason shows at once (status authenticating); the peer counts as refused when the handshake times out.
     await healthWithPeer(prefix, (p) => /^expired: /.test(p.reason ?? ''), 'the expired certificate named in /health', 15_000);
     const h = await healthWithPeer(prefix, (p) => p.status === 'refused', 'the expired talker refused in /health');
     const entry = (h['x-medkit-ros'].security.peers as PeerEntry[]).find((p) => p.guid_prefix === prefix)!;
