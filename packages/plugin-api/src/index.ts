@@ -6,6 +6,7 @@ export * from './contract.js';
 export * from './ros-access.js';
 export * from './host-access.js';
 export * from './deadline.js';
+export * from './map-limited.js';
 export * from './failures.js';
 export * from './fault-points.js';
 export * from './text.js';

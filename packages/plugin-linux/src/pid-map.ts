@@ -4,14 +4,17 @@
 // robot or simulation on the same host has nodes of the same names and must not lend its processes. The command-line map is cached for `pid_cache_ttl_seconds`, refreshed on each
 // introspection and lazily on lookup when expired; one scan reads at most `max_processes` command lines.
 import { join } from 'node:path';
-import { effectiveFqn, type App } from '@medkit/plugin-api';
+import { effectiveFqn, mapLimited, type App } from '@medkit/plugin-api';
 import { listPids, readBounded, readText } from './proc-files.js';
 import { parseCmdline, parseStat } from './proc-parse.js';
 import { nodeFqnsFromArgs } from './ros-cmdline.js';
 import type { IntrospectionSettings } from './settings.js';
 
-/** Command lines read at once during a scan. */
-const SCAN_CONCURRENCY = 8;
+/**
+ * Files read at once during a scan. Each read is several thread-pool round trips (open, read to EOF, close), each
+ * waiting for a turn of the event loop: on a loaded gateway the turns, not /proc, are the cost, so more in flight.
+ */
+const SCAN_CONCURRENCY = 16;
 
 export interface ProcessMatch {
   pid: number;
@@ -105,21 +108,17 @@ export class PidMap {
     this.truncated = truncated;
     const claims = new Map<string, number[]>();
     const argDomains = new Map<number, number[]>();
-    for (let i = 0; i < pids.length; i += SCAN_CONCURRENCY) {
-      await Promise.all(
-        pids.slice(i, i + SCAN_CONCURRENCY).map(async (pid) => {
-          let args: string[];
-          try {
-            args = parseCmdline((await readBounded(join(procDir, String(pid), 'cmdline'), maxCmdlineBytes)).data);
-          } catch {
-            return; // gone, or not ours to read
-          }
-          const fqns = nodeFqnsFromArgs(args);
-          for (const fqn of fqns) claims.set(fqn, [...(claims.get(fqn) ?? []), pid]);
-          if (fqns.length > 0) argDomains.set(pid, domainsFromArgs(args));
-        }),
-      );
-    }
+    await mapLimited(pids, SCAN_CONCURRENCY, async (pid) => {
+      let args: string[];
+      try {
+        args = parseCmdline((await readBounded(join(procDir, String(pid), 'cmdline'), maxCmdlineBytes)).data);
+      } catch {
+        return; // gone, or not ours to read
+      }
+      const fqns = nodeFqnsFromArgs(args);
+      for (const fqn of fqns) claims.set(fqn, [...(claims.get(fqn) ?? []), pid]);
+      if (fqns.length > 0) argDomains.set(pid, domainsFromArgs(args));
+    });
     const domains = await this.domainsOf(new Set([...claims.values()].flat()), argDomains);
     const byFqn = new Map<string, { pid: number; domain: 'same' | 'unknown' }>();
     let otherDomain = 0;
@@ -139,22 +138,17 @@ export class PidMap {
   private async domainsOf(pids: Set<number>, argDomains: Map<number, number[]>): Promise<Map<number, 'same' | 'other' | 'unknown'>> {
     const ours = this.domain();
     const out = new Map<number, 'same' | 'other' | 'unknown'>();
-    const list = [...pids];
-    for (let i = 0; i < list.length; i += SCAN_CONCURRENCY) {
-      await Promise.all(
-        list.slice(i, i + SCAN_CONCURRENCY).map(async (pid) => {
-          if (ours === undefined) return out.set(pid, 'unknown');
-          if (argDomains.get(pid)?.includes(ours)) return out.set(pid, 'same');
-          let d: number | undefined;
-          try {
-            d = rosDomainFromEnviron((await readBounded(join(this.settings.procDir, String(pid), 'environ'), MAX_ENVIRON_BYTES)).data);
-          } catch {
-            return out.set(pid, 'unknown'); // not ours to read
-          }
-          return out.set(pid, d === undefined ? 'unknown' : d === ours ? 'same' : 'other');
-        }),
-      );
-    }
+    await mapLimited([...pids], SCAN_CONCURRENCY, async (pid) => {
+      if (ours === undefined) return out.set(pid, 'unknown');
+      if (argDomains.get(pid)?.includes(ours)) return out.set(pid, 'same');
+      let d: number | undefined;
+      try {
+        d = rosDomainFromEnviron((await readBounded(join(this.settings.procDir, String(pid), 'environ'), MAX_ENVIRON_BYTES)).data);
+      } catch {
+        return out.set(pid, 'unknown'); // not ours to read
+      }
+      return out.set(pid, d === undefined ? 'unknown' : d === ours ? 'same' : 'other');
+    });
     return out;
   }
 
@@ -163,17 +157,19 @@ export class PidMap {
    * started last is the node; the later start time wins, then the higher pid.
    */
   private async newest(pids: number[]): Promise<number> {
+    const starts = await mapLimited(pids.slice(0, 16), SCAN_CONCURRENCY, async (pid) => {
+      try {
+        return parseStat(await readText(join(this.settings.procDir, String(pid), 'stat'), 4096)).startTime;
+      } catch {
+        return -1; // gone: never the newest
+      }
+    });
     let best = pids[0];
     let bestStart = -1;
-    for (const pid of pids.slice(0, 16)) {
-      let start = -1;
-      try {
-        start = parseStat(await readText(join(this.settings.procDir, String(pid), 'stat'), 4096)).startTime;
-      } catch {
-        continue;
-      }
-      if (start > bestStart || (start === bestStart && pid > best)) [best, bestStart] = [pid, start];
-    }
+    starts.forEach((start, i) => {
+      const pid = pids[i];
+      if (start >= 0 && (start > bestStart || (start === bestStart && pid > best))) [best, bestStart] = [pid, start];
+    });
     return best;
   }
 }

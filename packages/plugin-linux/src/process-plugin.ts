@@ -2,14 +2,14 @@
 // something about that process, and serve it as introspection metadata, as the vendor route
 // `{apps|components}/{id}/x-medkit-<name>` (a Component aggregates its Apps, deduplicated, skipping the
 // ones that cannot be resolved) and as a cyclic-subscription sampler of the same name.
-import { type App, type IntrospectionInput, type IntrospectionResult, type MedkitPlugin, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, PluginError, type PluginModule, type PluginRequest, type PluginResponse, type PluginRoute } from '@medkit/plugin-api';
+import { type App, type IntrospectionInput, type IntrospectionResult, mapLimited, type MedkitPlugin, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, PluginError, type PluginModule, PluginTimeoutError, type PluginRequest, type PluginResponse, type PluginRoute, withDeadline } from '@medkit/plugin-api';
 import type { ProcessIdHints } from './pid-map.js';
 import { pidLookupFailed } from './errors.js';
 import { PidMap, type ProcessMatch } from './pid-map.js';
 import { INTROSPECTION_KEYS, readIntrospectionSettings, type IntrospectionSettings } from './settings.js';
 
-/** Apps read at once during introspection. */
-const INTROSPECT_CONCURRENCY = 8;
+/** Apps read at once during introspection (a pool: see SCAN_CONCURRENCY in pid-map.ts). */
+const INTROSPECT_CONCURRENCY = 16;
 
 /** How one plugin reads a process and groups its results on a Component. */
 export interface ProcessProbe<T extends object> {
@@ -24,6 +24,10 @@ export abstract class ProcessIntrospectionPlugin<T extends object> implements Me
   protected pids!: PidMap;
   protected ctx?: PluginContext;
   private probe!: ProcessProbe<T>;
+  /** Each App's last reading, kept for a pass that runs out of its budget before reaching it. */
+  private readonly lastRead = new Map<string, unknown>();
+  /** The reads of the pass under way, still running when a pass answered at its budget. */
+  private reading?: Promise<void>;
 
   constructor(
     private readonly pluginName: string,
@@ -55,23 +59,42 @@ export abstract class ProcessIntrospectionPlugin<T extends object> implements Me
     ctx.registerSampler(this.capability, (entityId) => this.view(entityId));
   }
 
-  /** Metadata per App id (introspection creates no entities, docs/introspection.md). */
+  /**
+   * Metadata per App id (introspection creates no entities, docs/introspection.md). A pass answers within
+   * `introspect_budget_ms` with what it has read: on a loaded host the many small /proc reads can outlast the
+   * gateway's deadline, which would drop every App's metadata and mark the plugin failed. An App not reached in
+   * time keeps its last reading; the reads go on and serve the next pass, which does not start a second set.
+   */
   async introspect(input: IntrospectionInput): Promise<IntrospectionResult> {
-    await this.pids.refresh();
-    const metadata: Record<string, unknown> = {};
     const apps = input.apps;
-    for (let i = 0; i < apps.length; i += INTROSPECT_CONCURRENCY) {
-      await Promise.all(
-        apps.slice(i, i + INTROSPECT_CONCURRENCY).map(async (app) => {
-          try {
-            metadata[app.id] = await this.appView(app);
-          } catch {
-            // Not mapped to a process, or not readable now: no metadata this pass.
-          }
-        }),
-      );
+    if (!this.reading) {
+      const reading = this.readAll(apps).finally(() => (this.reading = undefined));
+      // A pass that answered at its budget no longer awaits it: a failure shows in the next pass, which reads again.
+      reading.catch(() => undefined);
+      this.reading = reading;
     }
+    const reading = this.reading;
+    // Past the budget the pass answers with what it has; any other failure of the reads is the pass's.
+    await withDeadline(this.pluginName, 'introspect pass', this.settings.introspectBudgetMs, () => reading).catch((e: unknown) => {
+      if (!(e instanceof PluginTimeoutError)) throw e;
+    });
+    const metadata: Record<string, unknown> = {};
+    const ids = new Set(apps.map((a) => a.id));
+    for (const id of this.lastRead.keys()) if (!ids.has(id)) this.lastRead.delete(id);
+    for (const [id, reading] of this.lastRead) metadata[id] = reading;
     return { metadata };
+  }
+
+  /** Reads every App once; an App without a readable process loses its last reading. */
+  private async readAll(apps: readonly App[]): Promise<void> {
+    await this.pids.refresh();
+    await mapLimited(apps, INTROSPECT_CONCURRENCY, async (app) => {
+      try {
+        this.lastRead.set(app.id, await this.appView(app));
+      } catch {
+        this.lastRead.delete(app.id); // not mapped to a process, or not readable now
+      }
+    });
   }
 
   getRoutes(): PluginRoute[] {

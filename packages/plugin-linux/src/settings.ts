@@ -14,6 +14,11 @@ export interface IntrospectionSettings {
   maxProcesses: number;
   /** Bytes of one command line read (`max_cmdline_bytes`, default 4096). */
   maxCmdlineBytes: number;
+  /**
+   * How long one introspection pass reads before it answers with what it has (`introspect_budget_ms`, default
+   * 2500: half the gateway's default deadline of a plugin call, docs/introspection.md).
+   */
+  introspectBudgetMs: number;
 }
 
 /** A number setting clamped to [min, max]; the default when absent or not a finite number. */
@@ -29,7 +34,7 @@ export function stringSetting(config: PluginConfig, key: string, fallback: strin
 }
 
 /** The keys readIntrospectionSettings reads, shared by the three plugins (each declares its own on top). */
-export const INTROSPECTION_KEYS = ['proc_root', 'pid_cache_ttl_seconds', 'max_processes', 'max_cmdline_bytes'] as const;
+export const INTROSPECTION_KEYS = ['proc_root', 'pid_cache_ttl_seconds', 'max_processes', 'max_cmdline_bytes', 'introspect_budget_ms'] as const;
 
 export function readIntrospectionSettings(config: PluginConfig): IntrospectionSettings {
   const procRoot = stringSetting(config, 'proc_root', '/');
@@ -39,5 +44,6 @@ export function readIntrospectionSettings(config: PluginConfig): IntrospectionSe
     pidCacheTtlMs: numberSetting(config, 'pid_cache_ttl_seconds', 10, 0, 3600) * 1000,
     maxProcesses: Math.trunc(numberSetting(config, 'max_processes', 4096, 1, 1_000_000)),
     maxCmdlineBytes: Math.trunc(numberSetting(config, 'max_cmdline_bytes', 4096, 64, 1 << 20)),
+    introspectBudgetMs: Math.trunc(numberSetting(config, 'introspect_budget_ms', 2500, 50, 600_000)),
   };
 }

@@ -1,8 +1,9 @@
 // The Linux introspection plugins against fixture proc_root trees (docs/introspection.md): parsers, the
 // command-line → node map (with its bounds and hostile contents), the process-id hint seam, CPU percentage
 // from two samples, cgroup v2 container detection, and systemctl with a deadline and bounded output.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, constants, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFqnsFromArgs } from '../src/ros-cmdline.js';
 import { parseStat, parseStatus } from '../src/proc-parse.js';
@@ -12,6 +13,8 @@ import { CpuTracker } from '../src/cpu-tracker.js';
 import { ProcessReader } from '../src/process-info.js';
 import { containerOfCgroup, parseCpuMax } from '../src/container-plugin.js';
 import { SystemdPlugin, unitOfCgroup } from '../src/systemd-plugin.js';
+import { procfsModule } from '../src/procfs-plugin.js';
+import { FILE_READ_DEADLINE_MS, ProcReadTimeoutError, readBounded } from '../src/proc-files.js';
 import type { PluginContext } from '@medkit/plugin-api';
 import { ProcessIdHints } from '@medkit/gateway';
 import { readPluginSettings } from '@medkit/gateway';
@@ -168,6 +171,83 @@ describe('process readings', () => {
     const reader = new ProcessReader(readIntrospectionSettings({ proc_root: proc.root }), new CpuTracker(() => 100), () => 100);
     await expect(reader.read(6)).rejects.toMatchObject({ code: 'x-medkit-pid-lookup-failed', status: 404 });
     await expect(reader.read(5)).rejects.toMatchObject({ code: 'x-medkit-proc-read-failed', status: 503 });
+  });
+});
+
+describe('an introspection pass on a slow /proc', () => {
+  let proc: FixtureProc;
+  let release: (() => void) | undefined;
+  afterEach(() => {
+    release?.();
+    proc?.remove();
+  });
+
+  /** Makes /proc/<pid>/status a named pipe: opening it blocks (like a read held by the target's mmap lock) until released. */
+  function blockStatus(pid: number): () => void {
+    const path = join(proc.root, 'proc', String(pid), 'status');
+    rmSync(path);
+    execFileSync('mkfifo', [path]);
+    // Opening the write end lets the blocked open return; closing it gives the reader EOF.
+    return () => closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  }
+
+  it('answers within introspect_budget_ms; an App not read in time keeps its last reading, and the reads go on', async () => {
+    proc = new FixtureProc();
+    proc.add({ pid: 610, cmdline: ['a', '__node:=a'], threads: 3 });
+    proc.add({ pid: 611, cmdline: ['b', '__node:=b'], threads: 5 });
+    const plugin = procfsModule().createPlugin() as unknown as { configure(c: object): Promise<void>; introspect(i: object): Promise<{ metadata?: Record<string, { threads?: number }> }> };
+    await plugin.configure({ proc_root: proc.root, introspect_budget_ms: 300, pid_cache_ttl_seconds: 0 });
+    const input = { areas: [], components: [], apps: [app('a', 'a'), app('b', 'b')], functions: [] };
+    const first = await plugin.introspect(input);
+    expect(first.metadata?.a?.threads).toBe(3);
+    expect(first.metadata?.b?.threads).toBe(5);
+
+    proc.set({ pid: 610, cmdline: ['a', '__node:=a'], threads: 4 });
+    proc.set({ pid: 611, cmdline: ['b', '__node:=b'], threads: 6 });
+    release = blockStatus(611);
+    // The pass answers although b's read hangs until released (it would otherwise hold the pass, and the gateway
+    // would drop every App's metadata at its deadline): a is fresh, b is its reading of the first pass.
+    const second = await plugin.introspect(input);
+    expect(second.metadata?.a?.threads).toBe(4);
+    expect(second.metadata?.b?.threads).toBe(5);
+    // Past the file read deadline b's process counts as unreadable now (no metadata), as it would if it failed.
+    await vi.waitFor(async () => expect((await plugin.introspect(input)).metadata?.b).toBeUndefined(), { timeout: 3 * FILE_READ_DEADLINE_MS });
+    expect((await plugin.introspect(input)).metadata?.a?.threads).toBe(4);
+
+    // The blocked read ends and the process's status is readable again: the next passes read b afresh.
+    release();
+    release = undefined;
+    rmSync(join(proc.root, 'proc/611/status'));
+    proc.set({ pid: 611, cmdline: ['b', '__node:=b'], threads: 7 });
+    await vi.waitFor(async () => expect((await plugin.introspect(input)).metadata?.b?.threads).toBe(7), { timeout: 5000 });
+  });
+
+  it('takes introspect_budget_ms only as a number of ms within 50..600000, else clamps it or keeps 2500', () => {
+    const budget = (v: unknown) => readIntrospectionSettings({ introspect_budget_ms: v }).introspectBudgetMs;
+    expect(budget(undefined)).toBe(2500);
+    expect(budget(1e300)).toBe(600_000);
+    expect(budget(Number.POSITIVE_INFINITY)).toBe(2500);
+    expect(budget(-5)).toBe(50);
+    expect(budget('9'.repeat(400))).toBe(2500); // no finite number
+    expect(budget('abc')).toBe(2500);
+    expect(budget({ ms: 1 })).toBe(2500);
+    expect(budget(300.7)).toBe(300);
+  });
+
+  it('fails a file read past its deadline, and fails the same file at once until that read has ended', async () => {
+    proc = new FixtureProc();
+    proc.add({ pid: 620 });
+    release = blockStatus(620);
+    const path = join(proc.root, 'proc/620/status');
+    await expect(readBounded(path, 1024)).rejects.toBeInstanceOf(ProcReadTimeoutError);
+    // Not a second blocked open (each would hold a thread of the pool for good): refused at once.
+    await expect(readBounded(path, 1024)).rejects.toThrow(/earlier read has not ended/);
+    // The read ends when the pipe gets a writer; the file is a plain one again from then on (a pipe would block anew).
+    release();
+    release = undefined;
+    rmSync(path);
+    writeFileSync(path, 'Name:\tnode\n');
+    await vi.waitFor(async () => expect((await readBounded(path, 1024)).data.toString()).toBe('Name:\tnode\n'));
   });
 });
 

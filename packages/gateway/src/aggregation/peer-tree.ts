@@ -7,7 +7,7 @@ import { emptySnapshot, SNAPSHOT_KEY } from '../entities/model.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/collections.js';
 import { entityFromWire } from './from-wire.js';
 import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
-import { mapLimited } from '../map-limited.js';
+import { mapLimited } from '@medkit/plugin-api';
 
 /** Safety limits of docs/aggregation.md. */
 const MAX_ITEMS_PER_COLLECTION = 1000;

@@ -13,7 +13,7 @@ import type { FaultsService } from '../faults/gateway/service.js';
 import type { ServedEntity } from '../entities/provider-chain.js';
 import type { ServedData } from '../data/providers.js';
 import type { ServedFaults } from '../faults/gateway/providers.js';
-import { mapLimited } from '../map-limited.js';
+import { mapLimited } from '@medkit/plugin-api';
 
 /** What the answers are computed from; absent services answer "not available". */
 export interface ServiceInterfaceSources {
