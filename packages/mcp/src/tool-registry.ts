@@ -38,14 +38,29 @@ function referenceNote(decl: ToolDeclaration, ref: ReferenceName): string {
   return `the reference server's name for ${servedNames(decl.name).join(' / ')}${implied}`;
 }
 
-/** Registers every tool of the catalog on `server`; `pageSize` tools per tools/list page. */
-export function registerTools(server: McpServer, client: MedkitClient, limits: ExecutorLimits, pageSize: number): void {
-  const served = new Map<string, Served>();
+/** One served name of a declaration, with what depends on the catalog alone. */
+interface StaticTool {
+  name: string;
+  decl: ToolDeclaration;
+  ref?: ReferenceName;
+  input: z.ZodObject;
+  published: z.ZodObject;
+  output: z.ZodObject;
+  listed: Tool;
+}
+
+let staticTools: StaticTool[] | undefined;
+/**
+ * The catalog's names with their schemas, built once per process: the HTTP transport builds a server per request
+ * (stateless streamable HTTP), and converting the schemas to JSON Schema took most of its 80–150 ms of CPU. Zod
+ * schemas are immutable and the listed tools are only read, so every server shares them.
+ */
+function catalogTools(): StaticTool[] {
+  if (staticTools) return staticTools;
+  const tools: StaticTool[] = [];
   for (const decl of CATALOG) {
     const output = outputSchema(decl.output);
     const annotations = { title: decl.title, readOnlyHint: !decl.mutating, destructiveHint: decl.mutating, openWorldHint: true };
-    // All names of a declaration share its callback and output schema; input schemas are built once per name pair.
-    const run = (args: Record<string, unknown>) => execute(decl, args, client, limits);
     const outputJson = jsonSchema(output, 'output');
     for (const ref of [undefined, ...(decl.referenceNames ?? [])]) {
       const input = checkedInput(decl, ref);
@@ -54,11 +69,30 @@ export function registerTools(server: McpServer, client: MedkitClient, limits: E
       const description = ref ? `${decl.description} (${referenceNote(decl, ref)})` : decl.description;
       const schemas = { inputSchema: jsonSchema(published, 'input'), outputSchema: outputJson };
       for (const name of servedNames(ref?.name ?? decl.name)) {
-        const registered = server.registerTool(name, { title: decl.title, description, inputSchema: published, outputSchema: output, annotations }, (args: unknown) => run(args as Record<string, unknown>));
-        const listed: Tool = { name, title: decl.title, description, ...schemas, annotations };
-        served.set(name, { decl, ref, registered, run, input, output, listed });
+        tools.push({ name, decl, ref, input, published, output, listed: { name, title: decl.title, description, ...schemas, annotations } });
       }
     }
+  }
+  staticTools = tools;
+  return tools;
+}
+
+/** Registers every tool of the catalog on `server`; `pageSize` tools per tools/list page. */
+export function registerTools(server: McpServer, client: MedkitClient, limits: ExecutorLimits, pageSize: number): void {
+  const served = new Map<string, Served>();
+  // All names of a declaration share its callback.
+  const runs = new Map<ToolDeclaration, Served['run']>();
+  for (const t of catalogTools()) {
+    let run = runs.get(t.decl);
+    if (!run) {
+      const decl = t.decl;
+      run = (args: Record<string, unknown>) => execute(decl, args, client, limits);
+      runs.set(decl, run);
+    }
+    const { title, description, annotations } = t.listed;
+    const call = run;
+    const registered = server.registerTool(t.name, { title, description, inputSchema: t.published, outputSchema: t.output, annotations }, (args: unknown) => call(args as Record<string, unknown>));
+    served.set(t.name, { decl: t.decl, ref: t.ref, registered, run, input: t.input, output: t.output, listed: t.listed });
   }
   const all = [...served.values()].map((s) => s.listed);
 
