@@ -18,7 +18,8 @@
 // Files a module finds next to itself (`new URL('../x', import.meta.url)`: the gateway's package.json, its
 // security profiles, the web UI, ROS interface definitions) are copied under bundle/assets/<package>/ and
 // the URL rewritten to point there, so the bundle does not depend on where the workspace's dist/ folders are.
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDirLock } from './dir-lock.mjs';
@@ -57,12 +58,31 @@ const IMPORT_STATEMENT = /import\s*([A-Za-z_$][\w$]*)?\s*,?\s*(?:\{([^}]*)\})?\s
 /**
  * The REQUIRED_CJS packages that are not inlined into vendor.cjs: the SQLite driver (a native addon), the packages
  * that read files next to their own source through `__dirname` (@fastify/swagger-ui's static folder and logo,
- * @fastify/swagger's package.json), and what those require too (@fastify/static, yaml): one copy of each, not one
- * in vendor.cjs and another from node_modules.
+ * @fastify/swagger's package.json), and what only those require (@fastify/static): one copy of each, not one in
+ * vendor.cjs and another from node_modules.
  */
-export const NOT_VENDORED = ['better-sqlite3', '@fastify/static', '@fastify/swagger', '@fastify/swagger-ui', 'yaml'];
+export const NOT_VENDORED = ['better-sqlite3', '@fastify/static', '@fastify/swagger', '@fastify/swagger-ui'];
+/**
+ * Vendored packages that NOT_VENDORED ones require too. yaml is vendored because every gateway parses its
+ * configuration with it at start (from node_modules: 189 files resolved and compiled one by one; 60 ms less start-up
+ * CPU in vendor.cjs, docs/benchmarks.md, "Fifth round"); @fastify/swagger and swagger-ui require it when the routes are
+ * built. vendor-load.cjs puts the vendored copy in require's cache where node_modules' copy is found from the bundle
+ * (same version only), so the process still holds one copy.
+ */
+export const SHARED_FROM_VENDOR = ['yaml'];
 const vendored = (id) => !id.startsWith('node:') && !NOT_VENDORED.some((n) => matches(id, n));
 export const VENDOR_FILE = 'vendor.cjs';
+/**
+ * What the chunks require to get vendor.cjs: scripts/vendor-load.cjs, which compiles it with a V8 code cache (740
+ * against 830 ms CPU to a gateway's first /health on Node.js 20; docs/benchmarks.md, "Fifth round").
+ */
+export const VENDOR_LOADER = 'vendor-load.cjs';
+const VENDOR_LOADER_SOURCE = join(ROOT, 'scripts', VENDOR_LOADER);
+/**
+ * Where vendor-load.cjs keeps its cache in a checkout: made empty with the bundle (the loader writes there only when
+ * it exists) and replaced with it. scripts/package.mjs leaves it out, so an installed tree is never written to.
+ */
+export const CODE_CACHE_DIR = '.code-cache';
 const VENDOR = '__medkitVendor';
 
 /**
@@ -86,7 +106,7 @@ export function requireCommonJs(code, vendorIds = new Set()) {
     return `const ${def ?? binding}=${req};`;
   });
   if (!changed) return code;
-  const vendor = fromVendor ? `const ${VENDOR}=${REQUIRE}(${JSON.stringify(`./${VENDOR_FILE}`)});` : '';
+  const vendor = fromVendor ? `const ${VENDOR}=${REQUIRE}(${JSON.stringify(`./${VENDOR_LOADER}`)});` : '';
   return `import{createRequire as __medkitCreateRequire}from"node:module";const ${REQUIRE}=__medkitCreateRequire(import.meta.url);${vendor}${out}`;
 }
 
@@ -96,9 +116,16 @@ export function requireCommonJs(code, vendorIds = new Set()) {
  * (about 300 files) load without a path lookup, a stat and a package.json read per file: about 0.13 s less
  * start-up CPU on Node.js 20 (docs/benchmarks.md, "Start-up (issue 69)").
  */
-export function vendorEntry(ids) {
+export function vendorEntry(ids, shared = {}) {
   const cases = [...ids].sort().map((id) => `case ${JSON.stringify(id)}:return require(${JSON.stringify(id)});`);
-  return `module.exports=function(id){switch(id){${cases.join('')}default:throw new Error("vendor.cjs holds no "+id)}};`;
+  return `module.exports=function(id){switch(id){${cases.join('')}default:throw new Error("vendor.cjs holds no "+id)}};module.exports.shared=${JSON.stringify(shared)};`;
+}
+
+/** SHARED_FROM_VENDOR's packages among `ids`, each with the version vendored (what the workspace resolves). */
+function sharedFromVendor(ids) {
+  const resolveFrom = createRequire(join(PACKAGES, 'server/package.json'));
+  const versionOf = (id) => JSON.parse(readFileSync(resolveFrom.resolve(`${id}/package.json`), 'utf8')).version;
+  return Object.fromEntries(SHARED_FROM_VENDOR.filter((id) => ids.has(id)).map((id) => [id, versionOf(id)]));
 }
 
 async function bundleVendor(rolldown, ids, file) {
@@ -109,7 +136,7 @@ async function bundleVendor(rolldown, ids, file) {
     // Optional packages a vendored one requires inside try/catch (pino-pretty) stay unresolved requires.
     external: (id) => id.startsWith('node:') || !vendored(id),
     onLog: (level, log, handle) => (log.code === 'UNRESOLVED_IMPORT' ? undefined : handle(level, log)),
-    plugins: [{ name: 'medkit-vendor-entry', resolveId: (id) => (id === ENTRY ? id : null), load: (id) => (id === ENTRY ? vendorEntry(ids) : null) }],
+    plugins: [{ name: 'medkit-vendor-entry', resolveId: (id) => (id === ENTRY ? id : null), load: (id) => (id === ENTRY ? vendorEntry(ids, sharedFromVendor(ids)) : null) }],
   });
   await build.write({ file, format: 'cjs', comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
   await build.close();
@@ -156,11 +183,11 @@ function newest(path) {
   return m;
 }
 
-/** Whether the bundle is older than anything it is built from: every package's dist/ and assets, this script, the lockfile. */
+/** Whether the bundle is older than anything it is built from: every package's dist/ and assets, this script and vendor-load.cjs, the lockfile. */
 function upToDate() {
   if (!existsSync(STAMP)) return false;
   const built = statSync(STAMP).mtimeMs;
-  const inputs = [fileURLToPath(import.meta.url), join(ROOT, 'package-lock.json')];
+  const inputs = [fileURLToPath(import.meta.url), VENDOR_LOADER_SOURCE, join(ROOT, 'package-lock.json')];
   for (const pkg of readdirSync(PACKAGES)) {
     for (const part of ['dist', 'config', 'interfaces', 'package.json']) inputs.push(join(PACKAGES, pkg, part));
   }
@@ -202,7 +229,13 @@ export async function bundle() {
   // ASCII only (one non-Latin-1 character makes V8 hold a chunk's whole source as two bytes per character).
   await build.write({ dir: next, format: 'esm', sourcemap: true, chunkFileNames: chunkName, comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
   await build.close();
-  if (vendorIds.size > 0) await bundleVendor(rolldown, vendorIds, join(next, VENDOR_FILE));
+  if (vendorIds.size > 0) {
+    await bundleVendor(rolldown, vendorIds, join(next, VENDOR_FILE));
+    cpSync(VENDOR_LOADER_SOURCE, join(next, VENDOR_LOADER));
+    // 0755 whatever the umask: vendor-load.cjs does not use a directory a group may write to.
+    mkdirSync(join(next, CODE_CACHE_DIR));
+    chmodSync(join(next, CODE_CACHE_DIR), 0o755);
+  }
   for (const source of assets) {
     const dest = join(next, 'assets', relative(PACKAGES, source));
     mkdirSync(dirname(dest), { recursive: true });

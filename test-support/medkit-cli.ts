@@ -35,8 +35,8 @@ export interface MedkitProcess {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves with the first stdout match, rejects when the process exits first or the deadline passes. */
-  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the first match in stdout (or `stream`), rejects when the process exits first or the deadline passes. */
+  waitFor(re: RegExp, timeoutMs?: number, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
 }
 
@@ -56,10 +56,11 @@ export function runMedkit(args: string[], env: NodeJS.ProcessEnv = {}): MedkitPr
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitFor(re, timeoutMs = 45_000) {
+    waitFor(re, timeoutMs = 45_000, stream = 'stdout') {
+      const text = () => (stream === 'stdout' ? out : err);
       return new Promise((resolve, reject) => {
         const timer = setInterval(() => {
-          const m = out.match(re);
+          const m = text().match(re);
           if (m) {
             clearInterval(timer);
             clearTimeout(deadline);
@@ -71,7 +72,7 @@ export function runMedkit(args: string[], env: NodeJS.ProcessEnv = {}): MedkitPr
           reject(new Error(`timed out waiting for ${re}; stdout: ${out}; stderr: ${err}`));
         }, timeoutMs);
         exited.then((code) => {
-          if (out.match(re)) return;
+          if (text().match(re)) return;
           clearInterval(timer);
           clearTimeout(deadline);
           reject(new Error(`medkit exited (${code}) before ${re}; stdout: ${out}; stderr: ${err}`));

@@ -56,14 +56,14 @@ describe('CommonJS packages in the bundle', () => {
     expect(out).toContain('const pino=__medkitVendor("pino");');
     expect(out).toContain('const Db=__medkitRequire("better-sqlite3");');
     expect(out).toContain('import{API_BASE}from"@medkit/sovd";');
-    expect(out.startsWith('import{createRequire as __medkitCreateRequire}from"node:module";const __medkitRequire=__medkitCreateRequire(import.meta.url);const __medkitVendor=__medkitRequire("./vendor.cjs");')).toBe(true);
+    expect(out.startsWith('import{createRequire as __medkitCreateRequire}from"node:module";const __medkitRequire=__medkitCreateRequire(import.meta.url);const __medkitVendor=__medkitRequire("./vendor-load.cjs");')).toBe(true);
     expect([...ids].sort()).toEqual(['ajv', 'fastify', 'pino']);
     expect(requireCommonJs('import{API_BASE}from"@medkit/sovd";')).toBe('import{API_BASE}from"@medkit/sovd";');
-    expect(requireCommonJs('import Db from"better-sqlite3";')).not.toContain('vendor.cjs');
+    expect(requireCommonJs('import Db from"better-sqlite3";')).not.toContain('vendor');
     // Node.js's modules too (no ES facade reading every export), never from vendor.cjs.
     const builtins = requireCommonJs('import{createServer as c}from"node:http";import fs,{readFileSync}from"node:fs";', ids);
     expect(builtins).toContain('const {createServer:c}=__medkitRequire("node:http");const fs=__medkitRequire("node:fs"),{readFileSync}=fs;');
-    expect(builtins).not.toContain('vendor.cjs');
+    expect(builtins).not.toContain('vendor');
   });
 
   it('vendor.cjs requires a package only when asked for it', () => {
@@ -75,6 +75,11 @@ describe('CommonJS packages in the bundle', () => {
     expect(m.exports('yaml')).toEqual({ id: 'yaml' });
     expect(required).toEqual(['yaml']);
     expect(() => m.exports('pino')).toThrow(/no pino/);
+    // What vendor-load.cjs shares with packages loaded from node_modules.
+    const shared = { yaml: '2.9.1' };
+    const withShared = { exports: undefined as unknown as { shared: unknown } };
+    new Function('module', 'require', vendorEntry(new Set(['yaml']), shared))(withShared, () => ({}));
+    expect(withShared.exports.shared).toEqual(shared);
   });
 });
 
@@ -95,7 +100,7 @@ describe('the bundled command', () => {
 
   it('is what bin/medkit.js runs, with its assets', () => {
     expect(readFileSync(MEDKIT_BIN, 'utf8')).toMatch(/from '\.\.\/bundle\/main\.js'/);
-    for (const f of ['main.js', 'vendor.cjs', 'assets/gateway/package.json', 'assets/gateway/config/secure.yaml', 'assets/web/dist/index.html']) expect(existsSync(join(BUNDLE_DIR, f)), f).toBe(true);
+    for (const f of ['main.js', 'vendor.cjs', 'vendor-load.cjs', '.code-cache', 'assets/gateway/package.json', 'assets/gateway/config/secure.yaml', 'assets/web/dist/index.html']) expect(existsSync(join(BUNDLE_DIR, f)), f).toBe(true);
     const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/gateway/package.json'), 'utf8')) as { version: string }).version;
     expect(execFileSync(process.execPath, [MEDKIT_BIN, '--version'], { encoding: 'utf8' }).split('\n')[0]).toBe(`medkit ${version}`);
   });
@@ -121,6 +126,10 @@ describe('the bundled command', () => {
       expect(ui.status).toBe(200);
       expect(await ui.text()).toContain('<title>medkit');
       expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+      // The API description as YAML: @fastify/swagger's yaml is the copy vendored in vendor.cjs (SHARED_FROM_VENDOR).
+      const yaml = await fetch(`${base}/api/v1/swagger-ui/yaml`);
+      expect(yaml.status).toBe(200);
+      expect(await yaml.text()).toMatch(/^openapi: 3\.\d+\.\d+\ninfo:\n {2}title: medkit/);
     });
   });
 

@@ -99,7 +99,7 @@ describeAsRoot('the Debian package (dpkg -i in a Debian 11 chroot)', () =>
       }
       for (const u of units) {
         const text = readFileSync(inRoot(u), 'utf8');
-        for (const line of ['User=medkit', 'StateDirectory=medkit', 'ProtectSystem=strict', 'NoNewPrivileges=yes', 'CapabilityBoundingSet=\n', 'Restart=on-failure', 'Type=exec', 'ExecStart=/usr/bin/medkit ']) expect(text, `${u}: ${line}`).toContain(line);
+        for (const line of ['User=medkit', 'StateDirectory=medkit', 'CacheDirectory=medkit', 'ProtectSystem=strict', 'NoNewPrivileges=yes', 'CapabilityBoundingSet=\n', 'Restart=on-failure', 'Type=exec', 'ExecStart=/usr/bin/medkit ']) expect(text, `${u}: ${line}`).toContain(line);
       }
     });
 

@@ -54,9 +54,11 @@ describe('the npm tarballs', () => {
     expect(manifest.allowScripts).toEqual(ALLOW_SCRIPTS);
   });
 
-  it('the command carries bin/, the bundle with its assets and a shrinkwrap with the workspace overrides; no source maps', () => {
+  it('the command carries bin/, the bundle with its assets and a shrinkwrap with the workspace overrides; no source maps, no code cache', () => {
     const files = tarList(tarballs()[0]);
-    for (const f of ['package/bin/medkit.js', 'package/bundle/main.js', 'package/bundle/assets/web/dist/index.html', 'package/bundle/assets/gateway/package.json', 'package/npm-shrinkwrap.json']) expect(files, f).toContain(f);
+    // The checkout's code cache stays behind: an installed bundle is never written to (scripts/vendor-load.cjs).
+    expect(files.filter((f) => f.includes('.code-cache'))).toEqual([]);
+    for (const f of ['package/bin/medkit.js', 'package/bundle/main.js', 'package/bundle/vendor.cjs', 'package/bundle/vendor-load.cjs', 'package/bundle/assets/web/dist/index.html', 'package/bundle/assets/gateway/package.json', 'package/npm-shrinkwrap.json']) expect(files, f).toContain(f);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     const shrinkwrap = JSON.parse(tarFile(tarballs()[0], 'npm-shrinkwrap.json')) as { packages: Record<string, { version: string }> };
     expect(shrinkwrap.packages['node_modules/fastify/node_modules/light-my-request'].version).toBe('6.6.0');

@@ -122,6 +122,17 @@ describe('modules a gateway loads', () => {
     expect(after).toMatch(swagger);
   });
 
+  it('yaml once, from vendor.cjs: the API description\'s @fastify/swagger gets the same copy (issue 69)', async () => {
+    // yaml's index in node_modules is resolved by swagger-ui's routes (at their top), and found in require's cache:
+    // none of yaml's own files are resolved, before the first answer or after it.
+    const swaggerUiYaml = /\/node_modules\/@fastify\/swagger-ui\/lib\/routes\.js\n[^]*\/node_modules\/yaml\/dist\/index\.js$/m;
+    let urls = '';
+    await loadedBy(['gateway', '--no-ros'], {}, (u) => ((urls = u), swaggerUiYaml.test(u)));
+    expect(urls).toMatch(swaggerUiYaml);
+    expect(urls).toMatch(/\/packages\/cli\/bundle\/vendor-load\.cjs/);
+    expect(urls).not.toMatch(/\/node_modules\/yaml\/dist\/(?!index\.js$)/m);
+  });
+
   it('OPC-UA when plugins names it', async () => {
     const loaded = await loadedBy(['gateway'], { plugins: ['opcua'], 'plugins.opcua.endpoint_url': 'opc.tcp://127.0.0.1:1', 'plugins.opcua.nodes': [{ node_id: 'ns=2;s=T', data_name: 't' }] }, (u) => HEAVY.opcua.test(u) && /node-opcua-client/.test(u));
     expect(loaded).toEqual(['opcua']);
