@@ -8,4 +8,8 @@ export const EXCLUSIVE = [
   'packages/demo/test/scenario-secure-e2e.test.ts',
   // It loads the box with two busy loops on purpose (issue 67): beside other files it would slow them all.
   'packages/web/test/ui-stale-tabs.test.ts',
+  // Their SIGSTOP case (issue 66: a peer stopped past its lease is seen again, with its history) failed once in the
+  // parallel pass of a whole-suite run (the Cyclone peer's history did not come back within 45 s), never alone.
+  'packages/rtps/test/interop-cyclone.test.ts',
+  'packages/rtps/test/interop-fastdds.test.ts',
 ];

@@ -10,13 +10,16 @@
 // node_object_wrap.h from an earlier release, package-runtime.mjs addonNodedir).
 // Where this machine can debootstrap (root, debootstrap), that happens in a Debian 11 build root
 // (package-buildroot.mjs), so the parts need glibc 2.31; elsewhere with this machine's compilers (for another
-// architecture, its cross toolchain), and they need this machine's glibc.
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// architecture, its cross toolchain), and they need this machine's glibc. A compiled part is kept in the package
+// cache under a hash of everything its compile reads (cachedAddon), so a run with the same sources and toolchain
+// takes the same file instead of compiling it again.
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { buildRoot, canDebootstrap } from './package-buildroot.mjs';
 import { archTreeDir, commandNodeFlags, treeDir } from './package-layout.mjs';
-import { addonNodedir, hostArch, NODE_ARCH, runtimeDir, TRIPLET } from './package-runtime.mjs';
+import { addonNodedir, cacheDir, hostArch, NODE_ARCH, runtimeDir, TRIPLET } from './package-runtime.mjs';
 import { copyTree, nodeGyp, removeTree, run, toolsMissing } from './package-tools.mjs';
 
 const onPath = (cmd) => toolsMissing([[cmd, '']]).length === 0;
@@ -48,7 +51,7 @@ export async function builder(kind) {
   if (kind === 'host') {
     const work = mkdtempSync(join(tmpdir(), 'medkit-native-'));
     const node = process.execPath;
-    return { work, at: (p) => p, node, gyp: nodeGyp(), exec: (cmd, args, cwd, env) => run(cmd, args, { cwd, env: { ...process.env, ...env, PATH: `${dirname(node)}:${process.env.PATH}` } }) };
+    return { work, at: (p) => p, node, gyp: nodeGyp(), toolchain: toolchainOf('/'), exec: (cmd, args, cwd, env) => run(cmd, args, { cwd, env: { ...process.env, ...env, PATH: `${dirname(node)}:${process.env.PATH}` } }) };
   }
   const root = await buildRoot();
   mkdirSync(join(root, 'opt'), { recursive: true });
@@ -67,9 +70,45 @@ export async function builder(kind) {
     at,
     node: at(hostNode),
     gyp: join(at(work), 'npm', gyp.slice(npm.length)),
+    toolchain: toolchainOf(root),
     // HOME in the run's own folder too: nothing a tool keeps there is shared with another packager.
     exec: (cmd, args, cwd, env) => run('chroot', [root, '/usr/bin/env', '-i', '-C', at(cwd), `PATH=${dirname(at(hostNode))}:/usr/bin:/bin`, `HOME=${at(work)}`, ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args]),
   };
+}
+
+/**
+ * What the compilers of the root folder `root` ('/': this machine) are: its dpkg database (every package's version,
+ * the compilers, the C library and its headers among them); this machine's compiler versions where it has none.
+ */
+function toolchainOf(root) {
+  const status = join(root, 'var/lib/dpkg/status');
+  if (existsSync(status)) return createHash('sha256').update(readFileSync(status)).digest('hex');
+  return ['gcc', 'g++', `${TRIPLET.arm64}-g++`, `${TRIPLET.amd64}-g++`].map((c) => (toolsMissing([[c, '']]).length === 0 ? run(c, ['--version']) : '')).join('\n');
+}
+
+/** Every file under `dir` but its build/ folder, as [path relative to dir, file], in a fixed order. */
+function sourceFiles(dir, sub = '') {
+  return readdirSync(join(dir, sub), { withFileTypes: true })
+    .sort((x, y) => (x.name < y.name ? -1 : 1))
+    .flatMap((e) => {
+      const rel = join(sub, e.name);
+      if (e.isDirectory()) return rel === 'build' ? [] : sourceFiles(dir, rel);
+      return e.isFile() ? [[rel, join(dir, rel)]] : [];
+    });
+}
+
+/**
+ * Where a compiled addon is kept in the package cache (package-runtime.mjs, cacheDir), named by a hash of all the
+ * compile reads: the addon's source files, the toolchain (toolchainOf), the runtime's headers (the nodedir's name
+ * holds the versions), node-gyp's version, the Node.js running it, the arguments and environment. The compile's
+ * output is the same bytes every time (gcc here: both architectures' addons from runs a day apart, each in its own
+ * random work folder, were identical), so a later run (the test suite's background packager, `--force`) takes the
+ * file instead of compiling again: 96 and 136 s of CPU, a third of the packager's (docs/deploy.md, "Build time").
+ */
+function cachedAddon(arch, addon, from, key) {
+  const h = createHash('sha256').update(JSON.stringify({ arch, product: addon.product, ...key }));
+  for (const [rel, file] of sourceFiles(from)) h.update(`\0${rel}\0`).update(readFileSync(file));
+  return join(cacheDir(), 'addons', `${arch}-${basename(addon.product, '.node')}-${h.digest('hex').slice(0, 32)}.node`);
 }
 
 /** Step linux-<arch>: archTreeDir(arch), from the installed tree, the runtime and the compiled native parts. */
@@ -90,14 +129,27 @@ export async function buildArchTree(arch) {
     const cross = arch !== hostArch();
     const t = TRIPLET[arch];
     const env = cross ? { CC: `${t}-gcc`, CXX: `${t}-g++`, AR: `${t}-ar`, LINK: `${t}-g++` } : {};
+    const gypArgs = ['rebuild', '--release', `--arch=${NODE_ARCH[arch]}`];
+    const gypPackage = join(nodeGyp() ?? '', '../../package.json');
+    const key = { toolchain: b.toolchain, nodedir: basename(await addonNodedir(arch)), gyp: existsSync(gypPackage) ? JSON.parse(readFileSync(gypPackage, 'utf8')).version : '', runner: b.node === process.execPath ? process.version : 'the pinned runtime', gypArgs, env };
     for (const [i, addon] of ADDONS.entries()) {
       const from = join(dest, 'node_modules', addon.dir);
-      const src = join(b.work, `addon-${i}`);
-      cpSync(from, src, { recursive: true, filter: (p) => !p.startsWith(join(from, 'build')) });
-      b.exec(b.node, [b.gyp, 'rebuild', '--release', `--arch=${NODE_ARCH[arch]}`, `--nodedir=${b.at(nodedir)}`, `--jobs=${cpus().length}`], src, env);
+      const cached = cachedAddon(arch, addon, from, key);
+      let product = cached;
+      if (existsSync(cached)) console.log(`medkit package: linux-${arch}: ${basename(addon.product)} from the package cache (${cached}: the same sources and toolchain)`);
+      else {
+        const src = join(b.work, `addon-${i}`);
+        cpSync(from, src, { recursive: true, filter: (p) => !p.startsWith(join(from, 'build')) });
+        b.exec(b.node, [b.gyp, ...gypArgs, `--nodedir=${b.at(nodedir)}`, `--jobs=${cpus().length}`], src, env);
+        product = join(src, addon.product);
+        // Written beside and renamed: a packager of another checkout reads the whole file or none.
+        mkdirSync(dirname(cached), { recursive: true });
+        cpSync(product, `${cached}.${process.pid}`);
+        renameSync(`${cached}.${process.pid}`, cached);
+      }
       rmSync(join(from, 'build'), { recursive: true, force: true });
       mkdirSync(dirname(join(from, addon.product)), { recursive: true });
-      cpSync(join(src, addon.product), join(from, addon.product));
+      cpSync(product, join(from, addon.product));
     }
     // better-sqlite3's SQLite sources and C++ (26 MB): only the driver and lib/ are loaded.
     for (const name of ['deps', 'src']) rmSync(join(dest, 'node_modules/better-sqlite3', name), { recursive: true, force: true });

@@ -22,6 +22,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CODE_CACHE_DIR } from './bundle-cli.mjs';
 import { withDirLock } from './dir-lock.mjs';
 import { buildArchTree, buildTarball, nativePlan } from './package-arch.mjs';
 import { buildDeb } from './package-deb.mjs';
@@ -122,13 +123,13 @@ export function commandManifest() {
   };
 }
 
-/** Newest modification time under `path` (a file or a folder, walked; node_modules is skipped). */
+/** Newest modification time under `path` (a file or a folder, walked; node_modules and the bundle's code cache are skipped). */
 function newest(path) {
   if (!existsSync(path)) return 0;
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
   let m = s.mtimeMs;
-  for (const name of readdirSync(path)) if (name !== 'node_modules') m = Math.max(m, newest(join(path, name)));
+  for (const name of readdirSync(path)) if (name !== 'node_modules' && name !== CODE_CACHE_DIR) m = Math.max(m, newest(join(path, name)));
   return m;
 }
 const stampFile = (step) => join(OUT, `.${step}-stamp`);
@@ -146,13 +147,13 @@ function packNpm() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir, ...SHARED.flatMap((s) => ['-w', s.name])], { cwd: ROOT });
-  // The command: bin/ and the bundle (without source maps, which map to the checkout's files), a package.json
-  // that lists what the bundle imports.
+  // The command: bin/ and the bundle (without source maps, which map to the checkout's files, and without the
+  // checkout's code cache: an installed tree is not written to), a package.json that lists what the bundle imports.
   const stage = join(OUT, 'stage/medkit');
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   cpSync(join(ROOT, 'packages/cli/bin'), join(stage, 'bin'), { recursive: true });
-  cpSync(BUNDLE, join(stage, 'bundle'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.bundle-stamp') });
+  cpSync(BUNDLE, join(stage, 'bundle'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.bundle-stamp') && basename(src) !== CODE_CACHE_DIR });
   cpSync(join(ROOT, 'packages/cli/README.md'), join(stage, 'README.md'));
   const manifest = commandManifest();
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -326,6 +327,17 @@ function closure(steps) { // `steps` and every step they need
   return [...all];
 }
 
+/**
+ * CPU seconds (user + system) of this process and the children it has waited for (every tool a step runs), from
+ * /proc/self/stat: each step's line says what it costs, since the background packager's CPU is taken from the tests'.
+ */
+function cpuSeconds() {
+  if (!existsSync('/proc/self/stat')) return Number.NaN;
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // Fields 14..17 of proc(5) (utime, stime, cutime, cstime), counted here from field 3; in clock ticks (100 a second on Linux).
+  return f.slice(11, 15).reduce((s, x) => s + Number(x), 0) / 100;
+}
+
 async function runSteps(steps, force) {
   const ran = [];
   const done = new Set();
@@ -336,10 +348,11 @@ async function runSteps(steps, force) {
     done.add(name);
     if (!force && upToDate(name, step.inputs())) return;
     const t0 = performance.now();
+    const cpu0 = cpuSeconds();
     await step.run();
     stamp(name);
     ran.push(name);
-    console.log(`medkit package: ${name} in ${Math.round(performance.now() - t0)} ms`);
+    console.log(`medkit package: ${name} in ${Math.round(performance.now() - t0)} ms, ${(cpuSeconds() - cpu0).toFixed(1)} s of CPU`);
   };
   for (const s of steps) await visit(s);
   return ran;

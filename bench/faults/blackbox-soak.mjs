@@ -158,8 +158,13 @@ while (Date.now() - t0 < SECONDS * 1000) {
   await checkFinished();
   await sleep(250);
 }
-await sleep((Number(a.after) + 3) * 1000);
-await checkFinished();
+// The last fault's recording ends `--after` s after it, then is written: wait until every fault's recording is read
+// back, 3 s more at most (a rejected fault has none).
+const tailEnd = Date.now() + (Number(a.after) + 3) * 1000;
+while (results.length < faults && Date.now() < tailEnd) {
+  await sleep(250);
+  await checkFinished();
+}
 for (const p of peers) p.child.kill('SIGTERM');
 stopping = true;
 gw.stdin.write('stop\n');

@@ -3,8 +3,9 @@
 // with 200 apps vs plain node:http servers and a bare Fastify app returning the same JSON bytes, in the same run,
 // alternating rounds; two gateways, one without plugins and one with the example outside plugin
 // (examples/plugin-acme-sensors) loaded, both measured in the same rounds on the routes they share, the second also on
-// the component list and its plugin-owned component's detail. Usage: node bench/http/run.mjs [seconds] [--rounds=2]
-// [--node-flags='…'] (build first: npm run build). Prints a Markdown table for docs/benchmarks.md. The gateway runs with the
+// the component list and its plugin-owned component's detail. The gateways are `medkit gateway` as installed
+// (bin/medkit.js, which runs the bundle), the baselines bench/http/server.mjs. Usage: node bench/http/run.mjs [seconds]
+// [--rounds=2] [--node-flags='…'] (build first: npm run build). Prints a Markdown table for docs/benchmarks.md. The gateway runs with the
 // Node.js options `medkit` has on its #! line (packages/cli/src/runtime-flags.ts) unless --node-flags says otherwise; the
 // plain node:http baselines with Node's defaults, or with --baseline-node-flags='…' (--baseline-node-flags=same: the
 // gateway's, which leaves only the cost of the code: the young generation the footprint options cap makes every Node.js
@@ -19,8 +20,8 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
+import { freePort } from '../../test-support/servers/ports.mjs';
 import { median } from '../support/median.mjs';
 import { procCpu } from '../support/proc-cpu.mjs';
 import { canPin, runPinnedOn, spawnOn } from '../support/pin.mjs';
@@ -29,6 +30,8 @@ const { values: opts, positionals } = parseArgs({ allowPositionals: true, option
 const pin = canPin(!opts['no-pin']);
 // This script (the load generator) on CPU 0; the servers it starts go to CPU 1.
 runPinnedOn(0, pin);
+// Loaded after the re-run on CPU 0, so the first process does not load it for nothing (0.4 s of CPU).
+const { default: autocannon } = await import('autocannon');
 const smoke = opts.smoke === true;
 const seconds = smoke ? 0.5 : Number(positionals[0] ?? 10);
 const gatewayFlags = opts['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : opts['node-flags'].split(/\s+/).filter(Boolean);
@@ -38,6 +41,8 @@ const connections = 50;
 const rounds = smoke ? 1 : Number(opts.rounds ?? 2);
 const warmup = smoke ? 0 : 3;
 const here = fileURLToPath(new URL('.', import.meta.url));
+const MEDKIT = fileURLToPath(new URL('../../packages/cli/bin/medkit.js', import.meta.url));
+const ACME = fileURLToPath(new URL('../../examples/plugin-acme-sensors/index.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'medkit-bench-http-'));
 
 function manifest(apps) {
@@ -50,13 +55,32 @@ function manifest(apps) {
   return `${lines.join('\n')}\n`;
 }
 
-function start(kind, bodyFile) {
+/**
+ * A gateway as users run it: `medkit gateway` (bin/medkit.js, the bundle `npm run build` makes) on the manifest without
+ * ROS; gateway-acme with the example outside plugin (examples/plugin-acme-sensors) loaded by path.
+ */
+async function gatewayArgs(kind) {
+  const port = await freePort();
+  const args = [MEDKIT, 'gateway', '--manifest', join(dir, 'manifest.yaml'), '--mode', 'manifest_only', '--no-ros', '--port', String(port), '--data-dir', join(dir, `data-${kind}`), '--log-level', 'silent'];
+  if (kind === 'gateway-acme') {
+    const config = join(dir, 'acme.yaml');
+    writeFileSync(config, `plugins: [acme]\nplugins.acme.path: ${JSON.stringify(ACME)}\n`);
+    args.push('--config', config);
+  }
+  return { args, port, ready: /medkit gateway ready/ };
+}
+
+/** A server in its own process (on CPU 1 when pinned): a gateway, or a baseline of bench/http/server.mjs. */
+async function start(kind, bodyFile) {
+  const gateway = kind.startsWith('gateway');
+  const { args, port, ready } = gateway ? await gatewayArgs(kind) : { args: [join(here, 'server.mjs'), kind, bodyFile], ready: /READY (\d+)/ };
   return new Promise((resolve, reject) => {
-    const args = [...(kind.startsWith('gateway') ? gatewayFlags : baselineFlags), join(here, 'server.mjs'), kind, join(dir, 'manifest.yaml'), join(dir, `data-${kind}`), bodyFile ?? ''];
-    const child = spawnOn(pin ? 1 : undefined, process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnOn(pin ? 1 : undefined, process.execPath, [...(gateway ? gatewayFlags : baselineFlags), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
     child.stdout.on('data', (d) => {
-      const m = /READY (\d+)/.exec(d.toString());
-      if (m) resolve({ child, port: Number(m[1]) });
+      out += d;
+      const m = ready.exec(out);
+      if (m) resolve({ child, port: port ?? Number(m[1]) });
     });
     child.on('exit', (code) => reject(new Error(`${kind} server exited ${code}`)));
   });

@@ -1,27 +1,14 @@
-// One server for the HTTP benchmark, in its own process so the load generator does not share its
-// event loop: `node bench/http/server.mjs gateway|gateway-acme|plain|plain-static|fastify-static <manifest> <dataDir>
-// [bodyFile]`. gateway-acme loads the example outside plugin (examples/plugin-acme-sensors) by path. fastify-static is a
-// bare Fastify app (the framework the gateway is built on, no hooks, no plugins) sending the prebuilt body: the ceiling
-// any Fastify-based server has against plain node:http on the same route. Prints "READY <port>".
+// One baseline server for the HTTP benchmark (the gateways it is compared with are `medkit gateway`, started by
+// bench/http/run.mjs), in its own process so the load generator does not share its event loop:
+// `node bench/http/server.mjs plain|plain-static|fastify-static <bodyFile>`. fastify-static is a bare Fastify app (the
+// framework the gateway is built on, no hooks, no plugins) sending the prebuilt body: the ceiling any Fastify-based
+// server has against plain node:http on the same route. Prints "READY <port>".
 import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { loadConfig, createGateway } from '@medkit/gateway';
-import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
+import { readFileSync } from 'node:fs';
 
-const [kind, manifest, dataDir, bodyFile] = process.argv.slice(2);
+const [kind, bodyFile] = process.argv.slice(2);
 
-if (kind === 'gateway' || kind === 'gateway-acme') {
-  const acme = kind === 'gateway-acme' ? { plugins: ['acme'], 'plugins.acme.path': fileURLToPath(new URL('../../examples/plugin-acme-sensors/index.js', import.meta.url)) } : {};
-  const config = loadConfig({
-    env: {},
-    extraKeys: FEATURE_KEYS,
-    flags: { 'discovery.manifest_path': manifest, 'discovery.mode': 'manifest_only', data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, ...acme },
-  });
-  const gw = await createGateway({ config, features: defaultFeatures(config) });
-  const url = await gw.listen(0);
-  console.log(`READY ${new URL(url).port}`);
-} else if (kind === 'fastify-static') {
-  const { readFileSync } = await import('node:fs');
+if (kind === 'fastify-static') {
   const { default: Fastify } = await import('fastify');
   // Sent as a Buffer, as the gateway sends its memoised bodies.
   const body = Buffer.from(JSON.stringify(JSON.parse(readFileSync(bodyFile, 'utf8'))));
@@ -36,7 +23,6 @@ if (kind === 'gateway' || kind === 'gateway-acme') {
   console.log(`READY ${new URL(url).port}`);
 } else {
   // The same JSON document the gateway serves, serialised per request like a minimal JSON API would.
-  const { readFileSync } = await import('node:fs');
   const doc = JSON.parse(readFileSync(bodyFile, 'utf8'));
   const staticBody = JSON.stringify(doc);
   // plain: serialises per request like a minimal JSON API; plain-static: sends a prebuilt buffer (upper bound).

@@ -3,16 +3,20 @@
 // published by another process, with 20 concurrent clients; first alone, then while 4 more clients keep
 // asking a dead parameter server (accepts requests, never answers; negative cache off so every one of
 // those requests waits its full deadline). Robot, gateway and load generator are separate processes.
-// Usage: npx tsc -b packages/ros2 packages/gateway && node bench/resources/run.mjs [seconds]
+// Usage: npx tsc -b packages/ros2 packages/gateway && node bench/resources/run.mjs [seconds] [--warmup 2]
+// (--warmup: seconds of load before the phases, not measured; the smoke run in npm test gives 0.)
 // The ROS domain is BENCH_DOMAIN (108 by default), as in the other ROS benches, so a test can give it its own.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
-const seconds = Number(process.argv[2] ?? 10);
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { warmup: { type: 'string', default: '2' } } });
+const seconds = Number(positionals[0] ?? 10);
+const warmup = Number(o.warmup);
 const DOMAIN = Number(process.env.BENCH_DOMAIN ?? 108);
 const connections = 20;
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -67,7 +71,7 @@ try {
   await until(async () => (await fetch(`${base}/apps/hung_node`)).status === 200 || 'hung_node not listed', 'hung node');
 
   // Warm-up, then the two phases.
-  await load(dataUrl, 2, connections);
+  if (warmup > 0) await load(dataUrl, warmup, connections);
   const alone = await load(dataUrl, seconds, connections);
   const deadUrl = `${base}/apps/hung_node/configurations/anything`;
   const dead = load(deadUrl, seconds + 2, 4);
@@ -77,7 +81,7 @@ try {
 
   const row = (name, r) => `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.errors + r.non2xx} |`;
   console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 10)}`);
-  console.log(`command: node bench/resources/run.mjs ${seconds}   (${connections} connections, ${seconds} s per phase)\n`);
+  console.log(`command: node bench/resources/run.mjs ${seconds} --warmup ${warmup}   (${connections} connections, ${seconds} s per phase after ${warmup} s of warm-up)\n`);
   console.log('| phase | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|');
   console.log(row('GET data (100 Hz topic)', alone));
   console.log(row('GET data while a parameter server is dead', withDead));

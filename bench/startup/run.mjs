@@ -12,6 +12,8 @@
 // --compare-flags adds a variant `bundle, other options`: the bundle with those Node.js options instead of the
 // command's own (e.g. the options before a change), in the same alternation. --compare-bin=FILE adds a variant
 // `FILE`: another copy of bin/medkit.js with its bundle (e.g. the build before a change), with the command's options.
+// --installed=DIR (repeatable) runs installed trees instead (`npm run package` step linux-<arch>, DIR/bin/medkit on
+// the tree's own Node.js) and the baseline on the first tree's Node.js; the checkout's variants are left out.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,9 +26,9 @@ import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { machine } from '../footprint/proc.mjs';
 import { cpuMs, quantile } from './proc-time.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, 'compare-flags': { type: 'string' }, 'compare-bin': { type: 'string' }, help: { type: 'boolean', default: false } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, 'compare-flags': { type: 'string' }, 'compare-bin': { type: 'string' }, installed: { type: 'string', multiple: true }, help: { type: 'boolean', default: false } } });
 if (o.help) {
-  console.log("node bench/startup/run.mjs [--runs N] [--json FILE] [--compare-flags='…'] [--compare-bin=FILE]");
+  console.log("node bench/startup/run.mjs [--runs N] [--json FILE] [--compare-flags='…'] [--compare-bin=FILE] [--installed=DIR …]");
   process.exit(0);
 }
 const RUNS = Number(o.runs);
@@ -47,12 +49,22 @@ if (o['compare-flags'] !== undefined) {
   VARIANTS[`bundle with ${other.join(' ') || 'Node defaults'}`] = (port, dir) => [...other, join(ROOT, 'packages/cli/bin/medkit.js'), ...gatewayArgs(port, dir)];
 }
 if (o['compare-bin'] !== undefined) VARIANTS[o['compare-bin']] = (port, dir) => [...NODE_RUNTIME_FLAGS, o['compare-bin'], ...gatewayArgs(port, dir)];
+/** The program a variant runs (this Node.js unless an installed tree's). */
+const COMMAND = {};
+if (o.installed?.length) {
+  for (const v of Object.keys(VARIANTS)) if (v !== 'baseline') delete VARIANTS[v];
+  COMMAND.baseline = join(o.installed[0], 'node/bin/node');
+  for (const tree of o.installed) {
+    VARIANTS[tree] = (port, dir) => gatewayArgs(port, dir);
+    COMMAND[tree] = join(tree, 'bin/medkit');
+  }
+}
 
 async function once_(variant) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'medkit-startup-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, VARIANTS[variant](port, dir), { cwd: ROOT, stdio: 'ignore' });
+  const child = spawn(COMMAND[variant] ?? process.execPath, VARIANTS[variant](port, dir), { cwd: ROOT, stdio: 'ignore' });
   const exited = once(child, 'exit');
   try {
     for (;;) {

@@ -12,13 +12,14 @@ const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.tim
 const ms = (x) => (x === undefined || Number.isNaN(x) ? -1 : Math.round(x));
 
 /**
- * Opens `url` (an incident route) in a fresh page and waits until every topic's plot is drawn.
+ * Opens `url` (an incident route) in a fresh page and waits until every topic's plot is drawn. The page is a new
+ * browser profile's unless `context` is given (a profile that may hold the UI's scripts in its cache).
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
- * @param {{ gatewayOrigin: string, traceFile?: string, timeoutMs?: number, keepBodies?: boolean }} opts
+ * @param {{ gatewayOrigin: string, traceFile?: string, timeoutMs?: number, keepBodies?: boolean, context?: import('playwright-core').BrowserContext }} opts
  */
 export async function measureIncident(browser, url, opts) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = opts.context ? await opts.context.newPage() : await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((l) => {
@@ -42,7 +43,9 @@ export async function measureIncident(browser, url, opts) {
   });
   cdp.on('Network.responseReceived', (e) => {
     const r = reqs.get(e.requestId);
-    if (r) Object.assign(r, { status: e.response.status, timing: e.response.timing, connectionId: e.response.connectionId, reused: e.response.connectionReused });
+    // Content-Location: the recording a download by fault code served (the UI asks the newest one that way).
+    const served = Object.entries(e.response.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-location')?.[1];
+    if (r) Object.assign(r, { status: e.response.status, timing: e.response.timing, connectionId: e.response.connectionId, reused: e.response.connectionReused, served });
   });
   const bodies = [];
   cdp.on('Network.loadingFinished', (e) => {
@@ -108,11 +111,16 @@ export async function measureIncident(browser, url, opts) {
         headers: t ? ms(start + t.receiveHeadersEnd) : -1,
         done: ms(at(r.finished)),
         connection: r.connectionId,
+        status: r.status,
+        ...(r.served ? { served: new URL(r.served, r.url).pathname.replace(/^\/api\/v1/, '') } : {}),
         ...(r.failed ? { failed: r.failed } : {}),
       };
     })
     .sort((a, b) => a.issued - b.issued);
-  const rec = requests.find((r) => r.path.includes('/bulk-data/rosbags/'));
+  // The download the view drew: the one that came in whole (the fault's newest asked by the fault is aborted when it
+  // is not the recording the view opens), else the first asked.
+  const downloads = requests.filter((r) => r.path.includes('/bulk-data/rosbags/') || /\/faults\/[^/]+\/recording$/.test(r.path));
+  const rec = downloads.find((r) => r.status === 200 && !r.failed) ?? downloads[0];
   // What else was open at the gateway's origin when the recording was asked for (HTTP/1.1: six connections).
   const openAtAsk = rec ? requests.filter((r) => r !== rec && r.issued <= rec.issued && (r.done < 0 || r.done > rec.issued)).map((r) => r.path) : [];
   const busy = (from, to) => ui.longTasks.filter(([s, d]) => s + d > from && s < to).reduce((sum, [s, d]) => sum + Math.min(s + d, to) - Math.max(s, from), 0);

@@ -11,7 +11,9 @@
 //    the long tasks, --trace DIR writes each run's chromium performance trace (DevTools' Performance panel).
 //    --baseline REF also builds the UI of that git commit and alternates its runs with this checkout's, on the same
 //    demo and recording, so both sides are measured in one run under the same load. --busy N runs N busy loops
-//    (one Node.js process each) from the first page to the last: issue 67's "loaded box" is --busy 2.
+//    (one Node.js process each) from the first page to the last: issue 67's "loaded box" is --busy 2. --warm adds,
+//    for each build, runs in a browser profile that has opened the UI before (its scripts in the browser's cache,
+//    as for anyone who used the UI earlier, e.g. a link from an alert): each such run is still a new page.
 // 2. In Node.js, the same code the browser runs: a 50 MB recording decoded, a 30-node/100-topic graph laid out.
 // 3. With --big: a 50 MB recording opened in chromium from a stand-in gateway (big-recording.mjs): time to the
 //    plot, whether progress was shown, and the longest main-thread task meanwhile.
@@ -19,19 +21,20 @@
 //    navigation start → the graph drawn.
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { webInputHash } from '../../scripts/build-web.mjs';
 import { freePort } from '../../test-support/servers/ports.mjs';
 import { loadUiModules, syntheticGraphInput, syntheticRecording } from './synthetic.mjs';
 import { measureBig, serveBig } from './big-recording.mjs';
 import { measureOverview, serveOverview } from './overview-standin.mjs';
 import { measureIncident } from './incident-phases.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' } } });
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(o.runs);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -40,10 +43,19 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PERSON_CYCLE_MS = 30_000;
 const results = { date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, loadBefore: loadavg() };
 
-/** Builds the UI of this checkout, or with `ref` the UI of that git commit (its web, client, sovd and fleet-protocol sources: the client imports the SOVD core). */
+/** The UI `npm run build` made (scripts/build-web.mjs), which the gateway serves. */
+const CHECKOUT_UI = join(ROOT, 'packages/web/dist');
+
+/**
+ * Builds the UI of this checkout, or with `ref` the UI of that git commit (its web, client, sovd and fleet-protocol
+ * sources: the client imports the SOVD core). This checkout's is CHECKOUT_UI when its stamp says it was built from
+ * the current sources: the same vite build (the same files), not made again (1.7 s of CPU).
+ */
 async function buildUi(ref) {
-  const outDir = mkdtempSync(join(tmpdir(), 'medkit-bench-ui-'));
   process.env.NODE_ENV = 'production';
+  const stamp = join(CHECKOUT_UI, '.build-stamp');
+  if (!ref && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === webInputHash(ROOT)) return CHECKOUT_UI;
+  const outDir = mkdtempSync(join(tmpdir(), 'medkit-bench-ui-'));
   const { build } = await import('vite');
   let src = ROOT;
   if (ref) {
@@ -61,6 +73,9 @@ async function buildUi(ref) {
   return outDir;
 }
 
+/** Removes a UI buildUi made (never the checkout's). */
+const dropUi = (dist) => dist !== CHECKOUT_UI && rmSync(dist, { recursive: true, force: true });
+
 function serve(dir) {
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
   const server = createServer((req, res) => {
@@ -69,7 +84,9 @@ function serve(dir) {
     try {
       if (file.endsWith('/')) file = join(file, 'index.html');
       const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+      // The gateway's own caching (packages/gateway/src/web-ui/routes.ts): hashed assets immutable, pages revalidated.
+      const cache = file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable';
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': cache }).end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -108,6 +125,7 @@ async function demoRun() {
   if (o.baseline) builds.push({ name: o.baseline, dist: await buildUi(o.baseline) });
   for (const b of builds) b.ui = await serve(b.dist);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const variants = o.warm ? builds.flatMap((b) => [b, { ...b, name: `${b.name}, warm`, warm: true }]) : builds;
   const [port, islandPort] = [await freePort(), await freePort()];
   const d = Number(o.domain);
   const demo = spawn(process.execPath, [join(ROOT, 'packages/demo/dist/launch.js'), '--port', String(port), '--island-port', String(islandPort), '--domain', String(d), '--island-domain', String(d + 1), '--no-autoplay'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -153,34 +171,52 @@ async function demoRun() {
     // Let the ring buffer fill its 10 s before the first stop.
     stepIn = Date.now() - PERSON_CYCLE_MS + 25_000;
     let current = await newRecording();
+    // A warm variant's browser profile has opened its UI before its runs (the overview, then an incident; a page
+    // holds the watch stream open, so each is given a few seconds rather than waited on): from then on the scripts
+    // come from the browser's cache, as they do for anyone who has used the UI before.
+    for (const v of variants.filter((x) => x.warm)) {
+      v.context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      for (const hash of ['#/', `#/incident/apps/${owner}/PROTECTIVE_STOP`]) {
+        const first = await v.context.newPage();
+        await first.goto(`${v.ui.url}/?gateway=${encodeURIComponent(gateway)}${hash}`, { waitUntil: 'load' }).catch(() => undefined);
+        await sleep(3000);
+        await first.close();
+      }
+    }
+    // The next stop's recording: priming took part of this one's window.
+    if (o.warm) current = await newRecording();
     if (o.trace) mkdirSync(o.trace, { recursive: true });
     results.busyLoops = Number(o.busy);
     for (let i = 0; i < results.busyLoops; i++) busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
-    const runs = builds.map(() => []);
+    const runs = variants.map(() => []);
     const kept = (i) => runs[i].filter((x) => !x.excluded).length;
-    // Builds alternate (the one with fewer kept runs first), so both see the same load and recordings.
-    for (let attempt = 0; builds.some((_, i) => kept(i) < RUNS); attempt++) {
-      if (attempt > 4 * RUNS * builds.length) throw new Error('too many runs opened another recording');
-      const i = builds.findIndex((_, j) => kept(j) === Math.min(...builds.map((__, k) => kept(k))));
-      const b = builds[i];
-      const url = `${b.ui.url}/?gateway=${encodeURIComponent(gateway)}#/incident/apps/${owner}/PROTECTIVE_STOP`;
-      const m = await measureIncident(browser, url, { gatewayOrigin: gateway, traceFile: o.trace ? join(o.trace, `incident-${i ? 'baseline-' : ''}${runs[i].length + 1}.json`) : undefined, keepBodies: o.phases });
-      const opened = m.recording?.path;
+    // Variants alternate (the one with fewer kept runs first), so all see the same load and recordings.
+    for (let attempt = 0; variants.some((_, i) => kept(i) < RUNS); attempt++) {
+      if (attempt > 4 * RUNS * variants.length) throw new Error('too many runs opened another recording');
+      const i = variants.findIndex((_, j) => kept(j) === Math.min(...variants.map((__, k) => kept(k))));
+      const v = variants[i];
+      const url = `${v.ui.url}/?gateway=${encodeURIComponent(gateway)}#/incident/apps/${owner}/PROTECTIVE_STOP`;
+      const trace = o.trace ? join(o.trace, `incident-${i}-${runs[i].length + 1}.json`) : undefined;
+      const m = await measureIncident(browser, url, { gatewayOrigin: gateway, traceFile: trace, keepBodies: o.phases, context: v.context });
+      // By the recording it served: the UI asks the newest one by the fault (…/faults/{code}/recording).
+      const opened = m.recording?.served ?? m.recording?.path;
       const excluded = opened === current ? undefined : opened ? 'another recording' : 'no recording';
       const run = o.phases ? m : { plottedMs: m.plottedMs, fetchedAtMs: m.fetchedAtMs, decodedAtMs: m.decodedAtMs, topics: m.topics, messages: m.messages, phases: m.phases, openAtAsk: m.openAtAsk };
       runs[i].push({ ...run, recording: recordings.length, load: loadavg()[0].toFixed(2), ...(excluded ? { excluded } : {}) });
-      if (excluded && builds.some((_, j) => kept(j) < RUNS)) current = await newRecording();
+      if (excluded && variants.some((_, j) => kept(j) < RUNS)) current = await newRecording();
     }
     results.recordings = recordings;
-    builds.forEach((b, i) => printPhases(`${b.name} (ms since navigation start):`, runs[i]));
+    variants.forEach((v, i) => printPhases(`${v.name} (ms since navigation start):`, runs[i]));
     results.incident = summary(runs[0]);
-    if (o.baseline) results.baseline = { ref: o.baseline, ...summary(runs[1]) };
+    const baselineAt = variants.findIndex((v) => v.name === o.baseline);
+    if (o.baseline) results.baseline = { ref: o.baseline, ...summary(runs[baselineAt]) };
+    if (o.warm) results.variants = variants.map((v, i) => ({ name: v.name, ...summary(runs[i]) }));
   } finally {
     for (const p of busy) p.kill();
     await browser.close();
     for (const b of builds) {
       b.ui.close();
-      rmSync(b.dist, { recursive: true, force: true });
+      dropUi(b.dist);
     }
     demo.kill('SIGINT');
     await new Promise((r) => demo.once('exit', r));
@@ -216,7 +252,7 @@ async function bigRun() {
   for (let r = 0; r < RUNS; r++) runs.push(await measureBig(browser, server.url));
   await browser.close();
   server.close();
-  rmSync(dist, { recursive: true, force: true });
+  dropUi(dist);
   results.big50MB = { bytes: bytes.length, messages, runs, medianPlottedMs: median(runs.map((x) => x.plottedMs)), worstLongTaskMs: Math.max(...runs.map((x) => x.longestTaskMs)) };
 }
 
@@ -228,7 +264,7 @@ async function overviewRun() {
   for (let r = 0; r < RUNS; r++) runs.push(await measureOverview(browser, server.url));
   await browser.close();
   server.close();
-  rmSync(dist, { recursive: true, force: true });
+  dropUi(dist);
   results.overview30x100 = { runs, medianDrawnMs: median(runs.map((x) => x.drawnMs)) };
 }
 
