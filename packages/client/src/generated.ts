@@ -733,6 +733,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/faults/{fault_code}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] The in-scope fault's newest recording (204 without one)
+         * @description The fault's newest black-box recording, as its bulk-data download serves it (ranges included), with Content-Location naming that download (…/bulk-data/rosbags/{recording_id}). 204 when the fault has no recording (none was made, or retention removed it); 404 when the fault is unknown or out of the entity's scope.
+         */
+        get: operations["downloadAppFaultRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -2029,6 +2049,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/areas/{area_id}/faults/{fault_code}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] The in-scope fault's newest recording (204 without one)
+         * @description The fault's newest black-box recording, as its bulk-data download serves it (ranges included), with Content-Location naming that download (…/bulk-data/rosbags/{recording_id}). 204 when the fault has no recording (none was made, or retention removed it); 404 when the fault is unknown or out of the entity's scope.
+         */
+        get: operations["downloadAreaFaultRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/areas/{area_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -3077,6 +3117,26 @@ export type paths = {
          * @description One MCAP file to hand on: the messages of the fault's newest black-box recording; as attachments faults.json (the fault, the faults its recording covers and its correlated symptoms, each with its detail: status history, freeze frames), freeze_frames.json, logs.json (the log lines of the recording's window from the faults' nodes) and gateway.json; a medkit_incident metadata record (fault_code, root_cause, fault_codes, recording_id, window, medkit version, host). Opens in Foxglove and in medkit's incident view (Open file). A fault without a recording still answers, without messages.
          */
         get: operations["exportComponentFaultIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{component_id}/faults/{fault_code}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] The in-scope fault's newest recording (204 without one)
+         * @description The fault's newest black-box recording, as its bulk-data download serves it (ranges included), with Content-Location naming that download (…/bulk-data/rosbags/{recording_id}). 204 when the fault has no recording (none was made, or retention removed it); 404 when the fault is unknown or out of the entity's scope.
+         */
+        get: operations["downloadComponentFaultRecording"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4641,6 +4701,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/functions/{function_id}/faults/{fault_code}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] The in-scope fault's newest recording (204 without one)
+         * @description The fault's newest black-box recording, as its bulk-data download serves it (ranges included), with Content-Location naming that download (…/bulk-data/rosbags/{recording_id}). 204 when the fault has no recording (none was made, or retention removed it); 404 when the fault is unknown or out of the entity's scope.
+         */
+        get: operations["downloadFunctionFaultRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/functions/{function_id}/faults/{fault_code}/snapshots": {
         parameters: {
             query?: never;
@@ -5786,9 +5866,13 @@ export type components = {
             };
         };
         DownloadAppBulkDataResponse: components["schemas"]["BinaryFile"];
+        DownloadAppFaultRecordingResponse: components["schemas"]["BinaryFile"];
         DownloadAreaBulkDataResponse: components["schemas"]["BinaryFile"];
+        DownloadAreaFaultRecordingResponse: components["schemas"]["BinaryFile"];
         DownloadComponentBulkDataResponse: components["schemas"]["BinaryFile"];
+        DownloadComponentFaultRecordingResponse: components["schemas"]["BinaryFile"];
         DownloadFunctionBulkDataResponse: components["schemas"]["BinaryFile"];
+        DownloadFunctionFaultRecordingResponse: components["schemas"]["BinaryFile"];
         DownloadRosbagResponse: components["schemas"]["BinaryFile"];
         DownloadSubareaBulkDataResponse: components["schemas"]["BinaryFile"];
         DownloadSubcomponentBulkDataResponse: components["schemas"]["BinaryFile"];
@@ -12969,6 +13053,84 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    downloadAppFaultRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["DownloadAppFaultRecordingResponse"];
+                    "application/x-mcap": components["schemas"]["DownloadAppFaultRecordingResponse"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21684,6 +21846,84 @@ export interface operations {
             };
         };
     };
+    downloadAreaFaultRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["DownloadAreaFaultRecordingResponse"];
+                    "application/x-mcap": components["schemas"]["DownloadAreaFaultRecordingResponse"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     getAreaFaultSnapshots: {
         parameters: {
             query?: {
@@ -28954,6 +29194,84 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    downloadComponentFaultRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["DownloadComponentFaultRecordingResponse"];
+                    "application/x-mcap": components["schemas"]["DownloadComponentFaultRecordingResponse"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -39246,6 +39564,84 @@ export interface operations {
             };
             /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    downloadFunctionFaultRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["DownloadFunctionFaultRecordingResponse"];
+                    "application/x-mcap": components["schemas"]["DownloadFunctionFaultRecordingResponse"];
+                };
+            };
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,13 +2,14 @@
 // loopback: an incident address starts the detail and recording-list reads with the tab's stored token, the typed
 // client's same GET takes each answer once (one request reaches the server), a refused (401) or failed early read is
 // asked again with the client's own request, other addresses and methods go to the network, and a client that
-// gives up stops waiting for an early answer.
+// gives up stops waiting for an early answer; the fault's newest recording asked early is taken by the download.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMedkitClient } from '@medkit/client';
 import { earlyFetch, startEarlyReads } from '../src/api/early-reads';
 import { sessionKey } from '../src/auth/stored-session';
+import { startDownload } from '../src/incident/recording-download';
 
 /** A JWT-shaped token (the UI reads its claims, never checks its signature). */
 function token(sub: string): string {
@@ -45,18 +46,39 @@ describe('early reads', () => {
   const countOf = (path: string) => asked.filter((a) => a.path === path).length;
 
   it('starts the incident reads with the stored token, and the client takes each answer once', async () => {
-    const store = memoryStore({ [sessionKey(gateway)]: JSON.stringify({ access: token('op'), via: 'token' }) });
+    // One token: two calls a second apart would differ in their expiry.
+    const op = token('op');
+    const store = memoryStore({ [sessionKey(gateway)]: JSON.stringify({ access: op, via: 'token' }) });
     const urls = startEarlyReads(gateway, '#/incident/apps/safety%20gate/STOP%2F1', store);
     const detail = '/api/v1/apps/safety%20gate/faults/STOP%2F1';
-    expect(urls).toEqual([`${gateway}${detail}`, `${gateway}/api/v1/apps/safety%20gate/bulk-data/rosbags`]);
+    // The newest occurrence: the fault's newest recording is asked too.
+    expect(urls).toEqual([`${gateway}${detail}`, `${gateway}/api/v1/apps/safety%20gate/bulk-data/rosbags`, `${gateway}/api/v1/apps/safety%20gate/faults/STOP%2F1/recording`]);
     const client = createMedkitClient({ baseUrl: gateway, fetch: earlyFetch });
     const body = await client.entityGet('apps', 'safety gate', '/faults/{fault_code}', { path: { fault_code: 'STOP/1' } });
     expect(body).toEqual({ path: detail });
     expect(countOf(detail)).toBe(1);
-    expect(asked.find((a) => a.path === detail)?.auth).toBe(`Bearer ${token('op')}`);
+    expect(asked.find((a) => a.path === detail)?.auth).toBe(`Bearer ${op}`);
     // Taken once: the next read goes to the gateway.
     await client.entityGet('apps', 'safety gate', '/faults/{fault_code}', { path: { fault_code: 'STOP/1' } });
     expect(countOf(detail)).toBe(2);
+  });
+
+  it('asks no recording by fault for an occurrence the address names; the recording download takes the early one once', async () => {
+    expect(startEarlyReads(gateway, '#/incident/apps/gate/ONE/1764410000000', memoryStore())).toHaveLength(2);
+    const store = memoryStore({ [sessionKey(gateway)]: JSON.stringify({ access: token('dl'), via: 'token' }) });
+    const [, , newest] = startEarlyReads(gateway, '#/incident/apps/gate/NEWEST', store);
+    const path = '/api/v1/apps/gate/faults/NEWEST/recording';
+    expect(newest).toBe(`${gateway}${path}`);
+    const client = createMedkitClient({ baseUrl: gateway, fetch: earlyFetch });
+    const download = startDownload(client, '/apps/gate/faults/NEWEST/recording');
+    expect(JSON.parse(Buffer.from(await download.bytes).toString())).toEqual({ path });
+    expect(countOf(path)).toBe(1);
+    expect(asked.find((a) => a.path === path)?.auth).toMatch(/^Bearer /);
+    // An aborted download of an early answer ends aborted, not with the bytes read so far.
+    startEarlyReads(gateway, '#/incident/apps/gate/DROPPED', memoryStore());
+    const dropped = startDownload(client, '/apps/gate/faults/DROPPED/recording');
+    dropped.abort();
+    await expect(dropped.bytes).rejects.toThrow();
   });
 
   it('asks again with the client’s request when the early read was refused or failed', async () => {

@@ -9,7 +9,7 @@ import { createMedkitClient, type MedkitClient } from '@medkit/client';
 import { incidentSettled, prefetchIncident, takePrefetched, takePrefetchedDownload } from '../src/incident/incident-prefetch';
 import { incidentReadPaths } from '../src/incident/incident-read-paths';
 import { backgroundTurn, foregroundOpen, foregroundTask } from '../src/api/foreground';
-import { MAX_RECORDING_BYTES } from '../src/incident/recording-download';
+import { MAX_RECORDING_BYTES, type RecordingDownload } from '../src/incident/recording-download';
 
 /** A client whose every GET answers `{path}` (the path asked, as sent) without a network. */
 function fakeClient() {
@@ -34,6 +34,8 @@ class StandIn {
   asked: string[] = [];
   aborted: string[] = [];
   answers: Record<string, unknown> = {};
+  /** `…/faults/{code}/recording` → the id of the recording it serves (the gateway's newest); others are 204. */
+  newest: Record<string, string> = {};
   private held = new Map<string, () => void>();
   private gates = new Map<string, Promise<void>>();
 
@@ -53,8 +55,13 @@ class StandIn {
     this.asked.push(path);
     res.on('close', () => !res.writableFinished && this.aborted.push(path));
     await this.gates.get(path);
-    if (path.includes('/bulk-data/rosbags/')) {
-      res.writeHead(200, { 'content-type': 'application/x-mcap', 'content-length': String(BYTES.length) });
+    const byFault = /^(.*)\/faults\/[^/]+\/recording$/.exec(path);
+    if (path.includes('/bulk-data/rosbags/') || byFault) {
+      // By fault: its newest recording, named in Content-Location, or 204 without one.
+      const served = byFault ? this.newest[path] : path.split('/').pop()!;
+      if (served === undefined) return void res.writeHead(204).end();
+      const folder = byFault ? `${byFault[1]}/bulk-data/rosbags` : path.slice(0, path.lastIndexOf('/'));
+      res.writeHead(200, { 'content-type': 'application/x-mcap', 'content-length': String(BYTES.length), 'content-location': `/api/v1${folder}/${served}` });
       // Half now, half a little later: a download can be aborted while it runs.
       res.write(BYTES.subarray(0, 4));
       setTimeout(() => res.end(BYTES.subarray(4)), 50);
@@ -121,7 +128,54 @@ describe('the recording downloaded by the route', () => {
     gw.asked = [];
     gw.aborted = [];
     gw.answers = {};
+    gw.newest = {};
     incidentSettled();
+  });
+
+  it('asks the fault’s newest recording beside the reads, and hands it over when the detail names it: one download', async () => {
+    gw.answers['/apps/gate3/faults/STOP'] = { item: { code: 'STOP' }, environment_data: { snapshots: [frame('2026-11-25T10:00:00.000Z'), rosbag('fault_STOP_7', '2026-11-25T10:00:02.000Z', BYTES.length, 'gate3')] } };
+    gw.newest['/apps/gate3/faults/STOP/recording'] = 'fault_STOP_7';
+    // The download runs while the detail is held: it no longer waits for a read to name the recording.
+    gw.hold('/apps/gate3/faults/STOP');
+    prefetchIncident(client, { type: 'app', id: 'gate3' }, 'STOP');
+    await vi.waitFor(() => expect(gw.asked).toContain('/apps/gate3/faults/STOP/recording'));
+    expect(gw.asked).not.toContain('/apps/gate3/bulk-data/rosbags/fault_STOP_7');
+    gw.release('/apps/gate3/faults/STOP');
+    let download: RecordingDownload | undefined;
+    await vi.waitFor(() => expect((download ??= takePrefetchedDownload(client, '/apps/gate3/bulk-data/rosbags/fault_STOP_7'))).toBeDefined());
+    expect(Buffer.from(await download!.bytes).toString()).toBe(BYTES.toString());
+    expect(await download!.recordingId).toBe('fault_STOP_7');
+    expect(gw.asked.filter((p) => p.endsWith('/rosbags/fault_STOP_7'))).toEqual([]);
+    expect(gw.aborted).toEqual([]);
+  });
+
+  it('aborts the download by fault when the reads choose another recording, and downloads that one', async () => {
+    // A newer recording was written between the two answers: the detail names fault_STOP_9, the fault's route served _8.
+    gw.answers['/apps/gate4/faults/STOP'] = { item: { code: 'STOP' }, environment_data: { snapshots: [frame('2026-11-25T10:00:00.000Z'), rosbag('fault_STOP_9', '2026-11-25T10:00:02.000Z', BYTES.length, 'gate4')] } };
+    gw.newest['/apps/gate4/faults/STOP/recording'] = 'fault_STOP_8';
+    gw.hold('/apps/gate4/faults/STOP');
+    prefetchIncident(client, { type: 'app', id: 'gate4' }, 'STOP');
+    await vi.waitFor(() => expect(gw.asked).toContain('/apps/gate4/faults/STOP/recording'));
+    gw.release('/apps/gate4/faults/STOP');
+    let download: RecordingDownload | undefined;
+    await vi.waitFor(() => expect((download ??= takePrefetchedDownload(client, '/apps/gate4/bulk-data/rosbags/fault_STOP_9'))).toBeDefined());
+    expect(await download!.recordingId).toBe('fault_STOP_9');
+    expect(Buffer.from(await download!.bytes).toString()).toBe(BYTES.toString());
+    expect(gw.asked).toContain('/apps/gate4/bulk-data/rosbags/fault_STOP_9');
+  });
+
+  it('asks nothing by fault for an occurrence the URL names; a fault without recordings answers 204 and nothing more is downloaded', async () => {
+    gw.answers['/apps/gate5/faults/STOP'] = { item: { code: 'STOP' }, environment_data: { snapshots: [frame('2026-11-25T10:00:00.000Z'), rosbag('fault_STOP_5', '2026-11-25T10:00:02.000Z', BYTES.length, 'gate5')] } };
+    prefetchIncident(client, { type: 'app', id: 'gate5' }, 'STOP', Date.parse('2026-11-25T10:00:00.000Z'));
+    await vi.waitFor(() => expect(gw.asked).toContain('/apps/gate5/bulk-data/rosbags/fault_STOP_5'));
+    expect(gw.asked).not.toContain('/apps/gate5/faults/STOP/recording');
+    incidentSettled();
+    // No recording anywhere: the newest asked by the fault (204) is the only download, and the background may go.
+    gw.answers['/apps/gate6/faults/QUIET'] = { item: { code: 'QUIET' }, environment_data: { snapshots: [frame('2026-11-25T10:00:00.000Z')] } };
+    gw.answers['/apps/gate6/bulk-data/rosbags'] = { items: [] };
+    prefetchIncident(client, { type: 'app', id: 'gate6' }, 'QUIET');
+    await vi.waitFor(() => expect(foregroundOpen()).toBe(false));
+    expect(gw.asked.filter((p) => p.startsWith('/apps/gate6/bulk-data/rosbags/') || p.endsWith('/recording'))).toEqual(['/apps/gate6/faults/QUIET/recording']);
   });
 
   it('starts as soon as the detail names the recording, before the listing answers, and is handed to the view once', async () => {

@@ -114,7 +114,13 @@ describe('robot-wide fault reads reach the faults peers hold', () => {
     // The re-addressed link works through this gateway (forwarded to the peer's `drive`).
     const download = await fetch(`${main.url}/api/v1${bag.bulk_data_uri as string}`);
     expect(download.status).toBe(200);
-    expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const bytes = await download.arrayBuffer();
+    expect(bytes.byteLength).toBeGreaterThan(0);
+    // Asked by the fault (its newest recording), the peer's Content-Location comes re-addressed like Location.
+    const byCode = await fetch(`${main.url}/api/v1/apps/safety__drive/faults/PROTECTIVE_STOP/recording`);
+    expect(byCode.status).toBe(200);
+    expect(byCode.headers.get('content-location')).toBe(`/api/v1${bag.bulk_data_uri as string}`);
+    expect(Buffer.from(await byCode.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it("answers a peer's snapshot document, whole and narrowed by ?topic=", async () => {

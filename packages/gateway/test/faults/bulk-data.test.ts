@@ -2,6 +2,7 @@
 // the fault detail and downloadable as an MCAP file that @mcap/core reads; uploads of configured categories
 // on apps/components; the errors of docs/faults.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
 import { McapIndexedReader } from '@mcap/core';
 import type { IReadable } from '@mcap/core';
 import { getSnapshotsService } from '@medkit/faults';
@@ -91,6 +92,9 @@ describe('bulk data (docs/faults.md)', () => {
     // Legacy: a fault code names its newest recording; ranges work; out-of-scope entities do not see it.
     const byCode = await fetch(`${g.url}/api/v1/apps/battery-monitor/bulk-data/rosbags/BATTERY_DEAD`);
     expect(new Uint8Array(await byCode.arrayBuffer())).toEqual(bytes);
+    // It names the recording it served (the UI starts this download before it knows the id).
+    expect(byCode.headers.get('content-location')).toBe(`/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}`);
+    expect(res.headers.get('content-location')).toBe(`/api/v1${bag.bulk_data_uri}`);
     const part = await fetch(`${g.url}/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}`, { headers: { range: 'bytes=0-7' } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 0-7/${bytes.byteLength}`);
@@ -162,6 +166,31 @@ describe('bulk data (docs/faults.md)', () => {
         await res.arrayBuffer();
       }
     }
+  });
+
+  it('serves a fault\'s newest recording at /{entity}/faults/{code}/recording, naming it; 204 once retention removed it; 404 for an unknown or out-of-scope fault', async () => {
+    const res = await fetch(`${g.url}/api/v1/apps/battery-monitor/faults/BATTERY_DEAD/recording`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-mcap');
+    expect(res.headers.get('content-location')).toBe(`/api/v1/apps/battery-monitor/bulk-data/rosbags/${recordingId}`);
+    const byId = await fetch(`${g.url}/api/v1/apps/battery-monitor/bulk-data/rosbags/${recordingId}`);
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(await byId.arrayBuffer()))).toBe(true);
+    expect((await g.api('GET', '/components/battery-pack/faults/BATTERY_DEAD/recording')).headers.get('content-location')).toBe(`/api/v1/components/battery-pack/bulk-data/rosbags/${recordingId}`);
+    expect((await g.api('GET', '/apps/motor-driver/faults/BATTERY_DEAD/recording')).status).toBe(404);
+    const unknown = await g.api('GET', '/apps/battery-monitor/faults/NO_SUCH_FAULT/recording');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error_code: 'resource-not-found', parameters: { fault_code: 'NO_SUCH_FAULT' } });
+
+    // Its files gone (retention, a full disk cleaned by hand): the fault is there, its recording is not: 204.
+    const tap = g.faults.system.blackbox!;
+    tap.onMessage('/base/battery_state', 'std_msgs/msg/String', STRING_DEF, cdrString('soon gone'), BigInt(Date.now()) * 1_000_000n);
+    expect(g.fail('BAG_GONE', BATTERY, 3, 'its recording is removed').status).toBe('CONFIRMED');
+    const link = await until(async () => g.faults.system.repository.rosbagLinksForFault('BAG_GONE')[0], 'the recording of BAG_GONE');
+    rmSync(link.file_path, { recursive: true, force: true });
+    const none = await fetch(`${g.url}/api/v1/apps/battery-monitor/faults/BAG_GONE/recording`);
+    expect(none.status).toBe(204);
+    expect(none.headers.get('content-location')).toBeNull();
+    expect(await none.text()).toBe('');
   });
 
   it('uploads, lists, downloads and deletes files of a configured category on apps and components', async () => {

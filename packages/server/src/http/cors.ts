@@ -14,7 +14,7 @@ export interface CorsOptions {
   authEnabled: boolean;
 }
 
-const EXPOSE = 'Content-Disposition, Content-Length, Location, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After';
+const EXPOSE = 'Content-Disposition, Content-Length, Content-Location, Location, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After';
 
 /** Compiles the origin list: exact origins, `*`, or `scheme://host:*` for any port. */
 export function originMatcher(allowed: string[]): (origin: string) => boolean {

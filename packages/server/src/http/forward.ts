@@ -23,6 +23,7 @@ const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'last-event-id', 'x
 const COPIED_RESPONSE_HEADERS = [
   'content-type',
   'location',
+  'content-location',
   'content-disposition',
   'cache-control',
   'retry-after',
@@ -108,7 +109,9 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
     const out: Record<string, string> = {};
     for (const h of COPIED_RESPONSE_HEADERS) {
       const v = headerOf(answer, h);
-      if (v !== undefined) out[h] = h === 'location' && target.rewriteLocation ? target.rewriteLocation(v) : v;
+      // Content-Location names the item a download by another name served (a fault's newest recording): a path on
+      // the peer, rewritten like Location.
+      if (v !== undefined) out[h] = (h === 'location' || h === 'content-location') && target.rewriteLocation ? target.rewriteLocation(v) : v;
     }
     if ((headerOf(answer, 'content-type') ?? '').startsWith('text/event-stream')) {
       clearTimeout(timer);

@@ -4,7 +4,7 @@
 // (earlyFetch), so the route's prefetch (incident/incident-prefetch.ts) finds it on its way; one not taken within
 // EARLY_TTL_MS is dropped.
 import { readStoredSession, sessionKey, type KeyValueStore } from '../auth/stored-session';
-import { incidentReadPaths } from '../incident/incident-read-paths';
+import { incidentReadPaths, newestRecordingPath } from '../incident/incident-read-paths';
 import { entityPath } from '../model/entities';
 import { parseRoute } from '../model/route';
 import { apiUrl } from './gateway-url';
@@ -26,22 +26,27 @@ function absolute(url: string): string {
 
 /**
  * Starts the reads the page at `hash` makes first, when it is an incident: the fault's detail and the entity's
- * recording list, with the tab's stored token for `gateway`. Returns the URLs asked.
+ * recording list, and for the newest occurrence the fault's newest recording (the recording download
+ * takes it, incident/recording-download.ts), with the tab's stored token for `gateway`. Returns the URLs asked.
  */
 export function startEarlyReads(gateway: string, hash: string, storage: KeyValueStore | null): string[] {
   const route = parseRoute(hash);
   if (route.view !== 'incident') return [];
-  const paths = incidentReadPaths(entityPath(route), route.code);
+  const base = entityPath(route);
+  const paths = incidentReadPaths(base, route.code);
   const token = readStoredSession(storage, sessionKey(gateway))?.access;
-  const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const reads: [string, RequestInit][] = [paths.detail, paths.recordings].map((p) => [p, { headers: { accept: 'application/json', ...auth } }]);
+  // High priority, as the download itself asks (recording-download.ts).
+  if (route.at === undefined) reads.push([newestRecordingPath(base, route.code), { headers: auth, priority: 'high' } as RequestInit]);
   const at = performance.now();
-  const urls = [paths.detail, paths.recordings].map((p) => absolute(apiUrl(gateway, p)));
-  for (const url of urls) {
-    const answer = globalThis.fetch(url, { headers });
+  const urls = reads.map(([p]) => absolute(apiUrl(gateway, p)));
+  reads.forEach(([, init], i) => {
+    const answer = globalThis.fetch(urls[i], init);
     // Nobody may take it: a failure is the client's to meet when it asks again.
     answer.catch(() => undefined);
-    early.set(url, { answer, at });
-  }
+    early.set(urls[i], { answer, at });
+  });
   setTimeout(() => {
     for (const url of urls) {
       const e = early.get(url);
@@ -77,5 +82,8 @@ export function earlyFetch(input: RequestInfo | URL, init?: RequestInit): Promis
     (res) => (res.status === 401 ? globalThis.fetch(request) : res),
     () => globalThis.fetch(request),
   );
+  // Aborted before its body was read: the early answer's body is let go too (a download's bytes would keep coming).
+  // (A body a reader holds is its reader's to cancel.)
+  request.signal.addEventListener('abort', () => void answer.then((r) => (r.body && !r.body.locked ? r.body.cancel() : undefined)).catch(() => undefined), { once: true });
   return Promise.race([answer, untilAborted(request.signal)]);
 }

@@ -7,9 +7,9 @@
 import type { MedkitClient } from '@medkit/client';
 import { foregroundTask } from '../api/foreground';
 import { entityPath, SEGMENT, type EntityKey } from '../model/entities';
-import { incidentReadPaths } from './incident-read-paths';
+import { incidentReadPaths, newestRecordingPath } from './incident-read-paths';
 import { recordingToOpen } from './occurrences';
-import { startDownload, type RecordingDownload } from './recording-download';
+import { downloadVia, startDownload, type RecordingDownload } from './recording-download';
 
 const PREFETCH_TTL_MS = 10_000;
 
@@ -54,11 +54,14 @@ function prefetchRead(client: MedkitClient, path: string, start: () => Promise<u
   return read;
 }
 
-function prefetchDownload(client: MedkitClient, path: string, sizeBytes: number | undefined, now: number): RecordingDownload {
+function prefetchDownload(client: MedkitClient, path: string, sizeBytes: number | undefined, now: number, newest?: RecordingDownload): RecordingDownload {
   const { downloads } = prefetchesOf(client);
   const old = downloads.get(path);
-  if (old) return old.value;
-  const download = startDownload(client, path, sizeBytes);
+  if (old) {
+    newest?.abort();
+    return old.value;
+  }
+  const download = newest ? downloadVia(newest, client, path, sizeBytes) : startDownload(client, path, sizeBytes);
   download.bytes.catch(() => undefined);
   downloads.set(path, { value: download, at: now });
   // Not taken in time: nobody will, so the bytes are not kept.
@@ -77,7 +80,9 @@ function dropDownload(client: MedkitClient, path: string): void {
 
 /**
  * Starts the incident view's first reads for the fault `code` of `entity`, and the download of the
- * recording the view will open (occurrence `atMs`, else the newest) as soon as either read names it.
+ * recording the view will open (occurrence `atMs`, else the newest) as soon as either read names it. For the
+ * newest occurrence, the fault's newest recording (`…/faults/{code}/recording`) is asked at once, beside the reads, and kept when
+ * the gateway's answer names the recording the reads then choose: the download no longer waits for a relayed read.
  */
 export function prefetchIncident(client: MedkitClient, entity: EntityKey, code: string, atMs?: number): void {
   endForeground?.();
@@ -89,6 +94,8 @@ export function prefetchIncident(client: MedkitClient, entity: EntityKey, code: 
   const answers: { detail?: unknown; listing?: unknown } = {};
   let settled = 0;
   let started: string | undefined;
+  let newest = atMs === undefined ? startDownload(client, newestRecordingPath(base, code)) : undefined;
+  newest?.bytes.catch(() => undefined);
   const consider = () => {
     const rec = recordingToOpen(answers.detail, answers.listing, base, code, atMs);
     if (rec && rec.path === started) return;
@@ -96,8 +103,15 @@ export function prefetchIncident(client: MedkitClient, entity: EntityKey, code: 
     if (started !== undefined) dropDownload(client, started);
     started = rec?.path;
     // The view ends the task once the recording is drawn; with none to open there is nothing to wait for.
-    if (rec) void prefetchDownload(client, rec.path, rec.sizeBytes, now).bytes.catch(end);
-    else if (settled === 2) end();
+    if (rec) {
+      // Offered once: a later choice is another recording than the first, so not the newest one either.
+      const offered = newest;
+      newest = undefined;
+      void prefetchDownload(client, rec.path, rec.sizeBytes, now, offered).bytes.catch(end);
+    } else if (settled === 2) {
+      newest?.abort();
+      end();
+    }
   };
   const follow = (read: Promise<unknown>, key: 'detail' | 'listing') =>
     void read.then(

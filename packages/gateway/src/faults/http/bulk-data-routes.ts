@@ -96,8 +96,28 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, mi
   return reply.send(createReadStream(path, { highWaterMark: FILE_READ_CHUNK }));
 }
 
+/**
+ * The recording's own path, sent as Content-Location with every recording download: a download by fault code (the
+ * newest recording) says which recording it served, so a client that started it before knowing the id can tell it
+ * is the one it wants. `folder` is the `…/bulk-data/rosbags` path the recording is listed under.
+ */
+function recordingLocation(folder: string, recordingId: string): string {
+  return `${folder}/${encodeURIComponent(recordingId)}`;
+}
+
+/** Streams a fault recording, with Content-Location naming it under `folder` (its `…/bulk-data/rosbags` path). */
+export function sendRecording(request: FastifyRequest, reply: FastifyReply, file: NonNullable<ReturnType<typeof resolveRosbagFile>>, folder: string): FastifyReply {
+  return sendFile(request, reply.header('Content-Location', recordingLocation(folder, file.recording_id)), file.path, file.mimetype, file.filename);
+}
+
+/** The path asked without its last segment and query: the folder of a `…/bulk-data/rosbags/{file_id}` download. */
+function folderOf(request: FastifyRequest): string {
+  const path = request.url.split('?')[0];
+  return path.slice(0, path.lastIndexOf('/'));
+}
+
 /** The file bytes of a download (documented only: a stream is sent as it is). */
-const BinaryFile = Type.String({ format: 'binary', title: 'BinaryFile', description: 'The file content' });
+export const BinaryFile = Type.String({ format: 'binary', title: 'BinaryFile', description: 'The file content' });
 
 /** The multipart form of an upload (docs/faults.md). */
 const BulkDataUploadForm = Type.Object(
@@ -161,7 +181,7 @@ export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): 
         if (category === ROSBAGS_CATEGORY) {
           const file = resolveRosbagFile(repo(), fileId, deps.service.scopeOf(type, entity).belongs);
           if (!file) throw new SovdError('resource-not-found', `Recording not found: ${fileId}`, { entity_id: entity.id, category, file_id: fileId });
-          return sendFile(request, reply, file.path, file.mimetype, file.filename);
+          return sendRecording(request, reply, file, folderOf(request));
         }
         const hit = uploadsOn(segment) ? deps.uploads.get(segment, entity.id, category, fileId) : undefined;
         if (!hit) throw new SovdError('resource-not-found', `Bulk-data item not found: ${fileId}`, { entity_id: entity.id, category, file_id: fileId });
@@ -184,7 +204,7 @@ export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): 
       const { file_id: fileId } = request.params as { file_id: string };
       const file = resolveRosbagFile(repo(), fileId);
       if (!file) throw new SovdError('resource-not-found', `Recording not found: ${fileId}`, { category: ROSBAGS_CATEGORY, file_id: fileId });
-      return sendFile(request, reply, file.path, file.mimetype, file.filename);
+      return sendRecording(request, reply, file, folderOf(request));
     },
   );
 

@@ -5,6 +5,7 @@ import { registerBulkDataRoutes, type BulkDataDeps } from './bulk-data-routes.js
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes, type FaultRouteDeps } from './fault-routes.js';
 import { registerAcknowledgeRoutes } from './acknowledge-routes.js';
 import { registerIncidentRoutes, type IncidentDeps } from './incident-routes.js';
+import { registerRecordingRoutes } from './recording-routes.js';
 import { registerFaultStreamRoute, type FaultStreamDeps } from './stream-route.js';
 
 export type FaultHttpDeps = FaultStreamDeps & FaultRouteDeps & Omit<IncidentDeps, 'service' | 'peers'> & Omit<BulkDataDeps, 'service'>;
@@ -18,5 +19,6 @@ export async function registerFaultHttp(app: HttpApp, deps: FaultHttpDeps): Prom
   registerEntityFaultRoutes(app, { service, resolver });
   registerAcknowledgeRoutes(app, { service, resolver });
   registerIncidentRoutes(app, { service, logs: deps.logs, peers });
+  registerRecordingRoutes(app, { service });
   await registerBulkDataRoutes(app, deps);
 }
