@@ -177,7 +177,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.out = new MessageBuilder(this.prefix, this.vendorId, (data, locs) => this.io.send(data, locs), 65000);
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
       onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
-      onEndpointGone: (g) => this.removeRemoteEndpoint(g),
+      onEndpointGone: (g, secure) => this.removeRemoteEndpoint(g, secure),
       onLiveliness: (h, secure) => {
         const r = this.remotes.get(h);
         if (!r) return;
@@ -383,9 +383,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.matcher.onRemote(r, d);
   }
 
-  private removeRemoteEndpoint(guid: Guid): void {
+  private removeRemoteEndpoint(guid: Guid, secure: boolean): void {
     const r = this.remotes.get(guid.slice(0, 24));
     if (r) this.matcher.onRemoteGone(r, guid);
+    // Only a dispose through protected discovery, which no one else can send in the peer's name, ends its keys.
+    if (secure) this.security?.cryptography.remoteEndpointGone(guid);
   }
 
   // ---- local endpoints ------------------------------------------------------------------

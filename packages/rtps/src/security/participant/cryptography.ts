@@ -216,6 +216,11 @@ export class AesGcmCryptography implements CryptographyPlugin {
     };
   }
 
+  remoteEndpointGone(endpointGuid: string): void {
+    const r = this.remote(guidPrefixOf(endpointGuid));
+    if (r) this.keys.endpointGone(r.c, endpointGuid);
+  }
+
   writerMatched(writerGuid: string, readerGuid: string): void {
     const r = this.remote(guidPrefixOf(readerGuid));
     if (r) this.keys.writerMatched(r.p, r.c, writerGuid, readerGuid, Date.now());
