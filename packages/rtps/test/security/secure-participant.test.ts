@@ -309,6 +309,36 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     }, 'the writers left still read', 15_000);
   }, 90_000);
 
+  it('reads a peer\'s protected topic with a new reader each time, 70 times over (a gateway reading topics for days), holding keys only for the readers that exist', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const aSec = await securityFrom(mk('/medkit/churn_a'), DOMAIN);
+    const a = await participant(DOMAIN, { security: aSec });
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/churn_b'), DOMAIN) });
+    const type = 'std_msgs::msg::dds_::String_';
+    const w = b.createWriter({ topic: 'rt/churn', typeName: type, qos: { reliability: 'reliable' } });
+    const sample = Buffer.from([0, 1, 0, 0, 3, 0, 0, 0, 0x68, 0x69, 0]);
+    const timer = setInterval(() => w.write(sample), 20);
+    try {
+      // Each reader of a gets its own key, and its token goes to b's writer. The 64 pairs once kept per peer, never
+      // forgotten, left the 65th reader without a token: Fast DDS and Cyclone DDS writers match a reader only once its
+      // token came, so it never had data (a medkit writer does not wait for it; here the counts below show it).
+      for (let i = 0; i < 70; i++) {
+        const r = a.createReader({ topic: 'rt/churn', typeName: type, qos: { reliability: 'reliable' } });
+        let got = false;
+        r.on('sample', () => (got = true));
+        await until(() => got, `a sample on reader ${i + 1}`, 10_000);
+        r.close();
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    const counts = aSec.cryptography.keyCounts();
+    // a's own built-in endpoints' keys and none of the 70 closed readers'; one pair or none left with b.
+    expect(counts.local).toBeLessThan(16);
+    expect(counts.peers[b.guidPrefix].readerTokensSent).toBeLessThan(16);
+  }, 120_000);
+
   it('keeps an authenticated peer when anyone sends a clear SPDP dispose in its name (under RTPS protection only its protected dispose counts); its real one still ends it', async () => {
     const gov = governanceXml(DOMAIN);
     const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;

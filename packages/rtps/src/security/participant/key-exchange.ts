@@ -79,6 +79,17 @@ export class KeyExchange {
     return this.readerKeys.get(readerGuid) ?? setBounded(this.readerKeys, readerGuid, newKeyMaterial(kind, randomKeyId()));
   }
 
+  /** One of our endpoints closed: its key goes (a new endpoint has a new GUID and a new key). */
+  localEndpointClosed(guid: string): void {
+    this.readerKeys.delete(guid);
+    this.writerKeys.delete(guid);
+  }
+
+  /** Our endpoints' keys held (diagnostics). */
+  get localKeyCount(): number {
+    return this.readerKeys.size + this.writerKeys.size;
+  }
+
   /** The key of one of our secure builtin endpoints (its token goes to each authenticated peer's counterpart). */
   builtinKey(entityId: number, transform: TransformKind): KeyMaterial {
     const guid = makeGuid(this.ours(), entityId);
