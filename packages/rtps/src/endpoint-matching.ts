@@ -148,7 +148,13 @@ export class EndpointMatcher {
     const existing = r.endpoints.get(entityId);
     if (existing?.data) {
       if (secure) existing.announcedSecurely = true;
-      if (sameEndpointData(existing.data, d)) return;
+      if (sameEndpointData(existing.data, d)) {
+        // A repeat (its SEDP read again, a resend): every match stays; what is not matched yet is tried again.
+        for (const local of this.localsByTopic.list(d.topicName)) {
+          if (!(local.kind === 'writer' ? local.w.matches : local.r.matches).has(d.guid)) this.tryMatch(local, r, existing);
+        }
+        return;
+      }
       const before = existing.data.topicName;
       // Unmatch under the old data (its topic may have changed), then match under the new.
       for (const local of this.localsByTopic.list(before)) this.unmatch(local, existing, false);
