@@ -6,7 +6,7 @@ import { EntityId, guidFromBytes, guidToBytes, type Guid } from './guid.js';
 import { readLocator, writeLocator, type Locator } from './locator.js';
 import { Encapsulation, forEachParameter, readEncapsulation, writeParameter, writeSentinel } from './parameter-list.js';
 import { CYCLONE_PID, PID, PID_MUST_UNDERSTAND, PID_VENDOR_SPECIFIC } from './pids.js';
-import { internString, shareQos } from './intern.js';
+import { internString, sameQos, shareQos } from './intern.js';
 import { applyQosParameter, wireDefaultQos, writeQosParameters, type QoS } from './qos.js';
 import { VendorId } from './vendor.js';
 
@@ -37,6 +37,32 @@ export interface EndpointData {
 export const PID_ENDPOINT_SECURITY_INFO = 0x1004;
 /** EndpointSecurityAttributesMask bits (DDS-Security 1.1 §7.4.1.6). */
 export const EndpointSecurity = { READ_PROTECTED: 1 << 0, WRITE_PROTECTED: 1 << 1, DISCOVERY_PROTECTED: 1 << 2, SUBMESSAGE_PROTECTED: 1 << 3, PAYLOAD_PROTECTED: 1 << 4, KEY_PROTECTED: 1 << 5, LIVELINESS_PROTECTED: 1 << 6, VALID: 0x80000000 } as const;
+
+const sameLocators = (a: readonly Locator[], b: readonly Locator[]): boolean => a.length === b.length && a.every((l, i) => l.kind === b[i].kind && l.port === b[i].port && l.address === b[i].address);
+const sameBytes = (a: Buffer | undefined, b: Buffer | undefined): boolean => (a === undefined || b === undefined ? a === b : a.equals(b));
+
+/**
+ * Whether two announcements of one endpoint say the same (a repeat changes nothing: sedp-disposals.ts reads a
+ * participant's SEDP again).
+ */
+export function sameEndpointData(a: EndpointData, b: EndpointData): boolean {
+  return (
+    a.kind === b.kind &&
+    a.guid === b.guid &&
+    a.participantGuidPrefix === b.participantGuidPrefix &&
+    a.topicName === b.topicName &&
+    a.typeName === b.typeName &&
+    sameQos(a.qos, b.qos) &&
+    a.expectsInlineQos === b.expectsInlineQos &&
+    a.vendorId === b.vendorId &&
+    a.userData.equals(b.userData) &&
+    sameBytes(a.typeInformation, b.typeInformation) &&
+    a.securityInfo?.attributes === b.securityInfo?.attributes &&
+    a.securityInfo?.pluginAttributes === b.securityInfo?.pluginAttributes &&
+    sameLocators(a.unicastLocators, b.unicastLocators) &&
+    sameLocators(a.multicastLocators, b.multicastLocators)
+  );
+}
 
 /** USER_DATA of an endpoint that announces none (one shared empty buffer). */
 const NO_USER_DATA = Buffer.alloc(0);

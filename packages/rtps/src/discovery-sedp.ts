@@ -49,7 +49,8 @@ export type BuiltinPair = (typeof BUILTIN_PAIRS)[number] | (typeof SECURE_BUILTI
 interface SedpHandlers {
   /** `secure`: it came over the secure SEDP endpoints. */
   onEndpoint(data: EndpointData, secure: boolean): void;
-  onEndpointGone(guid: Guid): void;
+  /** `secure`: the dispose came over the secure SEDP endpoints. */
+  onEndpointGone(guid: Guid, secure: boolean): void;
   /** A participant-message liveliness assertion; `secure`: it came over the secure participant-message reader. */
   onLiveliness(prefixHex: string, secure: boolean): void;
 }
@@ -173,7 +174,7 @@ export class SedpBuiltins {
     }
     if ((status & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED)) !== 0 || c.key) {
       const guid = keyHash ?? (c.payload ? decodeKeyPayload(c.payload) : undefined);
-      if (guid) h.onEndpointGone(guid);
+      if (guid) h.onEndpointGone(guid, secure);
       return;
     }
     if (!c.payload) return;

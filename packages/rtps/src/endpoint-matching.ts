@@ -3,9 +3,9 @@
 // Which remote participants exist is proxy-participants.ts's job; this module only links them.
 
 import { BUILTIN_PAIRS, SECURE_BUILTIN_PAIRS, type BuiltinPair } from './discovery-sedp.js';
-import type { EndpointData } from './discovery-sedp-data.js';
+import { sameEndpointData, type EndpointData } from './discovery-sedp-data.js';
 import { GroupIndex } from './group-index.js';
-import { guidEntityId, isKeyedEntity, makeGuid, topicKind, type Guid } from './guid.js';
+import { EntityId, guidEntityId, isKeyedEntity, makeGuid, topicKind, type Guid } from './guid.js';
 import { reachableLocators } from './locator-select.js';
 import type { Locator } from './locator.js';
 import { qosIncompatibility } from './qos-match.js';
@@ -126,11 +126,35 @@ export class EndpointMatcher {
 
   // ---- remote endpoints (SEDP) ------------------------------------------------------------
 
-  /** A remote endpoint announced (or re-announced) through SEDP by participant `r`. */
-  onRemote(r: RemoteParticipant, d: EndpointData): void {
+  /**
+   * Reads a participant's SEDP again from its first sequence number: fresh proxies of its plain publications and
+   * subscriptions writers (sedp-disposals.ts). The announcements of endpoints we have, unchanged, change nothing.
+   */
+  rereadSedp(r: RemoteParticipant): void {
+    for (const pair of this.pairs) {
+      if (!pair.remoteIsWriter || (pair.remote !== EntityId.SEDP_PUBLICATIONS_WRITER && pair.remote !== EntityId.SEDP_SUBSCRIPTIONS_WRITER)) continue;
+      const ep = r.endpoints.get(pair.remote);
+      const reader = this.opts.builtinReader(pair.local);
+      const guid = makeGuid(r.prefixHex, pair.remote);
+      if (!ep || !reader.unmatchWriter(guid)) continue;
+      const proxy = reader.matchWriter({ guid, prefix: r.prefix, entityId: pair.remote, vendorId: r.data.vendorId, locators: r.metaLocators, reliable: true, writerTransientLocal: true });
+      ep.readerLinks = ep.readerLinks.map((l) => (l.reader === reader ? { reader, proxy } : l));
+    }
+  }
+
+  /** A remote endpoint announced (or re-announced) through SEDP by participant `r`; `secure`: through protected discovery. */
+  onRemote(r: RemoteParticipant, d: EndpointData, secure = false): void {
     const entityId = parseInt(d.guid.slice(24), 16) >>> 0;
     const existing = r.endpoints.get(entityId);
     if (existing?.data) {
+      if (secure) existing.announcedSecurely = true;
+      if (sameEndpointData(existing.data, d)) {
+        // A repeat (its SEDP read again, a resend): every match stays; what is not matched yet is tried again.
+        for (const local of this.localsByTopic.list(d.topicName)) {
+          if (!(local.kind === 'writer' ? local.w.matches : local.r.matches).has(d.guid)) this.tryMatch(local, r, existing);
+        }
+        return;
+      }
       const before = existing.data.topicName;
       // Unmatch under the old data (its topic may have changed), then match under the new.
       for (const local of this.localsByTopic.list(before)) this.unmatch(local, existing, false);
@@ -150,18 +174,22 @@ export class EndpointMatcher {
       this.opts.onRefused();
       return;
     }
-    const ep: RemoteEndpoint = { guid: d.guid, owner: r, entityId, isWriter: d.kind === 'writer', data: d, readerLinks: [] };
+    const ep: RemoteEndpoint = { guid: d.guid, owner: r, entityId, isWriter: d.kind === 'writer', data: d, readerLinks: [], ...(secure ? { announcedSecurely: true } : {}) };
     r.endpoints.set(entityId, ep);
     this.remotesByTopic.add(d.topicName, ep);
     this.opts.onChange({ type: 'added', endpoint: d });
     for (const local of this.localsByTopic.list(d.topicName)) this.tryMatch(local, r, ep);
   }
 
-  /** A remote endpoint disposed through SEDP. */
-  onRemoteGone(r: RemoteParticipant, guid: Guid): void {
+  /**
+   * A remote endpoint disposed through SEDP (`secure`: through protected discovery); false when nothing was removed:
+   * an unknown endpoint, or a plain dispose of one announced through protected discovery (anyone can send that).
+   */
+  onRemoteGone(r: RemoteParticipant, guid: Guid, secure = false): boolean {
     const ep = r.endpoints.get(parseInt(guid.slice(24), 16) >>> 0);
-    if (!ep || !ep.data) return;
+    if (!ep || !ep.data || (ep.announcedSecurely && !secure)) return false;
     this.dropRemote(r, ep, true);
+    return true;
   }
 
   private dropRemote(r: RemoteParticipant, ep: RemoteEndpoint, announce: boolean): void {

@@ -46,12 +46,7 @@ export function internString(s: string): string {
  * to a shared one throws instead of changing the QoS of every endpoint that shares it.
  */
 export function shareQos(q: QoS): QoS {
-  const key = [
-    q.reliability, q.maxBlockingTimeSec, q.durability, q.history.kind, q.history.kind === 'keep-last' ? q.history.depth : '',
-    q.deadlineSec, q.lifespanSec, q.liveliness.kind, q.liveliness.leaseSec, q.ownership, q.ownershipStrength,
-    JSON.stringify(q.partitions), q.dataRepresentation.join(','),
-  ].join('|');
-  const shared = qosPool.get(key, q);
+  const shared = qosPool.get(qosKey(q), q);
   if (shared === q && !Object.isFrozen(q)) {
     Object.freeze(q.history);
     Object.freeze(q.liveliness);
@@ -60,4 +55,18 @@ export function shareQos(q: QoS): QoS {
     Object.freeze(q);
   }
   return shared;
+}
+
+/** Every policy of a QoS in one string: equal strings, equal QoS. */
+function qosKey(q: QoS): string {
+  return [
+    q.reliability, q.maxBlockingTimeSec, q.durability, q.history.kind, q.history.kind === 'keep-last' ? q.history.depth : '',
+    q.deadlineSec, q.lifespanSec, q.liveliness.kind, q.liveliness.leaseSec, q.ownership, q.ownershipStrength,
+    JSON.stringify(q.partitions), q.dataRepresentation.join(','),
+  ].join('|');
+}
+
+/** Whether two QoS are equal (the same object when both were shared, unless the pool was full). */
+export function sameQos(a: QoS, b: QoS): boolean {
+  return a === b || qosKey(a) === qosKey(b);
 }

@@ -145,6 +145,7 @@ export class LocalEndpoints {
     if (local.kind === 'writer') this.writers.delete(entityId);
     else this.readers.delete(entityId);
     h.writersChanged();
+    h.security?.cryptography.localEndpointClosed(guid);
     if (!h.closed()) h.sedp().dispose(local.kind, guid, this.secureDiscovery(topicOf(local)));
   }
 

@@ -36,6 +36,8 @@ export interface DisposeStats {
   refuted: number;
   /** Disposes naming another participant than their source: ignored. */
   foreign: number;
+  /** Participants' SEDP read again after a plain endpoint dispose (sedp-disposals.ts; filled in by the participant). */
+  sedpRereads?: number;
 }
 
 export class LeaveConfirmation {

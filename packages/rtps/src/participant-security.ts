@@ -151,6 +151,10 @@ export interface CryptographyPlugin {
   openMessage(srcPrefixHex: string, datagram: Buffer): Buffer | undefined;
   /** Payload and submessage protection for our writer on this topic (undefined: it sends in the clear). */
   writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined;
+  /** One of our endpoints closed: forget its keys and the tokens it exchanged (the gateway opens and closes readers as topics are read). */
+  localEndpointClosed(guid: string): void;
+  /** An authenticated peer disposed one of its endpoints through its protected discovery: forget the keys it sent for it. */
+  remoteEndpointGone(endpointGuid: string): void;
   /** Our protected writer matched a remote reader: send it the writer's crypto token. */
   writerMatched(writerGuid: string, readerGuid: string): void;
   /** Our reader's ACKNACK / NACK_FRAG protected with its key when the topic's metadata protection asks for it (else undefined: clear). */

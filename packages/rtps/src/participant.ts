@@ -19,6 +19,7 @@ import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
 import { disposedPrefix, LeaveConfirmation, type DisposeStats } from './participant-leave.js';
 import type { ParticipantSecurity } from './participant-security.js';
+import { SedpDisposals } from './sedp-disposals.js';
 import { ParticipantSecurityLink } from './participant-security-link.js';
 import { randomFirstSn, ReachabilityProof } from './reachability-proof.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
@@ -73,6 +74,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private readonly budget: ReassemblyBudget;
   private readonly remotes: ProxyParticipants;
   private readonly matcher: EndpointMatcher;
+  private readonly disposals: SedpDisposals;
   /** Disposes are checked before they are believed (participant-leave.ts). */
   private readonly leaves: LeaveConfirmation;
   /** What proves a participant: the echo of our built-in writers' random first SN (reachability-proof.ts). */
@@ -124,6 +126,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       sendsTo: (r, locators) => this.sends?.register(r.prefixHex, r.proof !== 0, locators),
     });
     this.matcher = matcher;
+    this.disposals = new SedpDisposals({ remote: (h) => this.remotes.get(h), matcher, securedGone: (g) => this.security?.cryptography.remoteEndpointGone(g) });
     this.leaves = new LeaveConfirmation({
       probe: (h, now, dryRun) => {
         const r = this.remotes.get(h);
@@ -177,7 +180,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.out = new MessageBuilder(this.prefix, this.vendorId, (data, locs) => this.io.send(data, locs), 65000);
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
       onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
-      onEndpointGone: (g) => this.removeRemoteEndpoint(g),
+      onEndpointGone: (g, secure) => this.disposals.onDispose(g, secure, Date.now()),
       onLiveliness: (h, secure) => {
         const r = this.remotes.get(h);
         if (!r) return;
@@ -228,7 +231,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** What became of the SPDP disposes received: confirmed, refuted (alive) or foreign (ignored) ones. */
   disposeStats(): DisposeStats {
-    return { ...this.leaves.stats };
+    return { ...this.leaves.stats, sedpRereads: this.disposals.rereadCount };
   }
 
   /** Our readers' streams that no longer move while their writers announce data (stuck-streams.ts), oldest first. */
@@ -362,6 +365,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
     this.leaves.forget(r.prefixHex);
+    this.disposals.forget(r.prefixHex);
     this.proofs.forget(r.prefixHex);
     this.sends?.forget(r.prefixHex);
     this.secured?.forget(r.prefixHex);
@@ -380,12 +384,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       this.refused.endpoints++;
       return;
     }
-    this.matcher.onRemote(r, d);
-  }
-
-  private removeRemoteEndpoint(guid: Guid): void {
-    const r = this.remotes.get(guid.slice(0, 24));
-    if (r) this.matcher.onRemoteGone(r, guid);
+    this.matcher.onRemote(r, d, secure);
   }
 
   // ---- local endpoints ------------------------------------------------------------------
@@ -444,6 +443,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
       this.leaves.tick(now);
+      this.disposals.tick(now);
       this.secured?.tick(now);
       this.ds?.tick(now);
       for (const w of this.local.writers.values()) w.tick(now);

@@ -23,6 +23,8 @@ export interface RemoteEndpoint {
   data?: EndpointData;
   /** Our readers matched to this remote writer. */
   readerLinks: ReaderLink[];
+  /** Announced through protected discovery: only a protected dispose removes it. */
+  announcedSecurely?: boolean;
 }
 
 export interface RemoteParticipant {

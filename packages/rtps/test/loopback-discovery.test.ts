@@ -61,7 +61,7 @@ describe('discovery between two participants on loopback', () => {
     // Believed once b answers nothing to our probe (participant-leave.ts): 1.5 s.
     await until(() => events.some((e) => e.type === 'removed'), 'participant removed', 5000);
     expect(events.find((e) => e.type === 'removed')!.reason).toBe('disposed');
-    expect(a.disposeStats()).toEqual({ confirmed: 1, refuted: 0, foreign: 0 });
+    expect(a.disposeStats()).toMatchObject({ confirmed: 1, refuted: 0, foreign: 0 });
     expect(a.participants()).toHaveLength(0);
     expect(a.endpoints()).toHaveLength(0);
   });
@@ -138,6 +138,51 @@ describe('discovery between two participants on loopback', () => {
       attacker.close();
     }
   });
+
+  it('a forged SEDP dispose of a live writer, at the SN the writer uses next, costs at most a moment: the writer and the one announced next at that SN are both seen', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN, { leaseDurationSec: 60 });
+    const w = b.createWriter({ topic: 'rt/victim', typeName: 'T', qos: { reliability: 'reliable' } });
+    const r = a.createReader({ topic: 'rt/victim', typeName: 'T', qos: { reliability: 'reliable' } });
+    expect(await r.waitForMatch(1, 10_000)).toBe(true);
+    const attacker = await FakePeer.open();
+    try {
+      // The forged dispose takes the SN b's next announcement will carry, from the attacker's socket in b's name. (b
+      // starts its SEDP SNs at a random number; Fast DDS and Cyclone DDS start at 1, and anyone b announces itself to
+      // reads them.)
+      const next = (b as unknown as { sedp: { plainWriter(id: number): { history: { lastSN: number } } } }).sedp.plainWriter(ENTITY.PUB_WRITER).history.lastSN + 1;
+      const keyHash = Buffer.from(w.guid, 'hex');
+      const inlineQos = parameterList([
+        [0x0070, keyHash],
+        [0x0071, Buffer.from([0, 0, 0, 3])],
+      ]);
+      const d = header(new Bytes(), b.prefix);
+      data(d, { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, sn: { high: Math.floor(next / 2 ** 32), low: next >>> 0 }, inlineQos, key: true, payload: Buffer.concat([Buffer.from([0, 3, 0, 0]), keyHash]) });
+      await attacker.send(d.done(), a.locators.metatrafficUnicast[0].port);
+      await until(() => !a.endpoints().some((e) => e.guid === w.guid), 'the forged dispose taken (before the fix: for good)', 5000);
+      // b's next writer is announced under that SN: a must not take it for the forged change it already has.
+      const w2 = b.createWriter({ topic: 'rt/next', typeName: 'T' });
+      await until(() => a.endpoints().some((e) => e.guid === w2.guid), 'b\'s next writer seen by a', 15_000);
+      await until(() => a.endpoints().some((e) => e.guid === w.guid) && r.matchedWriters().includes(w.guid), 'b\'s writer seen and matched again', 15_000);
+      let got = 0;
+      r.on('sample', () => got++);
+      const timer = setInterval(() => w.write(Buffer.from([0, 1, 0, 0, 7, 0, 0, 0])), 50);
+      try {
+        await until(() => got > 0, 'b\'s samples after the forged dispose', 10_000);
+      } finally {
+        clearInterval(timer);
+      }
+      expect(a.disposeStats().sedpRereads).toBeGreaterThanOrEqual(1);
+      // A real dispose stays: b closes its writer, a reads b's SEDP again (b's own dispose, or nothing) and it is gone.
+      w.close();
+      await until(() => !a.endpoints().some((e) => e.guid === w.guid), 'b\'s closed writer gone', 10_000);
+      await new Promise((res) => setTimeout(res, 2500));
+      expect(a.endpoints().some((e) => e.guid === w.guid)).toBe(false);
+      expect(a.endpoints().some((e) => e.guid === w2.guid)).toBe(true);
+    } finally {
+      attacker.close();
+    }
+  }, 60_000);
 
   it('a stream whose data no longer arrives while its writer heartbeats is named as stuck, and is not once it moves (issue 66)', async () => {
     // a drops every datagram carrying b's DATA while `cut`: b's HEARTBEATs still announce the samples a cannot get.

@@ -8,6 +8,9 @@ import { NOT_SET, type RosParameterValue } from './values.js';
 
 export type UnavailableReason = 'timeout' | 'unavailable' | 'cached';
 
+/** A failure's detail kept and answered, at most (it names a service and its endpoints' state). */
+const MAX_DETAIL_CHARS = 300;
+
 /** The node's parameter service did not answer (or is known not to). */
 export class NodeUnavailableError extends Error {
   readonly code: string = 'ros-node-unavailable';
@@ -16,13 +19,19 @@ export class NodeUnavailableError extends Error {
     readonly reason: UnavailableReason,
     /** For `cached`: ms until the node is asked again. */
     readonly retryAfterMs = 0,
+    /**
+     * What the ROS side said (e.g. which of the service's endpoints showed no sign of a match): for `cached`, the
+     * failure that is being remembered. Undefined when there is nothing more to say.
+     */
+    readonly detail?: string,
   ) {
+    const why = detail ? ` (${detail})` : '';
     super(
       reason === 'timeout'
-        ? `Parameter service of ${node} did not answer in time`
+        ? `Parameter service of ${node} did not answer in time${why}`
         : reason === 'cached'
-          ? `Parameter service of ${node} failed recently; not asking again for ${Math.ceil(retryAfterMs / 1000)} s`
-          : `Parameter service of ${node} is not available`,
+          ? `Parameter service of ${node} failed recently${why}; not asking again for ${Math.ceil(retryAfterMs / 1000)} s`
+          : `Parameter service of ${node} is not available${why}`,
     );
     this.name = 'NodeUnavailableError';
   }
@@ -51,6 +60,8 @@ interface Negative {
   until: number;
   /** The graph showed no parameter service at the time: cleared as soon as one appears. */
   absent: boolean;
+  /** The remembered failure's detail (NodeUnavailableError.detail). */
+  detail?: string;
 }
 
 export class NodeParameters {
@@ -70,7 +81,7 @@ export class NodeParameters {
     const neg = this.negative.get(fqn);
     if (neg) {
       const left = neg.until - this.now();
-      if (left > 0) throw new NodeUnavailableError(fqn, 'cached', left);
+      if (left > 0) throw new NodeUnavailableError(fqn, 'cached', left, neg.detail);
       this.negative.delete(fqn);
     }
     if (!this.backend.serves(fqn)) {
@@ -83,15 +94,16 @@ export class NodeParameters {
     } catch (err) {
       const kind = rosFailure(err);
       if (kind === 'timeout' || kind === 'unavailable') {
-        this.mark(fqn, !this.backend.serves(fqn));
-        throw new NodeUnavailableError(fqn, kind);
+        const detail = err instanceof Error ? err.message.slice(0, MAX_DETAIL_CHARS) : undefined;
+        this.mark(fqn, !this.backend.serves(fqn), detail);
+        throw new NodeUnavailableError(fqn, kind, 0, detail);
       }
       throw err;
     }
   }
 
-  private mark(fqn: string, absent: boolean): void {
-    if (this.opts.negativeCacheMs > 0) this.negative.set(fqn, { until: this.now() + this.opts.negativeCacheMs, absent });
+  private mark(fqn: string, absent: boolean, detail?: string): void {
+    if (this.opts.negativeCacheMs > 0) this.negative.set(fqn, { until: this.now() + this.opts.negativeCacheMs, absent, detail });
   }
 
   /** Forget failures of nodes whose parameter service has (re)appeared in the graph. */

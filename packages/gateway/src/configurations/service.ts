@@ -25,14 +25,16 @@ interface Target {
 
 export type { ConfigValueBody, ResetResult };
 
+const detailOf = (err: NodeUnavailableError) => (err.detail ? { detail: err.detail } : {});
+
 /** SOVD error for a node failure: timeouts on writes are 504 (outcome unknown), the rest 503. */
 function nodeError(err: unknown, entityId: string, write: boolean): SovdError {
   if (err instanceof NodeUnavailableError) {
     if (write && err.reason === 'timeout') {
-      return new SovdError('not-responding', `${err.message}; the change may or may not have been applied`, { entity_id: entityId, node: err.node, reason: err.reason });
+      return new SovdError('not-responding', `${err.message}; the change may or may not have been applied`, { entity_id: entityId, node: err.node, reason: err.reason, ...detailOf(err) });
     }
     const headers = err.reason === 'cached' ? { 'Retry-After': String(Math.ceil(err.retryAfterMs / 1000)) } : undefined;
-    return new SovdError('x-medkit-ros2-node-unavailable', err.message, { entity_id: entityId, node: err.node, reason: err.reason }, { headers });
+    return new SovdError('x-medkit-ros2-node-unavailable', err.message, { entity_id: entityId, node: err.node, reason: err.reason, ...detailOf(err) }, { headers });
   }
   if (err instanceof SovdError) return err;
   return securityRefusal(err, { entity_id: entityId }) ?? new SovdError('internal-error', `Parameter access failed: ${messageOf(err)}`, { entity_id: entityId });

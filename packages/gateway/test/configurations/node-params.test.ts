@@ -28,10 +28,13 @@ describe('node parameters', () => {
     const state = { serves: true, hang: true, values: new Map([['x', 1]]) };
     const b = backend(state);
     const p = new NodeParameters(b, { timeoutMs: 100, negativeCacheMs: 60_000, now: () => now });
-    await expect(p.snapshot('/n')).rejects.toMatchObject({ reason: 'timeout' });
+    const first = await p.snapshot('/n').catch((e: NodeUnavailableError) => e);
+    expect(first).toMatchObject({ reason: 'timeout', detail: expect.stringContaining('get_parameters') });
     const calls = b.calls;
     const cached = await p.snapshot('/n').catch((e: NodeUnavailableError) => e);
-    expect(cached).toMatchObject({ reason: 'cached', retryAfterMs: 60_000 });
+    // The remembered failure says what it was, so a client polling the cache still learns why.
+    expect(cached).toMatchObject({ reason: 'cached', retryAfterMs: 60_000, detail: (first as NodeUnavailableError).detail });
+    expect((cached as Error).message).toContain((first as NodeUnavailableError).detail);
     expect(b.calls).toBe(calls);
     state.hang = false;
     now = 61_000;

@@ -216,6 +216,32 @@ export class AesGcmCryptography implements CryptographyPlugin {
     };
   }
 
+  localEndpointClosed(guid: string): void {
+    this.readerSenders.delete(guid);
+    this.keys.localEndpointClosed(guid);
+    const prefix = `${guid}:`;
+    for (const p of this.peers.values()) {
+      const sent = p.crypto?.readerTokensSent;
+      if (sent) for (const pair of sent) if (pair.startsWith(prefix)) sent.delete(pair);
+    }
+  }
+
+  /**
+   * What the key exchange holds (diagnostics): our endpoints' keys and, per authenticated peer, the keys it sent us
+   * and the (our reader, its writer) pairs whose token went to it. Each follows the endpoints that exist, not those
+   * that ever existed.
+   */
+  keyCounts(): { local: number; peers: Record<string, { received: number; readerTokensSent: number }> } {
+    const peers: Record<string, { received: number; readerTokensSent: number }> = {};
+    for (const [prefix, p] of this.peers) if (p.crypto) peers[prefix] = { received: p.crypto.receivers.size - 1, readerTokensSent: p.crypto.readerTokensSent.size };
+    return { local: this.keys.localKeyCount, peers };
+  }
+
+  remoteEndpointGone(endpointGuid: string): void {
+    const r = this.remote(guidPrefixOf(endpointGuid));
+    if (r) this.keys.endpointGone(r.c, endpointGuid);
+  }
+
   writerMatched(writerGuid: string, readerGuid: string): void {
     const r = this.remote(guidPrefixOf(readerGuid));
     if (r) this.keys.writerMatched(r.p, r.c, writerGuid, readerGuid, Date.now());

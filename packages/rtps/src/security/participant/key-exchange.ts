@@ -19,8 +19,13 @@ const CRYPTO_TOKENS_CLASS = {
   datareader: 'dds.sec.datareader_crypto_tokens',
 } as const;
 
-/** Crypto keys accepted per peer, and our reader tokens sent back to it, at most. */
-const MAX_KEYS_PER_PEER = 64;
+/**
+ * Crypto keys accepted per peer, and our reader tokens sent back to it, at most. A ROS 2 process is one participant
+ * however many nodes it runs, each node with its own protected rosout and parameter-event writers (one or two keys
+ * each) and services: the 64 this once was left a component container's endpoints past them unreadable for good.
+ * Keys of an endpoint the peer disposed are forgotten (endpointGone), so a long-lived peer's churn does not fill it.
+ */
+const MAX_KEYS_PER_PEER = 2048;
 /** Keys and senders of our own endpoints kept at once; the oldest goes first (endpoints are created by us, not by peers). */
 const MAX_LOCAL_ENDPOINT_KEYS = 4096;
 /** The peer's endpoint each of our secure builtin endpoints pairs with (the pairs the participant links). */
@@ -74,6 +79,17 @@ export class KeyExchange {
     return this.readerKeys.get(readerGuid) ?? setBounded(this.readerKeys, readerGuid, newKeyMaterial(kind, randomKeyId()));
   }
 
+  /** One of our endpoints closed: its key goes (a new endpoint has a new GUID and a new key). */
+  localEndpointClosed(guid: string): void {
+    this.readerKeys.delete(guid);
+    this.writerKeys.delete(guid);
+  }
+
+  /** Our endpoints' keys held (diagnostics). */
+  get localKeyCount(): number {
+    return this.readerKeys.size + this.writerKeys.size;
+  }
+
   /** The key of one of our secure builtin endpoints (its token goes to each authenticated peer's counterpart). */
   builtinKey(entityId: number, transform: TransformKind): KeyMaterial {
     const guid = makeGuid(this.ours(), entityId);
@@ -113,6 +129,22 @@ export class KeyExchange {
     const keys = this.writerKeys.get(writerGuid);
     if (!keys) return;
     this.channel.queue(p, c, { classId: CRYPTO_TOKENS_CLASS.datawriter, destinationEndpoint: guidToBytes(readerGuid), sourceEndpoint: guidToBytes(writerGuid), data: keys.map(cryptoToken) }, now);
+  }
+
+  /**
+   * The peer disposed one of its endpoints (through its protected discovery): the keys it sent for it open nothing
+   * more, and our reader tokens to it count as not sent, so an endpoint made again under that GUID pairs afresh.
+   */
+  endpointGone(c: RemoteCrypto, endpointGuid: string): void {
+    const gone = c.tokens.filter((t) => t.kind !== 'participant' && t.source === endpointGuid);
+    if (gone.length > 0) {
+      c.tokens = c.tokens.filter((t) => !gone.includes(t));
+      // Key id 0 is the Kx keys', never an endpoint's; a key id another token still names stays.
+      for (const t of gone) if (t.senderKeyId !== 0 && !c.tokens.some((o) => o.senderKeyId === t.senderKeyId)) c.receivers.delete(t.senderKeyId);
+      c.tokensChanged++;
+    }
+    const suffix = `:${endpointGuid}`;
+    for (const pair of c.readerTokensSent) if (pair.endsWith(suffix)) c.readerTokensSent.delete(pair);
   }
 
   /** A token message of the peer (already addressed to us): each key becomes a receiver. Throws SecurityError. */

@@ -13,12 +13,24 @@ import type { DataHolder } from '../data-holder.js';
 import { encodeGenericMessage, NO_IDENTITY, snBytes } from './generic-message.js';
 import type { RemoteCrypto, SecurePeer, VolatileChannelPeer } from './peers.js';
 
-/** Token messages queued per peer, at most (the oldest goes first). */
-const MAX_QUEUED_MESSAGES = 64;
+/**
+ * Token messages queued per peer, at most (the oldest goes first). There is one per protected endpoint pair we share
+ * with the peer, plus our participant's and built-in endpoints' tokens: a ROS 2 process is one participant however
+ * many nodes it runs, so a component container pairs with the gateway hundreds of times.
+ */
+const MAX_QUEUED_MESSAGES = 2048;
 /** Sequence numbers of a peer's volatile writer tracked above the contiguous ones (and NACKed at once), at most. */
 const VOLATILE_WINDOW = 256;
-/** Resends of a token message nobody acknowledges or asks for (0, 0.2, 1, 3, 7, 15 s), then it is given up. */
+/**
+ * Resends of a token message the peer has neither acknowledged nor asked for: 0.2, 1, 3, 7 and 15 s after it first
+ * went, then every RESEND_EVERY_MS for as long as the peer stays authenticated. Never given up: a peer that has not
+ * finished its side of the handshake yet (seconds on a loaded host) drops what it cannot open, and a token it never
+ * gets leaves the endpoints it protects unreadable on its side for good.
+ */
 const RESENDS_MS = [200, 800, 2000, 4000, 8000];
+const RESEND_EVERY_MS = 10_000;
+/** Protected token messages sent in one datagram, in bytes at most (a full outbox is sent over several). */
+const MAX_DATAGRAM_BYTES = 16 * 1024;
 /** A message the peer asks for again is resent at most this often (ACKNACKs come in bursts). */
 const ASKED_AGAIN_MS = 100;
 
@@ -61,25 +73,34 @@ export class VolatileChannel {
   /**
    * Sends the token messages that are due, each protected anew with the Kx keys, and a HEARTBEAT of what is still
    * unacknowledged so the peer's reliable reader answers with an ACKNACK: acknowledged messages leave the outbox,
-   * ones it asks for again go out at once. A message nobody acknowledges is resent on a backoff and then given up
-   * (a peer that never answers, or has gone).
+   * ones it asks for again go out at once. A message nobody acknowledges is resent on a backoff, then every 10 s
+   * (RESENDS_MS); the peer's part, and with it the outbox, ends when the peer leaves, fails or is revoked.
    */
   flush(p: SecurePeer, c: RemoteCrypto, now: number): void {
     const ch = c.channel;
-    const parts: Buffer[] = [];
+    const datagrams: Buffer[][] = [];
+    let parts: Buffer[] = [];
+    let bytes = 0;
     for (const m of ch.outbox) {
       if (now < m.nextAt) continue;
-      parts.push(c.kxSender.protectSubmessage(m.data));
-      m.nextAt = now + (RESENDS_MS[m.sends] ?? Infinity);
+      const part = c.kxSender.protectSubmessage(m.data);
+      if (parts.length > 0 && bytes + part.length > MAX_DATAGRAM_BYTES) {
+        datagrams.push(parts);
+        parts = [];
+        bytes = 0;
+      }
+      parts.push(part);
+      bytes += part.length;
+      m.nextAt = now + (RESENDS_MS[m.sends] ?? RESEND_EVERY_MS);
       m.sends++;
     }
     if (parts.length === 0) return;
-    ch.outbox = ch.outbox.filter((m) => m.sends <= RESENDS_MS.length);
     const w = new ByteWriter(64, true);
-    const first = ch.outbox.length > 0 ? ch.outbox[0].sn : ch.lastSn + 1;
+    const first = ch.outbox[0].sn;
     encodeHeartbeat(w, { readerId: EntityId.VOLATILE_SECURE_READER, writerId: EntityId.VOLATILE_SECURE_WRITER, firstSN: first, lastSN: ch.lastSn, count: ++ch.heartbeats, final: false, liveliness: false }, true);
     parts.push(c.kxSender.protectSubmessage(w.finish()));
-    this.send(p.prefixHex, Buffer.concat(parts));
+    datagrams.push(parts);
+    for (const d of datagrams) this.send(p.prefixHex, Buffer.concat(d));
   }
 
   /** The peer's reader acknowledged our messages below the base, and asks for the listed ones again. */
