@@ -69,6 +69,16 @@ function statelessFragDatagram(srcPrefix: Buffer, dst: Buffer, sn: number, start
   return w.finish();
 }
 
+/** Participants a and b under SROS2's default governance, permitted everything; aSec is a's security. */
+async function defaultGovernancePair(tag: string): Promise<{ aSec: SecureParticipant; a: Participant; b: Participant }> {
+  const gov = governanceXml(DOMAIN);
+  const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+  const aSec = await securityFrom(mk(`/medkit/${tag}_a`), DOMAIN);
+  const a = await participant(DOMAIN, { security: aSec });
+  const b = await participant(DOMAIN, { security: await securityFrom(mk(`/medkit/${tag}_b`), DOMAIN) });
+  return { aSec, a, b };
+}
+
 /** How long the volatile-channel case loses a's token messages to b. */
 const LOST_MS = 16_000;
 
@@ -274,11 +284,7 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
   }, 60_000);
 
   it('keeps the keys of a peer with many protected endpoints (a component container\'s worth), and forgets those of endpoints it disposed', async () => {
-    const gov = governanceXml(DOMAIN);
-    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
-    const aSec = await securityFrom(mk('/medkit/many_a'), DOMAIN);
-    const a = await participant(DOMAIN, { security: aSec });
-    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/many_b'), DOMAIN) });
+    const { aSec, a, b } = await defaultGovernancePair('many');
     // 80 protected writers of b, each with its own key, and a reader of a for each: more keys from one peer than
     // the 64 that were once kept (the keys past them were dropped and their writers never read).
     const N = 80;
@@ -310,11 +316,7 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
   }, 90_000);
 
   it('reads a peer\'s protected topic with a new reader each time, 70 times over (a gateway reading topics for days), holding keys only for the readers that exist', async () => {
-    const gov = governanceXml(DOMAIN);
-    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
-    const aSec = await securityFrom(mk('/medkit/churn_a'), DOMAIN);
-    const a = await participant(DOMAIN, { security: aSec });
-    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/churn_b'), DOMAIN) });
+    const { aSec, a, b } = await defaultGovernancePair('churn');
     const type = 'std_msgs::msg::dds_::String_';
     const w = b.createWriter({ topic: 'rt/churn', typeName: type, qos: { reliability: 'reliable' } });
     const sample = Buffer.from([0, 1, 0, 0, 3, 0, 0, 0, 0x68, 0x69, 0]);
