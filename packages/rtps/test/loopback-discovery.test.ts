@@ -172,11 +172,15 @@ describe('discovery between two participants on loopback', () => {
       } finally {
         clearInterval(timer);
       }
-      expect(a.disposeStats().sedpRereads).toBeGreaterThanOrEqual(1);
+      const rereads = a.disposeStats().sedpRereads ?? 0;
+      expect(rereads).toBeGreaterThanOrEqual(1);
       // A real dispose stays: b closes its writer, a reads b's SEDP again (b's own dispose, or nothing) and it is gone.
       w.close();
       await until(() => !a.endpoints().some((e) => e.guid === w.guid), 'b\'s closed writer gone', 10_000);
-      await new Promise((res) => setTimeout(res, 2500));
+      await until(() => (a.disposeStats().sedpRereads ?? 0) > rereads, 'b\'s SEDP read again after the real dispose', 20_000);
+      // A writer b announces after that read is seen only once a has taken in b's SEDP up to it, the dispose included.
+      const w3 = b.createWriter({ topic: 'rt/after', typeName: 'T' });
+      await until(() => a.endpoints().some((e) => e.guid === w3.guid), 'b\'s writer announced after the read', 10_000);
       expect(a.endpoints().some((e) => e.guid === w.guid)).toBe(false);
       expect(a.endpoints().some((e) => e.guid === w2.guid)).toBe(true);
     } finally {
