@@ -44,7 +44,7 @@ export default defineConfig({
     // 2-core machines: keep parallelism modest so real-network tests are not starved. MEDKIT_TEST_WORKERS sets another
     // count, to try one on a given machine: 3 on a shared, loaded 2-core box failed five files in its first 16 minutes
     // (README, CI).
-    maxWorkers: Number(process.env.MEDKIT_TEST_WORKERS) || 2,
+    maxWorkers: Math.min(8, Math.max(1, Math.trunc(Number(process.env.MEDKIT_TEST_WORKERS)) || 2)),
     sequence: { sequencer: PackagingLastSequencer },
     projects: [
       { extends: true, test: { name: 'shared', include: SHARED, isolate: false } },

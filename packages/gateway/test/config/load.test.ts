@@ -171,6 +171,10 @@ describe('configuration loading', () => {
       ['auth.enabled', 'yes please'],
       ['server.tls.enabled', 'maybe'],
       ['bulk_data.max_upload_size', -1],
+      ['ros.security.handshake_timeout_ms', 0],
+      ['ros.security.handshake_timeout_ms', -1],
+      ['ros.security.handshake_timeout_ms', 1e12],
+      ['ros.security.handshake_timeout_ms', 'soon'],
     ] as const) {
       expect(() => loadConfig({ env: {}, flags: { [key]: value }, extraKeys: FEATURE_KEYS }), `${key}=${value}`).toThrow(new RegExp(`${key.replace(/\./g, '\\.')}=.*refusing to start`));
     }
