@@ -136,9 +136,11 @@ export class KeyExchange {
    * more, and our reader tokens to it count as not sent, so an endpoint made again under that GUID pairs afresh.
    */
   endpointGone(c: RemoteCrypto, endpointGuid: string): void {
-    const gone = c.tokens.filter((t) => t.kind !== 'participant' && t.source === endpointGuid);
+    const kept: ReceivedCryptoToken[] = [];
+    const gone: ReceivedCryptoToken[] = [];
+    for (const t of c.tokens) (t.kind !== 'participant' && t.source === endpointGuid ? gone : kept).push(t);
     if (gone.length > 0) {
-      c.tokens = c.tokens.filter((t) => !gone.includes(t));
+      c.tokens = kept;
       // Key id 0 is the Kx keys', never an endpoint's; a key id another token still names stays.
       for (const t of gone) if (t.senderKeyId !== 0 && !c.tokens.some((o) => o.senderKeyId === t.senderKeyId)) c.receivers.delete(t.senderKeyId);
       c.tokensChanged++;
