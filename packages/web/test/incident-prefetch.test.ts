@@ -132,13 +132,21 @@ describe('the recording downloaded by the route', () => {
     incidentSettled();
   });
 
+  /**
+   * Prefetches `gate`'s STOP incident, whose detail names recording `named` while the fault's recording route serves
+   * `served`; returns once the recording was asked, the detail still held (gw.release lets it go).
+   */
+  async function prefetchWhileDetailHeld(gate: string, named: string, served: string): Promise<void> {
+    gw.answers[`/apps/${gate}/faults/STOP`] = { item: { code: 'STOP' }, environment_data: { snapshots: [frame('2026-11-25T10:00:00.000Z'), rosbag(named, '2026-11-25T10:00:02.000Z', BYTES.length, gate)] } };
+    gw.newest[`/apps/${gate}/faults/STOP/recording`] = served;
+    gw.hold(`/apps/${gate}/faults/STOP`);
+    prefetchIncident(client, { type: 'app', id: gate }, 'STOP');
+    await vi.waitFor(() => expect(gw.asked).toContain(`/apps/${gate}/faults/STOP/recording`));
+  }
+
   it('asks the fault’s newest recording beside the reads, and hands it over when the detail names it: one download', async () => {
-    gw.answers['/apps/gate3/faults/STOP'] = { item: { code: 'STOP' }, environment_data: { snapshots: [frame('2026-11-25T10:00:00.000Z'), rosbag('fault_STOP_7', '2026-11-25T10:00:02.000Z', BYTES.length, 'gate3')] } };
-    gw.newest['/apps/gate3/faults/STOP/recording'] = 'fault_STOP_7';
     // The download runs while the detail is held: it no longer waits for a read to name the recording.
-    gw.hold('/apps/gate3/faults/STOP');
-    prefetchIncident(client, { type: 'app', id: 'gate3' }, 'STOP');
-    await vi.waitFor(() => expect(gw.asked).toContain('/apps/gate3/faults/STOP/recording'));
+    await prefetchWhileDetailHeld('gate3', 'fault_STOP_7', 'fault_STOP_7');
     expect(gw.asked).not.toContain('/apps/gate3/bulk-data/rosbags/fault_STOP_7');
     gw.release('/apps/gate3/faults/STOP');
     let download: RecordingDownload | undefined;
@@ -151,11 +159,7 @@ describe('the recording downloaded by the route', () => {
 
   it('aborts the download by fault when the reads choose another recording, and downloads that one', async () => {
     // A newer recording was written between the two answers: the detail names fault_STOP_9, the fault's route served _8.
-    gw.answers['/apps/gate4/faults/STOP'] = { item: { code: 'STOP' }, environment_data: { snapshots: [frame('2026-11-25T10:00:00.000Z'), rosbag('fault_STOP_9', '2026-11-25T10:00:02.000Z', BYTES.length, 'gate4')] } };
-    gw.newest['/apps/gate4/faults/STOP/recording'] = 'fault_STOP_8';
-    gw.hold('/apps/gate4/faults/STOP');
-    prefetchIncident(client, { type: 'app', id: 'gate4' }, 'STOP');
-    await vi.waitFor(() => expect(gw.asked).toContain('/apps/gate4/faults/STOP/recording'));
+    await prefetchWhileDetailHeld('gate4', 'fault_STOP_9', 'fault_STOP_8');
     gw.release('/apps/gate4/faults/STOP');
     let download: RecordingDownload | undefined;
     await vi.waitFor(() => expect((download ??= takePrefetchedDownload(client, '/apps/gate4/bulk-data/rosbags/fault_STOP_9'))).toBeDefined());
