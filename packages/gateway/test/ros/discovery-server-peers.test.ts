@@ -11,7 +11,7 @@ import { createOperationsFeature } from '../../src/operations/index.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { clientEnv, discoveryServerPort, FASTDDS_DISCOVERY_SERVER, startDiscoveryServer, stopAllDiscoveryServers, type DiscoveryServerProcess } from '../../../../test-support/peers/discovery-server.js';
 import { buildPeer, killAllPeers, spawnPeer } from '../../../../test-support/peers/harness.js';
-import { eventually, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
+import { eventually, firstServiceCall, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { describeWith, FASTDDS } from '../../../../test-support/requirements.js';
 
@@ -83,8 +83,8 @@ describeWith([...FASTDDS, ...FASTDDS_DISCOVERY_SERVER], 'a gateway whose robot u
     }, 'a sample of /chatter', 20_000);
     expect(data.body.data.data).toMatch(/^Hello World: \d+/);
     await eventually(async () => (await http(`${g.url}/api/v1/apps/adder/operations/add_two_ints`)).status === 200, 'the add_two_ints operation', 30_000);
-    const r = await http(`${g.url}/api/v1/apps/adder/operations/add_two_ints/executions`, { method: 'POST', json: { parameters: { a: 2, b: 40 } } });
-    expect(r.status).toBe(200);
+    const r = await firstServiceCall(`${g.url}/api/v1/apps/adder/operations/add_two_ints/executions`, { a: 2, b: 40 });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toEqual({ parameters: { sum: 42 } });
     expect((await health()).warnings.map((w) => w.code)).not.toContain('ros_discovery_server_not_answering');
   }, 120_000);
