@@ -4,7 +4,7 @@
 // The run's ROS domains start at MEDKIT_TEST_DOMAIN_BASE; unset, the run takes a free domain slot
 // (test-support/domain-slots.mjs) so two suites on one machine never share a domain.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, existsSync, renameSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
@@ -32,7 +32,27 @@ const jsonFile = join(outDir, `vitest-results.${process.pid}.json`);
 // The list: scripts/exclusive-tests.mjs.
 const extra = process.argv.slice(2);
 const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f}`), ['--no-file-parallelism', ...EXCLUSIVE]];
-const vitestArgs = (pass, out) => ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...pass];
+/**
+ * A whole-suite run tries a failed test once more (MEDKIT_TEST_RETRY sets how many more; 0 for none): the suite runs
+ * ~400 files of real DDS peers, browsers and servers on a loaded 2-core box, where a rare timing loss in one of
+ * ~3,000 tests would otherwise fail the whole run. A test that passed only on a second try is listed at the end
+ * (scripts/flaky-reporter.mjs, .test-artifacts/flaky.jsonl) with what its first try said; a test that fails every
+ * try fails the run. A run with explicit arguments tries each test once unless MEDKIT_TEST_RETRY says otherwise.
+ */
+const retryEnv = process.env.MEDKIT_TEST_RETRY;
+const retries = retryEnv ? Math.min(3, Math.max(0, Math.trunc(Number(retryEnv)) || 0)) : extra.length > 0 ? 0 : 1;
+const flakyFile = join(outDir, `flaky.${process.pid}.jsonl`);
+rmSync(join(outDir, 'flaky.jsonl'), { force: true }); // the last run's list, not this one's
+const vitestArgs = (pass, out) => [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--reporter=${join(root, 'scripts/flaky-reporter.mjs')}`,
+  `--outputFile.json=${out}`,
+  `--retry=${retries}`,
+  ...pass,
+];
 /** The run's domain base: the caller's, or a free slot (waiting while every slot is taken). */
 async function domainBase() {
   const given = process.env.MEDKIT_TEST_DOMAIN_BASE;
@@ -60,7 +80,7 @@ async function domainBase() {
   }
 }
 
-const env = { ...process.env, MEDKIT_TEST_DOMAIN_BASE: await domainBase() };
+const env = { ...process.env, MEDKIT_TEST_DOMAIN_BASE: await domainBase(), MEDKIT_FLAKY_FILE: flakyFile };
 
 /**
  * A whole-suite run builds the packaging tests' artefacts in the background from the start, below the tests'
@@ -109,6 +129,12 @@ for (const [i, pass] of passes.entries()) {
     console.error(`could not read ${out}: ${err}`);
     totals.failed++;
   }
+}
+const flaky = existsSync(flakyFile) ? readFileSync(flakyFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+if (flaky.length > 0) {
+  console.log(`\n${flaky.length} test(s) passed only when tried again; each is a finding to look into:`);
+  for (const f of flaky) console.log(`  ${f.file} > ${f.test} (${f.tries} tries)${f.errors.length ? `: ${f.errors.join(' | ')}` : ''}`);
+  renameSync(flakyFile, join(outDir, 'flaky.jsonl'));
 }
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(status);
