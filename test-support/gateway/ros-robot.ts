@@ -124,7 +124,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, wh
  * not matched yet (as rmw_fastrtps does: its match listener can lag the HEARTBEAT we took as the sign), which no
  * client can tell from a slow answer. Any other answer is returned as it is, for the caller to check.
  */
-export async function firstServiceCall(url: string, parameters: unknown, timeoutMs = 60_000): Promise<{ status: number; body: any }> {
+export async function firstServiceCall(url: string, parameters: unknown, timeoutMs = 60_000): ReturnType<typeof http> {
   return eventually(async () => {
     const res = await http(url, { method: 'POST', json: { parameters } });
     const reason = res.body?.parameters?.reason;

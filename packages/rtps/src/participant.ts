@@ -18,12 +18,14 @@ import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
 import { disposedPrefix, LeaveConfirmation, type DisposeStats } from './participant-leave.js';
+import { LivenessCheck } from './participant-liveness.js';
 import type { ParticipantSecurity } from './participant-security.js';
 import { SedpDisposals } from './sedp-disposals.js';
 import { ParticipantSecurityLink } from './participant-security-link.js';
 import { randomFirstSn, ReachabilityProof } from './reachability-proof.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { MessageReceiver, type ReceiveStats } from './receive.js';
+import type { ParticipantEvents } from './participant-events.js';
 import { collectTrafficStats, type TrafficStats } from './traffic-stats.js';
 import { DatagramPath } from './datagram-path.js';
 import { SendBudget } from './send-budget.js';
@@ -37,25 +39,7 @@ import { VendorId } from './vendor.js';
 export type { DiscoveredParticipant, ParticipantTableStats } from './proxy-participants.js';
 export type { DisposeStats } from './participant-leave.js';
 
-export type ChangeType = 'added' | 'changed' | 'removed';
-
-export interface ParticipantEvent {
-  type: ChangeType;
-  participant: DiscoveredParticipant;
-  /** Why a participant was removed. */
-  reason?: 'disposed' | 'lease-expired' | 'closed' | 'evicted';
-}
-
-export interface EndpointEvent {
-  type: ChangeType;
-  endpoint: EndpointData;
-}
-
-export interface ParticipantEvents {
-  participant: [ParticipantEvent];
-  endpoint: [EndpointEvent];
-  discoveryServer: [DiscoveryServerStatus];
-}
+export type { ChangeType, EndpointEvent, ParticipantEvent, ParticipantEvents } from './participant-events.js';
 
 /** A DDS-RTPS domain participant. Create with createParticipant(). */
 export class Participant extends EventEmitter<ParticipantEvents> {
@@ -77,6 +61,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private readonly disposals: SedpDisposals;
   /** Disposes are checked before they are believed (participant-leave.ts). */
   private readonly leaves: LeaveConfirmation;
+  /** A participant must answer, not only be named (participant-liveness.ts). */
+  private readonly liveness: LivenessCheck;
   /** What proves a participant: the echo of our built-in writers' random first SN (reachability-proof.ts). */
   private readonly proofs: ReachabilityProof;
   /** Our writers and readers, builtin and user. */
@@ -114,7 +100,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
     this.proofs = new ReachabilityProof(this.security ? 1 : randomFirstSn(), (id) => this.sedp.plainWriter(id)?.history.lastSN);
     this.sends = this.security || opts.discoveryServers.length > 0 ? undefined : new SendBudget();
-    this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants, admission: opts.admission });
+    const holdChanges = (r: RemoteParticipant) => this.liveness.enabled && r.proof !== 0;
+    this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants, admission: opts.admission, holdChanges });
     const matcher = new EndpointMatcher({
       localhostOnly: opts.localhostOnly,
       maxEndpointsPerParticipant: opts.limits.maxEndpointsPerParticipant,
@@ -127,13 +114,13 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     });
     this.matcher = matcher;
     this.disposals = new SedpDisposals({ remote: (h) => this.remotes.get(h), matcher, securedGone: (g) => this.security?.cryptography.remoteEndpointGone(g) });
-    this.leaves = new LeaveConfirmation({
-      probe: (h, now, dryRun) => {
-        const r = this.remotes.get(h);
-        return r !== undefined && !this.isHeld(h) && matcher.probeBuiltins(r, now, dryRun);
-      },
-      remove: (h) => this.removeParticipant(h, 'disposed'),
-    });
+    const probe = (h: string, now: number, dryRun: boolean) => {
+      const r = this.remotes.get(h);
+      return r !== undefined && !this.isHeld(h) && matcher.probeBuiltins(r, now, dryRun);
+    };
+    this.leaves = new LeaveConfirmation({ probe, remove: (h) => this.removeParticipant(h, 'disposed') });
+    const checked = !this.security && opts.discoveryServers.length === 0;
+    this.liveness = new LivenessCheck({ participants: () => this.remotes.values(), probe, remove: (h) => this.removeParticipant(h, 'lease-expired') }, checked);
     const host = { guidPrefix: this.guidPrefix, budget: this.budget, matcher, out: () => this.out, closed: () => this.closed };
     this.local = new LocalEndpoints({ ...host, vendorId: this.vendorId, opts, security: this.security, sedp: () => this.sedp, writersChanged: () => this.updateLivelinessPeriod() });
     this.secured = this.security && new ParticipantSecurityLink(this.security, { ...host, remotes: this.remotes });
@@ -149,9 +136,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       // latest remoteParticipant() lookup): one that echoes our built-in writers' first SN proves it.
       localWriter: (id, echoed) => {
         const src = this.sourceRemote;
-        if (src && this.proofs.proves(src.prefixHex, id, echoed)) {
+        if (src && this.proofs.proves(src.prefixHex, id, echoed, src.proof !== 0)) {
           if (src.proof === 0) this.onProof(src.prefixHex, ProofFlag.RESPONDED);
           this.leaves.onAlive(src.prefixHex, false);
+          this.liveness.confirm(src.prefixHex, Date.now());
         }
         return this.local.writers.get(id);
       },
@@ -226,7 +214,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** Remote-participant table counters: size, cap, proven, evicted, dropped, rate-limited; `underPressure` under an SPDP flood. */
   participantStats(): ParticipantTableStats {
-    return this.remotes.stats(Date.now());
+    return { ...this.remotes.stats(Date.now()), ...this.liveness.stats, wrongEchoes: this.proofs.wrongEchoes };
   }
 
   /** What became of the SPDP disposes received: confirmed, refuted (alive) or foreign (ignored) ones. */
@@ -295,9 +283,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** `via` a discovery server (its own DATA(p), or one it relays): no rate limit, no SPDP of ours (discovery-server.ts). */
   private upsertParticipant(d: ParticipantData, payload: Buffer, now: number, via?: 'server' | 'relayed'): RemoteParticipant | undefined {
     const a = this.remotes.admit(d, payload, now, via ? undefined : this.io.source?.address);
-    if (a.kind === 'refused') {
-      this.refused.participants++;
-      return;
+    if (a.kind === 'refused' || a.kind === 'held') {
+      if (a.kind === 'refused') this.refused.participants++;
+      return a.kind === 'held' ? a.remote : undefined;
     }
     if (a.kind === 'added' && a.evicted) this.forget(a.evicted, 'evicted');
     this.sends?.register(a.remote.prefixHex, a.remote.proof !== 0, [...a.remote.metaLocators, ...a.remote.userLocators]);
@@ -365,6 +353,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
     this.leaves.forget(r.prefixHex);
+    this.liveness.forget(r.prefixHex);
     this.disposals.forget(r.prefixHex);
     this.proofs.forget(r.prefixHex);
     this.sends?.forget(r.prefixHex);
@@ -443,6 +432,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
       this.leaves.tick(now);
+      this.liveness.tick(now);
       this.disposals.tick(now);
       this.secured?.tick(now);
       this.ds?.tick(now);

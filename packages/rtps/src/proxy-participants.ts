@@ -43,6 +43,8 @@ export const ProofFlag = {
 export type Admission =
   | { kind: 'added'; remote: RemoteParticipant; evicted?: RemoteParticipant }
   | { kind: 'changed'; remote: RemoteParticipant; moved: boolean }
+  /** New locators or a new lease for a participant that proved itself: not taken (holdChanges). */
+  | { kind: 'held'; remote: RemoteParticipant }
   | { kind: 'refused'; reason: 'full' | 'rate-limited' };
 
 /** Counters of the remote-participant table (Participant.participantStats()). */
@@ -71,12 +73,26 @@ export interface ParticipantTableStats {
   trackedSources: number;
   /** The table is nearly full, or refused/evicted/rate-limited within admission.pressureHoldMs. */
   underPressure: boolean;
+  /** Announcements that would have moved a participant that proved itself, or changed its lease: not taken. */
+  changesHeld: number;
+  /** Probes of participants whose last echo was half a lease old or more (participant-liveness.ts; filled in by the participant). */
+  livenessProbes?: number;
+  /** Participants removed because they no longer echoed our writers although traffic in their name still arrived. */
+  expiredUnconfirmed?: number;
+  /** ACKNACKs or NACK_FRAGs naming a sequence number our built-in writers never wrote (reachability-proof.ts). */
+  wrongEchoes?: number;
 }
 
 interface ProxyParticipantOptions {
   localhostOnly: boolean;
   maxParticipants: number;
   admission: AdmissionLimits;
+  /**
+   * Whether an announcement that moves a known participant or changes its lease is not to be taken (participant-
+   * liveness.ts says when and why): SPDP is unauthenticated, and one forged announcement would point our traffic at
+   * another address, or stretch a crashed node's lease to the clamp.
+   */
+  holdChanges?: (r: RemoteParticipant) => boolean;
 }
 
 export class ProxyParticipants {
@@ -87,7 +103,7 @@ export class ProxyParticipants {
   private unprovenLinked = 0;
   private readonly opts: ProxyParticipantOptions;
   private readonly rate: SourceRateLimiter;
-  private readonly counters = { admitted: 0, evicted: 0, dropped: 0, rateLimited: 0, leasesClamped: 0, expired: 0 };
+  private readonly counters = { admitted: 0, evicted: 0, dropped: 0, rateLimited: 0, leasesClamped: 0, expired: 0, changesHeld: 0 };
   private lastPressureAt = -Infinity;
 
   constructor(opts: ProxyParticipantOptions) {
@@ -119,11 +135,15 @@ export class ProxyParticipants {
     const lease = this.lease(d.leaseDurationSec);
     const existing = this.byPrefix.get(d.guidPrefix);
     if (existing) {
+      const moved = existing.metaLocators.map(locatorKey).join() !== meta.map(locatorKey).join();
+      if ((moved || lease !== existing.leaseMs) && this.opts.holdChanges?.(existing)) {
+        this.counters.changesHeld++;
+        return { kind: 'held', remote: existing };
+      }
       existing.data = d;
       existing.lastSpdp = payload;
       existing.lastSeen = now;
       existing.leaseMs = lease;
-      const moved = existing.metaLocators.map(locatorKey).join() !== meta.map(locatorKey).join();
       existing.metaLocators = meta;
       existing.userLocators = user;
       return { kind: 'changed', remote: existing, moved };

@@ -57,14 +57,23 @@ export class ReachabilityProof {
     return this.firstSn <= 1;
   }
 
-  /** Whether an ACKNACK (its base) or NACK_FRAG (its SN) `echoedSn` from `prefixHex` to our writer `entityId` proves it. */
-  proves(prefixHex: string, entityId: number, echoedSn: number | undefined): boolean {
+  /** Echoes that named an SN our writer never wrote, since start (forged, or a confused peer). */
+  wrongEchoes = 0;
+
+  /**
+   * Whether an ACKNACK (its base) or NACK_FRAG (its SN) `echoedSn` from `prefixHex` to our writer `entityId` proves it.
+   * A wrong echo in the name of a participant that has not proved itself yet bars it from proving by echo; one in the
+   * name of a participant that has (`proven`) is only counted: else one forged datagram would keep a live node from
+   * confirming it is still there (participant-liveness.ts).
+   */
+  proves(prefixHex: string, entityId: number, echoedSn: number | undefined, proven = false): boolean {
     if (this.byHandshake) return true;
     const last = this.lastSn(entityId);
     if (last === undefined || echoedSn === undefined || echoedSn <= 1) return false;
-    if (this.guessed.has(prefixHex)) return false;
+    if (!proven && this.guessed.has(prefixHex)) return false;
     if (echoedSn >= this.firstSn && echoedSn <= last + 1) return true;
-    remember(this.guessed, prefixHex, true);
+    this.wrongEchoes++;
+    if (!proven) remember(this.guessed, prefixHex, true);
     return false;
   }
 

@@ -6,7 +6,7 @@ import { VendorId } from '../src/index.js';
 import { stuckSince } from '../src/stuck-streams.js';
 import { closeAll, participant, until } from './support/loopback.js';
 import { testDomain } from '../../../test-support/domains.js';
-import { data, ENTITY, header, parameterList, Bytes, SM, submessageIds } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { acknack, data, ENTITY, header, infoTs, parameterList, Bytes, SM, sn, spdpDatagram, submessageIds } from '../../../test-support/rtps-fuzz/datagrams.js';
 import { FakePeer, fakePrefix } from '../../../test-support/rtps-fuzz/fake-peer.js';
 
 const DOMAIN = testDomain(0);
@@ -76,6 +76,58 @@ describe('discovery between two participants on loopback', () => {
     await until(() => events.some((e) => e.type === 'removed'), 'lease expiry', 8000);
     expect(events.find((e) => e.type === 'removed')!.reason).toBe('lease-expired');
   });
+
+  it('a crashed participant goes at its lease although datagrams in its name keep coming; a live idle one stays through forged echoes and announcements in its name', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN, { leaseDurationSec: 2 });
+    const c = await participant(DOMAIN, { leaseDurationSec: 2 });
+    await until(() => a.participants().length === 2, 'discovery');
+    // b and c proved themselves to a (an echo of a's random first SN) before the attack starts.
+    await until(() => a.participantStats().proven === 2, 'b and c proven');
+    const events: ParticipantEvent[] = [];
+    a.on('participant', (e) => events.push(e));
+    const attacker = await FakePeer.open();
+    const port = a.locators.metatrafficUnicast[0].port;
+    let count = 1;
+    // A bare header with an INFO_TS in b's name (before participant-liveness.ts it renewed b's lease for good), and an
+    // ACKNACK in c's name that names an SN a's SEDP writer never wrote (it used to bar c from proving by echo).
+    // Announcements of both at the attacker's address with a 300 s lease: neither is taken, as both proved themselves.
+    const keepAlive = () => infoTs(header(new Bytes(), b.prefix), 0, 0).done();
+    const moved = (prefix: Buffer) => spdpDatagram(prefix, DOMAIN, attacker.port, 300);
+    const where = () => a.participants().find((p) => p.guidPrefix === c.guidPrefix)!.metatrafficUnicastLocators;
+    const before = where();
+    const wrongEcho = () => acknack(header(new Bytes(), c.prefix), { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, base: sn(7n), numBits: 0, words: [], count: count++ }).done();
+    b.crash();
+    const t0 = Date.now();
+    const timer = setInterval(() => {
+      void attacker.send(keepAlive(), port);
+      void attacker.send(wrongEcho(), port);
+      void attacker.send(moved(b.prefix), port);
+      void attacker.send(moved(c.prefix), port);
+    }, 200);
+    try {
+      await until(() => events.some((e) => e.type === 'removed'), 'b removed', 15_000);
+      expect(events.filter((e) => e.type === 'removed').map((e) => [e.participant.guidPrefix, e.reason])).toEqual([[b.guidPrefix, 'lease-expired']]);
+      expect(a.participantStats()).toMatchObject({ expiredUnconfirmed: 1 });
+      // c, idle but alive, answers a's probes: it stays past three of its leases, wrong echoes in its name or not.
+      await until(() => Date.now() - t0 > 6500, 'three of c\'s leases', 10_000);
+      // The announcements in b's name after it went make a newcomer at the attacker's address, which never echoes:
+      // no endpoints, not proven, and gone within 45 s (participant-liveness.ts), however long the lease it claims.
+      expect(a.participants().find((p) => p.guidPrefix === c.guidPrefix)).toBeDefined();
+      expect(a.participantStats().proven).toBe(1);
+      expect(a.endpoints().filter((e) => e.participantGuidPrefix === b.guidPrefix)).toEqual([]);
+      const stats = a.participantStats();
+      expect(stats.wrongEchoes).toBeGreaterThan(10);
+      expect(stats.livenessProbes).toBeGreaterThan(2);
+      expect(stats.expiredUnconfirmed).toBe(1);
+      expect(stats.changesHeld).toBeGreaterThan(10);
+      expect(where()).toEqual(before);
+      expect(a.participants().find((p) => p.guidPrefix === c.guidPrefix)!.leaseDurationSec).toBe(2);
+    } finally {
+      clearInterval(timer);
+      attacker.close();
+    }
+  }, 30_000);
 
   it('a participant cut off past its lease and back is seen again, with its endpoints and its data (issue 66)', async () => {
     // b's own view of a outlives the cut (a's lease is long), so b keeps its proxies of a's readers: a's new

@@ -255,6 +255,10 @@ function participantTableFields(t: ParticipantTableStats) {
     rate_limited: t.rateLimited,
     leases_clamped: t.leasesClamped,
     under_pressure: t.underPressure,
+    // What the liveness check did (rtps participant-liveness.ts, docs/ros2.md "A node is listed only while it answers").
+    expired_unconfirmed: t.expiredUnconfirmed ?? 0,
+    changes_held: t.changesHeld,
+    wrong_echoes: t.wrongEchoes ?? 0,
   };
 }
 

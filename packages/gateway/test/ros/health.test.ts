@@ -33,12 +33,12 @@ describe('ROS health', () => {
   });
 
   it('warns ros_discovery_pressure while the participant table is under pressure, with its counters in x-medkit-ros', () => {
-    const table = { tracked: 1024, capacity: 1024, proven: 3, onProbation: 1021, admitted: 4000, evicted: 2976, dropped: 0, rateLimited: 800, leasesClamped: 4000, expired: 0, trackedSources: 5, underPressure: true };
+    const table = { tracked: 1024, capacity: 1024, proven: 3, onProbation: 1021, admitted: 4000, evicted: 2976, dropped: 0, rateLimited: 800, leasesClamped: 4000, expired: 0, changesHeld: 2, trackedSources: 5, underPressure: true, expiredUnconfirmed: 1, wrongEchoes: 7 };
     const s = { state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1024, 3), table };
     const h = rosHealth(s, 1);
     expect(h.warnings!.map((w) => w.code)).toEqual(['ros_discovery_pressure']);
     expect(h.warnings![0].message).toMatch(/1024 of 1024 seats used \(3 proven\), 2976 unproven participants evicted, 800 newcomers rate-limited/);
-    expect(h.fields!['x-medkit-ros']).toMatchObject({ participant_table: { tracked: 1024, capacity: 1024, proven: 3, evicted: 2976, rate_limited: 800, under_pressure: true } });
+    expect(h.fields!['x-medkit-ros']).toMatchObject({ participant_table: { tracked: 1024, capacity: 1024, proven: 3, evicted: 2976, rate_limited: 800, under_pressure: true, expired_unconfirmed: 1, changes_held: 2, wrong_echoes: 7 } });
     expect(rosHealth({ ...s, table: { ...table, underPressure: false } }, 1).warnings).toEqual([]);
   });
 

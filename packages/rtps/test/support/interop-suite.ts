@@ -109,6 +109,22 @@ export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: numbe
     await seenAgain(p, talker.guid, events, removedAt, got);
   }, 180_000);
 
+  it('an idle peer stays past four of its leases: its answers to our probes confirm it (participant-liveness.ts)', async () => {
+    // Its lease is clamped to 2 s on our side: from 1 s after its last echo our built-in writers ask it for an answer,
+    // and it is removed if none echoes them within 3 s, whatever else arrives in its name. Our lease is long, so that
+    // our own liveliness assertions (every 5 s then) leave the probes to do the asking.
+    const p = await participant(domain, { userData: 'enclave=/;', peerIndexCount: 32, leaseDurationSec: 60, admission: { maxLeaseSec: 2 } });
+    const events: ParticipantEvent[] = [];
+    p.on('participant', (e) => events.push(e));
+    const listener = await spawnPeer(vendor, 'listener', { domain, node: 'idle_listener' });
+    await until(() => p.participants().some((x) => x.guid === listener.guid), 'the peer');
+    const t0 = Date.now();
+    await until(() => Date.now() - t0 > 8000, 'four of its leases', 15_000);
+    expect(events.filter((e) => e.type === 'removed')).toEqual([]);
+    expect(p.participantStats()).toMatchObject({ expiredUnconfirmed: 0 });
+    expect(p.participantStats().livenessProbes).toBeGreaterThan(0);
+  }, 60_000);
+
   it('a peer we took for gone that kept its proxies of us (all acknowledged) sends its endpoints and history again (issue 66)', async () => {
     // What a stall (or a one-way loss) leaves when only our side's lease ran out: the peer's writers think our readers
     // have it all, and only our new proxies' asks can make them send it again (preempt-asks.ts: base 0 to Fast DDS).
