@@ -7,8 +7,10 @@
 // an ACKNACK that echoes their random sequence numbers (reachability-proof.ts) confirms it. One whose last echo is older
 // than LIVENESS_GRACE of its lease is removed like one whose lease ran out, whatever else arrives in its name. A
 // live participant answers within a round trip, so this only ends ones that cannot. Participants we cannot probe
-// (on probation, not linked yet, held for their handshake) keep the plain lease; under DDS-Security (the handshake
-// proves, not the echo) and with discovery servers (they relay the graph) the check is off.
+// (on probation, not linked yet, held for their handshake) keep the plain lease. Under DDS-Security the echo proves
+// nothing (our writers start at SN 1): there a peer whose messages must be RTPS-protected is confirmed by any message
+// of its that opened with its keys, and one without RTPS protection keeps the plain lease. With discovery servers (they
+// relay the graph) the check is off.
 //
 // While it is on, an announcement that would move a participant that proved itself, or change its lease, is not taken
 // (proxy-participants.ts holdChanges): one forged announcement would point our HEARTBEATs at the forger, who could then
@@ -41,6 +43,8 @@ export interface LivenessSubject {
 interface LivenessHost {
   /** The participants to check (the table). */
   participants(): Iterable<LivenessSubject>;
+  /** Whether a participant's answers can be told from forgeries (always without DDS-Security). */
+  checkable(prefixHex: string): boolean;
   /** Sends its built-in readers a HEARTBEAT asking for an answer; false when none is linked. `dryRun`: only says whether it could. */
   probe(prefixHex: string, now: number, dryRun: boolean): boolean;
   /** Removes it: it stopped answering. */
@@ -64,11 +68,16 @@ export class LivenessCheck {
 
   constructor(
     private readonly host: LivenessHost,
-    /** Off under DDS-Security and with discovery servers. */
+    /** Off with discovery servers. */
     readonly enabled: boolean,
   ) {}
 
-  /** The participant echoed our built-in writers' sequence numbers: it is there. O(1). */
+  /** Whether the check applies to this participant: an announcement must not move it (proxy-participants.ts holdChanges). */
+  applies(prefixHex: string): boolean {
+    return this.enabled && this.host.checkable(prefixHex);
+  }
+
+  /** The participant echoed our built-in writers' sequence numbers (or sent a message that opened with its keys): it is there. O(1). */
   confirm(prefixHex: string, now: number): void {
     if (this.enabled) this.confirmedAt.set(prefixHex, { at: now, echoed: true });
   }
@@ -85,7 +94,7 @@ export class LivenessCheck {
     this.lastTick = now;
     const gone: string[] = [];
     for (const r of this.host.participants()) {
-      if (!this.host.probe(r.prefixHex, now, true)) {
+      if (!this.host.checkable(r.prefixHex) || !this.host.probe(r.prefixHex, now, true)) {
         // Nothing to probe it with: the plain lease alone decides; the clock starts when it can be probed.
         this.confirmedAt.delete(r.prefixHex);
         continue;

@@ -100,7 +100,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
     this.proofs = new ReachabilityProof(this.security ? 1 : randomFirstSn(), (id) => this.sedp.plainWriter(id)?.history.lastSN);
     this.sends = this.security || opts.discoveryServers.length > 0 ? undefined : new SendBudget();
-    const holdChanges = (r: RemoteParticipant) => this.liveness.enabled && r.proof !== 0;
+    const holdChanges = (r: RemoteParticipant) => r.proof !== 0 && this.liveness.applies(r.prefixHex);
     this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants, admission: opts.admission, holdChanges });
     const matcher = new EndpointMatcher({
       localhostOnly: opts.localhostOnly,
@@ -119,8 +119,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       return r !== undefined && !this.isHeld(h) && matcher.probeBuiltins(r, now, dryRun);
     };
     this.leaves = new LeaveConfirmation({ probe, remove: (h) => this.removeParticipant(h, 'disposed') });
-    const checked = !this.security && opts.discoveryServers.length === 0;
-    this.liveness = new LivenessCheck({ participants: () => this.remotes.values(), probe, remove: (h) => this.removeParticipant(h, 'lease-expired') }, checked);
+    const checkable = (h: string) => !this.security || this.security.cryptography.requiresRtpsProtection(h);
+    const livenessHost = { participants: () => this.remotes.values(), checkable, probe, remove: (h: string) => this.removeParticipant(h, 'lease-expired') };
+    this.liveness = new LivenessCheck(livenessHost, opts.discoveryServers.length === 0);
     const host = { guidPrefix: this.guidPrefix, budget: this.budget, matcher, out: () => this.out, closed: () => this.closed };
     this.local = new LocalEndpoints({ ...host, vendorId: this.vendorId, opts, security: this.security, sedp: () => this.sedp, writersChanged: () => this.updateLivelinessPeriod() });
     this.secured = this.security && new ParticipantSecurityLink(this.security, { ...host, remotes: this.remotes });
@@ -144,6 +145,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         return this.local.writers.get(id);
       },
       ...this.secured?.receiveHandlers(),
+      onAuthentic: (h, now) => this.liveness.confirm(h, now),
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
     this.io = new DatagramPath({ send: (d, a, port) => this.transport.send(d, a, port), handle: (d, now, placed) => this.receiver.handle(d, now, placed), security: this.security, filter: opts.packetFilter, budget: this.sends });

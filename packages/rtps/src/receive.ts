@@ -42,6 +42,8 @@ export interface ReceiveContext {
   openMessage?(srcPrefixHex: string, buf: Buffer): Buffer | undefined;
   /** DDS-Security: messages from this peer must be RTPS-protected (clear ones carry only SPDP, the handshake or secured runs). */
   requiresRtpsProtection?(srcPrefixHex: string): boolean;
+  /** DDS-Security: an SRTPS-protected message from this peer opened: it came from the peer (participant-liveness.ts). */
+  onAuthentic?(srcPrefixHex: string, now: number): void;
   /** DDS-Security: the clear payload of a DATA from a writer whose payload is protected (undefined: drop it). */
   decodePayload?(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
   /** Called once per misbehaving peer (not per datagram) with the first violation seen from it. */
@@ -156,6 +158,7 @@ export class MessageReceiver {
         }
         this.secured.opened++;
         this.rtpsProtected = true;
+        this.ctx.onAuthentic?.(this.srcHex, now);
         this.remote = this.ctx.remoteParticipant(this.srcHex);
         if (this.remote) this.remote.lastSeen = now;
         this.buf = subs;

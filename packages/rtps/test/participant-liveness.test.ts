@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { LIVENESS_TICK_MS, LivenessCheck } from '../src/participant-liveness.js';
 
 function harness(enabled = true) {
-  const table = new Map<string, { prefixHex: string; leaseMs: number; probeable: boolean }>();
+  const table = new Map<string, { prefixHex: string; leaseMs: number; probeable: boolean; checkable?: boolean }>();
   const probes: string[] = [];
   const removed: string[] = [];
   const check = new LivenessCheck(
     {
       participants: () => table.values(),
+      checkable: (h) => table.get(h)?.checkable ?? true,
       probe: (h, _now, dryRun) => {
         const r = table.get(h);
         if (!r?.probeable) return false;
@@ -83,7 +84,14 @@ describe('LivenessCheck', () => {
     expect(h.removed).toEqual(['cc']);
   });
 
-  it('does nothing when off (DDS-Security, discovery servers)', () => {
+  it('leaves alone a participant whose answers cannot be told from forgeries (DDS-Security without RTPS protection)', () => {
+    const h = harness();
+    h.table.set('ff', { prefixHex: 'ff', leaseMs: 1_000, probeable: true, checkable: false });
+    h.run(0, 60_000);
+    expect([h.probes, h.removed, h.check.applies('ff')]).toEqual([[], [], false]);
+  });
+
+  it('does nothing when off (discovery servers)', () => {
     const h = harness(false);
     h.table.set('dd', { prefixHex: 'dd', leaseMs: 1_000, probeable: true });
     h.run(0, 60_000);

@@ -367,6 +367,38 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     await until(() => !a.participants().some((p) => p.guid.startsWith(b.guidPrefix)), 'b gone after its own dispose', 3000);
   }, 40_000);
 
+  it('under RTPS protection removes a crashed peer at its lease although clear datagrams in its name keep coming; a live idle one stays (participant-liveness.ts)', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const aSec = await securityFrom(mk('/medkit/live_a'), DOMAIN);
+    const a = await participant(DOMAIN, { security: aSec });
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/live_b'), DOMAIN), leaseDurationSec: 2 });
+    const c = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/live_c'), DOMAIN), leaseDurationSec: 2 });
+    for (const x of [b, c]) expect((await waitForStatus(aSec, x.guidPrefix, ['authenticated', 'failed'])).state).toBe('authenticated');
+    const removed: string[] = [];
+    a.on('participant', (e) => e.type === 'removed' && removed.push(`${e.participant.guidPrefix} ${e.reason}`));
+    // A clear header with an INFO_TS in b's name: it renewed b's lease for good before.
+    const keepAlive = new ByteWriter(64, true);
+    encodeHeader(keepAlive, VendorId.MEDKIT, Buffer.from(b.guidPrefix, 'hex'));
+    keepAlive.u8(0x09).u8(0x01).u16(8).u32(0).u32(0);
+    const datagram = keepAlive.finish();
+    const sock = createSocket('udp4');
+    b.crash();
+    const t0 = Date.now();
+    const timer = setInterval(() => sock.send(datagram, a.locators.metatrafficUnicast[0].port, '127.0.0.1'), 200);
+    try {
+      await until(() => removed.length > 0, 'b removed', 15_000);
+      expect(removed).toEqual([`${b.guidPrefix} lease-expired`]);
+      expect(a.participantStats().expiredUnconfirmed).toBe(1);
+      await until(() => Date.now() - t0 > 6500, 'three of c\'s leases', 10_000);
+      expect(removed).toEqual([`${b.guidPrefix} lease-expired`]);
+      expect(a.participants().map((p) => p.guidPrefix)).toEqual([c.guidPrefix]);
+    } finally {
+      clearInterval(timer);
+      sock.close();
+    }
+  }, 60_000);
+
   it('refuses a participant whose certificate expired, keeping the reason, and never matches it', async () => {
     const a = await secured('/medkit/a', { handshakeTimeoutMs: 3000 });
     // The expired identity is loaded without its own checks (a participant whose clock is wrong); `a` checks it.

@@ -257,6 +257,21 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
     }, 60_000);
   }
 
+  it(`an idle secured ${label} peer stays past four of its leases: messages of its that open with its keys confirm it (participant-liveness.ts, SROS2's default governance)`, async () => {
+    // Its lease clamped to 2 s on our side; ours long, so that our own announcements and assertions are rare.
+    const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, SROS2_DEFAULT), PEER_DOMAIN, {}, { leaseDurationSec: 60, admission: { maxLeaseSec: 2 } });
+    const removed: string[] = [];
+    p.on('participant', (e) => e.type === 'removed' && removed.push(e.participant.guidPrefix));
+    const listener = await spawnPeer(vendor, 'listener', { domain: PEER_DOMAIN, node: 'idle_listener', env: { PEER_SECURITY_ENCLAVE: enclave('/peer/idle_listener', PEER_DOMAIN, SROS2_DEFAULT) } });
+    await waitForStatus(sec, listener.guid.slice(0, 24), ['authenticated']);
+    const t0 = Date.now();
+    await until(() => Date.now() - t0 > 8000, 'four of its leases', 15_000);
+    expect(removed).toEqual([]);
+    expect(p.participantStats()).toMatchObject({ expiredUnconfirmed: 0 });
+    // It was asked (so the check applies to it) and answered: 4–6 probes in a quiet run.
+    expect(p.participantStats().livenessProbes).toBeGreaterThan(0);
+  }, 60_000);
+
   it(`a secured ${label} listener with a ${LEASE_MS / 1000} s liveliness lease sees medkit's writer stay alive for 10 s (medkit's liveliness on the secure writer, SROS2's default governance)`, async () => {
     // The participant lease is the default 20 s (announcements every 5 s): medkit asserts its automatic liveliness
     // every 2/3 s for the writer's 2 s lease.
