@@ -15,8 +15,9 @@ export interface HealthWarning {
  * ros_unavailable, ros_disabled, ...); the spec's rule is that adding a code bumps the version.
  * 4: what cannot reach the gateway says so (issue 66): ros_stream_stuck, ros_discovery_refusing,
  * ros_requests_unanswered, ros_samples_refused, native_part_not_loaded, plugin warnings that degrade.
+ * 5: ros_security_tokens_unacknowledged (an authenticated SROS2 peer that cannot read what the gateway protects).
  */
-export const WARNING_SCHEMA_VERSION = 4;
+export const WARNING_SCHEMA_VERSION = 5;
 
 export interface HealthContribution {
   /** Top-level fields merged into the /health body (e.g. `discovery`, `peers`, `x-medkit-ros`). */
@@ -49,6 +50,9 @@ export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
   // A live node's service no longer answers the gateway's calls (each times out): its parameters, operations or
   // the like cannot be used (docs/ros2.md "Never blind").
   'ros_requests_unanswered',
+  // An authenticated SROS2 peer has not acknowledged the gateway's crypto tokens for 30 s: it cannot read what the
+  // gateway protects, so its services and protected topics cannot be used from the gateway (docs/sros2.md).
+  'ros_security_tokens_unacknowledged',
   // A configured plugin could not start; a configured peer gateway does not answer.
   'plugin_disabled',
   'peer_offline',

@@ -100,6 +100,7 @@ function securityFields(sec: RosSecurityHealth | undefined) {
       ...(p.subject ? { subject: p.subject.replace(/\n/g, ',') } : {}),
       ...(p.reason ? { reason: p.reason } : {}),
       ...refusedEndpointFields(p),
+      ...(p.tokensUnacknowledged ? { tokens_unacknowledged: p.tokensUnacknowledged.count, tokens_unacknowledged_since: new Date(p.tokensUnacknowledged.since).toISOString() } : {}),
     })),
     peers_not_listed: all.length - listed.length,
     peers_not_listed_by_status: notListed,
@@ -122,6 +123,25 @@ function refusedEndpointsWarning(sec: RosSecurityHealth | undefined): HealthWarn
   const total = (sec.peers ?? []).reduce((n, p) => n + (p.refusedEndpointCount ?? 0), 0);
   const shown = refused.slice(0, 3).map(({ p, e }) => `${p.guidPrefix} ${e.kind} '${e.topic}' (${e.reason})`).join(', ');
   return warning('ros_endpoints_refused', `DDS-Security refused ${total} endpoint(s) of authenticated ROS participants on their topics: ${shown}${total > 3 ? ', ...' : ''}; they are not matched (x-medkit-ros.security.peers[].refused_endpoints)`);
+}
+
+/** How long our token messages may wait for an authenticated peer's acknowledgement before /health says so (ms). */
+export const TOKENS_UNACKNOWLEDGED_WARN_MS = 30_000;
+
+/**
+ * A warning while authenticated peers have not acknowledged our crypto-token messages for TOKENS_UNACKNOWLEDGED_WARN_MS:
+ * they cannot open what we protect (our discovery, our requests), so they stay deaf to the gateway although listed as
+ * authenticated; the messages keep being sent (docs/sros2.md).
+ */
+function tokensUnacknowledgedWarning(sec: RosSecurityHealth | undefined, now: number): HealthWarning | undefined {
+  if (sec?.state !== 'secured') return undefined;
+  const late = (sec.peers ?? []).filter((p) => p.state === 'authenticated' && p.tokensUnacknowledged && now - p.tokensUnacknowledged.since >= TOKENS_UNACKNOWLEDGED_WARN_MS);
+  if (late.length === 0) return undefined;
+  const shown = late.slice(0, 3).map((p) => `${p.guidPrefix} (${p.tokensUnacknowledged!.count} message(s), the oldest ${Math.round((now - p.tokensUnacknowledged!.since) / 1000)} s)`).join(', ');
+  return warning(
+    'ros_security_tokens_unacknowledged',
+    `${late.length} authenticated ROS participant(s) have not acknowledged the gateway's crypto tokens: ${shown}${late.length > 3 ? ', ...' : ''}; until they do they cannot read what the gateway protects (its discovery, its requests), and calls to them wait for a match (x-medkit-ros.security.peers[].tokens_unacknowledged)`,
+  );
 }
 
 /** A warning while remote participants are refused by DDS-Security (wrong CA, expired, no grant, ...). */
@@ -183,6 +203,8 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
   if (refused) warnings.push(refused);
   const refusedEndpoints = refusedEndpointsWarning(s.security);
   if (refusedEndpoints) warnings.push(refusedEndpoints);
+  const deaf = tokensUnacknowledgedWarning(s.security, now);
+  if (deaf) warnings.push(deaf);
   if (now - s.startedAt >= EMPTY_GRAPH_GRACE_MS) {
     const w = emptyGraphWarning(s.options, c);
     if (w) warnings.push(w);

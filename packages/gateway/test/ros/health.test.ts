@@ -1,6 +1,6 @@
 // The ROS part of /health: counts, and the hints an empty graph gets.
 import { describe, expect, it } from 'vitest';
-import { emptyGraphWarning, EMPTY_GRAPH_GRACE_MS, MAX_SECURITY_PEERS, rosHealth } from '../../src/ros/health.js';
+import { emptyGraphWarning, EMPTY_GRAPH_GRACE_MS, MAX_SECURITY_PEERS, rosHealth, TOKENS_UNACKNOWLEDGED_WARN_MS } from '../../src/ros/health.js';
 import { degradesHealth } from '@medkit/kit';
 
 const opts = { domainId: 7, localhostOnly: false, initialPeers: [], interfaces: [] };
@@ -98,6 +98,14 @@ describe('ROS health', () => {
     expect(secR.peers.find((x) => x.guid_prefix === limited.guidPrefix)).toMatchObject({ status: 'authenticated', refused_endpoints: refusedEndpoints, refused_endpoints_not_listed: 2 });
     expect(secR.peers.find((x) => x.guid_prefix === peers[0].guidPrefix)?.refused_endpoints).toBeUndefined();
     expect(hr.warnings!.find((w) => w.code === 'ros_endpoints_refused')?.message).toMatch(new RegExp(`refused 3 endpoint\\(s\\).*${limited.guidPrefix} writer 'rt/chatter'`));
+    // An authenticated peer that has not acknowledged our token messages: listed with how many and since when; warned
+    // about once the oldest waited 30 s.
+    const deaf = (sinceAgo: number) => ({ ...peer(600, 'authenticated'), tokensUnacknowledged: { count: 4, since: 100_000 - sinceAgo } });
+    const young = rosHealth({ ...base, security: { state: 'secured', enclave: '/medkit/gateway', dir: '/ks', peers: [deaf(10_000)] } }, 100_000);
+    expect((young.fields!['x-medkit-ros'] as { security: { peers: unknown[] } }).security.peers[0]).toMatchObject({ tokens_unacknowledged: 4, tokens_unacknowledged_since: new Date(90_000).toISOString() });
+    expect(young.warnings!.map((w) => w.code)).not.toContain('ros_security_tokens_unacknowledged');
+    const old = rosHealth({ ...base, security: { state: 'secured', enclave: '/medkit/gateway', dir: '/ks', peers: [deaf(TOKENS_UNACKNOWLEDGED_WARN_MS)] } }, 100_000);
+    expect(old.warnings!.find((w) => w.code === 'ros_security_tokens_unacknowledged')?.message).toMatch(new RegExp(`^1 authenticated ROS participant\\(s\\) have not acknowledged the gateway's crypto tokens: ${peer(600, 'authenticated').guidPrefix} \\(4 message\\(s\\), the oldest 30 s\\)`));
     const unsecured = rosHealth({ ...base, security: { state: 'unsecured', enclave: '/medkit/gateway', reason: 'broken' } }, 1);
     expect(unsecured.fields!['x-medkit-ros']).toMatchObject({ security: { enabled: true, secured: false, enclave: '/medkit/gateway', reason: 'broken' } });
   });

@@ -253,8 +253,9 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     // a's messages on the volatile channel (SEC_PREFIX with the Kx key id 0) to b: all lost for the first 16 s.
     const start = Date.now();
     const sent = { lost: 0, passed: 0, lastAt: 0 };
+    const aSec = await securityFrom(mk('/medkit/volatile_a'), DOMAIN);
     const a = await participant(DOMAIN, {
-      security: await securityFrom(mk('/medkit/volatile_a'), DOMAIN),
+      security: aSec,
       packetFilter: {
         outgoing: (d, to) => {
           if (!bPorts.has(to.port) || d[20] === 0x33 || !kxRun(d)) return true;
@@ -270,6 +271,10 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const got: Buffer[] = [];
     r.on('sample', (x) => got.push(x.payload));
     const sample = Buffer.from([0, 1, 0, 0, 3, 0, 0, 0, 0x68, 0x69, 0]);
+    // While they are lost, a's status of b says how many wait and since when (/health warns past 30 s).
+    const waiting = () => aSec.peerStatus().find((p) => p.guidPrefix === b.guidPrefix)?.tokensUnacknowledged;
+    await until(() => (waiting()?.count ?? 0) > 0, 'a\'s token messages waiting for b', 10_000);
+    expect(waiting()!.since).toBeGreaterThanOrEqual(start);
     // b needs a's tokens (participant, secure SEDP, writer) to read anything of it: only after the loss ends.
     await until(() => {
       if (got.length === 0 && w.matches.size === 1) w.write(sample);
@@ -281,6 +286,7 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const passed = sent.passed;
     await new Promise((res) => setTimeout(res, 9000));
     expect(sent.passed).toBe(passed);
+    expect(waiting()).toBeUndefined();
   }, 60_000);
 
   it('keeps the keys of a peer with many protected endpoints (a component container\'s worth), and forgets those of endpoints it disposed', async () => {

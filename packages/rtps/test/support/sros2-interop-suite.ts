@@ -270,6 +270,8 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
     expect(p.participantStats()).toMatchObject({ expiredUnconfirmed: 0 });
     // It was asked (so the check applies to it) and answered: 4–6 probes in a quiet run.
     expect(p.participantStats().livenessProbes).toBeGreaterThan(0);
+    // And it acknowledged every crypto-token message of ours (else /health warns ros_security_tokens_unacknowledged).
+    expect(sec.peerStatus().find((x) => x.guidPrefix === listener.guid.slice(0, 24))?.tokensUnacknowledged).toBeUndefined();
   }, 60_000);
 
   it(`a secured ${label} listener with a ${LEASE_MS / 1000} s liveliness lease sees medkit's writer stay alive for 10 s (medkit's liveliness on the secure writer, SROS2's default governance)`, async () => {

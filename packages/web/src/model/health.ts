@@ -37,6 +37,7 @@ export const DEGRADING_WARNINGS: ReadonlySet<string> = new Set([
   'ros_stream_stuck',
   'ros_discovery_refusing',
   'ros_requests_unanswered',
+  'ros_security_tokens_unacknowledged',
   'plugin_disabled',
   'peer_offline',
   'peer_discovery_unavailable',

@@ -26,6 +26,12 @@ export interface PeerAuthStatus {
   refusedEndpoints?: RefusedEndpoint[];
   /** Distinct endpoints refused in all (the list holds the first of them; counting stops at MAX_REFUSED_ENDPOINTS_COUNTED). */
   refusedEndpointCount?: number;
+  /**
+   * Our crypto-token messages this (authenticated) peer has not acknowledged yet, and since when the oldest of them
+   * waits (ms since the epoch); absent while none waits. A peer that never acknowledges them cannot read what we
+   * protect: authenticated, and still deaf to us (docs/sros2.md).
+   */
+  tokensUnacknowledged?: { count: number; since: number };
 }
 
 /** An endpoint of a remote participant that is not matched because of its topic (permissions, governance). */
@@ -112,7 +118,7 @@ export interface VolatileChannelPeer {
   /** Sequence number of our last token message to it (they count per peer). */
   lastSn: number;
   /** Our token messages to it not yet acknowledged (its ACKNACKs take them out or ask for them again). */
-  outbox: { sn: number; data: Buffer; sends: number; nextAt: number }[];
+  outbox: { sn: number; data: Buffer; sends: number; nextAt: number; queuedAt: number }[];
   /** HEARTBEATs of our volatile writer to it. */
   heartbeats: number;
   /** What we received of its volatile writer: every SN up to `upTo`, and these above it (at most VOLATILE_WINDOW). */
@@ -157,4 +163,12 @@ export type PeerTable = Map<string, SecurePeer>;
 export type PeerListener = (status: PeerAuthStatus) => void;
 
 /** A copy of a peer's status for the outside (its refused endpoints copied too). */
-export const statusCopy = (p: SecurePeer): PeerAuthStatus => ({ ...p.status, ...(p.status.refusedEndpoints ? { refusedEndpoints: [...p.status.refusedEndpoints] } : {}) });
+export const statusCopy = (p: SecurePeer): PeerAuthStatus => {
+  const outbox = p.crypto?.channel.outbox ?? [];
+  return {
+    ...p.status,
+    ...(p.status.refusedEndpoints ? { refusedEndpoints: [...p.status.refusedEndpoints] } : {}),
+    // The outbox is in queueing order: its first message waits longest.
+    ...(outbox.length > 0 ? { tokensUnacknowledged: { count: outbox.length, since: outbox[0].queuedAt } } : {}),
+  };
+};

@@ -66,7 +66,7 @@ export class VolatileChannel {
     const sn = ++ch.lastSn;
     encodeData(w, { readerId: EntityId.VOLATILE_SECURE_READER, writerId: EntityId.VOLATILE_SECURE_WRITER, writerSN: sn, payload, key: false }, true);
     if (ch.outbox.length >= MAX_QUEUED_MESSAGES) ch.outbox.shift();
-    ch.outbox.push({ sn, data: w.finish(), sends: 0, nextAt: now });
+    ch.outbox.push({ sn, data: w.finish(), sends: 0, nextAt: now, queuedAt: now });
     this.flush(p, c, now);
   }
 
