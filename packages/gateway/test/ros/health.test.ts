@@ -43,7 +43,7 @@ describe('ROS health', () => {
   });
 
   it('a table full of proven participants that turns newcomers away, and a stuck stream, make /health degraded naming them (issue 66)', () => {
-    const table = { tracked: 1024, capacity: 1024, proven: 1024, onProbation: 0, admitted: 1100, evicted: 0, dropped: 76, rateLimited: 0, leasesClamped: 0, expired: 0, trackedSources: 8, underPressure: true };
+    const table = { tracked: 1024, capacity: 1024, proven: 1024, onProbation: 0, admitted: 1100, evicted: 0, dropped: 76, rateLimited: 0, leasesClamped: 0, expired: 0, changesHeld: 0, trackedSources: 8, underPressure: true };
     const stuck = [{ topic: '/fault_manager/report_fault', role: 'request' as const, writer_guid: 'ab'.repeat(16), node: '/base/battery_monitor', stuck_ms: 7200, next_expected: 12, announced_up_to: 15 }];
     const h = rosHealth({ state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1024, 3), table, stuck }, 1);
     const codes = h.warnings!.map((w) => w.code);
