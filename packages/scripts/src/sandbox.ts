@@ -13,8 +13,8 @@
 //        gateway killed with SIGKILL takes its executions with it (cgroups.ts reclaims what is left).
 //   setpriv --reuid/--regid --clear-groups --no-new-privs   run as an unprivileged user (as root) and
 //        never regain privileges through setuid binaries.
-//   prlimit --cpu --as --nproc --fsize                  per-process limits (CPU seconds, address space,
-//        processes, file size); output size is capped by the executor.
+//   prlimit --cpu --fsize (--as --nproc without cgroups) per-process limits (CPU seconds, file size; address space
+//        and processes only where the execution has no cgroup); output size is capped by the executor.
 //   a cgroup per execution (cgroups.ts)                 limits of the execution as a whole: memory,
 //        processes, CPU share; joined by the script's launcher (a child of the init, still root) before
 //        the privilege drop, so the script and all it starts are in it and the init is not.
@@ -269,9 +269,12 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
   const cg = probe.cgroups({ memoryBytes: s.memoryMb * 1024 * 1024, maxProcesses: s.maxProcesses, cpuCores: s.cpuCores });
   const cgroups = 'backend' in cg ? cg.backend : undefined;
   // RLIMIT_NPROC counts every process of the user on the machine (other executions, a database running as
-  // nobody): only a stand-in where the execution's own cgroup (pids.max) is missing.
-  const nproc = cgroups ? [] : [`--nproc=${s.maxProcesses}`];
-  const limits = prlimit ? [prlimit, `--cpu=${s.cpuSec}`, `--as=${s.memoryMb * 1024 * 1024}`, ...nproc, `--fsize=${s.maxFileMb * 1024 * 1024}`, '--'] : [];
+  // nobody): only a stand-in where the execution's own cgroup (pids.max) is missing. RLIMIT_AS likewise stands in
+  // for the cgroup's memory limit only where there is none: it bounds address space, not memory, and runtimes
+  // reserve far more than they use (Node.js 20 maps 0.7–0.9 GiB before it runs a line; with 1 GiB a Node.js script
+  // died at random of "heap out of memory" or std::bad_alloc at a 20 MB heap, the demo's own script 4 times in 10).
+  const perProcess = cgroups ? [] : [`--as=${s.memoryMb * 1024 * 1024}`, `--nproc=${s.maxProcesses}`];
+  const limits = prlimit ? [prlimit, `--cpu=${s.cpuSec}`, ...perProcess, `--fsize=${s.maxFileMb * 1024 * 1024}`, '--'] : [];
   const noCgroups = 'unavailable' in cg ? cg.unavailable : undefined;
   const cgroupStatus = cgroups ? cgroups.kind : `unavailable: ${noCgroups}`;
   if (!cgroups && s.mode === 'strict') throw new SandboxError(`scripts.sandbox.mode=strict cannot be honoured: per-execution cgroups are ${cgroupStatus}`);
@@ -306,7 +309,7 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
     ...(runAs ? { runAs } : {}),
     ...common,
     privateTmp: true,
-    description: `PID, mount, IPC and UTS namespaces per execution, ${ownNetwork ? `own network namespace (loopback only${ip ? '' : ', down: no iproute2 ip'})` : "the host's network (scripts.sandbox.network=host)"}${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB${visible.length ? ` (${visible.join(', ')} visible read-only)` : ''}, ${cgroupText}, per-process limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB${nproc.length ? `, ${s.maxProcesses} processes` : ''}, files ${s.maxFileMb} MiB`,
+    description: `PID, mount, IPC and UTS namespaces per execution, ${ownNetwork ? `own network namespace (loopback only${ip ? '' : ', down: no iproute2 ip'})` : "the host's network (scripts.sandbox.network=host)"}${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB${visible.length ? ` (${visible.join(', ')} visible read-only)` : ''}, ${cgroupText}, per-process limits cpu ${s.cpuSec} s${cgroups ? '' : `, memory ${s.memoryMb} MiB, ${s.maxProcesses} processes`}, files ${s.maxFileMb} MiB`,
     ...(cgroupWarning ? { warning: cgroupWarning } : {}),
     reportsOnFd3: true,
     wrap: (file, args, run) => {

@@ -308,6 +308,13 @@ describeAsRoot('per-execution limits and privacy (as root)', () => {
     expect(left).toBe('');
   });
 
+  it('runs a Node.js script within the execution\'s 96 MiB: where the cgroup bounds memory, the address space a runtime maps is not limited', async () => {
+    // Node.js maps 0.7–0.9 GiB of address space before it runs a line; under an address-space limit of memory_mb (as
+    // it was) it could not even start here, and under 1 GiB it died at random (the demo's own script).
+    const done = await completed('node.sh', [`"${process.execPath}" -e 'const v = require("fs").readFileSync("/proc/self/status", "utf8").match(/VmSize:\\s+(\\d+)/)[1]; console.log(JSON.stringify({ vm_kib: Number(v) }))'`]);
+    expect(done.parameters.vm_kib).toBeGreaterThan(96 * 1024);
+  });
+
   it('puts each execution in its own cgroup with the configured limits, and says which on /health and at start-up', async () => {
     const script = [
       'if grep -q "^0::/." /proc/self/cgroup && [ -f "/sys/fs/cgroup/$(sed -n "s/^0:://p" /proc/self/cgroup)/memory.max" ]; then',
