@@ -3,6 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoalStatus, LifecycleState, RosAbortedError, RosTimeoutError, RosUnavailableError, TypeRegistry, type RosContext, type RosLogEntry } from '../src/index.js';
 import { closeContexts, context, until } from './support/contexts.js';
+import dgram from 'node:dgram';
+import { ByteWriter } from '../../rtps/src/byte-writer.js';
+import { encodeHeader } from '../../rtps/src/header.js';
+import { encodeData } from '../../rtps/src/submessages/data.js';
+import { VendorId } from '@medkit/rtps';
+import { DISCOVERY_INFO_TOPIC, encodeDiscoveryInfo } from '../src/index.js';
 import { testDomain } from '../../../test-support/domains.js';
 
 const DOMAIN = testDomain(21);
@@ -47,6 +53,31 @@ describe('graph between two of our contexts', () => {
     const pub = b.graph.publishersOf('/demo/chatter')[0];
     expect(b.graph.nodeOfEndpoint(pub.guid)?.fqn).toBe('/demo/graph_talker');
     expect(b.graph.serviceServers('/demo/add')[0]).toMatchObject({ vendor: 'medkit', node: { name: 'graph_talker', namespace: '/demo' } });
+  });
+
+  it('a forged ros_discovery_info sample in a context\'s name (its nodes gone) is undone by reading the writer again, and the context\'s next change is seen', async () => {
+    const c = await context(DOMAIN);
+    c.createNode('victim', '/forged');
+    await b.graph.waitFor((g) => g.node('/forged/victim') !== undefined, { timeoutMs: 10_000 });
+    const writer = b.participant.endpoints().find((e) => e.kind === 'writer' && e.topicName === DISCOVERY_INFO_TOPIC && e.participantGuidPrefix === c.participant.guidPrefix)!;
+    // SNs 1..30 in the writer's name with an empty node list, in order: the reader takes the first it has not seen and
+    // every one after it (no DDS-Security tells them from the writer's), so the writer's own next samples up to 30
+    // would have been repeats.
+    const payload = Buffer.from(encodeDiscoveryInfo({ gid: c.participant.guid, nodes: [] }, 24));
+    const sock = dgram.createSocket('udp4');
+    for (let sn = 1; sn <= 30; sn++) {
+      const d = new ByteWriter(payload.length + 128, true);
+      encodeHeader(d, VendorId.MEDKIT, Buffer.from(c.participant.guidPrefix, 'hex'));
+      encodeData(d, { readerId: 0, writerId: parseInt(writer.guid.slice(24), 16), writerSN: sn, payload, key: false }, true);
+      await new Promise<void>((res) => sock.send(d.finish(), b.participant.locators.defaultUnicast[0].port, '127.0.0.1', () => res()));
+    }
+    sock.close();
+    await b.graph.waitFor((g) => g.node('/forged/victim') === undefined, { timeoutMs: 10_000 });
+    // Read again 1 s after the change: the writer's real sample comes back.
+    await b.graph.waitFor((g) => g.node('/forged/victim') !== undefined, { timeoutMs: 10_000 });
+    c.createNode('later', '/forged');
+    await b.graph.waitFor((g) => g.node('/forged/later') !== undefined, { timeoutMs: 10_000 });
+    await c.close();
   });
 
   it('drops the nodes of a context that closes', async () => {

@@ -261,11 +261,25 @@ export class EndpointMatcher {
       local.w.matches.set(d.guid, d);
       local.w.emit('matched', { remoteGuid: d.guid, endpoint: d });
     } else {
-      const proxy = local.r.core.matchWriter({ guid: d.guid, prefix: r.prefix, entityId: ep.entityId, vendorId: d.vendorId, locators, reliable, writerTransientLocal: d.qos.durability !== 'volatile' });
+      const proxy = local.r.core.matchWriter(writerProxyOf(r, ep, d, locators, reliable));
       if (!ep.readerLinks.some((l) => l.reader === local.r.core)) ep.readerLinks.push({ reader: local.r.core, proxy });
       local.r.matches.set(d.guid, d);
       local.r.emit('matched', { remoteGuid: d.guid, endpoint: d });
     }
+  }
+
+  /**
+   * Reads a matched remote writer again from its first SN through a fresh proxy of it (the match stays, no event): for
+   * a writer whose next SN a forged DATA may have taken (Reader.readAgain). False when `reader` has no such match.
+   */
+  rereadWriter(reader: Reader, writerGuid: Guid): boolean {
+    const ep = this.remotesByTopic.list(reader.topic).find((e) => e.isWriter && e.data?.guid === writerGuid);
+    const d = ep?.data;
+    if (!ep || !d || !reader.matches.has(writerGuid) || !reader.core.unmatchWriter(writerGuid)) return false;
+    const old = ep.readerLinks.find((l) => l.reader === reader.core)?.proxy;
+    const proxy = reader.core.matchWriter(writerProxyOf(ep.owner, ep, d, old?.locators ?? ep.owner.userLocators, old?.reliable ?? (reader.qos.reliability === 'reliable' && d.qos.reliability === 'reliable')));
+    ep.readerLinks = ep.readerLinks.map((l) => (l.reader === reader.core ? { reader: reader.core, proxy } : l));
+    return true;
   }
 
   private unmatch(local: LocalEndpoint, ep: RemoteEndpoint, notify: boolean): void {
@@ -282,4 +296,9 @@ export class EndpointMatcher {
       if (notify) local.r.emit('unmatched', { remoteGuid: d.guid, endpoint: d });
     }
   }
+}
+
+/** What a reader's proxy of remote writer `ep` is made from. */
+function writerProxyOf(r: RemoteParticipant, ep: RemoteEndpoint, d: EndpointData, locators: Locator[], reliable: boolean) {
+  return { guid: d.guid, prefix: r.prefix, entityId: ep.entityId, vendorId: d.vendorId, locators, reliable, writerTransientLocal: d.qos.durability !== 'volatile' };
 }

@@ -114,7 +114,7 @@ export class LocalEndpoints {
       },
       h.out(),
     );
-    const r = new Reader(core, { ...cfg, maxSampleSize }, l.maxSamples, (x) => this.close(x.guid));
+    const r = new Reader(core, { ...cfg, maxSampleSize }, l.maxSamples, (x) => this.close(x.guid), (x, writer) => h.matcher.rereadWriter(x, writer));
     this.readers.set(entityId, core);
     const local: LocalEndpoint = { kind: 'reader', r };
     this.user.set(r.guid, local);

@@ -132,6 +132,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
     config: ReaderConfig,
     maxSamples: number,
     private readonly onClose: (r: Reader) => void,
+    private readonly onReadAgain: (r: Reader, writerGuid: Guid) => boolean = () => false,
   ) {
     super();
     this.guid = core.guid;
@@ -175,6 +176,16 @@ export class Reader extends EventEmitter<ReaderEvents> {
    */
   get samplesLost(): number {
     return this.core.samplesLost;
+  }
+
+  /**
+   * Reads the matched writer `writerGuid` again from its first SN through a fresh proxy (the match stays; no
+   * `unmatched`/`matched` events): the samples it still holds come again. For a transient-local writer that writes only
+   * on change, whose next SN a forged DATA in its name may have taken (the real sample would then look like a repeat).
+   * False when the writer is not matched (or the reader is closed).
+   */
+  readAgain(writerGuid: Guid): boolean {
+    return !this.closed && this.onReadAgain(this, writerGuid);
   }
 
   /** True once the matched writer `writerGuid` sent a HEARTBEAT (it has matched us too). */

@@ -9,6 +9,10 @@ import { cdrString, closeAll, hasSubmessage, participant, prng, readCdrString, u
 import { testDomain } from '../../../test-support/domains.js';
 import { nativeReceiveAvailable } from '../src/native-udp.js';
 import { UdpTransport } from '../src/transport-udp.js';
+import { ByteWriter } from '../src/byte-writer.js';
+import { encodeHeader } from '../src/header.js';
+import { encodeData } from '../src/submessages/data.js';
+import { VendorId } from '../src/index.js';
 
 const DOMAIN = testDomain(1);
 const TYPE = 'std_msgs::msg::dds_::String_';
@@ -140,6 +144,33 @@ describe('delivery between two participants on loopback', () => {
     expect(volGot).toEqual(['tl 11']);
     // Without keepHistory a reader only delivers: nothing is kept for take() (nor held in memory).
     expect(vol.read()).toEqual([]);
+  });
+
+  it('readAgain: a forged DATA that took a transient-local writer\'s next SN is undone by reading the writer again, and the writer\'s own sample at that SN is delivered', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN);
+    const qos = { reliability: 'reliable' as const, durability: 'transient-local' as const, history: { kind: 'keep-last' as const, depth: 1 } };
+    const w = b.createWriter({ topic: 'rt/on_change', typeName: TYPE, qos });
+    const r = a.createReader({ topic: 'rt/on_change', typeName: TYPE, qos });
+    const got = collect(r);
+    expect(await r.waitForMatch(1, 10_000)).toBe(true);
+    w.write(cdrString('real 1'));
+    await until(() => got.includes('real 1'), 'the first sample');
+    // SN 2 in the writer's name, from another socket: the reader cannot tell it from the writer's (no DDS-Security).
+    const forged = new ByteWriter(128, true);
+    encodeHeader(forged, VendorId.MEDKIT, Buffer.from(b.guidPrefix, 'hex'));
+    encodeData(forged, { readerId: 0, writerId: parseInt(w.guid.slice(24), 16), writerSN: 2, payload: cdrString('forged'), key: false }, true);
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((res) => sock.send(forged.finish(), a.locators.defaultUnicast[0].port, '127.0.0.1', () => res()));
+    sock.close();
+    await until(() => got.includes('forged'), 'the forged sample taken');
+    // Read again: the writer's kept sample comes back, and its own SN 2 is then news, not a repeat of the forged one.
+    expect(r.readAgain(w.guid)).toBe(true);
+    await until(() => got.filter((x) => x === 'real 1').length === 2, 'the kept sample read again');
+    w.write(cdrString('real 2'));
+    await until(() => got.includes('real 2'), 'the writer\'s own SN 2 (before: dropped as a repeat)');
+    expect(r.matches.has(w.guid)).toBe(true);
+    expect(r.readAgain('00'.repeat(16))).toBe(false);
   });
 
   it('carries the related sample identity and source timestamp', async () => {

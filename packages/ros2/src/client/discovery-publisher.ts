@@ -10,6 +10,7 @@
  */
 import type { EndpointData, Participant, Reader, Writer } from '@medkit/rtps';
 import { DISCOVERY_INFO_DDS_TYPE, DISCOVERY_INFO_TOPIC, decodeDiscoveryInfo, encodeDiscoveryInfo, type NodeEntities } from '../graph/discovery-info.js';
+import { DiscoveryInfoRereads } from './discovery-info-rereads.js';
 import { generationOfDistro, gidSizeOfGeneration, type RosDistro } from '../graph/distro.js';
 import { GidLayoutEvidence, type ReaderLayout } from '../graph/gid-layout-evidence.js';
 import type { RosGraph } from '../graph/graph.js';
@@ -50,6 +51,8 @@ export class DiscoveryInfoPublisher {
   /** Samples that fit neither Gid layout. */
   badSamples = 0;
   readonly #evidence: GidLayoutEvidence;
+  /** Writers read again after a change (a forged sample would otherwise stay: discovery-info-rereads.ts). */
+  readonly rereads: DiscoveryInfoRereads;
   readonly #writers = new Map<GidSize, Writer>();
   /** Each known remote reader of the topic and how it is served. */
   readonly #remoteReaders = new Map<string, { data: EndpointData; layout: ReaderLayout; since: number }>();
@@ -74,11 +77,13 @@ export class DiscoveryInfoPublisher {
       qos: QOS_DISCOVERY_INFO_READER,
       ...(this.#typeHash ? { userData: formatUserData({ typehash: this.#typeHash }) } : {}),
     });
+    this.rereads = new DiscoveryInfoRereads((g) => this.reader.readAgain(g));
     this.reader.on('sample', (s) => {
       const prefix = s.writerGuid.slice(0, 24);
       try {
         const info = decodeDiscoveryInfo(s.payload, this.types);
         this.graph.setDiscoveryInfo(prefix, info);
+        this.rereads.taken(s.writerGuid, s.payload);
         if (this.#evidence.snapshot(prefix, info.gidSize)) this.#reclassify(prefix);
       } catch {
         this.badSamples++;
@@ -101,6 +106,7 @@ export class DiscoveryInfoPublisher {
       if (ev.type !== 'removed') return;
       const prefix = ev.participant.guid.slice(0, 24);
       this.#evidence.participantGone(prefix);
+      this.rereads.forgetParticipant(prefix);
       for (const [g, r] of this.#remoteReaders) if (r.data.participantGuidPrefix === prefix) this.#remoteReaders.delete(g);
     });
     for (const d of participant.endpoints()) {
@@ -146,6 +152,7 @@ export class DiscoveryInfoPublisher {
   close(): void {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.rereads.close();
   }
 
   /** Notes a remote reader of our topic (new, or its announcement changed); true when `d` is one. */
