@@ -4,10 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoalStatus, LifecycleState, RosAbortedError, RosTimeoutError, RosUnavailableError, TypeRegistry, type RosContext, type RosLogEntry } from '../src/index.js';
 import { closeContexts, context, until } from './support/contexts.js';
 import dgram from 'node:dgram';
-import { ByteWriter } from '../../rtps/src/byte-writer.js';
-import { encodeHeader } from '../../rtps/src/header.js';
-import { encodeData } from '../../rtps/src/submessages/data.js';
-import { VendorId } from '@medkit/rtps';
+import { Bytes, data, header, sn } from '../../../test-support/rtps-fuzz/datagrams.js';
 import { DISCOVERY_INFO_TOPIC, encodeDiscoveryInfo } from '../src/index.js';
 import { testDomain } from '../../../test-support/domains.js';
 
@@ -65,11 +62,9 @@ describe('graph between two of our contexts', () => {
     // would have been repeats.
     const payload = Buffer.from(encodeDiscoveryInfo({ gid: c.participant.guid, nodes: [] }, 24));
     const sock = dgram.createSocket('udp4');
-    for (let sn = 1; sn <= 30; sn++) {
-      const d = new ByteWriter(payload.length + 128, true);
-      encodeHeader(d, VendorId.MEDKIT, Buffer.from(c.participant.guidPrefix, 'hex'));
-      encodeData(d, { readerId: 0, writerId: parseInt(writer.guid.slice(24), 16), writerSN: sn, payload, key: false }, true);
-      await new Promise<void>((res) => sock.send(d.finish(), b.participant.locators.defaultUnicast[0].port, '127.0.0.1', () => res()));
+    for (let n = 1n; n <= 30n; n++) {
+      const d = data(header(new Bytes(), Buffer.from(c.participant.guidPrefix, 'hex')), { readerId: 0, writerId: parseInt(writer.guid.slice(24), 16), sn: sn(n), payload });
+      await new Promise<void>((res) => sock.send(d.done(), b.participant.locators.defaultUnicast[0].port, '127.0.0.1', () => res()));
     }
     sock.close();
     await b.graph.waitFor((g) => g.node('/forged/victim') === undefined, { timeoutMs: 10_000 });
