@@ -98,7 +98,6 @@ describe('discovery between two participants on loopback', () => {
     const before = where();
     const wrongEcho = () => acknack(header(new Bytes(), c.prefix), { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, base: sn(7n), numBits: 0, words: [], count: count++ }).done();
     b.crash();
-    const t0 = Date.now();
     const timer = setInterval(() => {
       void attacker.send(keepAlive(), port);
       void attacker.send(wrongEcho(), port);
@@ -109,8 +108,11 @@ describe('discovery between two participants on loopback', () => {
       await until(() => events.some((e) => e.type === 'removed'), 'b removed', 15_000);
       expect(events.filter((e) => e.type === 'removed').map((e) => [e.participant.guidPrefix, e.reason])).toEqual([[b.guidPrefix, 'lease-expired']]);
       expect(a.participantStats()).toMatchObject({ expiredUnconfirmed: 1 });
-      // c, idle but alive, answers a's probes: it stays past three of its leases, wrong echoes in its name or not.
-      await until(() => Date.now() - t0 > 6500, 'three of c\'s leases', 10_000);
+      // c, idle but alive, answers a's probes: it stays past 1.5 of its leases (its own liveliness assertions, every
+      // third of a lease, count them), wrong echoes in its name or not.
+      const asserted = () => a.participants().find((p) => p.guidPrefix === c.guidPrefix)?.livelinessAsserted.plain;
+      const assertedBefore = asserted()!;
+      await until(() => asserted() === undefined || asserted()! - assertedBefore >= 6, 'six more of c\'s liveliness assertions (two of its leases)', 15_000);
       // The announcements in b's name after it went make a newcomer at the attacker's address, which never echoes:
       // no endpoints, not proven, and gone within 45 s (participant-liveness.ts), however long the lease it claims.
       expect(a.participants().find((p) => p.guidPrefix === c.guidPrefix)).toBeDefined();
