@@ -274,10 +274,10 @@ export class EndpointMatcher {
    */
   rereadWriter(reader: Reader, writerGuid: Guid): boolean {
     const ep = this.remotesByTopic.list(reader.topic).find((e) => e.isWriter && e.data?.guid === writerGuid);
-    const d = ep?.data;
-    if (!ep || !d || !reader.matches.has(writerGuid) || !reader.core.unmatchWriter(writerGuid)) return false;
-    const old = ep.readerLinks.find((l) => l.reader === reader.core)?.proxy;
-    const proxy = reader.core.matchWriter(writerProxyOf(ep.owner, ep, d, old?.locators ?? ep.owner.userLocators, old?.reliable ?? (reader.qos.reliability === 'reliable' && d.qos.reliability === 'reliable')));
+    const old = ep?.readerLinks.find((l) => l.reader === reader.core)?.proxy;
+    // Matched means linked (tryMatch): the fresh proxy takes the old one's locators and reliability.
+    if (!ep?.data || !old || !reader.core.unmatchWriter(writerGuid)) return false;
+    const proxy = reader.core.matchWriter(writerProxyOf(ep.owner, ep, ep.data, old.locators, old.reliable));
     ep.readerLinks = ep.readerLinks.map((l) => (l.reader === reader.core ? { reader: reader.core, proxy } : l));
     return true;
   }

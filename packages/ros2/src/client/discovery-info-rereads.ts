@@ -7,14 +7,18 @@
  * holds comes back (an unchanged repeat changes nothing), and its next sample is news. At most once every
  * REREAD_MIN_INTERVAL_MS per writer; one entry per writer heard, forgotten with its participant.
  */
+import { createHash } from 'node:crypto';
 import type { Guid } from '@medkit/rtps';
 
 export const REREAD_DELAY_MS = 1000;
 export const REREAD_MIN_INTERVAL_MS = 15_000;
 
 export class DiscoveryInfoRereads {
-  /** Per writer: the last payload taken, when it was last read again, and a read planned. */
-  readonly #writers = new Map<Guid, { payload: Buffer; lastAt: number; timer?: NodeJS.Timeout }>();
+  /**
+   * Per writer: a digest of the last payload taken (not a copy: a peer's samples may be large, and each writer it
+   * announces has an entry), when it was last read again, and a read planned.
+   */
+  readonly #writers = new Map<Guid, { digest: string; lastAt: number; timer?: NodeJS.Timeout }>();
   /** Reads done since start (diagnostics, tests). */
   rereads = 0;
 
@@ -22,14 +26,15 @@ export class DiscoveryInfoRereads {
 
   /** A sample of `writerGuid` was taken; plans a read again when it changed what that writer said before. */
   taken(writerGuid: Guid, payload: Buffer, now = Date.now()): void {
+    const digest = createHash('sha256').update(payload).digest('base64');
     const w = this.#writers.get(writerGuid);
     if (!w) {
       // The first sample of a writer: nothing to compare with (a forged first one is read again at its next change).
-      this.#writers.set(writerGuid, { payload: Buffer.from(payload), lastAt: -Infinity });
+      this.#writers.set(writerGuid, { digest, lastAt: -Infinity });
       return;
     }
-    if (w.payload.equals(payload)) return;
-    w.payload = Buffer.from(payload);
+    if (w.digest === digest) return;
+    w.digest = digest;
     if (w.timer) return;
     const at = Math.max(now + REREAD_DELAY_MS, w.lastAt + REREAD_MIN_INTERVAL_MS);
     w.timer = setTimeout(() => {
