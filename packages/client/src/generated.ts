@@ -1130,8 +1130,8 @@ export type paths = {
          */
         get: operations["getScriptExecutionApp"];
         /**
-         * Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App
-         * @description Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App
+         * Stop (SIGTERM, then SIGKILL after scripts.kill_grace_sec) or kill (SIGKILL) a running script execution on a App
+         * @description Stop (SIGTERM, then SIGKILL after scripts.kill_grace_sec) or kill (SIGKILL) a running script execution on a App
          */
         put: operations["controlScriptExecutionApp"];
         post?: never;
@@ -3522,8 +3522,8 @@ export type paths = {
          */
         get: operations["getScriptExecutionComponent"];
         /**
-         * Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component
-         * @description Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component
+         * Stop (SIGTERM, then SIGKILL after scripts.kill_grace_sec) or kill (SIGKILL) a running script execution on a Component
+         * @description Stop (SIGTERM, then SIGKILL after scripts.kill_grace_sec) or kill (SIGKILL) a running script execution on a Component
          */
         put: operations["controlScriptExecutionComponent"];
         post?: never;

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -616,6 +616,13 @@ describe('MCP server on the demo robot', () => {
     // Scripts: the reference uploads its text as script.py to a component (its default collection).
     const unit = { entity_id: 'compute-unit' };
     const script = { ...unit, script_id: 'script' };
+    // A failed try must not leave its script (and a run of it) behind for the retry: its upload would be a 409.
+    onTestFinished(async () => {
+      const scriptPath = `${api}/components/compute-unit/scripts/script`;
+      const runs = ((await http(`${scriptPath}/executions`)).body?.items ?? []) as { id: string; status: string }[];
+      for (const r of runs.filter((x) => x.status === 'running')) await http(`${scriptPath}/executions/${r.id}`, { method: 'PUT', json: { action: 'forced_termination' } });
+      await eventually(async () => ([204, 404].includes((await http(scriptPath, { method: 'DELETE' })).status) ? true : undefined), 'the script deleted', 10_000);
+    });
     await ref('ros2_medkit_upload_script', { ...unit, script_content: 'import time\nprint("MEDKIT_PROGRESS 10 waiting to be stopped", flush=True)\ntime.sleep(120)\n' });
     expect((await rest('/components/compute-unit/scripts/script')).id).toBe('script');
     expect(ids((await ref('ros2_medkit_list_scripts', unit)).items)).toContain('script');

@@ -44,7 +44,10 @@ export interface ExecutionCallbacks {
 export interface ExecutionHandle {
   /** Process (group) id when there is one. */
   readonly pid: number | null;
-  /** `force` false = SIGTERM (stop), true = SIGKILL (forced_termination), to the whole process group. */
+  /**
+   * To the whole process group: `force` false = SIGTERM, then SIGKILL after the grace (stop); true = SIGKILL at
+   * once (forced_termination).
+   */
   stop(force: boolean): void;
   /** Settles when the execution is over and its output complete; never rejects. */
   readonly done: Promise<ExecutionOutcome>;

@@ -131,10 +131,15 @@ class LocalExecution implements ExecutionHandle {
     });
   }
 
+  /**
+   * A stop is SIGTERM, then SIGKILL after the grace like a timeout: a script may ignore SIGTERM, and one that
+   * arrives while the sandbox is still being set up finds no handler in the namespace's init and is lost.
+   */
   stop(force: boolean): void {
     if (this.finished || this.pid === null) return;
     this.stopped = true;
-    signalGroup(this.pid, force ? 'SIGKILL' : 'SIGTERM');
+    if (force) signalGroup(this.pid, 'SIGKILL');
+    else this.terminateGroup();
   }
 
   private later(ms: number, fn: () => void): void {

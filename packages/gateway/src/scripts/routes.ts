@@ -227,7 +227,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
           config: { ...write, role: 'operator' as const },
           schema: {
             operationId: op('controlScriptExecution'),
-            summary: `Stop (SIGTERM) or kill (SIGKILL) a running script execution on a ${title}`,
+            summary: `Stop (SIGTERM, then SIGKILL after scripts.kill_grace_sec) or kill (SIGKILL) a running script execution on a ${title}`,
             tags,
             params: ExecParams,
             body: ControlBody,

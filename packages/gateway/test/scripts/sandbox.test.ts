@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { describeAsRoot } from '../../../../test-support/requirements.js';
 import { freePort } from '../../../../test-support/demo/demo.js';
-import { json, pidAlive, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
+import { CLIENT, json, pidAlive, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
 
 const SECRET = 'sentinel-7f3a-secret';
 const MANIFEST = join(REPO_ROOT, 'examples/amr/manifest.yaml');
@@ -190,6 +190,26 @@ describeAsRoot('script sandbox in a real gateway (as root)', () => {
     expect(done.status).toBe('terminated');
     expect(done.error.message).toBe('Script execution timed out');
     for (const m of ['sleep 7711', 'sleep 7712']) await waitFor(() => (processesWith(m).length === 0 ? true : undefined), `${m} to be gone`, 10_000);
+  });
+
+  it('a stop ends the run: SIGKILL follows SIGTERM after kill_grace_sec, also for a script that ignores SIGTERM or has not started yet', async () => {
+    const stop = async (location: string) => {
+      const res = await fetch(`${base}${location}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-client-id': CLIENT }, body: JSON.stringify({ action: 'stop' }) });
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    // Ignores SIGTERM (so does its child): before, a stop left it running until its timeout.
+    const deaf = await startScript(base, entity, 'deaf.sh', "trap '' TERM\necho MEDKIT_PROGRESS 10 up\nsleep 7721\n", { timeout_sec: 600 });
+    await waitFor(async () => ((await json(await fetch(`${base}${deaf}`))).progress === 10 ? true : undefined), 'deaf.sh to be up');
+    await stop(deaf);
+    const ended = await waitFinished(base, deaf);
+    expect(ended.status).toBe('terminated');
+    expect(ended.error.message).toMatch(/signal (9|SIGKILL)/);
+    await waitFor(() => (processesWith('sleep 7721').length === 0 ? true : undefined), 'sleep 7721 to be gone', 10_000);
+    // Stopped at once, while the namespace's init may not yet handle SIGTERM (there it is dropped, not queued).
+    const early = await startScript(base, entity, 'early.py', 'import time\ntime.sleep(7722)\n', { timeout_sec: 600 });
+    await stop(early);
+    expect((await waitFinished(base, early)).status).toBe('terminated');
+    await waitFor(() => (processesWith('time.sleep(7722)').length === 0 ? true : undefined), 'time.sleep(7722) to be gone', 10_000);
   });
 
   it('kills a script that exceeds its CPU limit (scripts.limits.cpu_sec=2), before its timeout', async () => {
