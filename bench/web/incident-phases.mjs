@@ -16,7 +16,8 @@ const ms = (x) => (x === undefined || Number.isNaN(x) ? -1 : Math.round(x));
  * browser profile's unless `context` is given (a profile that may hold the UI's scripts in its cache).
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
- * @param {{ gatewayOrigin: string, traceFile?: string, timeoutMs?: number, keepBodies?: boolean, context?: import('playwright-core').BrowserContext }} opts
+ * @param {{ gatewayOrigin: string, traceFile?: string, timeoutMs?: number, keepBodies?: boolean, context?: import('playwright-core').BrowserContext, onNavigate?: () => void, onPlotted?: () => void }} opts
+ *   `onNavigate` runs just before the navigation, `onPlotted` as soon as the plots are drawn (bench/web/cpu-share.mjs).
  */
 export async function measureIncident(browser, url, opts) {
   const page = opts.context ? await opts.context.newPage() : await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -70,8 +71,10 @@ export async function measureIncident(browser, url, opts) {
     page.on('console', (m) => m.text().startsWith('medkit-bench:plotted ') && resolve(Number(m.text().split(' ')[1])));
     timer = setTimeout(resolve, timeout);
   });
+  opts.onNavigate?.();
   await page.goto(url);
   await plotted;
+  opts.onPlotted?.();
   clearTimeout(timer);
   const ui = await page.evaluate((plottedMs) => {
     const mark = (n) => performance.getEntriesByName(n)[0]?.startTime;

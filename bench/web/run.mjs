@@ -14,6 +14,9 @@
 //    (one Node.js process each) from the first page to the last: issue 67's "loaded box" is --busy 2. --warm adds,
 //    for each build, runs in a browser profile that has opened the UI before (its scripts in the browser's cache,
 //    as for anyone who used the UI earlier, e.g. a link from an alert): each such run is still a new page.
+//    --gateway-node-options '…' runs the demo's gateways with those Node.js options instead of the medkit command's.
+//    --cpu adds, per run, the CPU time and the time spent waiting for a CPU (run queue) of the main gateway, the
+//    island gateway, the simulated robot, chromium, the bench itself and the busy loops, navigation → plotted.
 // 2. In Node.js, the same code the browser runs: a 50 MB recording decoded, a 30-node/100-topic graph laid out.
 // 3. With --big: a 50 MB recording opened in chromium from a stand-in gateway (big-recording.mjs): time to the
 //    plot, whether progress was shown, and the longest main-thread task meanwhile.
@@ -33,8 +36,9 @@ import { loadUiModules, syntheticGraphInput, syntheticRecording } from './synthe
 import { measureBig, serveBig } from './big-recording.mjs';
 import { measureOverview, serveOverview } from './overview-standin.mjs';
 import { measureIncident } from './incident-phases.mjs';
+import { commandOf, cpuShare, descendants } from './cpu-share.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, 'gateway-node-options': { type: 'string' }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' } } });
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(o.runs);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -102,6 +106,13 @@ function printPhases(title, runs) {
   runs.forEach((r, i) => lines.push(row([`${i + 1}${r.excluded ? ` (${r.excluded})` : ''}`, ...keys.map((k) => r.phases[k]), r.openAtAsk.length, r.load])));
   const kept = runs.filter((r) => !r.excluded);
   if (kept.length) lines.push(row(['median', ...keys.map((k) => median(kept.map((r) => r.phases[k]))), median(kept.map((r) => r.openAtAsk.length)), '']));
+  if (kept[0]?.cpu) {
+    // --cpu: CPU / run-queue wait per group, navigation → plotted (medians of the kept runs).
+    const groups = Object.keys(kept[0].cpu);
+    lines.push('', 'CPU ms / waiting for a CPU ms, navigation → plotted:', row(['run', ...groups]), row(['---', ...groups.map(() => '---')]));
+    runs.forEach((r, i) => r.cpu && lines.push(row([`${i + 1}${r.excluded ? ` (${r.excluded})` : ''}`, ...groups.map((g) => `${r.cpu[g].cpuMs} / ${r.cpu[g].waitMs}`)])));
+    lines.push(row(['median', ...groups.map((g) => `${median(kept.map((r) => r.cpu[g].cpuMs))} / ${median(kept.map((r) => r.cpu[g].waitMs))}`)]));
+  }
   console.error(lines.join('\n'));
 }
 
@@ -128,7 +139,7 @@ async function demoRun() {
   const variants = o.warm ? builds.flatMap((b) => [b, { ...b, name: `${b.name}, warm`, warm: true }]) : builds;
   const [port, islandPort] = [await freePort(), await freePort()];
   const d = Number(o.domain);
-  const demo = spawn(process.execPath, [join(ROOT, 'packages/demo/dist/launch.js'), '--port', String(port), '--island-port', String(islandPort), '--domain', String(d), '--island-domain', String(d + 1), '--no-autoplay'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const demo = spawn(process.execPath, [join(ROOT, 'packages/demo/dist/launch.js'), '--port', String(port), '--island-port', String(islandPort), '--domain', String(d), '--island-domain', String(d + 1), '--no-autoplay', ...(o['gateway-node-options'] !== undefined ? [`--node-options=${o['gateway-node-options']}`] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   demo.stdout.on('data', (b) => (out += b));
   const gateway = `http://127.0.0.1:${port}`;
@@ -188,6 +199,23 @@ async function demoRun() {
     if (o.trace) mkdirSync(o.trace, { recursive: true });
     results.busyLoops = Number(o.busy);
     for (let i = 0; i < results.busyLoops; i++) busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    // --cpu: each run's CPU time and run-queue wait per group of processes, navigation → plotted.
+    const byCommand = (re) => () => descendants(demo.pid).filter((p) => re.test(commandOf(p)));
+    const cpuGroups = () => ({
+      'main gateway': byCommand(new RegExp(`medkit\\.js gateway .*--port ${port}\\b`)),
+      'island gateway': byCommand(new RegExp(`medkit\\.js gateway .*--port ${islandPort}\\b`)),
+      'main gateway, event loop': () => byCommand(new RegExp(`medkit\\.js gateway .*--port ${port}\\b`))().map((p) => -p),
+      'island gateway, event loop': () => byCommand(new RegExp(`medkit\\.js gateway .*--port ${islandPort}\\b`))().map((p) => -p),
+      robot: byCommand(/(robot|island)-process\.js/),
+      ...Object.fromEntries(
+        ['browser', 'renderer', 'gpu-process', 'utility', 'zygote'].map((type) => [
+          `chromium ${type}`,
+          () => descendants(process.pid).filter((p) => /chrom/.test(commandOf(p)) && (commandOf(p).match(/--type=([a-z-]+)/)?.[1] ?? 'browser') === type),
+        ]),
+      ),
+      bench: () => [process.pid],
+      'busy loops': () => busy.map((b) => b.pid),
+    });
     const runs = variants.map(() => []);
     const kept = (i) => runs[i].filter((x) => !x.excluded).length;
     // Variants alternate (the one with fewer kept runs first), so all see the same load and recordings.
@@ -197,12 +225,16 @@ async function demoRun() {
       const v = variants[i];
       const url = `${v.ui.url}/?gateway=${encodeURIComponent(gateway)}#/incident/apps/${owner}/PROTECTIVE_STOP`;
       const trace = o.trace ? join(o.trace, `incident-${i}-${runs[i].length + 1}.json`) : undefined;
-      const m = await measureIncident(browser, url, { gatewayOrigin: gateway, traceFile: trace, keepBodies: o.phases, context: v.context });
+      let share;
+      let cpu;
+      const onNavigate = o.cpu ? () => (share = cpuShare(cpuGroups())) : undefined;
+      const onPlotted = o.cpu ? () => (cpu = share.end()) : undefined;
+      const m = await measureIncident(browser, url, { gatewayOrigin: gateway, traceFile: trace, keepBodies: o.phases, context: v.context, onNavigate, onPlotted });
       // By the recording it served: the UI asks the newest one by the fault (…/faults/{code}/recording).
       const opened = m.recording?.served ?? m.recording?.path;
       const excluded = opened === current ? undefined : opened ? 'another recording' : 'no recording';
       const run = o.phases ? m : { plottedMs: m.plottedMs, fetchedAtMs: m.fetchedAtMs, decodedAtMs: m.decodedAtMs, topics: m.topics, messages: m.messages, phases: m.phases, openAtAsk: m.openAtAsk };
-      runs[i].push({ ...run, recording: recordings.length, load: loadavg()[0].toFixed(2), ...(excluded ? { excluded } : {}) });
+      runs[i].push({ ...run, recording: recordings.length, load: loadavg()[0].toFixed(2), ...(cpu ? { cpu } : {}), ...(excluded ? { excluded } : {}) });
       if (excluded && variants.some((_, j) => kept(j) < RUNS)) current = await newRecording();
     }
     results.recordings = recordings;
