@@ -1,3 +1,5 @@
 export declare const RUN_LAST: string[];
 export declare const PREBUILD_NICE: number;
 export declare function prebuildNice(value: string | undefined): number;
+export declare const MAX_TEST_RETRY: number;
+export declare function testRetries(value: string | undefined, givenFiles: boolean): number;

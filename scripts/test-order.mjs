@@ -25,3 +25,20 @@ export function prebuildNice(value) {
   if (!/^\d{1,2}$/.test(value) || n > 19) throw new Error(`MEDKIT_TEST_PREBUILD_NICE must be an integer 0..19, not '${value.slice(0, 40)}'`);
   return n;
 }
+
+/** Most extra tries a failed test gets (MEDKIT_TEST_RETRY): more would hide a test that fails often. */
+export const MAX_TEST_RETRY = 3;
+
+/**
+ * How many more times a failed test is tried: MEDKIT_TEST_RETRY (an integer 0..3), else once more in a whole-suite
+ * run and not at all in a run given files. Anything else stops the suite before it starts (a misspelt value read as
+ * 0 would silently turn the retries off).
+ * @param {string | undefined} value
+ * @param {boolean} givenFiles
+ * @returns {number}
+ */
+export function testRetries(value, givenFiles) {
+  if (value === undefined || value === '') return givenFiles ? 0 : 1;
+  if (!/^\d$/.test(value) || Number(value) > MAX_TEST_RETRY) throw new Error(`MEDKIT_TEST_RETRY must be an integer 0..${MAX_TEST_RETRY}, not '${value.slice(0, 40)}'`);
+  return Number(value);
+}

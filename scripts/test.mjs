@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
 import { EXCLUSIVE } from './exclusive-tests.mjs';
-import { prebuildNice } from './test-order.mjs';
+import { prebuildNice, testRetries } from './test-order.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, '.test-artifacts');
@@ -39,8 +39,7 @@ const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f
  * (scripts/flaky-reporter.mjs, .test-artifacts/flaky.jsonl) with what its first try said; a test that fails every
  * try fails the run. A run with explicit arguments tries each test once unless MEDKIT_TEST_RETRY says otherwise.
  */
-const retryEnv = process.env.MEDKIT_TEST_RETRY;
-const retries = retryEnv ? Math.min(3, Math.max(0, Math.trunc(Number(retryEnv)) || 0)) : extra.length > 0 ? 0 : 1;
+const retries = testRetries(process.env.MEDKIT_TEST_RETRY, extra.length > 0);
 const flakyFile = join(outDir, `flaky.${process.pid}.jsonl`);
 rmSync(join(outDir, 'flaky.jsonl'), { force: true }); // the last run's list, not this one's
 const vitestArgs = (pass, out) => [

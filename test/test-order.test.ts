@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PREBUILD_NICE, prebuildNice } from '../scripts/test-order.mjs';
+import { MAX_TEST_RETRY, PREBUILD_NICE, prebuildNice, testRetries } from '../scripts/test-order.mjs';
 
 // The background packager's priority (scripts/test-order.mjs): CI keeps the low default; the run beside busy loops
 // (scripts/test-under-load.mjs) asks for 0, and anything but an integer 0..19 stops the suite before it starts.
@@ -14,6 +14,24 @@ describe('the packager priority of a whole-suite run', () => {
   it('refuses a level nice(1) would not take, naming the variable', () => {
     for (const bad of ['20', '-1', '1.5', 'high', ' 5', '0x5', '99999999999999999999']) {
       expect(() => prebuildNice(bad), bad).toThrow(/MEDKIT_TEST_PREBUILD_NICE must be an integer 0\.\.19/);
+    }
+  });
+});
+
+// How often npm test tries a failed test (scripts/test.mjs): once more in a whole-suite run, never in a run given files,
+// MEDKIT_TEST_RETRY 0..3 either way; a value that is not one stops the suite rather than silently meaning 0.
+describe('the retries of a test run', () => {
+  it('is one more try for a whole suite and none for given files, unless MEDKIT_TEST_RETRY says', () => {
+    expect(testRetries(undefined, false)).toBe(1);
+    expect(testRetries('', false)).toBe(1);
+    expect(testRetries(undefined, true)).toBe(0);
+    expect(testRetries('0', false)).toBe(0);
+    expect(testRetries(String(MAX_TEST_RETRY), true)).toBe(MAX_TEST_RETRY);
+  });
+
+  it('refuses anything but an integer 0..3, naming the variable', () => {
+    for (const bad of ['4', '-1', '1.5', 'yes', ' 1', '0x1', '01', '99999999999999999999']) {
+      expect(() => testRetries(bad, false), bad).toThrow(/MEDKIT_TEST_RETRY must be an integer 0\.\.3/);
     }
   });
 });
