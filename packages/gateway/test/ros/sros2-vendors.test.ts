@@ -12,7 +12,7 @@ import { testDomain } from '../../../../test-support/domains.js';
 import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { buildPeer, killAllPeers, type PeerProcess } from '../../../../test-support/peers/harness.js';
 import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
-import { eventually, http, startDefaultRosGateway } from '../../../../test-support/gateway/ros-robot.js';
+import { eventually, firstServiceCall, http, startDefaultRosGateway } from '../../../../test-support/gateway/ros-robot.js';
 import { securedFlags, spawnSecuredPeer, type DropFirst2 } from './sros2-support.js';
 
 const DOMAIN = testDomain(222);
@@ -156,6 +156,12 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
     it(`calls the ${v} server's add_two_ints through the operations route`, async () => {
       const path = `${g.url}/api/v1/apps/${v}_adder/operations/add_two_ints`;
       await eventually(async () => (await http(path)).status === 200, `the ${v} operation`, 30_000);
+      // The first call again while the new client is not matched both ways yet (firstServiceCall says why); a call
+      // that never got through names what the gateway knew of the secured peers.
+      const first = await firstServiceCall(`${path}/executions`, { a: 1, b: 1 }).catch(async (err: Error) => {
+        throw new Error(`${err.message}; security on /health: ${JSON.stringify((await http(`${g.url}/api/v1/health`)).body?.['x-medkit-ros']?.security)}`);
+      });
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
       for (const [a, b] of [
         [2, 40],
         [-7, 1000],
@@ -164,7 +170,7 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
         expect(r.status, JSON.stringify(r.body)).toBe(200);
         expect(r.body).toEqual({ parameters: { sum: a + b } });
       }
-    }, 60_000);
+    }, 90_000);
 
     it(`takes a ReportFault from a secured ${v} reporter node and shows the fault on GET /faults`, async () => {
       const code = `SECURED_${v.toUpperCase()}_FAULT`;
