@@ -53,6 +53,8 @@ interface SedpHandlers {
   onEndpointGone(guid: Guid, secure: boolean): void;
   /** A participant-message liveliness assertion; `secure`: it came over the secure participant-message reader. */
   onLiveliness(prefixHex: string, secure: boolean): void;
+  /** A plain SEDP writer's SN came again with other bytes than the announcement taken for it (sample-digests.ts). */
+  onConflict?(writerGuid: Guid): void;
 }
 
 export class SedpBuiltins {
@@ -109,6 +111,7 @@ export class SedpBuiltins {
     this.msgReader = r(EntityId.PARTICIPANT_MESSAGE_READER);
     this.pubReader.deliver = (c) => this.onSedp(c, 'writer', handlers, false);
     this.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers, false);
+    this.pubReader.onConflict = this.subReader.onConflict = (g) => handlers.onConflict?.(g);
     // Each secure endpoint gets its protection (and key) from the security plugin: discovery_protection_kind for
     // secure SEDP, liveliness_protection_kind for the participant-message pair.
     const sw = (entityId: number) => w(entityId, protect?.(entityId));

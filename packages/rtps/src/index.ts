@@ -13,8 +13,8 @@ export type { ParticipantSecurity, LocalEndpointRefusal } from './participant-se
 export { EndpointRefusedError } from './participant-security.js';
 export { Writer } from './topic-writer.js';
 export type { WriterConfig, WriteOptions, MatchEvent, IncompatibleEvent, WriterEvents } from './topic-writer.js';
-export { Reader } from './topic-reader.js';
-export type { ReaderConfig, Sample, ReaderEvents, InstanceChange, SamplesLost } from './topic-reader.js';
+export { Reader, REREAD_CONFLICT_MS } from './topic-reader.js';
+export type { ReaderConfig, Sample, ReaderEvents, InstanceChange, SamplesLost, SampleConflict } from './topic-reader.js';
 export type { TopicKey, InstanceStatus } from './instance-key.js';
 export { keyHash } from './instance-key.js';
 export type { EndpointData } from './discovery-sedp-data.js';

@@ -171,6 +171,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
       onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
       onEndpointGone: (g, secure) => this.disposals.onDispose(g, secure, Date.now()),
+      onConflict: (g) => this.disposals.onConflict(g, Date.now()),
       onLiveliness: (h, secure) => {
         const r = this.remotes.get(h);
         if (!r) return;

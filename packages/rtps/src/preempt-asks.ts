@@ -1,5 +1,5 @@
 // The pre-emptive ACKNACKs a reader sends a matched writer until that writer's first HEARTBEAT (ReliableReader.tick):
-// when the next one goes, and the SN set's base it carries.
+// when the next one goes, and the SN set's base it carries; and where a volatile reader starts once that HEARTBEAT came.
 import { VendorId } from './vendor.js';
 import type { WriterProxy } from './writer-proxy.js';
 
@@ -45,4 +45,19 @@ export function preemptBase(vendorId: number, writerEntityId: number): number {
  */
 function securedBuiltin(entityId: number): boolean {
   return entityId >>> 24 === 0xff;
+}
+
+/**
+ * Whether a volatile reader may ask a writer for everything its first HEARTBEAT announces.
+ * The writer owes us every sample written since it matched us, and the first HEARTBEAT does
+ * not say when that was. Asking from `first` is right when the writer answers the samples it
+ * does not owe us with a GAP: medkit (per-reader first SN, GAP below it) and Fast DDS (GAP of
+ * its history when it matches a volatile reader) do; a VOLATILE writer of any vendor keeps
+ * only what its matched readers still need. Cyclone's TRANSIENT_LOCAL writers GAP already
+ * acknowledged samples only to Cyclone readers and would send anyone else their history, so
+ * with those (and unknown vendors' TRANSIENT_LOCAL writers) we start after `last` as Cyclone's
+ * own volatile readers do with non-Cyclone writers.
+ */
+export function asksFromFirst(vendorId: number, writerTransientLocal: boolean): boolean {
+  return !writerTransientLocal || vendorId === VendorId.MEDKIT || vendorId === VendorId.FAST_DDS;
 }

@@ -5,7 +5,7 @@
 // `sn + 256` are exact; every loop over SNs below walks at most 256 of them (one ACKNACK's worth).
 // The writer proxies it keeps, and the changes it hands on, are writer-proxy.ts.
 
-import { planNextPreempt, preemptBase, preemptStart } from './preempt-asks.js';
+import { asksFromFirst, planNextPreempt, preemptBase, preemptStart } from './preempt-asks.js';
 import { CountGate } from './count-gate.js';
 import { beyondWindow, PendingChanges } from './pending-changes.js';
 import type { DataFragInput } from './data-frag-input.js';
@@ -18,7 +18,7 @@ import type { QoS } from './qos.js';
 import { makeSet, MAX_SET_BITS } from './sequence-number.js';
 import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
-import { VendorId } from './vendor.js';
+import { payloadsDiffer, SampleDigests } from './sample-digests.js';
 import { keptChange, type ReceivedChange, type WriterProxy } from './writer-proxy.js';
 import { freshProgress, noteHeartbeat, stuckSince } from './stuck-streams.js';
 import { claimBelievable, credibleLimit, noEvidence, noteWritten, trustFirstContact } from './writer-claims.js';
@@ -46,21 +46,6 @@ const PRESYNC_STALL_HEARTBEATS = 3;
 /** ...and at least this long without progress (ms). */
 const PRESYNC_PATIENCE_MS = 1000;
 
-/**
- * Whether a volatile reader may ask a writer for everything its first HEARTBEAT announces.
- * The writer owes us every sample written since it matched us, and the first HEARTBEAT does
- * not say when that was. Asking from `first` is right when the writer answers the samples it
- * does not owe us with a GAP: medkit (per-reader first SN, GAP below it) and Fast DDS (GAP of
- * its history when it matches a volatile reader) do; a VOLATILE writer of any vendor keeps
- * only what its matched readers still need. Cyclone's TRANSIENT_LOCAL writers GAP already
- * acknowledged samples only to Cyclone readers and would send anyone else their history, so
- * with those (and unknown vendors' TRANSIENT_LOCAL writers) we start after `last` as Cyclone's
- * own volatile readers do with non-Cyclone writers.
- */
-function asksFromFirst(vendorId: number, writerTransientLocal: boolean): boolean {
-  return !writerTransientLocal || vendorId === VendorId.MEDKIT || vendorId === VendorId.FAST_DDS;
-}
-
 export class ReliableReader {
   readonly entityId: number;
   readonly guid: Guid;
@@ -79,6 +64,9 @@ export class ReliableReader {
   /** Samples refused for being larger than `reassembly.maxSampleSize` (the reader's bound), each told once here. */
   onSampleRefused?: (writerGuid: Guid, sn: number, sampleSize: number) => void;
   samplesRefused = 0;
+  /** A transient-local writer's SN came again with other bytes than the sample taken for it (sample-digests.ts). */
+  onConflict?: (writerGuid: Guid, sn: number) => void;
+  conflicts = 0;
   private readonly out: MessageBuilder;
   private readonly opts: ReaderOptions;
   /**
@@ -126,6 +114,7 @@ export class ReliableReader {
       ackNackCount: this.counts.ackNack,
       nackFragCount: this.counts.nackFrag,
       ...preemptStart(Date.now()),
+      ...(p.reliable && p.writerTransientLocal ? { digests: new SampleDigests() } : {}),
     };
     this.writers.set(p.guid, proxy);
     // Pre-emptive ACKNACK so that the writer starts heartbeating us (packages/rtps/README.md).
@@ -167,11 +156,15 @@ export class ReliableReader {
       this.stash(p, sn, change);
       return;
     }
-    if (sn < p.nextExpected || !noteWritten(p.written, sn, Date.now())) return;
+    if (sn < p.nextExpected) {
+      if (p.digests && change.payload && p.digests.conflicts(sn, change.payload)) this.conflict(p, sn);
+      return;
+    }
+    if (!noteWritten(p.written, sn, Date.now())) return;
     if (sn === p.nextExpected) {
       p.frags?.drop(sn);
       p.nextExpected++;
-      this.deliver(change, p);
+      this.hand(change, p);
       this.flush(p);
     } else {
       this.stash(p, sn, change);
@@ -202,7 +195,9 @@ export class ReliableReader {
 
   private stash(p: WriterProxy, sn: number, c: ReceivedChange | null): void {
     if (p.pending.has(sn)) {
-      if (c !== null && p.pending.get(sn) === null) p.pending.set(sn, keptChange(c));
+      const held = p.pending.get(sn);
+      if (c !== null && held === null) p.pending.set(sn, keptChange(c));
+      else if (p.digests && c?.payload && held?.payload && payloadsDiffer(c.payload, held.payload)) this.conflict(p, sn);
       return;
     }
     if (beyondWindow(p, sn, this.opts.maxPendingPerWriter)) return; // as past the count or byte bounds: repaired later
@@ -227,8 +222,19 @@ export class ReliableReader {
       p.pending.delete(sn);
       p.nextExpected++;
       p.frags?.drop(sn);
-      if (c) this.deliver(c, p);
+      if (c) this.hand(c, p);
     }
+  }
+
+  /** Delivers an in-order change of a reliable writer, remembering what a transient-local one sent (sample-digests.ts). */
+  private hand(c: ReceivedChange, p: WriterProxy): void {
+    if (p.digests && c.payload) p.digests.note(c.sn, c.payload);
+    this.deliver(c, p);
+  }
+
+  private conflict(p: WriterProxy, sn: number): void {
+    this.conflicts++;
+    this.onConflict?.(p.guid, sn);
   }
 
   /** Takes one DATA_FRAG's fragments from writer `p`; a sample they complete is handled as a DATA. */
@@ -305,7 +311,7 @@ export class ReliableReader {
         p.pending.delete(k);
         p.nextExpected = k + 1;
         p.frags?.drop(k);
-        if (c) this.deliver(c, p);
+        if (c) this.hand(c, p);
       }
     }
     lost += to - p.nextExpected;

@@ -4,7 +4,9 @@
 // announcement will carry, which the reliable reader then drops as a duplicate: both lost for good. So a plain dispose
 // that removed an endpoint is followed, a moment later, by reading that participant's SEDP again from its first
 // sequence number (EndpointMatcher.rereadSedp): what the node still announces comes back, a real dispose stays gone.
-// A plain dispose never removes an endpoint announced through protected discovery.
+// A plain dispose never removes an endpoint announced through protected discovery. A forged announcement (not a
+// dispose) at that number costs the node's next announcement the same way; the reader sees the two disagree when the
+// real one comes (sample-digests.ts), and the participant is read again likewise.
 import type { EndpointMatcher } from './endpoint-matching.js';
 import type { Guid } from './guid.js';
 import type { RemoteParticipant } from './remote-entities.js';
@@ -44,6 +46,19 @@ export class SedpDisposals {
     const r = this.host.remote(guid.slice(0, 24));
     if (!r || !this.host.matcher.onRemoteGone(r, guid, secure)) return;
     if (secure) return this.host.securedGone(guid);
+    this.plan(r, now);
+  }
+
+  /**
+   * A plain SEDP writer of a participant sent one SN twice with different announcements (sample-digests.ts): a forged
+   * one took the SN its real announcement (a new endpoint, a dispose) came with, which was dropped as a repeat.
+   */
+  onConflict(writerGuid: Guid, now: number): void {
+    const r = this.host.remote(writerGuid.slice(0, 24));
+    if (r) this.plan(r, now);
+  }
+
+  private plan(r: RemoteParticipant, now: number): void {
     const e = this.rereads.get(r.prefixHex) ?? { dueAt: 0, lastAt: -Infinity };
     if (e.dueAt === 0) e.dueAt = Math.max(now + REREAD_DELAY_MS, e.lastAt + REREAD_MIN_INTERVAL_MS);
     this.rereads.set(r.prefixHex, e);

@@ -90,7 +90,23 @@ export interface ReaderEvents {
   lost: [SamplesLost];
   /** A sample larger than the reader's `maxSampleSize` was refused (once per sample). */
   refused: [SampleRefused];
+  /**
+   * A reliable transient-local writer's SN came twice with different bytes: one of the two was not the writer's (a DATA
+   * forged in its name). The reader reads that writer again (readAgain), at most every {@link REREAD_CONFLICT_MS}.
+   */
+  conflict: [SampleConflict];
 }
+
+/** A sequence number of one writer that came with two different payloads. */
+export interface SampleConflict {
+  writerGuid: Guid;
+  sequenceNumber: number;
+  /** True when the writer is read again for it; false within REREAD_CONFLICT_MS of the last time. */
+  readAgain: boolean;
+}
+
+/** Least time between two re-reads of one writer for conflicting samples (a forger could otherwise ask for its history at will). */
+export const REREAD_CONFLICT_MS = 15_000;
 
 /** A sample a reader refused for its size. */
 export interface SampleRefused {
@@ -125,6 +141,8 @@ export class Reader extends EventEmitter<ReaderEvents> {
   private readonly cache: { take(): Sample[]; read(): Sample[] };
   private readonly keep: (s: Sample) => void;
   private closed = false;
+  /** When each writer was last read again for a conflict (pruned to matched writers). */
+  private readonly conflictRereads = new Map<Guid, number>();
 
   /** @internal */
   constructor(
@@ -162,6 +180,25 @@ export class Reader extends EventEmitter<ReaderEvents> {
     core.onWriterHeard = (g) => this.emit('heard', g);
     core.onSamplesLost = (writerGuid, count) => this.emit('lost', { writerGuid, count });
     core.onSampleRefused = (writerGuid, sequenceNumber, sampleSize) => this.emit('refused', { writerGuid, sequenceNumber, sampleSize });
+    core.onConflict = (writerGuid, sequenceNumber) => this.onConflict(writerGuid, sequenceNumber);
+  }
+
+  /** Samples of transient-local writers that came again with other bytes than those delivered or held (`conflict`). */
+  get samplesConflicting(): number {
+    return this.core.conflicts;
+  }
+
+  /** Reads the writer again, outside the receive path that found the conflict, unless it was within REREAD_CONFLICT_MS. */
+  private onConflict(writerGuid: Guid, sequenceNumber: number): void {
+    const now = Date.now();
+    const last = this.conflictRereads.get(writerGuid);
+    const readAgain = last === undefined || now - last >= REREAD_CONFLICT_MS;
+    if (readAgain) {
+      if (this.conflictRereads.size >= this.matches.size + 16) for (const g of this.conflictRereads.keys()) if (!this.matches.has(g)) this.conflictRereads.delete(g);
+      this.conflictRereads.set(writerGuid, now);
+      setImmediate(() => this.readAgain(writerGuid));
+    }
+    this.emit('conflict', { writerGuid, sequenceNumber, readAgain });
   }
 
   /** Samples refused for being larger than the reader's `maxSampleSize` (ReaderConfig), since it was made. */

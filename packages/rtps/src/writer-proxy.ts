@@ -8,6 +8,7 @@ import type { Guid } from './guid.js';
 import type { Locator } from './locator.js';
 import { ownBytes } from './own-bytes.js';
 import type { PendingChanges } from './pending-changes.js';
+import type { SampleDigests } from './sample-digests.js';
 import type { RtpsTime } from './time.js';
 import type { WrittenEvidence } from './writer-claims.js';
 
@@ -101,4 +102,6 @@ export interface WriterProxy {
   preemptQuickLeft: number;
   /** Samples being reassembled from DATA_FRAG; made on the first fragment (most writers never fragment). */
   frags?: FragmentReassembly;
+  /** A reliable transient-local writer's last delivered samples, to see a repeat that disagrees (sample-digests.ts). */
+  digests?: SampleDigests;
 }

@@ -3,7 +3,7 @@
 // without its native user-data receive.
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Sample } from '../src/index.js';
+import type { Sample, SampleConflict } from '../src/index.js';
 import { SubmessageId } from '../src/submessages/ids.js';
 import { cdrString, closeAll, hasSubmessage, participant, prng, readCdrString, until } from './support/loopback.js';
 import { testDomain } from '../../../test-support/domains.js';
@@ -171,6 +171,42 @@ describe('delivery between two participants on loopback', () => {
     await until(() => got.includes('real 2'), 'the writer\'s own SN 2 (before: dropped as a repeat)');
     expect(r.matches.has(w.guid)).toBe(true);
     expect(r.readAgain('00'.repeat(16))).toBe(false);
+  });
+
+  it("a transient-local writer's own sample at an SN a forged DATA took is seen to disagree, and the reader reads the writer again by itself: the real sample is delivered", async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN);
+    const qos = { reliability: 'reliable' as const, durability: 'transient-local' as const, history: { kind: 'keep-last' as const, depth: 1 } };
+    const w = b.createWriter({ topic: 'rt/latched', typeName: TYPE, qos });
+    const r = a.createReader({ topic: 'rt/latched', typeName: TYPE, qos });
+    const got = collect(r);
+    const conflicts: SampleConflict[] = [];
+    r.on('conflict', (c) => conflicts.push(c));
+    expect(await r.waitForMatch(1, 10_000)).toBe(true);
+    w.write(cdrString('real 1'));
+    await until(() => got.includes('real 1'), 'the first sample');
+    // SN 2 in the writer's name from another socket, then SN 3 (a forger may take several), then the writer's own SN 2.
+    const sock = dgram.createSocket('udp4');
+    for (const sn of [2, 3]) {
+      const forged = new ByteWriter(128, true);
+      encodeHeader(forged, VendorId.MEDKIT, Buffer.from(b.guidPrefix, 'hex'));
+      encodeData(forged, { readerId: 0, writerId: parseInt(w.guid.slice(24), 16), writerSN: sn, payload: cdrString(`forged ${sn}`), key: false }, true);
+      await new Promise<void>((res) => sock.send(forged.finish(), a.locators.defaultUnicast[0].port, '127.0.0.1', () => res()));
+    }
+    sock.close();
+    await until(() => got.includes('forged 3'), 'the forged samples taken');
+    expect(r.samplesConflicting).toBe(0);
+    w.write(cdrString('real 2'));
+    // Before: dropped as a repeat of the forged SN 2, for good (the writer writes nothing more).
+    await until(() => got.includes('real 2'), "the writer's own SN 2, read again");
+    expect(conflicts[0]).toEqual({ writerGuid: w.guid, sequenceNumber: 2, readAgain: true });
+    expect(r.samplesConflicting).toBeGreaterThanOrEqual(1);
+    // A retransmission of the same bytes is no conflict: the writer's next sample arrives once, nothing more is counted.
+    const seen = conflicts.length;
+    w.write(cdrString('real 3'));
+    await until(() => got.includes('real 3'), "the writer's SN 3");
+    expect(got.filter((x) => x === 'real 3')).toHaveLength(1);
+    expect(conflicts).toHaveLength(seen);
   });
 
   it('carries the related sample identity and source timestamp', async () => {

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EndpointEvent, ParticipantEvent } from '../src/index.js';
 import { VendorId } from '../src/index.js';
 import { stuckSince } from '../src/stuck-streams.js';
+import { encodeEndpointData } from '../src/discovery-sedp-data.js';
+import { wireDefaultQos } from '../src/qos.js';
 import { closeAll, participant, until } from './support/loopback.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { acknack, data, ENTITY, header, infoTs, parameterList, Bytes, SM, sn, spdpDatagram, submessageIds } from '../../../test-support/rtps-fuzz/datagrams.js';
@@ -241,6 +243,31 @@ describe('discovery between two participants on loopback', () => {
       attacker.close();
     }
   }, 60_000);
+
+  it("a forged SEDP announcement at the SN the node uses next does not cost the node's next real announcement: the two disagree and the node's SEDP is read again", async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN, { leaseDurationSec: 60 });
+    b.createWriter({ topic: 'rt/first', typeName: 'T' });
+    await until(() => a.endpoints().some((e) => e.topicName === 'rt/first'), "b's first writer seen");
+    const attacker = await FakePeer.open();
+    try {
+      const next = (b as unknown as { sedp: { plainWriter(id: number): { history: { lastSN: number } } } }).sedp.plainWriter(ENTITY.PUB_WRITER).history.lastSN + 1;
+      // A made-up writer of b's, announced in b's name at that SN from the attacker's socket.
+      const fake = `${b.guidPrefix}00abcd02`;
+      const payload = encodeEndpointData({ kind: 'writer', guid: fake, participantGuidPrefix: b.guidPrefix, topicName: 'rt/made_up', typeName: 'T', qos: wireDefaultQos(true), userData: Buffer.alloc(0), unicastLocators: [], multicastLocators: [], expectsInlineQos: false, vendorId: VendorId.MEDKIT });
+      const d = header(new Bytes(), b.prefix);
+      data(d, { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, sn: { high: Math.floor(next / 2 ** 32), low: next >>> 0 }, payload });
+      await attacker.send(d.done(), a.locators.metatrafficUnicast[0].port);
+      await until(() => a.endpoints().some((e) => e.guid === fake), 'the forged announcement taken');
+      const rereads = a.disposeStats().sedpRereads ?? 0;
+      // b's real next writer goes out under that SN: before, a dropped it as a repeat, and never saw that writer.
+      const w2 = b.createWriter({ topic: 'rt/real_next', typeName: 'T' });
+      await until(() => a.endpoints().some((e) => e.guid === w2.guid), "b's next writer seen by a", 15_000);
+      expect(a.disposeStats().sedpRereads ?? 0).toBeGreaterThan(rereads);
+    } finally {
+      attacker.close();
+    }
+  }, 30_000);
 
   it('a stream whose data no longer arrives while its writer heartbeats is named as stuck, and is not once it moves (issue 66)', async () => {
     // a drops every datagram carrying b's DATA while `cut`: b's HEARTBEATs still announce the samples a cannot get.
