@@ -24,6 +24,28 @@ function collect(r: { on(e: 'sample', f: (s: Sample) => void): unknown }): strin
   return got;
 }
 
+/** A transient-local keep-last-1 writer of b and a reader of a on `topic`, matched; `got` collects the reader's strings. */
+async function latchedPair(topic: string) {
+  const a = await participant(DOMAIN);
+  const b = await participant(DOMAIN);
+  const qos = { reliability: 'reliable' as const, durability: 'transient-local' as const, history: { kind: 'keep-last' as const, depth: 1 } };
+  const w = b.createWriter({ topic, typeName: TYPE, qos });
+  const r = a.createReader({ topic, typeName: TYPE, qos });
+  const got = collect(r);
+  expect(await r.waitForMatch(1, 10_000)).toBe(true);
+  return { a, b, w, r, got };
+}
+
+/** DATA(`text`) at `sn` in the name of b's writer `w`, sent to a from another socket: without DDS-Security a cannot tell it from w's. */
+async function forgeData(a: { locators: { defaultUnicast: { port: number }[] } }, b: { guidPrefix: string }, w: { guid: string }, sn: number, text: string): Promise<void> {
+  const forged = new ByteWriter(128, true);
+  encodeHeader(forged, VendorId.MEDKIT, Buffer.from(b.guidPrefix, 'hex'));
+  encodeData(forged, { readerId: 0, writerId: parseInt(w.guid.slice(24), 16), writerSN: sn, payload: cdrString(text), key: false }, true);
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((res) => sock.send(forged.finish(), a.locators.defaultUnicast[0].port, '127.0.0.1', () => res()));
+  sock.close();
+}
+
 describe('delivery between two participants on loopback', () => {
   it('reliable: every sample, in order, acknowledged', async () => {
     const a = await participant(DOMAIN);
@@ -147,22 +169,11 @@ describe('delivery between two participants on loopback', () => {
   });
 
   it('readAgain: a forged DATA that took a transient-local writer\'s next SN is undone by reading the writer again, and the writer\'s own sample at that SN is delivered', async () => {
-    const a = await participant(DOMAIN);
-    const b = await participant(DOMAIN);
-    const qos = { reliability: 'reliable' as const, durability: 'transient-local' as const, history: { kind: 'keep-last' as const, depth: 1 } };
-    const w = b.createWriter({ topic: 'rt/on_change', typeName: TYPE, qos });
-    const r = a.createReader({ topic: 'rt/on_change', typeName: TYPE, qos });
-    const got = collect(r);
-    expect(await r.waitForMatch(1, 10_000)).toBe(true);
+    const { a, b, w, r, got } = await latchedPair('rt/on_change');
     w.write(cdrString('real 1'));
     await until(() => got.includes('real 1'), 'the first sample');
     // SN 2 in the writer's name, from another socket: the reader cannot tell it from the writer's (no DDS-Security).
-    const forged = new ByteWriter(128, true);
-    encodeHeader(forged, VendorId.MEDKIT, Buffer.from(b.guidPrefix, 'hex'));
-    encodeData(forged, { readerId: 0, writerId: parseInt(w.guid.slice(24), 16), writerSN: 2, payload: cdrString('forged'), key: false }, true);
-    const sock = dgram.createSocket('udp4');
-    await new Promise<void>((res) => sock.send(forged.finish(), a.locators.defaultUnicast[0].port, '127.0.0.1', () => res()));
-    sock.close();
+    await forgeData(a, b, w, 2, 'forged');
     await until(() => got.includes('forged'), 'the forged sample taken');
     // Read again: the writer's kept sample comes back, and its own SN 2 is then news, not a repeat of the forged one.
     expect(r.readAgain(w.guid)).toBe(true);
@@ -174,26 +185,13 @@ describe('delivery between two participants on loopback', () => {
   });
 
   it("a transient-local writer's own sample at an SN a forged DATA took is seen to disagree, and the reader reads the writer again by itself: the real sample is delivered", async () => {
-    const a = await participant(DOMAIN);
-    const b = await participant(DOMAIN);
-    const qos = { reliability: 'reliable' as const, durability: 'transient-local' as const, history: { kind: 'keep-last' as const, depth: 1 } };
-    const w = b.createWriter({ topic: 'rt/latched', typeName: TYPE, qos });
-    const r = a.createReader({ topic: 'rt/latched', typeName: TYPE, qos });
-    const got = collect(r);
+    const { a, b, w, r, got } = await latchedPair('rt/latched');
     const conflicts: SampleConflict[] = [];
     r.on('conflict', (c) => conflicts.push(c));
-    expect(await r.waitForMatch(1, 10_000)).toBe(true);
     w.write(cdrString('real 1'));
     await until(() => got.includes('real 1'), 'the first sample');
     // SN 2 in the writer's name from another socket, then SN 3 (a forger may take several), then the writer's own SN 2.
-    const sock = dgram.createSocket('udp4');
-    for (const sn of [2, 3]) {
-      const forged = new ByteWriter(128, true);
-      encodeHeader(forged, VendorId.MEDKIT, Buffer.from(b.guidPrefix, 'hex'));
-      encodeData(forged, { readerId: 0, writerId: parseInt(w.guid.slice(24), 16), writerSN: sn, payload: cdrString(`forged ${sn}`), key: false }, true);
-      await new Promise<void>((res) => sock.send(forged.finish(), a.locators.defaultUnicast[0].port, '127.0.0.1', () => res()));
-    }
-    sock.close();
+    for (const sn of [2, 3]) await forgeData(a, b, w, sn, `forged ${sn}`);
     await until(() => got.includes('forged 3'), 'the forged samples taken');
     expect(r.samplesConflicting).toBe(0);
     w.write(cdrString('real 2'));
