@@ -22,13 +22,17 @@ function exited(p) {
  */
 /** @typedef {Awaited<ReturnType<typeof startNatsCluster>>} NatsCluster A running cluster, as startNatsCluster returns it. */
 
-/** Polls the node's monitoring /healthz (15 s): with `ready`, until it answers 200 (JetStream enabled), else until it answers. */
-async function waitForHealth(n, ready) {
-  const until = Date.now() + 15_000;
+/**
+ * Polls the node's monitoring /healthz for `limitMs`: with `ready`, until it answers 200 (JetStream enabled), else until
+ * it answers. A cluster node starting beside its peers on a loaded box has been seen to answer nothing for 15 s while
+ * its routes settled (2026-11-30, "Duplicate Route"), so cluster nodes get longer.
+ */
+async function waitForHealth(n, ready, limitMs) {
+  const until = Date.now() + limitMs;
   for (;;) {
     const status = await fetch(`http://127.0.0.1:${n.monitorPort}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
     if (status === 200 || (!ready && status !== 0)) return;
-    if (Date.now() > until) throw new Error(`nats-server ${n.name}: /healthz answered ${status || 'nothing'} after 15 s: ${n.log.trim().split('\n').slice(-3).join(' | ')}`);
+    if (Date.now() > until) throw new Error(`nats-server ${n.name}: /healthz answered ${status || 'nothing'} after ${limitMs / 1000} s: ${n.log.trim().split('\n').slice(-3).join(' | ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -67,7 +71,7 @@ ${extraConfig ?? ''}
     // The client port answers before JetStream is up (seen on a loaded machine: "jetstream is not enabled" for
     // the first publishes). A single node is ready once its health endpoint says so; a cluster's nodes need each
     // other for that, so they are only waited for to answer it at all.
-    await waitForHealth(n, size === 1);
+    await waitForHealth(n, size === 1, size === 1 ? 15_000 : 45_000);
   };
   const kill = async (n) => {
     const p = n.proc;

@@ -59,6 +59,8 @@ export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: numbe
     // Whole while the listener ran (buffer reuse itself is shown on loopback: test/loopback-fragments.test.ts).
     await until(() => lent.length === 3, 'three lent samples', 20_000);
     expect(lent).toEqual([true, true, true]);
+    // The peer's SEDP announcements and their repeats never disagree: its SEDP was not read again (sample-digests.ts).
+    expect(p.disposeStats().sedpRereads ?? 0).toBe(0);
   });
 
   it('the peer hears our samples, reliable and best-effort', async () => {
