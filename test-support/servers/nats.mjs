@@ -38,6 +38,20 @@ async function waitForHealth(n, ready, limitMs) {
 }
 
 export async function startNatsCluster(size, opts = {}) {
+  // A port chosen free may be taken by another test before the server binds it (the server then exits), and a loaded
+  // box has kept a node from listening for 15 s: a cluster that does not come up is started again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNatsClusterOnce(size, opts);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.warn(`nats cluster did not start (attempt ${attempt} of 3), again on new ports: ${err.message}`);
+    }
+  }
+}
+
+/** One try of startNatsCluster: on failure every node it started is killed and its directory removed. */
+async function startNatsClusterOnce(size, opts) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
   const clusterPorts = [];
   const nodes = [];
@@ -63,7 +77,13 @@ ${extraConfig ?? ''}
     n.proc = proc;
     n.log = '';
     proc.stderr?.on('data', (d) => (n.log = (n.log + d.toString()).slice(-4000)));
-    await waitForPort(n.clientPort);
+    // An exit before the port answers fails the start at once (an exit after it is the caller's: kill, restart).
+    let listening = false;
+    const died = exited(proc).then(() => {
+      if (!listening) throw new Error(`nats-server ${n.name} exited at start: ${n.log.trim().split('\n').slice(-3).join(' | ')}`);
+    });
+    await Promise.race([waitForPort(n.clientPort).then(() => (listening = true)), died]);
+    listening = true;
     // The port was free when chosen, but another test may have taken it since: then this server exits at once
     // and the port answers for someone else. Fail loudly instead of testing against a foreign server.
     await new Promise((r) => setTimeout(r, 200));
@@ -80,7 +100,13 @@ ${extraConfig ?? ''}
     await exited(p);
     n.proc = undefined;
   };
-  await Promise.all(nodes.map(start));
+  try {
+    await Promise.all(nodes.map(start));
+  } catch (err) {
+    await Promise.all(nodes.map(kill));
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     nodes,
     urls: nodes.map((n) => n.url),
