@@ -201,16 +201,20 @@ async function demoRun() {
     for (let i = 0; i < results.busyLoops; i++) busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
     // --cpu: each run's CPU time and run-queue wait per group of processes, navigation → plotted.
     const byCommand = (re) => () => descendants(demo.pid).filter((p) => re.test(commandOf(p)));
+    const mainGateway = byCommand(new RegExp(`medkit\\.js gateway .*--port ${port}\\b`));
+    const islandGateway = byCommand(new RegExp(`medkit\\.js gateway .*--port ${islandPort}\\b`));
+    const chromiumType = (p) => commandOf(p).match(/--type=([a-z-]+)/)?.[1] ?? 'browser';
     const cpuGroups = () => ({
-      'main gateway': byCommand(new RegExp(`medkit\\.js gateway .*--port ${port}\\b`)),
-      'island gateway': byCommand(new RegExp(`medkit\\.js gateway .*--port ${islandPort}\\b`)),
-      'main gateway, event loop': () => byCommand(new RegExp(`medkit\\.js gateway .*--port ${port}\\b`))().map((p) => -p),
-      'island gateway, event loop': () => byCommand(new RegExp(`medkit\\.js gateway .*--port ${islandPort}\\b`))().map((p) => -p),
+      'main gateway': mainGateway,
+      'island gateway': islandGateway,
+      // A negative pid: that process's main thread alone (cpu-share.mjs).
+      'main gateway, event loop': () => mainGateway().map((p) => -p),
+      'island gateway, event loop': () => islandGateway().map((p) => -p),
       robot: byCommand(/(robot|island)-process\.js/),
       ...Object.fromEntries(
         ['browser', 'renderer', 'gpu-process', 'utility', 'zygote'].map((type) => [
           `chromium ${type}`,
-          () => descendants(process.pid).filter((p) => /chrom/.test(commandOf(p)) && (commandOf(p).match(/--type=([a-z-]+)/)?.[1] ?? 'browser') === type),
+          () => descendants(process.pid).filter((p) => /chrom/.test(commandOf(p)) && chromiumType(p) === type),
         ]),
       ),
       bench: () => [process.pid],

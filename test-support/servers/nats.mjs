@@ -82,7 +82,7 @@ ${extraConfig ?? ''}
     const died = exited(proc).then(() => {
       if (!listening) throw new Error(`nats-server ${n.name} exited at start: ${n.log.trim().split('\n').slice(-3).join(' | ')}`);
     });
-    await Promise.race([waitForPort(n.clientPort).then(() => (listening = true)), died]);
+    await Promise.race([waitForPort(n.clientPort), died]);
     listening = true;
     // The port was free when chosen, but another test may have taken it since: then this server exits at once
     // and the port answers for someone else. Fail loudly instead of testing against a foreign server.

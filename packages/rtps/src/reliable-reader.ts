@@ -18,7 +18,7 @@ import type { QoS } from './qos.js';
 import { makeSet, MAX_SET_BITS } from './sequence-number.js';
 import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
-import { payloadsDiffer, SampleDigests } from './sample-digests.js';
+import { SampleDigests } from './sample-digests.js';
 import { keptChange, type ReceivedChange, type WriterProxy } from './writer-proxy.js';
 import { freshProgress, noteHeartbeat, stuckSince } from './stuck-streams.js';
 import { claimBelievable, credibleLimit, noEvidence, noteWritten, trustFirstContact } from './writer-claims.js';
@@ -197,7 +197,7 @@ export class ReliableReader {
     if (p.pending.has(sn)) {
       const held = p.pending.get(sn);
       if (c !== null && held === null) p.pending.set(sn, keptChange(c));
-      else if (p.digests && c?.payload && held?.payload && payloadsDiffer(c.payload, held.payload)) this.conflict(p, sn);
+      else if (p.digests && c?.payload && held?.payload && !c.payload.equals(held.payload)) this.conflict(p, sn);
       return;
     }
     if (beyondWindow(p, sn, this.opts.maxPendingPerWriter)) return; // as past the count or byte bounds: repaired later

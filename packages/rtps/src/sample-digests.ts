@@ -36,8 +36,3 @@ export class SampleDigests {
     return i >= 0 && this.digests[i] !== digestOf(payload);
   }
 }
-
-/** True when two changes held for one SN carry different payloads (a stashed one and one that came again). */
-export function payloadsDiffer(a: Buffer, b: Buffer): boolean {
-  return a.length !== b.length || !a.equals(b);
-}

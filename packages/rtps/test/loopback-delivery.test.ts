@@ -199,6 +199,11 @@ describe('delivery between two participants on loopback', () => {
     await until(() => got.includes('real 2'), "the writer's own SN 2, read again");
     expect(conflicts[0]).toEqual({ writerGuid: w.guid, sequenceNumber: 2, readAgain: true });
     expect(r.samplesConflicting).toBeGreaterThanOrEqual(1);
+    // A forger repeating itself gets no more re-reads: within REREAD_CONFLICT_MS the conflict is only counted.
+    await forgeData(a, b, w, 2, 'forged again');
+    await until(() => conflicts.some((c) => !c.readAgain), 'the repeated forgery counted');
+    expect(conflicts.filter((c) => c.readAgain)).toHaveLength(1);
+    expect(got).not.toContain('forged again');
     // A retransmission of the same bytes is no conflict: the writer's next sample arrives once, nothing more is counted.
     const seen = conflicts.length;
     w.write(cdrString('real 3'));
