@@ -3,6 +3,7 @@
 export { createParticipant, Participant } from './participant.js';
 export type { DiscoveredParticipant, ParticipantEvent, EndpointEvent, ChangeType, ParticipantEvents, ParticipantTableStats, DisposeStats } from './participant.js';
 export type { StuckStream } from './stuck-streams.js';
+export type { ConflictingStream } from './sample-digests.js';
 export { STUCK_AFTER_MS } from './stuck-streams.js';
 export type { ParticipantOptions, ResourceLimits, AdmissionLimits, PacketFilter } from './participant-options.js';
 export type { DiscoveryServerStatus } from './discovery-server.js';

@@ -11,6 +11,7 @@ import type { ResolvedOptions } from './participant-options.js';
 import { EndpointRefusedError, type ParticipantSecurity } from './participant-security.js';
 import { resolveQos } from './qos.js';
 import { ReliableReader } from './reliable-reader.js';
+import type { ConflictingStream } from './sample-digests.js';
 import { ReliableWriter } from './reliable-writer.js';
 import type { StuckStream } from './stuck-streams.js';
 import { Reader, type ReaderConfig } from './topic-reader.js';
@@ -35,11 +36,14 @@ interface LocalEndpointsHost {
   writersChanged(): void;
 }
 
-/** The built-in readers' topics, as DDS names them (stuck streams of discovery). */
+/** The built-in readers' topics, as DDS names them (stuck or conflicting streams of discovery). */
 const BUILTIN_TOPICS = new Map<number, string>([
   [EntityId.SEDP_PUBLICATIONS_READER, 'DCPSPublication'],
   [EntityId.SEDP_SUBSCRIPTIONS_READER, 'DCPSSubscription'],
   [EntityId.PARTICIPANT_MESSAGE_READER, 'DCPSParticipantMessage'],
+  [EntityId.SEDP_PUBLICATIONS_SECURE_READER, 'DCPSPublicationsSecure'],
+  [EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, 'DCPSSubscriptionsSecure'],
+  [EntityId.PARTICIPANT_MESSAGE_SECURE_READER, 'DCPSParticipantMessageSecure'],
 ]);
 
 export class LocalEndpoints {
@@ -49,20 +53,52 @@ export class LocalEndpoints {
   /** Our user endpoints by GUID. */
   readonly user = new Map<Guid, LocalEndpoint>();
   private entityCounter = 0;
+  /** Conflicts counted by readers closed since (so the total never goes back). */
+  private closedReadersConflicts = 0;
 
   constructor(private readonly host: LocalEndpointsHost) {}
 
   /** Every stream of our readers, user and built-in, that is stuck (stuck-streams.ts); at most `max`, oldest first. */
   stuckStreams(now: number, max: number): StuckStream[] {
-    const topics = new Map<ReliableReader, string>();
-    for (const l of this.user.values()) if (l.kind === 'reader') topics.set(l.r.core, l.r.topic);
+    const topicOfReader = this.readerTopics();
     const out: StuckStream[] = [];
     for (const [entityId, reader] of this.readers) {
       for (const { proxy, since } of reader.stuckWriters(now)) {
-        out.push({ topic: topics.get(reader) ?? BUILTIN_TOPICS.get(entityId) ?? `entity ${entityId.toString(16)}`, writerGuid: proxy.guid, since, nextExpected: proxy.nextExpected, owedHigh: proxy.owedHigh });
+        out.push({ topic: topicOfReader(entityId, reader), writerGuid: proxy.guid, since, nextExpected: proxy.nextExpected, owedHigh: proxy.owedHigh });
       }
     }
     return out.sort((a, b) => a.since - b.since).slice(0, max);
+  }
+
+  /**
+   * Every writer, of our readers user and built-in, whose samples conflicted with one delivered under the same SN
+   * (sample-digests.ts): someone sent a DATA in its name. At most `max`, the latest conflict first; a writer no longer
+   * matched (gone: lease, dispose) is not listed.
+   */
+  conflictingStreams(max: number): ConflictingStream[] {
+    const topicOfReader = this.readerTopics();
+    const out: ConflictingStream[] = [];
+    for (const [entityId, reader] of this.readers) {
+      if (reader.conflicts.total === 0) continue;
+      for (const [writerGuid, c] of reader.conflicts.matched(reader.writers)) {
+        out.push({ topic: topicOfReader(entityId, reader), writerGuid, count: c.count, lastSequenceNumber: c.lastSn, firstAt: c.firstAt, lastAt: c.lastAt });
+      }
+    }
+    return out.sort((a, b) => b.lastAt - a.lastAt).slice(0, max);
+  }
+
+  /** Samples of all our readers, closed ones included, that conflicted with one delivered under the same SN. */
+  samplesConflicting(): number {
+    let n = this.closedReadersConflicts;
+    for (const r of this.readers.values()) n += r.conflicts.total;
+    return n;
+  }
+
+  /** Names a reader's topic: a user reader's, a built-in one's DDS name, else its entity id. */
+  private readerTopics(): (entityId: number, reader: ReliableReader) => string {
+    const topics = new Map<ReliableReader, string>();
+    for (const l of this.user.values()) if (l.kind === 'reader') topics.set(l.r.core, l.r.topic);
+    return (entityId, reader) => topics.get(reader) ?? BUILTIN_TOPICS.get(entityId) ?? `entity ${entityId.toString(16)}`;
   }
 
   /** Creates a writer and announces it through SEDP. */
@@ -143,7 +179,10 @@ export class LocalEndpoints {
     this.user.delete(guid);
     const entityId = guidEntityId(guid);
     if (local.kind === 'writer') this.writers.delete(entityId);
-    else this.readers.delete(entityId);
+    else {
+      this.closedReadersConflicts += local.r.core.conflicts.total;
+      this.readers.delete(entityId);
+    }
     h.writersChanged();
     h.security?.cryptography.localEndpointClosed(guid);
     if (!h.closed()) h.sedp().dispose(local.kind, guid, this.secureDiscovery(topicOf(local)));

@@ -230,6 +230,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.local.stuckStreams(Date.now(), max);
   }
 
+  /** Writers whose samples conflicted with ones delivered under the same SN: forged in their name (sample-digests.ts). */
+  conflictingStreams(max = 32): ReturnType<LocalEndpoints['conflictingStreams']> {
+    return this.local.conflictingStreams(max);
+  }
+
   /** Receive-path counters (datagrams, malformed). */
   get stats(): ReceiveStats {
     return this.receiver.stats;
@@ -237,7 +242,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** Traffic and table counters for monitoring; cheap enough to read on every scrape. */
   trafficStats(): TrafficStats {
-    return collectTrafficStats(this.remotes.size, this.local.user.values(), this.io.received, this.receiver.stats.malformed, this.transport.sent, this.local.stuckStreams(Date.now(), Infinity).length, this.sends?.stats);
+    return collectTrafficStats(this.remotes.size, this.local.user.values(), this.io.received, this.receiver.stats.malformed, this.transport.sent, { stuck: this.local.stuckStreams(Date.now(), Infinity).length, samplesConflicting: this.local.samplesConflicting() }, this.sends?.stats);
   }
 
   // ---- SPDP -----------------------------------------------------------------------------

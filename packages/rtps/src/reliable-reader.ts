@@ -18,7 +18,7 @@ import type { QoS } from './qos.js';
 import { makeSet, MAX_SET_BITS } from './sequence-number.js';
 import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
-import { SampleDigests } from './sample-digests.js';
+import { ConflictLog, SampleDigests } from './sample-digests.js';
 import { keptChange, type ReceivedChange, type WriterProxy } from './writer-proxy.js';
 import { freshProgress, noteHeartbeat, stuckSince } from './stuck-streams.js';
 import { claimBelievable, credibleLimit, noEvidence, noteWritten, trustFirstContact } from './writer-claims.js';
@@ -66,7 +66,7 @@ export class ReliableReader {
   samplesRefused = 0;
   /** A transient-local writer's SN came again with other bytes than the sample taken for it (sample-digests.ts). */
   onConflict?: (writerGuid: Guid, sn: number) => void;
-  conflicts = 0;
+  readonly conflicts = new ConflictLog();
   private readonly out: MessageBuilder;
   private readonly opts: ReaderOptions;
   /**
@@ -233,7 +233,7 @@ export class ReliableReader {
   }
 
   private conflict(p: WriterProxy, sn: number): void {
-    this.conflicts++;
+    this.conflicts.note(p.guid, sn, Date.now(), this.writers);
     this.onConflict?.(p.guid, sn);
   }
 

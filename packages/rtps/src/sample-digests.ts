@@ -36,3 +36,56 @@ export class SampleDigests {
     return i >= 0 && this.digests[i] !== digestOf(payload);
   }
 }
+
+/** What a reader keeps of the conflicts one writer's samples raised, for /health (Participant.conflictingStreams). */
+export interface ConflictRecord {
+  count: number;
+  /** The SN of the latest conflict, and when the first and latest were seen (ms, Date.now()). */
+  lastSn: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/** One writer of one of our readers whose samples conflicted with what was delivered under the same SN. */
+export interface ConflictingStream {
+  /** The reader's topic (DDS name; the built-in discovery readers: `DCPSPublication`, ...). */
+  topic: string;
+  writerGuid: string;
+  /** Conflicts seen from this writer while it was matched. */
+  count: number;
+  lastSequenceNumber: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/**
+ * One reader's conflicts: the total, and a record per writer. Kept beside the writer proxies, not on them: reading a
+ * writer again (the answer to a conflict) gives it a fresh proxy, and the record must outlive that. Records of writers
+ * no longer matched are dropped once they outnumber the matched writers by {@link STALE_CONFLICT_RECORDS}.
+ */
+export class ConflictLog {
+  total = 0;
+  private readonly byWriter = new Map<string, ConflictRecord>();
+
+  /** Counts a conflict at `sn` from `writerGuid`; `matched` tells which writers are still matched (for the bound). */
+  note(writerGuid: string, sn: number, now: number, matched: ReadonlyMap<string, unknown>): void {
+    this.total++;
+    let c = this.byWriter.get(writerGuid);
+    if (!c) {
+      if (this.byWriter.size >= matched.size + STALE_CONFLICT_RECORDS) for (const g of this.byWriter.keys()) if (!matched.has(g)) this.byWriter.delete(g);
+      c = { count: 0, lastSn: sn, firstAt: now, lastAt: now };
+      this.byWriter.set(writerGuid, c);
+    }
+    c.count++;
+    c.lastSn = sn;
+    c.lastAt = now;
+  }
+
+  /** The records of writers still matched. */
+  *matched(matched: ReadonlyMap<string, unknown>): Iterable<[string, ConflictRecord]> {
+    for (const e of this.byWriter) if (matched.has(e[0])) yield e;
+  }
+}
+
+/** Records of writers gone that a reader may keep before it drops them (ConflictLog). */
+export const STALE_CONFLICT_RECORDS = 16;

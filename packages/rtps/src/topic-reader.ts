@@ -185,7 +185,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
 
   /** Samples of transient-local writers that came again with other bytes than those delivered or held (`conflict`). */
   get samplesConflicting(): number {
-    return this.core.conflicts;
+    return this.core.conflicts.total;
   }
 
   /** Reads the writer again, outside the receive path that found the conflict, unless it was within REREAD_CONFLICT_MS. */

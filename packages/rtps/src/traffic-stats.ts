@@ -29,6 +29,8 @@ export interface TrafficStats {
   heldBackOut: number;
   /** Streams of our readers stuck on data their writers announce (stuck-streams.ts). */
   stuckStreams: number;
+  /** Samples our readers saw conflict with one delivered under the same SN (sample-digests.ts): forged in a writer's name. */
+  samplesConflicting: number;
 }
 
 /** The send side's counters, kept by the UDP transport. */
@@ -47,7 +49,7 @@ export interface ReceiveCounters {
 }
 
 /** Assembles the figures: `local` is the participant's own user endpoints, `malformed` the receive path's count. */
-export function collectTrafficStats(participants: number, local: Iterable<{ kind: 'reader' | 'writer' }>, received: ReceiveCounters, malformed: number, sent: SendCounters, stuckStreams: number, held?: SendBudgetStats): TrafficStats {
+export function collectTrafficStats(participants: number, local: Iterable<{ kind: 'reader' | 'writer' }>, received: ReceiveCounters, malformed: number, sent: SendCounters, streams: { stuck: number; samplesConflicting: number }, held?: SendBudgetStats): TrafficStats {
   let readers = 0;
   let writers = 0;
   for (const e of local) {
@@ -66,6 +68,7 @@ export function collectTrafficStats(participants: number, local: Iterable<{ kind
     droppedIn: received.filtered + malformed,
     droppedOut: sent.errors,
     heldBackOut: held ? held.withheld + held.unknown : 0,
-    stuckStreams,
+    stuckStreams: streams.stuck,
+    samplesConflicting: streams.samplesConflicting,
   };
 }

@@ -199,17 +199,26 @@ describe('delivery between two participants on loopback', () => {
     await until(() => got.includes('real 2'), "the writer's own SN 2, read again");
     expect(conflicts[0]).toEqual({ writerGuid: w.guid, sequenceNumber: 2, readAgain: true });
     expect(r.samplesConflicting).toBeGreaterThanOrEqual(1);
+    // The participant names the writer for /health (ros_samples_conflicting) and counts it for /metrics.
+    expect(a.conflictingStreams()).toEqual([expect.objectContaining({ topic: 'rt/latched', writerGuid: w.guid, count: r.samplesConflicting, lastSequenceNumber: 2 })]);
+    expect(a.trafficStats().samplesConflicting).toBe(r.samplesConflicting);
     // A forger repeating itself gets no more re-reads: within REREAD_CONFLICT_MS the conflict is only counted.
     await forgeData(a, b, w, 2, 'forged again');
     await until(() => conflicts.some((c) => !c.readAgain), 'the repeated forgery counted');
     expect(conflicts.filter((c) => c.readAgain)).toHaveLength(1);
     expect(got).not.toContain('forged again');
+    expect(a.conflictingStreams()[0]).toMatchObject({ writerGuid: w.guid, count: conflicts.length });
     // A retransmission of the same bytes is no conflict: the writer's next sample arrives once, nothing more is counted.
     const seen = conflicts.length;
     w.write(cdrString('real 3'));
     await until(() => got.includes('real 3'), "the writer's SN 3");
     expect(got.filter((x) => x === 'real 3')).toHaveLength(1);
     expect(conflicts).toHaveLength(seen);
+    // A reader closed keeps its conflicts in the participant's total (a counter never goes back); its writers are no longer listed.
+    const total = a.trafficStats().samplesConflicting;
+    r.close();
+    expect(a.trafficStats().samplesConflicting).toBe(total);
+    expect(a.conflictingStreams()).toEqual([]);
   });
 
   it('carries the related sample identity and source timestamp', async () => {

@@ -264,6 +264,8 @@ describe('discovery between two participants on loopback', () => {
       const w2 = b.createWriter({ topic: 'rt/real_next', typeName: 'T' });
       await until(() => a.endpoints().some((e) => e.guid === w2.guid), "b's next writer seen by a", 15_000);
       expect(a.disposeStats().sedpRereads ?? 0).toBeGreaterThan(rereads);
+      // Named for /health (ros_samples_conflicting): b's SEDP publications writer, on the built-in topic's DDS name.
+      expect(a.conflictingStreams()).toContainEqual(expect.objectContaining({ topic: 'DCPSPublication', writerGuid: `${b.guidPrefix}${ENTITY.PUB_WRITER.toString(16).padStart(8, '0')}`, lastSequenceNumber: next }));
     } finally {
       attacker.close();
     }
