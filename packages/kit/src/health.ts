@@ -16,8 +16,9 @@ export interface HealthWarning {
  * 4: what cannot reach the gateway says so (issue 66): ros_stream_stuck, ros_discovery_refusing,
  * ros_requests_unanswered, ros_samples_refused, native_part_not_loaded, plugin warnings that degrade.
  * 5: ros_security_tokens_unacknowledged (an authenticated SROS2 peer that cannot read what the gateway protects).
+ * 6: ros_samples_conflicting (samples sent in a writer's name by someone else, seen and read again).
  */
-export const WARNING_SCHEMA_VERSION = 5;
+export const WARNING_SCHEMA_VERSION = 6;
 
 export interface HealthContribution {
   /** Top-level fields merged into the /health body (e.g. `discovery`, `peers`, `x-medkit-ros`). */

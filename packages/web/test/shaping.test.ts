@@ -337,6 +337,21 @@ describe('header health', () => {
     expect(normalizeHealth({ status: 'healthy', warnings: [] }, {}).degraded).toBe(false);
   });
 
+  it('names the topic and node of a conflicting-samples notice (someone sends in a writer\'s name), without degrading', () => {
+    const w = (code: string, message: string, nodes: string[] = []) => ({ code, message, entity_ids: [], ros_node_fqns: nodes, peer_names: [] });
+    const h = normalizeHealth(
+      {
+        status: 'healthy',
+        warnings: [w('ros_samples_conflicting', '2 sample(s) arrived in the name of 1 writer(s) ...', ['/base/battery_monitor'])],
+        'x-medkit-ros': { conflicting_samples: { total: 2, streams: [{ topic: '/rosout', writer_guid: 'g', node: '/base/battery_monitor', count: 2, last_sequence_number: 7, first_at: '2026-11-30T02:00:00.000Z', last_at: '2026-11-30T02:00:05.000Z' }] } },
+      },
+      {},
+    );
+    expect(h.degraded).toBe(false);
+    expect(h.warnings.map((x) => [x.code, x.degrades])).toEqual([['ros_samples_conflicting', false]]);
+    expect(h.warnings[0].subjects).toEqual([{ kind: 'topic', name: '/rosout', detail: 'from /base/battery_monitor, 2 conflicting sample(s)' }]);
+  });
+
   it('leaves peers undefined when aggregation is off', () => {
     expect(normalizeHealth({ status: 'healthy', warnings: [] }, {}).peers).toBeUndefined();
     // medkit's own ROS block counts nodes as nodes_seen.

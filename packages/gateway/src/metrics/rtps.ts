@@ -19,6 +19,7 @@ export function registerRtpsMetrics(m: MetricsService, traffic: () => TrafficSta
   counter('medkit_rtps_received_datagrams_total', 'RTPS datagrams received.', 'datagramsIn');
   counter('medkit_rtps_sent_datagrams_total', 'RTPS datagrams sent.', 'datagramsOut');
   gauge('medkit_rtps_stuck_streams', "Streams of the gateway's readers stuck on data their writers announce (/health ros_stream_stuck).", 'stuckStreams');
+  counter('medkit_rtps_samples_conflicting_total', "Samples the gateway's readers saw conflict with one already delivered under the same sequence number: sent in a writer's name by someone else (/health ros_samples_conflicting).", 'samplesConflicting');
   counter('medkit_rtps_held_back_datagrams_total', 'RTPS datagrams not sent: past what an unproven participant sent us, or to a locator no known participant announces (not a reflector, docs/ros2.md).', 'heldBackOut');
   counter('medkit_rtps_received_in_place_datagrams_total', 'RTPS datagrams whose fragment payload was received straight into its sample.', 'placedIn');
   new m.client.Counter({

@@ -1,6 +1,6 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
-import type { DiscoveryServerAddress, DiscoveryServerStatus, ParticipantTableStats, ProtocolViolationReport, StuckStream, TrafficStats } from '@medkit/rtps';
+import type { DiscoveryServerAddress, DiscoveryServerStatus, ConflictingStream, ParticipantTableStats, ProtocolViolationReport, StuckStream, TrafficStats } from '@medkit/rtps';
 import type { LifecycleClient, NodeClients, ParameterClient, RosContext, RosNode, RosSecurityOption, RosDistro, SampleLimits } from '@medkit/ros2';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { token, type Token } from '@medkit/server';
@@ -116,6 +116,11 @@ export class RosConnection {
   /** Our readers' streams stuck on data their writers announce (rtps stuck-streams.ts), oldest first, at most `max`. */
   stuckStreams(max?: number): StuckStream[] {
     return this.context.participant.stuckStreams(max);
+  }
+
+  /** Writers whose samples conflicted with ones our readers delivered under the same SN (rtps sample-digests.ts), latest first. */
+  conflictingStreams(max?: number): ConflictingStream[] {
+    return this.context.participant.conflictingStreams(max);
   }
 
   /** The configured discovery servers and whether each answers (empty without `ros.discovery_server`). */

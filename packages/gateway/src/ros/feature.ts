@@ -11,6 +11,7 @@ import { checkRosSecurity, type RosSecurityState } from './security.js';
 import { typeHashHealth } from './type-hash-health.js';
 import { ROS_KEYS, ROS_SECURITY_KEYS } from '../config/keys.js';
 import { RefusedSamples, type RefusedSamplesHealth } from './refused-samples.js';
+import { conflictingSamplesHealth, type ConflictingSamplesHealth } from './conflicting-samples.js';
 import { sampleLimitsFrom } from '../config/ros-sample-limits.js';
 import type { RosDistro } from '@medkit/ros2';
 import { parseDiscoveryServerList } from '@medkit/rtps/light';
@@ -74,6 +75,12 @@ function refusedSamples(ros: RosConnection, seen: RefusedSamples): { total: numb
   return { total: seen.total, topics: seen.list((guid) => ros.graph.nodeOfEndpoint(guid)?.fqn) };
 }
 
+/** Writers whose samples conflicted (at most 32, latest first), named as the graph knows them, and the total. */
+function conflictingSamples(ros: RosConnection): { total: number; streams: ConflictingSamplesHealth[] } {
+  const streams = conflictingSamplesHealth(ros.conflictingStreams(32), { rosName: (g) => ros.graph.endpoint(g)?.rosName, node: (g) => ros.graph.nodeOfEndpoint(g)?.fqn });
+  return { total: ros.trafficStats().samplesConflicting, streams };
+}
+
 /** What /health says about SROS2 for this start-up decision and connection. */
 function securityHealth(security: RosSecurityState, ros: RosConnection | undefined): RosSecurityHealth {
   if (security.state === 'off') return { state: 'off' };
@@ -118,7 +125,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
       }
       ctx.health.add(() => {
-        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers(), stuck: stuckStreams(ros), unanswered: unansweredServices(ros), refused: refusedSamples(ros, seen) };
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros), discoveryInfo: ros.context.discoveryInfoStatus(), discoveryServers: ros.discoveryServers(), stuck: stuckStreams(ros), unanswered: unansweredServices(ros), refused: refusedSamples(ros, seen), conflicting: conflictingSamples(ros) };
         return rosHealth(state);
       });
       ctx.health.add(() => (ros ? typeHashHealth(ros.graph, ros.types) : {}));

@@ -9,6 +9,7 @@ import type { DiscoveryInfoStatus } from '@medkit/ros2';
 import { discoveryInfoFields, discoveryInfoWarnings } from './discovery-info-health.js';
 import { discoveryServerFields, discoveryServerWarnings, type DiscoveryServerStatus } from './discovery-server-health.js';
 import { refusedSamplesWarning, type RefusedSamplesHealth } from './refused-samples.js';
+import { conflictingSamplesWarning, type ConflictingSamplesHealth } from './conflicting-samples.js';
 
 /** What the ROS graph looks like right now, reduced to counts. */
 export interface RosGraphCounts {
@@ -61,7 +62,7 @@ export interface UnansweredServiceHealth {
 export type RosState =
   | { state: 'disabled' }
   | { state: 'failed'; error: string; options: RosConnectionOptions; security?: RosSecurityHealth }
-  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[]; stuck?: StuckStreamHealth[]; unanswered?: UnansweredServiceHealth[]; refused?: { total: number; topics: RefusedSamplesHealth[] } };
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth; discoveryInfo?: DiscoveryInfoStatus; discoveryServers?: DiscoveryServerStatus[]; stuck?: StuckStreamHealth[]; unanswered?: UnansweredServiceHealth[]; refused?: { total: number; topics: RefusedSamplesHealth[] }; conflicting?: { total: number; streams: ConflictingSamplesHealth[] } };
 
 /**
  * Peers listed in `x-medkit-ros.security.peers` at most; the rest are counted by status. Authenticated peers come
@@ -190,6 +191,7 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
       stuck_streams: s.stuck ?? [],
       unanswered_services: s.unanswered ?? [],
       refused_samples: { total: s.refused?.total ?? 0, topics: s.refused?.topics ?? [] },
+      conflicting_samples: { total: s.conflicting?.total ?? 0, streams: s.conflicting?.streams ?? [] },
     },
   };
   const warnings: HealthWarning[] = [...(s.discoveryInfo ? discoveryInfoWarnings(s.discoveryInfo, now) : []), ...discoveryServerWarnings(s.discoveryServers ?? [], now)];
@@ -199,6 +201,8 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
   if (s.unanswered?.length) warnings.push(unansweredWarning(s.unanswered));
   const bigSamples = s.refused && refusedSamplesWarning(s.refused.topics, s.refused.total);
   if (bigSamples) warnings.push(bigSamples);
+  const forged = s.conflicting && conflictingSamplesWarning(s.conflicting.streams, s.conflicting.total);
+  if (forged) warnings.push(forged);
   const refused = refusedPeersWarning(s.security);
   if (refused) warnings.push(refused);
   const refusedEndpoints = refusedEndpointsWarning(s.security);

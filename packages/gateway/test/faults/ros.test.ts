@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext, type RosNode } from '@medkit/ros2';
 import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
-import { Bytes, gap, header, heartbeat, sn } from '../../../../test-support/rtps-fuzz/datagrams.js';
+import { Bytes, data, gap, header, heartbeat, sn } from '../../../../test-support/rtps-fuzz/datagrams.js';
+import { logFaultCode } from '@medkit/faults';
 import { FakePeer } from '../../../../test-support/rtps-fuzz/fake-peer.js';
 
 const DOMAIN = testDomain(40);
@@ -128,6 +129,42 @@ describe('fault manager over ROS 2', () => {
     } finally {
       attacker.close();
       c.close();
+    }
+  });
+
+  it("a /rosout sample in a node's name at the SN its writer uses next, then the writer's own: the gateway reads the writer again, gets the real log, and /health names the conflict (ros_samples_conflicting)", async () => {
+    const logger = peer.createNode('forged_logger', '/base');
+    const rosout = logger.createPublisher('/rosout', 'rcl_interfaces/msg/Log', 'rosout');
+    const attacker = await FakePeer.open();
+    const log = (msg: string) => peer.types.serialize('rcl_interfaces/msg/Log', { stamp: { sec: 0, nanosec: 0 }, level: 40, name: 'forged_logger', msg, file: 'x.cpp', function: 'f', line: 1 });
+    const faultOf = (msg: string) => g.faults.manager.getFault(logFaultCode('LOG', '/forged_logger', msg));
+    try {
+      expect(await rosout.waitForSubscribers(1, 10_000)).toBe(true);
+      const first = rosout.writer.write(log('real one'));
+      await until(() => faultOf('real one'), 'the first log as a fault');
+      // What an attacker reads from discovery: the writer's GUID, the gateway's reader and its port.
+      const [readerGuid] = [...rosout.writer.matches.keys()];
+      const gateway = peer.participant.participants().find((p) => p.guidPrefix === readerGuid.slice(0, 24));
+      const next = first.sequenceNumber + 1;
+      const forged = header(new Bytes(), Buffer.from(rosout.guid.slice(0, 24), 'hex'), 0x0110);
+      data(forged, { readerId: 0, writerId: parseInt(rosout.guid.slice(24), 16), sn: sn(BigInt(next)), payload: log('forged two') });
+      await attacker.send(forged.done(), gateway!.defaultUnicastLocators[0].port);
+      await until(() => faultOf('forged two'), 'the forged log taken (without SROS2 it cannot be told from the node\'s)');
+      // The node's own sample at that SN: before, dropped as a repeat of the forged one; now the two disagree.
+      expect(rosout.writer.write(log('real two')).sequenceNumber).toBe(next);
+      await until(() => faultOf('real two'), "the node's own log, read again");
+      const h = await until(async () => {
+        const body = (await g.api('GET', '/health')).body;
+        return body.warnings.some((w: { code: string }) => w.code === 'ros_samples_conflicting') ? body : undefined;
+      }, '/health naming the conflict');
+      const w = h.warnings.find((x: { code: string }) => x.code === 'ros_samples_conflicting');
+      expect(w.message).toMatch(/\/rosout from \/base\/forged_logger/);
+      expect(w.ros_node_fqns).toEqual(['/base/forged_logger']);
+      expect(h['x-medkit-ros'].conflicting_samples.streams).toContainEqual(expect.objectContaining({ topic: '/rosout', writer_guid: rosout.guid, node: '/base/forged_logger', last_sequence_number: next }));
+      expect(h['x-medkit-ros'].conflicting_samples.total).toBeGreaterThanOrEqual(1);
+    } finally {
+      attacker.close();
+      rosout.close();
     }
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyGraphWarning, EMPTY_GRAPH_GRACE_MS, MAX_SECURITY_PEERS, rosHealth, TOKENS_UNACKNOWLEDGED_WARN_MS } from '../../src/ros/health.js';
 import { degradesHealth } from '@medkit/kit';
+import { conflictingSamplesHealth } from '../../src/ros/conflicting-samples.js';
 
 const opts = { domainId: 7, localhostOnly: false, initialPeers: [], interfaces: [] };
 const counts = (participants: number, nodes: number) => ({ participants, nodes, vendors: {}, humble_participants: 0 });
@@ -55,6 +56,31 @@ describe('ROS health', () => {
     expect(h.fields!['x-medkit-ros']).toMatchObject({ stuck_streams: stuck });
     // The pressure alone (evictions of unproven fakes) stays a notice.
     expect(rosHealth({ state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1024, 3), table: { ...table, dropped: 0 } }, 1).warnings!.map((x) => x.code).filter(degradesHealth)).toEqual([]);
+  });
+
+  it('names the writers whose samples conflicted (someone sends in their name) in a notice, ros_samples_conflicting, and lists them in x-medkit-ros', () => {
+    const at = Date.UTC(2026, 10, 30, 2, 0, 0);
+    const rosout = { topic: 'rt/rosout', writerGuid: 'ab'.repeat(16), count: 3, lastSequenceNumber: 12, firstAt: at, lastAt: at + 5000 };
+    const sedp = { topic: 'DCPSPublication', writerGuid: `${'cd'.repeat(12)}000003c2`, count: 1, lastSequenceNumber: 7, firstAt: at, lastAt: at };
+    const names = { rosName: (g: string) => (g === rosout.writerGuid ? '/rosout' : undefined), node: (g: string) => (g === rosout.writerGuid ? '/base/battery_monitor' : undefined) };
+    const streams = conflictingSamplesHealth([rosout, sedp], names);
+    expect(streams).toEqual([
+      { topic: '/rosout', writer_guid: rosout.writerGuid, node: '/base/battery_monitor', count: 3, last_sequence_number: 12, first_at: '2026-11-30T02:00:00.000Z', last_at: '2026-11-30T02:00:05.000Z' },
+      { topic: 'DCPSPublication', writer_guid: sedp.writerGuid, count: 1, last_sequence_number: 7, first_at: '2026-11-30T02:00:00.000Z', last_at: '2026-11-30T02:00:00.000Z' },
+    ]);
+    const h = rosHealth({ state: 'connected' as const, options: opts, startedAt: 0, counts: counts(2, 3), conflicting: { total: 4, streams } }, 1);
+    expect(h.warnings!.map((w) => w.code)).toEqual(['ros_samples_conflicting']);
+    // A notice: the writers are read again, the status stays healthy.
+    expect(degradesHealth('ros_samples_conflicting')).toBe(false);
+    const w = h.warnings![0];
+    expect(w.message).toMatch(/^4 sample\(s\) arrived in the name of 2 writer\(s\) under a sequence number they had already used/);
+    expect(w.message).toMatch(/\/rosout from \/base\/battery_monitor \(3×, the latest at SN 12, 2026-11-30T02:00:05.000Z\); DCPSPublication from cdcd/);
+    expect(w.ros_node_fqns).toEqual(['/base/battery_monitor']);
+    expect(h.fields!['x-medkit-ros']).toMatchObject({ conflicting_samples: { total: 4, streams } });
+    // None: no warning, the fields say 0.
+    const quiet = rosHealth({ state: 'connected' as const, options: opts, startedAt: 0, counts: counts(2, 3), conflicting: { total: 0, streams: [] } }, 1);
+    expect(quiet.warnings).toEqual([]);
+    expect(quiet.fields!['x-medkit-ros']).toMatchObject({ conflicting_samples: { total: 0, streams: [] } });
   });
 
   it('SROS2: a flood of made-up participants (5,000 refused or stuck authenticating) leaves the real authenticated peers listed', () => {

@@ -91,7 +91,7 @@ describe('HTTP core', () => {
   it('answers health with status, ns timestamp and warnings', async () => {
     const body = await (await fetch(`${g.url}/api/v1/health`)).json();
     expect(body.status).toBe('healthy');
-    expect(body.warning_schema_version).toBe(5);
+    expect(body.warning_schema_version).toBe(6);
     expect(Array.isArray(body.warnings)).toBe(true);
     expect(body.timestamp).toBeGreaterThan(Date.now() * 1e6 - 60e9 * 1e3);
   });

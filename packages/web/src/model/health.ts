@@ -96,7 +96,7 @@ function degradingPluginCodes(h: Record<string, unknown>): Set<string> {
   return out;
 }
 
-/** The topics, services and nodes a warning is about: its own fields, and for stuck streams and unanswered services x-medkit-ros's lists. */
+/** The topics, services and nodes a warning is about: its own fields, and for stuck streams, unanswered services and conflicting samples x-medkit-ros's lists. */
 function subjectsOf(w: Record<string, unknown>, ros: Record<string, unknown>): WarningSubject[] {
   const out: WarningSubject[] = [];
   const code = str(w.code);
@@ -112,7 +112,13 @@ function subjectsOf(w: Record<string, unknown>, ros: Record<string, unknown>): W
       if (name) out.push({ kind: 'service', name, detail: [str(u.node) && `of ${str(u.node)}`, num(u.timed_out) !== undefined && `${num(u.timed_out)} calls timed out in a row`].filter(Boolean).join(', ') || undefined });
     }
   }
-  // The nodes of a stuck stream or an unanswered service are already in its line.
+  if (code === 'ros_samples_conflicting') {
+    for (const c of list(obj(ros.conflicting_samples).streams)) {
+      const name = str(c.topic);
+      if (name) out.push({ kind: 'topic', name, detail: [str(c.node) && `from ${str(c.node)}`, num(c.count) !== undefined && `${num(c.count)} conflicting sample(s)`].filter(Boolean).join(', ') || undefined });
+    }
+  }
+  // The nodes of a stuck stream, an unanswered service or a conflicting writer are already in its line.
   if (out.length === 0) for (const n of strs(w.ros_node_fqns)) out.push({ kind: 'node', name: n });
   for (const e of strs(w.entity_ids)) out.push({ kind: 'entity', name: e });
   for (const p of strs(w.peer_names)) out.push({ kind: 'peer', name: p });
