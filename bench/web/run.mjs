@@ -17,6 +17,8 @@
 //    --gateway-node-options '…' runs the demo's gateways with those Node.js options instead of the medkit command's.
 //    --cpu adds, per run, the CPU time and the time spent waiting for a CPU (run queue) of the main gateway, the
 //    island gateway, the simulated robot, chromium, the bench itself and the busy loops, navigation → plotted.
+//    --browser-priority user (the default) runs chromium as an unprivileged user's browser runs, at nice 0; `raised`
+//    lets it raise its browser and compositor threads to nice -8, as it does when run as root (browser.mjs says why).
 // 2. In Node.js, the same code the browser runs: a 50 MB recording decoded, a 30-node/100-topic graph laid out.
 // 3. With --big: a 50 MB recording opened in chromium from a stand-in gateway (big-recording.mjs): time to the
 //    plot, whether progress was shown, and the longest main-thread task meanwhile.
@@ -29,7 +31,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { webInputHash } from '../../scripts/build-web.mjs';
 import { freePort } from '../../test-support/servers/ports.mjs';
 import { loadUiModules, syntheticGraphInput, syntheticRecording } from './synthetic.mjs';
@@ -37,8 +38,12 @@ import { measureBig, serveBig } from './big-recording.mjs';
 import { measureOverview, serveOverview } from './overview-standin.mjs';
 import { measureIncident } from './incident-phases.mjs';
 import { commandOf, cpuShare, descendants } from './cpu-share.mjs';
+import { launchBrowser, raisedChromiumThreads } from './browser.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, 'gateway-node-options': { type: 'string' }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, 'gateway-node-options': { type: 'string' }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' }, 'browser-priority': { type: 'string', default: 'user' } } });
+if (!['user', 'raised'].includes(o['browser-priority'])) throw new Error(`--browser-priority: user or raised, not ${o['browser-priority']}`);
+/** --browser-priority raised: chromium may raise its threads' priority, as it does when the bench runs as root (browser.mjs). */
+const RAISED = o['browser-priority'] === 'raised';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(o.runs);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -135,7 +140,7 @@ async function demoRun() {
   const builds = [{ name: 'this checkout', dist: await buildUi() }];
   if (o.baseline) builds.push({ name: o.baseline, dist: await buildUi(o.baseline) });
   for (const b of builds) b.ui = await serve(b.dist);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launchBrowser({ raised: RAISED });
   const variants = o.warm ? builds.flatMap((b) => [b, { ...b, name: `${b.name}, warm`, warm: true }]) : builds;
   const [port, islandPort] = [await freePort(), await freePort()];
   const d = Number(o.domain);
@@ -220,6 +225,9 @@ async function demoRun() {
       bench: () => [process.pid],
       'busy loops': () => busy.map((b) => b.pid),
     });
+    // Which browser this run measures: threads above nice 0 mean chromium raised its own priority (browser.mjs).
+    results.browser = { priority: o['browser-priority'], raisedThreads: raisedChromiumThreads().length };
+    console.error(`chromium: --browser-priority ${results.browser.priority}, ${results.browser.raisedThreads} thread(s) above nice 0`);
     const runs = variants.map(() => []);
     const kept = (i) => runs[i].filter((x) => !x.excluded).length;
     // Variants alternate (the one with fewer kept runs first), so all see the same load and recordings.
@@ -283,7 +291,7 @@ async function bigRun() {
   const { bytes, messages } = await syntheticRecording(50);
   const dist = await buildUi();
   const server = await serveBig(dist, bytes);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launchBrowser({ raised: RAISED });
   const runs = [];
   for (let r = 0; r < RUNS; r++) runs.push(await measureBig(browser, server.url));
   await browser.close();
@@ -295,7 +303,7 @@ async function bigRun() {
 async function overviewRun() {
   const dist = await buildUi();
   const server = await serveOverview(dist, syntheticGraphInput());
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launchBrowser({ raised: RAISED });
   const runs = [];
   for (let r = 0; r < RUNS; r++) runs.push(await measureOverview(browser, server.url));
   await browser.close();
