@@ -1,1 +1,2 @@
 export declare const EXCLUSIVE: string[];
+export declare const PAIRED: string[];

@@ -8,7 +8,7 @@ import { mkdirSync, openSync, readFileSync, existsSync, renameSync, rmSync } fro
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
-import { EXCLUSIVE } from './exclusive-tests.mjs';
+import { EXCLUSIVE, PAIRED } from './exclusive-tests.mjs';
 import { prebuildNice, testRetries } from './test-order.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -26,12 +26,13 @@ const jsonFile = join(outDir, `vitest-results.${process.pid}.json`);
  * beside each other they were seen to disturb one another. The secured demo (five secured processes whose every
  * handshake, token exchange and sample is crypto on the main thread) took minutes where it takes seconds alone,
  * beside another file on two cores, and timed out. The stale-tabs browser test loads the box with two busy loops on
- * purpose: beside other files it would slow them all. A run with explicit arguments (a filter) runs as asked, in
- * one pass.
+ * purpose: beside other files it would slow them all. Two of them (PAIRED) that mostly wait for their peers' leases
+ * run last, beside each other only. A run with explicit arguments (a filter) runs as asked, in one pass.
  */
 // The list: scripts/exclusive-tests.mjs.
 const extra = process.argv.slice(2);
-const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f}`), ['--no-file-parallelism', ...EXCLUSIVE]];
+const ALONE = EXCLUSIVE.filter((f) => !PAIRED.includes(f));
+const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f}`), ['--no-file-parallelism', ...ALONE], PAIRED];
 /**
  * A whole-suite run tries a failed test once more (MEDKIT_TEST_RETRY sets how many more; 0 for none): the suite runs
  * ~400 files of real DDS peers, browsers and servers on a loaded 2-core box, where a rare timing loss in one of
@@ -107,7 +108,7 @@ for (const [i, pass] of passes.entries()) {
   if (i > 0) {
     // Nothing of the packager runs beside the tests that run alone.
     if (prebuild) console.log(`packaging artefacts: background build ended (${await prebuild})`);
-    console.log(`\nrunning alone: ${pass.join(' ')}`);
+    console.log(`\n${pass[0] === '--no-file-parallelism' ? 'running alone' : 'running two at a time'}: ${pass.filter((a) => !a.startsWith('--')).join(' ')}`);
   }
   const run = spawnSync('npx', vitestArgs(pass, out), { stdio: 'inherit', cwd: root, env });
   if ((run.status ?? 1) !== 0) status = run.status ?? 1;

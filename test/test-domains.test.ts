@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DOMAIN_SPAN, domainBase, testDomain } from '../test-support/domains.js';
 import { MAX_BASE, MAX_DOMAIN, SLOT_BASES, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
-import { EXCLUSIVE } from '../scripts/exclusive-tests.mjs';
+import { EXCLUSIVE, PAIRED } from '../scripts/exclusive-tests.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const saved = process.env.MEDKIT_TEST_DOMAIN_BASE;
@@ -50,7 +50,10 @@ describe('testDomain', () => {
   });
 
   it('every test file takes its ROS domains from testDomain, and no two files share an offset', () => {
-    const owners = new Map<number, string>();
+    const owners = new Map<number, Set<string>>();
+    // Files that run alone (scripts/exclusive-tests.mjs) never run beside another and may share a domain, except the
+    // PAIRED ones with each other: they run two at a time.
+    const together = (a: string, b: string) => !(EXCLUSIVE.includes(a) && EXCLUSIVE.includes(b)) || (PAIRED.includes(a) && PAIRED.includes(b));
     const fixed: string[] = [];
     for (const file of testFiles(join(ROOT, 'packages')).filter((f) => f.includes('/test/'))) {
       const text = readFileSync(file, 'utf8');
@@ -59,11 +62,10 @@ describe('testDomain', () => {
       if (/(const (DOMAIN|domain) = \d+;|'ros\.domain_id': \d+|create\(\{ domainId: \d+|Suite\('\w+', \d+)/.test(text)) fixed.push(rel);
       for (const m of text.matchAll(/testDomain\((\d+)\)/g)) {
         const offset = Number(m[1]);
-        const owner = owners.get(offset);
-        // Files that run alone (scripts/exclusive-tests.mjs) never run together and may share a domain.
-        const alone = owner !== undefined && EXCLUSIVE.includes(owner) && EXCLUSIVE.includes(rel);
-        if (owner !== undefined && owner !== rel && !alone) throw new Error(`offset ${offset} is used by ${owner} and ${rel}`);
-        owners.set(offset, rel);
+        const users = owners.get(offset) ?? new Set<string>();
+        const clash = [...users].find((owner) => owner !== rel && together(owner, rel));
+        if (clash) throw new Error(`offset ${offset} is used by ${clash} and ${rel}`);
+        owners.set(offset, users.add(rel));
       }
     }
     expect(fixed).toEqual([]);
