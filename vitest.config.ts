@@ -3,18 +3,21 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { testFilesByIsolation } from './scripts/test-isolation.mjs';
-import { RUN_LAST } from './scripts/test-order.mjs';
+import { lastFilesOrder, RUN_LAST } from './scripts/test-order.mjs';
 
 const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-/** Vitest's order (failed first, then longest first), with the files of RUN_LAST after all others (scripts/test-order.mjs says why). */
+/** Vitest's order (failed first, then longest first), with the files of RUN_LAST after all others, longest first (scripts/test-order.mjs says why). */
 class PackagingLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const last = (f: TestSpecification) => RUN_LAST.some((p) => relative(root, f.moduleId).startsWith(p));
-    return [...sorted.filter((f) => !last(f)), ...sorted.filter(last)];
+    const rel = (f: TestSpecification) => relative(root, f.moduleId);
+    const last = (f: TestSpecification) => RUN_LAST.some((p) => rel(f).startsWith(p));
+    const tail = sorted.filter(last);
+    const order = lastFilesOrder(tail.map(rel));
+    return [...sorted.filter((f) => !last(f)), ...tail.sort((a, b) => order.indexOf(rel(a)) - order.indexOf(rel(b)))];
   }
 }
 

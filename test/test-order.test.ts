@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TEST_RETRY, PREBUILD_NICE, prebuildNice, testRetries } from '../scripts/test-order.mjs';
+import { existsSync } from 'node:fs';
+import { lastFilesOrder, MAX_TEST_RETRY, PREBUILD_NICE, prebuildNice, RUN_LAST, RUN_LAST_LONGEST_FIRST, testRetries } from '../scripts/test-order.mjs';
 
 // The background packager's priority (scripts/test-order.mjs): CI keeps the low default; the run beside busy loops
 // (scripts/test-under-load.mjs) asks for 0, and anything but an integer 0..19 stops the suite before it starts.
@@ -35,3 +36,22 @@ describe('the retries of a test run', () => {
     }
   });
 });
+
+describe('the order of the files run last', () => {
+  it('puts the named files first, longest first, and keeps the order of the others after them', () => {
+    expect(lastFilesOrder(['test/packaging/configs.test.ts', 'test/packaging/arm64.test.ts', 'test/packaging/compose.test.ts', 'test/packaging/deb.test.ts'])).toEqual([
+      'test/packaging/deb.test.ts',
+      'test/packaging/arm64.test.ts',
+      'test/packaging/configs.test.ts',
+      'test/packaging/compose.test.ts',
+    ]);
+  });
+
+  it('names files that exist and are run last', () => {
+    for (const f of RUN_LAST_LONGEST_FIRST) {
+      expect(existsSync(new URL(`../${f}`, import.meta.url)), f).toBe(true);
+      expect(RUN_LAST.some((p) => f.startsWith(p)), f).toBe(true);
+    }
+  });
+});
+
