@@ -2,7 +2,7 @@
 // recording's span with the fault's instants, the recording decoded in the browser and plotted per topic
 // with one shared cursor, the freeze frame at confirmation, the correlation, the log lines of the window,
 // the faulting node's graph neighbourhood and the download. Each section says why when its data is missing.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { prewarmDecoder } from './decoder-worker';
 import { entityPath, type EntityType } from '../model/entities';
 import { normalizeFaultDetail } from '../model/fault-detail';
@@ -18,7 +18,7 @@ import { FaultHead } from '../ui/faults/fault-head';
 import { axisMarks, faultInstantSec, liveFault, withLiveState } from './incident-model';
 import { incidentHash } from './incident-route';
 import { faultRecordings, occurrencesOf, pickOccurrence, recordingDue } from './occurrences';
-import { freshnessKey } from '../state/freshness';
+import { freshnessKey, readNotingShown, type ShownFault } from '../state/freshness';
 import { nearestWith, occurrenceName, occurrenceWindow } from './occurrence-evidence';
 import { RecordingPlots, useRecording } from './recording-section';
 import { TimeAxis } from './time-axis';
@@ -46,9 +46,18 @@ export function IncidentPage({ type, id, code, at }: { type: EntityType; id: str
   const [due, setDue] = useState(false);
   // The first of each read was started by the route while this chunk loaded (incident-prefetch.ts).
   // Read again at every fault event (a new occurrence, a heal) and whenever the fault list says otherwise than the
-  // last read, keeping what is shown: the page never lags the stream or the list.
-  const fresh = freshnessKey(faults, code);
-  const detail = usePoll((signal) => takePrefetched(client, paths.detail) ?? reads.detail(signal), [client, base, code], due ? DUE_POLL_MS : SAFETY_POLL_MS, true, fresh);
+  // last read, keeping what is shown: the page never lags the stream or the list. What the last read showed is set as
+  // its answer comes, and compared in the render that answer causes.
+  const page = `${base}|${code}`;
+  const shown = useRef<ShownFault | undefined>(undefined);
+  const fresh = freshnessKey(faults, code, page, shown.current);
+  const detail = usePoll(
+    (signal) => readNotingShown(() => takePrefetched(client, paths.detail) ?? reads.detail(signal), shown, page, (body) => normalizeFaultDetail(body, code), signal),
+    [client, base, code],
+    due ? DUE_POLL_MS : SAFETY_POLL_MS,
+    true,
+    fresh,
+  );
   const bags = usePoll((signal) => (takePrefetched(client, paths.recordings) ?? reads.recordings(signal)).catch(() => undefined), [client, base], due ? DUE_POLL_MS : 0, true, fresh);
   const live = liveFault(faults.faults, code, id);
   const d = useMemo(() => (detail.data ? withLiveState(normalizeFaultDetail(detail.data, code), live) : undefined), [detail.data, code, live?.rawStatus, live?.occurrences]);

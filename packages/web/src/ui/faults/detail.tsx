@@ -1,6 +1,6 @@
 // One fault (docs/faults.md): status and its history, reporting sources, freeze frames drawn as
 // charts, black-box recordings to download, and clearing with a confirmation.
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { entityPath, SEGMENT, type EntityType } from '../../model/entities';
 import { acknowledgeScope, normalizeFaultDetail, unauthenticatedName, type StatusChange } from '../../model/fault-detail';
 import { formatBytes, formatDuration, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
@@ -10,7 +10,7 @@ import { obj } from '../../model/json';
 import { routeHash } from '../../model/route';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
-import { freshnessKey } from '../../state/freshness';
+import { freshnessKey, readNotingShown, type ShownFault } from '../../state/freshness';
 import { ErrorNote, errorText } from '../errors';
 import { Confirm } from '../dialog';
 import { StatusBadge } from '../badges';
@@ -64,10 +64,12 @@ function FaultDetailFor({ code, type, id, at }: { code: string; type: EntityType
   // Freeze frames are captured after the confirmation that brought the user here: poll briskly until
   // the detail carries a snapshot, then slowly.
   const [captured, setCaptured] = useState(false);
-  const fresh = freshnessKey(faults, code);
+  // Read again at fault events, and when the list shows the fault otherwise than the last read (state/freshness.ts).
+  const shown = useRef<ShownFault | undefined>(undefined);
+  const fresh = freshnessKey(faults, code, path, shown.current);
   const detail = usePoll(
     async (signal) => {
-      const body = await client.entityGet(SEGMENT[type], id, '/faults/{fault_code}', { signal, path: { fault_code: code } });
+      const body = await readNotingShown(() => client.entityGet(SEGMENT[type], id, '/faults/{fault_code}', { signal, path: { fault_code: code } }), shown, path, (b) => normalizeFaultDetail(b, code), signal);
       const snaps = obj(obj(body).environment_data).snapshots;
       if (Array.isArray(snaps) && snaps.length > 0) setCaptured(true);
       return body;
