@@ -8,9 +8,9 @@
 // chromium runs without CAP_SYS_NICE (setpriv drops it from its bounding and inheritable sets); `raised: true` keeps
 // root's behaviour, to compare.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -27,9 +27,11 @@ let wrapper;
 function chromiumWithoutSysNice() {
   if (wrapper) return wrapper;
   if (!existsSync('/usr/bin/setpriv')) throw new Error('setpriv (util-linux) is needed to run chromium without CAP_SYS_NICE; pass --browser-priority=raised to run it as is');
-  wrapper = join(mkdtempSync(join(tmpdir(), 'medkit-bench-chromium-')), 'chromium');
-  writeFileSync(wrapper, `#!/bin/sh\nexec /usr/bin/setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice ${CHROMIUM} "$@"\n`);
-  chmodSync(wrapper, 0o755);
+  const path = join(mkdtempSync(join(tmpdir(), 'medkit-bench-chromium-')), 'chromium');
+  writeFileSync(path, `#!/bin/sh\nexec /usr/bin/setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice ${CHROMIUM} "$@"\n`);
+  chmodSync(path, 0o755);
+  process.once('exit', () => rmSync(dirname(path), { recursive: true, force: true }));
+  wrapper = path;
   return wrapper;
 }
 
