@@ -81,7 +81,7 @@ export class LocalEndpoints {
     for (const [entityId, reader] of this.readers) {
       if (reader.conflicts.total === 0) continue;
       for (const [writerGuid, c] of reader.conflicts.matched(reader.writers)) {
-        out.push({ topic: topicOfReader(entityId, reader), writerGuid, count: c.count, lastSequenceNumber: c.lastSn, firstAt: c.firstAt, lastAt: c.lastAt });
+        out.push({ topic: topicOfReader(entityId, reader), writerGuid, ...c });
       }
     }
     return out.sort((a, b) => b.lastAt - a.lastAt).slice(0, max);

@@ -235,6 +235,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.local.conflictingStreams(max);
   }
 
+  /** All such conflicts our readers saw, closed readers included (trafficStats' figure, without the rest of it). */
+  readonly samplesConflicting = (): number => this.local.samplesConflicting();
+
   /** Receive-path counters (datagrams, malformed). */
   get stats(): ReceiveStats {
     return this.receiver.stats;

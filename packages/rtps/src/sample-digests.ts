@@ -39,23 +39,19 @@ export class SampleDigests {
 
 /** What a reader keeps of the conflicts one writer's samples raised, for /health (Participant.conflictingStreams). */
 export interface ConflictRecord {
+  /** Conflicts seen from this writer while it was matched. */
   count: number;
   /** The SN of the latest conflict, and when the first and latest were seen (ms, Date.now()). */
-  lastSn: number;
+  lastSequenceNumber: number;
   firstAt: number;
   lastAt: number;
 }
 
 /** One writer of one of our readers whose samples conflicted with what was delivered under the same SN. */
-export interface ConflictingStream {
+export interface ConflictingStream extends ConflictRecord {
   /** The reader's topic (DDS name; the built-in discovery readers: `DCPSPublication`, ...). */
   topic: string;
   writerGuid: string;
-  /** Conflicts seen from this writer while it was matched. */
-  count: number;
-  lastSequenceNumber: number;
-  firstAt: number;
-  lastAt: number;
 }
 
 /**
@@ -73,11 +69,11 @@ export class ConflictLog {
     let c = this.byWriter.get(writerGuid);
     if (!c) {
       if (this.byWriter.size >= matched.size + STALE_CONFLICT_RECORDS) for (const g of this.byWriter.keys()) if (!matched.has(g)) this.byWriter.delete(g);
-      c = { count: 0, lastSn: sn, firstAt: now, lastAt: now };
+      c = { count: 0, lastSequenceNumber: sn, firstAt: now, lastAt: now };
       this.byWriter.set(writerGuid, c);
     }
     c.count++;
-    c.lastSn = sn;
+    c.lastSequenceNumber = sn;
     c.lastAt = now;
   }
 

@@ -25,8 +25,8 @@ describe('conflict log', () => {
     log.note('w2', 3, 1500, writers);
     expect(log.total).toBe(3);
     expect([...log.matched(writers)]).toEqual([
-      ['w1', { count: 2, lastSn: 9, firstAt: 1000, lastAt: 2000 }],
-      ['w2', { count: 1, lastSn: 3, firstAt: 1500, lastAt: 1500 }],
+      ['w1', { count: 2, lastSequenceNumber: 9, firstAt: 1000, lastAt: 2000 }],
+      ['w2', { count: 1, lastSequenceNumber: 3, firstAt: 1500, lastAt: 1500 }],
     ]);
     // w1 read again through a fresh proxy: it is matched again under its GUID, and its record is still there.
     expect([...log.matched(matched('w1'))].map(([g, c]) => [g, c.count])).toEqual([['w1', 2]]);

@@ -118,9 +118,10 @@ export class RosConnection {
     return this.context.participant.stuckStreams(max);
   }
 
-  /** Writers whose samples conflicted with ones our readers delivered under the same SN (rtps sample-digests.ts), latest first. */
-  conflictingStreams(max?: number): ConflictingStream[] {
-    return this.context.participant.conflictingStreams(max);
+  /** How many samples conflicted with ones our readers delivered under the same SN (rtps sample-digests.ts), and their writers, latest first. */
+  conflictingStreams(max?: number): { total: number; streams: ConflictingStream[] } {
+    const p = this.context.participant;
+    return { total: p.samplesConflicting(), streams: p.conflictingStreams(max) };
   }
 
   /** The configured discovery servers and whether each answers (empty without `ros.discovery_server`). */

@@ -77,8 +77,8 @@ function refusedSamples(ros: RosConnection, seen: RefusedSamples): { total: numb
 
 /** Writers whose samples conflicted (at most 32, latest first), named as the graph knows them, and the total. */
 function conflictingSamples(ros: RosConnection): { total: number; streams: ConflictingSamplesHealth[] } {
-  const streams = conflictingSamplesHealth(ros.conflictingStreams(32), { rosName: (g) => ros.graph.endpoint(g)?.rosName, node: (g) => ros.graph.nodeOfEndpoint(g)?.fqn });
-  return { total: ros.trafficStats().samplesConflicting, streams };
+  const { total, streams } = ros.conflictingStreams(32);
+  return { total, streams: conflictingSamplesHealth(streams, { rosName: (g) => ros.graph.endpoint(g)?.rosName, node: (g) => ros.graph.nodeOfEndpoint(g)?.fqn }) };
 }
 
 /** What /health says about SROS2 for this start-up decision and connection. */
