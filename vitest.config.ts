@@ -15,9 +15,7 @@ class PackagingLastSequencer extends BaseSequencer {
     const sorted = await super.sort(files);
     const rel = (f: TestSpecification) => relative(root, f.moduleId);
     const last = (f: TestSpecification) => RUN_LAST.some((p) => rel(f).startsWith(p));
-    const tail = sorted.filter(last);
-    const order = lastFilesOrder(tail.map(rel));
-    return [...sorted.filter((f) => !last(f)), ...tail.sort((a, b) => order.indexOf(rel(a)) - order.indexOf(rel(b)))];
+    return [...sorted.filter((f) => !last(f)), ...lastFilesOrder(sorted.filter(last), rel)];
   }
 }
 

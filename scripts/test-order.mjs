@@ -16,13 +16,17 @@ export const RUN_LAST = ['test/packaging/'];
  */
 export const RUN_LAST_LONGEST_FIRST = ['test/packaging/deb.test.ts', 'test/packaging/npm.test.ts', 'test/packaging/arm64.test.ts', 'test/packaging/oci.test.ts', 'test/packaging/tarball.test.ts', 'test/packaging/build-root.test.ts'];
 
-/** `files` (repository-relative) in RUN_LAST_LONGEST_FIRST's order, the files it does not name after them in their order. */
-export function lastFilesOrder(files) {
+/**
+ * `files` in RUN_LAST_LONGEST_FIRST's order, those it does not name after them in their order; `pathOf` gives a file's
+ * repository-relative path (the files themselves by default).
+ */
+export function lastFilesOrder(files, pathOf = (f) => f) {
   const rank = (f) => {
-    const i = RUN_LAST_LONGEST_FIRST.indexOf(f);
+    const i = RUN_LAST_LONGEST_FIRST.indexOf(pathOf(f));
     return i < 0 ? RUN_LAST_LONGEST_FIRST.length : i;
   };
-  return files.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map((x) => x.f);
+  // Array.prototype.sort is stable: files of equal rank keep their order.
+  return [...files].sort((a, b) => rank(a) - rank(b));
 }
 
 /** The nice(1) level of the background packager: below the tests, whose timing matters. */

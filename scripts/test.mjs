@@ -32,7 +32,8 @@ const jsonFile = join(outDir, `vitest-results.${process.pid}.json`);
 // The list: scripts/exclusive-tests.mjs.
 const extra = process.argv.slice(2);
 const ALONE = EXCLUSIVE.filter((f) => !PAIRED.includes(f));
-const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f}`), ['--no-file-parallelism', ...ALONE], PAIRED];
+/** Each pass: vitest's arguments, and how the log names it (the first pass is not named). */
+const passes = extra.length > 0 ? [{ args: extra }] : [{ args: EXCLUSIVE.map((f) => `--exclude=${f}`) }, { args: ['--no-file-parallelism', ...ALONE], label: `running alone: ${ALONE.join(' ')}` }, { args: PAIRED, label: `running two at a time: ${PAIRED.join(' ')}` }];
 /**
  * A whole-suite run tries a failed test once more (MEDKIT_TEST_RETRY sets how many more; 0 for none): the suite runs
  * ~400 files of real DDS peers, browsers and servers on a loaded 2-core box, where a rare timing loss in one of
@@ -103,12 +104,12 @@ function startPrebuild() {
 const prebuild = startPrebuild();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
-for (const [i, pass] of passes.entries()) {
+for (const [i, { args: pass, label }] of passes.entries()) {
   const out = passes.length > 1 ? jsonFile.replace(/\.json$/, `.pass${i + 1}.json`) : jsonFile;
   if (i > 0) {
     // Nothing of the packager runs beside the tests that run alone.
     if (prebuild) console.log(`packaging artefacts: background build ended (${await prebuild})`);
-    console.log(`\n${pass[0] === '--no-file-parallelism' ? 'running alone' : 'running two at a time'}: ${pass.filter((a) => !a.startsWith('--')).join(' ')}`);
+    console.log(`\n${label}`);
   }
   const run = spawnSync('npx', vitestArgs(pass, out), { stdio: 'inherit', cwd: root, env });
   if ((run.status ?? 1) !== 0) status = run.status ?? 1;
