@@ -4,6 +4,7 @@
 // the page's main thread ran meanwhile (a long task there is what makes a page unresponsive).
 /* global window, document, MutationObserver -- the callbacks given to page.evaluate run in the browser */
 import { serveStandIn } from './standin-server.mjs';
+import { openTab } from './browser.mjs';
 
 
 export function serveBig(dist, bytes) {
@@ -30,7 +31,8 @@ export function serveBig(dist, bytes) {
 
 /** Opens the incident of the big recording; the time until plotted and the longest main-thread task meanwhile. */
 export async function measureBig(browser, url) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const tab = await openTab(browser);
+  const { page } = tab;
   await page.addInitScript(() => {
     window.__longest = 0;
     window.__progress = 0;
@@ -57,6 +59,6 @@ export async function measureBig(browser, url) {
     progressTexts: window.__progress,
     error: document.querySelector('[data-testid="recording-error"]')?.textContent ?? undefined,
   }));
-  await page.close();
+  await tab.close();
   return r;
 }

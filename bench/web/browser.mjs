@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { commandOf, cpuShare, descendants } from './cpu-share.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -56,4 +57,53 @@ export function raisedChromiumThreads() {
     .map((l) => l.trim().split(/\s+/))
     .filter((f) => f.length >= 5 && f.slice(4).join(' ').includes('/chromium') && Number(f[2]) < 0)
     .map((f) => `${f[0]}/${f[1]} ${f[3]} ${f[2]}`);
+}
+
+const VIEWPORT = { width: 1280, height: 900 };
+/** Chromium's processes (this process's chromium descendants). */
+const chromiumPids = () => descendants(process.pid).filter((p) => /chrom/.test(commandOf(p)));
+
+/**
+ * Waits until chromium's processes together use under `quietMs` of CPU per 100 ms for three samples in a row
+ * (at most `maxMs`): a new window's own start-up has ended.
+ * @param {{ quietMs?: number, maxMs?: number }} [opts]
+ */
+export async function browserSettled(opts = {}) {
+  const quiet = opts.quietMs ?? 10;
+  const deadline = Date.now() + (opts.maxMs ?? 10_000);
+  for (let calm = 0; calm < 3 && Date.now() < deadline; ) {
+    const share = cpuShare({ chromium: chromiumPids });
+    await new Promise((r) => setTimeout(r, 100));
+    calm = share.end().chromium.cpuMs < quiet ? calm + 1 : 0;
+  }
+}
+
+/**
+ * A new tab in an open browser window, as a link opened from an engineer's running browser gets, with `close()`
+ * closing the tab, its window and (when made here) the profile. A new window costs chromium about 1 s of CPU over
+ * its first 0.7 s on this rig (its toolbar's web UIs, the omnibox popup among them, load in a renderer of their
+ * own): opening the page as the window's first tab measured that start-up with the page (docs/benchmarks.md). So
+ * the window is opened first, chromium's start-up of it waited out, then the tab opened. `context` is a browser
+ * profile to open it in (one that has used the UI before); without it, a new profile. `newWindow`: the page is a new
+ * window's first tab, its start-up measured with it (what the bench measured before 2026-11-30 17:00).
+ * @param {import('playwright-core').Browser} browser
+ * @param {import('playwright-core').BrowserContext} [context]
+ * @param {{ newWindow?: boolean }} [opts]
+ */
+export async function openTab(browser, context, opts = {}) {
+  const profile = context ?? (await browser.newContext({ viewport: VIEWPORT }));
+  const window = await profile.newPage();
+  let page = window;
+  if (!opts.newWindow) {
+    await browserSettled();
+    page = await profile.newPage();
+  }
+  return {
+    page,
+    async close() {
+      if (page !== window) await page.close();
+      await window.close();
+      if (!context) await profile.close();
+    },
+  };
 }

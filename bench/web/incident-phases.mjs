@@ -5,6 +5,7 @@
 // whole chromium performance trace is written there too (open it in DevTools' Performance panel).
 /* global window, document, requestAnimationFrame -- the callbacks given to page.evaluate and addInitScript run in the browser */
 import { writeFileSync } from 'node:fs';
+import { openTab } from './browser.mjs';
 
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'loading', 'blink.user_timing', 'netlog', 'disabled-by-default-network', 'disabled-by-default-v8.cpu_profiler'];
 
@@ -12,15 +13,17 @@ const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.tim
 const ms = (x) => (x === undefined || Number.isNaN(x) ? -1 : Math.round(x));
 
 /**
- * Opens `url` (an incident route) in a fresh page and waits until every topic's plot is drawn. The page is a new
- * browser profile's unless `context` is given (a profile that may hold the UI's scripts in its cache).
+ * Opens `url` (an incident route) in a new tab of an open window (browser.mjs, openTab) and waits until every topic's
+ * plot is drawn. The tab is a new browser profile's unless `context` is given (a profile that may hold the UI's
+ * scripts in its cache).
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
- * @param {{ gatewayOrigin: string, traceFile?: string, timeoutMs?: number, keepBodies?: boolean, context?: import('playwright-core').BrowserContext, onNavigate?: () => void, onPlotted?: () => void }} opts
- *   `onNavigate` runs just before the navigation, `onPlotted` as soon as the plots are drawn (bench/web/cpu-share.mjs).
+ * @param {{ gatewayOrigin: string, traceFile?: string, timeoutMs?: number, keepBodies?: boolean, context?: import('playwright-core').BrowserContext, newWindow?: boolean, onNavigate?: () => void, onPlotted?: () => void }} opts
+ *   `newWindow`: open it as a new window's first tab (browser.mjs, openTab). `onNavigate` runs just before the navigation, `onPlotted` as soon as the plots are drawn (bench/web/cpu-share.mjs).
  */
 export async function measureIncident(browser, url, opts) {
-  const page = opts.context ? await opts.context.newPage() : await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const tab = await openTab(browser, opts.context, { newWindow: opts.newWindow });
+  const { page } = tab;
   await page.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((l) => {
@@ -93,7 +96,7 @@ export async function measureIncident(browser, url, opts) {
   }, await plotted);
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   if (opts.traceFile) writeFileSync(opts.traceFile, await browser.stopTracing());
-  await page.close();
+  await tab.close();
 
   // CDP's clock (seconds, monotonic) to the page's (ms since navigation start).
   const nav = metrics.NavigationStart;
@@ -120,10 +123,11 @@ export async function measureIncident(browser, url, opts) {
       };
     })
     .sort((a, b) => a.issued - b.issued);
-  // The download the view drew: the one that came in whole (the fault's newest asked by the fault is aborted when it
-  // is not the recording the view opens), else the first asked.
+  // The download the view drew: the last that came in whole (the fault's newest asked by the fault is aborted when it
+  // is not the recording the view opens; a new occurrence during the load makes the view open its recording after
+  // the first), else the first asked.
   const downloads = requests.filter((r) => r.path.includes('/bulk-data/rosbags/') || /\/faults\/[^/]+\/recording$/.test(r.path));
-  const rec = downloads.find((r) => r.status === 200 && !r.failed) ?? downloads[0];
+  const rec = downloads.filter((r) => r.status === 200 && !r.failed).at(-1) ?? downloads[0];
   // What else was open at the gateway's origin when the recording was asked for (HTTP/1.1: six connections).
   const openAtAsk = rec ? requests.filter((r) => r !== rec && r.issued <= rec.issued && (r.done < 0 || r.done > rec.issued)).map((r) => r.path) : [];
   const busy = (from, to) => ui.longTasks.filter(([s, d]) => s + d > from && s < to).reduce((sum, [s, d]) => sum + Math.min(s + d, to) - Math.max(s, from), 0);

@@ -4,6 +4,7 @@
 // only for Apps the topology does not cover); the run measures navigation start → the graph drawn.
 /* global document -- the callbacks given to page.evaluate run in the browser */
 import { serveStandIn } from './standin-server.mjs';
+import { openTab } from './browser.mjs';
 
 
 export function serveOverview(dist, apps) {
@@ -40,7 +41,8 @@ export function serveOverview(dist, apps) {
 }
 
 export async function measureOverview(browser, url) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const tab = await openTab(browser);
+  const { page } = tab;
   await page.goto(`${url}/#/`);
   await page.waitForFunction(() => document.querySelectorAll('svg[data-testid="robot-graph"] g.graph-node').length >= 30, undefined, { timeout: 60_000, polling: 'raf' });
   const r = await page.evaluate(() => ({
@@ -49,6 +51,6 @@ export async function measureOverview(browser, url) {
     nodes: document.querySelectorAll('svg[data-testid="robot-graph"] g.graph-node').length,
     topics: document.querySelectorAll('svg[data-testid="robot-graph"] g.graph-topic').length,
   }));
-  await page.close();
+  await tab.close();
   return r;
 }

@@ -19,6 +19,10 @@
 //    island gateway, the simulated robot, chromium, the bench itself and the busy loops, navigation → plotted.
 //    --browser-priority user (the default) runs chromium as an unprivileged user's browser runs, at nice 0; `raised`
 //    lets it raise its browser and compositor threads to nice -8, as it does when run as root (browser.mjs says why).
+//    Each page opens as a new tab of a browser window opened (and settled) before it, as a link opened from an
+//    engineer's running browser does; --new-window adds, for each build, runs that open it as a new window's first
+//    tab, the window's own start-up (about 1 s of chromium's CPU) measured with it, as the bench did before
+//    2026-11-30 17:00.
 // 2. In Node.js, the same code the browser runs: a 50 MB recording decoded, a 30-node/100-topic graph laid out.
 // 3. With --big: a 50 MB recording opened in chromium from a stand-in gateway (big-recording.mjs): time to the
 //    plot, whether progress was shown, and the longest main-thread task meanwhile.
@@ -40,7 +44,7 @@ import { measureIncident } from './incident-phases.mjs';
 import { commandOf, cpuShare, descendants } from './cpu-share.mjs';
 import { launchBrowser, raisedChromiumThreads } from './browser.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, 'gateway-node-options': { type: 'string' }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' }, 'browser-priority': { type: 'string', default: 'user' } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, 'gateway-node-options': { type: 'string' }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' }, 'browser-priority': { type: 'string', default: 'user' }, 'new-window': { type: 'boolean', default: false } } });
 if (!['user', 'raised'].includes(o['browser-priority'])) throw new Error(`--browser-priority: user or raised, not ${o['browser-priority']}`);
 /** --browser-priority raised: chromium may raise its threads' priority, as it does when the bench runs as root (browser.mjs). */
 const RAISED = o['browser-priority'] === 'raised';
@@ -141,7 +145,8 @@ async function demoRun() {
   if (o.baseline) builds.push({ name: o.baseline, dist: await buildUi(o.baseline) });
   for (const b of builds) b.ui = await serve(b.dist);
   const browser = await launchBrowser({ raised: RAISED });
-  const variants = o.warm ? builds.flatMap((b) => [b, { ...b, name: `${b.name}, warm`, warm: true }]) : builds;
+  const warmed = o.warm ? builds.flatMap((b) => [b, { ...b, name: `${b.name}, warm`, warm: true }]) : builds;
+  const variants = o['new-window'] ? warmed.flatMap((b) => [b, { ...b, name: `${b.name}, new window`, newWindow: true }]) : warmed;
   const [port, islandPort] = [await freePort(), await freePort()];
   const d = Number(o.domain);
   const demo = spawn(process.execPath, [join(ROOT, 'packages/demo/dist/launch.js'), '--port', String(port), '--island-port', String(islandPort), '--domain', String(d), '--island-domain', String(d + 1), '--no-autoplay', ...(o['gateway-node-options'] !== undefined ? [`--node-options=${o['gateway-node-options']}`] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -241,7 +246,7 @@ async function demoRun() {
       let cpu;
       const onNavigate = o.cpu ? () => (share = cpuShare(cpuGroups())) : undefined;
       const onPlotted = o.cpu ? () => (cpu = share.end()) : undefined;
-      const m = await measureIncident(browser, url, { gatewayOrigin: gateway, traceFile: trace, keepBodies: o.phases, context: v.context, onNavigate, onPlotted });
+      const m = await measureIncident(browser, url, { gatewayOrigin: gateway, traceFile: trace, keepBodies: o.phases, context: v.context, newWindow: v.newWindow, onNavigate, onPlotted });
       // By the recording it served: the UI asks the newest one by the fault (…/faults/{code}/recording).
       const opened = m.recording?.served ?? m.recording?.path;
       const excluded = opened === current ? undefined : opened ? 'another recording' : 'no recording';
@@ -254,7 +259,7 @@ async function demoRun() {
     results.incident = summary(runs[0]);
     const baselineAt = variants.findIndex((v) => v.name === o.baseline);
     if (o.baseline) results.baseline = { ref: o.baseline, ...summary(runs[baselineAt]) };
-    if (o.warm) results.variants = variants.map((v, i) => ({ name: v.name, ...summary(runs[i]) }));
+    if (variants.length > builds.length) results.variants = variants.map((v, i) => ({ name: v.name, ...summary(runs[i]) }));
   } finally {
     for (const p of busy) p.kill();
     await browser.close();
