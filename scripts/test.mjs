@@ -3,12 +3,12 @@
 // ("tests: N passed, N failed, N skipped") that CI tooling can read whatever the runner prints.
 // The run's ROS domains start at MEDKIT_TEST_DOMAIN_BASE; unset, the run takes a free domain slot
 // (test-support/domain-slots.mjs) so two suites on one machine never share a domain.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
-import { EXCLUSIVE, PAIRED } from './exclusive-tests.mjs';
+import { EXCLUSIVE, PAIRED, WAITING } from './exclusive-tests.mjs';
 import { prebuildNice, testRetries } from './test-order.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -27,13 +27,30 @@ const jsonFile = join(outDir, `vitest-results.${process.pid}.json`);
  * handshake, token exchange and sample is crypto on the main thread) took minutes where it takes seconds alone,
  * beside another file on two cores, and timed out. The stale-tabs browser test loads the box with two busy loops on
  * purpose: beside other files it would slow them all. Two of them (PAIRED) that mostly wait for their peers' leases
- * run last, beside each other only. A run with explicit arguments (a filter) runs as asked, in one pass.
+ * run last, beside each other only. The files that mostly wait (WAITING: peers' leases, outages held on purpose) run
+ * one at a time in a lane of their own beside the first pass: there they use the CPU the first pass leaves idle while
+ * they wait, where in the first pass each held one of its two workers. A run with explicit arguments (a filter) runs
+ * as asked, in one pass.
  */
-// The list: scripts/exclusive-tests.mjs.
+// The lists: scripts/exclusive-tests.mjs.
 const extra = process.argv.slice(2);
 const ALONE = EXCLUSIVE.filter((f) => !PAIRED.includes(f));
-/** Each pass: vitest's arguments, and how the log names it (the first pass is not named). */
-const passes = extra.length > 0 ? [{ args: extra }] : [{ args: EXCLUSIVE.map((f) => `--exclude=${f}`) }, { args: ['--no-file-parallelism', ...ALONE], label: `running alone: ${ALONE.join(' ')}` }, { args: PAIRED, label: `running two at a time: ${PAIRED.join(' ')}` }];
+/**
+ * The stages, one after the other; each stage's passes run at once. A pass: vitest's arguments, how the log names
+ * it (the first pass is not named), and for a pass beside another, the file its output goes to (printed when the
+ * stage ends, so the two logs do not interleave).
+ */
+const stages =
+  extra.length > 0
+    ? [[{ args: extra }]]
+    : [
+        [
+          { args: [...EXCLUSIVE, ...WAITING].map((f) => `--exclude=${f}`) },
+          { args: ['--no-file-parallelism', ...WAITING], label: `waiting lane, beside the first pass: ${WAITING.join(' ')}`, log: join(outDir, 'waiting-lane.log') },
+        ],
+        [{ args: ['--no-file-parallelism', ...ALONE], label: `running alone: ${ALONE.join(' ')}` }],
+        [{ args: PAIRED, label: `running two at a time: ${PAIRED.join(' ')}` }],
+      ];
 /**
  * A whole-suite run tries a failed test once more (MEDKIT_TEST_RETRY sets how many more; 0 for none): the suite runs
  * ~400 files of real DDS peers, browsers and servers on a loaded 2-core box, where a rare timing loss in one of
@@ -104,18 +121,20 @@ function startPrebuild() {
 const prebuild = startPrebuild();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
-for (const [i, { args: pass, label }] of passes.entries()) {
-  const out = passes.length > 1 ? jsonFile.replace(/\.json$/, `.pass${i + 1}.json`) : jsonFile;
-  if (i > 0) {
-    // Nothing of the packager runs beside the tests that run alone.
-    if (prebuild) console.log(`packaging artefacts: background build ended (${await prebuild})`);
-    console.log(`\n${label}`);
-  }
-  const run = spawnSync('npx', vitestArgs(pass, out), { stdio: 'inherit', cwd: root, env });
-  if ((run.status ?? 1) !== 0) status = run.status ?? 1;
+/** Runs one pass of vitest to its end: its exit status (1 when it could not start). */
+function runPass({ args, log }, out) {
+  const fd = log ? openSync(log, 'w') : undefined;
+  const child = spawn('npx', vitestArgs(args, out), { stdio: fd === undefined ? 'inherit' : ['ignore', fd, fd], cwd: root, env });
+  return new Promise((resolve) => {
+    child.on('exit', (code) => resolve(code ?? 1));
+    child.on('error', () => resolve(1));
+  }).finally(() => fd !== undefined && closeSync(fd));
+}
+/** Adds a pass's results to the totals and keeps its JSON under its pass number (the first as vitest-results.json). */
+function count(out, n) {
   if (!existsSync(out)) {
     totals.failed++;
-    continue;
+    return;
   }
   try {
     const r = JSON.parse(readFileSync(out, 'utf8'));
@@ -125,10 +144,27 @@ for (const [i, { args: pass, label }] of passes.entries()) {
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests + failedSuites;
     totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    renameSync(out, i === 0 ? resultsFile : resultsFile.replace(/\.json$/, `.pass${i + 1}.json`));
+    renameSync(out, n === 1 ? resultsFile : resultsFile.replace(/\.json$/, `.pass${n}.json`));
   } catch (err) {
     console.error(`could not read ${out}: ${err}`);
     totals.failed++;
+  }
+}
+const many = stages.flat().length > 1;
+let n = 0;
+for (const [i, stage] of stages.entries()) {
+  const passes = stage.map((pass) => ({ ...pass, n: ++n, out: many ? jsonFile.replace(/\.json$/, `.pass${n}.json`) : jsonFile }));
+  if (i > 0) {
+    // Nothing of the packager runs beside the tests that run alone.
+    if (prebuild) console.log(`packaging artefacts: background build ended (${await prebuild})`);
+    console.log(`\n${passes[0].label}`);
+  }
+  for (const p of passes.slice(1)) console.log(`${p.label} (its output: ${p.log}, printed when it ends)`);
+  const codes = await Promise.all(passes.map((p) => runPass(p, p.out)));
+  for (const [k, p] of passes.entries()) {
+    if (p.log) console.log(`\n${p.label}:\n${readFileSync(p.log, 'utf8')}`);
+    if (codes[k] !== 0) status = codes[k];
+    count(p.out, p.n);
   }
 }
 const flaky = existsSync(flakyFile) ? readFileSync(flakyFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
