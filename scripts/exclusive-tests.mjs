@@ -25,17 +25,18 @@ export const PAIRED = ['packages/rtps/test/interop-cyclone.test.ts', 'packages/r
 /**
  * Files that spend most of their time waiting, with little CPU: for their peers' leases to run out (a killed or
  * stopped peer, a lost token message, a liveliness lease watched for 10 s), or for an outage held on purpose (a NATS
- * quorum lost for 45 s). Measured alone on the 2-core machine (2026-11-30, `/usr/bin/time npx vitest run <file>`: CPU
- * of the whole process tree, vitest's own start included, over wall time): 12–32 % of one core, against 59–93 % for
- * busy network files (service-interface-peers, fleet-live, faults/ros-peers). scripts/test.mjs runs them one at a
- * time in a lane beside the first pass instead of in it, where each held one of its two workers while it waited. Not
- * EXCLUSIVE: their ROS domains are their own (test/test-domains.test.ts). Wall seconds alone, in this order: 76, 78,
- * 77, 57, 56, 54, 51, 50, 39, 24, 20, 20.
+ * quorum lost for 45 s); the SPDP flood file paces its floods. Measured alone on the 2-core machine (2026-11-30,
+ * `/usr/bin/time npx vitest run <file>`: CPU of the whole process tree, vitest's own start included, over wall time):
+ * 12–32 % of one core, against 59–93 % for busy network files (service-interface-peers, fleet-live,
+ * faults/ros-peers). scripts/test.mjs runs them one at a time in a lane beside the first pass instead of in it, where
+ * each held one of its two workers while it waited. Not EXCLUSIVE: their ROS domains are their own
+ * (test/test-domains.test.ts). Wall seconds alone, in this order: 76, 78, 77, 69, 57, 56, 54, 51, 50, 39, 24, 20, 20.
  */
 export const WAITING = [
   'packages/rtps/test/security/secure-participant.test.ts',
   'packages/rtps/test/security/interop-sros2-fastdds.test.ts',
   'packages/fleet/test/fleet-quorum-health.test.ts',
+  'packages/rtps/test/flood-discovery.test.ts',
   'packages/rtps/test/security/interop-sros2-cyclone.test.ts',
   'packages/gateway/test/ros/runtime-peers.test.ts',
   'packages/rtps/test/hostile-stream.test.ts',
