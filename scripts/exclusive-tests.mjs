@@ -47,3 +47,6 @@ export const WAITING = [
   'packages/ros2/test/discovery-info-layout.test.ts',
   'packages/rtps/test/peers/peers.test.ts',
 ];
+
+/** The files the first pass leaves to the other passes and the lane (scripts/test.mjs; test/test-isolation.test.ts). */
+export const NOT_IN_FIRST_PASS = [...EXCLUSIVE, ...WAITING];

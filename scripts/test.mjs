@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, existsSync, renameSync, r
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
-import { EXCLUSIVE, PAIRED, WAITING } from './exclusive-tests.mjs';
+import { EXCLUSIVE, NOT_IN_FIRST_PASS, PAIRED, WAITING } from './exclusive-tests.mjs';
 import { prebuildNice, testRetries } from './test-order.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -45,7 +45,7 @@ const stages =
     ? [[{ args: extra }]]
     : [
         [
-          { args: [...EXCLUSIVE, ...WAITING].map((f) => `--exclude=${f}`) },
+          { args: NOT_IN_FIRST_PASS.map((f) => `--exclude=${f}`) },
           { args: ['--no-file-parallelism', ...WAITING], label: `waiting lane, beside the first pass: ${WAITING.join(' ')}`, log: join(outDir, 'waiting-lane.log') },
         ],
         [{ args: ['--no-file-parallelism', ...ALONE], label: `running alone: ${ALONE.join(' ')}` }],

@@ -61,7 +61,7 @@ export function raisedChromiumThreads() {
 
 const VIEWPORT = { width: 1280, height: 900 };
 /** Chromium's processes (this process's chromium descendants). */
-const chromiumPids = () => descendants(process.pid).filter((p) => /chrom/.test(commandOf(p)));
+export const chromiumPids = () => descendants(process.pid).filter((p) => /chrom/.test(commandOf(p)));
 
 /**
  * Waits until chromium's processes together use under `quietMs` of CPU per 100 ms for three samples in a row

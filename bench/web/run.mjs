@@ -42,7 +42,7 @@ import { measureBig, serveBig } from './big-recording.mjs';
 import { measureOverview, serveOverview } from './overview-standin.mjs';
 import { measureIncident } from './incident-phases.mjs';
 import { commandOf, cpuShare, descendants } from './cpu-share.mjs';
-import { launchBrowser, raisedChromiumThreads } from './browser.mjs';
+import { chromiumPids, launchBrowser, raisedChromiumThreads } from './browser.mjs';
 
 const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false }, phases: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, 'gateway-node-options': { type: 'string' }, trace: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string', default: '0' }, 'browser-priority': { type: 'string', default: 'user' }, 'new-window': { type: 'boolean', default: false } } });
 if (!['user', 'raised'].includes(o['browser-priority'])) throw new Error(`--browser-priority: user or raised, not ${o['browser-priority']}`);
@@ -224,7 +224,7 @@ async function demoRun() {
       ...Object.fromEntries(
         ['browser', 'renderer', 'gpu-process', 'utility', 'zygote'].map((type) => [
           `chromium ${type}`,
-          () => descendants(process.pid).filter((p) => /chrom/.test(commandOf(p)) && chromiumType(p) === type),
+          () => chromiumPids().filter((p) => chromiumType(p) === type),
         ]),
       ),
       bench: () => [process.pid],
