@@ -50,8 +50,9 @@ export interface ServerOptions<C extends ServerContext> {
   /** Logger destination; defaults to stderr. */
   logStream?: NodeJS.WritableStream;
   /**
-   * Listen with only these routes and build the others on first use (http/deferred-app.ts; the `medkit` command's
-   * servers): `paths` are what `routes` serves (GET and HEAD, below the API base or not), e.g. /health.
+   * Listen with only these routes and the features' early ones (ServerFeature.early) and build the others on first
+   * use (http/deferred-app.ts; the `medkit` command's servers): `paths` are what `routes` serves (GET and HEAD,
+   * below the API base or not), e.g. /health.
    */
   early?: {
     paths: readonly string[];
@@ -198,13 +199,15 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
     return server;
   };
   const early = opts.early;
+  // The features' early routes (their entity lists) answer beside the server's own before the full build.
+  const featuresEarly = early ? features.flatMap((f) => (f.early ? [f.early(ctx)] : [])) : [];
   const deferred = early
     ? await createDeferredApp({
-        buildEarly: (serverFactory) => built(httpOptions([early.routes(ctx)], serverFactory, false)),
+        buildEarly: (serverFactory) => built(httpOptions([early.routes(ctx), ...featuresEarly.map((e) => e.routes)], serverFactory, false)),
         buildFull: (serverFactory) => built(httpOptions(allRoutes(), serverFactory)),
-        earlyPaths: early.paths,
+        earlyPaths: [...early.paths, ...featuresEarly.flatMap((e) => e.paths)],
         createNodeServer: (handler) => createNodeServer(limits, transport.https, handler),
-        onFailure: (err) => log.error({ err }, 'building the API routes failed: only the early routes (/health) answer'),
+        onFailure: (err) => log.error({ err }, 'building the API routes failed: only the early routes (/health, the entity lists) answer'),
       }).catch(abandon)
     : undefined;
   if (deferred) ctx.health.add(() => routesHealth(deferred.failure()));

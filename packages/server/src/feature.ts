@@ -35,6 +35,13 @@ export type RoutePhase =
   /** Routes outside the API that must not shadow it (the web UI at `/`). */
   | 'fallback';
 
+/** A feature's routes of a deferred server's early app (ServerFeature.early). */
+export interface EarlyRoutes {
+  /** The paths they answer (GET and HEAD; no query, no trailing slash), e.g. `/api/v1/apps`. */
+  paths: readonly string[];
+  routes: RouteModule;
+}
+
 /** One feature of a server whose features receive the context `C`. */
 export interface ServerFeature<C extends ServerContext = ServerContext> {
   name: string;
@@ -53,6 +60,12 @@ export interface ServerFeature<C extends ServerContext = ServerContext> {
   init?(ctx: C): void | Promise<void>;
   /** Route registration, by phase, then in feature order. */
   routes?(ctx: C): RouteModule;
+  /**
+   * GET routes a deferred server (ServerOptions.early) also answers before its other routes are built, from state
+   * init() made: what a user asks for first and must not wait for the full build (the robot gateway's entity lists).
+   * Their module loads before the server listens, so it stays small. Once every route is built, `routes` answers them.
+   */
+  early?(ctx: C): EarlyRoutes;
   docsEnrichers?(ctx: C): DocsEnricher[];
   /** Path items added to /docs at request time (plugin routes). */
   docsPaths?(ctx: C): ExtraDocPaths[];

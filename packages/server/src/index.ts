@@ -3,7 +3,7 @@
 // table, authentication and roles, TLS and the Host allow-list, the SSE hub, OpenAPI, /metrics' registry.
 /** Composition: a server from its config and features. */
 export { createServer, type Server, type ServerOptions, type ServerIdentity, type CoreParts } from './create-server.js';
-export type { ServerContext, ServerFeature, RoutePhase } from './feature.js';
+export type { EarlyRoutes, ServerContext, ServerFeature, RoutePhase } from './feature.js';
 export { token, type Token, type AnyToken, ServiceRegistry, MissingServiceError, orderFeatures, FeatureGraphError } from './registry/index.js';
 
 /** Configuration: the core's keys and the loader a server builds on. */

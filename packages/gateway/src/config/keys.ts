@@ -70,7 +70,7 @@ export const DISCOVERY_KEYS = {
   'discovery.runtime.create_functions_from_namespaces': bool(true, 'One Function per top-level namespace in runtime_only mode.'),
   'discovery.runtime.default_component.enabled': bool(true, 'The host Component in runtime_only mode.'),
   'discovery.runtime.filter_internal_nodes': bool(true, 'Hide Apps whose id starts with "_".'),
-  'discovery.refresh_debounce_ms': int(1000, 'At most one graph-driven refresh per window (0 = no debounce).', { min: 0, max: 60000 }),
+  'discovery.refresh_debounce_ms': int(1000, 'At most one graph-driven refresh per window (0 = no debounce); one per 100 ms tick for the first 3 s after start.', { min: 0, max: 60000 }),
   refresh_interval_ms: int(30000, 'Backstop refresh in case a graph event was missed.', { min: 100, max: 60000 }),
   'entity_cache.capacity': int(256, 'Expected entity count (health statistics only in medkit).', { min: 16, max: 1000000 }),
   'discovery.merge_pipeline.gap_fill.allow_heuristic_apps': bool(true, 'Hybrid: runtime Apps for nodes no manifest App binds.'),

@@ -3,9 +3,16 @@
  * `refresh_debounce_ms` window; a 100 ms tick checks a "changed" flag) and a backstop refresh runs every
  * `refresh_interval_ms` in case an event was missed. A change outside the window is refreshed at once rather than
  * on the next tick: the nodes discovered while the gateway started are listed as soon as it runs (issue 69).
+ * For STARTUP_WINDOW_MS after start() the window is half a tick (STARTUP_DEBOUNCE_MS): a starting gateway discovers
+ * the robot's nodes in a burst spread over a few hundred ms, and listing the last of them should not wait a whole
+ * window (issue 69). That allows at most STARTUP_WINDOW_MS / STARTUP_DEBOUNCE_MS passes more, only while the graph
+ * changes.
  */
 
 export const GRAPH_POLL_MS = 100;
+export const STARTUP_WINDOW_MS = 3000;
+/** Half a tick, so that every tick may refresh whatever the timers' jitter. */
+export const STARTUP_DEBOUNCE_MS = GRAPH_POLL_MS / 2;
 export const DEFAULT_REFRESH_DEBOUNCE_MS = 1000;
 export const DEFAULT_REFRESH_INTERVAL_MS = 30000;
 
@@ -36,6 +43,7 @@ export class RefreshScheduler {
   readonly intervalMs: number;
   private dirty = false;
   private lastGraphRefresh = Number.NEGATIVE_INFINITY;
+  private startedAt = Number.NEGATIVE_INFINITY;
   private poll?: NodeJS.Timeout;
   private backstop?: NodeJS.Timeout;
   private immediate?: NodeJS.Immediate;
@@ -48,6 +56,7 @@ export class RefreshScheduler {
 
   start(): void {
     if (this.poll) return;
+    this.startedAt = Date.now();
     this.poll = setInterval(() => this.tick(), GRAPH_POLL_MS);
     this.backstop = setInterval(() => void this.opts.refresh('backstop'), this.intervalMs);
     // Timers must not keep the process alive on shutdown.
@@ -66,7 +75,7 @@ export class RefreshScheduler {
   notifyGraphChanged(): void {
     this.dirty = true;
     // Outside the window: refresh once the current burst of events has been handled, not up to a tick later.
-    if (this.poll && !this.immediate && Date.now() - this.lastGraphRefresh >= this.debounceMs) {
+    if (this.poll && !this.immediate && this.outsideWindow(Date.now())) {
       this.immediate = setImmediate(() => {
         this.immediate = undefined;
         this.tick();
@@ -78,10 +87,16 @@ export class RefreshScheduler {
     return this.dirty;
   }
 
+  /** Whether a graph refresh may run at `now`: the window (shorter while starting) since the last one has passed. */
+  private outsideWindow(now: number): boolean {
+    const window = now - this.startedAt < STARTUP_WINDOW_MS ? Math.min(this.debounceMs, STARTUP_DEBOUNCE_MS) : this.debounceMs;
+    return now - this.lastGraphRefresh >= window;
+  }
+
   private tick(): void {
     if (!this.dirty) return;
     const now = Date.now();
-    if (now - this.lastGraphRefresh < this.debounceMs) return;
+    if (!this.outsideWindow(now)) return;
     this.dirty = false;
     this.lastGraphRefresh = now;
     void this.opts.refresh('graph');

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RefreshScheduler, type RefreshReason } from '../../src/entities/scheduler.js';
+import { RefreshScheduler, STARTUP_WINDOW_MS, type RefreshReason } from '../../src/entities/scheduler.js';
 
 describe('refresh scheduler (debounce + backstop)', () => {
   let calls: RefreshReason[];
@@ -15,7 +15,7 @@ describe('refresh scheduler (debounce + backstop)', () => {
   it('services the first change on the next tick, then at most one graph refresh per window', async () => {
     const s = make(1000, 60000);
     s.start();
-    await vi.advanceTimersByTimeAsync(500);
+    await vi.advanceTimersByTimeAsync(STARTUP_WINDOW_MS + 500);
     expect(calls).toEqual([]); // nothing changed, nothing refreshed
     s.notifyGraphChanged();
     await vi.advanceTimersByTimeAsync(100);
@@ -38,6 +38,35 @@ describe('refresh scheduler (debounce + backstop)', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toEqual(['graph']);
     expect(s.pending).toBe(false);
+    s.stop();
+  });
+
+  it('refreshes on every tick that saw a change while starting, then once per window', async () => {
+    const s = make(1000, 60000);
+    s.start();
+    // Nodes discovered over the first few hundred ms: each tick's changes are listed by that tick's pass.
+    for (let i = 0; i < 5; i++) {
+      s.notifyGraphChanged();
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(calls).toEqual(['graph', 'graph', 'graph', 'graph', 'graph']);
+    // A change every 10 ms for the whole start-up window: at most one pass per half tick, about one per tick.
+    calls = [];
+    for (let t = 500; t < STARTUP_WINDOW_MS; t += 10) {
+      s.notifyGraphChanged();
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    expect(calls.length).toBeGreaterThan(10);
+    expect(calls.length).toBeLessThanOrEqual((STARTUP_WINDOW_MS - 500) / 50 + 1);
+    // After the start-up window: the configured window again.
+    calls = [];
+    await vi.advanceTimersByTimeAsync(1000);
+    calls = [];
+    for (let i = 0; i < 10; i++) {
+      s.notifyGraphChanged();
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(calls).toEqual(['graph']);
     s.stop();
   });
 

@@ -5,6 +5,12 @@ import { Type } from '@sinclair/typebox';
 import { Writable } from 'node:stream';
 import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import type { GatewayFeature } from '@medkit/gateway';
+import { createEntitiesFeature } from '../../src/entities/http/feature.js';
+import { authFlags } from '../../../../test-support/gateway/auth.js';
+import { fileURLToPath } from 'node:url';
+
+const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
+const MANIFEST_FLAGS = { 'discovery.manifest_path': MANIFEST, 'discovery.mode': 'manifest_only' } as const;
 
 /** A feature with a GET and a JSON-body POST route, counting how often its routes are registered. */
 function counted(): { feature: GatewayFeature; registered: () => number; built: Promise<void> } {
@@ -90,6 +96,39 @@ describe('deferred routes', () => {
     expect(health.status).toBe('degraded');
     expect(health.warnings.map((w) => w.code)).toContain('api_routes_unavailable');
     expect(lines.join('')).toContain('cannot register');
+  });
+
+  it('lists the entities before the other routes are built, and still when they cannot be built (issue 69)', async () => {
+    const c = counted();
+    g = await startTestGateway({ features: [createEntitiesFeature(), c.feature], deferRoutes: NEVER_IDLE, flags: MANIFEST_FLAGS });
+    const apps = await fetch(`${g.url}/api/v1/apps`);
+    expect(apps.status).toBe(200);
+    const body = (await apps.json()) as { items: { id: string; href: string }[]; 'x-medkit': { total_count: number } };
+    expect(body.items.map((i) => i.id)).toContain('lidar-driver');
+    expect(body['x-medkit'].total_count).toBe(body.items.length);
+    // The four lists, their query and HEAD, all from the early routes: nothing else was built.
+    for (const path of ['/api/v1/areas', '/api/v1/components', '/api/v1/functions', '/api/v1/apps?tags=nothing', '/api/v1//apps/']) {
+      expect((await fetch(`${g.url}${path}`)).status, path).toBe(200);
+    }
+    expect((await fetch(`${g.url}/api/v1/apps`, { method: 'HEAD' })).status).toBe(200);
+    // Wait for the build started by those answers: the full app answers the lists alike, and the routes beside them.
+    await c.built;
+    const detail = await fetch(`${g.url}${body.items[0]!.href}`);
+    expect(detail.status).toBe(200);
+    expect(((await (await fetch(`${g.url}/api/v1/apps`)).json()) as typeof body).items).toEqual(body.items);
+    expect(c.registered()).toBe(1);
+    await g.close();
+
+    g = await startTestGateway({ features: [createEntitiesFeature(), broken], deferRoutes: NEVER_IDLE, flags: { ...MANIFEST_FLAGS, 'logging.level': 'silent' } });
+    expect((await fetch(`${g.url}/api/v1/apps/lidar-driver`)).status).toBe(500);
+    expect((await fetch(`${g.url}/api/v1/apps`)).status).toBe(200);
+    await g.close();
+
+    // The early lists pass the same identity and role stages: with tokens required for every request, none without.
+    g = await startTestGateway({ features: [createEntitiesFeature(), broken], deferRoutes: NEVER_IDLE, flags: authFlags({ ...MANIFEST_FLAGS, 'auth.require_auth_for': 'all', 'logging.level': 'silent' }) });
+    const refused = await fetch(`${g.url}/api/v1/apps`);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_token' });
   });
 
   it('builds its routes on its own when nobody asks, so the first user does not wait for the build', async () => {

@@ -1,6 +1,7 @@
 // A server that answers its first requests before every route is registered (issue 69, docs/deploy.md
 // "Start-up: /health first"). Registering a gateway's few hundred routes cost about a third of its start-up
-// CPU, so the server listens with a small app holding only the early routes (/health) behind the same request pipeline,
+// CPU, so the server listens with a small app holding only the early routes (/health, the features' early routes such
+// as the gateway's entity lists) behind the same request pipeline,
 // and builds the app with every route on first use: when the first early answer has gone out, when a request
 // for any other route comes, or (buildWhenIdle) a moment after listening when nothing asked. Both apps answer on
 // one Node.js server (Fastify's serverFactory). Until the full app is ready a request for another route waits

@@ -7,7 +7,10 @@ import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { SovdError } from '@medkit/sovd';
 import { lazyValidatorCompiler, reuseForEqualSchemas } from './lazy-compile.js';
 
-const SHARED = { useDefaults: true, removeAdditional: false, allErrors: false } as const;
+// validateSchema off: Ajv's check of each route schema against its meta-schema cost 40 ms of CPU on a gateway's first
+// validated request (its first /apps, issue 69), for schemas that are ours and fixed at build time; its compiler
+// still refuses a malformed one (a wrong type, range or `required`) when the route is first used (validation.test.ts).
+const SHARED = { useDefaults: true, removeAdditional: false, allErrors: false, validateSchema: false } as const;
 
 // One pool per process: it reuses an Ajv instance for the same shared schemas and options, as
 // Fastify's default does (a fresh Ajv per encapsulation context makes start-up many times slower).

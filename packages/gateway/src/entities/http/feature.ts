@@ -1,5 +1,6 @@
 // The entities feature: runs discovery (manifest, runtime graph, plugins) into the entity cache,
-// installs the cache behind the shared resolver, reports on /health and serves the discovery routes.
+// installs the cache behind the shared resolver, reports on /health and serves the discovery routes (the
+// top-level lists also early, before a deferred gateway's other routes are built).
 import type { EntityType } from '../model.js';
 import { ID_PARAM, TYPE_TO_SEGMENT } from '../../entity-scope/collections.js';
 import type { GatewayContext, GatewayFeature } from '../../feature.js';
@@ -11,6 +12,7 @@ import { ROS_GRAPH_SERVICE } from '../../ros/connection.js';
 import { ENTITY_CONTRIBUTIONS } from '../contributions.js';
 import { capabilityNames, type DetailOptions } from './shapes.js';
 import { loadedRoutes } from '@medkit/server';
+import { ENTITY_LIST_PATHS, registerEntityLists } from './list-routes.js';
 
 interface EntitiesFeatureOptions {
   /** The live ROS graph; when omitted, the `ros-graph` service published by the ROS feature is used if present. */
@@ -71,6 +73,8 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
       ctx.services.provide(ENTITY_CAPABILITIES_SERVICE, (type, entity) => capabilityNames(type, entity, options()));
       ctx.health.add(() => mgr().health());
     },
+    // A deferred gateway lists the graph before its other routes are built: launch → nodes listed (issue 69).
+    early: () => ({ paths: ENTITY_LIST_PATHS, routes: registerEntityLists(() => mgr().cache) }),
     routes: (ctx) => loadedRoutes(() => import('./routes.js'), (m) => m.registerDiscoveryRoutes({ cache: () => mgr().cache, resolver: ctx.resolver, detailOptions: detailOptions ?? detailOptionsOf(ctx) })),
     start() {
       // Graph changes (ROS discovery) schedule a refresh.

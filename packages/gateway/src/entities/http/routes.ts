@@ -1,12 +1,12 @@
 // Discovery routes (docs/api.md): entity lists, details and every relationship route.
-// Lists are served from the entity cache; responses are memoised per cache generation.
-import { Type, type TSchema } from '@sinclair/typebox';
+// The top-level lists are list-routes.ts's; details are memoised per cache generation and plugin revision.
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '@medkit/server';
-import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ID_PARAM, SEGMENT_TO_TYPE, TYPE_TITLE, type EntitySegment } from '../../entity-scope/collections.js';
 import type { EntityResolver } from '../../entity-scope/resolve.js';
-import type { Area, Component, Entity, EntityType } from '../model.js';
+import type { Entity, EntityType } from '../model.js';
 import type { EntityCache } from '../cache.js';
 import {
   appBelongsTo,
@@ -24,22 +24,10 @@ import {
 import { functionMemberApps } from '../hierarchy.js';
 import { detail, href, listItem, missingItem, type DetailOptions, type ListItem } from './shapes.js';
 import { registerTopologyRoute } from './topology-route.js';
+import { EntityList, filterTags, registerEntityLists, TagsQuery } from './list-routes.js';
 
 /** What the discovery routes read from the entity cache. */
 
-const ListItemSchema = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    href: Type.String(),
-    type: Type.Union([Type.Literal('area'), Type.Literal('component'), Type.Literal('app'), Type.Literal('function')]),
-    description: Type.Optional(Type.String()),
-    tags: Type.Optional(Type.Array(Type.String())),
-    'x-medkit': Type.Optional(Opaque('source, is_online, component_id, ros2, identity, available, missing ...')),
-  },
-  { $id: 'EntityListItem', title: 'EntityListItem' },
-);
-const EntityList = Collection(Type.Ref(ListItemSchema), { title: 'EntityList' });
 const Capability = Type.Object({ name: Type.String(), href: Type.String() });
 const EntityDetail = Type.Object(
   {
@@ -70,8 +58,6 @@ const EntityDetail = Type.Object(
     ],
   },
 );
-
-const TagsQuery = Type.Object({ tags: Type.Optional(Type.String({ description: 'Comma-separated; keeps entities having any of them [ours]' })) });
 
 interface Relationship {
   segment: EntitySegment;
@@ -146,18 +132,6 @@ const RELATIONSHIPS: Relationship[] = [
   },
 ];
 
-function isTopLevel(type: EntityType, e: Entity): boolean {
-  if (type === 'area') return !(e as Area).parent_area_id;
-  if (type === 'component') return !(e as Component).parent_component_id;
-  return true;
-}
-
-function filterTags(items: ListItem[], tags?: string): ListItem[] {
-  if (!tags) return items;
-  const want = tags.split(',').map((t) => t.trim()).filter(Boolean);
-  return want.length === 0 ? items : items.filter((i) => i.tags?.some((t) => want.includes(t)));
-}
-
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 interface DiscoveryRouteDeps {
@@ -168,13 +142,9 @@ interface DiscoveryRouteDeps {
 
 export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
   return (app: HttpApp): void => {
-    app.addSchema(ListItemSchema);
+    registerEntityLists(deps.cache)(app);
     app.addSchema(EntityDetail);
     registerTopologyRoute(app, deps.cache);
-    // Top-level lists are the hot path (UI polling, fleets): memoise the body per cache generation. Memoised bodies
-    // are kept as the bytes that go out: a Buffer goes to the socket as it is, a string is encoded again on every
-    // response (the 2.4 KB detail: 44 against 65 µs of server CPU per request, docs/benchmarks.md).
-    const listCache = new Map<EntityType, { generation: number; body: Buffer }>();
     // Detail bodies of one entity-cache generation and plugin revision (at most one per entity; dropped when either
     // moves). Plugins decorate details from their own state (capabilities, hasData/hasOperations, metadata): the
     // host's revision moves whenever that may have changed (plugins/host.ts), so a body is never served stale.
@@ -253,40 +223,6 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
           let body = bodies.get(key);
           if (body === undefined) bodies.set(key, (body = Buffer.from(JSON.stringify(detail(type, entity, deps.detailOptions())))));
           void reply.type(JSON_TYPE).send(body);
-        },
-      );
-
-      app.get(
-        `${API_BASE}/${segment}`,
-        {
-          schema: {
-            operationId: `list${cap}s`,
-            summary: `Top-level ${type}s`,
-            tags: [tag],
-            querystring: TagsQuery,
-            response: { 200: EntityList as TSchema },
-          },
-        },
-        // Not async (the cached body is the hot path): a promise per request is measurable here.
-        (req: FastifyRequest, reply: FastifyReply): void => {
-          const q = deps.cache();
-          const tags = (req.query as { tags?: string }).tags;
-          if (!tags) {
-            const hit = listCache.get(type);
-            if (hit && hit.generation === q.generation) {
-              void reply.type(JSON_TYPE).send(hit.body);
-              return;
-            }
-          }
-          const items = filterTags(q.list(type).filter((e) => isTopLevel(type, e)).map((e) => listItem(type, e)), tags);
-          const body = { items, 'x-medkit': { total_count: items.length } };
-          if (tags) {
-            void reply.send(body);
-            return;
-          }
-          const bytes = Buffer.from(JSON.stringify(body));
-          listCache.set(type, { generation: q.generation, body: bytes });
-          void reply.type(JSON_TYPE).send(bytes);
         },
       );
     }
