@@ -12,6 +12,8 @@ export const EXCLUSIVE = [
   // parallel pass of a whole-suite run (the Cyclone peer's history did not come back within 45 s), never alone.
   'packages/rtps/test/interop-cyclone.test.ts',
   'packages/rtps/test/interop-fastdds.test.ts',
+  // It starts the whole demo on the secured demo's domains (testDomain(225)/(226)), which only files run alone use.
+  'test/bench-demo-smoke.test.ts',
 ];
 
 /**

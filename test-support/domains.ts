@@ -47,7 +47,7 @@
 //            Cyclone and Fast DDS nodes: data, operations, parameters, fault reports); 223..224 gateway
 //            ros/sros2-peers (223: a talker whose certificate expired, 224: a talker without a grant for /chatter).
 //            225..226 demo scenario-secure-e2e (the demo over SROS2: robot, island; web ui-demo's second demo
-//            borrows them: both files run alone, scripts/test.mjs EXCLUSIVE); 227 gateway
+//            borrows them, and so does test/bench-demo-smoke.test.ts: these files run alone, scripts/test.mjs EXCLUSIVE); 227 gateway
 //            ros/rtps-fuzz-secure (a secured gateway fuzzed with mutations of captured secured traffic).
 //            Real-ROS safety (issue 52): 228 ros2 discovery-info-layout, 229 and 234 gateway
 //            ros/discovery-info-layout (plain, SROS2) (careless Fast DDS readers of ros_discovery_info),

@@ -12,7 +12,6 @@
 // --compile-cache turns on the runtime's compile cache (NODE_COMPILE_CACHE, Node.js 22.1+; off by default, docs/deploy.md)
 // in a fresh directory per bench run, so run 1 starts cold and fills it; without it the cache is off.
 // NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE of the bench's own environment are not passed on.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,7 +22,7 @@ import { freePort } from '../../test-support/servers/ports.mjs';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { machine } from '../footprint/proc.mjs';
 import { cyclonePeer } from '../support/cyclone-peer.mjs';
-import { cpuMs, quantile } from './proc-time.mjs';
+import { answers200, pollFrom, printRuns, spawnGateway } from './launch.mjs';
 
 const { values: o } = parseArgs({
   options: {
@@ -58,15 +57,11 @@ async function startPeers() {
   return peers;
 }
 
-function spawnGateway(port, dir) {
+function startGateway(port, dir) {
   const args = ['gateway', '--domain', String(DOMAIN), '--localhost-only', '--port', String(port), '--data-dir', dir, '--log-level', 'warn'];
-  const { NODE_COMPILE_CACHE: _c, NODE_DISABLE_COMPILE_CACHE: _d, ...inherited } = process.env;
-  const env = { ...inherited, ...(cacheDir ? { NODE_COMPILE_CACHE: cacheDir } : {}) };
-  if (BIN.endsWith('.js')) return spawn(process.execPath, [...NODE_RUNTIME_FLAGS, BIN, ...args], { cwd: ROOT, env, stdio: 'ignore' });
-  return spawn(BIN, args, { cwd: ROOT, env, stdio: 'ignore' });
+  return spawnGateway(BIN, args, { cwd: ROOT, compileCache: cacheDir });
 }
 
-const healthy = (base) => fetch(`${base}/health`).then((r) => r.status === 200, () => false);
 const listsAll = (base) => fetch(`${base}/apps`).then((r) => (r.ok ? r.text() : ''), () => '').then((t) => names.every((n) => t.includes(`"${n}"`)));
 
 async function once_() {
@@ -74,19 +69,11 @@ async function once_() {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-startup-graph-'));
   const base = `http://127.0.0.1:${port}/api/v1`;
   const t0 = performance.now();
-  const child = spawnGateway(port, dir);
+  const child = startGateway(port, dir);
   const exited = once(child, 'exit');
-  const poll = async (what, check) => {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode} before ${what}`);
-      if (performance.now() - t0 > 30_000) throw new Error(`no ${what} within 30 s`);
-      if (await check(base)) return { wall: performance.now() - t0, cpu: cpuMs(child.pid) };
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
   try {
-    const health = await poll('/health', healthy);
-    const apps = await poll(`all ${NODES} nodes on /apps`, listsAll);
+    const health = await pollFrom(child, t0, '/health', () => answers200(`${base}/health`));
+    const apps = await pollFrom(child, t0, `all ${NODES} nodes on /apps`, () => listsAll(base));
     return { health, apps };
   } finally {
     child.kill('SIGKILL');
@@ -107,13 +94,8 @@ try {
 const loadEnd = loadavg();
 
 const m = machine();
-const fmt = (xs) => `${Math.round(quantile(xs, 0.5))} / ${Math.round(Math.max(...xs))}`;
 console.log(`machine: ${m.nproc} × ${m.model}, ${m.memTotalGB} GB, bench on Node.js ${m.node}`);
 console.log(`command: node bench/startup/graph.mjs ${process.argv.slice(2).join(' ')}; gateway: ${BIN}${BIN.endsWith('.js') ? ` on this Node.js with ${NODE_RUNTIME_FLAGS.join(' ')}` : ''}; compile cache ${cacheDir ? 'on (fresh: run 1 fills it)' : 'off'}`);
 console.log(`date: ${new Date().toISOString()}; ${NODES} Cyclone DDS peers on domain ${DOMAIN} (loopback), ${RUNS} runs; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}, at end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`);
-console.log('\n| runs | /health wall ms median / max | /health CPU ms median / max | all nodes on /apps wall ms median / max | CPU ms then, median / max |');
-console.log('|---|---|---|---|---|');
-const row = (label, rs) => console.log(`| ${label} | ${fmt(rs.map((r) => r.health.wall))} | ${fmt(rs.map((r) => r.health.cpu))} | ${fmt(rs.map((r) => r.apps.wall))} | ${fmt(rs.map((r) => r.apps.cpu))} |`);
-row(`all ${RUNS}`, results);
-if (RUNS > 1) row(`2–${RUNS} (after the first)`, results.slice(1));
+printRuns(results, 'all nodes on /apps');
 if (o.json) writeFileSync(o.json, JSON.stringify({ date: new Date().toISOString(), machine: m, load, loadEnd, nodes: NODES, bin: BIN, compileCache: Boolean(cacheDir), results }, null, 2));
