@@ -1,11 +1,11 @@
 // The parameter beacon's poll loop and configuration (docs/beacons.md) with an injected client factory
 // and clock: no ROS graph. Backoff 1, 2, 4, 8, 8 …; the budget; the rotating start offset; at most 4
 // polls at once; client eviction when a node leaves; configure-time auto-corrections.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { backoffSkips, ParameterPoller, ParamServicesNotReadyError, type ParamClient } from '../src/parameter/poller.js';
 import { readParameterBeaconConfig } from '../src/parameter/config.js';
 import { hintFromParameters, type ParamValue } from '../src/parameter/parse.js';
-import { ParameterBeaconPlugin } from '../src/parameter/plugin.js';
+import { FIRST_CYCLE_DELAY_MS, ParameterBeaconPlugin } from '../src/parameter/plugin.js';
 import type { PluginContext } from '@medkit/plugin-api';
 import { newApp } from '@medkit/gateway';
 
@@ -137,6 +137,27 @@ describe('parameter poll loop (docs/beacons.md)', () => {
     expect(p.nodes().find((n) => n.fqn === '/b')).toMatchObject({ failures: 1, skipped_cycles: 0 });
     await p.stop();
     expect(w.closed).toEqual(['/b', '/a', '/b']);
+  });
+
+  it('starts its first cycle after the given delay, then every interval', async () => {
+    vi.useFakeTimers();
+    try {
+      const w = world();
+      const poller = new ParameterPoller({ ...base, factory: w.factory, targets: () => ['/a'], onParameters: () => undefined, now: w.now });
+      poller.start(FIRST_CYCLE_DELAY_MS);
+      await vi.advanceTimersByTimeAsync(FIRST_CYCLE_DELAY_MS - 1);
+      expect(w.reads).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(w.reads).toEqual(['/a']);
+      // The interval runs from the end of the cycle (a read resolves on the next turn of the loop).
+      await vi.advanceTimersByTimeAsync(base.pollIntervalSec * 1000 + 10);
+      expect(w.reads).toEqual(['/a', '/a']);
+      await poller.stop();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(w.reads).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -12,6 +12,13 @@ import { ParameterPoller, type ParamClientFactory } from './poller.js';
 
 export const PARAMETER_BEACON = 'parameter_beacon';
 export const PARAM_BEACON_CAPABILITY = 'x-medkit-param-beacon';
+/**
+ * The first poll cycle waits this long after the plugin is set up: the gateway is still starting (it answers
+ * /health and lists the graph first, issue 69: the first cycle's clients and reads cost the demo's main gateway about
+ * 0.1 s of CPU before its first answer), and the nodes discovered meanwhile are polled in that cycle instead of
+ * being found not ready in it.
+ */
+export const FIRST_CYCLE_DELAY_MS = 2_000;
 
 /** What the parameter beacon needs from its host: parameter clients and, as fallback targets, the graph's nodes. */
 export interface ParameterBeaconDeps {
@@ -67,7 +74,7 @@ export class ParameterBeaconPlugin extends BeaconPlugin {
       onCycle: () => this.#changes?.check(),
       now: this.deps.clock,
     });
-    if (this.deps.autoStart !== false) this.poller.start();
+    if (this.deps.autoStart !== false) this.poller.start(FIRST_CYCLE_DELAY_MS);
   }
 
   /** Step 1 of docs/beacons.md: bound nodes of online Apps, else every graph node except hidden (`_…`) and our own. */

@@ -186,8 +186,8 @@ export class ParameterPoller {
     return st;
   }
 
-  /** Starts the loop: a cycle, then `poll_interval_sec` of sleep (step 7), until stop(). */
-  start(): void {
+  /** Starts the loop, its first cycle `firstDelayMs` from now: a cycle, then `poll_interval_sec` of sleep (step 7), until stop(). */
+  start(firstDelayMs = 0): void {
     if (this.#looping || this.#closing) return;
     this.#looping = true;
     const loop = () => {
@@ -200,7 +200,9 @@ export class ParameterPoller {
           this.#timer.unref();
         });
     };
-    loop();
+    if (firstDelayMs <= 0) return loop();
+    this.#timer = setTimeout(loop, firstDelayMs);
+    this.#timer.unref();
   }
 
   /** Stops the loop (the sleep is interrupted; a running cycle starts no new polls) and closes every client. */
