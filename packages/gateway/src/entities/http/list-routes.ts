@@ -4,8 +4,8 @@
 // Lists are served from the entity cache; each body is memoised per cache generation.
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { API_BASE, Collection, Opaque, type RouteModule } from '@medkit/server';
-import { ENTITY_SEGMENTS, SEGMENT_TO_TYPE, TYPE_TITLE } from '../../entity-scope/collections.js';
+import { API_BASE, Collection, Opaque, type HttpApp, type RouteModule } from '@medkit/server';
+import { ENTITY_SEGMENTS, SEGMENT_TO_TYPE, TYPE_TITLE, type EntitySegment } from '../../entity-scope/collections.js';
 import type { Area, Component, Entity, EntityType } from '../model.js';
 import type { EntityCache } from '../cache.js';
 import { listItem, type ListItem } from './shapes.js';
@@ -44,49 +44,59 @@ function isTopLevel(type: EntityType, e: Entity): boolean {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Registers the list item schema and the four top-level lists, read from `cache()` per request. */
+/**
+ * The top-level list of a segment (GET /{segment}), read from `cache()` per request; one registrar per app, whose
+ * bodies are memoised per cache generation. The full app registers each beside its segment's other routes (the
+ * API description keeps its order); registerEntityLists registers all four.
+ */
+export function entityLists(cache: () => EntityCache): (app: HttpApp, segment: EntitySegment) => void {
+  // Top-level lists are the hot path (UI polling, fleets): memoise the body per cache generation. Memoised bodies
+  // are kept as the bytes that go out: a Buffer goes to the socket as it is, a string is encoded again on every
+  // response (the 2.4 KB detail: 44 against 65 µs of server CPU per request, docs/benchmarks.md).
+  const listCache = new Map<EntityType, { generation: number; body: Buffer }>();
+  return (app, segment) => {
+    const type = SEGMENT_TO_TYPE[segment];
+    app.get(
+      `${API_BASE}/${segment}`,
+      {
+        schema: {
+          operationId: `list${TYPE_TITLE[type]}s`,
+          summary: `Top-level ${type}s`,
+          tags: ['discovery'],
+          querystring: TagsQuery,
+          response: { 200: EntityList as TSchema },
+        },
+      },
+      // Not async (the cached body is the hot path): a promise per request is measurable here.
+      (req: FastifyRequest, reply: FastifyReply): void => {
+        const q = cache();
+        const tags = (req.query as { tags?: string }).tags;
+        if (!tags) {
+          const hit = listCache.get(type);
+          if (hit && hit.generation === q.generation) {
+            void reply.type(JSON_TYPE).send(hit.body);
+            return;
+          }
+        }
+        const items = filterTags(q.list(type).filter((e) => isTopLevel(type, e)).map((e) => listItem(type, e)), tags);
+        const body = { items, 'x-medkit': { total_count: items.length } };
+        if (tags) {
+          void reply.send(body);
+          return;
+        }
+        const bytes = Buffer.from(JSON.stringify(body));
+        listCache.set(type, { generation: q.generation, body: bytes });
+        void reply.type(JSON_TYPE).send(bytes);
+      },
+    );
+  };
+}
+
+/** The list item schema and the four top-level lists (a deferred gateway's early routes). */
 export function registerEntityLists(cache: () => EntityCache): RouteModule {
   return (app) => {
     app.addSchema(ListItemSchema);
-    // Top-level lists are the hot path (UI polling, fleets): memoise the body per cache generation. Memoised bodies
-    // are kept as the bytes that go out: a Buffer goes to the socket as it is, a string is encoded again on every
-    // response (the 2.4 KB detail: 44 against 65 µs of server CPU per request, docs/benchmarks.md).
-    const listCache = new Map<EntityType, { generation: number; body: Buffer }>();
-    for (const segment of ENTITY_SEGMENTS) {
-      const type = SEGMENT_TO_TYPE[segment];
-      app.get(
-        `${API_BASE}/${segment}`,
-        {
-          schema: {
-            operationId: `list${TYPE_TITLE[type]}s`,
-            summary: `Top-level ${type}s`,
-            tags: ['discovery'],
-            querystring: TagsQuery,
-            response: { 200: EntityList as TSchema },
-          },
-        },
-        // Not async (the cached body is the hot path): a promise per request is measurable here.
-        (req: FastifyRequest, reply: FastifyReply): void => {
-          const q = cache();
-          const tags = (req.query as { tags?: string }).tags;
-          if (!tags) {
-            const hit = listCache.get(type);
-            if (hit && hit.generation === q.generation) {
-              void reply.type(JSON_TYPE).send(hit.body);
-              return;
-            }
-          }
-          const items = filterTags(q.list(type).filter((e) => isTopLevel(type, e)).map((e) => listItem(type, e)), tags);
-          const body = { items, 'x-medkit': { total_count: items.length } };
-          if (tags) {
-            void reply.send(body);
-            return;
-          }
-          const bytes = Buffer.from(JSON.stringify(body));
-          listCache.set(type, { generation: q.generation, body: bytes });
-          void reply.type(JSON_TYPE).send(bytes);
-        },
-      );
-    }
+    const list = entityLists(cache);
+    for (const segment of ENTITY_SEGMENTS) list(app, segment);
   };
 }

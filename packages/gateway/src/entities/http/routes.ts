@@ -24,7 +24,7 @@ import {
 import { functionMemberApps } from '../hierarchy.js';
 import { detail, href, listItem, missingItem, type DetailOptions, type ListItem } from './shapes.js';
 import { registerTopologyRoute } from './topology-route.js';
-import { EntityList, filterTags, registerEntityLists, TagsQuery } from './list-routes.js';
+import { EntityList, entityLists, filterTags, ListItemSchema, TagsQuery } from './list-routes.js';
 
 /** What the discovery routes read from the entity cache. */
 
@@ -142,9 +142,10 @@ interface DiscoveryRouteDeps {
 
 export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
   return (app: HttpApp): void => {
-    registerEntityLists(deps.cache)(app);
+    app.addSchema(ListItemSchema);
     app.addSchema(EntityDetail);
     registerTopologyRoute(app, deps.cache);
+    const listOf = entityLists(deps.cache);
     // Detail bodies of one entity-cache generation and plugin revision (at most one per entity; dropped when either
     // moves). Plugins decorate details from their own state (capabilities, hasData/hasOperations, metadata): the
     // host's revision moves whenever that may have changed (plugins/host.ts), so a body is never served stale.
@@ -225,6 +226,8 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
           void reply.type(JSON_TYPE).send(body);
         },
       );
+
+      listOf(app, segment);
     }
   };
 }
