@@ -59,7 +59,6 @@ describe('refresh scheduler (debounce + backstop)', () => {
     expect(calls.length).toBeGreaterThan(10);
     expect(calls.length).toBeLessThanOrEqual((STARTUP_WINDOW_MS - 500) / 50 + 1);
     // After the start-up window: the configured window again.
-    calls = [];
     await vi.advanceTimersByTimeAsync(1000);
     calls = [];
     for (let i = 0; i < 10; i++) {

@@ -111,6 +111,14 @@ describe('deferred routes', () => {
       expect((await fetch(`${g.url}${path}`)).status, path).toBe(200);
     }
     expect((await fetch(`${g.url}/api/v1/apps`, { method: 'HEAD' })).status).toBe(200);
+    // Hostile queries get the full app's answers from the early routes: a repeated tags is a 400, an over-long URL a
+    // 414, both SOVD errors, never a 500.
+    const twice = await fetch(`${g.url}/api/v1/apps?tags=a&tags=b`);
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { error_code: string }).error_code).toBe('invalid-parameter');
+    const long = await fetch(`${g.url}/api/v1/apps?tags=${'x'.repeat(10_000)}`);
+    expect(long.status).toBe(414);
+    expect(await long.json()).toMatchObject({ error_code: 'vendor-error', vendor_code: 'x-medkit-uri-too-long' });
     // Wait for the build started by those answers: the full app answers the lists alike, and the routes beside them.
     await c.built;
     const detail = await fetch(`${g.url}${body.items[0]!.href}`);

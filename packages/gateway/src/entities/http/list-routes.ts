@@ -42,7 +42,8 @@ function isTopLevel(type: EntityType, e: Entity): boolean {
   return true;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** The content type of the memoised bodies sent as bytes (the lists here, the details in routes.ts). */
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The top-level list of a segment (GET /{segment}), read from `cache()` per request; one registrar per app, whose

@@ -24,7 +24,7 @@ import {
 import { functionMemberApps } from '../hierarchy.js';
 import { detail, href, listItem, missingItem, type DetailOptions, type ListItem } from './shapes.js';
 import { registerTopologyRoute } from './topology-route.js';
-import { EntityList, entityLists, filterTags, ListItemSchema, TagsQuery } from './list-routes.js';
+import { EntityList, entityLists, filterTags, JSON_TYPE, ListItemSchema, TagsQuery } from './list-routes.js';
 
 /** What the discovery routes read from the entity cache. */
 
@@ -131,8 +131,6 @@ const RELATIONSHIPS: Relationship[] = [
     },
   },
 ];
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 interface DiscoveryRouteDeps {
   cache: () => EntityCache;
