@@ -202,7 +202,10 @@ describeWith(CYCLONE, 'topic detectors against Cyclone DDS peers', () => {
     expect((await http(`${g.url}${RULES}`)).body.items.map((r: { id: string }) => r.id)).toEqual(['lateral', 'vr_1']);
     traffic.rejected = 1;
     const f = await inStatus('GPS_GATE_REJECTING', 'CONFIRMED');
-    expect(f.description).toContain('rule vr_1: mean of diag:gps_gate/rejected over 1000 ms is 1 (> 0.5;');
+    // The window may still hold a 0 from before the switch (a busy box: 3 of 4 samples at 1 is 0.75): above 0.5 it is.
+    const mean = /rule vr_1: mean of diag:gps_gate\/rejected over 1000 ms is (1|0\.\d+) \(> 0\.5;/.exec(f.description);
+    expect(mean, f.description).not.toBeNull();
+    expect(Number(mean![1])).toBeGreaterThan(0.5);
     expect(f.description).toContain('the GPS gate rejects every fix');
     const listed = (await http(`${g.url}/api/v1/apps/graph_watchdog/faults`)).body.items as Fault[];
     expect(listed.map((x) => x.fault_code)).toContain('GPS_GATE_REJECTING');
