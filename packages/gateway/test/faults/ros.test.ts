@@ -145,14 +145,25 @@ describe('fault manager over ROS 2', () => {
       // What an attacker reads from discovery: the writer's GUID, the gateway's reader and its port.
       const [readerGuid] = [...rosout.writer.matches.keys()];
       const gateway = peer.participant.participants().find((p) => p.guidPrefix === readerGuid.slice(0, 24));
-      const next = first.sequenceNumber + 1;
-      const forged = header(new Bytes(), Buffer.from(rosout.guid.slice(0, 24), 'hex'), 0x0110);
-      data(forged, { readerId: 0, writerId: parseInt(rosout.guid.slice(24), 16), sn: sn(BigInt(next)), payload: log('forged two') });
-      await attacker.send(forged.done(), gateway!.defaultUnicastLocators[0].port);
-      await until(() => faultOf('forged two'), 'the forged log taken (without SROS2 it cannot be told from the node\'s)');
-      // The node's own sample at that SN: before, dropped as a repeat of the forged one; now the two disagree.
-      expect(rosout.writer.write(log('real two')).sequenceNumber).toBe(next);
-      await until(() => faultOf('real two'), "the node's own log, read again");
+      const conflictsSeen = async (): Promise<number> => (await g.api('GET', '/health')).body['x-medkit-ros']?.conflicting_samples?.total ?? 0;
+      // Up to three rounds, each at the writer's next SN. The node's own DATA goes out once: the gateway acknowledged
+      // the forged sample at that SN, so the writer never sends it again, and a datagram lost on a loaded box leaves
+      // nothing to compare. A round may only end that way (the gateway saw no conflict at all); any other miss fails.
+      let next = first.sequenceNumber;
+      for (const word of ['two', 'three', 'four']) {
+        next++;
+        const before = await conflictsSeen();
+        const forged = header(new Bytes(), Buffer.from(rosout.guid.slice(0, 24), 'hex'), 0x0110);
+        data(forged, { readerId: 0, writerId: parseInt(rosout.guid.slice(24), 16), sn: sn(BigInt(next)), payload: log(`forged ${word}`) });
+        await attacker.send(forged.done(), gateway!.defaultUnicastLocators[0].port);
+        await until(() => faultOf(`forged ${word}`), 'the forged log taken (without SROS2 it cannot be told from the node\'s)');
+        // The node's own sample at that SN: before, dropped as a repeat of the forged one; now the two disagree.
+        expect(rosout.writer.write(log(`real ${word}`)).sequenceNumber).toBe(next);
+        const read = await until(() => faultOf(`real ${word}`), "the node's own log, read again").catch((e: Error) => e);
+        if (!(read instanceof Error)) break;
+        const after = await conflictsSeen();
+        if (after > before || word === 'four') throw new Error(`${read.message} (conflicts on /health ${before} -> ${after}, round '${word}')`);
+      }
       const h = await until(async () => {
         const body = (await g.api('GET', '/health')).body;
         return body.warnings.some((w: { code: string }) => w.code === 'ros_samples_conflicting') ? body : undefined;
