@@ -20,9 +20,10 @@ import { MissingToolError, run, toolsMissing } from './package-tools.mjs';
 import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CODE_CACHE_DIR } from './bundle-cli.mjs';
+import { bundleStagedPackage } from './bundle-shared.mjs';
 import { withDirLock } from './dir-lock.mjs';
 import { buildArchTree, buildTarball, nativePlan } from './package-arch.mjs';
 import { buildDeb } from './package-deb.mjs';
@@ -141,12 +142,28 @@ function upToDate(step, inputs) {
 }
 const stamp = (step) => writeFileSync(stampFile(step), `${new Date().toISOString()}\n`);
 
+/**
+ * One shared package's tarball: the files `npm pack` takes from its folder, staged, its compiled modules replaced by
+ * its bundle (scripts/bundle-shared.mjs: an entry file per `exports` path, a few shared chunks), then packed.
+ */
+async function packShared(shared, dir) {
+  const [listing] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', shared.name], { cwd: ROOT }).replace(/^[^[]*/, ''));
+  const stage = join(OUT, 'stage', shared.name);
+  rmSync(stage, { recursive: true, force: true });
+  for (const { path } of listing.files) {
+    mkdirSync(dirname(join(stage, path)), { recursive: true });
+    cpSync(join(ROOT, shared.dir, path), join(stage, path));
+  }
+  await bundleStagedPackage(join(ROOT, shared.dir), stage);
+  run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: stage });
+}
+
 /** Step npm: the five tarballs. */
-function packNpm() {
+async function packNpm() {
   const dir = join(OUT, 'npm.next');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir, ...SHARED.flatMap((s) => ['-w', s.name])], { cwd: ROOT });
+  for (const s of SHARED) await packShared(s, dir);
   // The command: bin/ and the bundle (without source maps, which map to the checkout's files, and without the
   // checkout's code cache: an installed tree is not written to), a package.json that lists what the bundle imports.
   const stage = join(OUT, 'stage/medkit');
@@ -279,7 +296,7 @@ function packedInputs(dir) {
   return [join(ROOT, dir, 'package.json'), ...[...new Set(tops)].map((t) => join(ROOT, dir, t))];
 }
 const STEPS = {
-  npm: { needs: [], tools: () => [], inputs: () => [BUNDLE, join(ROOT, 'packages/cli/bin'), join(ROOT, 'packages/cli/README.md'), join(ROOT, 'package-lock.json'), ...SHARED.flatMap((s) => packedInputs(s.dir)), SCRIPT], run: packNpm },
+  npm: { needs: [], tools: () => [], inputs: () => [BUNDLE, join(ROOT, 'packages/cli/bin'), join(ROOT, 'packages/cli/README.md'), join(ROOT, 'package-lock.json'), ...SHARED.flatMap((s) => packedInputs(s.dir)), SCRIPT, script('bundle-shared.mjs')], run: packNpm },
   tree: { needs: ['npm'], tools: () => [], inputs: () => tarballs(), run: installTree },
   ...perArch((arch) => [`linux-${arch}`, { needs: ['tree'], tools: () => nativePlan(arch).tools, inputs: () => [treeDir(), RUNTIME_FILE, ...['package-arch.mjs', 'package-runtime.mjs', 'package-buildroot.mjs', 'package-tools.mjs'].map(script)], run: () => buildArchTree(arch) }]),
   ...perArch((arch) => [`deb-${arch}`, { needs: [`linux-${arch}`], tools: () => [['dpkg-deb', 'dpkg'], ['du', 'coreutils']], inputs: () => [archTreeDir(arch), PACKAGING, join(ROOT, 'docs'), script('package-deb.mjs')], run: () => buildDeb(arch) }]),

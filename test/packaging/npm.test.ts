@@ -81,6 +81,19 @@ describe('the npm tarballs', () => {
     );
     expect(tarList(ros2).some((f) => f.startsWith('package/interfaces/'))).toBe(true);
   });
+
+  it('the shared packages ship bundled (scripts/bundle-shared.mjs): an entry file per `exports` path, the rest in a few chunks beside them', () => {
+    const [, rtps, ros2, sovd, api] = tarballs() as string[];
+    for (const [t, dir] of [[rtps, 'rtps'], [ros2, 'ros2'], [sovd, 'sovd'], [api, 'plugin-api']] as const) {
+      const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'packages', dir, 'package.json'), 'utf8')) as { exports: Record<string, { import: string }> };
+      const entries = Object.values(pkg.exports).map((e) => `package/${e.import.slice(2)}`);
+      const js = tarList(t).filter((f) => f.endsWith('.js'));
+      expect(js.filter((f) => !entries.includes(f)).every((f) => /^package\/dist\/[\w-]+-[\w-]{8}\.js$/.test(f)), `${dir}: ${js.join(' ')}`).toBe(true);
+      expect(js.length, dir).toBeLessThanOrEqual(entries.length + 5);
+      // The type declarations stay as tsc wrote them, one per module (an outside plugin's editor reads them).
+      expect(tarList(t).filter((f) => f.endsWith('.d.ts')).length, dir).toBe(readdirSync(join(REPO_ROOT, 'packages', dir, 'dist'), { recursive: true }).filter((f) => String(f).endsWith('.d.ts')).length);
+    }
+  });
 });
 
 describe('the installed tree every architecture\'s package starts from', () => {
@@ -136,6 +149,18 @@ describe('`npm install -g --prefix <tmp>` of the tarballs, run from a temp dir',
 
   it('`<prefix>/bin/medkit --version` names the version', () => {
     expect(execFileSync(join(prefix, 'bin/medkit'), ['--version'], { cwd: prefix, encoding: 'utf8' }).split('\n')[0]).toBe(`medkit ${version}`);
+  });
+
+  it('the bundled shared packages hold one copy of each module across their entries, find their ROS interfaces and load the RTPS addon', () => {
+    const script = [
+      "const [ros2, light, rtps, rtpsLight] = await Promise.all(['@medkit/ros2', '@medkit/ros2/light', '@medkit/rtps', '@medkit/rtps/light'].map((m) => import(m)));",
+      "await import('@medkit/ros2/security'); await import('@medkit/rtps/security');",
+      'const registry = new ros2.TypeRegistry();',
+      "console.log(JSON.stringify({ oneCopy: ros2.rosFailure === light.rosFailure && rtps.DEFAULT_QOS === rtpsLight.DEFAULT_QOS, interfaces: ros2.bundledInterfacesDir(), laserScan: registry.has('sensor_msgs/msg/LaserScan'), addon: rtpsLight.rtpsAddonPresent && rtpsLight.rtpsAddonError === undefined }));",
+    ].join('\n');
+    // From the command's folder, as the bundle (and an outside plugin installed beside it) resolves them.
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(prefix, 'lib/node_modules/medkit'), encoding: 'utf8' })) as Record<string, unknown>;
+    expect(out).toEqual({ oneCopy: true, interfaces: join(prefix, 'lib/node_modules/@medkit/ros2/interfaces/'), laserScan: true, addon: true });
   });
 
   it('`medkit gateway --no-ros` answers /health and serves the web UI', async () => {
