@@ -18,10 +18,10 @@ import { registerAuthRoutes } from './auth/routes.js';
 import { readServerTransport, type ServerTransport } from './transport/server-transport.js';
 import type { Server as TlsServer } from 'node:tls';
 
-/** What the server says it is (GET /version-info, the OpenAPI document). */
-
-/** A deferred server builds its routes this long after listening when no request has started the build. */
+/** A deferred server builds its routes this long after listening at the latest (no request needed them yet). */
 const IDLE_BUILD_MS = 2_000;
+
+/** What the server says it is (GET /version-info, the OpenAPI document). */
 export interface ServerIdentity {
   version: string;
   sovdVersion: string;
@@ -229,6 +229,7 @@ export async function createServer<C extends ServerContext>(opts: ServerOptions<
       }
       for (const f of features) await f.start?.(ctx);
       deferred?.buildWhenIdle(early?.idleBuildMs ?? IDLE_BUILD_MS);
+      deferred?.buildAfter(Promise.allSettled(features.map((f) => f.startupWork?.(ctx))));
       return address;
     },
     close() {

@@ -71,6 +71,14 @@ export interface ServerFeature<C extends ServerContext = ServerContext> {
   docsPaths?(ctx: C): ExtraDocPaths[];
   /** After the server listens (connect to ROS, start timers). */
   start?(ctx: C): void | Promise<void>;
+  /**
+   * What start() set going that the first answers should get through before a deferred server (ServerOptions.early)
+   * builds its other routes: that build begins after the first early answer once every feature's start-up work is done,
+   * or `early.idleBuildMs` after listening, or at once for a request that needs it. Building takes the event loop for
+   * 0.5–0.8 s: begun at the first `/health`, it held back the nodes and peers discovered just after (issue 69). The
+   * robot gateway's entities resolve once the graph stopped changing, aggregation after the peers' first round.
+   */
+  startupWork?(ctx: C): Promise<unknown> | undefined;
   /** Reverse order on shutdown; must be bounded in time. */
   stop?(ctx: C): void | Promise<void>;
   /** One line for the start-up summary, e.g. ['entities', '3 areas, 5 apps']. */

@@ -20,6 +20,7 @@ export const PEER_FAULT_SINK_SERVICE: Token<FaultEventSink> = token('faults.peer
 export function createAggregationFeature(): GatewayFeature {
   let svc: AggregationService | undefined;
   let mdns: Promise<PeerDiscovery | undefined> | undefined;
+  let firstRound: Promise<void> | undefined;
   return {
     name: 'aggregation',
     provides: [AGGREGATION_SERVICE, PEER_FAULT_EVENTS_SERVICE, PEER_FAULT_LOOKUP_SERVICE],
@@ -54,7 +55,7 @@ export function createAggregationFeature(): GatewayFeature {
     },
     start(ctx) {
       // Not awaited: start-up never waits for peers (the first round finishes in the background).
-      void svc?.start(ctx.services.find(PEER_FAULT_SINK_SERVICE));
+      firstRound = svc?.start(ctx.services.find(PEER_FAULT_SINK_SERVICE)).catch((err: unknown) => ctx.log.error({ err }, 'aggregation could not start'));
       const s = svc;
       if (s && (s.settings.announce || s.settings.discover)) {
         const log = ctx.log.child({ component: 'aggregation.mdns' });
@@ -72,6 +73,8 @@ export function createAggregationFeature(): GatewayFeature {
         });
       }
     },
+    // The peers' first round, merged: their entities are listed before the deferred routes' build (issue 69).
+    startupWork: () => firstRound,
     async stop() {
       await (await mdns)?.stop();
       await svc?.stop();

@@ -54,7 +54,7 @@ export class AggregationService {
       intervalMs: settings.healthIntervalMs,
       instanceId: this.instanceId,
       log,
-      onChange: () => this.peersChanged(),
+      onChange: () => void this.peersChanged(),
     });
   }
 
@@ -78,8 +78,9 @@ export class AggregationService {
       log: this.log,
     });
     await this.registry.start();
-    // The first round may have changed nothing relative to "all offline" and still needs a merge.
-    this.peersChanged();
+    // The first round may have changed nothing relative to "all offline" and still needs a merge; resolves once the
+    // merged entities show it (the start-up work a deferred gateway's route build waits for, issue 69).
+    await this.peersChanged();
   }
 
   async stop(): Promise<void> {
@@ -225,9 +226,9 @@ export class AggregationService {
     return { fields: { peers, [INSTANCE_HEALTH_FIELD]: { instance_id: this.instanceId } }, warnings };
   }
 
-  private peersChanged(): void {
+  private async peersChanged(): Promise<void> {
     this.relay?.sync(this.registry.list());
     this.faultEvents.setOnline(this.registry.list().filter((p) => p.status === 'online').map((p) => p.name));
-    void this.host?.refresh('aggregation');
+    await this.host?.refresh('aggregation');
   }
 }

@@ -105,6 +105,8 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
   private started = false;
   private stopped = false;
   private merger?: SnapshotMerger;
+  /** When the graph last changed (Date.now()); never yet: -Infinity. */
+  private lastGraphChange = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: DiscoveryOptions) {
     super();
@@ -197,7 +199,25 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
 
   /** Call on every ROS graph change; refreshes are debounced. */
   notifyGraphChanged(): void {
+    this.lastGraphChange = Date.now();
     this.scheduler.notifyGraphChanged();
+  }
+
+  /**
+   * Waits until the graph has not changed for `quietMs` and the cache caught up with it, at most `maxMs`; resolves
+   * whether it did. A starting gateway learns the robot's nodes in bursts (issue 69): this tells when the first of them
+   * is over, so that the deferred routes' build (ServerFeature.startupWork) does not hold back the rest.
+   */
+  async quiet(quietMs: number, maxMs: number): Promise<boolean> {
+    const deadline = Date.now() + maxMs;
+    for (;;) {
+      const now = Date.now();
+      const left = deadline - now;
+      const calm = quietMs - (now - this.lastGraphChange);
+      if (calm <= 0 && !this.settling) return true;
+      if (left <= 0) return false;
+      await new Promise((r) => setTimeout(r, Math.min(left, calm > 0 ? calm : GRAPH_POLL_MS)));
+    }
   }
 
   /**

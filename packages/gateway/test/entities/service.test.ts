@@ -82,6 +82,37 @@ describe('DiscoveryManager: runtime_only', () => {
     expect(events.at(-1)!.removed).toContainEqual({ type: 'app', id: 'battery_monitor' });
   });
 
+  it('quiet() resolves once the graph stopped changing for the time asked and the cache caught up, or false at its bound (issue 69)', async () => {
+    vi.useFakeTimers();
+    const { m, source } = manager({ mode: 'runtime_only' });
+    await m.start();
+    // Nothing changed since start: quiet at once.
+    expect(await m.quiet(300, 3000)).toBe(true);
+    let quiet: boolean | undefined;
+    source.current = graph(node('/a'));
+    m.notifyGraphChanged();
+    void m.quiet(300, 3000).then((q) => (quiet = q));
+    await vi.advanceTimersByTimeAsync(200);
+    // Another change 200 ms in restarts the 300 ms.
+    source.current = graph(node('/a'), node('/b'));
+    m.notifyGraphChanged();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(quiet).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(quiet).toBe(true);
+    // Listed by then: what quiet waited for.
+    expect(m.cache.get('app', 'b')).toBeDefined();
+    // A graph that keeps changing: false at the bound.
+    let bounded: boolean | undefined;
+    m.notifyGraphChanged();
+    void m.quiet(300, 1000).then((q) => (bounded = q));
+    for (let i = 0; i < 8; i++) {
+      await vi.advanceTimersByTimeAsync(150);
+      m.notifyGraphChanged();
+    }
+    expect(bounded).toBe(false);
+  });
+
   it('plugins outside hybrid see the current entities and only enrich them', async () => {
     let seen: string[] = [];
     const plugin: DiscoveryLayer = {

@@ -61,6 +61,29 @@ describe('deferred routes', () => {
     expect(c.registered()).toBe(1);
   });
 
+  it("builds them after an early answer only once the features' start-up work is done; a request for them does not wait for that work (issue 69)", async () => {
+    const c = counted();
+    let finish!: () => void;
+    const work = new Promise<void>((r) => (finish = r));
+    const starting: GatewayFeature = { name: 'starting', startupWork: () => work };
+    g = await startTestGateway({ features: [c.feature, starting], deferRoutes: NEVER_IDLE });
+    expect((await fetch(`${g.url}/api/v1/health`)).status).toBe(200);
+    // The answer is out; the build waits for the work (before, it began with this answer).
+    await new Promise((r) => setTimeout(r, 200));
+    expect(c.registered()).toBe(0);
+    finish();
+    await c.built;
+    expect(c.registered()).toBe(1);
+    await g.close();
+
+    const d = counted();
+    g = await startTestGateway({ features: [d.feature, { name: 'never-done', startupWork: () => new Promise<void>(() => undefined) }], deferRoutes: NEVER_IDLE });
+    expect((await fetch(`${g.url}/api/v1/health`)).status).toBe(200);
+    const res = await fetch(`${g.url}/api/v1/x-thing`);
+    expect(res.status).toBe(200);
+    expect(d.registered()).toBe(1);
+  });
+
   it('answers concurrent first requests (bodies included) normally from one build', async () => {
     const c = counted();
     g = await startTestGateway({ features: [c.feature], deferRoutes: NEVER_IDLE });

@@ -2,8 +2,9 @@
 // "Start-up: /health first"). Registering a gateway's few hundred routes cost about a third of its start-up
 // CPU, so the server listens with a small app holding only the early routes (/health, the features' early routes such
 // as the gateway's entity lists) behind the same request pipeline,
-// and builds the app with every route on first use: when the first early answer has gone out, when a request
-// for any other route comes, or (buildWhenIdle) a moment after listening when nothing asked. Both apps answer on
+// and builds the app with every route on first use: when the first early answer has gone out and the features'
+// start-up work (buildAfter) is done, when a request for any other route comes, or (buildWhenIdle) a moment after
+// listening whatever else happened. Both apps answer on
 // one Node.js server (Fastify's serverFactory). Until the full app is ready a request for another route waits
 // for it (all such requests share one build); once it is ready every request, early routes included, goes to it. When building it fails, such requests get
 // a SOVD `internal-error` (the early routes still answer) and `failure` says why.
@@ -42,6 +43,8 @@ export interface DeferredApp {
    * (no health check configured) does not make its first user wait for the build.
    */
   buildWhenIdle(delayMs: number): void;
+  /** An early answer starts the build only once `work` settled (the features' start-up work); until then, never. */
+  buildAfter(work: Promise<unknown>): void;
   /**
    * Shutting down: no build starts any more (a request that would wait for one goes to the early app, which
    * refuses it as shutting down). Resolves with the full app when it was built, to close it.
@@ -95,12 +98,22 @@ export async function createDeferredApp(opts: DeferredAppOptions): Promise<Defer
   const startBuild = (): void => {
     if (!closing) void full().catch(() => undefined);
   };
+  // The start-up work an early answer's build waits for; listen() hands it over once the features started.
+  let workHandedOver: () => void = () => undefined;
+  const workDone = new Promise<void>((resolve) => (workHandedOver = resolve));
+  let answered = false;
+  const afterFirstAnswer = (): void => {
+    if (answered) return;
+    answered = true;
+    void workDone.then(startBuild);
+  };
 
   const dispatch: RequestHandler = (req, res) => {
     if (ready) return ready(req, res);
     if ((req.method === 'GET' || req.method === 'HEAD') && early.has(routedPath(req.url ?? '/'))) {
-      // The full app is built once this answer is out, not before it: the first answer costs only the early app.
-      res.once('finish', startBuild);
+      // The full app is built once this answer is out (and the start-up work done), not before: the first answer
+      // costs only the early app.
+      res.once('finish', afterFirstAnswer);
       return earlyHandler!(req, res);
     }
     if (failure) return answerFailure(res);
@@ -124,6 +137,9 @@ export async function createDeferredApp(opts: DeferredAppOptions): Promise<Defer
     failure: () => failure,
     buildWhenIdle(delayMs) {
       setTimeout(startBuild, delayMs).unref();
+    },
+    buildAfter(work) {
+      void work.then(workHandedOver, workHandedOver);
     },
     beginShutdown() {
       closing = true;

@@ -23,6 +23,14 @@ interface EntitiesFeatureOptions {
 export { ENTITIES_SERVICE };
 
 /**
+ * A graph that has not changed for this long after start has shown its first burst of nodes: 300 ms is three ticks
+ * of the scheduler's start-up window, longer than the gaps between one launch's participants answering. A gap longer
+ * than that only starts the routes' build earlier; the build never waits past the server's own bound (2 s).
+ */
+const STARTUP_QUIET_MS = 300;
+const STARTUP_QUIET_MAX_MS = 3_000;
+
+/**
  * What an entity's detail lists besides its fixed collections (scripts, locks, served resources, plugin
  * capabilities), from the route index and the plugins: shared by the detail route and ENTITY_CAPABILITIES_SERVICE.
  * Call the result once every route is registered.
@@ -85,6 +93,8 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
         m.notifyGraphChanged();
       }
     },
+    // The deferred routes are built once the first burst of discovery is listed (create-server.ts, issue 69).
+    startupWork: () => manager?.quiet(STARTUP_QUIET_MS, STARTUP_QUIET_MAX_MS),
     stop: () => {
       unlisten?.();
       manager?.stop();
