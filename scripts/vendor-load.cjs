@@ -18,7 +18,8 @@
 // Where (docs/deploy.md, "Code cache"): $MEDKIT_CODE_CACHE (a directory, or `off`); else the service's systemd
 // cache directory ($CACHE_DIRECTORY/code-cache); else .code-cache/ beside this file when it exists (the bundler
 // makes it in a checkout, and a rebuild replaces it with the rest of the bundle; the packages do not ship it, so an
-// installed tree is never written to). NODE_DEBUG=medkit-code-cache says what happened; MEDKIT_CODE_CACHE_SAVE_MS
+// installed tree is never written to); else the user's cache directory ($XDG_CACHE_HOME or ~/.cache, medkit/code-cache:
+// an installed package run by hand starts warm from its second start on). NODE_DEBUG=medkit-code-cache says what happened; MEDKIT_CODE_CACHE_SAVE_MS
 // moves the write earlier (tests).
 //
 // It also shares vendored packages that packages outside vendor.cjs require too (vendor.cjs's `shared`: yaml, which
@@ -58,7 +59,11 @@ function cacheDir(env) {
   // systemd's CacheDirectory= (several are separated by ':'), when the unit has one (docs/deploy.md, "Code cache").
   if (env.CACHE_DIRECTORY) return path.join(env.CACHE_DIRECTORY.split(':')[0], 'code-cache');
   const beside = path.join(__dirname, '.code-cache');
-  return fs.existsSync(beside) ? beside : undefined;
+  if (fs.existsSync(beside)) return beside;
+  // An installed package or tree run by hand: the user's cache directory (XDG), never the installation itself.
+  const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  const base = xdg ?? (env.HOME && path.isAbsolute(env.HOME) ? path.join(env.HOME, '.cache') : undefined);
+  return base ? path.join(base, 'medkit', 'code-cache') : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
 // packages start from is the shrinkwrapped one, and the tarballs installed with
 // `npm install -g --prefix` from a temp dir, as a user would, run `medkit` with no checkout on the path.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,21 @@ describe('`npm install -g --prefix <tmp>` of the tarballs, run from a temp dir',
     // From the command's folder, as the bundle (and an outside plugin installed beside it) resolves them.
     const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(prefix, 'lib/node_modules/medkit'), encoding: 'utf8' })) as Record<string, unknown>;
     expect(out).toEqual({ oneCopy: true, interfaces: join(prefix, 'lib/node_modules/@medkit/ros2/interfaces/'), laserScan: true, addon: true });
+  });
+
+  it("keeps its code cache in the user's cache directory, never in the installation (the second start is warm)", async () => {
+    const home = join(prefix, 'home');
+    const env = { PATH: process.env.PATH, HOME: home, NODE_DEBUG: 'medkit-code-cache', MEDKIT_CODE_CACHE_SAVE_MS: '300' };
+    const dir = join(home, '.cache/medkit/code-cache');
+    await withInstalledGateway(join(prefix, 'bin/medkit'), [], ['--data-dir', join(prefix, 'data-cache')], async (_base, output) => {
+      for (let i = 0; i < 100 && !/: wrote /.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(output()).toContain(`wrote ${dir}/vendor-`);
+    }, { cwd: prefix, env });
+    expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+    await withInstalledGateway(join(prefix, 'bin/medkit'), [], ['--data-dir', join(prefix, 'data-cache')], async (_base, output) => {
+      expect(output()).toMatch(new RegExp(`: used ${dir}/vendor-`));
+    }, { cwd: prefix, env });
+    expect(readdirSync(join(prefix, 'lib/node_modules/medkit/bundle')).filter((f) => f.startsWith('.code-cache') || f.endsWith('.v8'))).toEqual([]);
   });
 
   it('`medkit gateway --no-ros` answers /health and serves the web UI', async () => {
