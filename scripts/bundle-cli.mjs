@@ -128,6 +128,13 @@ function sharedFromVendor(ids) {
   return Object.fromEntries(SHARED_FROM_VENDOR.filter((id) => ids.has(id)).map((id) => [id, versionOf(id)]));
 }
 
+/**
+ * Output options of every bundle we write: no comments (the JSDoc of every function would stay in memory as part of
+ * each chunk's source text), ASCII only (one non-Latin-1 character makes V8 hold a chunk's whole source as two bytes
+ * per character), whitespace removed, names and code kept as written.
+ */
+export const COMPACT_OUTPUT = { comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } };
+
 async function bundleVendor(rolldown, ids, file) {
   const ENTRY = '\0medkit-vendor';
   const build = await rolldown({
@@ -138,7 +145,7 @@ async function bundleVendor(rolldown, ids, file) {
     onLog: (level, log, handle) => (log.code === 'UNRESOLVED_IMPORT' ? undefined : handle(level, log)),
     plugins: [{ name: 'medkit-vendor-entry', resolveId: (id) => (id === ENTRY ? id : null), load: (id) => (id === ENTRY ? vendorEntry(ids, sharedFromVendor(ids)) : null) }],
   });
-  await build.write({ file, format: 'cjs', comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
+  await build.write({ file, format: 'cjs', ...COMPACT_OUTPUT });
   await build.close();
 }
 
@@ -225,9 +232,7 @@ export async function bundle() {
   const next = `${BUNDLE_DIR}.${process.pid}.next`;
   const old = `${BUNDLE_DIR}.${process.pid}.old`;
   rmSync(next, { recursive: true, force: true });
-  // No comments (the JSDoc of every function would stay in memory as part of each chunk's source text) and
-  // ASCII only (one non-Latin-1 character makes V8 hold a chunk's whole source as two bytes per character).
-  await build.write({ dir: next, format: 'esm', sourcemap: true, chunkFileNames: chunkName, comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
+  await build.write({ dir: next, format: 'esm', sourcemap: true, chunkFileNames: chunkName, ...COMPACT_OUTPUT });
   await build.close();
   if (vendorIds.size > 0) {
     await bundleVendor(rolldown, vendorIds, join(next, VENDOR_FILE));

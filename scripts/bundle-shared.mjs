@@ -9,8 +9,9 @@
 // Files a module finds next to itself: `new URL('<relative>', import.meta.url)` is rewritten for the chunk it lands
 // in; any other relative string a module resolves against import.meta.url (the RTPS addon's path) must land in a
 // chunk of its own folder, or the bundle is refused (it would fail at run time, not here).
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { COMPACT_OUTPUT } from './bundle-cli.mjs';
 
 const ASSET_URL = /new URL\((['"])(\.{1,2}\/[^'"]*)\1, import\.meta\.url\)/g;
 const TOKEN = '__medkitPackageFile';
@@ -31,20 +32,9 @@ export function entriesOf(pkgDir) {
   return entries;
 }
 
-/** Every .js and .js.map file under `dir` (what the bundle replaces; the .d.ts files stay). */
-function compiledFiles(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...compiledFiles(p));
-    else if (name.endsWith('.js') || name.endsWith('.js.map')) out.push(p);
-  }
-  return out;
-}
-
 /**
- * Writes the bundled JavaScript of the package at `pkgDir` into `outDist` (a copy of its dist/ whose .js files are
- * removed first). Returns the files written, relative to `outDist`.
+ * Writes the bundled JavaScript of the package at `pkgDir` into the folder `outDist` (made when missing; what is there
+ * stays unless a file of the bundle has its name). Returns the files written, relative to `outDist`.
  */
 export async function bundleSharedPackage(pkgDir, outDist) {
   const { rolldown } = await import('rolldown');
@@ -88,9 +78,7 @@ export async function bundleSharedPackage(pkgDir, outDist) {
       },
     ],
   });
-  rmSync(outDist, { recursive: true, force: true });
-  mkdirSync(outDist, { recursive: true });
-  const { output } = await build.write({ dir: outDist, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: false, comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
+  const { output } = await build.write({ dir: outDist, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: false, ...COMPACT_OUTPUT });
   await build.close();
   return output.map((o) => o.fileName);
 }
@@ -117,14 +105,7 @@ function removeEmptyFolders(dir) {
  */
 export async function bundleStagedPackage(pkgDir, stageDir) {
   const dist = join(stageDir, 'dist');
-  for (const f of compiledFiles(dist)) rmSync(f);
+  for (const f of readdirSync(dist, { recursive: true })) if (f.endsWith('.js') || f.endsWith('.js.map')) rmSync(join(dist, f));
   removeEmptyFolders(dist);
-  const tmp = `${dist}.bundle`;
-  const files = await bundleSharedPackage(pkgDir, tmp);
-  for (const f of files) {
-    mkdirSync(dirname(join(dist, f)), { recursive: true });
-    renameSync(join(tmp, f), join(dist, f));
-  }
-  rmSync(tmp, { recursive: true, force: true });
-  return files;
+  return bundleSharedPackage(pkgDir, dist);
 }

@@ -22,7 +22,7 @@ export async function withInstalledGateway(
   command: string,
   args: string[],
   extra: string[],
-  check: (base: string, output: () => string) => Promise<void>,
+  check: (base: string, output: () => string, said: (re: RegExp, timeoutMs?: number) => Promise<string>) => Promise<void>,
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; port?: number; waitMs?: number } = {},
 ): Promise<void> {
   const port = opts.port ?? (await freePort());
@@ -33,8 +33,27 @@ export async function withInstalledGateway(
     detached: true,
   });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
+  // `said`: the output's first match of a pattern, as soon as it is printed (an event, not a poll).
+  const waiters = new Set<() => void>();
+  const take = (d: Buffer) => {
+    output += d;
+    for (const w of waiters) w();
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  const said = (re: RegExp, timeoutMs = 30_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => (waiters.delete(look), reject(new Error(`the gateway did not print ${re} within ${timeoutMs} ms:\n${output}`))), timeoutMs);
+      const look = () => {
+        const m = re.exec(output);
+        if (!m) return;
+        clearTimeout(timer);
+        waiters.delete(look);
+        resolve(m[0]);
+      };
+      waiters.add(look);
+      look();
+    });
   // 'error': it could not be started at all (no such command).
   const exited = new Promise<void>((resolve) => {
     child.on('exit', () => resolve());
@@ -52,7 +71,7 @@ export async function withInstalledGateway(
       if (gone || i * 100 > (opts.waitMs ?? 60_000)) throw new Error(`${command} ${args.join(' ')}: /health did not answer${gone ? ' (it exited)' : ''}; output: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    await check(base, () => output);
+    await check(base, () => output, said);
   } finally {
     // The process group: a wrapper (buildah run, a shell) and the gateway it started.
     if (!gone) process.kill(-child.pid!, 'SIGTERM');

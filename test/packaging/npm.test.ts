@@ -165,16 +165,17 @@ describe('`npm install -g --prefix <tmp>` of the tarballs, run from a temp dir',
 
   it("keeps its code cache in the user's cache directory, never in the installation (the second start is warm)", async () => {
     const home = join(prefix, 'home');
-    const env = { PATH: process.env.PATH, HOME: home, NODE_DEBUG: 'medkit-code-cache', MEDKIT_CODE_CACHE_SAVE_MS: '300' };
+    // A relative XDG_CACHE_HOME is not one (the XDG rule): ~/.cache is used.
+    const env = { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: 'relative/cache', NODE_DEBUG: 'medkit-code-cache', MEDKIT_CODE_CACHE_SAVE_MS: '300' };
     const dir = join(home, '.cache/medkit/code-cache');
-    await withInstalledGateway(join(prefix, 'bin/medkit'), [], ['--data-dir', join(prefix, 'data-cache')], async (_base, output) => {
-      for (let i = 0; i < 100 && !/: wrote /.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(output()).toContain(`wrote ${dir}/vendor-`);
-    }, { cwd: prefix, env });
+    const run = (e: NodeJS.ProcessEnv, expected: RegExp) =>
+      withInstalledGateway(join(prefix, 'bin/medkit'), [], ['--data-dir', join(prefix, 'data-cache')], async (_base, _output, said) => void (await said(expected)), { cwd: prefix, env: e });
+    await run(env, new RegExp(`: wrote ${dir}/vendor-`));
     expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
-    await withInstalledGateway(join(prefix, 'bin/medkit'), [], ['--data-dir', join(prefix, 'data-cache')], async (_base, output) => {
-      expect(output()).toMatch(new RegExp(`: used ${dir}/vendor-`));
-    }, { cwd: prefix, env });
+    await run(env, new RegExp(`: used ${dir}/vendor-`));
+    // An absolute XDG_CACHE_HOME is taken before ~/.cache.
+    const xdg = join(prefix, 'xdg-cache');
+    await run({ ...env, XDG_CACHE_HOME: xdg }, new RegExp(`: none usable at ${xdg}/medkit/code-cache/vendor-`));
     expect(readdirSync(join(prefix, 'lib/node_modules/medkit/bundle')).filter((f) => f.startsWith('.code-cache') || f.endsWith('.v8'))).toEqual([]);
   });
 

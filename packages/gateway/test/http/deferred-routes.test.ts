@@ -12,21 +12,28 @@ import { fileURLToPath } from 'node:url';
 const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
 const MANIFEST_FLAGS = { 'discovery.manifest_path': MANIFEST, 'discovery.mode': 'manifest_only' } as const;
 
-/** A feature with a GET and a JSON-body POST route, counting how often its routes are registered. */
-function counted(): { feature: GatewayFeature; registered: () => number; built: Promise<void> } {
+/**
+ * A feature with a GET and a JSON-body POST route, counting how often its routes are asked for (the build begins:
+ * the server calls every feature's `routes` at once) and registered.
+ */
+function counted(): { feature: GatewayFeature; asked: () => number; registered: () => number; built: Promise<void> } {
+  let asked = 0;
   let registered = 0;
   let built!: () => void;
   const once = new Promise<void>((r) => (built = r));
   const feature: GatewayFeature = {
     name: 'counted',
-    routes: () => (app) => {
-      registered++;
-      built();
-      app.get('/api/v1/x-thing', { schema: { hide: true } }, async () => ({ thing: true }));
-      app.post('/api/v1/x-thing', { schema: { hide: true, body: Type.Object({ value: Type.Number() }) } }, async (req) => ({ value: req.body.value }));
+    routes: () => {
+      asked++;
+      return (app) => {
+        registered++;
+        built();
+        app.get('/api/v1/x-thing', { schema: { hide: true } }, async () => ({ thing: true }));
+        app.post('/api/v1/x-thing', { schema: { hide: true, body: Type.Object({ value: Type.Number() }) } }, async (req) => ({ value: req.body.value }));
+      };
     },
   };
-  return { feature, registered: () => registered, built: once };
+  return { feature, asked: () => asked, registered: () => registered, built: once };
 }
 
 const broken: GatewayFeature = {
@@ -68,9 +75,9 @@ describe('deferred routes', () => {
     const starting: GatewayFeature = { name: 'starting', startupWork: () => work };
     g = await startTestGateway({ features: [c.feature, starting], deferRoutes: NEVER_IDLE });
     expect((await fetch(`${g.url}/api/v1/health`)).status).toBe(200);
-    // The answer is out; the build waits for the work (before, it began with this answer).
-    await new Promise((r) => setTimeout(r, 200));
-    expect(c.registered()).toBe(0);
+    // The first answer's end has been handled once a second answer came back: before, the build began right there.
+    expect((await fetch(`${g.url}/api/v1/health`)).status).toBe(200);
+    expect(c.asked()).toBe(0);
     finish();
     await c.built;
     expect(c.registered()).toBe(1);
