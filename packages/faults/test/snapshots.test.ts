@@ -6,6 +6,8 @@ import { CapturePool } from '../src/snapshots/capture-pool.js';
 import type { SampledMessage, TopicGraph, TopicSampler, HistoryPoint } from '../src/snapshots/sampler.js';
 import { TopicHistoryRing } from '../src/snapshots/sampler.js';
 import { SignalCache } from '../src/snapshots/signal-cache.js';
+import { rosTopicSampler } from '../src/ros/topic-access.js';
+import type { RosGraph, RosNode } from '@medkit/ros2';
 import { parseSnapshotTopicConfig, resolveSnapshotTopics } from '../src/snapshots/topic-config.js';
 import { environmentData } from '../src/query/environment.js';
 import { faultDetail, faultListItem, restSnapshots } from '../src/query/rest-views.js';
@@ -364,5 +366,42 @@ describe.each(BACKENDS)('freeze-frame capture through the manager (%s)', (backen
     expect(h.takeEvents()).toEqual([]);
     await capture.idle();
     expect(h.repo.snapshotRows('MOTOR')).toHaveLength(2);
+  });
+});
+
+describe('ROS topic sampler over the signal cache (docs/faults.md "Signals with history")', () => {
+  // A graph with one publisher of /range and a node that counts the subscriptions it is asked for.
+  function rig(publishers = 1) {
+    const subscribed: string[] = [];
+    const graph = {
+      topics: () => [{ name: '/range', types: ['std_msgs/msg/Float64'] }],
+      publishersOf: () => Array.from({ length: publishers }, () => ({})),
+    } as unknown as RosGraph;
+    const node = {
+      createSubscription(topic: string, _type: string, cb: (value: unknown, info: { raw: Uint8Array }) => void) {
+        subscribed.push(topic);
+        queueMicrotask(() => cb({ data: 2.64 }, { raw: new Uint8Array(16) }));
+        return { close() {} };
+      },
+    } as unknown as RosNode;
+    const cache = new SignalCache({ historyWindowMs: 5000, maxMessageSize: 1024 });
+    return { subscribed, sampler: rosTopicSampler(() => node, graph, cache), cache };
+  }
+
+  it('takes a kept topic\'s newest message (the value at confirmation), not the first one after a new match', async () => {
+    const { subscribed, sampler, cache } = rig();
+    cache.record('/range', msg('std_msgs/msg/Float64', { data: 0.41 }));
+    expect(await sampler.sample('/range', 1000)).toMatchObject({ value: { data: 0.41 } });
+    expect(subscribed).toEqual([]);
+  });
+
+  it('samples on demand a topic the cache holds nothing of, and gives nothing once the topic has no publisher', async () => {
+    const { subscribed, sampler, cache } = rig();
+    expect(await sampler.sample('/range', 1000)).toMatchObject({ value: { data: 2.64 } });
+    expect(subscribed).toEqual(['/range']);
+    const gone = rig(0);
+    gone.cache.record('/range', msg('std_msgs/msg/Float64', { data: 0.41 }));
+    expect(await gone.sampler.sample('/range', 1000)).toBeNull();
+    expect(cache.latest('/range')).toBeNull();
   });
 });

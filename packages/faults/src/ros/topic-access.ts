@@ -18,7 +18,9 @@ export function rosTopicGraph(graph: RosGraph): TopicGraph {
  * TopicSampler that subscribes on demand (best effort, so it matches reliable and best-effort publishers)
  * and resolves with the first message, or null when the topic has no publisher, its type is unknown, the
  * timeout passes or `signal` aborts. With `signals` (fed by the SnapshotSignalTap) it also answers `latest`
- * (background mode) and `history` (value-and-history frames).
+ * (background mode) and `history` (value-and-history frames), and a topic the tap already holds a message of is
+ * sampled from it: that is the value when the fault confirmed, where a fresh subscription would take the first
+ * message after its endpoints matched (seconds on a loaded or secured graph, by when the signal may have moved on).
  */
 export function rosTopicSampler(node: () => RosNode | undefined, graph: RosGraph, signals?: SignalCache): TopicSampler {
   return {
@@ -27,6 +29,8 @@ export function rosTopicSampler(node: () => RosNode | undefined, graph: RosGraph
       const n = node();
       const type = graph.topics().find((t) => t.name === topic)?.types[0];
       if (!n || !type || graph.publishersOf(topic).length === 0 || signal?.aborted) return Promise.resolve(null);
+      const held = signals?.latest(topic);
+      if (held) return Promise.resolve(held);
       return new Promise<SampledMessage | null>((resolve) => {
         let sub: { close(): void } | undefined;
         let unlisten = () => {};
