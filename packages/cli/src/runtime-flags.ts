@@ -59,4 +59,10 @@
  * (configuration, schemas, plugin set-up) that never runs again: on Node.js 24 bytecode and its metadata went from
  * 2.4 to 0.4 MB on the Nav2-sized graph, 3–4 MB of USS with the space V8 13 keeps it in.
  */
+/**
+ * Their price is at start: any of these V8 options makes V8 refuse Node.js's built-in code cache, so the built-ins
+ * compile from source (80–120 ms more CPU to the first `/health` on Node.js 24). Launching without them and setting
+ * them once started (`v8.setFlagsFromString`) was measured: the heap's sizing and the worker threads are fixed at
+ * launch, and the gateway kept 5.5–14 MB more for its life (docs/benchmarks.md, "Eleventh look"), so they stay here.
+ */
 export const NODE_RUNTIME_FLAGS: readonly string[] = ['--single-threaded', '--no-sparkplug', '--optimize-for-size', '--no-maglev', '--bytecode-old-age=2'];
