@@ -140,6 +140,17 @@ describe('bench commands (smoke runs)', () => {
     expect(readFileSync(json, 'utf8').length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('startup/builtins-window.mjs: one run of each variant', async () => {
+    const out = await bench('startup/builtins-window.mjs', ['--smoke']);
+    // The plain launches always run; the windowed ones may crash by design of the probe (docs/benchmarks.md).
+    for (const v of ['no options', 'the command\'s options', 'window launch']) {
+      const cells = row(out, v);
+      positive(cells[1]);
+      expect(cells[4]).toBe('0');
+    }
+    expect(out).toMatch(/values set back: [1-9]\d* for the command's options/);
+  }, 60_000);
+
   it('startup/run.mjs --installed: an installed tree\'s bin/medkit on the tree\'s runtime', async () => {
     // A stand-in for `npm run package`'s tree: node/bin/node is this Node.js, bin/medkit runs the checkout's command.
     const tree = join(work, 'tree');

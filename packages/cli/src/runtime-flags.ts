@@ -64,5 +64,8 @@
  * compile from source (80–120 ms more CPU to the first `/health` on Node.js 24). Launching without them and setting
  * them once started (`v8.setFlagsFromString`) was measured: the heap's sizing and the worker threads are fixed at
  * launch, and the gateway kept 5.5–14 MB more for its life (docs/benchmarks.md, "Eleventh look"), so they stay here.
+ * Setting V8's defaults back only while the built-ins load (so its cache is taken) was probed too: with
+ * `--single-threaded` it crashed, and otherwise it runs the collector with options its heap was not set up for, which
+ * V8 does not support ("Twelfth look").
  */
 export const NODE_RUNTIME_FLAGS: readonly string[] = ['--single-threaded', '--no-sparkplug', '--optimize-for-size', '--no-maglev', '--bytecode-old-age=2'];
