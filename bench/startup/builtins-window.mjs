@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
+import { median } from '../support/median.mjs';
 
 const { values: opts } = parseArgs({ options: { runs: { type: 'string' }, node: { type: 'string' }, smoke: { type: 'boolean' } } });
 const runs = opts.smoke ? 1 : Math.max(1, Number(opts.runs ?? 15) || 15);
@@ -44,14 +45,15 @@ function flagValues(flags) {
   return out.stdout.split('\n').filter((l) => l.startsWith('--'));
 }
 
+const DEFAULTS = flagValues([]);
+
 /** What `flags` changed: the default values to set back, and the launch values to set again afterwards. */
 function changedValues(flags) {
-  const defaults = flagValues([]);
   const launched = flagValues(flags);
-  if (defaults.length !== launched.length) throw new Error('the two listings of V8 options differ in length');
+  if (DEFAULTS.length !== launched.length) throw new Error('the two listings of V8 options differ in length');
   const reset = [];
   const restore = [];
-  defaults.forEach((d, i) => {
+  DEFAULTS.forEach((d, i) => {
     if (d !== launched[i]) {
       reset.push(d);
       restore.push(launched[i]);
@@ -80,7 +82,6 @@ for (let r = 0; r < runs; r++) {
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const fmt = (x) => x.toFixed(1);
 console.log(`# Built-ins under the V8 options: ${node} (${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()})`);
 console.log(`${BUILTINS.length} built-ins, ${runs} run(s) per variant, alternating; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
